@@ -1,0 +1,94 @@
+"""dlwidgets: the Dataloop getting-started workflow inside a notebook, as widgets over a typed API.
+
+``import dlwidgets as dw`` gives the tutorial's names (``dw.projects``, ``dw.Filters``, ``dw.Box``,
+``dw.exceptions`` ...) acting on a default client: the embedded workspace on disk unless
+``dw.connect(url, token=...)`` chose a platform or ``dlwidgets serve``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import exceptions
+from .api import (
+    Annotation,
+    AnnotationBuilder,
+    AnnotationCollection,
+    Assignment,
+    Attribute,
+    AttributesTypes,
+    Box,
+    Classification,
+    Client,
+    Dataset,
+    Filters,
+    FiltersMethod,
+    FiltersOperations,
+    FiltersOrderByDirection,
+    FiltersResource,
+    Item,
+    Label,
+    Ontology,
+    PagedEntities,
+    Point,
+    Polygon,
+    Polyline,
+    Project,
+    Prompt,
+    PromptItem,
+    PromptType,
+    Recipe,
+    Task,
+)
+from .api import default as _default
+
+__version__ = "0.1.0"
+
+
+def connect(url: str | None = None, *, token: str | None = None, home: str | None = None) -> Client:
+    """Open the embedded workspace (no ``url``) or a platform / ``dlwidgets serve`` at ``url``, and make
+    it the default client that ``dw.projects`` and friends use."""
+    return _default.connect_default(url, token=token, home=home)
+
+
+def info() -> dict[str, str]:
+    """``{'environment', 'user_email'}`` of the default client."""
+    return _default.client().info()
+
+
+def token_expired() -> bool:
+    """Whether the default client's token needs renewing (never for the embedded workspace)."""
+    return _default.client().token_expired()
+
+
+def login(token: str | None = None) -> bool:
+    """Make sure the default client can make calls: a no-op on the embedded workspace; on a remote one,
+    ask for a token (or API key) if none is given, then check it with ``/users/me``."""
+    current = _default.client()
+    if current.is_local:
+        return True
+    if token is None:
+        import getpass
+
+        token = getpass.getpass(f"Token or API key for {current.environment}: ")
+    fresh = _default.connect_default(current.environment, token=token)
+    fresh.json("GET", "/users/me")
+    return True
+
+
+def __getattr__(name: str) -> Any:
+    # Module attributes that follow the default client, which dw.connect() may replace.
+    if name == "projects":
+        return _default.client().projects
+    if name == "client_api":
+        return _default.client()
+    raise AttributeError(f"module 'dlwidgets' has no attribute {name!r}")
+
+
+__all__ = [
+    "Annotation", "AnnotationBuilder", "AnnotationCollection", "Assignment", "Attribute", "AttributesTypes",
+    "Box", "Classification", "Client", "Dataset", "Filters", "FiltersMethod", "FiltersOperations",
+    "FiltersOrderByDirection", "FiltersResource", "Item", "Label", "Ontology", "PagedEntities", "Point",
+    "Polygon", "Polyline", "Project", "Prompt", "PromptItem", "PromptType", "Recipe", "Task", "connect",
+    "exceptions", "info", "login", "token_expired",
+]  # fmt: skip

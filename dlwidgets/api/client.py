@@ -1,0 +1,156 @@
+"""``Client``: one ``httpx.Client`` speaking the platform's REST dialect, and ``connect()`` to make one.
+
+``connect()`` opens the embedded workspace through ``LocalTransport``; ``connect(url, token=...)`` a remote
+platform or ``dlwidgets serve`` over HTTP. Everything above this module is the same for both.
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import json
+import os
+import time
+import warnings
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from ..exceptions import from_status
+from ..store import Store, default_home
+from .transport import LocalTransport
+
+LOCAL_ENVIRONMENT = "http://dlwidgets.localhost/api/v1"
+TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+
+
+class BearerAuth(httpx.Auth):
+    """Sends the token on every request; keeps it out of headers dicts, reprs and logs."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "BearerAuth(<hidden>)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+def local_user() -> str:
+    """The embedded workspace's user: ``$DLWIDGETS_EMAIL``, else ``<login name>@localhost``."""
+    return os.environ.get("DLWIDGETS_EMAIL") or f"{getpass.getuser()}@localhost"
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    """The claims of a JWT, read without checking its signature (the server checks it)."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+class Client:
+    """A connection to one workspace or platform environment, with the tutorial's repositories on it."""
+
+    def __init__(
+        self,
+        environment: str,
+        *,
+        token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        user_email: str | None = None,
+    ) -> None:
+        self.environment = environment.rstrip("/")
+        self.is_local = isinstance(transport, LocalTransport)
+        self._token = token
+        claims = jwt_claims(token) if token else {}
+        self.user_email: str = user_email or claims.get("email") or "null"
+        self._expires_at: float | None = claims.get("exp")
+        self.http = httpx.Client(
+            base_url=self.environment,
+            transport=transport,
+            auth=BearerAuth(token) if token else None,
+            timeout=TIMEOUT,
+            headers={"user-agent": "dlwidgets"},
+        )
+        from .repositories.projects import Projects
+
+        self.projects = Projects(self)
+
+    def __repr__(self) -> str:
+        return f"Client({self.environment!r}, user={self.user_email!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def info(self) -> dict[str, str]:
+        """Who and where: ``{'environment', 'user_email'}`` (never the token)."""
+        return {"environment": self.environment, "user_email": self.user_email}
+
+    def token_expired(self, leeway_s: float = 60.0) -> bool:
+        """True when a remote token is missing or expires within ``leeway_s``; the embedded one never does."""
+        if self.is_local:
+            return False
+        if self._token is None:
+            return True
+        return self._expires_at is not None and time.time() >= self._expires_at - leeway_s
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one API call; a non-2xx answer raises the matching ``dlwidgets.exceptions`` error."""
+        response = self.http.request(method, path, **kwargs)
+        self._raise_for_status(response)
+        warning = response.headers.get("x-item-warning")
+        if warning:
+            warnings.warn(warning, stacklevel=3)
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.request(method, path, **kwargs).json()
+
+    @contextmanager
+    def stream(self, method: str, path: str, **kwargs: Any) -> Iterator[httpx.Response]:
+        """A streamed response, checked for errors before its body is read."""
+        with self.http.stream(method, path, **kwargs) as response:
+            self._raise_for_status(response)
+            yield response
+
+    @staticmethod
+    def _raise_for_status(response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        response.read()
+        try:
+            body = response.json()
+            message = body.get("message") if isinstance(body, dict) else None
+        except ValueError:
+            message = None
+        raise from_status(response.status_code, message or response.text or response.reason_phrase)
+
+
+def connect(
+    url: str | None = None,
+    *,
+    token: str | None = None,
+    home: str | os.PathLike[str] | None = None,
+) -> Client:
+    """Open a client: the embedded workspace (at ``home``, else ``$DLWIDGETS_HOME`` or ``~/.dlwidgets``)
+    when ``url`` is None, else the platform or ``dlwidgets serve`` at ``url`` (``https://host/api/v1``)."""
+    if url is None:
+        user = local_user()
+        store = Store(home if home is not None else default_home())
+        return Client(LOCAL_ENVIRONMENT, transport=LocalTransport(store, user), user_email=user)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"environment URL {url!r} must start with http:// or https://")
+    return Client(url, token=token)

@@ -1,0 +1,29 @@
+"""Platform entities as pydantic models whose JSON by alias is the platform's JSON."""
+
+from .annotation import (
+    Annotation,
+    AnnotationBuilder,
+    AnnotationCollection,
+    Box,
+    Classification,
+    Definition,
+    Point,
+    Polygon,
+    Polyline,
+)
+from .base import Entity, EntityList
+from .dataset import Dataset
+from .item import Item
+from .ontology import Attribute, AttributesTypes, Label, Ontology
+from .page import PagedEntities
+from .project import Project
+from .prompt import Prompt, PromptItem, PromptType
+from .recipe import Recipe
+from .task import Assignment, Task
+
+__all__ = [
+    "Annotation", "AnnotationBuilder", "AnnotationCollection", "Assignment", "Attribute", "AttributesTypes",
+    "Box", "Classification", "Dataset", "Definition", "Entity", "EntityList", "Item", "Label", "Ontology",
+    "PagedEntities", "Point", "Polygon", "Polyline", "Project", "Prompt", "PromptItem", "PromptType",
+    "Recipe", "Task",
+]  # fmt: skip

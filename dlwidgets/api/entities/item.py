@@ -1,0 +1,114 @@
+"""``Item``: one file in a dataset, with its system and user metadata and its ``stream`` URL."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import Field, PrivateAttr
+
+from .base import Entity
+
+if TYPE_CHECKING:
+    from ..repositories.annotations import Annotations
+    from .dataset import Dataset
+
+
+class Item(Entity):
+    """An item, as ``GET /items/{id}`` returns it."""
+
+    TABLE: ClassVar[tuple[str, ...]] = ("id", "filename", "mimetype", "size", "annotations_count")
+
+    id: str
+    dataset_id: str
+    filename: str
+    name: str
+    dir: str = "/"
+    type: str = "file"
+    hidden: bool = False
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    stream: str = ""
+    annotated: bool | None = None
+    annotations_count: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    creator: str | None = None
+    url: str | None = None
+    description: str | None = None
+    # The metadata as last saved, so update() can send only what changed, as the SDK does.
+    _saved_metadata: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: Any) -> None:
+        self._saved_metadata = copy.deepcopy(self.metadata)
+
+    @property
+    def system(self) -> dict[str, Any]:
+        """``metadata['system']``: size, mimetype, width and height, set by the store."""
+        return self.metadata.get("system", {})
+
+    @property
+    def mimetype(self) -> str | None:
+        return self.system.get("mimetype")
+
+    @property
+    def size(self) -> int | None:
+        return self.system.get("size")
+
+    @property
+    def width(self) -> int | None:
+        return self.system.get("width")
+
+    @property
+    def height(self) -> int | None:
+        return self.system.get("height")
+
+    @property
+    def dataset(self) -> Dataset:
+        from ..repositories.datasets import get_dataset
+
+        return get_dataset(self.client, self.dataset_id)
+
+    @property
+    def annotations(self) -> Annotations:
+        from ..repositories.annotations import Annotations
+
+        return Annotations(self.client, item=self)
+
+    def update(self, system_metadata: bool = False) -> Item:
+        """Save the metadata changes made on this object since it was fetched (a merge patch)."""
+        diff = metadata_diff(self._saved_metadata, self.metadata)
+        if not system_metadata:
+            diff.pop("system", None)
+        if not diff:
+            return self
+        params = {"system": "true"} if system_metadata else None
+        body = self.client.json("PATCH", f"/items/{self.id}", json={"metadata": diff}, params=params)
+        return Item.from_json(body, self.client)
+
+    def download(self, local_path: str | os.PathLike[str] | None = None, overwrite: bool = True) -> str:
+        """Save the item's bytes; a folder (or a path without extension) gets ``<folder>/<name>``."""
+        from ..repositories.items import download_item
+
+        return download_item(self, Path(local_path) if local_path is not None else Path.cwd(), overwrite)
+
+    def read(self) -> bytes:
+        """The item's bytes, in memory (for small items; use ``download`` for big ones)."""
+        return self.client.request("GET", f"/items/{self.id}/stream").content
+
+
+def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The merge patch that turns ``before`` into ``after``: changed keys, removed ones as ``None``."""
+    diff: dict[str, Any] = {}
+    for key in before.keys() - after.keys():
+        diff[key] = None
+    for key, value in after.items():
+        old = before.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            sub = metadata_diff(old, value)
+            if sub:
+                diff[key] = sub
+        elif key not in before or old != value:
+            diff[key] = copy.deepcopy(value)
+    return diff

@@ -1,0 +1,29 @@
+"""``Project``: the container of datasets, recipes and tasks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from .base import Entity
+
+if TYPE_CHECKING:
+    from ..repositories.datasets import Datasets
+
+
+class Project(Entity):
+    """A project, as ``GET /projects/{id}`` returns it."""
+
+    TABLE: ClassVar[tuple[str, ...]] = ("id", "name", "creator", "created_at")
+
+    id: str
+    name: str
+    creator: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    url: str | None = None
+
+    @property
+    def datasets(self) -> Datasets:
+        from ..repositories.datasets import Datasets
+
+        return Datasets(self.client, project=self)

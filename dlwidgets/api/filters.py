@@ -1,0 +1,152 @@
+"""``Filters``: build the platform's DQL query JSON, as the SDK's ``dl.Filters`` does.
+
+The store evaluates the same JSON (translated to SQL), so a filter means the same thing locally and on
+the platform.
+"""
+
+from __future__ import annotations
+
+import copy
+from enum import Enum
+from typing import Any
+
+
+class FiltersResource(str, Enum):
+    """What a query lists."""
+
+    ITEM = "items"
+    ANNOTATION = "annotations"
+    DATASET = "datasets"
+
+
+class FiltersOperations(str, Enum):
+    """Comparison operators, valued as DQL writes them (without the ``$``)."""
+
+    EQUAL = "eq"
+    NOT_EQUAL = "ne"
+    GREATER_THAN = "gt"
+    LESS_THAN = "lt"
+    GREATER_OR_EQUAL = "gte"
+    LESS_OR_EQUAL = "lte"
+    IN = "in"
+    NOT_IN = "nin"
+    EXISTS = "exists"
+
+
+class FiltersMethod(str, Enum):
+    """How a condition joins the others."""
+
+    AND = "and"
+    OR = "or"
+
+
+class FiltersOrderByDirection(str, Enum):
+    ASCENDING = "ascending"
+    DESCENDING = "descending"
+
+
+ANNOTATION_TYPES = [
+    "box", "cube", "cube_3d", "class", "comparison", "ellipse", "point", "segment", "polyline", "pose",
+    "binary", "subtitle", "text_mark", "gis", "ref_semantic_3d", "polyline_3d", "text", "ref_image",
+]  # fmt: skip
+
+
+class Filters:
+    """Conditions on a resource's fields; ``prepare()`` gives the query body."""
+
+    def __init__(
+        self,
+        field: str | None = None,
+        values: Any = None,
+        operator: FiltersOperations | str | None = None,
+        method: FiltersMethod | str | None = None,
+        resource: FiltersResource | str = FiltersResource.ITEM,
+        use_defaults: bool = True,
+        page_size: int = 1000,
+        recursive: bool = True,
+    ) -> None:
+        self.resource = FiltersResource(resource)
+        self.use_defaults = use_defaults
+        self.page_size = page_size
+        self.recursive = recursive
+        self.and_filters: list[dict[str, Any]] = []
+        self.or_filters: list[dict[str, Any]] = []
+        self.sort: dict[str, str] = {}
+        if field is not None:
+            self.add(field=field, values=values, operator=operator, method=method)
+
+    def __repr__(self) -> str:
+        return f"Filters({self.prepare()!r})"
+
+    def add(
+        self,
+        field: str,
+        values: Any,
+        operator: FiltersOperations | str | None = None,
+        method: FiltersMethod | str | None = None,
+    ) -> Filters:
+        """Add a condition; with AND it replaces an earlier condition on the same field, OR appends."""
+        if not isinstance(field, str) or not field:
+            raise ValueError(f"a filter needs a field name, got {field!r}")
+        how = FiltersMethod(method) if method is not None else FiltersMethod.AND
+        condition = {field: self._value(field, values, operator)}
+        if how == FiltersMethod.AND:
+            self.and_filters = [c for c in self.and_filters if field not in c] + [condition]
+        else:
+            self.or_filters.append(condition)
+        return self
+
+    def _value(self, field: str, values: Any, operator: FiltersOperations | str | None) -> Any:
+        if operator is None and isinstance(values, list):
+            operator = FiltersOperations.IN
+        if (
+            field == "filename"
+            and self.recursive
+            and isinstance(values, str)
+            and "*" not in values
+            and "." not in values.rsplit("/", 1)[-1]
+        ):
+            # The SDK's rule: a folder given as a filename means everything under it.
+            values = values.rstrip("/") + "/**"
+        if operator is None:
+            return values
+        op = FiltersOperations(str(operator).lstrip("$"))
+        if op in (FiltersOperations.IN, FiltersOperations.NOT_IN) and not isinstance(values, list):
+            values = [values]
+        return {f"${op.value}": values}
+
+    def pop(self, field: str) -> None:
+        """Remove every condition on ``field``."""
+        self.and_filters = [c for c in self.and_filters if field not in c]
+        self.or_filters = [c for c in self.or_filters if field not in c]
+
+    def sort_by(
+        self, field: str, value: FiltersOrderByDirection | str = FiltersOrderByDirection.ASCENDING
+    ) -> None:
+        self.sort[field] = FiltersOrderByDirection(value).value
+
+    def _defaults(self) -> list[dict[str, Any]]:
+        if not self.use_defaults:
+            return []
+        if self.resource == FiltersResource.ITEM:
+            return [{"hidden": False}, {"type": "file"}]
+        if self.resource == FiltersResource.ANNOTATION:
+            return [{"type": {"$in": list(ANNOTATION_TYPES)}}]
+        return []
+
+    def prepare(self) -> dict[str, Any]:
+        """The query body: ``filter``, ``sort``, ``page``, ``pageSize`` and ``resource``."""
+        conditions = [c for c in self._defaults() if not any(k in c for f in self.and_filters for k in f)]
+        document: dict[str, Any] = {}
+        if conditions or self.and_filters:
+            document["$and"] = copy.deepcopy(conditions + self.and_filters)
+        if self.or_filters:
+            document["$or"] = copy.deepcopy(self.or_filters)
+        body: dict[str, Any] = {
+            "filter": document,
+            "page": 0,
+            "pageSize": self.page_size,
+            "resource": self.resource.value,
+        }
+        body["sort"] = dict(self.sort) if self.sort else {"id": "ascending"}
+        return body

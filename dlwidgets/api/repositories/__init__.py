@@ -1,0 +1,1 @@
+"""Repositories: the tutorial's ``entity.<resource>.get/create/list`` calls, one module per resource."""

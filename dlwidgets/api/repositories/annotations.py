@@ -1,0 +1,94 @@
+"""``item.annotations``: builder, upload, list and delete the annotations of one item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..entities.annotation import Annotation, AnnotationBuilder, AnnotationCollection, Definition
+from ..filters import Filters, FiltersResource
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..entities.item import Item
+
+# Annotations travel in batches this big: one request each, so 10,000 boxes are ten calls.
+UPLOAD_BATCH = 1000
+
+
+class Annotations:
+    """The annotations of one item."""
+
+    def __init__(self, client: Client, item: Item) -> None:
+        self.client = client
+        self.item = item
+
+    def builder(self) -> AnnotationBuilder:
+        return AnnotationBuilder(self.item)
+
+    def upload(
+        self,
+        annotations: AnnotationBuilder | Iterable[Annotation | Definition | dict[str, Any]],
+        expected_version: int | None = None,
+    ) -> AnnotationCollection:
+        """Store annotations on the item; returns them with ids. ``expected_version`` (the item's
+        ``annotationsVersion`` when they were loaded) makes a save that raced another one a ``Conflict``."""
+        payload = [self._to_json(a) for a in annotations]
+        headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else None
+        created = AnnotationCollection()
+        for start in range(0, len(payload), UPLOAD_BATCH):
+            body = self.client.json(
+                "POST",
+                f"/items/{self.item.id}/annotations",
+                json=payload[start : start + UPLOAD_BATCH],
+                headers=headers,
+            )
+            created += [Annotation.from_json(a, self.client) for a in body]
+            headers = None
+        return created
+
+    def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
+        if isinstance(annotation, Definition):
+            annotation = Annotation.from_definition(annotation, self.item)
+        data = annotation.to_json() if isinstance(annotation, Annotation) else dict(annotation)
+        data.update(itemId=self.item.id, datasetId=self.item.dataset_id)
+        return data
+
+    def _query(self, filters: Filters | None) -> dict[str, Any]:
+        filters = filters or Filters(resource=FiltersResource.ANNOTATION)
+        filters.add(field="itemId", values=self.item.id)
+        return filters.prepare()
+
+    def list(self, filters: Filters | None = None) -> AnnotationCollection:
+        """Every annotation on the item (all pages), oldest first."""
+        from ..entities.page import PagedEntities
+
+        pages = PagedEntities(
+            self.client,
+            f"/datasets/{self.item.dataset_id}/query",
+            self._query(filters),
+            lambda d: Annotation.from_json(d, self.client),
+        )
+        return AnnotationCollection(a for page in pages for a in page)
+
+    def get(self, annotation_id: str) -> Annotation:
+        return Annotation.from_json(self.client.json("GET", f"/annotations/{annotation_id}"), self.client)
+
+    def delete(
+        self,
+        annotation: Annotation | str | None = None,
+        annotation_id: str | None = None,
+        filters: Filters | None = None,
+    ) -> bool:
+        """Delete one annotation (entity or id), those matching ``filters``, or, with no argument or
+        ``annotation='all'``, every annotation on the item."""
+        if isinstance(annotation, Annotation):
+            annotation_id = annotation.id
+        if annotation_id is not None:
+            self.client.request("DELETE", f"/annotations/{annotation_id}")
+            return True
+        if annotation not in (None, "all"):
+            raise ValueError(f"annotation must be an Annotation, 'all' or None, got {annotation!r}")
+        query = {**self._query(filters), "delete": True}
+        self.client.request("POST", f"/datasets/{self.item.dataset_id}/query", json=query)
+        return True

@@ -1,0 +1,79 @@
+"""``project.datasets``: get, create and list the datasets of a project."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...exceptions import BadRequest, NotFound
+from ..entities.base import EntityList
+from ..entities.dataset import Dataset
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..entities.project import Project
+
+
+def get_dataset(client: Client, dataset_id: str) -> Dataset:
+    return Dataset.from_json(client.json("GET", f"/datasets/{dataset_id}"), client)
+
+
+class Datasets:
+    """The datasets of one project."""
+
+    def __init__(self, client: Client, project: Project) -> None:
+        self.client = client
+        self.project = project
+
+    def _query(self, filter_doc: dict[str, object]) -> list[Dataset]:
+        found: list[Dataset] = []
+        page = 0
+        while True:
+            body = self.client.json(
+                "POST",
+                "/datasets/query",
+                json={
+                    "filter": filter_doc,
+                    "page": page,
+                    "pageSize": 1000,
+                    "resource": "datasets",
+                    "context": {"projects": [self.project.id]},
+                },
+            )
+            found += [Dataset.from_json(d, self.client) for d in body["items"]]
+            if not body["hasNextPage"]:
+                return found
+            page += 1
+
+    def get(self, dataset_name: str | None = None, dataset_id: str | None = None) -> Dataset:
+        """One dataset by name or id; ``NotFound`` when there is none."""
+        if dataset_id is not None:
+            return get_dataset(self.client, dataset_id)
+        if dataset_name is None:
+            raise ValueError("datasets.get needs dataset_name= or dataset_id=")
+        found = self._query({"$and": [{"name": dataset_name}]})
+        if not found:
+            raise NotFound(
+                f"Dataset not found: project {self.project.name!r} has no dataset {dataset_name!r}"
+            )
+        if len(found) > 1:
+            raise BadRequest(
+                f"{len(found)} datasets are named {dataset_name!r} in project {self.project.name!r}"
+            )
+        return found[0]
+
+    def create(self, dataset_name: str) -> Dataset:
+        """A new dataset with a default recipe and an empty ontology."""
+        body = self.client.json(
+            "POST",
+            "/datasets",
+            json={"name": dataset_name, "projects": [self.project.id], "createDefaultRecipe": True},
+        )
+        return Dataset.from_json(body, self.client)
+
+    def list(self) -> EntityList[Dataset]:
+        return EntityList[Dataset](self._query({}))
+
+    def delete(self, dataset_name: str | None = None, dataset_id: str | None = None) -> bool:
+        dataset = self.get(dataset_name=dataset_name, dataset_id=dataset_id)
+        self.client.request("DELETE", f"/datasets/{dataset.id}")
+        return True

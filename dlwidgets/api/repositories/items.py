@@ -1,0 +1,183 @@
+"""``dataset.items``: upload, list with filters, get by path or id, delete; and item downloads.
+
+An upload is one multipart request per file, streamed from disk (never read whole), so a file of any
+size uses constant memory on both ends.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import mimetypes
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from tqdm.auto import tqdm
+
+from ...exceptions import NotFound
+from ..entities.item import Item
+from ..entities.page import PagedEntities
+from ..entities.prompt import PromptItem
+from ..filters import Filters, FiltersResource
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..entities.dataset import Dataset
+
+UploadSource = str | os.PathLike[str] | bytes | BinaryIO | PromptItem | Any
+
+
+def get_item(client: Client, item_id: str) -> Item:
+    return Item.from_json(client.json("GET", f"/items/{item_id}"), client)
+
+
+def remote_dir(remote_path: str | None) -> str:
+    """``'/images'`` -> ``'/images/'``: the SDK forces a leading and a trailing slash."""
+    return "/" + (remote_path or "").strip("/") + "/" if (remote_path or "").strip("/") else "/"
+
+
+def _in_memory(source: Any, remote_name: str | None) -> tuple[str, bytes]:
+    """(file name, bytes) for sources that are not files on disk: bytes, PIL images, numpy arrays."""
+    if isinstance(source, PromptItem):
+        return remote_name or source.name, json.dumps(source.to_json(), indent=2).encode()
+    if isinstance(source, (bytes, bytearray)):
+        return remote_name or f"upload-{time.time_ns()}.bin", bytes(source)
+    if hasattr(source, "__array_interface__") and not hasattr(source, "save"):
+        from PIL import Image
+
+        source = Image.fromarray(source)
+    if hasattr(source, "save"):  # a PIL image: stored lossless
+        buffer = io.BytesIO()
+        source.save(buffer, format="PNG")
+        return remote_name or f"image-{time.time_ns()}.png", buffer.getvalue()
+    raise TypeError(
+        f"cannot upload {type(source).__name__}; give a file or folder path, bytes, a file object, "
+        "a PIL image, a numpy array or a PromptItem"
+    )
+
+
+class Items:
+    """The items of one dataset."""
+
+    def __init__(self, client: Client, dataset: Dataset) -> None:
+        self.client = client
+        self.dataset = dataset
+
+    def _send(
+        self, remote: str, name: str, content: BinaryIO | bytes, mode: str, metadata: dict[str, Any] | None
+    ) -> Item:
+        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        data = {"type": "file", "path": remote + name}
+        if metadata:
+            data["metadata"] = json.dumps(metadata)
+        body = self.client.json(
+            "POST",
+            f"/datasets/{self.dataset.id}/items",
+            params={"mode": mode},
+            data=data,
+            files={"file": (name, content, mimetype)},
+        )
+        return Item.from_json(body, self.client)
+
+    def upload(
+        self,
+        local_path: UploadSource | list[UploadSource],
+        remote_path: str | None = None,
+        overwrite: bool = False,
+        item_metadata: dict[str, Any] | None = None,
+        remote_name: str | None = None,
+    ) -> Item | list[Item]:
+        """Upload a file, a folder (keeping its structure), bytes, a PIL image, a numpy array or a
+        PromptItem under ``remote_path``; one Item back for one file, a list for several."""
+        mode = "overwrite" if overwrite else "skip"
+        remote = remote_dir(remote_path)
+        if isinstance(local_path, list):
+            return [self._one(source, remote, mode, item_metadata, None) for source in local_path]
+        if isinstance(local_path, (str, os.PathLike)) and Path(local_path).is_dir():
+            return self._folder(Path(local_path), remote, mode, item_metadata)
+        return self._one(local_path, remote, mode, item_metadata, remote_name)
+
+    def _one(
+        self, source: Any, remote: str, mode: str, metadata: dict[str, Any] | None, name: str | None
+    ) -> Item:
+        if isinstance(source, (str, os.PathLike)):
+            path = Path(source)
+            if not path.is_file():
+                raise FileNotFoundError(f"cannot upload {str(path)!r}: no such file")
+            with open(path, "rb") as f:
+                return self._send(remote, name or path.name, f, mode, metadata)
+        if hasattr(source, "read"):
+            return self._send(
+                remote, name or Path(getattr(source, "name", "upload.bin")).name, source, mode, metadata
+            )
+        file_name, content = _in_memory(source, name)
+        return self._send(remote, file_name, content, mode, metadata)
+
+    def _folder(self, folder: Path, remote: str, mode: str, metadata: dict[str, Any] | None) -> list[Item]:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        uploaded = []
+        for path in tqdm(
+            files, desc=f"upload {folder.name}", unit="file", disable=None if len(files) > 1 else True
+        ):
+            relative = path.parent.relative_to(folder).as_posix()
+            target = remote if relative == "." else remote_dir(remote + relative)
+            with open(path, "rb") as f:
+                uploaded.append(self._send(target, path.name, f, mode, metadata))
+        return uploaded
+
+    def list(self, filters: Filters | None = None, page_size: int | None = None) -> PagedEntities[Item]:
+        """Items matching ``filters`` (all files by default), a page at a time."""
+        filters = filters or Filters(resource=FiltersResource.ITEM)
+        query = filters.prepare()
+        if page_size is not None:
+            query["pageSize"] = page_size
+        return PagedEntities(
+            self.client, f"/datasets/{self.dataset.id}/query", query, lambda d: Item.from_json(d, self.client)
+        )
+
+    def get(self, filepath: str | None = None, item_id: str | None = None) -> Item:
+        """One item by its full remote path (``/images/a.jpg``) or by id; ``NotFound`` otherwise."""
+        if item_id is not None:
+            return get_item(self.client, item_id)
+        if filepath is None:
+            raise ValueError("items.get needs filepath= or item_id=")
+        filters = Filters(resource=FiltersResource.ITEM, use_defaults=False, recursive=False)
+        filters.add(field="filename", values="/" + filepath.lstrip("/"))
+        found = self.list(filters=filters).items
+        if len(found) != 1:
+            raise NotFound(f"Item not found: dataset {self.dataset.name!r} has no item at {filepath!r}")
+        return found[0]
+
+    def delete(
+        self, filename: str | None = None, item_id: str | None = None, filters: Filters | None = None
+    ) -> bool:
+        """Delete one item (by path or id) or every item matching ``filters``."""
+        if filters is not None:
+            query = {**filters.prepare(), "delete": True}
+            self.client.request("POST", f"/datasets/{self.dataset.id}/query", json=query)
+            return True
+        item = self.get(filepath=filename, item_id=item_id)
+        self.client.request("DELETE", f"/items/{item.id}")
+        return True
+
+
+def download_item(item: Item, local_path: Path, overwrite: bool = True) -> str:
+    """Stream an item's bytes to disk through a ``.download`` file, renamed once complete and checked."""
+    target = local_path / item.name if local_path.is_dir() or not local_path.suffix else local_path
+    if target.exists() and not overwrite:
+        return str(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".download")
+    try:
+        with item.client.stream("GET", f"/items/{item.id}/stream") as response, open(partial, "wb") as f:
+            for chunk in response.iter_bytes(1 << 20):
+                f.write(chunk)
+        size = partial.stat().st_size
+        if item.size is not None and size != item.size:
+            raise OSError(f"download of item {item.filename!r} got {size} bytes, expected {item.size}")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return str(target)

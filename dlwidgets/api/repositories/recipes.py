@@ -1,0 +1,44 @@
+"""``dataset.recipes``: the recipes a dataset lists in ``metadata.system.recipes``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..entities.recipe import Recipe
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..entities.dataset import Dataset
+
+
+class Recipes:
+    """The recipes of one dataset."""
+
+    def __init__(self, client: Client, dataset: Dataset) -> None:
+        self.client = client
+        self.dataset = dataset
+
+    def get(self, recipe_id: str) -> Recipe:
+        return Recipe.from_json(self.client.json("GET", f"/recipes/{recipe_id}"), self.client)
+
+    def create(self, recipe_name: str | None = None, ontology_ids: list[str] | None = None) -> Recipe:
+        """A new recipe, with a new empty ontology unless ``ontology_ids`` is given."""
+        project_ids = [self.dataset.project_id]
+        if not ontology_ids:
+            ontology = self.client.json(
+                "POST", "/ontologies", json={"roots": [], "projectIds": project_ids, "attributes": []}
+            )
+            ontology_ids = [ontology["id"]]
+        body = self.client.json(
+            "POST",
+            "/recipes",
+            json={
+                "title": recipe_name or f"{self.dataset.name} Default Recipe",
+                "projectIds": project_ids,
+                "ontologyIds": ontology_ids,
+            },
+        )
+        return Recipe.from_json(body, self.client)
+
+    def list(self) -> list[Recipe]:
+        return [self.get(recipe_id) for recipe_id in self.dataset.recipe_ids]

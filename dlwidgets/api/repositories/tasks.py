@@ -1,0 +1,113 @@
+"""``dataset.tasks`` and ``task.assignments``: create tasks and read their assignments."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..entities.base import EntityList
+from ..entities.task import Assignment, Task
+from ..filters import Filters
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..entities.dataset import Dataset
+    from ..entities.item import Item
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+PRIORITIES = {"low": 1, "medium": 2, "high": 3}
+
+
+def _due_ms(due_date: float | datetime.datetime | None) -> float | None:
+    """Epoch milliseconds from a datetime or from epoch seconds (the tutorial passes ``.timestamp()``)."""
+    if due_date is None:
+        return None
+    if isinstance(due_date, datetime.datetime):
+        return due_date.timestamp() * 1000
+    return float(due_date) * 1000
+
+
+class Tasks:
+    """The tasks of one dataset."""
+
+    def __init__(self, client: Client, dataset: Dataset) -> None:
+        self.client = client
+        self.dataset = dataset
+
+    def create(
+        self,
+        task_name: str,
+        due_date: float | datetime.datetime | None = None,
+        assignee_ids: list[str] | None = None,
+        items: list[Item] | None = None,
+        filters: Filters | None = None,
+        priority: int | str = 2,
+        task_owner: str | None = None,
+    ) -> Task:
+        """A task over ``items`` (or the items ``filters`` match), its work split evenly among
+        ``assignee_ids`` (emails), one assignment each."""
+        assignees = list(assignee_ids or [])
+        bad = [a for a in assignees if not isinstance(a, str) or not _EMAIL.match(a)]
+        if not assignees or bad:
+            raise ValueError(f"assignee_ids must be a non-empty list of emails; not emails: {bad}")
+        if items is not None and filters is not None:
+            raise ValueError("give items= or filters=, not both")
+        if items is not None:
+            query: dict[str, Any] = {
+                "filter": {"$and": [{"id": {"$in": [item.id for item in items]}}]},
+                "page": 0,
+                "pageSize": 1000,
+                "resource": "items",
+            }
+        else:
+            query = (filters or Filters()).prepare()
+        level = PRIORITIES.get(priority, 0) if isinstance(priority, str) else priority
+        if level not in (1, 2, 3):
+            raise ValueError(f"priority {priority!r} must be 1, 2, 3 or 'low', 'medium', 'high'")
+        body = {
+            "name": task_name,
+            "query": json.dumps(query),
+            "taskOwner": task_owner or self.client.user_email,
+            "spec": {"type": "annotation"},
+            "datasetId": self.dataset.id,
+            "projectId": self.dataset.project_id,
+            "assignmentIds": [],
+            "recipeId": next(iter(self.dataset.recipe_ids), None),
+            "dueDate": _due_ms(due_date),
+            "asynced": True,
+            "priority": level,
+            "workload": [{"assigneeId": a, "load": 100 / len(assignees)} for a in assignees],
+        }
+        command = self.client.json("POST", "/annotationtasks", json=body)
+        return self.get(task_id=command["spec"]["createdTaskId"])
+
+    def get(self, task_id: str | None = None, task_name: str | None = None) -> Task:
+        if task_id is None:
+            if task_name is None:
+                raise ValueError("tasks.get needs task_id= or task_name=")
+            from ...exceptions import NotFound
+
+            found = [t for t in self.list() if t.name == task_name]
+            if not found:
+                raise NotFound(f"Task not found: dataset {self.dataset.name!r} has no task {task_name!r}")
+            return found[0]
+        return Task.from_json(self.client.json("GET", f"/annotationtasks/{task_id}"), self.client)
+
+    def list(self) -> EntityList[Task]:
+        body = self.client.json("GET", "/annotationtasks", params={"datasetId": self.dataset.id})
+        return EntityList[Task](Task.from_json(t, self.client) for t in body["items"])
+
+
+class Assignments:
+    """The assignments of one task."""
+
+    def __init__(self, client: Client, task: Task) -> None:
+        self.client = client
+        self.task = task
+
+    def list(self) -> EntityList[Assignment]:
+        params = {"projects": self.task.project_id or "", "pageSize": 500, "taskId": self.task.id}
+        body = self.client.json("GET", "/assignments", params=params)
+        return EntityList[Assignment](Assignment.from_json(a, self.client) for a in body["items"])

@@ -1,0 +1,99 @@
+"""The one exception family of dlwidgets, mapped from HTTP status codes and back.
+
+The store raises these in its route handlers, the routes turn them into a status and a JSON
+``{"status", "message"}`` body, and the client turns that body back into the same exception, so local
+and remote workspaces fail the same way.
+"""
+
+from __future__ import annotations
+
+
+class PlatformError(Exception):
+    """Base class: a request that the workspace or platform refused or could not serve."""
+
+    status_code: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.status_code}: {self.message}"
+
+
+class BadRequest(PlatformError):
+    """Raised when a request is malformed or names values the workspace does not accept (400)."""
+
+    status_code = 400
+
+
+class Unauthorized(PlatformError):
+    """Raised when no valid token was sent, or it has expired (401)."""
+
+    status_code = 401
+
+
+class Forbidden(PlatformError):
+    """Raised when the token is valid but its user may not touch the entity (403)."""
+
+    status_code = 403
+
+
+class NotFound(PlatformError):
+    """Raised when the entity asked for does not exist, or is not visible to the user (404)."""
+
+    status_code = 404
+
+
+class Conflict(PlatformError):
+    """Raised when a write collides with existing state: a duplicate name or a newer version (409)."""
+
+    status_code = 409
+
+
+class PayloadTooLarge(PlatformError):
+    """Raised when a request body is over the server's size limit (413)."""
+
+    status_code = 413
+
+
+class InternalServerError(PlatformError):
+    """Raised when the server failed while serving a valid request (500)."""
+
+    status_code = 500
+
+
+class UnknownError(PlatformError):
+    """Raised for any other non-2xx status; ``status_code`` holds the real one."""
+
+    def __init__(self, message: str, status_code: int = 520) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+_BY_STATUS: dict[int, type[PlatformError]] = {
+    cls.status_code: cls
+    for cls in (BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, InternalServerError)
+}
+
+
+def from_status(status_code: int, message: str) -> PlatformError:
+    """The exception a response with this status and message stands for."""
+    cls = _BY_STATUS.get(status_code)
+    if cls is None:
+        return UnknownError(message, status_code)
+    return cls(message)
+
+
+__all__ = [
+    "BadRequest",
+    "Conflict",
+    "Forbidden",
+    "InternalServerError",
+    "NotFound",
+    "PayloadTooLarge",
+    "PlatformError",
+    "Unauthorized",
+    "UnknownError",
+    "from_status",
+]

@@ -1,0 +1,29 @@
+"""The embedded platform: a workspace on disk and the REST routes that serve it.
+
+``Store(home).handle(request)`` answers one API call; the client reaches it in-process through
+``LocalTransport`` and over the network through ``dlwidgets serve``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import handlers
+from .routing import Request, Response, router
+from .workspace import Workspace, default_home
+
+
+class Store:
+    """A workspace plus the route table: the whole embedded platform behind one ``handle`` call."""
+
+    def __init__(self, home: str | os.PathLike[str] | None = None) -> None:
+        self.workspace = Workspace(home)
+
+    def handle(self, request: Request) -> Response:
+        return router.dispatch(self.workspace, request)
+
+    def close(self) -> None:
+        self.workspace.close()
+
+
+__all__ = ["Request", "Response", "Store", "Workspace", "default_home", "handlers", "router"]

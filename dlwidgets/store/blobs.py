@@ -1,0 +1,100 @@
+"""Content-addressed item bytes: one file per distinct content, named by its sha256.
+
+Bytes are streamed into a temporary file in ``tmp/`` while they are hashed, so memory stays flat for any
+size; the workspace moves the file into place only inside the transaction that writes the item row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK_SIZE = 1 << 20
+
+
+class BlobWriter:
+    """A temporary file being filled with one upload's bytes, hashed on the way in."""
+
+    def __init__(self, tmp_dir: Path) -> None:
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        self.path = Path(name)
+        self._file: BinaryIO = os.fdopen(fd, "wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._file.write(data)
+        self._hash.update(data)
+        self.size += len(data)
+
+    def close(self) -> str:
+        """Flush and close the file; returns the sha256 hex digest of its bytes."""
+        self._file.close()
+        return self._hash.hexdigest()
+
+    def discard(self) -> None:
+        """Remove the temporary file: the upload did not complete."""
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
+class BlobStore:
+    """The blob folder of a workspace: ``<root>/<aa>/<sha256>`` plus a ``tmp/`` for uploads in flight."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.tmp_dir = root / "tmp"
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest
+
+    def writer(self) -> BlobWriter:
+        return BlobWriter(self.tmp_dir)
+
+    def put(self, writer_path: Path, digest: str) -> bool:
+        """Move a finished temporary file into place; returns False if the content was already stored."""
+        final = self.path(digest)
+        if final.exists():
+            writer_path.unlink(missing_ok=True)
+            return False
+        final.parent.mkdir(exist_ok=True)
+        os.replace(writer_path, final)
+        return True
+
+    def remove(self, digest: str) -> None:
+        self.path(digest).unlink(missing_ok=True)
+
+    def read(self, digest: str, start: int = 0, length: int | None = None) -> Iterator[bytes]:
+        """The stored bytes from ``start``, ``length`` of them (all by default), in chunks."""
+        with open(self.path(digest), "rb") as f:
+            f.seek(start)
+            remaining = length
+            while remaining is None or remaining > 0:
+                chunk = f.read(CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining))
+                if not chunk:
+                    return
+                if remaining is not None:
+                    remaining -= len(chunk)
+                yield chunk
+
+    def stored_digests(self, older_than_s: float) -> Iterator[str]:
+        """Digests of blobs written more than ``older_than_s`` seconds ago (for the orphan sweep)."""
+        cutoff = time.time() - older_than_s
+        for sub in self.root.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                for blob in sub.iterdir():
+                    if blob.stat().st_mtime < cutoff:
+                        yield blob.name
+
+    def sweep_tmp(self, older_than_s: float) -> None:
+        """Delete temporary files that an interrupted process left behind."""
+        cutoff = time.time() - older_than_s
+        for leftover in self.tmp_dir.iterdir():
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink(missing_ok=True)

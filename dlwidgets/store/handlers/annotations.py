@@ -1,0 +1,229 @@
+"""``/items/{id}/annotations`` and ``/annotations/{id}``: create, get, update, delete, with checks.
+
+Every annotation's label must be in the dataset's ontology and its coordinates must be finite and in the
+platform's layout for its type; the item's annotation count and version move in the same transaction.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from ...exceptions import BadRequest, Conflict, NotFound
+from ..documents import dumps, loads
+from ..ids import new_id, utc_now
+from ..routing import Request, router
+from ..workspace import Workspace
+from .ontologies import iter_tags, load_ontology
+from .recipes import load_recipe
+
+ANNOTATION_TYPES = (
+    "box", "cube", "cube_3d", "class", "comparison", "ellipse", "point", "segment", "polyline", "pose",
+    "binary", "subtitle", "text_mark", "gis", "ref_semantic_3d", "polyline_3d", "text", "ref_image", "note",
+)  # fmt: skip
+_COLUMNS = {"id", "itemId", "datasetId", "type", "label", "coordinates", "metadata", "source"}
+_SERVER_FIELDS = {"creator", "createdAt", "updatedAt", "updatedBy", "url", "item", "dataset", "hash"}
+
+
+def annotation_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
+    doc = loads(row["doc"])
+    doc.update(
+        id=row["id"],
+        itemId=row["item_id"],
+        datasetId=row["dataset_id"],
+        type=row["type"],
+        label=row["label"],
+        metadata=loads(row["metadata"]),
+        source=row["source"],
+        creator=row["creator"],
+        createdAt=row["created_at"],
+        updatedAt=row["updated_at"],
+        updatedBy=row["updated_by"],
+        url=f"{req.base_url}/annotations/{row['id']}",
+        item=f"{req.base_url}/items/{row['item_id']}",
+        dataset=f"{req.base_url}/datasets/{row['dataset_id']}",
+        hash=None,
+    )
+    if row["coordinates"] is not None:
+        doc["coordinates"] = loads(row["coordinates"])
+    return doc
+
+
+def _point(value: Any, where: str) -> None:
+    if not isinstance(value, dict) or not all(k in value for k in ("x", "y")):
+        raise BadRequest(f"{where}: a point is {{'x': .., 'y': ..}}, got {value!r}")
+    for axis in ("x", "y", "z"):
+        v = value.get(axis, 0)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise BadRequest(f"{where}: coordinate {axis}={v!r} must be a finite number")
+
+
+def check_coordinates(kind: str, coordinates: Any, where: str) -> None:
+    """Refuse coordinates that are not in the platform's layout for ``kind``, or not finite."""
+    if kind == "class":
+        return
+    if kind == "point":
+        _point(coordinates, where)
+    elif kind in ("box", "cube", "ellipse"):
+        if not isinstance(coordinates, list) or len(coordinates) < 2:
+            raise BadRequest(
+                f"{where}: a {kind} has two corner points [top-left, bottom-right], got {coordinates!r}"
+            )
+        _point(coordinates[0], where)
+        _point(coordinates[1], where)
+        (x0, y0), (x1, y1) = ((p["x"], p["y"]) for p in coordinates[:2])
+        if kind == "box" and (x1 < x0 or y1 < y0):
+            raise BadRequest(
+                f"{where}: box right/bottom ({x1}, {y1}) is left of or above its left/top ({x0}, {y0})"
+            )
+    elif kind in ("segment", "polyline"):
+        if not isinstance(coordinates, list) or not coordinates:
+            raise BadRequest(f"{where}: a {kind} is a list of points, got {coordinates!r}")
+        for ring in coordinates:
+            for point in ring if isinstance(ring, list) else [ring]:
+                _point(point, where)
+
+
+def _dataset_labels(db: sqlite3.Connection, ws: Workspace, dataset_id: str) -> set[str]:
+    """Every label tag in the ontologies of the dataset's recipes."""
+    row = db.execute("SELECT metadata FROM datasets WHERE id = ?", (dataset_id,)).fetchone()
+    tags: set[str] = set()
+    for recipe_id in loads(row["metadata"]).get("system", {}).get("recipes", []):
+        for ontology_id in load_recipe(ws, recipe_id).get("ontologyIds", []):
+            tags.update(iter_tags(load_ontology(ws, ontology_id)["roots"]))
+    return tags
+
+
+def _check_annotation(body: Any, labels: set[str], index: int) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadRequest(f"annotation #{index} must be a JSON object, got {body!r}")
+    kind = body.get("type")
+    where = f"annotation #{index} ({kind}, label {body.get('label')!r})"
+    if kind not in ANNOTATION_TYPES:
+        raise BadRequest(
+            f"annotation #{index} has type {kind!r}; accepted types are {list(ANNOTATION_TYPES)}"
+        )
+    label = body.get("label")
+    if kind != "note" and label not in labels:
+        raise BadRequest(
+            f"annotation #{index} has label {label!r}, which is not in the dataset's ontology; "
+            f"its labels are {sorted(labels)} (add it with ontology.add_label)"
+        )
+    if kind != "class" and "coordinates" not in body:
+        raise BadRequest(f"{where} has no coordinates")
+    check_coordinates(kind, body.get("coordinates"), where)
+    metadata = body.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise BadRequest(f"{where}: metadata must be a JSON object, got {metadata!r}")
+    return body
+
+
+def bump_item(db: sqlite3.Connection, item_ids: Iterable[str]) -> None:
+    """Recount annotations of these items and move their annotation version on."""
+    db.executemany(
+        "UPDATE items SET annotations_count ="
+        " (SELECT COUNT(*) FROM annotations a WHERE a.item_id = items.id),"
+        " annotations_version = annotations_version + 1 WHERE id = ?",
+        [(i,) for i in set(item_ids)],
+    )
+    db.executemany(
+        "UPDATE items SET annotated = annotations_count > 0 WHERE id = ?", [(i,) for i in set(item_ids)]
+    )
+
+
+def delete_annotation_rows(db: sqlite3.Connection, ids: list[str]) -> None:
+    item_ids = [
+        r[0]
+        for r in db.execute(
+            f"SELECT DISTINCT item_id FROM annotations WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+    ]
+    db.executemany("DELETE FROM annotations WHERE id = ?", [(i,) for i in ids])
+    bump_item(db, item_ids)
+
+
+@router.route("POST", "/items/{item_id}/annotations")
+def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[str, Any]] | dict[str, Any]:
+    body = req.json()
+    single = isinstance(body, dict)
+    batch = [body] if single else body
+    if not isinstance(batch, list):
+        raise BadRequest(f"annotations must be sent as a JSON array of objects, got {type(body).__name__}")
+    now = utc_now()
+    with ws.transaction() as db:
+        item = db.execute(
+            "SELECT dataset_id, annotations_version FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        if item is None:
+            raise NotFound(f"Item not found: no item has id {item_id!r}")
+        expected = req.headers.get("x-annotations-version")
+        if expected is not None and expected != str(item["annotations_version"]):
+            raise Conflict(
+                f"the annotations of item {item_id!r} changed since version {expected} "
+                f"(now version {item['annotations_version']}); reload them before saving"
+            )
+        labels = _dataset_labels(db, ws, item["dataset_id"])
+        checked = [_check_annotation(a, labels, i) for i, a in enumerate(batch)]
+        rows = []
+        for annotation in checked:
+            extra = {k: v for k, v in annotation.items() if k not in _COLUMNS | _SERVER_FIELDS}
+            coordinates = annotation.get("coordinates") if annotation["type"] != "class" else None
+            rows.append((
+                new_id(), item_id, item["dataset_id"], annotation["type"], annotation.get("label"),
+                None if coordinates is None else dumps(coordinates), dumps(annotation.get("metadata") or {}),
+                annotation.get("source") or "sdk", req.user, now, now, req.user, dumps(extra),
+            ))  # fmt: skip
+        db.executemany(
+            "INSERT INTO annotations (id, item_id, dataset_id, type, label, coordinates, metadata, source,"
+            " creator, created_at, updated_at, updated_by, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        bump_item(db, [item_id])
+        ids = [r[0] for r in rows]
+        created = db.execute(
+            f"SELECT * FROM annotations WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id", ids
+        ).fetchall() if ids else []  # fmt: skip
+    result = [annotation_json(row, req) for row in created]
+    return result[0] if single and result else result
+
+
+def load_annotation(ws: Workspace, annotation_id: str) -> sqlite3.Row:
+    row = ws.db.execute("SELECT * FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Annotation not found: no annotation has id {annotation_id!r}")
+    return row
+
+
+@router.route("GET", "/annotations/{annotation_id}")
+def get_annotation(ws: Workspace, req: Request, annotation_id: str) -> dict[str, Any]:
+    return annotation_json(load_annotation(ws, annotation_id), req)
+
+
+@router.route("PUT", "/annotations/{annotation_id}")
+def update_annotation(ws: Workspace, req: Request, annotation_id: str) -> dict[str, Any]:
+    body = req.json_object()
+    with ws.transaction() as db:
+        row = load_annotation(ws, annotation_id)
+        merged = {**annotation_json(row, req), **body, "type": body.get("type", row["type"])}
+        _check_annotation(merged, _dataset_labels(db, ws, row["dataset_id"]), 0)
+        coordinates = merged.get("coordinates") if merged["type"] != "class" else None
+        db.execute(
+            "UPDATE annotations SET type = ?, label = ?, coordinates = ?, metadata = ?, updated_at = ?,"
+            " updated_by = ? WHERE id = ?",
+            (
+                merged["type"], merged.get("label"), None if coordinates is None else dumps(coordinates),
+                dumps(merged.get("metadata") or {}), utc_now(), req.user, annotation_id,
+            ),
+        )  # fmt: skip
+        bump_item(db, [row["item_id"]])
+    return annotation_json(load_annotation(ws, annotation_id), req)
+
+
+@router.route("DELETE", "/annotations/{annotation_id}")
+def delete_annotation(ws: Workspace, req: Request, annotation_id: str) -> dict[str, Any]:
+    with ws.transaction() as db:
+        load_annotation(ws, annotation_id)
+        delete_annotation_rows(db, [annotation_id])
+    return {"id": annotation_id, "deleted": True}

@@ -1,0 +1,151 @@
+"""``/datasets``: create (with the default recipe and ontology), query, get, update, delete."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ...exceptions import BadRequest, Conflict, NotFound
+from ..documents import dumps, loads, merge_patch, paged, paging, require_str
+from ..dql import DATASETS, compile_filter, compile_sort
+from ..ids import new_id, utc_now
+from ..routing import Request, router
+from ..workspace import Workspace
+from .ontologies import create_ontology_row
+from .projects import load_project
+from .recipes import create_recipe_row
+
+_COLUMNS = (
+    "d.*, (SELECT COUNT(*) FROM items i WHERE i.dataset_id = d.id) AS items_count, "
+    "(SELECT COALESCE(SUM(annotations_count), 0) FROM items i WHERE i.dataset_id = d.id) AS annotations_count"
+)
+
+
+def dataset_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
+    doc = loads(row["doc"])
+    base = f"{req.base_url}/datasets/{row['id']}"
+    doc.update(
+        id=row["id"],
+        name=row["name"],
+        projects=[row["project_id"]],
+        creator=row["creator"],
+        createdAt=row["created_at"],
+        updatedAt=row["updated_at"],
+        updatedBy=row["updated_by"],
+        metadata=loads(row["metadata"]),
+        url=base,
+        items=f"{base}/items",
+        itemsCount=row["items_count"],
+        annotationsCount=row["annotations_count"],
+        annotated=row["annotations_count"] > 0,
+    )
+    return doc
+
+
+def load_dataset(ws: Workspace, dataset_id: str) -> sqlite3.Row:
+    row = ws.db.execute(f"SELECT {_COLUMNS} FROM datasets d WHERE id = ?", (dataset_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Dataset not found: no dataset has id {dataset_id!r}")
+    return row
+
+
+@router.route("POST", "/datasets")
+def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
+    body = req.json_object()
+    name = require_str(body, "name", "a dataset")
+    projects = body.get("projects")
+    if not isinstance(projects, list) or len(projects) != 1 or not isinstance(projects[0], str):
+        raise BadRequest(f"a dataset needs 'projects': a list of one project id, got {projects!r}")
+    project = load_project(ws, projects[0])
+    now = utc_now()
+    dataset_id = new_id()
+    metadata: dict[str, Any] = {"system": {"recipes": []}}
+    doc = {k: v for k, v in body.items() if k not in ("name", "projects", "metadata", "createDefaultRecipe")}
+    doc.setdefault("readableType", "dataset")
+    doc.setdefault("accessLevel", "owner")
+    doc.setdefault("readonly", False)
+    doc.setdefault("driver", None)
+    try:
+        with ws.transaction() as db:
+            if body.get("createDefaultRecipe", True):
+                ontology_id = create_ontology_row(db, req, {"projectIds": [project["id"]], "roots": []})
+                recipe_id = create_recipe_row(
+                    db,
+                    req,
+                    {
+                        "title": f"{name} Default Recipe",
+                        "projectIds": [project["id"]],
+                        "ontologyIds": [ontology_id],
+                        "uiSettings": {"allowObjectIdAutoAssign": True, "studioV2App": True},
+                    },
+                )
+                metadata["system"]["recipes"] = [recipe_id]
+            db.execute(
+                "INSERT INTO datasets (id, project_id, name, creator, created_at, updated_at, updated_by,"
+                " metadata, doc) VALUES (?,?,?,?,?,?,?,?,?)",
+                (dataset_id, project["id"], name, req.user, now, now, req.user, dumps(metadata), dumps(doc)),
+            )
+    except sqlite3.IntegrityError:
+        raise Conflict(
+            f"a dataset named {name!r} already exists in project {project['name']!r}; choose another name"
+        ) from None
+    return dataset_json(load_dataset(ws, dataset_id), req)
+
+
+@router.route("POST", "/datasets/query")
+def query_datasets(ws: Workspace, req: Request) -> dict[str, Any]:
+    body = req.json_object()
+    page, size = paging(body)
+    where, params = compile_filter(body.get("filter"), DATASETS)
+    projects = (body.get("context") or {}).get("projects")
+    if projects:
+        if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
+            raise BadRequest(f"context.projects must be a list of project ids, got {projects!r}")
+        where += f" AND project_id IN ({','.join('?' * len(projects))})"
+        params += projects
+    total = ws.db.execute(f"SELECT COUNT(*) FROM datasets WHERE {where}", params).fetchone()[0]
+    rows = ws.db.execute(
+        f"SELECT {_COLUMNS} FROM datasets d WHERE {where} ORDER BY {compile_sort(body.get('sort'), DATASETS)}"
+        " LIMIT ? OFFSET ?",
+        [*params, size, page * size],
+    ).fetchall()
+    return paged([dataset_json(row, req) for row in rows], total, page, size)
+
+
+@router.route("GET", "/datasets/{dataset_id}")
+def get_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any]:
+    return dataset_json(load_dataset(ws, dataset_id), req)
+
+
+@router.route("PATCH", "/datasets/{dataset_id}")
+def update_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any]:
+    body = req.json_object()
+    with ws.transaction() as db:
+        row = load_dataset(ws, dataset_id)
+        metadata = loads(row["metadata"])
+        patch = body.get("metadata") or {}
+        if not isinstance(patch, dict):
+            raise BadRequest(f"dataset metadata must be a JSON object, got {patch!r}")
+        if not req.flag("system"):
+            # System metadata (the recipe list above all) changes only when the caller says so.
+            patch = {k: v for k, v in patch.items() if k != "system"}
+        merge_patch(metadata, patch)
+        name = body.get("name", row["name"])
+        if not isinstance(name, str) or not name.strip():
+            raise BadRequest(f"a dataset name must be a non-empty string, got {name!r}")
+        try:
+            db.execute(
+                "UPDATE datasets SET name = ?, metadata = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                (name, dumps(metadata), utc_now(), req.user, dataset_id),
+            )
+        except sqlite3.IntegrityError:
+            raise Conflict(f"a dataset named {name!r} already exists in this project") from None
+    return dataset_json(load_dataset(ws, dataset_id), req)
+
+
+@router.route("DELETE", "/datasets/{dataset_id}")
+def delete_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any]:
+    load_dataset(ws, dataset_id)
+    with ws.transaction() as db:
+        db.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
+    return {"id": dataset_id, "deleted": True}

@@ -1,0 +1,253 @@
+"""``/datasets/{id}/items`` uploads, ``/items/{id}`` (get, update, delete, stream) and the dataset query."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import Any
+
+from ...exceptions import BadRequest, NotFound
+from ..documents import dumps, loads, merge_patch, paged, paging
+from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter, compile_sort
+from ..ids import new_id, utc_now
+from ..media import system_metadata
+from ..multipart import Upload, read_upload
+from ..routing import Request, Response, router
+from ..workspace import Workspace
+from .annotations import annotation_json, delete_annotation_rows
+from .datasets import load_dataset
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def item_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
+    base = f"{req.base_url}/items/{row['id']}"
+    doc: dict[str, Any] = {
+        "id": row["id"],
+        "datasetId": row["dataset_id"],
+        "filename": row["filename"],
+        "name": row["name"],
+        "dir": row["dir"],
+        "type": row["type"],
+        "hidden": bool(row["hidden"]),
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+        "creator": row["creator"],
+        "updatedBy": row["updated_by"],
+        "annotated": bool(row["annotated"]),
+        "annotationsCount": row["annotations_count"],
+        "metadata": loads(row["metadata"]),
+        "url": base,
+        "dataset": f"{req.base_url}/datasets/{row['dataset_id']}",
+        "annotations": f"{base}/annotations",
+        "stream": f"{base}/stream",
+        "thumbnail": f"{base}/thumbnail",
+    }
+    if row["description"] is not None:
+        doc["description"] = row["description"]
+    return doc
+
+
+def load_item(ws: Workspace, item_id: str) -> sqlite3.Row:
+    row = ws.db.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Item not found: no item has id {item_id!r}")
+    return row
+
+
+def check_remote_path(path: str) -> str:
+    """A normalised item path (``/dir/name``); refuses traversal, NUL and backslashes."""
+    if "\x00" in path or "\\" in path:
+        raise BadRequest(f"item path {path!r} contains a NUL or a backslash; use '/' between folders")
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        raise BadRequest(
+            f"item path {path!r} contains '.' or '..'; give a plain path such as '/images/a.jpg'"
+        )
+    if not parts or path.endswith("/"):
+        raise BadRequest(f"item path {path!r} names no file; give a path such as '/images/a.jpg'")
+    return "/" + "/".join(parts)
+
+
+def release_blob(ws: Workspace, digest: str) -> None:
+    """Delete a blob once no item references it (checked under the write lock)."""
+    with ws.transaction() as db:
+        if db.execute("SELECT 1 FROM items WHERE blob = ? LIMIT 1", (digest,)).fetchone() is None:
+            ws.blobs.remove(digest)
+
+
+@router.route("POST", "/datasets/{dataset_id}/items")
+def upload_item(ws: Workspace, req: Request, dataset_id: str) -> Response:
+    load_dataset(ws, dataset_id)
+    mode = req.arg("mode", "skip")
+    if mode not in ("skip", "overwrite"):
+        raise BadRequest(f"upload mode {mode!r} is not supported; use 'skip' or 'overwrite'")
+    upload = read_upload(req, ws.blobs)
+    if upload.file is None:
+        raise BadRequest("an upload request needs a 'file' part")
+    try:
+        filename = check_remote_path(upload.fields.get("path") or f"/{upload.filename or ''}")
+        user_metadata = _user_metadata(upload.fields.get("metadata"))
+        system = system_metadata(upload.file.path, filename, upload.content_type, upload.file.size)
+        metadata = {**user_metadata, "system": system}
+        return _store_upload(ws, req, dataset_id, filename, mode, upload, metadata)
+    finally:
+        upload.file.path.unlink(missing_ok=True)
+
+
+def _user_metadata(text: str | None) -> dict[str, Any]:
+    try:
+        metadata = json.loads(text or "{}")
+    except ValueError as e:
+        raise BadRequest(f"upload 'metadata' is not valid JSON: {e}") from None
+    if not isinstance(metadata, dict):
+        raise BadRequest(f"upload 'metadata' must be a JSON object, got {metadata!r}")
+    return metadata
+
+
+def _store_upload(
+    ws: Workspace,
+    req: Request,
+    dataset_id: str,
+    filename: str,
+    mode: str,
+    upload: Upload,
+    metadata: dict[str, Any],
+) -> Response:
+    """Write the item row and move its bytes into place, in one transaction."""
+    assert upload.file is not None
+    directory, name = filename.rsplit("/", 1)
+    digest, system, now = upload.digest, metadata["system"], utc_now()
+    released: str | None = None
+    with ws.transaction() as db:
+        existing = db.execute(
+            "SELECT * FROM items WHERE dataset_id = ? AND filename = ?", (dataset_id, filename)
+        ).fetchone()
+        if existing is not None and mode == "skip":
+            return Response(body=item_json(existing, req), headers={"x-item-op": "skip"})
+        values = (
+            *(system["mimetype"], system["size"], system.get("width"), system.get("height"), digest),
+            *(now, req.user, upload.fields.get("description"), dumps(metadata)),
+        )
+        if existing is None:
+            item_id, op = new_id(), "created"
+            db.execute(
+                "INSERT INTO items (mimetype, size, width, height, blob, updated_at, updated_by, description,"
+                " metadata, id, dataset_id, filename, name, dir, creator, created_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, item_id, dataset_id, filename, name, directory or "/", req.user, now),
+            )
+        else:
+            item_id, op = existing["id"], "overwrite"
+            if existing["blob"] != digest:
+                released = existing["blob"]
+            db.execute(
+                "UPDATE items SET mimetype = ?, size = ?, width = ?, height = ?, blob = ?, updated_at = ?,"
+                " updated_by = ?, description = ?, metadata = ? WHERE id = ?",
+                (*values, item_id),
+            )
+        # The bytes move into place inside the transaction: no committed row ever lacks its blob.
+        ws.blobs.put(upload.file.path, digest)
+    if released:
+        release_blob(ws, released)
+    headers = {"x-item-op": op}
+    if system["mimetype"].startswith("image/") and "width" not in system:
+        headers["x-item-warning"] = f"item {filename!r} is not a readable image; stored without dimensions"
+    return Response(body=item_json(load_item(ws, item_id), req), headers=headers)
+
+
+@router.route("GET", "/items/{item_id}")
+def get_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
+    return item_json(load_item(ws, item_id), req)
+
+
+@router.route("PATCH", "/items/{item_id}")
+def update_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
+    body = req.json_object()
+    patch = body.get("metadata") or {}
+    if not isinstance(patch, dict):
+        raise BadRequest(f"item metadata must be a JSON object, got {patch!r}")
+    if not req.flag("system"):
+        patch = {k: v for k, v in patch.items() if k != "system"}
+    with ws.transaction() as db:
+        row = load_item(ws, item_id)
+        metadata = merge_patch(loads(row["metadata"]), patch)
+        description = body.get("description", row["description"])
+        db.execute(
+            "UPDATE items SET metadata = ?, description = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+            (dumps(metadata), description, utc_now(), req.user, item_id),
+        )
+    return item_json(load_item(ws, item_id), req)
+
+
+@router.route("DELETE", "/items/{item_id}")
+def delete_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
+    row = load_item(ws, item_id)
+    with ws.transaction() as db:
+        db.execute("DELETE FROM items WHERE id = ?", (item_id,))
+    release_blob(ws, row["blob"])
+    return {"id": item_id, "deleted": True}
+
+
+@router.route("GET", "/items/{item_id}/stream")
+def stream_item(ws: Workspace, req: Request, item_id: str) -> Response:
+    row = load_item(ws, item_id)
+    size = row["size"]
+    headers = {"content-type": row["mimetype"], "accept-ranges": "bytes"}
+    match = _RANGE.match(req.headers.get("range", "").strip())
+    if not match or not (match.group(1) or match.group(2)):
+        headers["content-length"] = str(size)
+        return Response(stream=ws.blobs.read(row["blob"]), headers=headers)
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+    else:  # a suffix range: the last N bytes
+        start, end = max(size - int(last), 0), size - 1
+    if start >= size and size > 0:
+        return Response(
+            status=416,
+            body={"status": 416, "message": f"range start {start} is past the item's {size} bytes"},
+            headers={"content-range": f"bytes */{size}"},
+        )
+    length = max(end - start + 1, 0)
+    headers.update({"content-range": f"bytes {start}-{end}/{size}", "content-length": str(length)})
+    return Response(status=206, stream=ws.blobs.read(row["blob"], start, length), headers=headers)
+
+
+@router.route("POST", "/datasets/{dataset_id}/query")
+def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any]:
+    load_dataset(ws, dataset_id)
+    body = req.json_object()
+    resource_name = body.get("resource", "items")
+    resources: dict[str, Resource] = {"items": ITEMS, "annotations": ANNOTATIONS}
+    if resource_name not in resources:
+        raise BadRequest(f"query resource {resource_name!r} is not supported; use 'items' or 'annotations'")
+    resource = resources[resource_name]
+    where, params = compile_filter(body.get("filter"), resource)
+    where, params = f"dataset_id = ? AND ({where})", [dataset_id, *params]
+    if body.get("delete"):
+        return _delete_matching(ws, resource_name, where, params)
+    page, size = paging(body)
+    total = ws.db.execute(f"SELECT COUNT(*) FROM {resource.table} WHERE {where}", params).fetchone()[0]
+    rows = ws.db.execute(
+        f"SELECT * FROM {resource.table} WHERE {where} ORDER BY {compile_sort(body.get('sort'), resource)}"
+        " LIMIT ? OFFSET ?",
+        [*params, size, page * size],
+    ).fetchall()
+    to_json = item_json if resource_name == "items" else annotation_json
+    return paged([to_json(row, req) for row in rows], total, page, size)
+
+
+def _delete_matching(ws: Workspace, resource_name: str, where: str, params: list[Any]) -> dict[str, Any]:
+    if resource_name == "annotations":
+        with ws.transaction() as db:
+            ids = [r[0] for r in db.execute(f"SELECT id FROM annotations WHERE {where}", params)]
+            delete_annotation_rows(db, ids)
+        return {"deleted": len(ids)}
+    with ws.transaction() as db:
+        rows = db.execute(f"SELECT id, blob FROM items WHERE {where}", params).fetchall()
+        db.executemany("DELETE FROM items WHERE id = ?", [(r["id"],) for r in rows])
+    for digest in {r["blob"] for r in rows}:
+        release_blob(ws, digest)
+    return {"deleted": len(rows)}

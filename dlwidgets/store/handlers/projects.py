@@ -1,0 +1,90 @@
+"""``/projects``: create, get by id or name, list."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ...exceptions import BadRequest, Conflict, NotFound
+from ..documents import dumps, loads
+from ..ids import new_id, utc_now
+from ..routing import Request, router
+from ..workspace import Workspace
+
+
+def project_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
+    doc = loads(row["doc"])
+    doc.update(
+        id=row["id"],
+        name=row["name"],
+        creator=row["creator"],
+        createdAt=row["created_at"],
+        updatedAt=row["updated_at"],
+        url=f"{req.base_url}/projects/{row['id']}",
+    )
+    doc.setdefault("role", "owner" if row["creator"] == req.user else "developer")
+    return doc
+
+
+def load_project(ws: Workspace, project_id: str) -> sqlite3.Row:
+    row = ws.db.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Project not found: no project has id {project_id!r}")
+    return row
+
+
+@router.route("POST", "/projects")
+def create_project(ws: Workspace, req: Request) -> dict[str, Any]:
+    name = req.form().get("name", "").strip()
+    if not name:
+        raise BadRequest("a project needs a non-empty 'name'")
+    now = utc_now()
+    project_id = new_id()
+    doc: dict[str, Any] = {
+        "org": None,
+        "contributors": [],
+        "isBlocked": False,
+        "archived": False,
+        "featureConstraints": {},
+    }
+    try:
+        with ws.transaction() as db:
+            db.execute(
+                "INSERT INTO projects (id, name, creator, created_at, updated_at, doc) VALUES (?,?,?,?,?,?)",
+                (project_id, name, req.user, now, now, dumps(doc)),
+            )
+            db.execute(
+                "INSERT INTO project_members (project_id, email, role) VALUES (?,?,?)",
+                (project_id, req.user, "owner"),
+            )
+    except sqlite3.IntegrityError:
+        raise Conflict(f"a project named {name!r} already exists; choose another name") from None
+    return project_json(load_project(ws, project_id), req)
+
+
+@router.route("GET", "/projects")
+def list_projects(ws: Workspace, req: Request) -> list[dict[str, Any]]:
+    rows = ws.db.execute("SELECT * FROM projects ORDER BY id").fetchall()
+    return [project_json(row, req) for row in rows]
+
+
+@router.route("GET", "/projects/{project_id}")
+def get_project(ws: Workspace, req: Request, project_id: str) -> dict[str, Any]:
+    return project_json(load_project(ws, project_id), req)
+
+
+@router.route("GET", "/projects/{name}/name")
+def get_project_by_name(ws: Workspace, req: Request, name: str) -> list[dict[str, Any]]:
+    rows = ws.db.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchall()
+    if not rows:
+        # dtlpy crashes on an empty list here, so "none" must be a 404.
+        raise NotFound(f"Project not found: no project is named {name!r}")
+    return [project_json(row, req) for row in rows]
+
+
+@router.route("DELETE", "/projects/{project_id}")
+def delete_project(ws: Workspace, req: Request, project_id: str) -> dict[str, Any]:
+    load_project(ws, project_id)
+    with ws.transaction() as db:
+        db.execute("DELETE FROM projects WHERE id = ?", (project_id,))
+    return {"id": project_id, "deleted": True}

@@ -1,0 +1,222 @@
+"""``/annotationtasks``, ``/assignments`` and ``/commands``: tasks split into one assignment per assignee.
+
+Creating a task answers with a finished Command (as the platform's asynchronous task creation does), whose
+``spec.createdTaskId`` names the new task.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import Any
+
+from ...exceptions import BadRequest, Conflict, NotFound
+from ..documents import dumps, loads, require_str
+from ..dql import ITEMS, compile_filter
+from ..ids import new_id, utc_now
+from ..routing import Request, router
+from ..workspace import Workspace
+from .datasets import load_dataset
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def _task_json(row: sqlite3.Row, ws: Workspace, req: Request) -> dict[str, Any]:
+    doc = loads(row["doc"])
+    total = ws.db.execute(
+        "SELECT COUNT(*) FROM assignment_items ai JOIN assignments a ON a.id = ai.assignment_id"
+        " WHERE a.task_id = ?",
+        (row["id"],),
+    ).fetchone()[0]
+    return {**doc, "url": f"{req.base_url}/annotationtasks/{row['id']}", "totalItems": total}
+
+
+def _assignment_json(row: sqlite3.Row, ws: Workspace, req: Request) -> dict[str, Any]:
+    doc = loads(row["doc"])
+    total = ws.db.execute(
+        "SELECT COUNT(*) FROM assignment_items WHERE assignment_id = ?", (row["id"],)
+    ).fetchone()[0]
+    return {**doc, "url": f"{req.base_url}/assignments/{row['id']}", "totalItems": total}
+
+
+def _split(item_ids: list[str], workload: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """Share items among assignees in proportion to their load, in item order."""
+    total_load = sum(w["load"] for w in workload)
+    shares, start, acc = [], 0, 0.0
+    for w in workload:
+        acc += w["load"]
+        end = round(len(item_ids) * acc / total_load)
+        shares.append((w["assigneeId"], item_ids[start:end]))
+        start = end
+    return shares
+
+
+def _check_workload(workload: Any) -> list[dict[str, Any]]:
+    if not isinstance(workload, list) or not workload:
+        raise BadRequest("a task needs at least one assignee in 'workload' ([{'assigneeId', 'load'}])")
+    for entry in workload:
+        assignee = entry.get("assigneeId") if isinstance(entry, dict) else None
+        if not isinstance(assignee, str) or not _EMAIL.match(assignee):
+            raise BadRequest(f"task assignee {assignee!r} is not an email address such as 'ann@example.com'")
+        load = entry.get("load", 100 / len(workload))
+        if isinstance(load, bool) or not isinstance(load, (int, float)) or load <= 0:
+            raise BadRequest(f"assignee {assignee!r} has load {load!r}; a load is a number > 0")
+        entry["load"] = load
+    return workload
+
+
+def _task_items(ws: Workspace, dataset_id: str, query: Any) -> list[str]:
+    if isinstance(query, str):
+        try:
+            query = json.loads(query)
+        except ValueError as e:
+            raise BadRequest(f"task 'query' is not valid JSON: {e}") from None
+    if not isinstance(query, dict):
+        raise BadRequest(f"task 'query' must be an items DQL object, got {query!r}")
+    where, params = compile_filter(query.get("filter"), ITEMS)
+    rows = ws.db.execute(
+        f"SELECT id FROM items WHERE dataset_id = ? AND type = 'file' AND ({where}) ORDER BY id",
+        [dataset_id, *params],
+    )
+    return [r[0] for r in rows]
+
+
+@router.route("POST", "/annotationtasks")
+def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
+    body = req.json_object()
+    name = require_str(body, "name", "a task")
+    dataset = load_dataset(ws, require_str(body, "datasetId", "a task"))
+    workload = _check_workload(body.get("workload"))
+    due = body.get("dueDate")
+    if due is not None and (isinstance(due, bool) or not isinstance(due, (int, float))):
+        raise BadRequest(f"task dueDate must be epoch milliseconds, got {due!r}")
+    item_ids = _task_items(ws, dataset["id"], body.get("query") or {})
+    if not item_ids:
+        raise BadRequest(f"task {name!r} would have no items: its query matches nothing in the dataset")
+    now, task_id, command_id = utc_now(), new_id(), new_id()
+    shares = [(new_id(), assignee, ids) for assignee, ids in _split(item_ids, workload)]
+    task = {
+        k: v for k, v in body.items() if k not in ("workload", "asynced", "checkIfExist", "assignmentIds")
+    }
+    task.update(
+        id=task_id,
+        name=name,
+        status="open",
+        projectId=dataset["project_id"],
+        creator=req.user,
+        taskOwner=body.get("taskOwner") or req.user,
+        spec=body.get("spec") or {"type": "annotation"},
+        assignmentIds=[a for a, _, _ in shares],
+        createdAt=now,
+        updatedAt=now,
+        priority=body.get("priority", 2),
+        progress=0,
+        metadata=body.get("metadata") or {},
+    )
+    try:
+        with ws.transaction() as db:
+            db.execute(
+                "INSERT INTO tasks (id, dataset_id, project_id, name, doc) VALUES (?,?,?,?,?)",
+                (task_id, dataset["id"], dataset["project_id"], name, dumps(task)),
+            )
+            for assignment_id, assignee, ids in shares:
+                assignment = {
+                    "id": assignment_id,
+                    "name": f"{name} ({assignee})",
+                    "annotator": assignee,
+                    "status": "open",
+                    "projectId": dataset["project_id"],
+                    "metadata": {"system": {"taskId": task_id, "datasetId": dataset["id"]}},
+                    "createdAt": now,
+                    "updatedAt": now,
+                }
+                db.execute(
+                    "INSERT INTO assignments (id, task_id, annotator, doc) VALUES (?,?,?,?)",
+                    (assignment_id, task_id, assignee, dumps(assignment)),
+                )
+                db.executemany(
+                    "INSERT INTO assignment_items (assignment_id, item_id) VALUES (?, ?)",
+                    [(assignment_id, i) for i in ids],
+                )
+            command = {
+                "id": command_id,
+                "type": "createTask",
+                "status": "success",
+                "progress": 100,
+                "createdAt": now,
+                "updatedAt": now,
+                "error": None,
+                "spec": {"createTaskPayload": body, "createdTaskId": task_id},
+            }
+            db.execute("INSERT INTO commands (id, doc) VALUES (?, ?)", (command_id, dumps(command)))
+    except sqlite3.IntegrityError:
+        raise Conflict(f"a task named {name!r} already exists in dataset {dataset['name']!r}") from None
+    return {**command, "url": f"{req.base_url}/commands/{command_id}"}
+
+
+@router.route("GET", "/commands/{command_id}")
+def get_command(ws: Workspace, req: Request, command_id: str) -> dict[str, Any]:
+    row = ws.db.execute("SELECT doc FROM commands WHERE id = ?", (command_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Command not found: no command has id {command_id!r}")
+    return {**loads(row["doc"]), "url": f"{req.base_url}/commands/{command_id}"}
+
+
+@router.route("GET", "/annotationtasks/{task_id}")
+def get_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
+    row = ws.db.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Task not found: no task has id {task_id!r}")
+    return _task_json(row, ws, req)
+
+
+@router.route("GET", "/annotationtasks")
+def list_tasks(ws: Workspace, req: Request) -> dict[str, Any]:
+    clauses, params = ["1"], []
+    for arg, column in (("datasetId", "dataset_id"), ("projects", "project_id"), ("name", "name")):
+        value = req.arg(arg)
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    rows = ws.db.execute(f"SELECT * FROM tasks WHERE {' AND '.join(clauses)} ORDER BY id", params)
+    items = [_task_json(row, ws, req) for row in rows]
+    return {"items": items, "totalItemsCount": len(items), "hasNextPage": False}
+
+
+@router.route("DELETE", "/annotationtasks/{task_id}")
+def delete_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
+    get_task(ws, req, task_id)
+    with ws.transaction() as db:
+        db.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+    return {"id": task_id, "deleted": True}
+
+
+@router.route("GET", "/assignments")
+def list_assignments(ws: Workspace, req: Request) -> dict[str, Any]:
+    clauses, params = ["1"], []
+    for arg, column in (("taskId", "task_id"), ("annotator", "annotator")):
+        value = req.arg(arg)
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    rows = ws.db.execute(f"SELECT * FROM assignments WHERE {' AND '.join(clauses)} ORDER BY id", params)
+    items = [_assignment_json(row, ws, req) for row in rows]
+    return {"items": items, "totalItemsCount": len(items), "hasNextPage": False}
+
+
+@router.route("GET", "/assignments/{assignment_id}")
+def get_assignment(ws: Workspace, req: Request, assignment_id: str) -> dict[str, Any]:
+    row = ws.db.execute("SELECT * FROM assignments WHERE id = ?", (assignment_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"Assignment not found: no assignment has id {assignment_id!r}")
+    return _assignment_json(row, ws, req)
+
+
+@router.route("GET", "/assignments/{assignment_id}/items")
+def assignment_items(ws: Workspace, req: Request, assignment_id: str) -> dict[str, Any]:
+    get_assignment(ws, req, assignment_id)
+    ids = [r[0] for r in ws.db.execute(
+        "SELECT item_id FROM assignment_items WHERE assignment_id = ? ORDER BY item_id", (assignment_id,)
+    )]  # fmt: skip
+    return {"items": ids, "totalItemsCount": len(ids), "hasNextPage": False}

@@ -1,0 +1,170 @@
+"""What crosses the store's boundary: a ``Request`` in, a ``Response`` out, and the table of routes.
+
+A route is a method, a path template relative to ``/api/v1`` and a handler
+``handler(workspace, request, **path_params) -> Response | JSON``. The in-process ``LocalTransport`` and
+the HTTP server both build a ``Request`` from what they received and hand it to ``Router.dispatch``; the
+handlers never know which one called them.
+
+Example::
+
+    @router.route("GET", "/projects/{project_id}")
+    def get_project(ws: Workspace, req: Request, project_id: str) -> dict: ...
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from ..exceptions import BadRequest, NotFound, PayloadTooLarge, PlatformError
+from .workspace import Workspace
+
+# JSON bodies are read whole; anything bigger than this is refused rather than buffered.
+MAX_JSON_BODY = 64 << 20
+
+
+@dataclass
+class Request:
+    """One API call as the store sees it."""
+
+    method: str
+    path: str
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]
+    body: Iterable[bytes]
+    base_url: str
+    user: str
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: Mapping[str, str],
+        body: Iterable[bytes],
+        base_url: str,
+        user: str,
+    ) -> Request:
+        return cls(
+            method=method.upper(),
+            path=path,
+            query=parse_qs(query_string, keep_blank_values=True),
+            headers={k.lower(): v for k, v in headers.items()},
+            body=body,
+            base_url=base_url.rstrip("/"),
+            user=user,
+        )
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def flag(self, name: str) -> bool:
+        return (self.arg(name) or "").lower() in ("true", "1", "yes")
+
+    def read(self, limit: int = MAX_JSON_BODY) -> bytes:
+        chunks = []
+        size = 0
+        for chunk in self.body:
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(f"request body is over the limit of {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def json(self) -> Any:
+        raw = self.read()
+        if not raw:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError as e:
+            raise BadRequest(f"request body is not valid JSON: {e}") from None
+
+    def json_object(self) -> dict[str, Any]:
+        body = self.json()
+        if not isinstance(body, dict):
+            raise BadRequest(f"request body must be a JSON object, got {type(body).__name__}")
+        return body
+
+    def form(self) -> dict[str, str]:
+        """A urlencoded body (or a JSON object, which clients may send instead)."""
+        raw = self.read()
+        if self.headers.get("content-type", "").startswith("application/json"):
+            body = json.loads(raw or b"{}")
+            return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+        return {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+
+
+@dataclass
+class Response:
+    """A handler's answer: JSON (``body``), or bytes streamed from ``stream``."""
+
+    status: int = 200
+    body: Any = None
+    stream: Iterator[bytes] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "application/json")
+
+    def encoded(self) -> bytes:
+        return json.dumps(self.body, separators=(",", ":")).encode()
+
+
+def error_response(error: PlatformError) -> Response:
+    return Response(status=error.status_code, body={"status": error.status_code, "message": error.message})
+
+
+Handler = Callable[..., Any]
+
+
+class Router:
+    """The route table: matches a method and path to a handler and turns its result into a Response."""
+
+    def __init__(self) -> None:
+        self._routes: list[tuple[str, re.Pattern[str], Handler, str]] = []
+
+    def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
+        pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "/?$")
+
+        def register(handler: Handler) -> Handler:
+            self._routes.append((method, pattern, handler, template))
+            return handler
+
+        return register
+
+    @property
+    def routes(self) -> list[tuple[str, str, Handler]]:
+        """(method, path template, handler) for every route: what the HTTP server mounts."""
+        return [(method, template, handler) for method, _, handler, template in self._routes]
+
+    def dispatch(self, workspace: Workspace, request: Request) -> Response:
+        try:
+            handler, params = self._match(request.method, request.path)
+            result = handler(workspace, request, **params)
+        except PlatformError as error:
+            return error_response(error)
+        if isinstance(result, Response):
+            return result
+        return Response(body=result)
+
+    def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        path_known = False
+        for route_method, pattern, handler, _ in self._routes:
+            m = pattern.match(path)
+            if m:
+                path_known = True
+                if route_method == method:
+                    return handler, {k: unquote(v) for k, v in m.groupdict().items()}
+        if path_known:
+            raise BadRequest(f"method {method} is not supported on {path}")
+        raise NotFound(f"no route for {method} {path}")
+
+
+router = Router()

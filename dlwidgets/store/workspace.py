@@ -1,0 +1,92 @@
+"""A workspace on disk: one SQLite database in WAL mode and the blob folder beside it.
+
+Several kernels and a server may open the same workspace at once: SQLite's WAL mode lets readers run
+beside one writer, every write happens in a ``BEGIN IMMEDIATE`` transaction, and each thread gets its
+own connection.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .blobs import BlobStore
+from .schema import SCHEMA_VERSION, STATEMENTS
+
+# Uploads still in flight in another process are younger than this; anything older was interrupted.
+ABANDONED_AFTER_S = 3600.0
+
+
+def default_home() -> Path:
+    """``$DLWIDGETS_HOME``, else ``~/.dlwidgets``."""
+    return Path(os.environ.get("DLWIDGETS_HOME") or Path.home() / ".dlwidgets").expanduser()
+
+
+class Workspace:
+    """The embedded platform's state: open it once per process and share it between threads."""
+
+    def __init__(self, home: str | os.PathLike[str] | None = None) -> None:
+        self.home = Path(home).expanduser() if home is not None else default_home()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.home / "workspace.sqlite"
+        self.blobs = BlobStore(self.home / "blobs")
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        with self.transaction() as db:
+            for statement in STATEMENTS:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._sweep()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.home)!r})"
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit mode; writes go through ``transaction()``)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.db_path, timeout=60.0, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across application crashes in WAL mode; only a power cut may lose the
+            # last commits, never corrupt the database.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 60000")
+            self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds the write lock from its start, so read-then-write is safe."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def _sweep(self) -> None:
+        """Remove what interrupted uploads left: temporary files and blobs that no item row references."""
+        self.blobs.sweep_tmp(ABANDONED_AFTER_S)
+        with self.transaction() as db:
+            for digest in self.blobs.stored_digests(ABANDONED_AFTER_S):
+                if db.execute("SELECT 1 FROM items WHERE blob = ? LIMIT 1", (digest,)).fetchone() is None:
+                    self.blobs.remove(digest)
