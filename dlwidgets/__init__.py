@@ -76,7 +76,15 @@ def login(token: str | None = None) -> bool:
     return True
 
 
+_WIDGETS = ("Annotator",)
+
+
 def __getattr__(name: str) -> Any:
+    # Widgets load ipywidgets and friends only when first asked for, so API-only use stays light.
+    if name in _WIDGETS:
+        from . import widgets
+
+        return getattr(widgets, name)
     # Module attributes that follow the default client, which dw.connect() may replace.
     if name == "projects":
         return _default.client().projects
@@ -86,7 +94,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Annotation", "AnnotationBuilder", "AnnotationCollection", "Assignment", "Attribute", "AttributesTypes",
+    "Annotation", "AnnotationBuilder", "Annotator", "AnnotationCollection", "Assignment", "Attribute", "AttributesTypes",
     "Box", "Classification", "Client", "Dataset", "Filters", "FiltersMethod", "FiltersOperations",
     "FiltersOrderByDirection", "FiltersResource", "Item", "Label", "Ontology", "PagedEntities", "Point",
     "Polygon", "Polyline", "Project", "Prompt", "PromptItem", "PromptType", "Recipe", "Task", "connect",

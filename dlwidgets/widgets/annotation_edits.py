@@ -1,0 +1,328 @@
+"""``AnnotationEdits``: the annotations of one item while a user edits them, with undo, redo and saving.
+
+Shapes are kept as the platform's annotation JSON, in image pixels, each under a local key (new shapes
+have no id yet). Every public edit is one step of history, so a whole drag is undone at once. Saving
+first re-reads the stored annotations: if someone else changed them since they were loaded, the save
+raises ``Conflict`` and the user's edits stay as they are.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..api import Annotation, Item
+from ..api.entities.annotation import Definition
+from ..exceptions import Conflict
+
+Shape = dict[str, Any]
+Changes = dict[int, "Shape | None"]
+
+HANDLES = ("nw", "n", "ne", "e", "se", "s", "sw", "w")
+
+
+def box_edges(shape: Shape) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a box shape."""
+    p0, p1 = shape["coordinates"][:2]
+    return p0["x"], p0["y"], p1["x"], p1["y"]
+
+
+def _set_box(shape: Shape, left: float, top: float, right: float, bottom: float) -> None:
+    left, right = sorted((left, right))
+    top, bottom = sorted((top, bottom))
+    shape["coordinates"] = [{"x": left, "y": top, "z": 0}, {"x": right, "y": bottom, "z": 0}]
+
+
+def _system(shape: Shape) -> dict[str, Any]:
+    return shape.setdefault("metadata", {}).setdefault("system", {})
+
+
+class AnnotationEdits:
+    """The editable annotations of one item (``width`` x ``height`` image pixels)."""
+
+    def __init__(self, item: Item, width: int, height: int) -> None:
+        self.item = item
+        self.width, self.height = width, height
+        self._shapes: dict[int, Shape] = {}
+        self._next_key = 0
+        self._undo: list[tuple[Changes, Changes]] = []
+        self._redo: list[tuple[Changes, Changes]] = []
+        self._saved_at = 0
+        self._baseline: dict[str, str | None] = {}
+        self.on_change: Callable[[], None] | None = None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def keys(self) -> list[int]:
+        """Shape keys in drawing order (oldest first, so the newest is on top)."""
+        return sorted(self._shapes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._shapes
+
+    def shape(self, key: int) -> Shape:
+        return self._shapes[key]
+
+    def shapes(self) -> list[tuple[int, Shape]]:
+        return [(k, self._shapes[k]) for k in self.keys()]
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        """The current annotations as entities (a fresh list on every call)."""
+        return [Annotation.from_json(copy.deepcopy(s), self.item._client) for _, s in self.shapes()]
+
+    @property
+    def is_dirty(self) -> bool:
+        return len(self._undo) != self._saved_at
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def classification_labels(self) -> set[str]:
+        return {s["label"] for s in self._shapes.values() if s["type"] == "class"}
+
+    # -- loading and saving ----------------------------------------------------------------------
+    def load(self) -> None:
+        """Replace everything with what is stored now; history starts afresh."""
+        stored = self.item.annotations.list()
+        self._shapes = {}
+        self._next_key = 0
+        for annotation in stored:
+            self._shapes[self._new_key()] = annotation.to_json()
+        self._baseline = {a.id: a.updated_at for a in stored if a.id}
+        self._undo, self._redo, self._saved_at = [], [], 0
+        self._changed()
+
+    def save(self) -> None:
+        """Write the edits: deleted, changed and new annotations. ``Conflict`` if the stored ones changed
+        since they were loaded; the edits are kept either way."""
+        stored = {a.id: a for a in self.item.annotations.list() if a.id}
+        if {i: a.updated_at for i, a in stored.items()} != self._baseline:
+            raise Conflict(
+                f"the annotations of item {self.item.filename!r} were changed elsewhere since they were "
+                "loaded; your edits are kept: reload to see the stored ones, or save again to overwrite them"
+            )
+        current = {s["id"]: s for s in self._shapes.values() if s.get("id")}
+        for annotation_id in stored.keys() - current.keys():
+            self.item.annotations.delete(annotation_id=annotation_id)
+        client = self.item.client
+        for annotation_id, shape in current.items():
+            if _essence(shape) != _essence(stored[annotation_id].to_json()):
+                client.json("PUT", f"/annotations/{annotation_id}", json=_essence(shape))
+        new = [(k, s) for k, s in self.shapes() if not s.get("id")]
+        created = self.item.annotations.upload([s for _, s in new]) if new else []
+        for (key, _), annotation in zip(new, created, strict=True):
+            self._shapes[key] = annotation.to_json()
+        # Ids learned on save are not edits: record them in history so undo keeps them.
+        for before, after in (*self._undo, *self._redo):
+            for changes in (before, after):
+                for key, recorded in changes.items():
+                    if (
+                        recorded is not None
+                        and not recorded.get("id")
+                        and self._shapes.get(key, {}).get("id")
+                    ):
+                        recorded["id"] = self._shapes[key]["id"]
+        self._baseline = {a.id: a.updated_at for a in self.item.annotations.list() if a.id}
+        self._saved_at = len(self._undo)
+        self._changed()
+
+    # -- edits -----------------------------------------------------------------------------------
+    def _new_key(self) -> int:
+        self._next_key += 1
+        return self._next_key
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def _commit(self, after: Changes) -> None:
+        before: Changes = {k: copy.deepcopy(self._shapes.get(k)) for k in after}
+        if all(before[k] == after[k] for k in after):
+            return
+        self._apply(after)
+        if self._saved_at > len(self._undo):
+            self._saved_at = -1  # the saved state can no longer be reached by redo
+        self._undo.append((before, copy.deepcopy(after)))
+        self._redo.clear()
+        self._changed()
+
+    def _apply(self, changes: Changes) -> None:
+        for key, shape in changes.items():
+            if shape is None:
+                self._shapes.pop(key, None)
+            else:
+                self._shapes[key] = copy.deepcopy(shape)
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        before, after = self._undo.pop()
+        self._apply(before)
+        self._redo.append((before, after))
+        self._changed()
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        before, after = self._redo.pop()
+        self._apply(after)
+        self._undo.append((before, after))
+        self._changed()
+        return True
+
+    def add(self, definition: Definition | Annotation | Shape, object_id: str | int | None = None) -> int:
+        """Add one annotation (clamped to the image); returns its key."""
+        return self.add_many([definition], object_id)[0]
+
+    def add_many(
+        self, annotations: Iterable[Definition | Annotation | Shape], object_id: str | int | None = None
+    ) -> list[int]:
+        """Add several annotations as one step (model pre-annotations, for example)."""
+        after: Changes = {}
+        for a in annotations:
+            if isinstance(a, Definition):
+                shape = Annotation.from_definition(
+                    a, self.item, object_id=object_id, automated=False
+                ).to_json()
+            elif isinstance(a, Annotation):
+                shape = a.to_json()
+            else:
+                shape = copy.deepcopy(a)
+            shape.pop("id", None)
+            shape.update(itemId=self.item.id, datasetId=self.item.dataset_id)
+            self._clamp(shape)
+            after[self._new_key()] = shape
+        self._commit(after)
+        return list(after)
+
+    def delete(self, keys: Iterable[int]) -> None:
+        self._commit({k: None for k in keys if k in self._shapes})
+
+    def move(self, key: int, dx: float, dy: float) -> None:
+        """Shift a box or point by (``dx``, ``dy``) image pixels, kept inside the image."""
+        shape = copy.deepcopy(self._shapes[key])
+        if shape["type"] == "box":
+            left, top, right, bottom = box_edges(shape)
+            dx = min(max(dx, -left), self.width - right)
+            dy = min(max(dy, -top), self.height - bottom)
+            _set_box(shape, left + dx, top + dy, right + dx, bottom + dy)
+        elif shape["type"] == "point":
+            c = shape["coordinates"]
+            shape["coordinates"] = {"x": c["x"] + dx, "y": c["y"] + dy, "z": 0}
+            self._clamp(shape)
+        self._commit({key: shape})
+
+    def resize(self, key: int, handle: str, x: float, y: float) -> None:
+        """Drag a box's corner or edge ``handle`` to the image point (``x``, ``y``)."""
+        if handle not in HANDLES:
+            raise ValueError(f"handle {handle!r} is not one of {HANDLES}")
+        shape = copy.deepcopy(self._shapes[key])
+        left, top, right, bottom = box_edges(shape)
+        x, y = min(max(x, 0.0), self.width), min(max(y, 0.0), self.height)
+        if "w" in handle:
+            left = x
+        if "e" in handle:
+            right = x
+        if "n" in handle:
+            top = y
+        if "s" in handle:
+            bottom = y
+        _set_box(shape, left, top, right, bottom)
+        self._commit({key: shape})
+
+    def set_label(self, key: int, label: str) -> None:
+        shape = copy.deepcopy(self._shapes[key])
+        shape["label"] = label
+        self._commit({key: shape})
+
+    def set_attribute(self, key: int, attribute: str, value: Any) -> None:
+        shape = copy.deepcopy(self._shapes[key])
+        attributes = _system(shape).setdefault("attributes", {})
+        if value is None:
+            attributes.pop(attribute, None)
+        else:
+            attributes[attribute] = value
+        self._commit({key: shape})
+
+    def set_object_id(self, key: int, object_id: str | None) -> None:
+        shape = copy.deepcopy(self._shapes[key])
+        if object_id:
+            _system(shape)["objectId"] = str(object_id)
+        else:
+            _system(shape).pop("objectId", None)
+        self._commit({key: shape})
+
+    def toggle_classification(self, label: str) -> None:
+        """Add the item-level classification ``label``, or remove it if present."""
+        existing = [k for k, s in self._shapes.items() if s["type"] == "class" and s["label"] == label]
+        if existing:
+            self.delete(existing)
+        else:
+            self.add({"type": "class", "label": label, "metadata": {"system": {"attributes": {}}}})
+
+    # -- geometry ---------------------------------------------------------------------------------
+    def _clamp(self, shape: Shape) -> None:
+        """Keep a shape's coordinates inside the image."""
+
+        def cx(v: float) -> float:
+            return min(max(float(v), 0.0), float(self.width))
+
+        def cy(v: float) -> float:
+            return min(max(float(v), 0.0), float(self.height))
+
+        if shape["type"] == "box":
+            left, top, right, bottom = box_edges(shape)
+            _set_box(shape, cx(left), cy(top), cx(right), cy(bottom))
+        elif shape["type"] == "point":
+            c = shape["coordinates"]
+            shape["coordinates"] = {"x": cx(c["x"]), "y": cy(c["y"]), "z": 0}
+
+    def hit(
+        self, x: float, y: float, tolerance: float, selected: int | None = None
+    ) -> tuple[int, str] | None:
+        """The shape and handle under the image point (``x``, ``y``): the selected box's handles first,
+        then the topmost shape (``'move'``)."""
+        if selected in self._shapes and self._shapes[selected]["type"] == "box":
+            for handle, (hx, hy) in handle_points(self._shapes[selected]).items():
+                if abs(x - hx) <= tolerance and abs(y - hy) <= tolerance:
+                    return selected, handle
+        for key in reversed(self.keys()):
+            shape = self._shapes[key]
+            if shape["type"] == "point":
+                c = shape["coordinates"]
+                if math.hypot(x - c["x"], y - c["y"]) <= tolerance:
+                    return key, "move"
+            elif shape["type"] == "box":
+                left, top, right, bottom = box_edges(shape)
+                if left - tolerance <= x <= right + tolerance and top - tolerance <= y <= bottom + tolerance:
+                    return key, "move"
+        return None
+
+
+def handle_points(shape: Shape) -> dict[str, tuple[float, float]]:
+    """The eight resize handles of a box, in image pixels."""
+    left, top, right, bottom = box_edges(shape)
+    mx, my = (left + right) / 2, (top + bottom) / 2
+    return {
+        "nw": (left, top),
+        "n": (mx, top),
+        "ne": (right, top),
+        "e": (right, my),
+        "se": (right, bottom),
+        "s": (mx, bottom),
+        "sw": (left, bottom),
+        "w": (left, my),
+    }
+
+
+def _essence(shape: Shape) -> Shape:
+    """What a user edits of an annotation: type, label, coordinates and metadata."""
+    return {k: shape.get(k) for k in ("type", "label", "coordinates", "metadata")}

@@ -1,0 +1,629 @@
+"""``Annotator``: draw, edit and save Box, Point and Classification annotations on an item's image.
+
+Layers: a hidden full-resolution ``Canvas`` gets the item's encoded image bytes once; the visible
+``MultiCanvas`` has an image layer (drawn from it under the zoom and pan), an annotation layer (redrawn
+in one batched call per change) and, on top, the browser-side ``GestureLayer`` that previews drags.
+All coordinates in the Python API and in storage are image pixels.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+from ipycanvas import Canvas, MultiCanvas, hold_canvas
+
+from ..api import Annotation, Dataset, Filters, Item, Ontology
+from ..api.entities.annotation import Definition
+from ..api.entities.ontology import Attribute
+from ..exceptions import PlatformError
+from .annotation_edits import AnnotationEdits, box_edges
+from .canvas_drawing import draw_annotations, draw_image, put_encoded_image
+from .gesture_layer import GestureLayer
+from .viewport import Viewport
+
+TOOLS = ("box", "point", "select")
+NUDGE_STEP = 1.0
+WHEEL_ZOOM = 1.0015
+# A box smaller than this many canvas pixels on a side is a click, not a box.
+MIN_DRAG_PX = 3.0
+HIT_TOLERANCE_PX = 6.0
+
+
+class Annotator(w.VBox):
+    """``Annotator(item)``, ``Annotator(dataset, filters=...)`` or ``Annotator([item, ...])``."""
+
+    def __init__(
+        self,
+        source: Item | Dataset | Sequence[Item],
+        filters: Filters | None = None,
+        *,
+        width: int = 800,
+        height: int = 520,
+        autosave: bool = False,
+    ) -> None:
+        self._items, self._total = _resolve_items(source, filters)
+        self._index = 0
+        self._on_save: list[Callable[[Item, list[Annotation]], None]] = []
+        self.viewport = Viewport(width, height)
+        self.tool = "box"
+        self.selected: int | None = None
+        self.show_labels = True
+        self.opacity = 1.0
+        self.edits: AnnotationEdits | None = None
+        self._colors: dict[str, str] = {}
+        self._attributes: list[Attribute] = []
+        self._labels: list[str] = []
+        self.label: str | None = None
+        self._gesture: dict[str, Any] | None = None
+        self._source_canvas = Canvas(width=1, height=1)
+        self.layers = MultiCanvas(3, width=width, height=height)
+        self.gestures = GestureLayer(self._on_gesture, width=width, height=height)
+        for child in (self.layers, self.gestures):
+            child.layout.grid_area = "stack"
+        stage = w.GridBox(
+            [self.layers, self.gestures],
+            layout=w.Layout(grid_template_areas='"stack"', width=f"{width}px", height=f"{height}px"),
+        )
+        self._build_controls(autosave)
+        side = w.VBox(
+            [
+                w.HTML("<b>Labels</b>"),
+                self._label_box,
+                w.HTML("<b>Classification</b>"),
+                self._class_box,
+                w.HTML("<b>Selected</b>"),
+                self._selection_box,
+            ],
+            layout=w.Layout(width="240px", padding="0 0 0 8px"),
+        )
+        super().__init__([self._toolbar, w.HBox([stage, side]), self._status])
+        self.add_class("dlw-annotator")
+        self._show(0)
+
+    # -- public surface ---------------------------------------------------------------------------
+    @property
+    def item(self) -> Item:
+        return self._items[self._index]
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        """The annotations as they are now on screen (image pixels), saved or not."""
+        return self.edits.annotations if self.edits else []
+
+    @annotations.setter
+    def annotations(self, value: Sequence[Annotation | Definition]) -> None:
+        """Replace what is on screen (for example with a model's pre-annotations), as one undoable edit."""
+        assert self.edits is not None
+        self.edits.delete(self.edits.keys())
+        self.edits.add_many(value)
+
+    @property
+    def is_dirty(self) -> bool:
+        return bool(self.edits and self.edits.is_dirty)
+
+    def on_save(self, callback: Callable[[Item, list[Annotation]], None]) -> None:
+        """Call ``callback(item, annotations)`` after every successful save."""
+        self._on_save.append(callback)
+
+    def save(self) -> bool:
+        """Write the edits to the workspace or platform; a conflict is shown and the edits are kept."""
+        if self.edits is None:
+            return False
+        try:
+            self.edits.save()
+        except PlatformError as error:
+            self._error(str(error.message))
+            return False
+        self._notice(f"saved {len(self.edits.keys())} annotations")
+        for callback in self._on_save:
+            callback(self.item, self.annotations)
+        return True
+
+    def next(self) -> None:
+        self._go(self._index + 1)
+
+    def previous(self) -> None:
+        self._go(self._index - 1)
+
+    def save_and_next(self) -> None:
+        if self.save():
+            self.next()
+
+    def undo(self) -> None:
+        if self.edits:
+            self.edits.undo()
+
+    def redo(self) -> None:
+        if self.edits:
+            self.edits.redo()
+
+    def set_tool(self, tool: str) -> None:
+        if tool not in TOOLS:
+            raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
+        self.tool = tool
+        self._tool_buttons.value = tool
+        self.gestures.cursor = "default" if tool == "select" else "crosshair"
+
+    def set_label(self, label: str) -> None:
+        """Choose the label for new shapes; with a shape selected, relabel it too."""
+        if label not in self._labels:
+            raise ValueError(f"label {label!r} is not in the ontology; its labels are {self._labels}")
+        self.label = label
+        self._label_picker.value = label
+        if self.edits and self.selected is not None and self.edits.shape(self.selected)["type"] != "class":
+            self.edits.set_label(self.selected, label)
+
+    def zoom(self, factor: float, at: tuple[float, float] | None = None) -> None:
+        self.viewport.zoom(factor, *(at or (None, None)))
+        self._redraw(image=True)
+
+    def fit(self) -> None:
+        self.viewport.fit(self.viewport.image_width, self.viewport.image_height)
+        self._redraw(image=True)
+
+    # -- building the controls --------------------------------------------------------------------
+    def _build_controls(self, autosave: bool) -> None:
+        self._tool_buttons = w.ToggleButtons(
+            options=[("Box (B)", "box"), ("Point (P)", "point"), ("Select (V)", "select")],
+            value="box",
+            style={"button_width": "80px"},
+        )
+        self._tool_buttons.observe(lambda c: self.set_tool(c["new"]), names="value")
+        button = _button
+        self._undo_button = button("Undo", "undo", self.undo, "Ctrl+Z")
+        self._redo_button = button("Redo", "repeat", self.redo, "Ctrl+Shift+Z")
+        self._save_button = button("Save", "save", self.save, "Ctrl+S")
+        self._dirty = w.HTML()
+        self._counter = w.HTML()
+        self._autosave = w.Checkbox(
+            value=autosave, description="autosave", indent=False, layout=w.Layout(width="90px")
+        )
+        labels_toggle = w.Checkbox(
+            value=True, description="label text", indent=False, layout=w.Layout(width="90px")
+        )
+        labels_toggle.observe(lambda c: self._set_show_labels(c["new"]), names="value")
+        opacity = w.FloatSlider(
+            value=1.0,
+            min=0.1,
+            max=1.0,
+            step=0.05,
+            description="opacity",
+            readout=False,
+            layout=w.Layout(width="170px"),
+        )
+        opacity.observe(lambda c: self._set_opacity(c["new"]), names="value")
+        self._toolbar = w.VBox(
+            [
+                w.HBox(
+                    [
+                        self._tool_buttons,
+                        button("", "search-minus", lambda: self.zoom(1 / 1.25), "Zoom out"),
+                        button("Fit", "expand", self.fit, "Fit the image"),
+                        button("", "search-plus", lambda: self.zoom(1.25), "Zoom in"),
+                        labels_toggle,
+                        opacity,
+                    ]
+                ),
+                w.HBox(
+                    [
+                        self._undo_button,
+                        self._redo_button,
+                        self._save_button,
+                        self._dirty,
+                        button("", "chevron-left", self.previous, "Previous item ([)"),
+                        self._counter,
+                        button("", "chevron-right", self.next, "Next item (])"),
+                        button("Save & next", "forward", self.save_and_next, "Save, then the next item"),
+                        self._autosave,
+                    ]
+                ),
+            ]
+        )
+        self._label_picker = w.RadioButtons(options=[], layout=w.Layout(width="220px"))
+        self._label_picker.observe(self._on_label_picked, names="value")
+        self._label_box = w.VBox([self._label_picker])
+        self._class_box = w.VBox()
+        self._selection_box = w.VBox()
+        self._status = w.HTML(layout=w.Layout(min_height="24px"))
+
+    # -- showing an item ------------------------------------------------------------------------
+    def _go(self, index: int) -> None:
+        if not 0 <= index < self._total:
+            return
+        if self.is_dirty and self._autosave.value and not self.save():
+            return
+        self._show(index)
+
+    def _show(self, index: int) -> None:
+        self._index = index
+        self._ensure_loaded(index)
+        item = self.item
+        self.selected = None
+        self._status.value = ""
+        self._load_ontology(item)
+        width, height = item.width, item.height
+        mimetype = item.mimetype or ""
+        self.edits = AnnotationEdits(item, width or 1, height or 1)
+        self.edits.on_change = self._on_edits_changed
+        self.edits.load()
+        if not mimetype.startswith("image/") or not width or not height:
+            reason = (
+                "is not an image" if not mimetype.startswith("image/") else "could not be decoded as an image"
+            )
+            with hold_canvas():
+                for layer in self.layers:
+                    layer.clear()
+            self._error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
+            self._refresh_panels()
+            return
+        self.viewport.fit(width, height)
+        with self._source_canvas.hold_sync():
+            self._source_canvas.width, self._source_canvas.height = width, height
+        with hold_canvas():
+            put_encoded_image(self._source_canvas, item.read())
+            draw_image(self.layers[0], self._source_canvas, self.viewport)
+            self._draw_annotations()
+        self._refresh_panels()
+
+    def _ensure_loaded(self, index: int) -> None:
+        if isinstance(self._items, _LazyItems):
+            self._items.load_until(index)
+
+    def _load_ontology(self, item: Item) -> None:
+        ontology: Ontology | None = None
+        try:
+            ontology = item.dataset.ontology()
+        except (IndexError, PlatformError):
+            ontology = None
+        labels = ontology._walk() if ontology else []
+        self._colors = {label.tag: label.color for label in labels}
+        self._labels = [label.tag for label in labels]
+        self._attributes = ontology.attributes if ontology else []
+        self._label_picker.options = [
+            (f"{i + 1}  {t}" if i < 9 else t, t) for i, t in enumerate(self._labels)
+        ]
+        if self.label not in self._labels:
+            self.label = self._labels[0] if self._labels else None
+        self._label_picker.value = self.label
+        self._label_box.children = [self._label_picker, _swatches(self._colors)]
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def _draw_annotations(self) -> None:
+        assert self.edits is not None
+        draw_annotations(
+            self.layers[1],
+            self.edits.shapes(),
+            self.viewport,
+            self._colors,
+            self.selected,
+            self.show_labels,
+            self.opacity,
+        )
+
+    def _redraw(self, image: bool = False) -> None:
+        if self.edits is None:
+            return
+        with hold_canvas():
+            if image:
+                draw_image(self.layers[0], self._source_canvas, self.viewport)
+            self._draw_annotations()
+
+    def _on_edits_changed(self) -> None:
+        if self.edits is not None and self.selected not in self.edits:
+            self.selected = None  # undone, redone or deleted away
+        self._redraw()
+        self._refresh_panels()
+
+    def _set_show_labels(self, value: bool) -> None:
+        self.show_labels = value
+        self._redraw()
+
+    def _set_opacity(self, value: float) -> None:
+        self.opacity = value
+        self._redraw()
+
+    def _refresh_panels(self) -> None:
+        edits = self.edits
+        self._counter.value = f"<span class='dlw-counter'>{self._index + 1} of {self._total}</span>"
+        dirty = bool(edits and edits.is_dirty)
+        self._dirty.value = (
+            "<span class='dlw-dirty' style='color:#c62828'>● unsaved</span>"
+            if dirty
+            else ("<span class='dlw-dirty'>saved</span>")
+        )
+        self._undo_button.disabled = not (edits and edits.can_undo)
+        self._redo_button.disabled = not (edits and edits.can_redo)
+        self._refresh_classifications()
+        self._refresh_selection()
+
+    def _refresh_classifications(self) -> None:
+        active = self.edits.classification_labels() if self.edits else set()
+        toggles = []
+        for tag in self._labels:
+            toggle = w.ToggleButton(value=tag in active, description=tag, layout=w.Layout(width="auto"))
+            toggle.observe(lambda _change, tag=tag: self._editing().toggle_classification(tag), names="value")
+            toggles.append(toggle)
+        self._class_box.children = toggles
+
+    def _refresh_selection(self) -> None:
+        if self.edits is None or self.selected is None:
+            self._selection_box.children = [w.HTML("<i>nothing selected</i>")]
+            return
+        key, shape = self.selected, self.edits.shape(self.selected)
+        label = shape.get("label") or ""
+        rows: list[w.Widget] = []
+        if label not in self._colors:
+            rows.append(
+                w.HTML(
+                    f"<span style='color:#c62828'>label {html.escape(label)!r} is not in the ontology</span>"
+                )
+            )
+        object_id = w.Text(
+            value=(shape.get("metadata", {}).get("system", {}).get("objectId") or ""),
+            description="object id",
+            continuous_update=False,
+            layout=w.Layout(width="220px"),
+        )
+        object_id.observe(
+            lambda change: self._editing().set_object_id(key, change["new"] or None), names="value"
+        )
+        rows.append(w.HTML(f"{html.escape(shape['type'])} <b>{html.escape(label)}</b>"))
+        rows.append(object_id)
+        values = shape.get("metadata", {}).get("system", {}).get("attributes", {})
+        for attribute in self._attributes:
+            if attribute.applies_to(label):
+                rows.append(
+                    _attribute_editor(
+                        attribute,
+                        values.get(attribute.key),
+                        functools.partial(self._editing().set_attribute, key, attribute.key),
+                    )
+                )
+        self._selection_box.children = rows
+
+    def _editing(self) -> AnnotationEdits:
+        assert self.edits is not None, "the panels exist only while an item is shown"
+        return self.edits
+
+    def _on_label_picked(self, change: dict[str, Any]) -> None:
+        if change["new"] and change["new"] != self.label:
+            self.set_label(change["new"])
+
+    def _select(self, key: int | None) -> None:
+        self.selected = key
+        self._refresh_selection()
+        self._redraw()
+
+    # -- gestures -----------------------------------------------------------------------------------
+    def _on_gesture(self, event: dict[str, Any]) -> None:
+        try:
+            handler = {
+                "down": self._down,
+                "up": self._up,
+                "wheel": self._wheel,
+                "pan": self._pan,
+                "key": self._key,
+            }
+            handler.get(event.get("type", ""), lambda e: None)(event)
+        except (ValueError, PlatformError) as error:
+            self._error(str(error))
+            self.gestures.reply({"type": "committed"})
+
+    def _down(self, event: dict[str, Any]) -> None:
+        x, y = self.viewport.to_image(event["x"], event["y"])
+        if self.edits is None or event.get("button") == 1 or event.get("alt"):
+            self._gesture = {"mode": "pan"}
+            self.gestures.reply({"type": "grab", "mode": "pan"})
+            return
+        tolerance = HIT_TOLERANCE_PX / self.viewport.scale
+        hit = self.edits.hit(x, y, tolerance, self.selected)
+        if hit is not None and (self.tool == "select" or hit[0] == self.selected):
+            key, handle = hit
+            shape = self.edits.shape(key)
+            self._gesture = {"mode": handle, "key": key}
+            if key != self.selected:
+                self._select(key)
+            reply: dict[str, Any] = {
+                "type": "grab",
+                "mode": handle,
+                "color": self._colors.get(shape.get("label") or ""),
+            }
+            if shape["type"] == "box":
+                left, top, right, bottom = box_edges(shape)
+                reply["rect"] = [*self.viewport.to_canvas(left, top), *self.viewport.to_canvas(right, bottom)]
+            else:
+                reply.update(
+                    kind="point",
+                    point=list(self.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])),
+                )
+            self.gestures.reply(reply)
+            return
+        if self.tool == "select":
+            self._select(None)
+            self._gesture = {"mode": "pan"}
+            self.gestures.reply({"type": "grab", "mode": "pan"})
+            return
+        self._gesture = {"mode": "new"}
+        kind = "point" if self.tool == "point" else "box"
+        reply = {
+            "type": "grab",
+            "mode": "none" if kind == "point" else "new",
+            "color": self._colors.get(self.label or ""),
+        }
+        self.gestures.reply(reply)
+
+    def _up(self, event: dict[str, Any]) -> None:
+        gesture, self._gesture = self._gesture, None
+        try:
+            if gesture is None or self.edits is None or gesture["mode"] == "pan":
+                return
+            x0, y0 = self.viewport.to_image(event["x0"], event["y0"])
+            x1, y1 = self.viewport.to_image(event["x"], event["y"])
+            moved = max(abs(event["x"] - event["x0"]), abs(event["y"] - event["y0"])) >= MIN_DRAG_PX
+            if gesture["mode"] == "new":
+                self._create(x0, y0, x1, y1, moved)
+            elif gesture["mode"] == "move" and moved:
+                self.edits.move(gesture["key"], x1 - x0, y1 - y0)
+            elif gesture["mode"] not in ("move", "new") and moved:
+                self.edits.resize(gesture["key"], gesture["mode"], x1, y1)
+        finally:
+            self.gestures.reply({"type": "committed"})
+
+    def _create(self, x0: float, y0: float, x1: float, y1: float, moved: bool) -> None:
+        assert self.edits is not None
+        if self.label is None:
+            raise ValueError("the ontology has no labels yet: add one (ontology.add_label) before annotating")
+        if self.tool == "point":
+            key = self.edits.add(_point(x1, y1, self.label))
+        elif moved:
+            key = self.edits.add(_box(x0, y0, x1, y1, self.label))
+        else:
+            return  # a click with the box tool is not a box
+        self._select(key)
+
+    def _wheel(self, event: dict[str, Any]) -> None:
+        self.zoom(WHEEL_ZOOM ** (-event.get("dy", 0)), (event["x"], event["y"]))
+
+    def _pan(self, event: dict[str, Any]) -> None:
+        self.viewport.pan(event.get("dx", 0), event.get("dy", 0))
+        self._redraw(image=True)
+        self.gestures.reply({"type": "pan_ack"})
+
+    def _key(self, event: dict[str, Any]) -> None:
+        key, ctrl, shift = event.get("key", ""), event.get("ctrl", False), event.get("shift", False)
+        lower = key.lower()
+        if ctrl and lower == "z":
+            self.redo() if shift else self.undo()
+        elif ctrl and lower == "y":
+            self.redo()
+        elif ctrl and lower == "s":
+            self.save()
+        elif key in ("Delete", "Backspace") and self.edits and self.selected is not None:
+            self.edits.delete([self.selected])
+        elif key.startswith("Arrow") and self.edits and self.selected is not None:
+            step = (10 if shift else 1) * NUDGE_STEP
+            dx, dy = {
+                "ArrowLeft": (-step, 0),
+                "ArrowRight": (step, 0),
+                "ArrowUp": (0, -step),
+                "ArrowDown": (0, step),
+            }[key]
+            self.edits.move(self.selected, dx, dy)
+        elif key.isdigit() and key != "0" and int(key) <= len(self._labels):
+            self.set_label(self._labels[int(key) - 1])
+        elif lower in ("b", "p", "v") and not ctrl:
+            self.set_tool({"b": "box", "p": "point", "v": "select"}[lower])
+        elif key == "]":
+            self.next()
+        elif key == "[":
+            self.previous()
+        elif key == "Escape":
+            self._select(None)
+
+    # -- messages -------------------------------------------------------------------------------------
+    def _error(self, message: str) -> None:
+        self._status.value = f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>"
+
+    def _notice(self, message: str) -> None:
+        self._status.value = f"<span class='dlw-notice'>{html.escape(message)}</span>"
+
+
+def _box(x0: float, y0: float, x1: float, y1: float, label: str) -> Definition:
+    from ..api import Box
+
+    return Box(top=min(y0, y1), left=min(x0, x1), bottom=max(y0, y1), right=max(x0, x1), label=label)
+
+
+def _point(x: float, y: float, label: str) -> Definition:
+    from ..api import Point
+
+    return Point(x=x, y=y, label=label)
+
+
+def _button(text: str, icon: str, action: Callable[[], Any], tooltip: str) -> w.Button:
+    button = w.Button(description=text, icon=icon, tooltip=tooltip, layout=w.Layout(width="auto"))
+    button.on_click(lambda _: action())
+    return button
+
+
+def _swatches(colors: dict[str, str]) -> w.HTML:
+    rows = "".join(
+        f"<div><span style='display:inline-block;width:12px;height:12px;background:{html.escape(c)};"
+        f"margin-right:6px'></span>{html.escape(t)}</div>"
+        for t, c in colors.items()
+    )
+    return w.HTML(f"<div class='dlw-swatches'>{rows}</div>")
+
+
+def _attribute_editor(attribute: Attribute, value: Any, on_change: Callable[[Any], Any]) -> w.Widget:
+    """One input for one attribute, by its type: yes/no, radio, checkbox, slider or free text."""
+    title = attribute.title or attribute.key
+    layout = w.Layout(width="220px")
+    editor: w.Widget
+    if attribute.type == "boolean":
+        editor = w.Checkbox(value=bool(value), description=title, indent=False, layout=layout)
+    elif attribute.type == "options" and attribute.multi:
+        editor = w.SelectMultiple(
+            options=attribute.values or [], value=tuple(value or ()), description=title, layout=layout
+        )
+    elif attribute.type == "options":
+        editor = w.Dropdown(
+            options=[("", None), *((v, v) for v in attribute.values or [])],
+            value=value,
+            description=title,
+            layout=layout,
+        )
+    elif attribute.type == "range":
+        rng = attribute.range or {}
+        editor = w.FloatSlider(
+            value=value if value is not None else rng.get("min", 0),
+            min=rng.get("min", 0),
+            max=rng.get("max", 100),
+            step=rng.get("step", 1),
+            description=title,
+            layout=layout,
+        )
+    else:
+        editor = w.Text(value=value or "", description=title, continuous_update=False, layout=layout)
+    editor.observe(
+        lambda c: on_change(list(c["new"]) if isinstance(c["new"], tuple) else c["new"]), names="value"
+    )
+    return editor
+
+
+class _LazyItems(list[Item]):
+    """Items of a dataset query, fetched a page at a time as navigation reaches them."""
+
+    def __init__(self, pages: Any) -> None:
+        super().__init__(pages.items)
+        self._pages = iter(pages)
+        next(self._pages)  # the first page is already here
+
+    def load_until(self, index: int) -> None:
+        while len(self) <= index:
+            page = next(self._pages, None)
+            if not page:
+                return
+            self.extend(page)
+
+
+def _resolve_items(
+    source: Item | Dataset | Sequence[Item], filters: Filters | None
+) -> tuple[list[Item], int]:
+    if isinstance(source, Item):
+        return [source], 1
+    if isinstance(source, Dataset):
+        pages = source.items.list(filters=filters)
+        if pages.items_count == 0:
+            raise ValueError(
+                f"dataset {source.name!r} has no items matching the filters; nothing to annotate"
+            )
+        return _LazyItems(pages), pages.items_count
+    items = list(source)
+    if not items or not all(isinstance(i, Item) for i in items):
+        raise TypeError(f"Annotator needs an Item, a Dataset or a non-empty list of Items, got {source!r}")
+    return items, len(items)

@@ -1,0 +1,44 @@
+"""A dataset with an ontology and one non-square image, for the widget tests."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import dlwidgets as dw
+
+
+@pytest.fixture
+def dataset(client: dw.Client) -> dw.Dataset:
+    project = client.projects.create(project_name="widgets")
+    dataset = project.datasets.create(dataset_name="street")
+    ontology = dataset.ontology()
+    ontology.add_label(label_name="car", color="#ff0000")
+    ontology.add_label(label_name="person", color="#00ff00")
+    ontology.add_label(label_name="indoor", color="#0000ff")
+    ontology.update_attributes(
+        key="occluded", title="Occluded?", attribute_type=dw.AttributesTypes.YES_NO, scope=["car"]
+    )
+    return dataset
+
+
+def jpeg(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.random.randint(0, 256, (height, width, 3), dtype=np.uint8)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_jpeg() -> Callable[[int, int], bytes]:
+    return jpeg
+
+
+@pytest.fixture
+def image_item(dataset: dw.Dataset) -> dw.Item:
+    item = dataset.items.upload(local_path=jpeg(640, 400), remote_path="/images", remote_name="street.jpg")
+    assert isinstance(item, dw.Item)
+    return item

@@ -1,0 +1,189 @@
+"""The Annotator driven through its gesture and key handlers, as the browser layer would drive it.
+
+The item is 640 x 400 shown on an 800 x 520 canvas, so the view is scaled (1.25) and offset (10 px
+down): every assertion on stored coordinates checks the canvas-to-image mapping too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import dlwidgets as dw
+from dlwidgets.widgets.annotator import Annotator
+
+SCALE, OFFSET_Y = 1.25, 10.0
+
+
+def canvas(x: float, y: float) -> tuple[float, float]:
+    return x * SCALE, y * SCALE + OFFSET_Y
+
+
+def drag(annotator: Annotator, start: tuple[float, float], end: tuple[float, float]) -> None:
+    (x0, y0), (x1, y1) = canvas(*start), canvas(*end)
+    annotator._on_gesture({"type": "down", "x": x0, "y": y0, "button": 0})
+    annotator._on_gesture({"type": "up", "x": x1, "y": y1, "x0": x0, "y0": y0})
+
+
+def click(annotator: Annotator, at: tuple[float, float]) -> None:
+    drag(annotator, at, at)
+
+
+def key(annotator: Annotator, name: str, ctrl: bool = False, shift: bool = False) -> None:
+    annotator._on_gesture({"type": "key", "key": name, "ctrl": ctrl, "shift": shift})
+
+
+def stored(item: dw.Item) -> list[tuple[str, str, object, dict]]:
+    return [(a.type, a.label, a.coordinates, a.attributes) for a in item.annotations.list()]
+
+
+@pytest.fixture
+def annotator(image_item: dw.Item) -> Annotator:
+    a = Annotator(image_item, width=800, height=520)
+    assert a.viewport.scale == SCALE and a.viewport.offset_y == OFFSET_Y
+    return a
+
+
+def test_draw_a_box_and_a_point_then_save_stores_image_pixels(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    drag(annotator, (100, 50), (300, 200))
+    key(annotator, "2")  # label hotkey: 'person'; relabels the selected box
+    key(annotator, "1")
+    key(annotator, "p")
+    click(annotator, (400, 300))
+    assert annotator.is_dirty
+    assert annotator.save()
+    assert not annotator.is_dirty
+    assert stored(image_item) == [
+        ("box", "car", [{"x": 100, "y": 50, "z": 0}, {"x": 300, "y": 200, "z": 0}], {}),
+        ("point", "car", {"x": 400, "y": 300, "z": 0}, {}),
+    ]
+
+
+def test_a_click_with_the_box_tool_makes_no_box(annotator: Annotator) -> None:
+    click(annotator, (100, 100))
+    assert annotator.annotations == []
+
+
+def test_select_move_resize_delete_undo_redo(annotator: Annotator, image_item: dw.Item) -> None:
+    drag(annotator, (100, 100), (200, 200))
+    (box,) = annotator.edits.keys()
+    key(annotator, "v")
+    drag(annotator, (150, 150), (170, 140))  # move by (20, -10)
+    drag(annotator, (220, 190), (260, 230))  # the se handle of the moved box
+    assert annotator.annotations[0].coordinates == [{"x": 120, "y": 90, "z": 0}, {"x": 260, "y": 230, "z": 0}]
+    key(annotator, "ArrowRight", shift=True)
+    assert annotator.annotations[0].coordinates[0]["x"] == 130
+    key(annotator, "Delete")
+    assert annotator.annotations == []
+    key(annotator, "z", ctrl=True)
+    assert annotator.annotations[0].coordinates[0]["x"] == 130
+    key(annotator, "z", ctrl=True)
+    key(annotator, "z", ctrl=True)
+    assert annotator.annotations[0].coordinates[1] == {"x": 220, "y": 190, "z": 0}
+    key(annotator, "z", ctrl=True, shift=True)
+    assert annotator.annotations[0].coordinates[1] == {"x": 260, "y": 230, "z": 0}
+    key(annotator, "s", ctrl=True)
+    assert stored(image_item)[0][2] == [{"x": 120, "y": 90, "z": 0}, {"x": 260, "y": 230, "z": 0}]
+
+
+def test_shapes_dragged_outside_the_image_are_clamped(annotator: Annotator) -> None:
+    drag(annotator, (600, 350), (900, 600))
+    assert annotator.annotations[0].coordinates == [
+        {"x": 600, "y": 350, "z": 0},
+        {"x": 640, "y": 400, "z": 0},
+    ]
+
+
+def test_attributes_object_id_and_classifications_from_the_panels(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    drag(annotator, (10, 10), (60, 60))
+    panel = annotator._selection_box.children
+    object_id = next(c for c in panel if getattr(c, "description", "") == "object id")
+    occluded = next(c for c in panel if getattr(c, "description", "") == "Occluded?")
+    object_id.value = "42"
+    occluded.value = True
+    indoor = next(t for t in annotator._class_box.children if t.description == "indoor")
+    indoor.value = True
+    annotator.save()
+    box, classification = image_item.annotations.list()
+    assert (box.object_id, box.attributes) == ("42", {"occluded": True})
+    assert (classification.type, classification.label) == ("class", "indoor")
+
+
+def test_zoom_and_pan_never_change_stored_coordinates(annotator: Annotator) -> None:
+    annotator.zoom(2.0, (0, 0))
+    annotator._on_gesture({"type": "pan", "dx": 30, "dy": -20})
+    s, ox, oy = annotator.viewport.scale, annotator.viewport.offset_x, annotator.viewport.offset_y
+    annotator._on_gesture({"type": "down", "x": 100 * s + ox, "y": 100 * s + oy, "button": 0})
+    annotator._on_gesture(
+        {"type": "up", "x": 200 * s + ox, "y": 150 * s + oy, "x0": 100 * s + ox, "y0": 100 * s + oy}
+    )
+    coordinates = annotator.annotations[0].coordinates
+    assert [round(coordinates[0]["x"], 6), round(coordinates[1]["y"], 6)] == [100, 150]
+
+
+def test_pre_annotations_from_python_then_corrected_by_hand(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    annotator.annotations = [
+        dw.Box(top=0, left=0, bottom=40, right=40, label="car"),
+        dw.Point(x=5, y=5, label="person"),
+    ]
+    key(annotator, "v")
+    drag(annotator, (20, 20), (30, 30))
+    annotator.save()
+    assert [a.coordinates for a in image_item.annotations.list()][0][0] == {"x": 10, "y": 10, "z": 0}
+
+
+def test_a_conflicting_save_is_shown_and_keeps_the_edits(annotator: Annotator, image_item: dw.Item) -> None:
+    drag(annotator, (10, 10), (60, 60))
+    builder = image_item.annotations.builder()
+    builder.add(dw.Point(x=1, y=1, label="person"))
+    image_item.annotations.upload(builder)
+    assert not annotator.save()
+    assert "changed elsewhere" in annotator._status.value
+    assert annotator.is_dirty and len(annotator.annotations) == 1
+
+
+def test_unknown_labels_are_kept_and_flagged(annotator: Annotator, image_item: dw.Item) -> None:
+    drag(annotator, (10, 10), (60, 60))
+    annotator.edits.set_label(annotator.selected, "bicycle")
+    assert "not in the ontology" in annotator._selection_box.children[0].value
+    assert annotator.annotations[0].label == "bicycle"
+
+
+def test_navigation_with_autosave_and_on_save(
+    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        dataset.items.upload(local_path=make_jpeg(320, 200), remote_path="/nav", remote_name=name)
+    annotator = Annotator(dataset, filters=dw.Filters(field="dir", values="/nav"), autosave=True)
+    saved = []
+    annotator.on_save(lambda item, annotations: saved.append((item.name, len(annotations))))
+    assert "1 of 3" in annotator._counter.value
+    annotator._on_gesture({"type": "down", "x": 100, "y": 100, "button": 0})
+    annotator._on_gesture({"type": "up", "x": 200, "y": 200, "x0": 100, "y0": 100})
+    annotator.next()
+    assert saved == [("a.jpg", 1)] and annotator.item.name == "b.jpg"
+    assert "2 of 3" in annotator._counter.value
+    annotator.save_and_next()
+    assert annotator.item.name == "c.jpg"
+    annotator.next()
+    assert annotator.item.name == "c.jpg"
+    annotator.previous()
+    assert annotator.item.name == "b.jpg"
+
+
+def test_items_that_are_not_images_show_a_message(dataset: dw.Dataset) -> None:
+    text = dataset.items.upload(local_path=b"hello", remote_path="/docs", remote_name="note.txt")
+    annotator = Annotator(text)
+    assert "is not an image" in annotator._status.value
+    with pytest.warns(UserWarning, match="not a readable image"):
+        broken = dataset.items.upload(
+            local_path=b"not a jpeg", remote_path="/images", remote_name="broken.jpg"
+        )
+    assert "could not be decoded" in Annotator(broken)._status.value
