@@ -113,7 +113,7 @@ DATASETS = Resource(
 _COMPARISONS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 _OPERATORS = ("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists")
 _LOGICAL = ("$and", "$or")
-_SORT_DIRECTIONS: dict[Any, str] = {
+_SORT_DIRECTIONS: dict[str, str] = {
     "ascending": "ASC",
     "asc": "ASC",
     "1": "ASC",
@@ -125,6 +125,8 @@ _MAX_DEPTH = 32
 # Longer `$in`/`$nin` lists travel as one JSON array parameter, so they never hit SQLite's variable limit.
 _MAX_INLINE_VALUES = 200
 _INT64 = (-(2**63), 2**63 - 1)
+_GROUP = 50
+_MAX_PARAMS = 32766  # SQLite's default SQLITE_MAX_VARIABLE_NUMBER
 
 
 def compile_filter(filter_doc: Mapping[str, Any] | None, resource: Resource) -> tuple[str, list[Any]]:
@@ -136,6 +138,11 @@ def compile_filter(filter_doc: Mapping[str, Any] | None, resource: Resource) -> 
         return "1", []
     params: list[Any] = []
     sql = _Compiler(resource, params).document(filter_doc, "filter", 0)
+    if len(params) > _MAX_PARAMS:
+        raise BadRequest(
+            f"filter has {len(params)} values, over the limit of {_MAX_PARAMS}; "
+            "put long lists of plain values in one $in"
+        )
     return sql, params
 
 
@@ -392,11 +399,17 @@ def _json_type(field: str, resource: Resource) -> str:
 
 
 def _join(parts: list[str], op: str) -> str:
-    """Parts combined with AND/OR, parenthesised so the result can be combined again."""
+    """Parts combined with AND/OR, parenthesised so the result can be combined again.
+
+    Long lists are grouped, since SQLite refuses an expression tree deeper than 1000 nodes and a flat chain of
+    `OR`s is as deep as it is long.
+    """
     if not parts:
         return "1" if op == "AND" else "0"
     if len(parts) == 1:
         return parts[0]
+    if len(parts) > _GROUP:
+        return _join([_join(parts[i : i + _GROUP], op) for i in range(0, len(parts), _GROUP)], op)
     return "(" + f" {op} ".join(parts) + ")"
 
 
