@@ -1,4 +1,8 @@
-"""The ``dlwidgets`` command: ``dlwidgets lab`` opens the getting-started notebook in JupyterLab."""
+"""The ``dlwidgets`` command.
+
+``dlwidgets lab`` opens the getting-started notebook in JupyterLab; ``dlwidgets serve`` shares a
+workspace over HTTP; ``dlwidgets token create`` prints a token for it.
+"""
 
 from __future__ import annotations
 
@@ -43,7 +47,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--home", type=Path, help="the embedded workspace (default $DLWIDGETS_HOME or ~/.dlwidgets)"
     )
     lab.add_argument("--print-command", action="store_true", help="print the command instead of running it")
+    serve = commands.add_parser(
+        "serve", help="serve a workspace's REST API over HTTP (needs the 'serve' extra)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8431, help="port to listen on (default 8431)")
+    serve.add_argument("--home", type=Path, help="the workspace (default $DLWIDGETS_HOME or ~/.dlwidgets)")
+    serve.add_argument("--max-body", type=int, default=16 << 30, help="largest request body in bytes")
+    token = commands.add_parser("token", help="tokens for `dlwidgets serve`")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="print a new token")
+    create.add_argument("--email", required=True, help="the user the token stands for")
+    create.add_argument("--days", type=float, default=30.0, help="days until it expires (default 30)")
+    create.add_argument("--home", type=Path, help="the workspace whose secret signs it")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "token":
+        return _token(args)
+    return _lab(args)
+
+
+def _home(path: Path | None) -> Path:
+    from .store import default_home
+
+    return path.expanduser().resolve() if path is not None else default_home()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from .server import create_app
+    except ImportError:
+        print("dlwidgets serve needs the 'serve' extra: pip install 'dlwidgets[serve]'", file=sys.stderr)
+        return 2
+    from .store import Store
+
+    home = _home(args.home)
+    print(f"serving workspace {home} at http://{args.host}:{args.port}/api/v1", file=sys.stderr)
+    print("make a token with: dlwidgets token create --email you@example.com", file=sys.stderr)
+    uvicorn.run(
+        create_app(Store(home), max_body=args.max_body), host=args.host, port=args.port, log_level="info"
+    )
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from .server.tokens import create_token, workspace_secret
+
+    if "@" not in args.email:
+        print(f"--email {args.email!r} is not an email address", file=sys.stderr)
+        return 2
+    print(create_token(workspace_secret(_home(args.home)), args.email, days=args.days))
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
     command = lab_command(args.dir.resolve())
     if args.print_command:
         print(" ".join(command))

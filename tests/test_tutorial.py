@@ -1,7 +1,7 @@
 """The getting-started tutorial, sections 2 to 8, cell by cell with ``import dlwidgets as dw``.
 
-Each test is written the way the tutorial's cells are, against a fresh embedded workspace, and asserts
-what the tutorial prints.
+Written the way the tutorial's cells are and asserting what the tutorial prints, against a fresh
+embedded workspace and against the same workspace served over real HTTP by ``dlwidgets serve``.
 """
 
 from __future__ import annotations
@@ -9,13 +9,26 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from serving import serving
 
 import dlwidgets as dw
+from dlwidgets.server import create_token, workspace_secret
+
+
+@pytest.fixture(params=["local", "http"])
+def client(request: pytest.FixtureRequest, workspace_home: Path) -> Iterator[dw.Client]:
+    """The default client: the embedded workspace, or the same workspace through ``dlwidgets serve``."""
+    if request.param == "local":
+        yield dw.connect()
+        return
+    with serving(workspace_home) as url:
+        yield dw.connect(url, token=create_token(workspace_secret(workspace_home), "ann.lee@example.com"))
 
 
 def test_getting_started_tutorial(

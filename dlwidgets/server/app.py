@@ -1,0 +1,131 @@
+"""The workspace over HTTP: a Starlette app that mounts the store's routes under ``/api/v1``.
+
+Each request is authenticated (a bearer JWT signed with the workspace secret), its body spooled to a
+temporary file while it arrives (so a chunked upload of any size uses little memory), and handed to the
+same route handlers that ``LocalTransport`` calls in-process. Tokens never reach a log line or an error.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
+from starlette.applications import Starlette
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.requests import Request as HttpRequest
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from ..store import Request, Store
+from .tokens import InvalidToken, create_token, verify_token, workspace_secret
+
+API_PREFIX = "/api/v1"
+# Bodies are spooled in memory up to this size, then on disk.
+SPOOL_IN_MEMORY = 1 << 20
+DEFAULT_MAX_BODY = 16 << 30
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"status": status, "message": message}, status_code=status)
+
+
+def _chunks(body: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    while chunk := body.read(size):
+        yield chunk
+
+
+class WorkspaceServer:
+    """The ASGI app for one workspace; ``max_body`` bytes is the largest request body accepted."""
+
+    def __init__(self, store: Store, max_body: int = DEFAULT_MAX_BODY) -> None:
+        self.store = store
+        self.max_body = max_body
+        self.secret = workspace_secret(store.workspace.home)
+        self.app = Starlette(
+            routes=[
+                Route("/token", self.token, methods=["POST"]),
+                Route(
+                    API_PREFIX + "/{path:path}",
+                    self.api,
+                    methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                ),
+            ]
+        )
+
+    def _user(self, request: HttpRequest) -> str:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise InvalidToken(
+                "send 'Authorization: Bearer <token>'; create one with `dlwidgets token create`"
+            )
+        return str(verify_token(self.secret, token.strip())["email"])
+
+    async def _spool(self, request: HttpRequest) -> IO[bytes]:
+        # Closed by api() once the handler has read it.
+        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body:
+                body.close()
+                raise OverflowError(f"the request body is over this server's limit of {self.max_body} bytes")
+            body.write(chunk)
+        body.seek(0)
+        return body
+
+    async def api(self, request: HttpRequest) -> Response:
+        try:
+            user = self._user(request)
+        except InvalidToken as e:
+            return _error(401, str(e))
+        try:
+            body = await self._spool(request)
+        except OverflowError as e:
+            return _error(413, str(e))
+        base = f"{request.url.scheme}://{request.url.netloc}{API_PREFIX}"
+        store_request = Request.build(
+            method=request.method,
+            # The raw path: '%2F' inside a project name must not become a path separator.
+            path=request.scope.get("raw_path", request.url.path.encode())
+            .decode("ascii")
+            .split("?", 1)[0][len(API_PREFIX) :],
+            query_string=request.url.query,
+            headers=dict(request.headers),
+            body=_chunks(body),
+            base_url=base,
+            user=user,
+        )
+        try:
+            answer = await run_in_threadpool(self.store.handle, store_request)
+        finally:
+            body.close()
+        if answer.stream is not None:
+            return StreamingResponse(
+                iterate_in_threadpool(answer.stream), status_code=answer.status, headers=answer.headers
+            )
+        return Response(
+            answer.encoded(), status_code=answer.status, headers=answer.headers, media_type="application/json"
+        )
+
+    async def token(self, request: HttpRequest) -> Response:
+        """``POST {gate}/token?default``: trade a refresh token for a fresh id token."""
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return _error(400, "the token request body is not valid JSON")
+        if not isinstance(body, dict) or body.get("type") != "refresh_token":
+            return _error(400, "this server trades only {'type': 'refresh_token', 'refresh_token': ...}")
+        try:
+            claims = verify_token(self.secret, str(body.get("refresh_token", "")))
+        except InvalidToken as e:
+            return _error(401, str(e))
+        if claims.get("typ") != "refresh":
+            return _error(401, "the token given is not a refresh token")
+        return JSONResponse({"id_token": create_token(self.secret, claims["email"], days=1)})
+
+
+def create_app(store: Store, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
+    """The Starlette app serving ``store``."""
+    return WorkspaceServer(store, max_body).app
