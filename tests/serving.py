@@ -1,4 +1,4 @@
-"""``serving(home)``: ``dlwidgets serve``'s app on a free loopback port, in a thread, for one test."""
+"""``serving(home)``: ``dlwidgets serve``'s app (or any ASGI app) on a free loopback port, in a thread."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -26,6 +27,16 @@ def serving(home: Path, max_body: int | None = None) -> Iterator[str]:
     """Serve the workspace at ``home``; yields its ``http://127.0.0.1:PORT/api/v1`` base URL."""
     store = Store(home)
     app = create_app(store) if max_body is None else create_app(store, max_body=max_body)
+    try:
+        with serving_app(app) as root:
+            yield f"{root}/api/v1"
+    finally:
+        store.close()
+
+
+@contextmanager
+def serving_app(app: Any) -> Iterator[str]:
+    """Serve any ASGI app on a free loopback port; yields ``http://127.0.0.1:PORT``."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -36,8 +47,7 @@ def serving(home: Path, max_body: int | None = None) -> Iterator[str]:
             raise RuntimeError(f"the test server on port {port} did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}/api/v1"
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
-        store.close()

@@ -20,6 +20,7 @@ import httpx
 
 from ..exceptions import from_status
 from ..store import Store, default_home
+from .retry import RetryTransport
 from .transport import LocalTransport
 
 LOCAL_ENVIRONMENT = "http://dlwidgets.localhost/api/v1"
@@ -108,8 +109,12 @@ class Client:
         return self._expires_at is not None and time.time() >= self._expires_at - leeway_s
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send one API call; a non-2xx answer raises the matching ``dlwidgets.exceptions`` error."""
-        response = self.http.request(method, path, **kwargs)
+        """Send one API call; a non-2xx answer raises the matching ``dlwidgets.exceptions`` error, and an
+        unreachable server a ``ConnectionError`` naming it."""
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as e:
+            raise ConnectionError(f"cannot reach {self.environment}: {type(e).__name__}: {e}") from None
         self._raise_for_status(response)
         warning = response.headers.get("x-item-warning")
         if warning:
@@ -153,4 +158,4 @@ def connect(
         return Client(LOCAL_ENVIRONMENT, transport=LocalTransport(store, user), user_email=user)
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"environment URL {url!r} must start with http:// or https://")
-    return Client(url, token=token)
+    return Client(url, token=token, transport=RetryTransport(httpx.HTTPTransport()))
