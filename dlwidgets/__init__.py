@@ -76,7 +76,7 @@ def login(token: str | None = None) -> bool:
     return True
 
 
-_WIDGETS = ("Annotator",)
+_WIDGETS = ("Annotator", "Login")
 
 
 def __getattr__(name: str) -> Any:
@@ -112,6 +112,7 @@ __all__ = [
     "FiltersResource",
     "Item",
     "Label",
+    "Login",
     "Ontology",
     "PagedEntities",
     "Point",

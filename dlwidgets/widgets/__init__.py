@@ -1,5 +1,6 @@
 """Notebook widgets over the API layer; each widget lives in its own module."""
 
 from .annotator import Annotator
+from .login import Login
 
-__all__ = ["Annotator"]
+__all__ = ["Annotator", "Login"]

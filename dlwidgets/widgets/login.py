@@ -1,0 +1,123 @@
+"""``Login``: choose the embedded workspace or a platform (or ``dlwidgets serve``) and sign in.
+
+The token is typed into a password field, read by the kernel when "Sign in" is pressed and cleared from
+the field at once, so it never stays in widget state (nor in a notebook saved with widget state). It is
+never printed or shown: the widget shows the signed-in email, the environment and the expiry instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import os
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ..api import Client, connect, default
+from ..api.client import jwt_claims
+from ..exceptions import PlatformError, Unauthorized
+from ..store import default_home
+
+PLATFORM_URL = "https://gate.dataloop.ai/api/v1"
+VALIDATE_TIMEOUT_S = 10.0
+LOCAL, REMOTE = "Local workspace", "Platform or server"
+
+
+class Login(w.VBox):
+    """Sign in; ``login.client`` is the connected client (also the default for ``dw.projects``)."""
+
+    def __init__(self, home: str | None = None) -> None:
+        self._home = home
+        self._token_from_env = os.environ.get("DLWIDGETS_TOKEN") or None
+        self._callbacks: list[Callable[[Client], None]] = []
+        self.client: Client | None = None
+        env_url = os.environ.get("DLWIDGETS_URL")
+        self._mode = w.ToggleButtons(options=[LOCAL, REMOTE], value=REMOTE if env_url else LOCAL)
+        self._local_info = w.HTML()
+        self._url = w.Text(value=env_url or PLATFORM_URL, description="URL", layout=w.Layout(width="480px"))
+        placeholder = "from $DLWIDGETS_TOKEN" if self._token_from_env else "token or API key"
+        self._token = w.Password(description="token", placeholder=placeholder, layout=w.Layout(width="480px"))
+        self._remote_box = w.VBox([self._url, self._token])
+        self._button = w.Button(description="Sign in", button_style="primary", icon="sign-in")
+        self._status = w.HTML()
+        self._mode.observe(lambda _: self._show_mode(), names="value")
+        self._button.on_click(lambda _: self.sign_in())
+        super().__init__([self._mode, self._local_info, self._remote_box, self._button, self._status])
+        self.add_class("dlw-login")
+        self._show_mode()
+
+    def on_login(self, callback: Callable[[Client], None]) -> None:
+        """Call ``callback(client)`` after every successful sign-in."""
+        self._callbacks.append(callback)
+
+    def _show_mode(self) -> None:
+        local = self._mode.value == LOCAL
+        home = self._home or str(default_home())
+        self._local_info.value = (
+            f"<span class='dlw-home'>workspace: {html.escape(home)}</span>" if local else ""
+        )
+        self._remote_box.layout.display = "none" if local else ""
+
+    def sign_in(self, token: str | None = None) -> Client | None:
+        """Connect with what the form holds (or ``token``); errors are shown in the widget."""
+        secret = token or self._token.value or self._token_from_env
+        self._token.value = ""  # the kernel keeps it; the browser's copy goes now
+        try:
+            client = self._connect(secret)
+        except (ValueError, ConnectionError, PlatformError) as error:
+            self._show_error(str(error) if not isinstance(error, PlatformError) else error.message)
+            return None
+        self.client = default.set_client(client)
+        self._status.value = self._signed_in_text(client)
+        for callback in self._callbacks:
+            callback(client)
+        return client
+
+    def _connect(self, token: str | None) -> Client:
+        if self._mode.value == LOCAL:
+            return connect(None, home=self._home)
+        url = self._url.value.strip()
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"environment URL {url!r} must start with https:// (or http:// for a local server)"
+            )
+        if not token:
+            raise ValueError("enter a token or API key (or set $DLWIDGETS_TOKEN)")
+        claims = jwt_claims(token)
+        if not claims:
+            raise ValueError("that token is not a JWT; copy the whole token or API key")
+        exp = claims.get("exp")
+        if isinstance(exp, (int, float)) and exp <= datetime.datetime.now().timestamp():
+            raise ValueError(f"that token expired on {_when(exp)}; get a new one")
+        client = connect(url, token=token)
+        try:
+            me = client.request("GET", "/users/me", timeout=VALIDATE_TIMEOUT_S)
+            body = me.json()
+        except Unauthorized as e:
+            raise ValueError(f"{url} refused the token: {e.message}") from None
+        except PlatformError as e:
+            raise ValueError(
+                f"{url} does not look like a Dataloop platform or dlwidgets server ({e})"
+            ) from None
+        except ValueError:
+            raise ValueError(
+                f"{url} answered /users/me with something other than JSON: not a platform"
+            ) from None
+        if not isinstance(body, dict):
+            raise ValueError(f"{url} answered /users/me oddly: not a Dataloop platform or dlwidgets server")
+        return client
+
+    def _signed_in_text(self, client: Client) -> str:
+        expiry = f", token valid until {_when(client._expires_at)}" if client._expires_at else ""
+        return (
+            f"<span class='dlw-signed-in'>signed in as <b>{html.escape(client.user_email)}</b> "
+            f"on {html.escape(client.environment)}{expiry}</span>"
+        )
+
+    def _show_error(self, message: str) -> None:
+        self._status.value = f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>"
+
+
+def _when(epoch: float) -> str:
+    return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
