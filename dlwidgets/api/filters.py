@@ -110,7 +110,8 @@ class Filters:
             values = values.rstrip("/") + "/**"
         if operator is None:
             return values
-        op = FiltersOperations(str(operator).lstrip("$"))
+        # An enum member by its value: str() of a str-mixin Enum is its qualified name on Python 3.11+.
+        op = FiltersOperations(operator.value if isinstance(operator, Enum) else str(operator).lstrip("$"))
         if op in (FiltersOperations.IN, FiltersOperations.NOT_IN) and not isinstance(values, list):
             values = [values]
         return {f"${op.value}": values}

@@ -14,6 +14,7 @@ from typing import IO
 
 from starlette.applications import Starlette
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -29,6 +30,22 @@ DEFAULT_MAX_BODY = 16 << 30
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"status": status, "message": message}, status_code=status)
+
+
+def _http_error(request: HttpRequest, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, method not allowed) as JSON, like every other error."""
+    assert isinstance(exc, HTTPException)
+    hint = f"; this server's API is under {API_PREFIX}" if exc.status_code == 404 else ""
+    answer = _error(exc.status_code, f"{exc.detail}: {request.method} {request.url.path}{hint}")
+    answer.headers.update(exc.headers or {})
+    return answer
+
+
+def _internal_error(request: HttpRequest, exc: Exception) -> Response:
+    """A bug's 500 as JSON: clients such as dtlpy parse error bodies before looking at the status."""
+    return _error(
+        500, f"internal error while serving {request.method} {request.url.path}: {type(exc).__name__}: {exc}"
+    )
 
 
 def _chunks(body: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
@@ -51,7 +68,8 @@ class WorkspaceServer:
                     self.api,
                     methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                 ),
-            ]
+            ],
+            exception_handlers={HTTPException: _http_error, Exception: _internal_error},
         )
 
     def _user(self, request: HttpRequest) -> str:
@@ -96,6 +114,7 @@ class WorkspaceServer:
             body=_chunks(body),
             base_url=base,
             user=user,
+            restricted=True,
         )
         try:
             answer = await run_in_threadpool(self.store.handle, store_request)

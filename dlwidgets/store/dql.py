@@ -1,7 +1,7 @@
 """DQL, the platform's Mongo-like query filter, compiled to parameterised SQLite.
 
-Holds `Resource` (how one resource's DQL fields map onto its table), the `ITEMS`, `ANNOTATIONS` and
-`DATASETS` mappings, `compile_filter` (filter document -> WHERE expression plus parameters) and
+Holds `Resource` (how one resource's DQL fields map onto its table), the `ITEMS`, `ANNOTATIONS`,
+`DATASETS` and `TASKS` mappings, `compile_filter` (filter document -> WHERE expression plus parameters) and
 `compile_sort` (sort document -> ORDER BY body). Filters are never evaluated in Python: SQLite does the work.
 
 Semantics worth knowing:
@@ -33,7 +33,7 @@ from typing import Any
 
 from dlwidgets.exceptions import BadRequest
 
-__all__ = ["ANNOTATIONS", "DATASETS", "ITEMS", "Resource", "compile_filter", "compile_sort"]
+__all__ = ["ANNOTATIONS", "DATASETS", "ITEMS", "TASKS", "Resource", "compile_filter", "compile_sort"]
 
 # Column names are emitted bare (a double-quoted name that is not a column would silently be a string).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -108,6 +108,12 @@ DATASETS = Resource(
         "projects": "project_id",
     },
     json_columns={"metadata": "metadata"},
+)
+
+TASKS = Resource(
+    table="tasks",
+    columns={"id": "id", "name": "name", "datasetId": "dataset_id", "projectId": "project_id"},
+    json_columns={},
 )
 
 _COMPARISONS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}

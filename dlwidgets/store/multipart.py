@@ -6,6 +6,7 @@ memory; if the body is cut off or malformed, the temporary file is discarded and
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from python_multipart.exceptions import MultipartParseError
@@ -16,6 +17,9 @@ from .blobs import BlobStore, BlobWriter
 from .routing import Request
 
 MAX_FIELDS_BYTES = 1 << 20
+# Small chunks (a client sends each part header and field as its own) are joined up to this size before
+# parsing: the parser's cost is mostly per call, and memory stays bounded.
+PARSE_CHUNK = 64 << 10
 
 
 @dataclass
@@ -59,11 +63,11 @@ class _Collector:
 
     def on_headers_finished(self) -> None:
         _, options = parse_options_header(self.headers.get("content-disposition", b""))
-        self.part_name = options.get(b"name", b"").decode("utf-8")
+        self.part_name = _utf8(options.get(b"name", b""), "part name")
         if b"filename" in options:
             if self.upload.file is not None:
                 raise BadRequest("an upload request carries exactly one file part")
-            self.upload.filename = options[b"filename"].decode("utf-8")
+            self.upload.filename = _utf8(options[b"filename"], "file name")
             content_type = self.headers.get("content-type")
             self.upload.content_type = content_type.decode("latin-1") if content_type else None
             self.writer = self.upload.file = self.blobs.writer()
@@ -82,7 +86,14 @@ class _Collector:
             self.upload.digest = self.writer.close()
             self.writer = None
         else:
-            self.upload.fields[self.part_name] = self.text.decode("utf-8")
+            self.upload.fields[self.part_name] = _utf8(self.text, f"field {self.part_name!r}")
+
+
+def _utf8(data: bytes | bytearray, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(f"the upload's {what} {bytes(data[:80])!r} is not UTF-8 text") from None
 
 
 def read_upload(req: Request, blobs: BlobStore) -> Upload:
@@ -96,7 +107,7 @@ def read_upload(req: Request, blobs: BlobStore) -> Upload:
     collector = _Collector(blobs, upload)
     parser = MultipartParser(options[b"boundary"], _callbacks(collector))  # type: ignore[arg-type]
     try:
-        for chunk in req.body:
+        for chunk in _joined(req.body, PARSE_CHUNK):
             parser.write(chunk)
         parser.finalize()
         if collector.writer is not None:
@@ -110,6 +121,21 @@ def read_upload(req: Request, blobs: BlobStore) -> Upload:
             upload.file.discard()
         raise
     return upload
+
+
+def _joined(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """The same bytes in chunks of at least ``size`` (but the last); big chunks pass through uncopied."""
+    buffer = bytearray()
+    for chunk in chunks:
+        if not buffer and len(chunk) >= size:
+            yield chunk
+            continue
+        buffer += chunk
+        if len(buffer) >= size:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
 
 
 def _callbacks(collector: _Collector) -> dict[str, object]:

@@ -25,6 +25,8 @@ from .workspace import Workspace
 
 # JSON bodies are read whole; anything bigger than this is refused rather than buffered.
 MAX_JSON_BODY = 64 << 20
+# A JSON escape of a UTF-16 surrogate: only bodies holding one need the Unicode check in Request.json.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass
@@ -38,6 +40,8 @@ class Request:
     body: Iterable[bytes]
     base_url: str
     user: str
+    # True for callers over HTTP: they see only their own projects (see access.py).
+    restricted: bool = False
 
     @classmethod
     def build(
@@ -49,6 +53,7 @@ class Request:
         body: Iterable[bytes],
         base_url: str,
         user: str,
+        restricted: bool = False,
     ) -> Request:
         return cls(
             method=method.upper(),
@@ -58,6 +63,7 @@ class Request:
             body=body,
             base_url=base_url.rstrip("/"),
             user=user,
+            restricted=restricted,
         )
 
     def arg(self, name: str, default: str | None = None) -> str | None:
@@ -82,23 +88,46 @@ class Request:
         if not raw:
             return None
         try:
-            return json.loads(raw)
+            body = json.loads(raw)
         except ValueError as e:
-            raise BadRequest(f"request body is not valid JSON: {e}") from None
+            raise BadRequest(
+                f"the body of {self.method} {self.path} is not valid JSON ({e}): {_excerpt(raw)}"
+            ) from None
+        if _SURROGATE_ESCAPE.search(raw):
+            # json.loads accepts an escaped lone surrogate, which no text column can store.
+            try:
+                json.dumps(body, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise BadRequest(
+                    f"the body of {self.method} {self.path} holds the unpaired surrogate "
+                    f"{e.object[e.start : e.end]!r}, which is not Unicode text"
+                ) from None
+        return body
 
     def json_object(self) -> dict[str, Any]:
         body = self.json()
         if not isinstance(body, dict):
-            raise BadRequest(f"request body must be a JSON object, got {type(body).__name__}")
+            raise BadRequest(f"the body of {self.method} {self.path} must be a JSON object, got {body!r:.80}")
         return body
 
     def form(self) -> dict[str, str]:
         """A urlencoded body (or a JSON object, which clients may send instead)."""
-        raw = self.read()
         if self.headers.get("content-type", "").startswith("application/json"):
-            body = json.loads(raw or b"{}")
+            body = self.json()
             return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
-        return {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+        raw = self.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest(
+                f"the form body of {self.method} {self.path} is not UTF-8: {_excerpt(raw)}"
+            ) from None
+        return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+
+
+def _excerpt(raw: bytes, limit: int = 80) -> str:
+    """The start of a request body, for error messages."""
+    return repr(raw[:limit].decode("utf-8", "replace")) + ("..." if len(raw) > limit else "")
 
 
 @dataclass
@@ -144,9 +173,17 @@ class Router:
         """(method, path template, handler) for every route: what the HTTP server mounts."""
         return [(method, template, handler) for method, _, handler, template in self._routes]
 
-    def dispatch(self, workspace: Workspace, request: Request) -> Response:
+    def dispatch(
+        self,
+        workspace: Workspace,
+        request: Request,
+        guard: Callable[[Workspace, Request, dict[str, str]], None] | None = None,
+    ) -> Response:
+        """Run the matching handler; ``guard`` may refuse the call first, seeing the path parameters."""
         try:
             handler, params = self._match(request.method, request.path)
+            if guard is not None:
+                guard(workspace, request, params)
             result = handler(workspace, request, **params)
         except PlatformError as error:
             return error_response(error)

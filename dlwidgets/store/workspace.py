@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,6 +82,13 @@ class Workspace:
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+    def drop_unreferenced_blobs(self, db: sqlite3.Connection, digests: Iterable[str]) -> None:
+        """Inside a write transaction: delete those blobs of ``digests`` that no item references any more.
+        The write lock is held, so no concurrent upload can start sharing a blob while it is removed."""
+        for digest in set(digests):
+            if db.execute("SELECT 1 FROM items WHERE blob = ? LIMIT 1", (digest,)).fetchone() is None:
+                self.blobs.remove(digest)
 
     def _sweep(self) -> None:
         """Remove what interrupted uploads left: temporary files and blobs that no item row references."""

@@ -199,20 +199,32 @@ class Annotation(Entity):
         object_id: int | str | None = None,
         automated: bool = True,
     ) -> Annotation:
-        system: dict[str, Any] = {"automated": automated, "attributes": dict(definition.attributes)}
-        if object_id is not None:
-            system["objectId"] = str(object_id)
-        data: dict[str, Any] = {
-            "type": definition.type,
-            "label": definition.label,
-            "metadata": {"system": system},
-        }
-        coordinates = definition.coordinates()
-        if coordinates is not None:
-            data["coordinates"] = coordinates
-        if item is not None:
-            data.update(itemId=item.id, datasetId=item.dataset_id)
+        data = definition_json(definition, item, object_id, automated)
         return cls.from_json(data, item._client if item is not None else None)
+
+
+def definition_json(
+    definition: Definition,
+    item: Item | None = None,
+    object_id: int | str | None = None,
+    automated: bool = True,
+) -> dict[str, Any]:
+    """The platform JSON of a new annotation: ``Annotation.from_definition(...).to_json()`` without
+    building the entity (what an upload of many definitions needs)."""
+    system: dict[str, Any] = {"automated": automated, "attributes": dict(definition.attributes)}
+    if object_id is not None:
+        system["objectId"] = str(object_id)
+    data: dict[str, Any] = {
+        "type": definition.type,
+        "label": definition.label,
+        "metadata": {"system": system},
+    }
+    coordinates = definition.coordinates()
+    if coordinates is not None:
+        data["coordinates"] = coordinates
+    if item is not None:
+        data.update(itemId=item.id, datasetId=item.dataset_id)
+    return data
 
 
 class AnnotationCollection(EntityList[Annotation]):

@@ -64,6 +64,16 @@ class Dataset(Entity):
         body = self.client.json("PATCH", f"/datasets/{self.id}", json=self.to_json(), params=params)
         return Dataset.from_json(body, self.client)
 
+    def directories(self) -> dict[str, int]:
+        """Each folder that holds items directly, with how many: ``{'/': 2, '/images': 600}``."""
+        body = self.client.json("GET", f"/datasets/{self.id}/directories")
+        return {entry["dir"]: entry["itemsCount"] for entry in body}
+
+    def mimetypes(self) -> dict[str, int]:
+        """Each mimetype of the dataset's items, with how many: ``{'image/jpeg': 990, 'text/plain': 10}``."""
+        body = self.client.json("GET", f"/datasets/{self.id}/mimetypes")
+        return {entry["mimetype"]: entry["itemsCount"] for entry in body}
+
     def ontology(self) -> Ontology:
         """The first ontology of the first recipe: the one ``add_label`` and the annotator use."""
         recipe = self.recipes.list()[0]

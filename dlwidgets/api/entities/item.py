@@ -97,6 +97,11 @@ class Item(Entity):
         """The item's bytes, in memory (for small items; use ``download`` for big ones)."""
         return self.client.request("GET", f"/items/{self.id}/stream").content
 
+    def thumbnail(self) -> bytes:
+        """A small JPEG of the item (160 px on its longest side), made once and cached by the workspace;
+        ``NotFound`` when the item is not an image or cannot be decoded as one."""
+        return self.client.request("GET", f"/items/{self.id}/thumbnail").content
+
 
 def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The merge patch that turns ``before`` into ``after``: changed keys, removed ones as ``None``."""

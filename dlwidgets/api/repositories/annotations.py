@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..entities.annotation import Annotation, AnnotationBuilder, AnnotationCollection, Definition
+from ..entities.annotation import (
+    Annotation,
+    AnnotationBuilder,
+    AnnotationCollection,
+    Definition,
+    definition_json,
+)
 from ..filters import Filters, FiltersResource
 
 if TYPE_CHECKING:
@@ -49,8 +55,9 @@ class Annotations:
 
     def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
         if isinstance(annotation, Definition):
-            annotation = Annotation.from_definition(annotation, self.item)
-        data = annotation.to_json() if isinstance(annotation, Annotation) else dict(annotation)
+            data = definition_json(annotation, self.item)
+        else:
+            data = annotation.to_json() if isinstance(annotation, Annotation) else dict(annotation)
         data.update(itemId=self.item.id, datasetId=self.item.dataset_id)
         return data
 

@@ -50,8 +50,14 @@ class Tasks:
         ``assignee_ids`` (emails), one assignment each."""
         assignees = list(assignee_ids or [])
         bad = [a for a in assignees if not isinstance(a, str) or not _EMAIL.match(a)]
-        if not assignees or bad:
-            raise ValueError(f"assignee_ids must be a non-empty list of emails; not emails: {bad}")
+        if not assignees:
+            raise ValueError(
+                f"task {task_name!r} needs assignee_ids, a non-empty list of emails; got {assignee_ids!r}"
+            )
+        if bad:
+            raise ValueError(
+                f"task {task_name!r} has assignee_ids that are not emails (e.g. 'ann@example.com'): {bad}"
+            )
         if items is not None and filters is not None:
             raise ValueError("give items= or filters=, not both")
         if items is not None:

@@ -1,5 +1,8 @@
 """The store's route handlers, one module per platform resource; importing this package registers them."""
 
-from . import annotations, datasets, items, ontologies, projects, recipes, tasks, users
+from . import annotations, datasets, facets, items, ontologies, projects, recipes, tasks, thumbnails, users
 
-__all__ = ["annotations", "datasets", "items", "ontologies", "projects", "recipes", "tasks", "users"]
+__all__ = [
+    "annotations", "datasets", "facets", "items", "ontologies", "projects", "recipes", "tasks", "thumbnails",
+    "users",
+]  # fmt: skip

@@ -24,18 +24,34 @@ ANNOTATION_TYPES = (
     "binary", "subtitle", "text_mark", "gis", "ref_semantic_3d", "polyline_3d", "text", "ref_image", "note",
 )  # fmt: skip
 _COLUMNS = {"id", "itemId", "datasetId", "type", "label", "coordinates", "metadata", "source"}
+# The columns of an annotation row, in the order create_annotations writes them.
+_ROW = (
+    "id", "item_id", "dataset_id", "type", "label", "coordinates", "metadata", "source",
+    "creator", "created_at", "updated_at", "updated_by", "doc",
+)  # fmt: skip
 _SERVER_FIELDS = {"creator", "createdAt", "updatedAt", "updatedBy", "url", "item", "dataset", "hash"}
 
 
 def annotation_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
-    doc = loads(row["doc"])
+    coordinates = None if row["coordinates"] is None else loads(row["coordinates"])
+    return _annotation_doc(row, loads(row["doc"]), loads(row["metadata"]), coordinates, req)
+
+
+def _annotation_doc(
+    row: sqlite3.Row | dict[str, Any],
+    doc: dict[str, Any],
+    metadata: dict[str, Any],
+    coordinates: Any,
+    req: Request,
+) -> dict[str, Any]:
+    """An annotation's platform JSON from its columns (``row``) and its decoded JSON columns."""
     doc.update(
         id=row["id"],
         itemId=row["item_id"],
         datasetId=row["dataset_id"],
         type=row["type"],
         label=row["label"],
-        metadata=loads(row["metadata"]),
+        metadata=metadata,
         source=row["source"],
         creator=row["creator"],
         createdAt=row["created_at"],
@@ -46,8 +62,8 @@ def annotation_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
         dataset=f"{req.base_url}/datasets/{row['dataset_id']}",
         hash=None,
     )
-    if row["coordinates"] is not None:
-        doc["coordinates"] = loads(row["coordinates"])
+    if coordinates is not None:
+        doc["coordinates"] = coordinates
     return doc
 
 
@@ -150,7 +166,9 @@ def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[s
     single = isinstance(body, dict)
     batch = [body] if single else body
     if not isinstance(batch, list):
-        raise BadRequest(f"annotations must be sent as a JSON array of objects, got {type(body).__name__}")
+        raise BadRequest(
+            f"annotations of item {item_id!r} must be sent as a JSON array of objects, got {body!r:.80}"
+        )
     now = utc_now()
     with ws.transaction() as db:
         item = db.execute(
@@ -166,26 +184,24 @@ def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[s
             )
         labels = _dataset_labels(db, ws, item["dataset_id"])
         checked = [_check_annotation(a, labels, i) for i, a in enumerate(batch)]
-        rows = []
+        rows, result = [], []
         for annotation in checked:
             extra = {k: v for k, v in annotation.items() if k not in _COLUMNS | _SERVER_FIELDS}
             coordinates = annotation.get("coordinates") if annotation["type"] != "class" else None
-            rows.append((
+            metadata = annotation.get("metadata") or {}
+            row = (
                 new_id(), item_id, item["dataset_id"], annotation["type"], annotation.get("label"),
-                None if coordinates is None else dumps(coordinates), dumps(annotation.get("metadata") or {}),
+                None if coordinates is None else dumps(coordinates), dumps(metadata),
                 annotation.get("source") or "sdk", req.user, now, now, req.user, dumps(extra),
-            ))  # fmt: skip
+            )  # fmt: skip
+            rows.append(row)
+            # The answer is built from what was just written, not read back and decoded again.
+            columns = dict(zip(_ROW, row, strict=True))
+            result.append(_annotation_doc(columns, extra, metadata, coordinates, req))
         db.executemany(
-            "INSERT INTO annotations (id, item_id, dataset_id, type, label, coordinates, metadata, source,"
-            " creator, created_at, updated_at, updated_by, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
+            f"INSERT INTO annotations ({', '.join(_ROW)}) VALUES ({','.join('?' * len(_ROW))})", rows
         )
         bump_item(db, [item_id])
-        ids = [r[0] for r in rows]
-        created = db.execute(
-            f"SELECT * FROM annotations WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id", ids
-        ).fetchall() if ids else []  # fmt: skip
-    result = [annotation_json(row, req) for row in created]
     return result[0] if single and result else result
 
 

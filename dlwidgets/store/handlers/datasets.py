@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
+from ..access import require_member, visible_clause
 from ..documents import dumps, loads, merge_patch, paged, paging, require_str
 from ..dql import DATASETS, compile_filter, compile_sort
 from ..ids import new_id, utc_now
@@ -49,6 +50,13 @@ def load_dataset(ws: Workspace, dataset_id: str) -> sqlite3.Row:
     return row
 
 
+def require_dataset(ws: Workspace, dataset_id: str) -> None:
+    """``NotFound`` unless the dataset exists; unlike ``load_dataset`` it counts nothing, so it stays
+    cheap however many items the dataset holds."""
+    if ws.db.execute("SELECT 1 FROM datasets WHERE id = ?", (dataset_id,)).fetchone() is None:
+        raise NotFound(f"Dataset not found: no dataset has id {dataset_id!r}")
+
+
 @router.route("POST", "/datasets")
 def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
@@ -57,6 +65,7 @@ def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
     if not isinstance(projects, list) or len(projects) != 1 or not isinstance(projects[0], str):
         raise BadRequest(f"a dataset needs 'projects': a list of one project id, got {projects!r}")
     project = load_project(ws, projects[0])
+    require_member(ws, req, projects)
     now = utc_now()
     dataset_id = new_id()
     metadata: dict[str, Any] = {"system": {"recipes": []}}
@@ -97,12 +106,17 @@ def query_datasets(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     page, size = paging(body)
     where, params = compile_filter(body.get("filter"), DATASETS)
-    projects = (body.get("context") or {}).get("projects")
+    context = body.get("context") or {}
+    if not isinstance(context, dict):
+        raise BadRequest(f"query 'context' must be an object such as {{'projects': [<id>]}}, got {context!r}")
+    projects = context.get("projects")
     if projects:
         if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
             raise BadRequest(f"context.projects must be a list of project ids, got {projects!r}")
         where += f" AND project_id IN ({','.join('?' * len(projects))})"
         params += projects
+    only_visible, visible = visible_clause(ws, req)
+    where, params = where + only_visible, params + visible
     total = ws.db.execute(f"SELECT COUNT(*) FROM datasets WHERE {where}", params).fetchone()[0]
     rows = ws.db.execute(
         f"SELECT {_COLUMNS} FROM datasets d WHERE {where} ORDER BY {compile_sort(body.get('sort'), DATASETS)}"
@@ -145,7 +159,9 @@ def update_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, An
 
 @router.route("DELETE", "/datasets/{dataset_id}")
 def delete_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any]:
-    load_dataset(ws, dataset_id)
+    require_dataset(ws, dataset_id)
     with ws.transaction() as db:
+        digests = [r[0] for r in db.execute("SELECT blob FROM items WHERE dataset_id = ?", (dataset_id,))]
         db.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
+        ws.drop_unreferenced_blobs(db, digests)
     return {"id": dataset_id, "deleted": True}

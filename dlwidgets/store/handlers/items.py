@@ -16,7 +16,7 @@ from ..multipart import Upload, read_upload
 from ..routing import Request, Response, router
 from ..workspace import Workspace
 from .annotations import annotation_json, delete_annotation_rows
-from .datasets import load_dataset
+from .datasets import require_dataset
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -79,7 +79,7 @@ def release_blob(ws: Workspace, digest: str) -> None:
 
 @router.route("POST", "/datasets/{dataset_id}/items")
 def upload_item(ws: Workspace, req: Request, dataset_id: str) -> Response:
-    load_dataset(ws, dataset_id)
+    require_dataset(ws, dataset_id)
     mode = req.arg("mode", "skip")
     if mode not in ("skip", "overwrite"):
         raise BadRequest(f"upload mode {mode!r} is not supported; use 'skip' or 'overwrite'")
@@ -190,13 +190,19 @@ def delete_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
     return {"id": item_id, "deleted": True}
 
 
+def _descending(first: str, last: str) -> bool:
+    return bool(first and last) and int(last) < int(first)
+
+
 @router.route("GET", "/items/{item_id}/stream")
 def stream_item(ws: Workspace, req: Request, item_id: str) -> Response:
     row = load_item(ws, item_id)
     size = row["size"]
     headers = {"content-type": row["mimetype"], "accept-ranges": "bytes"}
     match = _RANGE.match(req.headers.get("range", "").strip())
-    if not match or not (match.group(1) or match.group(2)):
+    # A range that is not 'first-[last]' with last >= first, or '-suffix', is ignored (RFC 9110 14.2),
+    # and so is any range on an empty item, which has no byte to point at.
+    if not match or not (match.group(1) or match.group(2)) or _descending(*match.groups()) or size == 0:
         headers["content-length"] = str(size)
         return Response(stream=ws.blobs.read(row["blob"]), headers=headers)
     first, last = match.groups()
@@ -217,7 +223,7 @@ def stream_item(ws: Workspace, req: Request, item_id: str) -> Response:
 
 @router.route("POST", "/datasets/{dataset_id}/query")
 def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any]:
-    load_dataset(ws, dataset_id)
+    require_dataset(ws, dataset_id)
     body = req.json_object()
     resource_name = body.get("resource", "items")
     resources: dict[str, Resource] = {"items": ITEMS, "annotations": ANNOTATIONS}

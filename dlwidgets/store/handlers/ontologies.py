@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
+from ..access import require_member
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
 from ..routing import Request, router
@@ -25,13 +26,15 @@ def iter_tags(roots: list[dict[str, Any]]) -> Iterator[str]:
         yield from iter_tags(node.get("children") or [])
 
 
-def _check_label(value: Any) -> dict[str, Any]:
+def _check_label(value: Any, default_color: str | None = "#808080") -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadRequest(f"a label must be a JSON object, got {value!r}")
     tag = value.get("tag")
     if not isinstance(tag, str) or not tag.strip() or tag.startswith(".") or tag.endswith("."):
         raise BadRequest(f"a label needs a non-empty 'tag' (children as 'parent.child'), got {tag!r}")
-    color = value.get("color", "#808080")
+    if "color" not in value and default_color is None:
+        return dict(value)
+    color = value.get("color", default_color)
     if not isinstance(color, str) or not _HEX_COLOR.match(color):
         raise BadRequest(f"label {tag!r} has colour {color!r}; a colour is '#rrggbb', for example '#ff0000'")
     return {**value, "color": color.lower()}
@@ -66,8 +69,10 @@ def _upsert_label(roots: list[dict[str, Any]], value: dict[str, Any]) -> None:
         siblings = parent.setdefault("children", [])
     existing = next((n for n in siblings if n["value"]["tag"] == value["tag"]), None)
     if existing is None:
-        siblings.append({"value": value, "children": []})
+        defaults = {"color": "#808080", "displayLabel": parts[-1], "attributes": [], "displayData": {}}
+        siblings.append({"value": {**defaults, **value}, "children": []})
     else:
+        # Fields the upsert leaves out keep their stored values.
         existing["value"] = {**existing["value"], **value}
 
 
@@ -107,6 +112,8 @@ def create_ontology_row(db: sqlite3.Connection, req: Request, body: dict[str, An
     doc["roots"] = _check_roots(doc.get("roots") or [])
     doc.setdefault("title", ontology_id)
     metadata = doc.setdefault("metadata", {})
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("system", {}), dict):
+        raise BadRequest(f"ontology metadata must be a JSON object whose 'system' is one, got {metadata!r}")
     metadata.setdefault("system", {}).setdefault("projectIds", doc.get("projectIds", []))
     tags = set(iter_tags(doc["roots"]))
     metadata["attributes"] = [check_attribute(a, tags) for a in metadata.get("attributes") or []]
@@ -135,6 +142,8 @@ def _save(db: sqlite3.Connection, doc: dict[str, Any], req: Request) -> None:
 @router.route("POST", "/ontologies")
 def create_ontology(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
+    if body.get("projectIds"):
+        require_member(ws, req, body["projectIds"])
     with ws.transaction() as db:
         ontology_id = create_ontology_row(db, req, body)
     return _ontology_json(load_ontology(ws, ontology_id), req)
@@ -172,10 +181,8 @@ def upsert_labels(ws: Workspace, req: Request, ontology_id: str) -> dict[str, An
     with ws.transaction() as db:
         doc = load_ontology(ws, ontology_id)
         # Parents first, so 'a.b' finds 'a' even when both arrive in one call.
-        for value in sorted((_check_label(n) for n in nodes), key=lambda v: v["tag"].count(".")):
-            value.setdefault("displayLabel", value["tag"].split(".")[-1])
-            value.setdefault("attributes", [])
-            value.setdefault("displayData", {})
+        checked = (_check_label(n, default_color=None) for n in nodes)
+        for value in sorted(checked, key=lambda v: v["tag"].count(".")):
             _upsert_label(doc["roots"], value)
         _save(db, doc, req)
     return _ontology_json(doc, req)

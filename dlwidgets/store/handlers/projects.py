@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
+from ..access import require_owner, visible_projects
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
 from ..routing import Request, router
@@ -62,10 +63,15 @@ def create_project(ws: Workspace, req: Request) -> dict[str, Any]:
     return project_json(load_project(ws, project_id), req)
 
 
+def _visible(ws: Workspace, req: Request, rows: list[sqlite3.Row]) -> list[sqlite3.Row]:
+    visible = visible_projects(ws, req)
+    return rows if visible is None else [row for row in rows if row["id"] in visible]
+
+
 @router.route("GET", "/projects")
 def list_projects(ws: Workspace, req: Request) -> list[dict[str, Any]]:
     rows = ws.db.execute("SELECT * FROM projects ORDER BY id").fetchall()
-    return [project_json(row, req) for row in rows]
+    return [project_json(row, req) for row in _visible(ws, req, rows)]
 
 
 @router.route("GET", "/projects/{project_id}")
@@ -75,7 +81,7 @@ def get_project(ws: Workspace, req: Request, project_id: str) -> dict[str, Any]:
 
 @router.route("GET", "/projects/{name}/name")
 def get_project_by_name(ws: Workspace, req: Request, name: str) -> list[dict[str, Any]]:
-    rows = ws.db.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchall()
+    rows = _visible(ws, req, ws.db.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchall())
     if not rows:
         # dtlpy crashes on an empty list here, so "none" must be a 404.
         raise NotFound(f"Project not found: no project is named {name!r}")
@@ -85,6 +91,62 @@ def get_project_by_name(ws: Workspace, req: Request, name: str) -> list[dict[str
 @router.route("DELETE", "/projects/{project_id}")
 def delete_project(ws: Workspace, req: Request, project_id: str) -> dict[str, Any]:
     load_project(ws, project_id)
+    require_owner(ws, req, project_id)
     with ws.transaction() as db:
+        digests = [
+            r[0]
+            for r in db.execute(
+                "SELECT blob FROM items WHERE dataset_id IN (SELECT id FROM datasets WHERE project_id = ?)",
+                (project_id,),
+            )
+        ]
         db.execute("DELETE FROM projects WHERE id = ?", (project_id,))
+        ws.drop_unreferenced_blobs(db, digests)
     return {"id": project_id, "deleted": True}
+
+
+_ROLES = ("owner", "engineer", "annotator", "annotationManager", "developer")
+
+
+def _members(ws: Workspace, project_id: str) -> list[dict[str, Any]]:
+    rows = ws.db.execute(
+        "SELECT email, role FROM project_members WHERE project_id = ? ORDER BY email", (project_id,)
+    )
+    return [{"id": r["email"], "email": r["email"], "username": r["email"], "role": r["role"]} for r in rows]
+
+
+@router.route("GET", "/projects/{project_id}/members")
+def list_members(ws: Workspace, req: Request, project_id: str) -> list[dict[str, Any]]:
+    load_project(ws, project_id)
+    return _members(ws, project_id)
+
+
+@router.route("POST", "/projects/{project_id}/members/{email}")
+def add_member(ws: Workspace, req: Request, project_id: str, email: str) -> list[dict[str, Any]]:
+    """Share the project with ``email`` (or change their role); only an owner may."""
+    load_project(ws, project_id)
+    require_owner(ws, req, project_id)
+    role = (req.json() or {}).get("role", "developer")
+    if role not in _ROLES or "@" not in email:
+        raise BadRequest(f"member {email!r} with role {role!r}: give an email and one of {list(_ROLES)}")
+    with ws.transaction() as db:
+        db.execute(
+            "INSERT INTO project_members (project_id, email, role) VALUES (?,?,?)"
+            " ON CONFLICT (project_id, email) DO UPDATE SET role = excluded.role",
+            (project_id, email, role),
+        )
+    return _members(ws, project_id)
+
+
+@router.route("DELETE", "/projects/{project_id}/members/{email}")
+def remove_member(ws: Workspace, req: Request, project_id: str, email: str) -> list[dict[str, Any]]:
+    load_project(ws, project_id)
+    require_owner(ws, req, project_id)
+    with ws.transaction() as db:
+        owners = db.execute(
+            "SELECT email FROM project_members WHERE project_id = ? AND role = 'owner'", (project_id,)
+        ).fetchall()
+        if [r[0] for r in owners] == [email]:
+            raise BadRequest(f"{email} is the last owner of project {project_id!r}; add another owner first")
+        db.execute("DELETE FROM project_members WHERE project_id = ? AND email = ?", (project_id, email))
+    return _members(ws, project_id)

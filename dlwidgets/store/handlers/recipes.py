@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
+from ..access import require_member, visible_projects
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
 from ..routing import Request, router
@@ -48,6 +49,8 @@ def load_recipe(ws: Workspace, recipe_id: str) -> dict[str, Any]:
 @router.route("POST", "/recipes")
 def create_recipe(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
+    if body.get("projectIds"):
+        require_member(ws, req, body["projectIds"])
     with ws.transaction() as db:
         recipe_id = create_recipe_row(db, req, body)
     return _recipe_json(load_recipe(ws, recipe_id), req)
@@ -56,8 +59,14 @@ def create_recipe(ws: Workspace, req: Request) -> dict[str, Any]:
 @router.route("GET", "/recipes")
 def list_recipes(ws: Workspace, req: Request) -> list[dict[str, Any]]:
     projects = set(",".join(req.query.get("projects", [])).split(",")) - {""}
+    visible = visible_projects(ws, req)
     docs = [loads(row["doc"]) for row in ws.db.execute("SELECT doc FROM recipes ORDER BY id")]
-    return [_recipe_json(d, req) for d in docs if not projects or projects & set(d.get("projectIds", []))]
+    return [
+        _recipe_json(d, req)
+        for d in docs
+        if (not projects or projects & set(d.get("projectIds", [])))
+        and (visible is None or visible & set(d.get("projectIds", [])) or d.get("creator") == req.user)
+    ]
 
 
 @router.route("GET", "/recipes/{recipe_id}")

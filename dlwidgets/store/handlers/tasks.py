@@ -12,8 +12,9 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..documents import dumps, loads, require_str
-from ..dql import ITEMS, compile_filter
+from ..access import require_member, visible_clause
+from ..documents import dumps, loads, paged, paging, require_str
+from ..dql import ITEMS, TASKS, compile_filter, compile_sort
 from ..ids import new_id, utc_now
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -52,16 +53,24 @@ def _split(item_ids: list[str], workload: list[dict[str, Any]]) -> list[tuple[st
     return shares
 
 
-def _check_workload(workload: Any) -> list[dict[str, Any]]:
+def _check_workload(workload: Any, name: str) -> list[dict[str, Any]]:
     if not isinstance(workload, list) or not workload:
-        raise BadRequest("a task needs at least one assignee in 'workload' ([{'assigneeId', 'load'}])")
+        raise BadRequest(
+            f"task {name!r} needs at least one assignee in 'workload' ([{{'assigneeId', 'load'}}]), "
+            f"got {workload!r}"
+        )
     for entry in workload:
         assignee = entry.get("assigneeId") if isinstance(entry, dict) else None
         if not isinstance(assignee, str) or not _EMAIL.match(assignee):
-            raise BadRequest(f"task assignee {assignee!r} is not an email address such as 'ann@example.com'")
+            raise BadRequest(
+                f"task {name!r} has assignee {assignee!r}, which is not an email address such as "
+                "'ann@example.com'"
+            )
         load = entry.get("load", 100 / len(workload))
         if isinstance(load, bool) or not isinstance(load, (int, float)) or load <= 0:
-            raise BadRequest(f"assignee {assignee!r} has load {load!r}; a load is a number > 0")
+            raise BadRequest(
+                f"task {name!r} gives assignee {assignee!r} load {load!r}; a load is a number > 0"
+            )
         entry["load"] = load
     return workload
 
@@ -87,7 +96,8 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     name = require_str(body, "name", "a task")
     dataset = load_dataset(ws, require_str(body, "datasetId", "a task"))
-    workload = _check_workload(body.get("workload"))
+    require_member(ws, req, [dataset["project_id"]], "Dataset")
+    workload = _check_workload(body.get("workload"), name)
     due = body.get("dueDate")
     if due is not None and (isinstance(due, bool) or not isinstance(due, (int, float))):
         raise BadRequest(f"task dueDate must be epoch milliseconds, got {due!r}")
@@ -179,9 +189,41 @@ def list_tasks(ws: Workspace, req: Request) -> dict[str, Any]:
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
-    rows = ws.db.execute(f"SELECT * FROM tasks WHERE {' AND '.join(clauses)} ORDER BY id", params)
+    only_visible, visible = visible_clause(ws, req)
+    rows = ws.db.execute(
+        f"SELECT * FROM tasks WHERE {' AND '.join(clauses)}{only_visible} ORDER BY id", [*params, *visible]
+    )
     items = [_task_json(row, ws, req) for row in rows]
     return {"items": items, "totalItemsCount": len(items), "hasNextPage": False}
+
+
+@router.route("POST", "/annotationtasks/query")
+def query_tasks(ws: Workspace, req: Request) -> dict[str, Any]:
+    """A tasks DQL (``name``, ``datasetId``, ``projectId``, ``id``) within ``context.projectIds``: what
+    dtlpy's ``dataset.tasks.list()`` and ``tasks.get(task_name=)`` send."""
+    body = req.json_object()
+    page, size = paging(body)
+    where, params = compile_filter(body.get("filter"), TASKS)
+    context = body.get("context") or {}
+    if not isinstance(context, dict):
+        raise BadRequest(
+            f"query 'context' must be an object such as {{'projectIds': [<id>]}}, got {context!r}"
+        )
+    projects = context.get("projectIds")
+    if projects:
+        if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
+            raise BadRequest(f"context.projectIds must be a list of project ids, got {projects!r}")
+        where += f" AND project_id IN ({','.join('?' * len(projects))})"
+        params += projects
+    only_visible, visible = visible_clause(ws, req)
+    where, params = where + only_visible, params + visible
+    total = ws.db.execute(f"SELECT COUNT(*) FROM tasks WHERE {where}", params).fetchone()[0]
+    rows = ws.db.execute(
+        f"SELECT * FROM tasks WHERE {where} ORDER BY {compile_sort(body.get('sort'), TASKS)}"
+        " LIMIT ? OFFSET ?",
+        [*params, size, page * size],
+    ).fetchall()
+    return paged([_task_json(row, ws, req) for row in rows], total, page, size)
 
 
 @router.route("DELETE", "/annotationtasks/{task_id}")
@@ -200,7 +242,11 @@ def list_assignments(ws: Workspace, req: Request) -> dict[str, Any]:
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
-    rows = ws.db.execute(f"SELECT * FROM assignments WHERE {' AND '.join(clauses)} ORDER BY id", params)
+    only_visible, visible = visible_clause(ws, req, "(SELECT project_id FROM tasks t WHERE t.id = task_id)")
+    rows = ws.db.execute(
+        f"SELECT * FROM assignments WHERE {' AND '.join(clauses)}{only_visible} ORDER BY id",
+        [*params, *visible],
+    )
     items = [_assignment_json(row, ws, req) for row in rows]
     return {"items": items, "totalItemsCount": len(items), "hasNextPage": False}
 

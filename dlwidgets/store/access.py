@@ -1,0 +1,128 @@
+"""Who may see what: over HTTP a user sees only the projects they created or were added to.
+
+In-process callers (``LocalTransport``) own the workspace files and see everything; requests from
+``dlwidgets serve`` are ``restricted`` to their user's projects. Every route with an entity id in its
+path is checked here before its handler runs, by finding the projects the entity belongs to; an entity
+in someone else's project answers exactly like a missing one (404), so ids leak nothing. List routes
+narrow their answers with ``visible_projects``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+
+from ..exceptions import Forbidden, NotFound
+from .routing import Request
+from .workspace import Workspace
+
+
+def visible_projects(ws: Workspace, req: Request) -> set[str] | None:
+    """The ids of the projects the caller may see; None when it may see all of them."""
+    if not req.restricted:
+        return None
+    rows = ws.db.execute("SELECT project_id FROM project_members WHERE email = ?", (req.user,))
+    return {r[0] for r in rows}
+
+
+def visible_clause(ws: Workspace, req: Request, column: str = "project_id") -> tuple[str, list[str]]:
+    """``" AND <column> IN (...)"`` and its parameters for a restricted caller; nothing otherwise."""
+    visible = visible_projects(ws, req)
+    if visible is None:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(visible))})", sorted(visible)
+
+
+def require_member(
+    ws: Workspace,
+    req: Request,
+    project_ids: Iterable[str],
+    entity: str = "Project",
+    entity_id: str | None = None,
+) -> None:
+    """Refuse (as not found) unless the caller is in one of ``project_ids``."""
+    visible = visible_projects(ws, req)
+    projects = list(project_ids)
+    if visible is not None and not visible & set(projects):
+        named = entity_id if entity_id is not None else (projects[0] if len(projects) == 1 else projects)
+        raise NotFound(f"{entity} not found: {entity.lower()} {named!r} is not shared with {req.user}")
+
+
+def _one(ws: Workspace, sql: str, value: str) -> list[str] | None:
+    row = ws.db.execute(sql, (value,)).fetchone()
+    return None if row is None else [row[0]]
+
+
+def _doc_projects(ws: Workspace, table: str, value: str) -> list[str] | None:
+    """The projects a recipe, ontology or command names; a document that names none belongs to the
+    projects its creator is in (``creator:<email>`` stands for that)."""
+    row = ws.db.execute(f"SELECT doc FROM {table} WHERE id = ?", (value,)).fetchone()
+    if row is None:
+        return None
+    doc = json.loads(row[0])
+    payload = doc.get("spec", {}).get("createTaskPayload", {})
+    projects = (
+        doc.get("projectIds")
+        or doc.get("metadata", {}).get("system", {}).get("projectIds")
+        or ([payload["projectId"]] if payload.get("projectId") else [])
+    )
+    return list(projects) or [f"creator:{doc.get('creator')}"]
+
+
+# Path parameter -> (the entity's name, its projects; None when it does not exist).
+_OWNERS: dict[str, tuple[str, Callable[[Workspace, str], list[str] | None]]] = {
+    "project_id": ("Project", lambda ws, v: _one(ws, "SELECT id FROM projects WHERE id = ?", v)),
+    "dataset_id": ("Dataset", lambda ws, v: _one(ws, "SELECT project_id FROM datasets WHERE id = ?", v)),
+    "item_id": (
+        "Item",
+        lambda ws, v: _one(
+            ws, "SELECT d.project_id FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?", v
+        ),
+    ),
+    "annotation_id": (
+        "Annotation",
+        lambda ws, v: _one(
+            ws,
+            "SELECT d.project_id FROM annotations a JOIN datasets d ON d.id = a.dataset_id WHERE a.id = ?",
+            v,
+        ),
+    ),
+    "task_id": ("Task", lambda ws, v: _one(ws, "SELECT project_id FROM tasks WHERE id = ?", v)),
+    "assignment_id": (
+        "Assignment",
+        lambda ws, v: _one(
+            ws, "SELECT t.project_id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.id = ?", v
+        ),
+    ),
+    "recipe_id": ("Recipe", lambda ws, v: _doc_projects(ws, "recipes", v)),
+    "ontology_id": ("Ontology", lambda ws, v: _doc_projects(ws, "ontologies", v)),
+    "command_id": ("Command", lambda ws, v: _doc_projects(ws, "commands", v)),
+}
+
+
+def check_path(ws: Workspace, req: Request, params: dict[str, str]) -> None:
+    """Refuse a restricted caller any entity named in the path that is outside its projects."""
+    if not req.restricted:
+        return
+    for name, value in params.items():
+        owner = _OWNERS.get(name)
+        if owner is None:
+            continue
+        entity, find = owner
+        projects = find(ws, value)
+        if projects is None:  # a missing entity is the handler's 404 to give
+            continue
+        if projects == [f"creator:{req.user}"]:
+            continue
+        require_member(ws, req, projects, entity, value)
+
+
+def require_owner(ws: Workspace, req: Request, project_id: str) -> None:
+    """Only a project's owner may change who is in it."""
+    if not req.restricted:
+        return
+    row = ws.db.execute(
+        "SELECT role FROM project_members WHERE project_id = ? AND email = ?", (project_id, req.user)
+    ).fetchone()
+    if row is None or row[0] != "owner":
+        raise Forbidden(f"only an owner of project {project_id!r} may change its members; {req.user} is not")

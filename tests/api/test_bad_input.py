@@ -1,0 +1,622 @@
+"""Bad input through the user-level API: each is refused with an error naming the entity and the value,
+and leaves nothing behind in the workspace.
+
+Runs on the ``client`` fixture (``dw.connect()`` on a fresh workspace); raw requests go through
+``client.http``, the same ``httpx.Client`` the repositories use.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+
+import dlwidgets as dw
+
+# ---------------------------------------------------------------------------------------------------------
+# Fixtures and helpers
+
+
+@pytest.fixture
+def dataset(client: dw.Client) -> dw.Dataset:
+    """A dataset whose ontology has the labels ``cat`` and ``dog``."""
+    project = dw.projects.create(project_name="bad-input")
+    created = project.datasets.create(dataset_name="animals")
+    created.add_label(label_name="cat", color="#ff0000")
+    created.add_label(label_name="dog", color="#00ff00")
+    return created
+
+
+@pytest.fixture
+def image_file(tmp_path: Path) -> Path:
+    path = tmp_path / "photo.png"
+    pixels = np.random.default_rng(1).integers(0, 256, (10, 12, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(path)
+    return path
+
+
+@pytest.fixture
+def item(dataset: dw.Dataset, image_file: Path) -> dw.Item:
+    uploaded = dataset.items.upload(local_path=image_file, remote_path="/images")
+    assert isinstance(uploaded, dw.Item)
+    return uploaded
+
+
+def rows(home: Path, table: str) -> int:
+    """How many rows a workspace table holds, read straight from its database."""
+    with closing(sqlite3.connect(f"file:{home / 'workspace.sqlite'}?mode=ro", uri=True)) as db:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def blob_files(home: Path) -> list[Path]:
+    """Every stored blob (``blobs/<aa>/<sha256>``)."""
+    return sorted(p for p in (home / "blobs").glob("??/*"))
+
+
+def tmp_files(home: Path) -> list[Path]:
+    return sorted((home / "blobs" / "tmp").iterdir())
+
+
+def error(response: httpx.Response, status: int = 400) -> str:
+    """An error answer: this status and a JSON ``{"status", "message"}`` body; returns the message."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["status"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    return str(body["message"])
+
+
+def post_json(client: dw.Client, path: str, raw: str | bytes, method: str = "POST") -> httpx.Response:
+    content = raw.encode() if isinstance(raw, str) else raw
+    return client.http.request(method, path, content=content, headers={"content-type": "application/json"})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Annotations
+
+
+def test_label_not_in_ontology_names_it_and_lists_the_labels(item: dw.Item, workspace_home: Path) -> None:
+    builder = item.annotations.builder()
+    builder.add(annotation_definition=dw.Box(top=1, left=1, bottom=5, right=5, label="cat"))
+    builder.add(annotation_definition=dw.Point(x=3, y=3, label="horse"))
+    with pytest.raises(dw.exceptions.BadRequest) as raised:
+        item.annotations.upload(annotations=builder)
+    message = raised.value.message
+    assert "'horse'" in message
+    assert "['cat', 'dog']" in message
+    # The batch is all or nothing: the valid box was not stored either.
+    assert item.annotations.list() == []
+    assert rows(workspace_home, "annotations") == 0
+    assert item.dataset.items.get(item_id=item.id).annotations_count == 0
+
+
+@pytest.mark.parametrize(
+    ("coordinates", "named"),
+    [
+        ({"top": 0, "left": 50, "bottom": 10, "right": 10}, ["right=10", "left=50"]),
+        ({"top": 40, "left": 0, "bottom": 10, "right": 10}, ["bottom=10", "top=40"]),
+        ({"top": math.nan, "left": 0, "bottom": 10, "right": 10}, ["top=nan"]),
+        ({"top": 0, "left": math.inf, "bottom": 10, "right": 10}, ["left=inf"]),
+        ({"top": 0, "left": 0, "bottom": -math.inf, "right": 10}, ["bottom=-inf"]),
+        ({"top": 0, "left": 0, "bottom": 10, "right": "10"}, ["right='10'"]),
+        ({"top": 0, "left": 0, "bottom": 10, "right": None}, ["right=None"]),
+    ],
+)
+def test_bad_box_is_a_value_error_naming_the_value(coordinates: dict[str, Any], named: list[str]) -> None:
+    with pytest.raises(ValueError) as raised:
+        dw.Box(label="cat", **coordinates)
+    message = str(raised.value)
+    assert "box" in message
+    for value in named:
+        assert value in message
+
+
+@pytest.mark.parametrize(
+    ("make", "named"),
+    [
+        (lambda: dw.Point(x=math.nan, y=1, label="cat"), "x=nan"),
+        (lambda: dw.Point(x=1, y=math.inf, label="cat"), "y=inf"),
+        (lambda: dw.Polygon(geo=[[0, 0], [1, math.nan], [2, 2]], label="cat"), "y=nan"),
+        (lambda: dw.Polyline(geo=[[0, 0], [math.inf, 1]], label="cat"), "x=inf"),
+        (lambda: dw.Polygon(geo=[[0, 0]], label="cat"), "got 1"),
+        (lambda: dw.Classification(label=""), "''"),
+    ],
+)
+def test_other_bad_geometries_are_value_errors(make: Any, named: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(named)):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("coordinates", "named"),
+    [
+        ('[{"x": 50, "y": 0, "z": 0}, {"x": 10, "y": 10, "z": 0}]', ["(10, 10)", "(50, 0)"]),
+        ('[{"x": NaN, "y": 0, "z": 0}, {"x": 10, "y": 10, "z": 0}]', ["x=nan"]),
+        ('[{"x": 0, "y": 0, "z": 0}, {"x": Infinity, "y": 10, "z": 0}]', ["x=inf"]),
+        ('[{"x": 0, "y": -Infinity, "z": 0}, {"x": 1, "y": 10, "z": 0}]', ["y=-inf"]),
+        ('[{"x": 0, "y": 0, "z": 0}, {"x": 1e999, "y": 10, "z": 0}]', ["x=inf"]),
+        ('[{"x": 0, "y": 0, "z": 0}, {"x": "1", "y": 10, "z": 0}]', ["x='1'"]),
+        ('[{"x": 0, "y": 0, "z": 0}]', ["two corner points"]),
+        ('{"x": 0, "y": 0}', ["two corner points"]),
+    ],
+)
+def test_bad_box_as_raw_json_is_a_400_naming_the_value(
+    client: dw.Client, item: dw.Item, workspace_home: Path, coordinates: str, named: list[str]
+) -> None:
+    raw = f'[{{"type": "box", "label": "cat", "coordinates": {coordinates}}}]'
+    message = error(post_json(client, f"/items/{item.id}/annotations", raw))
+    assert "box" in message and "'cat'" in message
+    for value in named:
+        assert value in message
+    with pytest.raises(dw.exceptions.BadRequest, match="box"):
+        client.request(
+            "POST", f"/items/{item.id}/annotations", content=raw, headers={"content-type": "application/json"}
+        )
+    assert rows(workspace_home, "annotations") == 0
+
+
+def test_bad_point_and_polygon_as_raw_json(client: dw.Client, item: dw.Item) -> None:
+    point = '[{"type": "point", "label": "dog", "coordinates": {"x": NaN, "y": 2}}]'
+    assert "x=nan" in error(post_json(client, f"/items/{item.id}/annotations", point))
+    flat = '[{"type": "point", "label": "dog", "coordinates": [{"x": 1, "y": 2}]}]'
+    assert "[{'x': 1, 'y': 2}]" in error(post_json(client, f"/items/{item.id}/annotations", flat))
+    polygon = '[{"type": "segment", "label": "dog", "coordinates": [[{"x": 1, "y": 2}, {"x": 1}]]}]'
+    assert "{'x': 1}" in error(post_json(client, f"/items/{item.id}/annotations", polygon))
+    no_coordinates = '{"type": "box", "label": "dog"}'
+    assert "no coordinates" in error(post_json(client, f"/items/{item.id}/annotations", no_coordinates))
+    unknown_type = '{"type": "blob", "label": "dog"}'
+    assert "'blob'" in error(post_json(client, f"/items/{item.id}/annotations", unknown_type))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Uploads
+
+
+@pytest.mark.parametrize(
+    ("remote_path", "remote_name", "stored_path"),
+    [
+        ("/../etc", None, "/../etc/photo.png"),
+        ("/images/../..", None, "/images/../../photo.png"),
+        ("/a/./b", None, "/a/./b/photo.png"),
+        ("/images", "../photo.png", "/images/../photo.png"),
+        ("/images", "..", "/images/.."),
+        ("/a\x00b", None, "/a\x00b/photo.png"),
+        ("/images", "photo\x00.png", "/images/photo\x00.png"),
+        ("\\windows\\system32", None, "/\\windows\\system32/photo.png"),
+        ("/images", "sub\\photo.png", "/images/sub\\photo.png"),
+    ],
+)
+def test_unsafe_remote_paths_are_refused_and_nothing_is_stored(
+    dataset: dw.Dataset,
+    image_file: Path,
+    workspace_home: Path,
+    remote_path: str,
+    remote_name: str | None,
+    stored_path: str,
+) -> None:
+    with pytest.raises(dw.exceptions.BadRequest) as raised:
+        dataset.items.upload(local_path=image_file, remote_path=remote_path, remote_name=remote_name)
+    assert repr(stored_path) in raised.value.message
+    assert rows(workspace_home, "items") == 0
+    assert blob_files(workspace_home) == [] and tmp_files(workspace_home) == []
+
+
+@pytest.mark.parametrize("path", ["/a/../b.txt", "/a\x00.txt", "c:\\b.txt", "/", "/dir/"])
+def test_unsafe_path_fields_in_a_raw_upload_are_a_400(
+    client: dw.Client, dataset: dw.Dataset, workspace_home: Path, path: str
+) -> None:
+    response = client.http.post(
+        f"/datasets/{dataset.id}/items",
+        params={"mode": "overwrite"},
+        data={"type": "file", "path": path},
+        files={"file": ("b.txt", b"hello", "text/plain")},
+    )
+    assert repr(path) in error(response)
+    assert rows(workspace_home, "items") == 0
+    assert blob_files(workspace_home) == [] and tmp_files(workspace_home) == []
+
+
+def test_upload_of_a_missing_file_names_it(dataset: dw.Dataset, tmp_path: Path, workspace_home: Path) -> None:
+    missing = tmp_path / "nowhere" / "ghost.jpg"
+    with pytest.raises(FileNotFoundError) as raised:
+        dataset.items.upload(local_path=missing, remote_path="/images")
+    assert str(missing) in str(raised.value)
+    with pytest.raises(FileNotFoundError, match=r"ghost\.jpg"):
+        dataset.items.upload(local_path=str(missing))
+    assert rows(workspace_home, "items") == 0
+
+
+def test_upload_of_an_unsupported_object_names_its_type(dataset: dw.Dataset) -> None:
+    with pytest.raises(TypeError, match="dict"):
+        dataset.items.upload(local_path={"not": "a file"})
+
+
+def test_a_corrupt_image_is_stored_without_dimensions_and_warns(dataset: dw.Dataset, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 these bytes only claim to be a JPEG")
+    with pytest.warns(UserWarning, match=r"broken\.jpg"):
+        item = dataset.items.upload(local_path=broken, remote_path="/images")
+    assert isinstance(item, dw.Item)
+    assert (item.mimetype, item.size) == ("image/jpeg", broken.stat().st_size)
+    assert item.width is None and item.height is None
+    assert "width" not in item.system and "height" not in item.system
+    assert item.read() == broken.read_bytes()
+    assert dataset.items.get(filepath="/images/broken.jpg").id == item.id
+
+
+def test_a_truncated_png_is_stored_without_crashing(dataset: dw.Dataset, image_file: Path) -> None:
+    data = image_file.read_bytes()
+    with pytest.warns(UserWarning, match=r"half\.png"):
+        item = dataset.items.upload(local_path=data[:20], remote_path="/images", remote_name="half.png")
+    assert isinstance(item, dw.Item)
+    assert item.size == 20 and item.width is None
+    assert item.read() == data[:20]
+
+
+def test_interrupted_upload_leaves_nothing_behind(dataset: dw.Dataset, workspace_home: Path) -> None:
+    with pytest.raises(OSError, match="the disk went away"):
+        dataset.items.upload(local_path=FailingFile(os.urandom(400_000), fail_at=150_000), remote_path="/big")
+    assert rows(workspace_home, "items") == 0
+    assert dataset.items.list().items_count == 0
+    assert tmp_files(workspace_home) == []
+    assert blob_files(workspace_home) == []
+
+    # The workspace is unharmed: the same upload, whole, works.
+    item = dataset.items.upload(local_path=b"complete", remote_path="/big", remote_name="big.bin")
+    assert isinstance(item, dw.Item) and item.read() == b"complete"
+
+
+def test_interrupted_overwrite_keeps_the_stored_item(dataset: dw.Dataset, workspace_home: Path) -> None:
+    first = dataset.items.upload(local_path=b"original bytes", remote_path="/big", remote_name="big.bin")
+    assert isinstance(first, dw.Item)
+    (original_blob,) = blob_files(workspace_home)
+    with pytest.raises(OSError, match="the disk went away"):
+        dataset.items.upload(
+            local_path=FailingFile(os.urandom(400_000), fail_at=150_000), remote_path="/big", overwrite=True
+        )
+    again = dataset.items.get(filepath="/big/big.bin")
+    assert again.id == first.id and again.size == len(b"original bytes")
+    assert again.read() == b"original bytes"
+    assert blob_files(workspace_home) == [original_blob]
+    assert tmp_files(workspace_home) == []
+    assert rows(workspace_home, "items") == 1
+
+
+class FailingFile(io.BytesIO):
+    """A file whose ``read()`` fails once ``fail_at`` bytes have been read, as a dying disk would."""
+
+    name = "big.bin"
+
+    def __init__(self, data: bytes, fail_at: int) -> None:
+        super().__init__(data)
+        self.fail_at = fail_at
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() >= self.fail_at:
+            raise OSError("the disk went away")
+        return super().read(size)
+
+
+def test_invalid_utf8_in_multipart_fields_is_a_400(
+    client: dw.Client, dataset: dw.Dataset, workspace_home: Path
+) -> None:
+    boundary = "BOUNDARY"
+
+    def body(path: bytes, filename: bytes) -> bytes:
+        return (
+            b'--BOUNDARY\r\nContent-Disposition: form-data; name="path"\r\n\r\n' + path + b"\r\n"
+            b'--BOUNDARY\r\nContent-Disposition: form-data; name="file"; filename="' + filename + b'"\r\n'
+            b"Content-Type: text/plain\r\n\r\nhello\r\n--BOUNDARY--\r\n"
+        )
+
+    for path, filename, named in [
+        (b"/bad\xff.txt", b"ok.txt", "bad\\xff.txt"),
+        (b"/ok.txt", b"bad\xfe.txt", "bad\\xfe.txt"),
+    ]:
+        response = client.http.post(
+            f"/datasets/{dataset.id}/items",
+            content=body(path, filename),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+        message = error(response)
+        assert named in message and "UTF-8" in message
+    assert rows(workspace_home, "items") == 0
+    assert blob_files(workspace_home) == [] and tmp_files(workspace_home) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Names
+
+
+def test_duplicate_names_are_conflicts(client: dw.Client, workspace_home: Path) -> None:
+    project = dw.projects.create(project_name="twice")
+    with pytest.raises(dw.exceptions.Conflict) as raised:
+        dw.projects.create(project_name="twice")
+    assert "'twice'" in raised.value.message
+    assert [p.name for p in dw.projects.list()] == ["twice"]
+
+    project.datasets.create(dataset_name="data")
+    with pytest.raises(dw.exceptions.Conflict) as raised:
+        project.datasets.create(dataset_name="data")
+    assert "'data'" in raised.value.message and "'twice'" in raised.value.message
+    assert rows(workspace_home, "datasets") == 1
+    # The failed dataset left no default recipe or ontology behind.
+    assert (rows(workspace_home, "recipes"), rows(workspace_home, "ontologies")) == (1, 1)
+
+
+def test_missing_names_are_not_found(client: dw.Client) -> None:
+    with pytest.raises(dw.exceptions.NotFound, match="'nobody'"):
+        dw.projects.get(project_name="nobody")
+    project = dw.projects.create(project_name="somebody")
+    with pytest.raises(dw.exceptions.NotFound, match="'nothing'"):
+        project.datasets.get(dataset_name="nothing")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Malformed request bodies
+
+_JSON_ROUTES = [
+    ("POST", "/datasets"),
+    ("POST", "/datasets/query"),
+    ("PATCH", "/datasets/{dataset}"),
+    ("POST", "/datasets/{dataset}/query"),
+    ("PATCH", "/items/{item}"),
+    ("POST", "/items/{item}/annotations"),
+    ("POST", "/recipes"),
+    ("POST", "/ontologies"),
+    ("PUT", "/ontologies/{ontology}"),
+    ("PATCH", "/ontologies/{ontology}/labels"),
+    ("PATCH", "/ontologies/{ontology}/attributes"),
+    ("POST", "/annotationtasks"),
+    ("POST", "/projects"),
+]
+
+
+@pytest.fixture
+def paths(dataset: dw.Dataset, item: dw.Item) -> dict[str, str]:
+    return {"dataset": dataset.id, "item": item.id, "ontology": dataset.ontology().id}
+
+
+@pytest.mark.parametrize(("method", "template"), _JSON_ROUTES)
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        (b'{"name": ', "not valid JSON"),
+        (b"{'single': 'quotes'}", "not valid JSON"),
+        (b'{"a": 1} trailing', "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not valid JSON"),
+        (b'{"name": "\\ud800"}', "'\\ud800'"),
+        (b'{"name": "x", "tag": "\\udfff"}', "'\\udfff'"),
+    ],
+)
+def test_malformed_json_bodies_are_a_400_with_a_json_message(
+    client: dw.Client,
+    paths: dict[str, str],
+    workspace_home: Path,
+    method: str,
+    template: str,
+    raw: bytes,
+    named: str,
+) -> None:
+    before = {t: rows(workspace_home, t) for t in ("projects", "datasets", "items", "annotations", "tasks")}
+    path = template.format(**paths)
+    message = error(post_json(client, path, raw, method=method))
+    assert f"{method} {path}" in message
+    assert named in message
+    after = {t: rows(workspace_home, t) for t in before}
+    assert after == before
+
+
+@pytest.mark.parametrize(("method", "template"), [r for r in _JSON_ROUTES if r[1] != "/projects"])
+@pytest.mark.parametrize("raw", ["[1, 2]", '"text"', "42", "null", ""])
+def test_bodies_that_are_not_objects_are_a_400(
+    client: dw.Client, paths: dict[str, str], method: str, template: str, raw: str
+) -> None:
+    path = template.format(**paths)
+    if template == "/items/{item}/annotations" and raw == "[1, 2]":
+        assert "annotation #0" in error(post_json(client, path, raw, method=method))
+        return
+    message = error(post_json(client, path, raw, method=method))
+    assert repr(json.loads(raw or "null")) in message
+
+
+def test_malformed_project_bodies(client: dw.Client, workspace_home: Path) -> None:
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert "UTF-8" in error(client.http.post("/projects", content=b"name=\xff\xfe", headers=form))
+    assert "POST /projects" in error(post_json(client, "/projects", b'{"name": '))
+    assert "'name'" in error(client.http.post("/projects", content=b"title=x", headers=form))
+    assert rows(workspace_home, "projects") == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"context": "everything"}, "'everything'"),
+        ({"context": {"projects": "p1"}}, "'p1'"),
+        ({"page": -1}, "-1"),
+        ({"pageSize": 0}, "0"),
+        ({"pageSize": 5000}, "5000"),
+        ({"filter": "all"}, '"all"'),
+    ],
+)
+def test_malformed_dataset_queries(client: dw.Client, body: dict[str, Any], named: str) -> None:
+    assert named in error(client.http.post("/datasets/query", json=body))
+
+
+def test_malformed_ontology_bodies(client: dw.Client, paths: dict[str, str]) -> None:
+    metadata = error(client.http.post("/ontologies", json={"roots": [], "metadata": "labels"}))
+    assert "'labels'" in metadata
+    system = error(client.http.post("/ontologies", json={"roots": [], "metadata": {"system": 3}}))
+    assert "'system': 3" in system
+    ontology = paths["ontology"]
+    colour = error(
+        client.http.patch(f"/ontologies/{ontology}/labels", json={"labelsNode": [{"tag": "x", "color": 5}]})
+    )
+    assert "'x'" in colour and "5" in colour
+    children = {"roots": [{"value": {"tag": "a"}, "children": "many"}]}
+    assert "'many'" in error(client.http.put(f"/ontologies/{ontology}", json=children))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# DQL
+
+
+def test_unknown_dql_field_names_it_and_lists_the_known_ones(dataset: dw.Dataset, item: dw.Item) -> None:
+    with pytest.raises(dw.exceptions.BadRequest) as raised:
+        dataset.items.list(filters=dw.Filters(field="colour", values="red"))
+    message = raised.value.message
+    assert '"colour"' in message and "dir" in message and "filename" in message
+
+    annotations = dw.Filters(resource=dw.FiltersResource.ANNOTATION, field="shape", values="round")
+    with pytest.raises(dw.exceptions.BadRequest, match='"shape"'):
+        item.annotations.list(filters=annotations)
+
+
+def test_unknown_dql_operator_names_it(client: dw.Client, dataset: dw.Dataset) -> None:
+    with pytest.raises(ValueError, match="'regex'"):
+        dw.Filters(field="dir", values="/a.*", operator="regex")
+
+    filters = dw.Filters(field="dir", values="/images")
+    filters.and_filters.append({"filename": {"$regex": "^/images"}})
+    with pytest.raises(dw.exceptions.BadRequest) as raised:
+        dataset.items.list(filters=filters)
+    assert '"$regex"' in raised.value.message and '"filename"' in raised.value.message
+    assert "$in" in raised.value.message
+
+    top_level = {"filter": {"$nor": [{"dir": "/a"}]}, "resource": "items"}
+    assert '"$nor"' in error(client.http.post(f"/datasets/{dataset.id}/query", json=top_level))
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"sort": {"colour": "ascending"}}, '"colour"'),
+        ({"sort": {"id": "upwards"}}, '"upwards"'),
+        ({"filter": {"$and": {"dir": "/a"}}}, '{"dir": "/a"}'),
+        ({"filter": {"dir": {"$in": "/a"}}}, '"/a"'),
+        ({"filter": {"dir": {"$exists": "yes"}}}, '"yes"'),
+        ({"filter": {"hidden": "no"}}, '"no"'),
+        ({"filter": {"metadata.user.a\\b": 1}}, "a\\\\b"),
+        ({"resource": "recipes"}, "'recipes'"),
+        ({"page": "first"}, "'first'"),
+    ],
+)
+def test_malformed_item_queries_name_the_value(
+    client: dw.Client, dataset: dw.Dataset, body: dict[str, Any], named: str
+) -> None:
+    query = {"filter": {}, "resource": "items", **body}
+    assert named in error(client.http.post(f"/datasets/{dataset.id}/query", json=query))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tasks
+
+
+def _nothing_written(home: Path) -> None:
+    for table in ("tasks", "assignments", "assignment_items", "commands"):
+        assert rows(home, table) == 0, table
+
+
+def test_a_task_without_items_is_refused(dataset: dw.Dataset, item: dw.Item, workspace_home: Path) -> None:
+    with pytest.raises(dw.exceptions.BadRequest) as raised:
+        dataset.tasks.create(task_name="empty", assignee_ids=["ann@example.com"], items=[])
+    assert "'empty'" in raised.value.message and "no items" in raised.value.message
+    nothing = dw.Filters(field="dir", values="/nowhere")
+    with pytest.raises(dw.exceptions.BadRequest, match="'unmatched'"):
+        dataset.tasks.create(task_name="unmatched", assignee_ids=["ann@example.com"], filters=nothing)
+    assert dataset.tasks.list() == []
+    _nothing_written(workspace_home)
+
+
+@pytest.mark.parametrize(
+    ("assignee_ids", "named"),
+    [
+        ([], "[]"),
+        (None, "None"),
+        (["not-an-email"], "'not-an-email'"),
+        (["ann@example.com", "two words@example.com"], "'two words@example.com'"),
+        (["ann@example.com", 42], "42"),
+    ],
+)
+def test_a_task_without_valid_assignees_is_refused(
+    dataset: dw.Dataset, item: dw.Item, workspace_home: Path, assignee_ids: Any, named: str
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        dataset.tasks.create(task_name="review", assignee_ids=assignee_ids, items=[item])
+    assert "'review'" in str(raised.value) and named in str(raised.value)
+    _nothing_written(workspace_home)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"workload": []}, "[]"),
+        ({"workload": None}, "None"),
+        ({"workload": [{"assigneeId": "bob", "load": 100}]}, "'bob'"),
+        ({"workload": [{"assigneeId": "a@example.com", "load": -5}]}, "-5"),
+        ({"workload": ["a@example.com"]}, "None"),
+        ({"query": "{not json"}, "not valid JSON"),
+        ({"query": json.dumps({"filter": {"colour": "red"}})}, '"colour"'),
+        ({"dueDate": "tomorrow"}, "'tomorrow'"),
+        ({"name": ""}, "''"),
+        ({"datasetId": "ffffffffffffffffffffffff"}, "'ffffffffffffffffffffffff'"),
+    ],
+)
+def test_malformed_task_bodies_write_nothing(
+    client: dw.Client,
+    dataset: dw.Dataset,
+    item: dw.Item,
+    workspace_home: Path,
+    change: dict[str, Any],
+    named: str,
+) -> None:
+    body = {
+        "name": "review",
+        "query": json.dumps({"filter": {"$and": [{"id": {"$in": [item.id]}}]}, "resource": "items"}),
+        "datasetId": dataset.id,
+        "projectId": dataset.project_id,
+        "workload": [{"assigneeId": "a@example.com", "load": 100}],
+        **change,
+    }
+    response = client.http.post("/annotationtasks", json=body)
+    message = error(response, 404 if "datasetId" in change else 400)
+    assert named in message
+    if "workload" in change:
+        assert "'review'" in message
+    _nothing_written(workspace_home)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Unknown ids through the user-level API
+
+
+def test_unknown_ids_are_not_found_naming_the_id(client: dw.Client, dataset: dw.Dataset) -> None:
+    missing = "ffffffffffffffffffffffff"
+    for call in (
+        lambda: dw.projects.get(project_id=missing),
+        lambda: dataset.items.get(item_id=missing),
+        lambda: dataset.recipes.get(missing),
+        lambda: dataset.tasks.get(task_id=missing),
+    ):
+        with pytest.raises(dw.exceptions.NotFound, match=missing):
+            call()
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_files(workspace_home: Path) -> Iterator[None]:
+    """Whatever a test did, no upload may leave a temporary file in the workspace."""
+    yield
+    if (workspace_home / "blobs" / "tmp").exists():
+        assert tmp_files(workspace_home) == []

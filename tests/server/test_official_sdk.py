@@ -1,0 +1,237 @@
+"""The official ``dtlpy`` SDK (pinned 1.126.5) against ``dlwidgets serve``, both ways.
+
+dtlpy runs the getting-started tutorial in a subprocess (``dtlpy_scripts.py``) and what it made is read
+back through ``dlwidgets``, over HTTP and in-process; then what ``dlwidgets`` wrote is read and changed
+by dtlpy. dtlpy keeps its state under ``$DATALOOP_PATH`` and ``~``: both point into the test's temp dir.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+from serving import serving
+
+import dlwidgets as dw
+from dlwidgets.server import create_token, workspace_secret
+from dlwidgets.store import Store
+
+pytest.importorskip("dtlpy", reason="the official SDK is in the 'test' extra: pip install -e '.[test]'")
+
+EMAIL = "ann.lee@example.com"
+SCRIPTS = Path(__file__).with_name("dtlpy_scripts.py")
+SUMMARY = "SUMMARY "
+
+
+def run_dtlpy(step: str, url: str, token: str, workdir: Path, inputs: dict[str, Any] | None = None) -> Any:
+    """Run one step of ``dtlpy_scripts.py`` in a fresh process whose home is ``workdir``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATALOOP", "DTLPY", "DLWIDGETS")) and k != "INTERNAL_REQUESTS_URL"
+    }
+    env.update(
+        HOME=str(workdir),
+        DATALOOP_PATH=str(workdir / ".dataloop"),
+        NO_PROXY="127.0.0.1,localhost",
+        no_proxy="127.0.0.1,localhost",
+        DLW_URL=url,
+        DLW_TOKEN=token,
+        DLW_EMAIL=EMAIL,
+        DLW_INPUTS=json.dumps(inputs or {}),
+    )
+    done = subprocess.run(
+        [sys.executable, str(SCRIPTS), step],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, (
+        f"dtlpy step {step!r} failed (exit {done.returncode})\n--- stdout\n{done.stdout[-6000:]}"
+        f"\n--- stderr\n{done.stderr[-12000:]}"
+    )
+    summary = [line for line in done.stdout.splitlines() if line.startswith(SUMMARY)]
+    assert summary, f"dtlpy step {step!r} printed no summary:\n{done.stdout[-6000:]}"
+    return json.loads(summary[-1][len(SUMMARY) :])
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_dtlpy_runs_the_tutorial_and_dlwidgets_reads_the_result(workspace_home: Path, tmp_path: Path) -> None:
+    token = create_token(workspace_secret(workspace_home), EMAIL)
+    sdk_dir = tmp_path / "dtlpy"
+    with serving(workspace_home) as url:
+        made = run_dtlpy("tutorial", url, token, sdk_dir)
+        for client in (dw.connect(url, token=token), dw.connect(home=str(workspace_home))):
+            project = client.projects.get(project_name=made["project"]["name"])
+            assert project.id == made["project"]["id"]
+            assert [p.id for p in client.projects.list()] == [project.id]
+            dataset = project.datasets.get(dataset_name=made["dataset"]["name"])
+            assert dataset.id == made["dataset"]["id"]
+            assert [label.tag for label in dataset.labels] == [
+                *("Object1", "CornerPoint", "IndoorScene", "MyTextLabel", "AttributedObject"),
+                "ShortcutLabel",
+            ]
+            ontology = dataset.recipes.list()[0].ontologies.list()[0]
+            size = next(a for a in ontology.attributes if a.key == "size")
+            assert (size.type, size.values, size.scope) == (
+                "options",
+                ["small", "medium", "large"],
+                ["AttributedObject"],
+            )
+
+            items = made["items"]
+            assert sorted(i.filename for page in dataset.items.list() for i in page) == [
+                "/docs/sample.txt",
+                "/images/sample.jpg",
+                "/prompts/my-first-prompt.json",
+            ]
+            image = dataset.items.get(item_id=items["image"]["id"])
+            assert image.filename == "/images/sample.jpg"
+            assert (image.width, image.height) == (150, 100)
+            assert sha256(image.read()) == items["image"]["sha256"]
+            assert sha256(dataset.items.get(item_id=items["text"]["id"]).read()) == items["text"]["sha256"]
+            assert image.metadata["user"] == made["user_metadata"]
+            prompt = json.loads(dataset.items.get(item_id=items["prompt"]["id"]).read())
+            assert prompt["shebang"] == "dataloop"
+            assert [e["mimetype"] for e in prompt["prompts"]["user_query_1"]] == [
+                "application/text",
+                "image/*",
+                "metadata",
+            ]
+
+            annotations = {a.type: a for a in image.annotations.list()}
+            assert {t: a.id for t, a in annotations.items()} == {
+                t: a["id"] for t, a in made["annotations"].items()
+            }
+            assert annotations["box"].label == "Object1"
+            assert annotations["box"].coordinates == [{"x": 10, "y": 10, "z": 0}, {"x": 60, "y": 50, "z": 0}]
+            assert annotations["point"].coordinates == {"x": 75, "y": 75, "z": 0}
+            assert annotations["class"].label == "IndoorScene"
+            assert image.annotations_count == 3
+
+            task = dataset.tasks.get(task_id=made["task"]["id"])
+            assert task.name == made["task"]["name"]
+            assert task.due_date == pytest.approx(made["task"]["due_ms"])
+            assignments = task.assignments.list()
+            assert [(a.id, a.annotator, a.total_items) for a in assignments] == [
+                (a["id"], a["annotator"], 1) for a in made["assignments"]
+            ]
+            assert [i.id for i in assignments[0].get_items()] == [image.id]
+            client.close()
+    # The downloaded copy dtlpy checked is byte-identical to what it uploaded.
+    image_bytes = (sdk_dir / "data/getting_started_with_sdk/sample.jpg").read_bytes()
+    assert (sdk_dir / "downloaded_data/sample.jpg").read_bytes() == image_bytes
+
+
+def test_dtlpy_reads_and_changes_what_dlwidgets_wrote(workspace_home: Path, tmp_path: Path) -> None:
+    token = create_token(workspace_secret(workspace_home), EMAIL)
+    client = dw.connect(home=str(workspace_home))
+    project = client.projects.create(project_name="written-by-dlwidgets")
+    dataset = project.datasets.create(dataset_name="dw-dataset")
+    ontology = dataset.recipes.list()[0].ontologies.list()[0]
+    ontology.add_label(label_name="cat", color="#ff0000")
+    ontology.add_label(label_name="dog", color="#00ff00")
+    ontology.update_attributes(
+        key="color",
+        title="Colour",
+        attribute_type=dw.AttributesTypes.RADIO_BUTTON,
+        values=["black", "white"],
+        scope=["cat"],
+    )
+    pixels = np.random.default_rng(7).integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    image_path = tmp_path / "cat.png"
+    Image.fromarray(pixels).save(image_path)
+    image = dataset.items.upload(local_path=str(image_path), remote_path="/pets", overwrite=True)
+    dataset.items.upload(local_path=b"just words", remote_path="/notes", remote_name="note.txt")
+    assert isinstance(image, dw.Item)
+    image.metadata["user"] = {"source": "dlwidgets"}
+    image = image.update()
+    builder = image.annotations.builder()
+    builder.add(
+        dw.Box(top=5, left=4, bottom=30, right=50, label="cat", attributes={"color": "black"}), object_id=1
+    )
+    builder.add(dw.Point(x=12, y=8, label="dog"))
+    builder.add(dw.Classification(label="cat"))
+    image.annotations.upload(annotations=builder)
+    assignees = ["ann.lee@example.com", "bo.chen@example.com"]
+    task = dataset.tasks.create(task_name="dw task", assignee_ids=assignees, items=[image])
+
+    inputs = {
+        "project": project.name,
+        "dataset": dataset.name,
+        "labels": [["cat", "#ff0000"], ["dog", "#00ff00"]],
+        "attribute_values": ["black", "white"],
+        "items": ["/pets/cat.png", "/notes/note.txt"],
+        "image": "/pets/cat.png",
+        "image_size": image_path.stat().st_size,
+        "image_sha256": sha256(image_path.read_bytes()),
+        "user_metadata": {"source": "dlwidgets"},
+        "box": [4, 5, 50, 30],
+        "box_attributes": {"color": "black"},
+        "point": [12, 8],
+        "class_label": "cat",
+        "task_id": task.id,
+        "task_name": "dw task",
+        "assignees": assignees,
+    }
+    with serving(workspace_home) as url:
+        seen = run_dtlpy("read-dw", url, token, tmp_path / "dtlpy", inputs)
+        over_http = dw.connect(url, token=token)
+        for reader in (over_http, client):
+            again = reader.projects.get(project_id=project.id).datasets.get(dataset_id=dataset.id)
+            stored = again.items.get(item_id=image.id)
+            assert stored.metadata["user"] == {"source": "dlwidgets", "seen_by": "dtlpy"}
+            assert sorted(a.type for a in stored.annotations.list()) == ["box", "class"]
+            assert stored.annotations_count == 2
+            with pytest.raises(dw.exceptions.NotFound):
+                stored.annotations.get(seen["deleted_annotation"])
+            assert (
+                sorted(a.id for a in again.tasks.get(task_id=task.id).assignments.list())
+                == (seen["assignments"])
+            )
+        over_http.close()
+    client.close()
+
+
+def test_every_error_body_is_json_with_a_message(
+    workspace_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dtlpy parses some error bodies before it looks at the status (``projects.get(project_id=)``), and
+    shows ``message``: refusals from outside the store's routes, and a bug's 500, are JSON too."""
+    headers = {"authorization": f"Bearer {create_token(workspace_secret(workspace_home), EMAIL)}"}
+    with serving(workspace_home) as url:
+        gate = url.removesuffix("/api/v1")
+        outside = httpx.get(f"{gate}/projects", headers=headers)
+        assert outside.status_code == 404
+        assert outside.json()["message"] == "Not Found: GET /projects; this server's API is under /api/v1"
+        not_allowed = httpx.request("OPTIONS", f"{url}/projects", headers=headers)
+        assert not_allowed.status_code == 405
+        assert not_allowed.json()["message"] == "Method Not Allowed: OPTIONS /api/v1/projects"
+        assert "GET" in not_allowed.headers["allow"]
+
+        def broken(self: Store, request: object) -> None:
+            raise RuntimeError("the disk went away")
+
+        monkeypatch.setattr(Store, "handle", broken)
+        failed = httpx.get(f"{url}/projects/abc", headers=headers)
+        assert failed.status_code == 500
+        assert failed.json() == {
+            "status": 500,
+            "message": "internal error while serving GET /api/v1/projects/abc: "
+            "RuntimeError: the disk went away",
+        }
