@@ -18,52 +18,18 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# _browser comes first: it puts the harness (tests/e2e) on the import path.
+from _browser import PING_CELL, REPO, arm_red, ping_round_trips, stats, wait_red, watch_mouseup
+from e2e.browser import launch_chromium, new_context
+from e2e.page import UI, NotebookPage, open_notebook_page, record_console
+from e2e.server import JupyterServer
 from playwright.sync_api import Browser, Locator, sync_playwright
-
-REPO = Path(__file__).resolve().parents[1]
-# The harness lives with the browser tests; the benchmark reuses it rather than growing a second one.
-sys.path.insert(0, str(REPO / "tests"))
-
-from e2e.browser import launch_chromium, new_context  # noqa: E402
-from e2e.page import UI, NotebookPage, open_notebook_page, record_console  # noqa: E402
-from e2e.server import JupyterServer  # noqa: E402
-
-PING_CELL = '''\
-import anywidget
-
-class Ping(anywidget.AnyWidget):
-    _esm = """
-    export default {
-      render({ model, el }) {
-        el.classList.add("bench-ping");
-        el.textContent = "ping";
-        const pending = new Map();
-        const onReply = (msg) => {
-          const resolve = pending.get(msg.seq);
-          pending.delete(msg.seq);
-          if (resolve) resolve(performance.now());
-        };
-        model.on("msg:custom", onReply);
-        window.benchPing = (seq) => new Promise((resolve) => {
-          pending.set(seq, resolve);
-          model.send({ seq });
-        });
-        return () => model.off("msg:custom", onReply);
-      },
-    };
-    """
-
-ping = Ping()
-ping.on_msg(lambda widget, content, buffers: widget.send({"seq": content["seq"]}))
-ping
-'''
 
 CANVAS_CELL = """\
 from ipycanvas import Canvas, hold_canvas
@@ -86,41 +52,6 @@ canvas.on_mouse_down(on_down)
 canvas.on_mouse_up(on_up)
 canvas
 """
-
-# Sequential round trips; each resolves when the kernel's reply arrives in the page.
-_PINGS_JS = """async (count) => {
-  const times = [];
-  for (let seq = 0; seq < count; seq++) {
-    const sent = performance.now();
-    const received = await Promise.race([
-      window.benchPing(seq),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("no reply in 10 s")), 10000)),
-    ]);
-    times.push(received - sent);
-  }
-  return times;
-}"""
-
-# The mouseup's own timestamp starts the clock (same clock as performance.now()).
-_WATCH_MOUSEUP_JS = """(canvas) => {
-  const record = (event) => { window.benchMouseUp = event.timeStamp; };
-  canvas.addEventListener("mouseup", record, { capture: true });
-}"""
-
-_PIXELS_JS = """(canvas, [x, y]) => new Promise((resolve, reject) => {
-  const context = canvas.getContext("2d");
-  const giveUp = setTimeout(() => reject(new Error("red box not drawn in 10 s")), 10000);
-  const check = () => {
-    const [r, g, b] = context.getImageData(x, y, 1, 1).data;
-    if (r > 200 && g < 60 && b < 60) {
-      clearTimeout(giveUp);
-      resolve(performance.now() - window.benchMouseUp);
-    } else {
-      requestAnimationFrame(check);
-    }
-  };
-  check();
-})"""
 
 
 @dataclass
@@ -151,17 +82,11 @@ def open_mode(name: str, server: JupyterServer, browser: Browser, ui: UI, scratc
     notebook.wait_widget(".bench-ping")
     mode = Mode(name, notebook, notebook.wait_widget("canvas.bench-canvas"))
     notebook.wait_ready()
-    mode.canvas.evaluate(_WATCH_MOUSEUP_JS)
+    watch_mouseup(mode.canvas)
     # The first messages and draws pay for JIT and first-use setup; they are not what is measured.
-    ping_round_trips(mode, 20)
+    ping_round_trips(mode.notebook.page, 20)
     drag_latencies(mode, 4)
     return mode
-
-
-def ping_round_trips(mode: Mode, count: int) -> list[float]:
-    """`count` sequential custom-message round trips, in ms."""
-    times: list[float] = mode.notebook.page.evaluate(_PINGS_JS, count)
-    return times
 
 
 def drag_latencies(mode: Mode, count: int) -> list[float]:
@@ -179,14 +104,10 @@ def drag_latencies(mode: Mode, count: int) -> list[float]:
         mouse.move(box["x"] + x0, box["y"] + y0)
         mouse.down()
         mouse.move(box["x"] + x1, box["y"] + y1, steps=4)
+        arm_red(mode.canvas, [(x1, (y0 + y1) // 2)])
         mouse.up()
-        times.append(mode.canvas.evaluate(_PIXELS_JS, [x1, (y0 + y1) // 2]))
+        times.append(wait_red(mode.notebook.page))
     return times
-
-
-def stats(samples: list[float]) -> tuple[float, float]:
-    """Median and 95th percentile, in ms."""
-    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
 
 
 def report(off: Mode, on: Mode, ui: UI) -> str:
@@ -234,7 +155,7 @@ def main() -> None:
             modes = (off, on)
             for _ in range(args.blocks):
                 for mode in modes:
-                    mode.pings += ping_round_trips(mode, args.rounds // args.blocks)
+                    mode.pings += ping_round_trips(mode.notebook.page, args.rounds // args.blocks)
                     mode.drags += drag_latencies(mode, args.drags // args.blocks)
             for mode in modes:
                 mode.notebook.close()

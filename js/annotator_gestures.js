@@ -26,7 +26,12 @@ function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.className = "dlw-gestures";
   canvas.tabIndex = 0;
-  // JupyterLab and Notebook 7 skip their own keyboard shortcuts for events from inside this element.
+  // JupyterLab and Notebook 7 skip their own keyboard shortcuts for key events from inside an element
+  // with this attribute. Lumino looks for it walking up from the event's target but stops at the first
+  // element a shortcut's selector matches, and the focused canvas itself matches the notebook's command
+  // mode selector (".jp-Notebook.jp-mod-commandMode :focus"), so the canvas must carry it too. Notebook 7
+  // also sees keys before the canvas does (capture phase), so stopPropagation below cannot help there.
+  canvas.setAttribute("data-lm-suppress-shortcuts", "true");
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.classList.add("dlw-gesture-layer");
   el.appendChild(canvas);

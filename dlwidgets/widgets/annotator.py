@@ -8,9 +8,10 @@ All coordinates in the Python API and in storage are image pixels.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import ipywidgets as w
@@ -59,6 +60,10 @@ class Annotator(w.VBox):
         self._labels: list[str] = []
         self.label: str | None = None
         self._gesture: dict[str, Any] | None = None
+        # While a gesture is handled: False, or True once an edit asked for a redraw (done once, at its end).
+        self._held: bool | None = None
+        self._syncing = False  # set while the kernel writes panel values, so their observers stay quiet
+        self._selection_form: tuple[Any, list[w.Widget]] | None = None
         self._source_canvas = Canvas(width=1, height=1)
         self.layers = MultiCanvas(3, width=width, height=height)
         self.gestures = GestureLayer(self._on_gesture, width=width, height=height)
@@ -66,7 +71,9 @@ class Annotator(w.VBox):
             child.layout.grid_area = "stack"
         stage = w.GridBox(
             [self.layers, self.gestures],
-            layout=w.Layout(grid_template_areas='"stack"', width=f"{width}px", height=f"{height}px"),
+            layout=w.Layout(
+                grid_template_areas='"stack"', width=f"{width}px", height=f"{height}px", flex="0 0 auto"
+            ),
         )
         self._build_controls(autosave)
         side = w.VBox(
@@ -225,9 +232,11 @@ class Annotator(w.VBox):
         )
         self._label_picker = w.RadioButtons(options=[], layout=w.Layout(width="220px"))
         self._label_picker.observe(self._on_label_picked, names="value")
-        self._label_box = w.VBox([self._label_picker])
+        self._swatches = w.HTML()
+        self._label_box = w.VBox([self._label_picker, self._swatches])
         self._class_box = w.VBox()
         self._selection_box = w.VBox()
+        self._nothing_selected = w.HTML("<i>nothing selected</i>")
         self._status = w.HTML(layout=w.Layout(min_height="24px"))
 
     # -- showing an item ------------------------------------------------------------------------
@@ -244,13 +253,24 @@ class Annotator(w.VBox):
         item = self.item
         self.selected = None
         self._status.value = ""
-        self._load_ontology(item)
         width, height = item.width, item.height
         mimetype = item.mimetype or ""
+        size = (width, height) if mimetype.startswith("image/") and width and height else None
+        if size is not None:
+            # The image goes first, in a message of its own: the browser decodes it while the kernel loads
+            # the annotations and the ontology.
+            self.viewport.fit(*size)
+            with self._source_canvas.hold_sync():
+                self._source_canvas.width, self._source_canvas.height = size
+            with hold_canvas():
+                put_encoded_image(self._source_canvas, item.read())
+                draw_image(self.layers[0], self._source_canvas, self.viewport)
+                self.layers[1].clear()  # the previous item's shapes are not this image's
+        self._load_ontology(item)
         self.edits = AnnotationEdits(item, width or 1, height or 1)
+        self.edits.load()  # before listening: the shapes are drawn once, below
         self.edits.on_change = self._on_edits_changed
-        self.edits.load()
-        if not mimetype.startswith("image/") or not width or not height:
+        if size is None:
             reason = (
                 "is not an image" if not mimetype.startswith("image/") else "could not be decoded as an image"
             )
@@ -258,16 +278,12 @@ class Annotator(w.VBox):
                 for layer in self.layers:
                     layer.clear()
             self._error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
-            self._refresh_panels()
-            return
-        self.viewport.fit(width, height)
-        with self._source_canvas.hold_sync():
-            self._source_canvas.width, self._source_canvas.height = width, height
-        with hold_canvas():
-            put_encoded_image(self._source_canvas, item.read())
-            draw_image(self.layers[0], self._source_canvas, self.viewport)
-            self._draw_annotations()
+        else:
+            with hold_canvas():
+                self._draw_annotations()
         self._refresh_panels()
+        if self._held:
+            self._held = False  # everything is drawn already
 
     def _ensure_loaded(self, index: int) -> None:
         if isinstance(self._items, _LazyItems):
@@ -289,7 +305,8 @@ class Annotator(w.VBox):
         if self.label not in self._labels:
             self.label = self._labels[0] if self._labels else None
         self._label_picker.value = self.label
-        self._label_box.children = [self._label_picker, _swatches(self._colors)]
+        self._swatches.value = _swatches(self._colors)
+        self._selection_form = None  # its editors follow the ontology's attributes
 
     # -- drawing ------------------------------------------------------------------------------------
     def _draw_annotations(self) -> None:
@@ -315,6 +332,9 @@ class Annotator(w.VBox):
     def _on_edits_changed(self) -> None:
         if self.edits is not None and self.selected not in self.edits:
             self.selected = None  # undone, redone or deleted away
+        if self._held is not None:
+            self._held = True
+            return
         self._redraw()
         self._refresh_panels()
 
@@ -341,49 +361,70 @@ class Annotator(w.VBox):
         self._refresh_selection()
 
     def _refresh_classifications(self) -> None:
+        """One toggle per label, made when the labels change; otherwise only their values are updated."""
         active = self.edits.classification_labels() if self.edits else set()
-        toggles = []
-        for tag in self._labels:
-            toggle = w.ToggleButton(value=tag in active, description=tag, layout=w.Layout(width="auto"))
-            toggle.observe(lambda _change, tag=tag: self._editing().toggle_classification(tag), names="value")
-            toggles.append(toggle)
-        self._class_box.children = toggles
+        if [t.description for t in self._class_box.children] != self._labels:
+            toggles = []
+            for tag in self._labels:
+                toggle = w.ToggleButton(description=tag, layout=w.Layout(width="auto"))
+                toggle.observe(functools.partial(self._on_class_toggled, tag), names="value")
+                toggles.append(toggle)
+            self._class_box.children = toggles
+        with self._writing_panels():
+            for toggle in self._class_box.children:
+                toggle.value = toggle.description in active
+
+    def _on_class_toggled(self, tag: str, change: dict[str, Any]) -> None:
+        if not self._syncing and change["new"] != (tag in self._editing().classification_labels()):
+            self._editing().toggle_classification(tag)
 
     def _refresh_selection(self) -> None:
+        """The selected shape's form; its widgets are kept while the shapes selected need the same ones."""
         if self.edits is None or self.selected is None:
-            self._selection_box.children = [w.HTML("<i>nothing selected</i>")]
+            self._selection_box.children = [self._nothing_selected]
             return
-        key, shape = self.selected, self.edits.shape(self.selected)
+        shape = self.edits.shape(self.selected)
         label = shape.get("label") or ""
-        rows: list[w.Widget] = []
-        if label not in self._colors:
-            rows.append(
-                w.HTML(
-                    f"<span style='color:#c62828'>label {html.escape(label)!r} is not in the ontology</span>"
-                )
+        attributes = [a for a in self._attributes if a.applies_to(label)]
+        form = (label in self._colors, tuple(a.key for a in attributes))
+        if self._selection_form is None or self._selection_form[0] != form:
+            rows: list[w.Widget] = [] if label in self._colors else [w.HTML()]
+            object_id = w.Text(
+                description="object id", continuous_update=False, layout=w.Layout(width="220px")
             )
-        object_id = w.Text(
-            value=(shape.get("metadata", {}).get("system", {}).get("objectId") or ""),
-            description="object id",
-            continuous_update=False,
-            layout=w.Layout(width="220px"),
-        )
-        object_id.observe(
-            lambda change: self._editing().set_object_id(key, change["new"] or None), names="value"
-        )
-        rows.append(w.HTML(f"{html.escape(shape['type'])} <b>{html.escape(label)}</b>"))
-        rows.append(object_id)
-        values = shape.get("metadata", {}).get("system", {}).get("attributes", {})
-        for attribute in self._attributes:
-            if attribute.applies_to(label):
-                rows.append(
-                    _attribute_editor(
-                        attribute,
-                        values.get(attribute.key),
-                        functools.partial(self._editing().set_attribute, key, attribute.key),
-                    )
-                )
+            object_id.observe(self._on_object_id, names="value")
+            rows += [w.HTML(), object_id]
+            rows += [_attribute_editor(a, functools.partial(self._on_attribute, a.key)) for a in attributes]
+            self._selection_form = (form, rows)
+        rows = self._selection_form[1]
+        system = shape.get("metadata", {}).get("system", {})
+        values = system.get("attributes", {})
+        with self._writing_panels():
+            if label not in self._colors:
+                unknown = f"label {html.escape(label)!r} is not in the ontology"
+                rows[0].value = f"<span style='color:#c62828'>{unknown}</span>"
+            title, object_id, *editors = rows[-2 - len(attributes) :]
+            title.value = f"{html.escape(shape['type'])} <b>{html.escape(label)}</b>"
+            object_id.value = system.get("objectId") or ""
+            for attribute, editor in zip(attributes, editors, strict=True):
+                editor.value = _editor_value(attribute, values.get(attribute.key))
         self._selection_box.children = rows
+
+    @contextlib.contextmanager
+    def _writing_panels(self) -> Iterator[None]:
+        self._syncing = True
+        try:
+            yield
+        finally:
+            self._syncing = False
+
+    def _on_object_id(self, change: dict[str, Any]) -> None:
+        if not self._syncing and self.selected is not None:
+            self._editing().set_object_id(self.selected, change["new"] or None)
+
+    def _on_attribute(self, key: str, value: Any) -> None:
+        if not self._syncing and self.selected is not None:
+            self._editing().set_attribute(self.selected, key, value)
 
     def _editing(self) -> AnnotationEdits:
         assert self.edits is not None, "the panels exist only while an item is shown"
@@ -395,23 +436,39 @@ class Annotator(w.VBox):
 
     def _select(self, key: int | None) -> None:
         self.selected = key
+        if self._held is not None:
+            self._held = True
+            return
         self._refresh_selection()
         self._redraw()
 
     # -- gestures -----------------------------------------------------------------------------------
     def _on_gesture(self, event: dict[str, Any]) -> None:
+        """Handle one gesture; whatever it changes is drawn once, with one refresh of the panels."""
+        kind = event.get("type", "")
+        handler = {
+            "down": self._down,
+            "up": self._up,
+            "wheel": self._wheel,
+            "pan": self._pan,
+            "key": self._key,
+        }.get(kind)
+        failed = False
+        self._held = False
         try:
-            handler = {
-                "down": self._down,
-                "up": self._up,
-                "wheel": self._wheel,
-                "pan": self._pan,
-                "key": self._key,
-            }
-            handler.get(event.get("type", ""), lambda e: None)(event)
+            if handler is not None:
+                handler(event)
         except (ValueError, PlatformError) as error:
             self._error(str(error))
-            self.gestures.reply({"type": "committed"})
+            failed = True
+        finally:
+            changed, self._held = self._held, None
+            if changed:
+                self._redraw()
+                self._refresh_panels()
+            if kind == "up" or failed:
+                # After the drawing: the browser drops its preview of the gesture when this arrives.
+                self.gestures.reply({"type": "committed"})
 
     def _down(self, event: dict[str, Any]) -> None:
         x, y = self.viewport.to_image(event["x"], event["y"])
@@ -457,21 +514,19 @@ class Annotator(w.VBox):
         self.gestures.reply(reply)
 
     def _up(self, event: dict[str, Any]) -> None:
+        """The end of a drag; `_on_gesture` tells the browser once the result is drawn."""
         gesture, self._gesture = self._gesture, None
-        try:
-            if gesture is None or self.edits is None or gesture["mode"] == "pan":
-                return
-            x0, y0 = self.viewport.to_image(event["x0"], event["y0"])
-            x1, y1 = self.viewport.to_image(event["x"], event["y"])
-            moved = max(abs(event["x"] - event["x0"]), abs(event["y"] - event["y0"])) >= MIN_DRAG_PX
-            if gesture["mode"] == "new":
-                self._create(x0, y0, x1, y1, moved)
-            elif gesture["mode"] == "move" and moved:
-                self.edits.move(gesture["key"], x1 - x0, y1 - y0)
-            elif gesture["mode"] not in ("move", "new") and moved:
-                self.edits.resize(gesture["key"], gesture["mode"], x1, y1)
-        finally:
-            self.gestures.reply({"type": "committed"})
+        if gesture is None or self.edits is None or gesture["mode"] == "pan":
+            return
+        x0, y0 = self.viewport.to_image(event["x0"], event["y0"])
+        x1, y1 = self.viewport.to_image(event["x"], event["y"])
+        moved = max(abs(event["x"] - event["x0"]), abs(event["y"] - event["y0"])) >= MIN_DRAG_PX
+        if gesture["mode"] == "new":
+            self._create(x0, y0, x1, y1, moved)
+        elif gesture["mode"] == "move" and moved:
+            self.edits.move(gesture["key"], x1 - x0, y1 - y0)
+        elif gesture["mode"] not in ("move", "new") and moved:
+            self.edits.resize(gesture["key"], gesture["mode"], x1, y1)
 
     def _create(self, x0: float, y0: float, x1: float, y1: float, moved: bool) -> None:
         assert self.edits is not None
@@ -550,37 +605,35 @@ def _button(text: str, icon: str, action: Callable[[], Any], tooltip: str) -> w.
     return button
 
 
-def _swatches(colors: dict[str, str]) -> w.HTML:
+def _swatches(colors: dict[str, str]) -> str:
     rows = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;background:{html.escape(c)};"
         f"margin-right:6px'></span>{html.escape(t)}</div>"
         for t, c in colors.items()
     )
-    return w.HTML(f"<div class='dlw-swatches'>{rows}</div>")
+    return f"<div class='dlw-swatches'>{rows}</div>"
 
 
-def _attribute_editor(attribute: Attribute, value: Any, on_change: Callable[[Any], Any]) -> w.Widget:
-    """One input for one attribute, by its type: yes/no, radio, checkbox, slider or free text."""
+def _attribute_editor(attribute: Attribute, on_change: Callable[[Any], Any]) -> w.Widget:
+    """One input for one attribute, by its type: yes/no, radio, checkbox, slider or free text. Its value
+    is set afterwards, from `_editor_value`."""
     title = attribute.title or attribute.key
     layout = w.Layout(width="220px")
     editor: w.Widget
     if attribute.type == "boolean":
-        editor = w.Checkbox(value=bool(value), description=title, indent=False, layout=layout)
+        editor = w.Checkbox(description=title, indent=False, layout=layout)
     elif attribute.type == "options" and attribute.multi:
-        editor = w.SelectMultiple(
-            options=attribute.values or [], value=tuple(value or ()), description=title, layout=layout
-        )
+        editor = w.SelectMultiple(options=attribute.values or [], description=title, layout=layout)
     elif attribute.type == "options":
         editor = w.Dropdown(
             options=[("", None), *((v, v) for v in attribute.values or [])],
-            value=value,
+            value=None,
             description=title,
             layout=layout,
         )
     elif attribute.type == "range":
         rng = attribute.range or {}
         editor = w.FloatSlider(
-            value=value if value is not None else rng.get("min", 0),
             min=rng.get("min", 0),
             max=rng.get("max", 100),
             step=rng.get("step", 1),
@@ -588,11 +641,24 @@ def _attribute_editor(attribute: Attribute, value: Any, on_change: Callable[[Any
             layout=layout,
         )
     else:
-        editor = w.Text(value=value or "", description=title, continuous_update=False, layout=layout)
+        editor = w.Text(description=title, continuous_update=False, layout=layout)
     editor.observe(
         lambda c: on_change(list(c["new"]) if isinstance(c["new"], tuple) else c["new"]), names="value"
     )
     return editor
+
+
+def _editor_value(attribute: Attribute, value: Any) -> Any:
+    """What `_attribute_editor`'s input shows for the stored `value` (None: not set)."""
+    if attribute.type == "boolean":
+        return bool(value)
+    if attribute.type == "options" and attribute.multi:
+        return tuple(value or ())
+    if attribute.type == "options":
+        return value
+    if attribute.type == "range":
+        return value if value is not None else (attribute.range or {}).get("min", 0)
+    return value or ""
 
 
 class _LazyItems(list[Item]):

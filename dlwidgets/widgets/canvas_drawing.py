@@ -2,7 +2,8 @@
 
 Image bytes go to the browser as they were stored (JPEG stays JPEG), in one binary buffer; boxes and
 points are drawn with ipycanvas's vectorised, styled calls (NumPy arrays), so a thousand boxes are one
-command, not a thousand.
+command, not a thousand. Their coordinates go as whole canvas pixels in int16 (8 bytes a box, instead of
+the 32 of float64), and shapes outside the view are not sent at all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from .viewport import Viewport
 UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8
 POINT_RADIUS = 5
+# A box smaller than this on screen (canvas pixels) gets no label text: it would be bigger than the box
+# and, with many such boxes, cover the image in unreadable text. Zooming in brings it back.
+LABEL_MIN_BOX = (24, 16)
+# How far outside the canvas a shape may reach once clamped: far enough that clamped edges stay unseen.
+_OUTSIDE = 16
 
 
 def put_encoded_image(canvas: Canvas, data: bytes) -> None:
@@ -57,39 +63,62 @@ def draw_annotations(
     show_labels: bool = True,
     opacity: float = 1.0,
 ) -> None:
-    """Redraw every box and point: one styled call for all box outlines, one for fills, one for points."""
+    """Redraw every box and point in view: one styled call for all box fills, one for their outlines, one
+    for the points, then the label texts one colour at a time."""
     layer.clear()
-    boxes = [(k, s) for k, s in shapes if s["type"] == "box"]
-    points = [(k, s) for k, s in shapes if s["type"] == "point"]
+    width, height = viewport.canvas_width, viewport.canvas_height
 
     def color_array(items: Sequence[tuple[int, Shape]]) -> np.ndarray[Any, Any]:
         return np.array(
             [rgb(colors.get(s.get("label") or "", UNKNOWN_COLOR)) for _, s in items], dtype=np.uint8
-        )
+        ).reshape(-1, 3)
 
+    def to_canvas(xs: np.ndarray[Any, Any], ys: np.ndarray[Any, Any]) -> tuple[Any, Any]:
+        return xs * viewport.scale + viewport.offset_x, ys * viewport.scale + viewport.offset_y
+
+    def pixels(values: np.ndarray[Any, Any], limit: int) -> np.ndarray[Any, Any]:
+        """Whole canvas pixels (a 2 px outline on them is crisp), clamped just outside the canvas."""
+        return np.clip(np.rint(values), -_OUTSIDE, limit + _OUTSIDE).astype(np.int16)
+
+    labelled: list[tuple[Shape, float, float]] = []
+    boxes = [(k, s) for k, s in shapes if s["type"] == "box"]
     if boxes:
-        edges = np.array([box_edges(s) for _, s in boxes], dtype=np.float64)
-        x0 = edges[:, 0] * viewport.scale + viewport.offset_x
-        y0 = edges[:, 1] * viewport.scale + viewport.offset_y
-        w = (edges[:, 2] - edges[:, 0]) * viewport.scale
-        h = (edges[:, 3] - edges[:, 1]) * viewport.scale
-        box_colors = color_array(boxes)
-        layer.line_width = 2
-        layer.fill_styled_rects(x0, y0, w, h, box_colors, alpha=0.15 * opacity)
-        layer.stroke_styled_rects(x0, y0, w, h, box_colors, alpha=opacity)
+        edges = np.array([box_edges(s) for _, s in boxes], dtype=np.float64).reshape(-1, 4)
+        left, top = to_canvas(edges[:, 0], edges[:, 1])
+        right, bottom = to_canvas(edges[:, 2], edges[:, 3])
+        seen = (right >= 0) & (left <= width) & (bottom >= 0) & (top <= height)
+        boxes = [b for b, s in zip(boxes, seen, strict=True) if s]
+        x0, y0 = pixels(left[seen], width), pixels(top[seen], height)
+        w, h = pixels(right[seen], width) - x0, pixels(bottom[seen], height) - y0
+        if boxes:
+            box_colors = color_array(boxes)
+            layer.line_width = 2
+            layer.fill_styled_rects(x0, y0, w, h, box_colors, alpha=0.15 * opacity)
+            layer.stroke_styled_rects(x0, y0, w, h, box_colors, alpha=opacity)
+        big = (right[seen] - left[seen] >= LABEL_MIN_BOX[0]) & (bottom[seen] - top[seen] >= LABEL_MIN_BOX[1])
+        labelled += [(s, x, y) for (_, s), x, y, b in zip(boxes, x0, y0, big, strict=True) if b]
+    points = [(k, s) for k, s in shapes if s["type"] == "point"]
     if points:
         xy = np.array([[s["coordinates"]["x"], s["coordinates"]["y"]] for _, s in points], dtype=np.float64)
-        px = xy[:, 0] * viewport.scale + viewport.offset_x
-        py = xy[:, 1] * viewport.scale + viewport.offset_y
-        layer.fill_styled_circles(px, py, POINT_RADIUS, color_array(points), alpha=opacity)
-    if show_labels:
+        px, py = to_canvas(xy[:, 0], xy[:, 1])
+        seen = (px >= -POINT_RADIUS) & (px <= width + POINT_RADIUS)
+        seen &= (py >= -POINT_RADIUS) & (py <= height + POINT_RADIUS)
+        points = [p for p, s in zip(points, seen, strict=True) if s]
+        if points:
+            px, py = pixels(px[seen], width), pixels(py[seen], height)
+            layer.fill_styled_circles(px, py, POINT_RADIUS, color_array(points), alpha=opacity)
+            labelled += [(s, x, y) for (_, s), x, y in zip(points, px, py, strict=True)]
+    if show_labels and labelled:
         layer.font = "12px sans-serif"
-        for _, shape in (*boxes, *points):
+        by_color: dict[str, list[tuple[str, int, int]]] = {}
+        for shape, x, y in labelled:
             label = shape.get("label") or ""
-            known = label in colors
-            layer.fill_style = colors.get(label, UNKNOWN_COLOR)
-            x, y = _anchor(shape, viewport)
-            layer.fill_text(label if known else f"{label} (not in ontology)", x, y - 4)
+            text = label if label in colors else f"{label} (not in ontology)"
+            by_color.setdefault(colors.get(label, UNKNOWN_COLOR), []).append((text, int(x), int(y) - 4))
+        for color, texts in by_color.items():
+            layer.fill_style = color
+            for text, x, y in texts:
+                layer.fill_text(text, x, y)
     if selected is not None:
         chosen = dict(shapes).get(selected)
         if chosen is not None and chosen["type"] == "box":
@@ -106,10 +135,3 @@ def draw_annotations(
             layer.stroke_style = "#ffffff"
             layer.line_width = 2
             layer.stroke_circle(x, y, POINT_RADIUS + 3)
-
-
-def _anchor(shape: Shape, viewport: Viewport) -> tuple[float, float]:
-    if shape["type"] == "box":
-        left, top, _, _ = box_edges(shape)
-        return viewport.to_canvas(left, top)
-    return viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])

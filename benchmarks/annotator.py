@@ -1,0 +1,694 @@
+"""The annotator in headless Chromium, each figure against a floor measured in the same run.
+
+Starts ``jupyter lab`` with the browser-test harness (tests/e2e; the TCP_NODELAY server extension on, as
+when dlwidgets is installed), opens one notebook whose kernel holds two 4000 x 3000 JPEG items (noise
+and gradients, quality 90, about 3.5 MB) with 1,000 boxes each, and measures:
+
+1. Showing an item (``annotator._show(i)``, switching between the two items): (a) what the kernel sends
+   to the browser for it, counted in the kernel by wrapping ``Session.send``, against the JPEG's own
+   size + 64 KB in at most 5 messages; (b) the time from that call until the item's pixels and its boxes
+   are on the page's canvas, against the floor: the same JPEG sent as one binary message to a minimal
+   anywidget that decodes it with ``createImageBitmap`` and draws it, timed the same way.
+2. Redrawing 1,000 boxes (``annotator._redraw()``): bytes and messages, and the time until drawn, against
+   an unbatched ipycanvas drawing of the same boxes (``stroke_rect`` per box, outside ``hold_canvas``).
+3. Mouse-up to box: boxes dragged with the mouse on the gesture layer, timed from the mouse-up event
+   until the box's outline is on the canvas and the kernel holds it, against the floor: the p95 round
+   trip of a tiny custom message browser -> kernel -> browser.
+4. Messages for one box drag (30 mouse moves) both ways, against a naive ipycanvas implementation that
+   redraws everything on every mouse move.
+
+Times that span the kernel and the page use the wall clock of both (same machine): the kernel's
+``time.time()`` when a call starts, the page's ``performance.timeOrigin + performance.now()`` in the
+first animation frame whose canvas shows the result.
+
+    .venv/bin/python benchmarks/annotator.py [--shows 10] [--drags 36] [--ui lab|notebook7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# _browser comes first: it puts the harness (tests/e2e) on the import path.
+from _browser import PING_CELL, REPO, arm_red, ping_round_trips, stats, wait_red, watch_mouseup
+from _common import Figure, progress, report
+from e2e.browser import launch_chromium, new_context
+from e2e.page import UI, NotebookPage, open_notebook_page, record_console
+from e2e.server import JupyterServer
+from playwright.sync_api import ElementHandle, Locator, Page, sync_playwright
+
+SHOW_BYTES_SLACK = 64 * 1024
+SHOW_MAX_MESSAGES = 5
+SHOW_MAX_RATIO = 1.25
+REDRAW_GOAL_BYTES = 33 * 1024
+DRAG_GOAL_OVER_FLOOR_MS = 20.0
+DRAG_MOVES = 30
+
+Cell = tuple[float, float, float, float]  # a drag from (x0, y0) to (x1, y1), canvas pixels
+
+# What the kernel builds and where the page looks, in image pixels (left, top, right, bottom) unless
+# said otherwise. The 999 random boxes stay left of x = 2400; the right part holds, per item, a patch of
+# one colour with a probe box over part of it (a label of its own colour), and below them the free area
+# where the benchmark drags its boxes (label "new", pure red; nothing else there is red).
+SPEC: dict[str, Any] = {
+    "image": [4000, 3000],
+    "canvas": [800, 520],
+    "boxes": 1000,
+    "random_area": [0, 0, 2400, 2850],
+    "patch": [2600, 150, 3500, 900],
+    "patch_rgb": [[0, 0, 255], [0, 255, 0]],
+    "probe_box": [2650, 250, 2950, 800],
+    "probe_rgb": [[255, 255, 0], [255, 0, 255]],
+    "patch_check": [3300, 550],
+    "labels": {"car": "#00c853", "person": "#2962ff", "new": "#ff0000"},
+}
+
+DATA_CELL = """\
+import io, os
+import numpy as np
+from PIL import Image
+import dlwidgets as dw
+
+os.environ.setdefault("DLWIDGETS_EMAIL", "bench@localhost")
+dw.connect(home=str(OUT / "workspace"))
+dataset = dw.projects.create(project_name="bench").datasets.create(dataset_name="annotator")
+ontology = dataset.ontology()
+probe_colors = ["#%02x%02x%02x" % tuple(rgb) for rgb in SPEC["probe_rgb"]]
+for name, color in [*SPEC["labels"].items(), *((f"probe-{i}", c) for i, c in enumerate(probe_colors))]:
+    ontology.add_label(label_name=name, color=color)
+
+def noise_jpeg(index):
+    rng = np.random.default_rng(index)
+    width, height = SPEC["image"]
+    x = np.linspace(0, 1, width, dtype=np.float32)[None, :]
+    y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+    pixels = np.empty((height, width, 3), np.float32)
+    pixels[..., 0] = 40 + 100 * y  # never red enough to pass for a dragged box's outline
+    pixels[..., 1] = 255 * x
+    pixels[..., 2] = 128 + 100 * np.sin(6 * x + 4 * y)
+    pixels += rng.normal(0, 10, pixels.shape).astype(np.float32)
+    left, top, right, bottom = SPEC["patch"]
+    pixels[top:bottom, left:right] = SPEC["patch_rgb"][index]
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+jpegs, items = [], []
+for index in range(2):
+    jpegs.append(noise_jpeg(index))
+    item = dataset.items.upload(local_path=jpegs[-1], remote_path="/bench", remote_name=f"item-{index}.jpg")
+    rng = np.random.default_rng(100 + index)
+    builder = item.annotations.builder()
+    left, top, right, bottom = SPEC["random_area"]
+    for k in range(SPEC["boxes"] - 1):
+        x0, y0 = rng.uniform(left, right - 150), rng.uniform(top, bottom - 150)
+        w, h = rng.uniform(20, 150, 2)
+        builder.add(dw.Box(left=x0, top=y0, right=x0 + w, bottom=y0 + h, label=("car", "person")[k % 2]))
+    l, t, r, b = SPEC["probe_box"]
+    builder.add(dw.Box(left=l, top=t, right=r, bottom=b, label=f"probe-{index}"))
+    item.annotations.upload(annotations=builder)
+    items.append(item)
+"""
+
+# Counts what the kernel sends (every message through Session.send) and the comm messages it receives,
+# between start() and stop(); the benchmark's own control and ping widgets are left out.
+CONTROL_CELL = '''\
+import time
+import anywidget
+
+kernel = get_ipython().kernel
+
+class Meter:
+    def __init__(self):
+        self.on, self.sent, self.received = False, [], []
+        self.ignored_comms, self.ignored_parents = set(), set()
+        session, send = kernel.session, kernel.session.send
+        def counted_send(stream, msg_or_type, *args, **kwargs):
+            msg = send(stream, msg_or_type, *args, **kwargs)
+            if self.on and isinstance(msg, dict):
+                parts = ("header", "parent_header", "metadata", "content")
+                size = sum(len(session.pack(msg[k])) for k in parts)
+                size += sum(memoryview(b).nbytes for b in kwargs.get("buffers") or ())
+                parent = (msg.get("parent_header") or {}).get("msg_id")
+                self.sent.append((msg["header"]["msg_type"], msg["content"].get("comm_id"), parent, size))
+            return msg
+        session.send = counted_send
+        handle = kernel.shell_handlers["comm_msg"]
+        def counted_comm_msg(stream, ident, msg):
+            comm_id = msg["content"].get("comm_id")
+            if comm_id in self.ignored_comms:
+                self.ignored_parents.add(msg["header"]["msg_id"])
+            elif self.on:
+                self.received.append(comm_id)
+            return handle(stream, ident, msg)
+        kernel.shell_handlers["comm_msg"] = counted_comm_msg
+
+    def start(self):
+        self.sent, self.received, self.on = [], [], True
+
+    def stop(self):
+        self.on = False
+        # The status messages of the benchmark's own requests are left out; what a command's handler
+        # sends (its parent is that request) is what is measured.
+        comms = [m for m in self.sent if m[0] != "status" and m[1] not in self.ignored_comms]
+        status = [m for m in self.sent if m[0] == "status" and m[2] not in self.ignored_parents]
+        return {
+            "messages": len(comms), "bytes": sum(m[3] for m in comms),
+            "status": len(status), "received": len(self.received),
+            "types": sorted({m[0] for m in comms}),
+        }
+
+meter = Meter()
+
+class Control(anywidget.AnyWidget):
+    _esm = """
+    export default {
+      render({ model, el }) {
+        el.classList.add("bench-control");
+        el.textContent = "benchmark control";
+        const pending = new Map();
+        let next = 0;
+        const onReply = (msg) => {
+          const waiter = pending.get(msg.seq);
+          pending.delete(msg.seq);
+          if (waiter) msg.error ? waiter.reject(new Error(msg.error)) : waiter.resolve(msg.result);
+        };
+        model.on("msg:custom", onReply);
+        window.benchControl = (command) => new Promise((resolve, reject) => {
+          const seq = next++;
+          pending.set(seq, { resolve, reject });
+          setTimeout(() => reject(new Error(`no reply to ${command.cmd} in 60 s`)), 60000);
+          model.send({ seq, ...command });
+        });
+        return () => model.off("msg:custom", onReply);
+      },
+    };
+    """
+
+commits = []
+
+def metered(call):
+    meter.start()
+    t0 = time.time()
+    call()
+    python_ms = (time.time() - t0) * 1000
+    return {**meter.stop(), "t0": t0, "python_ms": python_ms}
+
+def naive_boxes(index):
+    """The shapes of item `index`, one stroke_rect message per box, the probe box last in red."""
+    shapes = sorted(items[index].annotations.list(), key=lambda a: a.label.startswith("probe"))
+    view = annotator.viewport
+    def draw():
+        naive_shapes.line_width = 2
+        for label in ("car", "person", "new"):
+            naive_shapes.stroke_style = SPEC["labels"][label]
+            for a in shapes:
+                if (a.label == label) or (label == "new" and a.label.startswith("probe")):
+                    (l, t), (r, b) = ((c["x"], c["y"]) for c in a.coordinates)
+                    x0, y0 = view.to_canvas(l, t)
+                    x1, y1 = view.to_canvas(r, b)
+                    naive_shapes.stroke_rect(x0, y0, x1 - x0, y1 - y0)
+    return metered(draw)
+
+COMMANDS = {
+    "show": lambda index: metered(lambda: annotator._show(index)),
+    "floor": lambda index: metered(lambda: floor.send({"index": index}, buffers=[jpegs[index]])),
+    "clear_annotations": lambda: metered(annotator.layers[1].clear),
+    "redraw": lambda: metered(annotator._redraw),
+    "naive_clear": lambda: metered(naive_shapes.clear),
+    "naive_boxes": naive_boxes,
+    "meter_start": lambda: meter.start(),
+    "meter_stop": lambda: meter.stop(),
+    "commits": lambda: [commits.copy(), commits.clear()][0],
+    "jpeg_sizes": lambda: [len(j) for j in jpegs],
+}
+
+def on_command(widget, content, buffers):
+    seq, name = content.pop("seq"), content.pop("cmd")
+    try:
+        widget.send({"seq": seq, "result": COMMANDS[name](**content)})
+    except Exception as error:
+        widget.send({"seq": seq, "error": f"{name}: {type(error).__name__}: {error}"})
+
+control = Control()
+control.on_msg(on_command)
+meter.ignored_comms |= {control.comm.comm_id, ping.comm.comm_id}
+control
+'''
+
+ANNOTATOR_CELL = """\
+from dlwidgets.widgets.annotator import Annotator
+
+annotator = Annotator(items, width=SPEC["canvas"][0], height=SPEC["canvas"][1])
+annotator.layers.add_class("bench-layers")
+annotator.set_label("new")
+reply = annotator.gestures.reply
+
+def recorded_reply(message):
+    reply(message)
+    if message.get("type") == "committed":  # sent once the kernel holds the box and has drawn it
+        commits.append([time.time(), len(annotator.edits.keys())])
+
+annotator.gestures.reply = recorded_reply
+annotator
+"""
+
+# The floor for showing an item: the JPEG in one binary message, decoded with createImageBitmap and drawn
+# where the annotator draws it.
+FLOOR_CELL = '''\
+class Floor(anywidget.AnyWidget):
+    _esm = """
+    export default {
+      render({ model, el }) {
+        const canvas = document.createElement("canvas");
+        canvas.className = "bench-floor";
+        [canvas.width, canvas.height] = [800, 520];
+        el.appendChild(canvas);
+        const context = canvas.getContext("2d");
+        const onImage = async (msg, buffers) => {
+          const bitmap = await createImageBitmap(new Blob([buffers[0]], { type: "image/jpeg" }));
+          const scale = Math.min(canvas.width / bitmap.width, canvas.height / bitmap.height);
+          const [w, h] = [bitmap.width * scale, bitmap.height * scale];
+          context.clearRect(0, 0, canvas.width, canvas.height);
+          context.drawImage(bitmap, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
+          bitmap.close();
+        };
+        model.on("msg:custom", onImage);
+        return () => model.off("msg:custom", onImage);
+      },
+    };
+    """
+
+floor = Floor()
+floor
+'''
+
+NAIVE_SHAPES_CELL = """\
+from ipycanvas import Canvas, hold_canvas
+
+naive_shapes = Canvas(width=SPEC["canvas"][0], height=SPEC["canvas"][1])
+naive_shapes.add_class("bench-naive-shapes")
+naive_shapes
+"""
+
+# The naive drag: every mouse move redraws all the boxes and the rubber band (in one message each, under
+# hold_canvas, which is generous to it); the box is drawn red on mouse-up.
+NAIVE_DRAG_CELL = """\
+naive_drag = Canvas(width=SPEC["canvas"][0], height=SPEC["canvas"][1])
+naive_drag.add_class("bench-naive-drag")
+view = annotator.viewport
+naive_stored = []
+for a in items[0].annotations.list():
+    (l, t), (r, b) = ((c["x"], c["y"]) for c in a.coordinates)
+    x0, y0 = view.to_canvas(l, t)
+    x1, y1 = view.to_canvas(r, b)
+    naive_stored.append((x0, y0, x1 - x0, y1 - y0, SPEC["labels"].get(a.label, "#ffff00")))
+naive_start = {}
+
+def naive_draw(band=None):
+    with hold_canvas():
+        naive_drag.clear()
+        naive_drag.line_width = 2
+        for x, y, w, h, color in naive_stored:
+            naive_drag.stroke_style = color
+            naive_drag.stroke_rect(x, y, w, h)
+        if band is not None:
+            naive_drag.stroke_style = "#ff0000"
+            naive_drag.stroke_rect(*band)
+
+def naive_down(x, y):
+    naive_start.update(x=x, y=y)
+
+def naive_move(x, y):
+    if naive_start:
+        naive_draw((naive_start["x"], naive_start["y"], x - naive_start["x"], y - naive_start["y"]))
+
+def naive_up(x, y):
+    x0, y0 = naive_start["x"], naive_start["y"]
+    naive_stored.append((x0, y0, x - x0, y - y0, "#ff0000"))
+    naive_start.clear()
+    naive_draw()
+
+naive_drag.on_mouse_down(naive_down)
+naive_drag.on_mouse_move(naive_move)
+naive_drag.on_mouse_up(naive_up)
+naive_draw()
+naive_drag
+"""
+
+# Runs a control command while watching canvases: resolves once every check holds (some point of it within
+# `tolerance` of its colour, or of none of it with `absent`), with the wall-clock ms from the kernel's call
+# (the reply's t0) to the first animation frame that shows it. What is to appear must not be there before.
+_TIMED_JS = """async ([checks, command]) => {
+  const tolerance = 48;
+  const matches = (check) => {
+    const context = check.canvas.getContext("2d");
+    const hit = check.points.some(([x, y]) => {
+      const p = context.getImageData(x, y, 1, 1).data;
+      return p[3] > 200 && check.rgb.every((v, i) => Math.abs(p[i] - v) <= tolerance);
+    });
+    return check.absent ? !hit : hit;
+  };
+  const showing = checks.filter((check) => !check.absent);
+  if (showing.length && showing.every(matches)) throw new Error("the canvases already show the result");
+  const firstSeen = checks.map(() => null);  // when each check first held
+  const shown = new Promise((resolve, reject) => {
+    const giveUp = setTimeout(() => reject(new Error("not drawn within 30 s")), 30000);
+    const frame = () => {
+      const now = performance.timeOrigin + performance.now();
+      checks.forEach((check, i) => { if (firstSeen[i] === null && matches(check)) firstSeen[i] = now; });
+      if (checks.every(matches)) {
+        clearTimeout(giveUp);
+        resolve(now);
+      } else {
+        requestAnimationFrame(frame);
+      }
+    };
+    requestAnimationFrame(frame);
+  });
+  const reply = await window.benchControl(command);
+  const at = checks.length ? await shown : performance.timeOrigin + performance.now();
+  const t0 = reply.t0 * 1000;
+  return { ...reply, drawn_ms: at - t0, checks_ms: firstSeen.map((seen) => seen - t0) };
+}"""
+
+_MOUSEUP_WALL_JS = "() => performance.timeOrigin + window.benchMouseUp"
+
+
+@dataclass
+class Check:
+    """Some of `points` (canvas pixels) of `canvas` have colour `rgb` (or none of them, if `absent`)."""
+
+    canvas: ElementHandle
+    points: list[tuple[float, float]]
+    rgb: list[int]
+    absent: bool = False
+
+    def arg(self) -> dict[str, Any]:
+        points = [[round(x), round(y)] for x, y in self.points]
+        return {"canvas": self.canvas, "points": points, "rgb": self.rgb, "absent": self.absent}
+
+
+class Bench:
+    """The benchmark notebook open in a page, and the geometry of what it draws."""
+
+    def __init__(self, notebook: NotebookPage) -> None:
+        self.notebook = notebook
+        self.page: Page = notebook.page
+        self.layers = notebook.wait_widget("canvas.bench-layers", timeout=180)
+        self.gestures = notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+        self.floor = notebook.wait_widget("canvas.bench-floor")
+        self.naive_shapes = notebook.wait_widget("canvas.bench-naive-shapes")
+        self.naive_drag = notebook.wait_widget("canvas.bench-naive-drag")
+        notebook.wait_widget(".bench-control")
+        notebook.wait_ready(timeout=180)
+        for canvas in (self.gestures, self.naive_drag):
+            watch_mouseup(canvas)
+        width, height = SPEC["image"]
+        canvas_width, canvas_height = SPEC["canvas"]
+        self.scale = min(canvas_width / width, canvas_height / height)
+        self.offset = ((canvas_width - width * self.scale) / 2, (canvas_height - height * self.scale) / 2)
+        self.current_item = 0  # the annotator starts on item 0
+
+    def to_canvas(self, x: float, y: float) -> tuple[float, float]:
+        return x * self.scale + self.offset[0], y * self.scale + self.offset[1]
+
+    def command(self, checks: list[Check], cmd: str, **args: Any) -> dict[str, Any]:
+        """Run control command `cmd` and wait until `checks` hold; its reply with ``drawn_ms``."""
+        result: dict[str, Any] = self.page.evaluate(
+            _TIMED_JS, [[c.arg() for c in checks], {"cmd": cmd, **args}]
+        )
+        return result
+
+    def call(self, cmd: str, **args: Any) -> Any:
+        """Run control command `cmd` in the kernel; its result."""
+        return self.page.evaluate("(command) => window.benchControl(command)", {"cmd": cmd, **args})
+
+    def item_checks(self, canvas: Locator, index: int, boxes: bool = True) -> list[Check]:
+        """Item `index` is on `canvas`: its patch colour, and (with `boxes`) its probe box's outline."""
+        handle = canvas.element_handle()
+        checks = [Check(handle, [self.to_canvas(*SPEC["patch_check"])], SPEC["patch_rgb"][index])]
+        if boxes:
+            checks.append(self.probe_check(handle, index))
+        return checks
+
+    def probe_check(self, canvas: ElementHandle, index: int, absent: bool = False) -> Check:
+        left, top, _, bottom = SPEC["probe_box"]
+        x, y = self.to_canvas(left, (top + bottom) / 2)
+        return Check(canvas, [(x + dx, y) for dx in (-2, -1, 0, 1, 2)], SPEC["probe_rgb"][index], absent)
+
+
+def show_item(bench: Bench, rounds: int) -> dict[str, Any]:
+    """Switch items in the annotator and show the same JPEGs on the floor widget, each round both, in
+    turns first (so that neither always runs just after the other)."""
+    annotator_ms, floor_ms, metered = [], [], []
+    for r in range(rounds + 1):  # round 0 warms both paths up
+        index = (r + 1) % 2
+        if r % 2:
+            floor = bench.command(bench.item_checks(bench.floor, index, boxes=False), "floor", index=index)
+        shown = bench.command(bench.item_checks(bench.layers, index), "show", index=index)
+        bench.current_item = index
+        if not r % 2:
+            floor = bench.command(bench.item_checks(bench.floor, index, boxes=False), "floor", index=index)
+        if r:
+            annotator_ms.append(shown["drawn_ms"])
+            floor_ms.append(floor["drawn_ms"])
+            metered.append({**shown, "index": index})
+    return {"annotator": annotator_ms, "floor": floor_ms, "metered": metered}
+
+
+def redraw_boxes(bench: Bench, rounds: int, naive_rounds: int) -> dict[str, Any]:
+    """The annotator's redraw of the current item's 1,000 boxes, and the unbatched per-shape drawing."""
+    layers = bench.layers.element_handle()
+    index = bench.current_item
+    ours, naive = [], []
+    for _ in range(rounds):
+        bench.command([bench.probe_check(layers, index, absent=True)], "clear_annotations")
+        ours.append(bench.command([bench.probe_check(layers, index)], "redraw"))
+    canvas = bench.naive_shapes.element_handle()
+    left, top, _, bottom = SPEC["probe_box"]
+    x, y = bench.to_canvas(left, (top + bottom) / 2)
+    red = [(x + dx, y) for dx in (-2, -1, 0, 1, 2)]
+    for _ in range(naive_rounds):
+        bench.command([Check(canvas, red, [255, 0, 0], absent=True)], "naive_clear")
+        naive.append(bench.command([Check(canvas, red, [255, 0, 0])], "naive_boxes", index=index))
+    return {"ours": ours, "naive": naive}
+
+
+def drag_cells(count: int) -> list[Cell]:
+    """`count` drags (canvas pixels) in the free area below the patch, none overlapping another."""
+    cells: list[Cell] = []
+    for i in range(count):
+        column, row = i % 5, i // 5
+        x0, y0 = 508 + column * 48, 182 + row * 42
+        cells.append((x0, y0, x0 + 32, y0 + 30))
+    return cells
+
+
+def drag(page: Page, canvas: Locator, cell: Cell, steps: int, watch: Locator) -> float:
+    """Drag across `cell` of `canvas`; the ms from the release until the box's outline is red on `watch`."""
+    box = canvas.bounding_box()
+    assert box is not None
+    x0, y0, x1, y1 = cell
+    page.mouse.move(box["x"] + x0, box["y"] + y0)
+    page.mouse.down()
+    page.mouse.move(box["x"] + x1, box["y"] + y1, steps=steps)
+    arm_red(watch, outline_points(cell))
+    page.mouse.up()
+    return wait_red(page)
+
+
+def outline_points(cell: Cell) -> list[tuple[float, float]]:
+    """Pixels on and beside the right edge of a dragged box, between its selection handles (8 px squares
+    at the corners and mid-edges) and away from its label."""
+    _, y0, x1, _ = cell
+    return [(x1 + dx, y0 + 7) for dx in (-2, -1, 0, 1)]
+
+
+def drag_boxes(bench: Bench, cells: list[Cell], warmup: int) -> dict[str, Any]:
+    """Drag a box into each cell; per drag the ms from mouse-up to drawn, and to held by the kernel."""
+    page = bench.page
+    bench.gestures.scroll_into_view_if_needed()
+    bench.call("commits")
+    before = None
+    drawn, held = [], []
+    for i, cell in enumerate(cells):
+        pixels_ms = drag(page, bench.gestures, cell, steps=4, watch=bench.layers)
+        up_wall = page.evaluate(_MOUSEUP_WALL_JS)
+        commits = _wait_commits(bench)
+        count = commits[-1][1]
+        assert before is None or count == before + 1, f"drag {i}: the kernel holds {count} shapes"
+        before = count
+        if i >= warmup:
+            drawn.append(pixels_ms)
+            held.append(commits[-1][0] * 1000 - up_wall)
+    return {"drawn": drawn, "held": held}
+
+
+def _wait_commits(bench: Bench) -> list[list[float]]:
+    for _ in range(200):
+        commits: list[list[float]] = bench.call("commits")
+        if commits:
+            return commits
+        bench.page.wait_for_timeout(10)
+    raise AssertionError("the kernel never committed the dragged box")
+
+
+def drag_messages(bench: Bench, cell: Cell) -> dict[str, Any]:
+    """Messages both ways for one drag of `DRAG_MOVES` moves: the annotator, then the naive canvas."""
+    page = bench.page
+    result = {}
+    for name, canvas, on_canvas in (
+        ("ours", bench.gestures, bench.layers),
+        ("naive", bench.naive_drag, bench.naive_drag),
+    ):
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + cell[0] - 20, box["y"] + cell[1] - 20)
+        bench.call("commits")
+        bench.call("meter_start")
+        drag(page, canvas, cell, steps=DRAG_MOVES, watch=on_canvas)
+        if name == "ours":
+            _wait_commits(bench)
+        # The kernel handles messages in order: the mouse-up before this stop.
+        result[name] = bench.call("meter_stop")
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--shows", type=int, default=10, help="item switches timed (and floor shows)")
+    parser.add_argument("--redraws", type=int, default=5, help="annotation-layer redraws timed")
+    parser.add_argument("--drags", type=int, default=36, help="box drags timed (at most 38)")
+    parser.add_argument("--rounds", type=int, default=200, help="custom-message round trips (floor)")
+    parser.add_argument("--ui", choices=["lab", "notebook7"], default="lab")
+    args = parser.parse_args()
+    ui: UI = args.ui
+    warmup = 2
+    cells = drag_cells(min(args.drags, 38) + warmup + 1)
+
+    with tempfile.TemporaryDirectory(prefix="dlwidgets-annotator-") as tmp:
+        scratch = Path(tmp)
+        server = JupyterServer(scratch / "server", config_path=[REPO / "jupyter-config"])
+        with server, sync_playwright() as playwright:
+            if "TCP_NODELAY on" not in server.log_path.read_text():
+                sys.exit("the nodelay extension did not load; is dlwidgets installed?")
+            browser = launch_chromium(playwright, scratch / "chromium")
+            page = new_context(browser).new_page()
+            notebook = open_notebook_page(
+                page,
+                server,
+                ui,
+                [
+                    f"SPEC = json.loads({json.dumps(SPEC)!r})\n{DATA_CELL}",
+                    PING_CELL,
+                    CONTROL_CELL,
+                    ANNOTATOR_CELL,
+                    FLOOR_CELL,
+                    NAIVE_SHAPES_CELL,
+                    NAIVE_DRAG_CELL,
+                ],
+                nb_path="annotator.ipynb",
+                out_dir=scratch / "out",
+                console=record_console(page),
+            )
+            where = "JupyterLab 4" if ui == "lab" else "Notebook 7"
+            progress(f"{where} in headless Chromium, TCP_NODELAY on; two 12 MP JPEGs, 1,000 boxes each")
+            notebook.run_all()
+            bench = Bench(notebook)
+            jpeg_sizes = bench.call("jpeg_sizes")
+            progress("showing items ...")
+            ping_round_trips(page, 20)
+            shows = show_item(bench, args.shows)
+            progress("redrawing 1,000 boxes ...")
+            redraws = redraw_boxes(bench, args.redraws, naive_rounds=2)
+            progress("dragging boxes ...")
+            pings = ping_round_trips(page, args.rounds // 2)
+            drags = drag_boxes(bench, cells[:-1], warmup)
+            pings += ping_round_trips(page, args.rounds - args.rounds // 2)
+            messages = drag_messages(bench, cells[-1])
+            notebook.close()
+            browser.close()
+
+    return report(*figures(jpeg_sizes, shows, redraws, pings, drags, messages))
+
+
+def figures(
+    jpeg_sizes: list[int],
+    shows: dict[str, Any],
+    redraws: dict[str, Any],
+    pings: list[float],
+    drags: dict[str, Any],
+    messages: dict[str, Any],
+) -> list[Figure]:
+    # The show that sent the most beyond its own JPEG.
+    show = max(shows["metered"], key=lambda m: m["bytes"] - jpeg_sizes[m["index"]])
+    jpeg = jpeg_sizes[show["index"]]
+    ours_ms, floor_ms = statistics.median(shows["annotator"]), statistics.median(shows["floor"])
+    image_ms = statistics.median(m["checks_ms"][0] for m in shows["metered"])
+    kernel_ms = statistics.median(m["python_ms"] for m in shows["metered"])
+    redraw = max(redraws["ours"], key=lambda m: m["bytes"])
+    redraw_ms = statistics.median(r["drawn_ms"] for r in redraws["ours"])
+    naive = redraws["naive"][0]
+    naive_ms = statistics.median(r["drawn_ms"] for r in redraws["naive"])
+    drawn50, drawn95 = stats(drags["drawn"])
+    held50, held95 = stats(drags["held"])
+    both = [max(a, b) for a, b in zip(drags["drawn"], drags["held"], strict=True)]
+    both50, both95 = stats(both)
+    ping50, ping95 = stats(pings)
+    ours, plain = messages["ours"], messages["naive"]
+    return [
+        Figure("1a show 12 MP item: bytes kernel->browser", show["bytes"], "B",
+               jpeg + SHOW_BYTES_SLACK, higher_is_better=False),
+        Figure("     floor: the JPEG itself (goal = floor + 64 KB)", jpeg, "B"),
+        Figure("   show 12 MP item: messages kernel->browser", show["messages"], "msgs",
+               SHOW_MAX_MESSAGES, higher_is_better=False),
+        Figure(f"1b show 12 MP item: call to pixels (median of {len(shows['annotator'])})", ours_ms, "ms",
+               SHOW_MAX_RATIO * floor_ms, higher_is_better=False),
+        Figure("     floor: one message + createImageBitmap", floor_ms, "ms"),
+        Figure("     ratio to floor (goal <= 1.25)", ours_ms / floor_ms, "x"),
+        Figure("     its image alone on screen", image_ms, "ms"),
+        Figure("     kernel time in the call", kernel_ms, "ms"),
+        Figure("2  redraw 1,000 boxes: bytes kernel->browser", redraw["bytes"], "B", REDRAW_GOAL_BYTES,
+               higher_is_better=False),
+        Figure("   redraw 1,000 boxes: messages", redraw["messages"], "msgs", 1, higher_is_better=False),
+        Figure(f"   redraw 1,000 boxes: call to pixels (median of {len(redraws['ours'])})", redraw_ms, "ms"),
+        Figure("     per-shape stroke_rect: messages", naive["messages"], "msgs"),
+        Figure("     per-shape stroke_rect: bytes", naive["bytes"], "B"),
+        Figure("     per-shape stroke_rect: call to pixels", naive_ms, "ms"),
+        Figure("     per-shape / batched time", naive_ms / redraw_ms, "x"),
+        Figure(f"3  mouse-up to box stored+drawn p95 ({len(both)} drags)", both95, "ms",
+               ping95 + DRAG_GOAL_OVER_FLOOR_MS, higher_is_better=False),
+        Figure("     p50", both50, "ms"),
+        Figure(f"     floor: custom-message round trip p95 ({len(pings)})", ping95, "ms"),
+        Figure("     floor: custom-message round trip p50", ping50, "ms"),
+        Figure("     outline drawn p50", drawn50, "ms"),
+        Figure("     outline drawn p95", drawn95, "ms"),
+        Figure("     kernel holds it p50", held50, "ms"),
+        Figure("     kernel holds it p95", held95, "ms"),
+        Figure(f"4  one box drag ({DRAG_MOVES} moves): browser->kernel", ours["received"], "msgs", 2,
+               higher_is_better=False),
+        Figure("   one box drag: kernel->browser (comm)", ours["messages"], "msgs"),
+        Figure("   one box drag: kernel->browser (status)", ours["status"], "msgs"),
+        Figure("   one box drag: bytes kernel->browser", ours["bytes"], "B"),
+        Figure("     naive: browser->kernel", plain["received"], "msgs"),
+        Figure("     naive: kernel->browser (comm)", plain["messages"], "msgs"),
+        Figure("     naive: kernel->browser (status)", plain["status"], "msgs"),
+        Figure("     naive: bytes kernel->browser", plain["bytes"], "B"),
+        Figure("     naive / ours, all messages",
+               (plain["received"] + plain["messages"] + plain["status"])
+               / (ours["received"] + ours["messages"] + ours["status"]), "x"),
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,345 @@
+"""The annotator in a real browser, in JupyterLab 4 and Notebook 7, used as a person would use it.
+
+The notebook makes an embedded workspace with a three-label ontology and a radio attribute, uploads a
+640 x 400 JPEG of four flat coloured quadrants and shows ``dw.Annotator(item)``. On its 800 x 520 canvas
+the image is scaled by 1.25 and shifted 10 px down, so every coordinate checked here also checks the
+screen-to-image mapping. The test drags a box, clicks a point, sets a classification and an attribute,
+undoes and redoes with the keyboard and saves with Ctrl+S. After each step it checks the kernel's state
+(the notebook dumps the annotations on every edit); at the end, the stored annotations (read by this
+process from the same workspace), the pixels the browser shows, and that the annotator's keys never
+reach the notebook while Esc hands the keyboard back to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+import dlwidgets as dw
+
+from .page import NotebookPage, OpenNotebook
+from .pixels import RGBA, is_red, read_pixel, wait_pixel
+from .polling import poll
+
+# The image: four flat quadrants, so a sampled pixel says which part of the image is drawn where.
+QUADRANTS: dict[str, tuple[int, int, int]] = {
+    "top-left": (30, 110, 220),
+    "top-right": (250, 210, 30),
+    "bottom-left": (40, 170, 70),
+    "bottom-right": (150, 60, 190),
+}
+JPEG_TOLERANCE = 16
+
+WORKSPACE_CELL = f"""\
+import dataclasses, io
+import numpy as np
+from PIL import Image
+import dlwidgets as dw
+
+dw.connect(home=str(OUT / "workspace"))
+project = dw.projects.create(project_name="e2e")
+dataset = project.datasets.create(dataset_name="street")
+ontology = dataset.recipes.list()[0].ontologies.list()[0]
+for name, color in {{"car": "#ff0000", "person": "#00ff00", "indoor": "#0000ff"}}.items():
+    ontology.add_label(label_name=name, color=color)
+ontology.update_attributes(key="size", title="Size", attribute_type=dw.AttributesTypes.RADIO_BUTTON,
+                           values=["small", "large"], scope=["car"])
+pixels = np.zeros((400, 640, 3), dtype=np.uint8)
+pixels[:200, :320], pixels[:200, 320:], pixels[200:, :320], pixels[200:, 320:] = {list(QUADRANTS.values())!r}
+jpeg = io.BytesIO()
+Image.fromarray(pixels).save(jpeg, format="JPEG", quality=90)
+item = dataset.items.upload(local_path=jpeg.getvalue(), remote_path="/e2e", remote_name="quadrants.jpg")
+"""
+
+# The kernel's side of the story, dumped for the test: the viewport once, the annotations after every
+# change (edits, undo, redo, save), and each save as the on_save callback sees it.
+ANNOTATOR_CELL = """\
+annotator = dw.Annotator(item)
+dump("viewport.json", dataclasses.asdict(annotator.viewport))
+
+def shown():
+    return [{"type": a.type, "label": a.label, "coordinates": a.coordinates, "attributes": a.attributes}
+            for a in annotator.annotations]
+
+changes = 0
+redraw = annotator.edits.on_change
+
+def on_change():
+    global changes
+    redraw()
+    changes += 1
+    dump("annotations.json", {"changes": changes, "annotations": shown()})
+
+annotator.edits.on_change = on_change
+annotator.on_save(lambda item, annotations: dump("saved.json", {"count": len(annotations)}))
+annotator
+"""
+
+# The notebook as the page's model holds it: a key that reached the notebook would have added, cut,
+# retyped or deleted a cell, or moved to another cell.
+_NOTEBOOK_STATE_JS = """() => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  return {
+    cells: notebook.widgets.map(c => [c.model.type, c.model.sharedModel.getSource()]),
+    active: notebook.activeCellIndex,
+  };
+}"""
+
+# Where the keyboard is: in the annotator, elsewhere in the notebook, or outside it.
+_FOCUS_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "body";
+  if (el.closest(".dlw-annotator")) return "annotator";
+  return el.closest(".jp-Notebook") ? "notebook" : el.tagName.toLowerCase();
+}"""
+
+# The page rectangles of the gesture layer and of the drawing under it, read in one go.
+_LAYER_RECTS_JS = """root => ["canvas.dlw-gestures", "canvas:not(.dlw-gestures)"].map(selector => {
+  const r = root.querySelector(selector).getBoundingClientRect();
+  return [r.x, r.y, r.width, r.height];
+})"""
+
+# Where the test draws, in image pixels: a box over the left quadrants, a point in the bottom-right one.
+BOX = ((100.0, 60.0), (300.0, 240.0))
+INSIDE_BOX = (200.0, 150.0)
+POINT = (480.0, 300.0)
+
+Annotations = list[dict[str, Any]]
+
+
+class AnnotatorView:
+    """The annotator as the page shows it, plus the kernel's dumps of the same annotator."""
+
+    def __init__(self, notebook: NotebookPage, viewport: dict[str, float]) -> None:
+        self.notebook = notebook
+        self.page: Page = notebook.page
+        self.root = self.page.locator(".jp-OutputArea-output .dlw-annotator").first
+        self.gestures = self.root.locator("canvas.dlw-gestures")
+        # The MultiCanvas view is a single <canvas> showing its layers composited (image, annotations).
+        self.layers = self.root.locator("canvas:not(.dlw-gestures)").first
+        self.viewport = viewport
+
+    # -- coordinates ------------------------------------------------------------------------------
+    def canvas_xy(self, x: float, y: float) -> tuple[float, float]:
+        """Canvas pixels of image point (x, y)."""
+        v = self.viewport
+        return x * v["scale"] + v["offset_x"], y * v["scale"] + v["offset_y"]
+
+    def _canvas_box(self) -> tuple[float, float, float, float]:
+        box = self.gestures.bounding_box()
+        assert box is not None, "the gesture layer is not laid out"
+        return (
+            box["x"],
+            box["y"],
+            box["width"] / self.viewport["canvas_width"],
+            box["height"] / self.viewport["canvas_height"],
+        )
+
+    def screen_xy(self, x: float, y: float) -> tuple[float, float]:
+        """Page coordinates of image point (x, y), after scrolling the annotator into view."""
+        self.gestures.scroll_into_view_if_needed()
+        left, top, sx, sy = self._canvas_box()
+        cx, cy = self.canvas_xy(x, y)
+        return left + cx * sx, top + cy * sy
+
+    def image_xy(self, screen_x: float, screen_y: float) -> tuple[float, float]:
+        """Image pixels under page point (screen_x, screen_y): what a gesture there means."""
+        left, top, sx, sy = self._canvas_box()
+        v = self.viewport
+        cx, cy = (screen_x - left) / sx, (screen_y - top) / sy
+        return (cx - v["offset_x"]) / v["scale"], (cy - v["offset_y"]) / v["scale"]
+
+    # -- gestures ---------------------------------------------------------------------------------
+    def drag(self, start: tuple[float, float], end: tuple[float, float]) -> tuple[tuple[float, float], ...]:
+        """Drag with the left button from image point `start` to `end`; return the page points used."""
+        (x0, y0), (x1, y1) = self.screen_xy(*start), self.screen_xy(*end)
+        mouse = self.page.mouse
+        mouse.move(x0, y0)
+        mouse.down()
+        mouse.move(x1, y1, steps=8)
+        mouse.up()
+        return (x0, y0), (x1, y1)
+
+    def click(self, at: tuple[float, float]) -> tuple[float, float]:
+        """Click image point `at`; return the page point used."""
+        x, y = self.screen_xy(*at)
+        self.page.mouse.click(x, y)
+        return x, y
+
+    # -- what the kernel and the page show ---------------------------------------------------------
+    def kernel_state(self, until: Callable[[Annotations], bool], what: str) -> dict[str, Any]:
+        """The kernel's last dump once its annotations satisfy `until`; fails naming `what` otherwise."""
+        try:
+            state: dict[str, Any] = self.notebook.wait_file(
+                "annotations.json", until=lambda s: until(s["annotations"])
+            )
+        except AssertionError as error:
+            raise AssertionError(f"the kernel never showed {what}:\n{error}") from None
+        return state
+
+    def kernel_annotations(self, until: Callable[[Annotations], bool], what: str) -> Annotations:
+        annotations: Annotations = self.kernel_state(until, what)["annotations"]
+        return annotations
+
+    def wait_text(self, selector: str, text: str) -> None:
+        """Wait until an element matching `selector` in the annotator reads exactly `text`."""
+        exact = re.compile(rf"^\s*{re.escape(text)}\s*$")
+        self.root.locator(selector).filter(has_text=exact).first.wait_for(timeout=30_000)
+
+    def wait_tool(self, name: str) -> None:
+        """Wait until the toolbar shows tool `name` as the active one (the kernel's choice)."""
+        self.root.locator("button.mod-active", has_text=name).wait_for(timeout=30_000)
+
+    def wait_image_pixel(self, x: float, y: float, expected: RGBA, what: str) -> None:
+        cx, cy = self.canvas_xy(x, y)
+        wait_pixel(self.layers, int(cx), int(cy), lambda p: _close(p, expected, JPEG_TOLERANCE), what=what)
+
+
+def test_annotate_draw_classify_edit_undo_save(open_notebook: OpenNotebook) -> None:
+    notebook = open_notebook([WORKSPACE_CELL, ANNOTATOR_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    notebook.wait_widget(".dlw-annotator canvas:not(.dlw-gestures)")
+    notebook.wait_ready()
+    viewport = notebook.wait_file("viewport.json")
+    # The 640 x 400 image on the 800 x 520 canvas: scaled 1.25, centred with a 10 px band above and below.
+    assert (viewport["scale"], viewport["offset_x"], viewport["offset_y"]) == (1.25, 0, 10)
+    view = AnnotatorView(notebook, viewport)
+    page = notebook.page
+
+    # 1. The image is really drawn where the viewport puts it: each quadrant's colour at its centre, the
+    # top-left colour just below the image's top edge, and nothing in the band above it.
+    for (x, y), name in (
+        ((160, 100), "top-left"),
+        ((480, 100), "top-right"),
+        ((160, 300), "bottom-left"),
+        ((480, 300), "bottom-right"),
+        ((160, 4), "top-left"),
+    ):
+        view.wait_image_pixel(x, y, (*QUADRANTS[name], 255), f"the image's {name} quadrant")
+    assert read_pixel(view.layers, 200, 4)[3] == 0, "something is drawn in the band above the image"
+    # The gesture layer lies exactly over the drawing, or every gesture would land off its mark.
+    gestures, layers = view.root.evaluate(_LAYER_RECTS_JS)
+    assert gestures == layers, f"the gesture layer is at {gestures}, the drawing at {layers}"
+
+    # 2. A box dragged with the mouse (the box tool is the default), then the point tool by its key.
+    box_drag = view.drag(*BOX)
+    (box,) = view.kernel_annotations(lambda a: len(a) == 1, "the dragged box")
+    assert (box["type"], box["label"]) == ("box", "car")
+    view.wait_text(".dlw-dirty", "● unsaved")
+    assert _focus(page) == "annotator", "pressing the mouse on the annotator did not give it the keyboard"
+    notebook_before = _notebook_state(page)  # the click made the annotator's cell the active one
+    page.keyboard.press("p")
+    view.wait_tool("Point")
+    point_click = view.click(POINT)
+    view.kernel_annotations(lambda a: [s["type"] for s in a] == ["box", "point"], "the clicked point")
+
+    # 3. A classification, from its toggle in the Classification panel.
+    view.root.get_by_role("button", name="indoor", exact=True).click()
+    view.kernel_annotations(lambda a: ("class", "indoor") in _kinds(a), "the 'indoor' classification")
+
+    # 4. The Select tool from the toolbar, a click on the box, and its Size set to large.
+    view.root.get_by_role("button", name="Select (V)").click()
+    view.wait_tool("Select")
+    view.click(INSIDE_BOX)
+    view.wait_text(".widget-html-content", "box car")  # the panel shows the box, not the point
+    size = view.root.get_by_label("Size", exact=True)
+    size.select_option("large")
+    view.kernel_annotations(lambda a: _box_size(a) == "large", "the box's Size set to large")
+
+    # 5. Undo and redo from the keyboard; the box was selected, so clicking it only gives it the keyboard.
+    view.click(INSIDE_BOX)
+    page.keyboard.press("Control+z")
+    view.kernel_annotations(lambda a: _box_size(a) is None, "the Size undone by Ctrl+Z")
+    _wait_value(size, "")
+    page.keyboard.press("Control+Shift+z")
+    view.kernel_annotations(lambda a: _box_size(a) == "large", "the Size redone by Ctrl+Shift+Z")
+    _wait_value(size, "large")
+
+    # 6. Save with Ctrl+S: the kernel's on_save callback sees it and the page says so.
+    page.keyboard.press("Control+s")
+    assert notebook.wait_file("saved.json") == {"count": 3}
+    view.wait_text(".dlw-dirty", "saved")
+    view.wait_text(".dlw-notice", "saved 3 annotations")
+    assert _notebook_state(page) == notebook_before, "a key meant for the annotator reached the notebook"
+
+    # What is stored, read from the same workspace by this process: image pixels, as the gestures meant.
+    client = dw.connect(home=str(notebook.out_dir / "workspace"))
+    item = (
+        client.projects.get(project_name="e2e")
+        .datasets.get(dataset_name="street")
+        .items.get(filepath="/e2e/quadrants.jpg")
+    )
+    stored = {a.type: a for a in item.annotations.list()}
+    assert sorted(stored) == ["box", "class", "point"]
+    corners = [(p["x"], p["y"]) for p in stored["box"].coordinates]
+    assert corners == [pytest.approx(view.image_xy(*screen), abs=1) for screen in box_drag]
+    assert (stored["box"].label, stored["box"].attributes) == ("car", {"size": "large"})
+    point = stored["point"].coordinates
+    assert (point["x"], point["y"]) == pytest.approx(view.image_xy(*point_click), abs=1)
+    assert stored["point"].label == "car"
+    assert stored["class"].label == "indoor"
+
+    # What the page shows there: the box's red outline (a quarter down its left edge, clear of the
+    # handles and the label text) and the red point.
+    (left, top), (_, bottom) = corners
+    cx, cy = view.canvas_xy(left, top + (bottom - top) / 4)
+    wait_pixel(view.layers, int(cx), int(cy), is_red, what="the box's left edge")
+    cx, cy = view.canvas_xy(point["x"], point["y"])
+    wait_pixel(view.layers, int(cx), int(cy), is_red, what="the point")
+
+    # Keys the notebook binds in command mode (insert, cut, delete or retype a cell, move between cells)
+    # stay in the annotator: only its own meanings happen (the arrows nudge the box, Delete deletes it).
+    view.click(INSIDE_BOX)
+    changes = view.kernel_state(lambda a: True, "its annotations")["changes"]
+    for key in ("b", "a", "x", "d", "d", "1", "m", "ArrowDown", "ArrowUp", "Delete"):
+        page.keyboard.press(key)
+    assert _notebook_state(page) == notebook_before, "a key meant for the annotator reached the notebook"
+    deleted = view.kernel_state(lambda a: "box" not in [s["type"] for s in a], "the box deleted by Delete")
+    assert deleted["changes"] == changes + 3, "expected three edits: nudge down, nudge up, delete"
+
+    # Esc hands the keyboard back to the notebook, where 'b' is the notebook's again: a new cell.
+    page.keyboard.press("Escape")
+    poll(lambda: _focus(page) == "notebook" or None, timeout=10, what="the notebook to get the keyboard")
+    page.keyboard.press("b")
+    poll(
+        lambda: len(_notebook_state(page)["cells"]) == len(notebook_before["cells"]) + 1 or None,
+        timeout=10,
+        what="'b' after Esc to insert a cell",
+    )
+
+
+def _kinds(annotations: Annotations) -> list[tuple[str, str]]:
+    return [(a["type"], a["label"]) for a in annotations]
+
+
+def _box_size(annotations: Annotations) -> Any:
+    return next(a for a in annotations if a["type"] == "box")["attributes"].get("size")
+
+
+def _wait_value(select: Locator, value: str) -> None:
+    """Wait until a <select> (rebuilt by the kernel after every edit) shows `value`."""
+    poll(
+        lambda: select.input_value(timeout=30_000) == value or None,
+        timeout=30,
+        what=f"the Size dropdown to show {value!r}",
+        explain=lambda: f"it shows {select.input_value()!r}",
+    )
+
+
+def _notebook_state(page: Page) -> dict[str, Any]:
+    state: dict[str, Any] = page.evaluate(_NOTEBOOK_STATE_JS)
+    return state
+
+
+def _focus(page: Page) -> str:
+    where: str = page.evaluate(_FOCUS_JS)
+    return where
+
+
+def _close(pixel: RGBA, expected: RGBA, tolerance: int) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, expected, strict=True))
