@@ -29,6 +29,7 @@ class Task(Entity):
     assignment_ids: list[str] = Field(default_factory=list)
     total_items: int | None = None
     priority: int | None = None
+    progress: float | None = None
     spec: dict[str, Any] = Field(default_factory=dict)
     metadata: dict[str, Any] = Field(default_factory=dict)
     created_at: str | None = None

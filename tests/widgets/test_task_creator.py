@@ -1,0 +1,112 @@
+"""The TaskCreator: a task from selected or filtered items, with every field checked first."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+
+import dlwidgets as dw
+from dlwidgets.widgets.task_creator import TaskCreator, parse_emails
+
+
+@pytest.fixture
+def items(dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]) -> list[dw.Item]:
+    made = []
+    for folder, name in (("/a", "1.jpg"), ("/a", "2.jpg"), ("/a/deep", "3.jpg"), ("/b", "4.jpg")):
+        item = dataset.items.upload(local_path=make_jpeg(32, 24), remote_path=folder, remote_name=name)
+        assert isinstance(item, dw.Item)
+        made.append(item)
+    return made
+
+
+def fill(
+    creator: TaskCreator, name: str = "label cars", assignees: str = "ann@example.com, bob@example.com"
+) -> None:
+    creator._name.value = name
+    creator._assignees.value = assignees
+
+
+def test_a_task_for_three_selected_items_and_two_assignees(dataset: dw.Dataset, items: list[dw.Item]) -> None:
+    creator = TaskCreator(dataset, items=items[:3])
+    created = []
+    creator.on_create(created.append)
+    fill(creator)
+    task = creator.create()
+    assert task is not None and created == [task]
+    stored = dataset.tasks.get(task_id=task.id)
+    assert stored.name == "label cars" and stored.total_items == 3
+    assignments = stored.assignments.list()
+    assert {a.annotator for a in assignments} == {"ann@example.com", "bob@example.com"}
+    assert sorted(a.total_items for a in assignments) == [1, 2]  # the workload split evenly
+    assert {i.id for a in assignments for i in a.get_items()} == {i.id for i in items[:3]}
+    assert "ann@example.com: " in creator._result.children[1].children[0].value
+    assert "label cars" in creator._tasks.children[0].value
+
+
+def test_a_task_from_a_folder_filter_with_a_live_count(dataset: dw.Dataset, items: list[dw.Item]) -> None:
+    creator = TaskCreator(dataset)
+    assert "4 items" in creator._count.value
+    creator._folder.value = "/a"
+    assert "3 items" in creator._count.value
+    creator._annotated.value = "annotated"
+    assert "0 items" in creator._count.value
+    creator._annotated.value = "any"
+    fill(creator, assignees="ann@example.com")
+    task = creator.create()
+    assert task is not None and dataset.tasks.get(task_id=task.id).total_items == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "change", "message"),
+    [
+        ("name", lambda c: setattr(c._name, "value", "  "), "give the task a name"),
+        (
+            "due",
+            lambda c: setattr(c._due, "value", datetime.date.today() - datetime.timedelta(days=1)),
+            "in the past",
+        ),
+        (
+            "assignees",
+            lambda c: setattr(c._assignees, "value", "ann@example.com, bob"),
+            "not email addresses: bob",
+        ),
+        ("assignees", lambda c: setattr(c._assignees, "value", ""), "at least one assignee"),
+        ("items", lambda c: setattr(c, "items", []), "no items"),
+    ],
+)
+def test_bad_fields_are_refused_at_the_field_and_nothing_is_written(
+    dataset: dw.Dataset, items: list[dw.Item], field: str, change: Callable[[TaskCreator], None], message: str
+) -> None:
+    creator = TaskCreator(dataset, items=items)
+    fill(creator)
+    change(creator)
+    assert creator.create() is None
+    assert message in creator._errors[field].value
+    assert list(dataset.tasks.list()) == []
+
+
+def test_a_duplicate_name_is_refused(dataset: dw.Dataset, items: list[dw.Item]) -> None:
+    creator = TaskCreator(dataset, items=items)
+    fill(creator)
+    assert creator.create() is not None
+    assert creator.create() is None
+    assert "already exists" in creator._errors["name"].value
+
+
+def test_annotate_opens_the_assignment_items(dataset: dw.Dataset, items: list[dw.Item]) -> None:
+    creator = TaskCreator(dataset, items=items[:2])
+    opened: list[list[dw.Item]] = []
+    creator.on_open_annotator(opened.append)
+    fill(creator, assignees="ann@example.com")
+    creator.create()
+    creator._result.children[1].children[1].click()
+    assert [i.id for i in opened[0]] == [i.id for i in items[:2]]
+
+
+def test_parse_emails() -> None:
+    assert parse_emails("a@x.org, b@y.com\nnot-an-email;c@z.io") == (
+        ["a@x.org", "b@y.com", "c@z.io"],
+        ["not-an-email"],
+    )
