@@ -1,0 +1,104 @@
+"""The PromptComposer: compose, preview, upload as the platform's prompt JSON, reopen, batch, refuse."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+import dlwidgets as dw
+from dlwidgets.widgets.prompt_composer import PromptComposer
+
+
+@pytest.fixture
+def images(dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]) -> list[dw.Item]:
+    made = []
+    for name in ("cat.jpg", "dog.jpg"):
+        item = dataset.items.upload(local_path=make_jpeg(40, 30), remote_path="/images", remote_name=name)
+        assert isinstance(item, dw.Item)
+        made.append(item)
+    dataset.items.upload(local_path=b"notes", remote_path="/docs", remote_name="notes.txt")
+    return made
+
+
+def test_a_two_element_prompt_uploads_the_platforms_json(dataset: dw.Dataset, images: list[dw.Item]) -> None:
+    composer = PromptComposer(dataset)
+    assert [i.name for i in composer.images] == ["cat.jpg", "dog.jpg"]  # image items only
+    composer._name.value = "describe-cat"
+    composer.add_text(0, "What is in this image?")
+    composer._images.value = images[0].id
+    composer.add_image(0)
+    assert (
+        "What is in this image?" in composer._preview.value and "/images/cat.jpg" in composer._preview.value
+    )
+    uploaded = []
+    composer.on_upload(uploaded.append)
+    item = composer.upload()
+    assert item is not None and uploaded == [item]
+    assert item.filename == "/prompts/describe-cat.json"
+    assert item.system["shebang"] == {"dltype": "prompt"}
+    assert json.loads(item.read()) == {
+        "shebang": "dataloop",
+        "metadata": {"dltype": "prompt"},
+        "prompts": {
+            "1": [
+                {"mimetype": "application/text", "value": "What is in this image?"},
+                {"mimetype": "image/*", "value": images[0].stream},
+                {"mimetype": "metadata", "value": {"role": "user"}},
+            ]
+        },
+    }
+
+
+def test_reorder_delete_turns_and_reopen(dataset: dw.Dataset, images: list[dw.Item]) -> None:
+    composer = PromptComposer(dataset, images=images)
+    composer.add_text(0, "first")
+    composer.add_image(0, images[1])
+    composer.move(0, 1, -1)
+    assert [e["mimetype"] for e in composer.prompt_item.prompts[0].elements] == [
+        "image/*",
+        "application/text",
+    ]
+    answer = composer.add_prompt(role="assistant")
+    composer.add_text(1, "a dog")
+    assert answer.key == "2"
+    composer.add_text(0, "to delete")
+    composer.delete(0, 2)
+    item = composer.upload()
+    assert item is not None
+    reopened = PromptComposer(dataset)
+    reopened.edit(item)
+    assert [(p.key, p.role, len(p.elements)) for p in reopened.prompt_item.prompts] == [
+        ("1", "user", 2),
+        ("2", "assistant", 1),
+    ]
+    copy = reopened.duplicate("copy")
+    assert copy is not None and copy.filename == "/prompts/copy.json" and copy.id != item.id
+
+
+def test_batch_makes_one_prompt_item_per_image(dataset: dw.Dataset, images: list[dw.Item]) -> None:
+    made = PromptComposer(dataset).batch(images, "Describe {name}")
+    assert [i.filename for i in made] == ["/prompts/cat-prompt.json", "/prompts/dog-prompt.json"]
+    first = json.loads(made[0].read())["prompts"]["1"]
+    assert first[0] == {"mimetype": "application/text", "value": "Describe cat.jpg"}
+    assert first[1] == {"mimetype": "image/*", "value": images[0].stream}
+
+
+def test_empty_prompts_and_deleted_images_are_refused_and_nothing_is_written(
+    dataset: dw.Dataset, images: list[dw.Item]
+) -> None:
+    composer = PromptComposer(dataset)
+    assert composer.upload() is None
+    assert "prompt &#x27;1&#x27; is empty" in composer._status.value  # shown as escaped HTML
+    composer.add_image(0, images[0])
+    dataset.items.delete(item_id=images[0].id)
+    assert composer.upload() is None
+    assert f"item &#x27;{images[0].id}&#x27; no longer exists" in composer._status.value
+    assert dataset.items.list(filters=dw.Filters(field="dir", values="/prompts")).items_count == 0
+
+
+def test_user_text_is_escaped_in_the_preview(dataset: dw.Dataset) -> None:
+    composer = PromptComposer(dataset)
+    composer.add_text(0, "<img src=x onerror=alert(1)>")
+    assert "<img" not in composer._preview.value and "&lt;img" in composer._preview.value
