@@ -36,6 +36,17 @@ def lab_command(workdir: Path) -> list[str]:
     return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workdir}", str(target)]
 
 
+def ensure_demo(home: Path) -> None:
+    """Give a workspace without projects the demo dataset, so the notebook has data to show."""
+    from .api import connect
+    from .demo import create_demo
+
+    with connect(home=home) as client:
+        if not client.projects.list():
+            print(f"creating the demo dataset in {home} ...", file=sys.stderr)
+            create_demo(client)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlwidgets", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -108,8 +119,9 @@ def _lab(args: argparse.Namespace) -> int:
     if args.print_command:
         print(" ".join(command))
         return 0
-    if args.home is not None:
-        os.environ["DLWIDGETS_HOME"] = str(args.home.expanduser().resolve())
+    home = _home(args.home)
+    os.environ["DLWIDGETS_HOME"] = str(home)
+    ensure_demo(home)
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
 
