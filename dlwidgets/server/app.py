@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ..store import Request, Store
+from .openapi import openapi_document
 from .tokens import InvalidToken, create_token, verify_token, workspace_secret
 
 API_PREFIX = "/api/v1"
@@ -63,6 +64,7 @@ class WorkspaceServer:
         self.app = Starlette(
             routes=[
                 Route("/token", self.token, methods=["POST"]),
+                Route(API_PREFIX + "/openapi.json", self.openapi, methods=["GET"]),
                 Route(
                     API_PREFIX + "/{path:path}",
                     self.api,
@@ -127,6 +129,11 @@ class WorkspaceServer:
         return Response(
             answer.encoded(), status_code=answer.status, headers=answer.headers, media_type="application/json"
         )
+
+    async def openapi(self, request: HttpRequest) -> Response:
+        """``GET /api/v1/openapi.json``: the routes' OpenAPI description, the one document served without
+        a token."""
+        return JSONResponse(openapi_document(f"{request.url.scheme}://{request.url.netloc}{API_PREFIX}"))
 
     async def token(self, request: HttpRequest) -> Response:
         """``POST {gate}/token?default``: trade a refresh token for a fresh id token."""

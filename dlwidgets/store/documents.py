@@ -47,6 +47,8 @@ def paging(body: Mapping[str, Any], default_size: int = 1000, max_size: int = 10
         raise BadRequest(f"page must be a whole number >= 0, got {page!r}")
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= max_size:
         raise BadRequest(f"pageSize must be a whole number from 1 to {max_size}, got {size!r}")
+    if page * size >= 1 << 63:
+        raise BadRequest(f"page {page} at pageSize {size} is past any possible result (2**63 rows)")
     return page, size
 
 

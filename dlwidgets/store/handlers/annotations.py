@@ -122,6 +122,8 @@ def _check_annotation(body: Any, labels: set[str], index: int) -> dict[str, Any]
             f"annotation #{index} has type {kind!r}; accepted types are {list(ANNOTATION_TYPES)}"
         )
     label = body.get("label")
+    if label is not None and not isinstance(label, str):
+        raise BadRequest(f"annotation #{index} has label {label!r:.80}; a label is a string such as 'car'")
     if kind != "note" and label not in labels:
         raise BadRequest(
             f"annotation #{index} has label {label!r}, which is not in the dataset's ontology; "
@@ -133,6 +135,9 @@ def _check_annotation(body: Any, labels: set[str], index: int) -> dict[str, Any]
     metadata = body.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise BadRequest(f"{where}: metadata must be a JSON object, got {metadata!r}")
+    source = body.get("source")
+    if source is not None and not isinstance(source, str):
+        raise BadRequest(f"{where}: source must be a string such as 'sdk', got {source!r:.80}")
     return body
 
 

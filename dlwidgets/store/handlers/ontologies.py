@@ -96,6 +96,8 @@ def check_attribute(attr: Any, tags: set[str]) -> dict[str, Any]:
         if rng["min"] >= rng["max"]:
             raise BadRequest(f"attribute {key!r} has range min {rng['min']} >= max {rng['max']}")
     scope = attr.get("scope") or ["*"]
+    if not isinstance(scope, list) or not all(isinstance(s, str) for s in scope):
+        raise BadRequest(f"attribute {key!r} has scope {scope!r:.80}; give a list of label tags, or ['*']")
     unknown = [s for s in scope if s != "*" and s not in tags]
     if unknown:
         raise BadRequest(
@@ -103,6 +105,16 @@ def check_attribute(attr: Any, tags: set[str]) -> dict[str, Any]:
             f"its labels are {sorted(tags)}"
         )
     return {**attr, "scope": scope}
+
+
+def _check_attributes(metadata: dict[str, Any], tags: set[str]) -> list[dict[str, Any]]:
+    """An ontology's ``metadata.attributes``, each checked against its labels."""
+    attributes = metadata.get("attributes") or []
+    if not isinstance(attributes, list):
+        raise BadRequest(
+            f"ontology metadata 'attributes' must be a list of attributes, got {attributes!r:.80}"
+        )
+    return [check_attribute(a, tags) for a in attributes]
 
 
 def create_ontology_row(db: sqlite3.Connection, req: Request, body: dict[str, Any]) -> str:
@@ -115,8 +127,7 @@ def create_ontology_row(db: sqlite3.Connection, req: Request, body: dict[str, An
     if not isinstance(metadata, dict) or not isinstance(metadata.get("system", {}), dict):
         raise BadRequest(f"ontology metadata must be a JSON object whose 'system' is one, got {metadata!r}")
     metadata.setdefault("system", {}).setdefault("projectIds", doc.get("projectIds", []))
-    tags = set(iter_tags(doc["roots"]))
-    metadata["attributes"] = [check_attribute(a, tags) for a in metadata.get("attributes") or []]
+    metadata["attributes"] = _check_attributes(metadata, set(iter_tags(doc["roots"])))
     doc.setdefault("attributes", [])
     doc.update(id=ontology_id, creator=req.user, createdAt=now, updatedAt=now, updatedBy=req.user)
     db.execute("INSERT INTO ontologies (id, doc) VALUES (?, ?)", (ontology_id, dumps(doc)))
@@ -142,8 +153,11 @@ def _save(db: sqlite3.Connection, doc: dict[str, Any], req: Request) -> None:
 @router.route("POST", "/ontologies")
 def create_ontology(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
-    if body.get("projectIds"):
-        require_member(ws, req, body["projectIds"])
+    projects = body.get("projectIds", [])
+    if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
+        raise BadRequest(f"ontology field 'projectIds' must be a list of ids, got {projects!r:.80}")
+    if projects:
+        require_member(ws, req, projects)
     with ws.transaction() as db:
         ontology_id = create_ontology_row(db, req, body)
     return _ontology_json(load_ontology(ws, ontology_id), req)
@@ -162,10 +176,11 @@ def replace_ontology(ws: Workspace, req: Request, ontology_id: str) -> dict[str,
         # `roots` is the source of truth; dtlpy's snake_case `labels` dump is ignored.
         roots = _check_roots(body.get("roots", doc["roots"]))
         metadata = body.get("metadata", doc.get("metadata", {}))
-        if not isinstance(metadata, dict):
-            raise BadRequest(f"ontology metadata must be a JSON object, got {metadata!r}")
-        tags = set(iter_tags(roots))
-        metadata["attributes"] = [check_attribute(a, tags) for a in metadata.get("attributes") or []]
+        if not isinstance(metadata, dict) or not isinstance(metadata.get("system", {}), dict):
+            raise BadRequest(
+                f"ontology metadata must be a JSON object whose 'system' is one, got {metadata!r}"
+            )
+        metadata["attributes"] = _check_attributes(metadata, set(iter_tags(roots)))
         extra = {k: v for k, v in body.items() if k not in (*_SERVER_FIELDS, "labels", "roots", "metadata")}
         doc.update(extra, roots=roots, metadata=metadata)
         _save(db, doc, req)

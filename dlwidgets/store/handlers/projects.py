@@ -126,7 +126,12 @@ def add_member(ws: Workspace, req: Request, project_id: str, email: str) -> list
     """Share the project with ``email`` (or change their role); only an owner may."""
     load_project(ws, project_id)
     require_owner(ws, req, project_id)
-    role = (req.json() or {}).get("role", "developer")
+    body = req.json()
+    if body is not None and not isinstance(body, dict):
+        raise BadRequest(
+            f"member {email!r}: send a JSON object such as {{'role': 'annotator'}}, got {body!r:.80}"
+        )
+    role = (body or {}).get("role", "developer")
     if role not in _ROLES or "@" not in email:
         raise BadRequest(f"member {email!r} with role {role!r}: give an email and one of {list(_ROLES)}")
     with ws.transaction() as db:

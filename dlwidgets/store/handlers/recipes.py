@@ -49,6 +49,7 @@ def load_recipe(ws: Workspace, recipe_id: str) -> dict[str, Any]:
 @router.route("POST", "/recipes")
 def create_recipe(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
+    _check(body)
     if body.get("projectIds"):
         require_member(ws, req, body["projectIds"])
     with ws.transaction() as db:
