@@ -1,0 +1,256 @@
+// The Browser's item grid: one card per item with its thumbnail, name, size, type and annotation count.
+// Selection happens here (click, Ctrl/Cmd-click, Shift-click, Ctrl/Cmd+A) and is synced to the kernel as
+// `selected_ids`; the pager asks the kernel for another page with a custom message; thumbnails arrive as
+// binary buffers in custom messages, one JPEG per buffer (never base64, never in a synced trait).
+// Names are only ever set with textContent: an item named "<img onerror=...>" shows as that text.
+// Only anywidget's narrow model API is used (get, set, save_changes, on, off, send).
+
+const ICONS = {
+  image: "▣", video: "▶", audio: "♫", text: "¶", json: "{ }", prompt: "❝", pdf: "PDF", file: "■",
+  broken: "✕",
+};
+
+const CSS = `
+.dlw-item-grid { font-size: 12px; }
+.dlw-item-grid .dlw-grid-bar { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
+.dlw-item-grid .dlw-grid-bar button { min-width: 72px; }
+.dlw-item-grid .dlw-grid-bar.dlw-busy .dlw-page-label { opacity: 0.5; }
+.dlw-item-grid .dlw-grid-cards {
+  display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 6px;
+  max-height: 540px; overflow-y: auto; padding: 4px; outline: none; user-select: none;
+  border: 1px solid var(--jp-border-color2, #ddd);
+}
+.dlw-item-grid .dlw-grid-cards:focus-visible { border-color: var(--jp-brand-color1, #1976d2); }
+.dlw-item-grid .dlw-card {
+  border: 2px solid transparent; border-radius: 4px; padding: 3px; cursor: pointer;
+  background: var(--jp-layout-color1, #fff); min-width: 0;
+}
+.dlw-item-grid .dlw-card:hover { background: var(--jp-layout-color2, #f3f3f3); }
+.dlw-item-grid .dlw-card.dlw-selected { border-color: var(--jp-brand-color1, #1976d2);
+  background: var(--jp-brand-color3, #e3f2fd); }
+.dlw-item-grid .dlw-card.dlw-active { box-shadow: 0 0 0 1px var(--jp-brand-color0, #0d47a1) inset; }
+.dlw-item-grid .dlw-thumb {
+  height: 110px; display: flex; align-items: center; justify-content: center;
+  background: var(--jp-layout-color3, #eee); border-radius: 2px; overflow: hidden;
+}
+.dlw-item-grid .dlw-thumb img { max-width: 100%; max-height: 100%; object-fit: contain; }
+.dlw-item-grid .dlw-icon { font-size: 30px; color: var(--jp-ui-font-color2, #666); text-align: center; }
+.dlw-item-grid .dlw-icon small { display: block; font-size: 10px; }
+.dlw-item-grid .dlw-thumb.dlw-loading { background: linear-gradient(90deg, #eee, #f8f8f8, #eee); }
+.dlw-item-grid .dlw-thumb.dlw-broken .dlw-icon { color: #c62828; }
+.dlw-item-grid .dlw-name { font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.dlw-item-grid .dlw-meta, .dlw-item-grid .dlw-annotations {
+  color: var(--jp-ui-font-color2, #666); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+}
+.dlw-item-grid .dlw-grid-empty { padding: 24px; text-align: center; color: var(--jp-ui-font-color2, #666); }
+.dlw-item-grid .dlw-grid-empty:empty { display: none; }
+`;
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function icon(kind, label) {
+  const node = element("div", "dlw-icon", ICONS[kind] || ICONS.file);
+  node.appendChild(element("small", "", label));
+  return node;
+}
+
+function render({ model, el }) {
+  el.classList.add("dlw-item-grid");
+  const previous = element("button", "dlw-previous", "◀ Previous");
+  const label = element("span", "dlw-page-label");
+  const next = element("button", "dlw-next", "Next ▶");
+  const bar = element("div", "dlw-grid-bar");
+  bar.append(previous, label, next);
+  const grid = element("div", "dlw-grid-cards");
+  grid.tabIndex = 0;
+  // JupyterLab and Notebook 7 skip their keyboard shortcuts for keys from inside an element with this
+  // attribute, but Lumino stops looking at the first element a shortcut's selector matches, and the
+  // focused grid itself matches the command-mode selector: so the grid carries it, not only `el`.
+  grid.setAttribute("data-lm-suppress-shortcuts", "true");
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
+  const empty = element("div", "dlw-grid-empty");
+  const style = element("style", "", CSS);
+  el.append(style, bar, grid, empty);
+
+  const cardNodes = new Map(); // id -> the card's element
+  const urls = new Map(); // id -> object URL of its thumbnail, revoked when the card goes
+  let anchor = null; // where a Shift-click range starts
+
+  const ids = () => model.get("cards").map((card) => card.id);
+
+  const revokeAll = () => {
+    for (const url of urls.values()) URL.revokeObjectURL(url);
+    urls.clear();
+  };
+
+  const paintSelection = () => {
+    const selected = new Set(model.get("selected_ids"));
+    const active = model.get("active_id");
+    for (const [id, node] of cardNodes) {
+      node.classList.toggle("dlw-selected", selected.has(id));
+      node.classList.toggle("dlw-active", id === active);
+      node.setAttribute("aria-selected", selected.has(id) ? "true" : "false");
+    }
+  };
+
+  const paintBar = () => {
+    label.textContent = model.get("page_label");
+    previous.disabled = !model.get("has_previous");
+    next.disabled = !model.get("has_next");
+    bar.classList.remove("dlw-busy");
+  };
+
+  const showBroken = (id, reason) => {
+    const node = cardNodes.get(id);
+    if (!node) return;
+    const thumb = node.querySelector(".dlw-thumb");
+    thumb.className = "dlw-thumb dlw-broken";
+    thumb.title = reason || "this image cannot be decoded";
+    thumb.replaceChildren(icon("broken", "unreadable image"));
+  };
+
+  const renderCards = () => {
+    revokeAll();
+    cardNodes.clear();
+    const cards = model.get("cards");
+    const nodes = cards.map((card) => {
+      const node = element("div", "dlw-card");
+      node.dataset.id = card.id;
+      node.setAttribute("role", "option");
+      const thumb = element("div", card.thumbnail ? "dlw-thumb dlw-loading" : "dlw-thumb dlw-icon-only");
+      if (!card.thumbnail) thumb.appendChild(icon(card.icon, card.mimetype));
+      const name = element("div", "dlw-name", card.name);
+      name.title = card.name;
+      const meta = element("div", "dlw-meta", `${card.size} · ${card.mimetype}`);
+      const count = card.annotations === 1 ? "1 annotation" : `${card.annotations} annotations`;
+      node.append(thumb, name, meta, element("div", "dlw-annotations", count));
+      cardNodes.set(card.id, node);
+      return node;
+    });
+    grid.replaceChildren(...nodes);
+    grid.scrollTop = 0;
+    empty.textContent = cards.length ? "" : model.get("empty_text");
+    paintSelection();
+    const wanted = cards.filter((card) => card.thumbnail).map((card) => card.id);
+    if (wanted.length) model.send({ type: "thumbnails", ids: wanted });
+  };
+
+  const onMessage = (msg, buffers) => {
+    if (msg.type !== "thumbnails") return;
+    msg.ids.forEach((id, index) => {
+      const node = cardNodes.get(id);
+      if (!node || urls.has(id)) return;
+      const url = URL.createObjectURL(new Blob([buffers[index]], { type: "image/jpeg" }));
+      urls.set(id, url);
+      const img = element("img");
+      img.alt = "";
+      img.draggable = false;
+      img.addEventListener("error", () => showBroken(id, "the thumbnail could not be decoded"));
+      img.src = url;
+      const thumb = node.querySelector(".dlw-thumb");
+      thumb.className = "dlw-thumb";
+      thumb.replaceChildren(img);
+    });
+    for (const [id, reason] of Object.entries(msg.failed || {})) showBroken(id, reason);
+  };
+
+  const select = (selected, active) => {
+    model.set("selected_ids", selected);
+    model.set("active_id", active);
+    model.save_changes();
+  };
+
+  const onClick = (event) => {
+    const node = event.target.closest(".dlw-card");
+    if (!node) return;
+    const id = node.dataset.id;
+    const order = ids();
+    const additive = event.ctrlKey || event.metaKey;
+    let selected = model.get("selected_ids").slice();
+    if (event.shiftKey && anchor !== null && order.includes(anchor)) {
+      const [from, to] = [order.indexOf(anchor), order.indexOf(id)].sort((a, b) => a - b);
+      const range = order.slice(from, to + 1);
+      selected = additive ? [...selected, ...range.filter((x) => !selected.includes(x))] : range;
+    } else if (additive) {
+      selected = selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id];
+      anchor = id;
+    } else {
+      selected = [id];
+      anchor = id;
+    }
+    select(selected, id);
+  };
+
+  // Shift-click would otherwise select the text between the two cards.
+  const onMouseDown = (event) => {
+    if (event.shiftKey && event.target.closest(".dlw-card")) event.preventDefault();
+  };
+
+  const ask = (to) => {
+    bar.classList.add("dlw-busy");
+    model.send({ type: "page", to });
+  };
+
+  const onKey = (event) => {
+    const ctrl = event.ctrlKey || event.metaKey;
+    if (event.key === "Escape") {
+      grid.blur();
+      // Give the keyboard back to the notebook (command mode), as JupyterLab users expect.
+      const notebook = el.closest(".jp-Notebook");
+      if (notebook) notebook.focus();
+      return;
+    }
+    if (ctrl && event.key.toLowerCase() === "a") {
+      const order = ids();
+      select(order, model.get("active_id") || order[0] || "");
+    } else if (event.key === "PageDown" && !next.disabled) {
+      ask("next");
+    } else if (event.key === "PageUp" && !previous.disabled) {
+      ask("previous");
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  const onPrevious = () => ask("previous");
+  const onNext = () => ask("next");
+  const onEmptyText = () => {
+    empty.textContent = model.get("cards").length ? "" : model.get("empty_text");
+  };
+
+  previous.addEventListener("click", onPrevious);
+  next.addEventListener("click", onNext);
+  grid.addEventListener("click", onClick);
+  grid.addEventListener("mousedown", onMouseDown);
+  grid.addEventListener("keydown", onKey);
+  model.on("change:cards", renderCards);
+  model.on("change:selected_ids", paintSelection);
+  model.on("change:active_id", paintSelection);
+  model.on("change:page_label", paintBar);
+  model.on("change:has_previous", paintBar);
+  model.on("change:has_next", paintBar);
+  model.on("change:empty_text", onEmptyText);
+  model.on("msg:custom", onMessage);
+  paintBar();
+  renderCards();
+  return () => {
+    model.off("change:cards", renderCards);
+    model.off("change:selected_ids", paintSelection);
+    model.off("change:active_id", paintSelection);
+    model.off("change:page_label", paintBar);
+    model.off("change:has_previous", paintBar);
+    model.off("change:has_next", paintBar);
+    model.off("change:empty_text", onEmptyText);
+    model.off("msg:custom", onMessage);
+    revokeAll();
+  };
+}
+
+export default { render };
