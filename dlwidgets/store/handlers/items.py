@@ -153,7 +153,7 @@ def _store_upload(
         release_blob(ws, released)
     headers = {"x-item-op": op}
     if system["mimetype"].startswith("image/") and "width" not in system:
-        headers["x-item-warning"] = f"item {filename!r} is not a readable image; stored without dimensions"
+        headers["x-item-warning"] = f"item {filename!a} is not a readable image; stored without dimensions"
     return Response(body=item_json(load_item(ws, item_id), req), headers=headers)
 
 
@@ -174,6 +174,10 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
         row = load_item(ws, item_id)
         metadata = merge_patch(loads(row["metadata"]), patch)
         description = body.get("description", row["description"])
+        if description is not None and not isinstance(description, str):
+            raise BadRequest(
+                f"item {item_id!r}: description must be a string or null, got {description!r:.80}"
+            )
         db.execute(
             "UPDATE items SET metadata = ?, description = ?, updated_at = ?, updated_by = ? WHERE id = ?",
             (dumps(metadata), description, utc_now(), req.user, item_id),
@@ -227,7 +231,7 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
     body = req.json_object()
     resource_name = body.get("resource", "items")
     resources: dict[str, Resource] = {"items": ITEMS, "annotations": ANNOTATIONS}
-    if resource_name not in resources:
+    if not isinstance(resource_name, str) or resource_name not in resources:
         raise BadRequest(f"query resource {resource_name!r} is not supported; use 'items' or 'annotations'")
     resource = resources[resource_name]
     where, params = compile_filter(body.get("filter"), resource)

@@ -1,0 +1,234 @@
+"""``Dropzone``: drop files or folders (or pick them) in the notebook and watch them arrive as items.
+
+The browser reads each file a slice at a time (``file.slice()``) and sends the slices as custom messages
+with one binary buffer each; the kernel writes them into a temporary file and, once the file is
+complete, uploads it with ``dataset.items.upload(local_path=...)``. Neither side ever holds a whole
+file, and a file that does not complete leaves nothing in the workspace.
+
+The messages, browser -> kernel (``id`` is the browser's name for one file, a string):
+
+- ``{"type": "begin", "id", "path", "size", "chunk", "mimetype"}``: a file (``path`` relative, with
+  folders) is coming in chunks of ``chunk`` bytes. Answered ``{"type": "status", "id", "status":
+  "uploading" | "skipped" | "failed", "path", "reason"?}``; only after "uploading" do chunks follow.
+- ``{"type": "chunk", "id", "index", "offset"}`` with the bytes as the one buffer: answered
+  ``{"type": "ack", "id", "index"}``, or a "failed" status.
+- ``{"type": "end", "id", "chunks"}``: every chunk was sent. Answered with the final status, "done"
+  (with ``"item": {"id", "filename", "size"}``), "skipped" or "failed".
+- ``{"type": "cancel", "id", "reason"?}``: forget the file; answered "cancelled", or "failed" with the
+  browser's reason (e.g. the file changed while it was read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..api import Dataset, Item
+from ..api.repositories.items import remote_dir
+from ..exceptions import NotFound, PlatformError
+from .assets import esm
+from .chunked_upload import ChunkedFile, TransferError, is_accepted, split_relative_path
+
+MIB = 1 << 20
+# Colab's frontend fails on messages near 1 MB; elsewhere the Jupyter server allows up to 10 MiB.
+COLAB_CHUNK = 1 * MIB
+DEFAULT_CHUNK = 4 * MIB
+
+
+def running_on_colab() -> bool:
+    """True when ``google.colab`` is importable in this kernel (conservative: any doubt means Colab)."""
+    try:
+        return importlib.util.find_spec("google.colab") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadFailure:
+    """A file that did not become an item: its remote path (or the dropped name) and why."""
+
+    path: str
+    reason: str
+
+
+@dataclasses.dataclass
+class _Incoming:
+    file: ChunkedFile
+    directory: str  # the remote folder, '/images/sub/'
+    name: str
+
+    @property
+    def filename(self) -> str:
+        return self.directory + self.name
+
+
+class Dropzone(anywidget.AnyWidget):
+    """``Dropzone(dataset, remote_path="/images")``: files and folders dropped or picked become items."""
+
+    _esm = esm("dropzone.js")
+    remote_path = traitlets.Unicode("/").tag(sync=True)
+    overwrite = traitlets.Bool(False).tag(sync=True)
+    accept = traitlets.Unicode("").tag(sync=True)
+    max_files = traitlets.Int(10_000).tag(sync=True)
+    max_file_size = traitlets.Int(0).tag(sync=True)  # bytes; 0: no limit
+    max_chunk = traitlets.Int(DEFAULT_CHUNK).tag(sync=True)
+    window = traitlets.Int(4).tag(sync=True)  # chunks in flight, unacknowledged
+    ack_timeout = traitlets.Float(60.0).tag(sync=True)  # seconds without an answer before giving up
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        remote_path: str = "/",
+        *,
+        overwrite: bool = False,
+        accept: str = "",
+        max_files: int = 10_000,
+        max_file_size: int = 0,
+        max_chunk: int | None = None,
+        window: int = 4,
+    ) -> None:
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"Dropzone needs a Dataset, got {dataset!r}")
+        if max_chunk is None:
+            max_chunk = COLAB_CHUNK if running_on_colab() else DEFAULT_CHUNK
+        super().__init__(
+            remote_path=remote_path,
+            overwrite=overwrite,
+            accept=accept,
+            max_files=max_files,
+            max_file_size=max_file_size,
+            max_chunk=max_chunk,
+            window=window,
+        )
+        self.dataset = dataset
+        self.items: list[Item] = []
+        self.errors: list[UploadFailure] = []
+        self._on_upload: list[Callable[[Item], Any]] = []
+        self._incoming: dict[str, _Incoming] = {}
+        self._scratch = Path(tempfile.mkdtemp(prefix="dlwidgets-dropzone-"))
+        # Half-received files go when the widget does, or when the kernel exits.
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._scratch, True)
+        self.on_msg(lambda _widget, content, buffers: self.handle_message(content, buffers))
+
+    def on_upload(self, callback: Callable[[Item], Any]) -> None:
+        """Call ``callback(item)`` after each file becomes an item."""
+        self._on_upload.append(callback)
+
+    def close(self) -> None:
+        # Also reached from __del__ of a Dropzone whose __init__ raised, before these attributes existed.
+        for incoming in getattr(self, "_incoming", {}).values():
+            incoming.file.discard()
+        if hasattr(self, "_cleanup"):
+            self._incoming.clear()
+            self._cleanup()
+        super().close()
+
+    # -- the protocol ------------------------------------------------------------------------------
+    def handle_message(self, content: dict[str, Any], buffers: list[Any] | None = None) -> None:
+        """One message from the browser (see the module docstring); the answer is sent back."""
+        kind, file_id = content.get("type"), str(content.get("id"))
+        try:
+            if kind == "begin":
+                self._begin(file_id, content)
+            elif kind == "chunk":
+                self._chunk(file_id, content, buffers or [])
+            elif kind == "end":
+                self._end(file_id, int(content.get("chunks", -1)))
+            elif kind == "cancel":
+                self._cancel(file_id, content.get("reason"))
+        except (TransferError, PlatformError, OSError) as error:
+            self._fail(file_id, str(error), content.get("path"))
+
+    def _begin(self, file_id: str, content: dict[str, Any]) -> None:
+        folder, name = split_relative_path(str(content.get("path", "")))
+        directory = remote_dir(self.remote_path.rstrip("/") + "/" + folder)
+        size = int(content.get("size", -1))
+        if not is_accepted(name, str(content.get("mimetype") or ""), self.accept):
+            raise TransferError(f"{name!r} is not of an accepted type ({self.accept})")
+        if self.max_file_size and size > self.max_file_size:
+            raise TransferError(f"{name!r} has {size:,} bytes; the limit is {self.max_file_size:,}")
+        if not self.overwrite and self._exists(directory + name):
+            self.send({"type": "status", "id": file_id, "status": "skipped", "path": directory + name})
+            return
+        self._discard(file_id)
+        chunked = ChunkedFile(size, int(content.get("chunk", 0)), self._scratch)
+        self._incoming[file_id] = _Incoming(chunked, directory, name)
+        self.send({"type": "status", "id": file_id, "status": "uploading", "path": directory + name})
+
+    def _chunk(self, file_id: str, content: dict[str, Any], buffers: list[Any]) -> None:
+        incoming = self._incoming.get(file_id)
+        if incoming is None:
+            return  # cancelled or failed already: the browser has stopped caring about it
+        if len(buffers) != 1:
+            raise TransferError(f"a chunk message carries one buffer, this one {len(buffers)}")
+        incoming.file.write(int(content["index"]), int(content["offset"]), buffers[0])
+        self.send({"type": "ack", "id": file_id, "index": content["index"]})
+
+    def _end(self, file_id: str, chunks: int) -> None:
+        incoming = self._incoming.get(file_id)
+        if incoming is None:
+            return
+        try:
+            path = incoming.file.finish(chunks)
+            if not self.overwrite and self._exists(incoming.filename):
+                # Another file of the same drop, or another user, got there first.
+                self.send({"type": "status", "id": file_id, "status": "skipped", "path": incoming.filename})
+                return
+            item = self.dataset.items.upload(
+                local_path=str(path),
+                remote_path=incoming.directory,
+                remote_name=incoming.name,
+                overwrite=self.overwrite,
+            )
+        except (TransferError, PlatformError, OSError) as error:
+            self._fail(file_id, str(error), incoming.filename)
+            return
+        finally:
+            self._discard(file_id)
+        assert isinstance(item, Item)
+        self.items.append(item)
+        self.send({
+            "type": "status", "id": file_id, "status": "done", "path": item.filename,
+            "item": {"id": item.id, "filename": item.filename, "size": item.size},
+        })  # fmt: skip
+        for callback in self._on_upload:
+            try:
+                callback(item)
+            except Exception as error:  # a user's callback: show it beside the widget, keep going
+                self.send({"type": "notice", "error": f"on_upload callback failed: {error!r}"})
+
+    def _cancel(self, file_id: str, reason: str | None) -> None:
+        incoming = self._incoming.get(file_id)
+        self._discard(file_id)
+        if reason:
+            self._fail(file_id, str(reason), incoming.filename if incoming else None)
+        else:
+            self.send({"type": "status", "id": file_id, "status": "cancelled"})
+
+    def _fail(self, file_id: str, reason: str, path: str | None) -> None:
+        incoming = self._incoming.get(file_id)
+        self._discard(file_id)
+        shown = incoming.filename if incoming else str(path or file_id)
+        self.errors.append(UploadFailure(shown, reason))
+        self.send({"type": "status", "id": file_id, "status": "failed", "reason": reason, "path": shown})
+
+    def _discard(self, file_id: str) -> None:
+        incoming = self._incoming.pop(file_id, None)
+        if incoming is not None:
+            incoming.file.discard()
+
+    def _exists(self, filename: str) -> bool:
+        try:
+            self.dataset.items.get(filepath=filename)
+        except NotFound:
+            return False
+        return True
