@@ -1,0 +1,119 @@
+"""The ontology editor in a real browser (JupyterLab 4 and Notebook 7), then the annotator using its work.
+
+The first notebook makes the annotator test's workspace (labels car, person, indoor; a radio attribute
+on car; one JPEG item) and shows ``dw.OntologyEditor(dataset)``. The test adds a label "truck" with a
+colour and a radio attribute "Load" scoped to it, and saves; the ontology is read back in this process
+as the tutorial reads it. A second notebook on the same workspace opens ``dw.Annotator(item)``: its
+label picker offers truck under hotkey 4, and a box drawn with that label shows the Load dropdown, whose
+value is saved on the annotation.
+"""
+
+from __future__ import annotations
+
+import re
+
+import dlwidgets as dw
+
+from .page import OpenNotebook
+from .test_annotator import WORKSPACE_CELL, AnnotatorView
+
+EDITOR_CELL = """\
+editor = dw.OntologyEditor(dataset)
+editor.on_save(lambda o: dump("saved.json", {"tags": o.tags(), "attributes": [a.key for a in o.attributes]}))
+editor
+"""
+
+ANNOTATOR_CELLS = [
+    """\
+import dataclasses
+import dlwidgets as dw
+
+dw.connect(home={home!r})
+item = dw.projects.get(project_name="e2e").datasets.get(dataset_name="street").items.get(
+    filepath="/e2e/quadrants.jpg"
+)
+annotator = dw.Annotator(item)
+dump("viewport.json", dataclasses.asdict(annotator.viewport))
+annotator.on_save(lambda item, annotations: dump("saved.json", {{"count": len(annotations)}}))
+annotator
+"""
+]
+
+
+def test_add_a_label_and_attribute_then_annotate_with_them(open_notebook: OpenNotebook) -> None:
+    notebook = open_notebook([WORKSPACE_CELL, EDITOR_CELL])
+    notebook.run_all()
+    root = notebook.wait_widget(".dlw-ontology-editor")
+    notebook.wait_ready()
+
+    # A label with a colour from the picker.
+    new_label = root.locator(".dlw-new-label")
+    new_label.get_by_placeholder("new label (a child: parent.child)").fill("truck")
+    new_label.locator("input[type=color]").fill("#123456")
+    new_label.get_by_role("button", name="Add label").click()
+    truck_row = root.locator(".dlw-label-row").nth(3)
+    truck_row.locator(".dlw-hotkey", has_text="4").wait_for(timeout=30_000)
+    assert truck_row.locator("input.widget-input[type=text]").first.input_value() == "truck"
+
+    # A radio attribute scoped to it.
+    root.get_by_role("button", name="New attribute").click()
+    form = root.locator(".dlw-attribute-form")
+    form.wait_for(timeout=30_000)
+    form.get_by_label("type", exact=True).select_option(label="radio")
+    form.get_by_label("title", exact=True).fill("Load")
+    form.get_by_label("values", exact=True).fill("empty\nfull")
+    form.get_by_text("chosen labels", exact=True).click()
+    form.get_by_label("labels", exact=True).select_option(["truck"])
+    form.get_by_role("button", name="Add attribute").click()
+    changes = root.locator(".dlw-changes")
+    changes.get_by_text("add attribute 'load' (radio: empty, full; optional; labels truck)").wait_for(
+        timeout=30_000
+    )
+    assert changes.get_by_text("add label 'truck' (#123456)").is_visible()
+
+    root.locator("button.dlw-save").click()
+    saved = notebook.wait_file("saved.json")
+    assert saved == {"tags": ["car", "person", "indoor", "truck"], "attributes": ["size", "load"]}
+    root.locator(".dlw-notice", has_text="saved 2 changes").wait_for(timeout=30_000)
+
+    # Read back as the tutorial reads an ontology.
+    home = str(notebook.out_dir / "workspace")
+    client = dw.connect(home=home)
+    dataset = client.projects.get(project_name="e2e").datasets.get(dataset_name="street")
+    ontology = dataset.recipes.list()[0].ontologies.list()[0]
+    truck = next(label for label in ontology.labels if label.tag == "truck")
+    assert truck.color == "#123456"
+    load = next(a for a in ontology.attributes if a.key == "load")
+    assert (load.title, load.type, load.multi, load.values, load.scope) == (
+        "Load",
+        "options",
+        False,
+        ["empty", "full"],
+        ["truck"],
+    )
+    client.close()
+
+    # The annotator, in a second notebook on the same workspace, offers both.
+    annotating = open_notebook([ANNOTATOR_CELLS[0].format(home=home)], name="annotator")
+    annotating.run_all()
+    annotating.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    annotating.wait_ready()
+    view = AnnotatorView(annotating, annotating.wait_file("viewport.json"))
+    view.root.get_by_label(re.compile(r"^4\s+truck$")).check()
+    view.drag((100.0, 60.0), (300.0, 240.0))
+    view.wait_text(".widget-html-content", "box truck")
+    load_picker = view.root.get_by_label("Load", exact=True)
+    assert load_picker.locator("option").all_inner_texts() == ["", "empty", "full"]
+    load_picker.select_option("full")
+    view.root.locator("button", has_text=re.compile(r"^\s*Save\s*$")).click()
+    assert annotating.wait_file("saved.json") == {"count": 1}
+
+    client = dw.connect(home=home)
+    item = (
+        client.projects.get(project_name="e2e")
+        .datasets.get(dataset_name="street")
+        .items.get(filepath="/e2e/quadrants.jpg")
+    )
+    (box,) = item.annotations.list()
+    assert (box.type, box.label, box.attributes) == ("box", "truck", {"load": "full"})
+    client.close()
