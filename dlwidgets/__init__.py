@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from . import exceptions
@@ -45,7 +46,9 @@ from .api import default as _default
 __version__ = "0.1.0"
 
 
-def connect(url: str | None = None, *, token: str | None = None, home: str | None = None) -> Client:
+def connect(
+    url: str | None = None, *, token: str | None = None, home: str | os.PathLike[str] | None = None
+) -> Client:
     """Open the embedded workspace (no ``url``) or a platform / ``dlwidgets serve`` at ``url``, and make
     it the default client that ``dw.projects`` and friends use."""
     return _default.connect_default(url, token=token, home=home)
@@ -76,7 +79,16 @@ def login(token: str | None = None) -> bool:
     return True
 
 
-_WIDGETS = ("Annotator", "Login")
+_WIDGETS = (
+    "Annotator",
+    "Browser",
+    "Dropzone",
+    "Login",
+    "OntologyEditor",
+    "PromptComposer",
+    "Studio",
+    "TaskCreator",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -102,9 +114,11 @@ __all__ = [
     "Attribute",
     "AttributesTypes",
     "Box",
+    "Browser",
     "Classification",
     "Client",
     "Dataset",
+    "Dropzone",
     "Filters",
     "FiltersMethod",
     "FiltersOperations",
@@ -114,16 +128,20 @@ __all__ = [
     "Label",
     "Login",
     "Ontology",
+    "OntologyEditor",
     "PagedEntities",
     "Point",
     "Polygon",
     "Polyline",
     "Project",
     "Prompt",
+    "PromptComposer",
     "PromptItem",
     "PromptType",
     "Recipe",
+    "Studio",
     "Task",
+    "TaskCreator",
     "connect",
     "exceptions",
     "info",

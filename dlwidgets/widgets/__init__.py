@@ -1,6 +1,21 @@
 """Notebook widgets over the API layer; each widget lives in its own module."""
 
 from .annotator import Annotator
+from .browser import Browser
+from .dropzone import Dropzone
 from .login import Login
+from .ontology_editor import OntologyEditor
+from .prompt_composer import PromptComposer
+from .studio import Studio
+from .task_creator import TaskCreator
 
-__all__ = ["Annotator", "Login"]
+__all__ = [
+    "Annotator",
+    "Browser",
+    "Dropzone",
+    "Login",
+    "OntologyEditor",
+    "PromptComposer",
+    "Studio",
+    "TaskCreator",
+]

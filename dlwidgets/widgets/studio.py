@@ -1,0 +1,133 @@
+"""``Studio``: every widget in one app, sharing one selection (project, dataset, items).
+
+The dataset chosen in the Browser drives the ontology editor, the dropzone, the prompt composer and the
+task creator; items selected in the Browser open in the Annotator, a new task or a prompt. Widgets for a
+dataset are made when it is first shown, not all at once.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..api import Client, Dataset, Item
+from .annotator import Annotator
+from .browser import Browser
+from .dropzone import Dropzone
+from .login import Login
+from .ontology_editor import OntologyEditor
+from .prompt_composer import PromptComposer
+from .task_creator import TaskCreator
+
+TABS = ("Sign in", "Browse", "Ontology", "Upload", "Annotate", "Prompts", "Tasks")
+
+
+class Studio(w.VBox):
+    """``Studio(client=None)``: sign in, browse, edit the ontology, upload, annotate, prompt, make tasks."""
+
+    def __init__(self, client: Client | None = None) -> None:
+        self.login = Login()
+        self.browser = Browser(client)
+        self.annotator: Annotator | None = None
+        self.ontology_editor: OntologyEditor | None = None
+        self.dropzone: Dropzone | None = None
+        self.prompt_composer: PromptComposer | None = None
+        self.task_creator: TaskCreator | None = None
+        self._panes = {name: w.VBox([_note("choose a dataset in Browse first")]) for name in TABS[2:]}
+        self._panes["Annotate"].children = [_note("select items in Browse, then press Annotate")]
+        self.tabs = w.Tab(children=[w.VBox([self.login]), w.VBox([self.browser]), *self._panes.values()])
+        for index, title in enumerate(TABS):
+            self.tabs.set_title(index, title)
+        self.tabs.selected_index = 1
+        self._selection = w.HTML()
+        self._actions = w.HBox(
+            [
+                _button("Annotate", "pencil", self.annotate_selection),
+                _button("New task", "tasks", lambda: self._show("Tasks")),
+                _button("New prompt", "comment", lambda: self._show("Prompts")),
+                self._selection,
+            ]
+        )
+        super().__init__([self._actions, self.tabs])
+        self.add_class("dlw-studio")
+        self.login.on_login(self._signed_in)
+        self._attach(self.browser)
+
+    @property
+    def dataset(self) -> Dataset | None:
+        return self.browser.dataset
+
+    @property
+    def selected_items(self) -> list[Item]:
+        return self.browser.selected_items
+
+    def annotate_selection(self) -> Annotator | None:
+        """Open the selected items (or, with none selected, the dataset's filtered items) in the Annotator."""
+        dataset = self.dataset
+        if dataset is None:
+            return None
+        items = self.selected_items
+        self.annotator = Annotator(items) if items else Annotator(dataset, filters=self.browser.filters)
+        self.annotator.on_save(lambda *_: self.browser.refresh())
+        self._panes["Annotate"].children = [self.annotator]
+        self._show("Annotate")
+        return self.annotator
+
+    # -- wiring ------------------------------------------------------------------------------------
+    def _attach(self, browser: Browser) -> None:
+        """Follow ``browser``'s dataset and selection."""
+        self.browser = browser
+        browser.on_select(self._selected)
+        browser.on_dataset(self._dataset_changed)
+        self._dataset_changed(browser.dataset)
+        self._selected(browser.selected_items)
+
+    def _signed_in(self, client: Client) -> None:
+        self.browser.close()
+        self._attach(Browser(client))
+        self.tabs.children = [self.tabs.children[0], w.VBox([self.browser]), *self.tabs.children[2:]]
+        self._show("Browse")
+
+    def _dataset_changed(self, dataset: Dataset | None) -> None:
+        if dataset is None:
+            return
+        self.ontology_editor = OntologyEditor(dataset)
+        self.dropzone = Dropzone(dataset, remote_path="/")
+        self.dropzone.on_upload(lambda _item: self.browser.refresh())
+        self.prompt_composer = PromptComposer(dataset)
+        self.task_creator = TaskCreator(dataset, items=self.selected_items)
+        self.task_creator.on_open_annotator(self._annotate_items)
+        self._panes["Ontology"].children = [self.ontology_editor]
+        self._panes["Upload"].children = [self.dropzone]
+        self._panes["Prompts"].children = [self.prompt_composer]
+        self._panes["Tasks"].children = [self.task_creator]
+
+    def _selected(self, items: list[Item]) -> None:
+        self._selection.value = f"<span class='dlw-selection'>{len(items)} selected</span>"
+        if items and self.task_creator is not None:
+            self.task_creator.items = items
+        images = [i for i in items if (i.mimetype or "").startswith("image/")]
+        if images and self.prompt_composer is not None:
+            self.prompt_composer.images = images
+
+    def _annotate_items(self, items: list[Item]) -> None:
+        if items:
+            self.annotator = Annotator(items)
+            self._panes["Annotate"].children = [self.annotator]
+            self._show("Annotate")
+
+    def _show(self, tab: str) -> None:
+        self.tabs.selected_index = TABS.index(tab)
+
+
+def _note(text: str) -> w.HTML:
+    return w.HTML(f"<i>{html.escape(text)}</i>")
+
+
+def _button(text: str, icon: str, action: Callable[[], Any]) -> w.Button:
+    button = w.Button(description=text, icon=icon, layout=w.Layout(width="auto"))
+    button.on_click(lambda _: action())
+    return button

@@ -1,0 +1,51 @@
+"""The Studio: the Browser's dataset drives the other widgets, and its selection opens in them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import dlwidgets as dw
+from dlwidgets.widgets.studio import TABS, Studio
+
+
+def test_the_dataset_and_selection_flow_through_the_studio(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    items = [
+        dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/s", remote_name=f"{n}.jpg")
+        for n in range(3)
+    ]
+    studio = Studio(client)
+    studio.browser.dataset = dataset
+    assert studio.dataset is not None and studio.dataset.id == dataset.id
+    assert studio.task_creator is not None and studio.task_creator.dataset.id == dataset.id
+    assert (
+        studio.ontology_editor is not None
+        and studio.dropzone is not None
+        and studio.prompt_composer is not None
+    )
+
+    studio.browser.select(items[:2])
+    assert "2 selected" in studio._selection.value
+    assert [i.id for i in studio.task_creator.items] == [i.id for i in items[:2]]
+    assert [i.id for i in studio.prompt_composer.images] == [i.id for i in items[:2]]
+
+    annotator = studio.annotate_selection()
+    assert annotator is not None and annotator._total == 2
+    assert TABS[studio.tabs.selected_index] == "Annotate"
+
+    studio.task_creator._name.value = "from the studio"
+    studio.task_creator._assignees.value = "ann@example.com"
+    task = studio.task_creator.create()
+    assert task is not None and dataset.tasks.get(task_id=task.id).total_items == 2
+    studio.task_creator._result.children[1].children[1].click()  # "annotate" on the assignment
+    assert studio.annotator is not annotator and studio.annotator._total == 2
+
+
+def test_signing_in_again_rebuilds_the_browser(client: dw.Client, dataset: dw.Dataset) -> None:
+    studio = Studio(client)
+    first = studio.browser
+    studio.login.sign_in()
+    assert studio.browser is not first
+    assert studio.tabs.children[1].children[0] is studio.browser
+    assert TABS[studio.tabs.selected_index] == "Browse"
