@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from .schema import SCHEMA_VERSION, STATEMENTS
 
 # Uploads still in flight in another process are younger than this; anything older was interrupted.
 ABANDONED_AFTER_S = 3600.0
+SWEEP_EVERY_S = 3600.0
 
 
 def default_home() -> Path:
@@ -91,9 +93,18 @@ class Workspace:
                 self.blobs.remove(digest)
 
     def _sweep(self) -> None:
-        """Remove what interrupted uploads left: temporary files and blobs that no item row references."""
+        """Remove what interrupted uploads left: temporary files and blobs that no item row references.
+
+        Done at most once per ``SWEEP_EVERY_S`` per workspace, whoever opens it, and the write lock is held
+        only to delete, so opening a large workspace stays quick and never stalls another process's writes.
+        """
+        marker = self.blobs.root / ".swept"
+        if marker.exists() and time.time() - marker.stat().st_mtime < SWEEP_EVERY_S:
+            return
+        marker.touch()
         self.blobs.sweep_tmp(ABANDONED_AFTER_S)
-        with self.transaction() as db:
-            for digest in self.blobs.stored_digests(ABANDONED_AFTER_S):
-                if db.execute("SELECT 1 FROM items WHERE blob = ? LIMIT 1", (digest,)).fetchone() is None:
-                    self.blobs.remove(digest)
+        referenced = {row[0] for row in self.db.execute("SELECT DISTINCT blob FROM items")}
+        orphans = [d for d in self.blobs.stored_digests(ABANDONED_AFTER_S) if d not in referenced]
+        if orphans:
+            with self.transaction() as db:
+                self.drop_unreferenced_blobs(db, orphans)
