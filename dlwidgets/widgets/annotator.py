@@ -369,7 +369,10 @@ class Annotator(w.VBox):
                 toggle = w.ToggleButton(description=tag, layout=w.Layout(width="auto"))
                 toggle.observe(functools.partial(self._on_class_toggled, tag), names="value")
                 toggles.append(toggle)
+            stale = self._class_box.children
             self._class_box.children = toggles
+            for widget in stale:  # an ontology change made them useless: free their browser models
+                widget.close()
         with self._writing_panels():
             for toggle in self._class_box.children:
                 toggle.value = toggle.description in active
@@ -395,6 +398,9 @@ class Annotator(w.VBox):
             object_id.observe(self._on_object_id, names="value")
             rows += [w.HTML(), object_id]
             rows += [_attribute_editor(a, functools.partial(self._on_attribute, a.key)) for a in attributes]
+            if self._selection_form is not None:
+                for widget in self._selection_form[1]:
+                    widget.close()
             self._selection_form = (form, rows)
         rows = self._selection_form[1]
         system = shape.get("metadata", {}).get("system", {})

@@ -189,3 +189,11 @@ def test_items_that_are_not_images_show_a_message(dataset: dw.Dataset) -> None:
             local_path=b"not a jpeg", remote_path="/images", remote_name="broken.jpg"
         )
     assert "could not be decoded" in Annotator(broken)._status.value
+
+
+def test_panel_widgets_that_are_replaced_are_closed(annotator: Annotator) -> None:
+    drag(annotator, (10, 10), (60, 60))  # a 'car' box: its form has the car-only attribute
+    car_form = list(annotator._selection_box.children)
+    key(annotator, "2")  # relabel to 'person': a form without that attribute replaces it
+    assert annotator._selection_box.children != tuple(car_form)
+    assert all(widget.comm is None for widget in car_form)  # closed, so the browser frees them
