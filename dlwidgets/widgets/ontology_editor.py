@@ -20,6 +20,7 @@ import ipywidgets as w
 from ..api import Dataset, Filters, FiltersResource, Ontology
 from ..api.entities.ontology import AttributesTypes
 from ..exceptions import PlatformError
+from .compat import uploaded_contents
 from .ontology_draft import (
     KIND_NAMES,
     AttributeDraft,
@@ -474,10 +475,9 @@ class OntologyEditor(w.VBox):
         return self._datasets
 
     def _on_upload(self, change: dict[str, Any]) -> None:
-        files = change["new"]
-        if files:
-            content = bytes(files[0]["content"])
-            self.import_json(content)
+        contents = uploaded_contents(change["new"])
+        if contents:
+            self.import_json(contents[0])
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:

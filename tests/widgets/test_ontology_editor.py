@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 
+import ipywidgets
+import ipywidgets as w
 import pytest
 
 import dlwidgets as dw
@@ -32,15 +34,21 @@ def buttons(box: object, text: str) -> list:
     return found
 
 
-def upload(content: bytes) -> dict:
-    """One file as ipywidgets' FileUpload holds it."""
-    return {
-        "name": "o.json",
-        "type": "application/json",
-        "size": len(content),
-        "content": memoryview(content),
-        "last_modified": datetime.datetime.now(datetime.timezone.utc),
-    }
+def upload(widget: w.FileUpload, content: bytes) -> None:
+    """Put one file into a FileUpload as the browser does: ipywidgets 8 holds a tuple of dicts, 7 a dict
+    keyed by file name (and a read-only trait)."""
+    if ipywidgets.__version__.startswith("7."):
+        widget.set_trait("value", {"o.json": {"metadata": {"name": "o.json"}, "content": content}})
+        return
+    widget.value = (
+        {
+            "name": "o.json",
+            "type": "application/json",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime.now(datetime.timezone.utc),
+        },
+    )
 
 
 @pytest.fixture
@@ -300,12 +308,12 @@ def test_export_and_import_json(editor: OntologyEditor, dataset: dw.Dataset, cli
     assert target.save()
     assert stored(other).tags() == ["car", "person", "indoor"]
 
-    target._upload.value = (upload(b"{oops"),)
+    upload(target._upload, b"{oops")
     assert "not imported: that is not JSON" in target._status.value
 
     body = json.loads(text)
     body["roots"].append({"value": {"tag": "bus", "color": "#0a0b0c"}})
-    target._upload.value = (upload(json.dumps(body).encode()),)
+    upload(target._upload, json.dumps(body).encode())
     assert target.draft.tags()[-1] == "bus" and "add label &#x27;bus&#x27;" in target._changes.value
 
 
