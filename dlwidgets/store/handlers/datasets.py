@@ -7,9 +7,10 @@ from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_member, visible_clause
-from ..documents import dumps, loads, merge_patch, paged, paging, require_str
-from ..dql import DATASETS, compile_filter, compile_sort
+from ..documents import dumps, loads, merge_patch, require_str
+from ..dql import DATASETS, compile_filter
 from ..ids import new_id, utc_now
+from ..queries import context_clause, page_of
 from ..routing import Request, router
 from ..workspace import Workspace
 from .ontologies import create_ontology_row
@@ -17,8 +18,9 @@ from .projects import load_project
 from .recipes import create_recipe_row
 
 _COLUMNS = (
-    "d.*, (SELECT COUNT(*) FROM items i WHERE i.dataset_id = d.id) AS items_count, "
-    "(SELECT COALESCE(SUM(annotations_count), 0) FROM items i WHERE i.dataset_id = d.id) AS annotations_count"
+    "datasets.*, (SELECT COUNT(*) FROM items i WHERE i.dataset_id = datasets.id) AS items_count, "
+    "(SELECT COALESCE(SUM(annotations_count), 0) FROM items i WHERE i.dataset_id = datasets.id)"
+    " AS annotations_count"
 )
 
 
@@ -44,7 +46,7 @@ def dataset_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
 
 
 def load_dataset(ws: Workspace, dataset_id: str) -> sqlite3.Row:
-    row = ws.db.execute(f"SELECT {_COLUMNS} FROM datasets d WHERE id = ?", (dataset_id,)).fetchone()
+    row = ws.db.execute(f"SELECT {_COLUMNS} FROM datasets WHERE id = ?", (dataset_id,)).fetchone()
     if row is None:
         raise NotFound(f"Dataset not found: no dataset has id {dataset_id!r}")
     return row
@@ -104,26 +106,10 @@ def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
 @router.route("POST", "/datasets/query")
 def query_datasets(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
-    page, size = paging(body)
     where, params = compile_filter(body.get("filter"), DATASETS)
-    context = body.get("context") or {}
-    if not isinstance(context, dict):
-        raise BadRequest(f"query 'context' must be an object such as {{'projects': [<id>]}}, got {context!r}")
-    projects = context.get("projects")
-    if projects:
-        if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
-            raise BadRequest(f"context.projects must be a list of project ids, got {projects!r}")
-        where += f" AND project_id IN ({','.join('?' * len(projects))})"
-        params += projects
-    only_visible, visible = visible_clause(ws, req)
-    where, params = where + only_visible, params + visible
-    total = ws.db.execute(f"SELECT COUNT(*) FROM datasets WHERE {where}", params).fetchone()[0]
-    rows = ws.db.execute(
-        f"SELECT {_COLUMNS} FROM datasets d WHERE {where} ORDER BY {compile_sort(body.get('sort'), DATASETS)}"
-        " LIMIT ? OFFSET ?",
-        [*params, size, page * size],
-    ).fetchall()
-    return paged([dataset_json(row, req) for row in rows], total, page, size)
+    for clause, values in (context_clause(body, "projects"), visible_clause(ws, req)):
+        where, params = where + clause, params + values
+    return page_of(ws, body, DATASETS, where, params, lambda row: dataset_json(row, req), _COLUMNS)
 
 
 @router.route("GET", "/datasets/{dataset_id}")

@@ -8,11 +8,12 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
-from ..documents import dumps, loads, merge_patch, paged, paging
-from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter, compile_sort
+from ..documents import dumps, loads, merge_patch
+from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter
 from ..ids import new_id, utc_now
 from ..media import system_metadata
 from ..multipart import Upload, read_upload
+from ..queries import page_of
 from ..routing import Request, Response, router
 from ..workspace import Workspace
 from .annotations import annotation_json, delete_annotation_rows
@@ -238,15 +239,8 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
     where, params = f"dataset_id = ? AND ({where})", [dataset_id, *params]
     if body.get("delete"):
         return _delete_matching(ws, resource_name, where, params)
-    page, size = paging(body)
-    total = ws.db.execute(f"SELECT COUNT(*) FROM {resource.table} WHERE {where}", params).fetchone()[0]
-    rows = ws.db.execute(
-        f"SELECT * FROM {resource.table} WHERE {where} ORDER BY {compile_sort(body.get('sort'), resource)}"
-        " LIMIT ? OFFSET ?",
-        [*params, size, page * size],
-    ).fetchall()
     to_json = item_json if resource_name == "items" else annotation_json
-    return paged([to_json(row, req) for row in rows], total, page, size)
+    return page_of(ws, body, resource, where, params, lambda row: to_json(row, req))
 
 
 def _delete_matching(ws: Workspace, resource_name: str, where: str, params: list[Any]) -> dict[str, Any]:

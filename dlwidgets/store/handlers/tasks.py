@@ -13,9 +13,10 @@ from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_member, visible_clause
-from ..documents import dumps, loads, paged, paging, require_str
-from ..dql import ITEMS, TASKS, compile_filter, compile_sort
+from ..documents import dumps, loads, require_str
+from ..dql import ITEMS, TASKS, compile_filter
 from ..ids import new_id, utc_now
+from ..queries import context_clause, page_of
 from ..routing import Request, router
 from ..workspace import Workspace
 from .datasets import load_dataset
@@ -202,28 +203,10 @@ def query_tasks(ws: Workspace, req: Request) -> dict[str, Any]:
     """A tasks DQL (``name``, ``datasetId``, ``projectId``, ``id``) within ``context.projectIds``: what
     dtlpy's ``dataset.tasks.list()`` and ``tasks.get(task_name=)`` send."""
     body = req.json_object()
-    page, size = paging(body)
     where, params = compile_filter(body.get("filter"), TASKS)
-    context = body.get("context") or {}
-    if not isinstance(context, dict):
-        raise BadRequest(
-            f"query 'context' must be an object such as {{'projectIds': [<id>]}}, got {context!r}"
-        )
-    projects = context.get("projectIds")
-    if projects:
-        if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
-            raise BadRequest(f"context.projectIds must be a list of project ids, got {projects!r}")
-        where += f" AND project_id IN ({','.join('?' * len(projects))})"
-        params += projects
-    only_visible, visible = visible_clause(ws, req)
-    where, params = where + only_visible, params + visible
-    total = ws.db.execute(f"SELECT COUNT(*) FROM tasks WHERE {where}", params).fetchone()[0]
-    rows = ws.db.execute(
-        f"SELECT * FROM tasks WHERE {where} ORDER BY {compile_sort(body.get('sort'), TASKS)}"
-        " LIMIT ? OFFSET ?",
-        [*params, size, page * size],
-    ).fetchall()
-    return paged([_task_json(row, ws, req) for row in rows], total, page, size)
+    for clause, values in (context_clause(body, "projectIds"), visible_clause(ws, req)):
+        where, params = where + clause, params + values
+    return page_of(ws, body, TASKS, where, params, lambda row: _task_json(row, ws, req))
 
 
 @router.route("DELETE", "/annotationtasks/{task_id}")
