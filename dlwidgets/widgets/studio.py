@@ -98,6 +98,7 @@ class Studio(w.VBox):
         self.dropzone = Dropzone(dataset, remote_path="/")
         self.dropzone.on_upload(lambda _item: self.browser.refresh())
         self.prompt_composer = PromptComposer(dataset)
+        self.prompt_composer.on_upload(lambda _item: self.browser.refresh())
         self.task_creator = TaskCreator(dataset, items=self.selected_items)
         self.task_creator.on_open_annotator(self._annotate_items)
         self._panes["Ontology"].children = [self.ontology_editor]
@@ -107,7 +108,7 @@ class Studio(w.VBox):
 
     def _selected(self, items: list[Item]) -> None:
         self._selection.value = f"<span class='dlw-selection'>{len(items)} selected</span>"
-        if items and self.task_creator is not None:
+        if self.task_creator is not None:  # also when cleared: a task must not take a stale selection
             self.task_creator.items = items
         images = [i for i in items if (i.mimetype or "").startswith("image/")]
         if images and self.prompt_composer is not None:

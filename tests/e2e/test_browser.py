@@ -19,14 +19,15 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Locator
 from serving import serving
 
 import dlwidgets as dw
 from dlwidgets.server import create_token, workspace_secret
 
-from .page import NotebookPage, OpenNotebook
+from .page import OpenNotebook
 from .polling import poll
+from .screenshots import save_screenshot
+from .views import BrowserView
 
 USER = "ann.lee@example.com"
 ITEMS = 1000
@@ -52,15 +53,6 @@ def open_browser(client):
 login.on_login(open_browser)
 widgets.VBox([login, holder])
 """
-
-# Thumbnails the page shows (decoded images), broken placeholders and type icons in the grid.
-_THUMBNAILS_JS = """grid => ({
-  loaded: Array.from(grid.querySelectorAll(".dlw-card img")).filter(i => i.complete && i.naturalWidth > 0)
-    .length,
-  broken: grid.querySelectorAll(".dlw-thumb.dlw-broken").length,
-  icons: grid.querySelectorAll(".dlw-thumb.dlw-icon-only").length,
-  cards: grid.querySelectorAll(".dlw-card").length,
-})"""
 
 
 def item_name(index: int) -> str:
@@ -89,42 +81,6 @@ def served(workspace_home: Path) -> Iterator[tuple[str, dw.Dataset]]:
         yield url, dataset
 
 
-class BrowserView:
-    """The Browser widget as the page shows it."""
-
-    def __init__(self, notebook: NotebookPage) -> None:
-        self.notebook = notebook
-        self.root = notebook.page.locator(".jp-OutputArea-output .dlw-browser").first
-        self.grid = self.root.locator(".dlw-item-grid .dlw-grid-cards")
-
-    def card(self, name: str) -> Locator:
-        return self.grid.locator(".dlw-card").filter(has=self.grid.page.get_by_text(name, exact=True))
-
-    def wait_label(self, text: str) -> None:
-        label = self.root.locator(".dlw-page-label")
-        poll(
-            lambda: label.inner_text() == text or None,
-            timeout=30,
-            what=f"the page label {text!r}",
-            explain=lambda: f"it reads {label.inner_text()!r}\n{self.notebook.describe()}",
-        )
-
-    def names(self) -> list[str]:
-        names: list[str] = self.grid.locator(".dlw-name").all_inner_texts()
-        return names
-
-    def wait_thumbnails(self, loaded: int, broken: int = 0, icons: int = 0) -> None:
-        expected = {"loaded": loaded, "broken": broken, "icons": icons, "cards": loaded + broken + icons}
-        seen: list[object] = []
-
-        def check() -> bool | None:
-            counts = self.grid.evaluate(_THUMBNAILS_JS)
-            seen[:] = [counts]
-            return counts == expected or None
-
-        poll(check, timeout=30, what=f"thumbnails {expected}", explain=lambda: f"the grid shows {seen}")
-
-
 def test_sign_in_pick_page_select_and_edit_metadata(
     open_notebook: OpenNotebook, served: tuple[str, dw.Dataset], workspace_home: Path
 ) -> None:
@@ -134,6 +90,7 @@ def test_sign_in_pick_page_select_and_edit_metadata(
     notebook.run_all()
     login = notebook.wait_widget(".dlw-login")
     notebook.wait_ready()
+    save_screenshot(login, "Login")
 
     # Sign in with a token, as a person would: typed into the Login widget's password field.
     login.locator("input[type='password']").fill(token)

@@ -15,7 +15,9 @@ import re
 import dlwidgets as dw
 
 from .page import OpenNotebook
-from .test_annotator import WORKSPACE_CELL, AnnotatorView
+from .screenshots import save_screenshot
+from .test_annotator import WORKSPACE_CELL
+from .views import AnnotatorView
 
 EDITOR_CELL = """\
 editor = dw.OntologyEditor(dataset)
@@ -70,6 +72,7 @@ def test_add_a_label_and_attribute_then_annotate_with_them(open_notebook: OpenNo
         timeout=30_000
     )
     assert changes.get_by_text("add label 'truck' (#123456)").is_visible()
+    save_screenshot(root, "OntologyEditor")
 
     root.locator("button.dlw-save").click()
     saved = notebook.wait_file("saved.json")

@@ -1,0 +1,156 @@
+"""Widgets as the page shows them, for the browser tests that drive them: the Annotator (its canvas,
+gestures in image pixels, and the kernel's dumps of its annotations) and the Browser (its grid, pager
+and thumbnails)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Locator, Page
+
+from .page import NotebookPage
+from .pixels import RGBA, wait_pixel
+from .polling import poll
+
+JPEG_TOLERANCE = 16
+
+Annotations = list[dict[str, Any]]
+
+# Thumbnails the page shows (decoded images), broken placeholders and type icons in the grid.
+_THUMBNAILS_JS = """grid => ({
+  loaded: Array.from(grid.querySelectorAll(".dlw-card img")).filter(i => i.complete && i.naturalWidth > 0)
+    .length,
+  broken: grid.querySelectorAll(".dlw-thumb.dlw-broken").length,
+  icons: grid.querySelectorAll(".dlw-thumb.dlw-icon-only").length,
+  cards: grid.querySelectorAll(".dlw-card").length,
+})"""
+
+
+class AnnotatorView:
+    """The annotator as the page shows it, plus the kernel's dumps of the same annotator."""
+
+    def __init__(self, notebook: NotebookPage, viewport: dict[str, float]) -> None:
+        self.notebook = notebook
+        self.page: Page = notebook.page
+        self.root = self.page.locator(".jp-OutputArea-output .dlw-annotator").first
+        self.gestures = self.root.locator("canvas.dlw-gestures")
+        # The MultiCanvas view is a single <canvas> showing its layers composited (image, annotations).
+        self.layers = self.root.locator("canvas:not(.dlw-gestures)").first
+        self.viewport = viewport
+
+    # -- coordinates ------------------------------------------------------------------------------
+    def canvas_xy(self, x: float, y: float) -> tuple[float, float]:
+        """Canvas pixels of image point (x, y)."""
+        v = self.viewport
+        return x * v["scale"] + v["offset_x"], y * v["scale"] + v["offset_y"]
+
+    def _canvas_box(self) -> tuple[float, float, float, float]:
+        box = self.gestures.bounding_box()
+        assert box is not None, "the gesture layer is not laid out"
+        return (
+            box["x"],
+            box["y"],
+            box["width"] / self.viewport["canvas_width"],
+            box["height"] / self.viewport["canvas_height"],
+        )
+
+    def screen_xy(self, x: float, y: float) -> tuple[float, float]:
+        """Page coordinates of image point (x, y), after scrolling the annotator into view."""
+        self.gestures.scroll_into_view_if_needed()
+        left, top, sx, sy = self._canvas_box()
+        cx, cy = self.canvas_xy(x, y)
+        return left + cx * sx, top + cy * sy
+
+    def image_xy(self, screen_x: float, screen_y: float) -> tuple[float, float]:
+        """Image pixels under page point (screen_x, screen_y): what a gesture there means."""
+        left, top, sx, sy = self._canvas_box()
+        v = self.viewport
+        cx, cy = (screen_x - left) / sx, (screen_y - top) / sy
+        return (cx - v["offset_x"]) / v["scale"], (cy - v["offset_y"]) / v["scale"]
+
+    # -- gestures ---------------------------------------------------------------------------------
+    def drag(self, start: tuple[float, float], end: tuple[float, float]) -> tuple[tuple[float, float], ...]:
+        """Drag with the left button from image point `start` to `end`; return the page points used."""
+        (x0, y0), (x1, y1) = self.screen_xy(*start), self.screen_xy(*end)
+        mouse = self.page.mouse
+        mouse.move(x0, y0)
+        mouse.down()
+        mouse.move(x1, y1, steps=8)
+        mouse.up()
+        return (x0, y0), (x1, y1)
+
+    def click(self, at: tuple[float, float]) -> tuple[float, float]:
+        """Click image point `at`; return the page point used."""
+        x, y = self.screen_xy(*at)
+        self.page.mouse.click(x, y)
+        return x, y
+
+    # -- what the kernel and the page show ---------------------------------------------------------
+    def kernel_state(self, until: Callable[[Annotations], bool], what: str) -> dict[str, Any]:
+        """The kernel's last dump once its annotations satisfy `until`; fails naming `what` otherwise."""
+        try:
+            state: dict[str, Any] = self.notebook.wait_file(
+                "annotations.json", until=lambda s: until(s["annotations"])
+            )
+        except AssertionError as error:
+            raise AssertionError(f"the kernel never showed {what}:\n{error}") from None
+        return state
+
+    def kernel_annotations(self, until: Callable[[Annotations], bool], what: str) -> Annotations:
+        annotations: Annotations = self.kernel_state(until, what)["annotations"]
+        return annotations
+
+    def wait_text(self, selector: str, text: str) -> None:
+        """Wait until an element matching `selector` in the annotator reads exactly `text`."""
+        exact = re.compile(rf"^\s*{re.escape(text)}\s*$")
+        self.root.locator(selector).filter(has_text=exact).first.wait_for(timeout=30_000)
+
+    def wait_tool(self, name: str) -> None:
+        """Wait until the toolbar shows tool `name` as the active one (the kernel's choice)."""
+        self.root.locator("button.mod-active", has_text=name).wait_for(timeout=30_000)
+
+    def wait_image_pixel(self, x: float, y: float, expected: RGBA, what: str) -> None:
+        cx, cy = self.canvas_xy(x, y)
+        wait_pixel(self.layers, int(cx), int(cy), lambda p: _close(p, expected, JPEG_TOLERANCE), what=what)
+
+
+class BrowserView:
+    """The Browser widget as the page shows it."""
+
+    def __init__(self, notebook: NotebookPage) -> None:
+        self.notebook = notebook
+        self.root = notebook.page.locator(".jp-OutputArea-output .dlw-browser").first
+        self.grid = self.root.locator(".dlw-item-grid .dlw-grid-cards")
+
+    def card(self, name: str) -> Locator:
+        return self.grid.locator(".dlw-card").filter(has=self.grid.page.get_by_text(name, exact=True))
+
+    def wait_label(self, text: str) -> None:
+        label = self.root.locator(".dlw-page-label")
+        poll(
+            lambda: label.inner_text() == text or None,
+            timeout=30,
+            what=f"the page label {text!r}",
+            explain=lambda: f"it reads {label.inner_text()!r}\n{self.notebook.describe()}",
+        )
+
+    def names(self) -> list[str]:
+        names: list[str] = self.grid.locator(".dlw-name").all_inner_texts()
+        return names
+
+    def wait_thumbnails(self, loaded: int, broken: int = 0, icons: int = 0) -> None:
+        expected = {"loaded": loaded, "broken": broken, "icons": icons, "cards": loaded + broken + icons}
+        seen: list[object] = []
+
+        def check() -> bool | None:
+            counts = self.grid.evaluate(_THUMBNAILS_JS)
+            seen[:] = [counts]
+            return counts == expected or None
+
+        poll(check, timeout=30, what=f"thumbnails {expected}", explain=lambda: f"the grid shows {seen}")
+
+
+def _close(pixel: RGBA, expected: RGBA, tolerance: int) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, expected, strict=True))
