@@ -1,8 +1,9 @@
 """``PromptComposer``: build a prompt item (turns of text, image, audio and video elements) and upload it.
 
-The draft is an API ``PromptItem``; image elements hold the referenced item's ``stream`` URL, so the
-image is never copied. Uploading writes exactly the platform's prompt JSON. Batch mode makes one prompt
-item per image from a text template.
+The draft is an API ``PromptItem``; image, audio and video elements hold the referenced item's
+``stream`` URL, so the media is never copied. They are picked in a thumbnail grid (the Browser's
+``ItemGrid``) of the dataset's image, audio and video items, or of a Browser selection. Uploading writes
+exactly the platform's prompt JSON. Batch mode makes one prompt item per image from a text template.
 """
 
 from __future__ import annotations
@@ -18,10 +19,15 @@ import ipywidgets as w
 
 from ..api import Dataset, Filters, Item, Prompt, PromptItem, PromptType
 from ..exceptions import NotFound, PlatformError
+from .browser import card
+from .item_grid import ItemGrid, NoThumbnail
 
 ROLES = ("user", "assistant", "system")
 _STREAM = re.compile(r"/items/([^/]+)/stream$")
 MAX_IMAGE_CHOICES = 500
+PICKER_PAGE = 24
+# The element kinds that reference an item, with the item mimetypes each accepts.
+MEDIA = {PromptType.IMAGE: "image/", PromptType.AUDIO: "audio/", PromptType.VIDEO: "video/"}
 
 
 def referenced_item_id(stream: str) -> str | None:
@@ -69,7 +75,9 @@ def batch_prompt_items(images: Sequence[Item], template: str, role: str = "user"
 
 class PromptComposer(w.VBox):
     """``PromptComposer(dataset, remote_path="/prompts", images=None)``; ``images`` (for example a
-    Browser's selection) are the choices for image elements, else the dataset's images."""
+    Browser's selection) are the choices for image elements, else the dataset's images. The picker also
+    offers the dataset's audio and video items; "+ image", "+ audio" and "+ video" add the items of that
+    kind selected in it."""
 
     def __init__(
         self, dataset: Dataset, remote_path: str = "/prompts", images: Sequence[Item] | None = None
@@ -81,8 +89,19 @@ class PromptComposer(w.VBox):
         self._on_upload: list[Callable[[Item], None]] = []
         self._name = w.Text(value="new-prompt", description="name", layout=w.Layout(width="360px"))
         self._name.observe(lambda c: self._rename(c["new"]), names="value")
-        self._images = w.Dropdown(description="image", layout=w.Layout(width="360px"))
-        self.images = list(images) if images is not None else self._dataset_images()
+        self._picker_start = 0
+        self._picker_items: dict[str, Item] = {}  # the page shown; replaced, never mutated (threads read it)
+        self._picker = ItemGrid(
+            on_page=self._page_picker,
+            fetch_thumbnail=self._thumbnail,
+            empty_text="no image, audio or video items to reference",
+        )
+        self._picker.add_class("dlw-media-picker")
+        self._media_items = {
+            kind: self._dataset_media(prefix) for kind, prefix in MEDIA.items() if kind != PromptType.IMAGE
+        }
+        self._image_items: list[Item] = []
+        self.images = list(images) if images is not None else self._dataset_media("image/")
         self._prompts = w.VBox()
         self._preview = w.HTML()
         self._status = w.HTML()
@@ -90,7 +109,9 @@ class PromptComposer(w.VBox):
         upload = _button("Upload", lambda: self.upload(), style="primary")
         super().__init__(
             [
-                w.HBox([self._name, self._images]),
+                self._name,
+                w.HTML("<b>Images, audio and video</b>: select, then + image, + audio or + video"),
+                self._picker,
                 self._prompts,
                 w.HBox([add_prompt, upload]),
                 self._status,
@@ -109,7 +130,19 @@ class PromptComposer(w.VBox):
     @images.setter
     def images(self, items: Sequence[Item]) -> None:
         self._image_items = [i for i in items if (i.mimetype or "").startswith("image/")]
-        self._images.options = [(i.filename, i.id) for i in self._image_items]
+        ids = {i.id for i in self._image_items}
+        kept = [i for i in self._picker.selected_ids if i in ids]
+        self._picker_start = 0
+        self._show_picker()
+        # Keep the chosen images that are still offered, or choose the first (a Browser selection is the
+        # choice), until another card is clicked.
+        self._picker.selected_ids = kept or [i.id for i in self._image_items[:1]]
+
+    @property
+    def picked(self) -> list[Item]:
+        """The items selected in the picker, in the order they were selected."""
+        by_id = {i.id: i for i in self._choices()}
+        return [by_id[i] for i in self._picker.selected_ids if i in by_id]
 
     def on_upload(self, callback: Callable[[Item], None]) -> None:
         """Call ``callback(item)`` after each prompt item is uploaded."""
@@ -130,12 +163,35 @@ class PromptComposer(w.VBox):
         self._render()
 
     def add_image(self, prompt_index: int, image: Item | None = None) -> None:
-        """Reference ``image`` (default: the one chosen in the image picker) by its stream URL."""
-        chosen = image or next((i for i in self._image_items if i.id == self._images.value), None)
-        if chosen is None:
-            self._error("choose an image first (the dataset has no image items?)")
+        """Reference ``image`` (default: the images selected in the picker) by its stream URL."""
+        self.add_media(prompt_index, PromptType.IMAGE, image)
+
+    def add_audio(self, prompt_index: int, audio: Item | None = None) -> None:
+        """Reference ``audio`` (default: the audio items selected in the picker) by its stream URL."""
+        self.add_media(prompt_index, PromptType.AUDIO, audio)
+
+    def add_video(self, prompt_index: int, video: Item | None = None) -> None:
+        """Reference ``video`` (default: the video items selected in the picker) by its stream URL."""
+        self.add_media(prompt_index, PromptType.VIDEO, video)
+
+    def add_media(self, prompt_index: int, kind: PromptType, item: Item | None = None) -> None:
+        """Add an element of ``kind`` (image, audio or video) referencing ``item``, or each item of that
+        kind selected in the picker: only its stream URL, never its bytes."""
+        prefix, noun = MEDIA[kind], kind.value.split("/")[0]
+        a_noun = f"{'a' if noun == 'video' else 'an'} {noun}"
+        of_kind = [i for i in self.picked if (i.mimetype or "").startswith(prefix)]
+        chosen = [item] if item is not None else of_kind
+        wrong = [i.name for i in chosen if not (i.mimetype or "").startswith(prefix)]
+        if wrong:
+            self._error(f"{wrong[0]!r} is not {a_noun} item")
             return
-        self.prompt_item.prompts[prompt_index].add_element(PromptType.IMAGE, chosen.stream)
+        if not chosen:
+            offered = self._image_items if kind == PromptType.IMAGE else self._media_items[kind]
+            self._error(f"select {a_noun} in the picker first" if offered else f"there are no {noun} items")
+            return
+        for each in chosen:
+            self.prompt_item.prompts[prompt_index].add_element(kind, each.stream)
+        self._status.value = ""
         self._render()
 
     def move(self, prompt_index: int, element_index: int, offset: int) -> None:
@@ -198,13 +254,48 @@ class PromptComposer(w.VBox):
         self._status.value = f"<span class='dlw-notice'>uploaded {len(made)} prompt items</span>"
         return made
 
+    def close(self) -> None:
+        self._picker.close()
+        super().close()
+
     # -- view -------------------------------------------------------------------------------------------
-    def _dataset_images(self) -> list[Item]:
-        kinds = [m for m in self.dataset.mimetypes() if m.startswith("image/")]
+    def _dataset_media(self, prefix: str) -> list[Item]:
+        kinds = [m for m in self.dataset.mimetypes() if m.startswith(prefix)]
         if not kinds:
             return []
         filters = Filters(field="metadata.system.mimetype", values=kinds)
         return self.dataset.items.list(filters=filters, page_size=MAX_IMAGE_CHOICES).items
+
+    def _choices(self) -> list[Item]:
+        return [*self._image_items, *(i for items in self._media_items.values() for i in items)]
+
+    def _names(self) -> dict[str, str]:
+        return {i.stream: i.filename for i in self._choices()}
+
+    def _show_picker(self) -> None:
+        choices = self._choices()
+        start = self._picker_start
+        shown = choices[start : start + PICKER_PAGE]
+        self._picker_items = {i.id: i for i in shown}
+        self._picker.page_label = f"{start + 1}-{start + len(shown)} of {len(choices)}" if shown else ""
+        self._picker.has_previous = start > 0
+        self._picker.has_next = start + PICKER_PAGE < len(choices)
+        self._picker.cards = [card(i) for i in shown]
+
+    def _page_picker(self, to: str) -> None:
+        step = PICKER_PAGE if to == "next" else -PICKER_PAGE
+        self._picker_start = max(0, min(self._picker_start + step, len(self._choices()) - 1))
+        self._show_picker()
+
+    def _thumbnail(self, item_id: str) -> bytes | None:
+        """A picker card's thumbnail (called on the grid's worker threads)."""
+        item = self._picker_items.get(item_id)
+        if item is None:
+            return None
+        try:
+            return item.thumbnail()
+        except PlatformError as error:
+            raise NoThumbnail(error.message) from None
 
     def _rename(self, name: str) -> None:
         if name.strip():
@@ -238,6 +329,8 @@ class PromptComposer(w.VBox):
                 [
                     _button("+ text", lambda: self.add_text(index)),
                     _button("+ image", lambda: self.add_image(index)),
+                    _button("+ audio", lambda: self.add_audio(index)),
+                    _button("+ video", lambda: self.add_video(index)),
                 ]
             )
         )
@@ -250,8 +343,7 @@ class PromptComposer(w.VBox):
             text = w.Textarea(value=str(element["value"]), layout=w.Layout(width="480px", height="60px"))
             text.observe(functools.partial(self._set_text, element), names="value")
             return text
-        names = {i.stream: i.filename for i in self._image_items}
-        label = names.get(str(element["value"]), str(element["value"]))
+        label = self._names().get(str(element["value"]), str(element["value"]))
         return w.HTML(
             f"<span class='dlw-element'>{html.escape(str(element['mimetype']))}: {html.escape(label)}</span>",
             layout=w.Layout(width="480px"),
@@ -266,7 +358,7 @@ class PromptComposer(w.VBox):
         self._render_preview()
 
     def _render_preview(self) -> None:
-        self._preview.value = transcript(self.prompt_item, {i.stream: i.filename for i in self._image_items})
+        self._preview.value = transcript(self.prompt_item, self._names())
 
     def _error(self, message: str) -> None:
         self._status.value = f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>"

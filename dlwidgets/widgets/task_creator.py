@@ -2,7 +2,8 @@
 
 Items come from a Browser selection or an explicit list (``creator.items = [...]``), or from a filter
 (folder, annotated or not) with a live count. Every field is checked before anything is written, and a
-refusal is shown beside its field.
+refusal is shown beside its field. The created task's assignments list their items; "annotate" opens them
+in an Annotator, shown below the assignments unless ``on_open_annotator`` callbacks take them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import ipywidgets as w
 
 from ..api import Dataset, Filters, Item, Task
 from ..exceptions import PlatformError
+from .annotator import Annotator
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ANY, YES, NO = "any", "annotated", "not annotated"
 SELECTION, FILTER = "selected items", "items matching a filter"
+NAMES_SHOWN = 10  # item names listed per assignment; the rest are counted
 
 
 def parse_emails(text: str) -> tuple[list[str], list[str]]:
@@ -48,6 +51,7 @@ class TaskCreator(w.VBox):
         self._on_create: list[Callable[[Task], None]] = []
         self._on_open: list[Callable[[list[Item]], None]] = []
         self.last_task: Task | None = None
+        self.annotator: Annotator | None = None
         layout = w.Layout(width="420px")
         self._name = w.Text(description="name", layout=layout, continuous_update=False)
         self._due = w.DatePicker(
@@ -68,6 +72,7 @@ class TaskCreator(w.VBox):
         self._errors = {key: w.HTML() for key in ("name", "due", "assignees", "items", "create")}
         self._create = w.Button(description="Create task", button_style="primary", icon="tasks")
         self._result = w.VBox()
+        self._annotate = w.VBox()
         self._tasks = w.VBox()
         for control in (self._source, self._folder, self._annotated):
             control.observe(lambda _: self._refresh_count(), names="value")
@@ -89,6 +94,7 @@ class TaskCreator(w.VBox):
                 w.HTML(f"<b>New task in {html.escape(dataset.name)}</b>"),
                 form,
                 self._result,
+                self._annotate,
                 w.HTML("<b>Tasks</b>"),
                 self._tasks,
             ]
@@ -106,7 +112,8 @@ class TaskCreator(w.VBox):
     @items.setter
     def items(self, value: Sequence[Item]) -> None:
         self._items = list(value)
-        self._source.value = SELECTION
+        if self._items:
+            self._source.value = SELECTION
         self._refresh_count()
 
     def on_create(self, callback: Callable[[Task], None]) -> None:
@@ -114,7 +121,8 @@ class TaskCreator(w.VBox):
         self._on_create.append(callback)
 
     def on_open_annotator(self, callback: Callable[[list[Item]], None]) -> None:
-        """Call ``callback(items)`` when an assignment's "annotate" is pressed (to show an Annotator)."""
+        """Call ``callback(items)`` when an assignment's "annotate" is pressed (to show an Annotator
+        elsewhere); without one, the Annotator is shown in this widget."""
         self._on_open.append(callback)
 
     def create(self) -> Task | None:
@@ -200,6 +208,7 @@ class TaskCreator(w.VBox):
 
     def _show_assignments(self, task: Task) -> None:
         rows: list[w.Widget] = [w.HTML(f"<b>Created {html.escape(task.name)}</b>")]
+        self._close_annotator()
         for assignment in task.assignments.list():
             button = w.Button(description="annotate", icon="pencil", layout=w.Layout(width="auto"))
             button.on_click(lambda _, a=assignment: self._open(a.get_items()))
@@ -208,7 +217,8 @@ class TaskCreator(w.VBox):
                     [
                         w.HTML(
                             f"<span class='dlw-assignment'>{html.escape(assignment.annotator or '')}: "
-                            f"{assignment.total_items} items</span>"
+                            f"{assignment.total_items} items</span> "
+                            f"{_names(assignment.get_items(limit=NAMES_SHOWN), assignment.total_items)}"
                         ),
                         button,
                     ]
@@ -219,6 +229,28 @@ class TaskCreator(w.VBox):
     def _open(self, items: list[Item]) -> None:
         for callback in self._on_open:
             callback(items)
+        if self._on_open:
+            return
+        self._close_annotator()
+        if not items:
+            self._annotate.children = [w.HTML(_error("this assignment has no items"))]
+            return
+        self.annotator = Annotator(items)
+        self._annotate.children = [w.HTML(f"<b>Annotating {len(items)} items</b>"), self.annotator]
+
+    def _close_annotator(self) -> None:
+        if self.annotator is not None:
+            self.annotator.close()
+            self.annotator = None
+        self._annotate.children = []
+
+
+def _names(items: list[Item], total: int | None = None) -> str:
+    """The first ``NAMES_SHOWN`` items' names, and how many more of ``total`` there are, as escaped HTML."""
+    total = len(items) if total is None else total
+    names = ", ".join(item.name for item in items[:NAMES_SHOWN])
+    more = f" and {total - NAMES_SHOWN} more" if total > NAMES_SHOWN else ""
+    return f"<span class='dlw-assignment-items'>({html.escape(names + more)})</span>"
 
 
 def _error(message: str) -> str:

@@ -5,7 +5,7 @@ Each runs in its own process (dtlpy reads its configuration at import and keeps 
 through ``dlwidgets``. Inputs come from the environment: ``DLW_URL`` (``http://127.0.0.1:PORT/api/v1``),
 ``DLW_TOKEN`` (a token signed by the workspace), ``DLW_EMAIL`` and ``DLW_INPUTS`` (JSON).
 
-Usage: ``python dtlpy_scripts.py tutorial|read-dw``
+Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt``
 """
 
 from __future__ import annotations
@@ -363,7 +363,33 @@ def read_dw() -> dict[str, Any]:
     }
 
 
+def read_prompt() -> dict[str, Any]:
+    """A prompt item written by dlwidgets' PromptComposer, read with ``dl.PromptItem.from_item``: its
+    prompts (key, role, elements), and the items its media elements reference."""
+    dataset = dl.projects.get(project_name=INPUTS["project"]).datasets.get(dataset_name=INPUTS["dataset"])
+    item = dataset.items.get(item_id=INPUTS["prompt_item_id"])
+    assert item.metadata["system"]["shebang"]["dltype"] == "prompt", item.metadata
+    prompt_item = dl.PromptItem.from_item(item)
+    assert prompt_item.name == item.name
+    assert prompt_item.assistant_prompts == []  # no annotations on the item
+    referenced = {}
+    for prompt in prompt_item.prompts:
+        for element in prompt.elements:
+            if element["mimetype"] != dl.PromptType.TEXT:
+                item_id = element["value"].rstrip("/").split("/")[-2]
+                media = dataset.items.get(item_id=item_id)
+                assert media.stream == element["value"], (media.stream, element["value"])
+                referenced[element["value"]] = media.filename
+    return {
+        "prompts": [
+            {"key": p.key, "role": p.metadata["role"], "elements": p.elements} for p in prompt_item.prompts
+        ],
+        "json": prompt_item.to_json(),
+        "referenced": referenced,
+    }
+
+
 if __name__ == "__main__":
     connect()
-    steps = {"tutorial": tutorial, "read-dw": read_dw}
+    steps = {"tutorial": tutorial, "read-dw": read_dw, "read-prompt": read_prompt}
     print(SUMMARY + json.dumps(steps[sys.argv[1]]()), flush=True)

@@ -208,6 +208,66 @@ def test_dtlpy_reads_and_changes_what_dlwidgets_wrote(workspace_home: Path, tmp_
     client.close()
 
 
+def test_dtlpy_reads_a_prompt_item_made_with_the_prompt_composer(
+    workspace_home: Path, tmp_path: Path
+) -> None:
+    from dlwidgets.widgets.prompt_composer import PromptComposer
+
+    token = create_token(workspace_secret(workspace_home), EMAIL)
+    with serving(workspace_home) as url:
+        client = dw.connect(url, token=token)  # over HTTP: the stream URLs are the server's
+        dataset = client.projects.create(project_name="prompts").datasets.create(dataset_name="pets")
+        jpeg = tmp_path / "cat.jpg"
+        Image.fromarray(np.full((30, 40, 3), 120, dtype=np.uint8)).save(jpeg)
+        image = dataset.items.upload(local_path=str(jpeg), remote_path="/images")
+        audio = dataset.items.upload(
+            local_path=b"RIFF....WAVE", remote_path="/sounds", remote_name="meow.wav"
+        )
+        assert isinstance(image, dw.Item) and isinstance(audio, dw.Item)
+
+        composer = PromptComposer(dataset, remote_path="/prompts")
+        composer._name.value = "about-the-cat"
+        composer.add_text(0, "What is in this image?\nAnd what is this sound?")
+        composer.add_image(0)  # the picker's first choice: the only image
+        composer._picker.selected_ids = [audio.id]
+        composer.add_audio(0)
+        composer.add_prompt(role="assistant")
+        composer.add_text(1, "A grey square, and a cat.")
+        item = composer.upload()
+        assert item is not None, composer._status.value
+        composer.close()
+        stored = json.loads(item.read())
+
+        seen = run_dtlpy(
+            "read-prompt",
+            url,
+            token,
+            tmp_path / "dtlpy",
+            {"project": "prompts", "dataset": "pets", "prompt_item_id": item.id},
+        )
+        client.close()
+    text = {"mimetype": "application/text", "value": "What is in this image?\nAnd what is this sound?"}
+    assert seen["prompts"] == [
+        {
+            "key": "1",
+            "role": "user",
+            "elements": [
+                text,
+                {"mimetype": "image/*", "value": image.stream},
+                {"mimetype": "audio/*", "value": audio.stream},
+            ],
+        },
+        {
+            "key": "2",
+            "role": "assistant",
+            "elements": [{"mimetype": "application/text", "value": "A grey square, and a cat."}],
+        },
+    ]
+    assert seen["referenced"] == {image.stream: "/images/cat.jpg", audio.stream: "/sounds/meow.wav"}
+    # dtlpy's own serialisation of what it read is the JSON the composer uploaded.
+    assert seen["json"] == stored
+
+
 def test_every_error_body_is_json_with_a_message(
     workspace_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

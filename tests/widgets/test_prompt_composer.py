@@ -27,7 +27,7 @@ def test_a_two_element_prompt_uploads_the_platforms_json(dataset: dw.Dataset, im
     assert [i.name for i in composer.images] == ["cat.jpg", "dog.jpg"]  # image items only
     composer._name.value = "describe-cat"
     composer.add_text(0, "What is in this image?")
-    composer._images.value = images[0].id
+    composer._picker.selected_ids = [images[0].id]  # a click on its card in the picker
     composer.add_image(0)
     assert (
         "What is in this image?" in composer._preview.value and "/images/cat.jpg" in composer._preview.value
@@ -102,3 +102,84 @@ def test_user_text_is_escaped_in_the_preview(dataset: dw.Dataset) -> None:
     composer = PromptComposer(dataset)
     composer.add_text(0, "<img src=x onerror=alert(1)>")
     assert "<img" not in composer._preview.value and "&lt;img" in composer._preview.value
+
+
+def test_the_picker_is_the_browsers_thumbnail_grid(dataset: dw.Dataset, images: list[dw.Item]) -> None:
+    composer = PromptComposer(dataset)
+    assert [c["name"] for c in composer._picker.cards] == ["cat.jpg", "dog.jpg"]
+    assert all(c["thumbnail"] for c in composer._picker.cards)
+    assert composer._picker.selected_ids == [images[0].id]  # the first image is chosen until a click
+    sent: list[tuple[dict[str, object], list[bytes]]] = []
+    composer._picker.send = lambda content, buffers=None: sent.append((content, buffers or []))  # type: ignore[method-assign]
+    composer._picker.thumbnails.request([images[1].id]).result(30)
+    ((message, buffers),) = sent
+    assert message["ids"] == [images[1].id] and buffers[0][:2] == b"\xff\xd8"  # a JPEG, as a binary buffer
+    composer._picker.selected_ids = [images[1].id]
+    composer.add_image(0)
+    assert composer.prompt_item.prompts[0].elements == [{"mimetype": "image/*", "value": images[1].stream}]
+    composer._picker.selected_ids = [images[0].id, images[1].id]  # Ctrl-click: both, in that order
+    composer.add_image(0)
+    assert [e["value"] for e in composer.prompt_item.prompts[0].elements] == [
+        images[1].stream,
+        images[0].stream,
+        images[1].stream,
+    ]
+    composer.close()
+
+
+def test_a_browser_selection_becomes_the_picker_and_its_choice(
+    dataset: dw.Dataset, images: list[dw.Item]
+) -> None:
+    composer = PromptComposer(dataset)
+    composer.images = [images[1]]
+    assert [c["id"] for c in composer._picker.cards] == [images[1].id]
+    assert composer.picked == [images[1]]
+    composer.images = images  # still offered: the choice is kept
+    assert [i.id for i in composer.picked] == [images[1].id]
+
+
+def test_audio_and_video_elements_reference_their_items(dataset: dw.Dataset, images: list[dw.Item]) -> None:
+    audio = dataset.items.upload(local_path=b"RIFF....WAVE", remote_path="/sounds", remote_name="bark.wav")
+    video = dataset.items.upload(
+        local_path=b"\x00\x00\x00\x18ftypmp42", remote_path="/clips", remote_name="run.mp4"
+    )
+    assert isinstance(audio, dw.Item) and isinstance(video, dw.Item)
+    assert audio.mimetype is not None and audio.mimetype.startswith("audio/")
+    assert video.mimetype is not None and video.mimetype.startswith("video/")
+    composer = PromptComposer(dataset)
+    cards = {c["name"]: c for c in composer._picker.cards}
+    assert (cards["bark.wav"]["icon"], cards["run.mp4"]["icon"]) == ("audio", "video")
+    assert not cards["bark.wav"]["thumbnail"] and not cards["run.mp4"]["thumbnail"]
+
+    composer.add_audio(0)  # the picker's choice is an image, not an audio item
+    assert "select an audio in the picker first" in composer._status.value
+    assert composer.prompt_item.prompts[0].elements == []
+    composer._picker.selected_ids = [audio.id]
+    composer.add_audio(0)
+    composer._picker.selected_ids = [video.id]
+    composer.add_video(0)
+    composer.add_video(0, images[0])  # an image is no video
+    assert "&#x27;cat.jpg&#x27; is not a video item" in composer._status.value
+    composer.add_text(0, "What happens here?")
+    assert "[audio: /sounds/bark.wav]" in composer._preview.value
+    assert "[video: /clips/run.mp4]" in composer._preview.value
+    item = composer.upload()
+    assert item is not None
+    assert json.loads(item.read())["prompts"]["1"] == [
+        {"mimetype": "audio/*", "value": audio.stream},
+        {"mimetype": "video/*", "value": video.stream},
+        {"mimetype": "application/text", "value": "What happens here?"},
+        {"mimetype": "metadata", "value": {"role": "user"}},
+    ]
+
+
+def test_audio_and_video_buttons_say_when_the_dataset_has_none(
+    dataset: dw.Dataset, images: list[dw.Item]
+) -> None:
+    composer = PromptComposer(dataset)
+    buttons = {b.description: b for b in composer._prompts.children[0].children[-1].children}
+    assert list(buttons) == ["+ text", "+ image", "+ audio", "+ video"]
+    buttons["+ video"].click()
+    assert "there are no video items" in composer._status.value
+    buttons["+ image"].click()  # the first image, chosen by default
+    assert composer.prompt_item.prompts[0].elements == [{"mimetype": "image/*", "value": images[0].stream}]

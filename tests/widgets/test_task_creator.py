@@ -110,3 +110,40 @@ def test_parse_emails() -> None:
         ["a@x.org", "b@y.com", "c@z.io"],
         ["not-an-email"],
     )
+
+
+def test_assignments_list_their_items_and_annotate_opens_an_annotator_here(
+    dataset: dw.Dataset, items: list[dw.Item]
+) -> None:
+    creator = TaskCreator(dataset, items=items[:3])
+    fill(creator)
+    task = creator.create()
+    assert task is not None
+    rows = {row.children[0].value.split(":")[0].split(">")[-1]: row for row in creator._result.children[1:]}
+    for assignment in task.assignments.list():
+        names = [i.name for i in assignment.get_items()]
+        assert f"({', '.join(names)})" in rows[assignment.annotator or ""].children[0].value
+    ann = next(a for a in task.assignments.list() if a.annotator == "ann@example.com")
+    rows["ann@example.com"].children[1].click()  # no on_open_annotator callback: shown in the creator
+    annotator = creator.annotator
+    assert annotator is not None and creator._annotate.children[1] is annotator
+    assert annotator._total == ann.total_items
+    assert [i.id for i in annotator._items] == [i.id for i in ann.get_items()]
+    rows["bob@example.com"].children[1].click()  # the next one replaces it
+    assert creator.annotator is not annotator and creator._annotate.children[1] is creator.annotator
+
+
+def test_many_item_names_are_counted_not_listed(dataset: dw.Dataset, items: list[dw.Item]) -> None:
+    from dlwidgets.widgets.task_creator import _names
+
+    names = _names(items * 3)
+    assert names.count(".jpg") == 10 and names.endswith(" and 2 more)</span>")
+    assert "&lt;b&gt;" in _names([items[0].model_copy(update={"name": "<b>.jpg"})])
+    assert _names(items[:2], total=25).endswith("2.jpg and 15 more)</span>")
+
+
+def test_assignment_items_can_be_limited(dataset: dw.Dataset, items: list[dw.Item]) -> None:
+    task = dataset.tasks.create(task_name="t", assignee_ids=["ann@example.com"], items=items)
+    (assignment,) = task.assignments.list()
+    assert len(assignment.get_items()) == 4
+    assert [i.id for i in assignment.get_items(limit=2)] == [i.id for i in assignment.get_items()[:2]]

@@ -58,9 +58,9 @@ class Assignment(Entity):
     def task_id(self) -> str | None:
         return self.metadata.get("system", {}).get("taskId")
 
-    def get_items(self) -> list[Item]:
-        """The items in this assignment."""
+    def get_items(self, limit: int | None = None) -> list[Item]:
+        """The items in this assignment (the first ``limit`` of them, if given)."""
         from ..repositories.items import get_item
 
         ids = self.client.json("GET", f"/assignments/{self.id}/items")["items"]
-        return [get_item(self.client, item_id) for item_id in ids]
+        return [get_item(self.client, item_id) for item_id in ids[:limit]]
