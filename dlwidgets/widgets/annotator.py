@@ -24,6 +24,7 @@ from ..exceptions import PlatformError
 from .annotation_edits import AnnotationEdits, box_edges
 from .canvas_drawing import draw_annotations, draw_image, put_encoded_image
 from .gesture_layer import GestureLayer
+from .lifecycle import close_tree
 from .viewport import Viewport
 
 TOOLS = ("box", "point", "select")
@@ -111,6 +112,15 @@ class Annotator(w.VBox):
     @property
     def is_dirty(self) -> bool:
         return bool(self.edits and self.edits.is_dirty)
+
+    def close(self) -> None:
+        """Close the annotator with its layers, panels and the hidden full-resolution image canvas."""
+        source = getattr(self, "_source_canvas", None)
+        if source is not None:
+            source.close()
+        for child in list(self.children):
+            close_tree(child)
+        super().close()
 
     def on_save(self, callback: Callable[[Item, list[Annotation]], None]) -> None:
         """Call ``callback(item, annotations)`` after every successful save."""

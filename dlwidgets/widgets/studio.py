@@ -17,6 +17,7 @@ from ..api import Client, Dataset, Item
 from .annotator import Annotator
 from .browser import Browser
 from .dropzone import Dropzone
+from .lifecycle import close_tree
 from .login import Login
 from .ontology_editor import OntologyEditor
 from .prompt_composer import PromptComposer
@@ -72,7 +73,7 @@ class Studio(w.VBox):
         items = self.selected_items
         self.annotator = Annotator(items) if items else Annotator(dataset, filters=self.browser.filters)
         self.annotator.on_save(lambda *_: self.browser.refresh())
-        self._panes["Annotate"].children = [self.annotator]
+        self._replace("Annotate", [self.annotator])
         self._show("Annotate")
         return self.annotator
 
@@ -86,7 +87,7 @@ class Studio(w.VBox):
         self._selected(browser.selected_items)
 
     def _signed_in(self, client: Client) -> None:
-        self.browser.close()
+        close_tree(self.browser)
         self._attach(Browser(client))
         self.tabs.children = [self.tabs.children[0], w.VBox([self.browser]), *self.tabs.children[2:]]
         self._show("Browse")
@@ -94,6 +95,8 @@ class Studio(w.VBox):
     def _dataset_changed(self, dataset: Dataset | None) -> None:
         if dataset is None:
             return
+        for pane in ("Ontology", "Upload", "Prompts", "Tasks"):  # the previous dataset's widgets
+            self._replace(pane, [])
         self.ontology_editor = OntologyEditor(dataset)
         self.dropzone = Dropzone(dataset, remote_path="/")
         self.dropzone.on_upload(lambda _item: self.browser.refresh())
@@ -101,10 +104,17 @@ class Studio(w.VBox):
         self.prompt_composer.on_upload(lambda _item: self.browser.refresh())
         self.task_creator = TaskCreator(dataset, items=self.selected_items)
         self.task_creator.on_open_annotator(self._annotate_items)
-        self._panes["Ontology"].children = [self.ontology_editor]
-        self._panes["Upload"].children = [self.dropzone]
-        self._panes["Prompts"].children = [self.prompt_composer]
-        self._panes["Tasks"].children = [self.task_creator]
+        self._replace("Ontology", [self.ontology_editor])
+        self._replace("Upload", [self.dropzone])
+        self._replace("Prompts", [self.prompt_composer])
+        self._replace("Tasks", [self.task_creator])
+
+    def _replace(self, pane: str, widgets: list[w.Widget]) -> None:
+        """Show ``widgets`` in ``pane`` and close what it showed before (unless it is shown again)."""
+        old = [c for c in self._panes[pane].children if c not in widgets and not isinstance(c, w.HTML)]
+        self._panes[pane].children = widgets
+        for widget in old:
+            close_tree(widget)
 
     def _selected(self, items: list[Item]) -> None:
         self._selection.value = f"<span class='dlw-selection'>{len(items)} selected</span>"
@@ -117,7 +127,7 @@ class Studio(w.VBox):
     def _annotate_items(self, items: list[Item]) -> None:
         if items:
             self.annotator = Annotator(items)
-            self._panes["Annotate"].children = [self.annotator]
+            self._replace("Annotate", [self.annotator])
             self._show("Annotate")
 
     def _show(self, tab: str) -> None:

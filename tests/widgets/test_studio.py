@@ -49,3 +49,22 @@ def test_signing_in_again_rebuilds_the_browser(client: dw.Client, dataset: dw.Da
     assert studio.browser is not first
     assert studio.tabs.children[1].children[0] is studio.browser
     assert TABS[studio.tabs.selected_index] == "Browse"
+
+
+def test_widgets_of_a_dataset_left_behind_are_closed(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    item = dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/s", remote_name="a.jpg")
+    other = client.projects.get(project_id=dataset.project_id).datasets.create(dataset_name="other")
+    studio = Studio(client)
+    studio.browser.dataset = dataset
+    studio.browser.select([item])
+    first_editor, first_annotator = studio.ontology_editor, studio.annotate_selection()
+    assert first_editor is not None and first_annotator is not None
+    studio.browser.dataset = other
+    assert studio.ontology_editor is not first_editor
+    assert first_editor.comm is None and all(c.comm is None for c in first_editor.children)
+    studio.browser.dataset = dataset
+    studio.browser.select([item])
+    studio.annotate_selection()
+    assert first_annotator.comm is None and first_annotator._source_canvas.comm is None
