@@ -1,17 +1,25 @@
 """Dropping one large file on the dropzone in headless Chromium (JupyterLab 4), into the embedded workspace.
 
-Measured in one run, with the same file picked through a file input (Playwright ``set_input_files``):
+Measured in one run, with the same file picked through a file input, by two drivers:
+
+- the DevTools driver (the headline): Chromium started here and driven over the DevTools Protocol
+  (``_cdp.py``) with only the Page, Runtime and DOM domains on; the file is picked with
+  ``DOM.setFileInputFiles``;
+- Playwright (``set_input_files``), which keeps Chromium's Network domain on, so every websocket frame
+  is also copied to the driver: on 2 cores that costs about half the throughput of both sides.
+
+With each driver:
 
 1. the floor: a minimal anywidget that sends the file with the same chunk size and window to a kernel
    that only appends the chunks to a file and acknowledges them;
 2. the dropzone: the same file, stored as an item. Goal: at least 80 % of the floor's throughput, and
-   kernel peak memory growth (VmHWM, reset just before, minus VmRSS then) at most 64 MiB;
-3. ``ipywidgets.FileUpload`` with 10 MB and 11 MB files: whether each arrives (the Jupyter server closes
-   the websocket on a browser-to-kernel message over 10 MiB).
+   kernel peak memory growth (VmHWM, reset just before, minus VmRSS then) at most 64 MiB.
 
-Times run from ``set_input_files`` to the kernel's note that the file is complete, polled every 20 ms.
-Playwright keeps Chromium's Network domain on, so websocket frames are also copied to the driver; the
-ratio is fair (both sides pay it), the absolute figures are lower bounds.
+Then, with Playwright: ``ipywidgets.FileUpload`` with 10 MB and 11 MB files, whether each arrives (the
+Jupyter server closes the websocket on a browser-to-kernel message over 10 MiB), and how fast the 10 MB
+one does.
+
+Times run from picking the file to the kernel's note that the file is complete, polled every 20 ms.
 
     .venv/bin/python benchmarks/dropzone.py [--mib 512]
 """
@@ -23,13 +31,19 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # _browser comes first: it puts the harness (tests/e2e) on the import path.
 from _browser import REPO
+from _cdp import Cdp, chromium_cdp
 from _common import Figure, progress, report
 from e2e.browser import launch_chromium, new_context
+from e2e.notebook import READY_FILE, write_notebook
 from e2e.page import NotebookPage, open_notebook_page, record_console
+from e2e.polling import poll
 from e2e.server import JupyterServer
 from playwright.sync_api import sync_playwright
 
@@ -138,29 +152,153 @@ def write_file(path: Path, size: int) -> None:
         f.write(block[: size % MIB])
 
 
-def timed_pick(notebook: NotebookPage, selector: str, path: Path, note: str, until: object) -> float:
+DZ_INPUT = ".jp-OutputArea-output .dlw-dropzone input.dlw-file-input"
+FLOOR_INPUT = ".jp-OutputArea-output .bench-floor-input"
+
+
+def wait_note(out_dir: Path, note: str, until: Callable[[Any], bool], timeout: float = 3600) -> Any:
+    """The kernel's note `note` (JSON) once its content satisfies `until`, polled every 20 ms."""
+    path = out_dir / note
+
+    def check() -> Any:
+        if not path.exists():
+            return None
+        content = json.loads(path.read_text())
+        return content if until(content) else None
+
+    return poll(check, timeout=timeout, interval=0.02, what=f"{note} from the kernel")
+
+
+def timed(pick: Callable[[str, Path], None], out_dir: Path, selector: str, path: Path, note: str,
+          until: Callable[[Any], bool]) -> float:  # fmt: skip
     """Seconds from picking `path` in `selector` until the kernel writes `note` satisfying `until`."""
-    target = notebook.out_dir / note
-    target.unlink(missing_ok=True)
+    (out_dir / note).unlink(missing_ok=True)
     start = time.perf_counter()
-    notebook.page.locator(selector).first.set_input_files(path)
-    notebook.wait_file(note, until=until, timeout=3600)  # type: ignore[arg-type]
+    pick(selector, path)
+    wait_note(out_dir, note, until)
     return time.perf_counter() - start
 
 
-def arrives(notebook: NotebookPage, path: Path, wait: float) -> bool:
-    """Whether ``FileUpload`` delivers `path` to the kernel within `wait` seconds."""
+@dataclass
+class Run:
+    """One driver's figures: seconds for the floor and for the dropzone, the kernel's memory growth."""
+
+    floor_s: float
+    dropzone_s: float
+    growth_kib: int
+
+
+def measure(pick: Callable[[str, Path], None], out_dir: Path, big: Path, warm: Path) -> Run:
+    """With the notebook's cells run: a warm-up drop, then the floor and the dropzone with `big`."""
+    timed(pick, out_dir, DZ_INPUT, warm, "dropzone.json", lambda s: s["count"] == 1)
+    floor_s = timed(pick, out_dir, FLOOR_INPUT, big, "floor.json", lambda s: True)
+    (out_dir / "floor.bin").unlink()  # the disk space is needed more than the copy
+    dropzone_s = timed(pick, out_dir, DZ_INPUT, big, "dropzone.json", lambda s: s["count"] == 2)
+    stored = json.loads((out_dir / "dropzone.json").read_text())
+    assert stored["size"] == big.stat().st_size, stored
+    return Run(floor_s, dropzone_s, stored["growth_kib"])
+
+
+# Idle as the page sees it (see e2e/page.py); a "Select Kernel" dialog is accepted on the way.
+_KERNEL_IDLE_JS = """(() => {
+  const accept = document.querySelector(".jp-Dialog button.jp-mod-accept");
+  if (accept) accept.click();
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = panel && panel.sessionContext && panel.sessionContext.session
+    && panel.sessionContext.session.kernel;
+  return !!kernel && kernel.connectionStatus === "connected" && kernel.status === "idle";
+})()"""
+
+
+def open_with_cdp(cdp: Cdp, server: JupyterServer, nb_path: str, out_dir: Path) -> None:
+    """Open `nb_path` in JupyterLab, run all its cells and wait until the last one ran."""
+    write_notebook(server.root_dir / nb_path, [DROPZONE_CELL, FLOOR_CELL], out_dir)
+    for domain in ("Page", "Runtime", "DOM"):  # not Network: no copy of every websocket frame
+        cdp.call(f"{domain}.enable")
+    # A page without focus has no current widget in JupyterLab (Playwright emulates focus too).
+    cdp.call("Emulation.setFocusEmulationEnabled", enabled=True)
+    url = f"{server.url}/lab/workspaces/bench-cdp/tree/{nb_path}?token={server.token}"
+    cdp.call("Page.navigate", url=url)
+
+    def idle() -> bool | None:
+        try:
+            return bool(cdp.evaluate(_KERNEL_IDLE_JS)) or None
+        except Exception:  # the page may be between documents
+            return None
+
+    poll(idle, timeout=90, interval=0.1, what=f"an idle kernel for {nb_path} (DevTools driver)")
+    cdp.evaluate("jupyterapp.commands.execute('notebook:run-all-cells'), true")
+    wait_note(out_dir, READY_FILE, lambda s: True, timeout=60)
+    poll(lambda: cdp.evaluate(f"!!document.querySelector({json.dumps(FLOOR_INPUT)})") or None,
+         timeout=30, what="the floor widget's view")  # fmt: skip
+
+
+def close_session(server: JupyterServer, nb_path: str) -> None:
+    """Shut the notebook's kernel down (the server keeps sessions after the page goes away)."""
+    for session in server.sessions():
+        if session["path"] == nb_path:
+            server.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+def with_cdp(server: JupyterServer, scratch: Path, big: Path, warm: Path) -> Run:
+    out_dir = scratch / "out-cdp"
+    with chromium_cdp(scratch / "chromium-cdp") as cdp:
+        open_with_cdp(cdp, server, "dropzone-cdp.ipynb", out_dir)
+        run = measure(lambda selector, path: cdp.set_input_files(selector, [path]), out_dir, big, warm)
+        close_session(server, "dropzone-cdp.ipynb")
+    return run
+
+
+def with_playwright(
+    server: JupyterServer, scratch: Path, big: Path, warm: Path
+) -> tuple[Run, float | None, bool]:
+    """The dropzone and floor run, then FileUpload's: seconds for 10 MB (None if it never arrives), and
+    whether 11 MB arrives."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, scratch / "chromium")
+        page = new_context(browser).new_page()
+        notebook = open_notebook_page(
+            page,
+            server,
+            "lab",
+            [DROPZONE_CELL, FLOOR_CELL, FILEUPLOAD_CELL],
+            nb_path="dropzone.ipynb",
+            out_dir=scratch / "out",
+            console=record_console(page),
+        )
+        notebook.run_all()
+        notebook.wait_ready()
+
+        def pick(selector: str, path: Path) -> None:
+            notebook.page.locator(selector).first.set_input_files(path)
+
+        run = measure(pick, notebook.out_dir, big, warm)
+        progress("ipywidgets.FileUpload with 10 MB and 11 MB files ...")
+        ten, eleven = scratch / "10MB.bin", scratch / "11MB.bin"
+        write_file(ten, 10_000_000)
+        write_file(eleven, 11_000_000)
+        ten_s = arrives(notebook, ten, 60)
+        eleven_ok = arrives(notebook, eleven, 20) is not None
+        notebook.close()
+        browser.close()
+    return run, ten_s, eleven_ok
+
+
+def arrives(notebook: NotebookPage, path: Path, wait: float) -> float | None:
+    """Seconds until ``FileUpload`` delivers `path` to the kernel, from the pick; None if not in `wait`."""
     # Its <input> is not in the document: the button opens a file chooser.
     with notebook.page.expect_file_chooser() as chooser:
         notebook.page.locator(".jp-OutputArea-output .bench-fileupload").first.click()
+    start = time.perf_counter()
     chooser.value.set_files(path)
     deadline = time.monotonic() + wait
     note = notebook.out_dir / f"fileupload-{path.name}.json"
     while time.monotonic() < deadline:
         if note.exists():
-            return bool(json.loads(note.read_text())["size"] == path.stat().st_size)
-        time.sleep(0.1)
-    return False
+            arrived = json.loads(note.read_text())["size"] == path.stat().st_size
+            return time.perf_counter() - start if arrived else None
+        time.sleep(0.02)
+    return None
 
 
 def main() -> int:
@@ -176,44 +314,24 @@ def main() -> int:
         write_file(big, size)
         write_file(warm, MIB)
         server = JupyterServer(scratch / "server", config_path=[REPO / "jupyter-config"])
-        with server, sync_playwright() as playwright:
-            browser = launch_chromium(playwright, scratch / "chromium")
-            page = new_context(browser).new_page()
-            notebook = open_notebook_page(
-                page,
-                server,
-                "lab",
-                [DROPZONE_CELL, FLOOR_CELL, FILEUPLOAD_CELL],
-                nb_path="dropzone.ipynb",
-                out_dir=scratch / "out",
-                console=record_console(page),
-            )
-            notebook.run_all()
-            notebook.wait_ready()
-            dz_input = ".jp-OutputArea-output .dlw-dropzone input.dlw-file-input"
+        with server:
             progress(f"JupyterLab 4, headless Chromium; {args.mib} MiB file, {CHUNK // MIB} MiB chunks")
-            timed_pick(notebook, dz_input, warm, "dropzone.json", lambda s: s["count"] == 1)
-            floor_s = timed_pick(notebook, ".bench-floor-input", big, "floor.json", lambda s: True)
-            dz_s = timed_pick(notebook, dz_input, big, "dropzone.json", lambda s: s["count"] == 2)
-            stored = json.loads((notebook.out_dir / "dropzone.json").read_text())
-            assert stored["size"] == size, stored
-            progress("ipywidgets.FileUpload with 10 MB and 11 MB files ...")
-            ten, eleven = scratch / "10MB.bin", scratch / "11MB.bin"
-            write_file(ten, 10_000_000)
-            write_file(eleven, 11_000_000)
-            ten_ok = arrives(notebook, ten, 60)
-            eleven_ok = arrives(notebook, eleven, 20)
-            notebook.close()
-            browser.close()
-    floor_rate, dz_rate = size / floor_s / 1e6, size / dz_s / 1e6
-    print(f"FileUpload: 10 MB {'arrives' if ten_ok else 'never arrives'}, "
-          f"11 MB {'arrives' if eleven_ok else 'never arrives'}")  # fmt: skip
-    return report(
-        Figure("floor: minimal anywidget, append to a file", floor_rate, "MB/s"),
-        Figure("dropzone: file to stored item", dz_rate, "MB/s"),
-        Figure("dropzone / floor throughput", 100 * dz_rate / floor_rate, "%", goal=80),
-        Figure("kernel peak memory growth", stored["growth_kib"] / 1024, "MiB", 64, False),
-    )
+            progress("DevTools driver (Page, Runtime, DOM; no Network) ...")
+            cdp = with_cdp(server, scratch, big, warm)
+            progress("Playwright driver ...")
+            playwright, ten_s, eleven_ok = with_playwright(server, scratch, big, warm)
+    ten = f"arrives at {10 / ten_s:.1f} MB/s" if ten_s else "never arrives"
+    print(f"FileUpload: 10 MB {ten}, 11 MB {'arrives' if eleven_ok else 'never arrives'}")
+    figures = []
+    for driver, run in (("DevTools", cdp), ("Playwright", playwright)):
+        floor_rate, dz_rate = size / run.floor_s / 1e6, size / run.dropzone_s / 1e6
+        figures += [
+            Figure(f"{driver}: floor, minimal anywidget appending to a file", floor_rate, "MB/s"),
+            Figure(f"{driver}: dropzone, file to stored item", dz_rate, "MB/s"),
+            Figure(f"{driver}: dropzone / floor throughput", 100 * dz_rate / floor_rate, "%", goal=80),
+            Figure(f"{driver}: kernel peak memory growth", run.growth_kib / 1024, "MiB", 64, False),
+        ]
+    return report(*figures)
 
 
 if __name__ == "__main__":

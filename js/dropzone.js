@@ -362,6 +362,18 @@ function render({ model, el }) {
     }
   }, 1000);
 
+  // Where the widget manager knows the kernel (JupyterLab, Notebook 7), a restart or a death from this
+  // page, or an automatic restart, is seen at once rather than after `ack_timeout` of silence. The new
+  // kernel never heard of this widget, and the old one took its unfinished files with it.
+  const kernel = model.widget_manager && model.widget_manager.kernel;
+  const kernelStatus = kernel && kernel.statusChanged;
+  const onKernelStatus = (_kernel, status) => {
+    if (!["restarting", "autorestarting", "dead"].includes(status)) return;
+    const what = status === "dead" ? "died" : "restarted";
+    failAll(`the kernel ${what} before the file was stored; run the cell again to upload it`);
+  };
+  if (kernelStatus && typeof kernelStatus.connect === "function") kernelStatus.connect(onKernelStatus);
+
   const uploadOne = async (entry) => {
     setStatus(entry, "starting");
     entry.acked = 0;
@@ -523,6 +535,7 @@ function render({ model, el }) {
 
   return () => {
     clearInterval(watchdog);
+    if (kernelStatus && typeof kernelStatus.disconnect === "function") kernelStatus.disconnect(onKernelStatus);
     if (current) current.sender.cancel();
     model.off("msg:custom", onMessage);
     model.off("change:overwrite", syncOptions);

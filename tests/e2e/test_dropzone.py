@@ -1,11 +1,13 @@
 """The dropzone in a real browser, in JupyterLab 4 and Notebook 7: files dropped on it (a DataTransfer
 drop event), a 50 MB file and a folder picked with its buttons' file inputs. The test then reads the
-workspace from this process and checks every item's path and bytes (sha256)."""
+workspace from this process and checks every item's path and bytes (sha256). A kernel restarted in the
+middle of a 200 MB file shows as a failure in the page and leaves nothing of that file behind."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -13,6 +15,8 @@ from playwright.sync_api import Page
 import dlwidgets as dw
 
 from .page import OpenNotebook
+from .polling import poll
+from .screenshots import save_screenshot
 
 DROPZONE_CELL = """\
 import dlwidgets as dw
@@ -99,6 +103,7 @@ def test_drop_files_a_50_mb_file_and_a_folder(open_notebook: OpenNotebook, tmp_p
     assert rows.count() == len(expected)
     assert root.locator('.dlw-file[data-status="done"]').count() == len(expected)
     assert "9 of 9 files done" in root.locator(".dlw-total").inner_text()
+    save_screenshot(root, "Dropzone")
 
     client = dw.connect(home=str(notebook.out_dir / "workspace"))
     dataset = client.projects.get(project_name="e2e").datasets.get(dataset_name="drops")
@@ -112,3 +117,78 @@ def test_drop_files_a_50_mb_file_and_a_folder(open_notebook: OpenNotebook, tmp_p
     skipped = root.locator('.dlw-file[data-status="skipped"]')
     skipped.nth(1).wait_for(timeout=30_000)
     assert skipped.count() == 2
+
+
+# The dropzone's partial files go to OUT/tmp, where this process can watch them.
+RESTART_CELL = """\
+import tempfile
+import dlwidgets as dw
+
+(OUT / "tmp").mkdir(exist_ok=True)
+tempfile.tempdir = str(OUT / "tmp")
+dw.connect(home=str(OUT / "workspace"))
+dataset = dw.projects.create(project_name="e2e").datasets.create(dataset_name="drops")
+dropzone = dw.Dropzone(dataset, remote_path="/big")
+dropzone.on_upload(lambda item: dump("uploaded.json", [i.filename for i in dropzone.items]))
+dropzone
+"""
+
+# What the page does on Kernel > Restart Kernel once the dialog is confirmed; the promise settles once
+# the server has restarted the kernel.
+_RESTART_JS = "() => { window.e2eRestart = jupyterapp.shell.currentWidget.sessionContext.restartKernel(); }"
+
+
+def partial_bytes(tmp: Path) -> int:
+    return sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())
+
+
+def test_a_kernel_restart_mid_file_fails_it_and_stores_nothing(
+    open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    notebook = open_notebook([RESTART_CELL])
+    notebook.run_all()
+    root = notebook.wait_widget(".dlw-dropzone")
+    notebook.wait_ready()
+    picker = root.locator("input.dlw-file-input")
+
+    small = tmp_path / "small.bin"
+    small.write_bytes(os.urandom(100_000))
+    picker.set_input_files(small)
+    notebook.wait_file("uploaded.json", until=lambda names: names == ["/big/small.bin"], timeout=60)
+
+    big = tmp_path / "big.bin"
+    block = os.urandom(1 << 20)
+    with open(big, "wb") as f:
+        for _ in range(200):
+            f.write(block)
+    picker.set_input_files(big)
+    tmp = notebook.out_dir / "tmp"
+    poll(lambda: partial_bytes(tmp) > 8 << 20 or None, timeout=60, what="the first chunks in the kernel")
+    notebook.page.evaluate(_RESTART_JS)
+    restarted = time.monotonic()
+
+    # The page says so well before the 60 s without an answer that would otherwise give it away.
+    failed = root.locator('.dlw-file[data-status="failed"]')
+    failed.wait_for(timeout=20_000)
+    assert time.monotonic() - restarted < 20
+    assert failed.count() == 1
+    assert failed.get_attribute("data-path") == "big.bin"
+    assert "kernel restarted" in failed.locator(".dlw-status").inner_text()
+    assert root.locator('.dlw-file[data-status="done"]').count() == 1
+    assert "1 failed" in root.locator(".dlw-total").inner_text()
+
+    # Once the new kernel is up, the old one has removed its partial file on the way out; the workspace
+    # holds the small file only. (Shutting a kernel down while it restarts fails with a 500.)
+    notebook.page.evaluate("() => window.e2eRestart")
+    notebook.wait_kernel_idle()
+    poll(lambda: partial_bytes(tmp) == 0 or None, timeout=30, what="the partial file's removal")
+    client = dw.connect(home=str(notebook.out_dir / "workspace"))
+    try:
+        dataset = client.projects.get(project_name="e2e").datasets.get(dataset_name="drops")
+        assert [i.filename for i in dataset.items.list().all()] == ["/big/small.bin"]
+    finally:
+        client.close()
+    blobs = notebook.out_dir / "workspace" / "blobs"
+    stored = [f for f in blobs.rglob("*") if f.is_file() and not f.name.startswith(".")]
+    assert [f.stat().st_size for f in stored] == [small.stat().st_size]
+    assert all(f.parent.name != "tmp" for f in stored)
