@@ -26,7 +26,7 @@ import ipywidgets as w
 from ..api import Client, Dataset, Filters, FiltersOperations, Item, Project, default
 from ..api.repositories.items import get_item
 from ..exceptions import NotFound, PlatformError
-from .item_grid import ItemGrid, NoThumbnail
+from .item_grid import ItemGrid, item_thumbnail
 
 T = TypeVar("T")
 PAGE_SIZE = 100
@@ -457,15 +457,7 @@ class Browser(w.VBox):
 
     def _thumbnail(self, item_id: str) -> bytes | None:
         """The thumbnail of an item of the page shown (called on the feed's worker threads)."""
-        item = self._page_items.get(item_id)
-        if item is None:
-            return None
-        try:
-            return item.thumbnail()
-        except PlatformError as error:
-            raise NoThumbnail(error.message) from None
-        except ConnectionError as error:
-            raise NoThumbnail(str(error)) from None
+        return item_thumbnail(self._page_items.get(item_id))
 
     # -- selection and the detail pane ------------------------------------------------------------
     def _on_selection(self, change: dict[str, Any]) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from ..api import Item
+from ..exceptions import PlatformError
 from .assets import esm
 
 # A first batch of thumbnails goes out after this long, then one batch per interval, then the rest.
@@ -28,6 +30,19 @@ FETCH_WORKERS = 4
 
 class NoThumbnail(Exception):
     """Raised by a thumbnail fetcher for an item that has none; the message says why (shown on hover)."""
+
+
+def item_thumbnail(item: Item | None) -> bytes | None:
+    """The thumbnail bytes of a card's item (None for a card no longer shown); ``NoThumbnail`` with the
+    reason when the workspace has none for it or cannot be reached."""
+    if item is None:
+        return None
+    try:
+        return item.thumbnail()
+    except PlatformError as error:
+        raise NoThumbnail(error.message) from None
+    except ConnectionError as error:
+        raise NoThumbnail(str(error)) from None
 
 
 Send = Callable[[dict[str, Any], list[bytes]], None]

@@ -20,7 +20,7 @@ import ipywidgets as w
 from ..api import Dataset, Filters, Item, Prompt, PromptItem, PromptType
 from ..exceptions import NotFound, PlatformError
 from .browser import card
-from .item_grid import ItemGrid, NoThumbnail
+from .item_grid import ItemGrid, item_thumbnail
 
 ROLES = ("user", "assistant", "system")
 _STREAM = re.compile(r"/items/([^/]+)/stream$")
@@ -289,13 +289,7 @@ class PromptComposer(w.VBox):
 
     def _thumbnail(self, item_id: str) -> bytes | None:
         """A picker card's thumbnail (called on the grid's worker threads)."""
-        item = self._picker_items.get(item_id)
-        if item is None:
-            return None
-        try:
-            return item.thumbnail()
-        except PlatformError as error:
-            raise NoThumbnail(error.message) from None
+        return item_thumbnail(self._picker_items.get(item_id))
 
     def _rename(self, name: str) -> None:
         if name.strip():
