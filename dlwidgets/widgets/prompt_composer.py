@@ -107,6 +107,10 @@ class PromptComposer(w.VBox):
         self._status = w.HTML()
         add_prompt = _button("+ prompt", self.add_prompt)
         upload = _button("Upload", lambda: self.upload(), style="primary")
+        self._template = w.Text(
+            placeholder="Describe {name}", description="template", layout=w.Layout(width="360px")
+        )
+        batch = _button("One prompt per picked image", self._batch_picked)
         super().__init__(
             [
                 self._name,
@@ -114,6 +118,7 @@ class PromptComposer(w.VBox):
                 self._picker,
                 self._prompts,
                 w.HBox([add_prompt, upload]),
+                w.HBox([self._template, batch]),
                 self._status,
                 w.HTML("<b>Preview</b>"),
                 self._preview,
@@ -253,6 +258,18 @@ class PromptComposer(w.VBox):
         self.uploaded += made
         self._status.value = f"<span class='dlw-notice'>uploaded {len(made)} prompt items</span>"
         return made
+
+    def _batch_picked(self) -> None:
+        """Batch mode from the form: the template applied to each image picked."""
+        images = [i for i in self.picked if (i.mimetype or "").startswith("image/")]
+        template = self._template.value.strip()
+        if not images or not template:
+            self._error("pick one or more images and write a template (e.g. 'Describe {name}') first")
+            return
+        try:
+            self.batch(images, template)
+        except (KeyError, IndexError, ValueError) as error:
+            self._error(f"template {template!r} cannot be filled ({error}); use {{name}} or {{filename}}")
 
     def close(self) -> None:
         self._picker.close()

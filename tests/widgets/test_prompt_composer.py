@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import ipywidgets as w
 import pytest
 
 import dlwidgets as dw
@@ -183,3 +184,24 @@ def test_audio_and_video_buttons_say_when_the_dataset_has_none(
     assert "there are no video items" in composer._status.value
     buttons["+ image"].click()  # the first image, chosen by default
     assert composer.prompt_item.prompts[0].elements == [{"mimetype": "image/*", "value": images[0].stream}]
+
+
+def test_batch_mode_from_the_form_uses_the_picked_images(dataset: dw.Dataset, images: list[dw.Item]) -> None:
+    composer = PromptComposer(dataset)
+    composer._picker.selected_ids = [images[1].id, images[0].id]
+    composer._template.value = "What is in {name}?"
+    next(b for b in _buttons(composer) if b.description == "One prompt per picked image").click()
+    made = {i.filename for i in composer.uploaded}
+    assert made == {"/prompts/cat-prompt.json", "/prompts/dog-prompt.json"}
+    dog = dataset.items.get(filepath="/prompts/dog-prompt.json")
+    assert json.loads(dog.read())["prompts"]["1"][0]["value"] == "What is in dog.jpg?"
+    composer._template.value = "Describe {missing}"
+    next(b for b in _buttons(composer) if b.description == "One prompt per picked image").click()
+    assert "cannot be filled" in composer._status.value
+
+
+def _buttons(widget: w.Widget) -> list[w.Button]:
+    found = [widget] if isinstance(widget, w.Button) else []
+    for child in getattr(widget, "children", ()):
+        found += _buttons(child)
+    return found
