@@ -12,10 +12,10 @@ from PIL import Image
 import dlwidgets as dw
 
 
-@pytest.fixture
-def dataset(client: dw.Client) -> dw.Dataset:
-    project = client.projects.create(project_name="widgets")
-    dataset = project.datasets.create(dataset_name="street")
+def street_dataset(project: dw.Project, name: str) -> dw.Dataset:
+    """A dataset whose ontology is made with the tutorial's calls: car, person, indoor, and a yes/no
+    attribute for cars."""
+    dataset = project.datasets.create(dataset_name=name)
     ontology = dataset.ontology()
     ontology.add_label(label_name="car", color="#ff0000")
     ontology.add_label(label_name="person", color="#00ff00")
@@ -24,6 +24,17 @@ def dataset(client: dw.Client) -> dw.Dataset:
         key="occluded", title="Occluded?", attribute_type=dw.AttributesTypes.YES_NO, scope=["car"]
     )
     return dataset
+
+
+@pytest.fixture
+def make_street_dataset(client: dw.Client) -> Callable[[str], dw.Dataset]:
+    """``make_street_dataset(name)``: another dataset like ``dataset``, in the same project."""
+    return lambda name: street_dataset(client.projects.get(project_name="widgets"), name)
+
+
+@pytest.fixture
+def dataset(client: dw.Client) -> dw.Dataset:
+    return street_dataset(client.projects.create(project_name="widgets"), "street")
 
 
 def jpeg(width: int, height: int) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,17 +32,9 @@ def draft(dataset: dw.Dataset) -> OntologyDraft:
 
 
 @pytest.fixture
-def twin(client: dw.Client) -> dw.Dataset:
+def twin(dataset: dw.Dataset, make_street_dataset: Callable[[str], dw.Dataset]) -> dw.Dataset:
     """A second dataset with the same ontology as `dataset`, edited with the tutorial's calls."""
-    dataset = client.projects.get(project_name="widgets").datasets.create(dataset_name="twin")
-    ontology = dataset.ontology()
-    ontology.add_label(label_name="car", color="#ff0000")
-    ontology.add_label(label_name="person", color="#00ff00")
-    ontology.add_label(label_name="indoor", color="#0000ff")
-    ontology.update_attributes(
-        key="occluded", title="Occluded?", attribute_type=dw.AttributesTypes.YES_NO, scope=["car"]
-    )
-    return dataset
+    return make_street_dataset("twin")
 
 
 def record_calls(monkeypatch: pytest.MonkeyPatch, client: dw.Client) -> list[tuple[str, str]]:
