@@ -27,13 +27,36 @@ def packaged_notebook() -> Path:
     raise FileNotFoundError(f"{NOTEBOOK} is not in this installation of dlwidgets")
 
 
-def lab_command(workdir: Path) -> list[str]:
-    """Copy the notebook into ``workdir`` (keeping a user's edited copy) and return the JupyterLab command."""
+def lab_command(
+    workdir: Path,
+    *,
+    port: int | None = None,
+    open_browser: bool = True,
+    allow_root: bool = False,
+    jupyter_args: Sequence[str] = (),
+) -> list[str]:
+    """Copy the notebook into ``workdir`` (keeping a user's edited copy) and return the JupyterLab command.
+
+    ``jupyter_args`` come after ours, so they override them; the notebook to open comes last.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     target = workdir / NOTEBOOK
     if not target.exists():
         shutil.copyfile(packaged_notebook(), target)
-    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workdir}", str(target)]
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workdir}"]
+    if port is not None:
+        # A port the user chose is the port, or a clear failure: no silent move to the next free one.
+        command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    if not open_browser:
+        command.append("--ServerApp.open_browser=False")
+    if allow_root:
+        command.append("--ServerApp.allow_root=True")
+    return [*command, *jupyter_args, str(target)]
+
+
+def is_root() -> bool:
+    """Whether this process runs as root, where JupyterLab refuses to start unless told otherwise."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def ensure_demo(home: Path) -> None:
@@ -57,7 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     lab.add_argument(
         "--home", type=Path, help="the embedded workspace (default $DLWIDGETS_HOME or ~/.dlwidgets)"
     )
+    lab.add_argument(
+        "--port", type=int, help="port to listen on (default JupyterLab's 8888, or the next free one)"
+    )
+    lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     lab.add_argument("--print-command", action="store_true", help="print the command instead of running it")
+    lab.add_argument(
+        "jupyter_args",
+        nargs="*",
+        metavar="-- JUPYTER_ARG",
+        help="arguments after -- go to JupyterLab, e.g. dlwidgets lab -- --ServerApp.ip=0.0.0.0",
+    )
     serve = commands.add_parser(
         "serve", help="serve a workspace's REST API over HTTP (needs the 'serve' extra)"
     )
@@ -115,13 +148,23 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    command = lab_command(args.dir.resolve())
+    allow_root = is_root()
+    command = lab_command(
+        args.dir.resolve(),
+        port=args.port,
+        open_browser=not args.no_browser,
+        allow_root=allow_root,
+        jupyter_args=args.jupyter_args,
+    )
     if args.print_command:
         print(" ".join(command))
         return 0
     home = _home(args.home)
     os.environ["DLWIDGETS_HOME"] = str(home)
     ensure_demo(home)
+    if allow_root:
+        print("running as root: JupyterLab is started with --ServerApp.allow_root=True", file=sys.stderr)
+    sys.stderr.flush()
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
+from serving import free_port
 
 from dlwidgets.cli import main
 
@@ -41,3 +49,53 @@ def test_ensure_demo_fills_an_empty_workspace_once(tmp_path: Path) -> None:
     item = dataset.items.list().items[0]
     assert (item.width, item.height, item.mimetype) == (640, 400, "image/jpeg")
     assert [label.tag for label in dataset.labels] == ["car", "person", "tree", "house", "outdoor"]
+
+
+def test_lab_runs_jupyterlab_for_the_current_user_until_stopped(tmp_path: Path) -> None:
+    """The real command, as whoever runs the tests (root in CI): it serves until its process group is
+    stopped, takes a port, and passes what follows ``--`` to JupyterLab."""
+    port = free_port()
+    log = tmp_path / "lab.log"
+    command = [
+        *[str(Path(sys.executable).parent / "dlwidgets"), "lab", "--port", str(port), "--no-browser"],
+        *["--dir", str(tmp_path / "notebooks"), "--home", str(tmp_path / "home")],
+        *["--", "--ServerApp.base_url=/first-run/"],
+    ]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    with log.open("wb") as out:
+        lab = subprocess.Popen(
+            command, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while not _answers(f"http://127.0.0.1:{port}/first-run/api"):
+            assert lab.poll() is None, f"dlwidgets lab exited with {lab.returncode}:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"no answer on port {port}:\n{log.read_text()}"
+            time.sleep(0.5)
+    finally:
+        _stop_group(lab)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(lab.pid, 0)  # nothing of the server's process group is left running
+    output = log.read_text()
+    assert f"http://127.0.0.1:{port}/first-run/lab?token=" in output, output
+    if os.geteuid() == 0:
+        assert "running as root: JupyterLab is started with --ServerApp.allow_root=True" in output
+    assert (tmp_path / "notebooks" / "getting_started.ipynb").is_file()
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group led by ``process``, SIGKILL if it lingers."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
