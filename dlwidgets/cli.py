@@ -126,24 +126,33 @@ def _serve(args: argparse.Namespace) -> int:
     except ImportError:
         print("dlwidgets serve needs the 'serve' extra: pip install 'dlwidgets[serve]'", file=sys.stderr)
         return 2
+    from .server import WeakSecret
     from .store import Store
 
     home = _home(args.home)
+    try:
+        app = create_app(Store(home), max_body=args.max_body)
+    except WeakSecret as e:
+        print(f"dlwidgets serve: {e}", file=sys.stderr)
+        return 2
     print(f"serving workspace {home} at http://{args.host}:{args.port}/api/v1", file=sys.stderr)
     print("make a token with: dlwidgets token create --email you@example.com", file=sys.stderr)
-    uvicorn.run(
-        create_app(Store(home), max_body=args.max_body), host=args.host, port=args.port, log_level="info"
-    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
 def _token(args: argparse.Namespace) -> int:
-    from .server.tokens import create_token, workspace_secret
+    from .server.tokens import WeakSecret, create_token, workspace_secret
 
     if "@" not in args.email:
         print(f"--email {args.email!r} is not an email address", file=sys.stderr)
         return 2
-    print(create_token(workspace_secret(_home(args.home)), args.email, days=args.days))
+    try:
+        secret = workspace_secret(_home(args.home))
+    except (WeakSecret, OSError) as e:
+        print(f"dlwidgets token create: {e}", file=sys.stderr)
+        return 2
+    print(create_token(secret, args.email, days=args.days))
     return 0
 
 

@@ -1,10 +1,11 @@
 """``dlwidgets serve``: the embedded workspace's REST routes over HTTP, with token auth."""
 
 from .app import WorkspaceServer, create_app
-from .tokens import InvalidToken, create_token, verify_token, workspace_secret
+from .tokens import InvalidToken, WeakSecret, create_token, verify_token, workspace_secret
 
 __all__ = [
     "InvalidToken",
+    "WeakSecret",
     "WorkspaceServer",
     "create_app",
     "create_token",

@@ -8,20 +8,31 @@ the server checks both.
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 SECRET_FILE = "server-secret"
+# HS256 keys shorter than the hash's output weaken it; an empty one lets anyone sign.
+SECRET_BYTES = 32
+# What os.link raises on filesystems without hard links (some network and FUSE mounts).
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS}
 
 
 class InvalidToken(Exception):
     """Raised when a token is malformed, forged or expired; the message never contains the token."""
+
+
+class WeakSecret(Exception):
+    """Raised when asked to sign or check tokens with a secret shorter than ``SECRET_BYTES``."""
 
 
 def _b64(data: bytes) -> str:
@@ -33,24 +44,78 @@ def _unb64(text: str) -> bytes:
 
 
 def workspace_secret(home: Path) -> bytes:
-    """The workspace's signing secret, created (mode 0600) on first use."""
+    """The workspace's signing secret, created (mode 0600) on first use; ``WeakSecret`` if it is short."""
     path = home / SECRET_FILE
     try:
-        return path.read_bytes()
+        secret = path.read_bytes()
     except FileNotFoundError:
-        home.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_bytes(32)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_bytes()
+        secret = _create_secret(home, path)
+    check_secret(secret, path)
+    return secret
+
+
+def check_secret(secret: bytes, path: Path | None = None) -> None:
+    """Refuse a secret too short to sign with: with an empty key anyone could forge tokens."""
+    if len(secret) >= SECRET_BYTES:
+        return
+    if path is None:
+        raise WeakSecret(
+            f"refusing to sign or check tokens with a {len(secret)}-byte secret; {SECRET_BYTES} are needed"
+        )
+    raise WeakSecret(
+        f"the workspace secret {path} holds {len(secret)} bytes, fewer than the {SECRET_BYTES} needed "
+        "to sign tokens safely (its creation was cut short: a full disk or a killed process). "
+        f"To recover, delete it and make a new token: rm {path} && dlwidgets token create "
+        f"--email you@example.com --home {path.parent}. Tokens made before then stop working."
+    )
+
+
+def _create_secret(home: Path, path: Path) -> bytes:
+    """Write a new secret whole and durable beside ``path``, then link it into place unless another
+    process did first: every process starting at once on a fresh workspace ends with the same secret,
+    and a crash or a full disk leaves no file or a complete one, never a short one."""
+    home.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_bytes(SECRET_BYTES)
+    fd, name = tempfile.mkstemp(dir=home, prefix=f".{SECRET_FILE}-")
+    try:
         with os.fdopen(fd, "wb") as f:
             f.write(secret)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(name, path)
+        except FileExistsError:  # another process linked its secret first: that one is the workspace's
+            return path.read_bytes()
+        except OSError as e:
+            if e.errno not in _NO_HARD_LINKS:
+                raise
+            # A filesystem without hard links: the last of two simultaneous creators wins.
+            os.replace(name, path)
+            return path.read_bytes()
+        _fsync_dir(home)
         return secret
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a new directory entry durable (a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def create_token(secret: bytes, email: str, days: float = 30.0, **claims: Any) -> str:
     """A signed token for ``email`` that expires in ``days``."""
+    check_secret(secret)
     now = int(time.time())
     header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     payload = _b64(
@@ -62,6 +127,7 @@ def create_token(secret: bytes, email: str, days: float = 30.0, **claims: Any) -
 
 def verify_token(secret: bytes, token: str) -> dict[str, Any]:
     """The claims of a valid token; ``InvalidToken`` for anything else."""
+    check_secret(secret)
     try:
         header, payload, signature = token.split(".")
         expected = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()

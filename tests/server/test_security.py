@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import secrets
 import sqlite3
 import threading
 import time
@@ -61,7 +62,7 @@ def test_no_token_reaches_the_server_log(workspace_home: Path, caplog: pytest.Lo
     secret = workspace_secret(workspace_home)
     good = create_token(secret, ANN)
     expired = create_token(secret, ANN, days=-1)
-    forged = create_token(b"another workspace's secret", ANN)
+    forged = create_token(secrets.token_bytes(32), ANN)
     refresh = create_token(secret, ANN, days=90, typ="refresh")
     with serving_logged(workspace_home) as url:
         gate = url.removesuffix("/api/v1")

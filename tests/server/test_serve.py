@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import subprocess
 import sys
@@ -22,7 +23,7 @@ USER = "ann@example.com"
 
 def test_every_route_needs_a_valid_token(workspace_home: Path) -> None:
     secret = workspace_secret(workspace_home)
-    forged = create_token(b"another workspace's secret", USER)
+    forged = create_token(secrets.token_bytes(32), USER)
     expired = create_token(secret, USER, days=-1)
     with serving(workspace_home) as url:
         for headers, reason in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 import ipywidgets as w
@@ -94,7 +95,7 @@ def test_expired_forged_unreachable_and_not_a_platform(workspace_home: Path) -> 
         login._url.value = url
         assert login.sign_in(create_token(secret, USER, days=-1)) is None
         assert "expired on" in login._status.value
-        assert login.sign_in(create_token(b"other secret", USER)) is None
+        assert login.sign_in(create_token(secrets.token_bytes(32), USER)) is None
         assert "refused the token" in login._status.value and "signature" in login._status.value
     login._url.value = f"http://127.0.0.1:{free_port()}/api/v1"
     assert login.sign_in(create_token(secret, USER)) is None
