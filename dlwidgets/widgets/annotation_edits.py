@@ -15,6 +15,7 @@ from typing import Any
 
 from ..api import Annotation, Item
 from ..api.entities.annotation import Definition
+from ..api.entities.item import metadata_diff
 from ..exceptions import Conflict
 
 Shape = dict[str, Any]
@@ -113,8 +114,9 @@ class AnnotationEdits:
             self.item.annotations.delete(annotation_id=annotation_id)
         client = self.item.client
         for annotation_id, shape in current.items():
-            if _essence(shape) != _essence(stored[annotation_id].to_json()):
-                client.json("PUT", f"/annotations/{annotation_id}", json=_essence(shape))
+            patch = _patch(stored[annotation_id].to_json(), shape)
+            if patch:
+                client.json("PUT", f"/annotations/{annotation_id}", json=patch)
         new = [(k, s) for k, s in self.shapes() if not s.get("id")]
         created = self.item.annotations.upload([s for _, s in new]) if new else []
         for (key, _), annotation in zip(new, created, strict=True):
@@ -323,6 +325,9 @@ def handle_points(shape: Shape) -> dict[str, tuple[float, float]]:
     }
 
 
-def _essence(shape: Shape) -> Shape:
-    """What a user edits of an annotation: type, label, coordinates and metadata."""
-    return {k: shape.get(k) for k in ("type", "label", "coordinates", "metadata")}
+def _patch(stored: Shape, shape: Shape) -> Shape:
+    """The update that turns ``stored`` into ``shape``: the changed fields a user edits (type, label,
+    coordinates) whole, and the metadata as a merge patch (a removed attribute is sent as ``None``)."""
+    patch = {k: shape.get(k) for k in ("type", "label", "coordinates") if shape.get(k) != stored.get(k)}
+    metadata = metadata_diff(stored.get("metadata") or {}, shape.get("metadata") or {})
+    return {**patch, "metadata": metadata} if metadata else patch

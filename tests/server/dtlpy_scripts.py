@@ -5,7 +5,7 @@ Each runs in its own process (dtlpy reads its configuration at import and keeps 
 through ``dlwidgets``. Inputs come from the environment: ``DLW_URL`` (``http://127.0.0.1:PORT/api/v1``),
 ``DLW_TOKEN`` (a token signed by the workspace), ``DLW_EMAIL`` and ``DLW_INPUTS`` (JSON).
 
-Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt``
+Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt|update-annotation``
 """
 
 from __future__ import annotations
@@ -389,7 +389,34 @@ def read_prompt() -> dict[str, Any]:
     }
 
 
+def update_annotation() -> dict[str, Any]:
+    """``annotation.update()`` sends only what changed: an attribute, then user metadata, then the label;
+    each later update keeps what the earlier ones stored. Returns what a fresh ``get`` reads back."""
+    dataset = dl.projects.get(project_name=INPUTS["project"]).datasets.get(dataset_name=INPUTS["dataset"])
+    item = dataset.items.get(item_id=INPUTS["item_id"])
+    annotation = item.annotations.get(annotation_id=INPUTS["annotation_id"])
+    annotation.attributes = {"color": "white"}
+    annotation = annotation.update()
+    annotation.metadata["user"] = {"reviewed_by": "dtlpy"}
+    annotation = annotation.update()
+    annotation.label = "dog"
+    annotation = annotation.update()
+    stored = item.annotations.get(annotation_id=INPUTS["annotation_id"])
+    return {
+        "label": stored.label,
+        "attributes": stored.attributes,
+        "object_id": stored.object_id,
+        "user": stored.metadata.get("user"),
+        "box": box_of(stored),
+    }
+
+
 if __name__ == "__main__":
     connect()
-    steps = {"tutorial": tutorial, "read-dw": read_dw, "read-prompt": read_prompt}
+    steps = {
+        "tutorial": tutorial,
+        "read-dw": read_dw,
+        "read-prompt": read_prompt,
+        "update-annotation": update_annotation,
+    }
     print(SUMMARY + json.dumps(steps[sys.argv[1]]()), flush=True)

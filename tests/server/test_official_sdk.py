@@ -268,6 +268,53 @@ def test_dtlpy_reads_a_prompt_item_made_with_the_prompt_composer(
     assert seen["json"] == stored
 
 
+def test_a_partial_annotation_update_keeps_the_fields_it_does_not_send(
+    workspace_home: Path, tmp_path: Path
+) -> None:
+    """dtlpy's ``annotation.update()`` sends only what changed; the rest stays as stored (metadata keys
+    merge), from dtlpy over HTTP as from ``dw`` in-process."""
+    token = create_token(workspace_secret(workspace_home), EMAIL)
+    client = dw.connect(home=str(workspace_home))
+    dataset = client.projects.create(project_name="partial").datasets.create(dataset_name="pets")
+    ontology = dataset.recipes.list()[0].ontologies.list()[0]
+    ontology.add_label(label_name="cat")
+    ontology.add_label(label_name="dog")
+    image_path = tmp_path / "cat.png"
+    Image.fromarray(np.zeros((40, 60, 3), dtype=np.uint8)).save(image_path)
+    image = dataset.items.upload(local_path=str(image_path), remote_path="/pets")
+    assert isinstance(image, dw.Item)
+    builder = image.annotations.builder()
+    builder.add(dw.Box(top=5, left=4, bottom=30, right=50, label="cat", attributes={"color": "black"}), 1)
+    (box,) = image.annotations.upload(annotations=builder)
+    inputs = {"project": "partial", "dataset": "pets", "item_id": image.id, "annotation_id": box.id}
+
+    with serving(workspace_home) as url:
+        seen = run_dtlpy("update-annotation", url, token, tmp_path / "dtlpy", inputs)
+        assert seen == {
+            "label": "dog",
+            "attributes": {"color": "white"},
+            "object_id": "1",
+            "user": {"reviewed_by": "dtlpy"},
+            "box": [4, 5, 50, 30],
+        }
+        # The same partial bodies from dw, in-process: an attribute, a user key, then the label.
+        for patch in (
+            {"metadata": {"system": {"attributes": {"color": "black"}}}},
+            {"metadata": {"user": {"checked_by": "dw"}}},
+            {"label": "cat"},
+        ):
+            client.json("PUT", f"/annotations/{box.id}", json=patch)
+        over_http = dw.connect(url, token=token)
+        for reader in (over_http, client):
+            pets = reader.projects.get(project_name="partial").datasets.get(dataset_name="pets")
+            stored = pets.items.get(item_id=image.id).annotations.get(box.id)
+            assert (stored.label, stored.attributes, stored.object_id) == ("cat", {"color": "black"}, "1")
+            assert stored.metadata["user"] == {"reviewed_by": "dtlpy", "checked_by": "dw"}
+            assert stored.coordinates == [{"x": 4, "y": 5, "z": 0}, {"x": 50, "y": 30, "z": 0}]
+        over_http.close()
+    client.close()
+
+
 def test_every_error_body_is_json_with_a_message(
     workspace_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -106,6 +106,19 @@ def test_stored_annotations_load_and_edits_after_save_update_them(
     assert annotation.coordinates[0] == {"x": 11, "y": 11, "z": 0}
 
 
+def test_clearing_an_attribute_and_an_object_id_is_saved(edits: AnnotationEdits, image_item: dw.Item) -> None:
+    builder = image_item.annotations.builder()
+    builder.add(dw.Box(top=10, left=10, bottom=20, right=20, label="car", attributes={"occluded": True}), 7)
+    image_item.annotations.upload(builder)
+    edits.load()
+    (key,) = edits.keys()
+    edits.set_attribute(key, "occluded", None)
+    edits.set_object_id(key, None)
+    edits.save()
+    (annotation,) = image_item.annotations.list()
+    assert (annotation.attributes, annotation.object_id) == ({}, None)
+
+
 def test_hit_finds_handles_of_the_selected_box_then_the_topmost_shape(edits: AnnotationEdits) -> None:
     low = edits.add(dw.Box(top=0, left=0, bottom=100, right=100, label="car"))
     high = edits.add(dw.Box(top=50, left=50, bottom=150, right=150, label="car"))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..documents import dumps, loads
+from ..documents import dumps, loads, merge_patch
 from ..ids import new_id, utc_now
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -227,19 +227,38 @@ def update_annotation(ws: Workspace, req: Request, annotation_id: str) -> dict[s
     body = req.json_object()
     with ws.transaction() as db:
         row = load_annotation(ws, annotation_id)
-        merged = {**annotation_json(row, req), **body, "type": body.get("type", row["type"])}
-        _check_annotation(merged, _dataset_labels(db, ws, row["dataset_id"]), 0)
-        coordinates = merged.get("coordinates") if merged["type"] != "class" else None
-        db.execute(
-            "UPDATE annotations SET type = ?, label = ?, coordinates = ?, metadata = ?, updated_at = ?,"
-            " updated_by = ? WHERE id = ?",
-            (
-                merged["type"], merged.get("label"), None if coordinates is None else dumps(coordinates),
-                dumps(merged.get("metadata") or {}), utc_now(), req.user, annotation_id,
-            ),
-        )  # fmt: skip
-        bump_item(db, [row["item_id"]])
+        patch_annotation(db, ws, req, row, body)
     return annotation_json(load_annotation(ws, annotation_id), req)
+
+
+def patch_annotation(
+    db: sqlite3.Connection, ws: Workspace, req: Request, row: sqlite3.Row, body: dict[str, Any]
+) -> None:
+    """Apply the fields of ``body`` to a stored annotation, as the platform does for dtlpy's
+    ``annotation.update()``, which sends only what changed: each field sent replaces the stored one, except
+    ``metadata``, whose nested keys (``system``, ``user``, ...) merge, a ``None`` removing a key."""
+    metadata = body.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise BadRequest(
+            f"annotation {row['id']!r}: metadata must be a JSON object of keys to change, got {metadata!r}"
+        )
+    fields = {k: v for k, v in body.items() if k != "metadata"}
+    merged = {**annotation_json(row, req), **fields, "type": body.get("type", row["type"])}
+    merged["metadata"] = merge_patch(loads(row["metadata"]), metadata)
+    _check_annotation(merged, _dataset_labels(db, ws, row["dataset_id"]), 0)
+    extra = merge_patch(
+        loads(row["doc"]), {k: v for k, v in fields.items() if k not in _COLUMNS | _SERVER_FIELDS}
+    )
+    coordinates = merged.get("coordinates") if merged["type"] != "class" else None
+    db.execute(
+        "UPDATE annotations SET type = ?, label = ?, coordinates = ?, metadata = ?, doc = ?, updated_at = ?,"
+        " updated_by = ? WHERE id = ?",
+        (
+            merged["type"], merged.get("label"), None if coordinates is None else dumps(coordinates),
+            dumps(merged["metadata"]), dumps(extra), utc_now(), req.user, row["id"],
+        ),
+    )  # fmt: skip
+    bump_item(db, [row["item_id"]])
 
 
 @router.route("DELETE", "/annotations/{annotation_id}")
