@@ -80,7 +80,12 @@ class WorkspaceServer:
             raise InvalidToken(
                 "send 'Authorization: Bearer <token>'; create one with `dlwidgets token create`"
             )
-        return str(verify_token(self.secret, token.strip())["email"])
+        claims = verify_token(self.secret, token.strip())
+        if claims.get("typ") == "refresh":
+            raise InvalidToken(
+                "a refresh token is accepted only by POST /token, which trades it for an id token"
+            )
+        return str(claims["email"])
 
     async def _spool(self, request: HttpRequest) -> IO[bytes]:
         # Closed by api() once the handler has read it.

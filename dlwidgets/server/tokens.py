@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import tempfile
 import time
@@ -25,6 +26,8 @@ SECRET_FILE = "server-secret"
 SECRET_BYTES = 32
 # What os.link raises on filesystems without hard links (some network and FUSE mounts).
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS}
+# Token parts are unpadded base64url: any other character (padding included) means a token we did not make.
+_B64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class InvalidToken(Exception):
@@ -40,7 +43,13 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """One part of a token: ``ValueError`` unless it is unpadded base64url, exactly as ``_b64`` writes it."""
+    if not _B64URL.fullmatch(text):
+        raise ValueError("a token part is not unpadded base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:  # spare low bits set in the last character
+        raise ValueError("a token part is not canonical base64url")
+    return data
 
 
 def workspace_secret(home: Path) -> bytes:
@@ -130,10 +139,14 @@ def verify_token(secret: bytes, token: str) -> dict[str, Any]:
     check_secret(secret)
     try:
         header, payload, signature = token.split(".")
+        if not _B64URL.fullmatch(signature):
+            raise ValueError("the signature is not unpadded base64url")
         expected = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, _unb64(signature)):
+        # The signature's exact text, not its decoding: another spelling of the same bytes is refused.
+        if not hmac.compare_digest(_b64(expected), signature):
             raise InvalidToken("the token's signature does not match this workspace")
-        if json.loads(_unb64(header)).get("alg") != "HS256":
+        algorithm = json.loads(_unb64(header))
+        if not isinstance(algorithm, dict) or algorithm.get("alg") != "HS256":
             raise InvalidToken("the token is not signed with HS256")
         claims = json.loads(_unb64(payload))
     except InvalidToken:
