@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from ..store import Request, Store
 from .openapi import openapi_document
-from .tokens import InvalidToken, create_token, verify_token, workspace_secret
+from .tokens import ForeignToken, InvalidToken, create_token, verify_token, workspace_secret
 
 API_PREFIX = "/api/v1"
 # Bodies are spooled in memory up to this size, then on disk.
@@ -61,6 +61,7 @@ class WorkspaceServer:
         self.store = store
         self.max_body = max_body
         self.secret = workspace_secret(store.workspace.home)
+        self.token_hint = f"dlwidgets token create --email you@example.com --home {store.workspace.home}"
         self.app = Starlette(
             routes=[
                 Route("/token", self.token, methods=["POST"]),
@@ -77,15 +78,23 @@ class WorkspaceServer:
     def _user(self, request: HttpRequest) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise InvalidToken(
-                "send 'Authorization: Bearer <token>'; create one with `dlwidgets token create`"
-            )
+            raise InvalidToken(f"send 'Authorization: Bearer <token>'; create one with `{self.token_hint}`")
         claims = verify_token(self.secret, token.strip())
         if claims.get("typ") == "refresh":
             raise InvalidToken(
                 "a refresh token is accepted only by POST /token, which trades it for an id token"
             )
         return str(claims["email"])
+
+    def _refused(self, error: InvalidToken) -> JSONResponse:
+        """The 401 for a refused token; one made for another workspace gets the command for this one."""
+        message = str(error)
+        if isinstance(error, ForeignToken):
+            message += (
+                "; tokens belong to one workspace home (its server-secret signs them), so a token made "
+                f"for another home is refused here. Make one for this server with `{self.token_hint}`"
+            )
+        return _error(401, message)
 
     async def _spool(self, request: HttpRequest) -> IO[bytes]:
         # Closed by api() once the handler has read it.
@@ -104,7 +113,7 @@ class WorkspaceServer:
         try:
             user = self._user(request)
         except InvalidToken as e:
-            return _error(401, str(e))
+            return self._refused(e)
         try:
             body = await self._spool(request)
         except OverflowError as e:
@@ -151,7 +160,7 @@ class WorkspaceServer:
         try:
             claims = verify_token(self.secret, str(body.get("refresh_token", "")))
         except InvalidToken as e:
-            return _error(401, str(e))
+            return self._refused(e)
         if claims.get("typ") != "refresh":
             return _error(401, "the token given is not a refresh token")
         return JSONResponse({"id_token": create_token(self.secret, claims["email"], days=1)})

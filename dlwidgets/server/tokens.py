@@ -34,6 +34,11 @@ class InvalidToken(Exception):
     """Raised when a token is malformed, forged or expired; the message never contains the token."""
 
 
+class ForeignToken(InvalidToken):
+    """Raised when a well-formed token's signature is not this workspace's: it was made for another
+    workspace home, or forged."""
+
+
 class WeakSecret(Exception):
     """Raised when asked to sign or check tokens with a secret shorter than ``SECRET_BYTES``."""
 
@@ -144,7 +149,7 @@ def verify_token(secret: bytes, token: str) -> dict[str, Any]:
         expected = hmac.new(secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
         # The signature's exact text, not its decoding: another spelling of the same bytes is refused.
         if not hmac.compare_digest(_b64(expected), signature):
-            raise InvalidToken("the token's signature does not match this workspace")
+            raise ForeignToken("the token's signature does not match this workspace")
         algorithm = json.loads(_unb64(header))
         if not isinstance(algorithm, dict) or algorithm.get("alg") != "HS256":
             raise InvalidToken("the token is not signed with HS256")

@@ -1,17 +1,24 @@
-"""Token checks are exact: a signature spelled any other way than the server wrote it is refused, and a
-refresh token works only where it is traded for an id token."""
+"""Token checks are exact: a signature spelled any other way than the server wrote it is refused, a
+refresh token works only where it is traded for an id token, and a token of another workspace is told
+how to make one for this server."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import httpx
 import pytest
 from serving import serving
 
+from dlwidgets.cli import main
 from dlwidgets.server import InvalidToken, create_token, verify_token, workspace_secret
 
 USER = "ann@example.com"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def _respelled(token: str) -> list[str]:
@@ -73,3 +80,30 @@ def test_a_refresh_token_works_only_at_the_refresh_route(workspace_home: Path) -
         fresh = {"authorization": f"Bearer {traded.json()['id_token']}"}
         assert httpx.get(f"{url}/users/me", headers=fresh).json()["email"] == USER
         assert httpx.get(f"{url}/projects", headers=fresh).json() == []
+
+
+def test_a_token_of_another_workspace_says_how_to_make_one_for_this_server(
+    workspace_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other_home = tmp_path / "other-workspace"
+    assert main(["token", "create", "--email", USER, "--home", str(other_home)]) == 0
+    foreign = capsys.readouterr().out.strip()
+    refresh = create_token(workspace_secret(other_home), USER, typ="refresh")
+    command = f"dlwidgets token create --email you@example.com --home {workspace_home}"
+    with serving(workspace_home) as url:
+        gate = url.removesuffix("/api/v1")
+        answers = [
+            httpx.get(f"{url}/users/me", headers={"authorization": f"Bearer {foreign}"}),
+            httpx.post(f"{gate}/token?default", json={"type": "refresh_token", "refresh_token": refresh}),
+        ]
+        for answer in answers:
+            assert answer.status_code == 401
+            message = answer.json()["message"]
+            assert "tokens belong to one workspace home" in message and command in message, message
+            assert str(other_home) not in message
+            for secret in (workspace_secret(workspace_home), workspace_secret(other_home)):
+                assert secret.hex() not in message and _b64(secret) not in message
+        # Doing what the message says gives a token this server accepts.
+        assert main(command.replace("you@example.com", USER).split()[1:]) == 0
+        made = capsys.readouterr().out.strip()
+        assert httpx.get(f"{url}/users/me", headers={"authorization": f"Bearer {made}"}).status_code == 200
