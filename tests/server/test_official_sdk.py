@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from labelled import labelled_image
 from PIL import Image
 from serving import serving
 
@@ -275,14 +276,7 @@ def test_a_partial_annotation_update_keeps_the_fields_it_does_not_send(
     merge), from dtlpy over HTTP as from ``dw`` in-process."""
     token = create_token(workspace_secret(workspace_home), EMAIL)
     client = dw.connect(home=str(workspace_home))
-    dataset = client.projects.create(project_name="partial").datasets.create(dataset_name="pets")
-    ontology = dataset.recipes.list()[0].ontologies.list()[0]
-    ontology.add_label(label_name="cat")
-    ontology.add_label(label_name="dog")
-    image_path = tmp_path / "cat.png"
-    Image.fromarray(np.zeros((40, 60, 3), dtype=np.uint8)).save(image_path)
-    image = dataset.items.upload(local_path=str(image_path), remote_path="/pets")
-    assert isinstance(image, dw.Item)
+    _, image = labelled_image(client, "partial", "pets", ["cat", "dog"])
     builder = image.annotations.builder()
     builder.add(dw.Box(top=5, left=4, bottom=30, right=50, label="cat", attributes={"color": "black"}), 1)
     (box,) = image.annotations.upload(annotations=builder)
