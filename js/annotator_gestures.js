@@ -1,15 +1,20 @@
 // The annotator's gesture layer: a transparent canvas laid over the ipycanvas layers.
 // It turns pointer, wheel and key events into a few coalesced messages for the kernel and draws the
-// in-progress gesture (the preview) itself, so a drag costs one message at its start and one at its end.
-// Only anywidget's narrow model API is used (get, on, send), so it runs in JupyterLab, Notebook 7,
-// VS Code and Colab alike.
+// preview of each drag itself, so a drag costs one message at its start and one at its end. Only
+// anywidget's narrow model API is used (get, on, send), so it runs in JupyterLab, Notebook 7, VS Code
+// and Colab alike.
+//
+// A person drawing quickly starts the next drag before the kernel has answered the last one (a busy
+// kernel answers seconds later). So every gesture has an id, its messages and the kernel's replies
+// carry it, and the gestures the kernel has not answered yet wait in a queue, drawn as previews, until
+// their own reply comes: nothing drawn is dropped.
 
 const HANDLE_EDGES = {
   nw: ["l", "t"], n: ["t"], ne: ["r", "t"], e: ["r"],
   se: ["r", "b"], s: ["b"], sw: ["l", "b"], w: ["l"],
 };
 
-function previewRect(grab, x0, y0, x, y) {
+export function previewRect(grab, x0, y0, x, y) {
   // The rectangle to preview for a drag from (x0, y0) to (x, y), in canvas pixels.
   if (grab.mode === "new") return [x0, y0, x, y];
   const [l, t, r, b] = grab.rect;
@@ -20,6 +25,63 @@ function previewRect(grab, x0, y0, x, y) {
     edges.includes("l") ? x : l, edges.includes("t") ? y : t,
     edges.includes("r") ? x : r, edges.includes("b") ? y : b,
   ];
+}
+
+export class GestureQueue {
+  // The gestures the kernel has not answered yet, oldest first. The newest may still be in progress
+  // (pointer down); the others are finished and wait for the kernel's "committed" reply.
+  constructor() {
+    this.pending = [];
+    this.nextId = 1;
+  }
+
+  get active() {
+    // The gesture the pointer is drawing now, or null.
+    const last = this.pending[this.pending.length - 1];
+    return last && !last.done ? last : null;
+  }
+
+  begin(x, y) {
+    // A new gesture at (x, y); one still in progress (its pointer-up was missed) is finished first and
+    // returned as `finished`, so that its end can be sent too.
+    const finished = this.active ? this.end(this.active.x, this.active.y) : null;
+    const gesture = { id: this.nextId++, x0: x, y0: y, x, y, px: x, py: y, grab: null, done: false };
+    this.pending.push(gesture);
+    return { gesture, finished };
+  }
+
+  move(x, y) {
+    const gesture = this.active;
+    if (gesture) [gesture.x, gesture.y] = [x, y];
+    return gesture;
+  }
+
+  end(x, y) {
+    // The pointer is up: the active gesture is finished and waits for its reply.
+    const gesture = this.active;
+    if (!gesture) return null;
+    [gesture.x, gesture.y] = [x, y];
+    gesture.done = true;
+    return gesture;
+  }
+
+  find(id) {
+    return this.pending.find((g) => g.id === id) || null;
+  }
+
+  grab(message) {
+    // The kernel's answer to a gesture's start: what the gesture does (draw, move, resize, pan).
+    const gesture = this.find(message.id);
+    if (gesture) gesture.grab = message;
+    return gesture;
+  }
+
+  commit(id) {
+    // The kernel has applied (and drawn) gesture `id`: only that gesture leaves the queue.
+    const index = this.pending.findIndex((g) => g.id === id);
+    if (index < 0) return null;
+    return this.pending.splice(index, 1)[0];
+  }
 }
 
 function render({ model, el }) {
@@ -46,7 +108,7 @@ function render({ model, el }) {
   };
   size();
 
-  let drag = null;      // {x0, y0, x, y, grab} while a pointer is down
+  const queue = new GestureQueue();
   let frame = 0;        // a pending animation frame
   let wheel = null;     // coalesced wheel delta, sent once per frame
   let panSent = null;   // pan awaiting the kernel's ack: at most one in flight
@@ -59,26 +121,21 @@ function render({ model, el }) {
     ];
   };
 
-  const drawPreview = () => {
-    frame = 0;
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (wheel) {
-      model.send({ type: "wheel", ...wheel });
-      wheel = null;
-    }
-    if (!drag || !drag.grab) return;
-    const { grab } = drag;
-    if (grab.mode === "pan") {
-      if (!panSent) {
-        panSent = { dx: drag.x - drag.px, dy: drag.y - drag.py };
-        drag.px = drag.x;
-        drag.py = drag.y;
-        if (panSent.dx || panSent.dy) model.send({ type: "pan", ...panSent });
-        else panSent = null;
-      }
-      return;
-    }
-    if (grab.mode === "none") return;
+  const sendPan = (drag) => {
+    // The pan moved since the last one sent, once the kernel has acknowledged that one.
+    if (panSent) return;
+    panSent = { dx: drag.x - drag.px, dy: drag.y - drag.py };
+    drag.px = drag.x;
+    drag.py = drag.y;
+    if (panSent.dx || panSent.dy) model.send({ type: "pan", id: drag.id, ...panSent });
+    else panSent = null;
+  };
+
+  const drawGesture = (drag) => {
+    // A gesture the kernel has not answered yet. Before its grab arrives the kernel has not said what
+    // the drag does; with a drawing tool it is most likely a new box, so it is previewed as one.
+    const grab = drag.grab || (canvas.style.cursor === "crosshair" ? { mode: "new" } : null);
+    if (!grab || grab.mode === "pan" || grab.mode === "none") return;
     ctx.save();
     ctx.strokeStyle = grab.color || "#ffcc00";
     ctx.lineWidth = 2;
@@ -94,8 +151,27 @@ function render({ model, el }) {
     }
     ctx.restore();
   };
+
+  const drawPreview = () => {
+    frame = 0;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (wheel) {
+      model.send({ type: "wheel", ...wheel });
+      wheel = null;
+    }
+    const active = queue.active;
+    if (active && active.grab && active.grab.mode === "pan") sendPan(active);
+    queue.pending.forEach(drawGesture);
+  };
   const schedule = () => {
     if (!frame) frame = requestAnimationFrame(drawPreview);
+  };
+
+  const sendUp = (drag, shift) => {
+    model.send({
+      type: "up", id: drag.id, x: drag.x, y: drag.y, x0: drag.x0, y0: drag.y0, px: drag.px, py: drag.py,
+      shift,
+    });
   };
 
   const onDown = (event) => {
@@ -103,25 +179,21 @@ function render({ model, el }) {
     canvas.focus();
     canvas.setPointerCapture(event.pointerId);
     const [x, y] = point(event);
-    drag = { x0: x, y0: y, x, y, px: x, py: y, grab: null };
+    const { gesture, finished } = queue.begin(x, y);
+    if (finished) sendUp(finished, false);
     model.send({
-      type: "down", x, y, button: event.button,
+      type: "down", id: gesture.id, x, y, button: event.button,
       shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey, alt: event.altKey,
     });
     event.preventDefault();
   };
   const onMove = (event) => {
-    if (!drag || drag.done) return;
-    [drag.x, drag.y] = point(event);
-    schedule();
+    if (queue.move(...point(event))) schedule();
   };
   const onUp = (event) => {
-    if (!drag || drag.done) return;
-    const [x, y] = point(event);
-    model.send({ type: "up", x, y, x0: drag.x0, y0: drag.y0, shift: event.shiftKey });
-    drag.done = true;
-    drag.x = x;
-    drag.y = y;
+    const drag = queue.end(...point(event));
+    if (!drag) return;
+    sendUp(drag, event.shiftKey);
     schedule();
   };
   const onWheel = (event) => {
@@ -147,22 +219,21 @@ function render({ model, el }) {
     });
   };
   const onMessage = (msg) => {
-    if (msg.type === "grab" && drag) {
-      drag.grab = msg;
-      schedule();
+    if (msg.type === "grab") {
+      if (queue.grab(msg)) schedule();
     } else if (msg.type === "pan_ack") {
       panSent = null;
-      if (drag) schedule();
+      if (queue.active) schedule();
     } else if (msg.type === "committed") {
-      // The kernel has drawn the result on the annotation layer: the preview can go.
-      drag = null;
-      schedule();
+      // The kernel has drawn this gesture's result on the annotation layer: its preview can go.
+      if (queue.commit(msg.id)) schedule();
     }
   };
 
   canvas.addEventListener("pointerdown", onDown);
   canvas.addEventListener("pointermove", onMove);
   canvas.addEventListener("pointerup", onUp);
+  canvas.addEventListener("pointercancel", onUp);
   canvas.addEventListener("wheel", onWheel, { passive: false });
   canvas.addEventListener("keydown", onKey);
   canvas.addEventListener("contextmenu", (e) => e.preventDefault());

@@ -60,7 +60,9 @@ class Annotator(w.VBox):
         self._attributes: list[Attribute] = []
         self._labels: list[str] = []
         self.label: str | None = None
-        self._gesture: dict[str, Any] | None = None
+        # Gestures begun and not yet ended, by the browser's gesture id: a new drag may begin before the
+        # kernel has handled the end of the last one.
+        self._gestures: dict[Any, dict[str, Any]] = {}
         # While a gesture is handled: False, or True once an edit asked for a redraw (done once, at its end).
         self._held: bool | None = None
         self._syncing = False  # set while the kernel writes panel values, so their observers stay quiet
@@ -259,6 +261,7 @@ class Annotator(w.VBox):
 
     def _show(self, index: int) -> None:
         self._index = index
+        self._gestures.clear()  # they were begun on the previous item's shapes
         self._ensure_loaded(index)
         item = self.item
         self.selected = None
@@ -483,25 +486,23 @@ class Annotator(w.VBox):
                 self._redraw()
                 self._refresh_panels()
             if kind == "up" or failed:
-                # After the drawing: the browser drops its preview of the gesture when this arrives.
-                self.gestures.reply({"type": "committed"})
+                # After the drawing: the browser drops its preview of this gesture when this arrives.
+                self.gestures.reply({"type": "committed", "id": event.get("id")})
 
     def _down(self, event: dict[str, Any]) -> None:
+        gesture_id = event.get("id")
         x, y = self.viewport.to_image(event["x"], event["y"])
         if self.edits is None or event.get("button") == 1 or event.get("alt"):
-            self._gesture = {"mode": "pan"}
-            self.gestures.reply({"type": "grab", "mode": "pan"})
+            self._grab(gesture_id, {"mode": "pan"}, {"mode": "pan"})
             return
         tolerance = HIT_TOLERANCE_PX / self.viewport.scale
         hit = self.edits.hit(x, y, tolerance, self.selected)
         if hit is not None and (self.tool == "select" or hit[0] == self.selected):
             key, handle = hit
             shape = self.edits.shape(key)
-            self._gesture = {"mode": handle, "key": key}
             if key != self.selected:
                 self._select(key)
             reply: dict[str, Any] = {
-                "type": "grab",
                 "mode": handle,
                 "color": self._colors.get(shape.get("label") or ""),
             }
@@ -513,42 +514,50 @@ class Annotator(w.VBox):
                     kind="point",
                     point=list(self.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])),
                 )
-            self.gestures.reply(reply)
+            self._grab(gesture_id, {"mode": handle, "key": key}, reply)
             return
         if self.tool == "select":
             self._select(None)
-            self._gesture = {"mode": "pan"}
-            self.gestures.reply({"type": "grab", "mode": "pan"})
+            self._grab(gesture_id, {"mode": "pan"}, {"mode": "pan"})
             return
-        self._gesture = {"mode": "new"}
-        kind = "point" if self.tool == "point" else "box"
-        reply = {
-            "type": "grab",
-            "mode": "none" if kind == "point" else "new",
-            "color": self._colors.get(self.label or ""),
-        }
-        self.gestures.reply(reply)
+        mode = "none" if self.tool == "point" else "new"
+        color = self._colors.get(self.label or "")
+        self._grab(gesture_id, {"mode": "new", "tool": self.tool}, {"mode": mode, "color": color})
+
+    def _grab(self, gesture_id: Any, gesture: dict[str, Any], reply: dict[str, Any]) -> None:
+        """Remember what gesture ``gesture_id`` does, and tell the browser (which previews it)."""
+        self._gestures[gesture_id] = gesture
+        self.gestures.reply({"type": "grab", "id": gesture_id, **reply})
 
     def _up(self, event: dict[str, Any]) -> None:
         """The end of a drag; `_on_gesture` tells the browser once the result is drawn."""
-        gesture, self._gesture = self._gesture, None
-        if gesture is None or self.edits is None or gesture["mode"] == "pan":
+        gesture = self._gestures.pop(event.get("id"), None)
+        if gesture is not None and gesture["mode"] == "pan":
+            # What the pan moved since its last increment (all of it if the drag ended before its grab).
+            dx, dy = event["x"] - event.get("px", event["x"]), event["y"] - event.get("py", event["y"])
+            if dx or dy:
+                self.viewport.pan(dx, dy)
+                self._redraw(image=True)
             return
+        if gesture is None or self.edits is None:
+            return
+        if "key" in gesture and gesture["key"] not in self.edits:
+            return  # its shape was deleted meanwhile (by a key pressed mid-drag)
         x0, y0 = self.viewport.to_image(event["x0"], event["y0"])
         x1, y1 = self.viewport.to_image(event["x"], event["y"])
         moved = max(abs(event["x"] - event["x0"]), abs(event["y"] - event["y0"])) >= MIN_DRAG_PX
         if gesture["mode"] == "new":
-            self._create(x0, y0, x1, y1, moved)
+            self._create(gesture["tool"], x0, y0, x1, y1, moved)
         elif gesture["mode"] == "move" and moved:
             self.edits.move(gesture["key"], x1 - x0, y1 - y0)
         elif gesture["mode"] not in ("move", "new") and moved:
             self.edits.resize(gesture["key"], gesture["mode"], x1, y1)
 
-    def _create(self, x0: float, y0: float, x1: float, y1: float, moved: bool) -> None:
+    def _create(self, tool: str, x0: float, y0: float, x1: float, y1: float, moved: bool) -> None:
         assert self.edits is not None
         if self.label is None:
             raise ValueError("the ontology has no labels yet: add one (ontology.add_label) before annotating")
-        if self.tool == "point":
+        if tool == "point":
             key = self.edits.add(_point(x1, y1, self.label))
         elif moved:
             key = self.edits.add(_box(x0, y0, x1, y1, self.label))

@@ -197,3 +197,28 @@ def test_panel_widgets_that_are_replaced_are_closed(annotator: Annotator) -> Non
     key(annotator, "2")  # relabel to 'person': a form without that attribute replaces it
     assert annotator._selection_box.children != tuple(car_form)
     assert all(widget.comm is None for widget in car_form)  # closed, so the browser frees them
+
+
+def test_replies_name_their_gesture_and_a_late_grab_still_pans(annotator: Annotator) -> None:
+    """The browser may begin a gesture before the kernel has answered the last one: every reply carries
+    the id of the gesture it answers."""
+    replies: list[dict] = []
+    send = annotator.gestures.reply
+    annotator.gestures.reply = lambda message: (replies.append(message), send(message))  # type: ignore[method-assign]
+    for gesture_id, (start, end) in enumerate((((10, 10), (60, 60)), ((100, 100), (150, 150))), start=1):
+        (x0, y0), (x1, y1) = canvas(*start), canvas(*end)
+        annotator._on_gesture({"type": "down", "id": gesture_id, "x": x0, "y": y0, "button": 0})
+        annotator._on_gesture({"type": "up", "id": gesture_id, "x": x1, "y": y1, "x0": x0, "y0": y0})
+    assert [(r["type"], r["id"]) for r in replies] == [
+        ("grab", 1),
+        ("committed", 1),
+        ("grab", 2),
+        ("committed", 2),
+    ]
+    assert len(annotator.annotations) == 2
+    # A pan whose drag ended before its grab reached the browser: the end carries the whole movement.
+    offset_x = annotator.viewport.offset_x
+    annotator._on_gesture({"type": "down", "id": 3, "x": 5, "y": 5, "button": 1})
+    annotator._on_gesture({"type": "up", "id": 3, "x": 45, "y": 5, "x0": 5, "y0": 5, "px": 5, "py": 5})
+    assert annotator.viewport.offset_x == offset_x + 40
+    assert len(annotator.annotations) == 2

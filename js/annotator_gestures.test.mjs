@@ -1,0 +1,81 @@
+// Unit tests of the annotator's gesture queue: the kernel's reply to one gesture never touches another.
+// `node --test js/`
+import test from "node:test";
+import assert from "node:assert/strict";
+
+import { GestureQueue, previewRect } from "./annotator_gestures.js";
+
+test("a drag begun before the last one's reply keeps its moves and its end", () => {
+  const queue = new GestureQueue();
+  const { gesture: first } = queue.begin(10, 10);
+  queue.move(50, 50);
+  assert.equal(queue.end(60, 60), first);
+  const { gesture: second, finished } = queue.begin(100, 100);
+  assert.equal(finished, null);
+  assert.notEqual(second.id, first.id);
+  queue.grab({ type: "grab", id: first.id, mode: "new" });
+  queue.move(120, 130);
+  assert.equal(queue.commit(first.id), first, "the reply to the first drag");
+  assert.equal(queue.active, second, "the second drag is still under the pointer");
+  assert.equal(queue.move(150, 160), second);
+  const ended = queue.end(170, 180);
+  assert.deepEqual([ended.id, ended.x0, ended.y0, ended.x, ended.y], [second.id, 100, 100, 170, 180]);
+});
+
+test("unanswered gestures wait in order, each until its own reply", () => {
+  const queue = new GestureQueue();
+  const ids = [];
+  for (let i = 0; i < 20; i++) {
+    const { gesture } = queue.begin(i, i);
+    queue.end(i + 30, i + 30);
+    ids.push(gesture.id);
+  }
+  assert.equal(new Set(ids).size, 20);
+  assert.deepEqual(queue.pending.map((g) => g.id), ids);
+  assert.equal(queue.commit(ids[5]).id, ids[5]);
+  assert.equal(queue.commit(ids[5]), null, "a second reply to the same gesture changes nothing");
+  assert.equal(queue.commit(12345), null, "a reply to an unknown gesture changes nothing");
+  assert.deepEqual(queue.pending.map((g) => g.id), ids.filter((id) => id !== ids[5]));
+  for (const id of ids) queue.commit(id);
+  assert.deepEqual(queue.pending, []);
+});
+
+test("a grab reaches its own gesture, even one that is already finished", () => {
+  const queue = new GestureQueue();
+  const { gesture: first } = queue.begin(0, 0);
+  queue.end(40, 40);
+  const { gesture: second } = queue.begin(50, 50);
+  queue.grab({ type: "grab", id: second.id, mode: "move", rect: [0, 0, 10, 10] });
+  queue.grab({ type: "grab", id: first.id, mode: "new" });
+  assert.equal(first.grab.mode, "new");
+  assert.equal(second.grab.mode, "move");
+  assert.equal(queue.grab({ type: "grab", id: 999, mode: "pan" }), null);
+});
+
+test("a pointer-down while a drag is unfinished finishes that drag first", () => {
+  const queue = new GestureQueue();
+  const { gesture: lost } = queue.begin(1, 2);
+  queue.move(30, 40);
+  const { gesture, finished } = queue.begin(70, 80);
+  assert.equal(finished, lost);
+  assert.deepEqual([lost.done, lost.x, lost.y], [true, 30, 40]);
+  assert.equal(queue.active, gesture);
+});
+
+test("moves and ends without a drag in progress are ignored", () => {
+  const queue = new GestureQueue();
+  assert.equal(queue.move(1, 1), null);
+  assert.equal(queue.end(1, 1), null);
+  queue.begin(0, 0);
+  queue.end(5, 5);
+  assert.equal(queue.move(9, 9), null, "a finished drag no longer follows the pointer");
+  assert.equal(queue.pending[0].x, 5);
+});
+
+test("previews: a new box, a moved box and a resized corner", () => {
+  assert.deepEqual(previewRect({ mode: "new" }, 1, 2, 30, 40), [1, 2, 30, 40]);
+  const rect = [10, 10, 50, 50];
+  assert.deepEqual(previewRect({ mode: "move", rect }, 20, 20, 25, 30), [15, 20, 55, 60]);
+  assert.deepEqual(previewRect({ mode: "se", rect }, 50, 50, 70, 80), [10, 10, 70, 80]);
+  assert.deepEqual(previewRect({ mode: "n", rect }, 30, 10, 99, 5), [10, 5, 50, 50]);
+});
