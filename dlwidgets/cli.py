@@ -7,13 +7,20 @@ workspace over HTTP; ``dlwidgets token create`` prints a token for it.
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import shlex
 import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from . import __version__
 
 NOTEBOOK = "getting_started.ipynb"
+HOME_DEFAULT = "(default: $DLWIDGETS_HOME or ~/.dlwidgets)"
+MAX_DAYS = 36500
 
 
 def packaged_notebook() -> Path:
@@ -70,18 +77,54 @@ def ensure_demo(home: Path) -> None:
             create_demo(client)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dlwidgets", description=__doc__)
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Appends each option's default to its help, unless it has none to show or the help names it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if (
+            action.default in (None, [])
+            or isinstance(action.default, bool)
+            or "(default" in (action.help or "")
+        ):
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser, and every subcommand's, whose help shows the defaults."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+def positive_days(text: str) -> float:
+    """``--days``: a number of days above zero, at most a century."""
+    try:
+        days = float(text)
+    except ValueError:
+        days = math.nan
+    if not 0 < days <= MAX_DAYS:  # false for NaN too
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a positive number of days (e.g. 30 or 0.5, at most {MAX_DAYS})"
+        )
+    return days
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``dlwidgets`` command line: ``lab``, ``serve`` and ``token create``."""
+    parser = _Parser(
+        prog="dlwidgets",
+        description="Dataloop-style annotation widgets for Jupyter, on an embedded workspace or a server.",
+    )
+    parser.add_argument("--version", action="version", version=f"dlwidgets {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    lab = commands.add_parser("lab", help="open the getting-started notebook in JupyterLab")
+    about = "open the getting-started notebook in JupyterLab (demo data included)"
+    lab = commands.add_parser("lab", help=about, description=about)
+    lab.add_argument("--dir", type=Path, default=Path("dlwidgets-notebooks"), help="where the notebook goes")
+    lab.add_argument("--home", type=Path, help=f"the embedded workspace {HOME_DEFAULT}")
     lab.add_argument(
-        "--dir", type=Path, default=Path.cwd() / "dlwidgets-notebooks", help="where the notebook goes"
-    )
-    lab.add_argument(
-        "--home", type=Path, help="the embedded workspace (default $DLWIDGETS_HOME or ~/.dlwidgets)"
-    )
-    lab.add_argument(
-        "--port", type=int, help="port to listen on (default JupyterLab's 8888, or the next free one)"
+        "--port", type=int, help="port to listen on (default: 8888, or the next free one; JupyterLab's)"
     )
     lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     lab.add_argument("--print-command", action="store_true", help="print the command instead of running it")
@@ -91,20 +134,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="-- JUPYTER_ARG",
         help="arguments after -- go to JupyterLab, e.g. dlwidgets lab -- --ServerApp.ip=0.0.0.0",
     )
-    serve = commands.add_parser(
-        "serve", help="serve a workspace's REST API over HTTP (needs the 'serve' extra)"
-    )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8431, help="port to listen on (default 8431)")
-    serve.add_argument("--home", type=Path, help="the workspace (default $DLWIDGETS_HOME or ~/.dlwidgets)")
+    about = "serve a workspace's REST API over HTTP (needs the 'serve' extra)"
+    serve = commands.add_parser("serve", help=about, description=about)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8431, help="port to listen on")
+    serve.add_argument("--home", type=Path, help=f"the workspace {HOME_DEFAULT}")
     serve.add_argument("--max-body", type=int, default=16 << 30, help="largest request body in bytes")
-    token = commands.add_parser("token", help="tokens for `dlwidgets serve`")
+    about = "tokens for dlwidgets serve"
+    token = commands.add_parser("token", help=about, description=about)
     token_commands = token.add_subparsers(dest="token_command", required=True)
-    create = token_commands.add_parser("create", help="print a new token")
+    about = "print a new token, signed with the workspace's secret"
+    create = token_commands.add_parser("create", help=about, description=about)
     create.add_argument("--email", required=True, help="the user the token stands for")
-    create.add_argument("--days", type=float, default=30.0, help="days until it expires (default 30)")
-    create.add_argument("--home", type=Path, help="the workspace whose secret signs it")
-    args = parser.parse_args(argv)
+    create.add_argument("--days", type=positive_days, default=30, help="days until it expires")
+    create.add_argument("--home", type=Path, help=f"the workspace whose secret signs it {HOME_DEFAULT}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
     if args.command == "token":
@@ -136,9 +184,18 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"dlwidgets serve: {e}", file=sys.stderr)
         return 2
     print(f"serving workspace {home} at http://{args.host}:{args.port}/api/v1", file=sys.stderr)
-    print("make a token with: dlwidgets token create --email you@example.com", file=sys.stderr)
+    print(f"make a token with: {token_command(home)}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def token_command(home: Path) -> str:
+    """The command that makes a token for a server on ``home``. It names the home unless that is
+    ~/.dlwidgets with $DLWIDGETS_HOME unset, the one home every shell agrees on."""
+    command = ["dlwidgets", "token", "create", "--email", "you@example.com"]
+    if os.environ.get("DLWIDGETS_HOME") or home != Path.home() / ".dlwidgets":
+        command += ["--home", str(home)]
+    return shlex.join(command)
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -16,6 +17,8 @@ import pytest
 from serving import free_port
 
 from dlwidgets.cli import main
+
+DLWIDGETS = Path(sys.executable).parent / "dlwidgets"  # the installed command
 
 
 def test_lab_copies_the_notebook_and_opens_it_in_jupyterlab(
@@ -57,7 +60,7 @@ def test_lab_runs_jupyterlab_for_the_current_user_until_stopped(tmp_path: Path) 
     port = free_port()
     log = tmp_path / "lab.log"
     command = [
-        *[str(Path(sys.executable).parent / "dlwidgets"), "lab", "--port", str(port), "--no-browser"],
+        *[str(DLWIDGETS), "lab", "--port", str(port), "--no-browser"],
         *["--dir", str(tmp_path / "notebooks"), "--home", str(tmp_path / "home")],
         *["--", "--ServerApp.base_url=/first-run/"],
     ]
@@ -99,3 +102,93 @@ def _answers(url: str) -> bool:
         return httpx.get(url, timeout=2).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def test_serve_hints_at_a_token_command_that_works_for_this_server(tmp_path: Path) -> None:
+    """Served from a home that is not the default, the hint's command makes a token this server accepts."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    home = tmp_path / "team-workspace"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(DLWIDGETS), "serve", "--port", str(port), "--home", str(home)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(f"http://127.0.0.1:{port}/api/v1/openapi.json"):
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        (hint,) = [line for line in log.read_text().splitlines() if "make a token with: " in line]
+        command = shlex.split(hint.split("make a token with: ", 1)[1])
+        assert command[:3] == ["dlwidgets", "token", "create"] and "--home" in command
+        token = subprocess.run(
+            [str(DLWIDGETS), *command[1:]], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        me = httpx.get(
+            f"http://127.0.0.1:{port}/api/v1/users/me", headers={"authorization": f"Bearer {token}"}
+        )
+        assert me.status_code == 200, me.text
+    finally:
+        _stop_group(server)
+
+
+def test_token_create_needs_no_server_packages(tmp_path: Path) -> None:
+    """Without the ``serve`` extra (starlette and uvicorn unimportable) a token is still made."""
+    home = tmp_path / "home"
+    create = f"main(['token', 'create', '--email', 'ann@example.com', '--home', {str(home)!r}])"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules.update(starlette=None, uvicorn=None); "
+            f"from dlwidgets.cli import main; raise SystemExit({create})",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    from dlwidgets.server.tokens import verify_token, workspace_secret
+
+    assert verify_token(workspace_secret(home), done.stdout.strip())["email"] == "ann@example.com"
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "nan", "inf"])
+def test_token_days_must_be_a_positive_number(days: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["token", "create", "--email", "ann@example.com", f"--days={days}"])
+    assert exit.value.code == 2
+    assert f"argument --days: {days!r} is not a positive number of days" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import dlwidgets as dw
+
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == f"dlwidgets {dw.__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "defaults"),
+    [
+        ([], []),
+        (["lab"], ["(default: dlwidgets-notebooks)", "(default: $DLWIDGETS_HOME or ~/.dlwidgets)"]),
+        (["serve"], ["(default: 127.0.0.1)", "(default: 8431)", f"(default: {16 << 30})"]),
+        (["token"], []),
+        (["token", "create"], ["(default: 30)", "(default: $DLWIDGETS_HOME or ~/.dlwidgets)"]),
+    ],
+)
+def test_help_shows_defaults_in_plain_text(
+    command: list[str], defaults: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "`" not in text, text
+    for default in defaults:
+        assert default in text, text
