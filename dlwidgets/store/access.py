@@ -2,9 +2,10 @@
 
 In-process callers (``LocalTransport``) own the workspace files and see everything; requests from
 ``dlwidgets serve`` are ``restricted`` to their user's projects. Every route with an entity id in its
-path is checked here before its handler runs, by finding the projects the entity belongs to; an entity
-in someone else's project answers exactly like a missing one (404), so ids leak nothing. List routes
-narrow their answers with ``visible_projects``.
+path is checked here before its handler runs, by finding the projects the entity belongs to, and so is
+every id a request body refers to (``require_readable``). An entity in someone else's project answers
+exactly like a missing one, byte for byte (``not_found``), and no error names an id the caller did not
+send, so ids leak nothing.
 """
 
 from __future__ import annotations
@@ -33,19 +34,11 @@ def visible_clause(ws: Workspace, req: Request, column: str = "project_id") -> t
     return f" AND {column} IN ({','.join('?' * len(visible))})", sorted(visible)
 
 
-def require_member(
-    ws: Workspace,
-    req: Request,
-    project_ids: Iterable[str],
-    entity: str = "Project",
-    entity_id: str | None = None,
-) -> None:
-    """Refuse (as not found) unless the caller is in one of ``project_ids``."""
-    visible = visible_projects(ws, req)
-    projects = list(project_ids)
-    if visible is not None and not visible & set(projects):
-        named = entity_id if entity_id is not None else (projects[0] if len(projects) == 1 else projects)
-        raise NotFound(f"{entity} not found: {entity.lower()} {named!r} is not shared with {req.user}")
+def not_found(kind: str, entity_id: object) -> NotFound:
+    """The one answer for an entity that is missing or not the caller's to see: ``kind`` is its path
+    parameter (``"dataset_id"``), ``entity_id`` the id the caller sent."""
+    entity = _ENTITIES[kind][0]
+    return NotFound(f"{entity} not found: no {entity.lower()} has id {entity_id!r}")
 
 
 def _one(ws: Workspace, sql: str, value: str) -> list[str] | None:
@@ -70,7 +63,7 @@ def _doc_projects(ws: Workspace, table: str, value: str) -> list[str] | None:
 
 
 # Path parameter -> (the entity's name, its projects; None when it does not exist).
-_OWNERS: dict[str, tuple[str, Callable[[Workspace, str], list[str] | None]]] = {
+_ENTITIES: dict[str, tuple[str, Callable[[Workspace, str], list[str] | None]]] = {
     "project_id": ("Project", lambda ws, v: _one(ws, "SELECT id FROM projects WHERE id = ?", v)),
     "dataset_id": ("Dataset", lambda ws, v: _one(ws, "SELECT project_id FROM datasets WHERE id = ?", v)),
     "item_id": (
@@ -100,21 +93,32 @@ _OWNERS: dict[str, tuple[str, Callable[[Workspace, str], list[str] | None]]] = {
 }
 
 
-def check_path(ws: Workspace, req: Request, params: dict[str, str]) -> None:
-    """Refuse a restricted caller any entity named in the path that is outside its projects."""
+def require_readable(ws: Workspace, req: Request, kind: str, entity_id: object) -> None:
+    """Refuse a restricted caller an entity that is missing or outside its projects, both as
+    ``not_found``; ``kind`` is the entity's path parameter name (``"recipe_id"``)."""
     if not req.restricted:
         return
+    projects = _ENTITIES[kind][1](ws, entity_id) if isinstance(entity_id, str) else None
+    if projects is None:
+        raise not_found(kind, entity_id)
+    if projects == [f"creator:{req.user}"]:
+        return
+    visible = visible_projects(ws, req)
+    if visible is not None and not visible & set(projects):
+        raise not_found(kind, entity_id)
+
+
+def require_all_readable(ws: Workspace, req: Request, kind: str, entity_ids: Iterable[object]) -> None:
+    """``require_readable`` for each id of a list a request body refers to."""
+    for entity_id in entity_ids:
+        require_readable(ws, req, kind, entity_id)
+
+
+def check_path(ws: Workspace, req: Request, params: dict[str, str]) -> None:
+    """Refuse a restricted caller any entity named in the path that is missing or outside its projects."""
     for name, value in params.items():
-        owner = _OWNERS.get(name)
-        if owner is None:
-            continue
-        entity, find = owner
-        projects = find(ws, value)
-        if projects is None:  # a missing entity is the handler's 404 to give
-            continue
-        if projects == [f"creator:{req.user}"]:
-            continue
-        require_member(ws, req, projects, entity, value)
+        if name in _ENTITIES:
+            require_readable(ws, req, name, value)
 
 
 def require_owner(ws: Workspace, req: Request, project_id: str) -> None:

@@ -1,8 +1,10 @@
-"""Entity ids: 24 lowercase hex characters, fixed width and time-ordered.
+"""Entity ids: 24 lowercase hex characters, laid out like the platform's ObjectIds, time-ordered and
+unguessable.
 
-Fixed width makes a plain string compare equal to creation order, so keyset paging (`id > last`) is an
-index range scan. Layout: 12 hex digits of milliseconds since the epoch, 4 of a per-process random tag
-(two processes writing in the same millisecond never collide), 8 of a per-process counter.
+Layout: 8 hex digits of seconds since the epoch (as an ObjectId starts), 5 of a per-process sequence,
+11 of fresh random bits. Fixed width makes a plain string compare equal to creation order within a
+process, so keyset paging (`id > last`) is an index range scan; the 44 random bits mean knowing one id,
+even one made a moment before, does not help to find another.
 """
 
 from __future__ import annotations
@@ -11,20 +13,27 @@ import secrets
 import threading
 import time
 
+_SEQUENCE_BITS = 20
+_RANDOM_BITS = 44
 _lock = threading.Lock()
-_process_tag = secrets.randbelow(1 << 16)
-_counter = secrets.randbelow(1 << 24)
-_last_ms = 0
+_last_s = 0
+_sequence = 0
 
 
 def new_id() -> str:
     """A fresh id that sorts after every id this process made before."""
-    global _counter, _last_ms
+    global _last_s, _sequence
     with _lock:
-        # Never step backwards if the wall clock does.
-        _last_ms = max(_last_ms, int(time.time() * 1000))
-        _counter = (_counter + 1) & 0xFFFFFFFF
-        return f"{_last_ms:012x}{_process_tag:04x}{_counter:08x}"
+        now = int(time.time())
+        if now > _last_s:
+            _last_s, _sequence = now, 0
+        else:
+            # Same second (or the wall clock stepped back): count on; a full sequence moves to the
+            # next second, so ids never step backwards.
+            _sequence += 1
+            if _sequence >> _SEQUENCE_BITS:
+                _last_s, _sequence = _last_s + 1, 0
+        return f"{_last_s:08x}{_sequence:05x}{secrets.randbits(_RANDOM_BITS):011x}"
 
 
 def utc_now() -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ from serving import serving
 
 import dlwidgets as dw
 from dlwidgets.server import create_token, workspace_secret
+from dlwidgets.store.ids import new_id
 
 ANN, BOB = "ann@example.com", "bob@example.com"
 
@@ -42,7 +46,7 @@ def test_users_see_only_their_projects_until_shared(workspace_home: Path, make_j
             f"/annotationtasks/{task.id}",
             f"/recipes/{dataset.recipe_ids[0]}",
         ):
-            with pytest.raises(dw.exceptions.NotFound, match=f"not shared with {BOB}"):
+            with pytest.raises(dw.exceptions.NotFound, match=r"not found: no \w+ has id"):
                 bob.request("GET", path)
         with pytest.raises(dw.exceptions.NotFound):
             bob.request("POST", f"/datasets/{dataset.id}/query", json={"resource": "items"})
@@ -59,6 +63,39 @@ def test_users_see_only_their_projects_until_shared(workspace_home: Path, make_j
         shared = bob.projects.get(project_name="ann-only").datasets.get(dataset_name="d")
         assert [i.id for i in shared.items.list().items] == [item.id]
         assert [a.id for a in shared.items.get(item_id=item.id).annotations.list()] == [annotation.id]
+
+
+def test_ids_keep_their_order_but_cannot_be_guessed_from_a_neighbour(workspace_home: Path) -> None:
+    secret = workspace_secret(workspace_home)
+    with serving(workspace_home) as url:
+        ann = dw.connect(url, token=create_token(secret, ANN))
+        bob = dw.connect(url, token=create_token(secret, BOB))
+        bob_project = bob.projects.create(project_name="bob")
+        made = []
+        for who, project in (
+            (bob, bob_project),
+            (ann, ann.projects.create(project_name="ann")),
+            (bob, bob_project),
+        ):
+            made.append(who.json("POST", "/recipes", json={"title": "r", "projectIds": [project.id]})["id"])
+        before, anns, after = made
+        assert all(re.fullmatch(r"[0-9a-f]{24}", i) for i in made), made
+        assert before < anns < after
+        # Bob knows the id made just before Ann's; its tail tells him nothing of hers.
+        tail = 1 << 40
+        assert (
+            min((int(anns, 16) - int(before, 16)) % tail, (int(before, 16) - int(anns, 16)) % tail) > 1 << 20
+        )
+
+
+def test_ids_made_at_once_are_ordered_and_their_tails_random() -> None:
+    made = [new_id() for _ in range(20000)]
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert all(len(i) == 24 and int(i, 16) >= 0 for i in made)
+    # The timestamp leads, as in an ObjectId: seconds since the epoch.
+    assert abs(int(made[0][:8], 16) - time.time()) < 60
+    steps = {int(b, 16) - int(a, 16) for a, b in itertools.pairwise(made)}
+    assert len(steps) > len(made) // 2, "consecutive ids step by a guessable amount"
 
 
 @pytest.fixture

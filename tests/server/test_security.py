@@ -4,6 +4,7 @@ item paths, and every route with another user's ids."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import secrets
@@ -22,6 +23,7 @@ from serving import free_port
 import dlwidgets as dw
 from dlwidgets.server import create_app, create_token, workspace_secret
 from dlwidgets.store import Store, router
+from dlwidgets.store.ids import new_id
 
 ANN, BOB = "ann@example.com", "bob@example.com"
 
@@ -205,27 +207,45 @@ def test_every_route_refuses_another_users_ids_with_404(workspace_home: Path) ->
         }
         with sqlite3.connect(workspace_home / "workspace.sqlite") as db:
             ids["command_id"] = db.execute("SELECT id FROM commands").fetchone()[0]
+        # Ids of the same shape that name nothing: Ann's must answer exactly as these do.
+        missing = {name: new_id() if name != "email" else BOB for name in ids}
+
+        def as_bob(method: str, path: str, body: object, sent: str) -> tuple[int, bytes, dict[str, str]]:
+            answer = httpx.request(
+                method, url + path, json=body, headers={"authorization": f"Bearer {bob_token}"}
+            )
+            headers = {k: v for k, v in answer.headers.items() if k != "date"}
+            return answer.status_code, answer.content.replace(sent.encode(), b"<id>"), headers
+
         tried = []
         for method, template, _ in router.routes:
             names = re.findall(r"\{(\w+)\}", template)
             if not names or not set(names) - {"email", "name"}:
                 continue
-            path = template.format(**ids)
-            answer = httpx.request(
-                method, url + path, json={}, headers={"authorization": f"Bearer {bob_token}"}
-            )
-            assert answer.status_code == 404, (method, path, answer.status_code, answer.text)
-            assert f"not shared with {BOB}" in answer.json()["message"], (method, path)
+            (name,) = set(names) - {"email"}
+            theirs = as_bob(method, template.format(**ids), {}, ids[name])
+            nothing = as_bob(method, template.format(**missing), {}, missing[name])
+            assert theirs[0] == 404, (method, template, theirs)
+            assert theirs == nothing, (method, template)
             tried.append((method, template))
         assert len(tried) >= 30
-        # Bob's own bodies naming Ann's entities are refused too.
-        for path, body in (
-            ("/datasets", {"name": "x", "projects": [project.id]}),
-            ("/annotationtasks", {"name": "x", "datasetId": dataset.id, "workload": []}),
-            (f"/projects/{project.id}/members/{BOB}", {"role": "owner"}),
+        # Bob's own bodies naming Ann's entities are refused too, as if they did not exist, and the
+        # answer names no id of Ann's but the one Bob sent.
+        for path, body, key in (
+            ("/datasets", {"name": "x", "projects": [project.id]}, "project_id"),
+            ("/annotationtasks", {"name": "x", "datasetId": dataset.id, "workload": []}, "dataset_id"),
+            (f"/projects/{project.id}/members/{BOB}", {"role": "owner"}, "project_id"),
         ):
-            answer = httpx.post(url + path, json=body, headers={"authorization": f"Bearer {bob_token}"})
-            assert answer.status_code == 404, (path, answer.text)
+            theirs = as_bob("POST", path, body, ids[key])
+            nothing = as_bob(
+                "POST",
+                path.replace(ids[key], missing[key]),
+                json.loads(json.dumps(body).replace(ids[key], missing[key])),
+                missing[key],
+            )
+            assert theirs[0] == 404, (path, theirs)
+            assert theirs == nothing, path
+            assert not [v for v in ids.values() if v.encode() in theirs[1]], (path, theirs)
         # Nothing of Ann's changed.
         again = ann.projects.get(project_name="ann-only").datasets.get(dataset_name="d")
         assert [i.id for i in again.items.list().items] == [item.id]

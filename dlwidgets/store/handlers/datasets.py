@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..access import require_member, visible_clause
+from ..access import require_readable, visible_clause
 from ..documents import dumps, loads, merge_patch, require_str
 from ..dql import DATASETS, compile_filter
 from ..ids import new_id, utc_now
@@ -66,8 +66,8 @@ def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
     projects = body.get("projects")
     if not isinstance(projects, list) or len(projects) != 1 or not isinstance(projects[0], str):
         raise BadRequest(f"a dataset needs 'projects': a list of one project id, got {projects!r}")
+    require_readable(ws, req, "project_id", projects[0])
     project = load_project(ws, projects[0])
-    require_member(ws, req, projects)
     now = utc_now()
     dataset_id = new_id()
     metadata: dict[str, Any] = {"system": {"recipes": []}}

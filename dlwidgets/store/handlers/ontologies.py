@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
-from ..access import require_member
+from ..access import require_all_readable
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
 from ..routing import Request, router
@@ -156,8 +156,7 @@ def create_ontology(ws: Workspace, req: Request) -> dict[str, Any]:
     projects = body.get("projectIds", [])
     if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
         raise BadRequest(f"ontology field 'projectIds' must be a list of ids, got {projects!r:.80}")
-    if projects:
-        require_member(ws, req, projects)
+    require_all_readable(ws, req, "project_id", projects)
     with ws.transaction() as db:
         ontology_id = create_ontology_row(db, req, body)
     return _ontology_json(load_ontology(ws, ontology_id), req)

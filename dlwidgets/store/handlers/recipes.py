@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
-from ..access import require_member, visible_projects
+from ..access import require_all_readable, visible_projects
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
 from ..routing import Request, router
@@ -50,8 +50,7 @@ def load_recipe(ws: Workspace, recipe_id: str) -> dict[str, Any]:
 def create_recipe(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     _check(body)
-    if body.get("projectIds"):
-        require_member(ws, req, body["projectIds"])
+    require_all_readable(ws, req, "project_id", body.get("projectIds", []))
     with ws.transaction() as db:
         recipe_id = create_recipe_row(db, req, body)
     return _recipe_json(load_recipe(ws, recipe_id), req)

@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..access import require_member, visible_clause
+from ..access import require_readable, visible_clause
 from ..documents import dumps, loads, require_str
 from ..dql import ITEMS, TASKS, compile_filter
 from ..ids import new_id, utc_now
@@ -96,8 +96,9 @@ def _task_items(ws: Workspace, dataset_id: str, query: Any) -> list[str]:
 def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     name = require_str(body, "name", "a task")
-    dataset = load_dataset(ws, require_str(body, "datasetId", "a task"))
-    require_member(ws, req, [dataset["project_id"]], "Dataset")
+    dataset_id = require_str(body, "datasetId", "a task")
+    require_readable(ws, req, "dataset_id", dataset_id)
+    dataset = load_dataset(ws, dataset_id)
     workload = _check_workload(body.get("workload"), name)
     due = body.get("dueDate")
     if due is not None and (isinstance(due, bool) or not isinstance(due, (int, float))):
