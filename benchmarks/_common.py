@@ -20,6 +20,9 @@ from pathlib import Path
 import dlwidgets as dw
 from dlwidgets.api import default
 
+# The tests' helpers that start servers (tests/serving.py) are reused here rather than written twice.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
 
 @dataclass
 class Figure:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import Figure, progress, report, scratch, write_jpegs
+from serving import serve_process
 
 import dlwidgets as dw
 from dlwidgets.server import create_token, workspace_secret
@@ -38,36 +38,11 @@ EMAIL = "bench@example.com"
 GOAL_RATIO = 2.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def dlwidgets_serve(home: Path) -> Iterator[str]:
     """``dlwidgets serve`` on a free loopback port, in its own process; yields the API base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dlwidgets.cli", "serve", "--port", str(port), "--home", str(home)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("dlwidgets serve did not start") from None
-                time.sleep(0.05)
+    with serve_process(home) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def copy_items(home: Path, dataset_id: str, count: int) -> None:

@@ -1,8 +1,11 @@
-"""``serving(home)``: ``dlwidgets serve``'s app (or any ASGI app) on a free loopback port, in a thread."""
+"""``serving(home)``: ``dlwidgets serve``'s app (or any ASGI app) on a free loopback port, in a thread;
+``serve_process(home)``: the command itself, in its own process."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -51,3 +54,36 @@ def serving_app(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def serve_process(home: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``dlwidgets serve`` in its own process on a free port; yields its API base URL and the process."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dlwidgets.cli", "serve", "--port", str(port), "--home", str(home), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dlwidgets serve on port {port} did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/api/v1", process
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def peak_rss(pid: int) -> int:
+    """The highest resident memory, in bytes, that process ``pid`` has used so far (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")

@@ -1,6 +1,7 @@
 """The workspace over HTTP: a Starlette app that mounts the store's routes under ``/api/v1``.
 
-Each request is authenticated (a bearer JWT signed with the workspace secret), its body spooled to a
+A body over its route's limit is refused before anything else (see ``limits.py``). Each request is then
+authenticated (a bearer JWT signed with the workspace secret), its body spooled to a
 temporary file while it arrives (so a chunked upload of any size uses little memory), and handed to the
 same route handlers that ``LocalTransport`` calls in-process. Tokens never reach a log line or an error.
 """
@@ -15,11 +16,14 @@ from typing import IO
 from starlette.applications import Starlette
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Scope
 
 from ..store import Request, Store
+from .limits import BodyLimit, BodyTooLarge
 from .openapi import openapi_document
 from .tokens import ForeignToken, InvalidToken, create_token, verify_token, workspace_secret
 
@@ -27,6 +31,8 @@ API_PREFIX = "/api/v1"
 # Bodies are spooled in memory up to this size, then on disk.
 SPOOL_IN_MEMORY = 1 << 20
 DEFAULT_MAX_BODY = 16 << 30
+# A refresh request is a few hundred bytes of JSON; anything much bigger is refused unread.
+TOKEN_MAX_BODY = 64 << 10
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -47,6 +53,13 @@ def _internal_error(request: HttpRequest, exc: Exception) -> Response:
     return _error(
         500, f"internal error while serving {request.method} {request.url.path}: {type(exc).__name__}: {exc}"
     )
+
+
+def _too_large(request: HttpRequest, exc: Exception) -> Response:
+    """A body that passed its route's limit while it arrived (see ``BodyLimit``)."""
+    answer = _error(413, str(exc))
+    answer.headers["connection"] = "close"
+    return answer
 
 
 def _chunks(body: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:
@@ -72,8 +85,17 @@ class WorkspaceServer:
                     methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                 ),
             ],
-            exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+            middleware=[Middleware(BodyLimit, limit_for=self._body_limit)],
+            exception_handlers={
+                HTTPException: _http_error,
+                BodyTooLarge: _too_large,
+                Exception: _internal_error,
+            },
         )
+
+    def _body_limit(self, scope: Scope) -> int:
+        """The largest body a route accepts, enforced before the token is even looked at."""
+        return TOKEN_MAX_BODY if scope["path"] == "/token" else self.max_body
 
     def _user(self, request: HttpRequest) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -97,15 +119,14 @@ class WorkspaceServer:
         return _error(401, message)
 
     async def _spool(self, request: HttpRequest) -> IO[bytes]:
-        # Closed by api() once the handler has read it.
+        # Closed by api() once the handler has read it; BodyLimit stops a body over the limit.
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body:
-                body.close()
-                raise OverflowError(f"the request body is over this server's limit of {self.max_body} bytes")
-            body.write(chunk)
+        try:
+            async for chunk in request.stream():
+                body.write(chunk)
+        except BaseException:
+            body.close()
+            raise
         body.seek(0)
         return body
 
@@ -114,10 +135,7 @@ class WorkspaceServer:
             user = self._user(request)
         except InvalidToken as e:
             return self._refused(e)
-        try:
-            body = await self._spool(request)
-        except OverflowError as e:
-            return _error(413, str(e))
+        body = await self._spool(request)
         base = f"{request.url.scheme}://{request.url.netloc}{API_PREFIX}"
         store_request = Request.build(
             method=request.method,
