@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..store.permissions import private_folder
+
 SECRET_FILE = "server-secret"
 # HS256 keys shorter than the hash's output weaken it; an empty one lets anyone sign.
 SECRET_BYTES = 32
@@ -88,7 +90,7 @@ def _create_secret(home: Path, path: Path) -> bytes:
     """Write a new secret whole and durable beside ``path``, then link it into place unless another
     process did first: every process starting at once on a fresh workspace ends with the same secret,
     and a crash or a full disk leaves no file or a complete one, never a short one."""
-    home.mkdir(parents=True, exist_ok=True)
+    private_folder(home)
     secret = secrets.token_bytes(SECRET_BYTES)
     fd, name = tempfile.mkstemp(dir=home, prefix=f".{SECRET_FILE}-")
     try:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .blobs import BlobStore
+from .permissions import private_database, private_folder
 from .schema import SCHEMA_VERSION, STATEMENTS
 
 # Uploads still in flight in another process are younger than this; anything older was interrupted.
@@ -33,8 +34,9 @@ class Workspace:
 
     def __init__(self, home: str | os.PathLike[str] | None = None) -> None:
         self.home = Path(home).expanduser() if home is not None else default_home()
-        self.home.mkdir(parents=True, exist_ok=True)
+        private_folder(self.home)
         self.db_path = self.home / "workspace.sqlite"
+        private_database(self.db_path)
         self.blobs = BlobStore(self.home / "blobs")
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
