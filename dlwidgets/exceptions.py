@@ -71,6 +71,10 @@ class UnknownError(PlatformError):
         self.status_code = status_code
 
 
+class WorkspaceTooNew(RuntimeError):
+    """Raised when opening a workspace that a newer dlwidgets wrote, in a format this one cannot read."""
+
+
 _BY_STATUS: dict[int, type[PlatformError]] = {
     cls.status_code: cls
     for cls in (BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, InternalServerError)
@@ -95,5 +99,6 @@ __all__ = [
     "PlatformError",
     "Unauthorized",
     "UnknownError",
+    "WorkspaceTooNew",
     "from_status",
 ]

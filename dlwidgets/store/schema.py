@@ -2,11 +2,12 @@
 
 Columns hold what the query engine filters and sorts on; the rest of an entity's platform JSON lives in a
 ``doc`` (or ``metadata``) JSON column, so fields a client sends that we do not model are kept verbatim.
+
+These statements are format version 1 and never change: later versions change the schema through the
+steps in ``migrations.py``, so that existing workspaces get the change too.
 """
 
 from __future__ import annotations
-
-SCHEMA_VERSION = 1
 
 STATEMENTS = (
     """CREATE TABLE IF NOT EXISTS projects (

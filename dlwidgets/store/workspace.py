@@ -1,5 +1,7 @@
 """A workspace on disk: one SQLite database in WAL mode and the blob folder beside it.
 
+Opening one brings an older format up to date, or refuses a newer one (``migrations.py``).
+
 Several kernels and a server may open the same workspace at once: SQLite's WAL mode lets readers run
 beside one writer, every write happens in a ``BEGIN IMMEDIATE`` transaction, and each thread gets its
 own connection.
@@ -16,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .blobs import BlobStore
+from .migrations import SCHEMA_VERSION, check_layouts, format_version, upgrade
 from .permissions import private_database, private_folder
-from .schema import SCHEMA_VERSION, STATEMENTS
 
 # Uploads still in flight in another process are younger than this; anything older was interrupted.
 ABANDONED_AFTER_S = 3600.0
@@ -41,10 +43,11 @@ class Workspace:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        with self.transaction() as db:
-            for statement in STATEMENTS:
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # A workspace at this version is opened without taking the write lock.
+        if format_version(self.db) != SCHEMA_VERSION:
+            with self.transaction() as db:
+                upgrade(db, self.home)
+        check_layouts(self.db, self.home)
         self._sweep()
 
     def __repr__(self) -> str:

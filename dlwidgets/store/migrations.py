@@ -1,0 +1,71 @@
+"""The workspace's format version, and the ordered steps that bring an older workspace up to it.
+
+``PRAGMA user_version`` holds the format version of the database. From version 2 the ``layouts`` table
+holds the version of each folder beside it (the blobs and the thumbnail cache), so a change to where files
+live is recorded and checked like a change to the tables. Step N turns version N - 1 into version N.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from ..exceptions import WorkspaceTooNew
+from .schema import STATEMENTS
+
+UPGRADE = "upgrade dlwidgets (pip install -U dlwidgets) to open it"
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    """Version 1: the tables and indexes of ``schema.py``."""
+    for statement in STATEMENTS:
+        db.execute(statement)
+
+
+def _record_layouts(db: sqlite3.Connection) -> None:
+    """Version 2: the layout version of each folder: ``blobs/<aa>/<sha256>`` and
+    ``blobs/thumbs/160px/<aa>/<sha256>.jpg`` are version 1."""
+    db.execute("CREATE TABLE IF NOT EXISTS layouts (name TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    db.executemany("INSERT OR IGNORE INTO layouts VALUES (?, ?)", [("blobs", 1), ("thumbnails", 1)])
+
+
+# Each step is safe to run again on its own result: dlwidgets before version 2 set any workspace it opened
+# back to version 1, so a step may meet a workspace it has already upgraded.
+STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_tables, _record_layouts)
+SCHEMA_VERSION = len(STEPS)
+# The layout versions this code reads and writes; a step that moves files raises its folder's entry.
+LAYOUTS = {"blobs": 1, "thumbnails": 1}
+
+
+def format_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def upgrade(db: sqlite3.Connection, home: Path) -> None:
+    """Inside a write transaction: apply the steps the workspace lacks, or refuse a newer one. The version
+    is read again under the write lock, so when several processes open a workspace at once across an
+    upgrade, exactly one applies the steps and the others find it done."""
+    version = format_version(db)
+    if version > SCHEMA_VERSION:
+        from .. import __version__
+
+        raise WorkspaceTooNew(
+            f"the workspace at {home} is in format version {version}, written by a newer dlwidgets; "
+            f"this dlwidgets {__version__} reads format versions up to {SCHEMA_VERSION}: {UPGRADE}"
+        )
+    for step in STEPS[version:]:
+        step(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def check_layouts(db: sqlite3.Connection, home: Path) -> None:
+    """Refuse a workspace whose folders a newer dlwidgets laid out, even if an older one set its format
+    version back."""
+    for name, version in db.execute("SELECT name, version FROM layouts"):
+        known = LAYOUTS.get(name)
+        if known is None or version > known:
+            raise WorkspaceTooNew(
+                f"the {name} folder of the workspace at {home} is in layout version {version}, written by "
+                f"a newer dlwidgets; this dlwidgets reads {name} layout version {known or 'none'}: {UPGRADE}"
+            )
