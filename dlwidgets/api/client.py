@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import getpass
+import ipaddress
 import json
 import os
 import time
@@ -15,6 +16,7 @@ import warnings
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -158,4 +160,22 @@ def connect(
         return Client(LOCAL_ENVIRONMENT, transport=LocalTransport(store, user), user_email=user)
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"environment URL {url!r} must start with http:// or https://")
+    if url.startswith("http://") and not _is_loopback(url):
+        warnings.warn(
+            f"{url} is plain http: the token and every byte cross the network unencrypted; use https:// "
+            "(for dlwidgets serve, a reverse proxy with TLS in front: see the README's Security section)",
+            UserWarning,
+            stacklevel=2,
+        )
     return Client(url, token=token, transport=RetryTransport(httpx.HTTPTransport()))
+
+
+def _is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine, where plain http never leaves it."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -190,9 +190,25 @@ class Items:
         return True
 
 
+def download_target(item: Item, local_path: Path) -> Path:
+    """Where ``download`` writes: ``local_path`` itself when it names a file, else the item's name inside
+    that folder. The name comes from the server, so a name that resolves outside the folder (``../x``,
+    an absolute path) is refused rather than followed."""
+    if not (local_path.is_dir() or not local_path.suffix):
+        return local_path
+    folder = local_path.resolve()
+    if folder not in (folder / item.name).resolve().parents:
+        raise ValueError(
+            f"item {item.id} has the name {item.name!r}, which would be saved outside {str(folder)!r}; "
+            "pass a file path to download it under a name of your choice, "
+            f"e.g. item.download(local_path={str(folder / 'item.bin')!r})"
+        )
+    return local_path / item.name
+
+
 def download_item(item: Item, local_path: Path, overwrite: bool = True) -> str:
     """Stream an item's bytes to disk through a ``.download`` file, renamed once complete and checked."""
-    target = local_path / item.name if local_path.is_dir() or not local_path.suffix else local_path
+    target = download_target(item, local_path)
     if target.exists() and not overwrite:
         return str(target)
     target.parent.mkdir(parents=True, exist_ok=True)
