@@ -11,9 +11,10 @@ send, so ids leak nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from ..exceptions import Forbidden, NotFound
+from ..exceptions import BadRequest, Forbidden, NotFound
 from .routing import Request
 from .workspace import Workspace
 
@@ -112,6 +113,28 @@ def require_all_readable(ws: Workspace, req: Request, kind: str, entity_ids: Ite
     """``require_readable`` for each id of a list a request body refers to."""
     for entity_id in entity_ids:
         require_readable(ws, req, kind, entity_id)
+
+
+# A reference in a request body: the dotted path to an id or a list of ids, and the kind of entity.
+Reference = tuple[str, str]
+
+
+def require_references(
+    ws: Workspace, req: Request, body: Mapping[str, Any], references: Iterable[Reference], where: str
+) -> None:
+    """Refuse (as not found) any entity ``body`` refers to that the caller may not read; an id that is not
+    a string, or a list of them, is a 400 naming ``where`` and the path."""
+    for path, kind in references:
+        value: Any = body
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is None:
+            continue
+        ids = value if isinstance(value, list) else [value]
+        if not all(isinstance(i, str) for i in ids):
+            entity = kind.removesuffix("_id")
+            raise BadRequest(f"{where}: {path!r} must be a {entity} id or a list of them, got {value!r:.80}")
+        require_all_readable(ws, req, kind, ids)
 
 
 def check_path(ws: Workspace, req: Request, params: dict[str, str]) -> None:

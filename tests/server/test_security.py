@@ -3,12 +3,10 @@ item paths, and every route with another user's ids."""
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import re
 import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from everything import jpeg, one_of_everything
 from serving import free_port
 
 import dlwidgets as dw
@@ -51,14 +50,6 @@ def serving_logged(home: Path) -> Iterator[str]:
         store.close()
 
 
-def _jpeg() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 10), "white").save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 def test_no_token_reaches_the_server_log(workspace_home: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     secret = workspace_secret(workspace_home)
@@ -76,7 +67,7 @@ def test_no_token_reaches_the_server_log(workspace_home: Path, caplog: pytest.Lo
         assert [a.status_code for a in answers] == [401] * 5
         client = dw.connect(url, token=good)
         dataset = client.projects.create(project_name="p").datasets.create(dataset_name="d")
-        dataset.items.upload(local_path=_jpeg(), remote_name="a.jpg")
+        dataset.items.upload(local_path=jpeg(), remote_name="a.jpg")
         assert client.json("GET", "/users/me")["email"] == ANN
         with pytest.raises(dw.exceptions.NotFound):
             client.request("GET", "/items/nope")
@@ -100,7 +91,7 @@ def test_wrong_content_types_answer_4xx_json(workspace_home: Path) -> None:
         client = dw.connect(url, token=token)
         project = client.projects.create(project_name="p")
         dataset = project.datasets.create(dataset_name="d")
-        item = dataset.items.upload(local_path=_jpeg(), remote_name="a.jpg")
+        item = dataset.items.upload(local_path=jpeg(), remote_name="a.jpg")
         assert isinstance(item, dw.Item)
         garbage = b"\xff\xfe not json { at all \x00"
         sent: list[tuple[str, str, str, bytes]] = [
@@ -155,7 +146,7 @@ def test_path_traversal_in_item_paths_is_refused_and_nothing_stored(
         stored_before = set(workspace_home.rglob("*"))
         answer = httpx.post(
             f"{url}/datasets/{dataset.id}/items",
-            files={"file": (filename, _jpeg(), "image/jpeg")},
+            files={"file": (filename, jpeg(), "image/jpeg")},
             data=fields,
             headers={"authorization": f"Bearer {token}"},
         )
@@ -184,29 +175,8 @@ def test_every_route_refuses_another_users_ids_with_404(workspace_home: Path) ->
     with serving_logged(workspace_home) as url:
         ann = dw.connect(url, token=create_token(secret, ANN))
         bob_token = create_token(secret, BOB)
-        project = ann.projects.create(project_name="ann-only")
-        dataset = project.datasets.create(dataset_name="d")
-        dataset.add_label("car", "#ff0000")
-        item = dataset.items.upload(local_path=_jpeg(), remote_path="/i", remote_name="a.jpg")
-        assert isinstance(item, dw.Item)
-        builder = item.annotations.builder()
-        builder.add(dw.Box(top=1, left=1, bottom=5, right=5, label="car"))
-        (annotation,) = item.annotations.upload(builder)
-        task = dataset.tasks.create(task_name="t", assignee_ids=[ANN], items=[item])
-        recipe = dataset.recipes.list()[0]
-        ids = {
-            "project_id": project.id,
-            "dataset_id": dataset.id,
-            "item_id": item.id,
-            "annotation_id": annotation.id,
-            "task_id": task.id,
-            "assignment_id": task.assignments.list()[0].id,
-            "recipe_id": recipe.id,
-            "ontology_id": recipe.ontology_ids[0],
-            "email": BOB,
-        }
-        with sqlite3.connect(workspace_home / "workspace.sqlite") as db:
-            ids["command_id"] = db.execute("SELECT id FROM commands").fetchone()[0]
+        ids = {**one_of_everything(ann, "ann-only", ANN), "email": BOB}
+        project_id, dataset_id, item_id = ids["project_id"], ids["dataset_id"], ids["item_id"]
         # Ids of the same shape that name nothing: Ann's must answer exactly as these do.
         missing = {name: new_id() if name != "email" else BOB for name in ids}
 
@@ -232,9 +202,9 @@ def test_every_route_refuses_another_users_ids_with_404(workspace_home: Path) ->
         # Bob's own bodies naming Ann's entities are refused too, as if they did not exist, and the
         # answer names no id of Ann's but the one Bob sent.
         for path, body, key in (
-            ("/datasets", {"name": "x", "projects": [project.id]}, "project_id"),
-            ("/annotationtasks", {"name": "x", "datasetId": dataset.id, "workload": []}, "dataset_id"),
-            (f"/projects/{project.id}/members/{BOB}", {"role": "owner"}, "project_id"),
+            ("/datasets", {"name": "x", "projects": [project_id]}, "project_id"),
+            ("/annotationtasks", {"name": "x", "datasetId": dataset_id, "workload": []}, "dataset_id"),
+            (f"/projects/{project_id}/members/{BOB}", {"role": "owner"}, "project_id"),
         ):
             theirs = as_bob("POST", path, body, ids[key])
             nothing = as_bob(
@@ -248,6 +218,7 @@ def test_every_route_refuses_another_users_ids_with_404(workspace_home: Path) ->
             assert not [v for v in ids.values() if v.encode() in theirs[1]], (path, theirs)
         # Nothing of Ann's changed.
         again = ann.projects.get(project_name="ann-only").datasets.get(dataset_name="d")
-        assert [i.id for i in again.items.list().items] == [item.id]
-        assert [a.id for a in again.items.get(item_id=item.id).annotations.list()] == [annotation.id]
-        assert [m["email"] for m in ann.json("GET", f"/projects/{project.id}/members")] == [ANN]
+        assert [i.id for i in again.items.list().items] == [item_id]
+        annotations = again.items.get(item_id=item_id).annotations.list()
+        assert [a.id for a in annotations] == [ids["annotation_id"]]
+        assert [m["email"] for m in ann.json("GET", f"/projects/{project_id}/members")] == [ANN]

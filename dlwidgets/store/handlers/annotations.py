@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
+from ..access import require_references
 from ..documents import dumps, loads, merge_patch
 from ..ids import new_id, utc_now
 from ..routing import Request, router
@@ -29,6 +30,8 @@ _ROW = (
     "id", "item_id", "dataset_id", "type", "label", "coordinates", "metadata", "source",
     "creator", "created_at", "updated_at", "updated_by", "doc",
 )  # fmt: skip
+# The ids an annotation refers to: its parent must be the caller's to read.
+_REFERENCES = (("metadata.system.parentId", "annotation_id"),)
 _SERVER_FIELDS = {"creator", "createdAt", "updatedAt", "updatedBy", "url", "item", "dataset", "hash"}
 
 
@@ -189,6 +192,8 @@ def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[s
             )
         labels = _dataset_labels(db, ws, item["dataset_id"])
         checked = [_check_annotation(a, labels, i) for i, a in enumerate(batch)]
+        for i, annotation in enumerate(checked):
+            require_references(ws, req, annotation, _REFERENCES, f"annotation #{i}")
         rows, result = [], []
         for annotation in checked:
             extra = {k: v for k, v in annotation.items() if k not in _COLUMNS | _SERVER_FIELDS}
@@ -246,6 +251,7 @@ def patch_annotation(
     merged = {**annotation_json(row, req), **fields, "type": body.get("type", row["type"])}
     merged["metadata"] = merge_patch(loads(row["metadata"]), metadata)
     _check_annotation(merged, _dataset_labels(db, ws, row["dataset_id"]), 0)
+    require_references(ws, req, body, _REFERENCES, f"annotation {row['id']!r}")
     extra = merge_patch(
         loads(row["doc"]), {k: v for k, v in fields.items() if k not in _COLUMNS | _SERVER_FIELDS}
     )

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..access import require_readable, visible_clause
+from ..access import require_readable, require_references, visible_clause
 from ..documents import dumps, loads, merge_patch, require_str
 from ..dql import DATASETS, compile_filter
 from ..ids import new_id, utc_now
@@ -17,6 +17,8 @@ from .ontologies import create_ontology_row
 from .projects import load_project
 from .recipes import create_recipe_row
 
+# The ids a dataset's metadata patch may refer to (the recipes, with ``?system=true``).
+_REFERENCES = (("system.recipes", "recipe_id"),)
 _COLUMNS = (
     "datasets.*, (SELECT COUNT(*) FROM items i WHERE i.dataset_id = datasets.id) AS items_count, "
     "(SELECT COALESCE(SUM(annotations_count), 0) FROM items i WHERE i.dataset_id = datasets.id)"
@@ -129,6 +131,7 @@ def update_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, An
         if not req.flag("system"):
             # System metadata (the recipe list above all) changes only when the caller says so.
             patch = {k: v for k, v in patch.items() if k != "system"}
+        require_references(ws, req, patch, _REFERENCES, f"dataset {dataset_id!r} metadata")
         merge_patch(metadata, patch)
         name = body.get("name", row["name"])
         if not isinstance(name, str) or not name.strip():

@@ -8,6 +8,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
+from ..access import require_references
 from ..documents import dumps, loads, merge_patch
 from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter
 from ..ids import new_id, utc_now
@@ -20,6 +21,8 @@ from .annotations import annotation_json, delete_annotation_rows
 from .datasets import require_dataset
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# What an item's ``metadata.system.refs`` may point at, by the ref's ``type``.
+_REF_KINDS = {"task": "task_id", "assignment": "assignment_id"}
 
 
 def item_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
@@ -171,6 +174,7 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
         raise BadRequest(f"item metadata must be a JSON object, got {patch!r}")
     if not req.flag("system"):
         patch = {k: v for k, v in patch.items() if k != "system"}
+    _check_refs(ws, req, item_id, patch)
     with ws.transaction() as db:
         row = load_item(ws, item_id)
         metadata = merge_patch(loads(row["metadata"]), patch)
@@ -184,6 +188,22 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
             (dumps(metadata), description, utc_now(), req.user, item_id),
         )
     return item_json(load_item(ws, item_id), req)
+
+
+def _check_refs(ws: Workspace, req: Request, item_id: str, patch: dict[str, Any]) -> None:
+    """The tasks and assignments an item's ``system.refs`` name must be the caller's to read."""
+    system = patch.get("system")
+    refs = system.get("refs") if isinstance(system, dict) else None
+    if refs is None:
+        return
+    if not isinstance(refs, list) or not all(isinstance(r, dict) for r in refs):
+        raise BadRequest(
+            f"item {item_id!r}: metadata.system.refs must be a list of {{'type', 'id'}}, got {refs!r:.80}"
+        )
+    for ref in refs:
+        kind = _REF_KINDS.get(ref.get("type"))
+        if kind is not None:
+            require_references(ws, req, ref, (("id", kind),), f"item {item_id!r} ref")
 
 
 @router.route("DELETE", "/items/{item_id}")

@@ -8,13 +8,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
-from ..access import require_all_readable
+from ..access import require_references
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
 from ..routing import Request, router
 from ..workspace import Workspace
 
 _SERVER_FIELDS = ("id", "creator", "createdAt", "updatedAt", "updatedBy", "url")
+# The ids an ontology refers to: each must be the caller's to read.
+_REFERENCES = (("projectIds", "project_id"), ("metadata.system.projectIds", "project_id"))
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 ATTRIBUTE_TYPES = ("boolean", "options", "range", "freeText")
 
@@ -156,7 +158,7 @@ def create_ontology(ws: Workspace, req: Request) -> dict[str, Any]:
     projects = body.get("projectIds", [])
     if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
         raise BadRequest(f"ontology field 'projectIds' must be a list of ids, got {projects!r:.80}")
-    require_all_readable(ws, req, "project_id", projects)
+    require_references(ws, req, body, _REFERENCES, "ontology")
     with ws.transaction() as db:
         ontology_id = create_ontology_row(db, req, body)
     return _ontology_json(load_ontology(ws, ontology_id), req)
@@ -170,6 +172,7 @@ def get_ontology(ws: Workspace, req: Request, ontology_id: str) -> dict[str, Any
 @router.route("PUT", "/ontologies/{ontology_id}")
 def replace_ontology(ws: Workspace, req: Request, ontology_id: str) -> dict[str, Any]:
     body = req.json_object()
+    require_references(ws, req, body, _REFERENCES, f"ontology {ontology_id!r}")
     with ws.transaction() as db:
         doc = load_ontology(ws, ontology_id)
         # `roots` is the source of truth; dtlpy's snake_case `labels` dump is ignored.

@@ -6,13 +6,15 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
-from ..access import require_all_readable, visible_projects
+from ..access import require_references, visible_projects
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
 from ..routing import Request, router
 from ..workspace import Workspace
 
 _SERVER_FIELDS = ("id", "creator", "createdAt", "updatedAt", "updatedBy", "url")
+# The ids a recipe refers to: each must be the caller's to read.
+_REFERENCES = (("projectIds", "project_id"), ("ontologyIds", "ontology_id"))
 
 
 def _check(doc: dict[str, Any]) -> None:
@@ -50,7 +52,7 @@ def load_recipe(ws: Workspace, recipe_id: str) -> dict[str, Any]:
 def create_recipe(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     _check(body)
-    require_all_readable(ws, req, "project_id", body.get("projectIds", []))
+    require_references(ws, req, body, _REFERENCES, "recipe")
     with ws.transaction() as db:
         recipe_id = create_recipe_row(db, req, body)
     return _recipe_json(load_recipe(ws, recipe_id), req)
@@ -78,6 +80,7 @@ def get_recipe(ws: Workspace, req: Request, recipe_id: str) -> dict[str, Any]:
 def update_recipe(ws: Workspace, req: Request, recipe_id: str) -> dict[str, Any]:
     body = req.json_object()
     _check(body)
+    require_references(ws, req, body, _REFERENCES, f"recipe {recipe_id!r}")
     with ws.transaction() as db:
         doc = load_recipe(ws, recipe_id)
         doc.update({k: v for k, v in body.items() if k not in _SERVER_FIELDS})

@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..access import require_readable, visible_clause
+from ..access import require_references, visible_clause
 from ..documents import dumps, loads, require_str
 from ..dql import ITEMS, TASKS, compile_filter
 from ..ids import new_id, utc_now
@@ -22,6 +22,11 @@ from ..workspace import Workspace
 from .datasets import load_dataset
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+# The ids a new task refers to: each must be the caller's to read.
+_REFERENCES = (
+    ("datasetId", "dataset_id"), ("projectId", "project_id"), ("recipeId", "recipe_id"),
+    ("spec.parentTaskId", "task_id"),
+)  # fmt: skip
 
 
 def _task_json(row: sqlite3.Row, ws: Workspace, req: Request) -> dict[str, Any]:
@@ -97,7 +102,7 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     name = require_str(body, "name", "a task")
     dataset_id = require_str(body, "datasetId", "a task")
-    require_readable(ws, req, "dataset_id", dataset_id)
+    require_references(ws, req, body, _REFERENCES, f"task {name!r}")
     dataset = load_dataset(ws, dataset_id)
     workload = _check_workload(body.get("workload"), name)
     due = body.get("dueDate")
