@@ -1,5 +1,6 @@
 """Fixtures for the browser tests: one Jupyter server and one Chromium per session, a fresh browser
-context per test, each test run in JupyterLab 4 and in Notebook 7, and evidence saved when one fails.
+context per test, each test run in JupyterLab 4 and in Notebook 7 (``ipywidgets7/`` runs its tests in
+JupyterLab 3 instead), and evidence saved when one fails.
 
 A test asks for `open_notebook` and calls it with its cells:
 

@@ -1,10 +1,10 @@
 """A notebook open in a browser page: run it, wait for its widgets, read what its kernel wrote.
 
-`open_notebook_page()` writes the notebook, opens it in JupyterLab 4 (``ui="lab"``) or Notebook 7
-(``ui="notebook7"``) and waits until its kernel is really idle. The returned `NotebookPage` has
-`run_all()`, `wait_widget(selector)` and `wait_file(name)`. Every wait is bounded, and a failed wait
-says what the page shows instead (outputs, cell errors, console errors), so a broken widget fails
-the test with an explanation instead of hanging it.
+`open_notebook_page()` writes the notebook, opens it in JupyterLab 4 (``ui="lab"``), Notebook 7
+(``ui="notebook7"``) or JupyterLab 3 with the ipywidgets 7 frontend (``ui="lab3"``) and waits until its
+kernel is really idle. The returned `NotebookPage` has `run_all()`, `wait_widget(selector)` and
+`wait_file(name)`. Every wait is bounded, and a failed wait says what the page shows instead (outputs,
+cell errors, console errors), so a broken widget fails the test with an explanation instead of hanging it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from .notebook import READY_FILE, write_notebook
 from .polling import poll
 from .server import JupyterServer
 
-UI = Literal["lab", "notebook7"]
+UI = Literal["lab", "notebook7", "lab3"]
+# The UIs of the main venv; "lab3" needs the ipywidgets-7 venv (see tests/e2e/ipywidgets7).
 UIS: tuple[UI, ...] = ("lab", "notebook7")
 
 # The UI's live notebook model: cells' execution counts, their outputs as saved to .ipynb, and the text
@@ -88,7 +89,7 @@ class NotebookPage:
     def url(self) -> str:
         """The address a user would open; ``?token=`` on the first load sets the auth cookie."""
         path = quote(self.nb_path)
-        if self.ui == "lab":
+        if self.ui in ("lab", "lab3"):
             return f"{self.server.url}/lab/workspaces/{self._workspace}/tree/{path}?token={self.server.token}"
         return f"{self.server.url}/notebooks/{path}?token={self.server.token}"
 

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,20 @@ import psutil
 
 from .polling import poll
 
-# Without this user setting JupyterLab asks about news in a toast that covers the page.
-_NOTIFICATION_SETTINGS = "@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+# User settings written before the server starts. Without the first, JupyterLab asks about news in a
+# toast that covers the page.
+_SETTINGS: dict[str, dict[str, object]] = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+# JupyterLab 3 has no `extension_manager` option (passing it makes Lab ignore all of its options): its
+# extension manager is switched off by a user setting instead.
+_LAB3_SETTINGS: dict[str, dict[str, object]] = {
+    "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
+}
+_LAB4_ARGS = ("--LabApp.extension_manager=readonly",)
 
 # Flags that keep the server local, quiet and offline; see docs/browser-testing.md for each one's reason.
 _FIXED_ARGS = (
@@ -35,7 +48,6 @@ _FIXED_ARGS = (
     "--ServerApp.terminals_enabled=False",
     "--ServerApp.allow_root=True",
     "--FileContentsManager.delete_to_trash=False",
-    "--LabApp.extension_manager=readonly",
     "--LabApp.news_url=None",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     "--LabApp.expose_app_in_browser=True",
@@ -106,14 +118,17 @@ class JupyterServer:
     def start(self, timeout: float = 90) -> None:
         """Spawn the server and return once ``/api/status`` answers; fail with the log tail if it dies."""
         self.root_dir.mkdir(parents=True, exist_ok=True)
-        settings = self.base_dir / "lab-user-settings" / _NOTIFICATION_SETTINGS
-        settings.parent.mkdir(parents=True, exist_ok=True)
-        settings.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        lab3 = version("jupyterlab").startswith("3.")
+        for name, values in {**_SETTINGS, **(_LAB3_SETTINGS if lab3 else {})}.items():
+            settings = self.base_dir / "lab-user-settings" / name
+            settings.parent.mkdir(parents=True, exist_ok=True)
+            settings.write_text(json.dumps(values))
         command = [
             sys.executable,
             "-m",
             "jupyterlab",
             *_FIXED_ARGS,
+            *(() if lab3 else _LAB4_ARGS),
             f"--ServerApp.port={self.port}",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",

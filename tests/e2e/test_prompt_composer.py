@@ -16,7 +16,7 @@ import dlwidgets as dw
 from dlwidgets.widgets.prompt_composer import referenced_item_id
 
 from .page import OpenNotebook
-from .polling import poll
+from .views import wait_decoded_thumbnails
 
 PROMPT_NAME = "describe-dog"
 TEXT = "What is in this image?\nAnswer in one sentence."
@@ -37,14 +37,6 @@ composer.on_upload(lambda item: dump("uploaded.json", {"id": item.id, "filename"
 composer
 """
 
-# The picker's thumbnails the page shows: decoded images, by card name.
-_THUMBNAILS_JS = """picker => Array.from(picker.querySelectorAll(".dlw-card"))
-  .filter(card => {
-    const img = card.querySelector("img");
-    return img && img.complete && img.naturalWidth > 0;
-  })
-  .map(card => card.querySelector(".dlw-name").textContent)"""
-
 
 def test_compose_a_text_and_an_image_upload_and_read_back(open_notebook: OpenNotebook) -> None:
     notebook = open_notebook([COMPOSER_CELL])
@@ -52,12 +44,7 @@ def test_compose_a_text_and_an_image_upload_and_read_back(open_notebook: OpenNot
     composer = notebook.wait_widget(".dlw-prompt-composer")
     notebook.wait_ready()
     picker = composer.locator(".dlw-media-picker .dlw-grid-cards")
-    poll(
-        lambda: sorted(picker.evaluate(_THUMBNAILS_JS)) == ["cat.jpg", "dog.jpg"] or None,
-        timeout=30,
-        what="both images' thumbnails in the picker",
-        explain=notebook.describe,
-    )
+    wait_decoded_thumbnails(picker, ["cat.jpg", "dog.jpg"])
 
     # Name the prompt, add a text element and type two lines into it.
     composer.get_by_label("name", exact=True).fill(PROMPT_NAME)

@@ -5,7 +5,7 @@ and thumbnails)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from playwright.sync_api import Locator, Page
@@ -26,6 +26,26 @@ _THUMBNAILS_JS = """grid => ({
   icons: grid.querySelectorAll(".dlw-thumb.dlw-icon-only").length,
   cards: grid.querySelectorAll(".dlw-card").length,
 })"""
+
+# Names of the cards in a grid whose thumbnail image the page has decoded.
+_DECODED_NAMES_JS = """grid => Array.from(grid.querySelectorAll(".dlw-card"))
+  .filter(card => {
+    const img = card.querySelector("img");
+    return img && img.complete && img.naturalWidth > 0;
+  })
+  .map(card => card.querySelector(".dlw-name").textContent)"""
+
+
+def wait_decoded_thumbnails(grid: Locator, names: Sequence[str]) -> None:
+    """Wait until the cards in `grid` whose thumbnails are decoded are exactly those named `names`."""
+    seen: list[object] = []
+
+    def check() -> bool | None:
+        decoded = sorted(grid.evaluate(_DECODED_NAMES_JS))
+        seen[:] = [decoded]
+        return decoded == sorted(names) or None
+
+    poll(check, timeout=30, what=f"decoded thumbnails of {sorted(names)}", explain=lambda: f"decoded: {seen}")
 
 
 class AnnotatorView:

@@ -1,0 +1,47 @@
+"""The ipywidgets 7 browser job: the tests here run in JupyterLab 3.6 with jupyterlab_widgets 1.x, the
+ipywidgets 7 frontend that Colab's widget manager follows. They need their own venv (``.venv-lab3``,
+made by ``.ci/run``); anywhere else, e.g. the main venv's ``python -m pytest``, they are skipped. They use
+the harness of ``tests/e2e`` with ``ui="lab3"``."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pytest
+
+from ..page import UI
+
+# What the server's and the kernel's venv must hold for these tests: the major version of each package.
+REQUIRED = {"jupyterlab": "3", "jupyterlab_widgets": "1", "ipywidgets": "7"}
+
+
+def _mismatches() -> list[str]:
+    found = []
+    for package, major in REQUIRED.items():
+        try:
+            installed = version(package)
+        except PackageNotFoundError:
+            installed = "not installed"
+        if installed.split(".")[0] != major:
+            found.append(f"{package} {installed} (needs {major}.x)")
+    return found
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    mismatches = _mismatches()
+    if not mismatches:
+        return
+    skip = pytest.mark.skip(
+        reason="the ipywidgets 7 browser job runs in .venv-lab3 (see .ci/run); here: " + ", ".join(mismatches)
+    )
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def ui() -> UI:
+    """Every test here runs in JupyterLab 3 only."""
+    return "lab3"
