@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ...exceptions import PlatformError, from_status
 from ..entities.annotation import (
     Annotation,
     AnnotationBuilder,
@@ -38,19 +39,35 @@ class Annotations:
         expected_version: int | None = None,
     ) -> AnnotationCollection:
         """Store annotations on the item; returns them with ids. ``expected_version`` (the item's
-        ``annotationsVersion`` when they were loaded) makes a save that raced another one a ``Conflict``."""
+        ``annotationsVersion`` when they were loaded) makes a save that raced another one a ``Conflict``.
+
+        The embedded workspace checks the whole upload and stores it in one transaction, or nothing. Over
+        HTTP it travels in batches of ``UPLOAD_BATCH``, each stored whole or not at all; a refused batch
+        raises an error that names the annotation by its place in the whole upload and says which
+        annotations were stored before it."""
         payload = [self._to_json(a) for a in annotations]
-        headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else None
+        size = max(len(payload), 1) if self.client.is_local else UPLOAD_BATCH
+        headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else {}
         created = AnnotationCollection()
-        for start in range(0, len(payload), UPLOAD_BATCH):
-            body = self.client.json(
-                "POST",
-                f"/items/{self.item.id}/annotations",
-                json=payload[start : start + UPLOAD_BATCH],
-                headers=headers,
-            )
+        for start in range(0, len(payload), size):
+            batch = payload[start : start + size]
+            try:
+                body = self.client.json(
+                    "POST",
+                    f"/items/{self.item.id}/annotations",
+                    json=batch,
+                    headers={**headers, "x-annotations-offset": str(start)},
+                )
+            except PlatformError as e:
+                if not created:
+                    raise
+                raise from_status(
+                    e.status_code,
+                    f"{e.message}; annotations #0-#{start - 1} of {len(payload)} were stored, "
+                    f"#{start}-#{len(payload) - 1} were not",
+                ) from None
             created += [Annotation.from_json(a, self.client) for a in body]
-            headers = None
+            headers = {}
         return created
 
     def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:

@@ -168,6 +168,15 @@ def delete_annotation_rows(db: sqlite3.Connection, ids: list[str]) -> None:
     bump_item(db, item_ids)
 
 
+def _batch_offset(req: Request) -> int:
+    """Where this batch starts in the client's whole upload (``x-annotations-offset``), so that an error
+    names an annotation by its place in what the user uploaded."""
+    offset = req.headers.get("x-annotations-offset", "0")
+    if not (offset.isascii() and offset.isdigit()):
+        raise BadRequest(f"x-annotations-offset must be a whole number such as 1000, got {offset!r:.40}")
+    return int(offset)
+
+
 @router.route("POST", "/items/{item_id}/annotations")
 def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[str, Any]] | dict[str, Any]:
     body = req.json()
@@ -177,6 +186,7 @@ def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[s
         raise BadRequest(
             f"annotations of item {item_id!r} must be sent as a JSON array of objects, got {body!r:.80}"
         )
+    offset = _batch_offset(req)
     now = utc_now()
     with ws.transaction() as db:
         item = db.execute(
@@ -191,9 +201,9 @@ def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[s
                 f"(now version {item['annotations_version']}); reload them before saving"
             )
         labels = _dataset_labels(db, ws, item["dataset_id"])
-        checked = [_check_annotation(a, labels, i) for i, a in enumerate(batch)]
+        checked = [_check_annotation(a, labels, offset + i) for i, a in enumerate(batch)]
         for i, annotation in enumerate(checked):
-            require_references(ws, req, annotation, _REFERENCES, f"annotation #{i}")
+            require_references(ws, req, annotation, _REFERENCES, f"annotation #{offset + i}")
         rows, result = [], []
         for annotation in checked:
             extra = {k: v for k, v in annotation.items() if k not in _COLUMNS | _SERVER_FIELDS}

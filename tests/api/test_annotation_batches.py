@@ -1,0 +1,78 @@
+"""An upload of more annotations than one request carries: an invalid one is named by its place in the whole
+upload; the embedded workspace stores nothing of it, and over HTTP the error says what was stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from labelled import labelled_image
+from serving import serving
+
+import dlwidgets as dw
+from dlwidgets.server import create_token, workspace_secret
+
+TOTAL, BAD = 1500, 1200
+
+
+@pytest.fixture(params=["local", "http"])
+def client(request: pytest.FixtureRequest, workspace_home: Path) -> Iterator[dw.Client]:
+    if request.param == "local":
+        with dw.connect(home=workspace_home) as local:
+            yield local
+        return
+    with serving(workspace_home) as url:
+        token = create_token(workspace_secret(workspace_home), "ann@example.com")
+        with dw.connect(url, token=token) as remote:
+            yield remote
+
+
+def boxes(count: int, bad: int | None = None) -> list[dict[str, Any]]:
+    """``count`` boxes labelled 'car'; the one at ``bad`` has a label the ontology lacks."""
+    return [
+        {
+            "type": "box",
+            "label": "horse" if i == bad else "car",
+            "coordinates": [{"x": i % 50, "y": 1}, {"x": i % 50 + 5, "y": 9}],
+        }
+        for i in range(count)
+    ]
+
+
+def test_an_invalid_annotation_is_named_by_its_place_in_the_whole_upload(client: dw.Client) -> None:
+    _, item = labelled_image(client, "batches", "boxes", ["car"])
+    with pytest.raises(dw.exceptions.BadRequest) as raised:
+        item.annotations.upload(boxes(TOTAL, bad=BAD))
+    message = raised.value.message
+    assert f"annotation #{BAD} " in message and "'horse'" in message
+    assert f"annotation #{BAD - 1000} " not in message
+    stored = item.annotations.list()
+    if client.is_local:
+        # Checked whole before anything is written, and written in one transaction.
+        assert stored == []
+        assert "stored" not in message
+    else:
+        # Over HTTP each batch is its own request: the error says which were stored and which were not.
+        assert len(stored) == 1000
+        assert "#0-#999 of 1500 were stored" in message
+        assert "#1000-#1499 were not" in message
+    assert item.dataset.items.get(item_id=item.id).annotations_count == len(stored)
+
+
+def test_a_valid_upload_of_many_batches_is_stored_whole(client: dw.Client) -> None:
+    _, item = labelled_image(client, "batches", "boxes", ["car"])
+    created = item.annotations.upload(boxes(TOTAL))
+    assert len(created) == TOTAL == len(item.annotations.list())
+
+
+def test_a_batch_offset_that_is_not_a_whole_number_is_refused(client: dw.Client) -> None:
+    _, item = labelled_image(client, "batches", "boxes", ["car"])
+    response = client.http.post(
+        f"/items/{item.id}/annotations", json=boxes(1), headers={"x-annotations-offset": "-3"}
+    )
+    assert response.status_code == 400
+    assert "x-annotations-offset must be a whole number" in response.json()["message"]
+    assert "'-3'" in response.json()["message"]
+    assert item.annotations.list() == []
