@@ -1,0 +1,49 @@
+"""The annotator in the ipywidgets 7 frontend: a box dragged with the mouse on the ipycanvas layers (the
+gestures come from the anywidget laid over them) reaches the kernel, Ctrl+S saves it, and the stored
+annotation, read by this process from the same workspace, has the image pixels the drag meant."""
+
+from __future__ import annotations
+
+import pytest
+
+import dlwidgets as dw
+
+from ..page import OpenNotebook
+from ..pixels import is_red, wait_pixel
+from ..test_annotator import ANNOTATOR_CELL, BOX, WORKSPACE_CELL
+from ..views import AnnotatorView
+
+
+def test_draw_a_box_and_save_it(open_notebook: OpenNotebook) -> None:
+    notebook = open_notebook([WORKSPACE_CELL, ANNOTATOR_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    notebook.wait_ready()
+    view = AnnotatorView(notebook, notebook.wait_file("viewport.json"))
+
+    drag = view.drag(*BOX)
+    (box,) = view.kernel_annotations(lambda a: len(a) == 1, "the dragged box")
+    assert (box["type"], box["label"]) == ("box", "car")
+    view.wait_text(".dlw-dirty", "● unsaved")
+    notebook.page.keyboard.press("Control+s")
+    assert notebook.wait_file("saved.json") == {"count": 1}
+    view.wait_text(".dlw-notice", "saved 1 annotations")
+
+    client = dw.connect(home=str(notebook.out_dir / "workspace"))
+    try:
+        item = (
+            client.projects.get(project_name="e2e")
+            .datasets.get(dataset_name="street")
+            .items.get(filepath="/e2e/quadrants.jpg")
+        )
+        (stored,) = item.annotations.list()
+    finally:
+        client.close()
+    assert (stored.type, stored.label) == ("box", "car")
+    corners = [(p["x"], p["y"]) for p in stored.coordinates]
+    assert corners == [pytest.approx(view.image_xy(*screen), abs=1) for screen in drag]
+
+    # The page draws the saved box: its red outline a quarter down its left edge.
+    (left, top), (_, bottom) = corners
+    x, y = view.canvas_xy(left, top + (bottom - top) / 4)
+    wait_pixel(view.layers, int(x), int(y), is_red, what="the box's left edge")
