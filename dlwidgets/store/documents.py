@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from ..exceptions import BadRequest
+
+# Deeper JSON than this is refused before it is parsed: nothing the platform stores nests this far, and
+# parsing, storing and filtering deeper documents would each hit a recursion limit of their own.
+MAX_JSON_DEPTH = 100
+# A JSON string, escapes included: its brackets do not nest anything.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def dumps(value: Any) -> str:
@@ -16,6 +26,39 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | None) -> Any:
     return json.loads(text) if text else {}
+
+
+def parse_json(raw: bytes | str, what: str) -> Any:
+    """``raw`` parsed as JSON, refused with a 400 naming ``what`` (``the body of POST /projects``) when it
+    is not valid JSON or nests deeper than ``MAX_JSON_DEPTH``."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    depth = json_depth(data)
+    if depth > MAX_JSON_DEPTH:
+        raise BadRequest(
+            f"{what} nests arrays and objects {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted"
+        )
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise BadRequest(f"{what} nests arrays and objects too deep to parse") from None
+    except ValueError as e:
+        raise BadRequest(f"{what} is not valid JSON ({e}): {excerpt(data)}") from None
+    return value
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (strings skipped), counted without parsing."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    codes = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.isin(codes, (ord("["), ord("{"))).astype(np.int64) * 2 - 1
+    return int(np.cumsum(steps).max())
+
+
+def excerpt(raw: bytes, limit: int = 80) -> str:
+    """The start of a request body or field, for error messages."""
+    return repr(raw[:limit].decode("utf-8", "replace")) + ("..." if len(raw) > limit else "")
 
 
 def merge_patch(target: dict[str, Any], diff: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from ..exceptions import BadRequest, NotFound, PayloadTooLarge, PlatformError
+from .documents import excerpt, parse_json
 from .workspace import Workspace
 
 # JSON bodies are read whole; anything bigger than this is refused rather than buffered.
@@ -87,12 +88,7 @@ class Request:
         raw = self.read()
         if not raw:
             return None
-        try:
-            body = json.loads(raw)
-        except ValueError as e:
-            raise BadRequest(
-                f"the body of {self.method} {self.path} is not valid JSON ({e}): {_excerpt(raw)}"
-            ) from None
+        body = parse_json(raw, f"the body of {self.method} {self.path}")
         if _SURROGATE_ESCAPE.search(raw):
             # json.loads accepts an escaped lone surrogate, which no text column can store.
             try:
@@ -120,14 +116,9 @@ class Request:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest(
-                f"the form body of {self.method} {self.path} is not UTF-8: {_excerpt(raw)}"
+                f"the form body of {self.method} {self.path} is not UTF-8: {excerpt(raw)}"
             ) from None
         return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
-
-
-def _excerpt(raw: bytes, limit: int = 80) -> str:
-    """The start of a request body, for error messages."""
-    return repr(raw[:limit].decode("utf-8", "replace")) + ("..." if len(raw) > limit else "")
 
 
 @dataclass

@@ -22,8 +22,10 @@ import httpx
 import numpy as np
 import pytest
 from PIL import Image
+from serving import serving
 
 import dlwidgets as dw
+from dlwidgets.server import create_token, workspace_secret
 
 # ---------------------------------------------------------------------------------------------------------
 # Fixtures and helpers
@@ -596,6 +598,82 @@ def test_malformed_task_bodies_write_nothing(
     if "workload" in change:
         assert "'review'" in message
     _nothing_written(workspace_home)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Deep JSON, on both transports
+
+
+@pytest.fixture(params=["local", "http"])
+def either(request: pytest.FixtureRequest, workspace_home: Path) -> Iterator[dw.Client]:
+    """A client on a fresh workspace: embedded (``dw.connect()``) or over ``dlwidgets serve``."""
+    if request.param == "local":
+        with dw.connect() as local:
+            yield local
+        return
+    with serving(workspace_home) as url:
+        token = create_token(workspace_secret(workspace_home), os.environ["DLWIDGETS_EMAIL"])
+        with dw.connect(url, token=token) as remote:
+            yield remote
+
+
+@pytest.fixture
+def either_paths(either: dw.Client) -> dict[str, str]:
+    """Ids of a project, dataset (labels ``cat``, ``dog``), item and ontology made through ``either``."""
+    project = either.projects.create(project_name="deep")
+    dataset = project.datasets.create(dataset_name="data")
+    dataset.add_label(label_name="cat")
+    item = dataset.items.upload(local_path=b"hello", remote_path="/", remote_name="a.txt")
+    assert isinstance(item, dw.Item)
+    return {"project": project.id, "dataset": dataset.id, "item": item.id, "ontology": dataset.ontology().id}
+
+
+def _task_body(paths: dict[str, str], **change: Any) -> dict[str, Any]:
+    query = {"filter": {"$and": [{"id": {"$in": [paths["item"]]}}]}, "resource": "items"}
+    return {
+        "name": "review",
+        "query": json.dumps(query),
+        "datasetId": paths["dataset"],
+        "projectId": paths["project"],
+        "workload": [{"assigneeId": "a@example.com", "load": 100}],
+        **change,
+    }
+
+
+def _upload_with_metadata(either: dw.Client, paths: dict[str, str], metadata: str) -> httpx.Response:
+    return either.http.post(
+        f"/datasets/{paths['dataset']}/items",
+        data={"path": "/m.txt", "metadata": metadata},
+        files={"file": ("m.txt", b"x", "text/plain")},
+    )
+
+
+@pytest.mark.parametrize("depth", [101, 100_000])
+def test_deeply_nested_json_is_a_400_naming_the_limit(
+    either: dw.Client, either_paths: dict[str, str], workspace_home: Path, depth: int
+) -> None:
+    deep = "[" * depth + "]" * depth
+    before = {t: rows(workspace_home, t) for t in ("projects", "datasets", "items", "annotations", "tasks")}
+    for method, template in _JSON_ROUTES:
+        path = template.format(**either_paths)
+        message = error(post_json(either, path, '{"name": "x", "metadata": ' + deep + "}", method=method))
+        assert f"{method} {path}" in message and "at most 100" in message, message
+    upload = error(_upload_with_metadata(either, either_paths, '{"a": ' + deep + "}"))
+    assert "'metadata'" in upload and "at most 100" in upload
+    task = error(either.http.post("/annotationtasks", json=_task_body(either_paths, query=deep)))
+    assert "'query'" in task and "at most 100" in task
+    # The same through the client's own call: the exception family, not a RecursionError.
+    with pytest.raises(dw.exceptions.BadRequest, match="at most 100"):
+        either.request("POST", "/projects", content=deep, headers={"content-type": "application/json"})
+    assert {t: rows(workspace_home, t) for t in before} == before
+
+
+def test_json_at_the_depth_limit_is_accepted(either: dw.Client, either_paths: dict[str, str]) -> None:
+    nested: Any = "bottom"
+    for _ in range(98):  # the body and 'metadata' are two levels more
+        nested = {"down": nested}
+    item = either.json("PATCH", f"/items/{either_paths['item']}", json={"metadata": {"user": nested}})
+    assert item["metadata"]["user"]["down"]["down"]
 
 
 # ---------------------------------------------------------------------------------------------------------

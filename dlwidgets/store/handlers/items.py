@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
 from ..access import require_references
-from ..documents import dumps, loads, merge_patch
+from ..documents import dumps, loads, merge_patch, parse_json
 from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter
 from ..ids import new_id, utc_now
 from ..media import system_metadata
@@ -101,10 +100,7 @@ def upload_item(ws: Workspace, req: Request, dataset_id: str) -> Response:
 
 
 def _user_metadata(text: str | None) -> dict[str, Any]:
-    try:
-        metadata = json.loads(text or "{}")
-    except ValueError as e:
-        raise BadRequest(f"upload 'metadata' is not valid JSON: {e}") from None
+    metadata = parse_json(text or "{}", "upload 'metadata'")
     if not isinstance(metadata, dict):
         raise BadRequest(f"upload 'metadata' must be a JSON object, got {metadata!r}")
     return metadata

@@ -6,14 +6,13 @@ Creating a task answers with a finished Command (as the platform's asynchronous 
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_references, visible_clause
-from ..documents import dumps, loads, require_str
+from ..documents import dumps, loads, parse_json, require_str
 from ..dql import ITEMS, TASKS, compile_filter
 from ..ids import new_id, utc_now
 from ..queries import context_clause, page_of
@@ -83,10 +82,7 @@ def _check_workload(workload: Any, name: str) -> list[dict[str, Any]]:
 
 def _task_items(ws: Workspace, dataset_id: str, query: Any) -> list[str]:
     if isinstance(query, str):
-        try:
-            query = json.loads(query)
-        except ValueError as e:
-            raise BadRequest(f"task 'query' is not valid JSON: {e}") from None
+        query = parse_json(query, "task 'query'")
     if not isinstance(query, dict):
         raise BadRequest(f"task 'query' must be an items DQL object, got {query!r}")
     where, params = compile_filter(query.get("filter"), ITEMS)
