@@ -30,9 +30,43 @@ def _record_layouts(db: sqlite3.Connection) -> None:
     db.executemany("INSERT OR IGNORE INTO layouts VALUES (?, ?)", [("blobs", 1), ("thumbnails", 1)])
 
 
+def _project_names_per_owner(db: sqlite3.Connection) -> None:
+    """Version 3: a project name is unique among its creator's projects, not across the workspace, so
+    that creating a project says nothing about other users' projects. The ``projects`` table is rebuilt
+    without its ``UNIQUE (name)``, keeping every row and id (``Workspace`` turns foreign keys off first,
+    as SQLite requires for a rebuild)."""
+    unique = [row[1] for row in db.execute("PRAGMA index_list(projects)") if row[3] == "u"]
+    if any([col[2] for col in db.execute(f"PRAGMA index_info({name!r})")] == ["name"] for name in unique):
+        db.execute(
+            """CREATE TABLE projects_rebuilt (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                creator TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                doc TEXT NOT NULL DEFAULT '{}'
+            )"""
+        )
+        db.execute(
+            "INSERT INTO projects_rebuilt (id, name, creator, created_at, updated_at, doc)"
+            " SELECT id, name, creator, created_at, updated_at, doc FROM projects"
+        )
+        db.execute("DROP TABLE projects")
+        db.execute("ALTER TABLE projects_rebuilt RENAME TO projects")
+    # Emails are compared case-insensitively, so 'Ann@x' and 'ann@x' are one owner.
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS projects_by_owner ON projects (lower(creator), name)")
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"rebuilding the projects table left rows pointing at nothing: {broken[:5]}")
+
+
 # Each step is safe to run again on its own result: dlwidgets before version 2 set any workspace it opened
 # back to version 1, so a step may meet a workspace it has already upgraded.
-STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_tables, _record_layouts)
+STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _create_tables,
+    _record_layouts,
+    _project_names_per_owner,
+)
 SCHEMA_VERSION = len(STEPS)
 # The layout versions this code reads and writes; a step that moves files raises its folder's entry.
 LAYOUTS = {"blobs": 1, "thumbnails": 1}

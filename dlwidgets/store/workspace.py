@@ -45,8 +45,14 @@ class Workspace:
         self._connections_lock = threading.Lock()
         # A workspace at this version is opened without taking the write lock.
         if format_version(self.db) != SCHEMA_VERSION:
-            with self.transaction() as db:
-                upgrade(db, self.home)
+            # A step may rebuild a table, which SQLite allows only with foreign keys off (else dropping
+            # the old table deletes the rows that point at it); the pragma works only outside a transaction.
+            self.db.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with self.transaction() as db:
+                    upgrade(db, self.home)
+            finally:
+                self.db.execute("PRAGMA foreign_keys = ON")
         check_layouts(self.db, self.home)
         self._sweep()
 

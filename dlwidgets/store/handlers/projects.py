@@ -1,4 +1,7 @@
-"""``/projects``: create, get by id or name, list."""
+"""``/projects``: create, get by id or name, list; members.
+
+A project's name is unique among its creator's projects only, as the platform's are per organisation.
+"""
 
 from __future__ import annotations
 
@@ -59,7 +62,8 @@ def create_project(ws: Workspace, req: Request) -> dict[str, Any]:
                 (project_id, req.user, "owner"),
             )
     except sqlite3.IntegrityError:
-        raise Conflict(f"a project named {name!r} already exists; choose another name") from None
+        # Names are unique per creator, so this tells the caller only about their own projects.
+        raise Conflict(f"you already have a project named {name!r}; choose another name") from None
     return project_json(load_project(ws, project_id), req)
 
 
@@ -81,7 +85,10 @@ def get_project(ws: Workspace, req: Request, project_id: str) -> dict[str, Any]:
 
 @router.route("GET", "/projects/{name}/name")
 def get_project_by_name(ws: Workspace, req: Request, name: str) -> list[dict[str, Any]]:
+    """The caller's own project of that name; else those of that name shared with the caller."""
     rows = _visible(ws, req, ws.db.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchall())
+    own = [row for row in rows if row["creator"].lower() == req.user.lower()]
+    rows = own or rows
     if not rows:
         # dtlpy crashes on an empty list here, so "none" must be a 404.
         raise NotFound(f"Project not found: no project is named {name!r}")
