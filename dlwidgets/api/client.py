@@ -22,6 +22,7 @@ import httpx
 
 from ..exceptions import from_status
 from ..store import Store, default_home
+from ..store.documents import non_finite_path
 from .retry import RetryTransport
 from .transport import LocalTransport
 
@@ -115,6 +116,10 @@ class Client:
         unreachable server a ``ConnectionError`` naming it."""
         try:
             response = self.http.request(method, path, **kwargs)
+        except ValueError:
+            # httpx refuses NaN and infinity while encoding a JSON body, without saying where they are.
+            _check_finite(kwargs.get("json"), f"{method} {path}")
+            raise
         except httpx.TransportError as e:
             raise ConnectionError(f"cannot reach {self.environment}: {type(e).__name__}: {e}") from None
         self._raise_for_status(response)
@@ -144,6 +149,13 @@ class Client:
         except ValueError:
             message = None
         raise from_status(response.status_code, message or response.text or response.reason_phrase)
+
+
+def _check_finite(body: Any, what: str) -> None:
+    """JSON has no NaN or infinity: name where one sits before the body is even encoded."""
+    where = non_finite_path(body)
+    if where is not None:
+        raise ValueError(f"the body of {what} holds a NaN or infinite number at {where}; send finite numbers")
 
 
 def connect(

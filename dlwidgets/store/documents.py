@@ -18,6 +18,7 @@ MAX_JSON_DEPTH = 100
 # A JSON string, escapes included: its brackets do not nest anything.
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
 def dumps(value: Any) -> str:
@@ -30,19 +31,37 @@ def loads(text: str | None) -> Any:
 
 def parse_json(raw: bytes | str, what: str) -> Any:
     """``raw`` parsed as JSON, refused with a 400 naming ``what`` (``the body of POST /projects``) when it
-    is not valid JSON or nests deeper than ``MAX_JSON_DEPTH``."""
+    is not valid JSON, nests deeper than ``MAX_JSON_DEPTH`` or holds a number that is not finite."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     depth = json_depth(data)
     if depth > MAX_JSON_DEPTH:
         raise BadRequest(
             f"{what} nests arrays and objects {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted"
         )
+    non_finite: list[str] = []  # as written in the text: NaN, Infinity, 1e999
+
+    def finite_float(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            non_finite.append(text)
+        return value
+
+    def constant(name: str) -> float:
+        non_finite.append(name)
+        return _NON_FINITE[name]
+
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_float=finite_float, parse_constant=constant)
     except RecursionError:
         raise BadRequest(f"{what} nests arrays and objects too deep to parse") from None
     except ValueError as e:
         raise BadRequest(f"{what} is not valid JSON ({e}): {excerpt(data)}") from None
+    if non_finite:
+        where = non_finite_path(value) or "the top level"
+        raise BadRequest(
+            f"{what} holds the number {non_finite[0]} at {where}; JSON numbers must be finite "
+            "(NaN, Infinity and numbers past 1.8e308 are not accepted)"
+        )
     return value
 
 
@@ -54,6 +73,21 @@ def json_depth(raw: bytes) -> int:
     codes = np.frombuffer(brackets, dtype=np.uint8)
     steps = np.isin(codes, (ord("["), ord("{"))).astype(np.int64) * 2 - 1
     return int(np.cumsum(steps).max())
+
+
+def non_finite_path(value: Any, path: str = "") -> str | None:
+    """Where in a JSON value the first NaN or infinity sits, as ``metadata.user.score`` or
+    ``[0].coordinates[2].x``; None if it has none."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            return here or "the top level"
+        if isinstance(node, dict):
+            stack.extend((f"{here}.{k}" if here else str(k), v) for k, v in reversed(node.items()))
+        elif isinstance(node, (list, tuple)):
+            stack.extend((f"{here}[{i}]", v) for i, v in reversed(list(enumerate(node))))
+    return None
 
 
 def excerpt(raw: bytes, limit: int = 80) -> str:
