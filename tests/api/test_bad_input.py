@@ -308,6 +308,34 @@ class FailingFile(io.BytesIO):
         return super().read(size)
 
 
+class DeletingFile(io.BytesIO):
+    """A file whose first ``read()`` deletes the dataset it is being uploaded to."""
+
+    name = "late.bin"
+
+    def __init__(self, data: bytes, project: dw.Project, dataset_id: str) -> None:
+        super().__init__(data)
+        self.delete = lambda: project.datasets.delete(dataset_id=dataset_id)
+        self.deleted = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        if not self.deleted:
+            self.deleted = True
+            self.delete()
+        return super().read(size)
+
+
+def test_deleting_the_dataset_during_an_upload_is_not_found(either: dw.Client, workspace_home: Path) -> None:
+    project = either.projects.create(project_name="vanishing")
+    dataset = project.datasets.create(dataset_name="gone")
+    source = DeletingFile(os.urandom(300_000), project, dataset.id)
+    with pytest.raises(dw.exceptions.NotFound, match=dataset.id):
+        dataset.items.upload(local_path=source, remote_path="/late")
+    assert source.deleted
+    assert rows(workspace_home, "datasets") == rows(workspace_home, "items") == 0
+    assert blob_files(workspace_home) == [] and tmp_files(workspace_home) == []
+
+
 def test_invalid_utf8_in_multipart_fields_is_a_400(
     client: dw.Client, dataset: dw.Dataset, workspace_home: Path
 ) -> None:

@@ -121,6 +121,8 @@ def _store_upload(
     digest, system, now = upload.digest, metadata["system"], utc_now()
     released: str | None = None
     with ws.transaction() as db:
+        # The dataset may have been deleted while the bytes arrived.
+        require_dataset(ws, dataset_id)
         existing = db.execute(
             "SELECT * FROM items WHERE dataset_id = ? AND filename = ?", (dataset_id, filename)
         ).fetchone()
