@@ -123,3 +123,7 @@ def test_all_eight_widgets_render_with_their_content(open_notebook: OpenNotebook
     wait_text(studio, ".dlw-page-label", f"1-{IMAGES} of {IMAGES}")
     project = studio.get_by_label("project", exact=True)
     assert project.evaluate("select => select.selectedOptions[0].text") == PROJECT
+
+    # No widget's front-end code complained on the way (JupyterLab 3 itself logs no errors here).
+    errors = [line for line in notebook.console if line.startswith(("[error]", "[pageerror]"))]
+    assert not errors, "\n".join(errors)
