@@ -1,7 +1,13 @@
 """The ipywidgets 7 browser job: the tests here run in JupyterLab 3.6 with jupyterlab_widgets 1.x, the
 ipywidgets 7 frontend that Colab's widget manager follows. They need their own venv (``.venv-lab3``,
 made by ``.ci/run``); anywhere else, e.g. the main venv's ``python -m pytest``, they are skipped. They use
-the harness of ``tests/e2e`` with ``ui="lab3"``."""
+the harness of ``tests/e2e`` with ``ui="lab3"``.
+
+The widget libraries' newest releases serve JupyterLab 3: ipycanvas 0.14's labextension accepts
+``@jupyter-widgets/base`` 2 to 6 (jupyterlab_widgets 1.x provides 4); anywidget 0.11's asks for base 6 and
+JupyterLab 4 packages, but not strictly, so JupyterLab 3 loads it with its own (console warnings only)
+and it works, as these tests show. Nothing is pinned below the package's own ranges.
+"""
 
 from __future__ import annotations
 
