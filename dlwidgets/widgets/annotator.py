@@ -3,7 +3,8 @@
 Layers: a hidden full-resolution ``Canvas`` gets the item's encoded image bytes once; the visible
 ``MultiCanvas`` has an image layer (drawn from it under the zoom and pan), an annotation layer (redrawn
 in one batched call per change) and, on top, the browser-side ``GestureLayer`` that previews drags.
-All coordinates in the Python API and in storage are image pixels.
+All coordinates in the Python API and in storage are image pixels. The edits of every item shown live in
+an ``AnnotationDrafts``, which autosaves them or keeps them as drafts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..api import Annotation, Dataset, Filters, Item, Ontology
 from ..api.entities.annotation import Definition
 from ..api.entities.ontology import Attribute
 from ..exceptions import PlatformError
+from .annotation_drafts import AnnotationDrafts
 from .annotation_edits import AnnotationEdits, box_edges
 from .canvas_drawing import draw_annotations, draw_image, put_encoded_image
 from .gesture_layer import GestureLayer
@@ -36,7 +38,12 @@ HIT_TOLERANCE_PX = 6.0
 
 
 class Annotator(w.VBox):
-    """``Annotator(item)``, ``Annotator(dataset, filters=...)`` or ``Annotator([item, ...])``."""
+    """``Annotator(item)``, ``Annotator(dataset, filters=...)`` or ``Annotator([item, ...])``.
+
+    ``autosave`` (on by default) saves an item's edits when it is left and after a short idle time; off,
+    each item keeps its draft until saved or discarded. ``drafts`` shares the drafts of several
+    annotators (the Studio's), so that replacing one annotator with another loses nothing.
+    """
 
     def __init__(
         self,
@@ -45,9 +52,14 @@ class Annotator(w.VBox):
         *,
         width: int = 800,
         height: int = 520,
-        autosave: bool = False,
+        autosave: bool | None = None,
+        drafts: AnnotationDrafts | None = None,
     ) -> None:
         self._items, self._total = _resolve_items(source, filters)
+        self._owns_drafts = drafts is None
+        self._drafts = drafts if drafts is not None else AnnotationDrafts()
+        if autosave is not None:
+            self._drafts.autosave = autosave
         self._index = 0
         self._on_save: list[Callable[[Item, list[Annotation]], None]] = []
         self.viewport = Viewport(width, height)
@@ -78,7 +90,7 @@ class Annotator(w.VBox):
                 grid_template_areas='"stack"', width=f"{width}px", height=f"{height}px", flex="0 0 auto"
             ),
         )
-        self._build_controls(autosave)
+        self._build_controls(self._drafts.autosave)
         side = w.VBox(
             [
                 w.HTML("<b>Labels</b>"),
@@ -90,8 +102,11 @@ class Annotator(w.VBox):
             ],
             layout=w.Layout(width="240px", padding="0 0 0 8px"),
         )
-        super().__init__([self._toolbar, w.HBox([stage, side]), self._status])
+        super().__init__([self._toolbar, w.HBox([stage, side]), self._drafts_line, self._status])
         self.add_class("dlw-annotator")
+        self._drafts.on_edit = self._on_edits_changed
+        self._drafts.on_state = self._on_save_state
+        self._drafts.on_saved = self._on_saved
         self._show(0)
 
     # -- public surface ---------------------------------------------------------------------------
@@ -115,8 +130,45 @@ class Annotator(w.VBox):
     def is_dirty(self) -> bool:
         return bool(self.edits and self.edits.is_dirty)
 
+    @property
+    def autosave(self) -> bool:
+        """Save each item's edits when it is left and after a short idle time (the toolbar's toggle)."""
+        return self._drafts.autosave
+
+    @autosave.setter
+    def autosave(self, value: bool) -> None:
+        self._autosave.value = bool(value)
+
+    @property
+    def save_state(self) -> str:
+        """The shown item's edits: ``"saved"``, ``"unsaved"``, ``"saving"`` or ``"failed"``."""
+        return self._drafts.state(self.item)
+
+    @property
+    def drafts(self) -> list[Item]:
+        """The items whose edits are not saved yet (with autosave off, or after a failed save)."""
+        return self._drafts.unsaved
+
+    def discard(self, item: Item | None = None) -> None:
+        """Throw away the unsaved edits of ``item`` (the shown one by default); it shows what is stored."""
+        item = item or self.item
+        self._drafts.discard(item)
+        if item.id == self.item.id:
+            self._show(self._index)
+
     def close(self) -> None:
-        """Close the annotator with its layers, panels and the hidden full-resolution image canvas."""
+        """Close the annotator with its layers, panels and the hidden full-resolution image canvas. With
+        autosave the edits are saved first; drafts still unsaved are warned about, naming their items
+        (unless the drafts are shared, as in the Studio, where they outlive this annotator)."""
+        drafts = getattr(self, "_drafts", None)
+        if drafts is not None and not drafts.is_closed:
+            if self.edits is not None:
+                drafts.leave(self.item)
+            if drafts.on_edit == self._on_edits_changed:  # shared drafts go on without this view
+                drafts.on_edit = drafts.on_state = drafts.on_saved = None
+            if self._owns_drafts:
+                drafts.close()
+            self.edits = None
         source = getattr(self, "_source_canvas", None)
         if source is not None:
             source.close()
@@ -132,14 +184,10 @@ class Annotator(w.VBox):
         """Write the edits to the workspace or platform; a conflict is shown and the edits are kept."""
         if self.edits is None:
             return False
-        try:
-            self.edits.save()
-        except PlatformError as error:
-            self._error(str(error.message))
+        if not self._drafts.save(self.item):
+            self._error(self._drafts.error(self.item) or "the save failed")
             return False
         self._notice(f"saved {len(self.edits.keys())} annotations")
-        for callback in self._on_save:
-            callback(self.item, self.annotations)
         return True
 
     def next(self) -> None:
@@ -147,6 +195,12 @@ class Annotator(w.VBox):
 
     def previous(self) -> None:
         self._go(self._index - 1)
+
+    def go_to(self, index: int) -> None:
+        """Show the item at ``index`` (0-based), as the toolbar's item number does."""
+        if not 0 <= index < self._total:
+            raise ValueError(f"item index {index} is outside 0-{self._total - 1}")
+        self._go(index)
 
     def save_and_next(self) -> None:
         if self.save():
@@ -196,11 +250,19 @@ class Annotator(w.VBox):
         self._undo_button = button("Undo", "undo", self.undo, "Ctrl+Z")
         self._redo_button = button("Redo", "repeat", self.redo, "Ctrl+Shift+Z")
         self._save_button = button("Save", "save", self.save, "Ctrl+S")
-        self._dirty = w.HTML()
+        # Fixed sizes: a line that grew or shrank as the state changes would move the canvas mid-drag.
+        self._dirty = w.HTML(layout=w.Layout(width="110px"))
         self._counter = w.HTML()
         self._autosave = w.Checkbox(
             value=autosave, description="autosave", indent=False, layout=w.Layout(width="90px")
         )
+        self._autosave.observe(lambda c: self._set_autosave(c["new"]), names="value")
+        self._picker = w.BoundedIntText(
+            value=1, min=1, max=max(self._total, 1), description="item", layout=w.Layout(width="130px")
+        )
+        self._picker.observe(self._on_item_picked, names="value")
+        self._discard_button = button("Discard", "undo", lambda: self.discard(), "Discard the unsaved edits")
+        self._drafts_line = w.HTML(layout=w.Layout(min_height="24px"))
         labels_toggle = w.Checkbox(
             value=True, description="label text", indent=False, layout=w.Layout(width="90px")
         )
@@ -233,9 +295,11 @@ class Annotator(w.VBox):
                         self._redo_button,
                         self._save_button,
                         self._dirty,
+                        self._discard_button,
                         button("", "chevron-left", self.previous, "Previous item ([)"),
                         self._counter,
                         button("", "chevron-right", self.next, "Next item (])"),
+                        self._picker,
                         button("Save & next", "forward", self.save_and_next, "Save, then the next item"),
                         self._autosave,
                     ]
@@ -253,11 +317,24 @@ class Annotator(w.VBox):
 
     # -- showing an item ------------------------------------------------------------------------
     def _go(self, index: int) -> None:
-        if not 0 <= index < self._total:
+        """Leave the shown item (autosaved, or kept as a draft) and show item ``index``."""
+        if not 0 <= index < self._total or index == self._index:
             return
-        if self.is_dirty and self._autosave.value and not self.save():
-            return
+        left = self.item
+        kept = not self._drafts.leave(left)
         self._show(index)
+        if kept and self._drafts.error(left):
+            self._error(f"{left.filename}: {self._drafts.error(left)}; its edits are kept as a draft")
+
+    def _set_autosave(self, value: bool) -> None:
+        self._drafts.autosave = value
+        if value:  # turned on: what is unsaved is saved now
+            self._drafts.save_all()
+        self._refresh_save_state()
+
+    def _on_item_picked(self, change: dict[str, Any]) -> None:
+        if not self._syncing:
+            self._go(int(change["new"]) - 1)
 
     def _show(self, index: int) -> None:
         self._index = index
@@ -280,9 +357,7 @@ class Annotator(w.VBox):
                 draw_image(self.layers[0], self._source_canvas, self.viewport)
                 self.layers[1].clear()  # the previous item's shapes are not this image's
         self._load_ontology(item)
-        self.edits = AnnotationEdits(item, width or 1, height or 1)
-        self.edits.load()  # before listening: the shapes are drawn once, below
-        self.edits.on_change = self._on_edits_changed
+        self.edits = self._drafts.open(item, width or 1, height or 1)
         if size is None:
             reason = (
                 "is not an image" if not mimetype.startswith("image/") else "could not be decoded as an image"
@@ -342,7 +417,9 @@ class Annotator(w.VBox):
                 draw_image(self.layers[0], self._source_canvas, self.viewport)
             self._draw_annotations()
 
-    def _on_edits_changed(self) -> None:
+    def _on_edits_changed(self, edits: AnnotationEdits) -> None:
+        if edits is not self.edits:
+            return  # another item's draft, in drafts shared with other annotators
         if self.edits is not None and self.selected not in self.edits:
             self.selected = None  # undone, redone or deleted away
         if self._held is not None:
@@ -362,16 +439,32 @@ class Annotator(w.VBox):
     def _refresh_panels(self) -> None:
         edits = self.edits
         self._counter.value = f"<span class='dlw-counter'>{self._index + 1} of {self._total}</span>"
-        dirty = bool(edits and edits.is_dirty)
-        self._dirty.value = (
-            "<span class='dlw-dirty' style='color:#c62828'>● unsaved</span>"
-            if dirty
-            else ("<span class='dlw-dirty'>saved</span>")
-        )
+        with self._writing_panels():
+            self._picker.value = self._index + 1
+        self._refresh_save_state()
         self._undo_button.disabled = not (edits and edits.can_undo)
         self._redo_button.disabled = not (edits and edits.can_redo)
         self._refresh_classifications()
         self._refresh_selection()
+
+    def _refresh_save_state(self) -> None:
+        """The shown item's save state, and the items whose edits are unsaved drafts."""
+        state = self._drafts.state(self.item) if self.edits is not None else "saved"
+        text, color = _SAVE_STATES[state]
+        self._dirty.value = f"<span class='dlw-dirty' style='color:{color};white-space:nowrap'>{text}</span>"
+        self._discard_button.disabled = state in ("saved", "saving")
+        unsaved = self._drafts.unsaved
+        names = ", ".join(html.escape(item.name or item.id) for item in unsaved)
+        self._drafts_line.value = (
+            f"<span class='dlw-drafts'>unsaved drafts ({len(unsaved)}): {names}</span>" if unsaved else ""
+        )
+
+    def _on_save_state(self, _item: Item) -> None:
+        self._refresh_save_state()
+
+    def _on_saved(self, edits: AnnotationEdits) -> None:
+        for callback in self._on_save:
+            callback(edits.item, edits.annotations)
 
     def _refresh_classifications(self) -> None:
         """One toggle per label, made when the labels change; otherwise only their values are updated."""
@@ -610,6 +703,15 @@ class Annotator(w.VBox):
 
     def _notice(self, message: str) -> None:
         self._status.value = f"<span class='dlw-notice'>{html.escape(message)}</span>"
+
+
+# How each save state reads in the toolbar, and its colour.
+_SAVE_STATES = {
+    "saved": ("saved", "inherit"),
+    "unsaved": ("● unsaved", "#c62828"),
+    "saving": ("saving…", "#616161"),
+    "failed": ("✖ save failed", "#c62828"),
+}
 
 
 def _box(x0: float, y0: float, x1: float, y1: float, label: str) -> Definition:

@@ -2,7 +2,8 @@
 
 The dataset chosen in the Browser drives the ontology editor, the dropzone, the prompt composer and the
 task creator; items selected in the Browser open in the Annotator, a new task or a prompt. Widgets for a
-dataset are made when it is first shown, not all at once.
+dataset are made when it is first shown, not all at once. Every Annotator the Studio opens shares one set
+of drafts, so opening another selection autosaves (or keeps as drafts) the edits of the last one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..api import Client, Dataset, Item
+from .annotation_drafts import AnnotationDrafts
 from .annotator import Annotator
 from .browser import Browser
 from .dropzone import Dropzone
@@ -33,6 +35,7 @@ class Studio(w.VBox):
         self.login = Login()
         self.browser = Browser(client)
         self.annotator: Annotator | None = None
+        self._drafts = AnnotationDrafts()
         self.ontology_editor: OntologyEditor | None = None
         self.dropzone: Dropzone | None = None
         self.prompt_composer: PromptComposer | None = None
@@ -71,11 +74,15 @@ class Studio(w.VBox):
         if dataset is None:
             return None
         items = self.selected_items
-        self.annotator = Annotator(items) if items else Annotator(dataset, filters=self.browser.filters)
-        self.annotator.on_save(lambda *_: self.browser.refresh())
-        self._replace("Annotate", [self.annotator])
-        self._show("Annotate")
-        return self.annotator
+        filters = self.browser.filters
+        if items:
+            return self._open_annotator(lambda: Annotator(items, drafts=self._drafts))
+        return self._open_annotator(lambda: Annotator(dataset, filters=filters, drafts=self._drafts))
+
+    def close(self) -> None:
+        """Close the Studio; with autosave the annotators' edits are saved, unsaved drafts are warned of."""
+        super().close()
+        self._drafts.close()
 
     # -- wiring ------------------------------------------------------------------------------------
     def _attach(self, browser: Browser) -> None:
@@ -126,9 +133,17 @@ class Studio(w.VBox):
 
     def _annotate_items(self, items: list[Item]) -> None:
         if items:
-            self.annotator = Annotator(items)
-            self._replace("Annotate", [self.annotator])
-            self._show("Annotate")
+            self._open_annotator(lambda: Annotator(items, drafts=self._drafts))
+
+    def _open_annotator(self, make: Callable[[], Annotator]) -> Annotator:
+        """Close the Annotate tab's annotator, which leaves its item (autosaved, or kept as a draft), then
+        show a new one: it may show the same item, whose edits must be left before they are opened."""
+        self._replace("Annotate", [])
+        self.annotator = annotator = make()
+        annotator.on_save(lambda *_: self.browser.refresh())
+        self._replace("Annotate", [annotator])
+        self._show("Annotate")
+        return annotator
 
     def _show(self, tab: str) -> None:
         self.tabs.selected_index = TABS.index(tab)

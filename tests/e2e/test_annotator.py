@@ -56,7 +56,7 @@ item = dataset.items.upload(local_path=jpeg.getvalue(), remote_path="/e2e", remo
 # The kernel's side of the story, dumped for the test: the viewport once, the annotations after every
 # change (edits, undo, redo, save), and each save as the on_save callback sees it.
 ANNOTATOR_CELL = """\
-annotator = dw.Annotator(item)
+annotator = dw.Annotator(item, autosave=False)  # saved by hand here: Ctrl+S
 dump("viewport.json", dataclasses.asdict(annotator.viewport))
 
 def shown():

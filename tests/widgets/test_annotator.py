@@ -222,3 +222,94 @@ def test_replies_name_their_gesture_and_a_late_grab_still_pans(annotator: Annota
     annotator._on_gesture({"type": "up", "id": 3, "x": 45, "y": 5, "x0": 5, "y0": 5, "px": 5, "py": 5})
     assert annotator.viewport.offset_x == offset_x + 40
     assert len(annotator.annotations) == 2
+
+
+@pytest.fixture
+def three_items(dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]) -> list[dw.Item]:
+    return [
+        dataset.items.upload(local_path=make_jpeg(320, 200), remote_path="/nav", remote_name=name)
+        for name in ("a.jpg", "b.jpg", "c.jpg")
+    ]
+
+
+def draw_box(annotator: Annotator) -> None:
+    annotator._on_gesture({"type": "down", "x": 100, "y": 100, "button": 0})
+    annotator._on_gesture({"type": "up", "x": 200, "y": 200, "x0": 100, "y0": 100})
+
+
+def test_autosave_is_on_by_default_so_leaving_an_item_keeps_its_box(three_items: list[dw.Item]) -> None:
+    annotator = Annotator(three_items)
+    assert annotator.autosave and annotator._autosave.value
+    draw_box(annotator)
+    assert annotator.save_state == "unsaved" and "● unsaved" in annotator._dirty.value
+    key(annotator, "]")
+    key(annotator, "[")
+    assert annotator.item.name == "a.jpg" and len(annotator.annotations) == 1
+    assert annotator.save_state == "saved" and not annotator.is_dirty
+    assert len(three_items[0].annotations.list()) == 1
+    annotator._picker.value = 3  # the item picker
+    assert annotator.item.name == "c.jpg"
+
+
+def test_with_autosave_off_a_visited_item_keeps_its_draft(three_items: list[dw.Item]) -> None:
+    annotator = Annotator(three_items, autosave=False)
+    draw_box(annotator)
+    key(annotator, "]")
+    assert [i.name for i in annotator.drafts] == ["a.jpg"]
+    assert "a.jpg" in annotator._drafts_line.value
+    key(annotator, "[")
+    assert len(annotator.annotations) == 1 and annotator.is_dirty
+    assert "● unsaved" in annotator._dirty.value
+    assert three_items[0].annotations.list() == []
+    key(annotator, "z", ctrl=True)  # the draft kept its history
+    assert annotator.annotations == []
+    key(annotator, "z", ctrl=True, shift=True)
+    annotator.go_to(2)
+    annotator.discard(three_items[0])
+    assert annotator.drafts == [] and annotator._drafts_line.value == ""
+    annotator.previous()
+    annotator.previous()
+    assert annotator.item.name == "a.jpg" and annotator.annotations == []
+
+
+def test_the_autosave_toggle_turns_it_off_and_on(three_items: list[dw.Item]) -> None:
+    annotator = Annotator(three_items)
+    annotator._autosave.value = False
+    assert not annotator.autosave
+    draw_box(annotator)
+    annotator.next()
+    assert three_items[0].annotations.list() == []
+    annotator.autosave = True  # turned on: the drafts are saved at once
+    assert annotator._autosave.value and annotator.drafts == []
+    assert len(three_items[0].annotations.list()) == 1
+
+
+def test_close_with_unsaved_drafts_warns_and_writes_nothing(
+    three_items: list[dw.Item], caplog: pytest.LogCaptureFixture
+) -> None:
+    annotator = Annotator(three_items, autosave=False)
+    draw_box(annotator)
+    annotator.next()
+    with pytest.warns(UserWarning, match=r"unsaved annotation edits of 1 item\(s\): '/nav/a.jpg'"):
+        annotator.close()
+    assert "/nav/a.jpg" in caplog.text
+    assert three_items[0].annotations.list() == []
+    saved = Annotator(three_items)
+    draw_box(saved)
+    saved.close()  # autosave: saved on close, no warning
+    assert len(three_items[0].annotations.list()) == 1
+
+
+def test_a_failed_save_on_leaving_keeps_the_draft_and_says_so(three_items: list[dw.Item]) -> None:
+    annotator = Annotator(three_items)
+    draw_box(annotator)
+    builder = three_items[0].annotations.builder()
+    builder.add(dw.Point(x=1, y=1, label="person"))
+    three_items[0].annotations.upload(builder)  # another writer, meanwhile
+    annotator.next()
+    assert annotator.item.name == "b.jpg"
+    assert "a.jpg" in annotator._status.value and "kept as a draft" in annotator._status.value
+    assert [i.name for i in annotator.drafts] == ["a.jpg"]
+    annotator.previous()
+    assert annotator.save_state == "failed" and "save failed" in annotator._dirty.value
+    assert len(annotator.annotations) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import dlwidgets as dw
+from dlwidgets.widgets.annotator import Annotator
 from dlwidgets.widgets.studio import TABS, Studio
 
 
@@ -68,3 +69,47 @@ def test_widgets_of_a_dataset_left_behind_are_closed(
     studio.browser.select([item])
     studio.annotate_selection()
     assert first_annotator.comm is None and first_annotator._source_canvas.comm is None
+
+
+def test_annotating_a_new_selection_loses_no_edits(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    a, b = (
+        dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/s", remote_name=f"{n}.jpg")
+        for n in ("a", "b")
+    )
+    studio = Studio(client)
+    studio.browser.dataset = dataset
+
+    def annotate(item: dw.Item) -> Annotator:
+        studio.browser.select([item])
+        annotator = studio.annotate_selection()
+        assert annotator is not None
+        return annotator
+
+    def draw(annotator: Annotator) -> None:
+        annotator._on_gesture({"type": "down", "x": 100, "y": 100, "button": 0})
+        annotator._on_gesture({"type": "up", "x": 200, "y": 200, "x0": 100, "y0": 100})
+
+    draw(annotate(a))
+    annotate(b)  # a new selection replaces the annotator: autosave saved the box first
+    assert len(a.annotations.list()) == 1
+    first = annotate(a)
+    assert len(first.annotations) == 1 and first.save_state == "saved"
+
+    first.autosave = False
+    draw(first)
+    annotate(b)  # without autosave the draft outlives the annotator, listed in the new one
+    assert [i.name for i in studio.annotator.drafts] == ["a.jpg"] and not studio.annotator.autosave
+    again = annotate(a)  # re-opening the Annotate tab on it shows the draft, unsaved
+    assert len(again.annotations) == 2 and again.save_state == "unsaved"
+    assert len(a.annotations.list()) == 1
+
+    again.autosave = True  # turned back on: the draft is saved at once
+    assert len(a.annotations.list()) == 2
+    draw(again)
+    same = annotate(a)  # the same item opened again: its edits are saved before they are re-read
+    assert len(same.annotations) == 3 and len(a.annotations.list()) == 3
+    draw(same)
+    annotate(b)
+    assert len(a.annotations.list()) == 4
