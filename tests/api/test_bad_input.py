@@ -761,6 +761,45 @@ def test_non_finite_numbers_from_the_client_are_refused(
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Long names and store-owned system fields
+
+
+def test_an_item_with_a_251_character_name_downloads(either: dw.Client, tmp_path: Path) -> None:
+    dataset = either.projects.create(project_name="long").datasets.create(dataset_name="names")
+    name = "n" * 247 + ".bin"
+    item = dataset.items.upload(local_path=b"long-named bytes", remote_path="/", remote_name=name)
+    assert isinstance(item, dw.Item) and item.name == name
+    saved = Path(item.download(local_path=tmp_path / "out"))
+    assert saved.name == name and saved.read_bytes() == b"long-named bytes"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [name]
+
+
+def test_system_fields_the_store_writes_cannot_be_patched(either: dw.Client, image_file: Path) -> None:
+    dataset = either.projects.create(project_name="sizes").datasets.create(dataset_name="data")
+    item = dataset.items.upload(local_path=image_file, remote_path="/")
+    assert isinstance(item, dw.Item) and (item.width, item.height) == (12, 10)
+    item.system.update(size=1, width=999, checksum="0" * 64, mimetype="text/html", note="kept")
+    with pytest.warns(UserWarning, match="size, checksum, mimetype, width are written by the store"):
+        updated = item.update(system_metadata=True)
+    for fresh in (updated, dataset.items.get(item_id=item.id)):
+        assert (fresh.size, fresh.width, fresh.height) == (image_file.stat().st_size, 12, 10)
+        assert fresh.mimetype == "image/png" and "checksum" not in fresh.system
+        assert fresh.system["note"] == "kept"
+    assert dataset.items.get(item_id=item.id).read() == image_file.read_bytes()
+
+    # Deleting the whole system block keeps what the store wrote too.
+    with pytest.warns(UserWarning, match="size, mimetype, isBinary, width, height are written"):
+        either.request(
+            "PATCH", f"/items/{item.id}", params={"system": "true"}, json={"metadata": {"system": None}}
+        )
+    assert dataset.items.get(item_id=item.id).size == image_file.stat().st_size
+    with pytest.raises(dw.exceptions.BadRequest, match=r"metadata\.system must be a JSON object"):
+        either.request(
+            "PATCH", f"/items/{item.id}", params={"system": "true"}, json={"metadata": {"system": 5}}
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Unknown ids through the user-level API
 
 

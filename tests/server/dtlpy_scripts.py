@@ -357,6 +357,13 @@ def read_dw() -> dict[str, Any]:
 
     image.metadata["user"]["seen_by"] = "dtlpy"
     image = image.update()
+    # A system update keeps working, but what the store measured from the bytes stays as it was.
+    image.metadata["system"]["size"] = 1
+    image.metadata["system"]["reviewed"] = True
+    image = image.update(system_metadata=True)
+    assert image.metadata["system"]["size"] == expected["image_size"], image.metadata["system"]
+    assert image.metadata["system"]["reviewed"] is True
+    assert sha256(image.download(local_path="again")) == expected["image_sha256"]
     return {
         "deleted_annotation": by_type["point"].id,
         "assignments": sorted(a.id for a in assignments),

@@ -10,6 +10,7 @@ import io
 import json
 import mimetypes
 import os
+import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -207,14 +208,15 @@ def download_target(item: Item, local_path: Path) -> Path:
 
 
 def download_item(item: Item, local_path: Path, overwrite: bool = True) -> str:
-    """Stream an item's bytes to disk through a ``.download`` file, renamed once complete and checked."""
+    """Stream an item's bytes to disk through a temporary file beside the target, renamed once complete
+    and checked. The temporary name is short: the item's own name may already use the 255 bytes allowed."""
     target = download_target(item, local_path)
     if target.exists() and not overwrite:
         return str(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".download")
+    partial = target.parent / f".dlwidgets-{secrets.token_hex(6)}.download"
     try:
-        with item.client.stream("GET", f"/items/{item.id}/stream") as response, open(partial, "wb") as f:
+        with item.client.stream("GET", f"/items/{item.id}/stream") as response, open(partial, "xb") as f:
             for chunk in response.iter_bytes(1 << 20):
                 f.write(chunk)
         size = partial.stat().st_size

@@ -164,8 +164,29 @@ def get_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
     return item_json(load_item(ws, item_id), req)
 
 
+# What the store learns from an item's bytes: a client may send them back (the SDK sends the whole
+# system block on ``update(system_metadata=True)``), but only an upload changes them.
+STORE_OWNED = ("size", "checksum", "mimetype", "isBinary", "width", "height")
+
+
+def _keep_store_owned(item_id: str, before: dict[str, Any], metadata: dict[str, Any]) -> list[str]:
+    """Put back the store-owned system fields a patch changed; returns the names of those it changed."""
+    system = metadata.get("system", {})
+    if not isinstance(system, dict):
+        raise BadRequest(f"item {item_id!r}: metadata.system must be a JSON object, got {system!r:.80}")
+    old = before.get("system", {})
+    changed = [key for key in STORE_OWNED if system.get(key) != old.get(key)]
+    for key in changed:
+        if key in old:
+            system[key] = old[key]
+        else:
+            system.pop(key)
+    metadata["system"] = system
+    return changed
+
+
 @router.route("PATCH", "/items/{item_id}")
-def update_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
+def update_item(ws: Workspace, req: Request, item_id: str) -> Response:
     body = req.json_object()
     patch = body.get("metadata") or {}
     if not isinstance(patch, dict):
@@ -176,6 +197,7 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
     with ws.transaction() as db:
         row = load_item(ws, item_id)
         metadata = merge_patch(loads(row["metadata"]), patch)
+        ignored = _keep_store_owned(item_id, loads(row["metadata"]), metadata)
         description = body.get("description", row["description"])
         if description is not None and not isinstance(description, str):
             raise BadRequest(
@@ -185,7 +207,13 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> dict[str, Any]:
             "UPDATE items SET metadata = ?, description = ?, updated_at = ?, updated_by = ? WHERE id = ?",
             (dumps(metadata), description, utc_now(), req.user, item_id),
         )
-    return item_json(load_item(ws, item_id), req)
+    headers = {}
+    if ignored:
+        headers["x-item-warning"] = (
+            f"item {item_id!r}: metadata.system {', '.join(ignored)} are written by the store from the "
+            "item's bytes; the values sent were ignored"
+        )
+    return Response(body=item_json(load_item(ws, item_id), req), headers=headers)
 
 
 def _check_refs(ws: Workspace, req: Request, item_id: str, patch: dict[str, Any]) -> None:
