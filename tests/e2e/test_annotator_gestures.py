@@ -3,7 +3,8 @@
 A person who draws quickly starts the next drag before the kernel has answered the previous one; with a
 model running in the same kernel, the answer takes seconds. Twenty boxes are dragged with no pause
 between them, once with an idle kernel and once while a thread keeps it busy (holding the GIL in short
-bursts); Ctrl+S then saves, and the workspace must hold all twenty, where they were drawn.
+bursts); Ctrl+S then saves, and the workspace must hold all twenty, where they were drawn. Boxes drawn
+while a cell blocks the kernel are shown as previews until the kernel, free again, stores them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 import dlwidgets as dw
 
 from .page import OpenNotebook
+from .polling import poll
 from .test_annotator import WORKSPACE_CELL
 from .views import AnnotatorView
 
@@ -78,3 +80,48 @@ def test_twenty_boxes_dragged_without_a_pause_are_all_stored(open_notebook: Open
     for corners, expected in zip(stored, meant, strict=True):
         assert corners == [pytest.approx(point, abs=1) for point in expected]
     client.close()
+
+
+# A cell that keeps the kernel from handling any widget message for a while, started after the annotator.
+BLOCKING_CELL = """\
+import time
+dump("blocking.json", True)
+time.sleep(12)
+"""
+
+# Whether anything is drawn on the gesture layer along a vertical strip (a dashed preview outline).
+_STRIP_DRAWN_JS = """(canvas, [x, y0, y1]) => {
+  const data = canvas.getContext('2d').getImageData(x - 1, y0, 3, y1 - y0).data;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
+  return false;
+}"""
+
+
+def test_boxes_drawn_while_a_cell_runs_are_previewed_then_stored(open_notebook: OpenNotebook) -> None:
+    notebook = open_notebook([WORKSPACE_CELL, ANNOTATOR_CELL, BLOCKING_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    view = AnnotatorView(notebook, notebook.wait_file("viewport.json"))
+    notebook.wait_file("blocking.json")
+    boxes = grid_boxes()[:3]
+    for box in boxes:
+        view.drag(*box)
+    assert not (notebook.out_dir / "ready.json").exists(), "the kernel was free before the drags ended"
+    for (left, top), (_, bottom) in boxes:
+        x, y0 = view.canvas_xy(left, top)
+        _, y1 = view.canvas_xy(left, bottom)
+        assert view.gestures.evaluate(_STRIP_DRAWN_JS, [int(x), int(y0) + 4, int(y1) - 4]), (
+            f"no preview of the pending box at x={left}"
+        )
+    notebook.wait_ready()
+    # Autosave (on by default) stores them after the idle time; the previews go once they are drawn.
+    saved = notebook.wait_file("saved.json", until=lambda s: s["count"] >= len(boxes), timeout=60)
+    assert saved == {"count": len(boxes)}
+    (left, top), (_, bottom) = boxes[0]
+    x, y0 = view.canvas_xy(left, top)
+    _, y1 = view.canvas_xy(left, bottom)
+    poll(
+        lambda: not view.gestures.evaluate(_STRIP_DRAWN_JS, [int(x), int(y0) + 4, int(y1) - 4]) or None,
+        timeout=30,
+        what="the preview of a stored box to go",
+    )
