@@ -43,6 +43,33 @@ class BlobWriter:
         self.path.unlink(missing_ok=True)
 
 
+class BlobReader:
+    """The bytes of an open blob from ``start``, ``length`` of them (all by default), in chunks; the file
+    is closed once they are all read or the reader is closed."""
+
+    def __init__(self, file: BinaryIO, start: int = 0, length: int | None = None) -> None:
+        self._file = file
+        self._remaining = length
+        file.seek(start)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        remaining = self._remaining
+        size = CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining)
+        chunk = self._file.read(size) if size and not self._file.closed else b""
+        if not chunk:
+            self.close()
+            raise StopIteration
+        if remaining is not None:
+            self._remaining = remaining - len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        self._file.close()
+
+
 class BlobStore:
     """The blob folder of a workspace: ``<root>/<aa>/<sha256>`` plus a ``tmp/`` for uploads in flight."""
 
@@ -70,18 +97,10 @@ class BlobStore:
     def remove(self, digest: str) -> None:
         self.path(digest).unlink(missing_ok=True)
 
-    def read(self, digest: str, start: int = 0, length: int | None = None) -> Iterator[bytes]:
-        """The stored bytes from ``start``, ``length`` of them (all by default), in chunks."""
-        with open(self.path(digest), "rb") as f:
-            f.seek(start)
-            remaining = length
-            while remaining is None or remaining > 0:
-                chunk = f.read(CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining))
-                if not chunk:
-                    return
-                if remaining is not None:
-                    remaining -= len(chunk)
-                yield chunk
+    def open(self, digest: str) -> BinaryIO:
+        """The stored bytes, opened now: an open file keeps its bytes even if the blob is removed while it
+        is read (a reader holds the version it opened). Raises FileNotFoundError if it is gone already."""
+        return open(self.path(digest), "rb")
 
     def stored_digests(self, older_than_s: float) -> Iterator[str]:
         """Digests of blobs written more than ``older_than_s`` seconds ago (for the orphan sweep)."""

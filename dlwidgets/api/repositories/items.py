@@ -219,9 +219,12 @@ def download_item(item: Item, local_path: Path, overwrite: bool = True) -> str:
         with item.client.stream("GET", f"/items/{item.id}/stream") as response, open(partial, "xb") as f:
             for chunk in response.iter_bytes(1 << 20):
                 f.write(chunk)
+        # The answer's own length: the item may have been overwritten since this copy of it was fetched.
+        declared = response.headers.get("content-length")
+        expected = int(declared) if declared is not None else item.size
         size = partial.stat().st_size
-        if item.size is not None and size != item.size:
-            raise OSError(f"download of item {item.filename!r} got {size} bytes, expected {item.size}")
+        if expected is not None and size != expected:
+            raise OSError(f"download of item {item.filename!r} got {size} bytes, expected {expected}")
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

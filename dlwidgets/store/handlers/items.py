@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
+from typing import Any, BinaryIO
 
-from ...exceptions import BadRequest, NotFound
+from ...exceptions import BadRequest, InternalServerError, NotFound
 from ..access import require_references
+from ..blobs import BlobReader
 from ..documents import dumps, loads, merge_patch, parse_json
 from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter
 from ..ids import new_id, utc_now
@@ -57,6 +58,23 @@ def load_item(ws: Workspace, item_id: str) -> sqlite3.Row:
     if row is None:
         raise NotFound(f"Item not found: no item has id {item_id!r}")
     return row
+
+
+def open_item(ws: Workspace, item_id: str) -> tuple[sqlite3.Row, BinaryIO]:
+    """The item's row and its bytes opened, both of one version. An overwrite or delete that removes the
+    blob between the two steps makes the row be read again: it then names the new version's blob."""
+    missing = None
+    while True:
+        row = load_item(ws, item_id)
+        try:
+            return row, ws.blobs.open(row["blob"])
+        except FileNotFoundError:
+            if row["blob"] == missing:
+                raise InternalServerError(
+                    f"item {row['filename']!r} ({item_id}) has lost its bytes: the blob {row['blob']} is "
+                    f"missing from {ws.blobs.root}"
+                ) from None
+            missing = row["blob"]
 
 
 def check_remote_path(path: str) -> str:
@@ -247,21 +265,23 @@ def _descending(first: str, last: str) -> bool:
 
 @router.route("GET", "/items/{item_id}/stream")
 def stream_item(ws: Workspace, req: Request, item_id: str) -> Response:
-    row = load_item(ws, item_id)
+    row, blob = open_item(ws, item_id)
     size = row["size"]
-    headers = {"content-type": row["mimetype"], "accept-ranges": "bytes"}
+    # The etag is the sha256 of the bytes this answer carries, so a reader can check it got them whole.
+    headers = {"content-type": row["mimetype"], "accept-ranges": "bytes", "etag": f'"{row["blob"]}"'}
     match = _RANGE.match(req.headers.get("range", "").strip())
     # A range that is not 'first-[last]' with last >= first, or '-suffix', is ignored (RFC 9110 14.2),
     # and so is any range on an empty item, which has no byte to point at.
     if not match or not (match.group(1) or match.group(2)) or _descending(*match.groups()) or size == 0:
         headers["content-length"] = str(size)
-        return Response(stream=ws.blobs.read(row["blob"]), headers=headers)
+        return Response(stream=BlobReader(blob), headers=headers)
     first, last = match.groups()
     if first:
         start, end = int(first), min(int(last), size - 1) if last else size - 1
     else:  # a suffix range: the last N bytes
         start, end = max(size - int(last), 0), size - 1
     if start >= size and size > 0:
+        blob.close()
         return Response(
             status=416,
             body={"status": 416, "message": f"range start {start} is past the item's {size} bytes"},
@@ -269,7 +289,7 @@ def stream_item(ws: Workspace, req: Request, item_id: str) -> Response:
         )
     length = max(end - start + 1, 0)
     headers.update({"content-range": f"bytes {start}-{end}/{size}", "content-length": str(length)})
-    return Response(status=206, stream=ws.blobs.read(row["blob"], start, length), headers=headers)
+    return Response(status=206, stream=BlobReader(blob, start, length), headers=headers)
 
 
 @router.route("POST", "/datasets/{dataset_id}/query")
