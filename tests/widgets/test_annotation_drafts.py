@@ -1,15 +1,22 @@
 """The drafts model on its own: autosave on leaving and after an idle time, drafts kept with autosave
-off, save states, failed saves that keep the edits, and warnings for drafts left unsaved at close."""
+off, save states, failed saves that keep the edits, and warnings for drafts left unsaved at close or
+when the process ends."""
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotation_drafts import AnnotationDrafts
+
+REPO = Path(__file__).parents[2]
 
 
 class IdleClock:
@@ -122,3 +129,40 @@ def test_close_with_autosave_saves_first(items: list[dw.Item], clock: IdleClock)
     assert drafts.close() == []
     assert len(a.annotations.list()) == 1
     clock.wait()  # a closed model saves nothing more
+
+
+SHUTDOWN_SCRIPT = """\
+import io, sys
+from PIL import Image
+import dlwidgets as dw
+
+client = dw.connect(home=sys.argv[1])
+dataset = client.projects.create(project_name="p").datasets.create(dataset_name="d")
+dataset.ontology().add_label(label_name="car", color="#ff0000")
+jpeg = io.BytesIO()
+Image.new("RGB", (100, 80)).save(jpeg, format="JPEG")
+item = dataset.items.upload(local_path=jpeg.getvalue(), remote_path="/", remote_name="left.jpg")
+annotator = dw.Annotator(item, autosave=False)
+annotator.annotations = [dw.Box(left=1, top=1, right=20, bottom=20, label="car")]
+print("drawn", flush=True)
+"""
+
+
+def test_a_shutdown_with_unsaved_drafts_logs_them_and_writes_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "workspace"
+    result = subprocess.run(
+        [sys.executable, "-c", SHUTDOWN_SCRIPT, str(home)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 0 and "drawn" in result.stdout, result.stderr
+    assert "shut down with unsaved annotation edits of 1 item(s): '/left.jpg'" in result.stderr
+    client = dw.connect(home=str(home))
+    item = (
+        client.projects.get(project_name="p").datasets.get(dataset_name="d").items.get(filepath="/left.jpg")
+    )
+    assert item.annotations.list() == []
+    client.close()
