@@ -9,12 +9,21 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from ..exceptions import BadRequest
+from .names import describe, hidden_character
+
 # Prompt items are small JSON documents; larger JSON files are not parsed to look for one.
 MAX_PROMPT_BYTES = 16 << 20
 
 
 def guess_mimetype(filename: str, declared: str | None) -> str:
     """The declared part type unless it is the generic one, else a guess from the extension."""
+    char = hidden_character(declared or "")
+    if char is not None:
+        raise BadRequest(
+            f"the upload's Content-Type {declared!r:.120} contains {describe(char)}; "
+            "give a type such as 'image/png'"
+        )
     if declared and declared not in ("application/octet-stream", "binary/octet-stream"):
         return declared.split(";")[0].strip()
     guessed, _ = mimetypes.guess_type(filename)

@@ -106,11 +106,11 @@ class Request:
             raise BadRequest(f"the body of {self.method} {self.path} must be a JSON object, got {body!r:.80}")
         return body
 
-    def form(self) -> dict[str, str]:
-        """A urlencoded body (or a JSON object, which clients may send instead)."""
+    def form(self) -> dict[str, Any]:
+        """A urlencoded body (or a JSON object, which clients may send instead: its values stay as sent)."""
         if self.headers.get("content-type", "").startswith("application/json"):
             body = self.json()
-            return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+            return body if isinstance(body, dict) else {}
         raw = self.read()
         try:
             text = raw.decode("utf-8")

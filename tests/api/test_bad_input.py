@@ -800,6 +800,133 @@ def test_system_fields_the_store_writes_cannot_be_patched(either: dw.Client, ima
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Odd values in names, types and served files
+
+
+@pytest.mark.parametrize("name", [None, 42, ["a"], {"n": 1}, True])
+def test_a_name_that_is_not_a_string_is_refused(
+    either: dw.Client, workspace_home: Path, name: object
+) -> None:
+    message = error(either.http.post("/projects", json={"name": name}))
+    assert "'name'" in message and "must be a string" in message and repr(name) in message
+    project = either.projects.create(project_name="real")
+    for body in ({"name": name, "projects": [project.id]}, {"name": name}):
+        assert repr(name) in error(either.http.post("/datasets", json=body))
+    assert rows(workspace_home, "projects") == 1 and rows(workspace_home, "datasets") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("two\r\nlines", "U+000D"),
+        ("tab\there", "U+0009"),
+        ("evil\u202egnp.exe", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("iso\u2066late", "U+2066"),
+        ("zero\u200bwidth", "U+200B (ZERO WIDTH SPACE)"),
+        ("bom\ufeff", "U+FEFF"),
+        ("del\x7f", "U+007F"),
+    ],
+)
+def test_names_with_hidden_characters_are_refused_naming_the_character(
+    either: dw.Client, workspace_home: Path, name: str, named: str
+) -> None:
+    with pytest.raises(dw.exceptions.BadRequest, match=re.escape(named)):
+        either.projects.create(project_name=name)
+    project = either.projects.create(project_name="plain")
+    with pytest.raises(dw.exceptions.BadRequest, match=re.escape(named)):
+        project.datasets.create(dataset_name=name)
+    dataset = project.datasets.create(dataset_name="data")
+    with pytest.raises(dw.exceptions.BadRequest, match=re.escape(named)):
+        dataset.items.upload(local_path=b"x", remote_path="/", remote_name=name + ".txt")
+    with pytest.raises(dw.exceptions.BadRequest, match=re.escape(named)):
+        dataset.items.upload(local_path=b"x", remote_path=f"/{name}", remote_name="a.txt")
+    item = dataset.items.upload(local_path=b"x", remote_path="/", remote_name="a.txt")
+    assert isinstance(item, dw.Item)
+    with pytest.raises(dw.exceptions.BadRequest, match=re.escape(named)):
+        either.request("PATCH", f"/datasets/{dataset.id}", json={"name": name})
+    with pytest.raises(dw.exceptions.BadRequest, match=re.escape(named)):
+        dataset.tasks.create(task_name=name, assignee_ids=["ann@example.com"], items=[item])
+    assert [p.name for p in either.projects.list()] == ["plain"]
+    assert [d.name for d in project.datasets.list()] == ["data"]
+    assert [i.filename for i in dataset.items.list().all()] == ["/a.txt"]
+
+
+def test_names_are_stored_in_nfc(either: dw.Client) -> None:
+    decomposed = "cafe\u0301"  # 'e' and a combining acute accent
+    project = either.projects.create(project_name=decomposed)
+    assert project.name == "caf\u00e9"
+    assert either.projects.get(project_name="caf\u00e9").id == project.id
+    dataset = project.datasets.create(dataset_name=decomposed)
+    assert dataset.name == "caf\u00e9"
+    item = dataset.items.upload(
+        local_path=b"x", remote_path=f"/{decomposed}", remote_name=f"{decomposed}.txt"
+    )
+    assert isinstance(item, dw.Item) and item.filename == "/caf\u00e9/caf\u00e9.txt"
+    # Joiners that scripts and emoji need are kept.
+    joined = project.datasets.create(
+        dataset_name="\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \U0001f469\u200d\U0001f4bb"
+    )
+    assert "\u200c" in joined.name and "\u200d" in joined.name
+
+
+def test_junk_between_multipart_parts_never_reaches_the_item_path(
+    either: dw.Client, workspace_home: Path
+) -> None:
+    dataset = either.projects.create(project_name="mp").datasets.create(dataset_name="data")
+    path = b'--B\r\nContent-Disposition: form-data; name="path"\r\n\r\n/a.txt'
+    file = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\nhello\r\n--B--\r\n"
+    )
+    for junk in (b"\r\nJUNK\r\n", b"\r\n--BJUNK\r\n", b"\r\n\r\n"):
+        response = either.http.post(
+            f"/datasets/{dataset.id}/items",
+            content=path + junk + file,
+            headers={"content-type": "multipart/form-data; boundary=B"},
+        )
+        assert "U+000D" in error(response)
+    assert rows(workspace_home, "items") == 0
+
+
+@pytest.mark.parametrize(
+    ("declared", "named"),
+    [("text/plain\x01", "U+0001"), ("image/png\x00", "U+0000"), ("text/plain\x1b[31m", "U+001B")],
+)
+def test_control_characters_in_a_declared_mimetype_are_refused(
+    either: dw.Client, workspace_home: Path, declared: str, named: str
+) -> None:
+    dataset = either.projects.create(project_name="types").datasets.create(dataset_name="data")
+    response = either.http.post(
+        f"/datasets/{dataset.id}/items",
+        data={"path": "/a.txt"},
+        files={"file": ("a.txt", b"hello", declared)},
+    )
+    message = error(response)
+    assert "Content-Type" in message and named in message
+    assert rows(workspace_home, "items") == 0
+
+
+def test_stored_files_are_served_as_attachments_never_sniffed(either: dw.Client) -> None:
+    dataset = either.projects.create(project_name="served").datasets.create(dataset_name="data")
+    page = b"<html><script>alert(document.cookie)</script></html>"
+    response = either.http.post(
+        f"/datasets/{dataset.id}/items",
+        data={"path": '/pages/r\u00e9sum\u00e9 "1".html'},
+        files={"file": ("x.html", page, "text/html")},
+    )
+    assert response.status_code == 200, response.text
+    item_id = response.json()["id"]
+    for headers in ({}, {"range": "bytes=0-5"}):
+        served = either.http.get(f"/items/{item_id}/stream", headers=headers)
+        assert served.status_code in (200, 206)
+        assert served.headers["x-content-type-options"] == "nosniff"
+        disposition = served.headers["content-disposition"]
+        assert disposition.startswith("attachment;")
+        assert "filename*=UTF-8''r%C3%A9sum%C3%A9%20%221%22.html" in disposition
+    assert either.http.get(f"/items/{item_id}/stream").content == page
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Unknown ids through the user-level API
 
 

@@ -10,6 +10,7 @@ from ..access import require_readable, require_references, visible_clause
 from ..documents import dumps, loads, merge_patch, require_str
 from ..dql import DATASETS, compile_filter
 from ..ids import new_id, utc_now
+from ..names import check_name
 from ..queries import context_clause, page_of
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -64,7 +65,7 @@ def require_dataset(ws: Workspace, dataset_id: str) -> None:
 @router.route("POST", "/datasets")
 def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
-    name = require_str(body, "name", "a dataset")
+    name = check_name(require_str(body, "name", "a dataset"), "dataset name")
     projects = body.get("projects")
     if not isinstance(projects, list) or len(projects) != 1 or not isinstance(projects[0], str):
         raise BadRequest(f"a dataset needs 'projects': a list of one project id, got {projects!r}")
@@ -136,6 +137,7 @@ def update_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, An
         name = body.get("name", row["name"])
         if not isinstance(name, str) or not name.strip():
             raise BadRequest(f"a dataset name must be a non-empty string, got {name!r}")
+        name = check_name(name, "dataset name")
         try:
             db.execute(
                 "UPDATE datasets SET name = ?, metadata = ?, updated_at = ?, updated_by = ? WHERE id = ?",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from ...exceptions import BadRequest, InternalServerError, NotFound
 from ..access import require_references
@@ -14,6 +15,7 @@ from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter
 from ..ids import new_id, utc_now
 from ..media import system_metadata
 from ..multipart import Upload, read_upload
+from ..names import check_name
 from ..queries import page_of
 from ..routing import Request, Response, router
 from ..workspace import Workspace
@@ -53,6 +55,12 @@ def item_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
     return doc
 
 
+def attachment(name: str) -> str:
+    """A ``Content-Disposition`` that saves the bytes under the item's name (RFC 6266, any script)."""
+    fallback = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def load_item(ws: Workspace, item_id: str) -> sqlite3.Row:
     row = ws.db.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
     if row is None:
@@ -78,7 +86,8 @@ def open_item(ws: Workspace, item_id: str) -> tuple[sqlite3.Row, BinaryIO]:
 
 
 def check_remote_path(path: str) -> str:
-    """A normalised item path (``/dir/name``); refuses traversal, NUL and backslashes."""
+    """A normalised item path (``/dir/name``, NFC); refuses traversal, backslashes and the characters
+    ``check_name`` refuses."""
     if "\x00" in path or "\\" in path:
         raise BadRequest(f"item path {path!r} contains a NUL or a backslash; use '/' between folders")
     parts = [p for p in path.split("/") if p]
@@ -88,7 +97,7 @@ def check_remote_path(path: str) -> str:
         )
     if not parts or path.endswith("/"):
         raise BadRequest(f"item path {path!r} names no file; give a path such as '/images/a.jpg'")
-    return "/" + "/".join(parts)
+    return check_name("/" + "/".join(parts), "item path")
 
 
 def release_blob(ws: Workspace, digest: str) -> None:
@@ -268,7 +277,14 @@ def stream_item(ws: Workspace, req: Request, item_id: str) -> Response:
     row, blob = open_item(ws, item_id)
     size = row["size"]
     # The etag is the sha256 of the bytes this answer carries, so a reader can check it got them whole.
-    headers = {"content-type": row["mimetype"], "accept-ranges": "bytes", "etag": f'"{row["blob"]}"'}
+    # Stored bytes are the users' own: a browser saves them, never renders them as this site's page.
+    headers = {
+        "content-type": row["mimetype"],
+        "accept-ranges": "bytes",
+        "etag": f'"{row["blob"]}"',
+        "content-disposition": attachment(row["name"]),
+        "x-content-type-options": "nosniff",
+    }
     match = _RANGE.match(req.headers.get("range", "").strip())
     # A range that is not 'first-[last]' with last >= first, or '-suffix', is ignored (RFC 9110 14.2),
     # and so is any range on an empty item, which has no byte to point at.

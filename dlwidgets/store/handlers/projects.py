@@ -12,6 +12,7 @@ from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_owner, visible_projects
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
+from ..names import check_name
 from ..routing import Request, router
 from ..workspace import Workspace
 
@@ -39,9 +40,7 @@ def load_project(ws: Workspace, project_id: str) -> sqlite3.Row:
 
 @router.route("POST", "/projects")
 def create_project(ws: Workspace, req: Request) -> dict[str, Any]:
-    name = req.form().get("name", "").strip()
-    if not name:
-        raise BadRequest("a project needs a non-empty 'name'")
+    name = check_name(req.form().get("name"), "a project's 'name'").strip()
     now = utc_now()
     project_id = new_id()
     doc: dict[str, Any] = {

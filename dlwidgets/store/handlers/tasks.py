@@ -15,6 +15,7 @@ from ..access import require_references, visible_clause
 from ..documents import dumps, loads, parse_json, require_str
 from ..dql import ITEMS, TASKS, compile_filter
 from ..ids import new_id, utc_now
+from ..names import check_name
 from ..queries import context_clause, page_of
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -96,7 +97,7 @@ def _task_items(ws: Workspace, dataset_id: str, query: Any) -> list[str]:
 @router.route("POST", "/annotationtasks")
 def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
-    name = require_str(body, "name", "a task")
+    name = check_name(require_str(body, "name", "a task"), "task name")
     dataset_id = require_str(body, "datasetId", "a task")
     require_references(ws, req, body, _REFERENCES, f"task {name!r}")
     dataset = load_dataset(ws, dataset_id)
