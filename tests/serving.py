@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import select
 import socket
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 
@@ -87,3 +90,45 @@ def peak_rss(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
+
+
+def post_until_answered(
+    url: str,
+    body_size: int,
+    declared: bool,
+    headers: dict[str, str] | None = None,
+    content_type: str = "application/json",
+) -> tuple[int, str, int]:
+    """POST ``body_size`` bytes of junk (with Content-Length, or chunked) until the server answers,
+    which a client such as httpx cannot do; returns the status, the answer's message and how many body
+    bytes were sent before the answer came."""
+    where = urlsplit(url)
+    path = where.path + (f"?{where.query}" if where.query else "")
+    head = f"POST {path} HTTP/1.1\r\nHost: {where.netloc}\r\nContent-Type: {content_type}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    head += f"Content-Length: {body_size}\r\n" if declared else "Transfer-Encoding: chunked\r\n"
+    chunk = b"1" * (1 << 20)
+    frame = chunk if declared else b"%x\r\n%s\r\n" % (len(chunk), chunk)
+    sent = 0
+    with socket.create_connection((where.hostname, where.port), timeout=60) as s:
+        s.sendall(head.encode() + b"\r\n")
+        while sent < body_size and not select.select([s], [], [], 0)[0]:
+            try:
+                s.sendall(frame)
+            except OSError:  # the server answered and closed
+                break
+            sent += len(chunk)
+        answer = b""
+        while not _complete(answer) and (part := s.recv(65536)):
+            answer += part
+    head_bytes, _, body = answer.partition(b"\r\n\r\n")
+    return int(head_bytes.split()[1]), json.loads(body)["message"], sent
+
+
+def _complete(answer: bytes) -> bool:
+    """Whether ``answer`` holds a whole HTTP response with a Content-Length."""
+    head, found, body = answer.partition(b"\r\n\r\n")
+    lengths = [
+        line.split(b":")[1] for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")
+    ]
+    return bool(found and lengths) and len(body) >= int(lengths[0])

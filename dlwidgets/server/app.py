@@ -23,7 +23,10 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from ..store import Request, Store
-from .limits import BodyLimit, BodyTooLarge
+from ..store import Response as StoreResponse
+from ..store.budget import memory
+from ..store.routing import JSON_EXPANSION, MAX_JSON_BODY, json_too_large
+from .limits import BodyLimit, BodyTooLarge, over_limit, return_freed_memory
 from .openapi import openapi_document
 from .tokens import ForeignToken, InvalidToken, create_token, verify_token, workspace_secret
 
@@ -73,6 +76,7 @@ class WorkspaceServer:
     def __init__(self, store: Store, max_body: int = DEFAULT_MAX_BODY) -> None:
         self.store = store
         self.max_body = max_body
+        return_freed_memory()
         self.secret = workspace_secret(store.workspace.home)
         self.token_hint = f"dlwidgets token create --email you@example.com --home {store.workspace.home}"
         self.app = Starlette(
@@ -93,9 +97,16 @@ class WorkspaceServer:
             },
         )
 
-    def _body_limit(self, scope: Scope) -> int:
-        """The largest body a route accepts, enforced before the token is even looked at."""
-        return TOKEN_MAX_BODY if scope["path"] == "/token" else self.max_body
+    def _body_limit(self, scope: Scope) -> tuple[int, str]:
+        """The largest body a route accepts, enforced before the token is even looked at: JSON bodies
+        are parsed whole, so they get a much smaller limit than uploads, which stream to disk."""
+        method, path = scope["method"], scope["path"]
+        if path == "/token":
+            return TOKEN_MAX_BODY, over_limit(method, path, TOKEN_MAX_BODY)
+        content_type = dict(scope["headers"]).get(b"content-type", b"")
+        if content_type.startswith(b"application/json") and self.max_body > MAX_JSON_BODY:
+            return MAX_JSON_BODY, json_too_large(method, path)
+        return self.max_body, over_limit(method, path, self.max_body)
 
     def _user(self, request: HttpRequest) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -118,24 +129,35 @@ class WorkspaceServer:
             )
         return _error(401, message)
 
-    async def _spool(self, request: HttpRequest) -> IO[bytes]:
-        # Closed by api() once the handler has read it; BodyLimit stops a body over the limit.
+    async def _spool(self, request: HttpRequest) -> tuple[IO[bytes], int]:
+        """The body in a temporary file (closed by api() once the handler has read it), and its size;
+        BodyLimit stops a body over the limit."""
         body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+        size = 0
         try:
             async for chunk in request.stream():
                 body.write(chunk)
+                size += len(chunk)
         except BaseException:
             body.close()
             raise
         body.seek(0)
-        return body
+        return body, size
+
+    def _handle(self, request: Request, body_size: int) -> StoreResponse:
+        """Run the handler in a worker thread; a body parsed whole (anything but an upload) holds its
+        parsed size from the memory budget meanwhile, so concurrent big bodies queue."""
+        is_upload = request.headers.get("content-type", "").startswith("multipart/")
+        parsed = 0 if is_upload else min(body_size, MAX_JSON_BODY) * JSON_EXPANSION
+        with memory.hold(parsed):
+            return self.store.handle(request)
 
     async def api(self, request: HttpRequest) -> Response:
         try:
             user = self._user(request)
         except InvalidToken as e:
             return self._refused(e)
-        body = await self._spool(request)
+        body, body_size = await self._spool(request)
         base = f"{request.url.scheme}://{request.url.netloc}{API_PREFIX}"
         store_request = Request.build(
             method=request.method,
@@ -151,7 +173,7 @@ class WorkspaceServer:
             restricted=True,
         )
         try:
-            answer = await run_in_threadpool(self.store.handle, store_request)
+            answer = await run_in_threadpool(self._handle, store_request, body_size)
         finally:
             body.close()
         if answer.stream is not None:

@@ -24,8 +24,11 @@ from ..exceptions import BadRequest, NotFound, PayloadTooLarge, PlatformError
 from .documents import excerpt, parse_json
 from .workspace import Workspace
 
-# JSON bodies are read whole; anything bigger than this is refused rather than buffered.
-MAX_JSON_BODY = 64 << 20
+# JSON and form bodies are read whole and parsed into Python objects up to JSON_EXPANSION times their
+# size (``[{}, {}, ...]``), so they are capped far below the upload limit: files travel as multipart
+# uploads, streamed to disk.
+MAX_JSON_BODY = 8 << 20
+JSON_EXPANSION = 20
 # A JSON escape of a UTF-16 surrogate: only bodies holding one need the Unicode check in Request.json.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -80,7 +83,7 @@ class Request:
         for chunk in self.body:
             size += len(chunk)
             if size > limit:
-                raise PayloadTooLarge(f"request body is over the limit of {limit} bytes")
+                raise PayloadTooLarge(json_too_large(self.method, self.path, limit))
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -119,6 +122,15 @@ class Request:
                 f"the form body of {self.method} {self.path} is not UTF-8: {excerpt(raw)}"
             ) from None
         return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+
+
+def json_too_large(method: str, path: str, limit: int = MAX_JSON_BODY) -> str:
+    """The 413 message for a JSON or form body over ``limit``."""
+    return (
+        f"the body of {method} {path} is over the limit of {limit} bytes ({limit / (1 << 20):g} MiB) "
+        "for JSON and form bodies; files travel as uploads (multipart/form-data), and many annotations "
+        "in several requests"
+    )
 
 
 @dataclass

@@ -13,12 +13,14 @@ import contextlib
 import io
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from ...exceptions import NotFound
+from ..budget import memory
 from ..routing import Request, Response, router
 from ..workspace import Workspace
 
@@ -27,6 +29,8 @@ THUMBNAIL_SIDE = 160
 THUMBNAIL_QUALITY = 70
 # What PIL raises on bytes it cannot decode (UnidentifiedImageError is an OSError).
 _UNREADABLE = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
+# Thumbnails made at once, whatever their size: decoding is CPU-bound.
+_MAKING = threading.BoundedSemaphore(4)
 
 
 def thumbnail_path(ws: Workspace, digest: str) -> Path:
@@ -42,7 +46,10 @@ def make_thumbnail(
         with Image.open(source) as image:
             # JPEG decodes straight at 1/2, 1/4 or 1/8 scale: a 12 MP photo costs a fraction of a full decode.
             image.draft("RGB", (side, side))
-            image.thumbnail((side, side))
+            # Other formats decode whole, then shrink by whole factors (reduce) before resampling; the
+            # decoded image is held from the memory budget, and few are made at once.
+            with _MAKING, memory.hold(_decoded_bytes(image)):
+                image.thumbnail((side, side), reducing_gap=2.0)
             small = _eight_bit_rgb(ImageOps.exif_transpose(image))
             buffer = io.BytesIO()
             small.save(buffer, format="JPEG", quality=quality, optimize=True)
@@ -51,6 +58,14 @@ def make_thumbnail(
     except _UNREADABLE:
         return None
     return buffer.getvalue()
+
+
+def _decoded_bytes(image: Image.Image) -> int:
+    """The memory the image takes once decoded at its (drafted) size: Pillow keeps a pixel in one byte
+    for 8-bit single-band modes, two for 16-bit grey, and four for everything else (RGB included)."""
+    width, height = image.size
+    depth = 1 if image.mode in ("1", "L", "P") else 2 if image.mode.startswith("I;16") else 4
+    return width * height * depth
 
 
 def _eight_bit_rgb(image: Image.Image) -> Image.Image:
