@@ -81,8 +81,8 @@ class Studio(w.VBox):
 
     def close(self) -> None:
         """Close the Studio; with autosave the annotators' edits are saved, unsaved drafts are warned of."""
+        self._drafts.close()  # first: an autosave's callbacks refresh the Browser
         super().close()
-        self._drafts.close()
 
     # -- wiring ------------------------------------------------------------------------------------
     def _attach(self, browser: Browser) -> None:

@@ -113,3 +113,17 @@ def test_annotating_a_new_selection_loses_no_edits(
     draw(same)
     annotate(b)
     assert len(a.annotations.list()) == 4
+
+
+def test_closing_the_studio_autosaves_its_annotators_edits(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    item = dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/s", remote_name="a.jpg")
+    studio = Studio(client)
+    studio.browser.dataset = dataset
+    studio.browser.select([item])
+    annotator = studio.annotate_selection()
+    assert annotator is not None
+    annotator.annotations = [dw.Box(left=1, top=1, right=20, bottom=20, label="car")]
+    studio.close()
+    assert len(item.annotations.list()) == 1
