@@ -57,6 +57,13 @@ class PayloadTooLarge(PlatformError):
     status_code = 413
 
 
+class StorageFull(PlatformError):
+    """Raised when the disk holding the workspace has no room for a write; the message says how much
+    the operation needed and how much was free (507)."""
+
+    status_code = 507
+
+
 class InternalServerError(PlatformError):
     """Raised when the server failed while serving a valid request (500)."""
 
@@ -77,7 +84,16 @@ class WorkspaceTooNew(RuntimeError):
 
 _BY_STATUS: dict[int, type[PlatformError]] = {
     cls.status_code: cls
-    for cls in (BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, InternalServerError)
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        PayloadTooLarge,
+        InternalServerError,
+        StorageFull,
+    )
 }
 
 
@@ -97,6 +113,7 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "PlatformError",
+    "StorageFull",
     "Unauthorized",
     "UnknownError",
     "WorkspaceTooNew",

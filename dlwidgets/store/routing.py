@@ -13,17 +13,22 @@ Example::
 
 from __future__ import annotations
 
+import errno
 import json
 import re
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from ..exceptions import BadRequest, NotFound, PayloadTooLarge, PlatformError
+from ..exceptions import BadRequest, NotFound, PayloadTooLarge, PlatformError, StorageFull
 from .documents import excerpt, parse_json
 from .workspace import Workspace
 
+# SQLite's result code for "database or disk is full" (sqlite3.SQLITE_FULL, which typeshed lacks).
+_SQLITE_FULL = 13
 # JSON and form bodies are read whole and parsed into Python objects up to JSON_EXPANSION times their
 # size (``[{}, {}, ...]``), so they are capped far below the upload limit: files travel as multipart
 # uploads, streamed to disk.
@@ -153,6 +158,24 @@ def error_response(error: PlatformError) -> Response:
     return Response(status=error.status_code, body={"status": error.status_code, "message": error.message})
 
 
+def is_disk_full(error: BaseException) -> bool:
+    """Whether ``error`` is the disk (or a quota) running out of space, from the OS or from SQLite."""
+    if isinstance(error, sqlite3.OperationalError):
+        return getattr(error, "sqlite_errorcode", None) == _SQLITE_FULL
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def storage_full(workspace: Workspace, request: Request) -> StorageFull:
+    """The error for a request that ran out of disk: what it needed (its body, at least) and what is free."""
+    free = shutil.disk_usage(workspace.home).free
+    needed = int(request.headers.get("content-length") or 0)
+    amount = f"needed about {needed} bytes" if needed else "needed more space"
+    return StorageFull(
+        f"the disk holding the workspace is full: {request.method} {request.path} {amount} and "
+        f"{free} bytes are free; free some space on it (or move the workspace) and try again"
+    )
+
+
 Handler = Callable[..., Any]
 
 
@@ -190,6 +213,10 @@ class Router:
             result = handler(workspace, request, **params)
         except PlatformError as error:
             return error_response(error)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not is_disk_full(error):
+                raise
+            return error_response(storage_full(workspace, request))
         if isinstance(result, Response):
             return result
         return Response(body=result)

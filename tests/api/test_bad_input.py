@@ -12,7 +12,9 @@ import json
 import math
 import os
 import re
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -924,6 +926,65 @@ def test_stored_files_are_served_as_attachments_never_sniffed(either: dw.Client)
         assert disposition.startswith("attachment;")
         assert "filename*=UTF-8''r%C3%A9sum%C3%A9%20%221%22.html" in disposition
     assert either.http.get(f"/items/{item_id}/stream").content == page
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A full disk
+
+
+@pytest.fixture
+def small_disk(workspace_home: Path) -> Iterator[Path]:
+    """The workspace on a real 3 MiB filesystem (a tmpfs): mounting one needs root."""
+    workspace_home.mkdir(parents=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(workspace_home)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill (needs root): {mounted.stderr.strip()}")
+    try:
+        yield workspace_home
+    finally:
+        subprocess.run(["umount", "-l", str(workspace_home)], check=True)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """A file that takes all the free space of ``disk`` but ``leave`` bytes."""
+    filler = disk / "filler"
+    with open(filler, "wb") as f:
+        free = shutil.disk_usage(disk).free
+        f.write(b"\0" * max(free - leave, 0))
+    return filler
+
+
+def test_a_full_disk_is_storage_full_saying_how_much_was_needed(small_disk: Path, either: dw.Client) -> None:
+    dataset = either.projects.create(project_name="full").datasets.create(dataset_name="data")
+    big = os.urandom(4 << 20)
+    with pytest.raises(dw.exceptions.StorageFull) as raised:
+        dataset.items.upload(local_path=big, remote_path="/", remote_name="big.bin")
+    assert raised.value.status_code == 507
+    needed = [int(n) for n in re.findall(r"(\d+) bytes", raised.value.message)]
+    assert needed and needed[0] >= len(big), raised.value.message
+    assert "free" in raised.value.message
+    assert dataset.items.list().items_count == 0
+    assert tmp_files(small_disk) == [] and blob_files(small_disk) == []
+
+    # The database itself runs out of space: the write is refused the same way, nothing half-written.
+    item = dataset.items.upload(local_path=b"small", remote_path="/", remote_name="small.txt")
+    assert isinstance(item, dw.Item)
+    filler = _fill(small_disk, leave=32 << 10)
+    item.metadata["user"] = {"notes": ["x" * 1000 for _ in range(400)]}
+    with pytest.raises(dw.exceptions.StorageFull, match=r"needed about \d+ bytes"):
+        item.update()
+    assert dataset.items.get(item_id=item.id).metadata.get("user") is None
+
+    # Once there is room again, the same calls work.
+    filler.unlink()
+    assert item.update().metadata["user"]["notes"][0] == "x" * 1000
+    assert (
+        dataset.items.upload(local_path=big[: 1 << 20], remote_path="/", remote_name="ok.bin").size == 1 << 20
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
