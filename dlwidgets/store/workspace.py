@@ -1,6 +1,7 @@
 """A workspace on disk: one SQLite database in WAL mode and the blob folder beside it.
 
-Opening one brings an older format up to date, or refuses a newer one (``migrations.py``).
+Opening one brings an older format up to date, or refuses a newer one (``migrations.py``); several
+processes opening a new one at once take turns through its setup (``setup_lock.py``).
 
 Several kernels and a server may open the same workspace at once: SQLite's WAL mode lets readers run
 beside one writer, every write happens in a ``BEGIN IMMEDIATE`` transaction, and each thread gets its
@@ -20,6 +21,7 @@ from pathlib import Path
 from .blobs import BlobStore
 from .migrations import SCHEMA_VERSION, check_layouts, format_version, upgrade
 from .permissions import private_database, private_folder
+from .setup_lock import retry_while_locked, setup_lock, switch_to_wal
 
 # Uploads still in flight in another process are younger than this; anything older was interrupted.
 ABANDONED_AFTER_S = 3600.0
@@ -43,16 +45,8 @@ class Workspace:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        # A workspace at this version is opened without taking the write lock.
-        if format_version(self.db) != SCHEMA_VERSION:
-            # A step may rebuild a table, which SQLite allows only with foreign keys off (else dropping
-            # the old table deletes the rows that point at it); the pragma works only outside a transaction.
-            self.db.execute("PRAGMA foreign_keys = OFF")
-            try:
-                with self.transaction() as db:
-                    upgrade(db, self.home)
-            finally:
-                self.db.execute("PRAGMA foreign_keys = ON")
+        with setup_lock(self.home):
+            retry_while_locked(self._set_up)
         check_layouts(self.db, self.home)
         self._sweep()
 
@@ -66,7 +60,6 @@ class Workspace:
         if conn is None:
             conn = sqlite3.connect(self.db_path, timeout=60.0, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode = WAL")
             # NORMAL is durable across application crashes in WAL mode; only a power cut may lose the
             # last commits, never corrupt the database.
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -76,6 +69,20 @@ class Workspace:
             with self._connections_lock:
                 self._connections.append(conn)
         return conn
+
+    def _set_up(self) -> None:
+        """Switch the database to WAL mode, which the file keeps for every later connection, and bring
+        its format up to date; a workspace at this version is opened without taking the write lock."""
+        switch_to_wal(self.db, self.db_path)
+        if format_version(self.db) != SCHEMA_VERSION:
+            # A step may rebuild a table, which SQLite allows only with foreign keys off (else dropping
+            # the old table deletes the rows that point at it); the pragma works only outside a transaction.
+            self.db.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with self.transaction() as db:
+                    upgrade(db, self.home)
+            finally:
+                self.db.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
