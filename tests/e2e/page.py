@@ -1,7 +1,7 @@
 """A notebook open in a browser page: run it, wait for its widgets, read what its kernel wrote.
 
-`open_notebook_page()` writes the notebook, opens it in JupyterLab 4 (``ui="lab"``), Notebook 7
-(``ui="notebook7"``) or JupyterLab 3 with the ipywidgets 7 frontend (``ui="lab3"``) and waits until its
+`open_notebook_page()` writes the notebook, opens it in one of the UIs of `frontends` (JupyterLab 4,
+Notebook 7, or with the ipywidgets 7 frontend JupyterLab 3 and the classic Notebook) and waits until its
 kernel is really idle. The returned `NotebookPage` has `run_all()`, `wait_widget(selector)` and
 `wait_file(name)`. Every wait is bounded, and a failed wait says what the page shows instead (outputs,
 cell errors, console errors), so a broken widget fails the test with an explanation instead of hanging it.
@@ -15,39 +15,18 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from playwright.sync_api import ConsoleMessage, Locator, Page
 
+from .frontends import FRONTENDS, UI
 from .notebook import READY_FILE, write_notebook
 from .polling import poll
 from .server import JupyterServer
 
-UI = Literal["lab", "notebook7", "lab3"]
-# The UIs of the main venv; "lab3" needs the ipywidgets-7 venv (see tests/e2e/ipywidgets7).
+# The UIs of the main venv; "lab3" and "classic" need the ipywidgets-7 venv (see tests/e2e/ipywidgets7).
 UIS: tuple[UI, ...] = ("lab", "notebook7")
-
-# The UI's live notebook model: cells' execution counts, their outputs as saved to .ipynb, and the text
-# each output area shows. Read only to explain failures.
-_CELLS_JS = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  if (!panel || !panel.content || !panel.content.widgets) return null;
-  return panel.content.widgets.filter(c => c.model.type === 'code').map(c => ({
-    count: c.model.executionCount,
-    outputs: c.model.outputs.toJSON(),
-    shown: Array.from(c.node.querySelectorAll('.jp-OutputArea-output')).map(n => n.innerText),
-  }));
-}"""
-
-# Idle as the page sees it: the kernel connection exists, is connected and reports idle. The toolbar's
-# status indicator says "idle" before a kernel even exists, so it is not used.
-_KERNEL_IDLE_JS = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session
-    && panel.sessionContext.session.kernel;
-  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -82,21 +61,20 @@ class NotebookPage:
         self.nb_path = nb_path
         self.out_dir = out_dir
         self.console = console
+        self.frontend = FRONTENDS[ui]
         # A Lab workspace of its own, so Lab does not reopen the notebooks of earlier pages.
         self._workspace = f"e2e-{secrets.token_hex(4)}"
 
     @property
     def url(self) -> str:
         """The address a user would open; ``?token=`` on the first load sets the auth cookie."""
-        path = quote(self.nb_path)
-        if self.ui in ("lab", "lab3"):
-            return f"{self.server.url}/lab/workspaces/{self._workspace}/tree/{path}?token={self.server.token}"
-        return f"{self.server.url}/notebooks/{path}?token={self.server.token}"
+        address = self.frontend.address.format(path=quote(self.nb_path), workspace=self._workspace)
+        return f"{self.server.url}{address}?token={self.server.token}"
 
     def open(self, timeout: float = 90) -> None:
         """Load the page and wait until the kernel is idle on the server and in the page."""
         self.page.goto(self.url, timeout=timeout * 1000)
-        self.page.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=timeout * 1000)
+        self.page.locator(self.frontend.panel).first.wait_for(state="visible", timeout=timeout * 1000)
         self.wait_kernel_idle(timeout)
 
     def wait_kernel_idle(self, timeout: float = 90) -> None:
@@ -116,15 +94,18 @@ class NotebookPage:
             dialog_accept.first.click()
         session = self._session()
         server_idle = session is not None and session["kernel"]["execution_state"] == "idle"
-        return (server_idle and bool(self.page.evaluate(_KERNEL_IDLE_JS))) or None
+        return (server_idle and bool(self.page.evaluate(self.frontend.kernel_idle_js))) or None
 
     def _session(self) -> dict[str, Any] | None:
         return next((s for s in self.server.sessions() if s["path"] == self.nb_path), None)
 
     def run_all(self) -> None:
-        """Run all cells the way a user does, from the Run menu (same ids in Lab 4 and Notebook 7)."""
-        self.page.get_by_role("menuitem", name="Run", exact=True).click()
-        self.page.locator('.lm-Menu li.lm-Menu-item[data-command="runmenu:run-all"]').click()
+        """Run all cells the way a user does, from the UI's menu."""
+        self.frontend.run_all(self.page)
+
+    def output(self, selector: str) -> Locator:
+        """The first element matching `selector` inside a cell's output area."""
+        return self.page.locator(f"{self.frontend.output} {selector}").first
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Wait until the last cell has run in the kernel."""
@@ -136,7 +117,7 @@ class NotebookPage:
         Fails at once if a cell raised, and `grace` seconds after the last cell ran if the view has not
         appeared by then (a view that never renders must not cost the whole `timeout`).
         """
-        view = self.page.locator(f".jp-OutputArea-output {selector}").first
+        view = self.output(selector)
         ready_at: float | None = None
 
         def check() -> Locator | None:
@@ -187,8 +168,8 @@ class NotebookPage:
         )
 
     def cells(self) -> list[dict[str, Any]]:
-        """The code cells as the page's notebook model holds them (see `_CELLS_JS`)."""
-        cells: list[dict[str, Any]] | None = self.page.evaluate(_CELLS_JS)
+        """The code cells as the page's notebook model holds them (see `Frontend.cells_js`)."""
+        cells: list[dict[str, Any]] | None = self.page.evaluate(self.frontend.cells_js)
         return cells or []
 
     def describe(self) -> str:

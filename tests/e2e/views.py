@@ -54,7 +54,7 @@ class AnnotatorView:
     def __init__(self, notebook: NotebookPage, viewport: dict[str, float]) -> None:
         self.notebook = notebook
         self.page: Page = notebook.page
-        self.root = self.page.locator(".jp-OutputArea-output .dlw-annotator").first
+        self.root = notebook.output(".dlw-annotator")
         self.gestures = self.root.locator("canvas.dlw-gestures")
         # The MultiCanvas view is a single <canvas> showing its layers composited (image, annotations).
         self.layers = self.root.locator("canvas:not(.dlw-gestures)").first
@@ -141,7 +141,7 @@ class BrowserView:
 
     def __init__(self, notebook: NotebookPage) -> None:
         self.notebook = notebook
-        self.root = notebook.page.locator(".jp-OutputArea-output .dlw-browser").first
+        self.root = notebook.output(".dlw-browser")
         self.grid = self.root.locator(".dlw-item-grid .dlw-grid-cards")
 
     def card(self, name: str) -> Locator:

@@ -1,6 +1,7 @@
-"""The annotator in the ipywidgets 7 frontend: a box dragged with the mouse on the ipycanvas layers (the
-gestures come from the anywidget laid over them) reaches the kernel, Ctrl+S saves it, and the stored
-annotation, read by this process from the same workspace, has the image pixels the drag meant."""
+"""The annotator in both ipywidgets 7 frontends (see conftest.py): a box dragged with the mouse on the
+ipycanvas layers (the gestures come from the anywidget laid over them) reaches the kernel, Ctrl+S saves
+it, and the stored annotation, read by this process from the same workspace, has the image pixels the
+drag meant."""
 
 from __future__ import annotations
 

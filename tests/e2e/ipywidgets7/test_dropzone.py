@@ -1,6 +1,6 @@
-"""The dropzone in the ipywidgets 7 frontend: a 20 MB file picked with its file input is sent in chunks
-through the anywidget's messages and stored whole: this process reads the item back from the workspace
-and compares its sha256 with the file's."""
+"""The dropzone in both ipywidgets 7 frontends (see conftest.py): a 20 MB file picked with its file
+input is sent in chunks through the anywidget's messages and stored whole: this process reads the item
+back from the workspace and compares its sha256 with the file's."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""All eight widgets render in the ipywidgets 7 frontend (JupyterLab 3.6, jupyterlab_widgets 1.x), each
+"""All eight widgets render in the ipywidgets 7 frontends (JupyterLab 3.6 and the classic Notebook), each
 showing its content: one notebook shows them all on a demo workspace of three street scenes, and the test
 checks what each one shows (names, rows, thumbnails decoded, image pixels drawn), not only that no error
 was raised."""
@@ -124,6 +124,6 @@ def test_all_eight_widgets_render_with_their_content(open_notebook: OpenNotebook
     project = studio.get_by_label("project", exact=True)
     assert project.evaluate("select => select.selectedOptions[0].text") == PROJECT
 
-    # No widget's front-end code complained on the way (JupyterLab 3 itself logs no errors here).
+    # No widget's front-end code complained on the way (neither UI logs errors of its own here).
     errors = [line for line in notebook.console if line.startswith(("[error]", "[pageerror]"))]
     assert not errors, "\n".join(errors)
