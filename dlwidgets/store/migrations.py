@@ -60,12 +60,30 @@ def _project_names_per_owner(db: sqlite3.Connection) -> None:
         raise RuntimeError(f"rebuilding the projects table left rows pointing at nothing: {broken[:5]}")
 
 
+def _keep_ontology_versions(db: sqlite3.Connection) -> None:
+    """Version 4: the recent versions of each ontology, so that an update from an older copy can be checked
+    against what changed since that copy was read (``handlers/ontologies.py``)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS ontology_versions (
+            ontology_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            doc TEXT NOT NULL,
+            PRIMARY KEY (ontology_id, version)
+        )"""
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO ontology_versions (ontology_id, version, doc) SELECT id,"
+        " COALESCE(json_extract(doc, '$.metadata.system.version'), 0), doc FROM ontologies"
+    )
+
+
 # Each step is safe to run again on its own result: dlwidgets before version 2 set any workspace it opened
 # back to version 1, so a step may meet a workspace it has already upgraded.
 STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_tables,
     _record_layouts,
     _project_names_per_owner,
+    _keep_ontology_versions,
 )
 SCHEMA_VERSION = len(STEPS)
 # The layout versions this code reads and writes; a step that moves files raises its folder's entry.

@@ -21,11 +21,15 @@ from typing import Any
 
 from ..api import Ontology
 from ..api.entities.ontology import AttributesTypes, derive_display_label, normalize_color
+from ..exceptions import Conflict
+from .ontology_merge import Edited, children_of, comparable, label_nodes, label_values, merge_edits
 
 HEX_COLOR = re.compile(r"^#[0-9a-f]{6}$")
 HOTKEYS = 9  # the annotator gives the first nine labels, depth first, the keys 1-9
 NEW_LABEL_FIELDS: dict[str, Any] = {"attributes": [], "displayData": {}}
 _uids = itertools.count(1)
+# A save reads the ontology, merges onto it and writes; this many tries when others keep saving between.
+SAVE_ATTEMPTS = 3
 
 KIND_NAMES = {
     AttributesTypes.YES_NO: "yes/no",
@@ -381,7 +385,7 @@ class OntologyDraft:
         """What saving would change, one line each; ``usage`` (tag: annotations) adds counts to deletes."""
         usage = usage or {}
         lines: list[str] = []
-        base = {t: v for t, v in _values_of_roots(self._base_roots)}
+        base = {t: v for t, v in label_values(self._base_roots)}
         kept: set[str] = set()
         for tag, label, _ in self.walk():
             if label.origin is None or label.origin not in base:
@@ -427,7 +431,7 @@ class OntologyDraft:
                 parent = label.origin.rpartition(".")[0] or None
                 draft_order.setdefault(parent, []).append(label.origin)
         base_order: dict[str | None, list[str]] = {}
-        for tag, _ in _values_of_roots(self._base_roots):
+        for tag, _ in label_values(self._base_roots):
             if tag in kept:
                 base_order.setdefault(tag.rpartition(".")[0] or None, []).append(tag)
         for parent, order in base_order.items():
@@ -472,43 +476,60 @@ class OntologyDraft:
 
     # -- saving ----------------------------------------------------------------------------------
     def save(self) -> list[str]:
-        """Write the draft through the API; returns the changes written. ``InvalidDraft`` (nothing written)
-        if it has problems."""
+        """Write the draft's changes through the API; returns them. The ontology is read again and the
+        changes are put onto it (``merge_edits``), so what others saved since the draft was loaded stays;
+        where they changed what the draft changes, ``Conflict`` (nothing written, the draft kept).
+        ``InvalidDraft`` (nothing written) if the draft has problems."""
         problems = self.problems()
         if problems:
             raise InvalidDraft(problems)
         changes = self.changes()
-        ontology = self.ontology
-        final = self._final_attributes()
-        removed = [a.get("key") for a in self._base_attributes if a.get("key") not in final]
-        if removed:
-            ontology.delete_attributes(keys=removed)
-        roots = self.to_roots()
-        written: set[str] = set()
-        if roots != ontology.roots:
-            new_labels = _only_added(ontology.roots, roots)
-            if new_labels is not None:
-                for value in new_labels:
-                    ontology.add_label(
-                        label_name=value["tag"], color=value["color"], display_label=value["displayLabel"]
-                    )
-            else:
-                # Rename, recolour, delete, reorder: the whole tree at once, with the stored attributes in
-                # their final form (so an attribute scoped to a renamed label stays valid).
-                stored = [a for a in ontology.metadata.get("attributes") or [] if a["key"] in final]
-                changed = {a.key for a in self._changed_attributes()}
-                ontology.roots = roots
-                ontology.metadata = {
-                    **ontology.metadata,
-                    "attributes": [final[a["key"]] if a["key"] in changed else a for a in stored],
-                }
-                written = {a["key"] for a in stored}
-                ontology.update()
-        for attr in self._changed_attributes():
-            if attr.key not in written:
-                ontology.update_attributes(**attr.update_arguments())
+        for attempt in range(SAVE_ATTEMPTS):
+            stored = _refetch(self.ontology)
+            merged = merge_edits(
+                Edited(self._base_roots, self._base_attributes),
+                Edited(stored.roots, stored.metadata.get("attributes") or []),
+                Edited(self.to_roots(), self._attributes_json()),
+                {tag: label.origin for tag, label, _ in self.walk()},
+                [a.origin for a in self.attributes],
+                _same_attribute,
+            )
+            try:
+                self.ontology = self._write(stored, merged)
+                break
+            except Conflict:
+                # Only a whole-ontology write is refused so: another save came between reading and
+                # writing. Read again and merge onto that.
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise
         self.reset()
         return changes
+
+    def _write(self, stored: Ontology, merged: Edited) -> Ontology:
+        """Send the difference between ``stored`` and ``merged``: new and changed labels and attributes as
+        the tutorial's calls would, one each; any removed, renamed or reordered label as the whole
+        ontology with ``ontology.update()``, which the server checks against the version read."""
+        patch = _label_patch(stored.roots, merged.roots)
+        if patch is None:
+            stored.roots = merged.roots
+            stored.metadata = {**stored.metadata, "attributes": merged.attributes}
+            return stored.update()
+        added, changed = patch
+        final = {a.get("key") for a in merged.attributes}
+        removed = [a.get("key") for a in stored.metadata.get("attributes") or [] if a.get("key") not in final]
+        if removed:
+            stored.delete_attributes(keys=removed)
+        for value in added:
+            stored.add_label(
+                label_name=value["tag"], color=value["color"], display_label=value["displayLabel"]
+            )
+        for value in changed:
+            stored.update_label(
+                label_name=value["tag"], color=value["color"], display_label=value["displayLabel"]
+            )
+        for attr in self._changed_attributes():
+            stored.update_attributes(**attr.update_arguments())
+        return stored
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -531,15 +552,8 @@ def _refetch(ontology: Ontology) -> Ontology:
     return Ontology.from_json(body, ontology.client)
 
 
-def _values_of_roots(roots: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for node in roots:
-        value = node.get("value") or {}
-        yield value.get("tag", ""), value
-        yield from _values_of_roots(node.get("children") or [])
-
-
 def _tags_of_roots(roots: list[dict[str, Any]]) -> Iterator[str]:
-    return (tag for tag, _ in _values_of_roots(roots))
+    return (tag for tag, _ in label_values(roots))
 
 
 def _labels_from_roots(roots: list[dict[str, Any]], prefix: str, known: set[str]) -> list[LabelDraft]:
@@ -575,30 +589,46 @@ def _check_roots_shape(roots: list[Any]) -> None:
         _check_roots_shape(children)
 
 
-def _only_added(stored: list[dict[str, Any]], roots: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
-    """The new labels' values, parents first, when ``roots`` is ``stored`` plus labels that ``add_label``
-    (which appends each to its siblings) would add; otherwise None."""
-    stored_tags = set(_tags_of_roots(stored))
-    added = [dict(v) for t, v in _values_of_roots(roots) if t not in stored_tags]
+def _label_patch(
+    stored: list[dict[str, Any]], roots: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """(new labels' values, parents first; changed labels' values) when ``roots`` is ``stored`` with those
+    changed and the new ones appended to their siblings, as ``add_label`` and ``update_label`` would
+    leave it; None when a label was removed, renamed or moved."""
+    before = {t: comparable(v) for t, v in label_values(stored)}
+    after = dict(label_values(roots))
+    if before.keys() - after.keys():
+        return None
+    changed = [dict(v) for t, v in after.items() if t in before and comparable(v) != before[t]]
+    added = [dict(v) for t, v in after.items() if t not in before]
     simulated = copy.deepcopy(stored)
+    for value in changed:
+        for _, node in label_nodes(simulated):
+            if node["value"]["tag"] == value["tag"]:
+                node["value"] = {**node["value"], **value}
     for value in sorted(added, key=lambda v: v["tag"].count(".")):
         parent, _, _ = value["tag"].rpartition(".")
-        siblings = simulated if not parent else _children_of(simulated, parent)
+        siblings = simulated if not parent else children_of(simulated, parent)
         if siblings is None or set(value) - {"tag", "color", "displayLabel", *NEW_LABEL_FIELDS}:
             return None
         siblings.append({"value": {**copy.deepcopy(NEW_LABEL_FIELDS), **value}, "children": []})
-    return added if simulated == roots else None
+    return (added, changed) if _shape(simulated) == _shape(roots) else None
 
 
-def _children_of(roots: list[dict[str, Any]], tag: str) -> list[dict[str, Any]] | None:
-    for node in roots:
-        if node["value"]["tag"] == tag:
-            children: list[dict[str, Any]] = node.setdefault("children", [])
-            return children
-        found = _children_of(node.get("children") or [], tag)
-        if found is not None:
-            return found
-    return None
+def _shape(roots: list[dict[str, Any]]) -> list[Any]:
+    """A roots tree as nested (tag, comparable value, children), for comparing trees."""
+    return [
+        (node["value"].get("tag"), comparable(node["value"]), _shape(node.get("children") or []))
+        for node in roots
+    ]
+
+
+def _same_attribute(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two attributes' JSON save as the same attribute."""
+    try:
+        return AttributeDraft.from_platform(a).to_platform() == AttributeDraft.from_platform(b).to_platform()
+    except ValueError:
+        return a == b
 
 
 def attribute_problems(attr: AttributeDraft, tags: list[str], earlier_keys: set[str]) -> Iterator[str]:

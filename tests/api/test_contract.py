@@ -516,6 +516,13 @@ def test_put_ontology_uses_roots_and_ignores_labels(api: httpx.Client) -> None:
     assert ok(api.get(f"/ontologies/{ontology['id']}")) == replaced
     duplicate = {**body, "roots": [{"value": value, "children": []}, {"value": value, "children": []}]}
     assert "'car'" in error_message(api.put(f"/ontologies/{ontology['id']}", json=duplicate), 400)
+    # `ontology` was read at version 1; replacing the ontology from it would undo the label added since.
+    assert replaced["metadata"]["system"]["version"] == 2
+    stale = error_message(api.put(f"/ontologies/{ontology['id']}", json={**ontology, "title": "Cars"}), 409)
+    assert "your copy is version 1, the stored one version 2" in stale
+    assert "label 'car' was added" in stale
+    # A copy from version 1 that has that change already (as dtlpy's copy after add_label) is saved.
+    assert ok(api.put(f"/ontologies/{ontology['id']}", json={**body, "title": "Cars"}))["title"] == "Cars"
 
 
 @covers(("PATCH", "/ontologies/{ontology_id}/attributes"), ("DELETE", "/ontologies/{ontology_id}/attributes"))

@@ -159,11 +159,32 @@ class Ontology(Entity):
             "displayData": {},
             **extra,
         }
+        return self._send_label(node, upsert=True)
+
+    def update_label(
+        self,
+        label_name: str,
+        color: str | tuple[int, int, int] | None = None,
+        display_label: str | None = None,
+        upsert: bool = False,
+        **extra: Any,
+    ) -> Label:
+        """Change a stored label's colour, display name or other fields and save it at once; the fields
+        not given keep their stored values. Unless ``upsert``, a label that is not stored is ``NotFound``."""
+        node: dict[str, Any] = {"tag": label_name, **extra}
+        if color is not None:
+            node["color"] = normalize_color(color)
+        if display_label is not None:
+            node["displayLabel"] = display_label
+        return self._send_label(node, upsert=upsert)
+
+    def _send_label(self, node: dict[str, Any], upsert: bool) -> Label:
+        """One label change, as the platform's ``PATCH .../labels`` (dtlpy's add and update modes)."""
         body = self.client.json(
-            "PATCH", f"/ontologies/{self.id}/labels", json={"labelsNode": [node], "upsert": True}
+            "PATCH", f"/ontologies/{self.id}/labels", json={"labelsNode": [node], "upsert": upsert}
         )
         self._replace(body)
-        return next(label for label in self._walk() if label.tag == label_name)
+        return next(label for label in self._walk() if label.tag == node["tag"])
 
     def add_labels(self, label_list: list[str | dict[str, Any]]) -> list[Label]:
         """Add several labels, given as names or ``{'label_name', 'color'}`` dicts."""
@@ -178,7 +199,8 @@ class Ontology(Entity):
         return walk(self.labels)
 
     def update(self, system_metadata: bool = False) -> Ontology:
-        """Save labels, attributes and title as they are on this object."""
+        """Save labels, attributes and title as they are on this object. It replaces the stored ontology,
+        so a copy read before someone else changed it is refused as a ``Conflict`` naming the changes."""
         params = {"system": "true"} if system_metadata else None
         body = self.client.json("PUT", f"/ontologies/{self.id}", json=self.to_json(), params=params)
         return self._replace(body)

@@ -1,4 +1,11 @@
-"""``/ontologies``: labels (a tree of ``roots``) and attributes (``metadata.attributes``)."""
+"""``/ontologies``: labels (a tree of ``roots``) and attributes (``metadata.attributes``).
+
+Every write moves the ontology's ``metadata.system.version`` on, and its recent versions are kept. A
+``PUT`` (``ontology.update()``) replaces the whole ontology: one sent from a copy read at an older version
+is refused as a ``Conflict`` when it would undo what changed since that version (a label or attribute
+added, changed or deleted meanwhile), naming those changes, instead of deleting what others added. The
+``PATCH`` routes carry changes and apply to the ontology as it is.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from ...exceptions import BadRequest, NotFound
+from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_references
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
@@ -19,6 +26,8 @@ _SERVER_FIELDS = ("id", "creator", "createdAt", "updatedAt", "updatedBy", "url")
 _REFERENCES = (("projectIds", "project_id"), ("metadata.system.projectIds", "project_id"))
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 ATTRIBUTE_TYPES = ("boolean", "options", "range", "freeText")
+# An update from a copy this many versions old is still checked change by change; an older one is refused.
+KEPT_VERSIONS = 200
 
 
 def iter_tags(roots: list[dict[str, Any]]) -> Iterator[str]:
@@ -57,8 +66,9 @@ def _check_roots(roots: Any) -> list[dict[str, Any]]:
     return roots
 
 
-def _upsert_label(roots: list[dict[str, Any]], value: dict[str, Any]) -> None:
-    """Put a label at its place in the tree (``a.b`` under ``a``), replacing one with the same tag."""
+def _upsert_label(roots: list[dict[str, Any]], value: dict[str, Any], upsert: bool = True) -> None:
+    """Put a label at its place in the tree (``a.b`` under ``a``), replacing one with the same tag; unless
+    ``upsert``, the label must already be there."""
     parts = value["tag"].split(".")
     siblings = roots
     for depth in range(1, len(parts)):
@@ -70,6 +80,11 @@ def _upsert_label(roots: list[dict[str, Any]], value: dict[str, Any]) -> None:
             )
         siblings = parent.setdefault("children", [])
     existing = next((n for n in siblings if n["value"]["tag"] == value["tag"]), None)
+    if existing is None and not upsert:
+        raise NotFound(
+            f"label {value['tag']!r} is not in the ontology, so it cannot be updated; its labels are "
+            f"{list(iter_tags(roots))} (add it with upsert, as add_label does)"
+        )
     if existing is None:
         defaults = {"color": "#808080", "displayLabel": parts[-1], "attributes": [], "displayData": {}}
         siblings.append({"value": {**defaults, **value}, "children": []})
@@ -119,6 +134,88 @@ def _check_attributes(metadata: dict[str, Any], tags: set[str]) -> list[dict[str
     return [check_attribute(a, tags) for a in attributes]
 
 
+def version_of(doc: dict[str, Any]) -> int:
+    """The ontology's version: how many times it was written (0 for one stored before versions)."""
+    metadata = doc.get("metadata")
+    system = metadata.get("system") if isinstance(metadata, dict) else None
+    version = system.get("version", 0) if isinstance(system, dict) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) else 0
+
+
+def _labels(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """tag -> (colour, display name) of every label in an ontology's JSON, as a client may send it."""
+    roots = doc.get("roots")
+    return {
+        str(v.get("tag")): (str(v.get("color", "")).lower(), str(v.get("displayLabel") or ""))
+        for v in _values(roots if isinstance(roots, list) else [])
+    }
+
+
+def _values(roots: list[Any]) -> Iterator[dict[str, Any]]:
+    for node in roots:
+        if isinstance(node, dict) and isinstance(node.get("value"), dict):
+            yield node["value"]
+            yield from _values(node.get("children") or [])
+
+
+def _attributes(doc: dict[str, Any]) -> dict[str, Any]:
+    metadata = doc.get("metadata")
+    attributes = metadata.get("attributes") if isinstance(metadata, dict) else None
+    return {str(a.get("key")): a for a in attributes or [] if isinstance(a, dict)}
+
+
+def _undone(base: dict[str, Any], stored: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    """What changed from ``base`` to ``stored`` that saving ``body`` would undo, one line each."""
+    lines = []
+    for kind, before, after, mine in (
+        ("label", _labels(base), _labels(stored), _labels(body)),
+        ("attribute", _attributes(base), _attributes(stored), _attributes(body)),
+    ):
+        for name in sorted(before.keys() | after.keys(), key=str):
+            if before.get(name) == after.get(name) or mine.get(name) == after.get(name):
+                continue
+            what = "added" if name not in before else "deleted" if name not in after else "changed"
+            lines.append(f"{kind} {name!r} was {what}")
+    return lines
+
+
+def _check_version(db: sqlite3.Connection, doc: dict[str, Any], body: dict[str, Any]) -> None:
+    """Refuse a whole-ontology write from a copy read at an older version when it would undo a change
+    made since. A copy that already has those changes (dtlpy's ``add_label`` refreshes the labels of its
+    copy, but not its version) is saved."""
+    metadata = body.get("metadata")
+    system = metadata.get("system") if isinstance(metadata, dict) else None
+    read = system.get("version") if isinstance(system, dict) else None
+    current = version_of(doc)
+    if read is None or read == current:
+        return
+    row = db.execute(
+        "SELECT doc FROM ontology_versions WHERE ontology_id = ? AND version = ?", (doc["id"], read)
+    ).fetchone()
+    undone = _undone(loads(row["doc"]), doc, body) if row is not None else ["(too many to list)"]
+    if not undone:
+        return
+    raise Conflict(
+        f"ontology {doc['id']!r} changed since your copy was read (your copy is version {read}, the stored "
+        f"one version {current}, last saved by {doc.get('updatedBy')} at {doc.get('updatedAt')}), and "
+        f"saving your copy would undo that: {'; '.join(undone)}. Nothing was saved; read it again "
+        "(recipe.ontologies.get(ontology_id)) and make your change on that copy"
+    )
+
+
+def _keep_version(db: sqlite3.Connection, doc: dict[str, Any]) -> None:
+    """Keep ``doc`` as its version, and forget versions older than the last ``KEPT_VERSIONS``."""
+    version = version_of(doc)
+    db.execute(
+        "INSERT OR REPLACE INTO ontology_versions (ontology_id, version, doc) VALUES (?, ?, ?)",
+        (doc["id"], version, dumps(doc)),
+    )
+    db.execute(
+        "DELETE FROM ontology_versions WHERE ontology_id = ? AND version <= ?",
+        (doc["id"], version - KEPT_VERSIONS),
+    )
+
+
 def create_ontology_row(db: sqlite3.Connection, req: Request, body: dict[str, Any]) -> str:
     """Insert an ontology inside the caller's transaction; returns its id."""
     ontology_id, now = new_id(), utc_now()
@@ -131,8 +228,10 @@ def create_ontology_row(db: sqlite3.Connection, req: Request, body: dict[str, An
     metadata.setdefault("system", {}).setdefault("projectIds", doc.get("projectIds", []))
     metadata["attributes"] = _check_attributes(metadata, set(iter_tags(doc["roots"])))
     doc.setdefault("attributes", [])
+    metadata["system"]["version"] = 1
     doc.update(id=ontology_id, creator=req.user, createdAt=now, updatedAt=now, updatedBy=req.user)
     db.execute("INSERT INTO ontologies (id, doc) VALUES (?, ?)", (ontology_id, dumps(doc)))
+    _keep_version(db, doc)
     return ontology_id
 
 
@@ -147,9 +246,12 @@ def _ontology_json(doc: dict[str, Any], req: Request) -> dict[str, Any]:
     return {**doc, "url": f"{req.base_url}/ontologies/{doc['id']}"}
 
 
-def _save(db: sqlite3.Connection, doc: dict[str, Any], req: Request) -> None:
+def _save(db: sqlite3.Connection, doc: dict[str, Any], req: Request, version: int) -> None:
+    """Write ``doc`` as the version after ``version`` (the one it was changed from)."""
+    doc.setdefault("metadata", {}).setdefault("system", {})["version"] = version + 1
     doc.update(updatedAt=utc_now(), updatedBy=req.user)
     db.execute("UPDATE ontologies SET doc = ? WHERE id = ?", (dumps(doc), doc["id"]))
+    _keep_version(db, doc)
 
 
 @router.route("POST", "/ontologies")
@@ -175,6 +277,7 @@ def replace_ontology(ws: Workspace, req: Request, ontology_id: str) -> dict[str,
     require_references(ws, req, body, _REFERENCES, f"ontology {ontology_id!r}")
     with ws.transaction() as db:
         doc = load_ontology(ws, ontology_id)
+        version = version_of(doc)
         # `roots` is the source of truth; dtlpy's snake_case `labels` dump is ignored.
         roots = _check_roots(body.get("roots", doc["roots"]))
         metadata = body.get("metadata", doc.get("metadata", {}))
@@ -183,9 +286,10 @@ def replace_ontology(ws: Workspace, req: Request, ontology_id: str) -> dict[str,
                 f"ontology metadata must be a JSON object whose 'system' is one, got {metadata!r}"
             )
         metadata["attributes"] = _check_attributes(metadata, set(iter_tags(roots)))
+        _check_version(db, doc, body)
         extra = {k: v for k, v in body.items() if k not in (*_SERVER_FIELDS, "labels", "roots", "metadata")}
         doc.update(extra, roots=roots, metadata=metadata)
-        _save(db, doc, req)
+        _save(db, doc, req, version)
     return _ontology_json(doc, req)
 
 
@@ -195,13 +299,15 @@ def upsert_labels(ws: Workspace, req: Request, ontology_id: str) -> dict[str, An
     nodes = body.get("labelsNode")
     if not isinstance(nodes, list):
         raise BadRequest(f"'labelsNode' must be a list of labels, got {nodes!r}")
+    # dtlpy's update_label sends ``upsert: false``: then each label must already be there.
+    upsert = body.get("upsert", True) is not False
     with ws.transaction() as db:
         doc = load_ontology(ws, ontology_id)
         # Parents first, so 'a.b' finds 'a' even when both arrive in one call.
         checked = (_check_label(n, default_color=None) for n in nodes)
         for value in sorted(checked, key=lambda v: v["tag"].count(".")):
-            _upsert_label(doc["roots"], value)
-        _save(db, doc, req)
+            _upsert_label(doc["roots"], value, upsert)
+        _save(db, doc, req, version_of(doc))
     return _ontology_json(doc, req)
 
 
@@ -217,7 +323,7 @@ def upsert_attributes(ws: Workspace, req: Request, ontology_id: str) -> dict[str
         attributes = doc.setdefault("metadata", {}).setdefault("attributes", [])
         for attr in (check_attribute(a, tags) for a in items):
             attributes[:] = [a for a in attributes if a["key"] != attr["key"]] + [attr]
-        _save(db, doc, req)
+        _save(db, doc, req, version_of(doc))
     return _ontology_json(doc, req)
 
 
@@ -230,5 +336,5 @@ def delete_attributes(ws: Workspace, req: Request, ontology_id: str) -> dict[str
         doc = load_ontology(ws, ontology_id)
         attributes = doc.setdefault("metadata", {}).setdefault("attributes", [])
         attributes[:] = [a for a in attributes if a["key"] not in keys]
-        _save(db, doc, req)
+        _save(db, doc, req, version_of(doc))
     return _ontology_json(doc, req)
