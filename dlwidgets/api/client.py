@@ -72,6 +72,7 @@ class Client:
     ) -> None:
         self.environment = environment.rstrip("/")
         self.is_local = isinstance(transport, LocalTransport)
+        self._local_transport = transport if isinstance(transport, LocalTransport) else None
         self._token = token
         claims = jwt_claims(token) if token else {}
         self.user_email: str = user_email or claims.get("email") or "null"
@@ -110,6 +111,16 @@ class Client:
         if self._token is None:
             return True
         return self._expires_at is not None and time.time() >= self._expires_at - leeway_s
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """In the embedded workspace, the calls made inside are one transaction: if one raises, none of
+        them is kept. A remote platform has no transaction across calls: each call stands alone."""
+        if self._local_transport is None:
+            yield
+            return
+        with self._local_transport.transaction():
+            yield
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one API call; a non-2xx answer raises the matching ``dlwidgets.exceptions`` error, and an

@@ -11,6 +11,7 @@ size uses constant memory.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 
@@ -59,6 +60,12 @@ class LocalTransport(httpx.BaseTransport):
             return httpx.Response(response.status, headers=headers, stream=_ResponseStream(response.stream))
         headers.setdefault("content-type", "application/json")
         return httpx.Response(response.status, headers=headers, content=response.encoded())
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every request sent inside, on this thread, is one store transaction: all kept, or none."""
+        with self.store.workspace.transaction():
+            yield
 
     def close(self) -> None:
         self.store.close()

@@ -86,8 +86,14 @@ class Workspace:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that holds the write lock from its start, so read-then-write is safe."""
+        """A write transaction that holds the write lock from its start, so read-then-write is safe. Opened
+        inside another one on this thread (an embedded client's ``atomic()``), it is a savepoint: undone
+        alone when it fails, and kept only if the outer transaction commits."""
         db = self.db
+        if db.in_transaction:
+            with _savepoint(db):
+                yield db
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -133,3 +139,16 @@ class Workspace:
         if orphans:
             with self.transaction() as db:
                 self.drop_unreferenced_blobs(db, orphans)
+
+
+@contextmanager
+def _savepoint(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("SAVEPOINT nested")
+    try:
+        yield
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK TO nested")
+            db.execute("RELEASE nested")
+        raise
+    db.execute("RELEASE nested")

@@ -41,33 +41,32 @@ class Annotations:
         """Store annotations on the item; returns them with ids. ``expected_version`` (the item's
         ``annotationsVersion`` when they were loaded) makes a save that raced another one a ``Conflict``.
 
-        The embedded workspace checks the whole upload and stores it in one transaction, or nothing. Over
-        HTTP it travels in batches of ``UPLOAD_BATCH``, each stored whole or not at all; a refused batch
-        raises an error that names the annotation by its place in the whole upload and says which
+        It travels in batches of ``UPLOAD_BATCH``, and an error names an annotation by its place in the
+        whole upload. The embedded workspace stores all the batches in one transaction, or nothing. Over
+        HTTP each batch is stored whole or not at all; a refused batch raises an error that says which
         annotations were stored before it."""
         payload = [self._to_json(a) for a in annotations]
-        size = max(len(payload), 1) if self.client.is_local else UPLOAD_BATCH
         headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else {}
         created = AnnotationCollection()
-        for start in range(0, len(payload), size):
-            batch = payload[start : start + size]
-            try:
-                body = self.client.json(
-                    "POST",
-                    f"/items/{self.item.id}/annotations",
-                    json=batch,
-                    headers={**headers, "x-annotations-offset": str(start)},
-                )
-            except PlatformError as e:
-                if not created:
-                    raise
-                raise from_status(
-                    e.status_code,
-                    f"{e.message}; annotations #0-#{start - 1} of {len(payload)} were stored, "
-                    f"#{start}-#{len(payload) - 1} were not",
-                ) from None
-            created += [Annotation.from_json(a, self.client) for a in body]
-            headers = {}
+        with self.client.atomic():
+            for start in range(0, len(payload), UPLOAD_BATCH):
+                try:
+                    body = self.client.json(
+                        "POST",
+                        f"/items/{self.item.id}/annotations",
+                        json=payload[start : start + UPLOAD_BATCH],
+                        headers={**headers, "x-annotations-offset": str(start)},
+                    )
+                except PlatformError as e:
+                    if not created or self.client.is_local:
+                        raise
+                    raise from_status(
+                        e.status_code,
+                        f"{e.message}; annotations #0-#{start - 1} of {len(payload)} were stored, "
+                        f"#{start}-#{len(payload) - 1} were not",
+                    ) from None
+                created += [Annotation.from_json(a, self.client) for a in body]
+                headers = {}
         return created
 
     def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
