@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
+import struct
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from ..exceptions import BadRequest
 from .names import describe, hidden_character
@@ -30,12 +32,35 @@ def guess_mimetype(filename: str, declared: str | None) -> str:
     return guessed or "application/octet-stream"
 
 
+def open_image(path: Path) -> ImageFile.ImageFile:
+    """The image at ``path`` opened (its header read, no pixels decoded), as ``Image.open`` does but
+    without Pillow's process-wide pixel limit: reading a header costs the same at any size, and
+    thumbnails apply their own limit (``THUMBNAIL_MAX_PIXELS``). Raises ``UnidentifiedImageError`` when
+    no format accepts the bytes, and whatever a format's reader raises on bytes it chokes on."""
+    Image.init()
+    with open(path, "rb") as f:
+        prefix = f.read(16)
+    for name in Image.ID:
+        factory, accept = Image.OPEN[name]
+        accepted = accept(prefix) if accept is not None else True
+        if not accepted or isinstance(accepted, str):
+            continue
+        try:
+            # Given a path, the image opens the file itself and closes it with the image.
+            return factory(path, os.fspath(path))  # type: ignore[arg-type]
+        except (SyntaxError, IndexError, TypeError, struct.error):
+            continue  # not this format after all: try the next, as Image.open does
+    raise UnidentifiedImageError("no image format recognises these bytes")
+
+
 def image_size(path: Path) -> tuple[int, int] | None:
     """(width, height) read from the image header, or None if it cannot be decoded."""
     try:
-        with Image.open(path) as image:
+        with open_image(path) as image:
             return image.size
-    except (UnidentifiedImageError, OSError, ValueError):
+    except FileNotFoundError:
+        raise
+    except Exception:  # readers of damaged files raise anything: NotImplementedError, KeyError...
         return None
 
 

@@ -11,10 +11,14 @@ import io
 import json
 import math
 import os
+import random
 import re
 import shutil
 import sqlite3
+import struct
 import subprocess
+import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -926,6 +930,101 @@ def test_stored_files_are_served_as_attachments_never_sniffed(either: dw.Client)
         assert disposition.startswith("attachment;")
         assert "filename*=UTF-8''r%C3%A9sum%C3%A9%20%221%22.html" in disposition
     assert either.http.get(f"/items/{item_id}/stream").content == page
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Images: any size, any damage
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_header(width: int, height: int) -> bytes:
+    """The start of a black-and-white PNG of that size, up to its pixel data."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+
+
+def one_bit_png(width: int, height: int) -> bytes:
+    """A real black-and-white PNG of that size, built row by row: a few KB however many pixels."""
+    rows = zlib.compressobj(9)
+    row = b"\0" + b"\x55" * ((width + 7) // 8)
+    data = b"".join(rows.compress(row) for _ in range(height)) + rows.flush()
+    return png_header(width, height) + _png_chunk(b"IDAT", data) + _png_chunk(b"IEND", b"")
+
+
+def fuzzed_images() -> list[tuple[str, bytes]]:
+    """(name, bytes): small images in a dozen formats, each whole and with a few header bytes changed or
+    cut short, plus a DDS in a pixel format no decoder implements and a header claiming 10^10 pixels."""
+    rng = random.Random(23)
+    pixels = Image.fromarray(np.random.default_rng(2).integers(0, 256, (24, 32, 3), dtype=np.uint8))
+    corpus = []
+    for fmt in ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP", "ICO", "DDS", "TGA", "PCX", "SGI", "QOI"):
+        buffer = io.BytesIO()
+        (pixels.convert("RGBA") if fmt == "DDS" else pixels).save(buffer, format=fmt)
+        whole = buffer.getvalue()
+        corpus.append((f"{fmt.lower()}-whole.png", whole))
+        for n in range(3):
+            damaged = bytearray(whole)
+            for _ in range(rng.randint(1, 4)):
+                damaged[rng.randrange(min(len(whole), 96))] = rng.randrange(256)
+            if n == 2:
+                damaged = damaged[: rng.randrange(8, len(damaged))]
+            corpus.append((f"{fmt.lower()}-{n}.png", bytes(damaged)))
+    dds = bytearray(dict(corpus)["dds-whole.png"])
+    dds[80:84] = bytes(4)  # pixel format flags that name no format: NotImplementedError in Pillow
+    corpus.append(("dds-unknown-format.png", bytes(dds)))
+    corpus.append(("claims-10-gigapixels.png", png_header(100_000, 100_000) + _png_chunk(b"IDAT", bytes(64))))
+    return corpus
+
+
+def test_a_20000_by_10000_png_is_stored_and_gets_a_thumbnail(either: dw.Client) -> None:
+    dataset = either.projects.create(project_name="big").datasets.create(dataset_name="scans")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # stored as a readable image: no warning
+        item = dataset.items.upload(
+            local_path=one_bit_png(20_000, 10_000), remote_path="/", remote_name="scan.png"
+        )
+    assert isinstance(item, dw.Item) and (item.width, item.height) == (20_000, 10_000)
+    thumbnail = Image.open(io.BytesIO(item.thumbnail()))
+    assert thumbnail.format == "JPEG" and thumbnail.size == (160, 80)
+
+
+def test_images_no_decoder_can_read_are_stored_and_get_the_type_icon(
+    either: dw.Client, workspace_home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    dataset = either.projects.create(project_name="fuzz").datasets.create(dataset_name="images")
+    corpus = fuzzed_images()
+    unreadable = 0
+    for name, data in corpus:
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            item = dataset.items.upload(local_path=data, remote_path="/", remote_name=name)
+        assert isinstance(item, dw.Item) and item.read() == data, name
+        if item.width is None:
+            assert any(name in str(w.message) for w in warned), name
+        answers = []
+        for _ in range(2):
+            try:
+                answers.append(Image.open(io.BytesIO(item.thumbnail())).format)
+            except dw.exceptions.NotFound as e:
+                assert "cannot be decoded" in e.message, (name, e.message)
+                answers.append(e.message)
+        assert answers[0] == answers[1], name
+        unreadable += answers[0] != "JPEG"
+    # Whole images of every format get a thumbnail; the damaged ones that do not are written down once
+    # each, with the decoder's reason.
+    assert {n for n, _ in corpus if n.endswith("-whole.png")} <= {
+        i.name for i in dataset.items.list().all() if i.width is not None
+    }
+    markers = sorted((workspace_home / "blobs" / "thumbs").glob("*/*/*.broken"))
+    assert len(markers) == unreadable >= 2
+    reasons = [m.read_text() for m in markers]
+    assert all(reasons) and not any(str(workspace_home) in r for r in reasons)
+    assert any("NotImplementedError" in r for r in reasons) and any("100000 x 100000" in r for r in reasons)
+    logged = [r for r in caplog.records if "no thumbnail" in r.getMessage()]
+    assert len(logged) == unreadable
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from dlwidgets.store.handlers.thumbnails import THUMBNAIL_SIDE, make_thumbnail
+from dlwidgets.store.handlers.thumbnails import (
+    THUMBNAIL_MAX_PIXELS,
+    THUMBNAIL_SIDE,
+    Undecodable,
+    make_thumbnail,
+    render_thumbnail,
+)
 
 
 def thumbnail_of(path: Path) -> Image.Image:
@@ -62,3 +70,26 @@ def test_what_is_not_an_image_gives_none(tmp_path: Path) -> None:
         assert make_thumbnail(tmp_path / name) is None
     with pytest.raises(FileNotFoundError):
         make_thumbnail(tmp_path / "gone.jpg")
+
+
+def test_any_decoder_failure_is_undecodable_with_its_reason(tmp_path: Path) -> None:
+    dds = io.BytesIO()
+    Image.new("RGBA", (8, 8), "red").save(dds, format="DDS")
+    damaged = bytearray(dds.getvalue())
+    damaged[80:84] = bytes(4)  # pixel format flags naming no format: Pillow raises NotImplementedError
+    (tmp_path / "odd.dds").write_bytes(damaged)
+    assert make_thumbnail(tmp_path / "odd.dds") is None
+    with pytest.raises(Undecodable, match="NotImplementedError"):
+        render_thumbnail(tmp_path / "odd.dds")
+
+
+def test_images_over_the_pixel_limit_get_no_thumbnail(tmp_path: Path) -> None:
+    side = int(THUMBNAIL_MAX_PIXELS**0.5) + 1
+    small = io.BytesIO()
+    Image.new("1", (8, 8)).save(small, format="PNG")
+    png = bytearray(small.getvalue())
+    png[16:24] = struct.pack(">II", side, side)  # the header claims side x side pixels
+    png[29:33] = struct.pack(">I", zlib.crc32(bytes(png[12:29])))
+    (tmp_path / "huge.png").write_bytes(png)
+    with pytest.raises(Undecodable, match=f"{side} x {side} pixels is over the {THUMBNAIL_MAX_PIXELS}"):
+        render_thumbnail(tmp_path / "huge.png")

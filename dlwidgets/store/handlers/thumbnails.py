@@ -3,14 +3,20 @@
 Thumbnails are content-addressed like the blobs they come from (``blobs/thumbs/<side>px/<aa>/<sha256>.jpg``),
 so items sharing bytes share one thumbnail, and an overwritten item gets a new one. Each is written to a
 temporary file and renamed into place, so a reader never sees half a thumbnail and two processes making
-the same one at once both succeed. An image that cannot be decoded leaves an empty ``.broken`` marker, so
-it is tried once, not on every page that shows it.
+the same one at once both succeed. An image that cannot be decoded, for any reason its decoder gives,
+leaves a ``.broken`` marker holding that reason, logged once: it is tried once, not on every page that
+shows it, and the item's card shows its type icon instead.
+
+Uploads store images of any size (only their header is read). Thumbnails are made for images up to
+``THUMBNAIL_MAX_PIXELS``: JPEGs decode at 1/8 scale, other formats decode whole (up to 4 bytes a pixel,
+held from the memory budget), then shrink.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import tempfile
 import threading
@@ -21,14 +27,17 @@ from PIL import Image, ImageOps
 
 from ...exceptions import NotFound
 from ..budget import memory
+from ..media import open_image
 from ..routing import Request, Response, router
 from ..workspace import Workspace
+
+logger = logging.getLogger(__name__)
 
 # Longest side in pixels, and JPEG quality: about 5-10 KB for a photo, well under the 20 KB budget.
 THUMBNAIL_SIDE = 160
 THUMBNAIL_QUALITY = 70
-# What PIL raises on bytes it cannot decode (UnidentifiedImageError is an OSError).
-_UNREADABLE = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
+# The largest image, in pixels, that gets a thumbnail: 20000 x 12500. Above it, the type icon.
+THUMBNAIL_MAX_PIXELS = 250_000_000
 # Thumbnails made at once, whatever their size: decoding is CPU-bound.
 _MAKING = threading.BoundedSemaphore(4)
 
@@ -37,13 +46,30 @@ def thumbnail_path(ws: Workspace, digest: str) -> Path:
     return ws.blobs.root / "thumbs" / f"{THUMBNAIL_SIDE}px" / digest[:2] / f"{digest}.jpg"
 
 
+class Undecodable(ValueError):
+    """The bytes are not an image this store can make a thumbnail of; the message says why."""
+
+
 def make_thumbnail(
     source: Path, side: int = THUMBNAIL_SIDE, quality: int = THUMBNAIL_QUALITY
 ) -> bytes | None:
     """A JPEG of the image at ``source``, at most ``side`` px on its longest side and upright as its EXIF
     orientation says; None when the file is not a decodable image. Raises FileNotFoundError if it is gone."""
     try:
-        with Image.open(source) as image:
+        return render_thumbnail(source, side, quality)
+    except Undecodable:
+        return None
+
+
+def render_thumbnail(source: Path, side: int = THUMBNAIL_SIDE, quality: int = THUMBNAIL_QUALITY) -> bytes:
+    """``make_thumbnail``, raising ``Undecodable`` with the decoder's reason instead of returning None."""
+    try:
+        with open_image(source) as image:
+            width, height = image.size
+            if width * height > THUMBNAIL_MAX_PIXELS:
+                raise Undecodable(
+                    f"{width} x {height} pixels is over the {THUMBNAIL_MAX_PIXELS} that get a thumbnail"
+                )
             # JPEG decodes straight at 1/2, 1/4 or 1/8 scale: a 12 MP photo costs a fraction of a full decode.
             image.draft("RGB", (side, side))
             # Other formats decode whole, then shrink by whole factors (reduce) before resampling; the
@@ -53,10 +79,10 @@ def make_thumbnail(
             small = _eight_bit_rgb(ImageOps.exif_transpose(image))
             buffer = io.BytesIO()
             small.save(buffer, format="JPEG", quality=quality, optimize=True)
-    except FileNotFoundError:
+    except (FileNotFoundError, Undecodable, MemoryError):
         raise
-    except _UNREADABLE:
-        return None
+    except Exception as e:  # decoders of damaged files raise anything: NotImplementedError, TypeError...
+        raise Undecodable(f"{type(e).__name__}: {e}") from None
     return buffer.getvalue()
 
 
@@ -109,25 +135,32 @@ def get_thumbnail(ws: Workspace, req: Request, item_id: str) -> Response:
     path = thumbnail_path(ws, digest)
     broken = path.with_suffix(".broken")
     try:
-        data: bytes | None = path.read_bytes()
+        data: bytes | str = path.read_bytes()
     except FileNotFoundError:
-        data = None if broken.exists() else _make(ws, digest, path, broken, filename)
-    if data is None:
+        data = _reason(broken) if broken.exists() else _make(ws, digest, path, broken, filename)
+    if isinstance(data, str):
         raise NotFound(
-            f"item {filename!r} ({mimetype}) cannot be decoded as an image, so it has no thumbnail"
+            f"item {filename!r} ({mimetype}) cannot be decoded as an image ({data}), so it has no thumbnail"
         )
     headers = {"content-type": "image/jpeg", "content-length": str(len(data))}
     return Response(stream=iter([data]), headers=headers)
 
 
-def _make(ws: Workspace, digest: str, path: Path, broken: Path, filename: str) -> bytes | None:
+def _reason(broken: Path) -> str:
+    return broken.read_text("utf-8", "replace") or "no reason recorded"
+
+
+def _make(ws: Workspace, digest: str, path: Path, broken: Path, filename: str) -> bytes | str:
+    """The thumbnail made and cached, or why it cannot be, written down in the ``.broken`` marker."""
     try:
-        data = make_thumbnail(ws.blobs.path(digest))
+        data = render_thumbnail(ws.blobs.path(digest))
     except FileNotFoundError:
         # The item was deleted or overwritten while we looked: nothing to mark as broken.
         raise NotFound(f"item {filename!r} no longer has its bytes; it was deleted or replaced") from None
-    if data is None:
-        _write_atomically(ws, broken, b"")
-    else:
-        _write_atomically(ws, path, data)
+    except Undecodable as e:
+        reason = str(e)[:500]
+        logger.warning("item %r: no thumbnail, its image cannot be decoded: %s", filename, reason)
+        _write_atomically(ws, broken, reason.encode())
+        return reason
+    _write_atomically(ws, path, data)
     return data
