@@ -5,7 +5,7 @@ processes opening a new one at once take turns through its setup (``setup_lock.p
 
 Several kernels and a server may open the same workspace at once: SQLite's WAL mode lets readers run
 beside one writer, every write happens in a ``BEGIN IMMEDIATE`` transaction, and each thread gets its
-own connection.
+own connection, closed once the thread has ended.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class Workspace:
         private_database(self.db_path)
         self.blobs = BlobStore(self.home / "blobs")
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        # Each thread's connection, by thread: those of threads that have ended are closed.
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._connections_lock = threading.Lock()
         with setup_lock(self.home):
             retry_while_locked(self._set_up)
@@ -67,8 +68,15 @@ class Workspace:
             conn.execute("PRAGMA busy_timeout = 60000")
             self._local.conn = conn
             with self._connections_lock:
-                self._connections.append(conn)
+                self._close_ended()
+                self._connections[threading.current_thread()] = conn
         return conn
+
+    def _close_ended(self) -> None:
+        """Close the connections of threads that have ended, such as the idle workers a server's thread
+        pool retires; each holds three open files (the database, its WAL and its shared memory)."""
+        for thread in [t for t in self._connections if not t.is_alive()]:
+            self._connections.pop(thread).close()
 
     def _set_up(self) -> None:
         """Switch the database to WAL mode, which the file keeps for every later connection, and bring
@@ -111,7 +119,7 @@ class Workspace:
 
     def close(self) -> None:
         with self._connections_lock:
-            for conn in self._connections:
+            for conn in self._connections.values():
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
