@@ -1,13 +1,16 @@
 """Content-addressed item bytes: one file per distinct content, named by its sha256.
 
 Bytes are streamed into a temporary file in ``tmp/`` while they are hashed, so memory stays flat for any
-size; the workspace moves the file into place only inside the transaction that writes the item row.
+size; the workspace moves the file into place only inside the transaction that writes the item row. A
+temporary file's name carries its writer's pid, so one left by a killed process goes at the next open.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,11 +20,36 @@ from typing import BinaryIO
 CHUNK_SIZE = 1 << 20
 
 
+# Temporary files are named ``<kind>-<pid>-<host>-<random>`` after the process writing them, so that the
+# next process to open the workspace can remove those whose writer has died (see ``sweep_dead_owners``).
+_OWNED = re.compile(r"^[a-z]+-(\d+)-([0-9a-f]{8})-")
+
+
+def _host_tag() -> str:
+    """This machine, in short: a pid means something only on the machine whose process it is."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def temp_prefix(kind: str) -> str:
+    """The name prefix of a temporary file this process writes (``kind`` says what for)."""
+    return f"{kind}-{os.getpid()}-{_host_tag()}-"
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another account's process
+        return True
+    return True
+
+
 class BlobWriter:
     """A temporary file being filled with one upload's bytes, hashed on the way in."""
 
     def __init__(self, tmp_dir: Path) -> None:
-        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=temp_prefix("upload"))
         self.path = Path(name)
         self._file: BinaryIO = os.fdopen(fd, "wb")
         self._hash = hashlib.sha256()
@@ -110,6 +138,15 @@ class BlobStore:
                 for blob in sub.iterdir():
                     if blob.stat().st_mtime < cutoff:
                         yield blob.name
+
+    def sweep_dead_owners(self) -> None:
+        """Delete the temporary files of processes on this machine that have ended: an upload killed
+        half-way leaves a file as big as the part it received."""
+        host = _host_tag()
+        for leftover in self.tmp_dir.iterdir():
+            owner = _OWNED.match(leftover.name)
+            if owner and owner.group(2) == host and not _is_running(int(owner.group(1))):
+                leftover.unlink(missing_ok=True)
 
     def sweep_tmp(self, older_than_s: float) -> None:
         """Delete temporary files that an interrupted process left behind."""

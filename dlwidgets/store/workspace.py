@@ -49,6 +49,7 @@ class Workspace:
         with setup_lock(self.home):
             retry_while_locked(self._set_up)
         check_layouts(self.db, self.home)
+        self.blobs.sweep_dead_owners()
         self._sweep()
 
     def __repr__(self) -> str:

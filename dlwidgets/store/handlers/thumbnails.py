@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ...exceptions import NotFound
+from ..blobs import temp_prefix
 from ..budget import memory
 from ..media import open_image
 from ..routing import Request, Response, router
@@ -113,7 +114,7 @@ def _eight_bit_rgb(image: Image.Image) -> Image.Image:
 
 def _write_atomically(ws: Workspace, target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=ws.blobs.tmp_dir, prefix="thumb-")
+    fd, name = tempfile.mkstemp(dir=ws.blobs.tmp_dir, prefix=temp_prefix("thumb"))
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
