@@ -8,7 +8,6 @@ same route handlers that ``LocalTransport`` calls in-process. Tokens never reach
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterator
 from typing import IO
@@ -22,9 +21,11 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Scope
 
+from ..exceptions import BadRequest
 from ..store import Request, Store
 from ..store import Response as StoreResponse
 from ..store.budget import memory
+from ..store.documents import parse_json
 from ..store.routing import JSON_EXPANSION, MAX_JSON_BODY, json_too_large
 from .limits import BodyLimit, BodyTooLarge, over_limit, return_freed_memory
 from .openapi import openapi_document
@@ -192,9 +193,9 @@ class WorkspaceServer:
     async def token(self, request: HttpRequest) -> Response:
         """``POST {gate}/token?default``: trade a refresh token for a fresh id token."""
         try:
-            body = json.loads(await request.body() or b"{}")
-        except ValueError:
-            return _error(400, "the token request body is not valid JSON")
+            body = parse_json(await request.body() or b"{}", "the token request body")
+        except BadRequest as e:
+            return _error(400, e.message)
         if not isinstance(body, dict) or body.get("type") != "refresh_token":
             return _error(400, "this server trades only {'type': 'refresh_token', 'refresh_token': ...}")
         try:

@@ -699,6 +699,16 @@ def test_deeply_nested_json_is_a_400_naming_the_limit(
     assert {t: rows(workspace_home, t) for t in before} == before
 
 
+def test_deep_json_to_the_token_route_is_a_400(workspace_home: Path) -> None:
+    with serving(workspace_home) as url:
+        gate = url.removesuffix("/api/v1")
+        deep = "[" * 30_000 + "]" * 30_000
+        answer = httpx.post(
+            f"{gate}/token?default", content=deep, headers={"content-type": "application/json"}
+        )
+        assert "at most 100" in error(answer)
+
+
 def test_json_at_the_depth_limit_is_accepted(either: dw.Client, either_paths: dict[str, str]) -> None:
     nested: Any = "bottom"
     for _ in range(98):  # the body and 'metadata' are two levels more
