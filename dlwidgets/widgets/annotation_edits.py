@@ -1,9 +1,10 @@
 """``AnnotationEdits``: the annotations of one item while a user edits them, with undo, redo and saving.
 
 Shapes are kept as the platform's annotation JSON, in image pixels, each under a local key (new shapes
-have no id yet). Every public edit is one step of history, so a whole drag is undone at once. Saving
-first re-reads the stored annotations: if someone else changed them since they were loaded, the save
-raises ``Conflict`` and the user's edits stay as they are.
+have no id yet). Every public edit is one step of history, so a whole drag is undone at once. A save sends
+all its changes and the item's annotation version they were loaded at in one request, which the store
+applies whole or not at all: if someone else changed them since, the save raises ``Conflict``, nothing is
+written, and the user's edits stay as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from ..api import Annotation, Item
 from ..api.entities.annotation import Definition
 from ..api.entities.item import metadata_diff
+from ..api.repositories.annotations import SavedAnnotations
 from ..exceptions import Conflict
 
 Shape = dict[str, Any]
@@ -51,7 +53,9 @@ class AnnotationEdits:
         self._undo: list[tuple[Changes, Changes]] = []
         self._redo: list[tuple[Changes, Changes]] = []
         self._saved_at = 0
-        self._baseline: dict[str, str | None] = {}
+        # The annotations as stored (by id), and the item's annotation version they were read or saved at.
+        self._stored: dict[str, Shape] = {}
+        self._version: int | None = None
         self.on_change: Callable[[], None] | None = None
 
     # -- reading ---------------------------------------------------------------------------------
@@ -91,36 +95,46 @@ class AnnotationEdits:
     # -- loading and saving ----------------------------------------------------------------------
     def load(self) -> None:
         """Replace everything with what is stored now; history starts afresh."""
+        # The version is read before the list: a change that lands between the two makes the next save a
+        # Conflict, never an overwrite of a change these shapes do not show.
+        self._version = self.item.annotations.version()
         stored = self.item.annotations.list()
         self._shapes = {}
         self._next_key = 0
         for annotation in stored:
             self._shapes[self._new_key()] = annotation.to_json()
-        self._baseline = {a.id: a.updated_at for a in stored if a.id}
+        self._stored = {s["id"]: copy.deepcopy(s) for s in self._shapes.values() if s.get("id")}
         self._undo, self._redo, self._saved_at = [], [], 0
         self._changed()
 
     def save(self) -> None:
-        """Write the edits: deleted, changed and new annotations. ``Conflict`` if the stored ones changed
-        since they were loaded; the edits are kept either way."""
-        stored = {a.id: a for a in self.item.annotations.list() if a.id}
-        if {i: a.updated_at for i, a in stored.items()} != self._baseline:
-            raise Conflict(
-                f"the annotations of item {self.item.filename!r} were changed elsewhere since they were "
-                "loaded; your edits are kept: reload to see the stored ones, or save again to overwrite them"
-            )
+        """Write the edits (new, changed and deleted annotations) in one request that is stored whole or
+        not at all. ``Conflict`` if the stored ones changed since they were loaded; the edits are kept."""
         current = {s["id"]: s for s in self._shapes.values() if s.get("id")}
-        for annotation_id in stored.keys() - current.keys():
-            self.item.annotations.delete(annotation_id=annotation_id)
-        client = self.item.client
-        for annotation_id, shape in current.items():
-            patch = _patch(stored[annotation_id].to_json(), shape)
-            if patch:
-                client.json("PUT", f"/annotations/{annotation_id}", json=patch)
         new = [(k, s) for k, s in self.shapes() if not s.get("id")]
-        created = self.item.annotations.upload([s for _, s in new]) if new else []
-        for (key, _), annotation in zip(new, created, strict=True):
+        updated = [{"id": i, **p} for i, s in current.items() if (p := _patch(self._stored[i], s))]
+        deleted = [i for i in self._stored if i not in current]
+        if new or updated or deleted:
+            try:
+                saved = self.item.annotations.save_changes(
+                    [s for _, s in new], updated, deleted, expected_version=self._version
+                )
+            except Conflict:
+                raise Conflict(
+                    f"the annotations of item {self.item.filename!r} were changed elsewhere since they were "
+                    "loaded; nothing was saved and your edits are kept: reload to see the stored ones"
+                ) from None
+            self._learn(new, saved)
+        self._saved_at = len(self._undo)
+        self._changed()
+
+    def _learn(self, new: list[tuple[int, Shape]], saved: SavedAnnotations) -> None:
+        """Take the stored form of what a save wrote: ids of new shapes, the item's new version."""
+        for (key, _), annotation in zip(new, saved.created, strict=True):
             self._shapes[key] = annotation.to_json()
+        keys = {s["id"]: k for k, s in self._shapes.items() if s.get("id")}
+        for annotation in saved.updated:
+            self._shapes[keys[annotation.id]] = annotation.to_json()
         # Ids learned on save are not edits: record them in history so undo keeps them.
         for before, after in (*self._undo, *self._redo):
             for changes in (before, after):
@@ -131,9 +145,8 @@ class AnnotationEdits:
                         and self._shapes.get(key, {}).get("id")
                     ):
                         recorded["id"] = self._shapes[key]["id"]
-        self._baseline = {a.id: a.updated_at for a in self.item.annotations.list() if a.id}
-        self._saved_at = len(self._undo)
-        self._changed()
+        self._stored = {s["id"]: copy.deepcopy(s) for s in self._shapes.values() if s.get("id")}
+        self._version = saved.version
 
     # -- edits -----------------------------------------------------------------------------------
     def _new_key(self) -> int:

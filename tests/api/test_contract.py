@@ -956,6 +956,40 @@ def test_delete_annotation_with_json_body(api: httpx.Client, dataset: dict[str, 
     error_message(api.request("DELETE", f"/annotations/{first['id']}", json={"username": USER}), 404)
 
 
+@covers(("PATCH", "/items/{item_id}/annotations"))
+def test_patch_item_annotations_saves_all_changes_at_one_version(
+    api: httpx.Client, dataset: dict[str, Any]
+) -> None:
+    item = ok(upload(api, dataset["id"], "/img.png", image_bytes()))
+    point = {"type": "point", "label": "dog", "coordinates": {"x": 5, "y": 6, "z": 0}}
+    kept, gone = ok(api.post(f"/items/{item['id']}/annotations", json=[point, point]))
+    version = ok(api.get(f"/items/{item['id']}"))["annotationsVersion"]
+    assert isinstance(version, int)
+    body = {
+        "created": [{**point, "label": "cat"}],
+        "updated": [{"id": kept["id"], "label": "cat"}],
+        "deleted": [gone["id"]],
+    }
+    headers = {"x-annotations-version": str(version)}
+    saved = ok(api.patch(f"/items/{item['id']}/annotations", json=body, headers=headers))
+    assert saved["annotationsVersion"] == ok(api.get(f"/items/{item['id']}"))["annotationsVersion"] > version
+    (created,) = saved["created"]
+    assert ID.fullmatch(created["id"]) and created["label"] == "cat"
+    assert [(a["id"], a["label"], a["coordinates"]) for a in saved["updated"]] == [
+        (kept["id"], "cat", point["coordinates"])
+    ]
+    error_message(api.get(f"/annotations/{gone['id']}"), 404)
+    assert ok(api.get(f"/items/{item['id']}"))["annotationsCount"] == 2
+
+    stale = api.patch(f"/items/{item['id']}/annotations", json={"deleted": [kept["id"]]}, headers=headers)
+    assert f"version {version}" in error_message(stale, 409)
+    assert ok(api.get(f"/annotations/{kept['id']}"))["label"] == "cat"
+    assert "'deleted'" in error_message(
+        api.patch(f"/items/{item['id']}/annotations", json={"deleted": "all"}), 400
+    )
+    assert "'nope'" in error_message(api.patch("/items/nope/annotations", json={}), 404)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Tasks, commands and assignments
 

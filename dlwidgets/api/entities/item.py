@@ -32,6 +32,8 @@ class Item(Entity):
     stream: str = ""
     annotated: bool | None = None
     annotations_count: int | None = None
+    # Moves on with every change to the item's annotations (dlwidgets workspaces; None elsewhere).
+    annotations_version: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
     creator: str | None = None

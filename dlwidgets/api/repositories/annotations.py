@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import PlatformError, from_status
@@ -14,6 +15,7 @@ from ..entities.annotation import (
     definition_json,
 )
 from ..filters import Filters, FiltersResource
+from .items import get_item
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -21,6 +23,16 @@ if TYPE_CHECKING:
 
 # Annotations travel in batches this big: one request each, so 10,000 boxes are ten calls.
 UPLOAD_BATCH = 1000
+
+
+@dataclass
+class SavedAnnotations:
+    """What ``item.annotations.save_changes`` stored: the item's annotation version after the save, the
+    created annotations (with ids, in the order sent) and the updated ones as stored now."""
+
+    version: int
+    created: AnnotationCollection
+    updated: AnnotationCollection
 
 
 class Annotations:
@@ -68,6 +80,38 @@ class Annotations:
                 created += [Annotation.from_json(a, self.client) for a in body]
                 headers = {}
         return created
+
+    def version(self) -> int | None:
+        """The item's annotation version now (None on a platform that has none): read it before listing
+        the annotations, and a save made with it is refused if they changed since."""
+        return get_item(self.client, self.item.id).annotations_version
+
+    def save_changes(
+        self,
+        created: Iterable[Annotation | Definition | dict[str, Any]] = (),
+        updated: Iterable[dict[str, Any]] = (),
+        deleted: Iterable[str] = (),
+        expected_version: int | None = None,
+    ) -> SavedAnnotations:
+        """Create, update (each an ``{"id": ..., <fields to change>}``, as ``annotation.update()`` sends)
+        and delete annotations in one request that is stored whole or not at all. With ``expected_version``
+        (from ``version()``), ``Conflict`` if the item's annotations changed since, and nothing is stored."""
+        headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else None
+        body = self.client.json(
+            "PATCH",
+            f"/items/{self.item.id}/annotations",
+            json={
+                "created": [self._to_json(a) for a in created],
+                "updated": list(updated),
+                "deleted": list(deleted),
+            },
+            headers=headers,
+        )
+        return SavedAnnotations(
+            version=body["annotationsVersion"],
+            created=AnnotationCollection(Annotation.from_json(a, self.client) for a in body["created"]),
+            updated=AnnotationCollection(Annotation.from_json(a, self.client) for a in body["updated"]),
+        )
 
     def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
         if isinstance(annotation, Definition):

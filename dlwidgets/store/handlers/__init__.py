@@ -1,8 +1,20 @@
 """The store's route handlers, one module per platform resource; importing this package registers them."""
 
-from . import annotations, datasets, facets, items, ontologies, projects, recipes, tasks, thumbnails, users
+from . import (
+    annotation_saves,
+    annotations,
+    datasets,
+    facets,
+    items,
+    ontologies,
+    projects,
+    recipes,
+    tasks,
+    thumbnails,
+    users,
+)
 
 __all__ = [
-    "annotations", "datasets", "facets", "items", "ontologies", "projects", "recipes", "tasks", "thumbnails",
-    "users",
+    "annotation_saves", "annotations", "datasets", "facets", "items", "ontologies", "projects", "recipes",
+    "tasks", "thumbnails", "users",
 ]  # fmt: skip

@@ -187,42 +187,56 @@ def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[s
             f"annotations of item {item_id!r} must be sent as a JSON array of objects, got {body!r:.80}"
         )
     offset = _batch_offset(req)
-    now = utc_now()
     with ws.transaction() as db:
-        item = db.execute(
-            "SELECT dataset_id, annotations_version FROM items WHERE id = ?", (item_id,)
-        ).fetchone()
-        if item is None:
-            raise NotFound(f"Item not found: no item has id {item_id!r}")
-        expected = req.headers.get("x-annotations-version")
-        if expected is not None and expected != str(item["annotations_version"]):
-            raise Conflict(
-                f"the annotations of item {item_id!r} changed since version {expected} "
-                f"(now version {item['annotations_version']}); reload them before saving"
-            )
-        labels = _dataset_labels(db, ws, item["dataset_id"])
-        checked = [_check_annotation(a, labels, offset + i) for i, a in enumerate(batch)]
-        for i, annotation in enumerate(checked):
-            require_references(ws, req, annotation, _REFERENCES, f"annotation #{offset + i}")
-        rows, result = [], []
-        for annotation in checked:
-            extra = {k: v for k, v in annotation.items() if k not in _COLUMNS | _SERVER_FIELDS}
-            coordinates = annotation.get("coordinates") if annotation["type"] != "class" else None
-            metadata = annotation.get("metadata") or {}
-            row = (
-                new_id(), item_id, item["dataset_id"], annotation["type"], annotation.get("label"),
-                None if coordinates is None else dumps(coordinates), dumps(metadata),
-                annotation.get("source") or "sdk", req.user, now, now, req.user, dumps(extra),
-            )  # fmt: skip
-            rows.append(row)
-            # The answer is built from what was just written, not read back and decoded again.
-            columns = dict(zip(_ROW, row, strict=True))
-            result.append(_annotation_doc(columns, extra, metadata, coordinates, req))
-        db.executemany(
-            f"INSERT INTO annotations ({', '.join(_ROW)}) VALUES ({','.join('?' * len(_ROW))})", rows
-        )
+        item = item_at_version(db, req, item_id)
+        result = insert_annotations(db, ws, req, item, batch, offset)
         bump_item(db, [item_id])
     return result[0] if single and result else result
+
+
+def item_at_version(db: sqlite3.Connection, req: Request, item_id: str) -> sqlite3.Row:
+    """Inside a write transaction: the item whose annotations are written. With ``x-annotations-version``
+    (the item's ``annotationsVersion`` when its annotations were read), ``Conflict`` if they changed since."""
+    item = db.execute(
+        "SELECT id, dataset_id, annotations_version FROM items WHERE id = ?", (item_id,)
+    ).fetchone()
+    if item is None:
+        raise NotFound(f"Item not found: no item has id {item_id!r}")
+    expected = req.headers.get("x-annotations-version")
+    if expected is not None and expected != str(item["annotations_version"]):
+        raise Conflict(
+            f"the annotations of item {item_id!r} changed since version {expected} "
+            f"(now version {item['annotations_version']}); reload them before saving"
+        )
+    return item
+
+
+def insert_annotations(
+    db: sqlite3.Connection, ws: Workspace, req: Request, item: sqlite3.Row, batch: list[Any], offset: int = 0
+) -> list[dict[str, Any]]:
+    """Check and store new annotations on ``item``; returns their platform JSON, with ids. ``offset`` is
+    where ``batch`` starts in the client's whole upload, so errors name annotations by their place in it."""
+    labels = _dataset_labels(db, ws, item["dataset_id"])
+    checked = [_check_annotation(a, labels, offset + i) for i, a in enumerate(batch)]
+    for i, annotation in enumerate(checked):
+        require_references(ws, req, annotation, _REFERENCES, f"annotation #{offset + i}")
+    now = utc_now()
+    rows, result = [], []
+    for annotation in checked:
+        extra = {k: v for k, v in annotation.items() if k not in _COLUMNS | _SERVER_FIELDS}
+        coordinates = annotation.get("coordinates") if annotation["type"] != "class" else None
+        metadata = annotation.get("metadata") or {}
+        row = (
+            new_id(), item["id"], item["dataset_id"], annotation["type"], annotation.get("label"),
+            None if coordinates is None else dumps(coordinates), dumps(metadata),
+            annotation.get("source") or "sdk", req.user, now, now, req.user, dumps(extra),
+        )  # fmt: skip
+        rows.append(row)
+        # The answer is built from what was just written, not read back and decoded again.
+        columns = dict(zip(_ROW, row, strict=True))
+        result.append(_annotation_doc(columns, extra, metadata, coordinates, req))
+    db.executemany(f"INSERT INTO annotations ({', '.join(_ROW)}) VALUES ({','.join('?' * len(_ROW))})", rows)
+    return result
 
 
 def load_annotation(ws: Workspace, annotation_id: str) -> sqlite3.Row:
@@ -243,6 +257,7 @@ def update_annotation(ws: Workspace, req: Request, annotation_id: str) -> dict[s
     with ws.transaction() as db:
         row = load_annotation(ws, annotation_id)
         patch_annotation(db, ws, req, row, body)
+        bump_item(db, [row["item_id"]])
     return annotation_json(load_annotation(ws, annotation_id), req)
 
 
@@ -251,7 +266,8 @@ def patch_annotation(
 ) -> None:
     """Apply the fields of ``body`` to a stored annotation, as the platform does for dtlpy's
     ``annotation.update()``, which sends only what changed: each field sent replaces the stored one, except
-    ``metadata``, whose nested keys (``system``, ``user``, ...) merge, a ``None`` removing a key."""
+    ``metadata``, whose nested keys (``system``, ``user``, ...) merge, a ``None`` removing a key. The caller
+    moves the item's annotation version on (``bump_item``)."""
     metadata = body.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise BadRequest(
@@ -274,7 +290,6 @@ def patch_annotation(
             dumps(merged["metadata"]), dumps(extra), utc_now(), req.user, row["id"],
         ),
     )  # fmt: skip
-    bump_item(db, [row["item_id"]])
 
 
 @router.route("DELETE", "/annotations/{annotation_id}")

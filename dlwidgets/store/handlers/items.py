@@ -43,6 +43,8 @@ def item_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
         "updatedBy": row["updated_by"],
         "annotated": bool(row["annotated"]),
         "annotationsCount": row["annotations_count"],
+        # Moves on with every change to the item's annotations: a save sends it back to detect a race.
+        "annotationsVersion": row["annotations_version"],
         "metadata": loads(row["metadata"]),
         "url": base,
         "dataset": f"{req.base_url}/datasets/{row['dataset_id']}",
