@@ -18,6 +18,7 @@ import httpx
 import pytest
 from serving import serving
 
+import dlwidgets as dw
 from dlwidgets.api.transport import LocalTransport
 from dlwidgets.server import create_token, workspace_secret
 from dlwidgets.store import Store
@@ -96,3 +97,16 @@ def api(request: pytest.FixtureRequest, tmp_home: Path) -> Iterator[RecordingCli
         client.sent = sent
         with client:
             yield client
+
+
+@pytest.fixture(params=["local", "http"])
+def both(request: pytest.FixtureRequest, workspace_home: Path) -> Iterator[dw.Client]:
+    """A ``dw`` client on the test's workspace: embedded, then over HTTP through ``dlwidgets serve``."""
+    if request.param == "local":
+        with dw.connect(home=workspace_home) as local:
+            yield local
+        return
+    with serving(workspace_home) as url:
+        token = create_token(workspace_secret(workspace_home), USER)
+        with dw.connect(url, token=token) as remote:
+            yield remote

@@ -95,21 +95,6 @@ def post_json(client: dw.Client, path: str, raw: str | bytes, method: str = "POS
 # Annotations
 
 
-def test_label_not_in_ontology_names_it_and_lists_the_labels(item: dw.Item, workspace_home: Path) -> None:
-    builder = item.annotations.builder()
-    builder.add(annotation_definition=dw.Box(top=1, left=1, bottom=5, right=5, label="cat"))
-    builder.add(annotation_definition=dw.Point(x=3, y=3, label="horse"))
-    with pytest.raises(dw.exceptions.BadRequest) as raised:
-        item.annotations.upload(annotations=builder)
-    message = raised.value.message
-    assert "'horse'" in message
-    assert "['cat', 'dog']" in message
-    # The batch is all or nothing: the valid box was not stored either.
-    assert item.annotations.list() == []
-    assert rows(workspace_home, "annotations") == 0
-    assert item.dataset.items.get(item_id=item.id).annotations_count == 0
-
-
 @pytest.mark.parametrize(
     ("coordinates", "named"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from .items import get_item
 
 if TYPE_CHECKING:
     from ..client import Client
+    from ..entities.dataset import Dataset
     from ..entities.item import Item
 
 # Annotations travel in batches this big: one request each, so 10,000 boxes are ten calls.
@@ -58,6 +60,7 @@ class Annotations:
         HTTP each batch is stored whole or not at all; a refused batch raises an error that says which
         annotations were stored before it."""
         payload = [self._to_json(a) for a in annotations]
+        warn_labels_outside(self.item.dataset, [a.get("label") for a in payload])
         headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else {}
         created = AnnotationCollection()
         with self.client.atomic():
@@ -159,3 +162,30 @@ class Annotations:
         query = {**self._query(filters), "delete": True}
         self.client.request("POST", f"/datasets/{self.item.dataset_id}/query", json=query)
         return True
+
+
+def ontology_tags(dataset: Dataset) -> list[str]:
+    """Every label tag in the ontologies of the dataset's recipes."""
+    return [
+        tag
+        for recipe in dataset.recipes.list()
+        for ontology in recipe.ontologies.list()
+        for tag in ontology.tags()
+    ]
+
+
+def warn_labels_outside(dataset: Dataset, labels: Iterable[str | None]) -> None:
+    """A ``UserWarning`` for each label that the dataset's ontology lacks. The platform stores such
+    annotations (the SDK's prompt responses are labelled 'free-text'); the warning keeps a typo visible."""
+    used = sorted({label for label in labels if isinstance(label, str)})
+    if not used:
+        return
+    tags = ontology_tags(dataset)
+    for label in used:
+        if label not in tags:
+            warnings.warn(
+                f"label {label!r} is not in the ontology of dataset {dataset.name!r}; its labels are {tags}."
+                " The annotation is stored; add the label with dataset.add_label if it is not a typo",
+                UserWarning,
+                stacklevel=3,
+            )

@@ -1,7 +1,8 @@
 """``/items/{id}/annotations`` and ``/annotations/{id}``: create, get, update, delete, with checks.
 
-Every annotation's label must be in the dataset's ontology and its coordinates must be finite and in the
-platform's layout for its type; the item's annotation count and version move in the same transaction.
+An annotation's coordinates must be finite and in the platform's layout for its type; its label is any
+string, in the ontology or not (as on the platform, which stores labels such as the SDK's 'free-text'). The
+item's annotation count and version move in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from ..documents import dumps, loads, merge_patch
 from ..ids import new_id, utc_now
 from ..routing import Request, router
 from ..workspace import Workspace
-from .ontologies import iter_tags, load_ontology
-from .recipes import load_recipe
 
 ANNOTATION_TYPES = (
     "box", "cube", "cube_3d", "class", "comparison", "ellipse", "point", "segment", "polyline", "pose",
@@ -105,17 +104,7 @@ def check_coordinates(kind: str, coordinates: Any, where: str) -> None:
                 _point(point, where)
 
 
-def _dataset_labels(db: sqlite3.Connection, ws: Workspace, dataset_id: str) -> set[str]:
-    """Every label tag in the ontologies of the dataset's recipes."""
-    row = db.execute("SELECT metadata FROM datasets WHERE id = ?", (dataset_id,)).fetchone()
-    tags: set[str] = set()
-    for recipe_id in loads(row["metadata"]).get("system", {}).get("recipes", []):
-        for ontology_id in load_recipe(ws, recipe_id).get("ontologyIds", []):
-            tags.update(iter_tags(load_ontology(ws, ontology_id)["roots"]))
-    return tags
-
-
-def _check_annotation(body: Any, labels: set[str], index: int) -> dict[str, Any]:
+def _check_annotation(body: Any, index: int) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest(f"annotation #{index} must be a JSON object, got {body!r}")
     kind = body.get("type")
@@ -127,11 +116,6 @@ def _check_annotation(body: Any, labels: set[str], index: int) -> dict[str, Any]
     label = body.get("label")
     if label is not None and not isinstance(label, str):
         raise BadRequest(f"annotation #{index} has label {label!r:.80}; a label is a string such as 'car'")
-    if kind != "note" and label not in labels:
-        raise BadRequest(
-            f"annotation #{index} has label {label!r}, which is not in the dataset's ontology; "
-            f"its labels are {sorted(labels)} (add it with ontology.add_label)"
-        )
     if kind != "class" and "coordinates" not in body:
         raise BadRequest(f"{where} has no coordinates")
     check_coordinates(kind, body.get("coordinates"), where)
@@ -216,8 +200,7 @@ def insert_annotations(
 ) -> list[dict[str, Any]]:
     """Check and store new annotations on ``item``; returns their platform JSON, with ids. ``offset`` is
     where ``batch`` starts in the client's whole upload, so errors name annotations by their place in it."""
-    labels = _dataset_labels(db, ws, item["dataset_id"])
-    checked = [_check_annotation(a, labels, offset + i) for i, a in enumerate(batch)]
+    checked = [_check_annotation(a, offset + i) for i, a in enumerate(batch)]
     for i, annotation in enumerate(checked):
         require_references(ws, req, annotation, _REFERENCES, f"annotation #{offset + i}")
     now = utc_now()
@@ -276,7 +259,7 @@ def patch_annotation(
     fields = {k: v for k, v in body.items() if k != "metadata"}
     merged = {**annotation_json(row, req), **fields, "type": body.get("type", row["type"])}
     merged["metadata"] = merge_patch(loads(row["metadata"]), metadata)
-    _check_annotation(merged, _dataset_labels(db, ws, row["dataset_id"]), 0)
+    _check_annotation(merged, 0)
     require_references(ws, req, body, _REFERENCES, f"annotation {row['id']!r}")
     extra = merge_patch(
         loads(row["doc"]), {k: v for k, v in fields.items() if k not in _COLUMNS | _SERVER_FIELDS}
