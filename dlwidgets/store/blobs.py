@@ -35,9 +35,14 @@ def temp_prefix(kind: str) -> str:
     return f"{kind}-{os.getpid()}-{_host_tag()}-"
 
 
-def _is_running(pid: int) -> bool:
+def _owner_is_running(name: str) -> bool | None:
+    """Whether the process that writes the temporary file ``name`` is running; None when that cannot be
+    told (a name without an owner, or a process of another machine)."""
+    owner = _OWNED.match(name)
+    if owner is None or owner.group(2) != _host_tag():
+        return None
     try:
-        os.kill(pid, 0)
+        os.kill(int(owner.group(1)), 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another account's process
@@ -142,15 +147,18 @@ class BlobStore:
     def sweep_dead_owners(self) -> None:
         """Delete the temporary files of processes on this machine that have ended: an upload killed
         half-way leaves a file as big as the part it received."""
-        host = _host_tag()
         for leftover in self.tmp_dir.iterdir():
-            owner = _OWNED.match(leftover.name)
-            if owner and owner.group(2) == host and not _is_running(int(owner.group(1))):
+            if _owner_is_running(leftover.name) is False:
                 leftover.unlink(missing_ok=True)
 
     def sweep_tmp(self, older_than_s: float) -> None:
-        """Delete temporary files that an interrupted process left behind."""
+        """Delete temporary files that an interrupted process left behind: those not written to for
+        ``older_than_s`` seconds, unless their process is still running."""
         cutoff = time.time() - older_than_s
         for leftover in self.tmp_dir.iterdir():
-            if leftover.stat().st_mtime < cutoff:
+            try:
+                stale = leftover.stat().st_mtime < cutoff
+            except FileNotFoundError:  # its upload finished, or another process swept it, meanwhile
+                continue
+            if stale and not _owner_is_running(leftover.name):
                 leftover.unlink(missing_ok=True)

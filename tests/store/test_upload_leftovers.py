@@ -107,6 +107,12 @@ def test_a_live_process_keeps_its_upload_in_flight(dataset_home: Path) -> None:
     writer.write(b"still arriving")
     Workspace(dataset_home).close()
     assert writer.path.exists()
+    # Even stalled for hours (a paused client), and with the hourly sweep due.
+    two_hours_ago = time.time() - 7200
+    for path in (writer.path, dataset_home / "blobs" / ".swept"):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    Workspace(dataset_home).close()
+    assert writer.path.exists()
     writer.discard()
     workspace.close()
 
