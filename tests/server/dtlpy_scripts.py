@@ -5,7 +5,7 @@ Each runs in its own process (dtlpy reads its configuration at import and keeps 
 through ``dlwidgets``. Inputs come from the environment: ``DLW_URL`` (``http://127.0.0.1:PORT/api/v1``),
 ``DLW_TOKEN`` (a token signed by the workspace), ``DLW_EMAIL`` and ``DLW_INPUTS`` (JSON).
 
-Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt|update-annotation``
+Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt|update-annotation|example``
 """
 
 from __future__ import annotations
@@ -418,6 +418,15 @@ def update_annotation() -> dict[str, Any]:
     }
 
 
+def example() -> Any:
+    """One of ``tests/sdk/examples`` (``DLW_INPUTS["example"]``), run as written, signed in already; returns
+    the ``result`` it leaves."""
+    path = Path(INPUTS["example"])
+    namespace: dict[str, Any] = {"__name__": "__example__", "__file__": str(path)}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return namespace["result"]
+
+
 if __name__ == "__main__":
     connect()
     steps = {
@@ -425,5 +434,6 @@ if __name__ == "__main__":
         "read-dw": read_dw,
         "read-prompt": read_prompt,
         "update-annotation": update_annotation,
+        "example": example,
     }
     print(SUMMARY + json.dumps(steps[sys.argv[1]]()), flush=True)

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import httpx
 import numpy as np
 import pytest
 from labelled import labelled_image
+from official_sdk import EMAIL, run_dtlpy
 from PIL import Image
 from serving import serving
 
@@ -27,45 +24,6 @@ from dlwidgets.server import create_token, workspace_secret
 from dlwidgets.store import Store
 
 pytest.importorskip("dtlpy", reason="the official SDK is in the 'test' extra: pip install -e '.[test]'")
-
-EMAIL = "ann.lee@example.com"
-SCRIPTS = Path(__file__).with_name("dtlpy_scripts.py")
-SUMMARY = "SUMMARY "
-
-
-def run_dtlpy(step: str, url: str, token: str, workdir: Path, inputs: dict[str, Any] | None = None) -> Any:
-    """Run one step of ``dtlpy_scripts.py`` in a fresh process whose home is ``workdir``."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATALOOP", "DTLPY", "DLWIDGETS")) and k != "INTERNAL_REQUESTS_URL"
-    }
-    env.update(
-        HOME=str(workdir),
-        DATALOOP_PATH=str(workdir / ".dataloop"),
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-        DLW_URL=url,
-        DLW_TOKEN=token,
-        DLW_EMAIL=EMAIL,
-        DLW_INPUTS=json.dumps(inputs or {}),
-    )
-    done = subprocess.run(
-        [sys.executable, str(SCRIPTS), step],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, (
-        f"dtlpy step {step!r} failed (exit {done.returncode})\n--- stdout\n{done.stdout[-6000:]}"
-        f"\n--- stderr\n{done.stderr[-12000:]}"
-    )
-    summary = [line for line in done.stdout.splitlines() if line.startswith(SUMMARY)]
-    assert summary, f"dtlpy step {step!r} printed no summary:\n{done.stdout[-6000:]}"
-    return json.loads(summary[-1][len(SUMMARY) :])
 
 
 def sha256(data: bytes) -> str:

@@ -39,11 +39,13 @@ class Item(Entity):
     creator: str | None = None
     url: str | None = None
     description: str | None = None
-    # The metadata as last saved, so update() can send only what changed, as the SDK does.
+    # The metadata and path as last saved, so update() can send only what changed, as the SDK does.
     _saved_metadata: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _saved_path: tuple[str, str] = PrivateAttr(default=("", ""))
 
     def model_post_init(self, __context: Any) -> None:
         self._saved_metadata = copy.deepcopy(self.metadata)
+        self._saved_path = (self.filename, self.name)
 
     @property
     def system(self) -> dict[str, Any]:
@@ -79,15 +81,36 @@ class Item(Entity):
         return Annotations(self.client, item=self)
 
     def update(self, system_metadata: bool = False) -> Item:
-        """Save the metadata changes made on this object since it was fetched (a merge patch)."""
+        """Save the changes made on this object since it was fetched: its metadata (a merge patch), and a
+        new ``name`` (renamed in its folder) or ``filename`` (moved)."""
         diff = metadata_diff(self._saved_metadata, self.metadata)
         if not system_metadata:
             diff.pop("system", None)
-        if not diff:
+        patch: dict[str, Any] = {"metadata": diff} if diff else {}
+        for field, saved in zip(("filename", "name"), self._saved_path, strict=True):
+            if getattr(self, field) != saved:
+                patch[field] = getattr(self, field)
+        if not patch:
             return self
         params = {"system": "true"} if system_metadata else None
-        body = self.client.json("PATCH", f"/items/{self.id}", json={"metadata": diff}, params=params)
+        body = self.client.json("PATCH", f"/items/{self.id}", json=patch, params=params)
         return Item.from_json(body, self.client)
+
+    def move(self, new_path: str) -> Item:
+        """Move the item, as the SDK does: into the folder ``new_path`` when it ends with '/' or names a
+        folder of the dataset, else to the full path ``new_path``."""
+        if not isinstance(new_path, str) or not new_path:
+            raise ValueError(
+                f"new_path must be a folder ('/done/') or a full path ('/done/a.jpg'), got {new_path!r}"
+            )
+        new_path = new_path if new_path.startswith("/") else f"/{new_path}"
+        if new_path.endswith("/"):
+            self.filename = new_path + self.name
+        elif new_path in self.dataset.directories():
+            self.filename = f"{new_path}/{self.name}"
+        else:
+            self.filename = new_path
+        return self.update(system_metadata=True)
 
     def download(self, local_path: str | os.PathLike[str] | None = None, overwrite: bool = True) -> str:
         """Save the item's bytes; a folder (or a path without extension) gets ``<folder>/<name>``."""

@@ -7,7 +7,7 @@ import sqlite3
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from ...exceptions import BadRequest, InternalServerError, NotFound
+from ...exceptions import BadRequest, Conflict, InternalServerError, NotFound
 from ..access import require_references
 from ..blobs import BlobReader
 from ..documents import dumps, loads, merge_patch, parse_json
@@ -225,6 +225,7 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> Response:
     _check_refs(ws, req, item_id, patch)
     with ws.transaction() as db:
         row = load_item(ws, item_id)
+        move_item(db, row, body)
         metadata = merge_patch(loads(row["metadata"]), patch)
         ignored = _keep_store_owned(item_id, loads(row["metadata"]), metadata)
         description = body.get("description", row["description"])
@@ -243,6 +244,37 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> Response:
             "item's bytes; the values sent were ignored"
         )
     return Response(body=item_json(load_item(ws, item_id), req), headers=headers)
+
+
+def move_item(db: sqlite3.Connection, row: sqlite3.Row, body: dict[str, Any]) -> None:
+    """Rename or move an item, as the SDK's ``item.name = ...`` and ``item.move`` send it: a new
+    ``filename`` (the whole path) wins over a new ``name`` (kept in the item's folder)."""
+    filename = body.get("filename", row["filename"])
+    name = body.get("name", row["name"])
+    for field, value in (("filename", filename), ("name", name)):
+        if not isinstance(value, str):
+            raise BadRequest(f"item {row['id']!r}: {field} must be a string, got {value!r:.80}")
+    if filename == row["filename"] and name != row["name"]:
+        if "/" in name:
+            raise BadRequest(
+                f"item {row['id']!r}: name {name!r} contains '/'; move the item by its filename instead"
+            )
+        filename = f"{row['dir'].rstrip('/')}/{name}"
+    filename = check_remote_path(filename)
+    if filename == row["filename"]:
+        return
+    taken = db.execute(
+        "SELECT id FROM items WHERE dataset_id = ? AND filename = ?", (row["dataset_id"], filename)
+    ).fetchone()
+    if taken is not None:
+        raise Conflict(
+            f"item {row['id']!r} cannot move to {filename!r}: item {taken['id']!r} of its dataset is there"
+        )
+    directory, new_name = filename.rsplit("/", 1)
+    db.execute(
+        "UPDATE items SET filename = ?, name = ?, dir = ? WHERE id = ?",
+        (filename, new_name, directory or "/", row["id"]),
+    )
 
 
 def _check_refs(ws: Workspace, req: Request, item_id: str, patch: dict[str, Any]) -> None:
