@@ -271,7 +271,7 @@ def main() -> int:
         project.datasets.create(dataset_name="d").add_label("thing", "#00ff00")
         emails = [f"client{i}@example.com" for i in range(args.clients)]
         for email in emails:
-            owner.request("POST", f"/projects/{project.id}/members/{email}", json={"role": "annotator"})
+            owner.request("POST", f"/projects/{project.id}/members/{email}", json={"role": "engineer"})
         owner.close()
 
         stop = threading.Event()

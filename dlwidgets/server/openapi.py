@@ -39,6 +39,9 @@ DESCRIPTIONS: dict[tuple[str, str], Described] = {
     ("DELETE", "/projects/{project_id}"): Described("Delete a project and everything in it"),
     ("GET", "/projects/{project_id}/members"): Described("A project's members"),
     ("POST", "/projects/{project_id}/members/{email}"): Described("Add a member", JSON, fields=("role",)),
+    ("PATCH", "/projects/{project_id}/members/{email}"): Described(
+        "Change a member's role", JSON, fields=("role",)
+    ),
     ("DELETE", "/projects/{project_id}/members/{email}"): Described("Remove a member"),
     ("POST", "/datasets"): Described(
         "Create a dataset", JSON, fields=("name", "projects", "createDefaultRecipe")

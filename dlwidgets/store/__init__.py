@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from . import handlers
-from .access import check_path
+from .roles import check_route
 from .routing import Request, Response, router
 from .workspace import Workspace, default_home
 
@@ -21,7 +21,7 @@ class Store:
         self.workspace = Workspace(home)
 
     def handle(self, request: Request) -> Response:
-        return router.dispatch(self.workspace, request, guard=check_path)
+        return router.dispatch(self.workspace, request, guard=check_route)
 
     def close(self) -> None:
         self.workspace.close()

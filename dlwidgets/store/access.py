@@ -1,9 +1,9 @@
 """Who may see what: over HTTP a user sees only the projects they created or were added to.
 
 In-process callers (``LocalTransport``) own the workspace files and see everything; requests from
-``dlwidgets serve`` are ``restricted`` to their user's projects. Every route with an entity id in its
-path is checked here before its handler runs, by finding the projects the entity belongs to, and so is
-every id a request body refers to (``require_readable``). An entity in someone else's project answers
+``dlwidgets serve`` are ``restricted`` to their user's projects. Every entity id in a route's path is
+checked before its handler runs (``readable_projects``, from the guard in ``roles.py``), and so is every
+id a request body refers to (``require_references``). An entity in someone else's project answers
 exactly like a missing one, byte for byte (``not_found``), and no error names an id the caller did not
 send, so ids leak nothing.
 """
@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..exceptions import BadRequest, Forbidden, NotFound
+from ..exceptions import BadRequest, NotFound
 from .routing import Request
 from .workspace import Workspace
 
@@ -23,7 +23,7 @@ def visible_projects(ws: Workspace, req: Request) -> set[str] | None:
     """The ids of the projects the caller may see; None when it may see all of them."""
     if not req.restricted:
         return None
-    rows = ws.db.execute("SELECT project_id FROM project_members WHERE email = ?", (req.user,))
+    rows = ws.db.execute("SELECT project_id FROM project_members WHERE lower(email) = lower(?)", (req.user,))
     return {r[0] for r in rows}
 
 
@@ -60,7 +60,7 @@ def _doc_projects(ws: Workspace, table: str, value: str) -> list[str] | None:
         or doc.get("metadata", {}).get("system", {}).get("projectIds")
         or ([payload["projectId"]] if payload.get("projectId") else [])
     )
-    return list(projects) or [f"creator:{doc.get('creator')}"]
+    return list(projects) or [f"creator:{str(doc.get('creator')).lower()}"]
 
 
 # Path parameter -> (the entity's name, its projects; None when it does not exist).
@@ -94,19 +94,27 @@ _ENTITIES: dict[str, tuple[str, Callable[[Workspace, str], list[str] | None]]] =
 }
 
 
-def require_readable(ws: Workspace, req: Request, kind: str, entity_id: object) -> None:
-    """Refuse a restricted caller an entity that is missing or outside its projects, both as
-    ``not_found``; ``kind`` is the entity's path parameter name (``"recipe_id"``)."""
-    if not req.restricted:
-        return
+# The path parameters that name an entity.
+ENTITY_KINDS = frozenset(_ENTITIES)
+
+
+def readable_projects(ws: Workspace, req: Request, kind: str, entity_id: object) -> list[str]:
+    """The projects of an entity the caller may read; ``not_found`` for one that is missing or, for a
+    restricted caller, outside its projects. ``kind`` is its path parameter name (``"recipe_id"``)."""
     projects = _ENTITIES[kind][1](ws, entity_id) if isinstance(entity_id, str) else None
     if projects is None:
         raise not_found(kind, entity_id)
-    if projects == [f"creator:{req.user}"]:
-        return
     visible = visible_projects(ws, req)
-    if visible is not None and not visible & set(projects):
+    if visible is not None and not visible & set(projects) and projects != [f"creator:{req.user.lower()}"]:
         raise not_found(kind, entity_id)
+    return projects
+
+
+def require_readable(ws: Workspace, req: Request, kind: str, entity_id: object) -> None:
+    """Refuse a restricted caller an entity that is missing or outside its projects, both as
+    ``not_found``."""
+    if req.restricted:
+        readable_projects(ws, req, kind, entity_id)
 
 
 def require_all_readable(ws: Workspace, req: Request, kind: str, entity_ids: Iterable[object]) -> None:
@@ -135,21 +143,3 @@ def require_references(
             entity = kind.removesuffix("_id")
             raise BadRequest(f"{where}: {path!r} must be a {entity} id or a list of them, got {value!r:.80}")
         require_all_readable(ws, req, kind, ids)
-
-
-def check_path(ws: Workspace, req: Request, params: dict[str, str]) -> None:
-    """Refuse a restricted caller any entity named in the path that is missing or outside its projects."""
-    for name, value in params.items():
-        if name in _ENTITIES:
-            require_readable(ws, req, name, value)
-
-
-def require_owner(ws: Workspace, req: Request, project_id: str) -> None:
-    """Only a project's owner may change who is in it."""
-    if not req.restricted:
-        return
-    row = ws.db.execute(
-        "SELECT role FROM project_members WHERE project_id = ? AND email = ?", (project_id, req.user)
-    ).fetchone()
-    if row is None or row[0] != "owner":
-        raise Forbidden(f"only an owner of project {project_id!r} may change its members; {req.user} is not")

@@ -203,13 +203,14 @@ class Router:
         self,
         workspace: Workspace,
         request: Request,
-        guard: Callable[[Workspace, Request, dict[str, str]], None] | None = None,
+        guard: Callable[[Workspace, Request, tuple[str, str], dict[str, str]], None] | None = None,
     ) -> Response:
-        """Run the matching handler; ``guard`` may refuse the call first, seeing the path parameters."""
+        """Run the matching handler; ``guard`` may refuse the call first, seeing the route (method and
+        path template) and the path parameters."""
         try:
-            handler, params = self._match(request.method, request.path)
+            handler, template, params = self._match(request.method, request.path)
             if guard is not None:
-                guard(workspace, request, params)
+                guard(workspace, request, (request.method, template), params)
             result = handler(workspace, request, **params)
         except PlatformError as error:
             return error_response(error)
@@ -221,14 +222,14 @@ class Router:
             return result
         return Response(body=result)
 
-    def _match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+    def _match(self, method: str, path: str) -> tuple[Handler, str, dict[str, str]]:
         path_known = False
-        for route_method, pattern, handler, _ in self._routes:
+        for route_method, pattern, handler, template in self._routes:
             m = pattern.match(path)
             if m:
                 path_known = True
                 if route_method == method:
-                    return handler, {k: unquote(v) for k, v in m.groupdict().items()}
+                    return handler, template, {k: unquote(v) for k, v in m.groupdict().items()}
         if path_known:
             raise BadRequest(f"method {method} is not supported on {path}")
         raise NotFound(f"no route for {method} {path}")

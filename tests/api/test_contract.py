@@ -1220,6 +1220,7 @@ def test_upload_accepts_a_chunked_body_as_the_sdk_sends_it(
 @covers(
     ("GET", "/projects/{project_id}/members"),
     ("POST", "/projects/{project_id}/members/{email}"),
+    ("PATCH", "/projects/{project_id}/members/{email}"),
     ("DELETE", "/projects/{project_id}/members/{email}"),
 )
 def test_project_members(api: httpx.Client) -> None:
@@ -1229,5 +1230,11 @@ def test_project_members(api: httpx.Client) -> None:
     added = ok(api.post(f"{members}/bob@example.com", json={"role": "annotator"}))
     assert [(m["email"], m["role"]) for m in added] == [(USER, "owner"), ("bob@example.com", "annotator")]
     assert "'boss'" in error_message(api.post(f"{members}/bob@example.com", json={"role": "boss"}), 400)
-    assert "last owner" in error_message(api.delete(f"{members}/{USER}"), 400)
+    changed = ok(api.patch(f"{members}/Bob@Example.com", json={"role": "engineer"}))
+    assert [(m["email"], m["role"]) for m in changed] == [(USER, "owner"), ("bob@example.com", "engineer")]
+    assert "not a member" in error_message(
+        api.patch(f"{members}/carol@example.com", json={"role": "owner"}), 404
+    )
+    assert "last owner" in error_message(api.patch(f"{members}/{USER}", json={"role": "annotator"}), 409)
+    assert "last owner" in error_message(api.delete(f"{members}/{USER}"), 409)
     assert [m["email"] for m in ok(api.delete(f"{members}/bob@example.com"))] == [USER]

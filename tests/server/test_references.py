@@ -49,6 +49,21 @@ REFERENCES: list[tuple[str, str, dict[str, Any]]] = [
         {"type": "class", "label": "car", "metadata": {"system": {"parentId": "ANN:annotation_id"}}},
     ),
     ("PUT", "/annotations/{annotation_id}", {"metadata": {"system": {"parentId": "ANN:annotation_id"}}}),
+    (
+        "PATCH",
+        "/items/{item_id}/annotations",
+        {
+            "created": [
+                {"type": "class", "label": "car", "metadata": {"system": {"parentId": "ANN:annotation_id"}}}
+            ]
+        },
+    ),
+    (
+        "PATCH",
+        "/items/{item_id}/annotations",
+        {"updated": [{"id": "BOB:annotation_id", "metadata": {"system": {"parentId": "ANN:annotation_id"}}}]},
+    ),
+    ("PATCH", "/items/{item_id}/annotations", {"deleted": ["ANN:annotation_id"]}),
     *(
         (
             "PATCH",
@@ -62,6 +77,7 @@ REFERENCES: list[tuple[str, str, dict[str, Any]]] = [
 NO_REFERENCES = {
     ("POST", "/projects"): "a name",
     ("POST", "/projects/{project_id}/members/{email}"): "a role; the member is named in the path",
+    ("PATCH", "/projects/{project_id}/members/{email}"): "a role; the member is named in the path",
     ("PATCH", "/ontologies/{ontology_id}/labels"): "labels",
     ("PATCH", "/ontologies/{ontology_id}/attributes"): "attributes",
     ("POST", "/datasets/{dataset_id}/items"): "a file; its system metadata is the server's",

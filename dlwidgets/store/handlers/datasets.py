@@ -12,6 +12,7 @@ from ..dql import DATASETS, compile_filter
 from ..ids import new_id, utc_now
 from ..names import check_name
 from ..queries import context_clause, page_of
+from ..roles import require_role
 from ..routing import Request, router
 from ..workspace import Workspace
 from .ontologies import create_ontology_row
@@ -70,6 +71,7 @@ def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
     if not isinstance(projects, list) or len(projects) != 1 or not isinstance(projects[0], str):
         raise BadRequest(f"a dataset needs 'projects': a list of one project id, got {projects!r}")
     require_readable(ws, req, "project_id", projects[0])
+    require_role(ws, req, projects, "engineer", "creating a dataset")
     project = load_project(ws, projects[0])
     now = utc_now()
     dataset_id = new_id()

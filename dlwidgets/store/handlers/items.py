@@ -17,6 +17,7 @@ from ..media import system_metadata
 from ..multipart import Upload, read_upload
 from ..names import check_name
 from ..queries import page_of
+from ..roles import require_own_items, require_role
 from ..routing import Request, Response, router
 from ..workspace import Workspace
 from .annotations import annotation_json, delete_annotation_rows
@@ -354,9 +355,26 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
     where, params = compile_filter(body.get("filter"), resource)
     where, params = f"dataset_id = ? AND ({where})", [dataset_id, *params]
     if body.get("delete"):
+        _require_may_delete(ws, req, dataset_id, resource_name, where, params)
         return _delete_matching(ws, resource_name, where, params)
     to_json = item_json if resource_name == "items" else annotation_json
     return page_of(ws, body, resource, where, params, lambda row: to_json(row, req))
+
+
+def _require_may_delete(
+    ws: Workspace, req: Request, dataset_id: str, resource_name: str, where: str, params: list[Any]
+) -> None:
+    """Deleting items is managing data (``engineer``); deleting annotations is annotating, which an
+    annotator may do only on the items of her own assignments."""
+    if not req.restricted:
+        return
+    (project_id,) = ws.db.execute("SELECT project_id FROM datasets WHERE id = ?", (dataset_id,)).fetchone()
+    action = f"deleting {resource_name} by query"
+    if resource_name == "items":
+        require_role(ws, req, [project_id], "engineer", action)
+    elif require_role(ws, req, [project_id], "annotator", action) == "annotator":
+        items = ws.db.execute(f"SELECT DISTINCT item_id FROM annotations WHERE {where}", params)
+        require_own_items(ws, req, [r[0] for r in items], action)
 
 
 def _delete_matching(ws: Workspace, resource_name: str, where: str, params: list[Any]) -> dict[str, Any]:

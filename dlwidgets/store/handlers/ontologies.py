@@ -18,6 +18,7 @@ from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_references
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
+from ..roles import require_role
 from ..routing import Request, router
 from ..workspace import Workspace
 
@@ -261,6 +262,11 @@ def create_ontology(ws: Workspace, req: Request) -> dict[str, Any]:
     if not isinstance(projects, list) or not all(isinstance(p, str) for p in projects):
         raise BadRequest(f"ontology field 'projectIds' must be a list of ids, got {projects!r:.80}")
     require_references(ws, req, body, _REFERENCES, "ontology")
+    metadata = body.get("metadata")
+    system = metadata.get("system") if isinstance(metadata, dict) else None
+    projects = projects or (system.get("projectIds") if isinstance(system, dict) else None) or []
+    if projects:
+        require_role(ws, req, projects, "engineer", "creating an ontology")
     with ws.transaction() as db:
         ontology_id = create_ontology_row(db, req, body)
     return _ontology_json(load_ontology(ws, ontology_id), req)

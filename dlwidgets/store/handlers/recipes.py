@@ -9,6 +9,7 @@ from ...exceptions import BadRequest, NotFound
 from ..access import require_references, visible_projects
 from ..documents import dumps, loads
 from ..ids import new_id, utc_now
+from ..roles import require_role
 from ..routing import Request, router
 from ..workspace import Workspace
 
@@ -53,6 +54,8 @@ def create_recipe(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     _check(body)
     require_references(ws, req, body, _REFERENCES, "recipe")
+    if body.get("projectIds"):
+        require_role(ws, req, body["projectIds"], "engineer", "creating a recipe")
     with ws.transaction() as db:
         recipe_id = create_recipe_row(db, req, body)
     return _recipe_json(load_recipe(ws, recipe_id), req)

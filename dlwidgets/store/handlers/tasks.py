@@ -17,6 +17,7 @@ from ..dql import ITEMS, TASKS, compile_filter
 from ..ids import new_id, utc_now
 from ..names import check_name
 from ..queries import context_clause, page_of
+from ..roles import require_role
 from ..routing import Request, router
 from ..workspace import Workspace
 from .datasets import load_dataset
@@ -101,6 +102,7 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
     dataset_id = require_str(body, "datasetId", "a task")
     require_references(ws, req, body, _REFERENCES, f"task {name!r}")
     dataset = load_dataset(ws, dataset_id)
+    require_role(ws, req, [dataset["project_id"]], "annotationManager", "creating a task")
     workload = _check_workload(body.get("workload"), name)
     due = body.get("dueDate")
     if due is not None and (isinstance(due, bool) or not isinstance(due, (int, float))):
