@@ -65,3 +65,12 @@ def test_a_batch_offset_that_is_not_a_whole_number_is_refused(client: dw.Client)
     assert "x-annotations-offset must be a whole number" in response.json()["message"]
     assert "'-3'" in response.json()["message"]
     assert item.annotations.list() == []
+
+
+def test_an_upload_heavier_than_the_servers_json_limit_is_stored_both_ways(client: dw.Client) -> None:
+    # 1,200 annotations of ~10 KB: one batch of 1,000 is ~10 MB, over dlwidgets serve's 8 MiB for JSON.
+    _, item = labelled_image(client, "batches", "heavy", ["car"])
+    heavy = [{**box, "metadata": {"user": {"note": "x" * 10_000}}} for box in boxes(TOTAL - 300)]
+    created = item.annotations.upload(heavy)
+    assert len(created) == len(item.annotations.list()) == TOTAL - 300
+    assert item.annotations.list()[-1].metadata["user"]["note"] == "x" * 10_000

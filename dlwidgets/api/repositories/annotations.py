@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 # Annotations travel in batches this big: one request each, so 10,000 boxes are ten calls.
 UPLOAD_BATCH = 1000
+# ... and at most this much JSON each over HTTP: half of dlwidgets serve's 8 MiB limit for JSON bodies.
+UPLOAD_BATCH_BYTES = 4 << 20
 
 
 @dataclass
@@ -32,7 +35,7 @@ class SavedAnnotations:
     """What ``item.annotations.save_changes`` stored: the item's annotation version after the save, the
     created annotations (with ids, in the order sent) and the updated ones as stored now."""
 
-    version: int
+    version: int | None
     created: AnnotationCollection
     updated: AnnotationCollection
 
@@ -64,12 +67,12 @@ class Annotations:
         headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else {}
         created = AnnotationCollection()
         with self.client.atomic():
-            for start in range(0, len(payload), UPLOAD_BATCH):
+            for start, end in self._batches(payload):
                 try:
                     body = self.client.json(
                         "POST",
                         f"/items/{self.item.id}/annotations",
-                        json=payload[start : start + UPLOAD_BATCH],
+                        json=payload[start:end],
                         headers={**headers, "x-annotations-offset": str(start)},
                     )
                 except PlatformError as e:
@@ -83,6 +86,19 @@ class Annotations:
                 created += [Annotation.from_json(a, self.client) for a in body]
                 headers = {}
         return created
+
+    def _batches(self, payload: list[dict[str, Any]]) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` of each request's slice: at most ``UPLOAD_BATCH`` annotations, and over HTTP
+        at most ``UPLOAD_BATCH_BYTES`` of JSON, so big polygons stay under a server's body limit."""
+        start, size = 0, 0
+        for i, annotation in enumerate(payload):
+            n = 0 if self.client.is_local else len(json.dumps(annotation))
+            if i > start and (i - start >= UPLOAD_BATCH or size + n > UPLOAD_BATCH_BYTES):
+                yield start, i
+                start, size = i, 0
+            size += n
+        if start < len(payload):
+            yield start, len(payload)
 
     def version(self) -> int | None:
         """The item's annotation version now (None on a platform that has none): read it before listing
@@ -98,7 +114,13 @@ class Annotations:
     ) -> SavedAnnotations:
         """Create, update (each an ``{"id": ..., <fields to change>}``, as ``annotation.update()`` sends)
         and delete annotations in one request that is stored whole or not at all. With ``expected_version``
-        (from ``version()``), ``Conflict`` if the item's annotations changed since, and nothing is stored."""
+        (from ``version()``), ``Conflict`` if the item's annotations changed since, and nothing is stored.
+
+        A platform without annotation versions (``version()`` is None) has no such request: there the
+        changes go one call each, as the platform's own clients send them, and are not one transaction."""
+        created, updated, deleted = list(created), list(updated), list(deleted)
+        if expected_version is None and self.version() is None:
+            return self._save_one_by_one(created, updated, deleted)
         headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else None
         body = self.client.json(
             "PATCH",
@@ -115,6 +137,24 @@ class Annotations:
             created=AnnotationCollection(Annotation.from_json(a, self.client) for a in body["created"]),
             updated=AnnotationCollection(Annotation.from_json(a, self.client) for a in body["updated"]),
         )
+
+    def _save_one_by_one(
+        self,
+        created: list[Annotation | Definition | dict[str, Any]],
+        updated: list[dict[str, Any]],
+        deleted: list[str],
+    ) -> SavedAnnotations:
+        """``save_changes`` on a platform that lacks the atomic request: deletes, updates, then creates."""
+        for annotation_id in deleted:
+            self.client.request("DELETE", f"/annotations/{annotation_id}")
+        stored = AnnotationCollection(
+            Annotation.from_json(
+                self.client.json("PUT", f"/annotations/{patch['id']}", json=patch), self.client
+            )
+            for patch in updated
+        )
+        new = self.upload(created) if created else AnnotationCollection()
+        return SavedAnnotations(version=None, created=new, updated=stored)
 
     def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
         if isinstance(annotation, Definition):
