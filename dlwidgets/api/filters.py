@@ -97,8 +97,8 @@ class Filters:
         return self
 
     def _value(self, field: str, values: Any, operator: FiltersOperations | str | None) -> Any:
-        if operator is None and isinstance(values, list):
-            operator = FiltersOperations.IN
+        # A list without an operator travels as is, as the SDK sends it: the store reads it as $in, and a
+        # list field (an item's metadata.system.refs) compared with [] as "empty".
         if (
             field == "filename"
             and self.recursive

@@ -17,7 +17,11 @@ Semantics worth knowing:
 - Booleans bind as 1/0, so in JSON fields `true` equals `1` and `false` equals `0`.
 - On JSON fields, `$gt`/`$gte`/`$lt`/`$lte` only match values of the same kind (number, string or boolean)
   as the operand, as in MongoDB; plain columns have a fixed type and are compared directly.
-- Arrays are not searched element-wise: a JSON array compares as its JSON text.
+- Arrays are not searched element-wise (a JSON array compares as its JSON text), except the fields a
+  `Resource` names in `array_fields` (an item's `metadata.system.refs`): a condition on a field below one
+  (`metadata.system.refs.id`) matches when some element matches, `$ne`/`$nin` when none does, as in
+  MongoDB; the array itself compared with `[]` matches when it is empty, missing or null. A value there
+  that is not an array has no elements.
 - JSON keys are matched as `json.dumps` writes them (non-ASCII escaped); see `_json_path`.
 - `$and: []` matches everything and `$or: []` matches nothing.
 """
@@ -48,6 +52,15 @@ class Resource:
     json_columns: Mapping[str, str]
     glob_fields: frozenset[str] = frozenset()
     bool_fields: frozenset[str] = frozenset()
+    array_fields: frozenset[str] = frozenset()
+
+    def array_of(self, field: str) -> tuple[str, list[str]] | None:
+        """``(array field, path below it)`` when ``field`` is, or lies below, one of ``array_fields``."""
+        for array in self.array_fields:
+            if field == array or field.startswith(array + "."):
+                rest = field[len(array) + 1 :]
+                return array, rest.split(".") if rest else []
+        return None
 
     def __post_init__(self) -> None:
         for name in (self.table, *self.columns.values(), *self.json_columns.values()):
@@ -78,6 +91,7 @@ ITEMS = Resource(
     json_columns={"metadata": "metadata"},
     glob_fields=frozenset({"filename", "dir"}),
     bool_fields=frozenset({"hidden", "annotated"}),
+    array_fields=frozenset({"metadata.system.refs"}),
 )
 
 ANNOTATIONS = Resource(
@@ -228,9 +242,18 @@ class _Compiler:
             return "1" if op == "$and" else "0"
         return _join(parts, "AND" if op == "$and" else "OR")
 
+    def field_sql(self, field: str) -> str:
+        return _field_sql(field, self.resource)
+
+    def json_type(self, field: str) -> str:
+        return _json_type(field, self.resource)
+
     def condition(self, field: str, value: Any) -> str:
         """`{field: value}` or `{field: {"$op": value, ...}}`."""
-        expr = _field_sql(field, self.resource)
+        array = self.resource.array_of(field)
+        if array is not None:
+            return self.array_condition(field, *array, value)
+        expr = self.field_sql(field)
         is_json = field not in self.resource.columns
         if isinstance(value, Mapping):
             if not value or not all(isinstance(k, str) and k.startswith("$") for k in value):
@@ -353,7 +376,64 @@ class _Compiler:
         if not is_json:
             return test
         types = {"text": "'text'", "bool": "'true', 'false'", "number": "'integer', 'real'"}[kind]
-        return f"({_json_type(field, self.resource)} IN ({types}) AND {test})"
+        return f"({self.json_type(field)} IN ({types}) AND {test})"
+
+    def array_condition(self, field: str, array: str, below: list[str], value: Any) -> str:
+        """A condition on an array field (compared with `[]` only) or on a field of its elements."""
+        column, segments = _resolve(array, self.resource)
+        path = _json_path(segments or [])
+        if not below:
+            operators = value if isinstance(value, Mapping) else {"$eq": value}
+            if (
+                len(operators) != 1
+                or next(iter(operators.values())) != []
+                or next(iter(operators)) not in ("$eq", "$ne")
+            ):
+                raise BadRequest(
+                    f"field {_show(field)} is a list; it compares only with [] ({{{_show(field)}: []}} "
+                    f"for none, $ne [] for some), or filter by a field of its elements such as {array}.id"
+                )
+            kind, length = f"json_type({column}, {path})", f"json_array_length({column}, {path})"
+            empty = f"(COALESCE({kind}, 'null') = 'null' OR ({kind} = 'array' AND {length} = 0))"
+            return empty if "$eq" in operators else f"NOT {empty}"
+        element = _ElementCompiler(self.resource, self.params, column, below)
+        negated = {"$ne": "$eq", "$nin": "$in"}
+        if isinstance(value, Mapping) and value:
+            tests = list(value.items())
+        else:
+            tests = [("$in" if isinstance(value, (list, tuple)) else "$eq", value)]
+        parts = []
+        for op, operand in tests:
+            where = element.condition(field, {negated.get(op, op): operand})
+            is_array = f"json_type({column}, {path}) = 'array'"
+            match = f"EXISTS (SELECT 1 FROM json_each({column}, {path}) WHERE {is_array} AND {where})"
+            parts.append(f"NOT {match}" if op in negated else match)
+        return _join(parts, "AND")
+
+
+class _ElementCompiler(_Compiler):
+    """Conditions on a field of each element of a JSON array, inside `EXISTS (... json_each ...)`: the
+    field is read from the row's JSON column at the element's path, so elements that are not objects
+    give NULL rather than an error."""
+
+    def __init__(self, resource: Resource, params: list[Any], column: str, below: list[str]) -> None:
+        super().__init__(resource, params)
+        self.column = column
+        self.suffix = _path_keys(below)
+
+    def _at(self, function: str) -> str:
+        return f"{function}({self.column}, fullkey || {_sql_string(self.suffix)})"
+
+    def field_sql(self, field: str) -> str:
+        return self._at("json_extract")
+
+    def json_type(self, field: str) -> str:
+        return self._at("json_type")
+
+    def condition(self, field: str, value: Any) -> str:
+        expr = self.field_sql(field)
+        parts = [self.operator(field, expr, True, op, operand) for op, operand in value.items()]
+        return _join(parts, "AND")
 
 
 def _resolve(field: Any, resource: Resource) -> tuple[str, list[str] | None]:
@@ -386,8 +466,16 @@ def _json_path(segments: list[str]) -> str:
     Non-ASCII characters are written as `\\uXXXX`, as `json.dumps` stores them: SQLite before 3.45 compares
     path keys with the stored key text as is, and later versions decode the escapes on both sides.
     """
-    path = "$" + "".join(f'."{json.dumps(segment)[1:-1]}"' for segment in segments)
-    return "'" + path.replace("'", "''") + "'"
+    return _sql_string("$" + _path_keys(segments))
+
+
+def _path_keys(segments: list[str]) -> str:
+    """The keys part of a JSON path: ``."a"."b"``."""
+    return "".join(f'."{json.dumps(segment)[1:-1]}"' for segment in segments)
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _field_sql(field: Any, resource: Resource) -> str:

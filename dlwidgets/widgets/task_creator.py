@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as w
 
-from ..api import Dataset, Filters, Item, Task
+from ..api import Assignment, Dataset, Filters, Item, Task
 from ..exceptions import PlatformError
 from .annotator import Annotator
 
@@ -211,14 +211,14 @@ class TaskCreator(w.VBox):
         self._close_annotator()
         for assignment in task.assignments.list():
             button = w.Button(description="annotate", icon="pencil", layout=w.Layout(width="auto"))
-            button.on_click(lambda _, a=assignment: self._open(a.get_items()))
+            button.on_click(lambda _, a=assignment: self._open(list(a.get_items().all())))
             rows.append(
                 w.HBox(
                     [
                         w.HTML(
                             f"<span class='dlw-assignment'>{html.escape(assignment.annotator or '')}: "
                             f"{assignment.total_items} items</span> "
-                            f"{_names(assignment.get_items(limit=NAMES_SHOWN), assignment.total_items)}"
+                            f"{_names(_first_items(assignment), assignment.total_items)}"
                         ),
                         button,
                     ]
@@ -243,6 +243,11 @@ class TaskCreator(w.VBox):
             self.annotator.close()
             self.annotator = None
         self._annotate.children = []
+
+
+def _first_items(assignment: Assignment) -> list[Item]:
+    """The first ``NAMES_SHOWN`` items of an assignment: one page of that size."""
+    return assignment.get_items(filters=Filters(use_defaults=False, page_size=NAMES_SHOWN)).items
 
 
 def _names(items: list[Item], total: int | None = None) -> str:

@@ -194,5 +194,5 @@ def test_browse_upload_annotate_prompt_and_make_a_task(open_notebook: OpenNotebo
     assert (task.name, task.total_items) == (TASK, 1)
     (assignment,) = task.assignments.list()
     assert (assignment.annotator, assignment.total_items) == (ASSIGNEE, 1)
-    assert [i.id for i in assignment.get_items()] == [item.id]
+    assert [i.id for i in assignment.get_items().all()] == [item.id]
     client.close()

@@ -109,7 +109,7 @@ def test_a_task_for_three_selected_items_and_two_assignees(open_notebook: OpenNo
     assignments = task.assignments.list()
     assert sorted(a.annotator or "" for a in assignments) == ASSIGNEES
     assert sorted(a.total_items or 0 for a in assignments) == [1, 2]
-    items = {a.annotator: [i.name for i in a.get_items()] for a in assignments}
+    items = {a.annotator: [i.name for i in a.get_items().all()] for a in assignments}
     assert sorted(name for names in items.values() for name in names) == SELECTED
 
     # Each assignment lists its items; "annotate" opens them in an Annotator inside the creator.

@@ -90,7 +90,7 @@ def test_dtlpy_runs_the_tutorial_and_dlwidgets_reads_the_result(workspace_home: 
             assert [(a.id, a.annotator, a.total_items) for a in assignments] == [
                 (a["id"], a["annotator"], 1) for a in made["assignments"]
             ]
-            assert [i.id for i in assignments[0].get_items()] == [image.id]
+            assert [i.id for i in assignments[0].get_items().all()] == [image.id]
             client.close()
     # The downloaded copy dtlpy checked is byte-identical to what it uploaded.
     image_bytes = (sdk_dir / "data/getting_started_with_sdk/sample.jpg").read_bytes()

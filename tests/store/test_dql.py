@@ -320,6 +320,52 @@ def test_json_fields(db: sqlite3.Connection) -> None:
     assert _select(db, {"metadata.nope.deeper.still": None}) == ALL
 
 
+def _refs(*refs: Any) -> dict[str, Any]:
+    return {"system": {"refs": list(refs)}}
+
+
+REF_ROWS = [
+    _item("r1", "/a.jpg", metadata=_refs({"type": "task", "id": "t1"}, {"type": "assignment", "id": "a1"})),
+    _item("r2", "/b.jpg", metadata=_refs({"type": "task", "id": "t2", "metadata": {"status": "done"}})),
+    _item("r3", "/c.jpg", metadata=_refs()),
+    _item("r4", "/d.jpg"),
+    _item("r5", "/e.jpg", metadata=_refs("t1", 7, None, ["t1"], {"id": None})),  # odd elements
+    _item("r6", "/f.jpg", metadata={"system": {"refs": {"id": "t1"}}}),  # not a list
+]
+
+
+@pytest.mark.parametrize(
+    ("filter_doc", "expected"),
+    [
+        ({"metadata.system.refs.id": {"$in": ["t1"]}}, ["r1"]),
+        ({"metadata.system.refs.id": "t2"}, ["r2"]),
+        ({"metadata.system.refs.id": ["t2", "a1"]}, ["r1", "r2"]),
+        ({"metadata.system.refs.id": {"$ne": "t1"}}, ["r2", "r3", "r4", "r5", "r6"]),
+        ({"metadata.system.refs.id": {"$nin": ["t1", "t2"]}}, ["r3", "r4", "r5", "r6"]),
+        ({"metadata.system.refs.id": {"$in": ["t1"], "$ne": "a1"}}, []),
+        ({"metadata.system.refs.metadata.status": "done"}, ["r2"]),
+        ({"metadata.system.refs.id": {"$gt": "t1"}}, ["r2"]),
+        ({"metadata.system.refs.id": {"$exists": True}}, ["r1", "r2"]),
+        ({"metadata.system.refs.id": None}, ["r5"]),
+        ({"metadata.system.refs": []}, ["r3", "r4"]),
+        ({"metadata.system.refs": {"$eq": []}}, ["r3", "r4"]),
+        ({"metadata.system.refs": {"$ne": []}}, ["r1", "r2", "r5", "r6"]),
+    ],
+)
+def test_list_fields_match_by_their_elements(filter_doc: Any, expected: list[str]) -> None:
+    """Item refs are a list: a field below it matches when some element matches (``$ne``/``$nin`` when
+    none does), and the list compared with ``[]`` means empty or missing, as the SDK's filters expect."""
+    db = _db()
+    _insert(db, REF_ROWS)
+    assert _select(db, filter_doc) == expected
+
+
+def test_a_list_field_compares_only_with_the_empty_list() -> None:
+    message = _message({"metadata.system.refs": ["t1"]})
+    assert "'metadata.system.refs'" not in message and '"metadata.system.refs"' in message
+    assert "compares only with []" in message and "metadata.system.refs.id" in message
+
+
 def test_mapped_columns_win_over_json_prefixes() -> None:
     where, _ = compile_filter({"metadata.system.size": 1}, ITEMS)
     assert where == "size = ?"

@@ -40,7 +40,7 @@ def test_a_task_for_three_selected_items_and_two_assignees(dataset: dw.Dataset, 
     assignments = stored.assignments.list()
     assert {a.annotator for a in assignments} == {"ann@example.com", "bob@example.com"}
     assert sorted(a.total_items for a in assignments) == [1, 2]  # the workload split evenly
-    assert {i.id for a in assignments for i in a.get_items()} == {i.id for i in items[:3]}
+    assert {i.id for a in assignments for i in a.get_items().all()} == {i.id for i in items[:3]}
     assert "ann@example.com: " in creator._result.children[1].children[0].value
     assert "label cars" in creator._tasks.children[0].value
 
@@ -121,14 +121,14 @@ def test_assignments_list_their_items_and_annotate_opens_an_annotator_here(
     assert task is not None
     rows = {row.children[0].value.split(":")[0].split(">")[-1]: row for row in creator._result.children[1:]}
     for assignment in task.assignments.list():
-        names = [i.name for i in assignment.get_items()]
+        names = [i.name for i in assignment.get_items().all()]
         assert f"({', '.join(names)})" in rows[assignment.annotator or ""].children[0].value
     ann = next(a for a in task.assignments.list() if a.annotator == "ann@example.com")
     rows["ann@example.com"].children[1].click()  # no on_open_annotator callback: shown in the creator
     annotator = creator.annotator
     assert annotator is not None and creator._annotate.children[1] is annotator
     assert annotator._total == ann.total_items
-    assert [i.id for i in annotator._items] == [i.id for i in ann.get_items()]
+    assert [i.id for i in annotator._items] == [i.id for i in ann.get_items().all()]
     rows["bob@example.com"].children[1].click()  # the next one replaces it
     assert creator.annotator is not annotator and creator._annotate.children[1] is creator.annotator
 
@@ -146,4 +146,5 @@ def test_assignment_items_can_be_limited(dataset: dw.Dataset, items: list[dw.Ite
     task = dataset.tasks.create(task_name="t", assignee_ids=["ann@example.com"], items=items)
     (assignment,) = task.assignments.list()
     assert len(assignment.get_items()) == 4
-    assert [i.id for i in assignment.get_items(limit=2)] == [i.id for i in assignment.get_items()[:2]]
+    first_two = dw.Filters(use_defaults=False, page_size=2)
+    assert [i.id for i in assignment.get_items(filters=first_two).items] == [i.id for i in items[:2]]

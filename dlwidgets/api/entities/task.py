@@ -9,8 +9,10 @@ from pydantic import Field
 from .base import Entity
 
 if TYPE_CHECKING:
+    from ..filters import Filters
     from ..repositories.tasks import Assignments
-    from .item import Item
+    from .dataset import Dataset
+    from .page import PagedEntities
 
 
 class Task(Entity):
@@ -40,6 +42,13 @@ class Task(Entity):
 
         return Assignments(self.client, task=self)
 
+    def get_items(self, filters: Filters | None = None) -> PagedEntities[Any]:
+        """The task's items (and those of ``filters`` among them), a page at a time, as the SDK finds
+        them: by the task's ref in each item's ``metadata.system.refs``."""
+        from ..repositories.tasks import referring_items
+
+        return referring_items(self.client, self.dataset_id, self.id, filters)
+
 
 class Assignment(Entity):
     """An assignment: one annotator's share of a task."""
@@ -58,9 +67,14 @@ class Assignment(Entity):
     def task_id(self) -> str | None:
         return self.metadata.get("system", {}).get("taskId")
 
-    def get_items(self, limit: int | None = None) -> list[Item]:
-        """The items in this assignment (the first ``limit`` of them, if given)."""
-        from ..repositories.items import get_item
+    @property
+    def dataset_id(self) -> str | None:
+        return self.metadata.get("system", {}).get("datasetId")
 
-        ids = self.client.json("GET", f"/assignments/{self.id}/items")["items"]
-        return [get_item(self.client, item_id) for item_id in ids[:limit]]
+    def get_items(self, dataset: Dataset | None = None, filters: Filters | None = None) -> PagedEntities[Any]:
+        """The assignment's items (and those of ``filters`` among them), a page at a time, as the SDK
+        finds them: by the assignment's ref in each item's ``metadata.system.refs``."""
+        from ..repositories.tasks import referring_items
+
+        dataset_id = dataset.id if dataset is not None else self.dataset_id
+        return referring_items(self.client, dataset_id, self.id, filters)

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from ..entities.base import EntityList
+from ..entities.item import Item
+from ..entities.page import PagedEntities
 from ..entities.task import Assignment, Task
-from ..filters import Filters
+from ..filters import Filters, FiltersOperations
 
 if TYPE_CHECKING:
     from ..client import Client
     from ..entities.dataset import Dataset
-    from ..entities.item import Item
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 PRIORITIES = {"low": 1, "medium": 2, "high": 3}
+
+
+def referring_items(
+    client: Client, dataset_id: str | None, ref_id: str, filters: Filters | None
+) -> PagedEntities[Item]:
+    """Items of the dataset whose ``metadata.system.refs`` name ``ref_id`` (a task or an assignment)."""
+    if dataset_id is None:
+        raise ValueError(f"the dataset of task or assignment {ref_id!r} is not known; pass dataset=")
+    filters = copy.deepcopy(filters) if filters is not None else Filters(use_defaults=False)
+    filters.add(field="metadata.system.refs.id", values=[ref_id], operator=FiltersOperations.IN)
+    return PagedEntities(
+        client, f"/datasets/{dataset_id}/query", filters.prepare(), lambda d: Item.from_json(d, client)
+    )
 
 
 def _due_ms(due_date: float | datetime.datetime | None) -> float | None:

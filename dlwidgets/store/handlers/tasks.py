@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
@@ -30,6 +31,12 @@ _REFERENCES = (
 )  # fmt: skip
 
 
+_TASK_ITEMS = (
+    "SELECT DISTINCT ai.item_id FROM assignment_items ai JOIN assignments a ON a.id = ai.assignment_id"
+    " WHERE a.task_id = ?"
+)
+
+
 def _task_json(row: sqlite3.Row, ws: Workspace, req: Request) -> dict[str, Any]:
     doc = loads(row["doc"])
     total = ws.db.execute(
@@ -46,6 +53,36 @@ def _assignment_json(row: sqlite3.Row, ws: Workspace, req: Request) -> dict[str,
         "SELECT COUNT(*) FROM assignment_items WHERE assignment_id = ?", (row["id"],)
     ).fetchone()[0]
     return {**doc, "url": f"{req.base_url}/assignments/{row['id']}", "totalItems": total}
+
+
+# The item refs the tasks handler writes; refs of other kinds in an item's metadata are left alone.
+_TASK_REFS = ("task", "assignment")
+
+
+def refresh_refs(db: sqlite3.Connection, item_ids: Iterable[str]) -> None:
+    """Rewrite ``metadata.system.refs`` of these items from their assignments, as the platform keeps them:
+    ``{'type': 'task', 'id'}`` and ``{'type': 'assignment', 'id'}`` for each task the item is in. A ref that
+    stays keeps its ``metadata`` (the item's status in that task)."""
+    for item_id in dict.fromkeys(item_ids):
+        row = db.execute("SELECT metadata FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            continue
+        metadata = loads(row["metadata"])
+        system = metadata.setdefault("system", {})
+        old = [r for r in system.get("refs") or [] if isinstance(r, dict)]
+        kept = {(r.get("type"), r.get("id")): r for r in old if r.get("type") in _TASK_REFS}
+        refs = [r for r in old if r.get("type") not in _TASK_REFS]
+        for task_id, assignment_id in db.execute(
+            "SELECT a.task_id, a.id FROM assignment_items ai JOIN assignments a ON a.id = ai.assignment_id"
+            " WHERE ai.item_id = ? ORDER BY a.task_id, a.id",
+            (item_id,),
+        ):
+            for key in (("task", task_id), ("assignment", assignment_id)):
+                ref = kept.get(key, {"type": key[0], "id": key[1]})
+                if ref not in refs:
+                    refs.append(ref)
+        system["refs"] = refs
+        db.execute("UPDATE items SET metadata = ? WHERE id = ?", (dumps(metadata), item_id))
 
 
 def _split(item_ids: list[str], workload: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
@@ -155,6 +192,7 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
                     "INSERT INTO assignment_items (assignment_id, item_id) VALUES (?, ?)",
                     [(assignment_id, i) for i in ids],
                 )
+            refresh_refs(db, item_ids)
             command = {
                 "id": command_id,
                 "type": "createTask",
@@ -218,7 +256,9 @@ def query_tasks(ws: Workspace, req: Request) -> dict[str, Any]:
 def delete_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
     get_task(ws, req, task_id)
     with ws.transaction() as db:
+        items = [r[0] for r in db.execute(_TASK_ITEMS, (task_id,))]
         db.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+        refresh_refs(db, items)
     return {"id": task_id, "deleted": True}
 
 
