@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from . import handlers
+from .idempotency import HONOURED_HEADER, answer_once
 from .roles import check_route
 from .routing import Request, Response, router
 from .workspace import Workspace, default_home
@@ -21,7 +22,17 @@ class Store:
         self.workspace = Workspace(home)
 
     def handle(self, request: Request) -> Response:
+        """Answer one API call; a write sent again with an applied write's idempotency key gets its answer
+        (``idempotency.py``)."""
+        response = answer_once(self.workspace, request, self._dispatch, self._check)
+        response.headers[HONOURED_HEADER] = "honoured"
+        return response
+
+    def _dispatch(self, request: Request) -> Response:
         return router.dispatch(self.workspace, request, guard=check_route)
+
+    def _check(self, request: Request) -> None:
+        router.check(self.workspace, request, guard=check_route)
 
     def close(self) -> None:
         self.workspace.close()

@@ -77,6 +77,24 @@ def _keep_ontology_versions(db: sqlite3.Connection) -> None:
     )
 
 
+def _remember_idempotency_keys(db: sqlite3.Connection) -> None:
+    """Version 5: the idempotency keys of recent writes and their answers (``idempotency.py``)."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS idempotency_keys (
+            user TEXT NOT NULL,
+            key TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            status INTEGER,
+            headers TEXT,
+            body TEXT,
+            PRIMARY KEY (user, key)
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at)")
+
+
 # Each step is safe to run again on its own result: dlwidgets before version 2 set any workspace it opened
 # back to version 1, so a step may meet a workspace it has already upgraded.
 STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -84,6 +102,7 @@ STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _record_layouts,
     _project_names_per_owner,
     _keep_ontology_versions,
+    _remember_idempotency_keys,
 )
 SCHEMA_VERSION = len(STEPS)
 # The layout versions this code reads and writes; a step that moves files raises its folder's entry.

@@ -225,6 +225,16 @@ class Router:
             return result
         return Response(body=result)
 
+    def check(
+        self,
+        workspace: Workspace,
+        request: Request,
+        guard: Callable[[Workspace, Request, tuple[str, str], dict[str, str]], None],
+    ) -> None:
+        """Raise what ``dispatch`` would refuse the call with before running its handler."""
+        _, template, params = self._match(request.method, request.path)
+        guard(workspace, request, (request.method, template), params)
+
     def _match(self, method: str, path: str) -> tuple[Handler, str, dict[str, str]]:
         path_known = False
         for route_method, pattern, handler, template in self._routes:

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -105,6 +105,10 @@ class Workspace:
             return
         db.execute("BEGIN IMMEDIATE")
         try:
+            first_write = getattr(self._local, "first_write", None)
+            if first_write is not None:
+                self._local.first_write = None
+                first_write(db)
             yield db
         except BaseException:
             # SQLite has already rolled back after some failures (a full disk above all).
@@ -117,6 +121,11 @@ class Workspace:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+    def before_next_write(self, action: Callable[[sqlite3.Connection], None] | None) -> None:
+        """Run ``action`` at the start of this thread's next write transaction, inside it (None: no
+        longer); the idempotency keys use it to be claimed in the transaction of the write itself."""
+        self._local.first_write = action
 
     def close(self) -> None:
         with self._connections_lock:
