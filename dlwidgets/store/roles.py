@@ -10,7 +10,8 @@ Least first, each role may do all that the ones before it may:
 Only callers over HTTP (``req.restricted``) are checked; in-process callers own the workspace files.
 ``check_route`` is the store's guard: before a handler runs, the entity its path names must be the
 caller's to read (``access.py``) and the caller's role in its project must be the route's rule or above.
-Routes whose project is named in the body check the role there (``require_role``).
+Routes whose project is named in the body, or whose rule depends on what they touch, check the role in
+their handler (``require_role``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class Rule:
     """Who may call a route: ``role`` or above in the project of the entity the path names."""
 
     role: str | None
-    # "path": checked before the handler runs; "body": the handler checks the project the body names;
+    # "path": checked before the handler runs; "handler": the handler checks it, in the project the body
+    # names or on what the request touches;
     # "narrowed": any signed-in user, and the handler shows only what is in the caller's projects.
     where: str = "path"
     # An annotator only on items of her own assignments.
@@ -67,7 +69,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/projects/{project_id}/members/{email}"): MANAGE_MEMBERS,
     ("PATCH", "/projects/{project_id}/members/{email}"): MANAGE_MEMBERS,
     ("DELETE", "/projects/{project_id}/members/{email}"): MANAGE_MEMBERS,
-    ("POST", "/datasets"): Rule("engineer", "body"),
+    ("POST", "/datasets"): Rule("engineer", "handler"),
     ("POST", "/datasets/query"): NARROWED,
     ("GET", "/datasets/{dataset_id}"): READ,
     ("PATCH", "/datasets/{dataset_id}"): MANAGE_DATA,
@@ -87,17 +89,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/annotations/{annotation_id}"): READ,
     ("PUT", "/annotations/{annotation_id}"): ANNOTATE,
     ("DELETE", "/annotations/{annotation_id}"): ANNOTATE,
-    ("POST", "/recipes"): Rule("engineer", "body"),
+    ("POST", "/recipes"): Rule("engineer", "handler"),
     ("GET", "/recipes"): NARROWED,
     ("GET", "/recipes/{recipe_id}"): READ,
     ("PATCH", "/recipes/{recipe_id}"): MANAGE_DATA,
-    ("POST", "/ontologies"): Rule("engineer", "body"),
+    ("POST", "/ontologies"): Rule("engineer", "handler"),
     ("GET", "/ontologies/{ontology_id}"): READ,
     ("PUT", "/ontologies/{ontology_id}"): MANAGE_DATA,
     ("PATCH", "/ontologies/{ontology_id}/labels"): MANAGE_DATA,
     ("PATCH", "/ontologies/{ontology_id}/attributes"): MANAGE_DATA,
     ("DELETE", "/ontologies/{ontology_id}/attributes"): MANAGE_DATA,
-    ("POST", "/annotationtasks"): Rule("annotationManager", "body"),
+    ("POST", "/annotationtasks"): Rule("annotationManager", "handler"),
     ("GET", "/annotationtasks"): NARROWED,
     ("POST", "/annotationtasks/query"): NARROWED,
     ("GET", "/annotationtasks/{task_id}"): READ,
@@ -106,6 +108,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/assignments"): NARROWED,
     ("GET", "/assignments/{assignment_id}"): READ,
     ("GET", "/assignments/{assignment_id}/items"): READ,
+    # An annotator on her own assignments only: see statuses.py.
+    ("POST", "/assignments/{assignment_id}/items/{item_id}/status"): Rule("annotator", "handler"),
+    ("POST", "/assignments/items/tasks/{task_id}/status"): Rule("annotator", "handler"),
 }
 
 

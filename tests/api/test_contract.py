@@ -1147,6 +1147,37 @@ def test_assignment_items_partition_the_task(api: httpx.Client, dataset: dict[st
     error_message(api.get("/assignments/ffffffffffffffffffffffff/items"), 404)
 
 
+@covers(
+    ("POST", "/assignments/{assignment_id}/items/{item_id}/status"),
+    ("POST", "/assignments/items/tasks/{task_id}/status"),
+)
+def test_item_statuses_live_in_the_items_refs(api: httpx.Client, dataset: dict[str, Any]) -> None:
+    """dtlpy's ``item.update_status``: per assignment, or per task with the updated ids as the answer's keys;
+    ``item.status()`` reads ``metadata.system.refs``."""
+    (item_id,) = upload_images(api, dataset["id"], 1)
+    task_id = ok(api.post("/annotationtasks", json=_task_body(dataset, [item_id], [USER], "status")))["spec"][
+        "createdTaskId"
+    ]
+    (assignment,) = ok(api.get("/assignments", params={"taskId": task_id}))["items"]
+    per_assignment = f"/assignments/{assignment['id']}/items/{item_id}/status"
+    ok(api.post(per_assignment, json={"operation": "create", "status": "completed"}))
+    refs = ok(api.get(f"/items/{item_id}"))["metadata"]["system"]["refs"]
+    assert {(r["type"], r["id"], r["metadata"]["status"]) for r in refs} == {
+        ("task", task_id, "completed"),
+        ("assignment", assignment["id"], "completed"),
+    }
+    payload = {
+        "itemIds": [item_id],
+        "statusPayload": {"operation": "delete", "returnLastStatus": True, "status": "completed"},
+    }
+    assert list(ok(api.post(f"/assignments/items/tasks/{task_id}/status", json=payload))) == [item_id]
+    refs = ok(api.get(f"/items/{item_id}"))["metadata"]["system"]["refs"]
+    assert [r["metadata"].get("status") for r in refs] == [None, None]
+    error_message(
+        api.post(f"/assignments/{assignment['id']}/items/{_MISSING}/status", json={"status": "x"}), 404
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Errors common to all routes
 

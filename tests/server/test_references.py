@@ -64,6 +64,11 @@ REFERENCES: list[tuple[str, str, dict[str, Any]]] = [
         {"updated": [{"id": "BOB:annotation_id", "metadata": {"system": {"parentId": "ANN:annotation_id"}}}]},
     ),
     ("PATCH", "/items/{item_id}/annotations", {"deleted": ["ANN:annotation_id"]}),
+    (
+        "POST",
+        "/assignments/items/tasks/{task_id}/status",
+        {"itemIds": ["ANN:item_id"], "statusPayload": {"operation": "create", "status": "completed"}},
+    ),
     *(
         (
             "PATCH",
@@ -84,6 +89,10 @@ NO_REFERENCES = {
     ("POST", "/datasets/{dataset_id}/query"): "a filter, applied inside the dataset of the path",
     ("POST", "/datasets/query"): "a read, narrowed to the caller's projects",
     ("POST", "/annotationtasks/query"): "a read, narrowed to the caller's projects",
+    (
+        "POST",
+        "/assignments/{assignment_id}/items/{item_id}/status",
+    ): "a status; the item is named in the path",
 }
 
 

@@ -44,6 +44,11 @@ def _bodies(ids: dict[str, str]) -> dict[tuple[str, str], Any]:
         ("POST", "/projects/{project_id}/members/{email}"): {"role": "annotator"},
         ("PATCH", "/projects/{project_id}/members/{email}"): {"role": "annotator"},
         ("POST", "/projects"): {"name": "own"},
+        ("POST", "/assignments/{assignment_id}/items/{item_id}/status"): {"status": "completed"},
+        ("POST", "/assignments/items/tasks/{task_id}/status"): {
+            "itemIds": [ids["item_id"]],
+            "statusPayload": {"operation": "create", "status": "completed"},
+        },
     }
 
 

@@ -9,6 +9,7 @@ from . import (
     ontologies,
     projects,
     recipes,
+    statuses,
     tasks,
     thumbnails,
     users,
@@ -16,5 +17,5 @@ from . import (
 
 __all__ = [
     "annotation_saves", "annotations", "datasets", "facets", "items", "ontologies", "projects", "recipes",
-    "tasks", "thumbnails", "users",
+    "statuses", "tasks", "thumbnails", "users",
 ]  # fmt: skip
