@@ -104,6 +104,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/annotationtasks/query"): NARROWED,
     ("GET", "/annotationtasks/{task_id}"): READ,
     ("DELETE", "/annotationtasks/{task_id}"): MANAGE_TASKS,
+    ("POST", "/annotationtasks/{task_id}/addToTask"): MANAGE_TASKS,
+    ("POST", "/annotationtasks/{task_id}/removeFromTask"): MANAGE_TASKS,
     ("GET", "/commands/{command_id}"): READ,
     ("GET", "/assignments"): NARROWED,
     ("GET", "/assignments/{assignment_id}"): READ,

@@ -1021,6 +1021,40 @@ def _task_body(dataset: dict[str, Any], item_ids: list[str], assignees: list[str
 
 
 @covers(
+    ("POST", "/annotationtasks/{task_id}/addToTask"), ("POST", "/annotationtasks/{task_id}/removeFromTask")
+)
+def test_items_are_added_to_and_removed_from_a_task(api: httpx.Client, dataset: dict[str, Any]) -> None:
+    """The SDK's ``task.add_items`` and ``task.remove_items``: a query (as a JSON string) and, to add, an
+    optional workload; each answers a finished Command, and items carry the task's refs while in it."""
+    ids = upload_images(api, dataset["id"], 4)
+    command = ok(api.post("/annotationtasks", json=_task_body(dataset, ids[:1], ["ann@example.com"], "t")))
+    task_id = command["spec"]["createdTaskId"]
+
+    def query(item_ids: list[str]) -> str:
+        return json.dumps({"filter": {"$and": [{"id": {"$in": item_ids}}]}, "resource": "items"})
+
+    added = ok(
+        api.post(f"/annotationtasks/{task_id}/addToTask", json={"query": query(ids[:2]), "asynced": True})
+    )
+    assert (added["status"], added["spec"]["taskId"]) == ("success", task_id)
+    assert "addToTaskPayload" in added["spec"]
+    workload = [{"assigneeId": "bo@example.com", "load": 100}]
+    body = {"query": query(ids[2:]), "workload": workload, "limit": 1}
+    ok(api.post(f"/annotationtasks/{task_id}/addToTask", json=body))
+    assert ok(api.get(f"/annotationtasks/{task_id}"))["totalItems"] == 3
+    refs = ok(api.get(f"/items/{ids[2]}"))["metadata"]["system"]["refs"]
+    assert [r["type"] for r in refs] == ["task", "assignment"] and refs[0]["id"] == task_id
+
+    removed = ok(api.post(f"/annotationtasks/{task_id}/removeFromTask", json={"query": query(ids[:1])}))
+    assert removed["spec"]["removeFromTaskId"] == task_id
+    assert ok(api.get(f"/annotationtasks/{task_id}"))["totalItems"] == 2
+    assert ok(api.get(f"/items/{ids[0]}"))["metadata"]["system"]["refs"] == []
+    bad = api.post(f"/annotationtasks/{task_id}/addToTask", json={"query": query(ids), "limit": -1})
+    assert "-1" in error_message(bad, 400)
+    error_message(api.post("/annotationtasks/ffffffffffffffffffffffff/removeFromTask", json={}), 404)
+
+
+@covers(
     ("POST", "/annotationtasks"), ("GET", "/commands/{command_id}"), ("GET", "/annotationtasks/{task_id}")
 )
 def test_create_task_answers_a_finished_command(api: httpx.Client, dataset: dict[str, Any]) -> None:

@@ -93,6 +93,8 @@ NO_REFERENCES = {
         "POST",
         "/assignments/{assignment_id}/items/{item_id}/status",
     ): "a status; the item is named in the path",
+    ("POST", "/annotationtasks/{task_id}/addToTask"): "a filter, applied inside the task's dataset; emails",
+    ("POST", "/annotationtasks/{task_id}/removeFromTask"): "a filter, applied inside the task's dataset",
 }
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..filters import Filters
     from ..repositories.tasks import Assignments
     from .dataset import Dataset
+    from .item import Item
     from .page import PagedEntities
 
 
@@ -41,6 +42,40 @@ class Task(Entity):
         from ..repositories.tasks import Assignments
 
         return Assignments(self.client, task=self)
+
+    def add_items(
+        self,
+        filters: Filters | None = None,
+        items: list[Item] | Item | None = None,
+        assignee_ids: list[str] | None = None,
+        workload: list[dict[str, Any]] | None = None,
+        limit: int | None = None,
+        wait: bool = True,
+        query: dict[str, Any] | None = None,
+    ) -> Task:
+        """Add items (entities, or those ``filters`` or ``query`` match) to the task, shared among
+        ``assignee_ids`` (or a ``workload`` of ``{'assigneeId', 'load'}``), else among its assignees."""
+        from ..repositories.tasks import change_task_items
+
+        change_task_items(self, "addToTask", filters, items, query, assignee_ids, workload, limit)
+        return self._fetched()
+
+    def remove_items(
+        self,
+        filters: Filters | None = None,
+        query: dict[str, Any] | None = None,
+        items: list[Item] | Item | None = None,
+        wait: bool = True,
+    ) -> bool:
+        """Take items (entities, or those ``filters`` or ``query`` match) out of the task."""
+        from ..repositories.tasks import change_task_items
+
+        change_task_items(self, "removeFromTask", filters, items, query)
+        return True
+
+    def _fetched(self) -> Task:
+        """The task as stored now."""
+        return Task.from_json(self.client.json("GET", f"/annotationtasks/{self.id}"), self.client)
 
     def get_items(self, filters: Filters | None = None) -> PagedEntities[Any]:
         """The task's items (and those of ``filters`` among them), a page at a time, as the SDK finds

@@ -35,6 +35,34 @@ def referring_items(
     )
 
 
+def change_task_items(
+    task: Task,
+    action: str,
+    filters: Filters | None,
+    items: list[Item] | Item | None,
+    query: dict[str, Any] | None,
+    assignee_ids: list[str] | None = None,
+    workload: list[dict[str, Any]] | None = None,
+    limit: int | None = None,
+) -> None:
+    """``POST /annotationtasks/{id}/addToTask`` or ``.../removeFromTask`` with the SDK's payload."""
+    if filters is None and items is None and query is None:
+        raise ValueError(f"task {task.name!r}: give items=, filters= or query= to say which items")
+    if query is None:
+        if filters is None:
+            listed = items if isinstance(items, list) else [items] if items is not None else []
+            filters = Filters(field="id", values=[i.id for i in listed], operator="in", use_defaults=False)
+        query = filters.prepare()
+    body: dict[str, Any] = {"query": json.dumps(query), "asynced": True}
+    if workload is None and assignee_ids is not None:
+        workload = [{"assigneeId": a, "load": 100 / len(assignee_ids)} for a in assignee_ids]
+    if workload is not None:
+        body["workload"] = workload
+    if limit is not None:
+        body["limit"] = limit
+    task.client.json("POST", f"/annotationtasks/{task.id}/{action}", json=body)
+
+
 def _due_ms(due_date: float | datetime.datetime | None) -> float | None:
     """Epoch milliseconds from a datetime or from epoch seconds (the tutorial passes ``.timestamp()``)."""
     if due_date is None:

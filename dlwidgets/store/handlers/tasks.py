@@ -174,38 +174,116 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
                 (task_id, dataset["id"], dataset["project_id"], name, dumps(task)),
             )
             for assignment_id, assignee, ids in shares:
-                assignment = {
-                    "id": assignment_id,
-                    "name": f"{name} ({assignee})",
-                    "annotator": assignee,
-                    "status": "open",
-                    "projectId": dataset["project_id"],
-                    "metadata": {"system": {"taskId": task_id, "datasetId": dataset["id"]}},
-                    "createdAt": now,
-                    "updatedAt": now,
-                }
-                db.execute(
-                    "INSERT INTO assignments (id, task_id, annotator, doc) VALUES (?,?,?,?)",
-                    (assignment_id, task_id, assignee, dumps(assignment)),
-                )
-                db.executemany(
-                    "INSERT INTO assignment_items (assignment_id, item_id) VALUES (?, ?)",
-                    [(assignment_id, i) for i in ids],
-                )
+                _insert_assignment(db, assignment_id, task, dataset["id"], assignee, now)
+                _assign(db, assignment_id, ids)
             refresh_refs(db, item_ids)
-            command = {
-                "id": command_id,
-                "type": "createTask",
-                "status": "success",
-                "progress": 100,
-                "createdAt": now,
-                "updatedAt": now,
-                "error": None,
-                "spec": {"createTaskPayload": body, "createdTaskId": task_id},
-            }
-            db.execute("INSERT INTO commands (id, doc) VALUES (?, ?)", (command_id, dumps(command)))
+            command = _command(
+                db, command_id, "createTask", {"createTaskPayload": body, "createdTaskId": task_id}
+            )
     except sqlite3.IntegrityError:
         raise Conflict(f"a task named {name!r} already exists in dataset {dataset['name']!r}") from None
+    return {**command, "url": f"{req.base_url}/commands/{command_id}"}
+
+
+def _insert_assignment(
+    db: sqlite3.Connection, assignment_id: str, task: dict[str, Any], dataset_id: str, assignee: str, now: str
+) -> None:
+    assignment = {
+        "id": assignment_id,
+        "name": f"{task['name']} ({assignee})",
+        "annotator": assignee,
+        "status": "open",
+        "projectId": task["projectId"],
+        "metadata": {"system": {"taskId": task["id"], "datasetId": dataset_id}},
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    db.execute(
+        "INSERT INTO assignments (id, task_id, annotator, doc) VALUES (?,?,?,?)",
+        (assignment_id, task["id"], assignee, dumps(assignment)),
+    )
+
+
+def _assign(db: sqlite3.Connection, assignment_id: str, item_ids: list[str]) -> None:
+    db.executemany(
+        "INSERT INTO assignment_items (assignment_id, item_id) VALUES (?, ?)",
+        [(assignment_id, i) for i in item_ids],
+    )
+
+
+def _command(db: sqlite3.Connection, command_id: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """A finished Command, as the platform answers its asynchronous task operations."""
+    now = utc_now()
+    command = {
+        "id": command_id,
+        "type": kind,
+        "status": "success",
+        "progress": 100,
+        "createdAt": now,
+        "updatedAt": now,
+        "error": None,
+        "spec": spec,
+    }
+    db.execute("INSERT INTO commands (id, doc) VALUES (?, ?)", (command_id, dumps(command)))
+    return command
+
+
+@router.route("POST", "/annotationtasks/{task_id}/addToTask")
+def add_to_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
+    """Add the items a query matches (those not in the task yet) to the task: shared among the
+    ``workload``'s assignees (new ones get an assignment), or else among the task's assignees."""
+    body = req.json_object()
+    row = _load_task(ws, task_id)
+    task = loads(row["doc"])
+    item_ids = _task_items(ws, row["dataset_id"], body.get("query") or {})
+    in_task = {r[0] for r in ws.db.execute(_TASK_ITEMS, (task_id,))}
+    item_ids = [i for i in item_ids if i not in in_task]
+    limit = body.get("limit")
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise BadRequest(f"addToTask 'limit' must be a whole number of items >= 0, got {limit!r}")
+        item_ids = item_ids[:limit]
+    assignments = {
+        r["annotator"]: r["id"]
+        for r in ws.db.execute("SELECT id, annotator FROM assignments WHERE task_id = ?", (task_id,))
+    }
+    if body.get("workload") is not None:
+        workload = _check_workload(body["workload"], task["name"])
+    else:
+        workload = [{"assigneeId": a, "load": 1} for a in assignments]
+    if not workload:
+        raise BadRequest(f"task {task['name']!r} has no assignees to add items to; give a 'workload'")
+    now, command_id = utc_now(), new_id()
+    with ws.transaction() as db:
+        for assignee, ids in _split(item_ids, workload):
+            if assignee not in assignments:
+                assignments[assignee] = new_id()
+                _insert_assignment(db, assignments[assignee], task, row["dataset_id"], assignee, now)
+                task["assignmentIds"] = [*task.get("assignmentIds", []), assignments[assignee]]
+            _assign(db, assignments[assignee], ids)
+        db.execute("UPDATE tasks SET doc = ? WHERE id = ?", (dumps({**task, "updatedAt": now}), task_id))
+        refresh_refs(db, item_ids)
+        command = _command(db, command_id, "addToTask", {"addToTaskPayload": body, "taskId": task_id})
+    return {**command, "url": f"{req.base_url}/commands/{command_id}"}
+
+
+@router.route("POST", "/annotationtasks/{task_id}/removeFromTask")
+def remove_from_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
+    """Take the items a query matches out of the task's assignments."""
+    body = req.json_object()
+    row = _load_task(ws, task_id)
+    item_ids = _task_items(ws, row["dataset_id"], body.get("query") or {})
+    command_id = new_id()
+    with ws.transaction() as db:
+        db.execute(
+            "DELETE FROM assignment_items WHERE assignment_id IN"
+            " (SELECT id FROM assignments WHERE task_id = ?) AND item_id IN (SELECT value FROM json_each(?))",
+            (task_id, dumps(item_ids)),
+        )
+        refresh_refs(db, item_ids)
+        command = _command(
+            db, command_id, "removeFromTask", {"removeFromTaskPayload": body, "removeFromTaskId": task_id}
+        )
     return {**command, "url": f"{req.base_url}/commands/{command_id}"}
 
 
@@ -217,12 +295,16 @@ def get_command(ws: Workspace, req: Request, command_id: str) -> dict[str, Any]:
     return {**loads(row["doc"]), "url": f"{req.base_url}/commands/{command_id}"}
 
 
-@router.route("GET", "/annotationtasks/{task_id}")
-def get_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
+def _load_task(ws: Workspace, task_id: str) -> sqlite3.Row:
     row = ws.db.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
     if row is None:
         raise NotFound(f"Task not found: no task has id {task_id!r}")
-    return _task_json(row, ws, req)
+    return row
+
+
+@router.route("GET", "/annotationtasks/{task_id}")
+def get_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
+    return _task_json(_load_task(ws, task_id), ws, req)
 
 
 @router.route("GET", "/annotationtasks")
