@@ -8,8 +8,8 @@ leaves a ``.broken`` marker holding that reason, logged once: it is tried once, 
 shows it, and the item's card shows its type icon instead.
 
 Uploads store images of any size (only their header is read). Thumbnails are made for images up to
-``THUMBNAIL_MAX_PIXELS``: JPEGs decode at 1/8 scale, other formats decode whole (up to 4 bytes a pixel,
-held from the memory budget), then shrink.
+``THUMBNAIL_MAX_PIXELS``: JPEGs decode at 1/8 scale; PNGs too big for the memory budget a strip at a time;
+other images whole (up to 4 bytes a pixel, held from the budget), then shrink.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from ...exceptions import NotFound
 from ..blobs import temp_prefix
 from ..budget import memory
 from ..media import open_image
+from ..png_strips import reduced_png
 from ..routing import Request, Response, router
 from ..workspace import Workspace
 
@@ -73,11 +74,21 @@ def render_thumbnail(source: Path, side: int = THUMBNAIL_SIDE, quality: int = TH
                 )
             # JPEG decodes straight at 1/2, 1/4 or 1/8 scale: a 12 MP photo costs a fraction of a full decode.
             image.draft("RGB", (side, side))
-            # Other formats decode whole, then shrink by whole factors (reduce) before resampling; the
-            # decoded image is held from the memory budget, and few are made at once.
-            with _MAKING, memory.hold(_decoded_bytes(image)):
-                image.thumbnail((side, side), reducing_gap=2.0)
-            small = _eight_bit_rgb(ImageOps.exif_transpose(image))
+            strips = None
+            if image.format == "PNG" and _decoded_bytes(image) > memory.limit:
+                # A PNG too big to decode whole within the memory budget is decoded a strip at a time,
+                # each shrunk at once (to twice the final size): slower, in a few MB.
+                with _MAKING:
+                    strips = reduced_png(source, max(1, max(width, height) // (2 * side)))
+            if strips is not None:
+                strips.thumbnail((side, side))
+                small = _eight_bit_rgb(strips)
+            else:
+                # Other formats decode whole, then shrink by whole factors (reduce) before resampling; the
+                # decoded image is held from the memory budget, and few are made at once.
+                with _MAKING, memory.hold(_decoded_bytes(image)):
+                    image.thumbnail((side, side), reducing_gap=2.0)
+                small = _eight_bit_rgb(ImageOps.exif_transpose(image))
             buffer = io.BytesIO()
             small.save(buffer, format="JPEG", quality=quality, optimize=True)
     except (FileNotFoundError, Undecodable, MemoryError):
