@@ -5,7 +5,8 @@ Each runs in its own process (dtlpy reads its configuration at import and keeps 
 through ``dlwidgets``. Inputs come from the environment: ``DLW_URL`` (``http://127.0.0.1:PORT/api/v1``),
 ``DLW_TOKEN`` (a token signed by the workspace), ``DLW_EMAIL`` and ``DLW_INPUTS`` (JSON).
 
-Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt|update-annotation|example``
+Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt|update-annotation|members|
+annotate-as-annotator|example``
 """
 
 from __future__ import annotations
@@ -418,6 +419,33 @@ def update_annotation() -> dict[str, Any]:
     }
 
 
+def members() -> dict[str, Any]:
+    """An owner shares a project with dtlpy's member calls and the platform's role names; the last owner
+    cannot leave. Returns each member's role as ``list_members`` reads it."""
+    project = dl.projects.get(project_name=INPUTS["project"])
+    project.add_member(email=INPUTS["annotator"], role=dl.MemberRole.ANNOTATOR)
+    project.add_member(email=INPUTS["manager"], role=dl.MemberRole.DEVELOPER)
+    project.update_member(email=INPUTS["manager"], role=dl.MemberRole.ANNOTATION_MANAGER)
+    expect_error(dl.exceptions.Conflict, "last owner", project.remove_member, email=EMAIL)
+    assert dl.projects.get(project_name=INPUTS["project"]).role == dl.MemberRole.OWNER
+    return {member.email: member.role for member in project.list_members()}
+
+
+def annotate_as_annotator() -> dict[str, Any]:
+    """An annotator (``DLW_TOKEN`` is hers) sets the status of an item of her assignment with
+    ``item.update_status`` and reads it back with ``item.status``; deleting the dataset is refused."""
+    item = dl.items.get(item_id=INPUTS["item_id"])
+    item.update_status(status=dl.ItemStatus.COMPLETED, assignment_id=INPUTS["assignment_id"])
+    item = dl.items.get(item_id=INPUTS["item_id"])
+    dataset = dl.datasets.get(dataset_id=item.dataset_id)
+    expect_error(dl.exceptions.Forbidden, "needs the role", dataset.delete, sure=True, really=True)
+    assert dl.projects.get(project_id=dataset.project.id).role == dl.MemberRole.ANNOTATOR
+    return {
+        "assignment": item.status(assignment_id=INPUTS["assignment_id"]),
+        "task": item.status(task_id=INPUTS["task_id"]),
+    }
+
+
 def example() -> Any:
     """One of ``tests/sdk/examples`` (``DLW_INPUTS["example"]``), run as written, signed in already; returns
     the ``result`` it leaves."""
@@ -434,6 +462,8 @@ if __name__ == "__main__":
         "read-dw": read_dw,
         "read-prompt": read_prompt,
         "update-annotation": update_annotation,
+        "members": members,
+        "annotate-as-annotator": annotate_as_annotator,
         "example": example,
     }
     print(SUMMARY + json.dumps(steps[sys.argv[1]]()), flush=True)

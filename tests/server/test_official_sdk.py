@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from everything import one_of_everything
 from labelled import labelled_image
 from official_sdk import EMAIL, run_dtlpy
 from PIL import Image
@@ -294,3 +295,18 @@ def test_every_error_body_is_json_with_a_message(
             "message": "internal error while serving GET /api/v1/projects/abc: "
             "RuntimeError: the disk went away",
         }
+
+
+def test_dtlpy_shares_a_project_by_role_and_an_annotator_sets_a_status(
+    workspace_home: Path, tmp_path: Path
+) -> None:
+    secret = workspace_secret(workspace_home)
+    annotator, manager = "annie@example.com", "manager@example.com"
+    with serving(workspace_home) as url:
+        ids = one_of_everything(dw.connect(url, token=create_token(secret, EMAIL)), "roles", annotator)
+        inputs = {"project": "roles", "annotator": annotator, "manager": manager}
+        roles = run_dtlpy("members", url, create_token(secret, EMAIL), tmp_path / "owner", inputs)
+        assert roles == {EMAIL: "owner", annotator: "annotator", manager: "annotationManager"}
+        token = create_token(secret, annotator)
+        statuses = run_dtlpy("annotate-as-annotator", url, token, tmp_path / "annotator", ids)
+        assert statuses == {"assignment": "completed", "task": "completed"}
