@@ -76,6 +76,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/datasets/{dataset_id}"): MANAGE_DATA,
     ("GET", "/datasets/{dataset_id}/directories"): READ,
     ("GET", "/datasets/{dataset_id}/mimetypes"): READ,
+    # An export writes its file into the project's Binaries dataset.
+    ("POST", "/datasets/{dataset_id}/export"): MANAGE_DATA,
     # A query that deletes needs more: see query_dataset.
     ("POST", "/datasets/{dataset_id}/query"): READ,
     ("POST", "/datasets/{dataset_id}/items"): MANAGE_DATA,

@@ -1020,6 +1020,41 @@ def _task_body(dataset: dict[str, Any], item_ids: list[str], assignees: list[str
     }
 
 
+@covers(("POST", "/datasets/{dataset_id}/export"))
+def test_export_answers_a_command_naming_a_json_file_in_binaries(
+    api: httpx.Client, dataset: dict[str, Any]
+) -> None:
+    """The SDK's ``dataset.export()``: a Command whose ``spec.outputItemId`` is a JSON list of the matched
+    items, each with its ``annotations`` when they are included; the file is in the project's Binaries
+    dataset, which a plain dataset query does not list."""
+    ids = upload_images(api, dataset["id"], 2)
+    box = {"type": "box", "label": "cat", "coordinates": [{"x": 1, "y": 2}, {"x": 3, "y": 4}]}
+    ok(api.post(f"/items/{ids[0]}/annotations", json=[box, {**box, "label": "dog"}]))
+    body = {
+        "exportType": "json",
+        "itemsQuery": {"filter": {"$and": [{"hidden": False}, {"type": "file"}]}, "join": {}},
+        "annotations": {"include": True, "convertSemantic": False},
+        "annotationsQuery": {"filter": {"label": "cat"}, "resource": "annotations"},
+    }
+    command = ok(api.post(f"/datasets/{dataset['id']}/export", json=body))
+    assert command["status"] == "success"
+    output = ok(api.get(f"/items/{command['spec']['outputItemId']}"))
+    assert output["filename"] == f"/.dataloop/exports/{dataset['id']}/{command['id']}.json"
+    exported = json.loads(api.get(f"/items/{output['id']}/stream").content)
+    assert [e["id"] for e in exported] == ids
+    assert [[a["label"] for a in e["annotations"]] for e in exported] == [["cat"], []]
+
+    project = {"projects": [dataset["projects"][0]]}
+    listed = ok(api.post("/datasets/query", json={"filter": {}, "context": project}))["items"]
+    assert [d["name"] for d in listed] == [dataset["name"]]
+    system = {"filter": {"name": "Binaries"}, "context": project, "systemSpace": True}
+    (binaries,) = ok(api.post("/datasets/query", json=system))["items"]
+    assert binaries["id"] == output["datasetId"]
+    assert "'zip'" in error_message(
+        api.post(f"/datasets/{dataset['id']}/export", json={"exportType": "zip"}), 400
+    )
+
+
 @covers(
     ("POST", "/annotationtasks/{task_id}/addToTask"), ("POST", "/annotationtasks/{task_id}/removeFromTask")
 )

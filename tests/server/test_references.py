@@ -89,6 +89,7 @@ NO_REFERENCES = {
     ("POST", "/datasets/{dataset_id}/query"): "a filter, applied inside the dataset of the path",
     ("POST", "/datasets/query"): "a read, narrowed to the caller's projects",
     ("POST", "/annotationtasks/query"): "a read, narrowed to the caller's projects",
+    ("POST", "/datasets/{dataset_id}/export"): "filters, applied inside the dataset of the path",
     (
         "POST",
         "/assignments/{assignment_id}/items/{item_id}/status",

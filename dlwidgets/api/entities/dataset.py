@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
@@ -9,6 +10,7 @@ from pydantic import Field
 from .base import Entity
 
 if TYPE_CHECKING:
+    from ..filters import Filters
     from ..repositories.items import Items
     from ..repositories.recipes import Recipes
     from ..repositories.tasks import Tasks
@@ -73,6 +75,22 @@ class Dataset(Entity):
         """Each mimetype of the dataset's items, with how many: ``{'image/jpeg': 990, 'text/plain': 10}``."""
         body = self.client.json("GET", f"/datasets/{self.id}/mimetypes")
         return {entry["mimetype"]: entry["itemsCount"] for entry in body}
+
+    def export(
+        self,
+        local_path: str | os.PathLike[str] | None = None,
+        filters: Filters | None = None,
+        annotation_filters: Filters | None = None,
+        include_annotations: bool = False,
+        export_type: str = "json",
+    ) -> str:
+        """Export the items (those ``filters`` match) to ``<local_path>/<dataset id>.json``, with their
+        annotations if ``include_annotations``, as the SDK's JSON export does; returns that file's path."""
+        from ..repositories.exports import export_dataset
+
+        if str(getattr(export_type, "value", export_type)) != "json":
+            raise ValueError(f"export_type {export_type!r} is not supported; use 'json'")
+        return export_dataset(self, local_path, filters, annotation_filters, include_annotations)
 
     def ontology(self) -> Ontology:
         """The first ontology of the first recipe: the one ``add_label`` and the annotator use."""

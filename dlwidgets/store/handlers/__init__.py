@@ -4,6 +4,7 @@ from . import (
     annotation_saves,
     annotations,
     datasets,
+    exports,
     facets,
     items,
     ontologies,
@@ -16,6 +17,6 @@ from . import (
 )
 
 __all__ = [
-    "annotation_saves", "annotations", "datasets", "facets", "items", "ontologies", "projects", "recipes",
-    "statuses", "tasks", "thumbnails", "users",
+    "annotation_saves", "annotations", "datasets", "exports", "facets", "items", "ontologies", "projects",
+    "recipes", "statuses", "tasks", "thumbnails", "users",
 ]  # fmt: skip

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..access import require_readable, require_references, visible_clause
+from ..access import require_readable, require_references, visible_clause, visible_projects
 from ..documents import dumps, loads, merge_patch, require_str
 from ..dql import DATASETS, compile_filter
 from ..ids import new_id, utc_now
@@ -108,10 +108,53 @@ def create_dataset(ws: Workspace, req: Request) -> dict[str, Any]:
     return dataset_json(load_dataset(ws, dataset_id), req)
 
 
+BINARIES = "Binaries"
+# A system dataset (the project's Binaries) is listed only by a query with ``systemSpace: true``.
+_NOT_SYSTEM = " AND json_extract(doc, '$.systemSpace') IS NOT 1"
+
+
+def binaries_dataset(ws: Workspace, req: Request, project_id: str) -> str:
+    """The id of the project's ``Binaries`` dataset, where the SDK uploads label icons and the platform
+    keeps exports; made on first use, as every platform project has one."""
+    with ws.transaction() as db:
+        row = db.execute(
+            "SELECT id FROM datasets WHERE project_id = ? AND name = ?", (project_id, BINARIES)
+        ).fetchone()
+        if row is not None:
+            return str(row[0])
+        dataset_id, now = new_id(), utc_now()
+        doc = {"readableType": "dataset", "accessLevel": "owner", "readonly": False, "systemSpace": True}
+        db.execute(
+            "INSERT INTO datasets (id, project_id, name, creator, created_at, updated_at, updated_by,"
+            " metadata, doc) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                dataset_id,
+                project_id,
+                BINARIES,
+                req.user,
+                now,
+                now,
+                req.user,
+                dumps({"system": {}}),
+                dumps(doc),
+            ),
+        )
+        return dataset_id
+
+
 @router.route("POST", "/datasets/query")
 def query_datasets(ws: Workspace, req: Request) -> dict[str, Any]:
     body = req.json_object()
     where, params = compile_filter(body.get("filter"), DATASETS)
+    if body.get("systemSpace") is True:
+        context = body.get("context") or {}
+        visible = visible_projects(ws, req)
+        for project_id in context.get("projects") or [] if isinstance(context, dict) else []:
+            exists = ws.db.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone()
+            if exists and (visible is None or project_id in visible):
+                binaries_dataset(ws, req, project_id)
+    else:
+        where += _NOT_SYSTEM
     for clause, values in (context_clause(body, "projects"), visible_clause(ws, req)):
         where, params = where + clause, params + values
     return page_of(ws, body, DATASETS, where, params, lambda row: dataset_json(row, req), _COLUMNS)

@@ -129,6 +129,22 @@ def upload_item(ws: Workspace, req: Request, dataset_id: str) -> Response:
         upload.file.path.unlink(missing_ok=True)
 
 
+def store_file(
+    ws: Workspace, req: Request, dataset_id: str, filename: str, data: bytes, content_type: str
+) -> dict[str, Any]:
+    """Store bytes the server made (an export) as an item at ``filename``, replacing one there."""
+    writer = ws.blobs.writer()
+    try:
+        writer.write(data)
+        upload = Upload(file=writer, filename=filename.rsplit("/", 1)[-1], content_type=content_type)
+        upload.digest = writer.close()
+        system = system_metadata(writer.path, filename, content_type, writer.size)
+        response = _store_upload(ws, req, dataset_id, filename, "overwrite", upload, {"system": system})
+    finally:
+        writer.discard()
+    return dict(response.body)
+
+
 def _user_metadata(text: str | None) -> dict[str, Any]:
     metadata = parse_json(text or "{}", "upload 'metadata'")
     if not isinstance(metadata, dict):

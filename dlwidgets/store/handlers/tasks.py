@@ -177,7 +177,7 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
                 _insert_assignment(db, assignment_id, task, dataset["id"], assignee, now)
                 _assign(db, assignment_id, ids)
             refresh_refs(db, item_ids)
-            command = _command(
+            command = command_row(
                 db, command_id, "createTask", {"createTaskPayload": body, "createdTaskId": task_id}
             )
     except sqlite3.IntegrityError:
@@ -211,7 +211,7 @@ def _assign(db: sqlite3.Connection, assignment_id: str, item_ids: list[str]) -> 
     )
 
 
-def _command(db: sqlite3.Connection, command_id: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+def command_row(db: sqlite3.Connection, command_id: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     """A finished Command, as the platform answers its asynchronous task operations."""
     now = utc_now()
     command = {
@@ -263,7 +263,7 @@ def add_to_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
             _assign(db, assignments[assignee], ids)
         db.execute("UPDATE tasks SET doc = ? WHERE id = ?", (dumps({**task, "updatedAt": now}), task_id))
         refresh_refs(db, item_ids)
-        command = _command(db, command_id, "addToTask", {"addToTaskPayload": body, "taskId": task_id})
+        command = command_row(db, command_id, "addToTask", {"addToTaskPayload": body, "taskId": task_id})
     return {**command, "url": f"{req.base_url}/commands/{command_id}"}
 
 
@@ -281,7 +281,7 @@ def remove_from_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any
             (task_id, dumps(item_ids)),
         )
         refresh_refs(db, item_ids)
-        command = _command(
+        command = command_row(
             db, command_id, "removeFromTask", {"removeFromTaskPayload": body, "removeFromTaskId": task_id}
         )
     return {**command, "url": f"{req.base_url}/commands/{command_id}"}
