@@ -24,8 +24,10 @@ SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _LAYOUTS = {0: ("L", 1), 2: ("RGB", 3), 4: ("LA", 2), 6: ("RGBA", 4)}
 # Compressed bytes read, and bytes inflated, at a time.
 _PIECE = 1 << 20
-# Rows decoded at once, at most: about 15 MB for a 20000 px wide RGB image.
-STRIP_BYTES = 16 << 20
+# Rows decoded at once, at most (their filtered bytes); a strip's decode holds about WORKING_SET_FACTOR
+# times as much (the rows, their zlib framing, the decoded image and its reduction).
+STRIP_BYTES = 4 << 20
+WORKING_SET_FACTOR = 4
 
 
 def reduced_png(path: Path, factor: int, strip_bytes: int = STRIP_BYTES) -> Image.Image | None:

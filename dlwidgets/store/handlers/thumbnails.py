@@ -29,7 +29,7 @@ from ...exceptions import NotFound
 from ..blobs import temp_prefix
 from ..budget import memory
 from ..media import open_image
-from ..png_strips import reduced_png
+from ..png_strips import STRIP_BYTES, WORKING_SET_FACTOR, reduced_png
 from ..routing import Request, Response, router
 from ..workspace import Workspace
 
@@ -78,7 +78,7 @@ def render_thumbnail(source: Path, side: int = THUMBNAIL_SIDE, quality: int = TH
             if image.format == "PNG" and _decoded_bytes(image) > memory.limit:
                 # A PNG too big to decode whole within the memory budget is decoded a strip at a time,
                 # each shrunk at once (to twice the final size): slower, in a few MB.
-                with _MAKING:
+                with _MAKING, memory.hold(STRIP_BYTES * WORKING_SET_FACTOR):
                     strips = reduced_png(source, max(1, max(width, height) // (2 * side)))
             if strips is not None:
                 strips.thumbnail((side, side))
