@@ -46,23 +46,32 @@ def rgb_png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
+def dimensions(text: str) -> tuple[int, int]:
+    """``20000x10000`` as (20000, 10000)."""
+    width, _, height = text.partition("x")
+    return int(width), int(height)
+
+
+def thumbnail_cost(path: Path) -> tuple[float, int]:
+    """(seconds, peak bytes) of making the thumbnail of the image at ``path`` in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True
+    )
+    seconds, peak = done.stdout.split()
+    return float(seconds), int(peak)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="20000x10000", help="WIDTHxHEIGHT of the PNG")
-    args = parser.parse_args()
-    width, height = (int(n) for n in args.size.split("x"))
+    parser.add_argument("--size", type=dimensions, default=(20000, 10000), help="WIDTHxHEIGHT of the PNG")
+    width, height = parser.parse_args().size
     with scratch("big-png") as tmp:
-        path = Path(tmp) / "big.png"
-        progress(f"writing a {width} x {height} RGB PNG")
-        path.write_bytes(rgb_png(width, height))
-        progress("making its thumbnail in a fresh process")
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True
-        )
-        seconds, peak = done.stdout.split()
+        progress(f"writing a {width} x {height} RGB PNG, then making its thumbnail in a fresh process")
+        (tmp / "big.png").write_bytes(rgb_png(width, height))
+        seconds, peak = thumbnail_cost(tmp / "big.png")
     return report(
-        Figure(f"thumbnail of a {width} x {height} PNG: peak memory", int(peak) / MiB, "MiB", 256, False),
-        Figure(f"thumbnail of a {width} x {height} PNG: time", float(seconds), "s"),
+        Figure(f"thumbnail of a {width} x {height} PNG: peak memory", peak / MiB, "MiB", 256, False),
+        Figure(f"thumbnail of a {width} x {height} PNG: time", seconds, "s"),
     )
 
 
