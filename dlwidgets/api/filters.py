@@ -72,6 +72,7 @@ class Filters:
         self.and_filters: list[dict[str, Any]] = []
         self.or_filters: list[dict[str, Any]] = []
         self.sort: dict[str, str] = {}
+        self.join: dict[str, Any] | None = None
         if field is not None:
             self.add(field=field, values=values, operator=operator, method=method)
 
@@ -116,6 +117,29 @@ class Filters:
             values = [values]
         return {f"${op.value}": values}
 
+    def add_join(
+        self,
+        field: str,
+        values: Any,
+        operator: FiltersOperations | str | None = None,
+        method: FiltersMethod | str = FiltersMethod.AND,
+    ) -> None:
+        """A condition on the joined resource: items by their annotations' fields (an item matches when
+        one of its annotations does), or annotations by their item's fields, as the SDK joins them."""
+        if self.resource not in (FiltersResource.ITEM, FiltersResource.ANNOTATION):
+            raise ValueError(f"only items and annotations filters join, not {self.resource.value!r} filters")
+        if not isinstance(field, str) or not field:
+            raise ValueError(f"a join needs a field name, got {field!r}")
+        if self.join is None:
+            other = (
+                FiltersResource.ANNOTATION if self.resource == FiltersResource.ITEM else FiltersResource.ITEM
+            )
+            local, foreign = ("itemId", "id") if other == FiltersResource.ANNOTATION else ("id", "itemId")
+            self.join = {"on": {"resource": other.value, "local": local, "forigen": foreign}, "filter": {}}
+        key = f"${FiltersMethod(method).value}"
+        value = values if operator is None else self._value(field, values, operator)
+        self.join["filter"].setdefault(key, []).append({field: value})
+
     def pop(self, field: str) -> None:
         """Remove every condition on ``field``."""
         self.and_filters = [c for c in self.and_filters if field not in c]
@@ -150,4 +174,6 @@ class Filters:
             "resource": self.resource.value,
         }
         body["sort"] = dict(self.sort) if self.sort else {"id": "ascending"}
+        if self.join is not None:
+            body["join"] = copy.deepcopy(self.join)
         return body

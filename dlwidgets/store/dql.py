@@ -37,7 +37,10 @@ from typing import Any
 
 from dlwidgets.exceptions import BadRequest
 
-__all__ = ["ANNOTATIONS", "DATASETS", "ITEMS", "TASKS", "Resource", "compile_filter", "compile_sort"]
+__all__ = [
+    "ANNOTATIONS", "DATASETS", "ITEMS", "TASKS", "Resource",
+    "compile_filter", "compile_query", "compile_sort",
+]  # fmt: skip
 
 # Column names are emitted bare (a double-quoted name that is not a column would silently be a string).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -164,6 +167,35 @@ def compile_filter(filter_doc: Mapping[str, Any] | None, resource: Resource) -> 
             "put long lists of plain values in one $in"
         )
     return sql, params
+
+
+# A join's side: (this resource's column, the other resource's table and column), by resource table.
+_JOINS = {"items": ("id", "annotations", "item_id"), "annotations": ("item_id", "items", "id")}
+
+
+def compile_query(query: Mapping[str, Any], resource: Resource) -> tuple[str, list[Any]]:
+    """The WHERE of a query body: its ``filter``, and its ``join`` (``Filters.add_join``) if any.
+
+    A join filters items by their annotations' fields (an item matches when one of its annotations matches
+    the join's filter) or annotations by their item's fields. Its ``on`` names the other resource.
+    """
+    where, params = compile_filter(query.get("filter"), resource)
+    join = query.get("join")
+    if not join:
+        return where, params
+    if not isinstance(join, Mapping) or resource.table not in _JOINS:
+        raise BadRequest(
+            f"join {_show(join)} is not supported on {resource.table}; items join annotations and back, "
+            'as {"on": {"resource": "annotations"}, "filter": {...}}'
+        )
+    local, table, column = _JOINS[resource.table]
+    on = join.get("on") or {"resource": table}
+    if not isinstance(on, Mapping) or on.get("resource") != table:
+        raise BadRequest(f"join 'on' of a {resource.table} query names resource {_show(on)}; use {table!r}")
+    other = ITEMS if table == "items" else ANNOTATIONS
+    # Unqualified columns inside the subquery are the other table's; the subquery does not refer out.
+    inner, inner_params = compile_filter(join.get("filter"), other)
+    return f"({where} AND {local} IN (SELECT {column} FROM {table} WHERE {inner}))", params + inner_params
 
 
 def compile_sort(sort: Mapping[str, str | int] | None, resource: Resource) -> str:

@@ -933,3 +933,87 @@ def test_sort_agrees_with_python_sort(rows: list[dict[str, Any]], sort: list[tup
         )
     assert got == [row["id"] for row in expected]
     db.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Joins: items by their annotations' fields, annotations by their item's fields
+
+LABELS = ["cat", "dog", None]
+
+
+def _annotations(rows: list[dict[str, Any]], picks: list[tuple[int, int, int]]) -> list[dict[str, Any]]:
+    """One annotation per pick ``(item index, label index, type index)``, on the rows given."""
+    return [
+        {
+            "id": f"a{n:04d}",
+            "item_id": rows[i % len(rows)]["id"],
+            "dataset_id": rows[i % len(rows)]["dataset_id"],
+            "type": ("box", "point")[t % 2],
+            "label": LABELS[label % len(LABELS)],
+        }
+        for n, (i, label, t) in enumerate(picks)
+    ]
+
+
+def _insert_annotations(db: sqlite3.Connection, annotations: list[dict[str, Any]]) -> None:
+    db.executemany(
+        "INSERT INTO annotations (id, item_id, dataset_id, type, label, creator, created_at, updated_at,"
+        " updated_by) VALUES (?, ?, ?, ?, ?, 'me@x', 't', 't', 'me@x')",
+        [(a["id"], a["item_id"], a["dataset_id"], a["type"], a["label"]) for a in annotations],
+    )
+
+
+def _query(db: sqlite3.Connection, query: dict[str, Any], resource: Resource) -> list[str]:
+    where, params = dql.compile_query(query, resource)
+    return [r[0] for r in db.execute(f"SELECT id FROM {resource.table} WHERE {where} ORDER BY id", params)]
+
+
+PICKS = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2), st.integers(0, 1)), max_size=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=item_tables(),
+    picks=PICKS,
+    doc=DOCUMENTS,
+    labels=st.lists(st.sampled_from(LABELS), max_size=2),
+)
+def test_joins_agree_with_python_evaluation(
+    rows: list[dict[str, Any]], picks: list[tuple[int, int, int]], doc: dict[str, Any], labels: list[Any]
+) -> None:
+    annotations = _annotations(rows, picks)
+    db = _db()
+    _insert(db, rows)
+    _insert_annotations(db, annotations)
+    by_id = {row["id"]: row for row in rows}
+    # Annotations whose item matches an items filter.
+    joined = {"filter": {"type": "box"}, "join": {"on": {"resource": "items"}, "filter": doc}}
+    expected = [a["id"] for a in annotations if a["type"] == "box" and _matches(doc, by_id[a["item_id"]])]
+    assert _query(db, joined, ANNOTATIONS) == expected, joined
+    # Items matching a filter that have an annotation of one of these labels: each item once.
+    joined = {"filter": doc, "join": {"filter": {"$and": [{"label": {"$in": labels}}]}}}
+    labelled = {a["item_id"] for a in annotations if a["label"] in labels and a["label"] is not None}
+    labelled |= {a["item_id"] for a in annotations if None in labels and a["label"] is None}
+    expected = sorted(row["id"] for row in rows if row["id"] in labelled and _matches(doc, row))
+    assert _query(db, joined, ITEMS) == expected, joined
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"join": {"on": {"resource": "datasets"}, "filter": {}}}, "'annotations'"),
+        ({"join": ["label"]}, "not supported on items"),
+        ({"join": {"filter": {"nope": 1}}}, '"nope"'),
+    ],
+)
+def test_a_bad_join_is_refused_naming_it(query: dict[str, Any], named: str) -> None:
+    with pytest.raises(BadRequest) as raised:
+        dql.compile_query(query, ITEMS)
+    assert named in raised.value.message
+
+
+def test_an_empty_join_is_no_join() -> None:
+    assert dql.compile_query({"filter": {"dir": "/a"}, "join": {}}, ITEMS) == dql.compile_filter(
+        {"dir": "/a"}, ITEMS
+    )

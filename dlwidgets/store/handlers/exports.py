@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from ...exceptions import BadRequest
-from ..dql import ANNOTATIONS, ITEMS, compile_filter
+from ..dql import ANNOTATIONS, ITEMS, compile_filter, compile_query
 from ..ids import new_id
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -55,7 +55,7 @@ def _exported_items(
     ws: Workspace, req: Request, dataset_id: str, body: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Each matching item's JSON, with ``annotations`` (those ``annotationsQuery`` matches) if included."""
-    where, params = compile_filter(_query(body, "itemsQuery").get("filter"), ITEMS)
+    where, params = compile_query(_query(body, "itemsQuery"), ITEMS)
     rows = ws.db.execute(
         f"SELECT * FROM items WHERE dataset_id = ? AND type = 'file' AND ({where}) ORDER BY id",
         [dataset_id, *params],

@@ -11,7 +11,7 @@ from ...exceptions import BadRequest, Conflict, InternalServerError, NotFound
 from ..access import require_references
 from ..blobs import BlobReader
 from ..documents import dumps, loads, merge_patch, parse_json
-from ..dql import ANNOTATIONS, ITEMS, Resource, compile_filter
+from ..dql import ANNOTATIONS, ITEMS, Resource, compile_query
 from ..ids import new_id, utc_now
 from ..media import system_metadata
 from ..multipart import Upload, read_upload
@@ -368,7 +368,7 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
     if not isinstance(resource_name, str) or resource_name not in resources:
         raise BadRequest(f"query resource {resource_name!r} is not supported; use 'items' or 'annotations'")
     resource = resources[resource_name]
-    where, params = compile_filter(body.get("filter"), resource)
+    where, params = compile_query(body, resource)
     where, params = f"dataset_id = ? AND ({where})", [dataset_id, *params]
     if body.get("delete"):
         _require_may_delete(ws, req, dataset_id, resource_name, where, params)

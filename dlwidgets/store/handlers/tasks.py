@@ -14,7 +14,7 @@ from typing import Any
 from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_references, visible_clause
 from ..documents import dumps, loads, parse_json, require_str
-from ..dql import ITEMS, TASKS, compile_filter
+from ..dql import ITEMS, TASKS, compile_filter, compile_query
 from ..ids import new_id, utc_now
 from ..names import check_name
 from ..queries import context_clause, page_of
@@ -124,7 +124,7 @@ def _task_items(ws: Workspace, dataset_id: str, query: Any) -> list[str]:
         query = parse_json(query, "task 'query'")
     if not isinstance(query, dict):
         raise BadRequest(f"task 'query' must be an items DQL object, got {query!r}")
-    where, params = compile_filter(query.get("filter"), ITEMS)
+    where, params = compile_query(query, ITEMS)
     rows = ws.db.execute(
         f"SELECT id FROM items WHERE dataset_id = ? AND type = 'file' AND ({where}) ORDER BY id",
         [dataset_id, *params],
