@@ -8,7 +8,6 @@ never printed or shown: the widget shows the signed-in email, the environment an
 from __future__ import annotations
 
 import datetime
-import html
 import os
 from collections.abc import Callable
 
@@ -18,19 +17,19 @@ from ..api import Client, connect, default
 from ..api.client import jwt_claims
 from ..exceptions import PlatformError, Unauthorized
 from ..store import default_home
+from .base import WidgetBase, status_html
 
 PLATFORM_URL = "https://gate.dataloop.ai/api/v1"
 VALIDATE_TIMEOUT_S = 10.0
 LOCAL, REMOTE = "Local workspace", "Platform or server"
 
 
-class Login(w.VBox):
+class Login(WidgetBase):
     """Sign in; ``login.client`` is the connected client (also the default for ``dw.projects``)."""
 
     def __init__(self, home: str | None = None) -> None:
         self._home = home
         self._token_from_env = os.environ.get("DLWIDGETS_TOKEN") or None
-        self._callbacks: list[Callable[[Client], None]] = []
         self.client: Client | None = None
         env_url = os.environ.get("DLWIDGETS_URL")
         self._mode = w.ToggleButtons(options=[LOCAL, REMOTE], value=REMOTE if env_url else LOCAL)
@@ -39,39 +38,33 @@ class Login(w.VBox):
         placeholder = "from $DLWIDGETS_TOKEN" if self._token_from_env else "token or API key"
         self._token = w.Password(description="token", placeholder=placeholder, layout=w.Layout(width="480px"))
         self._remote_box = w.VBox([self._url, self._token])
-        self._button = w.Button(description="Sign in", button_style="primary", icon="sign-in")
-        self._status = w.HTML()
         self._mode.observe(lambda _: self._show_mode(), names="value")
-        self._button.on_click(lambda _: self.sign_in())
-        super().__init__([self._mode, self._local_info, self._remote_box, self._button, self._status])
+        super().__init__()
+        self._button = self.button("Sign in", self.sign_in, icon="sign-in", button_style="primary")
+        self.children = [self._mode, self._local_info, self._remote_box, self._button, self.status_line]
         self.add_class("dlw-login")
         self._show_mode()
 
-    def on_login(self, callback: Callable[[Client], None]) -> None:
-        """Call ``callback(client)`` after every successful sign-in."""
-        self._callbacks.append(callback)
+    def on_login(self, callback: Callable[[Client], None], remove: bool = False) -> None:
+        """Call ``callback(client)`` after every successful sign-in (``remove=True`` stops that)."""
+        self.callbacks("on_login").register(callback, remove)
 
     def _show_mode(self) -> None:
         local = self._mode.value == LOCAL
         home = self._home or str(default_home())
-        self._local_info.value = (
-            f"<span class='dlw-home'>workspace: {html.escape(home)}</span>" if local else ""
-        )
+        self._local_info.value = status_html("home", f"workspace: {home}") if local else ""
         self._remote_box.layout.display = "none" if local else ""
 
     def sign_in(self, token: str | None = None) -> Client | None:
         """Connect with what the form holds (or ``token``); errors are shown in the widget."""
         secret = token or self._token.value or self._token_from_env
         self._token.value = ""  # the kernel keeps it; the browser's copy goes now
-        try:
-            client = self._connect(secret)
-        except (ValueError, ConnectionError, PlatformError) as error:
-            self._show_error(str(error) if not isinstance(error, PlatformError) else error.message)
+        client = self.attempt(lambda: self._connect(secret))
+        if client is None:
             return None
         self.client = default.set_client(client)
-        self._status.value = self._signed_in_text(client)
-        for callback in self._callbacks:
-            callback(client)
+        self.notice(self._signed_in_text(client), css_class="dlw-signed-in")
+        self.callbacks("on_login").fire(client)
         return client
 
     def _connect(self, token: str | None) -> Client:
@@ -110,13 +103,7 @@ class Login(w.VBox):
 
     def _signed_in_text(self, client: Client) -> str:
         expiry = f", token valid until {_when(client._expires_at)}" if client._expires_at else ""
-        return (
-            f"<span class='dlw-signed-in'>signed in as <b>{html.escape(client.user_email)}</b> "
-            f"on {html.escape(client.environment)}{expiry}</span>"
-        )
-
-    def _show_error(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>"
+        return f"signed in as {client.user_email} on {client.environment}{expiry}"
 
 
 def _when(epoch: float) -> str:

@@ -9,6 +9,7 @@ in an Annotator, shown below the assignments unless ``on_open_annotator`` callba
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -16,8 +17,8 @@ from collections.abc import Callable, Sequence
 import ipywidgets as w
 
 from ..api import Assignment, Dataset, Filters, Item, Task
-from ..exceptions import PlatformError
 from .annotator import Annotator
+from .base import ERROR, WidgetBase, status_html
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ANY, YES, NO = "any", "annotated", "not annotated"
@@ -41,15 +42,13 @@ def task_filters(folder: str | None, annotated: str) -> Filters:
     return filters
 
 
-class TaskCreator(w.VBox):
+class TaskCreator(WidgetBase):
     """``TaskCreator(dataset, items=None)``: the task form, the created task's assignments, and the
     dataset's tasks with their progress."""
 
     def __init__(self, dataset: Dataset, items: Sequence[Item] | None = None) -> None:
         self.dataset = dataset
         self._items: list[Item] = list(items or [])
-        self._on_create: list[Callable[[Task], None]] = []
-        self._on_open: list[Callable[[list[Item]], None]] = []
         self.last_task: Task | None = None
         self.annotator: Annotator | None = None
         layout = w.Layout(width="420px")
@@ -69,14 +68,14 @@ class TaskCreator(w.VBox):
         self._folder = w.Dropdown(description="folder", options=self._folders(), value="/")
         self._annotated = w.Dropdown(description="annotated", options=[ANY, YES, NO], value=ANY)
         self._count = w.HTML()
-        self._errors = {key: w.HTML() for key in ("name", "due", "assignees", "items", "create")}
-        self._create = w.Button(description="Create task", button_style="primary", icon="tasks")
+        self._errors = {key: w.HTML() for key in ("name", "due", "assignees", "items")}
+        super().__init__()
+        self._create = self.button("Create task", self.create, icon="tasks", button_style="primary")
         self._result = w.VBox()
         self._annotate = w.VBox()
         self._tasks = w.VBox()
         for control in (self._source, self._folder, self._annotated):
-            control.observe(lambda _: self._refresh_count(), names="value")
-        self._create.on_click(lambda _: self.create())
+            control.observe(self.act(self._refresh_count), names="value")
         form = w.VBox(
             [
                 w.HBox([self._name, self._errors["name"]]),
@@ -86,19 +85,17 @@ class TaskCreator(w.VBox):
                 self._source,
                 w.HBox([self._folder, self._annotated]),
                 w.HBox([self._count, self._errors["items"]]),
-                w.HBox([self._create, self._errors["create"]]),
+                w.HBox([self._create, self.status_line]),
             ]
         )
-        super().__init__(
-            [
-                w.HTML(f"<b>New task in {html.escape(dataset.name)}</b>"),
-                form,
-                self._result,
-                self._annotate,
-                w.HTML("<b>Tasks</b>"),
-                self._tasks,
-            ]
-        )
+        self.children = [
+            w.HTML(f"<b>New task in {html.escape(dataset.name)}</b>"),
+            form,
+            self._result,
+            self._annotate,
+            w.HTML("<b>Tasks</b>"),
+            self._tasks,
+        ]
         self.add_class("dlw-task-creator")
         self._refresh_count()
         self.refresh_tasks()
@@ -116,41 +113,41 @@ class TaskCreator(w.VBox):
             self._source.value = SELECTION
         self._refresh_count()
 
-    def on_create(self, callback: Callable[[Task], None]) -> None:
+    def on_create(self, callback: Callable[[Task], None], remove: bool = False) -> None:
         """Call ``callback(task)`` after each task is created."""
-        self._on_create.append(callback)
+        self.callbacks("on_create").register(callback, remove)
 
-    def on_open_annotator(self, callback: Callable[[list[Item]], None]) -> None:
+    def on_open_annotator(self, callback: Callable[[list[Item]], None], remove: bool = False) -> None:
         """Call ``callback(items)`` when an assignment's "annotate" is pressed (to show an Annotator
         elsewhere); without one, the Annotator is shown in this widget."""
-        self._on_open.append(callback)
+        self.callbacks("on_open_annotator").register(callback, remove)
 
     def create(self) -> Task | None:
         """Check every field; create the task only if all are right."""
+        self.clear_status()
         errors = self._check()
         for key, widget in self._errors.items():
-            widget.value = _error(errors.get(key, ""))
+            widget.value = status_html(ERROR, errors.get(key, ""))
         if errors:
             return None
         emails, _ = parse_emails(self._assignees.value)
         due = datetime.datetime.combine(self._due.value, datetime.time(23, 59), tzinfo=datetime.timezone.utc)
         source = {"items": self._items} if self._source.value == SELECTION else {"filters": self._filters()}
-        try:
-            task = self.dataset.tasks.create(
+        task = self.attempt(
+            lambda: self.dataset.tasks.create(
                 task_name=self._name.value.strip(),
                 due_date=due.timestamp(),
                 assignee_ids=emails,
                 priority=self._priority.value,
                 **source,
             )
-        except (ValueError, PlatformError) as error:
-            self._errors["create"].value = _error(getattr(error, "message", str(error)))
+        )
+        if task is None:
             return None
         self.last_task = task
         self._show_assignments(task)
         self.refresh_tasks()
-        for callback in self._on_create:
-            callback(task)
+        self.callbacks("on_create").fire(task)
         return task
 
     def refresh_tasks(self) -> None:
@@ -163,7 +160,7 @@ class TaskCreator(w.VBox):
                     f"{task.total_items or 0} items, progress {int(task.progress or 0)}%</span>"
                 )
             )
-        self._tasks.children = rows or [w.HTML("<i>no tasks yet</i>")]
+        self.replace_children(self._tasks, rows or [w.HTML("<i>no tasks yet</i>")])
 
     # -- internals ------------------------------------------------------------------------------------
     def _folders(self) -> list[str]:
@@ -210,8 +207,7 @@ class TaskCreator(w.VBox):
         rows: list[w.Widget] = [w.HTML(f"<b>Created {html.escape(task.name)}</b>")]
         self._close_annotator()
         for assignment in task.assignments.list():
-            button = w.Button(description="annotate", icon="pencil", layout=w.Layout(width="auto"))
-            button.on_click(lambda _, a=assignment: self._open(list(a.get_items().all())))
+            button = self.button("annotate", functools.partial(self._open_assignment, assignment), "pencil")
             rows.append(
                 w.HBox(
                     [
@@ -224,25 +220,26 @@ class TaskCreator(w.VBox):
                     ]
                 )
             )
-        self._result.children = rows
+        self.replace_children(self._result, rows)
+
+    def _open_assignment(self, assignment: Assignment) -> None:
+        self._open(list(assignment.get_items().all()))
 
     def _open(self, items: list[Item]) -> None:
-        for callback in self._on_open:
-            callback(items)
-        if self._on_open:
+        opened = self.callbacks("on_open_annotator")
+        if len(opened):
+            opened.fire(items)
             return
         self._close_annotator()
         if not items:
-            self._annotate.children = [w.HTML(_error("this assignment has no items"))]
+            self.error("this assignment has no items")
             return
         self.annotator = Annotator(items)
         self._annotate.children = [w.HTML(f"<b>Annotating {len(items)} items</b>"), self.annotator]
 
     def _close_annotator(self) -> None:
-        if self.annotator is not None:
-            self.annotator.close()
-            self.annotator = None
-        self._annotate.children = []
+        self.annotator = None
+        self.replace_children(self._annotate, [])
 
 
 def _first_items(assignment: Assignment) -> list[Item]:
@@ -256,7 +253,3 @@ def _names(items: list[Item], total: int | None = None) -> str:
     names = ", ".join(item.name for item in items[:NAMES_SHOWN])
     more = f" and {total - NAMES_SHOWN} more" if total > NAMES_SHOWN else ""
     return f"<span class='dlw-assignment-items'>({html.escape(names + more)})</span>"
-
-
-def _error(message: str) -> str:
-    return f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>" if message else ""

@@ -39,7 +39,7 @@ def test_local_sign_in_is_the_default(workspace_home: Path) -> None:
     client = login.sign_in()
     assert client is not None and client.is_local and seen == [client]
     assert dw.client_api is client
-    assert "ann.lee@example.com" in login._status.value
+    assert "ann.lee@example.com" in login.status
 
 
 def test_remote_sign_in_shows_who_where_and_until_when_and_forgets_the_token(workspace_home: Path) -> None:
@@ -54,8 +54,8 @@ def test_remote_sign_in_shows_who_where_and_until_when_and_forgets_the_token(wor
         assert client.json("GET", "/users/me")["email"] == USER
     assert login._token.value == ""
     assert token not in all_widget_state(login)
-    assert token not in repr(client) and token not in login._status.value
-    assert USER in login._status.value and url in login._status.value and "valid until" in login._status.value
+    assert token not in repr(client) and token not in login.status
+    assert USER in login.status and url in login.status and "valid until" in login.status
 
 
 def test_environment_variables_prefill_the_form(
@@ -84,7 +84,7 @@ def test_bad_forms_are_refused_with_a_message(url: str, token: str, message: str
     login._mode.value = "Platform or server"
     login._url.value, login._token.value = url, token
     assert login.sign_in() is None
-    assert message in login._status.value
+    assert message in login.status
 
 
 def test_expired_forged_unreachable_and_not_a_platform(workspace_home: Path) -> None:
@@ -94,12 +94,12 @@ def test_expired_forged_unreachable_and_not_a_platform(workspace_home: Path) -> 
     with serving(workspace_home) as url:
         login._url.value = url
         assert login.sign_in(create_token(secret, USER, days=-1)) is None
-        assert "expired on" in login._status.value
+        assert "expired on" in login.status
         assert login.sign_in(create_token(secrets.token_bytes(32), USER)) is None
-        assert "refused the token" in login._status.value and "signature" in login._status.value
+        assert "refused the token" in login.status and "signature" in login.status
     login._url.value = f"http://127.0.0.1:{free_port()}/api/v1"
     assert login.sign_in(create_token(secret, USER)) is None
-    assert "cannot reach" in login._status.value
+    assert "cannot reach" in login.status
 
     async def page(request: object) -> HTMLResponse:
         return HTMLResponse("<html>hello</html>")
@@ -107,4 +107,4 @@ def test_expired_forged_unreachable_and_not_a_platform(workspace_home: Path) -> 
     with serving_app(Starlette(routes=[Route("/api/v1/users/me", page)])) as root:
         login._url.value = f"{root}/api/v1"
         assert login.sign_in(create_token(secret, USER)) is None
-        assert "not a platform" in login._status.value
+        assert "not a platform" in login.status

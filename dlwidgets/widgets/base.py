@@ -1,0 +1,267 @@
+"""The base every widget stands on: a status line, one error policy for user actions, callbacks that can be
+removed and never fail silently, a quiet flag while the kernel writes its own controls, and ``close()``
+of the whole tree of widget models (each lives in the kernel and in the browser until it is closed)."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import ipywidgets as w
+
+from ..exceptions import PlatformError
+
+T = TypeVar("T")
+
+# One error colour, JupyterLab's own (so it follows the theme), red where the variable is not defined.
+ERROR_COLOR = "var(--jp-error-color1, #c62828)"
+
+# What a user action may raise and still be shown in the widget: the platform's refusals, bad input
+# (ValueError, TypeError) and files or connections that failed (OSError, ConnectionError among them).
+# Anything else is a defect of the code and is raised, so that it is seen and fixed.
+SHOWN_ERRORS: tuple[type[Exception], ...] = (PlatformError, ValueError, TypeError, OSError)
+
+ERROR, NOTICE = "error", "notice"
+
+
+def describe(error: BaseException) -> str:
+    """What a user reads of ``error``: a platform error's message, otherwise the exception's text."""
+    return error.message if isinstance(error, PlatformError) else str(error)
+
+
+def status_html(kind: str, message: str, css_class: str = "") -> str:
+    """The status line's HTML for an ``error`` or ``notice`` (escaped; empty for no message)."""
+    if not message:
+        return ""
+    classes = " ".join(c for c in (f"dlw-{kind}", css_class) if c)
+    style = f" style='color:{ERROR_COLOR}'" if kind == ERROR else ""
+    return f"<span class='{classes}'{style}>{html.escape(message)}</span>"
+
+
+class Callbacks:
+    """The callbacks of one event (``on_save``, ``on_select``...): added, removed with ``remove=True``,
+    and fired in order; a callback that fails is reported through ``report`` and the rest still run."""
+
+    def __init__(self, event: str, report: Callable[[str], None]) -> None:
+        self.event = event
+        self._report = report
+        self._callbacks: list[Callable[..., Any]] = []
+
+    def __len__(self) -> int:
+        return len(self._callbacks)
+
+    def register(self, callback: Callable[..., Any], remove: bool = False) -> None:
+        """Add ``callback`` (or, with ``remove=True``, take it away again)."""
+        if not callable(callback):
+            raise TypeError(f"{self.event} takes a function, got {callback!r}")
+        if remove:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+        else:
+            self._callbacks.append(callback)
+
+    def fire(self, *args: Any) -> bool:
+        """Call every callback with ``args``; False when one failed (its failure has been reported)."""
+        ok = True
+        for callback in list(self._callbacks):
+            try:
+                callback(*args)
+            except Exception as error:  # a user's code: shown beside the widget, never swallowed
+                self._report(f"{self.event} callback failed: {type(error).__name__}: {error}")
+                ok = False
+        return ok
+
+
+class Chrome:
+    """Status, the error policy, callbacks and the quiet flag, for any widget class (a box or an
+    anywidget). Subclasses say how a status is shown by overriding ``_show_status``."""
+
+    _status_text = ""
+    _status_kind = ""
+    _quiet_depth = 0
+
+    # -- status ---------------------------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The text the status line shows now ("" when it shows nothing)."""
+        return self._status_text
+
+    @property
+    def status_kind(self) -> str:
+        """``"error"``, ``"notice"`` or ``""``: what kind of text the status line shows."""
+        return self._status_kind
+
+    def error(self, message: str) -> None:
+        """Show ``message`` as an error."""
+        self._set_status(ERROR, message)
+
+    def notice(self, message: str, css_class: str = "") -> None:
+        """Show ``message`` as a notice (``css_class`` marks it for styling and for tests)."""
+        self._set_status(NOTICE, message, css_class)
+
+    def clear_status(self) -> None:
+        self._set_status("", "")
+
+    def _set_status(self, kind: str, message: str, css_class: str = "") -> None:
+        self._status_kind, self._status_text = (kind, message) if message else ("", "")
+        self._show_status(self._status_kind, message, css_class)
+
+    def _show_status(self, kind: str, message: str, css_class: str) -> None:
+        """Show the status (nothing by default: the text is still read from ``status``)."""
+
+    # -- the error policy --------------------------------------------------------------------------------
+    def attempt(self, action: Callable[[], T], *, clear: bool = True) -> T | None:
+        """Run a user action; what it raises of ``SHOWN_ERRORS`` is shown as an error (and None returned)
+        instead of escaping into the notebook's log, where ipywidgets would hide it."""
+        if clear:
+            self.clear_status()
+        try:
+            return action()
+        except SHOWN_ERRORS as error:
+            self.error(describe(error))
+            return None
+
+    def act(self, action: Callable[[], Any]) -> Callable[..., None]:
+        """``action`` as a click or observe handler (its arguments dropped), under ``attempt``."""
+
+        def run(*_: Any) -> None:
+            self.attempt(action)
+
+        return run
+
+    # -- callbacks -------------------------------------------------------------------------------------
+    def callbacks(self, event: str) -> Callbacks:
+        """The callbacks of ``event``, made on first use; failures are shown as errors."""
+        registry: dict[str, Callbacks] = self.__dict__.setdefault("_callback_registry", {})
+        if event not in registry:
+            registry[event] = Callbacks(event, self.error)
+        return registry[event]
+
+    # -- the quiet flag --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        """While the kernel writes values into its own controls, ``is_quiet`` is True so that their
+        observers do not take the writes for a user's choice. Re-entrant."""
+        self._quiet_depth += 1
+        try:
+            yield
+        finally:
+            self._quiet_depth -= 1
+
+    @property
+    def is_quiet(self) -> bool:
+        return self._quiet_depth > 0
+
+
+class AnyWidgetChrome(Chrome):
+    """The anywidgets' part of the base: a status is sent to the browser as a ``notice`` message
+    (``{"type": "notice", "kind": ..., "error" or "notice": text}``), which the view may show."""
+
+    def _show_status(self, kind: str, message: str, css_class: str) -> None:
+        if message and getattr(self, "comm", None) is not None:
+            self.send({"type": "notice", "kind": kind, kind: message})  # type: ignore[attr-defined]
+
+
+def button(text: str, action: Callable[[], Any], icon: str = "", tooltip: str = "", **style: Any) -> w.Button:
+    """A button sized to its text that runs ``action()`` when clicked; ``style`` holds further Button
+    traits (``button_style``, ``disabled``)."""
+    made = w.Button(
+        description=text, icon=icon, tooltip=tooltip or text, layout=w.Layout(width="auto"), **style
+    )
+    made.on_click(lambda _: action())
+    return made
+
+
+# Traits that hold one model shared by every widget of a kind, which closing one widget must not close:
+# ipycanvas draws every canvas through a single ``_canvas_manager``.
+SHARED_TRAITS = frozenset({"_canvas_manager"})
+
+
+def widgets_in(widget: w.Widget) -> Iterator[w.Widget]:
+    """The widgets that ``widget``'s synced traits hold: children, layout, style and the like."""
+    for name in widget.keys:
+        if name in SHARED_TRAITS:
+            continue
+        value = getattr(widget, name, None)
+        if isinstance(value, w.Widget):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            yield from (v for v in value if isinstance(v, w.Widget))
+
+
+def close_tree(widget: w.Widget) -> None:
+    """Close ``widget`` and every widget model it holds, depth first, ``Layout`` and ``Style`` included
+    (``Widget.close()`` closes one model and leaves those alive)."""
+    seen: set[int] = set()
+
+    def close(node: w.Widget) -> None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for inner in list(widgets_in(node)):
+            close(inner)
+        node.close()
+
+    close(widget)
+
+
+def close_all(widgets: Iterable[w.Widget]) -> None:
+    for widget in widgets:
+        close_tree(widget)
+
+
+def replace_children(box: w.Box, children: Iterable[w.Widget]) -> None:
+    """Show ``children`` in ``box`` and close the trees of those it showed before and shows no more."""
+    new = list(children)
+    kept = {id(c) for c in new}
+    dropped = [c for c in box.children if id(c) not in kept]
+    box.children = new
+    close_all(dropped)
+
+
+def live_models() -> int:
+    """How many widget models are alive in the kernel (ipywidgets 8 keeps them in ``_instances``, 7 in
+    ``Widget.widgets``)."""
+    from ipywidgets.widgets import widget as module
+
+    instances = getattr(module, "_instances", None)
+    return len(instances if instances is not None else w.Widget.widgets)
+
+
+class WidgetBase(Chrome, w.VBox):
+    """A widget made of ipywidgets: a vertical box with a status line (``status_line``, placed by the
+    subclass among its children), and ``close()`` of its whole tree and of the widgets it ``own``s."""
+
+    def __init__(self, children: Iterable[w.Widget] = (), **kwargs: Any) -> None:
+        self.status_line = w.HTML()
+        self._owned: list[w.Widget] = []
+        super().__init__(list(children), **kwargs)
+
+    def _show_status(self, kind: str, message: str, css_class: str) -> None:
+        line = getattr(self, "status_line", None)
+        if line is not None:
+            line.value = status_html(kind, message, css_class)
+
+    def button(
+        self, text: str, action: Callable[[], Any], icon: str = "", tooltip: str = "", **style: Any
+    ) -> w.Button:
+        """A button whose action runs under ``attempt``: its refusals are shown in the status line."""
+        return button(text, lambda: self.attempt(action), icon, tooltip, **style)
+
+    def own(self, widget: w.Widget) -> w.Widget:
+        """Close ``widget`` with this one even while it is not among the children."""
+        self._owned.append(widget)
+        return widget
+
+    replace_children = staticmethod(replace_children)
+
+    def close(self) -> None:
+        """Close this widget, everything shown in it, and the widgets it owns."""
+        close_all(getattr(self, "_owned", ()))
+        close_all(list(widgets_in(self)))
+        super().close()
+        line = getattr(self, "status_line", None)
+        if line is not None:
+            close_tree(line)

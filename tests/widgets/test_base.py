@@ -1,0 +1,128 @@
+"""The widgets' base: status line, the error policy of user actions, callbacks, the quiet flag, and
+closing whole trees of widget models."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+
+import dlwidgets as dw
+from dlwidgets.widgets.base import ERROR_COLOR, WidgetBase, close_tree, live_models, replace_children
+
+
+class Counter(WidgetBase):
+    """A small widget on the base, as a widget module would write one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.plus = self.button("plus", self.add, icon="plus")
+        self.rows = w.VBox()
+        self.children = [self.plus, self.rows, self.status_line]
+
+    def add(self) -> int:
+        self.count += 1
+        self.callbacks("on_add").fire(self.count)
+        return self.count
+
+
+def test_error_and_notice_are_shown_and_read_back() -> None:
+    counter = Counter()
+    counter.error("no <b>such</b> label")
+    assert counter.status == "no <b>such</b> label" and counter.status_kind == "error"
+    assert "&lt;b&gt;" in counter.status_line.value and ERROR_COLOR in counter.status_line.value
+    counter.notice("saved")
+    assert counter.status == "saved" and counter.status_kind == "notice"
+    assert "dlw-notice" in counter.status_line.value and "color" not in counter.status_line.value
+    counter.clear_status()
+    assert counter.status == "" and counter.status_line.value == ""
+
+
+@pytest.mark.parametrize(
+    "error, shown",
+    [
+        (dw.exceptions.NotFound("item 'a.jpg' not found"), "item 'a.jpg' not found"),
+        (ValueError("bad colour '#zz'"), "bad colour '#zz'"),
+        (TypeError("needs a Dataset, got 3"), "needs a Dataset, got 3"),
+        (FileNotFoundError("no file x.png"), "no file x.png"),
+        (ConnectionError("cannot reach the server"), "cannot reach the server"),
+    ],
+)
+def test_attempt_shows_what_a_user_action_may_raise(error: Exception, shown: str) -> None:
+    def action() -> None:
+        raise error
+
+    counter = Counter()
+    assert counter.attempt(action) is None
+    assert counter.status == shown and counter.status_kind == "error"
+
+
+def test_attempt_raises_a_defect_of_the_code() -> None:
+    counter = Counter()
+    with pytest.raises(KeyError):
+        counter.attempt(lambda: {}["missing"])
+
+
+def test_attempt_clears_the_last_error_and_returns_the_result() -> None:
+    counter = Counter()
+    counter.error("old")
+    assert counter.attempt(counter.add) == 1 and counter.status == ""
+
+
+def test_callbacks_are_called_removed_and_their_failures_shown() -> None:
+    counter, seen = Counter(), []
+
+    def broken(_count: int) -> None:
+        raise RuntimeError("my callback broke")
+
+    counter.callbacks("on_add").register(seen.append)
+    counter.callbacks("on_add").register(broken)
+    counter.plus.click()
+    assert seen == [1]
+    assert counter.status == "on_add callback failed: RuntimeError: my callback broke"
+    counter.callbacks("on_add").register(broken, remove=True)
+    counter.callbacks("on_add").register(seen.append, remove=True)
+    counter.plus.click()
+    assert seen == [1] and counter.count == 2 and counter.status == ""
+
+
+def test_a_callback_must_be_callable() -> None:
+    with pytest.raises(TypeError, match="on_add takes a function, got 3"):
+        Counter().callbacks("on_add").register(3)  # type: ignore[arg-type]
+
+
+def test_quietly_is_reentrant() -> None:
+    counter = Counter()
+    with counter.quietly():
+        with counter.quietly():
+            assert counter.is_quiet
+        assert counter.is_quiet  # the inner block must not end the outer one's quiet
+    assert not counter.is_quiet
+
+
+def test_replace_children_closes_what_it_drops() -> None:
+    box, kept = w.VBox(), w.Button(description="kept")
+    box.children = [kept, w.HBox([w.Button(description="dropped")])]
+    before = live_models()
+    replace_children(box, [kept, w.HTML("new")])
+    assert kept.comm is not None and box.children[0] is kept
+    assert live_models() - before == 3 - 5  # HTML + its layout and style made; HBox, Button: 5 closed
+
+
+def test_close_closes_the_whole_tree_with_layouts_and_styles() -> None:
+    before = live_models()
+    counter = Counter()
+    counter.rows.children = [w.HBox([w.Text(), w.Dropdown(options=["a"])])]
+    counter.plus.click()
+    assert live_models() > before
+    counter.close()
+    assert live_models() == before
+
+
+def test_close_tree_leaves_the_model_every_canvas_shares() -> None:
+    import ipycanvas
+
+    first, second = ipycanvas.Canvas(width=4, height=4), ipycanvas.Canvas(width=4, height=4)
+    close_tree(w.VBox([first]))
+    assert first.comm is None and second._canvas_manager.comm is not None
+    second.fill_rect(0, 0, 2, 2)  # still drawn through the shared manager
