@@ -7,6 +7,7 @@ from .annotation import (
     Box,
     Classification,
     Definition,
+    Ellipse,
     Point,
     Polygon,
     Polyline,
@@ -23,7 +24,7 @@ from .task import Assignment, Task
 
 __all__ = [
     "Annotation", "AnnotationBuilder", "AnnotationCollection", "Assignment", "Attribute", "AttributesTypes",
-    "Box", "Classification", "Dataset", "Definition", "Entity", "EntityList", "Item", "Label", "Ontology",
-    "PagedEntities", "Point", "Polygon", "Polyline", "Project", "Prompt", "PromptItem", "PromptType",
-    "Recipe", "Task",
+    "Box", "Classification", "Dataset", "Definition", "Ellipse", "Entity", "EntityList", "Item", "Label",
+    "Ontology", "PagedEntities", "Point", "Polygon", "Polyline", "Project", "Prompt", "PromptItem",
+    "PromptType", "Recipe", "Task",
 ]  # fmt: skip

@@ -1,5 +1,5 @@
-"""Annotations: the geometry definitions (``Box``, ``Point``, ``Classification``, ``Polygon``, ``Polyline``),
-the stored ``Annotation`` entity, the ``AnnotationBuilder`` and the ``AnnotationCollection``.
+"""Annotations: the geometry definitions (``Box``, ``Point``, ``Classification``, ``Polygon``, ``Polyline``,
+``Ellipse``), the stored ``Annotation`` entity, the ``AnnotationBuilder`` and the ``AnnotationCollection``.
 
 Definitions convert exactly to and from the platform's coordinate layout: a box is
 ``[{x: left, y: top, z: 0}, {x: right, y: bottom, z: 0}]``, a point a single ``{x, y, z}`` object, a
@@ -106,6 +106,51 @@ class Point(Definition):
         return cls(x=coordinates["x"], y=coordinates["y"], label=label, attributes=attributes)
 
 
+class Ellipse(Definition):
+    """An ellipse in image pixels: centre ``(x, y)``, radii ``rx`` and ``ry``, turned by ``angle``
+    degrees; stored as ``{center: {x, y, z}, rx, ry, angle}``, as the SDK sends it."""
+
+    type = "ellipse"
+
+    def __init__(
+        self,
+        x: float,
+        y: float,
+        rx: float,
+        ry: float,
+        angle: float,
+        label: str,
+        attributes: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(label, attributes)
+        self.x, self.y = _finite("x", x, "ellipse"), _finite("y", y, "ellipse")
+        self.rx, self.ry = _finite("rx", rx, "ellipse"), _finite("ry", ry, "ellipse")
+        self.angle = _finite("angle", angle, "ellipse")
+        if self.rx < 0 or self.ry < 0:
+            raise ValueError(f"ellipse {label!r} has radius rx={rx} or ry={ry} below 0")
+
+    def coordinates(self) -> dict[str, Any]:
+        return {
+            "angle": self.angle,
+            "center": {"x": self.x, "y": self.y, "z": 0},
+            "rx": self.rx,
+            "ry": self.ry,
+        }
+
+    @classmethod
+    def from_coordinates(cls, coordinates: Any, label: str, attributes: dict[str, Any]) -> Ellipse:
+        center = coordinates["center"]
+        return cls(
+            x=center["x"],
+            y=center["y"],
+            rx=coordinates["rx"],
+            ry=coordinates["ry"],
+            angle=coordinates["angle"],
+            label=label,
+            attributes=attributes,
+        )
+
+
 class Classification(Definition):
     """A label for the whole item; it has no geometry."""
 
@@ -150,7 +195,7 @@ class Polyline(_PointList):
 
 
 DEFINITIONS: dict[str, type[Definition]] = {
-    cls.type: cls for cls in (Box, Point, Classification, Polygon, Polyline)
+    cls.type: cls for cls in (Box, Point, Classification, Polygon, Polyline, Ellipse)
 }
 
 
@@ -246,7 +291,7 @@ class AnnotationBuilder:
     ) -> Annotation:
         if not isinstance(annotation_definition, Definition):
             raise TypeError(
-                f"annotation_definition must be a Box, Point, Classification, Polygon or Polyline, "
+                f"annotation_definition must be a Box, Point, Classification, Polygon, Polyline or Ellipse, "
                 f"got {annotation_definition!r}"
             )
         annotation = Annotation.from_definition(annotation_definition, self.item, object_id, automated)

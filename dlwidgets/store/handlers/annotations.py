@@ -78,13 +78,31 @@ def _point(value: Any, where: str) -> None:
             raise BadRequest(f"{where}: coordinate {axis}={v!r} must be a finite number")
 
 
+def _ellipse(coordinates: Any, where: str) -> None:
+    """The SDK's ellipse: ``{center: {x, y, z}, rx, ry, angle}`` (radii >= 0, angle in degrees)."""
+    if not isinstance(coordinates, dict) or not {"center", "rx", "ry", "angle"} <= coordinates.keys():
+        raise BadRequest(
+            f"{where}: an ellipse is {{'center': {{'x', 'y'}}, 'rx', 'ry', 'angle'}}, "
+            f"got {coordinates!r:.120}"
+        )
+    _point(coordinates["center"], where)
+    for key in ("rx", "ry", "angle"):
+        v = coordinates[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise BadRequest(f"{where}: ellipse {key}={v!r} must be a finite number")
+        if key != "angle" and v < 0:
+            raise BadRequest(f"{where}: ellipse {key}={v!r} is a radius and must be >= 0")
+
+
 def check_coordinates(kind: str, coordinates: Any, where: str) -> None:
     """Refuse coordinates that are not in the platform's layout for ``kind``, or not finite."""
     if kind == "class":
         return
     if kind == "point":
         _point(coordinates, where)
-    elif kind in ("box", "cube", "ellipse"):
+    elif kind == "ellipse":
+        _ellipse(coordinates, where)
+    elif kind in ("box", "cube"):
         if not isinstance(coordinates, list) or len(coordinates) < 2:
             raise BadRequest(
                 f"{where}: a {kind} has two corner points [top-left, bottom-right], got {coordinates!r}"
