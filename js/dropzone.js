@@ -373,6 +373,11 @@ function render({ model, el }) {
     failAll(`the kernel ${what} before the file was stored; run the cell again to upload it`);
   };
   if (kernelStatus && typeof kernelStatus.connect === "function") kernelStatus.connect(onKernelStatus);
+  // Every widget manager (ipywidgets 7's too, which has no kernel to watch: JupyterLab 3, the classic
+  // Notebook) disconnects its models when the kernel restarts, and a model says so with this event.
+  const onDisconnect = () =>
+    failAll("the kernel restarted or went away before the file was stored; run the cell again to upload it");
+  model.on("comm_live_update", onDisconnect);
 
   const uploadOne = async (entry) => {
     setStatus(entry, "starting");
@@ -538,6 +543,7 @@ function render({ model, el }) {
     if (kernelStatus && typeof kernelStatus.disconnect === "function") kernelStatus.disconnect(onKernelStatus);
     if (current) current.sender.cancel();
     model.off("msg:custom", onMessage);
+    model.off("comm_live_update", onDisconnect);
     model.off("change:overwrite", syncOptions);
     model.off("change:remote_path", syncOptions);
     model.off("change:accept", syncOptions);

@@ -32,6 +32,9 @@ class Frontend:
     # JS returning the code cells: execution count, outputs as saved to .ipynb, text each output shows.
     cells_js: str
     run_all: Callable[[Page], None]
+    # JS that starts a kernel restart as the Kernel menu's "Restart" does once confirmed (no dialog), and
+    # keeps in `window.e2eRestart` a promise that settles once the server has restarted the kernel.
+    restart_kernel_js: str
 
 
 def _lumino_run_all(page: Page) -> None:
@@ -82,6 +85,13 @@ _CLASSIC_CELLS_JS = """() => {
   }));
 }"""
 
+_LUMINO_RESTART_JS = (
+    "() => { window.e2eRestart = jupyterapp.shell.currentWidget.sessionContext.restartKernel(); }"
+)
+_CLASSIC_RESTART_JS = """() => {
+  window.e2eRestart = new Promise((resolve, reject) => Jupyter.notebook.kernel.restart(resolve, reject));
+}"""
+
 _LUMINO = Frontend(
     address="/lab/workspaces/{workspace}/tree/{path}",
     panel=".jp-NotebookPanel",
@@ -89,6 +99,7 @@ _LUMINO = Frontend(
     kernel_idle_js=_LUMINO_KERNEL_IDLE_JS,
     cells_js=_LUMINO_CELLS_JS,
     run_all=_lumino_run_all,
+    restart_kernel_js=_LUMINO_RESTART_JS,
 )
 
 FRONTENDS: dict[UI, Frontend] = {
@@ -102,5 +113,6 @@ FRONTENDS: dict[UI, Frontend] = {
         kernel_idle_js=_CLASSIC_KERNEL_IDLE_JS,
         cells_js=_CLASSIC_CELLS_JS,
         run_all=_classic_run_all,
+        restart_kernel_js=_CLASSIC_RESTART_JS,
     ),
 }

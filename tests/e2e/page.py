@@ -103,6 +103,16 @@ class NotebookPage:
         """Run all cells the way a user does, from the UI's menu."""
         self.frontend.run_all(self.page)
 
+    def restart_kernel(self) -> None:
+        """Start restarting the kernel, as a confirmed Kernel > Restart does; see `wait_restarted()`."""
+        self.page.evaluate(self.frontend.restart_kernel_js)
+
+    def wait_restarted(self) -> None:
+        """Wait until the server has restarted the kernel and the new one is idle (shutting a kernel down
+        while it restarts fails)."""
+        self.page.evaluate("() => window.e2eRestart")
+        self.wait_kernel_idle()
+
     def output(self, selector: str) -> Locator:
         """The first element matching `selector` inside a cell's output area."""
         return self.page.locator(f"{self.frontend.output} {selector}").first
