@@ -7,7 +7,9 @@ built from those, so the JSON stays the single source of truth.
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from enum import Enum
 from typing import Any, ClassVar
 
@@ -148,15 +150,17 @@ class Ontology(Entity):
         label_name: str,
         color: str | tuple[int, int, int] | None = None,
         display_label: str | None = None,
+        icon_path: str | os.PathLike[str] | None = None,
         **extra: Any,
     ) -> Label:
-        """Add (or replace) a label and save it at once; nested labels as ``'parent.child'``."""
+        """Add (or replace) a label and save it at once; nested labels as ``'parent.child'``. An
+        ``icon_path`` image is uploaded to the project's Binaries dataset and shown for the label."""
         node = {
             "tag": label_name,
             "color": normalize_color(color),
             "displayLabel": display_label or derive_display_label(label_name),
             "attributes": [],
-            "displayData": {},
+            "displayData": {} if icon_path is None else self._icon(icon_path),
             **extra,
         }
         return self._send_label(node, upsert=True)
@@ -185,6 +189,22 @@ class Ontology(Entity):
         )
         self._replace(body)
         return next(label for label in self._walk() if label.tag == node["tag"])
+
+    def _icon(self, icon_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Upload a label icon where the platform keeps them; returns the label's ``displayData``."""
+        from ..repositories.projects import Projects
+
+        project_id = (self.metadata.get("system", {}).get("projectIds") or [None])[0]
+        if project_id is None:
+            raise ValueError(f"ontology {self.id!r} belongs to no project, so a label icon has nowhere to go")
+        binaries = Projects(self.client).get(project_id=project_id).datasets._get_binaries_dataset()
+        icon = binaries.items.upload(
+            local_path=icon_path,
+            remote_path=f"/.dataloop/ontologies/{self.id}/labelDisplayImages/",
+            remote_name=f"{uuid.uuid4().hex}-{os.path.basename(icon_path)}",
+        )
+        assert not isinstance(icon, list)
+        return {"displayImage": {"itemId": icon.id, "datasetId": icon.dataset_id}}
 
     def add_labels(self, label_list: list[str | dict[str, Any]]) -> list[Label]:
         """Add several labels, given as names or ``{'label_name', 'color'}`` dicts."""

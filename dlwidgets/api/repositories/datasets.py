@@ -24,7 +24,7 @@ class Datasets:
         self.client = client
         self.project = project
 
-    def _query(self, filter_doc: dict[str, object]) -> list[Dataset]:
+    def _query(self, filter_doc: dict[str, object], system_space: bool = False) -> list[Dataset]:
         found: list[Dataset] = []
         page = 0
         while True:
@@ -37,6 +37,7 @@ class Datasets:
                     "pageSize": 1000,
                     "resource": "datasets",
                     "context": {"projects": [self.project.id]},
+                    **({"systemSpace": True} if system_space else {}),
                 },
             )
             found += [Dataset.from_json(d, self.client) for d in body["items"]]
@@ -59,6 +60,13 @@ class Datasets:
             raise BadRequest(
                 f"{len(found)} datasets are named {dataset_name!r} in project {self.project.name!r}"
             )
+        return found[0]
+
+    def _get_binaries_dataset(self) -> Dataset:
+        """The project's ``Binaries`` dataset (label icons, exports), which plain lists leave out."""
+        found = self._query({"$and": [{"name": "Binaries"}]}, system_space=True)
+        if len(found) != 1:
+            raise NotFound(f"Dataset not found: project {self.project.name!r} has no Binaries dataset")
         return found[0]
 
     def create(self, dataset_name: str) -> Dataset:
