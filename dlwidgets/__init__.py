@@ -43,6 +43,7 @@ from .api import (
     Task,
 )
 from .api import default as _default
+from .api.converter import AnnotationFormat, Converter
 
 __version__ = "0.1.0"
 
@@ -110,6 +111,7 @@ __all__ = [
     "Annotation",
     "AnnotationBuilder",
     "AnnotationCollection",
+    "AnnotationFormat",
     "Annotator",
     "Assignment",
     "Attribute",
@@ -118,6 +120,7 @@ __all__ = [
     "Browser",
     "Classification",
     "Client",
+    "Converter",
     "Dataset",
     "Dropzone",
     "Ellipse",

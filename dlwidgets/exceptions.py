@@ -78,6 +78,11 @@ class UnknownError(PlatformError):
         self.status_code = status_code
 
 
+class ConversionError(ValueError):
+    """Raised when an annotation file to import is malformed: the message names the file and the entry,
+    and nothing of it has been imported."""
+
+
 class WorkspaceTooNew(RuntimeError):
     """Raised when opening a workspace that a newer dlwidgets wrote, in a format this one cannot read."""
 

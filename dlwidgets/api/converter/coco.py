@@ -1,0 +1,186 @@
+"""COCO: one ``coco.json`` with ``images``, ``annotations`` and ``categories``, images under ``images/``.
+
+Boxes are ``bbox`` ``[x, y, w, h]``; polygons add ``segmentation`` ``[[x1, y1, x2, y2, ...]]``; a point is
+a one-keypoint annotation (``keypoints [x, y, 2]``); a classification is an image-level annotation with
+a category and no ``bbox``. Labels ``parent.child`` become category ``child`` of supercategory ``parent``.
+The file is written as it streams: images first, annotations spooled to a side file and appended.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ...exceptions import ConversionError
+from ..entities.annotation import Box, Classification, Definition, Point, Polygon
+from .records import ImageRecord, Notes, label_map, refuse, safe_relative
+
+FILE_NAME = "coco.json"
+
+
+def _category(tag: str, category_id: int) -> dict[str, Any]:
+    parent, _, name = tag.rpartition(".")
+    category: dict[str, Any] = {"id": category_id, "name": name}
+    if parent:
+        category["supercategory"] = parent
+    return category
+
+
+def _area(points: list[tuple[float, float]]) -> float:
+    return (
+        abs(
+            sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True))
+        )
+        / 2
+    )
+
+
+def _bbox(points: list[tuple[float, float]]) -> list[float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
+
+
+def _annotation(definition: Definition, notes: Notes) -> dict[str, Any] | None:
+    if isinstance(definition, Box):
+        w, h = definition.right - definition.left, definition.bottom - definition.top
+        return {"bbox": [definition.left, definition.top, w, h], "area": w * h, "segmentation": []}
+    if isinstance(definition, Polygon):
+        points = definition.geo
+        flat = [c for p in points for c in p]
+        return {"bbox": _bbox(points), "area": _area(points), "segmentation": [flat]}
+    if isinstance(definition, Point):
+        x, y = definition.x, definition.y
+        return {"bbox": [x, y, 0.0, 0.0], "area": 0.0, "keypoints": [x, y, 2], "num_keypoints": 1}
+    if isinstance(definition, Classification):
+        return {"area": 0.0}
+    notes.skip(repr(definition.type))
+    return None
+
+
+def write(
+    folder: Path, labels: list[str], pages: Iterable[list[ImageRecord]], name: str, notes: Notes
+) -> Path:
+    """Write ``coco.json`` (and ``label_map.json``) into ``folder``; returns the JSON's path."""
+    ids = label_map(labels, start=1)
+    categories = [_category(tag, i) for tag, i in ids.items()]
+    target = folder / FILE_NAME
+    image_id = annotation_id = 0
+    with open(target, "w", encoding="utf-8") as out, tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        out.write(json.dumps({"info": {"description": name}, "categories": categories})[:-1])
+        out.write(', "images": [')
+        for page in pages:
+            for record in page:
+                image_id += 1
+                image = {
+                    "id": image_id,
+                    "file_name": record.filename,
+                    "width": record.width,
+                    "height": record.height,
+                }
+                out.write((", " if image_id > 1 else "") + json.dumps(image))
+                for definition in record.annotations:
+                    entry = _annotation(definition, notes)
+                    if entry is None:
+                        continue
+                    if definition.label not in ids:
+                        notes.skip(f"labels outside the ontology ({definition.label!r})")
+                        continue
+                    annotation_id += 1
+                    entry = {"id": annotation_id, "image_id": image_id, "category_id": ids[definition.label],
+                             "iscrowd": 0, **entry}  # fmt: skip
+                    spool.write((", " if annotation_id > 1 else "") + json.dumps(entry))
+        out.write('], "annotations": [')
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+        out.write("]}")
+    (folder / "label_map.json").write_text(json.dumps(ids, indent=2))
+    return target
+
+
+def _number_list(path: Path, where: str, value: Any, size: int | None = None) -> list[float]:
+    if (
+        not isinstance(value, list)
+        or (size is not None and len(value) != size)
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        expected = f"a list of {size} numbers" if size else "a list of numbers"
+        raise refuse(path, where, f"{value!r} is not {expected}")
+    return [float(v) for v in value]
+
+
+def _definition(path: Path, where: str, entry: dict[str, Any], label: str, only_bbox: bool) -> Definition:
+    segmentation = entry.get("segmentation")
+    if isinstance(segmentation, dict):
+        raise refuse(path, where, "RLE mask segmentations are not supported; give polygons or a bbox")
+    if not only_bbox and isinstance(segmentation, list) and segmentation:
+        ring = _number_list(path, where + " segmentation", segmentation[0])
+        if len(segmentation) > 1 or len(ring) < 6 or len(ring) % 2:
+            raise refuse(path, where, "a segmentation must be one polygon [[x1, y1, x2, y2, x3, y3, ...]]")
+        return Polygon(geo=[ring[i : i + 2] for i in range(0, len(ring), 2)], label=label)
+    if not only_bbox and "keypoints" in entry:
+        keypoints = _number_list(path, where + " keypoints", entry["keypoints"])
+        if len(keypoints) != 3:
+            raise refuse(path, where, "only single-keypoint annotations [x, y, v] are supported")
+        return Point(x=keypoints[0], y=keypoints[1], label=label)
+    if "bbox" not in entry:
+        return Classification(label=label)
+    x, y, w, h = _number_list(path, where + " bbox", entry["bbox"], 4)
+    if w < 0 or h < 0:
+        raise refuse(path, where, f"bbox {entry['bbox']!r} has a negative width or height")
+    return Box(left=x, top=y, right=x + w, bottom=y + h, label=label)
+
+
+def _entries(path: Path, document: Any, key: str) -> list[dict[str, Any]]:
+    entries = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise refuse(path, f"'{key}'", "a COCO file needs a list of them")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise refuse(path, f"{key}[{i}]", f"{entry!r} is not an object with an 'id'")
+    return entries
+
+
+def read(
+    path: Path, items_folder: Path | None, labels_path: Path | None = None, only_bbox: bool = False
+) -> tuple[list[str], list[ImageRecord]]:
+    """The labels and image records of a COCO file, every entry checked (a ``ConversionError`` names
+    the file and the first bad entry)."""
+    if path.is_dir():
+        path = path / FILE_NAME
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise refuse(path, "the file", f"is not readable JSON ({e})") from None
+    tags: dict[Any, str] = {}
+    for i, category in enumerate(_entries(path, document, "categories")):
+        if not isinstance(category.get("name"), str) or not category["name"]:
+            raise refuse(path, f"categories[{i}]", "needs a 'name'")
+        parent = category.get("supercategory")
+        tags[category["id"]] = f"{parent}.{category['name']}" if parent else category["name"]
+    records: dict[Any, ImageRecord] = {}
+    for i, image in enumerate(_entries(path, document, "images")):
+        where = f"images[{i}] (id {image['id']!r})"
+        width, height = image.get("width"), image.get("height")
+        if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
+            raise refuse(path, where, "needs a positive integer 'width' and 'height'")
+        filename = safe_relative(path, str(image.get("file_name", "")))
+        source = items_folder / filename if items_folder is not None else None
+        records[image["id"]] = ImageRecord(filename, width, height, source=source)
+    for i, entry in enumerate(_entries(path, document, "annotations")):
+        where = f"annotations[{i}] (id {entry['id']!r})"
+        if entry.get("category_id") not in tags:
+            raise refuse(path, where, f"category_id {entry.get('category_id')!r} is not among {sorted(tags)}")
+        if entry.get("image_id") not in records:
+            raise refuse(path, where, f"image_id {entry.get('image_id')!r} is not in 'images'")
+        try:
+            definition = _definition(path, where, entry, tags[entry["category_id"]], only_bbox)
+        except ConversionError:
+            raise
+        except ValueError as e:
+            raise refuse(path, where, str(e)) from None
+        records[entry["image_id"]].annotations.append(definition)
+    return sorted(set(tags.values())), list(records.values())

@@ -1,0 +1,119 @@
+"""The bridge between a dataset and ``ImageRecord`` s: pages of records out of a dataset (one query for
+the items of a page and one for their annotations), and records into a dataset, checked before any write."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..entities.annotation import DEFINITIONS, Definition
+from ..filters import Filters, FiltersResource
+from .records import ImageRecord, Notes, refuse
+
+if TYPE_CHECKING:
+    from ..entities.dataset import Dataset
+    from ..entities.item import Item
+
+PAGE_SIZE = 1000
+
+
+def dataset_labels(dataset: Dataset) -> list[str]:
+    """Every label tag of the dataset's ontology, sorted."""
+    return sorted(set(dataset.ontology().tags()))
+
+
+def _annotation_filters(annotation_filter: Filters | None, item_ids: list[str]) -> Filters:
+    filters = copy.deepcopy(annotation_filter) if annotation_filter is not None else None
+    if filters is None or filters.resource != FiltersResource.ANNOTATION:
+        filters = Filters(resource=FiltersResource.ANNOTATION, page_size=PAGE_SIZE)
+    filters.add(field="itemId", values=item_ids, operator="in")
+    return filters
+
+
+def _key(definition: Definition) -> str:
+    # A fixed order within an image, whatever ids the store gave: a round trip then writes the same file.
+    return json.dumps([definition.type, definition.label, definition.coordinates()])
+
+
+def dataset_pages(
+    dataset: Dataset, filters: Filters | None, annotation_filter: Filters | None, notes: Notes
+) -> Iterator[list[ImageRecord]]:
+    """The images ``filters`` match, a page at a time in filename order, each with its annotations
+    (those ``annotation_filter`` matches). Items without a known size (not images) are skipped with a note."""
+    filters = copy.deepcopy(filters) if filters is not None else Filters(page_size=PAGE_SIZE)
+    if not filters.sort:
+        filters.sort_by("filename")
+    for page in dataset.items.list(filters=filters):
+        images = [item for item in page if item.width and item.height]
+        for _ in range(len(page) - len(images)):
+            notes.skip("items without a width and height (not images):")
+        by_item: dict[str, list[Definition]] = {item.id: [] for item in images}
+        if images:
+            annotations = dataset.items.list(filters=_annotation_filters(annotation_filter, list(by_item)))
+            for annotation_page in annotations:
+                for annotation in annotation_page:
+                    if annotation.type not in DEFINITIONS:
+                        notes.skip(f"{annotation.type!r}")
+                        continue
+                    by_item[annotation.item_id or ""].append(annotation.annotation_definition)
+        yield [
+            ImageRecord(
+                filename=item.filename.lstrip("/"),
+                width=int(item.width or 0),
+                height=int(item.height or 0),
+                annotations=sorted(by_item[item.id], key=_key),
+                item=item,
+            )
+            for item in images
+        ]
+
+
+def _remote_items(dataset: Dataset, wanted: set[str]) -> dict[str, Item]:
+    found: dict[str, Item] = {}
+    for page in dataset.items.list(filters=Filters(page_size=PAGE_SIZE)):
+        for item in page:
+            name = item.filename.lstrip("/")
+            if name in wanted:
+                found[name] = item
+            elif item.name in wanted:
+                found.setdefault(item.name, item)
+    return found
+
+
+def import_records(
+    dataset: Dataset, labels: list[str], records: list[ImageRecord], origin: Path, remote_items: bool
+) -> list[Item]:
+    """Add ``labels`` to the dataset's ontology, then each image (uploaded from its ``source``, or the
+    dataset's item of that filename when ``remote_items``) with its annotations. Every image is found
+    before anything is written. Returns the items."""
+    remote: dict[str, Item] = {}
+    if remote_items:
+        remote = _remote_items(dataset, {r.filename for r in records})
+    for record in records:
+        if remote_items and record.filename not in remote:
+            raise refuse(origin, f"image {record.filename!r}", f"dataset {dataset.name!r} has no such item")
+        if not remote_items and (record.source is None or not record.source.is_file()):
+            raise refuse(origin, f"image {record.filename!r}", f"no image file at {str(record.source)!r}")
+    ontology = dataset.ontology()
+    # Parents first: a nested label 'a.b' needs 'a' in the ontology, and sorting puts 'a' before 'a.b'.
+    wanted = {".".join(tag.split(".")[: i + 1]) for tag in labels for i in range(tag.count(".") + 1)}
+    missing = sorted(wanted - set(ontology.tags()))
+    if missing:
+        ontology.add_labels(list[Any](missing))
+    items = []
+    for record in records:
+        if remote_items:
+            item = remote[record.filename]
+        else:
+            parent = Path(record.filename).parent.as_posix()
+            folder = "/" if parent == "." else "/" + parent
+            uploaded = dataset.items.upload(local_path=record.source, remote_path=folder)
+            assert not isinstance(uploaded, list)
+            item = uploaded
+        if record.annotations:
+            item.annotations.upload(record.annotations)
+        items.append(item)
+    return items

@@ -1,0 +1,44 @@
+"""``annotated_dataset(client, ...)``: a dataset of small images with boxes, polygons, points and
+classifications, for the converter tests."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+import dlwidgets as dw
+from dlwidgets.api.entities.annotation import Definition
+
+LABELS = ["animal", "animal.cat", "animal.dog", "car"]
+
+
+def png(width: int, height: int) -> bytes:
+    data = io.BytesIO()
+    Image.fromarray(np.zeros((height, width, 3), dtype=np.uint8)).save(data, format="PNG")
+    return data.getvalue()
+
+
+def annotated_dataset(
+    client: dw.Client, name: str = "pets", kinds: tuple[str, ...] = ("box", "segment", "point", "class")
+) -> dw.Dataset:
+    """Three images (one in a folder, one without annotations) over ``LABELS``."""
+    dataset = client.projects.create(project_name=name).datasets.create(dataset_name=name)
+    dataset.ontology().add_labels(list(LABELS))
+    first = dataset.items.upload(local_path=png(64, 48), remote_path="/", remote_name="a.png")
+    second = dataset.items.upload(local_path=png(80, 60), remote_path="/sub", remote_name="b.png")
+    dataset.items.upload(local_path=png(32, 32), remote_path="/", remote_name="empty.png")
+    assert isinstance(first, dw.Item) and isinstance(second, dw.Item)
+    shapes: dict[str, list[Definition]] = {
+        "box": [
+            dw.Box(top=1.5, left=2.25, bottom=20.0, right=30.75, label="animal.cat"),
+            dw.Box(top=10, left=5, bottom=40, right=60, label="car"),
+        ],
+        "segment": [dw.Polygon(geo=[[1, 1], [20.5, 2], [10, 30.25]], label="animal.dog")],
+        "point": [dw.Point(x=7.5, y=8.25, label="car")],
+        "class": [dw.Classification(label="animal.cat")],
+    }
+    first.annotations.upload([d for kind in kinds for d in shapes[kind]])
+    second.annotations.upload([dw.Box(top=3, left=4, bottom=50, right=70, label="animal.dog")])
+    return dataset
