@@ -509,7 +509,7 @@ function render({ model, el }) {
   const onMessage = (msg) => {
     lastHeard = performance.now();
     if (msg.type === "notice") {
-      say(msg.error, true);
+      say(msg.error ?? msg.notice, msg.kind !== "notice");
       return;
     }
     const entry = byId.get(msg.id);

@@ -157,11 +157,16 @@ class Chrome:
 
 class AnyWidgetChrome(Chrome):
     """The anywidgets' part of the base: a status is sent to the browser as a ``notice`` message
-    (``{"type": "notice", "kind": ..., "error" or "notice": text}``), which the view may show."""
+    (``{"type": "notice", "kind": ..., "error" or "notice": text}``), which the view may show, and
+    ``close()`` closes the widget's ``Layout`` too."""
 
     def _show_status(self, kind: str, message: str, css_class: str) -> None:
         if message and getattr(self, "comm", None) is not None:
             self.send({"type": "notice", "kind": kind, kind: message})  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        close_all(list(widgets_in(self)))
+        super().close()  # type: ignore[misc]
 
 
 def button(text: str, action: Callable[[], Any], icon: str = "", tooltip: str = "", **style: Any) -> w.Button:
@@ -184,7 +189,7 @@ def widgets_in(widget: w.Widget) -> Iterator[w.Widget]:
     for name in widget.keys:
         if name in SHARED_TRAITS:
             continue
-        value = getattr(widget, name, None)
+        value = widget._trait_values.get(name)  # never a default made now, only to be closed
         if isinstance(value, w.Widget):
             yield value
         elif isinstance(value, (list, tuple)):

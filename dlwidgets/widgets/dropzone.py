@@ -36,6 +36,7 @@ from ..api import Dataset, Item
 from ..api.repositories.items import remote_dir
 from ..exceptions import NotFound, PlatformError
 from .assets import esm
+from .base import AnyWidgetChrome
 from .chunked_upload import ChunkedFile, TransferError, is_accepted, split_relative_path
 
 MIB = 1 << 20
@@ -71,7 +72,7 @@ class _Incoming:
         return self.directory + self.name
 
 
-class Dropzone(anywidget.AnyWidget):
+class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
     """``Dropzone(dataset, remote_path="/images")``: files and folders dropped or picked become items."""
 
     _esm = esm("dropzone.js")
@@ -112,16 +113,16 @@ class Dropzone(anywidget.AnyWidget):
         self.dataset = dataset
         self.items: list[Item] = []
         self.errors: list[UploadFailure] = []
-        self._on_upload: list[Callable[[Item], Any]] = []
         self._incoming: dict[str, _Incoming] = {}
         self._scratch = Path(tempfile.mkdtemp(prefix="dlwidgets-dropzone-"))
         # Half-received files go when the widget does, or when the kernel exits.
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._scratch, True)
         self.on_msg(lambda _widget, content, buffers: self.handle_message(content, buffers))
 
-    def on_upload(self, callback: Callable[[Item], Any]) -> None:
-        """Call ``callback(item)`` after each file becomes an item."""
-        self._on_upload.append(callback)
+    def on_upload(self, callback: Callable[[Item], Any], remove: bool = False) -> None:
+        """Call ``callback(item)`` after each file becomes an item; a failing callback is shown beside
+        the widget and the upload stands."""
+        self.callbacks("on_upload").register(callback, remove)
 
     def close(self) -> None:
         # Also reached from __del__ of a Dropzone whose __init__ raised, before these attributes existed.
@@ -200,11 +201,7 @@ class Dropzone(anywidget.AnyWidget):
             "type": "status", "id": file_id, "status": "done", "path": item.filename,
             "item": {"id": item.id, "filename": item.filename, "size": item.size},
         })  # fmt: skip
-        for callback in self._on_upload:
-            try:
-                callback(item)
-            except Exception as error:  # a user's callback: show it beside the widget, keep going
-                self.send({"type": "notice", "error": f"on_upload callback failed: {error!r}"})
+        self.callbacks("on_upload").fire(item)
 
     def _cancel(self, file_id: str, reason: str | None) -> None:
         incoming = self._incoming.get(file_id)

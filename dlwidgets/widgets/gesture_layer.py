@@ -9,9 +9,10 @@ import anywidget
 import traitlets
 
 from .assets import esm
+from .base import AnyWidgetChrome
 
 
-class GestureLayer(anywidget.AnyWidget):
+class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
     """Pointer, wheel and key gestures in canvas pixels; the preview of a drag is drawn in the browser."""
 
     _esm = esm("annotator_gestures.js")

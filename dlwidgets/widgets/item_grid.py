@@ -22,6 +22,7 @@ import traitlets
 from ..api import Item
 from ..exceptions import PlatformError
 from .assets import esm
+from .base import AnyWidgetChrome
 
 # A first batch of thumbnails goes out after this long, then one batch per interval, then the rest.
 BATCH_INTERVAL_S = 0.1
@@ -127,7 +128,7 @@ class ThumbnailFeed:
                 self._send({"type": "thumbnails", "ids": ready, "failed": failed}, buffers)
 
 
-class ItemGrid(anywidget.AnyWidget):
+class ItemGrid(AnyWidgetChrome, anywidget.AnyWidget):
     """Cards of one page of items; selection is made in the browser and read from ``selected_ids``.
 
     ``on_page(to)`` is called with ``"next"`` or ``"previous"`` when the user pages; ``fetch_thumbnail``

@@ -18,7 +18,8 @@ from typing import Any
 import ipywidgets as w
 
 from ..api import Dataset, Filters, Item, Prompt, PromptItem, PromptType
-from ..exceptions import NotFound, PlatformError
+from ..exceptions import NotFound
+from .base import WidgetBase
 from .browser import card
 from .item_grid import ItemGrid, item_thumbnail
 
@@ -73,7 +74,7 @@ def batch_prompt_items(images: Sequence[Item], template: str, role: str = "user"
     return made
 
 
-class PromptComposer(w.VBox):
+class PromptComposer(WidgetBase):
     """``PromptComposer(dataset, remote_path="/prompts", images=None)``; ``images`` (for example a
     Browser's selection) are the choices for image elements, else the dataset's images. The picker also
     offers the dataset's audio and video items; "+ image", "+ audio" and "+ video" add the items of that
@@ -82,11 +83,11 @@ class PromptComposer(w.VBox):
     def __init__(
         self, dataset: Dataset, remote_path: str = "/prompts", images: Sequence[Item] | None = None
     ) -> None:
+        super().__init__()
         self.dataset = dataset
         self.remote_path = remote_path
         self.prompt_item = PromptItem("new-prompt", [Prompt(key="1", role="user")])
         self.uploaded: list[Item] = []
-        self._on_upload: list[Callable[[Item], None]] = []
         self._name = w.Text(value="new-prompt", description="name", layout=w.Layout(width="360px"))
         self._name.observe(lambda c: self._rename(c["new"]), names="value")
         self._picker_start = 0
@@ -104,26 +105,23 @@ class PromptComposer(w.VBox):
         self.images = list(images) if images is not None else self._dataset_media("image/")
         self._prompts = w.VBox()
         self._preview = w.HTML()
-        self._status = w.HTML()
-        add_prompt = _button("+ prompt", self.add_prompt)
-        upload = _button("Upload", lambda: self.upload(), style="primary")
+        add_prompt = self.button("+ prompt", self.add_prompt)
+        upload = self.button("Upload", self.upload, button_style="primary")
         self._template = w.Text(
             placeholder="Describe {name}", description="template", layout=w.Layout(width="360px")
         )
-        batch = _button("One prompt per picked image", self._batch_picked)
-        super().__init__(
-            [
-                self._name,
-                w.HTML("<b>Images, audio and video</b>: select, then + image, + audio or + video"),
-                self._picker,
-                self._prompts,
-                w.HBox([add_prompt, upload]),
-                w.HBox([self._template, batch]),
-                self._status,
-                w.HTML("<b>Preview</b>"),
-                self._preview,
-            ]
-        )
+        batch = self.button("One prompt per picked image", self._batch_picked)
+        self.children = [
+            self._name,
+            w.HTML("<b>Images, audio and video</b>: select, then + image, + audio or + video"),
+            self._picker,
+            self._prompts,
+            w.HBox([add_prompt, upload]),
+            w.HBox([self._template, batch]),
+            self.status_line,
+            w.HTML("<b>Preview</b>"),
+            self._preview,
+        ]
         self.add_class("dlw-prompt-composer")
         self._render()
 
@@ -149,9 +147,9 @@ class PromptComposer(w.VBox):
         by_id = {i.id: i for i in self._choices()}
         return [by_id[i] for i in self._picker.selected_ids if i in by_id]
 
-    def on_upload(self, callback: Callable[[Item], None]) -> None:
+    def on_upload(self, callback: Callable[[Item], None], remove: bool = False) -> None:
         """Call ``callback(item)`` after each prompt item is uploaded."""
-        self._on_upload.append(callback)
+        self.callbacks("on_upload").register(callback, remove)
 
     def add_prompt(self, role: str = "user") -> Prompt:
         keys = {p.key for p in self.prompt_item.prompts}
@@ -188,15 +186,15 @@ class PromptComposer(w.VBox):
         chosen = [item] if item is not None else of_kind
         wrong = [i.name for i in chosen if not (i.mimetype or "").startswith(prefix)]
         if wrong:
-            self._error(f"{wrong[0]!r} is not {a_noun} item")
+            self.error(f"{wrong[0]!r} is not {a_noun} item")
             return
         if not chosen:
             offered = self._image_items if kind == PromptType.IMAGE else self._media_items[kind]
-            self._error(f"select {a_noun} in the picker first" if offered else f"there are no {noun} items")
+            self.error(f"select {a_noun} in the picker first" if offered else f"there are no {noun} items")
             return
         for each in chosen:
             self.prompt_item.prompts[prompt_index].add_element(kind, each.stream)
-        self._status.value = ""
+        self.clear_status()
         self._render()
 
     def move(self, prompt_index: int, element_index: int, offset: int) -> None:
@@ -225,20 +223,19 @@ class PromptComposer(w.VBox):
         """Check the draft, then upload it as ``<remote_path>/<name>.json``; problems are shown."""
         problems = check_prompt_item(self.prompt_item, self.dataset)
         if problems:
-            self._error("; ".join(problems))
+            self.error("; ".join(problems))
             return None
-        try:
-            item = self.dataset.items.upload(
+        item = self.attempt(
+            lambda: self.dataset.items.upload(
                 local_path=self.prompt_item, remote_path=self.remote_path, overwrite=overwrite
             )
-        except (ValueError, PlatformError) as error:
-            self._error(getattr(error, "message", str(error)))
+        )
+        if item is None:
             return None
         assert isinstance(item, Item)
         self.uploaded.append(item)
-        self._status.value = f"<span class='dlw-notice'>uploaded {html.escape(item.filename)}</span>"
-        for callback in self._on_upload:
-            callback(item)
+        self.notice(f"uploaded {item.filename}")
+        self.callbacks("on_upload").fire(item)
         return item
 
     def duplicate(self, name: str) -> Item | None:
@@ -256,7 +253,7 @@ class PromptComposer(w.VBox):
             assert isinstance(item, Item)
             made.append(item)
         self.uploaded += made
-        self._status.value = f"<span class='dlw-notice'>uploaded {len(made)} prompt items</span>"
+        self.notice(f"uploaded {len(made)} prompt items")
         return made
 
     def _batch_picked(self) -> None:
@@ -264,16 +261,12 @@ class PromptComposer(w.VBox):
         images = [i for i in self.picked if (i.mimetype or "").startswith("image/")]
         template = self._template.value.strip()
         if not images or not template:
-            self._error("pick one or more images and write a template (e.g. 'Describe {name}') first")
+            self.error("pick one or more images and write a template (e.g. 'Describe {name}') first")
             return
         try:
             self.batch(images, template)
         except (KeyError, IndexError, ValueError) as error:
-            self._error(f"template {template!r} cannot be filled ({error}); use {{name}} or {{filename}}")
-
-    def close(self) -> None:
-        self._picker.close()
-        super().close()
+            self.error(f"template {template!r} cannot be filled ({error}); use {{name}} or {{filename}}")
 
     # -- view -------------------------------------------------------------------------------------------
     def _dataset_media(self, prefix: str) -> list[Item]:
@@ -313,7 +306,9 @@ class PromptComposer(w.VBox):
             self.prompt_item.name = name if name.endswith(".json") else f"{name}.json"
 
     def _render(self) -> None:
-        self._prompts.children = [self._prompt_box(i, p) for i, p in enumerate(self.prompt_item.prompts)]
+        self.replace_children(
+            self._prompts, [self._prompt_box(i, p) for i, p in enumerate(self.prompt_item.prompts)]
+        )
         self._render_preview()
 
     def _prompt_box(self, index: int, prompt: Prompt) -> w.Widget:
@@ -323,25 +318,25 @@ class PromptComposer(w.VBox):
             options=ROLES, value=prompt.role if prompt.role in ROLES else "user", description="role"
         )
         role.observe(functools.partial(self._set, prompt, "role"), names="value")
-        rows: list[w.Widget] = [w.HBox([key, role, _button("✕ prompt", lambda: self.delete(index))])]
+        rows: list[w.Widget] = [w.HBox([key, role, self.button("✕ prompt", lambda: self.delete(index))])]
         for j, element in enumerate(prompt.elements):
             rows.append(
                 w.HBox(
                     [
                         self._element_editor(element),
-                        _button("↑", functools.partial(self.move, index, j, -1)),
-                        _button("↓", functools.partial(self.move, index, j, 1)),
-                        _button("✕", functools.partial(self.delete, index, j)),
+                        self.button("↑", functools.partial(self.move, index, j, -1)),
+                        self.button("↓", functools.partial(self.move, index, j, 1)),
+                        self.button("✕", functools.partial(self.delete, index, j)),
                     ]
                 )
             )
         rows.append(
             w.HBox(
                 [
-                    _button("+ text", lambda: self.add_text(index)),
-                    _button("+ image", lambda: self.add_image(index)),
-                    _button("+ audio", lambda: self.add_audio(index)),
-                    _button("+ video", lambda: self.add_video(index)),
+                    self.button("+ text", lambda: self.add_text(index)),
+                    self.button("+ image", lambda: self.add_image(index)),
+                    self.button("+ audio", lambda: self.add_audio(index)),
+                    self.button("+ video", lambda: self.add_video(index)),
                 ]
             )
         )
@@ -371,9 +366,6 @@ class PromptComposer(w.VBox):
     def _render_preview(self) -> None:
         self._preview.value = transcript(self.prompt_item, self._names())
 
-    def _error(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>"
-
 
 def transcript(prompt_item: PromptItem, names: dict[str, str]) -> str:
     """The draft as a chat transcript (HTML, every user string escaped)."""
@@ -393,9 +385,3 @@ def transcript(prompt_item: PromptItem, names: dict[str, str]) -> str:
             f"{''.join(parts) or '<div><i>(empty)</i></div>'}</div>"
         )
     return "".join(turns)
-
-
-def _button(text: str, action: Callable[[], object], style: str = "") -> w.Button:
-    button = w.Button(description=text, button_style=style, layout=w.Layout(width="auto"))
-    button.on_click(lambda _: action())
-    return button

@@ -91,11 +91,11 @@ def test_empty_prompts_and_deleted_images_are_refused_and_nothing_is_written(
 ) -> None:
     composer = PromptComposer(dataset)
     assert composer.upload() is None
-    assert "prompt &#x27;1&#x27; is empty" in composer._status.value  # shown as escaped HTML
+    assert "prompt '1' is empty" in composer.status
     composer.add_image(0, images[0])
     dataset.items.delete(item_id=images[0].id)
     assert composer.upload() is None
-    assert f"item &#x27;{images[0].id}&#x27; no longer exists" in composer._status.value
+    assert f"item '{images[0].id}' no longer exists" in composer.status
     assert dataset.items.list(filters=dw.Filters(field="dir", values="/prompts")).items_count == 0
 
 
@@ -153,14 +153,14 @@ def test_audio_and_video_elements_reference_their_items(dataset: dw.Dataset, ima
     assert not cards["bark.wav"]["thumbnail"] and not cards["run.mp4"]["thumbnail"]
 
     composer.add_audio(0)  # the picker's choice is an image, not an audio item
-    assert "select an audio in the picker first" in composer._status.value
+    assert "select an audio in the picker first" in composer.status
     assert composer.prompt_item.prompts[0].elements == []
     composer._picker.selected_ids = [audio.id]
     composer.add_audio(0)
     composer._picker.selected_ids = [video.id]
     composer.add_video(0)
     composer.add_video(0, images[0])  # an image is no video
-    assert "&#x27;cat.jpg&#x27; is not a video item" in composer._status.value
+    assert "'cat.jpg' is not a video item" in composer.status
     composer.add_text(0, "What happens here?")
     assert "[audio: /sounds/bark.wav]" in composer._preview.value
     assert "[video: /clips/run.mp4]" in composer._preview.value
@@ -181,7 +181,7 @@ def test_audio_and_video_buttons_say_when_the_dataset_has_none(
     buttons = {b.description: b for b in composer._prompts.children[0].children[-1].children}
     assert list(buttons) == ["+ text", "+ image", "+ audio", "+ video"]
     buttons["+ video"].click()
-    assert "there are no video items" in composer._status.value
+    assert "there are no video items" in composer.status
     buttons["+ image"].click()  # the first image, chosen by default
     assert composer.prompt_item.prompts[0].elements == [{"mimetype": "image/*", "value": images[0].stream}]
 
@@ -197,7 +197,7 @@ def test_batch_mode_from_the_form_uses_the_picked_images(dataset: dw.Dataset, im
     assert json.loads(dog.read())["prompts"]["1"][0]["value"] == "What is in dog.jpg?"
     composer._template.value = "Describe {missing}"
     next(b for b in _buttons(composer) if b.description == "One prompt per picked image").click()
-    assert "cannot be filled" in composer._status.value
+    assert "cannot be filled" in composer.status
 
 
 def _buttons(widget: w.Widget) -> list[w.Button]:
