@@ -4,8 +4,10 @@ classifications, for the converter tests."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import dlwidgets as dw
@@ -42,3 +44,15 @@ def annotated_dataset(
     first.annotations.upload([d for kind in kinds for d in shapes[kind]])
     second.annotations.upload([dw.Box(top=3, left=4, bottom=50, right=70, label="animal.dog")])
     return dataset
+
+
+def refused_import(client: dw.Client, fmt: str, images: Path, annotations: Path) -> str:
+    """Import into a new dataset, expecting a ``ConversionError``: its message, once it is checked that
+    nothing (no item, no label) was imported."""
+    target = client.projects.create(project_name="target").datasets.create(dataset_name="target")
+    with pytest.raises(dw.exceptions.ConversionError) as error:
+        dw.Converter().upload_local_dataset(
+            from_format=fmt, dataset=target, local_items_path=images, local_annotations_path=annotations
+        )
+    assert target.items.list().items_count == 0 and target.ontology().tags() == []
+    return str(error.value)

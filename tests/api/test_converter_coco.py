@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from converter_data import annotated_dataset
+from converter_data import annotated_dataset, refused_import
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
@@ -115,16 +115,8 @@ def test_bad_entry_names_file_and_entry_and_imports_nothing(
     coco[key][index].update(change)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(coco))
-    target = client.projects.create(project_name="target").datasets.create(dataset_name="target")
-    with pytest.raises(dw.exceptions.ConversionError) as error:
-        dw.Converter().upload_local_dataset(
-            from_format="coco",
-            dataset=target,
-            local_items_path=tmp_path / "images",
-            local_annotations_path=bad,
-        )
-    assert str(bad) in str(error.value) and message in str(error.value)
-    assert target.items.list().items_count == 0 and target.ontology().tags() == []
+    said = refused_import(client, "coco", tmp_path / "images", bad)
+    assert str(bad) in said and message in said
 
 
 def test_unreadable_file_is_refused(client: dw.Client, tmp_path: Path) -> None:

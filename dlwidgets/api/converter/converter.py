@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..entities.annotation import definition_json
-from . import coco
+from . import coco, voc, yolo
 from .dataset_io import dataset_labels, dataset_pages, import_records
 from .records import ImageRecord, Notes
 
@@ -78,8 +78,10 @@ def _with_images(pages: Iterable[list[ImageRecord]], folder: Path) -> Iterator[l
         yield page
 
 
-_WRITERS: dict[str, Any] = {"coco": coco.write, "dataloop": _write_dataloop}
-_READERS: dict[str, ModuleType] = {"coco": coco}
+_WRITERS: dict[str, Any] = {
+    "coco": coco.write, "yolo": yolo.write, "voc": voc.write, "dataloop": _write_dataloop
+}  # fmt: skip
+_READERS: dict[str, ModuleType] = {"coco": coco, "yolo": yolo, "voc": voc}
 # Where each format keeps its images, relative to the export folder.
 _IMAGES = {"coco": "images", "yolo": "images", "voc": "JPEGImages", "dataloop": "items"}
 
