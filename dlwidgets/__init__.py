@@ -5,8 +5,7 @@
 ``dw.connect(url, token=...)`` chose a platform or ``dlwidgets serve``.
 """
 
-from __future__ import annotations
-
+# ruff: noqa: F405  (the star import below brings dtlpy's FILTERS_* constants)
 import os
 from typing import Any
 
@@ -17,17 +16,13 @@ from .api import (
     AnnotationCollection,
     Assignment,
     Attribute,
+    AttributesRange,
     AttributesTypes,
     Box,
     Classification,
     Client,
     Dataset,
     Ellipse,
-    Filters,
-    FiltersMethod,
-    FiltersOperations,
-    FiltersOrderByDirection,
-    FiltersResource,
     Item,
     Label,
     Ontology,
@@ -44,6 +39,9 @@ from .api import (
 )
 from .api import default as _default
 from .api.converter import AnnotationFormat, Converter
+from .api.filters import *  # noqa: F403  (dtlpy's FILTERS_* constants)
+from .api.filters import __all__ as _filter_names
+from .api.login import add_environment, login_api_key, login_m2m, login_token, setenv
 
 __version__ = "0.1.0"
 
@@ -76,15 +74,20 @@ def login(token: str | None = None) -> bool:
         import getpass
 
         token = getpass.getpass(f"Token or API key for {current.environment}: ")
-    fresh = _default.connect_default(current.environment, token=token)
-    fresh.json("GET", "/users/me")
+    login_token(token)
     return True
 
+
+# dtlpy's module-level repositories: ``dw.items.get(item_id=...)`` and friends.
+_REPOSITORIES = (
+    "annotations", "assignments", "datasets", "items", "ontologies", "projects", "recipes", "tasks",
+)  # fmt: skip
 
 _WIDGETS = (
     "Annotator",
     "Browser",
     "Dropzone",
+    "Ellipse",
     "Login",
     "OntologyEditor",
     "PromptComposer",
@@ -100,8 +103,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(widgets, name)
     # Module attributes that follow the default client, which dw.connect() may replace.
-    if name == "projects":
-        return _default.client().projects
+    if name in _REPOSITORIES:
+        return getattr(_default.client(), name)
     if name == "client_api":
         return _default.client()
     raise AttributeError(f"module 'dlwidgets' has no attribute {name!r}")
@@ -115,6 +118,7 @@ __all__ = [
     "Annotator",
     "Assignment",
     "Attribute",
+    "AttributesRange",
     "AttributesTypes",
     "Box",
     "Browser",
@@ -124,11 +128,6 @@ __all__ = [
     "Dataset",
     "Dropzone",
     "Ellipse",
-    "Filters",
-    "FiltersMethod",
-    "FiltersOperations",
-    "FiltersOrderByDirection",
-    "FiltersResource",
     "Item",
     "Label",
     "Login",
@@ -147,9 +146,15 @@ __all__ = [
     "Studio",
     "Task",
     "TaskCreator",
+    "add_environment",
     "connect",
     "exceptions",
     "info",
     "login",
+    "login_api_key",
+    "login_m2m",
+    "login_token",
+    "setenv",
     "token_expired",
+    *_filter_names,
 ]  # fmt: skip

@@ -3,18 +3,15 @@
 from .client import LOCAL_ENVIRONMENT, Client, connect
 from .entities import *  # noqa: F403
 from .entities import __all__ as _entities
-from .filters import Filters, FiltersMethod, FiltersOperations, FiltersOrderByDirection, FiltersResource
+from .filters import *  # noqa: F403
+from .filters import __all__ as _filters
 from .transport import LocalTransport
 
 __all__ = [
     *_entities,
+    *_filters,
     "LOCAL_ENVIRONMENT",
     "Client",
-    "Filters",
-    "FiltersMethod",
-    "FiltersOperations",
-    "FiltersOrderByDirection",
-    "FiltersResource",
     "LocalTransport",
     "connect",
 ]

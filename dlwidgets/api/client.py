@@ -84,9 +84,23 @@ class Client:
             timeout=TIMEOUT,
             headers={"user-agent": "dlwidgets"},
         )
+        from .repositories.annotations import AnnotationsById
+        from .repositories.datasets import Datasets
+        from .repositories.items import Items
+        from .repositories.ontologies import Ontologies
         from .repositories.projects import Projects
+        from .repositories.recipes import Recipes
+        from .repositories.tasks import Assignments, Tasks
 
         self.projects = Projects(self)
+        # Reach entities by id, as dtlpy's module-level repositories do (``dl.items.get(item_id=...)``).
+        self.datasets = Datasets(self)
+        self.items = Items(self)
+        self.annotations = AnnotationsById(self)
+        self.recipes = Recipes(self)
+        self.ontologies = Ontologies(self)
+        self.tasks = Tasks(self)
+        self.assignments = Assignments(self)
 
     def __repr__(self) -> str:
         return f"Client({self.environment!r}, user={self.user_email!r})"

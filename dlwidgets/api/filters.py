@@ -20,17 +20,38 @@ class FiltersResource(str, Enum):
 
 
 class FiltersOperations(str, Enum):
-    """Comparison operators, valued as DQL writes them (without the ``$``)."""
+    """Comparison operators, valued as DQL writes them (without the ``$``), with dtlpy's names."""
 
-    EQUAL = "eq"
+    OR = "or"
+    AND = "and"
+    IN = "in"
     NOT_EQUAL = "ne"
+    EQUAL = "eq"
     GREATER_THAN = "gt"
     LESS_THAN = "lt"
+    EXISTS = "exists"
+    MATCH = "match"
+    NIN = "nin"
+    GREATER_THAN_OR_EQUAL = "gte"
+    LESS_THAN_OR_EQUAL = "lte"
+    # Earlier dlwidgets names of the same operators.
+    NOT_IN = "nin"
     GREATER_OR_EQUAL = "gte"
     LESS_OR_EQUAL = "lte"
-    IN = "in"
-    NOT_IN = "nin"
-    EXISTS = "exists"
+
+
+class FiltersKnownFields(str, Enum):
+    """Item fields every dataset has, with dtlpy's names."""
+
+    DIR = "dir"
+    ANNOTATED = "annotated"
+    FILENAME = "filename"
+    CREATED_AT = "createdAt"
+    UPDATED_AT = "updatedAt"
+    LABEL = "label"
+    NAME = "name"
+    HIDDEN = "hidden"
+    TYPE = "type"
 
 
 class FiltersMethod(str, Enum):
@@ -68,6 +89,7 @@ class Filters:
         self.resource = FiltersResource(resource)
         self.use_defaults = use_defaults
         self.page_size = page_size
+        self.page = 0
         self.recursive = recursive
         self.and_filters: list[dict[str, Any]] = []
         self.or_filters: list[dict[str, Any]] = []
@@ -148,7 +170,15 @@ class Filters:
     def sort_by(
         self, field: str, value: FiltersOrderByDirection | str = FiltersOrderByDirection.ASCENDING
     ) -> None:
-        self.sort[field] = FiltersOrderByDirection(value).value
+        """Order the results by ``field``; several calls sort by each field in turn, as in dtlpy."""
+        try:
+            direction = FiltersOrderByDirection(value)
+        except ValueError:
+            raise ValueError(
+                f"sort direction {value!r} for field {field!r} is not one of "
+                f"{[d.value for d in FiltersOrderByDirection]} (dw.FiltersOrderByDirection)"
+            ) from None
+        self.sort[field] = direction.value
 
     def _defaults(self) -> list[dict[str, Any]]:
         if not self.use_defaults:
@@ -169,7 +199,7 @@ class Filters:
             document["$or"] = copy.deepcopy(self.or_filters)
         body: dict[str, Any] = {
             "filter": document,
-            "page": 0,
+            "page": self.page,
             "pageSize": self.page_size,
             "resource": self.resource.value,
         }
@@ -177,3 +207,63 @@ class Filters:
         if self.join is not None:
             body["join"] = copy.deepcopy(self.join)
         return body
+
+
+# dtlpy's module-level constants (``dl.FILTERS_OPERATIONS_IN`` ...), the same enum members.
+FILTERS_KNOWN_FIELDS_DIR = FiltersKnownFields.DIR
+FILTERS_KNOWN_FIELDS_ANNOTATED = FiltersKnownFields.ANNOTATED
+FILTERS_KNOWN_FIELDS_FILENAME = FiltersKnownFields.FILENAME
+FILTERS_KNOWN_FIELDS_CREATED_AT = FiltersKnownFields.CREATED_AT
+FILTERS_KNOWN_FIELDS_UPDATED_AT = FiltersKnownFields.UPDATED_AT
+FILTERS_KNOWN_FIELDS_LABEL = FiltersKnownFields.LABEL
+FILTERS_KNOWN_FIELDS_NAME = FiltersKnownFields.NAME
+FILTERS_KNOWN_FIELDS_HIDDEN = FiltersKnownFields.HIDDEN
+FILTERS_KNOWN_FIELDS_TYPE = FiltersKnownFields.TYPE
+FILTERS_RESOURCE_ITEM = FiltersResource.ITEM
+FILTERS_RESOURCE_ANNOTATION = FiltersResource.ANNOTATION
+FILTERS_RESOURCE_DATASET = FiltersResource.DATASET
+FILTERS_OPERATIONS_OR = FiltersOperations.OR
+FILTERS_OPERATIONS_AND = FiltersOperations.AND
+FILTERS_OPERATIONS_IN = FiltersOperations.IN
+FILTERS_OPERATIONS_NOT_EQUAL = FiltersOperations.NOT_EQUAL
+FILTERS_OPERATIONS_EQUAL = FiltersOperations.EQUAL
+FILTERS_OPERATIONS_GREATER_THAN = FiltersOperations.GREATER_THAN
+FILTERS_OPERATIONS_LESS_THAN = FiltersOperations.LESS_THAN
+FILTERS_OPERATIONS_EXISTS = FiltersOperations.EXISTS
+FILTERS_METHOD_OR = FiltersMethod.OR
+FILTERS_METHOD_AND = FiltersMethod.AND
+FILTERS_ORDERBY_DIRECTION_DESCENDING = FiltersOrderByDirection.DESCENDING
+FILTERS_ORDERBY_DIRECTION_ASCENDING = FiltersOrderByDirection.ASCENDING
+
+__all__ = [
+    "FILTERS_KNOWN_FIELDS_ANNOTATED",
+    "FILTERS_KNOWN_FIELDS_CREATED_AT",
+    "FILTERS_KNOWN_FIELDS_DIR",
+    "FILTERS_KNOWN_FIELDS_FILENAME",
+    "FILTERS_KNOWN_FIELDS_HIDDEN",
+    "FILTERS_KNOWN_FIELDS_LABEL",
+    "FILTERS_KNOWN_FIELDS_NAME",
+    "FILTERS_KNOWN_FIELDS_TYPE",
+    "FILTERS_KNOWN_FIELDS_UPDATED_AT",
+    "FILTERS_METHOD_AND",
+    "FILTERS_METHOD_OR",
+    "FILTERS_OPERATIONS_AND",
+    "FILTERS_OPERATIONS_EQUAL",
+    "FILTERS_OPERATIONS_EXISTS",
+    "FILTERS_OPERATIONS_GREATER_THAN",
+    "FILTERS_OPERATIONS_IN",
+    "FILTERS_OPERATIONS_LESS_THAN",
+    "FILTERS_OPERATIONS_NOT_EQUAL",
+    "FILTERS_OPERATIONS_OR",
+    "FILTERS_ORDERBY_DIRECTION_ASCENDING",
+    "FILTERS_ORDERBY_DIRECTION_DESCENDING",
+    "FILTERS_RESOURCE_ANNOTATION",
+    "FILTERS_RESOURCE_DATASET",
+    "FILTERS_RESOURCE_ITEM",
+    "Filters",
+    "FiltersKnownFields",
+    "FiltersMethod",
+    "FiltersOperations",
+    "FiltersOrderByDirection",
+    "FiltersResource",
+]

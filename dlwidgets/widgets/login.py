@@ -15,6 +15,7 @@ import ipywidgets as w
 
 from ..api import Client, connect, default
 from ..api.client import jwt_claims
+from ..api.repositories.users import me
 from ..exceptions import PlatformError, Unauthorized
 from ..store import default_home
 from .base import WidgetBase, status_html
@@ -77,28 +78,21 @@ class Login(WidgetBase):
             )
         if not token:
             raise ValueError("enter a token or API key (or set $DLWIDGETS_TOKEN)")
-        claims = jwt_claims(token)
-        if not claims:
-            raise ValueError("that token is not a JWT; copy the whole token or API key")
-        exp = claims.get("exp")
+        # A token is a JWT whose expiry can be read here; an API key may be any string: the server decides.
+        exp = jwt_claims(token).get("exp")
         if isinstance(exp, (int, float)) and exp <= datetime.datetime.now().timestamp():
             raise ValueError(f"that token expired on {_when(exp)}; get a new one")
         client = connect(url, token=token)
         try:
-            me = client.request("GET", "/users/me", timeout=VALIDATE_TIMEOUT_S)
-            body = me.json()
+            user = me(client, timeout=VALIDATE_TIMEOUT_S)
         except Unauthorized as e:
-            raise ValueError(f"{url} refused the token: {e.message}") from None
+            raise ValueError(f"{url} refused the token or API key: {e.message}") from None
         except PlatformError as e:
             raise ValueError(
                 f"{url} does not look like a Dataloop platform or dlwidgets server ({e})"
             ) from None
-        except ValueError:
-            raise ValueError(
-                f"{url} answered /users/me with something other than JSON: not a platform"
-            ) from None
-        if not isinstance(body, dict):
-            raise ValueError(f"{url} answered /users/me oddly: not a Dataloop platform or dlwidgets server")
+        if client.user_email == "null" and isinstance(user.get("email"), str):
+            client.user_email = user["email"]
         return client
 
     def _signed_in_text(self, client: Client) -> str:

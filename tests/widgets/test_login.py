@@ -76,7 +76,6 @@ def test_environment_variables_prefill_the_form(
     [
         ("gate.dataloop.ai/api/v1", "x.y.z", "must start with https://"),
         ("http://127.0.0.1:1/api/v1", "", "enter a token"),
-        ("http://127.0.0.1:1/api/v1", "not-a-jwt", "not a JWT"),
     ],
 )
 def test_bad_forms_are_refused_with_a_message(url: str, token: str, message: str) -> None:
@@ -107,4 +106,14 @@ def test_expired_forged_unreachable_and_not_a_platform(workspace_home: Path) -> 
     with serving_app(Starlette(routes=[Route("/api/v1/users/me", page)])) as root:
         login._url.value = f"{root}/api/v1"
         assert login.sign_in(create_token(secret, USER)) is None
-        assert "not a platform" in login.status
+        assert "not a Dataloop platform" in login.status
+
+
+def test_an_api_key_that_is_no_jwt_is_sent_for_the_server_to_judge(workspace_home: Path) -> None:
+    """A platform API key is a bearer token; the widget does not refuse one for its shape."""
+    login = Login()
+    login._mode.value = "Platform or server"
+    with serving(workspace_home) as url:
+        login._url.value = url
+        assert login.sign_in("an-api-key-of-no-jwt-shape") is None
+    assert "refused the token or API key" in login.status

@@ -15,7 +15,7 @@ from .annotation import (
 from .base import Entity, EntityList
 from .dataset import Dataset
 from .item import Item
-from .ontology import Attribute, AttributesTypes, Label, Ontology
+from .ontology import Attribute, AttributesRange, AttributesTypes, Label, Ontology
 from .page import PagedEntities
 from .project import Project
 from .prompt import Prompt, PromptItem, PromptType
@@ -23,7 +23,8 @@ from .recipe import Recipe
 from .task import Assignment, Task
 
 __all__ = [
-    "Annotation", "AnnotationBuilder", "AnnotationCollection", "Assignment", "Attribute", "AttributesTypes",
+    "Annotation", "AnnotationBuilder", "AnnotationCollection", "Assignment", "Attribute",
+    "AttributesRange", "AttributesTypes",
     "Box", "Classification", "Dataset", "Definition", "Ellipse", "Entity", "EntityList", "Item", "Label",
     "Ontology", "PagedEntities", "Point", "Polygon", "Polyline", "Project", "Prompt", "PromptItem",
     "PromptType", "Recipe", "Task",

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from .base import Entity, EntityList
 
@@ -216,6 +216,32 @@ class Annotation(Entity):
     updated_at: str | None = None
     updated_by: str | None = None
     source: str | None = None
+    # The JSON as last stored, so update() sends only what changed, as dtlpy does.
+    _saved: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: Any) -> None:
+        self._saved = self.to_json()
+
+    def update(self, system_metadata: bool = False) -> Annotation:
+        """Save the changes made on this object since it was fetched (label, coordinates, metadata ...);
+        returns the annotation as stored now."""
+        from ..repositories.annotations import AnnotationsById
+
+        return AnnotationsById(self.client).update(self, system_metadata=system_metadata)[0]
+
+    def delete(self) -> bool:
+        """Delete this annotation from its item."""
+        from ..repositories.annotations import AnnotationsById
+
+        return AnnotationsById(self.client).delete(annotation_id=self._stored_id("delete"))
+
+    def _stored_id(self, action: str) -> str:
+        if self.id is None:
+            raise ValueError(
+                f"cannot {action} a {self.type} annotation labelled {self.label!r} that was never uploaded; "
+                "upload it with item.annotations.upload(...) first"
+            )
+        return self.id
 
     @property
     def attributes(self) -> dict[str, Any]:

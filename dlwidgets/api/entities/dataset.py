@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from .base import Entity
 
 if TYPE_CHECKING:
     from ..filters import Filters
-    from ..repositories.items import Items
+    from ..repositories.annotations import DatasetAnnotations
+    from ..repositories.items import Downloaded, Items
     from ..repositories.recipes import Recipes
     from ..repositories.tasks import Tasks
-    from .ontology import Label, Ontology
+    from .ontology import Label, LabelSpec, Ontology
 
 
 class Dataset(Entity):
@@ -33,6 +34,7 @@ class Dataset(Entity):
     annotations_count: int | None = None
     annotated: bool | None = None
     url: str | None = None
+    _instance_map: dict[str, int] | None = PrivateAttr(default=None)
 
     @property
     def project_id(self) -> str:
@@ -47,6 +49,12 @@ class Dataset(Entity):
         from ..repositories.items import Items
 
         return Items(self.client, dataset=self)
+
+    @property
+    def annotations(self) -> DatasetAnnotations:
+        from ..repositories.annotations import DatasetAnnotations
+
+        return DatasetAnnotations(self.client, dataset=self)
 
     @property
     def recipes(self) -> Recipes:
@@ -65,6 +73,25 @@ class Dataset(Entity):
         params = {"system": "true"} if system_metadata else None
         body = self.client.json("PATCH", f"/datasets/{self.id}", json=self.to_json(), params=params)
         return Dataset.from_json(body, self.client)
+
+    def download(
+        self,
+        filters: Filters | None = None,
+        local_path: str | os.PathLike[str] | None = None,
+        file_types: list[str] | None = None,
+        overwrite: bool = False,
+        to_items_folder: bool = True,
+        without_relative_path: bool | None = None,
+    ) -> Downloaded:
+        """Download the items ``filters`` match (all files by default), as ``dataset.items.download``."""
+        return self.items.download(
+            filters=filters,
+            local_path=local_path,
+            file_types=file_types,
+            overwrite=overwrite,
+            to_items_folder=to_items_folder,
+            without_relative_path=without_relative_path,
+        )
 
     def directories(self) -> dict[str, int]:
         """Each folder that holds items directly, with how many: ``{'/': 2, '/images': 600}``."""
@@ -92,10 +119,70 @@ class Dataset(Entity):
             raise ValueError(f"export_type {export_type!r} is not supported; use 'json'")
         return export_dataset(self, local_path, filters, annotation_filters, include_annotations)
 
-    def ontology(self) -> Ontology:
-        """The first ontology of the first recipe: the one ``add_label`` and the annotator use."""
-        recipe = self.recipes.list()[0]
+    def ontology(self, recipe_id: str | None = None, ontology_id: str | None = None) -> Ontology:
+        """The first ontology of the first recipe (the one ``add_label`` and the annotator use), or the
+        ones named by id."""
+        recipe = self.recipes.get(recipe_id) if recipe_id is not None else self.recipes.list()[0]
+        if ontology_id is not None:
+            return recipe.ontologies.get(ontology_id)
         return recipe.ontologies.list()[0]
+
+    def add_labels(
+        self, label_list: list[LabelSpec], ontology_id: str | None = None, recipe_id: str | None = None
+    ) -> list[Label]:
+        """Add labels (names, ``Label`` entities or dicts) to the default ontology, saved at once."""
+        return self.ontology(recipe_id, ontology_id).add_labels(label_list)
+
+    def update_label(
+        self,
+        label_name: str,
+        color: str | tuple[int, int, int] | None = None,
+        display_label: str | None = None,
+        recipe_id: str | None = None,
+        ontology_id: str | None = None,
+        upsert: bool = False,
+        **kwargs: Any,
+    ) -> Label:
+        """Change one label of the default ontology (fields not given keep their values)."""
+        ontology = self.ontology(recipe_id, ontology_id)
+        return ontology.update_label(
+            label_name, color=color, display_label=display_label, upsert=upsert, **kwargs
+        )
+
+    def update_labels(
+        self,
+        label_list: list[LabelSpec],
+        ontology_id: str | None = None,
+        recipe_id: str | None = None,
+        upsert: bool = False,
+    ) -> list[Label]:
+        """Change several labels of the default ontology in one save."""
+        return self.ontology(recipe_id, ontology_id).update_labels(label_list, upsert=upsert)
+
+    def delete_labels(self, label_names: list[str] | str) -> bool:
+        """Remove labels from every ontology of the dataset's recipes that holds them, as dtlpy does."""
+        names = [label_names] if isinstance(label_names, str) else list(label_names)
+        found = False
+        for recipe in self.recipes.list():
+            for ontology in recipe.ontologies.list():
+                held: list[str | Label] = [name for name in names if name in ontology.tags()]
+                if held:
+                    ontology.delete_labels(held)
+                    found = True
+        if not found:
+            raise ValueError(f"dataset {self.name!r} has no label {names} in its ontologies")
+        return True
+
+    @property
+    def instance_map(self) -> dict[str, int]:
+        """``{tag: id}`` of the default ontology (1, 2, ... in label order) unless set on this dataset."""
+        return self._instance_map if self._instance_map is not None else self.ontology().instance_map
+
+    @instance_map.setter
+    def instance_map(self, value: dict[str, int]) -> None:
+        if not isinstance(value, dict):
+            raise ValueError(f"instance_map must be a dict of {{label_name: instance_id}}, got {value!r}")
+        self._instance_map = dict(value)
 
     @property
     def labels(self) -> list[Label]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from pydantic import Field, PrivateAttr
 
@@ -112,10 +113,37 @@ class Item(Entity):
             self.filename = new_path
         return self.update(system_metadata=True)
 
-    def download(self, local_path: str | os.PathLike[str] | None = None, overwrite: bool = True) -> str:
-        """Save the item's bytes; a folder (or a path without extension) gets ``<folder>/<name>``."""
-        from ..repositories.items import download_item
+    @overload
+    def download(
+        self,
+        local_path: str | os.PathLike[str] | None = None,
+        overwrite: bool = True,
+        *,
+        save_locally: Literal[True] = True,
+    ) -> str: ...
 
+    @overload
+    def download(
+        self,
+        local_path: str | os.PathLike[str] | None = None,
+        overwrite: bool = True,
+        *,
+        save_locally: Literal[False],
+    ) -> io.BytesIO: ...
+
+    def download(
+        self,
+        local_path: str | os.PathLike[str] | None = None,
+        overwrite: bool = True,
+        *,
+        save_locally: bool = True,
+    ) -> str | io.BytesIO:
+        """Save the item's bytes; a folder (or a path without extension) gets ``<folder>/<name>``. With
+        ``save_locally=False``, the bytes in a ``BytesIO`` named after the item, as dtlpy gives them."""
+        from ..repositories.items import download_item, item_buffer
+
+        if not save_locally:
+            return item_buffer(self)
         return download_item(self, Path(local_path) if local_path is not None else Path.cwd(), overwrite)
 
     def read(self) -> bytes:

@@ -11,9 +11,9 @@ import os
 import re
 import uuid
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, field_validator
 
 from .base import Entity, format_table
 
@@ -68,6 +68,21 @@ def derive_display_label(tag: str) -> str:
     )
 
 
+class AttributesRange:
+    """A slider attribute's range, as dtlpy's ``dl.AttributesRange(min_range, max_range, step)``."""
+
+    def __init__(self, min_range: float, max_range: float, step: float) -> None:
+        if not min_range < max_range or step <= 0:
+            raise ValueError(
+                f"AttributesRange({min_range!r}, {max_range!r}, {step!r}) needs min_range < max_range "
+                "and step > 0"
+            )
+        self.min_range, self.max_range, self.step = min_range, max_range, step
+
+    def to_json(self) -> dict[str, float]:
+        return {"min": self.min_range, "max": self.max_range, "step": self.step}
+
+
 class Label(Entity):
     """One label of an ontology; ``children`` holds nested labels (``parent.child``)."""
 
@@ -80,6 +95,18 @@ class Label(Entity):
     display_data: dict[str, Any] = Field(default_factory=dict)
     children: list[Label] = Field(default_factory=list, exclude=True)
 
+    @field_validator("color", mode="before")
+    @classmethod
+    def _hex_color(cls, value: Any) -> str:
+        """Colours given as dtlpy takes them ((r, g, b), a name) are kept as ``'#rrggbb'``; a stored
+        colour string of another form is kept as it is."""
+        try:
+            return normalize_color(value)
+        except ValueError:
+            if isinstance(value, str):
+                return value
+            raise
+
     @property
     def children_tags(self) -> str:
         return ", ".join(child.tag for child in self.children)
@@ -89,6 +116,10 @@ class Label(Entity):
         label = cls.model_validate(node.get("value", {}))
         label.children = [cls.from_root(child) for child in node.get("children") or []]
         return label
+
+
+# A label as dtlpy's add_labels/update_labels take one: a name, a Label entity or a dict.
+LabelSpec: TypeAlias = "str | dict[str, Any] | Label"
 
 
 class Attribute(Entity):
@@ -119,6 +150,7 @@ class Ontology(Entity):
     roots: list[dict[str, Any]] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
     creator: str | None = None
+    _instance_map: dict[str, int] | None = PrivateAttr(default=None)
 
     @property
     def labels(self) -> list[Label]:
@@ -206,11 +238,69 @@ class Ontology(Entity):
         assert not isinstance(icon, list)
         return {"displayImage": {"itemId": icon.id, "datasetId": icon.dataset_id}}
 
-    def add_labels(self, label_list: list[str | dict[str, Any]]) -> list[Label]:
-        """Add several labels, given as names or ``{'label_name', 'color'}`` dicts."""
-        return [
-            self.add_label(item) if isinstance(item, str) else self.add_label(**item) for item in label_list
+    def add_labels(
+        self, label_list: list[LabelSpec] | LabelSpec, update_ontology: bool = True
+    ) -> list[Label]:
+        """Add (or replace) several labels in one save, given as names, ``Label`` entities or dicts
+        (``{'label_name' or 'tag', 'color', 'display_label', 'children'}``, or the platform's
+        ``{'value': {...}, 'children': [...]}``), as dtlpy's ``add_labels``. They are saved at once,
+        whatever ``update_ontology`` says. A dict with an ``icon_path`` is added on its own, its icon
+        uploaded first."""
+        specs = label_list if isinstance(label_list, list) else [label_list]
+        if any(isinstance(spec, dict) and spec.get("icon_path") for spec in specs):
+            return [
+                self.add_label(**spec) if isinstance(spec, dict) else self._send_labels(spec, upsert=True)[0]
+                for spec in specs
+            ]
+        return self._send_labels(specs, upsert=True)
+
+    def update_labels(self, label_list: list[LabelSpec] | LabelSpec, upsert: bool = False) -> list[Label]:
+        """Change several stored labels in one save (as ``add_labels`` takes them); unless ``upsert``, a
+        label that is not stored is ``NotFound``."""
+        return self._send_labels(label_list, upsert=upsert)
+
+    def _send_labels(self, label_list: list[LabelSpec] | LabelSpec, upsert: bool) -> list[Label]:
+        nodes = [
+            n for spec in (label_list if isinstance(label_list, list) else [label_list]) for n in _nodes(spec)
         ]
+        body = self.client.json(
+            "PATCH", f"/ontologies/{self.id}/labels", json={"labelsNode": nodes, "upsert": upsert}
+        )
+        self._replace(body)
+        sent = [node["tag"] for node in nodes]
+        return [label for label in self._walk() if label.tag in sent]
+
+    def delete_labels(self, label_names: list[str | Label] | str | Label) -> bool:
+        """Remove labels (names, ``parent.child`` for nested ones, or ``Label`` entities) with their
+        children, and save the ontology; names it does not hold are ``ValueError``."""
+        names = [
+            n.tag if isinstance(n, Label) else n
+            for n in (label_names if isinstance(label_names, list) else [label_names])
+        ]
+        missing = [n for n in names if n not in self.tags()]
+        if missing:
+            raise ValueError(f"ontology {self.title!r} has no label {missing}; its labels are {self.tags()}")
+        self.roots = _without(self.roots, set(names))
+        self.update()
+        return True
+
+    @property
+    def labels_flat_dict(self) -> dict[str, Label]:
+        """Every label by its full tag (``parent.child`` for nested ones), depth first."""
+        return {label.tag: label for label in self._walk()}
+
+    @property
+    def instance_map(self) -> dict[str, int]:
+        """``{tag: 1, ...}`` in ``labels_flat_dict`` order (the ids of instance masks), unless set."""
+        if self._instance_map is None:
+            return {tag: i + 1 for i, tag in enumerate(self.labels_flat_dict)}
+        return self._instance_map
+
+    @instance_map.setter
+    def instance_map(self, value: dict[str, int]) -> None:
+        if not isinstance(value, dict):
+            raise ValueError(f"instance_map must be a dict of {{label_name: instance_id}}, got {value!r}")
+        self._instance_map = dict(value)
 
     def _walk(self) -> list[Label]:
         def walk(labels: list[Label]) -> list[Label]:
@@ -233,7 +323,7 @@ class Ontology(Entity):
         values: list[str] | None = None,
         scope: list[str] | str | None = None,
         optional: bool | None = None,
-        attribute_range: tuple[float, float, float] | dict[str, float] | None = None,
+        attribute_range: AttributesRange | tuple[float, float, float] | dict[str, float] | None = None,
     ) -> bool:
         """Add or replace one attribute (the SDK's signature); ``scope`` is label tags, default all."""
         kind = AttributesTypes(attribute_type)
@@ -245,11 +335,12 @@ class Ontology(Entity):
         if kind == AttributesTypes.SLIDER:
             if attribute_range is None:
                 raise ValueError(f"slider attribute {key!r} needs attribute_range=(min, max, step)")
-            rng = (
-                attribute_range
-                if isinstance(attribute_range, dict)
-                else dict(zip(("min", "max", "step"), attribute_range, strict=False))
-            )
+            if isinstance(attribute_range, AttributesRange):
+                rng = attribute_range.to_json()
+            elif isinstance(attribute_range, dict):
+                rng = attribute_range
+            else:
+                rng = dict(zip(("min", "max", "step"), attribute_range, strict=False))
             attr["range"] = rng
         if optional is not None:
             attr["optional"] = optional
@@ -277,3 +368,40 @@ def _as_list(scope: list[str] | str | None) -> list[str]:
     if scope is None:
         return []
     return [scope] if isinstance(scope, str) else list(scope)
+
+
+def _nodes(spec: LabelSpec, parent: str | None = None) -> list[dict[str, Any]]:
+    """The ``labelsNode`` entries for one label given as dtlpy takes it, its children after it as
+    ``parent.child``."""
+    if isinstance(spec, str):
+        value: dict[str, Any] = {"tag": spec}
+        children: list[Any] = []
+    elif isinstance(spec, Label):
+        value = spec.to_json()
+        children = list(spec.children)
+    elif isinstance(spec, dict):
+        raw = spec.get("value", spec)
+        children = list(spec.get("children") or [])
+        value = {k: v for k, v in raw.items() if k not in ("label_name", "display_label", "children")}
+        value["tag"] = raw.get("tag", raw.get("label_name"))
+        if raw.get("display_label") is not None:
+            value["displayLabel"] = raw["display_label"]
+    else:
+        raise ValueError(f"a label is a name, a Label or a dict, got {type(spec).__name__}: {spec!r}")
+    tag = value.get("tag")
+    if not isinstance(tag, str) or not tag:
+        raise ValueError(f"label {spec!r} has no name: give 'tag' or 'label_name'")
+    if parent is not None and not tag.startswith(parent + "."):
+        value["tag"] = tag = f"{parent}.{tag}"
+    if "color" in value:
+        value["color"] = normalize_color(value["color"])
+    return [value, *(n for child in children for n in _nodes(child, tag))]
+
+
+def _without(roots: list[dict[str, Any]], tags: set[str]) -> list[dict[str, Any]]:
+    """The label tree without the nodes whose tag is in ``tags`` (and their children)."""
+    return [
+        {**node, "children": _without(node.get("children") or [], tags)}
+        for node in roots
+        if node.get("value", {}).get("tag") not in tags
+    ]

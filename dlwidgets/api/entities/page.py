@@ -1,7 +1,9 @@
 """``PagedEntities``: the answer of a list call, fetched a page at a time.
 
-The first page is fetched at once (so ``items_count`` is known); iterating yields every page, walking
-by keyset (``id > last id``) when results are sorted by id, which stays fast however deep it goes.
+The page asked for (``page_offset``, the first by default) is fetched at once, so ``items_count`` is
+known. As in dtlpy, iterating yields every page from the first, ``pages[n]`` is page ``n`` and
+``pages.all()`` every entity. Pages after the first are walked by keyset (``id > last id``) when results
+are sorted by id, which stays fast however deep it goes.
 """
 
 from __future__ import annotations
@@ -30,10 +32,15 @@ class PagedEntities(Generic[E]):
         self._path = path
         self._query = query
         self._parse = parse
+        self.page_offset = int(query.get("page", 0))
         first = self._fetch(query)
         self.items: list[E] = first[0]
         self.items_count: int = first[1]
         self.has_next_page: bool = first[2]
+
+    @property
+    def total_pages_count(self) -> int:
+        return -(-self.items_count // self.page_size) if self.page_size > 0 else 0
 
     def _fetch(self, query: dict[str, Any]) -> tuple[list[E], int, bool]:
         body = self._client.json("POST", self._path, json=query)
@@ -54,6 +61,10 @@ class PagedEntities(Generic[E]):
     def __iter__(self) -> Iterator[list[E]]:
         """Every page in turn, the first one included."""
         page, has_next, number = self.items, self.has_next_page, 0
+        if self.page_offset != 0:
+            page, _, has_next = self._fetch({**self._query, "page": 0})
+        if not page:  # no pages at all, as in dtlpy, rather than one empty page
+            return
         yield page
         while has_next and page:
             query = copy.deepcopy(self._query)
@@ -77,8 +88,13 @@ class PagedEntities(Generic[E]):
     def __len__(self) -> int:
         return self.items_count
 
-    def __getitem__(self, index: int) -> E:
-        return self.items[index]
+    def __getitem__(self, page: int) -> list[E]:
+        """Page number ``page`` (``pages[0]`` is the first page), as in dtlpy."""
+        if page == self.page_offset:
+            return self.items
+        if not isinstance(page, int) or page < 0:
+            raise IndexError(f"page {page!r} must be a page number from 0 to {self.total_pages_count - 1}")
+        return self._fetch({**self._query, "page": page})[0]
 
     def print(self) -> None:
         """Print the first page as a table, and how many there are in all."""

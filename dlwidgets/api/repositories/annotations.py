@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import warnings
 from collections.abc import Iterable, Iterator
@@ -16,8 +17,11 @@ from ..entities.annotation import (
     Definition,
     definition_json,
 )
+from ..entities.item import metadata_diff
+from ..entities.page import PagedEntities
 from ..filters import Filters, FiltersResource
-from .items import get_item
+from .items import get_item, paged_query
+from .owner import required
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -40,12 +44,113 @@ class SavedAnnotations:
     updated: AnnotationCollection
 
 
-class Annotations:
+class AnnotationsById:
+    """What needs no owner: get, update and delete annotations by id (``dw.annotations``)."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def get(self, annotation_id: str) -> Annotation:
+        return Annotation.from_json(self.client.json("GET", f"/annotations/{annotation_id}"), self.client)
+
+    def update(
+        self, annotations: Annotation | Iterable[Annotation], system_metadata: bool = False
+    ) -> AnnotationCollection:
+        """Save each annotation's changes since it was fetched (only the fields that changed, as dtlpy's
+        ``PUT /annotations/{id}``); returns them as stored now. With ``system_metadata``, changes under
+        ``metadata.system`` (attributes, object id) are saved too."""
+        updated = AnnotationCollection()
+        for annotation in [annotations] if isinstance(annotations, Annotation) else annotations:
+            if not isinstance(annotation, Annotation):
+                raise TypeError(
+                    f"annotations.update takes Annotation entities, got {type(annotation).__name__}"
+                )
+            annotation_id = annotation._stored_id("update")
+            diff = metadata_diff(annotation._saved, annotation.to_json())
+            if not diff:
+                updated.append(annotation)
+                continue
+            body = self.client.json(
+                "PUT",
+                f"/annotations/{annotation_id}",
+                json=diff,
+                params={"system": "true"} if system_metadata else None,
+            )
+            fresh = Annotation.from_json(body, self.client)
+            annotation._saved = fresh.to_json()
+            updated.append(fresh)
+        return updated
+
+    def delete(
+        self,
+        annotation: Annotation | str | None = None,
+        annotation_id: str | None = None,
+        filters: Filters | None = None,
+    ) -> bool:
+        """Delete one annotation (entity or id), or those matching ``filters`` where the repository has
+        an owner (``item.annotations``, ``dataset.annotations``)."""
+        if isinstance(annotation, Annotation):
+            annotation_id = annotation._stored_id("delete")
+        if annotation_id is not None:
+            self.client.request("DELETE", f"/annotations/{annotation_id}")
+            return True
+        if annotation not in (None, "all"):
+            raise ValueError(f"annotation must be an Annotation, 'all' or None, got {annotation!r}")
+        dataset_id, query = self._scope(filters)
+        self.client.request("POST", f"/datasets/{dataset_id}/query", json={**query, "delete": True})
+        return True
+
+    def _scope(self, filters: Filters | None) -> tuple[str, dict[str, Any]]:
+        """The dataset whose query route lists the annotations, and the query body for ``filters``."""
+        raise ValueError(
+            "dw.annotations reaches annotations by id only; to list or delete by filters use "
+            "item.annotations or dataset.annotations"
+        )
+
+
+class DatasetAnnotations(AnnotationsById):
+    """The annotations of every item of one dataset (``dataset.annotations``)."""
+
+    def __init__(self, client: Client, dataset: Dataset) -> None:
+        super().__init__(client)
+        self.dataset = dataset
+
+    def _scope(self, filters: Filters | None) -> tuple[str, dict[str, Any]]:
+        if filters is None:  # as in dtlpy: never every annotation of a dataset by default
+            raise ValueError(
+                f"dataset {self.dataset.name!r}: annotations.delete needs filters=, annotation= or "
+                "annotation_id="
+            )
+        return self.dataset.id, filters.prepare()
+
+    def list(
+        self, filters: Filters | None = None, page_offset: int | None = None, page_size: int | None = None
+    ) -> PagedEntities[Annotation]:
+        """The dataset's annotations matching ``filters``, a page at a time, as dtlpy's pages."""
+        filters = filters or Filters(resource=FiltersResource.ANNOTATION)
+        if filters.resource != FiltersResource.ANNOTATION:
+            raise ValueError(
+                f"dataset.annotations.list needs Filters(resource=dw.FiltersResource.ANNOTATION), "
+                f"got resource {filters.resource.value!r}"
+            )
+        return PagedEntities(
+            self.client,
+            f"/datasets/{self.dataset.id}/query",
+            paged_query(filters, page_offset, page_size),
+            lambda d: Annotation.from_json(d, self.client),
+        )
+
+
+class Annotations(AnnotationsById):
     """The annotations of one item."""
 
-    def __init__(self, client: Client, item: Item) -> None:
-        self.client = client
-        self.item = item
+    def __init__(self, client: Client, item: Item | None = None) -> None:
+        super().__init__(client)
+        self._item = item
+
+    @property
+    def item(self) -> Item:
+        return required(self._item, "annotations", "item")
 
     def builder(self) -> AnnotationBuilder:
         return AnnotationBuilder(self.item)
@@ -165,14 +270,12 @@ class Annotations:
         return data
 
     def _query(self, filters: Filters | None) -> dict[str, Any]:
-        filters = filters or Filters(resource=FiltersResource.ANNOTATION)
+        filters = copy.deepcopy(filters) if filters else Filters(resource=FiltersResource.ANNOTATION)
         filters.add(field="itemId", values=self.item.id)
         return filters.prepare()
 
     def list(self, filters: Filters | None = None) -> AnnotationCollection:
         """Every annotation on the item (all pages), oldest first."""
-        from ..entities.page import PagedEntities
-
         pages = PagedEntities(
             self.client,
             f"/datasets/{self.item.dataset_id}/query",
@@ -181,27 +284,8 @@ class Annotations:
         )
         return AnnotationCollection(a for page in pages for a in page)
 
-    def get(self, annotation_id: str) -> Annotation:
-        return Annotation.from_json(self.client.json("GET", f"/annotations/{annotation_id}"), self.client)
-
-    def delete(
-        self,
-        annotation: Annotation | str | None = None,
-        annotation_id: str | None = None,
-        filters: Filters | None = None,
-    ) -> bool:
-        """Delete one annotation (entity or id), those matching ``filters``, or, with no argument or
-        ``annotation='all'``, every annotation on the item."""
-        if isinstance(annotation, Annotation):
-            annotation_id = annotation.id
-        if annotation_id is not None:
-            self.client.request("DELETE", f"/annotations/{annotation_id}")
-            return True
-        if annotation not in (None, "all"):
-            raise ValueError(f"annotation must be an Annotation, 'all' or None, got {annotation!r}")
-        query = {**self._query(filters), "delete": True}
-        self.client.request("POST", f"/datasets/{self.item.dataset_id}/query", json=query)
-        return True
+    def _scope(self, filters: Filters | None) -> tuple[str, dict[str, Any]]:
+        return self.item.dataset_id, self._query(filters)
 
 
 def ontology_tags(dataset: Dataset) -> list[str]:

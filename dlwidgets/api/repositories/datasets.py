@@ -18,28 +18,30 @@ def get_dataset(client: Client, dataset_id: str) -> Dataset:
 
 
 class Datasets:
-    """The datasets of one project."""
+    """The datasets of one project, or (``dw.datasets``, with no project) of every project the user sees."""
 
-    def __init__(self, client: Client, project: Project) -> None:
+    def __init__(self, client: Client, project: Project | None = None) -> None:
         self.client = client
         self.project = project
+
+    def _where(self) -> str:
+        return f"project {self.project.name!r}" if self.project is not None else "the projects you can see"
 
     def _query(self, filter_doc: dict[str, object], system_space: bool = False) -> list[Dataset]:
         found: list[Dataset] = []
         page = 0
         while True:
-            body = self.client.json(
-                "POST",
-                "/datasets/query",
-                json={
-                    "filter": filter_doc,
-                    "page": page,
-                    "pageSize": 1000,
-                    "resource": "datasets",
-                    "context": {"projects": [self.project.id]},
-                    **({"systemSpace": True} if system_space else {}),
-                },
-            )
+            query: dict[str, object] = {
+                "filter": filter_doc,
+                "page": page,
+                "pageSize": 1000,
+                "resource": "datasets",
+            }
+            if self.project is not None:
+                query["context"] = {"projects": [self.project.id]}
+            if system_space:
+                query["systemSpace"] = True
+            body = self.client.json("POST", "/datasets/query", json=query)
             found += [Dataset.from_json(d, self.client) for d in body["items"]]
             if not body["hasNextPage"]:
                 return found
@@ -53,12 +55,11 @@ class Datasets:
             raise ValueError("datasets.get needs dataset_name= or dataset_id=")
         found = self._query({"$and": [{"name": dataset_name}]})
         if not found:
-            raise NotFound(
-                f"Dataset not found: project {self.project.name!r} has no dataset {dataset_name!r}"
-            )
+            raise NotFound(f"Dataset not found: no dataset {dataset_name!r} in {self._where()}")
         if len(found) > 1:
             raise BadRequest(
-                f"{len(found)} datasets are named {dataset_name!r} in project {self.project.name!r}"
+                f"{len(found)} datasets are named {dataset_name!r} in {self._where()}; "
+                "use project.datasets.get(dataset_name=) or dataset_id="
             )
         return found[0]
 
@@ -66,11 +67,15 @@ class Datasets:
         """The project's ``Binaries`` dataset (label icons, exports), which plain lists leave out."""
         found = self._query({"$and": [{"name": "Binaries"}]}, system_space=True)
         if len(found) != 1:
-            raise NotFound(f"Dataset not found: project {self.project.name!r} has no Binaries dataset")
+            raise NotFound(f"Dataset not found: no Binaries dataset in {self._where()}")
         return found[0]
 
     def create(self, dataset_name: str) -> Dataset:
         """A new dataset with a default recipe and an empty ontology."""
+        if self.project is None:
+            raise ValueError(
+                f"dataset {dataset_name!r} needs a project: use project.datasets.create(dataset_name=...)"
+            )
         body = self.client.json(
             "POST",
             "/datasets",

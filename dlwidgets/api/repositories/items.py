@@ -6,12 +6,14 @@ size uses constant memory on both ends.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import mimetypes
 import os
 import secrets
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -23,6 +25,7 @@ from ..entities.item import Item
 from ..entities.page import PagedEntities
 from ..entities.prompt import PromptItem
 from ..filters import Filters, FiltersResource
+from .owner import required
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -30,6 +33,10 @@ if TYPE_CHECKING:
 
 # Uploads in flight at once for a folder sent over HTTP.
 FOLDER_WORKERS = 8
+
+# What a download gives: a path or an in-memory file for one item, a list of them for several.
+Files = list[str | io.BytesIO]
+Downloaded = str | io.BytesIO | Files
 
 UploadSource = str | os.PathLike[str] | bytes | BinaryIO | PromptItem | Any
 
@@ -63,12 +70,44 @@ def _in_memory(source: Any, remote_name: str | None) -> tuple[str, bytes]:
     )
 
 
-class Items:
-    """The items of one dataset."""
+def paged_query(filters: Filters, page_offset: int | None, page_size: int | None) -> dict[str, Any]:
+    """The query body of ``filters`` for page ``page_offset`` of ``page_size`` entities."""
+    query = filters.prepare()
+    for key, value, least in (("page_offset", page_offset, 0), ("page_size", page_size, 1)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"{key}={value!r} must be a whole number of at least {least}")
+        query["page" if key == "page_offset" else "pageSize"] = value
+    return query
 
-    def __init__(self, client: Client, dataset: Dataset) -> None:
+
+def folder_upload(local_path: Any) -> tuple[Path, Path] | None:
+    """(folder, base) when ``local_path`` names a folder to upload, else None. As in dtlpy, remote paths
+    keep the folder's own name (``photos`` -> ``/photos/a.jpg``) unless the path ends in ``*``
+    (``photos/*`` -> ``/a.jpg``); they are relative to the folder's parent as the string names it, so
+    ``photos/`` has no name after its last slash and keeps none."""
+    if not isinstance(local_path, (str, os.PathLike)):
+        return None
+    text = os.fspath(local_path)
+    keep_name = not text.endswith("*")
+    folder = os.path.dirname(text) if not keep_name else text
+    if not os.path.isdir(folder or "."):
+        return None
+    base = os.path.dirname(folder) if keep_name else folder
+    return Path(folder or "."), Path(base or ".")
+
+
+class Items:
+    """The items of one dataset; ``dw.items`` (no dataset) gets items by id."""
+
+    def __init__(self, client: Client, dataset: Dataset | None = None) -> None:
         self.client = client
-        self.dataset = dataset
+        self._dataset = dataset
+
+    @property
+    def dataset(self) -> Dataset:
+        return required(self._dataset, "items", "dataset")
 
     def _send(
         self, remote: str, name: str, content: BinaryIO | bytes, mode: str, metadata: dict[str, Any] | None
@@ -100,8 +139,9 @@ class Items:
         remote = remote_dir(remote_path)
         if isinstance(local_path, list):
             return [self._one(source, remote, mode, item_metadata, None) for source in local_path]
-        if isinstance(local_path, (str, os.PathLike)) and Path(local_path).is_dir():
-            return self._folder(Path(local_path), remote, mode, item_metadata)
+        folder = folder_upload(local_path)
+        if folder is not None:
+            return self._folder(*folder, remote, mode, item_metadata)
         return self._one(local_path, remote, mode, item_metadata, remote_name)
 
     def _one(
@@ -120,13 +160,15 @@ class Items:
         file_name, content = _in_memory(source, name)
         return self._send(remote, file_name, content, mode, metadata)
 
-    def _folder(self, folder: Path, remote: str, mode: str, metadata: dict[str, Any] | None) -> list[Item]:
-        """Every file under ``folder``, in path order; over HTTP ``FOLDER_WORKERS`` requests at a time
-        (in-process they would only take turns at the GIL)."""
+    def _folder(
+        self, folder: Path, base: Path, remote: str, mode: str, metadata: dict[str, Any] | None
+    ) -> list[Item]:
+        """Every file under ``folder``, in path order, at its path relative to ``base``; over HTTP
+        ``FOLDER_WORKERS`` requests at a time (in-process they would only take turns at the GIL)."""
         files = sorted(p for p in folder.rglob("*") if p.is_file())
 
         def send(path: Path) -> Item:
-            relative = path.parent.relative_to(folder).as_posix()
+            relative = path.parent.relative_to(base).as_posix()
             target = remote if relative == "." else remote_dir(remote + relative)
             with open(path, "rb") as f:
                 return self._send(target, path.name, f, mode, metadata)
@@ -149,13 +191,14 @@ class Items:
                 raise
         return uploaded
 
-    def list(self, filters: Filters | None = None, page_size: int | None = None) -> PagedEntities[Any]:
-        """Items matching ``filters`` (all files by default), a page at a time; for filters with
-        ``resource=FiltersResource.ANNOTATION``, the dataset's matching annotations, as the SDK does."""
+    def list(
+        self, filters: Filters | None = None, page_offset: int | None = None, page_size: int | None = None
+    ) -> PagedEntities[Any]:
+        """Items matching ``filters`` (all files by default), a page at a time, starting with page
+        ``page_offset``; for filters with ``resource=FiltersResource.ANNOTATION``, the dataset's matching
+        annotations, as the SDK does."""
         filters = filters or Filters(resource=FiltersResource.ITEM)
-        query = filters.prepare()
-        if page_size is not None:
-            query["pageSize"] = page_size
+        query = paged_query(filters, page_offset, page_size)
         parse: Any = Item.from_json
         if filters.resource == FiltersResource.ANNOTATION:
             from ..entities.annotation import Annotation
@@ -178,6 +221,50 @@ class Items:
             raise NotFound(f"Item not found: dataset {self.dataset.name!r} has no item at {filepath!r}")
         return found[0]
 
+    def download(
+        self,
+        filters: Filters | None = None,
+        items: Item | Sequence[Item] | None = None,
+        local_path: str | os.PathLike[str] | None = None,
+        file_types: Sequence[str] | None = None,
+        save_locally: bool = True,
+        overwrite: bool = False,
+        to_items_folder: bool = True,
+        without_relative_path: bool | None = None,
+    ) -> Downloaded:
+        """Download ``items`` (or those ``filters`` match, all files by default) as dtlpy lays them out:
+        ``<local_path>/items/<remote path>`` (no ``items`` folder with ``to_items_folder=False``, the name
+        alone with ``without_relative_path``); one item to a file path with its extension goes there.
+        One item gives its path (a ``BytesIO`` named after it with ``save_locally=False``), several a
+        list, none an empty list."""
+        if items is not None:
+            chosen = [items] if isinstance(items, Item) else list(items)
+        else:
+            filters = copy.deepcopy(filters) if filters is not None else Filters()
+            if file_types:
+                filters.add(field="metadata.system.mimetype", values=list(file_types), operator="in")
+            chosen = list(self.list(filters=filters).all())
+        if not chosen:
+            return []
+        if not save_locally:
+            buffers: Files = [item_buffer(item) for item in chosen]
+            return buffers[0] if len(buffers) == 1 else buffers
+        base = Path(local_path) if local_path is not None else default_download_folder(self.dataset)
+        paths: list[str | io.BytesIO] = []
+        for item in chosen:
+            if (
+                len(chosen) == 1
+                and not base.is_dir()
+                and base.suffix
+                and base.suffix == Path(item.name).suffix
+            ):
+                paths.append(stream_to(item, base, overwrite))
+                continue
+            folder = base / "items" if to_items_folder else base
+            relative = item.name if without_relative_path else item.filename
+            paths.append(stream_to(item, inside(folder, relative, item), overwrite))
+        return paths[0] if len(paths) == 1 else paths
+
     def delete(
         self, filename: str | None = None, item_id: str | None = None, filters: Filters | None = None
     ) -> bool:
@@ -189,6 +276,23 @@ class Items:
         item = self.get(filepath=filename, item_id=item_id)
         self.client.request("DELETE", f"/items/{item.id}")
         return True
+
+
+def item_buffer(item: Item) -> io.BytesIO:
+    """The item's bytes in memory, named after the item (dtlpy's ``save_locally=False``)."""
+    buffer = io.BytesIO(item.read())
+    buffer.name = item.name
+    return buffer
+
+
+def default_download_folder(dataset: Dataset) -> Path:
+    """Where dtlpy downloads a dataset when no ``local_path`` is given: under ``$DATALOOP_PATH`` (else
+    ``~/.dataloop``), ``projects/<project>/datasets/<dataset>``."""
+    from .projects import Projects
+
+    root = Path(os.environ.get("DATALOOP_PATH") or Path.home() / ".dataloop")
+    project = Projects(dataset.client).get(project_id=dataset.project_id)
+    return root / "projects" / project.name / "datasets" / dataset.name
 
 
 def download_target(item: Item, local_path: Path) -> Path:
@@ -207,10 +311,26 @@ def download_target(item: Item, local_path: Path) -> Path:
     return local_path / item.name
 
 
+def inside(folder: Path, relative: str, item: Item) -> Path:
+    """``folder / relative``, refused when the server-given ``relative`` would lead outside ``folder``."""
+    base = folder.resolve()
+    target = (base / relative.lstrip("/")).resolve()
+    if base not in target.parents:
+        raise ValueError(
+            f"item {item.id} has the path {relative!r}, which would be saved outside {str(base)!r}; "
+            "download it with item.download(local_path=<a file path of your choice>)"
+        )
+    return target
+
+
 def download_item(item: Item, local_path: Path, overwrite: bool = True) -> str:
+    """Stream an item's bytes to ``local_path`` (a folder gets the item's name inside it)."""
+    return stream_to(item, download_target(item, local_path), overwrite)
+
+
+def stream_to(item: Item, target: Path, overwrite: bool = True) -> str:
     """Stream an item's bytes to disk through a temporary file beside the target, renamed once complete
     and checked. The temporary name is short: the item's own name may already use the 255 bytes allowed."""
-    target = download_target(item, local_path)
     if target.exists() and not overwrite:
         return str(target)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..entities.ontology import Ontology
+from .owner import required
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -12,11 +13,15 @@ if TYPE_CHECKING:
 
 
 class Ontologies:
-    """The ontologies of one recipe."""
+    """The ontologies of one recipe; ``dw.ontologies`` (no recipe) gets ontologies by id."""
 
-    def __init__(self, client: Client, recipe: Recipe) -> None:
+    def __init__(self, client: Client, recipe: Recipe | None = None) -> None:
         self.client = client
-        self.recipe = recipe
+        self._recipe = recipe
+
+    @property
+    def recipe(self) -> Recipe:
+        return required(self._recipe, "ontologies", "recipe")
 
     def get(self, ontology_id: str) -> Ontology:
         return Ontology.from_json(self.client.json("GET", f"/ontologies/{ontology_id}"), self.client)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..entities.recipe import Recipe
+from .owner import required
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -12,11 +13,15 @@ if TYPE_CHECKING:
 
 
 class Recipes:
-    """The recipes of one dataset."""
+    """The recipes of one dataset; ``dw.recipes`` (no dataset) gets recipes by id."""
 
-    def __init__(self, client: Client, dataset: Dataset) -> None:
+    def __init__(self, client: Client, dataset: Dataset | None = None) -> None:
         self.client = client
-        self.dataset = dataset
+        self._dataset = dataset
+
+    @property
+    def dataset(self) -> Dataset:
+        return required(self._dataset, "recipes", "dataset")
 
     def get(self, recipe_id: str) -> Recipe:
         return Recipe.from_json(self.client.json("GET", f"/recipes/{recipe_id}"), self.client)

@@ -13,6 +13,7 @@ from ..entities.item import Item
 from ..entities.page import PagedEntities
 from ..entities.task import Assignment, Task
 from ..filters import Filters, FiltersOperations
+from .owner import required
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -73,11 +74,15 @@ def _due_ms(due_date: float | datetime.datetime | None) -> float | None:
 
 
 class Tasks:
-    """The tasks of one dataset."""
+    """The tasks of one dataset; ``dw.tasks`` (no dataset) gets tasks by id."""
 
-    def __init__(self, client: Client, dataset: Dataset) -> None:
+    def __init__(self, client: Client, dataset: Dataset | None = None) -> None:
         self.client = client
-        self.dataset = dataset
+        self._dataset = dataset
+
+    @property
+    def dataset(self) -> Dataset:
+        return required(self._dataset, "tasks", "dataset")
 
     def create(
         self,
@@ -150,11 +155,18 @@ class Tasks:
 
 
 class Assignments:
-    """The assignments of one task."""
+    """The assignments of one task; ``dw.assignments`` (no task) gets assignments by id."""
 
-    def __init__(self, client: Client, task: Task) -> None:
+    def __init__(self, client: Client, task: Task | None = None) -> None:
         self.client = client
-        self.task = task
+        self._task = task
+
+    @property
+    def task(self) -> Task:
+        return required(self._task, "assignments", "task")
+
+    def get(self, assignment_id: str) -> Assignment:
+        return Assignment.from_json(self.client.json("GET", f"/assignments/{assignment_id}"), self.client)
 
     def list(self) -> EntityList[Assignment]:
         params = {"projects": self.task.project_id or "", "pageSize": 500, "taskId": self.task.id}
