@@ -134,6 +134,7 @@ class Load:
         self.mismatched_reads = 0
         self.served = self.errors_5xx = 0
         self.failed: collections.Counter[str] = collections.Counter()
+        self.examples: dict[str, str] = {}  # the first message of each kind of failure
         self.n = 0
 
     def count(self, response: httpx.Response) -> None:
@@ -149,6 +150,7 @@ class Load:
             getattr(self, kind)(rng)
         except Exception as e:  # every failure counts; the run goes on
             self.failed[f"{kind}: {type(e).__name__}"] += 1
+            self.examples.setdefault(f"{kind}: {type(e).__name__}", str(e)[:300])
             time.sleep(0.2)
 
     def upload(self, rng: random.Random) -> None:
@@ -202,6 +204,7 @@ class Load:
             "served": self.served,
             "errors_5xx": self.errors_5xx,
             "failed": dict(self.failed),
+            "examples": self.examples,
             "operations": self.n,
         }
 
@@ -305,10 +308,12 @@ def main() -> int:
         found = check(home, results)
 
     failed: collections.Counter[str] = collections.Counter()
+    examples: dict[str, str] = {}
     for r in results:
         failed.update(r["failed"])
+        examples.update(r["examples"])
     for kind, count in failed.most_common():
-        progress(f"failed operations, {kind}: {count}")
+        progress(f"failed operations, {kind}: {count}, e.g. {examples[kind]}")
     lives = [life for life in server.lives if "fds_end" in life]
     return report(
         Figure(f"{args.clients} clients, {args.minutes:g} min: requests served",
