@@ -7,8 +7,12 @@ prompt``); uploading a ``PromptItem`` stores that file, and image elements keep 
 
 from __future__ import annotations
 
+import json
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .item import Item
 
 
 class PromptType(str, Enum):
@@ -66,6 +70,22 @@ class PromptItem:
             raise ValueError(f"a prompt item needs a name, got {name!r}")
         self.name = name if name.endswith(".json") else f"{name}.json"
         self.prompts: list[Prompt] = list(prompts or [])
+        # The stored item this prompt item was read from (``from_item``), else None.
+        self.item: Item | None = None
+
+    @classmethod
+    def from_item(cls, item: Item) -> PromptItem:
+        """The prompt item stored as ``item`` (a JSON file the platform marks ``dltype: prompt``), read
+        back with its prompts, as dtlpy's ``PromptItem.from_item``."""
+        shebang = item.system.get("shebang") or {}
+        if "json" not in (item.mimetype or "") or shebang.get("dltype") != "prompt":
+            raise ValueError(
+                f"item {item.filename!r} is not a prompt item: expecting a json item with "
+                f"system.shebang.dltype = prompt, got mimetype {item.mimetype!r} and shebang {shebang!r}"
+            )
+        prompt_item = cls.from_json(item.name, json.loads(item.read()))
+        prompt_item.item = item
+        return prompt_item
 
     def to_json(self) -> dict[str, Any]:
         keys = [p.key for p in self.prompts]
