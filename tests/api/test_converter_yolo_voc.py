@@ -4,6 +4,7 @@ folders refused with what they need."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from contextlib import nullcontext
 from pathlib import Path
@@ -140,3 +141,22 @@ def test_convert_directory_coco_to_yolo(client: dw.Client, tmp_path: Path) -> No
     )
     assert Path(converted) == folder / "yolo"
     assert_close(yolo_rows(Path(converted)), yolo_rows(tmp_path / "direct"))
+
+
+def test_dataloop_json_per_image(client: dw.Client, tmp_path: Path) -> None:
+    dataset = annotated_dataset(client)
+    dw.Converter().convert_dataset(
+        dataset=dataset, to_format=dw.AnnotationFormat.DATALOOP, local_path=tmp_path
+    )
+    written = {
+        p.relative_to(tmp_path).as_posix(): json.loads(p.read_text()) for p in tmp_path.rglob("*.json")
+    }
+    assert sorted(written) == ["json/a.json", "json/empty.json", "json/sub/b.json"]
+    assert written["json/sub/b.json"]["filename"] == "/sub/b.png"
+    assert sorted(a["type"] for a in written["json/a.json"]["annotations"]) == [
+        "box",
+        "box",
+        "class",
+        "point",
+        "segment",
+    ]
