@@ -8,6 +8,7 @@ size (``content-length``) and checksum (``etag``: the sha256) that the same answ
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from serving import serving
 
 import dlwidgets as dw
@@ -26,31 +28,38 @@ VERSIONS = 6
 RACE_S = 6.0
 USER = "ann@example.com"
 
-# Overwrites /race/item.bin with each version in turn until the stop file appears.
+# Overwrites /race/<name> with each version in turn until the stop file appears; a PNG item gets a new
+# picture each time.
 OVERWRITER = r"""
 import sys
 from pathlib import Path
 
+import numpy
+from PIL import Image
+
 import dlwidgets as dw
 
-home, files = sys.argv[1], Path(sys.argv[2])
+home, files, name = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 dataset = dw.connect(home=home).projects.get(project_name="p").datasets.get(dataset_name="d")
 n = 0
 while not (files / "stop").exists():
-    for version in sorted(files.glob("v*.bin")):
-        dataset.items.upload(local_path=version, remote_path="/race", remote_name="item.bin", overwrite=True)
+    for version in sorted(files.glob("v*.*")):
+        dataset.items.upload(local_path=version, remote_path="/race", remote_name=name, overwrite=True)
         n += 1
         if n == 2:
             (files / "started").touch()
+        if name.endswith(".png"):  # a picture never seen before, so its thumbnail is made anew
+            noise = numpy.random.default_rng(n).integers(0, 256, (64, 64 + n % 7, 3), dtype=numpy.uint8)
+            Image.fromarray(noise).save(version)
 print(n)
 """
 
 
 @contextmanager
-def overwriting(home: Path, files: Path) -> Iterator[None]:
+def overwriting(home: Path, files: Path, name: str = "item.bin") -> Iterator[None]:
     """The overwriter running against ``home`` for the duration of the block."""
     process = subprocess.Popen(
-        [sys.executable, "-c", OVERWRITER, str(home), str(files)],
+        [sys.executable, "-c", OVERWRITER, str(home), str(files), name],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -134,3 +143,20 @@ def test_an_item_whose_bytes_are_gone_says_so(race: tuple[Path, Path, dict[str, 
         next(home.glob("blobs/??/*")).unlink()
         with pytest.raises(dw.exceptions.InternalServerError, match=r"'/race/item\.bin'.* has lost its"):
             item.read()
+
+
+def test_thumbnails_during_overwrites_are_of_one_version(tmp_path: Path) -> None:
+    home, files = tmp_path / "ws", tmp_path / "files"
+    files.mkdir()
+    picture = files / "v0.png"
+    Image.new("RGB", (64, 48), "gray").save(picture)
+    with dw.connect(home=home) as client:
+        dataset = client.projects.create(project_name="p").datasets.create(dataset_name="d")
+        item = dataset.items.upload(local_path=picture, remote_path="/race", remote_name="item.png")
+        assert isinstance(item, dw.Item)
+        with overwriting(home, files, "item.png"):
+            deadline, thumbnails = time.monotonic() + RACE_S, 0
+            while time.monotonic() < deadline:
+                assert Image.open(io.BytesIO(item.thumbnail())).format == "JPEG"
+                thumbnails += 1
+    assert thumbnails > 10

@@ -138,18 +138,29 @@ def _write_atomically(ws: Workspace, target: Path, data: bytes) -> None:
 
 @router.route("GET", "/items/{item_id}/thumbnail")
 def get_thumbnail(ws: Workspace, req: Request, item_id: str) -> Response:
-    row = ws.db.execute("SELECT filename, mimetype, blob FROM items WHERE id = ?", (item_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"Item not found: no item has id {item_id!r}")
-    filename, mimetype, digest = row["filename"], row["mimetype"], row["blob"]
-    if not mimetype.startswith("image/"):
-        raise NotFound(f"item {filename!r} is {mimetype}, not an image, so it has no thumbnail")
-    path = thumbnail_path(ws, digest)
-    broken = path.with_suffix(".broken")
-    try:
-        data: bytes | str = path.read_bytes()
-    except FileNotFoundError:
-        data = _reason(broken) if broken.exists() else _make(ws, digest, path, broken, filename)
+    gone = None
+    while True:
+        row = ws.db.execute("SELECT filename, mimetype, blob FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"Item not found: no item has id {item_id!r}")
+        filename, mimetype, digest = row["filename"], row["mimetype"], row["blob"]
+        if not mimetype.startswith("image/"):
+            raise NotFound(f"item {filename!r} is {mimetype}, not an image, so it has no thumbnail")
+        path = thumbnail_path(ws, digest)
+        broken = path.with_suffix(".broken")
+        try:
+            data: bytes | str = path.read_bytes()
+            break
+        except FileNotFoundError:
+            pass
+        try:
+            data = _reason(broken) if broken.exists() else _make(ws, digest, path, broken, filename)
+            break
+        except FileNotFoundError:
+            # Overwritten while we looked: the row, read again, names the new picture's blob.
+            if digest == gone:
+                raise NotFound(f"item {filename!r} no longer has its bytes; it was deleted") from None
+            gone = digest
     if isinstance(data, str):
         raise NotFound(
             f"item {filename!r} ({mimetype}) cannot be decoded as an image ({data}), so it has no thumbnail"
@@ -163,12 +174,10 @@ def _reason(broken: Path) -> str:
 
 
 def _make(ws: Workspace, digest: str, path: Path, broken: Path, filename: str) -> bytes | str:
-    """The thumbnail made and cached, or why it cannot be, written down in the ``.broken`` marker."""
+    """The thumbnail made and cached, or why it cannot be, written down in the ``.broken`` marker;
+    FileNotFoundError when the blob went meanwhile (nothing is marked broken then)."""
     try:
         data = render_thumbnail(ws.blobs.path(digest))
-    except FileNotFoundError:
-        # The item was deleted or overwritten while we looked: nothing to mark as broken.
-        raise NotFound(f"item {filename!r} no longer has its bytes; it was deleted or replaced") from None
     except Undecodable as e:
         reason = str(e)[:500]
         logger.warning("item %r: no thumbnail, its image cannot be decoded: %s", filename, reason)
