@@ -23,6 +23,7 @@ from .api import (
     Client,
     Dataset,
     Ellipse,
+    ExportVersion,
     Item,
     Label,
     Ontology,
@@ -36,6 +37,7 @@ from .api import (
     PromptType,
     Recipe,
     Task,
+    ViewAnnotationOptions,
 )
 from .api import default as _default
 from .api.converter import AnnotationFormat, Converter
@@ -87,7 +89,6 @@ _WIDGETS = (
     "Annotator",
     "Browser",
     "Dropzone",
-    "Ellipse",
     "Login",
     "OntologyEditor",
     "PromptComposer",
@@ -128,6 +129,7 @@ __all__ = [
     "Dataset",
     "Dropzone",
     "Ellipse",
+    "ExportVersion",
     "Item",
     "Label",
     "Login",
@@ -146,6 +148,7 @@ __all__ = [
     "Studio",
     "Task",
     "TaskCreator",
+    "ViewAnnotationOptions",
     "add_environment",
     "connect",
     "exceptions",

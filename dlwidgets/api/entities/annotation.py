@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, PrivateAttr
@@ -18,6 +19,24 @@ from .base import Entity, EntityList
 
 if TYPE_CHECKING:
     from .item import Item
+
+
+class ViewAnnotationOptions(str, Enum):
+    """What ``download_annotations`` writes, with dtlpy's names; dlwidgets writes ``JSON`` only."""
+
+    JSON = "json"
+    MASK = "mask"
+    INSTANCE = "instance"
+    ANNOTATION_ON_IMAGE = "img_mask"
+    VTT = "vtt"
+    OBJECT_ID = "object_id"
+
+
+class ExportVersion(str, Enum):
+    """How exported JSON files are named: ``V1`` replaces the item's extension, ``V2`` keeps it."""
+
+    V1 = "V1"
+    V2 = "V2"
 
 
 def _finite(name: str, value: float, kind: str) -> float:

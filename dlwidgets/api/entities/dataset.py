@@ -119,6 +119,29 @@ class Dataset(Entity):
             raise ValueError(f"export_type {export_type!r} is not supported; use 'json'")
         return export_dataset(self, local_path, filters, annotation_filters, include_annotations)
 
+    def download_annotations(
+        self,
+        local_path: str | os.PathLike[str] | None = None,
+        filters: Filters | None = None,
+        annotation_options: str | list[str] | None = None,
+        annotation_filters: Filters | None = None,
+        overwrite: bool = False,
+        export_version: str = "V1",
+    ) -> str:
+        """Each item's annotations as the SDK writes them: ``<local_path>/json/<remote path>.json``, one
+        JSON per item (the item with its ``annotations``); returns ``local_path``. Only the JSON option is
+        made; masks and drawn images are not."""
+        options = (
+            [annotation_options] if isinstance(annotation_options, str) else list(annotation_options or [])
+        )
+        other = [o for o in options if str(getattr(o, "value", o)) != "json"]
+        if other:
+            raise ValueError(f"annotation_options {other} are not supported; dlwidgets writes 'json' only")
+        from ..repositories.exports import download_annotations
+
+        version = str(getattr(export_version, "value", export_version))
+        return download_annotations(self, local_path, filters, annotation_filters, overwrite, version)
+
     def ontology(self, recipe_id: str | None = None, ontology_id: str | None = None) -> Ontology:
         """The first ontology of the first recipe (the one ``add_label`` and the annotator use), or the
         ones named by id."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...exceptions import PlatformError
+from ..entities.item import Item
 from ..filters import Filters
 
 if TYPE_CHECKING:
@@ -45,6 +46,17 @@ def export_dataset(
     folder = Path(local_path) if local_path is not None else Path.cwd()
     if folder.is_file():
         raise ValueError(f"local_path must be a folder, not a file: {str(folder)!r}")
+    exported = exported_items(dataset, filters, annotation_filters, include_annotations)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = folder / f"{dataset.id}.json"
+    result.write_text(json.dumps(exported))
+    return str(result)
+
+
+def exported_items(
+    dataset: Dataset, filters: Filters | None, annotation_filters: Filters | None, include_annotations: bool
+) -> list[dict[str, Any]]:
+    """The item JSONs (with their annotations, if asked) of the SDK's JSON export of ``dataset``."""
     query = (filters or Filters()).prepare()
     payload: dict[str, Any] = {
         "exportType": "json",
@@ -57,7 +69,32 @@ def export_dataset(
     command = dataset.client.json("POST", f"/datasets/{dataset.id}/export", json=payload)
     command = wait_for_command(dataset, command)
     output = dataset.client.request("GET", f"/items/{command['spec']['outputItemId']}/stream").content
-    folder.mkdir(parents=True, exist_ok=True)
-    result = folder / f"{dataset.id}.json"
-    result.write_text(json.dumps(json.loads(output)))
-    return str(result)
+    exported: list[dict[str, Any]] = json.loads(output)
+    return exported
+
+
+def download_annotations(
+    dataset: Dataset,
+    local_path: str | os.PathLike[str] | None,
+    filters: Filters | None,
+    annotation_filters: Filters | None,
+    overwrite: bool,
+    export_version: str,
+) -> str:
+    """One JSON file per item (the item with its annotations) under ``<local_path>/json``, at the item's
+    remote path with ``.json`` for its extension (``V1``) or after it (``V2``), as dtlpy lays them out;
+    returns ``local_path``."""
+    from .items import default_download_folder, inside
+
+    if export_version not in ("V1", "V2"):
+        raise ValueError(f"export_version {export_version!r} is not 'V1' or 'V2'")
+    folder = Path(local_path) if local_path is not None else default_download_folder(dataset)
+    for item in exported_items(dataset, filters, annotation_filters, include_annotations=True):
+        filename = str(item.get("filename", "")).lstrip("/")
+        relative = filename + ".json" if export_version == "V2" else os.path.splitext(filename)[0] + ".json"
+        target = inside(folder / "json", relative, Item.from_json(item))
+        if target.exists() and not overwrite:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(item, indent=2))
+    return str(folder)
