@@ -83,6 +83,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/datasets/{dataset_id}/items"): MANAGE_DATA,
     ("GET", "/items/{item_id}"): READ,
     ("PATCH", "/items/{item_id}"): MANAGE_DATA,
+    # New bytes for an item: a prompt item's answers, written as annotation work.
+    ("POST", "/items/{item_id}/revisions"): ANNOTATE,
     ("DELETE", "/items/{item_id}"): MANAGE_DATA,
     ("GET", "/items/{item_id}/stream"): READ,
     ("GET", "/items/{item_id}/thumbnail"): READ,

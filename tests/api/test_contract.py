@@ -1020,6 +1020,20 @@ def _task_body(dataset: dict[str, Any], item_ids: list[str], assignees: list[str
     }
 
 
+@covers(("POST", "/items/{item_id}/revisions"))
+def test_a_revision_replaces_the_bytes_and_keeps_the_item(api: httpx.Client, dataset: dict[str, Any]) -> None:
+    """The SDK's prompt items save themselves as a new revision of the item's file."""
+    item = ok(upload(api, dataset["id"], "/prompts/q.json", b'{"a": 1}', mimetype="application/json"))
+    ok(api.patch(f"/items/{item['id']}", json={"metadata": {"user": {"kept": True}}}))
+    revised = ok(api.post(f"/items/{item['id']}/revisions", files={"file": ("q.json", b'{"a": 22}')}))
+    assert (revised["id"], revised["filename"]) == (item["id"], "/prompts/q.json")
+    assert revised["metadata"]["user"] == {"kept": True}
+    assert revised["metadata"]["system"]["size"] == len(b'{"a": 22}')
+    assert api.get(f"/items/{item['id']}/stream").content == b'{"a": 22}'
+    missing = api.post("/items/ffffffffffffffffffffffff/revisions", files={"file": ("q.json", b"{}")})
+    assert "'ffffffffffffffffffffffff'" in error_message(missing, 404)
+
+
 @covers(("POST", "/datasets/{dataset_id}/export"))
 def test_export_answers_a_command_naming_a_json_file_in_binaries(
     api: httpx.Client, dataset: dict[str, Any]

@@ -446,6 +446,23 @@ def annotate_as_annotator() -> dict[str, Any]:
     }
 
 
+def prompt_response() -> dict[str, Any]:
+    """A prompt item answered with ``PromptItem.add``: the SDK stores the assistant's text as a 'text'
+    annotation labelled 'free-text', a label no ontology holds. Returns what the item's annotations are."""
+    dataset = dl.projects.create(project_name="answers").datasets.create(dataset_name="chat")
+    prompt_item = dl.PromptItem(name="question")
+    item = dataset.items.upload(local_path=prompt_item, remote_path="/prompts", raise_on_error=True)
+    prompt_item = dl.PromptItem.from_item(item)
+    prompt_item.add(message={"role": "user", "content": [{"mimetype": dl.PromptType.TEXT, "value": "Hi?"}]})
+    answer = {"role": "assistant", "content": [{"mimetype": dl.PromptType.TEXT, "value": "Hello."}]}
+    prompt_item.add(message=answer, model_info={"name": "echo", "confidence": 1.0, "model_id": "m1"})
+    stored = dataset.items.get(item_id=item.id)
+    return {
+        "annotations": [(a.type, a.label, a.coordinates) for a in stored.annotations.list()],
+        "labels": [label.tag for label in dataset.labels],
+    }
+
+
 def example() -> Any:
     """One of ``tests/sdk/examples`` (``DLW_INPUTS["example"]``), run as written, signed in already; returns
     the ``result`` it leaves."""
@@ -464,6 +481,7 @@ if __name__ == "__main__":
         "update-annotation": update_annotation,
         "members": members,
         "annotate-as-annotator": annotate_as_annotator,
+        "prompt-response": prompt_response,
         "example": example,
     }
     print(SUMMARY + json.dumps(steps[sys.argv[1]]()), flush=True)

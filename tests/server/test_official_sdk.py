@@ -228,6 +228,14 @@ def test_dtlpy_reads_a_prompt_item_made_with_the_prompt_composer(
     assert seen["json"] == stored
 
 
+def test_dtlpy_answers_a_prompt_with_a_free_text_annotation(workspace_home: Path, tmp_path: Path) -> None:
+    """The SDK labels an assistant's answer 'free-text', which no ontology holds: it is stored."""
+    token = create_token(workspace_secret(workspace_home), EMAIL)
+    with serving(workspace_home) as url:
+        seen = run_dtlpy("prompt-response", url, token, tmp_path / "dtlpy")
+    assert seen == {"annotations": [["text", "free-text", "Hello."]], "labels": []}
+
+
 def test_a_partial_annotation_update_keeps_the_fields_it_does_not_send(
     workspace_home: Path, tmp_path: Path
 ) -> None:

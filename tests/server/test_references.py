@@ -86,6 +86,7 @@ NO_REFERENCES = {
     ("PATCH", "/ontologies/{ontology_id}/labels"): "labels",
     ("PATCH", "/ontologies/{ontology_id}/attributes"): "attributes",
     ("POST", "/datasets/{dataset_id}/items"): "a file; its system metadata is the server's",
+    ("POST", "/items/{item_id}/revisions"): "a file; the item is named in the path",
     ("POST", "/datasets/{dataset_id}/query"): "a filter, applied inside the dataset of the path",
     ("POST", "/datasets/query"): "a read, narrowed to the caller's projects",
     ("POST", "/annotationtasks/query"): "a read, narrowed to the caller's projects",
