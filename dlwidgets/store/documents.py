@@ -90,6 +90,17 @@ def non_finite_path(value: Any, path: str = "") -> str | None:
     return None
 
 
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite number in it replaced by None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
 def excerpt(raw: bytes, limit: int = 80) -> str:
     """The start of a request body or field, for error messages."""
     return repr(raw[:limit].decode("utf-8", "replace")) + ("..." if len(raw) > limit else "")

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from ..exceptions import BadRequest, NotFound, PayloadTooLarge, PlatformError, StorageFull
-from .documents import excerpt, parse_json
+from .documents import excerpt, finite, parse_json
 from .workspace import Workspace
 
 # SQLite's result code for "database or disk is full" (sqlite3.SQLITE_FULL, which typeshed lacks).
@@ -154,7 +154,11 @@ class Response:
         return self.headers.get("content-type", "application/json")
 
     def encoded(self) -> bytes:
-        return json.dumps(self.body, separators=(",", ":")).encode()
+        try:
+            return json.dumps(self.body, separators=(",", ":"), allow_nan=False).encode()
+        except ValueError:
+            # Stored before non-finite numbers were refused: they go out as null, so the answer is JSON.
+            return json.dumps(finite(self.body), separators=(",", ":")).encode()
 
 
 def error_response(error: PlatformError) -> Response:

@@ -751,6 +751,22 @@ def test_non_finite_numbers_are_a_400_naming_the_field(
     assert b"NaN" not in either.http.post(f"/datasets/{dataset.id}/query", json={}).content
 
 
+def test_non_finite_numbers_stored_before_go_out_as_null(
+    either: dw.Client, either_paths: dict[str, str], workspace_home: Path
+) -> None:
+    # A workspace written before they were refused: the number went into the item's metadata as NaN.
+    with closing(sqlite3.connect(workspace_home / "workspace.sqlite")) as db, db:
+        db.execute(
+            "UPDATE items SET metadata = json_set(metadata, '$.user', json('{\"a\": 1}')) WHERE id = ?",
+            (either_paths["item"],),
+        )
+        db.execute("UPDATE items SET metadata = replace(metadata, '\"a\":1', '\"a\":NaN')")
+    raw = either.http.post(f"/datasets/{either_paths['dataset']}/query", json={}).content
+    assert b"NaN" not in raw
+    assert json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} in the answer"))
+    assert either.json("GET", f"/items/{either_paths['item']}")["metadata"]["user"] == {"a": None}
+
+
 def test_non_finite_numbers_from_the_client_are_refused(
     either: dw.Client, either_paths: dict[str, str]
 ) -> None:
