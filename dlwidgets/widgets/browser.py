@@ -12,12 +12,11 @@ text: the grid sets it with ``textContent``, pickers as option text, and HTML pa
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import html
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,7 +24,8 @@ import ipywidgets as w
 
 from ..api import Client, Dataset, Filters, FiltersOperations, Item, Project, default
 from ..api.repositories.items import get_item
-from ..exceptions import NotFound, PlatformError
+from ..exceptions import NotFound
+from .base import NOTICE, WidgetBase, status_html
 from .item_grid import ItemGrid, item_thumbnail
 
 T = TypeVar("T")
@@ -36,17 +36,16 @@ ANY = ""
 SYSTEM_FIELDS = ("mimetype", "size", "width", "height", "originalname", "encoding")
 
 
-class Browser(w.VBox):
+class Browser(WidgetBase):
     """``Browser(client=None)``: the projects, datasets and items of ``client`` (the default client, that
     ``dw.connect`` or ``dw.Login`` chose, when None)."""
 
     def __init__(self, client: Client | None = None, *, page_size: int = PAGE_SIZE) -> None:
         if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}, got {page_size!r}")
+        super().__init__()
         self.client = client if client is not None else default.client()
         self._page_size = page_size
-        self._callbacks: list[Callable[[list[Item]], None]] = []
-        self._dataset_callbacks: list[Callable[[Dataset], None]] = []
         self._projects: dict[str, Project] = {}
         self._datasets: dict[str, Dataset] = {}
         self._pages: _KeysetPages | None = None
@@ -54,19 +53,16 @@ class Browser(w.VBox):
         self._selected: dict[str, Item] = {}
         self._active: Item | None = None
         self._mimetypes: list[str] = []
-        self._quiet = False  # set while the kernel writes picker and filter values
         self._build()
-        super().__init__(
-            [
-                self._pickers,
-                self._new_project_form,
-                self._new_dataset_form,
-                w.HBox([self._filter_column, self._center, self._detail], layout=w.Layout(width="100%")),
-                self._status,
-            ]
-        )
+        self.children = [
+            self._pickers,
+            self._new_project_form,
+            self._new_dataset_form,
+            w.HBox([self._filter_column, self._center, self._detail], layout=w.Layout(width="100%")),
+            self.status_line,
+        ]
         self.add_class("dlw-browser")
-        self._attempt(self._load_projects)
+        self.attempt(self._load_projects)
 
     # -- public surface ---------------------------------------------------------------------------
     @property
@@ -100,13 +96,13 @@ class Browser(w.VBox):
         """The filters the grid shows, as a ``dw.Filters`` (e.g. for ``dw.Annotator(dataset, filters=)``)."""
         return self._filters()
 
-    def on_select(self, callback: Callable[[list[Item]], None]) -> None:
+    def on_select(self, callback: Callable[[list[Item]], None], remove: bool = False) -> None:
         """Call ``callback(selected_items)`` whenever the selection changes."""
-        self._callbacks.append(callback)
+        self.callbacks("on_select").register(callback, remove)
 
-    def on_dataset(self, callback: Callable[[Dataset], None]) -> None:
+    def on_dataset(self, callback: Callable[[Dataset], None], remove: bool = False) -> None:
         """Call ``callback(dataset)`` whenever another dataset is shown."""
-        self._dataset_callbacks.append(callback)
+        self.callbacks("on_dataset").register(callback, remove)
 
     def select(self, items: Sequence[Item | str]) -> None:
         """Select these items (or ids), replacing the selection."""
@@ -119,27 +115,21 @@ class Browser(w.VBox):
             self.grid.active_id = ids[-1] if ids else ""
 
     def next_page(self) -> None:
-        self._attempt(lambda: self._page("next"))
+        self.attempt(lambda: self._page("next"))
 
     def previous_page(self) -> None:
-        self._attempt(lambda: self._page("previous"))
+        self.attempt(lambda: self._page("previous"))
 
     def refresh(self) -> None:
         """Read the dataset again: its folders, its types and the first page under the filters."""
         dataset = self.dataset
         if dataset is not None:
-            self._attempt(lambda: self._show_dataset(dataset, keep_filters=True))
+            self.attempt(lambda: self._show_dataset(dataset, keep_filters=True))
 
     def download(self, local_path: str | Path | None = None) -> list[str]:
         """Save the selected items' bytes in the folder ``local_path`` (the current one by default)."""
         folder = Path(local_path) if local_path is not None else Path.cwd()
         return [item.download(local_path=folder) for item in self.selected_items]
-
-    def close(self) -> None:
-        grid = getattr(self, "grid", None)  # None when __init__ refused its arguments
-        if grid is not None:
-            grid.close()
-        super().close()
 
     # -- building the widgets -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -150,20 +140,20 @@ class Browser(w.VBox):
         self._pickers = w.HBox(
             [
                 self._project_picker,
-                _button("New project", "plus", lambda: self._toggle_form(self._new_project_form)),
+                self.button("New project", lambda: self._toggle_form(self._new_project_form), "plus"),
                 self._dataset_picker,
-                _button("New dataset", "plus", lambda: self._toggle_form(self._new_dataset_form)),
+                self.button("New dataset", lambda: self._toggle_form(self._new_dataset_form), "plus"),
             ]
         )
         self._new_project_name = w.Text(placeholder="new project name", layout=w.Layout(width="260px"))
         self._new_project_form = _form(
-            self._new_project_name, _button("Create project", "check", self._act(self._create_project))
+            self._new_project_name, self.button("Create project", self._create_project, "check")
         )
         self._new_dataset_hint = w.HTML()
         self._new_dataset_name = w.Text(placeholder="new dataset name", layout=w.Layout(width="260px"))
         self._new_dataset_form = _form(
             self._new_dataset_name,
-            _button("Create dataset", "check", self._act(self._create_dataset)),
+            self.button("Create dataset", self._create_dataset, "check"),
             self._new_dataset_hint,
         )
 
@@ -194,7 +184,7 @@ class Browser(w.VBox):
                 self._annotated_filter,
                 self._field_filter,
                 self._value_filter,
-                _button("Clear filters", "times", self._act(self._clear_filters)),
+                self.button("Clear filters", self._clear_filters, "times"),
             ],
             layout=w.Layout(width="204px", flex="0 0 auto"),
         )
@@ -209,7 +199,7 @@ class Browser(w.VBox):
                 w.HBox(
                     [
                         self._selection_info,
-                        _button("Clear selection", "times", self._act(lambda: self.select([]))),
+                        self.button("Clear selection", lambda: self.select([]), "times"),
                     ]
                 ),
             ],
@@ -231,9 +221,9 @@ class Browser(w.VBox):
                 self._detail_system,
                 w.HTML("<b>User metadata</b> (JSON)"),
                 self._user_metadata,
-                _button("Save metadata", "save", self._act(self._save_metadata)),
+                self.button("Save metadata", self._save_metadata, "save"),
                 self._download_folder,
-                _button("Download", "download", self._act(self._download_active)),
+                self.button("Download", self._download_active, "download"),
                 self._detail_status,
             ]
         )
@@ -241,7 +231,7 @@ class Browser(w.VBox):
             [self._detail_title, self._detail_body],
             layout=w.Layout(width="270px", flex="0 0 auto", padding="0 0 0 8px"),
         )
-        self._status = w.HTML(layout=w.Layout(min_height="24px"))
+        self.status_line.layout.min_height = "24px"
         self._show_detail(None)
 
     def _filter_controls(self) -> list[w.ValueWidget]:
@@ -258,7 +248,7 @@ class Browser(w.VBox):
     def _load_projects(self, project_id: str | None = None, dataset_id: str | None = None) -> None:
         projects = self.client.projects.list()
         self._projects = {p.id: p for p in projects}
-        with self._quietly():
+        with self.quietly():
             self._project_picker.options = [(p.name, p.id) for p in projects]
             self._project_picker.value = None
         if not projects:
@@ -275,7 +265,7 @@ class Browser(w.VBox):
         if self._project_picker.value == project_id and dataset_id in self._datasets:
             self._choose_dataset(dataset_id)
             return
-        with self._quietly():
+        with self.quietly():
             self._project_picker.value = project_id
         self._show_datasets(list(self._projects[project_id].datasets.list()), choose=dataset_id)
 
@@ -285,7 +275,7 @@ class Browser(w.VBox):
             where = f"project {project.name!r}" if project else "this project"
             raise NotFound(f"Dataset not found: {where} has no dataset with id {choose!r}")
         self._datasets = {d.id: d for d in datasets}
-        with self._quietly():
+        with self.quietly():
             self._dataset_picker.options = [(d.name, d.id) for d in datasets]
             self._dataset_picker.value = None
         self._dataset_picker.disabled = not datasets
@@ -302,19 +292,19 @@ class Browser(w.VBox):
 
     def _choose_dataset(self, dataset_id: str) -> None:
         if self._dataset_picker.value != dataset_id:
-            with self._quietly():
+            with self.quietly():
                 self._dataset_picker.value = dataset_id
         self._show_dataset(self._datasets[dataset_id])
 
     def _on_project_picked(self, change: dict[str, Any]) -> None:
-        if not self._quiet and change["new"]:
+        if not self.is_quiet and change["new"]:
             project = self._projects[change["new"]]
-            self._attempt(lambda: self._show_datasets(list(project.datasets.list())))
+            self.attempt(lambda: self._show_datasets(list(project.datasets.list())))
 
     def _on_dataset_picked(self, change: dict[str, Any]) -> None:
-        if not self._quiet and change["new"]:
+        if not self.is_quiet and change["new"]:
             dataset = self._datasets[change["new"]]
-            self._attempt(lambda: self._show_dataset(dataset))
+            self.attempt(lambda: self._show_dataset(dataset))
 
     def _create_project(self) -> None:
         name = self._new_project_name.value.strip()
@@ -324,7 +314,7 @@ class Browser(w.VBox):
         self._new_project_name.value = ""
         self._close_form(self._new_project_form)
         self._load_projects(project.id)
-        self._notice(f"created project {project.name!r}")
+        self.notice(f"created project {project.name!r}")
 
     def _create_dataset(self) -> None:
         project = self.project
@@ -336,13 +326,13 @@ class Browser(w.VBox):
         dataset = project.datasets.create(dataset_name=name)
         self._new_dataset_name.value = ""
         self._show_datasets(list(project.datasets.list()), choose=dataset.id)
-        self._notice(f"created dataset {dataset.name!r}")
+        self.notice(f"created dataset {dataset.name!r}")
 
     # -- the dataset's items ----------------------------------------------------------------------
     def _show_dataset(self, dataset: Dataset, keep_filters: bool = False) -> None:
         """Folders and types of ``dataset``, then its first page; the selection is kept only on refresh."""
         directories, mimetypes = _facets(dataset)
-        with self._quietly():
+        with self.quietly():
             folder = self._folders.value if keep_filters else "/"
             self._folders.options = _folder_options(directories)
             self._folders.value = folder if folder in _values(self._folders) else "/"
@@ -359,8 +349,7 @@ class Browser(w.VBox):
             self.select([])
         self._load_pages()
         if not keep_filters:
-            for callback in self._dataset_callbacks:
-                callback(dataset)
+            self.callbacks("on_dataset").fire(dataset)
 
     def _clear_dataset(self, message: str) -> None:
         self._pages = None
@@ -440,14 +429,14 @@ class Browser(w.VBox):
             self._show_page()
 
     def _on_grid_page(self, to: str) -> None:
-        self._attempt(lambda: self._page(to))
+        self.attempt(lambda: self._page(to))
 
     def _on_filter_changed(self, _change: dict[str, Any]) -> None:
-        if not self._quiet:
-            self._attempt(self._load_pages)
+        if not self.is_quiet:
+            self.attempt(self._load_pages)
 
     def _clear_filters(self) -> None:
-        with self._quietly():
+        with self.quietly():
             self._folders.value = "/"
             for control in (self._name_filter, self._field_filter, self._value_filter):
                 control.value = ""
@@ -465,16 +454,12 @@ class Browser(w.VBox):
             known = {**self._page_items, **self._selected}
             self._selected = {i: known[i] if i in known else get_item(self.client, i) for i in change["new"]}
 
-        self._attempt(update)
+        self.attempt(update)
         count = len(self._selected)
         self._selection_info.value = (
             f"<span class='dlw-selection'>{count:,} selected</span>" if count else "<i>nothing selected</i>"
         )
-        for callback in self._callbacks:
-            try:
-                callback(self.selected_items)
-            except Exception as error:  # the user's callback: shown here, not lost in the kernel log
-                self._error(f"on_select callback failed: {type(error).__name__}: {error}")
+        self.callbacks("on_select").fire(self.selected_items)
 
     def _on_active(self, change: dict[str, Any]) -> None:
         item_id = change["new"]
@@ -482,7 +467,7 @@ class Browser(w.VBox):
             self._show_detail(None)
             return
         known = {**self._page_items, **self._selected}
-        item = known.get(item_id) or self._attempt(lambda: get_item(self.client, item_id))
+        item = known.get(item_id) or self.attempt(lambda: get_item(self.client, item_id))
         self._show_detail(item)
 
     def _show_detail(self, item: Item | None) -> None:
@@ -518,7 +503,7 @@ class Browser(w.VBox):
         saved = item.update()
         self._replace(saved)
         self._show_detail(saved)
-        self._detail_status.value = "<span class='dlw-notice'>metadata saved</span>"
+        self._detail_status.value = status_html(NOTICE, "metadata saved")
 
     def _replace(self, item: Item) -> None:
         """Put a fresh copy of an item wherever the widget keeps it."""
@@ -533,7 +518,7 @@ class Browser(w.VBox):
         if item is None:
             raise ValueError("select an item first")
         path = item.download(local_path=Path(self._download_folder.value.strip() or "."))
-        self._detail_status.value = f"<span class='dlw-notice'>saved to {html.escape(path)}</span>"
+        self._detail_status.value = status_html(NOTICE, f"saved to {path}")
 
     # -- forms, errors and notices ------------------------------------------------------------------
     def _open_form(self, form: w.Box) -> None:
@@ -544,41 +529,6 @@ class Browser(w.VBox):
 
     def _close_form(self, form: w.Box) -> None:
         form.layout.display = "none"
-
-    @contextlib.contextmanager
-    def _quietly(self) -> Iterator[None]:
-        quiet, self._quiet = self._quiet, True
-        try:
-            yield
-        finally:
-            self._quiet = quiet
-
-    def _act(self, action: Callable[[], Any]) -> Callable[[], None]:
-        """``action`` as a button's callback: its errors are shown in the widget."""
-
-        def run() -> None:
-            self._attempt(action)
-
-        return run
-
-    def _attempt(self, action: Callable[[], T]) -> T | None:
-        """Run a user action; a refusal or failure is shown in the widget instead of raised."""
-        self._status.value = ""
-        try:
-            result = action()
-        except PlatformError as error:
-            self._error(error.message)
-            return None
-        except (ValueError, ConnectionError, OSError) as error:
-            self._error(str(error))
-            return None
-        return result
-
-    def _error(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>"
-
-    def _notice(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-notice'>{html.escape(message)}</span>"
 
 
 class _KeysetPages:
@@ -730,12 +680,6 @@ def _system_table(item: Item) -> str:
         extra = f"<pre class='dlw-other-metadata'>{html.escape(json.dumps(others, indent=2))}</pre>"
     table = "border-collapse:collapse;font-size:12px;line-height:1.4;margin:0"
     return f"<table class='dlw-system' style='{table}'>{cells}</table>{extra}"
-
-
-def _button(text: str, icon_name: str, action: Callable[[], Any]) -> w.Button:
-    button = w.Button(description=text, icon=icon_name, layout=w.Layout(width="auto"))
-    button.on_click(lambda _: action())
-    return button
 
 
 def _values(picker: w.Dropdown | w.Select) -> list[Any]:

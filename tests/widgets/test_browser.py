@@ -115,7 +115,7 @@ def test_opens_on_the_first_project_and_dataset_and_switches_with_the_pickers(
     assert browser.dataset.name == "elsewhere"  # type: ignore[union-attr]
     browser.dataset = street
     assert (browser.project.name, browser.dataset.name) == ("widgets", "street")  # type: ignore[union-attr]
-    assert browser._status.value == ""
+    assert browser.status == ""
     # Projects and datasets made after the widget listed them.
     late = client.projects.create(project_name="late").datasets.create(dataset_name="later")
     browser.dataset = late
@@ -147,13 +147,13 @@ def test_new_project_then_its_empty_state_offers_the_first_dataset(client: dw.Cl
     assert browser.dataset.name == "gulls"  # type: ignore[union-attr]
     assert not browser._dataset_picker.disabled and browser._new_dataset_form.layout.display == "none"
     assert browser.grid.empty_text == "Dataset 'gulls' has no items yet."
-    assert shown(browser._status) == "created dataset 'gulls'"
+    assert browser.status == "created dataset 'gulls'"
 
     # A name taken already is refused in the widget, not with a traceback.
     browser._open_form(browser._new_project_form)
     browser._new_project_name.value = "birds"
     create_project.click()
-    assert "dlw-error" in browser._status.value and "'birds'" in shown(browser._status)
+    assert browser.status_kind == "error" and "'birds'" in browser.status
 
 
 def test_pages_of_a_thousand_items_by_keyset(dataset: dw.Dataset) -> None:
@@ -209,7 +209,7 @@ def test_folder_tree_and_filters_list_what_they_say(street: dw.Dataset) -> None:
     assert names(browser) == [] and browser.grid.empty_text == "No items match these filters."
     browser._name_filter.value = "car*.png"
     assert sorted(names(browser)) == ["car-night.png", "car0.png", "car1.png", "car2.png"]
-    browser._act(browser._clear_filters)()
+    browser.act(browser._clear_filters)()
     assert len(names(browser)) == 6
     browser._folders.value = "/notes/v1.2"  # a dot in a folder's name does not make it a file
     assert names(browser) == ["readme.txt"]
@@ -233,7 +233,7 @@ def test_folder_tree_and_filters_list_what_they_say(street: dw.Dataset) -> None:
     assert [i.name for i in street.items.list(filters=browser.filters).items] == names(browser)
 
     browser._field_filter.value = 'bad"key'
-    assert "dlw-error" in browser._status.value and "bad" in browser._status.value
+    assert browser.status_kind == "error" and "bad" in browser.status
 
 
 def test_selection_across_pages_reaches_on_select_and_the_annotator(
@@ -273,7 +273,7 @@ def test_selection_across_pages_reaches_on_select_and_the_annotator(
 
     browser.on_select(broken)
     click(browser, "p2.jpg")
-    assert "on_select callback failed: RuntimeError: my callback broke" in browser._status.value
+    assert "on_select callback failed: RuntimeError: my callback broke" in browser.status
 
 
 def test_detail_pane_saves_user_metadata_and_downloads(street: dw.Dataset, tmp_path: Path) -> None:
@@ -295,10 +295,10 @@ def test_detail_pane_saves_user_metadata_and_downloads(street: dw.Dataset, tmp_p
 
     browser._user_metadata.value = "{not json"
     save.click()
-    assert "not valid JSON" in browser._status.value
+    assert "not valid JSON" in browser.status
     browser._user_metadata.value = "[1, 2]"
     save.click()
-    assert "must be a JSON object" in browser._status.value
+    assert "must be a JSON object" in browser.status
     assert street.items.get(filepath="/cars/car1.png").metadata["user"]["quality"] == "blurry"
 
     browser._download_folder.value = str(tmp_path / "one")
@@ -408,7 +408,7 @@ def test_names_holding_html_are_text_everywhere(client: dw.Client) -> None:
     # An error naming it: a project of that name exists already.
     browser._new_project_name.value = f"{HTML_NAME} project"
     browser._new_project_form.children[-1].children[1].click()
-    assert "<img" not in browser._status.value and HTML_NAME in shown(browser._status)
+    assert "<img" not in browser.status_line.value and HTML_NAME in browser.status
 
 
 class _WithoutFacets(httpx.BaseTransport):
@@ -430,6 +430,6 @@ def test_a_platform_without_folder_and_type_summaries_still_lists(
     browser = Browser(platform)
     assert browser._folders.options == (("/ (all)", "/"),)
     assert browser._type_filter.options == (("any type", ""),)
-    assert browser.grid.page_label == "1-6 of 6" and browser._status.value == ""
+    assert browser.grid.page_label == "1-6 of 6" and browser.status == ""
     browser._name_filter.value = "car*"
     assert len(names(browser)) == 4

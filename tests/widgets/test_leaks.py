@@ -148,3 +148,7 @@ def test_a_closed_dropzone_leaves_nothing(dataset: dw.Dataset) -> None:
 
 def test_a_closed_login_leaves_nothing(workspace_home: object) -> None:
     assert left_after_close(lambda: Login(home=str(workspace_home)), lambda lg: lg.sign_in()) == 0  # type: ignore[attr-defined]
+
+
+def test_a_closed_browser_leaves_nothing(client: dw.Client, images: list[dw.Item]) -> None:
+    assert left_after_close(lambda: Browser(client, page_size=3), lambda b: b.next_page()) == 0  # type: ignore[attr-defined]
