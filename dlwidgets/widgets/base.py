@@ -171,10 +171,9 @@ class AnyWidgetChrome(Chrome):
 
 def button(text: str, action: Callable[[], Any], icon: str = "", tooltip: str = "", **style: Any) -> w.Button:
     """A button sized to its text that runs ``action()`` when clicked; ``style`` holds further Button
-    traits (``button_style``, ``disabled``)."""
-    made = w.Button(
-        description=text, icon=icon, tooltip=tooltip or text, layout=w.Layout(width="auto"), **style
-    )
+    traits (``button_style``, ``disabled``, ``layout``)."""
+    traits = {**style, "layout": style.get("layout") or w.Layout(width="auto")}  # no Layout made in vain
+    made = w.Button(description=text, icon=icon, tooltip=tooltip or text, **traits)
     made.on_click(lambda _: action())
     return made
 

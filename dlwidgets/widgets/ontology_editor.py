@@ -8,11 +8,10 @@ every name is shown as text, or escaped where it goes into HTML.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -20,6 +19,7 @@ import ipywidgets as w
 from ..api import Dataset, Filters, FiltersResource, Ontology
 from ..api.entities.ontology import AttributesTypes
 from ..exceptions import PlatformError
+from .base import ERROR_COLOR, WidgetBase, button, close_tree
 from .compat import uploaded_contents
 from .ontology_draft import (
     KIND_NAMES,
@@ -31,10 +31,9 @@ from .ontology_draft import (
 )
 
 ALL_LABELS, CHOSEN_LABELS = "all labels", "chosen labels"
-RED = "#c62828"
 
 
-class OntologyEditor(w.VBox):
+class OntologyEditor(WidgetBase):
     """``OntologyEditor(dataset)`` (its recipe's first ontology, the one the annotator uses) or
     ``OntologyEditor(ontology)``."""
 
@@ -47,31 +46,28 @@ class OntologyEditor(w.VBox):
             ontology = source
         else:
             raise TypeError(f"OntologyEditor needs a Dataset or an Ontology, got {source!r}")
+        super().__init__()
         self.draft = OntologyDraft(ontology)
-        self._callbacks: list[Callable[[Ontology], None]] = []
         self._usage: dict[str, int] = {}  # annotations per deleted label tag, for the summary
         self._rows: dict[int, _LabelRow] = {}
         self._editing: AttributeDraft | None = None  # the attribute the form edits (None: a new one)
         self._key_is_auto = True
-        self._syncing = False
         self._build()
-        super().__init__(
-            [
-                self._title,
-                w.HTML("<b>Labels</b> <span style='color:#666'>(number: the annotator's hotkey)</span>"),
-                self._label_rows,
-                self._new_label,
-                w.HTML("<b>Attributes</b>"),
-                self._attribute_rows,
-                w.HBox([self._new_attribute_button]),
-                self._form,
-                self._problems,
-                self._changes,
-                w.HBox([self._save_button, self._discard_button]),
-                self._json_box,
-                self._status,
-            ]
-        )
+        self.children = [
+            self._title,
+            w.HTML("<b>Labels</b> <span style='color:#666'>(number: the annotator's hotkey)</span>"),
+            self._label_rows,
+            self._new_label,
+            w.HTML("<b>Attributes</b>"),
+            self._attribute_rows,
+            w.HBox([self._new_attribute_button]),
+            self._form,
+            self._problems,
+            self._changes,
+            w.HBox([self._save_button, self._discard_button]),
+            self._json_box,
+            self.status_line,
+        ]
         self.add_class("dlw-ontology-editor")
         self._refresh()
 
@@ -93,9 +89,9 @@ class OntologyEditor(w.VBox):
     def changes(self) -> list[str]:
         return self.draft.changes(self._usage)
 
-    def on_save(self, callback: Callable[[Ontology], None]) -> None:
+    def on_save(self, callback: Callable[[Ontology], None], remove: bool = False) -> None:
         """Call ``callback(ontology)`` after every successful save."""
-        self._callbacks.append(callback)
+        self.callbacks("on_save").register(callback, remove)
 
     def save(self) -> bool:
         """Write the edits; with problems (or a refusal from the server) nothing is, and it says why."""
@@ -103,20 +99,16 @@ class OntologyEditor(w.VBox):
         try:
             self.draft.save()
         except InvalidDraft as error:
-            self._error(f"not saved: {error}")
+            self.error(f"not saved: {error}")
             self._refresh()
             return False
         except PlatformError as error:
-            self._error(f"not saved: {error.message}")
+            self.error(f"not saved: {error.message}")
             return False
         self._usage = {}
         self._refresh()
-        self._notice(f"saved {len(changes)} change{'s' if len(changes) != 1 else ''}")
-        for callback in self._callbacks:
-            try:
-                callback(self.ontology)
-            except Exception as error:  # a user's callback; its failure is shown, not lost in a log
-                self._error(f"on_save callback failed: {type(error).__name__}: {error}")
+        self.notice(f"saved {len(changes)} change{'s' if len(changes) != 1 else ''}")
+        self.callbacks("on_save").fire(self.ontology)
         return True
 
     def discard(self) -> None:
@@ -125,7 +117,7 @@ class OntologyEditor(w.VBox):
         self._usage = {}
         self._close_form()
         self._refresh()
-        self._notice("changes discarded")
+        self.notice("changes discarded")
 
     def export_json(self) -> str:
         """The draft as JSON (also put in the JSON box, with a link to download it)."""
@@ -134,16 +126,19 @@ class OntologyEditor(w.VBox):
         self._download.value = _download_link(text, f"{self.ontology.title or self.ontology.id}.json")
         return text
 
+    def _import_pasted(self) -> None:
+        self.import_json(self._json_text.value)
+
     def import_json(self, text: str | bytes) -> bool:
         """Replace the draft with an exported ontology's labels and attributes (saved only by Save)."""
         try:
             self.draft.load_json(text)
         except ValueError as error:
-            self._error(f"not imported: {error}")
+            self.error(f"not imported: {error}")
             return False
         self._close_form()
         self._refresh()
-        self._notice("imported; review the changes, then Save")
+        self.notice("imported; review the changes, then Save")
         return True
 
     def count_annotations(self, tags: list[str]) -> int:
@@ -160,19 +155,19 @@ class OntologyEditor(w.VBox):
         )
         self._new_label_color = w.ColorPicker(value="#1f77b4", concise=True, layout=w.Layout(width="40px"))
         self._new_label = w.HBox(
-            [self._new_label_name, self._new_label_color, _button("Add label", "plus", self.add_label)]
+            [self._new_label_name, self._new_label_color, self.button("Add label", self.add_label, "plus")]
         )
         self._new_label.add_class("dlw-new-label")
         self._attribute_rows = w.VBox()
-        self._new_attribute_button = _button("New attribute", "plus", lambda: self._open_form(None))
+        self._new_attribute_button = self.button("New attribute", lambda: self._open_form(None), "plus")
         self._build_form()
         self._problems = w.HTML()
         self._problems.add_class("dlw-problems")
         self._changes = w.HTML()
         self._changes.add_class("dlw-changes")
-        self._save_button = _button("Save", "save", self.save, button_style="primary")
+        self._save_button = self.button("Save", self.save, "save", button_style="primary")
         self._save_button.add_class("dlw-save")
-        self._discard_button = _button("Discard changes", "undo", self.discard)
+        self._discard_button = self.button("Discard changes", self.discard, "undo")
         self._json_text = w.Textarea(
             placeholder="paste an exported ontology's JSON here, then Import",
             layout=w.Layout(width="520px", height="120px"),
@@ -189,8 +184,8 @@ class OntologyEditor(w.VBox):
                         self._json_text,
                         w.HBox(
                             [
-                                _button("Export", "download", self.export_json),
-                                _button("Import", "upload", lambda: self.import_json(self._json_text.value)),
+                                self.button("Export", self.export_json, "download"),
+                                self.button("Import", self._import_pasted, "upload"),
                                 self._upload,
                                 self._download,
                             ]
@@ -201,7 +196,7 @@ class OntologyEditor(w.VBox):
             selected_index=None,
         )
         self._json_box.set_title(0, "Import / export JSON")
-        self._status = w.HTML(layout=w.Layout(min_height="24px"))
+        self.status_line.layout.min_height = "24px"
 
     def _build_form(self) -> None:
         # A Layout per widget: a shared one would hide them all when one is hidden.
@@ -227,7 +222,7 @@ class OntologyEditor(w.VBox):
         self._form_scope = w.RadioButtons(options=[ALL_LABELS, CHOSEN_LABELS], description="applies to")
         self._form_labels = w.SelectMultiple(options=[], description="labels", layout=wide())
         self._form_problems = w.HTML()
-        self._form_apply = _button("Add attribute", "check", self._apply_form, button_style="primary")
+        self._form_apply = self.button("Add attribute", self._apply_form, "check", button_style="primary")
         for field in (
             self._form_kind,
             self._form_values,
@@ -252,7 +247,7 @@ class OntologyEditor(w.VBox):
                 self._form_scope,
                 self._form_labels,
                 self._form_problems,
-                w.HBox([self._form_apply, _button("Cancel", "times", self._close_form)]),
+                w.HBox([self._form_apply, self.button("Cancel", self._close_form, "times")]),
             ],
             layout=w.Layout(border="1px solid #ccc", padding="6px", display="none"),
         )
@@ -270,11 +265,11 @@ class OntologyEditor(w.VBox):
                 tag, color or (self._new_label_color.value if from_form else None), display_label
             )
         except ValueError as error:
-            self._error(str(error))
+            self.error(str(error))
             return None
         if from_form:
             self._new_label_name.value = ""
-        self._status.value = ""
+        self.clear_status()
         self._refresh()
         return label
 
@@ -283,12 +278,12 @@ class OntologyEditor(w.VBox):
         self._new_label_name.value = self.draft.tag_of(parent) + "."
 
     def _label_edit(self, action: Callable[[], Any]) -> None:
-        if self._syncing:
+        if self.is_quiet:
             return
         try:
             action()
         except ValueError as error:
-            self._error(str(error))
+            self.error(str(error))
         self._refresh()
 
     def _ask_delete(self, row: _LabelRow) -> None:
@@ -298,7 +293,7 @@ class OntologyEditor(w.VBox):
         try:
             count = self.count_annotations(tags)
         except PlatformError as error:
-            self._error(f"could not count the annotations of {tag!r}: {error.message}")
+            self.error(f"could not count the annotations of {tag!r}: {error.message}")
             return
         row.pending = (tags, count)
         children = len(tags) - 1
@@ -307,7 +302,8 @@ class OntologyEditor(w.VBox):
         )
         noun = "annotation uses" if count == 1 else "annotations use"
         row.confirm_text.value = (
-            f"<span class='dlw-delete-warning' style='color:{RED}'>{count} {noun} {html.escape(what)}. "
+            f"<span class='dlw-delete-warning' style='color:{ERROR_COLOR}'>"
+            f"{count} {noun} {html.escape(what)}. "
             "Delete removes the label from the ontology; the annotations keep their label name.</span>"
         )
         row.confirm.layout.display = ""
@@ -328,7 +324,7 @@ class OntologyEditor(w.VBox):
         self._editing = attribute
         a = attribute or AttributeDraft(key="")
         tags = self.draft.tags()
-        with self._writing():
+        with self.quietly():
             self._form_labels.options = tags + [s for s in a.scope if s != "*" and s not in tags]
             self._form_kind.value = a.kind
             self._form_title.value = a.title
@@ -362,18 +358,18 @@ class OntologyEditor(w.VBox):
         )
 
     def _on_form_title(self, change: dict[str, Any]) -> None:
-        if self._key_is_auto and not self._syncing:
-            with self._writing():
+        if self._key_is_auto and not self.is_quiet:
+            with self.quietly():
                 self._form_key.value = _key_from_title(change["new"])
         self._on_form_changed()
 
     def _on_form_key(self, change: dict[str, Any]) -> None:
-        if not self._syncing:
+        if not self.is_quiet:
             self._key_is_auto = not change["new"]
         self._on_form_changed()
 
     def _on_form_changed(self) -> None:
-        if self._syncing:
+        if self.is_quiet:
             return
         kind = self._form_kind.value
         has_values = kind in (AttributesTypes.RADIO_BUTTON, AttributesTypes.CHECKBOX)
@@ -426,7 +422,7 @@ class OntologyEditor(w.VBox):
         hotkeys = self.draft.hotkeys()
         rows = []
         seen = set()
-        with self._writing():
+        with self.quietly():
             for tag, label, depth in self.draft.walk():
                 row = self._rows.get(label.uid)
                 if row is None:
@@ -435,8 +431,8 @@ class OntologyEditor(w.VBox):
                 row.show(tag, depth, hotkeys.get(tag), problems.get(label.uid, []))
                 rows.append(row.box)
         for uid in set(self._rows) - seen:
-            self._rows.pop(uid).close()
-        self._label_rows.children = rows or [w.HTML("<i>no labels yet</i>")]
+            self._rows.pop(uid)
+        self.replace_children(self._label_rows, rows or [w.HTML("<i>no labels yet</i>")])
 
     def _refresh_attributes(self, problems: dict[int, list[str]]) -> None:
         rows: list[w.Widget] = []
@@ -449,16 +445,13 @@ class OntologyEditor(w.VBox):
             row = w.HBox(
                 [
                     text,
-                    _button("Edit", "pencil", functools.partial(self._open_form, attribute)),
-                    _button("Delete", "trash", functools.partial(self._delete_attribute, attribute)),
+                    self.button("Edit", functools.partial(self._open_form, attribute), "pencil"),
+                    self.button("Delete", functools.partial(self._delete_attribute, attribute), "trash"),
                 ]
             )
             row.add_class("dlw-attribute-row")
             rows.append(row)
-        for old in self._attribute_rows.children:
-            if old not in rows:
-                old.close()
-        self._attribute_rows.children = rows or [w.HTML("<i>no attributes</i>")]
+        self.replace_children(self._attribute_rows, rows or [w.HTML("<i>no attributes</i>")])
 
     def _using(self) -> list[Dataset]:
         """The datasets whose recipes use this ontology (looked up once, through its projects)."""
@@ -478,21 +471,6 @@ class OntologyEditor(w.VBox):
         contents = uploaded_contents(change["new"])
         if contents:
             self.import_json(contents[0])
-
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
-        """While the kernel writes widget values, so their observers do not take them for edits."""
-        self._syncing, before = True, self._syncing
-        try:
-            yield
-        finally:
-            self._syncing = before
-
-    def _error(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-error' style='color:{RED}'>{html.escape(message)}</span>"
-
-    def _notice(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-notice'>{html.escape(message)}</span>"
 
 
 class _LabelRow:
@@ -518,8 +496,8 @@ class _LabelRow:
         self.confirm = w.HBox(
             [
                 self.confirm_text,
-                _button("Delete", "trash", lambda: editor._confirm_delete(self), button_style="danger"),
-                _button("Cancel", "times", lambda: editor._cancel_delete(self)),
+                button("Delete", lambda: editor._confirm_delete(self), "trash", button_style="danger"),
+                button("Cancel", lambda: editor._cancel_delete(self), "times"),
             ],
             layout=w.Layout(display="none"),
         )
@@ -530,10 +508,10 @@ class _LabelRow:
                 self.color,
                 self.name,
                 self.display,
-                _button("", "arrow-up", lambda: edit(lambda: draft.move(label, -1)), "Move up", **small),
-                _button("", "arrow-down", lambda: edit(lambda: draft.move(label, 1)), "Move down", **small),
-                _button("Child", "plus", lambda: editor._open_child(label), "Add a child label"),
-                _button("", "trash", lambda: editor._ask_delete(self), "Delete this label", **small),
+                button("", lambda: edit(lambda: draft.move(label, -1)), "arrow-up", "Move up", **small),
+                button("", lambda: edit(lambda: draft.move(label, 1)), "arrow-down", "Move down", **small),
+                button("Child", lambda: editor._open_child(label), "plus", "Add a child label"),
+                button("", lambda: editor._ask_delete(self), "trash", "Delete this label", **small),
                 self.path,
             ]
         )
@@ -552,34 +530,14 @@ class _LabelRow:
         self.problems.value = _problem_list(problems)
 
     def close(self) -> None:
-        self.box.close()
-
-
-def _button(
-    text: str,
-    icon: str,
-    action: Callable[[], Any],
-    tooltip: str = "",
-    *,
-    button_style: str = "",
-    layout: w.Layout | None = None,
-) -> w.Button:
-    button = w.Button(
-        description=text,
-        icon=icon,
-        tooltip=tooltip or text,
-        button_style=button_style,
-        layout=layout or w.Layout(width="auto"),
-    )
-    button.on_click(lambda _: action())
-    return button
+        close_tree(self.box)
 
 
 def _problem_list(messages: list[str]) -> str:
     if not messages:
         return ""
     items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
-    return f"<ul class='dlw-problem' style='color:{RED};margin:2px 0'>{items}</ul>"
+    return f"<ul class='dlw-problem' style='color:{ERROR_COLOR};margin:2px 0'>{items}</ul>"
 
 
 def _key_from_title(title: str) -> str:

@@ -17,6 +17,7 @@ from dlwidgets.widgets import (
     Browser,
     Dropzone,
     Login,
+    OntologyEditor,
     PromptComposer,
     TaskCreator,
 )
@@ -152,3 +153,20 @@ def test_a_closed_login_leaves_nothing(workspace_home: object) -> None:
 
 def test_a_closed_browser_leaves_nothing(client: dw.Client, images: list[dw.Item]) -> None:
     assert left_after_close(lambda: Browser(client, page_size=3), lambda b: b.next_page()) == 0  # type: ignore[attr-defined]
+
+
+def test_editing_labels(dataset: dw.Dataset) -> None:
+    editor = OntologyEditor(dataset)
+
+    def add_and_delete() -> None:
+        label = editor.add_label("truck", "#123456")
+        assert label is not None
+        editor.draft.delete_label(label)
+        editor._refresh()
+
+    assert growth(add_and_delete) <= SLACK
+    editor.close()
+
+
+def test_a_closed_ontology_editor_leaves_nothing(dataset: dw.Dataset) -> None:
+    assert left_after_close(lambda: OntologyEditor(dataset), lambda e: e.add_label("truck")) == 0  # type: ignore[attr-defined]

@@ -100,7 +100,7 @@ def test_add_a_label_and_a_radio_attribute_then_save(editor: OntologyEditor, dat
     saved: list[dw.Ontology] = []
     editor.on_save(saved.append)
     click(editor._save_button)
-    assert "saved 2 changes" in editor._status.value and len(saved) == 1
+    assert "saved 2 changes" in editor.status and len(saved) == 1
     ontology = stored(dataset)
     assert ontology.tags()[-1] == "truck" and ontology.labels[-1].color == "#123456"
     load = ontology.attributes[-1]
@@ -222,7 +222,7 @@ def test_label_problems_are_shown_inline_and_block_save(
     assert any(problem in row.problems.value for row in editor._rows.values())
     assert problem in editor._problems.value
     assert editor._save_button.disabled
-    assert not editor.save() and "not saved" in editor._status.value
+    assert not editor.save() and "not saved" in editor.status
     assert stored(dataset).tags() == ["car", "person", "indoor"]
 
 
@@ -293,7 +293,7 @@ def test_discard_changes(editor: OntologyEditor, dataset: dw.Dataset) -> None:
     click(editor._discard_button)
     assert not editor.is_dirty and editor.draft.tags() == ["car", "person", "indoor"]
     assert [r.name.value for r in editor._rows.values()] == ["car", "person", "indoor"]
-    assert "changes discarded" in editor._status.value
+    assert "changes discarded" in editor.status
     assert [a.key for a in stored(dataset).attributes] == ["occluded"]
 
 
@@ -304,12 +304,12 @@ def test_export_and_import_json(editor: OntologyEditor, dataset: dw.Dataset, cli
     target = OntologyEditor(other)
     target._json_text.value = text
     click(buttons(target._json_box, "Import")[0])
-    assert target.draft.tags() == ["car", "person", "indoor"] and "imported" in target._status.value
+    assert target.draft.tags() == ["car", "person", "indoor"] and "imported" in target.status
     assert target.save()
     assert stored(other).tags() == ["car", "person", "indoor"]
 
     upload(target._upload, b"{oops")
-    assert "not imported: that is not JSON" in target._status.value
+    assert "not imported: that is not JSON" in target.status
 
     body = json.loads(text)
     body["roots"].append({"value": {"tag": "bus", "color": "#0a0b0c"}})
@@ -330,4 +330,4 @@ def test_a_failing_on_save_callback_is_shown(editor: OntologyEditor) -> None:
 
     editor.on_save(broken)
     assert editor.save()
-    assert "on_save callback failed: RuntimeError: boom" in editor._status.value
+    assert "on_save callback failed: RuntimeError: boom" in editor.status

@@ -3,7 +3,6 @@ by ``ontology.update()`` or from the OntologyEditor's draft. No label is lost wi
 
 from __future__ import annotations
 
-import html
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -150,7 +149,7 @@ def test_an_edit_of_what_another_changed_is_a_conflict_and_the_draft_is_kept(dat
     editor.draft.recolor("person", "#333333")
     editor.draft.delete_label("indoor")
     assert not editor.save()
-    assert "label 'person' was changed by you and by someone else" in html.unescape(editor._status.value)
+    assert "label 'person' was changed by you and by someone else" in editor.status
     assert editor.draft.label("person").color == "#333333" and "indoor" not in editor.draft.tags()
     ontology = dataset.ontology()
     assert ontology.tags() == ["car", "person", "indoor"] and ontology.labels[1].color == "#222222"
