@@ -9,11 +9,17 @@ on the embedded workspace. Each run starts from an empty workspace, in a folder 
 
 To add a case, write ``examples/<what_it_does>.py``; it is collected by itself. Add it once it runs both
 ways: a case whose ``dlwidgets`` side is not written yet is not committed failing.
+
+The routes each side calls are recorded; after the examples, a test checks that dlwidgets called no route
+that dtlpy did not (the wire stays the platform's).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +30,7 @@ from PIL import Image
 from serving import serving
 
 from dlwidgets.server import create_token, workspace_secret
+from dlwidgets.store import Request, Response, Store, router
 
 pytest.importorskip("dtlpy", reason="the official SDK is in the 'test' extra: pip install -e '.[test]'")
 
@@ -41,6 +48,32 @@ def example_files(folder: Path) -> Path:
     for i, size in enumerate([(20, 30), (40, 20), (10, 10)]):
         Image.fromarray(rng.integers(0, 256, (*size, 3), dtype=np.uint8)).save(folder / f"photos/p{i}.png")
     return folder
+
+
+_TEMPLATES = [
+    (method, re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", template) + "/?$"), template)
+    for method, template, _ in router.routes
+]
+
+
+# The routes each side called, over the examples run so far in this session.
+CALLED: dict[str, set[tuple[str, str]]] = {"dtlpy": set(), "dlwidgets": set()}
+
+
+@contextmanager
+def routes_called(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[tuple[str, str]]]:
+    """The store routes (method, template) called meanwhile, over HTTP or in-process."""
+    called: set[tuple[str, str]] = set()
+    handle = Store.handle
+
+    def recording(store: Store, request: Request) -> Response:
+        path = request.path.removeprefix("/api/v1")
+        called.update((m, t) for m, pattern, t in _TEMPLATES if m == request.method and pattern.match(path))
+        return handle(store, request)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "handle", recording)
+        yield called
 
 
 def with_dtlpy(example: Path, tmp_path: Path) -> Any:
@@ -65,6 +98,19 @@ def with_dlwidgets(example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_the_example_gives_the_same_result_both_ways(
     example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sdk = with_dtlpy(example, tmp_path)
-    dw = with_dlwidgets(example, tmp_path, monkeypatch)
+    with routes_called(monkeypatch) as sdk_routes:
+        sdk = with_dtlpy(example, tmp_path)
+    with routes_called(monkeypatch) as dw_routes:
+        dw = with_dlwidgets(example, tmp_path, monkeypatch)
     assert dw == sdk
+    CALLED["dtlpy"] |= sdk_routes
+    CALLED["dlwidgets"] |= dw_routes
+
+
+def test_dlwidgets_calls_no_route_that_dtlpy_does_not_call() -> None:
+    """The wire stays dtlpy's: across the examples run above (this test comes after them in the module),
+    every route dlwidgets called is one dtlpy called too."""
+    if not CALLED["dlwidgets"]:
+        pytest.skip("no example ran in this session")
+    only_dlwidgets = sorted(CALLED["dlwidgets"] - CALLED["dtlpy"])
+    assert not only_dlwidgets, f"routes dlwidgets called and dtlpy did not: {only_dlwidgets}"

@@ -8,6 +8,7 @@ ontology = dataset.recipes.list()[0].ontologies.list()[0]
 ontology.add_label(label_name="cat", color="#ff0000", icon_path="sample.jpg")
 ontology = ontology.update()
 image = ontology.labels[0].display_data["displayImage"]
+project = dl.projects.get(project_id=project.id)
 binaries = project.datasets.get(dataset_id=image["datasetId"])
 icon = binaries.items.get(item_id=image["itemId"])
 
