@@ -9,10 +9,9 @@ an ``AnnotationDrafts``, which autosaves them or keeps them as drafts.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
@@ -24,9 +23,9 @@ from ..api.entities.ontology import Attribute
 from ..exceptions import PlatformError
 from .annotation_drafts import AnnotationDrafts
 from .annotation_edits import AnnotationEdits, box_edges
+from .base import ERROR_COLOR, SHOWN_ERRORS, WidgetBase, close_all, close_tree, describe
 from .canvas_drawing import draw_annotations, draw_image, put_encoded_image
 from .gesture_layer import GestureLayer
-from .lifecycle import close_tree
 from .viewport import Viewport
 
 TOOLS = ("box", "point", "select")
@@ -37,7 +36,7 @@ MIN_DRAG_PX = 3.0
 HIT_TOLERANCE_PX = 6.0
 
 
-class Annotator(w.VBox):
+class Annotator(WidgetBase):
     """``Annotator(item)``, ``Annotator(dataset, filters=...)`` or ``Annotator([item, ...])``.
 
     ``autosave`` (on by default) saves an item's edits when it is left and after a short idle time; off,
@@ -56,12 +55,12 @@ class Annotator(w.VBox):
         drafts: AnnotationDrafts | None = None,
     ) -> None:
         self._items, self._total = _resolve_items(source, filters)
+        super().__init__()
         self._owns_drafts = drafts is None
         self._drafts = drafts if drafts is not None else AnnotationDrafts()
         if autosave is not None:
             self._drafts.autosave = autosave
         self._index = 0
-        self._on_save: list[Callable[[Item, list[Annotation]], None]] = []
         self.viewport = Viewport(width, height)
         self.tool = "box"
         self.selected: int | None = None
@@ -77,7 +76,6 @@ class Annotator(w.VBox):
         self._gestures: dict[Any, dict[str, Any]] = {}
         # While a gesture is handled: False, or True once an edit asked for a redraw (done once, at its end).
         self._held: bool | None = None
-        self._syncing = False  # set while the kernel writes panel values, so their observers stay quiet
         self._selection_form: tuple[Any, list[w.Widget]] | None = None
         self._source_canvas = Canvas(width=1, height=1)
         self.layers = MultiCanvas(3, width=width, height=height)
@@ -102,7 +100,7 @@ class Annotator(w.VBox):
             ],
             layout=w.Layout(width="240px", padding="0 0 0 8px"),
         )
-        super().__init__([self._toolbar, w.HBox([stage, side]), self._drafts_line, self._status])
+        self.children = [self._toolbar, w.HBox([stage, side]), self._drafts_line, self.status_line]
         self.add_class("dlw-annotator")
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
@@ -171,23 +169,24 @@ class Annotator(w.VBox):
             self.edits = None
         source = getattr(self, "_source_canvas", None)
         if source is not None:
-            source.close()
-        for child in list(self.children):
-            close_tree(child)
+            close_tree(source)
+        if getattr(self, "_selection_box", None) is not None:  # the panel's widgets not shown now
+            self._drop_selection_form()
+            close_tree(self._nothing_selected)
         super().close()
 
-    def on_save(self, callback: Callable[[Item, list[Annotation]], None]) -> None:
+    def on_save(self, callback: Callable[[Item, list[Annotation]], None], remove: bool = False) -> None:
         """Call ``callback(item, annotations)`` after every successful save."""
-        self._on_save.append(callback)
+        self.callbacks("on_save").register(callback, remove)
 
     def save(self) -> bool:
         """Write the edits to the workspace or platform; a conflict is shown and the edits are kept."""
         if self.edits is None:
             return False
         if not self._drafts.save(self.item):
-            self._error(self._drafts.error(self.item) or "the save failed")
+            self.error(self._drafts.error(self.item) or "the save failed")
             return False
-        self._notice(f"saved {len(self.edits.keys())} annotations")
+        self.notice(f"saved {len(self.edits.keys())} annotations")
         return True
 
     def next(self) -> None:
@@ -246,10 +245,9 @@ class Annotator(w.VBox):
             style={"button_width": "80px"},
         )
         self._tool_buttons.observe(lambda c: self.set_tool(c["new"]), names="value")
-        button = _button
-        self._undo_button = button("Undo", "undo", self.undo, "Ctrl+Z")
-        self._redo_button = button("Redo", "repeat", self.redo, "Ctrl+Shift+Z")
-        self._save_button = button("Save", "save", self.save, "Ctrl+S")
+        self._undo_button = self.button("Undo", self.undo, "undo", "Ctrl+Z")
+        self._redo_button = self.button("Redo", self.redo, "repeat", "Ctrl+Shift+Z")
+        self._save_button = self.button("Save", self.save, "save", "Ctrl+S")
         # Fixed sizes: a line that grew or shrank as the state changes would move the canvas mid-drag.
         self._dirty = w.HTML(layout=w.Layout(width="110px"))
         self._counter = w.HTML()
@@ -261,7 +259,9 @@ class Annotator(w.VBox):
             value=1, min=1, max=max(self._total, 1), description="item", layout=w.Layout(width="130px")
         )
         self._picker.observe(self._on_item_picked, names="value")
-        self._discard_button = button("Discard", "undo", lambda: self.discard(), "Discard the unsaved edits")
+        self._discard_button = self.button(
+            "Discard", lambda: self.discard(), "undo", "Discard the unsaved edits"
+        )
         self._drafts_line = w.HTML(layout=w.Layout(min_height="24px"))
         labels_toggle = w.Checkbox(
             value=True, description="label text", indent=False, layout=w.Layout(width="90px")
@@ -282,9 +282,9 @@ class Annotator(w.VBox):
                 w.HBox(
                     [
                         self._tool_buttons,
-                        button("", "search-minus", lambda: self.zoom(1 / 1.25), "Zoom out"),
-                        button("Fit", "expand", self.fit, "Fit the image"),
-                        button("", "search-plus", lambda: self.zoom(1.25), "Zoom in"),
+                        self.button("", lambda: self.zoom(1 / 1.25), "search-minus", "Zoom out"),
+                        self.button("Fit", self.fit, "expand", "Fit the image"),
+                        self.button("", lambda: self.zoom(1.25), "search-plus", "Zoom in"),
                         labels_toggle,
                         opacity,
                     ]
@@ -296,11 +296,11 @@ class Annotator(w.VBox):
                         self._save_button,
                         self._dirty,
                         self._discard_button,
-                        button("", "chevron-left", self.previous, "Previous item ([)"),
+                        self.button("", self.previous, "chevron-left", "Previous item ([)"),
                         self._counter,
-                        button("", "chevron-right", self.next, "Next item (])"),
+                        self.button("", self.next, "chevron-right", "Next item (])"),
                         self._picker,
-                        button("Save & next", "forward", self.save_and_next, "Save, then the next item"),
+                        self.button("Save & next", self.save_and_next, "forward", "Save, then the next item"),
                         self._autosave,
                     ]
                 ),
@@ -313,7 +313,7 @@ class Annotator(w.VBox):
         self._class_box = w.VBox()
         self._selection_box = w.VBox()
         self._nothing_selected = w.HTML("<i>nothing selected</i>")
-        self._status = w.HTML(layout=w.Layout(min_height="24px"))
+        self.status_line.layout.min_height = "24px"
 
     # -- showing an item ------------------------------------------------------------------------
     def _go(self, index: int) -> None:
@@ -324,7 +324,7 @@ class Annotator(w.VBox):
         kept = not self._drafts.leave(left)
         self._show(index)
         if kept and self._drafts.error(left):
-            self._error(f"{left.filename}: {self._drafts.error(left)}; its edits are kept as a draft")
+            self.error(f"{left.filename}: {self._drafts.error(left)}; its edits are kept as a draft")
 
     def _set_autosave(self, value: bool) -> None:
         self._drafts.autosave = value
@@ -333,7 +333,7 @@ class Annotator(w.VBox):
         self._refresh_save_state()
 
     def _on_item_picked(self, change: dict[str, Any]) -> None:
-        if not self._syncing:
+        if not self.is_quiet:
             self._go(int(change["new"]) - 1)
 
     def _show(self, index: int) -> None:
@@ -342,7 +342,7 @@ class Annotator(w.VBox):
         self._ensure_loaded(index)
         item = self.item
         self.selected = None
-        self._status.value = ""
+        self.clear_status()
         width, height = item.width, item.height
         mimetype = item.mimetype or ""
         size = (width, height) if mimetype.startswith("image/") and width and height else None
@@ -365,7 +365,7 @@ class Annotator(w.VBox):
             with hold_canvas():
                 for layer in self.layers:
                     layer.clear()
-            self._error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
+            self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
         else:
             with hold_canvas():
                 self._draw_annotations()
@@ -394,7 +394,7 @@ class Annotator(w.VBox):
             self.label = self._labels[0] if self._labels else None
         self._label_picker.value = self.label
         self._swatches.value = _swatches(self._colors)
-        self._selection_form = None  # its editors follow the ontology's attributes
+        self._drop_selection_form()  # its editors follow the ontology's attributes
 
     # -- drawing ------------------------------------------------------------------------------------
     def _draw_annotations(self) -> None:
@@ -439,7 +439,7 @@ class Annotator(w.VBox):
     def _refresh_panels(self) -> None:
         edits = self.edits
         self._counter.value = f"<span class='dlw-counter'>{self._index + 1} of {self._total}</span>"
-        with self._writing_panels():
+        with self.quietly():
             self._picker.value = self._index + 1
         self._refresh_save_state()
         self._undo_button.disabled = not (edits and edits.can_undo)
@@ -463,8 +463,7 @@ class Annotator(w.VBox):
         self._refresh_save_state()
 
     def _on_saved(self, edits: AnnotationEdits) -> None:
-        for callback in self._on_save:
-            callback(edits.item, edits.annotations)
+        self.callbacks("on_save").fire(edits.item, edits.annotations)
 
     def _refresh_classifications(self) -> None:
         """One toggle per label, made when the labels change; otherwise only their values are updated."""
@@ -477,14 +476,13 @@ class Annotator(w.VBox):
                 toggles.append(toggle)
             stale = self._class_box.children
             self._class_box.children = toggles
-            for widget in stale:  # an ontology change made them useless: free their browser models
-                widget.close()
-        with self._writing_panels():
+            close_all(stale)  # an ontology change made them useless: free their browser models
+        with self.quietly():
             for toggle in self._class_box.children:
                 toggle.value = toggle.description in active
 
     def _on_class_toggled(self, tag: str, change: dict[str, Any]) -> None:
-        if not self._syncing and change["new"] != (tag in self._editing().classification_labels()):
+        if not self.is_quiet and change["new"] != (tag in self._editing().classification_labels()):
             self._editing().toggle_classification(tag)
 
     def _refresh_selection(self) -> None:
@@ -504,17 +502,15 @@ class Annotator(w.VBox):
             object_id.observe(self._on_object_id, names="value")
             rows += [w.HTML(), object_id]
             rows += [_attribute_editor(a, functools.partial(self._on_attribute, a.key)) for a in attributes]
-            if self._selection_form is not None:
-                for widget in self._selection_form[1]:
-                    widget.close()
+            self._drop_selection_form()
             self._selection_form = (form, rows)
         rows = self._selection_form[1]
         system = shape.get("metadata", {}).get("system", {})
         values = system.get("attributes", {})
-        with self._writing_panels():
+        with self.quietly():
             if label not in self._colors:
                 unknown = f"label {html.escape(label)!r} is not in the ontology"
-                rows[0].value = f"<span style='color:#c62828'>{unknown}</span>"
+                rows[0].value = f"<span style='color:{ERROR_COLOR}'>{unknown}</span>"
             title, object_id, *editors = rows[-2 - len(attributes) :]
             title.value = f"{html.escape(shape['type'])} <b>{html.escape(label)}</b>"
             object_id.value = system.get("objectId") or ""
@@ -522,20 +518,19 @@ class Annotator(w.VBox):
                 editor.value = _editor_value(attribute, values.get(attribute.key))
         self._selection_box.children = rows
 
-    @contextlib.contextmanager
-    def _writing_panels(self) -> Iterator[None]:
-        self._syncing = True
-        try:
-            yield
-        finally:
-            self._syncing = False
+    def _drop_selection_form(self) -> None:
+        """Close the selected shape's form (its widgets leave the panel first)."""
+        if self._selection_form is not None:
+            self._selection_box.children = [self._nothing_selected]
+            close_all(self._selection_form[1])
+            self._selection_form = None
 
     def _on_object_id(self, change: dict[str, Any]) -> None:
-        if not self._syncing and self.selected is not None:
+        if not self.is_quiet and self.selected is not None:
             self._editing().set_object_id(self.selected, change["new"] or None)
 
     def _on_attribute(self, key: str, value: Any) -> None:
-        if not self._syncing and self.selected is not None:
+        if not self.is_quiet and self.selected is not None:
             self._editing().set_attribute(self.selected, key, value)
 
     def _editing(self) -> AnnotationEdits:
@@ -570,8 +565,8 @@ class Annotator(w.VBox):
         try:
             if handler is not None:
                 handler(event)
-        except (ValueError, PlatformError) as error:
-            self._error(str(error))
+        except SHOWN_ERRORS as error:
+            self.error(describe(error))
             failed = True
         finally:
             changed, self._held = self._held, None
@@ -697,20 +692,13 @@ class Annotator(w.VBox):
         elif key == "Escape":
             self._select(None)
 
-    # -- messages -------------------------------------------------------------------------------------
-    def _error(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-error' style='color:#c62828'>{html.escape(message)}</span>"
-
-    def _notice(self, message: str) -> None:
-        self._status.value = f"<span class='dlw-notice'>{html.escape(message)}</span>"
-
 
 # How each save state reads in the toolbar, and its colour.
 _SAVE_STATES = {
     "saved": ("saved", "inherit"),
-    "unsaved": ("● unsaved", "#c62828"),
+    "unsaved": ("● unsaved", ERROR_COLOR),
     "saving": ("saving…", "#616161"),
-    "failed": ("✖ save failed", "#c62828"),
+    "failed": ("✖ save failed", ERROR_COLOR),
 }
 
 
@@ -724,12 +712,6 @@ def _point(x: float, y: float, label: str) -> Definition:
     from ..api import Point
 
     return Point(x=x, y=y, label=label)
-
-
-def _button(text: str, icon: str, action: Callable[[], Any], tooltip: str) -> w.Button:
-    button = w.Button(description=text, icon=icon, tooltip=tooltip, layout=w.Layout(width="auto"))
-    button.on_click(lambda _: action())
-    return button
 
 
 def _swatches(colors: dict[str, str]) -> str:

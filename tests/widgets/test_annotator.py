@@ -147,7 +147,7 @@ def test_a_conflicting_save_is_shown_and_keeps_the_edits(annotator: Annotator, i
     builder.add(dw.Point(x=1, y=1, label="person"))
     image_item.annotations.upload(builder)
     assert not annotator.save()
-    assert "changed elsewhere" in annotator._status.value
+    assert "changed elsewhere" in annotator.status
     assert annotator.is_dirty and len(annotator.annotations) == 1
 
 
@@ -183,12 +183,12 @@ def test_navigation_with_autosave_and_on_save(
 def test_items_that_are_not_images_show_a_message(dataset: dw.Dataset) -> None:
     text = dataset.items.upload(local_path=b"hello", remote_path="/docs", remote_name="note.txt")
     annotator = Annotator(text)
-    assert "is not an image" in annotator._status.value
+    assert "is not an image" in annotator.status
     with pytest.warns(UserWarning, match="not a readable image"):
         broken = dataset.items.upload(
             local_path=b"not a jpeg", remote_path="/images", remote_name="broken.jpg"
         )
-    assert "could not be decoded" in Annotator(broken)._status.value
+    assert "could not be decoded" in Annotator(broken).status
 
 
 def test_panel_widgets_that_are_replaced_are_closed(annotator: Annotator) -> None:
@@ -308,7 +308,7 @@ def test_a_failed_save_on_leaving_keeps_the_draft_and_says_so(three_items: list[
     three_items[0].annotations.upload(builder)  # another writer, meanwhile
     annotator.next()
     assert annotator.item.name == "b.jpg"
-    assert "a.jpg" in annotator._status.value and "kept as a draft" in annotator._status.value
+    assert "a.jpg" in annotator.status and "kept as a draft" in annotator.status
     assert [i.name for i in annotator.drafts] == ["a.jpg"]
     annotator.previous()
     assert annotator.save_state == "failed" and "save failed" in annotator._dirty.value

@@ -170,3 +170,7 @@ def test_editing_labels(dataset: dw.Dataset) -> None:
 
 def test_a_closed_ontology_editor_leaves_nothing(dataset: dw.Dataset) -> None:
     assert left_after_close(lambda: OntologyEditor(dataset), lambda e: e.add_label("truck")) == 0  # type: ignore[attr-defined]
+
+
+def test_a_closed_annotator_leaves_nothing(images: list[dw.Item]) -> None:
+    assert left_after_close(lambda: Annotator(images[:2], width=200, height=150), lambda a: a.next()) == 0  # type: ignore[attr-defined]
