@@ -131,3 +131,17 @@ def test_unknown_format_is_refused(client: dw.Client, tmp_path: Path) -> None:
     dataset = annotated_dataset(client)
     with pytest.raises(ValueError, match=r"format 'csv' is not supported here; use one of \['yolo', 'coco'"):
         dw.Converter().convert_dataset(dataset=dataset, to_format="csv", local_path=tmp_path)
+
+
+def test_filters_choose_the_items_and_annotation_filter_the_annotations(
+    client: dw.Client, tmp_path: Path
+) -> None:
+    dataset = annotated_dataset(client)
+    items = dw.Filters(field="dir", values="/")
+    cars = dw.Filters(field="label", values="car", resource=dw.FiltersResource.ANNOTATION)
+    coco = export(dataset, tmp_path, filters=items, annotation_filter=cars)
+    assert [i["file_name"] for i in coco["images"]] == ["a.png", "empty.png"]
+    assert sorted(("keypoints" in a, a["category_id"]) for a in coco["annotations"]) == [
+        (False, 4),
+        (True, 4),
+    ]
