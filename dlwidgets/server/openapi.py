@@ -80,6 +80,11 @@ DESCRIPTIONS: dict[tuple[str, str], Described] = {
     ("POST", "/ontologies"): Described(
         "Create an ontology", JSON, fields=("projectIds", "roots", "metadata")
     ),
+    ("GET", "/ontologies"): Described(
+        "Ontologies, optionally of some projects or ids, a page at a time",
+        None,
+        ("projects", "ids", "pageOffset", "pageSize"),
+    ),
     ("GET", "/ontologies/{ontology_id}"): Described("One ontology"),
     ("PUT", "/ontologies/{ontology_id}"): Described(
         "Replace an ontology's labels and metadata", JSON, fields=("roots", "metadata")

@@ -98,6 +98,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/recipes/{recipe_id}"): READ,
     ("PATCH", "/recipes/{recipe_id}"): MANAGE_DATA,
     ("POST", "/ontologies"): Rule("engineer", "handler"),
+    ("GET", "/ontologies"): NARROWED,
     ("GET", "/ontologies/{ontology_id}"): READ,
     ("PUT", "/ontologies/{ontology_id}"): MANAGE_DATA,
     ("PATCH", "/ontologies/{ontology_id}/labels"): MANAGE_DATA,

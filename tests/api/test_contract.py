@@ -459,6 +459,25 @@ def test_create_and_get_ontology(api: httpx.Client) -> None:
     error_message(api.get("/ontologies/ffffffffffffffffffffffff"), 404)
 
 
+@covers(("GET", "/ontologies"))
+def test_list_ontologies_of_projects_and_ids_a_page_at_a_time(api: httpx.Client) -> None:
+    project, other = create_project(api), create_project(api, name="Other")
+    made = [
+        ok(api.post("/ontologies", json={"roots": [], "projectIds": [p["id"]], "title": f"o{i}"}))
+        for i, p in enumerate([project, project, other])
+    ]
+    first = ok(api.get("/ontologies", params={"projects": project["id"], "pageOffset": 0, "pageSize": 1}))
+    assert (first["totalItemsCount"], first["totalPagesCount"], first["hasNextPage"]) == (2, 2, True)
+    second = ok(api.get("/ontologies", params={"projects": project["id"], "pageOffset": 1, "pageSize": 1}))
+    assert [o["id"] for o in first["items"] + second["items"]] == [made[0]["id"], made[1]["id"]]
+    assert not second["hasNextPage"]
+    both = ok(api.get("/ontologies", params={"projects": f"{project['id']},{other['id']}"}))
+    assert both["totalItemsCount"] == 3
+    by_id = ok(api.get("/ontologies", params={"ids": made[2]["id"]}))
+    assert [o["title"] for o in by_id["items"]] == ["o2"]
+    assert "pageOffset='x'" in error_message(api.get("/ontologies", params={"pageOffset": "x"}), 400)
+
+
 @covers(("PATCH", "/ontologies/{ontology_id}/labels"))
 def test_patch_labels_returns_roots(api: httpx.Client) -> None:
     ontology = ok(api.post("/ontologies", json={"roots": [], "projectIds": [], "attributes": []}))

@@ -8,6 +8,7 @@ from .base import Entity
 
 if TYPE_CHECKING:
     from ..repositories.datasets import Datasets
+    from ..repositories.ontologies import Ontologies
 
 
 class Project(Entity):
@@ -21,6 +22,12 @@ class Project(Entity):
     created_at: str | None = None
     updated_at: str | None = None
     url: str | None = None
+
+    @property
+    def ontologies(self) -> Ontologies:
+        from ..repositories.ontologies import Ontologies
+
+        return Ontologies(self.client, project=self)
 
     @property
     def datasets(self) -> Datasets:

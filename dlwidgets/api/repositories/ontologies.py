@@ -1,4 +1,5 @@
-"""``recipe.ontologies``: the ontologies a recipe lists in ``ontologyIds``."""
+"""``recipe.ontologies`` (the ontologies a recipe lists in ``ontologyIds``) and ``project.ontologies``
+(those of a project)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,20 @@ from .owner import required
 
 if TYPE_CHECKING:
     from ..client import Client
+    from ..entities.project import Project
     from ..entities.recipe import Recipe
+
+# Ontologies per page when listing those of a project.
+PAGE_SIZE = 1000
 
 
 class Ontologies:
-    """The ontologies of one recipe; ``dw.ontologies`` (no recipe) gets ontologies by id."""
+    """The ontologies of one recipe or of one project; ``dw.ontologies`` (neither) gets them by id."""
 
-    def __init__(self, client: Client, recipe: Recipe | None = None) -> None:
+    def __init__(self, client: Client, recipe: Recipe | None = None, project: Project | None = None) -> None:
         self.client = client
         self._recipe = recipe
+        self._project = project
 
     @property
     def recipe(self) -> Recipe:
@@ -27,16 +33,29 @@ class Ontologies:
         return Ontology.from_json(self.client.json("GET", f"/ontologies/{ontology_id}"), self.client)
 
     def create(self, labels: list[Any] | None = None, title: str | None = None) -> Ontology:
-        """A new ontology with ``labels`` (names or dicts), appended to the recipe's ``ontologyIds``."""
-        body: dict[str, Any] = {"roots": [], "projectIds": self.recipe.project_ids, "attributes": []}
+        """A new ontology with ``labels`` (names or dicts); a recipe's is appended to its ``ontologyIds``."""
+        project_ids = [self._project.id] if self._project is not None else self.recipe.project_ids
+        body: dict[str, Any] = {"roots": [], "projectIds": project_ids, "attributes": []}
         if title:
             body["title"] = title
         ontology = Ontology.from_json(self.client.json("POST", "/ontologies", json=body), self.client)
         if labels:
             ontology.add_labels(labels)
-        self.recipe.ontology_ids = [*self.recipe.ontology_ids, ontology.id]
-        self.recipe.update()
+        if self._project is None:
+            self.recipe.ontology_ids = [*self.recipe.ontology_ids, ontology.id]
+            self.recipe.update()
         return ontology
 
     def list(self) -> list[Ontology]:
-        return [self.get(ontology_id) for ontology_id in self.recipe.ontology_ids]
+        """The recipe's ontologies in its order, or every ontology of the project."""
+        if self._project is None:
+            return [self.get(ontology_id) for ontology_id in self.recipe.ontology_ids]
+        found: list[Ontology] = []
+        page = 0
+        while True:
+            params = {"pageOffset": page, "pageSize": PAGE_SIZE, "projects": self._project.id}
+            body = self.client.json("GET", "/ontologies", params=params)
+            found += [Ontology.from_json(o, self.client) for o in body["items"]]
+            if not body.get("hasNextPage"):
+                return found
+            page += 1

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
-from ..access import require_references
-from ..documents import dumps, loads
+from ..access import require_references, visible_projects
+from ..documents import dumps, loads, paged, paging
 from ..ids import new_id, utc_now
 from ..roles import require_role
 from ..routing import Request, router
@@ -270,6 +270,39 @@ def create_ontology(ws: Workspace, req: Request) -> dict[str, Any]:
     with ws.transaction() as db:
         ontology_id = create_ontology_row(db, req, body)
     return _ontology_json(load_ontology(ws, ontology_id), req)
+
+
+@router.route("GET", "/ontologies")
+def list_ontologies(ws: Workspace, req: Request) -> dict[str, Any]:
+    """``?projects=a,b&ids=x,y&pageOffset=0&pageSize=100``: the ontologies of those projects (and ids)
+    that the caller can see, a page at a time, as dtlpy's ``project.ontologies.list()`` asks."""
+    projects, ids = _csv(req, "projects"), _csv(req, "ids")
+    page, size = paging({"page": _whole(req, "pageOffset", 0), "pageSize": _whole(req, "pageSize", 1000)})
+    visible = visible_projects(ws, req)
+    found = []
+    for row in ws.db.execute("SELECT doc FROM ontologies ORDER BY id"):
+        doc = loads(row["doc"])
+        owners = set(
+            doc.get("metadata", {}).get("system", {}).get("projectIds") or doc.get("projectIds") or []
+        )
+        if (projects and not projects & owners) or (ids and doc["id"] not in ids):
+            continue
+        if visible is None or visible & owners or doc.get("creator") == req.user:
+            found.append(doc)
+    chosen = found[page * size : (page + 1) * size]
+    return paged([_ontology_json(d, req) for d in chosen], len(found), page, size)
+
+
+def _csv(req: Request, name: str) -> set[str]:
+    return set(",".join(req.query.get(name, [])).split(",")) - {""}
+
+
+def _whole(req: Request, name: str, default: int) -> int:
+    values = req.query.get(name) or [str(default)]
+    try:
+        return int(values[-1])
+    except ValueError:
+        raise BadRequest(f"query parameter {name}={values[-1]!r} must be a whole number") from None
 
 
 @router.route("GET", "/ontologies/{ontology_id}")
