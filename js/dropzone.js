@@ -227,7 +227,7 @@ const STYLE = `
 .dlw-files { max-height: 260px; overflow: auto; margin-top: 6px; }
 .dlw-file { display: grid; grid-template-columns: 1fr 120px 170px; gap: 8px; align-items: center; }
 .dlw-file .dlw-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.dlw-file[data-status="failed"] .dlw-status, .dlw-message.dlw-error { color: #c62828; }
+.dlw-file[data-status="failed"] .dlw-status, .dlw-message.dlw-error { color: var(--jp-error-color1, #c62828); }
 .dlw-file[data-status="done"] .dlw-status { color: #2e7d32; }
 `;
 

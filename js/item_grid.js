@@ -37,7 +37,7 @@ const CSS = `
 .dlw-item-grid .dlw-icon { font-size: 30px; color: var(--jp-ui-font-color2, #666); text-align: center; }
 .dlw-item-grid .dlw-icon small { display: block; font-size: 10px; }
 .dlw-item-grid .dlw-thumb.dlw-loading { background: linear-gradient(90deg, #eee, #f8f8f8, #eee); }
-.dlw-item-grid .dlw-thumb.dlw-broken .dlw-icon { color: #c62828; }
+.dlw-item-grid .dlw-thumb.dlw-broken .dlw-icon { color: var(--jp-error-color1, #c62828); }
 .dlw-item-grid .dlw-name { font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .dlw-item-grid .dlw-meta, .dlw-item-grid .dlw-annotations {
   color: var(--jp-ui-font-color2, #666); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;

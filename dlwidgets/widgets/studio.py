@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
 
 import ipywidgets as w
 
 from ..api import Client, Dataset, Item
 from .annotation_drafts import AnnotationDrafts
 from .annotator import Annotator
+from .base import WidgetBase, close_tree
 from .browser import Browser
 from .dropzone import Dropzone
-from .lifecycle import close_tree
 from .login import Login
 from .ontology_editor import OntologyEditor
 from .prompt_composer import PromptComposer
@@ -28,10 +27,11 @@ from .task_creator import TaskCreator
 TABS = ("Sign in", "Browse", "Ontology", "Upload", "Annotate", "Prompts", "Tasks")
 
 
-class Studio(w.VBox):
+class Studio(WidgetBase):
     """``Studio(client=None)``: sign in, browse, edit the ontology, upload, annotate, prompt, make tasks."""
 
     def __init__(self, client: Client | None = None) -> None:
+        super().__init__()
         self.login = Login()
         self.browser = Browser(client)
         self.annotator: Annotator | None = None
@@ -41,7 +41,7 @@ class Studio(w.VBox):
         self.prompt_composer: PromptComposer | None = None
         self.task_creator: TaskCreator | None = None
         self._panes = {name: w.VBox([_note("choose a dataset in Browse first")]) for name in TABS[2:]}
-        self._panes["Annotate"].children = [_note("select items in Browse, then press Annotate")]
+        self.replace_children(self._panes["Annotate"], [_note("select items in Browse, then press Annotate")])
         self.tabs = w.Tab(children=[w.VBox([self.login]), w.VBox([self.browser]), *self._panes.values()])
         for index, title in enumerate(TABS):
             self.tabs.set_title(index, title)
@@ -49,13 +49,13 @@ class Studio(w.VBox):
         self._selection = w.HTML()
         self._actions = w.HBox(
             [
-                _button("Annotate", "pencil", self.annotate_selection),
-                _button("New task", "tasks", lambda: self._show("Tasks")),
-                _button("New prompt", "comment", lambda: self._show("Prompts")),
+                self.button("Annotate", self.annotate_selection, "pencil"),
+                self.button("New task", lambda: self._show("Tasks"), "tasks"),
+                self.button("New prompt", lambda: self._show("Prompts"), "comment"),
                 self._selection,
             ]
         )
-        super().__init__([self._actions, self.tabs])
+        self.children = [self._actions, self.status_line, self.tabs]
         self.add_class("dlw-studio")
         self.login.on_login(self._signed_in)
         self._attach(self.browser)
@@ -94,9 +94,10 @@ class Studio(w.VBox):
         self._selected(browser.selected_items)
 
     def _signed_in(self, client: Client) -> None:
-        close_tree(self.browser)
+        old = self.tabs.children[1]  # the last client's Browser, closed once the new one is shown
         self._attach(Browser(client))
         self.tabs.children = [self.tabs.children[0], w.VBox([self.browser]), *self.tabs.children[2:]]
+        close_tree(old)
         self._show("Browse")
 
     def _dataset_changed(self, dataset: Dataset | None) -> None:
@@ -118,10 +119,7 @@ class Studio(w.VBox):
 
     def _replace(self, pane: str, widgets: list[w.Widget]) -> None:
         """Show ``widgets`` in ``pane`` and close what it showed before (unless it is shown again)."""
-        old = [c for c in self._panes[pane].children if c not in widgets and not isinstance(c, w.HTML)]
-        self._panes[pane].children = widgets
-        for widget in old:
-            close_tree(widget)
+        self.replace_children(self._panes[pane], widgets)
 
     def _selected(self, items: list[Item]) -> None:
         self._selection.value = f"<span class='dlw-selection'>{len(items)} selected</span>"
@@ -151,9 +149,3 @@ class Studio(w.VBox):
 
 def _note(text: str) -> w.HTML:
     return w.HTML(f"<i>{html.escape(text)}</i>")
-
-
-def _button(text: str, icon: str, action: Callable[[], Any]) -> w.Button:
-    button = w.Button(description=text, icon=icon, layout=w.Layout(width="auto"))
-    button.on_click(lambda _: action())
-    return button

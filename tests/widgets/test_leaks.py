@@ -19,6 +19,7 @@ from dlwidgets.widgets import (
     Login,
     OntologyEditor,
     PromptComposer,
+    Studio,
     TaskCreator,
 )
 from dlwidgets.widgets.base import live_models
@@ -174,3 +175,7 @@ def test_a_closed_ontology_editor_leaves_nothing(dataset: dw.Dataset) -> None:
 
 def test_a_closed_annotator_leaves_nothing(images: list[dw.Item]) -> None:
     assert left_after_close(lambda: Annotator(images[:2], width=200, height=150), lambda a: a.next()) == 0  # type: ignore[attr-defined]
+
+
+def test_a_closed_studio_leaves_nothing(client: dw.Client, images: list[dw.Item]) -> None:
+    assert left_after_close(lambda: Studio(client), lambda s: s.annotate_selection()) == 0  # type: ignore[attr-defined]
