@@ -145,3 +145,17 @@ def test_filters_choose_the_items_and_annotation_filter_the_annotations(
         (False, 4),
         (True, 4),
     ]
+
+
+def test_import_onto_existing_items_among_those_filters_match(client: dw.Client, tmp_path: Path) -> None:
+    dataset = annotated_dataset(client)
+    export(dataset, tmp_path)
+    with pytest.raises(
+        dw.exceptions.ConversionError, match=r"image 'a\.png': dataset 'pets' has no such item"
+    ):
+        dw.Converter().upload_local_dataset(
+            from_format="coco",
+            dataset=dataset,
+            local_annotations_path=tmp_path / "coco.json",
+            filters=dw.Filters(field="dir", values="/sub"),
+        )

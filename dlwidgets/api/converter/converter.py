@@ -90,6 +90,7 @@ class Converter:
     """Export a dataset to a format's files, or import such files into a dataset."""
 
     def __init__(self, concurrency: int = 6, return_error_filepath: bool = False) -> None:
+        # Both kept for the SDK's signature: the work goes a page at a time, and errors raise.
         self.concurrency = concurrency
         self.return_error_filepath = return_error_filepath
 
@@ -134,8 +135,9 @@ class Converter:
     ) -> list[Item]:
         """Read a COCO, YOLO or VOC export (``local_annotations_path``: the COCO file, the YOLO or VOC
         folder) and add its labels, images (from ``local_items_path``, or the dataset's own items of the
-        same names when ``remote_items``) and annotations to ``dataset``. The whole input is checked
-        first: a bad entry raises ``ConversionError`` naming the file and entry, and nothing is written."""
+        same names, among those ``filters`` match, when ``remote_items``) and annotations to ``dataset``.
+        The whole input is checked first: a bad entry raises ``ConversionError`` naming the file and
+        entry, and nothing is written."""
         chosen = _format(from_format, readable=True)
         if local_annotations_path is None:
             raise ValueError("upload_local_dataset needs local_annotations_path=, the file or folder to read")
@@ -145,7 +147,7 @@ class Converter:
         items_folder = Path(local_items_path) if local_items_path is not None else None
         labels_path = Path(local_labels_path) if local_labels_path is not None else None
         labels, records = _READERS[chosen.value].read(annotations, items_folder, labels_path, only_bbox)
-        return import_records(dataset, labels, records, annotations, remote_items)
+        return import_records(dataset, labels, records, annotations, remote_items, filters)
 
     def convert_directory(
         self,

@@ -71,9 +71,9 @@ def dataset_pages(
         ]
 
 
-def _remote_items(dataset: Dataset, wanted: set[str]) -> dict[str, Item]:
+def _remote_items(dataset: Dataset, wanted: set[str], filters: Filters | None) -> dict[str, Item]:
     found: dict[str, Item] = {}
-    for page in dataset.items.list(filters=Filters(page_size=PAGE_SIZE)):
+    for page in dataset.items.list(filters=filters or Filters(page_size=PAGE_SIZE)):
         for item in page:
             name = item.filename.lstrip("/")
             if name in wanted:
@@ -84,14 +84,20 @@ def _remote_items(dataset: Dataset, wanted: set[str]) -> dict[str, Item]:
 
 
 def import_records(
-    dataset: Dataset, labels: list[str], records: list[ImageRecord], origin: Path, remote_items: bool
+    dataset: Dataset,
+    labels: list[str],
+    records: list[ImageRecord],
+    origin: Path,
+    remote_items: bool,
+    filters: Filters | None = None,
 ) -> list[Item]:
     """Add ``labels`` to the dataset's ontology, then each image (uploaded from its ``source``, or the
-    dataset's item of that filename when ``remote_items``) with its annotations. Every image is found
+    dataset's item of that filename, among those ``filters`` match, when ``remote_items``) with its
+    annotations. Every image is found
     before anything is written. Returns the items."""
     remote: dict[str, Item] = {}
     if remote_items:
-        remote = _remote_items(dataset, {r.filename for r in records})
+        remote = _remote_items(dataset, {r.filename for r in records}, filters)
     for record in records:
         if remote_items and record.filename not in remote:
             raise refuse(origin, f"image {record.filename!r}", f"dataset {dataset.name!r} has no such item")
