@@ -64,6 +64,13 @@ class StorageFull(PlatformError):
     status_code = 507
 
 
+class ConnectionFailed(PlatformError, ConnectionError):
+    """Raised when the platform or server could not be reached, or the connection broke during a call
+    or while a response streamed; it is a ``ConnectionError`` too (503)."""
+
+    status_code = 503
+
+
 class InternalServerError(PlatformError):
     """Raised when the server failed while serving a valid request (500)."""
 
@@ -113,6 +120,7 @@ def from_status(status_code: int, message: str) -> PlatformError:
 __all__ = [
     "BadRequest",
     "Conflict",
+    "ConnectionFailed",
     "Forbidden",
     "InternalServerError",
     "NotFound",

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..exceptions import from_status
+from ..exceptions import ConnectionFailed, from_status
 from ..store import Store, default_home
 from ..store.documents import non_finite_path
 from .retry import RetryTransport
@@ -138,7 +138,7 @@ class Client:
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send one API call; a non-2xx answer raises the matching ``dlwidgets.exceptions`` error, and an
-        unreachable server a ``ConnectionError`` naming it."""
+        unreachable server a ``ConnectionFailed`` naming it."""
         try:
             response = self.http.request(method, path, **kwargs)
         except ValueError:
@@ -146,7 +146,7 @@ class Client:
             _check_finite(kwargs.get("json"), f"{method} {path}")
             raise
         except httpx.TransportError as e:
-            raise ConnectionError(f"cannot reach {self.environment}: {type(e).__name__}: {e}") from None
+            raise self._connection_failed(e) from None
         self._raise_for_status(response)
         warning = response.headers.get("x-item-warning")
         if warning:
@@ -158,10 +158,17 @@ class Client:
 
     @contextmanager
     def stream(self, method: str, path: str, **kwargs: Any) -> Iterator[httpx.Response]:
-        """A streamed response, checked for errors before its body is read."""
-        with self.http.stream(method, path, **kwargs) as response:
-            self._raise_for_status(response)
-            yield response
+        """A streamed response, checked for errors before its body is read; a connection that fails to
+        open, or breaks while the body is read, raises ``ConnectionFailed`` as ``request`` does."""
+        try:
+            with self.http.stream(method, path, **kwargs) as response:
+                self._raise_for_status(response)
+                yield response
+        except httpx.TransportError as e:
+            raise self._connection_failed(e) from None
+
+    def _connection_failed(self, error: httpx.TransportError) -> ConnectionFailed:
+        return ConnectionFailed(f"cannot reach {self.environment}: {type(error).__name__}: {error}")
 
     @staticmethod
     def _raise_for_status(response: httpx.Response) -> None:
