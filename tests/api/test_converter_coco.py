@@ -103,6 +103,7 @@ BAD_ENTRIES = [
     ("images", 0, {"width": None}, "images[0] (id 1): needs a positive integer 'width'"),
     ("images", 0, {"file_name": "../../etc/passwd"}, "must be a relative path inside the folder"),
     ("categories", 0, {"name": ""}, "categories[0]: needs a 'name'"),
+    ("images", 1, {"file_name": "a.png"}, "images[1] (id 2): id 2 or file_name 'a.png' is given twice"),
 ]  # fmt: skip
 
 
@@ -159,3 +160,17 @@ def test_import_onto_existing_items_among_those_filters_match(client: dw.Client,
             local_annotations_path=tmp_path / "coco.json",
             filters=dw.Filters(field="dir", values="/sub"),
         )
+
+
+def test_file_without_annotations_imports_its_images(client: dw.Client, tmp_path: Path) -> None:
+    coco = export(annotated_dataset(client), tmp_path, with_images=True)
+    del coco["annotations"]
+    (tmp_path / "test.json").write_text(json.dumps(coco))
+    target = client.projects.create(project_name="t").datasets.create(dataset_name="t")
+    dw.Converter().upload_local_dataset(
+        from_format="coco",
+        dataset=target,
+        local_items_path=tmp_path / "images",
+        local_annotations_path=tmp_path / "test.json",
+    )
+    assert sorted(i.filename for i in target.items.list().all()) == ["/a.png", "/empty.png", "/sub/b.png"]

@@ -135,7 +135,8 @@ def _definition(path: Path, where: str, entry: dict[str, Any], label: str, only_
 
 
 def _entries(path: Path, document: Any, key: str) -> list[dict[str, Any]]:
-    entries = document.get(key) if isinstance(document, dict) else None
+    # A test split's file has no 'annotations': its images are imported without any.
+    entries = document.get(key, [] if key == "annotations" else None) if isinstance(document, dict) else None
     if not isinstance(entries, list):
         raise refuse(path, f"'{key}'", "a COCO file needs a list of them")
     for i, entry in enumerate(entries):
@@ -162,12 +163,16 @@ def read(
         parent = category.get("supercategory")
         tags[category["id"]] = f"{parent}.{category['name']}" if parent else category["name"]
     records: dict[Any, ImageRecord] = {}
+    names: set[str] = set()
     for i, image in enumerate(_entries(path, document, "images")):
         where = f"images[{i}] (id {image['id']!r})"
         width, height = image.get("width"), image.get("height")
         if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
             raise refuse(path, where, "needs a positive integer 'width' and 'height'")
         filename = safe_relative(path, str(image.get("file_name", "")))
+        if image["id"] in records or filename in names:
+            raise refuse(path, where, f"id {image['id']!r} or file_name {filename!r} is given twice")
+        names.add(filename)
         source = items_folder / filename if items_folder is not None else None
         records[image["id"]] = ImageRecord(filename, width, height, source=source)
     for i, entry in enumerate(_entries(path, document, "annotations")):
