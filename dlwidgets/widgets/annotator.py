@@ -250,7 +250,8 @@ class Annotator(WidgetBase):
         self._save_button = self.button("Save", self.save, "save", "Ctrl+S")
         # Fixed sizes: a line that grew or shrank as the state changes would move the canvas mid-drag.
         self._dirty = w.HTML(layout=w.Layout(width="110px"))
-        self._counter = w.HTML()
+        # One line whatever the width: a counter wrapping to two lines would move the canvas mid-drag.
+        self._counter = w.HTML(layout=w.Layout(flex="0 0 auto"))
         self._autosave = w.Checkbox(
             value=autosave, description="autosave", indent=False, layout=w.Layout(width="90px")
         )
@@ -438,7 +439,9 @@ class Annotator(WidgetBase):
 
     def _refresh_panels(self) -> None:
         edits = self.edits
-        self._counter.value = f"<span class='dlw-counter'>{self._index + 1} of {self._total}</span>"
+        self._counter.value = (
+            f"<span class='dlw-counter' style='white-space:nowrap'>{self._index + 1} of {self._total}</span>"
+        )
         with self.quietly():
             self._picker.value = self._index + 1
         self._refresh_save_state()
