@@ -108,13 +108,15 @@ class Filters:
         operator: FiltersOperations | str | None = None,
         method: FiltersMethod | str | None = None,
     ) -> Filters:
-        """Add a condition; with AND it replaces an earlier condition on the same field, OR appends."""
+        """Add a condition. As in dtlpy, conditions add up (two on one field make a range), except that an
+        AND condition on a field the defaults set (``type``, ``hidden``) replaces the earlier ones."""
         if not isinstance(field, str) or not field:
             raise ValueError(f"a filter needs a field name, got {field!r}")
         how = FiltersMethod(method) if method is not None else FiltersMethod.AND
         condition = {field: self._value(field, values, operator)}
         if how == FiltersMethod.AND:
-            self.and_filters = [c for c in self.and_filters if field not in c] + [condition]
+            unique = field in {key for default in self._defaults() for key in default}
+            self.and_filters = [c for c in self.and_filters if not (unique and field in c)] + [condition]
         else:
             self.or_filters.append(condition)
         return self
