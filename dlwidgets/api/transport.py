@@ -10,7 +10,7 @@ size uses constant memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -33,28 +33,66 @@ class _ResponseStream(httpx.SyncByteStream):
             close()
 
 
-class LocalTransport(httpx.BaseTransport):
-    """Dispatch each request to the store's route handlers, acting as ``user``."""
+class _RequestBody:
+    """The request's body as the store reads it, remembering what reading it raised: a failure of the
+    caller's own file is the caller's error, not the handler's, and is raised as httpx would raise it."""
 
-    def __init__(self, store: Store, user: str) -> None:
+    def __init__(self, stream: Iterable[bytes]) -> None:
+        self._stream = stream
+        self.error: BaseException | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._stream
+        except BaseException as error:
+            self.error = error
+            raise
+
+    def raised(self, error: BaseException) -> bool:
+        """Whether ``error`` is, or was caused by, what reading the body raised."""
+        seen: BaseException | None = error
+        while seen is not None:
+            if seen is self.error:
+                return True
+            seen = seen.__cause__ or seen.__context__
+        return False
+
+
+class LocalTransport(httpx.BaseTransport):
+    """Dispatch each request to the store's route handlers, acting as ``user``.
+
+    A handler that fails unexpectedly (a defect, or for example a raw ``sqlite3.OperationalError``) is
+    answered with the same JSON 500 that ``dlwidgets serve`` answers, so local and remote fail alike;
+    ``raise_app_exceptions=True`` re-raises it instead, for debugging, as httpx's ``WSGITransport`` does.
+    """
+
+    def __init__(self, store: Store, user: str, *, raise_app_exceptions: bool = False) -> None:
         self.store = store
         self.user = user
+        self.raise_app_exceptions = raise_app_exceptions
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.raw_path.decode("ascii").split("?", 1)[0]
         if not path.startswith(API_PREFIX):
             return httpx.Response(404, json={"status": 404, "message": f"no route for {path}"})
+        body = _RequestBody(request.stream)  # type: ignore[arg-type]
         base = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}{API_PREFIX}"
         store_request = Request.build(
             method=request.method,
             path=path[len(API_PREFIX) :],
             query_string=request.url.query.decode("ascii"),
             headers=dict(request.headers),
-            body=request.stream,  # type: ignore[arg-type]
+            body=body,
             base_url=base,
             user=self.user,
         )
-        response = self.store.handle(store_request)
+        try:
+            response = self.store.handle(store_request)
+        except Exception as error:
+            if self.raise_app_exceptions or body.raised(error):
+                raise
+            message = f"internal error while serving {request.method} {path}: {type(error).__name__}: {error}"
+            return httpx.Response(500, json={"status": 500, "message": message})
         headers = dict(response.headers)
         if response.stream is not None:
             return httpx.Response(response.status, headers=headers, stream=_ResponseStream(response.stream))
