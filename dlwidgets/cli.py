@@ -153,11 +153,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
-    if args.command == "token":
-        return _token(args)
-    return _lab(args)
+    from .exceptions import WorkspaceTooNew
+
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "token":
+            return _token(args)
+        return _lab(args)
+    except WorkspaceTooNew as e:
+        # A workspace a newer dlwidgets wrote: the message says what to do; a traceback would bury it.
+        print(f"dlwidgets {args.command}: {e}", file=sys.stderr)
+        return 2
 
 
 def _home(path: Path | None) -> Path:

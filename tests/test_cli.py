@@ -192,3 +192,23 @@ def test_help_shows_defaults_in_plain_text(
     assert "`" not in text, text
     for default in defaults:
         assert default in text, text
+
+
+@pytest.mark.parametrize("command", ["serve", "lab"])
+def test_a_workspace_of_a_newer_format_is_one_clear_line_not_a_traceback(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from dlwidgets.store.workspace import Workspace
+
+    home = tmp_path / "ws"
+    Workspace(home).close()
+    with closing(sqlite3.connect(home / "workspace.sqlite", isolation_level=None)) as db:
+        db.execute("PRAGMA user_version = 999")
+    argv = [command, "--home", str(home)] + (["--dir", str(tmp_path / "nb")] if command == "lab" else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"dlwidgets {command}: the workspace at {home} is in format version 999")
+    assert "upgrade dlwidgets" in err and "Traceback" not in err
