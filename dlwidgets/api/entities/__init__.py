@@ -16,7 +16,7 @@ from .annotation import (
 )
 from .base import Entity, EntityList
 from .dataset import Dataset
-from .item import Item
+from .item import Item, ItemStatus
 from .ontology import Attribute, AttributesRange, AttributesTypes, Label, Ontology
 from .page import PagedEntities
 from .project import Project
@@ -41,6 +41,7 @@ __all__ = [
     "EntityList",
     "ExportVersion",
     "Item",
+    "ItemStatus",
     "Label",
     "Ontology",
     "PagedEntities",

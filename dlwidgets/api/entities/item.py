@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
@@ -15,6 +16,14 @@ from .base import Entity
 if TYPE_CHECKING:
     from ..repositories.annotations import Annotations
     from .dataset import Dataset
+
+
+class ItemStatus(str, Enum):
+    """The statuses an item takes in a task, as dtlpy names them (``dl.ItemStatus``)."""
+
+    COMPLETED = "completed"
+    APPROVED = "approved"
+    DISCARDED = "discard"
 
 
 class Item(Entity):
@@ -112,6 +121,45 @@ class Item(Entity):
         else:
             self.filename = new_path
         return self.update(system_metadata=True)
+
+    def update_status(
+        self,
+        status: str,
+        clear: bool = False,
+        assignment_id: str | None = None,
+        task_id: str | None = None,
+    ) -> None:
+        """Set (or with ``clear=True`` remove) the item's status in an assignment or a task, by dtlpy's
+        routes; without either id, the item's only task or assignment is used, as dtlpy does."""
+        accepted = [s.value for s in ItemStatus]
+        value = status.value if isinstance(status, ItemStatus) else status
+        if value not in accepted:
+            raise ValueError(f"status must be one of {accepted} (dl.ItemStatus), got {status!r}")
+        if not assignment_id and not task_id:
+            refs = self.system.get("refs", [])
+            if len(refs) <= 2:
+                for ref in refs:
+                    assignment_id = ref["id"] if ref.get("type") == "assignment" else assignment_id
+                    task_id = ref["id"] if ref.get("type") == "task" else task_id
+        if not assignment_id and not task_id:
+            raise ValueError(f"item {self.name!r}: give assignment_id= or task_id= to set its status")
+        operation = "delete" if clear else "create"
+        if assignment_id:
+            path = f"/assignments/{assignment_id}/items/{self.id}/status"
+            self.client.request("POST", path, json={"operation": operation, "status": value})
+        else:
+            payload = {"operation": operation, "returnLastStatus": True, "status": value}
+            body: dict[str, Any] = {"itemIds": [self.id], "statusPayload": payload}
+            self.client.request("POST", f"/assignments/items/tasks/{task_id}/status", json=body)
+
+    def status(self, assignment_id: str | None = None, task_id: str | None = None) -> str | None:
+        """The item's status in an assignment or a task, as fetched (``metadata.system.refs``)."""
+        if not assignment_id and not task_id:
+            raise ValueError(f"item {self.name!r}: give assignment_id= or task_id= to read its status")
+        wanted = assignment_id or task_id
+        ref: dict[str, Any] = next((r for r in self.system.get("refs", []) if r.get("id") == wanted), {})
+        status: str | None = ref.get("metadata", {}).get("status")
+        return status
 
     @overload
     def download(
