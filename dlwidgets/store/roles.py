@@ -78,7 +78,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/datasets/{dataset_id}/mimetypes"): READ,
     # An export writes its file into the project's Binaries dataset.
     ("POST", "/datasets/{dataset_id}/export"): MANAGE_DATA,
-    # A query that deletes needs more: see query_dataset.
+    # A query that deletes or updates needs more: see query_dataset.
     ("POST", "/datasets/{dataset_id}/query"): READ,
     ("POST", "/datasets/{dataset_id}/items"): MANAGE_DATA,
     ("GET", "/items/{item_id}"): READ,

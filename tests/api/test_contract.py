@@ -686,6 +686,24 @@ def test_delete_item(api: httpx.Client, dataset: dict[str, Any], tmp_home: Path)
     assert blobs(tmp_home) == set()
 
 
+def test_update_by_query_merges_user_metadata_of_the_matching_items(
+    api: httpx.Client, dataset: dict[str, Any]
+) -> None:
+    """dtlpy's ``items.update(filters=, update_values=)``: the query body with ``update``."""
+    kept, tagged = (ok(upload(api, dataset["id"], f"{d}/a.png", image_bytes()))["id"] for d in ("/k", "/t"))
+    ok(api.patch(f"/items/{tagged}", json={"metadata": {"user": {"a": 1, "b": {"c": 2}}}}))
+    update = {"metadata": {"user": {"b": {"d": 3}, "e": None}}}
+    answer = items_query(api, dataset["id"], {"dir": "/t"}, update=update)
+    assert answer == {"updated": 1}
+    assert ok(api.get(f"/items/{tagged}"))["metadata"]["user"] == {"a": 1, "b": {"c": 2, "d": 3}}
+    assert "user" not in ok(api.get(f"/items/{kept}"))["metadata"]
+    for bad in ({"metadata": {"system": {}}}, {"name": "x"}, "x"):
+        body = {"filter": {}, "resource": "items", "update": bad}
+        assert "is not supported" in error_message(
+            api.post(f"/datasets/{dataset['id']}/query", json=body), 400
+        )
+
+
 @covers(("GET", "/items/{item_id}/stream"))
 def test_stream_honours_range(api: httpx.Client, dataset: dict[str, Any]) -> None:
     content = bytes(range(256)) * 40

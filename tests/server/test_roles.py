@@ -148,6 +148,11 @@ def test_an_annotator_annotates_only_the_items_of_her_own_assignments(workspace_
             shared.call("annotationManager", "POST", "/datasets/{dataset_id}/query", items_too).status_code
             == 403
         )
+        # Updating items by query (dtlpy's bulk items.update) is managing data, as one item's PATCH is.
+        tag = {"resource": "items", "filter": {}, "update": {"metadata": {"user": {"seen": True}}}}
+        refused = shared.call("annotationManager", "POST", "/datasets/{dataset_id}/query", tag)
+        assert refused.status_code == 403 and "updating items by query" in refused.json()["message"]
+        assert shared.call("engineer", "POST", "/datasets/{dataset_id}/query", tag).json() == {"updated": 2}
         assert (
             shared.call("annotationManager", "POST", "/datasets/{dataset_id}/query", delete_all).status_code
             == 200

@@ -265,6 +265,16 @@ class Items:
             paths.append(stream_to(item, inside(folder, relative, item), overwrite))
         return paths[0] if len(paths) == 1 else paths
 
+    def update(self, filters: Filters, update_values: dict[str, Any]) -> Any:
+        """Merge ``update_values`` into the user metadata of every item matching ``filters`` (dtlpy's bulk
+        update); one item's changes are saved with ``item.update()``."""
+        if not isinstance(update_values, dict) or not update_values:
+            raise ValueError(
+                f"update_values must be a non-empty dict of user metadata, got {update_values!r}"
+            )
+        query = {**filters.prepare(), "update": {"metadata": {"user": update_values}}}
+        return self.client.json("POST", f"/datasets/{self.dataset.id}/query", json=query)
+
     def delete(
         self, filename: str | None = None, item_id: str | None = None, filters: Filters | None = None
     ) -> bool:

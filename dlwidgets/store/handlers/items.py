@@ -391,6 +391,8 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
     if body.get("delete"):
         _require_may_delete(ws, req, dataset_id, resource_name, where, params)
         return _delete_matching(ws, resource_name, where, params)
+    if "update" in body:
+        return _update_matching(ws, req, dataset_id, resource_name, body["update"], where, params)
     to_json = item_json if resource_name == "items" else annotation_json
     return page_of(ws, body, resource, where, params, lambda row: to_json(row, req))
 
@@ -409,6 +411,42 @@ def _require_may_delete(
     elif require_role(ws, req, [project_id], "annotator", action) == "annotator":
         items = ws.db.execute(f"SELECT DISTINCT item_id FROM annotations WHERE {where}", params)
         require_own_items(ws, req, [r[0] for r in items], action)
+
+
+def _update_matching(
+    ws: Workspace,
+    req: Request,
+    dataset_id: str,
+    resource_name: str,
+    update: Any,
+    where: str,
+    params: list[Any],
+) -> dict[str, Any]:
+    """dtlpy's bulk ``items.update(filters=, update_values=)``: ``{"metadata": {"user": {...}}}`` merged
+    into each matching item's user metadata; managing data, as one item's PATCH is."""
+    metadata = update.get("metadata") if isinstance(update, dict) else None
+    user = metadata.get("user") if isinstance(metadata, dict) and set(metadata) == {"user"} else None
+    if resource_name != "items" or set(update) != {"metadata"} or not isinstance(user, dict):
+        raise BadRequest(
+            f"query update {update!r:.80} is not supported; "
+            "send an items' update as {'metadata': {'user': {...}}}"
+        )
+    if req.restricted:
+        (project_id,) = ws.db.execute(
+            "SELECT project_id FROM datasets WHERE id = ?", (dataset_id,)
+        ).fetchone()
+        require_role(ws, req, [project_id], "engineer", "updating items by query")
+    with ws.transaction() as db:
+        rows = db.execute(f"SELECT id, metadata FROM items WHERE {where}", params).fetchall()
+        now = utc_now()
+        db.executemany(
+            "UPDATE items SET metadata = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+            [
+                (dumps(merge_patch(loads(r["metadata"]), {"user": user})), now, req.user, r["id"])
+                for r in rows
+            ],
+        )
+    return {"updated": len(rows)}
 
 
 def _delete_matching(ws: Workspace, resource_name: str, where: str, params: list[Any]) -> dict[str, Any]:
