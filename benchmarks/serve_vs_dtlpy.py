@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import Figure, progress, report, scratch, write_jpegs
+from official_sdk import dtlpy_env
 from serving import serve_process
 
 import dlwidgets as dw
@@ -68,20 +69,7 @@ def copy_items(home: Path, dataset_id: str, count: int) -> None:
 def run_dtlpy(step: str, url: str, token: str, workdir: Path, inputs: dict[str, Any]) -> dict[str, Any]:
     """Run ``step`` of this script's dtlpy side in a fresh process whose home is ``workdir``."""
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DATALOOP", "DTLPY", "DLWIDGETS")) and k != "INTERNAL_REQUESTS_URL"
-    }
-    env.update(
-        HOME=str(workdir),
-        DATALOOP_PATH=str(workdir / ".dataloop"),
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-        DLW_URL=url,
-        DLW_TOKEN=token,
-        DLW_INPUTS=json.dumps(inputs),
-    )
+    env = dtlpy_env(workdir, url, token, inputs)
     done = subprocess.run(
         [sys.executable, __file__, "--dtlpy", step],
         cwd=workdir,

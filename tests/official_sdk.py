@@ -15,9 +15,9 @@ SCRIPTS = Path(__file__).parent / "server" / "dtlpy_scripts.py"
 SUMMARY = "SUMMARY "
 
 
-def run_dtlpy(step: str, url: str, token: str, workdir: Path, inputs: dict[str, Any] | None = None) -> Any:
-    """Run one step of ``dtlpy_scripts.py`` in a fresh process whose home is ``workdir``."""
-    workdir.mkdir(parents=True, exist_ok=True)
+def dtlpy_env(workdir: Path, url: str, token: str, inputs: dict[str, Any] | None = None) -> dict[str, str]:
+    """The environment of a dtlpy process homed in ``workdir`` and pointed at a ``dlwidgets serve`` URL:
+    none of the caller's Dataloop settings, and the URL, token and inputs its script reads."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -33,6 +33,13 @@ def run_dtlpy(step: str, url: str, token: str, workdir: Path, inputs: dict[str, 
         DLW_EMAIL=EMAIL,
         DLW_INPUTS=json.dumps(inputs or {}),
     )
+    return env
+
+
+def run_dtlpy(step: str, url: str, token: str, workdir: Path, inputs: dict[str, Any] | None = None) -> Any:
+    """Run one step of ``dtlpy_scripts.py`` in a fresh process whose home is ``workdir``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = dtlpy_env(workdir, url, token, inputs)
     done = subprocess.run(
         [sys.executable, str(SCRIPTS), step],
         cwd=workdir,
