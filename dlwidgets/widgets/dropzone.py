@@ -37,7 +37,7 @@ from ..api.repositories.items import remote_dir
 from ..exceptions import NotFound, PlatformError
 from .assets import esm
 from .base import AnyWidgetChrome
-from .chunked_upload import ChunkedFile, TransferError, is_accepted, split_relative_path
+from .models.chunked_upload import ChunkedFile, TransferError, is_accepted, split_relative_path
 
 MIB = 1 << 20
 # Colab's frontend fails on messages near 1 MB; elsewhere the Jupyter server allows up to 10 MiB.

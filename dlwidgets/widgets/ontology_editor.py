@@ -21,7 +21,7 @@ from ..api.entities.ontology import AttributesTypes
 from ..exceptions import PlatformError
 from .base import ERROR_COLOR, WidgetBase, button, close_tree
 from .compat import uploaded_contents
-from .ontology_draft import (
+from .models.ontology_draft import (
     KIND_NAMES,
     AttributeDraft,
     InvalidDraft,

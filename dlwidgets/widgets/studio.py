@@ -14,12 +14,12 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..api import Client, Dataset, Item
-from .annotation_drafts import AnnotationDrafts
 from .annotator import Annotator
 from .base import WidgetBase, close_tree
 from .browser import Browser
 from .dropzone import Dropzone
 from .login import Login
+from .models.annotation_drafts import AnnotationDrafts
 from .ontology_editor import OntologyEditor
 from .prompt_composer import PromptComposer
 from .task_creator import TaskCreator

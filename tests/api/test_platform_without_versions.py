@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 import dlwidgets as dw
 from dlwidgets.server import create_token, workspace_secret
-from dlwidgets.widgets.annotation_edits import AnnotationEdits
+from dlwidgets.widgets.models.annotation_edits import AnnotationEdits
 
 USER = "ann@example.com"
 ONE_REQUEST_SAVE = re.compile(r"^/api/v1/items/[^/]+/annotations$")

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import dlwidgets as dw
-from dlwidgets.widgets import annotation_drafts
+from dlwidgets.widgets.models import annotation_drafts
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,8 +13,13 @@ from typing import Any
 import pytest
 
 import dlwidgets as dw
-from dlwidgets.widgets.chunked_upload import ChunkedFile, TransferError, is_accepted, split_relative_path
 from dlwidgets.widgets.dropzone import COLAB_CHUNK, DEFAULT_CHUNK, Dropzone, UploadFailure
+from dlwidgets.widgets.models.chunked_upload import (
+    ChunkedFile,
+    TransferError,
+    is_accepted,
+    split_relative_path,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CHUNK = 1000

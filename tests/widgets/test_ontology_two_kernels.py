@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import dlwidgets as dw
-from dlwidgets.widgets.ontology_draft import OntologyDraft
+from dlwidgets.widgets.models.ontology_draft import OntologyDraft
 
 ROUNDS = 200
 

@@ -12,7 +12,7 @@ import pytest
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
-from dlwidgets.widgets.ontology_draft import AttributeDraft, InvalidDraft, OntologyDraft
+from dlwidgets.widgets.models.ontology_draft import AttributeDraft, InvalidDraft, OntologyDraft
 
 RADIO = dw.AttributesTypes.RADIO_BUTTON
 

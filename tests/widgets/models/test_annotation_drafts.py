@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import dlwidgets as dw
-from dlwidgets.widgets.annotation_drafts import AnnotationDrafts
+from dlwidgets.widgets.models.annotation_drafts import AnnotationDrafts
 
 REPO = Path(__file__).parents[2]
 

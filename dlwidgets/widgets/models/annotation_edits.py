@@ -14,11 +14,11 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..api import Annotation, Item
-from ..api.entities.annotation import Definition
-from ..api.entities.item import metadata_diff
-from ..api.repositories.annotations import SavedAnnotations
-from ..exceptions import Conflict
+from ...api import Annotation, Item
+from ...api.entities.annotation import Definition
+from ...api.entities.item import metadata_diff
+from ...api.repositories.annotations import SavedAnnotations
+from ...exceptions import Conflict
 
 Shape = dict[str, Any]
 Changes = dict[int, "Shape | None"]

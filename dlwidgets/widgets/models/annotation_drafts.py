@@ -17,8 +17,8 @@ import weakref
 from collections.abc import Callable
 from typing import Literal
 
-from ..api import Item
-from ..exceptions import PlatformError
+from ...api import Item
+from ...exceptions import PlatformError
 from .annotation_edits import AnnotationEdits
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from typing import Any
 
 import dlwidgets as dw
 from dlwidgets.api.repositories.items import get_item
-from dlwidgets.widgets.annotation_edits import AnnotationEdits, Shape
+from dlwidgets.widgets.models.annotation_edits import AnnotationEdits, Shape
 
 
 def is_mine(shape: Shape, tag: str) -> bool:

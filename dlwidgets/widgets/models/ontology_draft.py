@@ -19,9 +19,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api import Ontology
-from ..api.entities.ontology import AttributesTypes, derive_display_label, normalize_color
-from ..exceptions import Conflict
+from ...api import Ontology
+from ...api.entities.ontology import AttributesTypes, derive_display_label, normalize_color
+from ...exceptions import Conflict
 from .ontology_merge import Edited, children_of, comparable, label_nodes, label_values, merge_edits
 
 HEX_COLOR = re.compile(r"^#[0-9a-f]{6}$")

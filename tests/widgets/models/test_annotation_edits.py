@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dlwidgets as dw
-from dlwidgets.widgets.annotation_edits import AnnotationEdits
+from dlwidgets.widgets.models.annotation_edits import AnnotationEdits
 
 
 @pytest.fixture
