@@ -21,9 +21,9 @@ from ..api import Annotation, Dataset, Filters, Item, Ontology
 from ..api.entities.annotation import Definition
 from ..api.entities.ontology import Attribute
 from ..exceptions import PlatformError
+from .annotator_gestures import GestureLayer
 from .base import ERROR_COLOR, SHOWN_ERRORS, WidgetBase, close_all, close_tree, describe
 from .canvas_drawing import draw_annotations, draw_image, put_encoded_image
-from .gesture_layer import GestureLayer
 from .models.annotation_drafts import AnnotationDrafts
 from .models.annotation_edits import AnnotationEdits, box_edges
 from .models.viewport import Viewport

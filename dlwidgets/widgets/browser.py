@@ -23,10 +23,9 @@ from typing import Any, TypeVar
 import ipywidgets as w
 
 from ..api import Client, Dataset, Filters, FiltersOperations, Item, Project, default
-from ..api.repositories.items import get_item
 from ..exceptions import NotFound
 from .base import NOTICE, WidgetBase, status_html
-from .item_grid import ItemGrid, item_thumbnail
+from .item_grid import ItemGrid, card, item_thumbnail
 
 T = TypeVar("T")
 PAGE_SIZE = 100
@@ -452,7 +451,9 @@ class Browser(WidgetBase):
     def _on_selection(self, change: dict[str, Any]) -> None:
         def update() -> None:
             known = {**self._page_items, **self._selected}
-            self._selected = {i: known[i] if i in known else get_item(self.client, i) for i in change["new"]}
+            self._selected = {
+                i: known[i] if i in known else self.client.items.get(item_id=i) for i in change["new"]
+            }
 
         self.attempt(update)
         count = len(self._selected)
@@ -467,7 +468,7 @@ class Browser(WidgetBase):
             self._show_detail(None)
             return
         known = {**self._page_items, **self._selected}
-        item = known.get(item_id) or self.attempt(lambda: get_item(self.client, item_id))
+        item = known.get(item_id) or self.attempt(lambda: self.client.items.get(item_id=item_id))
         self._show_detail(item)
 
     def _show_detail(self, item: Item | None) -> None:
@@ -571,46 +572,6 @@ class _KeysetPages:
             filters.add(field="id", values=after, operator=FiltersOperations.GREATER_THAN)
         page = self._dataset.items.list(filters=filters, page_size=self._page_size)
         self.items, self.has_next = list(page.items), page.has_next_page
-
-
-def card(item: Item) -> dict[str, Any]:
-    """What the grid shows of an item."""
-    mimetype = item.mimetype or "application/octet-stream"
-    return {
-        "id": item.id,
-        "name": item.name,
-        "size": human_size(item.size),
-        "mimetype": mimetype,
-        "annotations": item.annotations_count or 0,
-        "icon": icon(item),
-        "thumbnail": mimetype.startswith("image/"),
-    }
-
-
-def icon(item: Item) -> str:
-    """The kind of icon an item without a thumbnail gets, from its type."""
-    mimetype = item.mimetype or ""
-    if (item.system.get("shebang") or {}).get("dltype") == "prompt":
-        return "prompt"
-    family, _, subtype = mimetype.partition("/")
-    if family in ("image", "video", "audio"):
-        return family
-    if subtype == "pdf":
-        return "pdf"
-    if subtype == "json" or subtype.endswith("+json"):
-        return "json"
-    return "text" if family == "text" else "file"
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "? B"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
 
 
 def _facets(dataset: Dataset) -> tuple[dict[str, int], dict[str, int]]:

@@ -1,4 +1,5 @@
-"""``ItemGrid``: the Browser's grid of item cards (an anywidget), and ``ThumbnailFeed``, which sends it
+"""``ItemGrid``: the back-end of ``js/item_grid.js``, a grid of item cards (an anywidget) used by the Browser
+and the PromptComposer; ``card``, how an item becomes a card; and ``ThumbnailFeed``, which sends it
 thumbnails.
 
 The grid's durable state lives in traits: the cards of the page shown, the selected ids (set in the
@@ -44,6 +45,46 @@ def item_thumbnail(item: Item | None) -> bytes | None:
         raise NoThumbnail(error.message) from None
     except ConnectionError as error:
         raise NoThumbnail(str(error)) from None
+
+
+def card(item: Item) -> dict[str, Any]:
+    """What the grid shows of an item."""
+    mimetype = item.mimetype or "application/octet-stream"
+    return {
+        "id": item.id,
+        "name": item.name,
+        "size": human_size(item.size),
+        "mimetype": mimetype,
+        "annotations": item.annotations_count or 0,
+        "icon": icon(item),
+        "thumbnail": mimetype.startswith("image/"),
+    }
+
+
+def icon(item: Item) -> str:
+    """The kind of icon an item without a thumbnail gets, from its type."""
+    mimetype = item.mimetype or ""
+    if (item.system.get("shebang") or {}).get("dltype") == "prompt":
+        return "prompt"
+    family, _, subtype = mimetype.partition("/")
+    if family in ("image", "video", "audio"):
+        return family
+    if subtype == "pdf":
+        return "pdf"
+    if subtype == "json" or subtype.endswith("+json"):
+        return "json"
+    return "text" if family == "text" else "file"
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "? B"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
 
 
 Send = Callable[[dict[str, Any], list[bytes]], None]

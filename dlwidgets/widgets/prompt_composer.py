@@ -20,8 +20,7 @@ import ipywidgets as w
 from ..api import Dataset, Filters, Item, Prompt, PromptItem, PromptType
 from ..exceptions import NotFound
 from .base import WidgetBase
-from .browser import card
-from .item_grid import ItemGrid, item_thumbnail
+from .item_grid import ItemGrid, card, item_thumbnail
 
 ROLES = ("user", "assistant", "system")
 _STREAM = re.compile(r"/items/([^/]+)/stream$")

@@ -1,4 +1,5 @@
-"""``GestureLayer``: the anywidget laid over the annotator's canvas that reports coalesced gestures."""
+"""``GestureLayer``: the back-end of ``js/annotator_gestures.js``, the anywidget laid over the annotator's
+canvas that reports coalesced gestures."""
 
 from __future__ import annotations
 
