@@ -67,6 +67,7 @@ def test_the_wheel_alone_runs_the_tutorial_and_renders_a_widget(tmp_path: Path) 
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"dlwidgets/js/{js.name}" for js in JS_MODULES} <= names
     assert "dlwidgets/notebooks/getting_started.ipynb" in names
+    assert "dlwidgets/py.typed" in names, "type checkers use the package's annotations only with py.typed"
     assert not [name for name in names if name.endswith(".test.mjs")], "JS tests stay out of the wheel"
 
     venv = tmp_path / "venv"
@@ -76,6 +77,7 @@ def test_the_wheel_alone_runs_the_tutorial_and_renders_a_widget(tmp_path: Path) 
     run(python, "-m", "pip", *install)
     where = run(python, "-c", "import dlwidgets; print(dlwidgets.__file__)").strip()
     assert Path(where).is_relative_to(venv), where
+    assert (Path(where).parent / "py.typed").is_file()
     version = run(python, "-c", "import importlib.metadata as m; print(m.version('dlwidgets'))").strip()
     assert run(dlwidgets, "--version") == f"dlwidgets {version}\n"
     assert (venv / NODELAY_CONFIG).read_text() == (
