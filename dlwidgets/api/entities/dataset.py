@@ -70,9 +70,7 @@ class Dataset(Entity):
 
     def update(self, system_metadata: bool = False) -> Dataset:
         """Save name and metadata (``system_metadata=True`` to include ``metadata.system``)."""
-        params = {"system": "true"} if system_metadata else None
-        body = self.client.json("PATCH", f"/datasets/{self.id}", json=self.to_json(), params=params)
-        return Dataset.from_json(body, self.client)
+        return self.client.datasets.update(self, system_metadata)
 
     def download(
         self,
@@ -95,13 +93,11 @@ class Dataset(Entity):
 
     def directories(self) -> dict[str, int]:
         """Each folder that holds items directly, with how many: ``{'/': 2, '/images': 600}``."""
-        body = self.client.json("GET", f"/datasets/{self.id}/directories")
-        return {entry["dir"]: entry["itemsCount"] for entry in body}
+        return self.client.datasets.directories(self.id)
 
     def mimetypes(self) -> dict[str, int]:
         """Each mimetype of the dataset's items, with how many: ``{'image/jpeg': 990, 'text/plain': 10}``."""
-        body = self.client.json("GET", f"/datasets/{self.id}/mimetypes")
-        return {entry["mimetype"]: entry["itemsCount"] for entry in body}
+        return self.client.datasets.mimetypes(self.id)
 
     def export(
         self,

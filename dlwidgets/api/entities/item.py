@@ -93,6 +93,11 @@ class Item(Entity):
     def update(self, system_metadata: bool = False) -> Item:
         """Save the changes made on this object since it was fetched: its metadata (a merge patch), and a
         new ``name`` (renamed in its folder) or ``filename`` (moved)."""
+        return self.client.items.update(item=self, system_metadata=system_metadata)
+
+    def unsaved_changes(self, system_metadata: bool = False) -> dict[str, Any]:
+        """The merge patch of what changed since the item was fetched (``metadata.system`` only with
+        ``system_metadata``): what ``update`` sends."""
         diff = metadata_diff(self._saved_metadata, self.metadata)
         if not system_metadata:
             diff.pop("system", None)
@@ -100,11 +105,7 @@ class Item(Entity):
         for field, saved in zip(("filename", "name"), self._saved_path, strict=True):
             if getattr(self, field) != saved:
                 patch[field] = getattr(self, field)
-        if not patch:
-            return self
-        params = {"system": "true"} if system_metadata else None
-        body = self.client.json("PATCH", f"/items/{self.id}", json=patch, params=params)
-        return Item.from_json(body, self.client)
+        return patch
 
     def move(self, new_path: str) -> Item:
         """Move the item, as the SDK does: into the folder ``new_path`` when it ends with '/' or names a
@@ -145,12 +146,10 @@ class Item(Entity):
             raise ValueError(f"item {self.name!r}: give assignment_id= or task_id= to set its status")
         operation = "delete" if clear else "create"
         if assignment_id:
-            path = f"/assignments/{assignment_id}/items/{self.id}/status"
-            self.client.request("POST", path, json={"operation": operation, "status": value})
+            self.client.assignments.set_status(value, operation, item_id=self.id, assignment_id=assignment_id)
         else:
-            payload = {"operation": operation, "returnLastStatus": True, "status": value}
-            body: dict[str, Any] = {"itemIds": [self.id], "statusPayload": payload}
-            self.client.request("POST", f"/assignments/items/tasks/{task_id}/status", json=body)
+            assert task_id is not None
+            self.client.tasks.set_status(value, operation, task_id=task_id, item_ids=[self.id])
 
     def status(self, assignment_id: str | None = None, task_id: str | None = None) -> str | None:
         """The item's status in an assignment or a task, as fetched (``metadata.system.refs``)."""
@@ -196,12 +195,12 @@ class Item(Entity):
 
     def read(self) -> bytes:
         """The item's bytes, in memory (for small items; use ``download`` for big ones)."""
-        return self.client.request("GET", f"/items/{self.id}/stream").content
+        return self.client.items.read(self.id)
 
     def thumbnail(self) -> bytes:
         """A small JPEG of the item (160 px on its longest side), made once and cached by the workspace;
         ``NotFound`` when the item is not an image or cannot be decoded as one."""
-        return self.client.request("GET", f"/items/{self.id}/thumbnail").content
+        return self.client.items.thumbnail(self.id)
 
 
 def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

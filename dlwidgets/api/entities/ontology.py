@@ -172,8 +172,7 @@ class Ontology(Entity):
     def attributes(self) -> list[Attribute]:
         return [Attribute.model_validate(a) for a in self.metadata.get("attributes", [])]
 
-    def _replace(self, body: dict[str, Any]) -> Ontology:
-        fresh = Ontology.from_json(body, self.client)
+    def _replace(self, fresh: Ontology) -> Ontology:
         self.roots, self.metadata = fresh.roots, fresh.metadata
         return self
 
@@ -216,10 +215,7 @@ class Ontology(Entity):
 
     def _send_label(self, node: dict[str, Any], upsert: bool) -> Label:
         """One label change, as the platform's ``PATCH .../labels`` (dtlpy's add and update modes)."""
-        body = self.client.json(
-            "PATCH", f"/ontologies/{self.id}/labels", json={"labelsNode": [node], "upsert": upsert}
-        )
-        self._replace(body)
+        self._replace(self.client.ontologies.patch_labels(self.id, [node], upsert))
         return next(label for label in self._walk() if label.tag == node["tag"])
 
     def _icon(self, icon_path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -263,10 +259,7 @@ class Ontology(Entity):
         nodes = [
             n for spec in (label_list if isinstance(label_list, list) else [label_list]) for n in _nodes(spec)
         ]
-        body = self.client.json(
-            "PATCH", f"/ontologies/{self.id}/labels", json={"labelsNode": nodes, "upsert": upsert}
-        )
-        self._replace(body)
+        self._replace(self.client.ontologies.patch_labels(self.id, nodes, upsert))
         sent = [node["tag"] for node in nodes]
         return [label for label in self._walk() if label.tag in sent]
 
@@ -311,9 +304,7 @@ class Ontology(Entity):
     def update(self, system_metadata: bool = False) -> Ontology:
         """Save labels, attributes and title as they are on this object. It replaces the stored ontology,
         so a copy read before someone else changed it is refused as a ``Conflict`` naming the changes."""
-        params = {"system": "true"} if system_metadata else None
-        body = self.client.json("PUT", f"/ontologies/{self.id}", json=self.to_json(), params=params)
-        return self._replace(body)
+        return self._replace(self.client.ontologies.update(self, system_metadata))
 
     def update_attributes(
         self,
@@ -344,15 +335,11 @@ class Ontology(Entity):
             attr["range"] = rng
         if optional is not None:
             attr["optional"] = optional
-        body = self.client.json(
-            "PATCH", f"/ontologies/{self.id}/attributes", json={"items": [attr], "upsert": True}
-        )
-        self._replace(body)
+        self._replace(self.client.ontologies.patch_attributes(self.id, [attr]))
         return True
 
     def delete_attributes(self, keys: list[str]) -> bool:
-        body = self.client.json("DELETE", f"/ontologies/{self.id}/attributes", json={"keys": keys})
-        self._replace(body)
+        self._replace(self.client.ontologies.remove_attributes(self.id, keys))
         return True
 
     def print(self) -> None:

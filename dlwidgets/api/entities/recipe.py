@@ -32,6 +32,4 @@ class Recipe(Entity):
 
     def update(self, system_metadata: bool = False) -> Recipe:
         """Save the recipe (its title and ontology list above all)."""
-        params = {"system": "true"} if system_metadata else None
-        body = self.client.json("PATCH", f"/recipes/{self.id}", json=self.to_json(), params=params)
-        return Recipe.from_json(body, self.client)
+        return self.client.recipes.update(self, system_metadata)

@@ -75,7 +75,7 @@ class Task(Entity):
 
     def _fetched(self) -> Task:
         """The task as stored now."""
-        return Task.from_json(self.client.json("GET", f"/annotationtasks/{self.id}"), self.client)
+        return self.client.tasks.get(task_id=self.id)
 
     def get_items(self, filters: Filters | None = None) -> PagedEntities[Any]:
         """The task's items (and those of ``filters`` among them), a page at a time, as the SDK finds

@@ -86,6 +86,22 @@ class Datasets:
     def list(self) -> EntityList[Dataset]:
         return EntityList[Dataset](self._query({}))
 
+    def update(self, dataset: Dataset, system_metadata: bool = False) -> Dataset:
+        """Save a dataset's name and metadata (``system_metadata=True`` to include ``metadata.system``)."""
+        params = {"system": "true"} if system_metadata else None
+        body = self.client.json("PATCH", f"/datasets/{dataset.id}", json=dataset.to_json(), params=params)
+        return Dataset.from_json(body, self.client)
+
+    def directories(self, dataset_id: str) -> dict[str, int]:
+        """Each folder of a dataset that holds items directly, with how many."""
+        body = self.client.json("GET", f"/datasets/{dataset_id}/directories")
+        return {entry["dir"]: entry["itemsCount"] for entry in body}
+
+    def mimetypes(self, dataset_id: str) -> dict[str, int]:
+        """Each mimetype of a dataset's items, with how many."""
+        body = self.client.json("GET", f"/datasets/{dataset_id}/mimetypes")
+        return {entry["mimetype"]: entry["itemsCount"] for entry in body}
+
     def delete(self, dataset_name: str | None = None, dataset_id: str | None = None) -> bool:
         dataset = self.get(dataset_name=dataset_name, dataset_id=dataset_id)
         self.client.request("DELETE", f"/datasets/{dataset.id}")

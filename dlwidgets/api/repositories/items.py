@@ -265,15 +265,38 @@ class Items:
             paths.append(stream_to(item, inside(folder, relative, item), overwrite))
         return paths[0] if len(paths) == 1 else paths
 
-    def update(self, filters: Filters, update_values: dict[str, Any]) -> Any:
-        """Merge ``update_values`` into the user metadata of every item matching ``filters`` (dtlpy's bulk
-        update); one item's changes are saved with ``item.update()``."""
+    def update(
+        self,
+        item: Item | None = None,
+        filters: Filters | None = None,
+        update_values: dict[str, Any] | None = None,
+        system_metadata: bool = False,
+    ) -> Any:
+        """Save the changes made on ``item`` since it was fetched (the updated Item back), or merge
+        ``update_values`` into the user metadata of every item matching ``filters`` (dtlpy's bulk update)."""
+        if item is not None:
+            patch = item.unsaved_changes(system_metadata)
+            if not patch:
+                return item
+            params = {"system": "true"} if system_metadata else None
+            body = self.client.json("PATCH", f"/items/{item.id}", json=patch, params=params)
+            return Item.from_json(body, self.client)
+        if filters is None:
+            raise ValueError("items.update needs item= (one item's changes) or filters= with update_values=")
         if not isinstance(update_values, dict) or not update_values:
             raise ValueError(
                 f"update_values must be a non-empty dict of user metadata, got {update_values!r}"
             )
         query = {**filters.prepare(), "update": {"metadata": {"user": update_values}}}
         return self.client.json("POST", f"/datasets/{self.dataset.id}/query", json=query)
+
+    def read(self, item_id: str) -> bytes:
+        """An item's bytes, in memory (``item.read()``)."""
+        return self.client.request("GET", f"/items/{item_id}/stream").content
+
+    def thumbnail(self, item_id: str) -> bytes:
+        """An item's thumbnail JPEG (``item.thumbnail()``)."""
+        return self.client.request("GET", f"/items/{item_id}/thumbnail").content
 
     def delete(
         self, filename: str | None = None, item_id: str | None = None, filters: Filters | None = None

@@ -32,6 +32,31 @@ class Ontologies:
     def get(self, ontology_id: str) -> Ontology:
         return Ontology.from_json(self.client.json("GET", f"/ontologies/{ontology_id}"), self.client)
 
+    def update(self, ontology: Ontology, system_metadata: bool = False) -> Ontology:
+        """Replace the stored ontology with ``ontology`` (labels, attributes, title); the stored one back."""
+        params = {"system": "true"} if system_metadata else None
+        body = self.client.json("PUT", f"/ontologies/{ontology.id}", json=ontology.to_json(), params=params)
+        return Ontology.from_json(body, self.client)
+
+    def patch_labels(self, ontology_id: str, nodes: list[dict[str, Any]], upsert: bool) -> Ontology:
+        """Add or change labels (the platform's label nodes) without sending the rest of the ontology."""
+        body = self.client.json(
+            "PATCH", f"/ontologies/{ontology_id}/labels", json={"labelsNode": nodes, "upsert": upsert}
+        )
+        return Ontology.from_json(body, self.client)
+
+    def patch_attributes(self, ontology_id: str, attributes: list[dict[str, Any]]) -> Ontology:
+        """Add or replace attributes (the platform's attribute documents), keyed by their ``key``."""
+        body = self.client.json(
+            "PATCH", f"/ontologies/{ontology_id}/attributes", json={"items": attributes, "upsert": True}
+        )
+        return Ontology.from_json(body, self.client)
+
+    def remove_attributes(self, ontology_id: str, keys: list[str]) -> Ontology:
+        """Remove the attributes with these keys."""
+        body = self.client.json("DELETE", f"/ontologies/{ontology_id}/attributes", json={"keys": keys})
+        return Ontology.from_json(body, self.client)
+
     def create(self, labels: list[Any] | None = None, title: str | None = None) -> Ontology:
         """A new ontology with ``labels`` (names or dicts); a recipe's is appended to its ``ontologyIds``."""
         project_ids = [self._project.id] if self._project is not None else self.recipe.project_ids

@@ -26,6 +26,12 @@ class Recipes:
     def get(self, recipe_id: str) -> Recipe:
         return Recipe.from_json(self.client.json("GET", f"/recipes/{recipe_id}"), self.client)
 
+    def update(self, recipe: Recipe, system_metadata: bool = False) -> Recipe:
+        """Save a recipe (its title and ontology list above all)."""
+        params = {"system": "true"} if system_metadata else None
+        body = self.client.json("PATCH", f"/recipes/{recipe.id}", json=recipe.to_json(), params=params)
+        return Recipe.from_json(body, self.client)
+
     def create(self, recipe_name: str | None = None, ontology_ids: list[str] | None = None) -> Recipe:
         """A new recipe, with a new empty ontology unless ``ontology_ids`` is given."""
         project_ids = [self.dataset.project_id]

@@ -6,6 +6,7 @@ import copy
 import datetime
 import json
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..entities.base import EntityList
@@ -153,6 +154,13 @@ class Tasks:
         body = self.client.json("GET", "/annotationtasks", params={"datasetId": self.dataset.id})
         return EntityList[Task](Task.from_json(t, self.client) for t in body["items"])
 
+    def set_status(self, status: str, operation: str, task_id: str, item_ids: Sequence[str]) -> bool:
+        """Set (``operation='create'``) or clear (``'delete'``) the status of items in a task, as dtlpy."""
+        payload = {"operation": operation, "returnLastStatus": True, "status": status}
+        body = {"itemIds": list(item_ids), "statusPayload": payload}
+        self.client.request("POST", f"/assignments/items/tasks/{task_id}/status", json=body)
+        return True
+
 
 class Assignments:
     """The assignments of one task; ``dw.assignments`` (no task) gets assignments by id."""
@@ -172,3 +180,9 @@ class Assignments:
         params = {"projects": self.task.project_id or "", "pageSize": 500, "taskId": self.task.id}
         body = self.client.json("GET", "/assignments", params=params)
         return EntityList[Assignment](Assignment.from_json(a, self.client) for a in body["items"])
+
+    def set_status(self, status: str, operation: str, item_id: str, assignment_id: str) -> bool:
+        """Set (``operation='create'``) or clear (``'delete'``) an item's status in an assignment."""
+        path = f"/assignments/{assignment_id}/items/{item_id}/status"
+        self.client.request("POST", path, json={"operation": operation, "status": status})
+        return True
