@@ -185,7 +185,7 @@ def test_pages_of_a_thousand_items_by_keyset(dataset: dw.Dataset) -> None:
 
 def test_folder_tree_and_filters_list_what_they_say(street: dw.Dataset) -> None:
     browser = Browser()
-    assert browser._folders.options == (
+    assert browser.filter_column.folders.options == (
         ("/ (all)  (6)", "/"),
         ("  cars  (4)", "/cars"),
         ("    night  (1)", "/cars/night"),
@@ -193,7 +193,7 @@ def test_folder_tree_and_filters_list_what_they_say(street: dw.Dataset) -> None:
         ("    v1.2  (1)", "/notes/v1.2"),
         ("  people  (1)", "/people"),
     )
-    assert [value for _, value in browser._type_filter.options] == [
+    assert [value for _, value in browser.filter_column.type_filter.options] == [
         "",
         "image/*",
         "image/png",
@@ -201,38 +201,38 @@ def test_folder_tree_and_filters_list_what_they_say(street: dw.Dataset) -> None:
         "text/plain",
     ]
 
-    browser._folders.value = "/cars"
+    browser.filter_column.folders.value = "/cars"
     assert sorted(names(browser)) == ["car-night.png", "car0.png", "car1.png", "car2.png"]
-    browser._name_filter.value = "night"
+    browser.filter_column.name_filter.value = "night"
     assert names(browser) == ["car-night.png"]
-    browser._name_filter.value = "car?.png"  # '?' is literal: only '*' is a wildcard
+    browser.filter_column.name_filter.value = "car?.png"  # '?' is literal: only '*' is a wildcard
     assert names(browser) == [] and browser.grid.empty_text == "No items match these filters."
-    browser._name_filter.value = "car*.png"
+    browser.filter_column.name_filter.value = "car*.png"
     assert sorted(names(browser)) == ["car-night.png", "car0.png", "car1.png", "car2.png"]
-    browser.act(browser._clear_filters)()
+    browser.act(browser.filter_column.clear)()
     assert len(names(browser)) == 6
-    browser._folders.value = "/notes/v1.2"  # a dot in a folder's name does not make it a file
+    browser.filter_column.folders.value = "/notes/v1.2"  # a dot in a folder's name does not make it a file
     assert names(browser) == ["readme.txt"]
-    browser._folders.value = "/"
+    browser.filter_column.folders.value = "/"
 
-    browser._type_filter.value = "text/*"
+    browser.filter_column.type_filter.value = "text/*"
     assert names(browser) == ["readme.txt"]
-    browser._type_filter.value = "image/png"
+    browser.filter_column.type_filter.value = "image/png"
     assert len(names(browser)) == 5
-    browser._annotated_filter.value = "yes"
+    browser.filter_column.annotated_filter.value = "yes"
     assert names(browser) == ["walker.png"]
-    browser._annotated_filter.value = "no"
+    browser.filter_column.annotated_filter.value = "no"
     assert len(names(browser)) == 4
-    browser._annotated_filter.value = ""
+    browser.filter_column.annotated_filter.value = ""
 
-    browser._field_filter.value = "quality"
+    browser.filter_column.field_filter.value = "quality"
     assert sorted(names(browser)) == ["car0.png", "car1.png", "car2.png", "walker.png"]
-    browser._value_filter.value = "good"
+    browser.filter_column.value_filter.value = "good"
     assert sorted(names(browser)) == ["car1.png", "car2.png", "walker.png"]
     # The same filters as DQL, for the other widgets.
     assert [i.name for i in street.items.list(filters=browser.filters).items] == names(browser)
 
-    browser._field_filter.value = 'bad"key'
+    browser.filter_column.field_filter.value = 'bad"key'
     assert browser.status_kind == "error" and "bad" in browser.status
 
 
@@ -266,7 +266,7 @@ def test_selection_across_pages_reaches_on_select_and_the_annotator(
     assert browser.selected_items == [] and seen[-1] == []
     browser.select([dataset.items.get(filepath="/photos/p4.jpg")])
     assert [i.name for i in browser.selected_items] == ["p4.jpg"]
-    assert "p4.jpg" in browser._detail_title.value
+    assert "p4.jpg" in browser.detail_pane.title.value
 
     def broken(items: list[dw.Item]) -> None:
         raise RuntimeError("my callback broke")
@@ -279,33 +279,39 @@ def test_selection_across_pages_reaches_on_select_and_the_annotator(
 def test_detail_pane_saves_user_metadata_and_downloads(street: dw.Dataset, tmp_path: Path) -> None:
     browser = Browser()
     click(browser, "car1.png")
-    assert "car1.png" in browser._detail_title.value and "/cars/car1.png" in browser._detail_title.value
-    system = browser._detail_system.value
+    assert (
+        "car1.png" in browser.detail_pane.title.value and "/cars/car1.png" in browser.detail_pane.title.value
+    )
+    system = browser.detail_pane.system.value
     assert "image/png" in system and ">40<" in system and ">30<" in system
-    assert json.loads(browser._user_metadata.value) == {"quality": "good"}
+    assert json.loads(browser.detail_pane.user_metadata.value) == {"quality": "good"}
 
-    browser._user_metadata.value = json.dumps({"quality": "blurry", "reviewed": True})
-    save = next(b for b in browser._detail_body.children if getattr(b, "description", "") == "Save metadata")
+    browser.detail_pane.user_metadata.value = json.dumps({"quality": "blurry", "reviewed": True})
+    save = next(
+        b for b in browser.detail_pane.body.children if getattr(b, "description", "") == "Save metadata"
+    )
     save.click()
-    assert "metadata saved" in browser._detail_status.value
+    assert "metadata saved" in browser.detail_pane.status.value
     stored = street.items.get(filepath="/cars/car1.png")
     assert stored.metadata["user"] == {"quality": "blurry", "reviewed": True}
     assert stored.metadata["system"]["mimetype"] == "image/png"
     assert browser.selected_items[0].metadata["user"]["quality"] == "blurry"
 
-    browser._user_metadata.value = "{not json"
+    browser.detail_pane.user_metadata.value = "{not json"
     save.click()
     assert "not valid JSON" in browser.status
-    browser._user_metadata.value = "[1, 2]"
+    browser.detail_pane.user_metadata.value = "[1, 2]"
     save.click()
     assert "must be a JSON object" in browser.status
     assert street.items.get(filepath="/cars/car1.png").metadata["user"]["quality"] == "blurry"
 
-    browser._download_folder.value = str(tmp_path / "one")
-    download = next(b for b in browser._detail_body.children if getattr(b, "description", "") == "Download")
+    browser.detail_pane.download_folder.value = str(tmp_path / "one")
+    download = next(
+        b for b in browser.detail_pane.body.children if getattr(b, "description", "") == "Download"
+    )
     download.click()
     assert (tmp_path / "one" / "car1.png").read_bytes() == png(1)
-    assert "saved to" in browser._detail_status.value
+    assert "saved to" in browser.detail_pane.status.value
     click(browser, "readme.txt")
     paths = browser.download(tmp_path / "all")
     assert sorted(Path(p).name for p in paths) == ["car1.png", "readme.txt"]
@@ -402,9 +408,9 @@ def test_names_holding_html_are_text_everywhere(client: dw.Client) -> None:
     assert browser._project_picker.options[0][0] == f"{HTML_NAME} project"
     assert browser.grid.cards[0]["name"] == f"{HTML_NAME}.png"
     browser.select([item])
-    for pane in (browser._detail_title, browser._detail_system):
+    for pane in (browser.detail_pane.title, browser.detail_pane.system):
         assert "<img" not in pane.value
-    assert "&lt;img src=x onerror=alert(1)&gt;.png" in browser._detail_title.value
+    assert "&lt;img src=x onerror=alert(1)&gt;.png" in browser.detail_pane.title.value
     # An error naming it: a project of that name exists already.
     browser._new_project_name.value = f"{HTML_NAME} project"
     browser._new_project_form.children[-1].children[1].click()
@@ -428,8 +434,8 @@ def test_a_platform_without_folder_and_type_summaries_still_lists(
 ) -> None:
     platform = dw.Client(client.environment, transport=_WithoutFacets(client.http._transport))
     browser = Browser(platform)
-    assert browser._folders.options == (("/ (all)", "/"),)
-    assert browser._type_filter.options == (("any type", ""),)
+    assert browser.filter_column.folders.options == (("/ (all)", "/"),)
+    assert browser.filter_column.type_filter.options == (("any type", ""),)
     assert browser.grid.page_label == "1-6 of 6" and browser.status == ""
-    browser._name_filter.value = "car*"
+    browser.filter_column.name_filter.value = "car*"
     assert len(names(browser)) == 4
