@@ -13,8 +13,8 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,8 +71,11 @@ class Client:
         user_email: str | None = None,
     ) -> None:
         self.environment = environment.rstrip("/")
-        self.is_local = isinstance(transport, LocalTransport)
-        self._local_transport = transport if isinstance(transport, LocalTransport) else None
+        # What the transport can do, not what class it is: see the transport module's docstring.
+        self.is_local = getattr(transport, "in_process", False) is True
+        self._transaction: Callable[[], AbstractContextManager[Any]] = getattr(
+            transport, "transaction", nullcontext
+        )
         self._token = token
         claims = jwt_claims(token) if token else {}
         self.user_email: str = user_email or claims.get("email") or "null"
@@ -128,12 +131,10 @@ class Client:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """In the embedded workspace, the calls made inside are one transaction: if one raises, none of
-        them is kept. A remote platform has no transaction across calls: each call stands alone."""
-        if self._local_transport is None:
-            yield
-            return
-        with self._local_transport.transaction():
+        """On a transport with transactions (the embedded workspace's), the calls made inside are one
+        transaction: if one raises, none of them is kept. A remote platform has none: each call stands
+        alone."""
+        with self._transaction():
             yield
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -6,6 +6,13 @@ local workspace and a remote platform share one code path, and differ only in th
 
 Request and response bodies stream through as chunks, never joined, so an upload or download of any
 size uses constant memory.
+
+Besides ``handle_request``, the client asks a transport two things, each optional (a plain httpx
+transport has neither, and is remote):
+
+- ``in_process``: True when requests are answered in this process, as this user, with no token and no
+  network, so sending them from several threads gains nothing;
+- ``transaction()``: a context manager making the requests sent inside one transaction.
 """
 
 from __future__ import annotations
@@ -65,6 +72,8 @@ class LocalTransport(httpx.BaseTransport):
     answered with the same JSON 500 that ``dlwidgets serve`` answers, so local and remote fail alike;
     ``raise_app_exceptions=True`` re-raises it instead, for debugging, as httpx's ``WSGITransport`` does.
     """
+
+    in_process = True
 
     def __init__(self, store: Store, user: str, *, raise_app_exceptions: bool = False) -> None:
         self.store = store
