@@ -88,7 +88,10 @@ def with_dlwidgets(example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     """The snippet with ``import dlwidgets as dl``, in this process, on the test's embedded workspace."""
     source = example.read_text()
     assert PLACEHOLDER in source, f"{example.name} does not start with {PLACEHOLDER!r}"
-    monkeypatch.chdir(example_files(tmp_path / "dlwidgets"))
+    folder = example_files(tmp_path / "dlwidgets")
+    monkeypatch.chdir(folder)
+    # dtlpy's own folder, as the dtlpy process has it in its home: downloads without a path go there.
+    monkeypatch.setenv("DATALOOP_PATH", str(folder / ".dataloop"))
     namespace: dict[str, Any] = {"__name__": "__example__", "__file__": str(example)}
     exec(compile(source.replace(PLACEHOLDER, "import dlwidgets as dl\n", 1), str(example), "exec"), namespace)
     return json.loads(json.dumps(namespace["result"]))

@@ -52,11 +52,13 @@ def test_a_download_never_leaves_its_folder(workspace_home: Path, tmp_path: Path
                 item.download(str(folder), overwrite=False)
         assert sorted(tmp_path.rglob("*")) == before
         assert not absolute.exists()
-        # An ordinary name lands in the folder, and a file path chosen by the caller is used as given.
+        # Such an item's bytes are read into memory, to be saved where the caller chooses.
+        assert dataset.items.get(item_id=ids[0]).download(save_locally=False).getvalue() == _png()
+        # An ordinary name lands in the folder, and a file path with its extension is used as given.
         assert dataset.items.get(item_id=plain.id).download(folder) == str(folder / "plain.png")
         assert (folder / "plain.png").read_bytes() == _png()
         chosen = tmp_path / "chosen.png"
-        assert dataset.items.get(item_id=ids[0]).download(chosen) == str(chosen)
+        assert dataset.items.get(item_id=plain.id).download(chosen) == str(chosen)
         assert chosen.read_bytes() == _png()
         client.close()
 

@@ -164,34 +164,40 @@ class Item(Entity):
     def download(
         self,
         local_path: str | os.PathLike[str] | None = None,
-        overwrite: bool = True,
         *,
         save_locally: Literal[True] = True,
+        overwrite: bool = False,
+        to_items_folder: bool = True,
     ) -> str: ...
 
     @overload
     def download(
         self,
         local_path: str | os.PathLike[str] | None = None,
-        overwrite: bool = True,
         *,
         save_locally: Literal[False],
+        overwrite: bool = False,
+        to_items_folder: bool = True,
     ) -> io.BytesIO: ...
 
     def download(
         self,
         local_path: str | os.PathLike[str] | None = None,
-        overwrite: bool = True,
         *,
         save_locally: bool = True,
+        overwrite: bool = False,
+        to_items_folder: bool = True,
     ) -> str | io.BytesIO:
-        """Save the item's bytes; a folder (or a path without extension) gets ``<folder>/<name>``. With
-        ``save_locally=False``, the bytes in a ``BytesIO`` named after the item, as dtlpy gives them."""
-        from ..repositories.items import download_item, item_buffer
+        """Save the item's bytes where dtlpy does: a file path with the item's extension as given, a folder
+        (or any other path, made a folder) ``<folder>/<name>``, no path ``<DATALOOP_PATH>/items/items/
+        <remote path>``. An existing file is kept unless ``overwrite``. With ``save_locally=False``, the
+        bytes in a ``BytesIO`` named after the item."""
+        from ..repositories.items import dataloop_path, download_target, item_buffer, local_file, stream_to
 
         if not save_locally:
             return item_buffer(self)
-        return download_item(self, Path(local_path) if local_path is not None else Path.cwd(), overwrite)
+        base = dataloop_path() / "items" if local_path is None else download_target(self, Path(local_path))
+        return stream_to(self, local_file(self, base, True, to_items_folder, None), overwrite)
 
     def read(self) -> bytes:
         """The item's bytes, in memory (for small items; use ``download`` for big ones)."""

@@ -250,19 +250,14 @@ class Items:
             buffers: Files = [item_buffer(item) for item in chosen]
             return buffers[0] if len(buffers) == 1 else buffers
         base = Path(local_path) if local_path is not None else default_download_folder(self.dataset)
-        paths: list[str | io.BytesIO] = []
-        for item in chosen:
-            if (
-                len(chosen) == 1
-                and not base.is_dir()
-                and base.suffix
-                and base.suffix == Path(item.name).suffix
-            ):
-                paths.append(stream_to(item, base, overwrite))
-                continue
-            folder = base / "items" if to_items_folder else base
-            relative = item.name if without_relative_path else item.filename
-            paths.append(stream_to(item, inside(folder, relative, item), overwrite))
+        paths: Files = [
+            stream_to(
+                item,
+                local_file(item, base, len(chosen) == 1, to_items_folder, without_relative_path),
+                overwrite,
+            )
+            for item in chosen
+        ]
         return paths[0] if len(paths) == 1 else paths
 
     def update(
@@ -318,30 +313,48 @@ def item_buffer(item: Item) -> io.BytesIO:
     return buffer
 
 
+def dataloop_path() -> Path:
+    """dtlpy's own folder, where it downloads when no ``local_path`` is given: ``$DATALOOP_PATH``, else
+    ``~/.dataloop``."""
+    return Path(os.environ.get("DATALOOP_PATH") or Path.home() / ".dataloop")
+
+
 def default_download_folder(dataset: Dataset) -> Path:
-    """Where dtlpy downloads a dataset when no ``local_path`` is given: under ``$DATALOOP_PATH`` (else
-    ``~/.dataloop``), ``projects/<project>/datasets/<dataset>``."""
+    """Where dtlpy downloads a dataset when no ``local_path`` is given: ``projects/<project>/datasets/
+    <dataset>`` in its own folder."""
     from .projects import Projects
 
-    root = Path(os.environ.get("DATALOOP_PATH") or Path.home() / ".dataloop")
     project = Projects(dataset.client).get(project_id=dataset.project_id)
-    return root / "projects" / project.name / "datasets" / dataset.name
+    return dataloop_path() / "projects" / project.name / "datasets" / dataset.name
 
 
 def download_target(item: Item, local_path: Path) -> Path:
-    """Where ``download`` writes: ``local_path`` itself when it names a file, else the item's name inside
-    that folder. The name comes from the server, so a name that resolves outside the folder (``../x``,
-    an absolute path) is refused rather than followed."""
-    if not (local_path.is_dir() or not local_path.suffix):
+    """What ``item.download(local_path=)`` hands on to the download of items, as dtlpy does: a file path
+    with the item's extension as given, else ``<local_path>/<name>`` (the folder made if needed). The
+    name comes from the server, so a name that resolves outside the folder (``../x``, an absolute path)
+    is refused rather than followed, before anything is made."""
+    if not local_path.is_dir() and local_path.suffix and local_path.suffix == Path(item.name).suffix:
         return local_path
     folder = local_path.resolve()
     if folder not in (folder / item.name).resolve().parents:
         raise ValueError(
             f"item {item.id} has the name {item.name!r}, which would be saved outside {str(folder)!r}; "
-            "pass a file path to download it under a name of your choice, "
-            f"e.g. item.download(local_path={str(folder / 'item.bin')!r})"
+            "read its bytes with item.download(save_locally=False) and save them under a name of your choice"
         )
+    local_path.mkdir(parents=True, exist_ok=True)
     return local_path / item.name
+
+
+def local_file(
+    item: Item, base: Path, is_single: bool, to_items_folder: bool, without_relative_path: bool | None
+) -> Path:
+    """Where a download of items writes ``item``, by dtlpy's rules: ``base`` itself when it is the one
+    item's file path (not a folder, with the item's extension), else ``<base>/items/<remote path>`` (no
+    ``items`` with ``to_items_folder=False``, the name alone with ``without_relative_path``)."""
+    if is_single and not base.is_dir() and base.suffix and base.suffix == Path(item.name).suffix:
+        return base
+    folder = base / "items" if to_items_folder else base
+    return inside(folder, item.name if without_relative_path is not None else item.filename, item)
 
 
 def inside(folder: Path, relative: str, item: Item) -> Path:
@@ -351,14 +364,9 @@ def inside(folder: Path, relative: str, item: Item) -> Path:
     if base not in target.parents:
         raise ValueError(
             f"item {item.id} has the path {relative!r}, which would be saved outside {str(base)!r}; "
-            "download it with item.download(local_path=<a file path of your choice>)"
+            "read its bytes with item.download(save_locally=False) and save them under a name of your choice"
         )
     return target
-
-
-def download_item(item: Item, local_path: Path, overwrite: bool = True) -> str:
-    """Stream an item's bytes to ``local_path`` (a folder gets the item's name inside it)."""
-    return stream_to(item, download_target(item, local_path), overwrite)
 
 
 def stream_to(item: Item, target: Path, overwrite: bool = True) -> str:
