@@ -33,9 +33,12 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from dlwidgets.exceptions import BadRequest
+
+from .progress import TASK_STATUS
 
 __all__ = [
     "ANNOTATIONS", "DATASETS", "ITEMS", "TASKS", "Resource",
@@ -56,6 +59,10 @@ class Resource:
     glob_fields: frozenset[str] = frozenset()
     bool_fields: frozenset[str] = frozenset()
     array_fields: frozenset[str] = frozenset()
+    # Fields kept at the same path in a JSON column (``doc``): field -> that column.
+    doc_fields: Mapping[str, str] = dataclass_field(default_factory=dict)
+    # Fields computed from other tables: field -> a constant SQL expression over the row in scope.
+    computed: Mapping[str, str] = dataclass_field(default_factory=dict)
 
     def array_of(self, field: str) -> tuple[str, list[str]] | None:
         """``(array field, path below it)`` when ``field`` is, or lies below, one of ``array_fields``."""
@@ -66,7 +73,12 @@ class Resource:
         return None
 
     def __post_init__(self) -> None:
-        for name in (self.table, *self.columns.values(), *self.json_columns.values()):
+        for name in (
+            self.table,
+            *self.columns.values(),
+            *self.json_columns.values(),
+            *self.doc_fields.values(),
+        ):
             if not _IDENTIFIER.fullmatch(name):
                 raise ValueError(f"{name!r} is not a plain SQL identifier")
 
@@ -130,7 +142,12 @@ DATASETS = Resource(
 TASKS = Resource(
     table="tasks",
     columns={"id": "id", "name": "name", "datasetId": "dataset_id", "projectId": "project_id"},
-    json_columns={},
+    json_columns={"metadata": "doc"},
+    doc_fields={
+        name: "doc" for name in ("creator", "recipeId", "dueDate", "assignmentIds", "spec.type", "createdAt")
+    },
+    computed={"status": TASK_STATUS},
+    array_fields=frozenset({"assignmentIds"}),
 )
 
 _COMPARISONS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
@@ -286,7 +303,7 @@ class _Compiler:
         if array is not None:
             return self.array_condition(field, *array, value)
         expr = self.field_sql(field)
-        is_json = field not in self.resource.columns
+        is_json = field not in self.resource.columns and field not in self.resource.computed
         if isinstance(value, Mapping):
             if not value or not all(isinstance(k, str) and k.startswith("$") for k in value):
                 raise BadRequest(
@@ -411,23 +428,24 @@ class _Compiler:
         return f"({self.json_type(field)} IN ({types}) AND {test})"
 
     def array_condition(self, field: str, array: str, below: list[str], value: Any) -> str:
-        """A condition on an array field (compared with `[]` only) or on a field of its elements."""
+        """A condition on an array field (compared with `[]`, or on its elements' values with `$in`,
+        `$eq`...; `$match` for one element matching a whole document) or on a field of its elements."""
         column, segments = _resolve(array, self.resource)
         path = _json_path(segments or [])
+        if isinstance(value, Mapping) and list(value) == ["$match"]:
+            return self.element_match(field, column, path, below, value["$match"])
         if not below:
             operators = value if isinstance(value, Mapping) else {"$eq": value}
-            if (
-                len(operators) != 1
-                or next(iter(operators.values())) != []
-                or next(iter(operators)) not in ("$eq", "$ne")
-            ):
+            if list(operators.values()) == [[]] and list(operators) in (["$eq"], ["$ne"]):
+                kind, length = f"json_type({column}, {path})", f"json_array_length({column}, {path})"
+                empty = f"(COALESCE({kind}, 'null') = 'null' OR ({kind} = 'array' AND {length} = 0))"
+                return empty if "$eq" in operators else f"NOT {empty}"
+            if not isinstance(value, Mapping) or not set(value) <= {"$eq", "$ne", "$in", "$nin"}:
                 raise BadRequest(
-                    f"field {_show(field)} is a list; it compares only with [] ({{{_show(field)}: []}} "
-                    f"for none, $ne [] for some), or filter by a field of its elements such as {array}.id"
+                    f"field {_show(field)} is a list; it compares with [] ({{{_show(field)}: []}} for none, "
+                    f"$ne [] for some), its elements' values with $in/$nin/$eq/$ne, a field of its elements "
+                    f"such as {array}.id, or one element with $match {{...}}; got {_show(value)}"
                 )
-            kind, length = f"json_type({column}, {path})", f"json_array_length({column}, {path})"
-            empty = f"(COALESCE({kind}, 'null') = 'null' OR ({kind} = 'array' AND {length} = 0))"
-            return empty if "$eq" in operators else f"NOT {empty}"
         element = _ElementCompiler(self.resource, self.params, column, below)
         negated = {"$ne": "$eq", "$nin": "$in"}
         if isinstance(value, Mapping) and value:
@@ -441,6 +459,23 @@ class _Compiler:
             match = f"EXISTS (SELECT 1 FROM json_each({column}, {path}) WHERE {is_array} AND {where})"
             parts.append(f"NOT {match}" if op in negated else match)
         return _join(parts, "AND")
+
+    def element_match(self, field: str, column: str, path: str, below: list[str], doc: Any) -> str:
+        """`{array: {"$match": {...}}}`: some element of the array meets every condition of ``doc``, whose
+        nested objects are paths (``{"metadata": {"status": {"$exists": true}}}``)."""
+        if not isinstance(doc, Mapping) or not doc:
+            raise BadRequest(
+                f"$match on field {_show(field)} needs an object of conditions, got {_show(doc)}"
+            )
+        wheres = []
+        for keys, condition in _match_conditions(doc, [], field):
+            element = _ElementCompiler(self.resource, self.params, column, below + keys)
+            operators = condition if isinstance(condition, Mapping) else {"$eq": condition}
+            wheres.append(element.condition(f"{field}.{'.'.join(keys)}", operators))
+        is_array = f"json_type({column}, {path}) = 'array'"
+        return (
+            f"EXISTS (SELECT 1 FROM json_each({column}, {path}) WHERE {is_array} AND {_join(wheres, 'AND')})"
+        )
 
 
 class _ElementCompiler(_Compiler):
@@ -472,12 +507,17 @@ def _resolve(field: Any, resource: Resource) -> tuple[str, list[str] | None]:
     """(column, None) for a mapped field, (json column, path segments) for a JSON field."""
     if not isinstance(field, str):
         raise BadRequest(f"field names must be strings, got {_show(field)}")
-    column = resource.columns.get(field)
+    column = resource.columns.get(field) or resource.computed.get(field)
     if column is not None:
         return column, None
+    if field in resource.doc_fields:
+        return resource.doc_fields[field], field.split(".")
     prefixes = sorted((p for p in resource.json_columns if field.startswith(p + ".")), key=len, reverse=True)
     if not prefixes:
-        known = [*sorted(resource.columns), *(f"{p}.<key>..." for p in sorted(resource.json_columns))]
+        known = [
+            *sorted({*resource.columns, *resource.computed, *resource.doc_fields}),
+            *(f"{p}.<key>..." for p in sorted(resource.json_columns)),
+        ]
         raise BadRequest(
             f"unknown field {_show(field)} for {resource.table}; known fields: {', '.join(known)}"
         )
@@ -499,6 +539,21 @@ def _json_path(segments: list[str]) -> str:
     path keys with the stored key text as is, and later versions decode the escapes on both sides.
     """
     return _sql_string("$" + _path_keys(segments))
+
+
+def _match_conditions(doc: Mapping[str, Any], keys: list[str], field: str) -> list[tuple[list[str], Any]]:
+    """A `$match` document's (path below the element, condition) pairs; a nested object without
+    operators is a path."""
+    pairs: list[tuple[list[str], Any]] = []
+    for key, value in doc.items():
+        if not isinstance(key, str) or not key or key.startswith("$"):
+            raise BadRequest(f"$match on field {_show(field)} has key {_show(key)}; use field names")
+        path = [*keys, *key.split(".")]
+        if isinstance(value, Mapping) and value and not any(str(k).startswith("$") for k in value):
+            pairs.extend(_match_conditions(value, path, field))
+        else:
+            pairs.append((path, value))
+    return pairs
 
 
 def _path_keys(segments: list[str]) -> str:

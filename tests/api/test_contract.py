@@ -1211,8 +1211,11 @@ def test_query_tasks_as_the_sdk_lists_and_finds_them(api: httpx.Client, dataset:
     assert [t["id"] for t in ok(api.post("/annotationtasks/query", json=by_name))["items"]] == [made[1]]
     elsewhere = {**listing, "context": {"projectIds": ["ffffffffffffffffffffffff"]}}
     assert ok(api.post("/annotationtasks/query", json=elsewhere))["items"] == []
-    assert "status" in error_message(
-        api.post("/annotationtasks/query", json={"filter": {"status": "open"}}), 400
+    # tasks.list(status='open'): the status read from the items' statuses
+    open_tasks = {**listing, "filter": {"$and": [{"datasetId": dataset["id"]}, {"status": "open"}]}}
+    assert [t["id"] for t in ok(api.post("/annotationtasks/query", json=open_tasks))["items"]] == sorted(made)
+    assert "colour" in error_message(
+        api.post("/annotationtasks/query", json={"filter": {"colour": "red"}}), 400
     )
 
 
@@ -1294,7 +1297,8 @@ def test_item_statuses_live_in_the_items_refs(api: httpx.Client, dataset: dict[s
     refs = ok(api.get(f"/items/{item_id}"))["metadata"]["system"]["refs"]
     assert [r["metadata"].get("status") for r in refs] == [None, None]
     error_message(
-        api.post(f"/assignments/{assignment['id']}/items/{_MISSING}/status", json={"status": "x"}), 404
+        api.post(f"/assignments/{assignment['id']}/items/{_MISSING}/status", json={"status": "completed"}),
+        404,
     )
 
 

@@ -344,6 +344,20 @@ REF_ROWS = [
         ({"metadata.system.refs.id": {"$nin": ["t1", "t2"]}}, ["r3", "r4", "r5", "r6"]),
         ({"metadata.system.refs.id": {"$in": ["t1"], "$ne": "a1"}}, []),
         ({"metadata.system.refs.metadata.status": "done"}, ["r2"]),
+        # $match: one element meets every condition, as dtlpy's create_qa_task asks for items done in a task
+        (
+            {
+                "metadata.system.refs": {
+                    "$match": {"id": "t2", "type": "task", "metadata": {"status": {"$exists": True}}}
+                }
+            },
+            ["r2"],
+        ),
+        ({"metadata.system.refs": {"$match": {"id": "t1", "metadata": {"status": {"$exists": True}}}}}, []),
+        ({"metadata.system.refs": {"$match": {"id": "t1", "type": "task"}}}, ["r1"]),
+        ({"metadata.system.refs": {"$match": {"id": "a1", "type": "task"}}}, []),
+        # The elements' own values: the odd element "t1" of r5
+        ({"metadata.system.refs": {"$in": ["t1"]}}, ["r5"]),
         ({"metadata.system.refs.id": {"$gt": "t1"}}, ["r2"]),
         ({"metadata.system.refs.id": {"$exists": True}}, ["r1", "r2"]),
         ({"metadata.system.refs.id": None}, ["r5"]),
@@ -363,7 +377,12 @@ def test_list_fields_match_by_their_elements(filter_doc: Any, expected: list[str
 def test_a_list_field_compares_only_with_the_empty_list() -> None:
     message = _message({"metadata.system.refs": ["t1"]})
     assert "'metadata.system.refs'" not in message and '"metadata.system.refs"' in message
-    assert "compares only with []" in message and "metadata.system.refs.id" in message
+    assert "compares with []" in message and "metadata.system.refs.id" in message and "$match" in message
+
+
+@pytest.mark.parametrize("match", [{}, [], {"$exists": True}, {"id": "t1", "$or": []}])
+def test_a_match_needs_an_object_of_field_conditions(match: Any) -> None:
+    assert "$match" in _message({"metadata.system.refs": {"$match": match}})
 
 
 def test_mapped_columns_win_over_json_prefixes() -> None:

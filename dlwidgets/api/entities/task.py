@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class Task(Entity):
     """A task, as ``GET /annotationtasks/{id}`` returns it."""
 
-    TABLE: ClassVar[tuple[str, ...]] = ("id", "name", "status", "total_items", "due_date")
+    TABLE: ClassVar[tuple[str, ...]] = ("id", "name", "status", "progress", "total_items", "due_date")
 
     id: str
     name: str
@@ -31,8 +31,10 @@ class Task(Entity):
     task_owner: str | None = None
     assignment_ids: list[str] = Field(default_factory=list)
     total_items: int | None = None
-    priority: int | None = None
+    # Read from the items' statuses in the task: {"completed": 12, "discard": 1}, and the percentage done.
+    item_status: Any = None
     progress: float | None = None
+    priority: int | None = None
     spec: dict[str, Any] = Field(default_factory=dict)
     metadata: dict[str, Any] = Field(default_factory=dict)
     created_at: str | None = None
@@ -73,6 +75,12 @@ class Task(Entity):
         change_task_items(self, "removeFromTask", filters, items, query)
         return True
 
+    def set_status(self, status: str, operation: str, item_ids: list[str]) -> bool:
+        """Set (``operation='create'``) or clear (``'delete'``) the status of these items in the task."""
+        return self.client.tasks.set_status(
+            status=status, operation=operation, task_id=self.id, item_ids=item_ids
+        )
+
     def _fetched(self) -> Task:
         """The task as stored now."""
         return self.client.tasks.get(task_id=self.id)
@@ -88,7 +96,7 @@ class Task(Entity):
 class Assignment(Entity):
     """An assignment: one annotator's share of a task."""
 
-    TABLE: ClassVar[tuple[str, ...]] = ("id", "name", "annotator", "status", "total_items")
+    TABLE: ClassVar[tuple[str, ...]] = ("id", "name", "annotator", "status", "progress", "total_items")
 
     id: str
     name: str | None = None
@@ -96,6 +104,9 @@ class Assignment(Entity):
     status: str | None = None
     project_id: str | None = None
     total_items: int | None = None
+    # As on the task, over this assignment's items.
+    item_status: Any = None
+    progress: float | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @property

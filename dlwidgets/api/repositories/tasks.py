@@ -7,6 +7,7 @@ import datetime
 import json
 import re
 from collections.abc import Sequence
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from ..entities.base import EntityList
@@ -155,8 +156,14 @@ class Tasks:
         return EntityList[Task](Task.from_json(t, self.client) for t in body["items"])
 
     def set_status(self, status: str, operation: str, task_id: str, item_ids: Sequence[str]) -> bool:
-        """Set (``operation='create'``) or clear (``'delete'``) the status of items in a task, as dtlpy."""
-        payload = {"operation": operation, "returnLastStatus": True, "status": status}
+        """Set (``operation='create'``) or clear (``'delete'``) the status of items in a task, as dtlpy; the
+        whole call is refused if one item is not in the task."""
+        if operation not in ("create", "delete"):
+            raise ValueError(f"operation must be 'create' or 'delete', got {operation!r}")
+        if isinstance(item_ids, str) or not all(isinstance(i, str) for i in item_ids):
+            raise ValueError(f"item_ids must be a list of item ids, got {item_ids!r:.80}")
+        value = status.value if isinstance(status, Enum) else status
+        payload = {"operation": operation, "returnLastStatus": True, "status": value}
         body = {"itemIds": list(item_ids), "statusPayload": payload}
         self.client.request("POST", f"/assignments/items/tasks/{task_id}/status", json=body)
         return True

@@ -20,10 +20,18 @@ from ..routing import Request, router
 from ..workspace import Workspace
 
 _OPERATIONS = ("create", "delete")
+# dtlpy's ``dl.ItemStatus``; a task's ``availableActions`` add its own.
+ITEM_STATUSES = ("completed", "approved", "discard")
 
 
-def _status_payload(payload: Any, where: str) -> tuple[str, str]:
-    """(operation, status) from ``{"operation", "status"}``, checked."""
+def accepted_statuses(task: dict[str, Any]) -> list[str]:
+    """The statuses items may take in this task (its document): dl.ItemStatus and the task's actions."""
+    actions = [a.get("action") for a in task.get("availableActions") or [] if isinstance(a, dict)]
+    return list(dict.fromkeys([*ITEM_STATUSES, *(a for a in actions if isinstance(a, str))]))
+
+
+def _status_payload(payload: Any, where: str, task: dict[str, Any]) -> tuple[str, str]:
+    """(operation, status) from ``{"operation", "status"}``, checked against the task's statuses."""
     if not isinstance(payload, dict):
         raise BadRequest(
             f"{where}: send {{'operation': 'create', 'status': 'completed'}}, got {payload!r:.80}"
@@ -34,6 +42,11 @@ def _status_payload(payload: Any, where: str) -> tuple[str, str]:
     if not isinstance(status, str) or not status.strip():
         raise BadRequest(
             f"{where}: status must be a non-empty string such as 'completed', got {status!r:.80}"
+        )
+    accepted = accepted_statuses(task)
+    if status not in accepted:
+        raise BadRequest(
+            f"{where}: unknown status {status!r:.80}; task {task.get('name')!r} accepts {accepted}"
         )
     return operation, status
 
@@ -76,13 +89,13 @@ def set_assignment_status(ws: Workspace, req: Request, assignment_id: str, item_
     """dtlpy's ``assignments.set_status``: ``{"operation": "create"|"delete", "status": ...}``."""
     where = f"status of item {item_id!r} in assignment {assignment_id!r}"
     assignment = ws.db.execute(
-        "SELECT a.task_id, a.annotator, t.project_id FROM assignments a JOIN tasks t ON t.id = a.task_id"
-        " WHERE a.id = ?",
+        "SELECT a.task_id, a.annotator, t.project_id, t.doc FROM assignments a"
+        " JOIN tasks t ON t.id = a.task_id WHERE a.id = ?",
         (assignment_id,),
     ).fetchone()
     if assignment is None:
         raise not_found("assignment_id", assignment_id)
-    operation, status = _status_payload(req.json(), where)
+    operation, status = _status_payload(req.json(), where, loads(assignment["doc"]))
     with ws.transaction() as db:
         _require_own(ws, req, assignment["project_id"], {assignment["annotator"]}, "setting a status")
         held = db.execute(
@@ -100,7 +113,7 @@ def set_assignment_status(ws: Workspace, req: Request, assignment_id: str, item_
 def set_task_status(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
     """dtlpy's ``tasks.set_status``: ``{"itemIds": [...], "statusPayload": {"operation", "status"}}``;
     answers with the updated items' ids as keys, as the platform does."""
-    task = ws.db.execute("SELECT project_id FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    task = ws.db.execute("SELECT project_id, doc FROM tasks WHERE id = ?", (task_id,)).fetchone()
     if task is None:
         raise not_found("task_id", task_id)
     body = req.json_object()
@@ -109,7 +122,9 @@ def set_task_status(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]
         raise BadRequest(
             f"task {task_id!r} status: 'itemIds' must be a list of item ids, got {item_ids!r:.80}"
         )
-    operation, status = _status_payload(body.get("statusPayload"), f"task {task_id!r} status")
+    operation, status = _status_payload(
+        body.get("statusPayload"), f"task {task_id!r} status", loads(task["doc"])
+    )
     with ws.transaction() as db:
         updated = {}
         for item_id in item_ids:

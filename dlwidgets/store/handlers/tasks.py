@@ -17,6 +17,7 @@ from ..documents import dumps, loads, parse_json, require_str
 from ..dql import ITEMS, TASKS, compile_filter, compile_query
 from ..ids import new_id, utc_now
 from ..names import check_name
+from ..progress import assignment_progress, task_progress
 from ..queries import context_clause, page_of
 from ..roles import require_role
 from ..routing import Request, router
@@ -38,21 +39,19 @@ _TASK_ITEMS = (
 
 
 def _task_json(row: sqlite3.Row, ws: Workspace, req: Request) -> dict[str, Any]:
+    """The task's document with its progress, read from its items' statuses."""
     doc = loads(row["doc"])
-    total = ws.db.execute(
-        "SELECT COUNT(*) FROM assignment_items ai JOIN assignments a ON a.id = ai.assignment_id"
-        " WHERE a.task_id = ?",
-        (row["id"],),
-    ).fetchone()[0]
-    return {**doc, "url": f"{req.base_url}/annotationtasks/{row['id']}", "totalItems": total}
+    return {**doc, "url": f"{req.base_url}/annotationtasks/{row['id']}", **task_progress(ws.db, row["id"])}
 
 
 def _assignment_json(row: sqlite3.Row, ws: Workspace, req: Request) -> dict[str, Any]:
+    """The assignment's document with its progress, read from its items' statuses."""
     doc = loads(row["doc"])
-    total = ws.db.execute(
-        "SELECT COUNT(*) FROM assignment_items WHERE assignment_id = ?", (row["id"],)
-    ).fetchone()[0]
-    return {**doc, "url": f"{req.base_url}/assignments/{row['id']}", "totalItems": total}
+    return {
+        **doc,
+        "url": f"{req.base_url}/assignments/{row['id']}",
+        **assignment_progress(ws.db, row["id"]),
+    }
 
 
 # The item refs the tasks handler writes; refs of other kinds in an item's metadata are left alone.

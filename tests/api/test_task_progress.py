@@ -1,0 +1,82 @@
+"""Task and assignment progress come from the items' statuses, per task, on both transports; a status
+the task does not accept, or an item outside the task, is refused naming the value."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import dlwidgets as dw
+
+
+def photos(client: dw.Client, count: int = 3) -> tuple[dw.Dataset, list[dw.Item]]:
+    """A dataset of ``count`` small PNGs, ``p0.png`` ... in ``/photos``."""
+    dataset = client.projects.create(project_name="work").datasets.create(dataset_name="photos")
+    items = []
+    for i in range(count):
+        png = io.BytesIO()
+        Image.fromarray(np.full((8, 8, 3), i, dtype=np.uint8)).save(png, format="PNG")
+        items.append(
+            dataset.items.upload(local_path=png.getvalue(), remote_path="/photos", remote_name=f"p{i}.png")
+        )
+    return dataset, items
+
+
+def test_progress_and_status_follow_the_items_statuses(both: dw.Client) -> None:
+    dataset, items = photos(both, 4)
+    task = dataset.tasks.create(
+        task_name="label", assignee_ids=["ann@example.com", "bo@example.com"], items=items
+    )
+    assert (task.progress, task.status, task.item_status, task.total_items) == (0, "open", {}, 4)
+    first, second = task.assignments.list()
+    mine = [i.id for i in first.get_items().all()]
+    assert task.set_status(status="completed", operation="create", item_ids=mine) is True
+    dataset.items.get(item_id=next(second.get_items().all()).id).update_status(
+        status=dw.ItemStatus.DISCARDED, assignment_id=second.id
+    )
+    task = dataset.tasks.get(task_id=task.id)
+    assert (task.progress, task.status, task.item_status) == (75, "open", {"completed": 2, "discard": 1})
+    first, second = task.assignments.list()
+    assert (first.progress, first.status, first.item_status) == (100, "completed", {"completed": 2})
+    assert (second.progress, second.status, second.item_status) == (50, "open", {"discard": 1})
+    rest = [i.id for i in second.get_items().all()]
+    task.set_status(status="completed", operation="create", item_ids=rest[1:])
+    task = dataset.tasks.get(task_id=task.id)
+    assert (task.progress, task.status) == (100, "completed")
+    task.set_status(status="completed", operation="delete", item_ids=rest[1:])
+    assert dataset.tasks.get(task_id=task.id).status == "open"
+
+
+def test_statuses_are_per_task(both: dw.Client) -> None:
+    dataset, items = photos(both, 2)
+    first = dataset.tasks.create(task_name="first", assignee_ids=["ann@example.com"], items=items)
+    second = dataset.tasks.create(task_name="second", assignee_ids=["ann@example.com"], items=items)
+    first.set_status(status="completed", operation="create", item_ids=[items[0].id])
+    assert dataset.tasks.get(task_id=first.id).progress == 50
+    assert dataset.tasks.get(task_id=second.id).progress == 0
+    item = dataset.items.get(item_id=items[0].id)
+    assert (item.status(task_id=first.id), item.status(task_id=second.id)) == ("completed", None)
+
+
+def test_an_unknown_status_is_refused_naming_it_and_the_accepted_ones(both: dw.Client) -> None:
+    dataset, items = photos(both, 1)
+    task = dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items)
+    with pytest.raises(dw.exceptions.BadRequest) as refused:
+        task.set_status(status="done", operation="create", item_ids=[items[0].id])
+    assert "'done'" in str(refused.value)
+    assert "['completed', 'approved', 'discard']" in str(refused.value)
+    assert dataset.tasks.get(task_id=task.id).progress == 0
+
+
+def test_an_item_outside_the_task_is_refused_naming_it(both: dw.Client) -> None:
+    dataset, items = photos(both, 2)
+    task = dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items[:1])
+    with pytest.raises(dw.exceptions.NotFound) as refused:
+        task.set_status(status="completed", operation="create", item_ids=[items[0].id, items[1].id])
+    assert repr(items[1].id) in str(refused.value)
+    assert "not in the task" in str(refused.value)
+    # All or nothing: the item that is in the task got no status either.
+    assert dataset.tasks.get(task_id=task.id).progress == 0
