@@ -7,15 +7,23 @@ Every time here is measured inside the page, on the page's own clock (``performa
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
 # The harness lives with the browser tests; the benchmarks reuse it rather than growing a second one.
 sys.path.insert(0, str(REPO / "tests"))
+
+from e2e.browser import launch_chromium, new_context  # noqa: E402  (the path above first)
+from e2e.server import JupyterServer  # noqa: E402
 
 # A tiny anywidget that answers each custom message with the same ``seq``; it adds ``.bench-ping``.
 PING_CELL = '''\
@@ -95,6 +103,29 @@ _ARM_RED_JS = """(canvas, points) => {
     requestAnimationFrame(check);
   });
 }"""
+
+
+@contextmanager
+def lab_in_chromium(
+    name: str, settings: dict[str, dict[str, Any]] | None = None
+) -> Iterator[tuple[Path, JupyterServer, Browser, Page]]:
+    """A temporary folder, ``jupyter lab`` with the TCP_NODELAY extension (as when dlwidgets is
+    installed) and JupyterLab user `settings`, and headless Chromium with one page; all ended after."""
+    with tempfile.TemporaryDirectory(prefix=f"dlwidgets-{name}-") as tmp:
+        scratch = Path(tmp)
+        server = JupyterServer(scratch / "server", config_path=[REPO / "jupyter-config"])
+        for path, values in (settings or {}).items():
+            file = server.base_dir / "lab-user-settings" / path
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(json.dumps(values))
+        with server, sync_playwright() as playwright:
+            if "TCP_NODELAY on" not in server.log_path.read_text():
+                sys.exit("the nodelay extension did not load; is dlwidgets installed (or on PYTHONPATH)?")
+            browser = launch_chromium(playwright, scratch / "chromium")
+            try:
+                yield scratch, server, browser, new_context(browser).new_page()
+            finally:
+                browser.close()
 
 
 def ping_round_trips(page: Page, count: int) -> list[float]:

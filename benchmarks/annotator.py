@@ -30,18 +30,14 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 # _browser comes first: it puts the harness (tests/e2e) on the import path.
-from _browser import PING_CELL, REPO, arm_red, ping_round_trips, stats, wait_red, watch_mouseup
+from _browser import PING_CELL, arm_red, lab_in_chromium, ping_round_trips, stats, wait_red, watch_mouseup
 from _common import Figure, progress, report
-from e2e.browser import launch_chromium, new_context
 from e2e.page import UI, NotebookPage, open_notebook_page, record_console
-from e2e.server import JupyterServer
-from playwright.sync_api import ElementHandle, Locator, Page, sync_playwright
+from playwright.sync_api import ElementHandle, Locator, Page
 
 SHOW_BYTES_SLACK = 64 * 1024
 SHOW_MAX_MESSAGES = 5
@@ -576,48 +572,40 @@ def main() -> int:
     warmup = 2
     cells = drag_cells(min(args.drags, 38) + warmup + 1)
 
-    with tempfile.TemporaryDirectory(prefix="dlwidgets-annotator-") as tmp:
-        scratch = Path(tmp)
-        server = JupyterServer(scratch / "server", config_path=[REPO / "jupyter-config"])
-        with server, sync_playwright() as playwright:
-            if "TCP_NODELAY on" not in server.log_path.read_text():
-                sys.exit("the nodelay extension did not load; is dlwidgets installed?")
-            browser = launch_chromium(playwright, scratch / "chromium")
-            page = new_context(browser).new_page()
-            notebook = open_notebook_page(
-                page,
-                server,
-                ui,
-                [
-                    f"SPEC = json.loads({json.dumps(SPEC)!r})\n{DATA_CELL}",
-                    PING_CELL,
-                    CONTROL_CELL,
-                    ANNOTATOR_CELL,
-                    FLOOR_CELL,
-                    NAIVE_SHAPES_CELL,
-                    NAIVE_DRAG_CELL,
-                ],
-                nb_path="annotator.ipynb",
-                out_dir=scratch / "out",
-                console=record_console(page),
-            )
-            where = "JupyterLab 4" if ui == "lab" else "Notebook 7"
-            progress(f"{where} in headless Chromium, TCP_NODELAY on; two 12 MP JPEGs, 1,000 boxes each")
-            notebook.run_all()
-            bench = Bench(notebook)
-            jpeg_sizes = bench.call("jpeg_sizes")
-            progress("showing items ...")
-            ping_round_trips(page, 20)
-            shows = show_item(bench, args.shows)
-            progress("redrawing 1,000 boxes ...")
-            redraws = redraw_boxes(bench, args.redraws, naive_rounds=2)
-            progress("dragging boxes ...")
-            pings = ping_round_trips(page, args.rounds // 2)
-            drags = drag_boxes(bench, cells[:-1], warmup)
-            pings += ping_round_trips(page, args.rounds - args.rounds // 2)
-            messages = drag_messages(bench, cells[-1])
-            notebook.close()
-            browser.close()
+    with lab_in_chromium("annotator") as (scratch, server, _, page):
+        notebook = open_notebook_page(
+            page,
+            server,
+            ui,
+            [
+                f"SPEC = json.loads({json.dumps(SPEC)!r})\n{DATA_CELL}",
+                PING_CELL,
+                CONTROL_CELL,
+                ANNOTATOR_CELL,
+                FLOOR_CELL,
+                NAIVE_SHAPES_CELL,
+                NAIVE_DRAG_CELL,
+            ],
+            nb_path="annotator.ipynb",
+            out_dir=scratch / "out",
+            console=record_console(page),
+        )
+        where = "JupyterLab 4" if ui == "lab" else "Notebook 7"
+        progress(f"{where} in headless Chromium, TCP_NODELAY on; two 12 MP JPEGs, 1,000 boxes each")
+        notebook.run_all()
+        bench = Bench(notebook)
+        jpeg_sizes = bench.call("jpeg_sizes")
+        progress("showing items ...")
+        ping_round_trips(page, 20)
+        shows = show_item(bench, args.shows)
+        progress("redrawing 1,000 boxes ...")
+        redraws = redraw_boxes(bench, args.redraws, naive_rounds=2)
+        progress("dragging boxes ...")
+        pings = ping_round_trips(page, args.rounds // 2)
+        drags = drag_boxes(bench, cells[:-1], warmup)
+        pings += ping_round_trips(page, args.rounds - args.rounds // 2)
+        messages = drag_messages(bench, cells[-1])
+        notebook.close()
 
     return report(*figures(jpeg_sizes, shows, redraws, pings, drags, messages))
 

@@ -1,0 +1,181 @@
+"""Time a widget from the start of its cell to the page showing it, and count what crossed the wire.
+
+The benchmark notebook ends with a *stage* cell. Each case replaces the stage's source and runs it from
+JupyterLab's own command, as a user re-running a cell would: the kernel notes ``time.time()`` and the
+live widget models at the cell's first line, and the page checks a predicate on the stage's output area
+in every animation frame. A predicate is JS returning a list of booleans, one per milestone (e.g. "any
+image on the canvas", "full resolution and every box"); each milestone's time is the first frame in
+which it held, on the page's wall clock (``performance.timeOrigin + performance.now()``) against the
+kernel's, both on one machine. Between cases the stage runs a cleanup cell, which closes the last
+widget and empties the output area, so no view of an earlier case is alive while the next is timed.
+
+`WireMeter` counts the kernel websocket's frames (Playwright hands every frame to the driver anyway)
+between `start()` and `stop()`: bytes each way, and the widget models the kernel opened in the page.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+from e2e.page import NotebookPage
+from playwright.sync_api import Page, WebSocket
+
+STAGE_FILE = "stage.json"
+
+# Given to the kernel before the stage: `staged(widget)` keeps the widget to close it at the next cleanup.
+STAGE_SETUP = """\
+import gc, time
+from dlwidgets.widgets.base import live_models
+
+_staged = []
+
+def staged(widget):
+    _staged.append(widget)
+    return widget
+
+def cleanup():
+    while _staged:
+        _staged.pop().close()
+    gc.collect()
+"""
+
+STAGE_CELL = "# the benchmark's stage: every case replaces this source and runs it"
+
+# Runs the stage cell with `source` and resolves with the first-held time of each milestone of SHOWN
+# (replaced by the caller's predicate, a JS function of the output area's node).
+_RUN_STAGE_JS = """async ([source, timeout]) => {
+  const shown = SHOWN;
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const index = notebook.widgets.length - 2;  // the stage; the last cell dumps ready.json
+  const cell = notebook.widgets[index];
+  cell.model.sharedModel.setSource(source);
+  notebook.activeCellIndex = index;
+  const out = cell.outputArea.node;
+  const seen = [];
+  const done = new Promise((resolve, reject) => {
+    const giveUp = setTimeout(() => reject(new Error(`not shown in ${timeout} ms; seen: ${seen}`)), timeout);
+    const frame = () => {
+      const now = performance.timeOrigin + performance.now();
+      let flags;
+      try { flags = shown(out); } catch (error) { flags = [false]; }
+      flags.forEach((flag, i) => { if (flag && !seen[i]) seen[i] = now; });
+      if (flags.every(Boolean)) {
+        clearTimeout(giveUp);
+        resolve(seen);
+      } else {
+        requestAnimationFrame(frame);
+      }
+    };
+    requestAnimationFrame(frame);
+  });
+  const ran = window.jupyterapp.commands.execute("notebook:run-cell");
+  const [times] = await Promise.all([done, ran]);
+  return times;
+}"""
+
+_EMPTY_JS = "(out) => [out.querySelectorAll('.jp-OutputArea-output').length === 0]"
+
+
+class Stage:
+    """The stage cell of `notebook` (built with `STAGE_SETUP` before and `STAGE_CELL` as the last cell)."""
+
+    def __init__(self, notebook: NotebookPage) -> None:
+        self.notebook = notebook
+        self.page: Page = notebook.page
+        self.runs = 0
+
+    def run(self, body: str, shown_js: str, timeout: float = 120) -> dict[str, Any]:
+        """Run `body` (whose last line is the widget to show) on the stage; the ms from the cell's start to
+        each milestone of `shown_js`, and the kernel's count of widget models the cell made."""
+        self.runs += 1
+        *statements, shown = body.rstrip().splitlines()
+        source = "\n".join(
+            [
+                "_t0, _m0 = time.time(), live_models()",
+                *statements,
+                f"_shown = {shown}",
+                f"dump({STAGE_FILE!r}, {{'run': {self.runs}, 't0': _t0, 'models': live_models() - _m0}})",
+                "_shown",
+            ]
+        )
+        times = self._execute(source, shown_js, timeout)
+        kernel = self.notebook.wait_file(STAGE_FILE, until=lambda c: c["run"] == self.runs, timeout=timeout)
+        return {"ms": [t - kernel["t0"] * 1000 for t in times], "models": kernel["models"]}
+
+    def cleanup(self) -> None:
+        """Close the widgets the last runs kept with `staged()` and empty the stage's output."""
+        self._execute("cleanup()", _EMPTY_JS, 120)
+
+    def _execute(self, source: str, shown_js: str, timeout: float) -> list[float]:
+        js = _RUN_STAGE_JS.replace("SHOWN", shown_js)
+        times: list[float] = self.page.evaluate(js, [source, timeout * 1000])
+        return times
+
+
+@dataclass
+class WireMeter:
+    """Frames on the page's kernel websockets while on: bytes both ways, and widget models opened."""
+
+    on: bool = False
+    received: int = 0
+    sent: int = 0
+    frames: int = 0
+    models: int = 0
+    _sockets: list[WebSocket] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        """Watch the kernel websockets `page` opens from now on (call before the notebook loads)."""
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket: WebSocket) -> None:
+        if "/api/kernels/" not in socket.url:
+            return
+        self._sockets.append(socket)
+        socket.on("framereceived", self._received)
+        socket.on("framesent", self._sent)
+
+    def _received(self, payload: str | bytes) -> None:
+        if not self.on:
+            return
+        self.received += len(payload.encode() if isinstance(payload, str) else payload)
+        self.frames += 1
+        header = _header(payload)
+        if header.get("msg_type") == "comm_open":
+            self.models += 1
+
+    def _sent(self, payload: str | bytes) -> None:
+        if self.on:
+            self.sent += len(payload.encode() if isinstance(payload, str) else payload)
+
+    def start(self) -> None:
+        self.received = self.sent = self.frames = self.models = 0
+        self.on = True
+
+    def stop(self, page: Page) -> dict[str, int]:
+        """Stop counting (after a round trip to the page, so frames already delivered are counted)."""
+        page.evaluate("() => new Promise((resolve) => requestAnimationFrame(resolve))")
+        self.on = False
+        return {
+            "received": self.received,
+            "sent": self.sent,
+            "frames": self.frames,
+            "page_models": self.models,
+        }
+
+
+def _header(payload: str | bytes) -> dict[str, Any]:
+    """The message header of one kernel websocket frame: JSON text (the legacy protocol) or the binary
+    ``v1.kernel.websocket.jupyter.org`` layout (the number of offsets, the offsets, channel, header ...)."""
+    try:
+        if isinstance(payload, str):
+            header: dict[str, Any] = json.loads(payload).get("header", {})
+            return header
+        (count,) = struct.unpack_from("<Q", payload, 0)
+        offsets = struct.unpack_from(f"<{count}Q", payload, 8)
+        header = json.loads(payload[offsets[1] : offsets[2]])
+        return header
+    except (ValueError, struct.error, IndexError):
+        return {}
