@@ -17,6 +17,7 @@ class FiltersResource(str, Enum):
     ITEM = "items"
     ANNOTATION = "annotations"
     DATASET = "datasets"
+    TASK = "tasks"
 
 
 class FiltersOperations(str, Enum):
@@ -224,6 +225,7 @@ FILTERS_KNOWN_FIELDS_TYPE = FiltersKnownFields.TYPE
 FILTERS_RESOURCE_ITEM = FiltersResource.ITEM
 FILTERS_RESOURCE_ANNOTATION = FiltersResource.ANNOTATION
 FILTERS_RESOURCE_DATASET = FiltersResource.DATASET
+FILTERS_RESOURCE_TASK = FiltersResource.TASK
 FILTERS_OPERATIONS_OR = FiltersOperations.OR
 FILTERS_OPERATIONS_AND = FiltersOperations.AND
 FILTERS_OPERATIONS_IN = FiltersOperations.IN

@@ -1,5 +1,6 @@
-"""What the DQL query routes share: the ``context`` that scopes a query to projects, and one page of
-the answer (its rows, the total and whether more follow)."""
+"""What the query routes share: the ``context`` that scopes a query to projects, one page of the answer
+(its rows, the total and whether more follow), and the ``?projects=a,b&pageOffset=&pageSize=`` arguments
+of the listing routes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from ..exceptions import BadRequest
 from .documents import paged, paging
 from .dql import Resource, compile_sort
+from .routing import Request
 from .workspace import Workspace
 
 
@@ -45,3 +47,21 @@ def page_of(
         [*params, size, page * size],
     ).fetchall()
     return paged([to_json(row) for row in rows], total, page, size)
+
+
+def csv_arg(req: Request, name: str) -> set[str]:
+    """The values of ``?name=a,b`` (repeated or comma-separated)."""
+    return set(",".join(req.query.get(name, [])).split(",")) - {""}
+
+
+def _whole(req: Request, name: str, default: int) -> int:
+    values = req.query.get(name) or [str(default)]
+    try:
+        return int(values[-1])
+    except ValueError:
+        raise BadRequest(f"query parameter {name}={values[-1]!r} must be a whole number") from None
+
+
+def page_args(req: Request, default_size: int = 1000) -> tuple[int, int]:
+    """(page, pageSize) from ``?pageOffset=&pageSize=``, checked."""
+    return paging({"page": _whole(req, "pageOffset", 0), "pageSize": _whole(req, "pageSize", default_size)})

@@ -8,13 +8,14 @@ import json
 import re
 from collections.abc import Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
+from ...exceptions import NotFound
 from ..entities.base import EntityList
 from ..entities.item import Item
 from ..entities.page import PagedEntities
 from ..entities.task import Assignment, Task
-from ..filters import Filters, FiltersOperations
+from ..filters import Filters, FiltersOperations, FiltersResource
 from .owner import required
 
 if TYPE_CHECKING:
@@ -64,6 +65,12 @@ def change_task_items(
     if limit is not None:
         body["limit"] = limit
     task.client.json("POST", f"/annotationtasks/{task.id}/{action}", json=body)
+
+
+def _ids(entities: Any) -> list[str]:
+    """Ids from an entity, an id, or a list of either (dtlpy's ``recipe=`` and ``assignments=``)."""
+    listed = entities if isinstance(entities, (list, tuple)) else [entities]
+    return [e if isinstance(e, str) else e.id for e in listed]
 
 
 def _due_ms(due_date: float | datetime.datetime | None) -> float | None:
@@ -140,20 +147,95 @@ class Tasks:
         return self.get(task_id=command["spec"]["createdTaskId"])
 
     def get(self, task_id: str | None = None, task_name: str | None = None) -> Task:
-        if task_id is None:
-            if task_name is None:
-                raise ValueError("tasks.get needs task_id= or task_name=")
-            from ...exceptions import NotFound
+        """A task by id, or by name within the dataset (or the projects) this repository belongs to."""
+        if task_id is not None:
+            return Task.from_json(self.client.json("GET", f"/annotationtasks/{task_id}"), self.client)
+        if task_name is None:
+            raise ValueError("tasks.get needs task_id= or task_name=")
+        found = self.query(Filters(field="name", values=task_name, resource=FiltersResource.TASK)).items
+        if not found:
+            where = f"dataset {self._dataset.name!r}" if self._dataset is not None else "the project"
+            raise NotFound(f"Task not found: {where} has no task named {task_name!r}")
+        return found[0]
 
-            found = [t for t in self.list() if t.name == task_name]
-            if not found:
-                raise NotFound(f"Task not found: dataset {self.dataset.name!r} has no task {task_name!r}")
-            return found[0]
-        return Task.from_json(self.client.json("GET", f"/annotationtasks/{task_id}"), self.client)
+    def _project_ids(self, project_ids: str | Sequence[str] | None) -> list[str]:
+        """The projects a listing looks in: those given, else the dataset's."""
+        if project_ids is not None:
+            return [project_ids] if isinstance(project_ids, str) else list(project_ids)
+        if self._dataset is None:
+            raise ValueError("dw.tasks.list needs project_ids= (a project id or a list of them)")
+        return [self._dataset.project_id]
 
-    def list(self) -> EntityList[Task]:
-        body = self.client.json("GET", "/annotationtasks", params={"datasetId": self.dataset.id})
-        return EntityList[Task](Task.from_json(t, self.client) for t in body["items"])
+    @overload
+    def list(
+        self, project_ids: str | Sequence[str] | None = None, *, filters: Filters
+    ) -> PagedEntities[Task]: ...
+
+    @overload
+    def list(self, *args: Any, **kwargs: Any) -> EntityList[Task]: ...
+
+    def list(
+        self,
+        project_ids: str | Sequence[str] | None = None,
+        status: str | None = None,
+        task_name: str | None = None,
+        pages_size: int | None = None,
+        page_offset: int | None = None,
+        recipe: Any = None,
+        creator: str | None = None,
+        assignments: Any = None,
+        min_date: float | None = None,
+        max_date: float | None = None,
+        filters: Filters | None = None,
+    ) -> EntityList[Task] | PagedEntities[Task]:
+        """One page of tasks (500 by default), with dtlpy's arguments: ``status`` ('open', 'completed'),
+        ``task_name``, ``recipe`` and ``assignments`` (entities or ids), ``creator`` (an email),
+        ``min_date``/``max_date`` (due date, epoch ms). With ``filters`` (``resource=TASK``), all pages."""
+        if filters is not None:
+            return self.query(filters=filters, project_ids=project_ids)
+        conditions: list[dict[str, Any]] = []
+        if self._dataset is not None:
+            conditions.append({"datasetId": self._dataset.id})
+        if assignments is not None:
+            conditions.append({"assignmentIds": {"$in": _ids(assignments)}})
+        for field, value in (("status", status), ("name", task_name)):
+            if value is not None:
+                conditions.append({field: value})
+        if recipe is not None:
+            conditions.append({"recipeId": {"$in": _ids(recipe)}})
+        if creator is not None:
+            conditions.append({"creator": creator})
+        for op, date in (("$gt", min_date), ("$lt", max_date)):
+            if date is not None:
+                conditions.append({"dueDate": {op: date}})
+        body = {
+            "filter": {"$and": conditions} if conditions else {},
+            "page": page_offset or 0,
+            "pageSize": 500 if pages_size is None else pages_size,
+            "resource": "tasks",
+            "context": {"projectIds": self._project_ids(project_ids)},
+        }
+        page = self.client.json("POST", "/annotationtasks/query", json=body)
+        return EntityList[Task](Task.from_json(t, self.client) for t in page["items"])
+
+    def query(
+        self, filters: Filters | None = None, project_ids: str | Sequence[str] | None = None
+    ) -> PagedEntities[Task]:
+        """The tasks ``filters`` (``resource=FiltersResource.TASK``) match, a page at a time."""
+        filters = copy.deepcopy(filters) if filters is not None else Filters(resource=FiltersResource.TASK)
+        if filters.resource != FiltersResource.TASK:
+            raise ValueError(
+                f"tasks.query needs Filters(resource=FiltersResource.TASK), got {filters.resource!r}"
+            )
+        ids = self._project_ids(project_ids)
+        if project_ids is None and self._dataset is not None:
+            filters.add(field="projectId", values=self._dataset.project_id)
+        if self._dataset is not None:
+            filters.add(field="datasetId", values=self._dataset.id)
+        query = {**filters.prepare(), "context": {"projectIds": ids}}
+        return PagedEntities(
+            self.client, "/annotationtasks/query", query, lambda d: Task.from_json(d, self.client)
+        )
 
     def set_status(self, status: str, operation: str, task_id: str, item_ids: Sequence[str]) -> bool:
         """Set (``operation='create'``) or clear (``'delete'``) the status of items in a task, as dtlpy; the
@@ -183,8 +265,34 @@ class Assignments:
     def get(self, assignment_id: str) -> Assignment:
         return Assignment.from_json(self.client.json("GET", f"/assignments/{assignment_id}"), self.client)
 
-    def list(self) -> EntityList[Assignment]:
-        params = {"projects": self.task.project_id or "", "pageSize": 500, "taskId": self.task.id}
+    def list(
+        self,
+        project_ids: str | Sequence[str] | None = None,
+        status: str | None = None,
+        assignment_name: str | None = None,
+        assignee_id: str | None = None,
+        pages_size: int | None = None,
+        page_offset: int | None = None,
+        task_id: str | None = None,
+    ) -> EntityList[Assignment]:
+        """Assignments, with dtlpy's arguments: of the task (``task.assignments``) or ``task_id``, in
+        ``project_ids`` (the task's project by default), by ``status`` ('open', 'completed'), name and
+        assignee email; one page of ``pages_size`` (500)."""
+        if project_ids is None:
+            if self._task is None or self._task.project_id is None:
+                raise ValueError("dw.assignments.list needs project_ids= (a project id or a list of them)")
+            project_ids = [self._task.project_id]
+        listed = [project_ids] if isinstance(project_ids, str) else list(project_ids)
+        params: dict[str, Any] = {"projects": ",".join(listed)}
+        for key, value in (("status", status), ("name", assignment_name), ("annotator", assignee_id)):
+            if value is not None:
+                params[key] = value
+        params["pageSize"] = 500 if pages_size is None else pages_size
+        if page_offset is not None:
+            params["pageOffset"] = page_offset
+        task_id = task_id if task_id is not None else self._task.id if self._task is not None else None
+        if task_id is not None:
+            params["taskId"] = task_id
         body = self.client.json("GET", "/assignments", params=params)
         return EntityList[Assignment](Assignment.from_json(a, self.client) for a in body["items"])
 

@@ -16,8 +16,9 @@ from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_references, visible_projects
-from ..documents import dumps, loads, paged, paging
+from ..documents import dumps, loads, paged
 from ..ids import new_id, utc_now
+from ..queries import csv_arg, page_args
 from ..roles import require_role
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -276,8 +277,8 @@ def create_ontology(ws: Workspace, req: Request) -> dict[str, Any]:
 def list_ontologies(ws: Workspace, req: Request) -> dict[str, Any]:
     """``?projects=a,b&ids=x,y&pageOffset=0&pageSize=100``: the ontologies of those projects (and ids)
     that the caller can see, a page at a time, as dtlpy's ``project.ontologies.list()`` asks."""
-    projects, ids = _csv(req, "projects"), _csv(req, "ids")
-    page, size = paging({"page": _whole(req, "pageOffset", 0), "pageSize": _whole(req, "pageSize", 1000)})
+    projects, ids = csv_arg(req, "projects"), csv_arg(req, "ids")
+    page, size = page_args(req)
     visible = visible_projects(ws, req)
     found = []
     for row in ws.db.execute("SELECT doc FROM ontologies ORDER BY id"):
@@ -291,18 +292,6 @@ def list_ontologies(ws: Workspace, req: Request) -> dict[str, Any]:
             found.append(doc)
     chosen = found[page * size : (page + 1) * size]
     return paged([_ontology_json(d, req) for d in chosen], len(found), page, size)
-
-
-def _csv(req: Request, name: str) -> set[str]:
-    return set(",".join(req.query.get(name, [])).split(",")) - {""}
-
-
-def _whole(req: Request, name: str, default: int) -> int:
-    values = req.query.get(name) or [str(default)]
-    try:
-        return int(values[-1])
-    except ValueError:
-        raise BadRequest(f"query parameter {name}={values[-1]!r} must be a whole number") from None
 
 
 @router.route("GET", "/ontologies/{ontology_id}")

@@ -13,12 +13,12 @@ from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_references, visible_clause
-from ..documents import dumps, loads, parse_json, require_str
+from ..documents import dumps, loads, paged, parse_json, require_str
 from ..dql import ITEMS, TASKS, compile_filter, compile_query
 from ..ids import new_id, utc_now
 from ..names import check_name
 from ..progress import assignment_progress, task_progress
-from ..queries import context_clause, page_of
+from ..queries import context_clause, csv_arg, page_args, page_of
 from ..roles import require_role
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -345,19 +345,30 @@ def delete_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
 
 @router.route("GET", "/assignments")
 def list_assignments(ws: Workspace, req: Request) -> dict[str, Any]:
+    """dtlpy's ``assignments.list``: ``?projects=a,b&status=&name=&annotator=&taskId=&pageOffset=
+    &pageSize=``; ``status`` is read from the items' statuses, as the answer gives it."""
     clauses, params = ["1"], []
     for arg, column in (("taskId", "task_id"), ("annotator", "annotator")):
         value = req.arg(arg)
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
+    projects = sorted(csv_arg(req, "projects"))
+    if projects:
+        clauses.append(
+            f"(SELECT project_id FROM tasks t WHERE t.id = task_id) IN ({','.join('?' * len(projects))})"
+        )
+        params.extend(projects)
+    page, size = page_args(req, default_size=500)
     only_visible, visible = visible_clause(ws, req, "(SELECT project_id FROM tasks t WHERE t.id = task_id)")
     rows = ws.db.execute(
         f"SELECT * FROM assignments WHERE {' AND '.join(clauses)}{only_visible} ORDER BY id",
         [*params, *visible],
     )
-    items = [_assignment_json(row, ws, req) for row in rows]
-    return {"items": items, "totalItemsCount": len(items), "hasNextPage": False}
+    found = [_assignment_json(row, ws, req) for row in rows]
+    wanted = {"status": req.arg("status"), "name": req.arg("name")}
+    found = [a for a in found if all(v is None or a.get(k) == v for k, v in wanted.items())]
+    return paged(found[page * size : (page + 1) * size], len(found), page, size)
 
 
 @router.route("GET", "/assignments/{assignment_id}")
