@@ -1,6 +1,7 @@
 """``faulty_proxy(upstream, fault)``: an HTTP proxy on a loopback port that forwards every request to
 ``upstream`` and then, when ``fault(method, path)`` says so, loses the answer: ``"drop"`` closes the
-connection without a byte, ``"504"`` answers Gateway Timeout. The request itself always reached the server.
+connection without a byte, ``"cut"`` after half the answer's body, ``"504"`` answers Gateway Timeout. The
+request itself always reached the server.
 
 It speaks HTTP/1.1 through h11 over asyncio, one request per connection (it answers ``connection: close``),
 in a thread of its own.
@@ -80,7 +81,8 @@ def faulty_proxy(upstream: str, fault: Callable[[str, str], str | None]) -> Iter
                 writer.write(_answer(504, [("content-type", "text/plain")], b"upstream timed out"))
             else:
                 kept = [(k, v) for k, v in answer.headers.items() if k.lower() not in _SKIP]
-                writer.write(_answer(answer.status_code, kept, answer.content))
+                whole = _answer(answer.status_code, kept, answer.content)
+                writer.write(whole[: len(whole) - len(answer.content) // 2] if what == "cut" else whole)
             await writer.drain()
         finally:
             writer.close()

@@ -71,6 +71,7 @@ class LocalTransport(httpx.BaseTransport):
     A handler that fails unexpectedly (a defect, or for example a raw ``sqlite3.OperationalError``) is
     answered with the same JSON 500 that ``dlwidgets serve`` answers, so local and remote fail alike;
     ``raise_app_exceptions=True`` re-raises it instead, for debugging, as httpx's ``WSGITransport`` does.
+    Once closed, it answers nothing: a request fails to connect, as it would to a server that stopped.
     """
 
     in_process = True
@@ -79,8 +80,12 @@ class LocalTransport(httpx.BaseTransport):
         self.store = store
         self.user = user
         self.raise_app_exceptions = raise_app_exceptions
+        self.is_closed = False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.is_closed:
+            home = self.store.workspace.home
+            raise httpx.ConnectError(f"the embedded workspace at {home} is closed", request=request)
         path = request.url.raw_path.decode("ascii").split("?", 1)[0]
         if not path.startswith(API_PREFIX):
             return httpx.Response(404, json={"status": 404, "message": f"no route for {path}"})
@@ -115,4 +120,5 @@ class LocalTransport(httpx.BaseTransport):
             yield
 
     def close(self) -> None:
+        self.is_closed = True
         self.store.close()
