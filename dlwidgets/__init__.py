@@ -37,6 +37,7 @@ from .api import (
     PromptItem,
     PromptType,
     Recipe,
+    Segmentation,
     Task,
     ViewAnnotationOptions,
 )
@@ -147,6 +148,7 @@ __all__ = [
     "PromptItem",
     "PromptType",
     "Recipe",
+    "Segmentation",
     "Studio",
     "Task",
     "TaskCreator",

@@ -212,7 +212,7 @@ def test_box_converts_exactly(box: Box, object_id: Any, automated: bool) -> None
 
 @settings(max_examples=100, deadline=None)
 @given(box=boxes(), angle=COORDINATE)
-def test_box_from_platform_layout_ignores_a_rotation_angle(box: Box, angle: float) -> None:
+def test_box_from_platform_layout_keeps_its_rotation_angle(box: Box, angle: float) -> None:
     platform = {
         "type": "box",
         "label": box.label,
@@ -223,7 +223,9 @@ def test_box_from_platform_layout_ignores_a_rotation_angle(box: Box, angle: floa
         ],
         "metadata": {"system": {"attributes": box.attributes}},
     }
-    assert Annotation.from_json(platform).annotation_definition == box
+    rotated = Annotation.from_json(platform).annotation_definition
+    assert isinstance(rotated, Box) and rotated.angle == angle
+    assert rotated.coordinates() == (platform["coordinates"] if angle else platform["coordinates"][:2])
     assert Annotation.from_json(platform).to_json() == platform
 
 
@@ -270,10 +272,10 @@ def test_polygon_and_polyline_convert_exactly(
     shape = kind(geo=[list(p) for p in points], label=label, attributes=attributes)
     wire = _wire(Annotation.from_definition(shape))
     assert wire["type"] == ("segment" if kind is Polygon else "polyline")
-    assert wire["coordinates"] == [[{"x": x, "y": y, "z": 0} for x, y in points]]
+    assert wire["coordinates"] == [[{"x": x, "y": y} for x, y in points]]
     got = Annotation.from_json(wire).annotation_definition
     assert isinstance(got, kind) and got == shape
-    assert got.geo == [(float(x), float(y)) for x, y in points]
+    assert got.geo.tolist() == [[float(x), float(y)] for x, y in points]
     # A flat list of points (no ring nesting) reads the same.
     flat = {**wire, "coordinates": wire["coordinates"][0]}
     assert Annotation.from_json(flat).annotation_definition == shape
@@ -282,9 +284,7 @@ def test_polygon_and_polyline_convert_exactly(
 def test_polygon_accepts_a_numpy_array() -> None:
     np = pytest.importorskip("numpy")
     shape = Polygon(geo=np.array([[1.5, 2.0], [3.0, 4.25], [0.0, 0.0]]), label="cat")
-    assert shape.coordinates() == [
-        [{"x": 1.5, "y": 2.0, "z": 0}, {"x": 3.0, "y": 4.25, "z": 0}, {"x": 0.0, "y": 0.0, "z": 0}]
-    ]
+    assert shape.coordinates() == [[{"x": 1.5, "y": 2.0}, {"x": 3.0, "y": 4.25}, {"x": 0.0, "y": 0.0}]]
 
 
 def test_definition_attached_to_an_item_carries_its_ids() -> None:

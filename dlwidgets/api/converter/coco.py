@@ -49,7 +49,7 @@ def _annotation(definition: Definition, notes: Notes) -> dict[str, Any] | None:
         w, h = definition.right - definition.left, definition.bottom - definition.top
         return {"bbox": [definition.left, definition.top, w, h], "area": w * h, "segmentation": []}
     if isinstance(definition, Polygon):
-        points = definition.geo
+        points = definition.geo.tolist()
         flat = [c for p in points for c in p]
         return {"bbox": _bbox(points), "area": _area(points), "segmentation": [flat]}
     if isinstance(definition, Point):

@@ -29,7 +29,8 @@ def _line(definition: Definition, record: ImageRecord, class_id: int) -> str:
         bw, bh = (definition.right - definition.left) / w, (definition.bottom - definition.top) / h
         return " ".join([str(class_id), *map(_number, (cx, cy, bw, bh))])
     assert isinstance(definition, Polygon)
-    return " ".join([str(class_id), *(_number(c) for x, y in definition.geo for c in (x / w, y / h))])
+    points = definition.geo.tolist()
+    return " ".join([str(class_id), *(_number(c) for x, y in points for c in (x / w, y / h))])
 
 
 def _data_yaml(folder: Path, ids: dict[str, int]) -> str:

@@ -12,6 +12,7 @@ from .annotation import (
     Point,
     Polygon,
     Polyline,
+    Segmentation,
     ViewAnnotationOptions,
 )
 from .base import Entity, EntityList
@@ -53,6 +54,7 @@ __all__ = [
     "PromptItem",
     "PromptType",
     "Recipe",
+    "Segmentation",
     "Task",
     "ViewAnnotationOptions",
 ]  # fmt: skip

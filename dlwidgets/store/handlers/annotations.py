@@ -7,6 +7,8 @@ item's annotation count and version move in the same transaction.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import sqlite3
 from collections.abc import Iterable
@@ -31,6 +33,7 @@ _ROW = (
 )  # fmt: skip
 # The ids an annotation refers to: its parent must be the caller's to read.
 _REFERENCES = (("metadata.system.parentId", "annotation_id"),)
+_PNG_URL = "data:image/png;base64,"
 _SERVER_FIELDS = {"creator", "createdAt", "updatedAt", "updatedBy", "url", "item", "dataset", "hash"}
 
 
@@ -94,6 +97,20 @@ def _ellipse(coordinates: Any, where: str) -> None:
             raise BadRequest(f"{where}: ellipse {key}={v!r} is a radius and must be >= 0")
 
 
+def _binary(coordinates: Any, where: str) -> None:
+    """dtlpy's mask: an RGBA PNG as a ``data:image/png;base64,`` URL (or ``{"data": url}``)."""
+    url = coordinates.get("data") if isinstance(coordinates, dict) else coordinates
+    head = url[len(_PNG_URL) : len(_PNG_URL) + 12] if isinstance(url, str) else ""
+    try:
+        is_png = base64.b64decode(head, validate=True).startswith(b"\x89PNG")
+    except binascii.Error:
+        is_png = False
+    if not isinstance(url, str) or not url.startswith(_PNG_URL) or not is_png:
+        raise BadRequest(
+            f"{where}: a binary mask is a PNG as a {_PNG_URL!r}... string, got {coordinates!r:.80}"
+        )
+
+
 def check_coordinates(kind: str, coordinates: Any, where: str) -> None:
     """Refuse coordinates that are not in the platform's layout for ``kind``, or not finite."""
     if kind == "class":
@@ -102,6 +119,8 @@ def check_coordinates(kind: str, coordinates: Any, where: str) -> None:
         _point(coordinates, where)
     elif kind == "ellipse":
         _ellipse(coordinates, where)
+    elif kind == "binary":
+        _binary(coordinates, where)
     elif kind in ("box", "cube"):
         if not isinstance(coordinates, list) or len(coordinates) < 2:
             raise BadRequest(

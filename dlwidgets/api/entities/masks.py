@@ -1,0 +1,109 @@
+"""Binary masks as the platform stores them, and the few operations on them that need no OpenCV.
+
+The platform keeps a mask (annotation type ``binary``) as an RGBA PNG in a ``data:image/png;base64,`` URL:
+the label colour where the mask is set, alpha 255 there and 0 elsewhere; a pixel belongs to the mask
+where alpha > 127. Runs (row, start, stop) describe a mask compactly, for drawing and for splitting it
+into connected parts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+PNG_DATA_URL = "data:image/png;base64,"
+
+
+def mask_to_data_url(mask: np.ndarray, color: tuple[int, int, int] = (255, 255, 255)) -> str:
+    """The PNG data URL of ``mask`` (values 0..1, or 0..max scaled to 0..1) painted in ``color``."""
+    scale = np.asarray(mask, dtype=float)
+    top = float(scale.max()) if scale.size else 0.0
+    if top > 1:
+        scale = scale / top
+    rgba = np.stack([c * scale for c in (*color[:3], 255)], axis=2).astype(np.uint8)
+    png = io.BytesIO()
+    Image.fromarray(rgba, mode="RGBA").save(png, format="PNG")
+    return PNG_DATA_URL + base64.b64encode(png.getvalue()).decode("ascii")
+
+
+def data_url_image(coordinates: object) -> np.ndarray:
+    """The pixels (H x W x channels) of a stored mask: a PNG data URL, or ``{"data": url}``."""
+    url = coordinates.get("data") if isinstance(coordinates, dict) else coordinates
+    if not isinstance(url, str) or not url.startswith(PNG_DATA_URL):
+        raise ValueError(
+            f"a binary mask is a {PNG_DATA_URL!r}... string (or {{'data': ...}}), got {coordinates!r:.80}"
+        )
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(url[len(PNG_DATA_URL) :], validate=True))) as png:
+            return np.asarray(png.convert("RGBA"))
+    except (binascii.Error, OSError, ValueError) as error:
+        raise ValueError(f"the binary mask {url[:60]!r}... is not a base64 PNG: {error}") from None
+
+
+def mask_of_image(rgba: np.ndarray) -> np.ndarray:
+    """The mask (0./1. floats, as dtlpy gives it) of a stored mask's pixels: alpha above 127."""
+    return (rgba[:, :, 3] > 127).astype(float)
+
+
+def mask_runs(mask: np.ndarray) -> np.ndarray:
+    """The set pixels of a 2-D mask as runs: an (n, 3) int array of (row, start column, stop column),
+    row by row, left to right; ``stop`` is one past the last set pixel."""
+    on = np.asarray(mask) > 0
+    padded = np.zeros((on.shape[0], on.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = on
+    rows, starts = np.nonzero(np.diff(padded, axis=1) == 1)
+    _, stops = np.nonzero(np.diff(padded, axis=1) == -1)
+    return np.stack([rows, starts, stops], axis=1).astype(np.int64)
+
+
+def connected_parts(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """The 8-connected parts of a mask as (left, top, right, bottom, pixels), the largest first; right
+    and bottom are the last set column and row, as dtlpy's boxes of a segmentation have them."""
+    runs = mask_runs(mask)
+    parent = list(range(len(runs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_row: dict[int, list[int]] = {}
+    for i, row in enumerate(runs[:, 0].tolist()):
+        by_row.setdefault(row, []).append(i)
+    for row, here in by_row.items():
+        above = by_row.get(row - 1, [])
+        j = 0
+        for i in here:
+            start, stop = runs[i, 1], runs[i, 2]
+            # Runs in the row above that touch this one, diagonals included.
+            while j < len(above) and runs[above[j], 2] < start:
+                j += 1
+            k = j
+            while k < len(above) and runs[above[k], 1] <= stop:
+                parent[root(above[k])] = root(i)
+                k += 1
+    parts: dict[int, list[int]] = {}
+    for i in range(len(runs)):
+        parts.setdefault(root(i), []).append(i)
+    found = []
+    for members in parts.values():
+        part = runs[members]
+        pixels = int((part[:, 2] - part[:, 1]).sum())
+        box = (int(part[:, 1].min()), int(part[:, 0].min()), int(part[:, 2].max() - 1), int(part[:, 0].max()))
+        found.append((*box, pixels))
+    return sorted(found, key=lambda p: -p[4])
+
+
+def polygon_mask(geo: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A (height, width) uint8 mask with the polygon of (x, y) points ``geo`` filled with 1, its outline
+    included, corners rounded down to whole pixels as dtlpy's ``Segmentation.from_polygon`` does."""
+    canvas = Image.new("L", (int(shape[1]), int(shape[0])), 0)
+    points = [(int(x), int(y)) for x, y in np.asarray(geo, dtype=float).astype(int).tolist()]
+    if points:
+        ImageDraw.Draw(canvas).polygon(points, fill=1, outline=1)
+    return np.asarray(canvas, dtype=np.uint8)
