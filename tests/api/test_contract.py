@@ -508,12 +508,19 @@ def test_patch_labels_returns_roots(api: httpx.Client) -> None:
     # An upsert changes only the fields it sends.
     assert roots[0]["value"] == {**cat, "color": "#123456"}
     assert roots[1]["value"]["color"] == "#00ff00" and roots[1]["value"]["displayLabel"]
-    assert [c["value"]["tag"] for c in roots[0]["children"]] == ["cat.kitten"]
+    # A child is answered by its own name, as the platform does; it was sent by its path.
+    assert [c["value"]["tag"] for c in roots[0]["children"]] == ["kitten"]
     assert ok(api.get(f"/ontologies/{ontology['id']}"))["roots"] == roots
 
     assert "'red'" in error_message(api.patch(path, json={"labelsNode": [{"tag": "x", "color": "red"}]}), 400)
-    orphan = api.patch(path, json={"labelsNode": [{"tag": "bird.chick"}]})
-    assert "'bird'" in error_message(orphan, 400)
+    # An update (no upsert) of a label whose parent is not there names the parent; an upsert makes it.
+    orphan = api.patch(path, json={"labelsNode": [{"tag": "bird.chick"}], "upsert": False})
+    assert "'bird'" in error_message(orphan, 404)
+    roots = ok(api.patch(path, json={"labelsNode": [{"tag": "bird.chick"}]}))["roots"]
+    assert [(r["value"]["tag"], [c["value"]["tag"] for c in r["children"]]) for r in roots][-1] == (
+        "bird",
+        ["chick"],
+    )
 
 
 @covers(("PUT", "/ontologies/{ontology_id}"))

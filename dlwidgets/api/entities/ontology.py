@@ -1,7 +1,10 @@
 """``Ontology`` with its ``Label`` tree and ``Attribute`` definitions, and ``AttributesTypes``.
 
-The platform stores labels as ``roots``: a tree of ``{"value": {tag, color, ...}, "children": [...]}``;
-attributes live in ``metadata.attributes``. ``ontology.labels`` and ``ontology.attributes`` are views
+The platform stores labels as ``roots``: a tree of ``{"value": {tag, color, ...}, "children": [...]}``
+in which a node's tag is its own name (``wheel`` under ``car``), while annotations, attribute scopes and
+``labelsNode`` name a label by its path (``car.wheel``). ``Ontology.roots`` holds each node's path as its
+tag, so the tree can be searched by the names everything else uses; ``to_json`` gives own names back.
+Attributes live in ``metadata.attributes``. ``ontology.labels`` and ``ontology.attributes`` are views
 built from those, so the JSON stays the single source of truth.
 """
 
@@ -84,7 +87,8 @@ class AttributesRange:
 
 
 class Label(Entity):
-    """One label of an ontology; ``children`` holds nested labels (``parent.child``)."""
+    """One label of an ontology; ``children`` holds nested labels, each ``tag`` its own name, as dtlpy
+    reads them (``labels_flat_dict`` names them ``parent.child``)."""
 
     TABLE: ClassVar[tuple[str, ...]] = ("tag", "display_label", "color", "children_tags")
 
@@ -112,10 +116,45 @@ class Label(Entity):
         return ", ".join(child.tag for child in self.children)
 
     @classmethod
-    def from_root(cls, node: dict[str, Any]) -> Label:
-        label = cls.model_validate(node.get("value", {}))
-        label.children = [cls.from_root(child) for child in node.get("children") or []]
+    def from_root(cls, node: dict[str, Any], parent: str = "") -> Label:
+        """A label from a node of the roots tree, with its own name as ``tag``; ``parent`` is the path
+        that a node's tag may carry in front of it (``Ontology.roots`` holds paths)."""
+        value = dict(node.get("value", {}))
+        path = str(value.get("tag", ""))
+        if parent and path.startswith(parent + "."):
+            value["tag"] = path[len(parent) + 1 :]
+        label = cls.model_validate(value)
+        label.children = [cls.from_root(child, path) for child in node.get("children") or []]
         return label
+
+
+def with_paths(roots: list[Any], parent: str = "") -> list[Any]:
+    """A roots tree whose tags are each node's path (``car.wheel``), from own names or paths."""
+    found = []
+    for node in roots:
+        if not isinstance(node, dict) or not isinstance(node.get("value"), dict):
+            found.append(node)
+            continue
+        tag = node["value"].get("tag")
+        if parent and isinstance(tag, str) and not tag.startswith(parent + "."):
+            tag = f"{parent}.{tag}"
+        children = with_paths(node.get("children") or [], tag if isinstance(tag, str) else "")
+        found.append({**node, "value": {**node["value"], "tag": tag}, "children": children})
+    return found
+
+
+def with_own_names(roots: list[Any]) -> list[Any]:
+    """A roots tree as the platform's wire has it: each node's tag its own name."""
+    return [
+        {
+            **node,
+            "value": {**node["value"], "tag": str(node["value"].get("tag", "")).rpartition(".")[2]},
+            "children": with_own_names(node.get("children") or []),
+        }
+        if isinstance(node, dict) and isinstance(node.get("value"), dict)
+        else node
+        for node in roots
+    ]
 
 
 # A label as dtlpy's add_labels/update_labels take one: a name, a Label entity or a dict.
@@ -152,8 +191,20 @@ class Ontology(Entity):
     creator: str | None = None
     _instance_map: dict[str, int] | None = PrivateAttr(default=None)
 
+    @field_validator("roots", mode="before")
+    @classmethod
+    def _paths(cls, value: Any) -> Any:
+        return with_paths(value) if isinstance(value, list) else value
+
+    def to_json(self) -> dict[str, Any]:
+        body = super().to_json()
+        if "roots" in body:
+            body["roots"] = with_own_names(body["roots"])
+        return body
+
     @property
     def labels(self) -> list[Label]:
+        """The top labels, their children under them, each with its own name as ``tag``."""
         return [Label.from_root(node) for node in self.roots]
 
     @property
@@ -163,10 +214,7 @@ class Ontology(Entity):
     def tags(self) -> list[str]:
         """Every label tag, depth first, children as ``parent.child``."""
 
-        def walk(labels: list[Label]) -> list[str]:
-            return [t for label in labels for t in (label.tag, *walk(label.children))]
-
-        return walk(self.labels)
+        return [label.tag for label in self._walk()]
 
     @property
     def attributes(self) -> list[Attribute]:
@@ -279,14 +327,24 @@ class Ontology(Entity):
 
     @property
     def labels_flat_dict(self) -> dict[str, Label]:
-        """Every label by its full tag (``parent.child`` for nested ones), depth first."""
-        return {label.tag: label for label in self._walk()}
+        """Every label by its path (``parent.child`` for nested ones), depth first, as dtlpy's."""
+        flat: dict[str, Label] = {}
+
+        def add(path: str, label: Label) -> None:
+            flat[path] = label
+            for child in label.children:
+                add(f"{path}.{child.tag}", child)
+
+        for label in self.labels:
+            add(label.tag, label)
+        return flat
 
     @property
     def instance_map(self) -> dict[str, int]:
-        """``{tag: 1, ...}`` in ``labels_flat_dict`` order (the ids of instance masks), unless set."""
+        """``{path: 1, ...}`` with the paths in alphabetical order (the ids of instance masks), as dtlpy
+        makes it, unless set."""
         if self._instance_map is None:
-            return {tag: i + 1 for i, tag in enumerate(self.labels_flat_dict)}
+            return {tag: i + 1 for i, tag in enumerate(sorted(self.labels_flat_dict))}
         return self._instance_map
 
     @instance_map.setter
@@ -296,10 +354,13 @@ class Ontology(Entity):
         self._instance_map = dict(value)
 
     def _walk(self) -> list[Label]:
-        def walk(labels: list[Label]) -> list[Label]:
-            return [x for label in labels for x in (label, *walk(label.children))]
+        """Every label depth first, each with its path as ``tag`` (``car.wheel``; its children under it
+        by their own names)."""
 
-        return walk(self.labels)
+        def walk(nodes: list[dict[str, Any]]) -> list[Label]:
+            return [x for node in nodes for x in (Label.from_root(node), *walk(node.get("children") or []))]
+
+        return walk(self.roots)
 
     def update(self, system_metadata: bool = False) -> Ontology:
         """Save labels, attributes and title as they are on this object. It replaces the stored ontology,

@@ -1,5 +1,9 @@
 """``/ontologies``: labels (a tree of ``roots``) and attributes (``metadata.attributes``).
 
+On the wire, as on the platform, a node's ``tag`` is its own name (``wheel`` under ``car``) and a label is
+named by its path (``car.wheel``) in ``labelsNode``, annotations and attribute scopes. The workspace keeps
+each node's full path as its tag; answers give own names, and roots sent either way are taken.
+
 Every write moves the ontology's ``metadata.system.version`` on, and its recent versions are kept. A
 ``PUT`` (``ontology.update()``) replaces the whole ontology: one sent from a copy read at an older version
 is refused as a ``Conflict`` when it would undo what changed since that version (a label or attribute
@@ -53,14 +57,26 @@ def _check_label(value: Any, default_color: str | None = "#808080") -> dict[str,
     return {**value, "color": color.lower()}
 
 
-def _check_roots(roots: Any) -> list[dict[str, Any]]:
+def _check_roots(roots: Any, parent: str = "") -> list[dict[str, Any]]:
+    """Roots as sent, checked, each node's tag made its full path (a child's own name is prefixed with
+    its parent's path; a full path is kept)."""
     if not isinstance(roots, list):
         raise BadRequest(f"ontology 'roots' must be a list, got {roots!r}")
     for node in roots:
         if not isinstance(node, dict):
             raise BadRequest(f"each ontology root must be an object with 'value', got {node!r}")
-        node["value"] = _check_label(node.get("value"))
-        node["children"] = _check_roots(node.get("children") or [])
+        value = _check_label(node.get("value"))
+        if parent and not value["tag"].startswith(parent + "."):
+            if "." in value["tag"]:
+                raise BadRequest(
+                    f"label {value['tag']!r} under {parent!r} must be its own name (no '.') or "
+                    f"{parent + '.'!r} followed by it"
+                )
+            value["tag"] = f"{parent}.{value['tag']}"
+        node["value"] = value
+        node["children"] = _check_roots(node.get("children") or [], value["tag"])
+    if parent:
+        return roots
     tags = list(iter_tags(roots))
     duplicates = sorted({t for t in tags if tags.count(t) > 1})
     if duplicates:
@@ -68,18 +84,39 @@ def _check_roots(roots: Any) -> list[dict[str, Any]]:
     return roots
 
 
+def platform_roots(roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored roots as the platform answers them: each node's tag its own name."""
+    return [
+        {
+            **node,
+            "value": {**node["value"], "tag": node["value"]["tag"].rpartition(".")[2]},
+            "children": platform_roots(node.get("children") or []),
+        }
+        for node in roots
+    ]
+
+
+def _new_label(tag: str) -> dict[str, Any]:
+    return {"color": "#808080", "displayLabel": tag.rpartition(".")[2], "attributes": [], "displayData": {}}
+
+
 def _upsert_label(roots: list[dict[str, Any]], value: dict[str, Any], upsert: bool = True) -> None:
-    """Put a label at its place in the tree (``a.b`` under ``a``), replacing one with the same tag; unless
-    ``upsert``, the label must already be there."""
+    """Put a label at its place in the tree (``a.b`` under ``a``, parents not there yet made with
+    defaults, as the platform does), replacing one with the same tag; unless ``upsert``, the label must
+    already be there."""
     parts = value["tag"].split(".")
     siblings = roots
     for depth in range(1, len(parts)):
         parent_tag = ".".join(parts[:depth])
         parent = next((n for n in siblings if n["value"]["tag"] == parent_tag), None)
-        if parent is None:
-            raise BadRequest(
-                f"label {value['tag']!r} names parent {parent_tag!r}, which is not in the ontology"
+        if parent is None and not upsert:
+            raise NotFound(
+                f"label {value['tag']!r} names parent {parent_tag!r}, which is not in the ontology; its "
+                f"labels are {list(iter_tags(roots))} (add it with upsert, as add_label does)"
             )
+        if parent is None:
+            parent = {"value": {**_new_label(parent_tag), "tag": parent_tag}, "children": []}
+            siblings.append(parent)
         siblings = parent.setdefault("children", [])
     existing = next((n for n in siblings if n["value"]["tag"] == value["tag"]), None)
     if existing is None and not upsert:
@@ -88,8 +125,7 @@ def _upsert_label(roots: list[dict[str, Any]], value: dict[str, Any], upsert: bo
             f"{list(iter_tags(roots))} (add it with upsert, as add_label does)"
         )
     if existing is None:
-        defaults = {"color": "#808080", "displayLabel": parts[-1], "attributes": [], "displayData": {}}
-        siblings.append({"value": {**defaults, **value}, "children": []})
+        siblings.append({"value": {**_new_label(value["tag"]), **value}, "children": []})
     else:
         # Fields the upsert leaves out keep their stored values.
         existing["value"] = {**existing["value"], **value}
@@ -245,7 +281,7 @@ def load_ontology(ws: Workspace, ontology_id: str) -> dict[str, Any]:
 
 
 def _ontology_json(doc: dict[str, Any], req: Request) -> dict[str, Any]:
-    return {**doc, "url": f"{req.base_url}/ontologies/{doc['id']}"}
+    return {**doc, "roots": platform_roots(doc["roots"]), "url": f"{req.base_url}/ontologies/{doc['id']}"}
 
 
 def _save(db: sqlite3.Connection, doc: dict[str, Any], req: Request, version: int) -> None:
@@ -307,7 +343,8 @@ def replace_ontology(ws: Workspace, req: Request, ontology_id: str) -> dict[str,
         doc = load_ontology(ws, ontology_id)
         version = version_of(doc)
         # `roots` is the source of truth; dtlpy's snake_case `labels` dump is ignored.
-        roots = _check_roots(body.get("roots", doc["roots"]))
+        roots = _check_roots(body["roots"]) if "roots" in body else doc["roots"]
+        body["roots"] = roots  # as stored, to be compared with what is stored
         metadata = body.get("metadata", doc.get("metadata", {}))
         if not isinstance(metadata, dict) or not isinstance(metadata.get("system", {}), dict):
             raise BadRequest(
