@@ -218,18 +218,6 @@ const LABELS = {
   queued: "queued", starting: "starting", uploading: "uploading", storing: "storing",
   done: "done", skipped: "skipped: exists", failed: "failed", cancelled: "cancelled", refused: "refused",
 };
-const STYLE = `
-.dlw-dropzone { font: 13px var(--jp-ui-font-family, sans-serif); max-width: 760px; }
-.dlw-drop-area { border: 2px dashed #999; border-radius: 6px; padding: 16px; text-align: center; }
-.dlw-drop-area.dlw-over { border-color: #1976d2; background: rgba(25, 118, 210, 0.07); }
-.dlw-dropzone button { margin: 4px; }
-.dlw-dropzone progress { width: 100%; height: 10px; }
-.dlw-files { max-height: 260px; overflow: auto; margin-top: 6px; }
-.dlw-file { display: grid; grid-template-columns: 1fr 120px 170px; gap: 8px; align-items: center; }
-.dlw-file .dlw-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.dlw-file[data-status="failed"] .dlw-status, .dlw-message.dlw-error { color: var(--jp-error-color1, #c62828); }
-.dlw-file[data-status="done"] .dlw-status { color: #2e7d32; }
-`;
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -250,7 +238,6 @@ function render({ model, el }) {
   const meter = new RateMeter();
 
   const root = element("div", "dlw-dropzone");
-  root.appendChild(element("style", "", STYLE));
   const area = element("div", "dlw-drop-area");
   area.appendChild(element("div", "dlw-hint", "Drop files or folders here, or"));
   const pickFiles = element("button", "dlw-pick-files", "Choose files");

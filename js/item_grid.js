@@ -4,47 +4,12 @@
 // binary buffers in custom messages, one JPEG per buffer (never base64, never in a synced trait).
 // Names are only ever set with textContent: an item named "<img onerror=...>" shows as that text.
 // Only anywidget's narrow model API is used (get, set, save_changes, on, off, send).
+// Its look is item_grid.css, the widget's `_css`: anywidget adds it to the page once for all views.
 
 const ICONS = {
   image: "▣", video: "▶", audio: "♫", text: "¶", json: "{ }", prompt: "❝", pdf: "PDF", file: "■",
   broken: "✕",
 };
-
-const CSS = `
-.dlw-item-grid { font-size: 12px; }
-.dlw-item-grid .dlw-grid-bar { display: flex; align-items: center; gap: 8px; margin: 4px 0; }
-.dlw-item-grid .dlw-grid-bar button { min-width: 72px; }
-.dlw-item-grid .dlw-grid-bar.dlw-busy .dlw-page-label { opacity: 0.5; }
-.dlw-item-grid .dlw-grid-cards {
-  display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 6px;
-  max-height: 540px; overflow-y: auto; padding: 4px; outline: none; user-select: none;
-  border: 1px solid var(--jp-border-color2, #ddd);
-}
-.dlw-item-grid .dlw-grid-cards:focus-visible { border-color: var(--jp-brand-color1, #1976d2); }
-.dlw-item-grid .dlw-card {
-  border: 2px solid transparent; border-radius: 4px; padding: 3px; cursor: pointer;
-  background: var(--jp-layout-color1, #fff); min-width: 0;
-}
-.dlw-item-grid .dlw-card:hover { background: var(--jp-layout-color2, #f3f3f3); }
-.dlw-item-grid .dlw-card.dlw-selected { border-color: var(--jp-brand-color1, #1976d2);
-  background: var(--jp-brand-color3, #e3f2fd); }
-.dlw-item-grid .dlw-card.dlw-active { box-shadow: 0 0 0 1px var(--jp-brand-color0, #0d47a1) inset; }
-.dlw-item-grid .dlw-thumb {
-  height: 110px; display: flex; align-items: center; justify-content: center;
-  background: var(--jp-layout-color3, #eee); border-radius: 2px; overflow: hidden;
-}
-.dlw-item-grid .dlw-thumb img { max-width: 100%; max-height: 100%; object-fit: contain; }
-.dlw-item-grid .dlw-icon { font-size: 30px; color: var(--jp-ui-font-color2, #666); text-align: center; }
-.dlw-item-grid .dlw-icon small { display: block; font-size: 10px; }
-.dlw-item-grid .dlw-thumb.dlw-loading { background: linear-gradient(90deg, #eee, #f8f8f8, #eee); }
-.dlw-item-grid .dlw-thumb.dlw-broken .dlw-icon { color: var(--jp-error-color1, #c62828); }
-.dlw-item-grid .dlw-name { font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.dlw-item-grid .dlw-meta, .dlw-item-grid .dlw-annotations {
-  color: var(--jp-ui-font-color2, #666); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-}
-.dlw-item-grid .dlw-grid-empty { padding: 24px; text-align: center; color: var(--jp-ui-font-color2, #666); }
-.dlw-item-grid .dlw-grid-empty:empty { display: none; }
-`;
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -74,8 +39,7 @@ function render({ model, el }) {
   grid.setAttribute("data-lm-suppress-shortcuts", "true");
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   const empty = element("div", "dlw-grid-empty");
-  const style = element("style", "", CSS);
-  el.append(style, bar, grid, empty);
+  el.append(bar, grid, empty);
 
   const cardNodes = new Map(); // id -> the card's element
   const urls = new Map(); // id -> object URL of its thumbnail, revoked when the card goes

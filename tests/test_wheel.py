@@ -17,11 +17,12 @@ import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-JS_MODULES = sorted(p for p in (REPO / "js").glob("*.js"))
+# The ES modules and their stylesheets: what the widgets send to the browser as ``_esm`` and ``_css``.
+BROWSER_FILES = sorted(p for p in (REPO / "js").iterdir() if p.suffix in (".js", ".css"))
 NODELAY_CONFIG = "etc/jupyter/jupyter_server_config.d/dlwidgets.jupyter_nodelay.json"
 
 # One render, as a notebook would show it: the Studio on the demo data and an Annotator, embedded with
-# their full widget state; prints the ES modules the front end would receive.
+# their full widget state; prints the ES modules and stylesheets the front end would receive.
 RENDER = """
 import json, sys
 from pathlib import Path
@@ -35,7 +36,8 @@ client = dw.connect(home=home)
 item = client.projects.list()[0].datasets.list()[0].items.list().items[0]
 views = [dw.Studio(), dw.Annotator(item)]
 state = ipywidgets.embed.embed_data(views=views, drop_defaults=False)["manager_state"]["state"]
-print(json.dumps(sorted({model["state"]["_esm"] for model in state.values() if "_esm" in model["state"]})))
+sent = {model["state"].get(key) for model in state.values() for key in ("_esm", "_css")}
+print(json.dumps(sorted(text for text in sent if text)))
 """
 
 
@@ -65,7 +67,7 @@ def test_the_wheel_alone_runs_the_tutorial_and_renders_a_widget(tmp_path: Path) 
     run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path / "dist", REPO)
     (wheel,) = (tmp_path / "dist").glob("dlwidgets-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {f"dlwidgets/js/{js.name}" for js in JS_MODULES} <= names
+    assert {f"dlwidgets/js/{file.name}" for file in BROWSER_FILES} <= names
     assert "dlwidgets/notebooks/getting_started.ipynb" in names
     assert "dlwidgets/py.typed" in names, "type checkers use the package's annotations only with py.typed"
     assert not [name for name in names if name.endswith(".test.mjs")], "JS tests stay out of the wheel"
@@ -96,7 +98,7 @@ def test_the_wheel_alone_runs_the_tutorial_and_renders_a_widget(tmp_path: Path) 
     assert copied.read_bytes() == (REPO / "notebooks" / "getting_started.ipynb").read_bytes()
 
     rendered = json.loads(run(python, "-c", RENDER, tmp_path / "render-home"))
-    assert rendered == sorted(js.read_text() for js in JS_MODULES)
+    assert rendered == sorted(file.read_text() for file in BROWSER_FILES)
 
     tests = tmp_path / "tests"
     tests.mkdir()

@@ -9,14 +9,14 @@ from typing import Any
 import anywidget
 import traitlets
 
-from .assets import esm
+from .assets import asset
 from .base import AnyWidgetChrome
 
 
 class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
     """Pointer, wheel and key gestures in canvas pixels; the preview of a drag is drawn in the browser."""
 
-    _esm = esm("annotator_gestures.js")
+    _esm = asset("annotator_gestures.js")
     width = traitlets.Int(800).tag(sync=True)
     height = traitlets.Int(520).tag(sync=True)
     cursor = traitlets.Unicode("crosshair").tag(sync=True)

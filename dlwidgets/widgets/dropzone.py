@@ -35,7 +35,7 @@ import traitlets
 from ..api import Dataset, Item
 from ..api.repositories.items import remote_dir
 from ..exceptions import NotFound, PlatformError
-from .assets import esm
+from .assets import asset
 from .base import AnyWidgetChrome
 from .models.chunked_upload import ChunkedFile, TransferError, is_accepted, split_relative_path
 
@@ -75,7 +75,8 @@ class _Incoming:
 class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
     """``Dropzone(dataset, remote_path="/images")``: files and folders dropped or picked become items."""
 
-    _esm = esm("dropzone.js")
+    _esm = asset("dropzone.js")
+    _css = asset("dropzone.css")
     remote_path = traitlets.Unicode("/").tag(sync=True)
     overwrite = traitlets.Bool(False).tag(sync=True)
     accept = traitlets.Unicode("").tag(sync=True)

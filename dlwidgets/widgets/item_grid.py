@@ -22,7 +22,7 @@ import traitlets
 
 from ..api import Item
 from ..exceptions import PlatformError
-from .assets import esm
+from .assets import asset
 from .base import AnyWidgetChrome
 
 # A first batch of thumbnails goes out after this long, then one batch per interval, then the rest.
@@ -178,7 +178,8 @@ class ItemGrid(AnyWidgetChrome, anywidget.AnyWidget):
     ``thumbnail`` says whether the browser should ask for one.
     """
 
-    _esm = esm("item_grid.js")
+    _esm = asset("item_grid.js")
+    _css = asset("item_grid.css")
     cards = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected_ids = traitlets.List(traitlets.Unicode()).tag(sync=True)
     active_id = traitlets.Unicode("").tag(sync=True)
