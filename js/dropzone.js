@@ -2,10 +2,14 @@
 // Each file is read a slice at a time (file.slice), so no whole file is ever held in memory; each slice
 // is one custom message with one binary buffer, acknowledged by the kernel, with at most `window`
 // slices unacknowledged. The protocol is described in dlwidgets/widgets/dropzone.py.
+// A kernel that is restarted or dies takes its unfinished files with it, and the page says so: at once
+// where the widget manager knows the kernel (JupyterLab, Notebook 7) or the model reports that it lost
+// its kernel (`comm_live_update`, ipywidgets 7 too), else after `ack_timeout` seconds of silence.
 // anywidget loads this module from a blob: URL, where relative imports cannot resolve, so the pure
 // parts (chunk planning, flow control, paths, limits, formatting) are named exports of this one file,
-// and js/dropzone.test.mjs imports them. Only anywidget's narrow model API is used (get, set,
-// save_changes, on, off, send), so it runs in JupyterLab, Notebook 7, VS Code and Colab alike.
+// and js/dropzone.test.mjs imports them. Besides anywidget's narrow model API (get, set, save_changes,
+// on, off, send) it only looks for `model.widget_manager.kernel` and does without it, so it runs in
+// JupyterLab, Notebook 7, VS Code and Colab alike. Its look is dropzone.css, the widget's `_css`.
 
 export const MIB = 1 << 20;
 

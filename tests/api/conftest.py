@@ -1,8 +1,9 @@
-"""Fixtures for the API tests: ``api``, a raw ``httpx.Client`` on the platform's ``/api/v1`` base URL.
+"""Fixtures for the API tests: ``api``, a raw ``httpx.Client`` on the platform's ``/api/v1`` base URL, and
+``both``, a ``dw`` client; each test that takes one runs once per transport.
 
-``api`` is parametrized over transports. Only ``"local"`` (the embedded store in-process) exists for now;
-a transport to a real HTTP server is one more entry in ``TRANSPORTS``, and every contract test then
-runs against it as well.
+``api`` is parametrized over ``TRANSPORTS``: ``"local"`` (the embedded store in-process, through
+``LocalTransport``) and ``"http"`` (``dlwidgets serve`` on the same kind of fresh workspace, reached over
+the network with a bearer token). ``both`` is the same pair for ``dw.connect``.
 
 Each request the client sends is recorded on ``api.sent`` as ``(method, path below /api/v1)``, so a
 contract test can check that it really exercised the routes it claims to cover.

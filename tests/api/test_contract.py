@@ -1,8 +1,10 @@
-"""Contract tests of every route in the store's route table, over a raw ``httpx.Client`` (``api``).
+"""Contract tests of every route in the store's route table, over a raw ``httpx.Client`` (``api``), each
+run in-process and over HTTP against ``dlwidgets serve`` (tests/api/conftest.py).
 
-Each test asserts the JSON shapes the Dataloop SDK relies on (docs/dataloop-rest-api.md, sections 5-8),
-and declares the routes it covers with ``@covers(...)``. A declared route must really be requested by
-the test, and ``test_every_route_has_a_contract_test`` fails when a route has no test.
+Each test asserts the requests and JSON shapes of the official ``dtlpy`` SDK (the installed 1.126.5 is
+the reference: where it and the store disagree, the SDK wins), and declares the routes it covers with
+``@covers(...)``. A declared route must really be requested by the test, and
+``test_every_route_has_a_contract_test`` fails when a route has no test.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``item.annotations``: builder, upload, list and delete the annotations of one item."""
+"""``item.annotations``: build, upload, list, save changes to and delete the annotations of one item;
+``dataset.annotations`` for a whole dataset's; ``dw.annotations`` for any annotation by id."""
 
 from __future__ import annotations
 
@@ -160,8 +161,10 @@ class Annotations(AnnotationsById):
         annotations: AnnotationBuilder | Iterable[Annotation | Definition | dict[str, Any]],
         expected_version: int | None = None,
     ) -> AnnotationCollection:
-        """Store annotations on the item; returns them with ids. ``expected_version`` (the item's
-        ``annotationsVersion`` when they were loaded) makes a save that raced another one a ``Conflict``.
+        """Store annotations on the item; returns them with ids. With ``expected_version`` (from
+        ``version()``, read when the item's annotations were loaded), ``Conflict`` if they changed since,
+        and nothing is stored. It goes with the first batch only, so over HTTP a change made between two
+        batches is not seen; a platform without annotation versions (``version()`` is None) ignores it.
 
         It travels in batches of ``UPLOAD_BATCH``, and an error names an annotation by its place in the
         whole upload. The embedded workspace stores all the batches in one transaction, or nothing. Over
