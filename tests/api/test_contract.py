@@ -1187,7 +1187,8 @@ def test_list_and_delete_tasks(api: httpx.Client, dataset: dict[str, Any]) -> No
     assert [t["id"] for t in listed["items"]] == [task_id]
     assert ok(api.get("/annotationtasks", params={"datasetId": "ffffffffffffffffffffffff"}))["items"] == []
 
-    assert ok(api.delete(f"/annotationtasks/{task_id}"))["id"] == task_id
+    deleted = ok(api.delete(f"/annotationtasks/{task_id}"))
+    assert (deleted["status"], deleted["spec"]["deleteTaskId"]) == ("success", task_id)
     error_message(api.get(f"/annotationtasks/{task_id}"), 404)
     assert ok(api.get("/assignments", params={"taskId": task_id}))["items"] == []
 

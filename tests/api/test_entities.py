@@ -43,7 +43,7 @@ PLATFORM_EXTRAS: dict[type[Entity], list[str]] = {
     Ontology: ["url", "attributes", "labels", "projectIds", "updatedAt"],
     Item: ["dataset", "annotations", "thumbnail", "updatedBy", "spec", "srcItem", "projectId"],
     Annotation: ["url", "item", "dataset", "hash", "attributes", "labelSuggestions", "description", "_id"],
-    Task: ["url", "creator", "query", "annotationStatus", "forReview", "issues"],
+    Task: ["url", "query", "annotationStatus", "forReview", "issues"],
     Assignment: ["url", "annotationStatus", "forReview", "issues", "updatedBy", "updatedAt"],
 }
 

@@ -22,5 +22,5 @@ def test_task_refs_come_and_go_with_the_task(both: dw.Client) -> None:
     ]
     assert [i.id for i in task.get_items().all()] == [item.id]
     assert [i.id for i in assignment.get_items().all()] == [item.id]
-    both.request("DELETE", f"/annotationtasks/{task.id}")
+    assert task.delete() is True
     assert dataset.items.get(item_id=item.id).metadata["system"]["refs"] == [{"type": "note", "id": "kept"}]

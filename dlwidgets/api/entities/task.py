@@ -29,6 +29,7 @@ class Task(Entity):
     recipe_id: str | None = None
     due_date: float | None = None
     task_owner: str | None = None
+    creator: str | None = None
     assignment_ids: list[str] = Field(default_factory=list)
     total_items: int | None = None
     # Read from the items' statuses in the task: {"completed": 12, "discard": 1}, and the percentage done.
@@ -74,6 +75,10 @@ class Task(Entity):
 
         change_task_items(self, "removeFromTask", filters, items, query)
         return True
+
+    def delete(self, wait: bool = True) -> bool:
+        """Delete the task and its assignments; its items lose their refs to it."""
+        return self.client.tasks.delete(task_id=self.id, wait=wait)
 
     def set_status(self, status: str, operation: str, item_ids: list[str]) -> bool:
         """Set (``operation='create'``) or clear (``'delete'``) the status of these items in the task."""

@@ -102,9 +102,18 @@ class Tasks:
         filters: Filters | None = None,
         priority: int | str = 2,
         task_owner: str | None = None,
+        task_type: str = "annotation",
+        task_parent_id: str | None = None,
+        project_id: str | None = None,
+        recipe_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
     ) -> Task:
-        """A task over ``items`` (or the items ``filters`` match), its work split evenly among
-        ``assignee_ids`` (emails), one assignment each."""
+        """A task over ``items`` (or the items ``filters`` or a DQL ``query`` match), its work split evenly
+        among ``assignee_ids`` (emails), one assignment each. ``task_type`` is 'annotation' or 'qa' (a QA
+        task names the task it reviews in ``task_parent_id``)."""
+        if task_type not in ("annotation", "qa"):
+            raise ValueError(f"task_type must be 'annotation' or 'qa', got {task_type!r}")
         assignees = list(assignee_ids or [])
         bad = [a for a in assignees if not isinstance(a, str) or not _EMAIL.match(a)]
         if not assignees:
@@ -117,14 +126,14 @@ class Tasks:
             )
         if items is not None and filters is not None:
             raise ValueError("give items= or filters=, not both")
-        if items is not None:
-            query: dict[str, Any] = {
+        if query is None and items is not None:
+            query = {
                 "filter": {"$and": [{"id": {"$in": [item.id for item in items]}}]},
                 "page": 0,
                 "pageSize": 1000,
                 "resource": "items",
             }
-        else:
+        elif query is None:
             query = (filters or Filters()).prepare()
         level = PRIORITIES.get(priority, 0) if isinstance(priority, str) else priority
         if level not in (1, 2, 3):
@@ -133,18 +142,57 @@ class Tasks:
             "name": task_name,
             "query": json.dumps(query),
             "taskOwner": task_owner or self.client.user_email,
-            "spec": {"type": "annotation"},
+            "spec": {"type": task_type, **({"parentTaskId": task_parent_id} if task_parent_id else {})},
             "datasetId": self.dataset.id,
-            "projectId": self.dataset.project_id,
+            "projectId": project_id or self.dataset.project_id,
             "assignmentIds": [],
-            "recipeId": next(iter(self.dataset.recipe_ids), None),
+            "recipeId": recipe_id or next(iter(self.dataset.recipe_ids), None),
             "dueDate": _due_ms(due_date),
             "asynced": True,
             "priority": level,
             "workload": [{"assigneeId": a, "load": 100 / len(assignees)} for a in assignees],
         }
+        if metadata is not None:
+            body["metadata"] = metadata
         command = self.client.json("POST", "/annotationtasks", json=body)
         return self.get(task_id=command["spec"]["createdTaskId"])
+
+    def create_qa_task(
+        self,
+        task: Task,
+        assignee_ids: list[str],
+        due_date: float | datetime.datetime | None = None,
+        filters: Filters | None = None,
+        items: list[Item] | None = None,
+        query: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        priority: int | str = 2,
+    ) -> Task:
+        """A QA task ``<task name>_qa`` reviewing ``task``: over the items that have a status in it (and
+        that ``filters`` or ``query`` match), or over ``items``; as dtlpy's ``create_qa_task``."""
+        done = {"id": task.id, "type": "task", "metadata": {"status": {"$exists": True}}}
+        if query is not None:
+            query = copy.deepcopy(query)
+            conditions = query.setdefault("filter", {}).setdefault("$and", [])
+            conditions.append({"metadata.system.refs": {"$match": done}})
+        elif items is None:
+            filters = copy.deepcopy(filters) if filters is not None else Filters()
+            filters.add(field="metadata.system.refs", values=done, operator=FiltersOperations.MATCH)
+        return self.create(
+            task_name=f"{task.name}_qa",
+            due_date=due_date,
+            assignee_ids=assignee_ids,
+            items=items,
+            filters=filters,
+            priority=priority,
+            task_owner=task.creator,
+            task_type="qa",
+            task_parent_id=task.id,
+            project_id=task.project_id,
+            recipe_id=task.recipe_id,
+            metadata=metadata,
+            query=query,
+        )
 
     def get(self, task_id: str | None = None, task_name: str | None = None) -> Task:
         """A task by id, or by name within the dataset (or the projects) this repository belongs to."""
@@ -236,6 +284,21 @@ class Tasks:
         return PagedEntities(
             self.client, "/annotationtasks/query", query, lambda d: Task.from_json(d, self.client)
         )
+
+    def delete(
+        self,
+        task: Task | None = None,
+        task_name: str | None = None,
+        task_id: str | None = None,
+        wait: bool = True,
+    ) -> bool:
+        """Delete a task (entity, name or id) with its assignments; its items lose their refs to it."""
+        if task_id is None:
+            if task is None and task_name is None:
+                raise ValueError("tasks.delete needs task=, task_name= or task_id=")
+            task_id = (task or self.get(task_name=task_name)).id
+        self.client.request("DELETE", f"/annotationtasks/{task_id}", json={"asynced": wait})
+        return True
 
     def set_status(self, status: str, operation: str, task_id: str, item_ids: Sequence[str]) -> bool:
         """Set (``operation='create'``) or clear (``'delete'``) the status of items in a task, as dtlpy; the

@@ -118,6 +118,29 @@ def _check_workload(workload: Any, name: str) -> list[dict[str, Any]]:
     return workload
 
 
+_TASK_TYPES = ("annotation", "qa")
+
+
+def _check_spec(ws: Workspace, spec: Any, name: str, dataset: sqlite3.Row) -> dict[str, Any]:
+    """The task's ``spec``: its type, and for a QA task the task it reviews, in the same dataset."""
+    spec = {"type": "annotation"} if spec is None else spec
+    kind = spec.get("type") if isinstance(spec, dict) else None
+    if kind not in _TASK_TYPES:
+        raise BadRequest(f"task {name!r} has spec {spec!r:.80}; spec.type is one of {list(_TASK_TYPES)}")
+    parent_id = spec.get("parentTaskId")
+    if kind == "qa" and not parent_id:
+        raise BadRequest(f"QA task {name!r} needs spec.parentTaskId: the id of the task it reviews")
+    if parent_id:
+        parent = _load_task(ws, parent_id)
+        if parent["dataset_id"] != dataset["id"]:
+            other = load_dataset(ws, parent["dataset_id"])
+            raise BadRequest(
+                f"QA task {name!r} reviews task {parent['name']!r} ({parent_id!r}) of dataset "
+                f"{other['name']!r}; a QA task reviews a task of its own dataset, {dataset['name']!r}"
+            )
+    return spec
+
+
 def _task_items(ws: Workspace, dataset_id: str, query: Any) -> list[str]:
     if isinstance(query, str):
         query = parse_json(query, "task 'query'")
@@ -140,6 +163,7 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
     dataset = load_dataset(ws, dataset_id)
     require_role(ws, req, [dataset["project_id"]], "annotationManager", "creating a task")
     workload = _check_workload(body.get("workload"), name)
+    spec = _check_spec(ws, body.get("spec"), name, dataset)
     due = body.get("dueDate")
     if due is not None and (isinstance(due, bool) or not isinstance(due, (int, float))):
         raise BadRequest(f"task dueDate must be epoch milliseconds, got {due!r}")
@@ -158,7 +182,7 @@ def create_task(ws: Workspace, req: Request) -> dict[str, Any]:
         projectId=dataset["project_id"],
         creator=req.user,
         taskOwner=body.get("taskOwner") or req.user,
-        spec=body.get("spec") or {"type": "annotation"},
+        spec=spec,
         assignmentIds=[a for a, _, _ in shares],
         createdAt=now,
         updatedAt=now,
@@ -335,12 +359,16 @@ def query_tasks(ws: Workspace, req: Request) -> dict[str, Any]:
 
 @router.route("DELETE", "/annotationtasks/{task_id}")
 def delete_task(ws: Workspace, req: Request, task_id: str) -> dict[str, Any]:
-    get_task(ws, req, task_id)
+    """Delete the task, its assignments and its refs on items; answers with a finished Command whose
+    ``spec.deleteTaskId`` names the task, as dtlpy's ``tasks.delete`` expects."""
+    _load_task(ws, task_id)
+    command_id = new_id()
     with ws.transaction() as db:
         items = [r[0] for r in db.execute(_TASK_ITEMS, (task_id,))]
         db.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
         refresh_refs(db, items)
-    return {"id": task_id, "deleted": True}
+        command = command_row(db, command_id, "deleteTask", {"deleteTaskId": task_id})
+    return {**command, "url": f"{req.base_url}/commands/{command_id}"}
 
 
 @router.route("GET", "/assignments")
