@@ -101,12 +101,12 @@ def test_attributes_object_id_and_classifications_from_the_panels(
     annotator: Annotator, image_item: dw.Item
 ) -> None:
     drag(annotator, (10, 10), (60, 60))
-    panel = annotator._selection_box.children
+    panel = annotator.side_panel.selection_box.children
     object_id = next(c for c in panel if getattr(c, "description", "") == "object id")
     occluded = next(c for c in panel if getattr(c, "description", "") == "Occluded?")
     object_id.value = "42"
     occluded.value = True
-    indoor = next(t for t in annotator._class_box.children if t.description == "indoor")
+    indoor = next(t for t in annotator.side_panel.class_box.children if t.description == "indoor")
     indoor.value = True
     annotator.save()
     box, classification = image_item.annotations.list()
@@ -154,7 +154,7 @@ def test_a_conflicting_save_is_shown_and_keeps_the_edits(annotator: Annotator, i
 def test_unknown_labels_are_kept_and_flagged(annotator: Annotator, image_item: dw.Item) -> None:
     drag(annotator, (10, 10), (60, 60))
     annotator.edits.set_label(annotator.selected, "bicycle")
-    assert "not in the ontology" in annotator._selection_box.children[0].value
+    assert "not in the ontology" in annotator.side_panel.selection_box.children[0].value
     assert annotator.annotations[0].label == "bicycle"
 
 
@@ -193,9 +193,9 @@ def test_items_that_are_not_images_show_a_message(dataset: dw.Dataset) -> None:
 
 def test_panel_widgets_that_are_replaced_are_closed(annotator: Annotator) -> None:
     drag(annotator, (10, 10), (60, 60))  # a 'car' box: its form has the car-only attribute
-    car_form = list(annotator._selection_box.children)
+    car_form = list(annotator.side_panel.selection_box.children)
     key(annotator, "2")  # relabel to 'person': a form without that attribute replaces it
-    assert annotator._selection_box.children != tuple(car_form)
+    assert annotator.side_panel.selection_box.children != tuple(car_form)
     assert all(widget.comm is None for widget in car_form)  # closed, so the browser frees them
 
 

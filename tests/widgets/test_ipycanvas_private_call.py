@@ -18,7 +18,7 @@ import pytest
 from ipycanvas.canvas import COMMANDS
 from PIL import Image
 
-from dlwidgets.widgets.canvas_drawing import put_encoded_image
+from dlwidgets.widgets.annotator.canvas_drawing import put_encoded_image
 
 Sent = list[tuple[Any, list[bytes]]]  # (the custom message's content, its buffers)
 

@@ -15,8 +15,8 @@ import numpy as np
 from ipycanvas import Canvas
 from ipycanvas.canvas import COMMANDS
 
-from .models.annotation_edits import Shape, box_edges, handle_points
-from .models.viewport import Viewport
+from ..models.annotation_edits import Shape, box_edges, handle_points
+from ..models.viewport import Viewport
 
 UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8

@@ -1,0 +1,200 @@
+"""``GestureHandler``: what the Annotator does with the gestures of its gesture layer: press, drag and
+release draw, select, move and resize shapes or pan; the wheel zooms; keys are shortcuts."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ...api.entities.annotation import Definition
+from ..annotator_gestures import GestureLayer
+from ..models.annotation_edits import AnnotationEdits, box_edges
+from ..models.viewport import Viewport
+
+NUDGE_STEP = 1.0
+WHEEL_ZOOM = 1.0015
+# A box smaller than this many canvas pixels on a side is a click, not a box.
+MIN_DRAG_PX = 3.0
+HIT_TOLERANCE_PX = 6.0
+
+
+class Annotating(Protocol):
+    """What the handler reads and calls on its Annotator."""
+
+    viewport: Viewport
+    edits: AnnotationEdits | None
+    selected: int | None
+    tool: str
+    label: str | None
+    gestures: GestureLayer
+    _colors: dict[str, str]
+    _labels: list[str]
+
+    def _select(self, key: int | None) -> None: ...
+    def _redraw(self, image: bool = False) -> None: ...
+    def zoom(self, factor: float, at: tuple[float, float] | None = None) -> None: ...
+    def set_label(self, label: str) -> None: ...
+    def set_tool(self, tool: str) -> None: ...
+    def save(self) -> bool: ...
+    def undo(self) -> None: ...
+    def redo(self) -> None: ...
+    def next(self) -> None: ...
+    def previous(self) -> None: ...
+
+
+class GestureHandler:
+    """The gestures of one Annotator, in canvas pixels, turned into its edits, selection and view. The
+    Annotator draws what they change once per gesture and tells the browser when it is drawn."""
+
+    def __init__(self, annotator: Annotating) -> None:
+        self._annotator = annotator
+        # Gestures begun and not yet ended, by the browser's gesture id: a new drag may begin before the
+        # kernel has handled the end of the last one.
+        self._gestures: dict[Any, dict[str, Any]] = {}
+
+    def handle(self, event: dict[str, Any]) -> None:
+        """Handle one gesture event (``down``, ``up``, ``wheel``, ``pan`` or ``key``; others are ignored)."""
+        handler = {
+            "down": self.down,
+            "up": self.up,
+            "wheel": self.wheel,
+            "pan": self.pan,
+            "key": self.key,
+        }.get(event.get("type", ""))
+        if handler is not None:
+            handler(event)
+
+    def forget(self) -> None:
+        """Drop the gestures begun: they were begun on the previous item's shapes."""
+        self._gestures.clear()
+
+    def down(self, event: dict[str, Any]) -> None:
+        a = self._annotator
+        gesture_id = event.get("id")
+        x, y = a.viewport.to_image(event["x"], event["y"])
+        if a.edits is None or event.get("button") == 1 or event.get("alt"):
+            self._grab(gesture_id, {"mode": "pan"}, {"mode": "pan"})
+            return
+        tolerance = HIT_TOLERANCE_PX / a.viewport.scale
+        hit = a.edits.hit(x, y, tolerance, a.selected)
+        if hit is not None and (a.tool == "select" or hit[0] == a.selected):
+            key, handle = hit
+            shape = a.edits.shape(key)
+            if key != a.selected:
+                a._select(key)
+            reply: dict[str, Any] = {
+                "mode": handle,
+                "color": a._colors.get(shape.get("label") or ""),
+            }
+            if shape["type"] == "box":
+                left, top, right, bottom = box_edges(shape)
+                reply["rect"] = [*a.viewport.to_canvas(left, top), *a.viewport.to_canvas(right, bottom)]
+            else:
+                reply.update(
+                    kind="point",
+                    point=list(a.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])),
+                )
+            self._grab(gesture_id, {"mode": handle, "key": key}, reply)
+            return
+        if a.tool == "select":
+            a._select(None)
+            self._grab(gesture_id, {"mode": "pan"}, {"mode": "pan"})
+            return
+        mode = "none" if a.tool == "point" else "new"
+        color = a._colors.get(a.label or "")
+        self._grab(gesture_id, {"mode": "new", "tool": a.tool}, {"mode": mode, "color": color})
+
+    def _grab(self, gesture_id: Any, gesture: dict[str, Any], reply: dict[str, Any]) -> None:
+        """Remember what gesture ``gesture_id`` does, and tell the browser (which previews it)."""
+        self._gestures[gesture_id] = gesture
+        self._annotator.gestures.reply({"type": "grab", "id": gesture_id, **reply})
+
+    def up(self, event: dict[str, Any]) -> None:
+        """The end of a drag; `_on_gesture` tells the browser once the result is drawn."""
+        a = self._annotator
+        gesture = self._gestures.pop(event.get("id"), None)
+        if gesture is not None and gesture["mode"] == "pan":
+            # What the pan moved since its last increment (all of it if the drag ended before its grab).
+            dx, dy = event["x"] - event.get("px", event["x"]), event["y"] - event.get("py", event["y"])
+            if dx or dy:
+                a.viewport.pan(dx, dy)
+                a._redraw(image=True)
+            return
+        if gesture is None or a.edits is None:
+            return
+        if "key" in gesture and gesture["key"] not in a.edits:
+            return  # its shape was deleted meanwhile (by a key pressed mid-drag)
+        x0, y0 = a.viewport.to_image(event["x0"], event["y0"])
+        x1, y1 = a.viewport.to_image(event["x"], event["y"])
+        moved = max(abs(event["x"] - event["x0"]), abs(event["y"] - event["y0"])) >= MIN_DRAG_PX
+        if gesture["mode"] == "new":
+            self._create(gesture["tool"], x0, y0, x1, y1, moved)
+        elif gesture["mode"] == "move" and moved:
+            a.edits.move(gesture["key"], x1 - x0, y1 - y0)
+        elif gesture["mode"] not in ("move", "new") and moved:
+            a.edits.resize(gesture["key"], gesture["mode"], x1, y1)
+
+    def _create(self, tool: str, x0: float, y0: float, x1: float, y1: float, moved: bool) -> None:
+        a = self._annotator
+        assert a.edits is not None
+        if a.label is None:
+            raise ValueError("the ontology has no labels yet: add one (ontology.add_label) before annotating")
+        if tool == "point":
+            key = a.edits.add(_point(x1, y1, a.label))
+        elif moved:
+            key = a.edits.add(_box(x0, y0, x1, y1, a.label))
+        else:
+            return  # a click with the box tool is not a box
+        a._select(key)
+
+    def wheel(self, event: dict[str, Any]) -> None:
+        self._annotator.zoom(WHEEL_ZOOM ** (-event.get("dy", 0)), (event["x"], event["y"]))
+
+    def pan(self, event: dict[str, Any]) -> None:
+        a = self._annotator
+        a.viewport.pan(event.get("dx", 0), event.get("dy", 0))
+        a._redraw(image=True)
+        a.gestures.reply({"type": "pan_ack"})
+
+    def key(self, event: dict[str, Any]) -> None:
+        a = self._annotator
+        key, ctrl, shift = event.get("key", ""), event.get("ctrl", False), event.get("shift", False)
+        lower = key.lower()
+        if ctrl and lower == "z":
+            a.redo() if shift else a.undo()
+        elif ctrl and lower == "y":
+            a.redo()
+        elif ctrl and lower == "s":
+            a.save()
+        elif key in ("Delete", "Backspace") and a.edits and a.selected is not None:
+            a.edits.delete([a.selected])
+        elif key.startswith("Arrow") and a.edits and a.selected is not None:
+            step = (10 if shift else 1) * NUDGE_STEP
+            dx, dy = {
+                "ArrowLeft": (-step, 0),
+                "ArrowRight": (step, 0),
+                "ArrowUp": (0, -step),
+                "ArrowDown": (0, step),
+            }[key]
+            a.edits.move(a.selected, dx, dy)
+        elif key.isdigit() and key != "0" and int(key) <= len(a._labels):
+            a.set_label(a._labels[int(key) - 1])
+        elif lower in ("b", "p", "v") and not ctrl:
+            a.set_tool({"b": "box", "p": "point", "v": "select"}[lower])
+        elif key == "]":
+            a.next()
+        elif key == "[":
+            a.previous()
+        elif key == "Escape":
+            a._select(None)
+
+
+def _box(x0: float, y0: float, x1: float, y1: float, label: str) -> Definition:
+    from ...api import Box
+
+    return Box(top=min(y0, y1), left=min(x0, x1), bottom=max(y0, y1), right=max(x0, x1), label=label)
+
+
+def _point(x: float, y: float, label: str) -> Definition:
+    from ...api import Point
+
+    return Point(x=x, y=y, label=label)

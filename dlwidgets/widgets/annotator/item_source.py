@@ -1,0 +1,42 @@
+"""Where the Annotator's items come from: one item, a list of items, or a dataset query read a page at a
+time as navigation reaches it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ...api import Dataset, Filters, Item
+
+
+class LazyItems(list[Item]):
+    """Items of a dataset query, fetched a page at a time as navigation reaches them."""
+
+    def __init__(self, pages: Any) -> None:
+        super().__init__(pages.items)
+        self._pages = iter(pages)
+        next(self._pages)  # the first page is already here
+
+    def load_until(self, index: int) -> None:
+        while len(self) <= index:
+            page = next(self._pages, None)
+            if not page:
+                return
+            self.extend(page)
+
+
+def resolve_items(source: Item | Dataset | Sequence[Item], filters: Filters | None) -> tuple[list[Item], int]:
+    """The items to annotate and how many there are (a dataset's are ``LazyItems``)."""
+    if isinstance(source, Item):
+        return [source], 1
+    if isinstance(source, Dataset):
+        pages = source.items.list(filters=filters)
+        if pages.items_count == 0:
+            raise ValueError(
+                f"dataset {source.name!r} has no items matching the filters; nothing to annotate"
+            )
+        return LazyItems(pages), pages.items_count
+    items = list(source)
+    if not items or not all(isinstance(i, Item) for i in items):
+        raise TypeError(f"Annotator needs an Item, a Dataset or a non-empty list of Items, got {source!r}")
+    return items, len(items)
