@@ -35,7 +35,9 @@ def box_edges(shape: Shape) -> tuple[float, float, float, float]:
 def _set_box(shape: Shape, left: float, top: float, right: float, bottom: float) -> None:
     left, right = sorted((left, right))
     top, bottom = sorted((top, bottom))
-    shape["coordinates"] = [{"x": left, "y": top, "z": 0}, {"x": right, "y": bottom, "z": 0}]
+    # What follows the two corners (a rotated box's angle) is kept.
+    rest = shape["coordinates"][2:]
+    shape["coordinates"] = [{"x": left, "y": top, "z": 0}, {"x": right, "y": bottom, "z": 0}, *rest]
 
 
 def _system(shape: Shape) -> dict[str, Any]:
