@@ -96,6 +96,8 @@ class Filters:
         self.or_filters: list[dict[str, Any]] = []
         self.sort: dict[str, str] = {}
         self.join: dict[str, Any] | None = None
+        # How ``add`` joins a condition given without ``method=``, as dtlpy's ``filters.method``.
+        self.method: FiltersMethod | str = FiltersMethod.AND
         if field is not None:
             self.add(field=field, values=values, operator=operator, method=method)
 
@@ -109,11 +111,13 @@ class Filters:
         operator: FiltersOperations | str | None = None,
         method: FiltersMethod | str | None = None,
     ) -> Filters:
-        """Add a condition. As in dtlpy, conditions add up (two on one field make a range), except that an
-        AND condition on a field the defaults set (``type``, ``hidden``) replaces the earlier ones."""
+        """Add a condition, joined by ``method`` (``filters.method`` unless given: AND by default); an item
+        matches when it meets every AND condition and, if there are OR conditions, one of them. As in
+        dtlpy, conditions add up (two on one field make a range), except that an AND condition on a field
+        the defaults set (``type``, ``hidden``) replaces the earlier ones."""
         if not isinstance(field, str) or not field:
             raise ValueError(f"a filter needs a field name, got {field!r}")
-        how = FiltersMethod(method) if method is not None else FiltersMethod.AND
+        how = _method(method if method is not None else self.method)
         condition = {field: self._value(field, values, operator)}
         if how == FiltersMethod.AND:
             unique = field in {key for default in self._defaults() for key in default}
@@ -161,7 +165,7 @@ class Filters:
             )
             local, foreign = ("itemId", "id") if other == FiltersResource.ANNOTATION else ("id", "itemId")
             self.join = {"on": {"resource": other.value, "local": local, "forigen": foreign}, "filter": {}}
-        key = f"${FiltersMethod(method).value}"
+        key = f"${_method(method).value}"
         value = values if operator is None else self._value(field, values, operator)
         self.join["filter"].setdefault(key, []).append({field: value})
 
@@ -210,6 +214,16 @@ class Filters:
         if self.join is not None:
             body["join"] = copy.deepcopy(self.join)
         return body
+
+
+def _method(method: FiltersMethod | str) -> FiltersMethod:
+    """``FiltersMethod`` from a member or its value; anything else is refused, naming the two."""
+    try:
+        return FiltersMethod(method.value if isinstance(method, Enum) else method)
+    except ValueError:
+        raise ValueError(
+            f"filter method {method!r} is not one of {[m.value for m in FiltersMethod]} (dw.FiltersMethod)"
+        ) from None
 
 
 # dtlpy's module-level constants (``dl.FILTERS_OPERATIONS_IN`` ...), the same enum members.

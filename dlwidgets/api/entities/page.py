@@ -1,9 +1,11 @@
 """``PagedEntities``: the answer of a list call, fetched a page at a time.
 
 The page asked for (``page_offset``, the first by default) is fetched at once, so ``items_count`` is
-known. As in dtlpy, iterating yields every page from the first, ``pages[n]`` is page ``n`` and
-``pages.all()`` every entity. Pages after the first are walked by keyset (``id > last id``) when results
-are sorted by id, which stays fast however deep it goes.
+known. As in dtlpy, ``pages.items`` is the page last fetched: iterating yields every page from the first
+(leaving the last in ``items``), ``pages[n]``, ``go_to_page(n)``, ``next_page()`` and ``prev_page()`` move
+to a page, ``reversed(pages)`` walks from the last, and ``pages.all()`` gives every entity. Pages after
+another are walked by keyset (``id > last id``) when results are sorted by id, which stays fast however
+deep it goes; ``items_count`` stays the count of the whole query.
 """
 
 from __future__ import annotations
@@ -58,25 +60,54 @@ class PagedEntities(Generic[E]):
         sort = self._query.get("sort") or {"id": "ascending"}
         return list(sort) == ["id"] and sort["id"] in ("ascending", "asc", 1)
 
+    def _page_after(self, page: list[E], number: int) -> tuple[list[E], bool]:
+        """The page after ``page`` (page ``number``): by keyset from its last entity when sorted by id."""
+        query = copy.deepcopy(self._query)
+        if self._keyset() and page:
+            query["filter"] = {"$and": [query.get("filter") or {}, {"id": {"$gt": page[-1].id}}]}  # type: ignore[attr-defined]
+            query["page"] = 0
+        else:
+            query["page"] = number
+        found, _, has_next = self._fetch(query)
+        return found, has_next
+
+    def _show(self, number: int, page: list[E], has_next: bool) -> list[E]:
+        self.page_offset, self.items, self.has_next_page = number, page, has_next
+        return page
+
     def __iter__(self) -> Iterator[list[E]]:
-        """Every page in turn, the first one included."""
-        page, has_next, number = self.items, self.has_next_page, 0
+        """Every page in turn, the first one included; ``items`` follows, as in dtlpy."""
         if self.page_offset != 0:
-            page, _, has_next = self._fetch({**self._query, "page": 0})
-        if not page:  # no pages at all, as in dtlpy, rather than one empty page
+            self.go_to_page(0)
+        if not self.items:  # no pages at all, as in dtlpy, rather than one empty page
             return
-        yield page
-        while has_next and page:
-            query = copy.deepcopy(self._query)
-            if self._keyset():
-                query["filter"] = {"$and": [query.get("filter") or {}, {"id": {"$gt": page[-1].id}}]}  # type: ignore[attr-defined]
-                query["page"] = 0
-            else:
-                number += 1
-                query["page"] = number
-            page, _, has_next = self._fetch(query)
+        yield self.items
+        while self.has_next_page and self.items:
+            page = self._show(self.page_offset + 1, *self._page_after(self.items, self.page_offset + 1))
             if page:
                 yield page
+
+    def __reversed__(self) -> Iterator[list[E]]:
+        """Every page from the last to the first, as dtlpy's ``reversed(pages)``."""
+        for number in range(self.total_pages_count - 1, -1, -1):
+            self.go_to_page(number)
+            yield self.items
+
+    def go_to_page(self, page: int = 0) -> None:
+        """Fetch page number ``page`` into ``items``."""
+        if not isinstance(page, int) or isinstance(page, bool) or page < 0:
+            raise IndexError(f"page {page!r} must be a page number from 0 to {self.total_pages_count - 1}")
+        found, count, has_next = self._fetch({**self._query, "page": page})
+        self.items_count = count
+        self._show(page, found, has_next)
+
+    def next_page(self) -> None:
+        """Fetch the page after the current one into ``items``."""
+        self._show(self.page_offset + 1, *self._page_after(self.items, self.page_offset + 1))
+
+    def prev_page(self) -> None:
+        """Fetch the page before the current one into ``items``."""
+        self.go_to_page(self.page_offset - 1)
 
     def all(self) -> Iterator[E]:
         """Every entity of every page, with a progress bar when there is more than one page."""
@@ -89,12 +120,10 @@ class PagedEntities(Generic[E]):
         return self.items_count
 
     def __getitem__(self, page: int) -> list[E]:
-        """Page number ``page`` (``pages[0]`` is the first page), as in dtlpy."""
-        if page == self.page_offset:
-            return self.items
-        if not isinstance(page, int) or page < 0:
-            raise IndexError(f"page {page!r} must be a page number from 0 to {self.total_pages_count - 1}")
-        return self._fetch({**self._query, "page": page})[0]
+        """Page number ``page`` (``pages[0]`` is the first page), fetched into ``items``, as in dtlpy."""
+        if page != self.page_offset:
+            self.go_to_page(page)
+        return self.items
 
     def print(self) -> None:
         """Print the first page as a table, and how many there are in all."""
