@@ -18,6 +18,7 @@ from .annotation import (
 from .base import Entity, EntityList
 from .dataset import Dataset
 from .item import Item, ItemStatus
+from .note import Message, Note
 from .ontology import Attribute, AttributesRange, AttributesTypes, Label, Ontology
 from .page import PagedEntities
 from .project import Project
@@ -44,6 +45,8 @@ __all__ = [
     "Item",
     "ItemStatus",
     "Label",
+    "Message",
+    "Note",
     "Ontology",
     "PagedEntities",
     "Point",

@@ -73,6 +73,10 @@ class Definition:
         """The platform's coordinates for this geometry (None for a classification)."""
         return None
 
+    def system_metadata(self) -> dict[str, Any]:
+        """What the geometry adds to the annotation's ``metadata.system`` (a note's status)."""
+        return {}
+
     def to_coordinates(self, color: Any = None) -> Any:
         """The platform's coordinates, under dtlpy's name (``color`` matters to a mask only)."""
         return self.coordinates()
@@ -582,6 +586,29 @@ class Annotation(Entity):
     def object_id(self) -> str | None:
         return self.metadata.get("system", {}).get("objectId")
 
+    def _note(self) -> dict[str, Any]:
+        """The ``note`` part of a note's coordinates."""
+        coordinates = self.coordinates if isinstance(self.coordinates, dict) else {}
+        if self.type != "note" or not isinstance(coordinates.get("note"), dict):
+            raise ValueError(f"annotation of type {self.type!r} has no messages; only a note has")
+        note: dict[str, Any] = coordinates["note"]
+        return note
+
+    @property
+    def messages(self) -> list[Any]:
+        """A note's messages (``dw.Message``), as dtlpy's ``annotation.messages``."""
+        from .note import Message
+
+        return [Message.from_json(m) for m in self._note().get("messages") or []]
+
+    def add_message(self, body: str) -> Any:
+        """Add a message to a note (saved by ``update()``), as dtlpy's ``annotation.add_message``."""
+        from .note import Message
+
+        message = Message(body=body)
+        self._note().setdefault("messages", []).append(message.to_json())
+        return message
+
     @property
     def annotation_definition(self) -> Definition:
         """The geometry as a ``Box``, ``Point``, ``Classification``, ... in image pixels."""
@@ -619,6 +646,7 @@ def definition_json(
     if item is not None:
         definition._check_fits(item.width, item.height)
     system: dict[str, Any] = {"automated": automated, "attributes": dict(definition.attributes)}
+    system.update(definition.system_metadata())
     if object_id is not None:
         system["objectId"] = str(object_id)
     data: dict[str, Any] = {
