@@ -5,6 +5,8 @@ from .entities import *  # noqa: F403
 from .entities import __all__ as _entities
 from .filters import *  # noqa: F403
 from .filters import __all__ as _filters
+from .repositories.annotations import SavedAnnotations
+from .repositories.items import remote_dir
 from .transport import LocalTransport
 
 __all__ = [
@@ -13,5 +15,7 @@ __all__ = [
     "LOCAL_ENVIRONMENT",
     "Client",
     "LocalTransport",
+    "SavedAnnotations",
     "connect",
+    "remote_dir",
 ]

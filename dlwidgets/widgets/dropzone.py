@@ -32,8 +32,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..api import Dataset, Item
-from ..api.repositories.items import remote_dir
+from ..api import Dataset, Item, remote_dir
 from ..exceptions import NotFound, PlatformError
 from .assets import asset
 from .base import AnyWidgetChrome

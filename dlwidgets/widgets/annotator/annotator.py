@@ -366,9 +366,9 @@ class Annotator(WidgetBase):
             ontology = item.dataset.ontology()
         except (IndexError, PlatformError):
             ontology = None
-        labels = ontology._walk() if ontology else []
-        self._colors = {label.tag: label.color for label in labels}
-        self._labels = [label.tag for label in labels]
+        labels = ontology.labels_flat_dict if ontology else {}
+        self._colors = {path: label.color for path, label in labels.items()}
+        self._labels = list(labels)
         self._attributes = ontology.attributes if ontology else []
         if self.label not in self._labels:
             self.label = self._labels[0] if self._labels else None

@@ -14,10 +14,9 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ...api import Annotation, Item
+from ...api import Annotation, Item, SavedAnnotations
 from ...api.entities.annotation import Definition
 from ...api.entities.item import metadata_diff
-from ...api.repositories.annotations import SavedAnnotations
 from ...exceptions import Conflict
 
 Shape = dict[str, Any]
