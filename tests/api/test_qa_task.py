@@ -4,7 +4,7 @@ statuses; a QA task over a task of another dataset is refused naming both."""
 from __future__ import annotations
 
 import pytest
-from test_task_progress import photos
+from photos import photos
 
 import dlwidgets as dw
 

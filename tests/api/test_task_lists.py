@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_task_progress import photos
+from photos import photos
 
 import dlwidgets as dw
 

@@ -3,26 +3,10 @@ the task does not accept, or an item outside the task, is refused naming the val
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pytest
-from PIL import Image
+from photos import photos
 
 import dlwidgets as dw
-
-
-def photos(client: dw.Client, count: int = 3) -> tuple[dw.Dataset, list[dw.Item]]:
-    """A dataset of ``count`` small PNGs, ``p0.png`` ... in ``/photos``."""
-    dataset = client.projects.create(project_name="work").datasets.create(dataset_name="photos")
-    items = []
-    for i in range(count):
-        png = io.BytesIO()
-        Image.fromarray(np.full((8, 8, 3), i, dtype=np.uint8)).save(png, format="PNG")
-        items.append(
-            dataset.items.upload(local_path=png.getvalue(), remote_path="/photos", remote_name=f"p{i}.png")
-        )
-    return dataset, items
 
 
 def test_progress_and_status_follow_the_items_statuses(both: dw.Client) -> None:
