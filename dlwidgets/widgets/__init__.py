@@ -1,4 +1,6 @@
-"""Notebook widgets over the API layer; each widget lives in its own module."""
+"""Notebook widgets over the API layer: each widget in its own module (the Browser and the Annotator in
+packages, one module per job), the state they edit in ``models/``, the anywidget back-ends named after
+their ES modules in ``js/``."""
 
 from .annotator import Annotator
 from .browser import Browser
