@@ -88,18 +88,28 @@ def login_token(token: str) -> None:
         return
     if not isinstance(token, str) or not token.strip():
         raise ValueError(f"the token must be a non-empty string, got {type(token).__name__}")
-    fresh = connect(current.environment, token=token.strip())
     try:
-        user = me(fresh)
+        fresh = signed_in(current.environment, token.strip())
     except PlatformError as e:
-        fresh.close()
         raise ValueError(f"Invalid API key provided. {current.environment} refused it: {e.message}") from None
-    if fresh.user_email == "null" and isinstance(user.get("email"), str):
-        fresh.user_email = user["email"]  # an API key need not be a JWT naming its user
     found = _environments.get(current.environment)
     if found is not None:
         found.token = fresh._token
     default.set_client(fresh)
+
+
+def signed_in(url: str, token: str, timeout: float | None = None) -> Client:
+    """A client of ``url`` with ``token``, checked against ``/users/me``: ``Unauthorized`` when refused,
+    another ``PlatformError`` when ``url`` is no platform. The client is closed when the check fails."""
+    client = connect(url, token=token)
+    try:
+        user = me(client, timeout=timeout)
+    except BaseException:
+        client.close()
+        raise
+    if client.user_email == "null" and isinstance(user.get("email"), str):
+        client.user_email = user["email"]  # an API key need not be a JWT naming its user
+    return client
 
 
 def login_api_key(api_key: str) -> None:

@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from ..api import Client, connect, default
 from ..api.client import jwt_claims
-from ..api.repositories.users import me
+from ..api.login import signed_in
 from ..exceptions import PlatformError, Unauthorized
 from ..store import default_home
 from .base import WidgetBase, status_html
@@ -82,18 +82,14 @@ class Login(WidgetBase):
         exp = jwt_claims(token).get("exp")
         if isinstance(exp, (int, float)) and exp <= datetime.datetime.now().timestamp():
             raise ValueError(f"that token expired on {_when(exp)}; get a new one")
-        client = connect(url, token=token)
         try:
-            user = me(client, timeout=VALIDATE_TIMEOUT_S)
+            return signed_in(url, token, timeout=VALIDATE_TIMEOUT_S)
         except Unauthorized as e:
             raise ValueError(f"{url} refused the token or API key: {e.message}") from None
         except PlatformError as e:
             raise ValueError(
                 f"{url} does not look like a Dataloop platform or dlwidgets server ({e})"
             ) from None
-        if client.user_email == "null" and isinstance(user.get("email"), str):
-            client.user_email = user["email"]
-        return client
 
     def _signed_in_text(self, client: Client) -> str:
         expiry = f", token valid until {_when(client._expires_at)}" if client._expires_at else ""
