@@ -95,6 +95,14 @@ def _remember_idempotency_keys(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at)")
 
 
+def _index_annotations_by_dataset_item(db: sqlite3.Connection) -> None:
+    """Version 6: the annotations of some items of a dataset (``itemId $in [...]`` in a dataset's query)
+    are found through an index on (dataset, item), not by scanning every annotation of the dataset."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS annotations_by_dataset_item ON annotations (dataset_id, item_id, id)"
+    )
+
+
 # Each step is safe to run again on its own result: dlwidgets before version 2 set any workspace it opened
 # back to version 1, so a step may meet a workspace it has already upgraded.
 STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -103,6 +111,7 @@ STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _project_names_per_owner,
     _keep_ontology_versions,
     _remember_idempotency_keys,
+    _index_annotations_by_dataset_item,
 )
 SCHEMA_VERSION = len(STEPS)
 # The layout versions this code reads and writes; a step that moves files raises its folder's entry.

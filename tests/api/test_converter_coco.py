@@ -174,3 +174,15 @@ def test_file_without_annotations_imports_its_images(client: dw.Client, tmp_path
         local_annotations_path=tmp_path / "test.json",
     )
     assert sorted(i.filename for i in target.items.list().all()) == ["/a.png", "/empty.png", "/sub/b.png"]
+
+
+def test_an_item_with_more_than_a_page_of_annotations_exports_them_all(
+    both: dw.Client, tmp_path: Path
+) -> None:
+    dataset = annotated_dataset(both, kinds=("box",))
+    item = dataset.items.get(filepath="/empty.png")
+    boxes = [dw.Box(top=i % 30, left=0, bottom=31, right=1 + i % 30, label="car") for i in range(1005)]
+    item.annotations.upload(boxes)
+    coco = export(dataset, tmp_path)
+    image_id = next(i["id"] for i in coco["images"] if i["file_name"] == "empty.png")
+    assert sum(a["image_id"] == image_id for a in coco["annotations"]) == 1005

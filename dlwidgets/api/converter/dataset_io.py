@@ -4,13 +4,13 @@ the items of a page and one for their annotations), and records into a dataset, 
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..entities.annotation import DEFINITIONS, Definition
 from ..filters import Filters, FiltersResource
+from ..repositories.annotations import upload_to_items
 from .records import ImageRecord, Notes, refuse
 
 if TYPE_CHECKING:
@@ -33,9 +33,35 @@ def _annotation_filters(annotation_filter: Filters | None, item_ids: list[str]) 
     return filters
 
 
-def _key(definition: Definition) -> str:
+def _chunks(items: list[Item]) -> Iterator[list[str]]:
+    """The ids of ``items`` in runs whose annotations (as the items count them) fill about one page:
+    a query per run then needs no second page, and finds its rows by item in the store's index."""
+    chunk: list[str] = []
+    count = 0
+    for item in items:
+        annotations = item.annotations_count or 0
+        if chunk and count + annotations > PAGE_SIZE:
+            yield chunk
+            chunk, count = [], 0
+        chunk.append(item.id)
+        count += annotations
+    if chunk:
+        yield chunk
+
+
+def _definition(annotation: dict[str, Any], notes: Notes) -> Definition | None:
+    """The geometry of one annotation's platform JSON; None (and a note) for a type without one."""
+    cls = DEFINITIONS.get(annotation["type"])
+    if cls is None:
+        notes.skip(repr(annotation["type"]))
+        return None
+    attributes = ((annotation.get("metadata") or {}).get("system") or {}).get("attributes") or {}
+    return cls.from_coordinates(annotation.get("coordinates"), annotation.get("label") or "", attributes)  # type: ignore[attr-defined]
+
+
+def _key(definition: Definition) -> tuple[str, str, str]:
     # A fixed order within an image, whatever ids the store gave: a round trip then writes the same file.
-    return json.dumps([definition.type, definition.label, definition.coordinates()])
+    return definition.type, definition.label, repr(definition.coordinates())
 
 
 def dataset_pages(
@@ -51,14 +77,13 @@ def dataset_pages(
         for _ in range(len(page) - len(images)):
             notes.skip("items without a width and height (not images):")
         by_item: dict[str, list[Definition]] = {item.id: [] for item in images}
-        if images:
-            annotations = dataset.items.list(filters=_annotation_filters(annotation_filter, list(by_item)))
-            for annotation_page in annotations:
+        for chunk in _chunks([item for item in images if item.annotations_count != 0]):
+            query = _annotation_filters(annotation_filter, chunk)
+            for annotation_page in dataset.annotations.pages_json(query):
                 for annotation in annotation_page:
-                    if annotation.type not in DEFINITIONS:
-                        notes.skip(f"{annotation.type!r}")
-                        continue
-                    by_item[annotation.item_id or ""].append(annotation.annotation_definition)
+                    definition = _definition(annotation, notes)
+                    if definition is not None:
+                        by_item[annotation["itemId"]].append(definition)
         yield [
             ImageRecord(
                 filename=item.filename.lstrip("/"),
@@ -110,16 +135,16 @@ def import_records(
     if missing:
         ontology.add_labels(list[Any](missing))
     items = []
-    for record in records:
-        if remote_items:
-            item = remote[record.filename]
-        else:
-            parent = Path(record.filename).parent.as_posix()
-            folder = "/" if parent == "." else "/" + parent
-            uploaded = dataset.items.upload(local_path=record.source, remote_path=folder)
-            assert not isinstance(uploaded, list)
-            item = uploaded
-        if record.annotations:
-            item.annotations.upload(record.annotations)
-        items.append(item)
+    with dataset.client.atomic():
+        for record in records:
+            if remote_items:
+                item = remote[record.filename]
+            else:
+                parent = Path(record.filename).parent.as_posix()
+                folder = "/" if parent == "." else "/" + parent
+                uploaded = dataset.items.upload(local_path=record.source, remote_path=folder)
+                assert not isinstance(uploaded, list)
+                item = uploaded
+            items.append(item)
+        upload_to_items(dataset, zip(items, (r.annotations for r in records), strict=True))
     return items

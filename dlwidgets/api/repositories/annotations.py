@@ -124,6 +124,21 @@ class DatasetAnnotations(AnnotationsById):
             )
         return self.dataset.id, filters.prepare()
 
+    def pages_json(self, filters: Filters) -> Iterator[list[dict[str, Any]]]:
+        """The platform JSON of the annotations ``filters`` matches, a page at a time in id order (walked
+        by ``id > last id``), without building entities: for bulk readers such as the converter."""
+        query = filters.prepare()
+        query.update(page=0, sort={"id": "ascending"})
+        path = f"/datasets/{self.dataset.id}/query"
+        while True:
+            body = self.client.json("POST", path, json=query)
+            page = body.get("items", [])
+            if page:
+                yield page
+            if not body.get("hasNextPage") or not page:
+                return
+            query["filter"] = {"$and": [filters.prepare()["filter"], {"id": {"$gt": page[-1]["id"]}}]}
+
     def list(
         self, filters: Filters | None = None, page_offset: int | None = None, page_size: int | None = None
     ) -> PagedEntities[Annotation]:
@@ -171,10 +186,18 @@ class Annotations(AnnotationsById):
         HTTP each batch is stored whole or not at all; a refused batch raises an error that says which
         annotations were stored before it."""
         payload = [self._to_json(a) for a in annotations]
-        # A QA note's label names the note, not an object class of the ontology.
-        warn_labels_outside(self.item.dataset, [a.get("label") for a in payload if a.get("type") != "note"])
+        warn_labels_outside(self.item.dataset, payload)
+        return AnnotationCollection(
+            Annotation.from_json(a, self.client) for a in self._post(payload, expected_version)
+        )
+
+    def _post(
+        self, payload: list[dict[str, Any]], expected_version: int | None = None
+    ) -> list[dict[str, Any]]:
+        """``upload`` after the label check: the batches of ``payload`` in one transaction locally; the
+        stored annotations' JSON."""
         headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else {}
-        created = AnnotationCollection()
+        created: list[dict[str, Any]] = []
         with self.client.atomic():
             for start, end in self._batches(payload):
                 try:
@@ -192,7 +215,7 @@ class Annotations(AnnotationsById):
                         f"{e.message}; annotations #0-#{start - 1} of {len(payload)} were stored, "
                         f"#{start}-#{len(payload) - 1} were not",
                     ) from None
-                created += [Annotation.from_json(a, self.client) for a in body]
+                created += body
                 headers = {}
         return created
 
@@ -292,6 +315,21 @@ class Annotations(AnnotationsById):
         return self.item.dataset_id, self._query(filters)
 
 
+def upload_to_items(
+    dataset: Dataset, uploads: Iterable[tuple[Item, Iterable[Annotation | Definition | dict[str, Any]]]]
+) -> int:
+    """``item.annotations.upload`` for many items of ``dataset``: the labels are checked against its
+    ontology once, not per item, then each item's annotations go in one request (the platform's route).
+    The embedded workspace stores them all in one transaction, or nothing. Returns how many were stored."""
+    payloads = []
+    for item, definitions in uploads:
+        repository = item.annotations
+        payloads.append((repository, [repository._to_json(a) for a in definitions]))
+    warn_labels_outside(dataset, [a for _, payload in payloads for a in payload])
+    with dataset.client.atomic():
+        return sum(len(repository._post(payload)) for repository, payload in payloads if payload)
+
+
 def ontology_tags(dataset: Dataset) -> list[str]:
     """Every label tag in the ontologies of the dataset's recipes."""
     return [
@@ -302,9 +340,11 @@ def ontology_tags(dataset: Dataset) -> list[str]:
     ]
 
 
-def warn_labels_outside(dataset: Dataset, labels: Iterable[str | None]) -> None:
-    """A ``UserWarning`` for each label that the dataset's ontology lacks. The platform stores such
-    annotations (the SDK's prompt responses are labelled 'free-text'); the warning keeps a typo visible."""
+def warn_labels_outside(dataset: Dataset, payload: Iterable[dict[str, Any]]) -> None:
+    """A ``UserWarning`` for each label of the annotations' JSON that the dataset's ontology lacks. The
+    platform stores such annotations (the SDK's prompt responses are labelled 'free-text'); the warning
+    keeps a typo visible. A QA note's label names the note, not an object class of the ontology."""
+    labels = (a.get("label") for a in payload if a.get("type") != "note")
     used = sorted({label for label in labels if isinstance(label, str)})
     if not used:
         return
