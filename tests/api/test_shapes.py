@@ -97,6 +97,7 @@ def test_mask_boxes_and_masks_from_polygons() -> None:
     assert [(b.left, b.top, b.right, b.bottom) for b in mask.to_box()] == [(10, 5, 29, 14), (50, 30, 51, 32)]
     assert {b.label for b in mask.to_box()} == {"cell"} and mask.to_box()[0].attributes == {"kind": "a"}
     assert (mask.left, mask.top, mask.right, mask.bottom) == (10, 5, 51, 32)
+    assert dw.Box.from_segmentation(mask=a_mask(), label="cell", attributes={"kind": "a"}) == mask.to_box()
     square = dw.Segmentation.from_polygon(geo=[[2, 1], [5, 1], [5, 3], [2, 3]], label="cell", shape=(6, 8))
     expected = np.zeros((6, 8), dtype=np.uint8)
     expected[1:4, 2:6] = 1
@@ -143,3 +144,4 @@ def test_the_store_refuses_a_mask_that_is_not_a_png(both: dw.Client, coordinates
     )
     assert answer.status_code == 400, answer.text
     assert "a binary mask is a PNG" in answer.json()["message"]
+

@@ -149,6 +149,13 @@ class Box(Definition):
     def y(self) -> list[float]:
         return [self.top, self.bottom]
 
+    @classmethod
+    def from_segmentation(
+        cls, mask: np.ndarray, label: str, attributes: dict[str, Any] | None = None
+    ) -> list[Box]:
+        """One box around each 8-connected part of a mask, the largest first."""
+        return Segmentation(geo=mask, label=label, attributes=attributes).to_box()
+
     @property
     def four_points(self) -> list[list[float]]:
         """The corners before any rotation: top-left, bottom-left, bottom-right, top-right (dtlpy's order)."""
