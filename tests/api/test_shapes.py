@@ -144,4 +144,3 @@ def test_the_store_refuses_a_mask_that_is_not_a_png(both: dw.Client, coordinates
     )
     assert answer.status_code == 400, answer.text
     assert "a binary mask is a PNG" in answer.json()["message"]
-
