@@ -56,7 +56,9 @@ _RUN_STAGE_JS = """async ([source, timeout]) => {
   const out = cell.outputArea.node;
   const seen = [];
   const done = new Promise((resolve, reject) => {
-    const giveUp = setTimeout(() => reject(new Error(`not shown in ${timeout} ms; seen: ${seen}`)), timeout);
+    const giveUp = setTimeout(() => reject(new Error(
+      `not shown in ${timeout} ms; milestones seen: [${seen}]; output: ${out.innerText.slice(0, 400)}`
+    )), timeout);
     const frame = () => {
       const now = performance.timeOrigin + performance.now();
       let flags;
