@@ -7,7 +7,9 @@ live from the refs, never stored, so no write path can leave them behind:
 - ``totalItems``: the items in the task (assignment);
 - ``itemStatus``: how many of them hold each status, e.g. ``{"completed": 12, "discard": 1}``;
 - ``progress``: the percentage done, a whole number 0-100;
-- ``status``: ``"completed"`` once every item is done, else ``"open"``.
+- ``status``: ``"completed"`` once every item is done, else ``"open"``;
+- ``issues`` and ``forReview``: how many annotations on those items have the status ``issue`` (an open
+  QA note among them) or ``review`` (``metadata.system.status``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ TASK_STATUS = (
 
 
 def _counts(db: sqlite3.Connection, entity_id: str, items: str) -> dict[str, Any]:
+    issues, for_review = db.execute(
+        "SELECT COALESCE(SUM(s = 'issue'), 0), COALESCE(SUM(s = 'review'), 0) FROM"
+        " (SELECT json_extract(a.metadata, '$.system.status') AS s FROM annotations a"
+        f" WHERE a.item_id IN ({items.format(ref='?1')}))",
+        (entity_id,),
+    ).fetchone()
     rows = db.execute(
         f"SELECT {_STATUS_OF.format(ref='?1')} AS status, COUNT(*) FROM items i"
         f" WHERE i.id IN ({items.format(ref='?1')}) GROUP BY status ORDER BY status",
@@ -47,6 +55,8 @@ def _counts(db: sqlite3.Connection, entity_id: str, items: str) -> dict[str, Any
         "itemStatus": item_status,
         "progress": round(100 * done / total) if total else 0,
         "status": "completed" if total and done == total else "open",
+        "issues": issues,
+        "forReview": for_review,
     }
 
 

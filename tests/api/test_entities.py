@@ -43,8 +43,8 @@ PLATFORM_EXTRAS: dict[type[Entity], list[str]] = {
     Ontology: ["url", "attributes", "labels", "projectIds", "updatedAt"],
     Item: ["dataset", "annotations", "thumbnail", "updatedBy", "spec", "srcItem", "projectId"],
     Annotation: ["url", "item", "dataset", "hash", "attributes", "labelSuggestions", "description", "_id"],
-    Task: ["url", "query", "annotationStatus", "forReview", "issues"],
-    Assignment: ["url", "annotationStatus", "forReview", "issues", "updatedBy", "updatedAt"],
+    Task: ["url", "query", "annotationStatus", "description", "availableActions"],
+    Assignment: ["url", "annotationStatus", "updatedBy", "updatedAt"],
 }
 
 # ---------------------------------------------------------------------------------------------------------

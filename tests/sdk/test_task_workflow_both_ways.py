@@ -45,12 +45,12 @@ def with_dtlpy(snippet: str, url: str, token: str, inputs: dict[str, Any], folde
 
 
 EXPECTED = {
-    "task": ["label", "open", 67, {"completed": 1, "discard": 1}, 3],
+    "task": ["label", "open", 67, {"completed": 1, "discard": 1}, 3, 1],
     "assignments": [
-        ["ann.lee@example.com", "open", {"completed": 1}, 2],
-        ["bo.chen@example.com", "completed", {"discard": 1}, 1],
+        ["ann.lee@example.com", "open", {"completed": 1}, 2, 0],
+        ["bo.chen@example.com", "completed", {"discard": 1}, 1, 1],
     ],
-    "qa": ["label_qa", "open", 50, {"approved": 1}, 2],
+    "qa": ["label_qa", "open", 50, {"approved": 1}, 2, 1],
     "qa_reviews_the_task": True,
     "statuses": [["p0.png", "completed", "approved"], ["p1.png", None, None], ["p2.png", "discard", None]],
     "completed_tasks": [],

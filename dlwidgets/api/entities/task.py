@@ -35,6 +35,9 @@ class Task(Entity):
     # Read from the items' statuses in the task: {"completed": 12, "discard": 1}, and the percentage done.
     item_status: Any = None
     progress: float | None = None
+    # Annotations on its items with the status 'issue' (open QA notes among them) and 'review'.
+    issues: int | None = None
+    for_review: int | None = None
     priority: int | None = None
     spec: dict[str, Any] = Field(default_factory=dict)
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -112,6 +115,8 @@ class Assignment(Entity):
     # As on the task, over this assignment's items.
     item_status: Any = None
     progress: float | None = None
+    issues: int | None = None
+    for_review: int | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @property

@@ -22,11 +22,11 @@ in_qa = dl.Filters(field="metadata.system.refs.id", values=[qa.id], operator=dl.
 notes = dl.Filters(resource=dl.FiltersResource.ANNOTATION, field="type", values="note")
 
 result = {
-    "task": [task.name, task.status, task.progress, task.item_status, task.total_items],
+    "task": [task.name, task.status, task.progress, task.item_status, task.total_items, task.issues],
     "assignments": sorted(
-        [a.annotator, a.status, a.item_status, a.total_items] for a in task.assignments.list()
+        [a.annotator, a.status, a.item_status, a.total_items, a.issues] for a in task.assignments.list()
     ),
-    "qa": [qa.name, qa.spec, qa.status, qa.progress, qa.item_status, qa.total_items],
+    "qa": [qa.name, qa.spec, qa.status, qa.progress, qa.item_status, qa.total_items, qa.issues],
     "qa_reviews_the_task": qa.spec["parentTaskId"] == task.id,
     "statuses": [[item.name, item.status(task_id=task.id), item.status(task_id=qa.id)] for item in items],
     "completed_tasks": sorted(t.name for t in dataset.tasks.list(status="completed")),
