@@ -34,7 +34,7 @@ class Task(Entity):
     total_items: int | None = None
     # Read from the items' statuses in the task: {"completed": 12, "discard": 1}, and the percentage done.
     item_status: Any = None
-    progress: float | None = None
+    progress: int | float | None = None
     # Annotations on its items with the status 'issue' (open QA notes among them) and 'review'.
     issues: int | None = None
     for_review: int | None = None
@@ -114,7 +114,7 @@ class Assignment(Entity):
     total_items: int | None = None
     # As on the task, over this assignment's items.
     item_status: Any = None
-    progress: float | None = None
+    progress: int | float | None = None
     issues: int | None = None
     for_review: int | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
