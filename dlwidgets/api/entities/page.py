@@ -5,7 +5,9 @@ known. As in dtlpy, ``pages.items`` is the page last fetched: iterating yields e
 (leaving the last in ``items``), ``pages[n]``, ``go_to_page(n)``, ``next_page()`` and ``prev_page()`` move
 to a page, ``reversed(pages)`` walks from the last, and ``pages.all()`` gives every entity. Pages after
 another are walked by keyset (``id > last id``) when results are sorted by id, which stays fast however
-deep it goes; ``items_count`` stays the count of the whole query.
+deep it goes; the start of each page walked to is kept, so going back to it costs the same and it keeps
+its entities when earlier ones go. ``items_count`` stays the count of the whole query. This is the one
+pager: the widgets page through their items with it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class PagedEntities(Generic[E]):
         self.items: list[E] = first[0]
         self.items_count: int = first[1]
         self.has_next_page: bool = first[2]
+        # Page number -> the id its page starts after (None: the first page), for pages walked by keyset.
+        self._starts: dict[int, str | None] = {0: None}
 
     @property
     def total_pages_count(self) -> int:
@@ -62,14 +66,22 @@ class PagedEntities(Generic[E]):
 
     def _page_after(self, page: list[E], number: int) -> tuple[list[E], bool]:
         """The page after ``page`` (page ``number``): by keyset from its last entity when sorted by id."""
-        query = copy.deepcopy(self._query)
         if self._keyset() and page:
-            query["filter"] = {"$and": [query.get("filter") or {}, {"id": {"$gt": page[-1].id}}]}  # type: ignore[attr-defined]
-            query["page"] = 0
-        else:
-            query["page"] = number
-        found, _, has_next = self._fetch(query)
+            self._starts[number] = page[-1].id  # type: ignore[attr-defined]
+        found, _, has_next = self._fetch(self._page_query(number))
         return found, has_next
+
+    def _page_query(self, number: int) -> dict[str, Any]:
+        """The query of page ``number``: by keyset from where it started when it was walked to before,
+        else by its number."""
+        if not (self._keyset() and number in self._starts):
+            return {**self._query, "page": number}
+        query = copy.deepcopy(self._query)
+        after = self._starts[number]
+        if after is not None:
+            query["filter"] = {"$and": [query.get("filter") or {}, {"id": {"$gt": after}}]}
+        query["page"] = 0
+        return query
 
     def _show(self, number: int, page: list[E], has_next: bool) -> list[E]:
         self.page_offset, self.items, self.has_next_page = number, page, has_next
@@ -97,8 +109,9 @@ class PagedEntities(Generic[E]):
         """Fetch page number ``page`` into ``items``."""
         if not isinstance(page, int) or isinstance(page, bool) or page < 0:
             raise IndexError(f"page {page!r} must be a page number from 0 to {self.total_pages_count - 1}")
-        found, count, has_next = self._fetch({**self._query, "page": page})
-        self.items_count = count
+        found, count, has_next = self._fetch(self._page_query(page))
+        if not (self._keyset() and self._starts.get(page) is not None):
+            self.items_count = count  # a page by keyset counts only what follows its start
         self._show(page, found, has_next)
 
     def next_page(self) -> None:
@@ -107,6 +120,8 @@ class PagedEntities(Generic[E]):
 
     def prev_page(self) -> None:
         """Fetch the page before the current one into ``items``."""
+        if self.page_offset == 0:
+            raise IndexError("page 0 is the first page: there is no page before it")
         self.go_to_page(self.page_offset - 1)
 
     def all(self) -> Iterator[E]:

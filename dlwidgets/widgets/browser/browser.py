@@ -19,13 +19,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ...api import Client, Dataset, Filters, Item, Project, default
+from ...api import Client, Dataset, Filters, Item, PagedEntities, Project, default
 from ...exceptions import NotFound
 from ..base import WidgetBase
 from ..item_grid import ItemGrid, card, item_thumbnail
 from .detail import DetailPane
 from .filters import FilterColumn
-from .pager import KeysetPages
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -43,7 +42,7 @@ class Browser(WidgetBase):
         self._page_size = page_size
         self._projects: dict[str, Project] = {}
         self._datasets: dict[str, Dataset] = {}
-        self._pages: KeysetPages | None = None
+        self._pages: PagedEntities[Item] | None = None
         self._page_items: dict[str, Item] = {}  # replaced, never mutated: thumbnail threads read it
         self._selected: dict[str, Item] = {}
         self._build()
@@ -283,16 +282,16 @@ class Browser(WidgetBase):
         dataset = self.dataset
         if dataset is None:
             return
-        self._pages = KeysetPages(dataset, self.filters, self._page_size)
+        self._pages = dataset.items.list(filters=self.filters, page_size=self._page_size)
         self._show_page()
 
     def _show_page(self) -> None:
         pages = self._pages
         assert pages is not None
         self._page_items = {item.id: item for item in pages.items}
-        start = pages.index * self._page_size
-        if pages.total:
-            label = f"{start + 1:,}-{start + len(pages.items):,} of {pages.total:,}"
+        start = pages.page_offset * self._page_size
+        if pages.items_count:
+            label = f"{start + 1:,}-{start + len(pages.items):,} of {pages.items_count:,}"
         else:
             label = "no items"
         dataset = self.dataset
@@ -303,16 +302,21 @@ class Browser(WidgetBase):
         with self.grid.hold_sync():
             self.grid.cards = [card(item) for item in pages.items]
             self.grid.page_label = label
-            self.grid.has_previous = pages.index > 0
-            self.grid.has_next = pages.has_next
+            self.grid.has_previous = pages.page_offset > 0
+            self.grid.has_next = pages.has_next_page
             self.grid.empty_text = empty
 
     def _page(self, to: str) -> None:
-        if self._pages is None:
+        pages = self._pages
+        if pages is None:
             return
-        moved = self._pages.next() if to == "next" else self._pages.previous()
-        if moved:
-            self._show_page()
+        if to == "next" and pages.has_next_page and pages.items:
+            pages.next_page()
+        elif to != "next" and pages.page_offset > 0:
+            pages.prev_page()
+        else:
+            return
+        self._show_page()
 
     def _on_grid_page(self, to: str) -> None:
         self.attempt(lambda: self._page(to))
