@@ -180,6 +180,21 @@ def test_navigation_with_autosave_and_on_save(
     assert annotator.item.name == "b.jpg"
 
 
+def test_a_dataset_is_read_a_page_at_a_time_as_navigation_reaches_it(
+    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    for name in ("a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg"):
+        dataset.items.upload(local_path=make_jpeg(32, 20), remote_path="/paged", remote_name=name)
+    annotator = Annotator(dataset, filters=dw.Filters(field="dir", values="/paged", page_size=2))
+    assert len(annotator._items) == 2 and "1 of 5" in annotator._counter.value
+    seen = [annotator.item.name]
+    for _ in range(5):
+        annotator.next()
+        seen.append(annotator.item.name)
+    assert seen == ["a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg", "e.jpg"]
+    assert [item.name for item in annotator._items] == seen[:5]
+
+
 def test_items_that_are_not_images_show_a_message(dataset: dw.Dataset) -> None:
     text = dataset.items.upload(local_path=b"hello", remote_path="/docs", remote_name="note.txt")
     annotator = Annotator(text)

@@ -4,25 +4,21 @@ time as navigation reaches it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from ...api import Dataset, Filters, Item
+from ...api import Dataset, Filters, Item, PagedEntities
 
 
 class LazyItems(list[Item]):
-    """Items of a dataset query, fetched a page at a time as navigation reaches them."""
+    """Items of a dataset query, fetched a page at a time by the API's pager as navigation reaches them."""
 
-    def __init__(self, pages: Any) -> None:
+    def __init__(self, pages: PagedEntities[Item]) -> None:
         super().__init__(pages.items)
-        self._pages = iter(pages)
-        next(self._pages)  # the first page is already here
+        self._pages = pages
 
     def load_until(self, index: int) -> None:
-        while len(self) <= index:
-            page = next(self._pages, None)
-            if not page:
-                return
-            self.extend(page)
+        while len(self) <= index and self._pages.has_next_page and self._pages.items:
+            self._pages.next_page()
+            self.extend(self._pages.items)
 
 
 def resolve_items(source: Item | Dataset | Sequence[Item], filters: Filters | None) -> tuple[list[Item], int]:
