@@ -11,7 +11,7 @@ import pytest
 from labelled import labelled_image
 
 import dlwidgets as dw
-from dlwidgets.api.entities.masks import connected_parts, mask_runs
+from dlwidgets.api.entities.masks import connected_parts, data_url_image, mask_runs
 
 WIDTH, HEIGHT = 60, 40
 
@@ -144,3 +144,17 @@ def test_the_store_refuses_a_mask_that_is_not_a_png(both: dw.Client, coordinates
     )
     assert answer.status_code == 400, answer.text
     assert "a binary mask is a PNG" in answer.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "mask",
+    [a_mask(), a_mask().astype(np.uint8) * 7, np.linspace(0, 1, 12).reshape(3, 4), np.full((2, 2), 0.5)],
+    ids=["bool", "0-or-7", "graded", "half"],
+)
+def test_a_mask_is_painted_as_dtlpy_paints_it(mask: np.ndarray) -> None:
+    """dtlpy's PNG: each channel is colour x mask (scaled to 0..1 when above 1), cut to uint8; alpha
+    likewise with 255."""
+    scale = mask / mask.max() if mask.max() > 1 else mask.astype(float)
+    expected = np.stack([c * scale for c in (10, 200, 30, 255)], axis=2).astype(np.uint8)
+    url = dw.Segmentation(geo=mask, label="cell").to_coordinates(color=(10, 200, 30))
+    assert np.array_equal(data_url_image(url), expected)

@@ -20,13 +20,20 @@ PNG_DATA_URL = "data:image/png;base64,"
 
 def mask_to_data_url(mask: np.ndarray, color: tuple[int, int, int] = (255, 255, 255)) -> str:
     """The PNG data URL of ``mask`` (values 0..1, or 0..max scaled to 0..1) painted in ``color``."""
-    scale = np.asarray(mask, dtype=float)
-    top = float(scale.max()) if scale.size else 0.0
-    if top > 1:
-        scale = scale / top
-    rgba = np.stack([c * scale for c in (*color[:3], 255)], axis=2).astype(np.uint8)
+    values = np.asarray(mask)
+    on = values > 0
+    top = values.max() if values.size else 0
+    if values.dtype == bool or (top >= 1 and bool((values[on] == top).all())):
+        # Each pixel is in or out: PIL's lookup tables paint it without a float image per channel.
+        alpha = Image.fromarray(on.view(np.uint8) * np.uint8(255))
+        channels = [alpha.point([v * c // 255 for v in range(256)]) for c in color[:3]]
+        image = Image.merge("RGBA", [*channels, alpha])
+    else:
+        scale = values.astype(float) / (top if top > 1 else 1)
+        rgba = np.stack([c * scale for c in (*color[:3], 255)], axis=2).astype(np.uint8)
+        image = Image.fromarray(rgba, mode="RGBA")
     png = io.BytesIO()
-    Image.fromarray(rgba, mode="RGBA").save(png, format="PNG")
+    image.save(png, format="PNG")
     return PNG_DATA_URL + base64.b64encode(png.getvalue()).decode("ascii")
 
 
