@@ -8,19 +8,69 @@
 // kernel answers seconds later). So every gesture has an id, its messages and the kernel's replies
 // carry it, and the gestures the kernel has not answered yet wait in a queue, drawn as previews, until
 // their own reply comes: nothing drawn is dropped.
+//
+// The traits and messages below are the protocol; dlwidgets/widgets/annotator_gestures.py has the same
+// TypedDicts. Points are canvas pixels.
+// @ts-check
 
+/**
+ * The synced traits (Python: `GestureLayer`'s traitlets): the canvas size and the pointer's cursor.
+ * @typedef {{width: number, height: number, cursor: string}} LayerTraits
+ */
+
+/**
+ * Browser -> kernel (Python: `GestureEvent`). `id` names one drag from its "down" to its "up"; (px, py)
+ * is where a pan was last reported. `button` 1 (middle) pans; `ctrl` is Ctrl or Cmd.
+ * @typedef {{type: "down", id: number, x: number, y: number, button: number, shift: boolean, ctrl: boolean,
+ *   alt: boolean}} Down
+ * @typedef {{type: "up", id: number, x: number, y: number, x0: number, y0: number, px: number, py: number,
+ *   shift: boolean}} Up
+ * @typedef {{type: "pan", id: number, dx: number, dy: number}} Pan
+ * @typedef {{type: "wheel", x: number, y: number, dy: number}} Wheel
+ * @typedef {{type: "key", key: string, ctrl: boolean, shift: boolean}} Key
+ * @typedef {Down | Up | Pan | Wheel | Key} GestureEvent
+ */
+
+/**
+ * Kernel -> browser (Python: `GestureReply`). "grab" answers a "down" with what the drag does: `mode`
+ * "new" (draw a box), "none" (nothing to preview), "pan", "move", or the box handle dragged ("nw" ...
+ * "w"); `rect` is the grabbed box [left, top, right, bottom], `point` the grabbed point. "pan_ack" lets
+ * the next pan go; "committed" says the kernel has drawn gesture `id`'s result, so its preview can go.
+ * @typedef {"new" | "none" | "pan" | "move" | keyof typeof HANDLE_EDGES} GrabMode
+ * @typedef {{type: "grab", id: number, mode: GrabMode, color?: string | null, rect?: number[],
+ *   kind?: "point", point?: number[]}} Grab
+ * @typedef {{type: "pan_ack"}} PanAck
+ * @typedef {{type: "committed", id: number}} Committed
+ * @typedef {Grab | PanAck | Committed} GestureReply
+ */
+
+/**
+ * A drag the kernel has not answered yet: where it began (x0, y0), is (x, y) and last panned (px, py).
+ * @typedef {{id: number, x0: number, y0: number, x: number, y: number, px: number, py: number,
+ *   grab: Grab | null, done: boolean}} Gesture
+ */
+
+/** @type {Record<"nw" | "n" | "ne" | "e" | "se" | "s" | "sw" | "w", string[]>} */
 const HANDLE_EDGES = {
   nw: ["l", "t"], n: ["t"], ne: ["r", "t"], e: ["r"],
   se: ["r", "b"], s: ["b"], sw: ["l", "b"], w: ["l"],
 };
 
+/**
+ * The rectangle to preview for a drag from (x0, y0) to (x, y), in canvas pixels.
+ * @param {Pick<Grab, "mode" | "rect">} grab
+ * @param {number} x0
+ * @param {number} y0
+ * @param {number} x
+ * @param {number} y
+ * @returns {number[]}
+ */
 export function previewRect(grab, x0, y0, x, y) {
-  // The rectangle to preview for a drag from (x0, y0) to (x, y), in canvas pixels.
   if (grab.mode === "new") return [x0, y0, x, y];
-  const [l, t, r, b] = grab.rect;
+  const [l, t, r, b] = /** @type {number[]} */ (grab.rect);  // a grabbed box comes with its rect
   const dx = x - x0, dy = y - y0;
   if (grab.mode === "move") return [l + dx, t + dy, r + dx, b + dy];
-  const edges = HANDLE_EDGES[grab.mode] || [];
+  const edges = HANDLE_EDGES[/** @type {keyof typeof HANDLE_EDGES} */ (grab.mode)] || [];
   return [
     edges.includes("l") ? x : l, edges.includes("t") ? y : t,
     edges.includes("r") ? x : r, edges.includes("b") ? y : b,
@@ -31,6 +81,7 @@ export class GestureQueue {
   // The gestures the kernel has not answered yet, oldest first. The newest may still be in progress
   // (pointer down); the others are finished and wait for the kernel's "committed" reply.
   constructor() {
+    /** @type {Gesture[]} */
     this.pending = [];
     this.nextId = 1;
   }
@@ -41,21 +92,36 @@ export class GestureQueue {
     return last && !last.done ? last : null;
   }
 
+  /**
+   * @param {number} x
+   * @param {number} y
+   * @returns {{gesture: Gesture, finished: Gesture | null}}
+   */
   begin(x, y) {
     // A new gesture at (x, y); one still in progress (its pointer-up was missed) is finished first and
     // returned as `finished`, so that its end can be sent too.
     const finished = this.active ? this.end(this.active.x, this.active.y) : null;
+    /** @type {Gesture} */
     const gesture = { id: this.nextId++, x0: x, y0: y, x, y, px: x, py: y, grab: null, done: false };
     this.pending.push(gesture);
     return { gesture, finished };
   }
 
+  /**
+   * @param {number} x
+   * @param {number} y
+   */
   move(x, y) {
     const gesture = this.active;
     if (gesture) [gesture.x, gesture.y] = [x, y];
     return gesture;
   }
 
+  /**
+   * @param {number} x
+   * @param {number} y
+   * @returns {Gesture | null}
+   */
   end(x, y) {
     // The pointer is up: the active gesture is finished and waits for its reply.
     const gesture = this.active;
@@ -65,10 +131,12 @@ export class GestureQueue {
     return gesture;
   }
 
+  /** @param {number} id */
   find(id) {
     return this.pending.find((g) => g.id === id) || null;
   }
 
+  /** @param {Grab} message */
   grab(message) {
     // The kernel's answer to a gesture's start: what the gesture does (draw, move, resize, pan).
     const gesture = this.find(message.id);
@@ -76,6 +144,10 @@ export class GestureQueue {
     return gesture;
   }
 
+  /**
+   * @param {number} id
+   * @returns {Gesture | null}
+   */
   commit(id) {
     // The kernel has applied (and drawn) gesture `id`: only that gesture leaves the queue.
     const index = this.pending.findIndex((g) => g.id === id);
@@ -84,6 +156,7 @@ export class GestureQueue {
   }
 }
 
+/** @param {import("@anywidget/types").RenderProps<LayerTraits>} props */
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.className = "dlw-gestures";
@@ -97,7 +170,7 @@ function render({ model, el }) {
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.classList.add("dlw-gesture-layer");
   el.appendChild(canvas);
-  const ctx = canvas.getContext("2d");
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
 
   const size = () => {
     canvas.width = model.get("width");
@@ -110,9 +183,18 @@ function render({ model, el }) {
 
   const queue = new GestureQueue();
   let frame = 0;        // a pending animation frame
+  /** @type {{x: number, y: number, dy: number} | null} */
   let wheel = null;     // coalesced wheel delta, sent once per frame
+  /** @type {{dx: number, dy: number} | null} */
   let panSent = null;   // pan awaiting the kernel's ack: at most one in flight
 
+  /** @param {GestureEvent} message */
+  const send = (message) => model.send(message);
+
+  /**
+   * @param {MouseEvent} event
+   * @returns {[number, number]}
+   */
   const point = (event) => {
     const box = canvas.getBoundingClientRect();
     return [
@@ -121,26 +203,29 @@ function render({ model, el }) {
     ];
   };
 
+  /** @param {Gesture} drag */
   const sendPan = (drag) => {
     // The pan moved since the last one sent, once the kernel has acknowledged that one.
     if (panSent) return;
     panSent = { dx: drag.x - drag.px, dy: drag.y - drag.py };
     drag.px = drag.x;
     drag.py = drag.y;
-    if (panSent.dx || panSent.dy) model.send({ type: "pan", id: drag.id, ...panSent });
+    if (panSent.dx || panSent.dy) send({ type: "pan", id: drag.id, ...panSent });
     else panSent = null;
   };
 
+  /** @param {Gesture} drag */
   const drawGesture = (drag) => {
     // A gesture the kernel has not answered yet. Before its grab arrives the kernel has not said what
     // the drag does; with a drawing tool it is most likely a new box, so it is previewed as one.
+    /** @type {Pick<Grab, "mode" | "rect" | "color" | "kind" | "point"> | null} */
     const grab = drag.grab || (canvas.style.cursor === "crosshair" ? { mode: "new" } : null);
     if (!grab || grab.mode === "pan" || grab.mode === "none") return;
     ctx.save();
     ctx.strokeStyle = grab.color || "#ffcc00";
     ctx.lineWidth = 2;
     ctx.setLineDash([6, 4]);
-    if (grab.kind === "point") {
+    if (grab.kind === "point" && grab.point) {
       const [px, py] = grab.point;
       ctx.beginPath();
       ctx.arc(px + drag.x - drag.x0, py + drag.y - drag.y0, 6, 0, 2 * Math.PI);
@@ -156,7 +241,7 @@ function render({ model, el }) {
     frame = 0;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (wheel) {
-      model.send({ type: "wheel", ...wheel });
+      send({ type: "wheel", ...wheel });
       wheel = null;
     }
     const active = queue.active;
@@ -167,13 +252,18 @@ function render({ model, el }) {
     if (!frame) frame = requestAnimationFrame(drawPreview);
   };
 
+  /**
+   * @param {Gesture} drag
+   * @param {boolean} shift
+   */
   const sendUp = (drag, shift) => {
-    model.send({
+    send({
       type: "up", id: drag.id, x: drag.x, y: drag.y, x0: drag.x0, y0: drag.y0, px: drag.px, py: drag.py,
       shift,
     });
   };
 
+  /** @param {PointerEvent} event */
   const onDown = (event) => {
     if (event.button !== 0 && event.button !== 1) return;
     canvas.focus();
@@ -181,43 +271,48 @@ function render({ model, el }) {
     const [x, y] = point(event);
     const { gesture, finished } = queue.begin(x, y);
     if (finished) sendUp(finished, false);
-    model.send({
+    send({
       type: "down", id: gesture.id, x, y, button: event.button,
       shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey, alt: event.altKey,
     });
     event.preventDefault();
   };
+  /** @param {PointerEvent} event */
   const onMove = (event) => {
     if (queue.move(...point(event))) schedule();
   };
+  /** @param {PointerEvent} event */
   const onUp = (event) => {
     const drag = queue.end(...point(event));
     if (!drag) return;
     sendUp(drag, event.shiftKey);
     schedule();
   };
+  /** @param {WheelEvent} event */
   const onWheel = (event) => {
     event.preventDefault();
     const [x, y] = point(event);
     wheel = { x, y, dy: (wheel ? wheel.dy : 0) + event.deltaY };
     schedule();
   };
+  /** @param {KeyboardEvent} event */
   const onKey = (event) => {
     if (event.key === "Escape") {
-      model.send({ type: "key", key: "Escape", ctrl: false, shift: false });
+      send({ type: "key", key: "Escape", ctrl: false, shift: false });
       canvas.blur();
       // Give the keyboard back to the notebook (command mode), as JupyterLab users expect.
-      const notebook = el.closest(".jp-Notebook");
+      const notebook = /** @type {HTMLElement | null} */ (el.closest(".jp-Notebook"));
       if (notebook) notebook.focus();
       return;
     }
     if (event.key === "Tab") return;
     event.preventDefault();
     event.stopPropagation();
-    model.send({
+    send({
       type: "key", key: event.key, ctrl: event.ctrlKey || event.metaKey, shift: event.shiftKey,
     });
   };
+  /** @param {GestureReply} msg */
   const onMessage = (msg) => {
     if (msg.type === "grab") {
       if (queue.grab(msg)) schedule();

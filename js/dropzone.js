@@ -1,7 +1,8 @@
 // The dropzone: files and folders dropped or picked here travel to the kernel in chunks and become items.
 // Each file is read a slice at a time (file.slice), so no whole file is ever held in memory; each slice
 // is one custom message with one binary buffer, acknowledged by the kernel, with at most `window`
-// slices unacknowledged. The protocol is described in dlwidgets/widgets/dropzone.py.
+// slices unacknowledged. The traits and messages below are the protocol; dlwidgets/widgets/dropzone.py
+// has the same TypedDicts.
 // A kernel that is restarted or dies takes its unfinished files with it, and the page says so: at once
 // where the widget manager knows the kernel (JupyterLab, Notebook 7) or the model reports that it lost
 // its kernel (`comm_live_update`, ipywidgets 7 too), else after `ack_timeout` seconds of silence.
@@ -10,12 +11,59 @@
 // and js/dropzone.test.mjs imports them. Besides anywidget's narrow model API (get, set, save_changes,
 // on, off, send) it only looks for `model.widget_manager.kernel` and does without it, so it runs in
 // JupyterLab, Notebook 7, VS Code and Colab alike. Its look is dropzone.css, the widget's `_css`.
+// @ts-check
+
+/**
+ * The synced traits (Python: `Dropzone`'s traitlets). Sizes are bytes; `max_file_size` 0 is no limit.
+ * @typedef {object} DropzoneTraits
+ * @property {string} remote_path   the folder the files go to
+ * @property {boolean} overwrite    set here by the checkbox too
+ * @property {string} accept        an HTML accept list, "image/*,.pdf"; "" accepts everything
+ * @property {number} max_files     per drop
+ * @property {number} max_file_size
+ * @property {number} max_chunk     the size of a slice
+ * @property {number} window        slices in flight, unacknowledged
+ * @property {number} ack_timeout   seconds without an answer before the files waiting fail
+ */
+
+/**
+ * Browser -> kernel (Python: `DropzoneRequest`); `id` is this page's name for one file.
+ * "begin": a file (`path` relative, with its folders) comes in slices of `chunk` bytes. "chunk": slice
+ * `index`, at byte `offset`, is the message's one buffer. "end": all `chunks` were sent. "cancel": forget
+ * the file; with a `reason`, it failed here (the file changed while it was read).
+ * @typedef {{type: "begin", id: string, path: string, size: number, chunk: number, mimetype: string}} Begin
+ * @typedef {{type: "chunk", id: string, index: number, offset: number}} Chunk
+ * @typedef {{type: "end", id: string, chunks: number}} End
+ * @typedef {{type: "cancel", id: string, reason?: string}} Cancel
+ * @typedef {Begin | Chunk | End | Cancel} DropzoneRequest
+ */
+
+/**
+ * Kernel -> browser (Python: `DropzoneReply`). "status" answers "begin" ("uploading": send the slices;
+ * "skipped": the item exists), "end" ("done", with the item) and "cancel", or says a file "failed";
+ * `path` is the item's remote path. "ack" acknowledges slice `index`. "notice" is the widget base's
+ * status line: a failing `on_upload` callback, shown as an error.
+ * @typedef {"uploading" | "skipped" | "done" | "failed" | "cancelled"} RemoteStatus
+ * @typedef {{type: "status", id: string, status: RemoteStatus, path?: string, reason?: string,
+ *   item?: {id: string, filename: string, size: number | null}}} Status
+ * @typedef {{type: "ack", id: string, index: number}} Ack
+ * @typedef {{type: "notice", kind: "error" | "notice", error?: string, notice?: string}} Notice
+ * @typedef {Status | Ack | Notice} DropzoneReply
+ */
+
+/** @typedef {{index: number, start: number, end: number}} PlannedChunk */
+/** @typedef {{file: File, path: string, reason?: string}} Found  a file of a drop, `path` folder-relative */
 
 export const MIB = 1 << 20;
 
 // ---- pure parts ------------------------------------------------------------------------------------
 
-/** The chunks of a `size`-byte file: [{index, start, end}], the last one shorter; none for 0 bytes. */
+/**
+ * The chunks of a `size`-byte file: [{index, start, end}], the last one shorter; none for 0 bytes.
+ * @param {number} size
+ * @param {number} chunkSize
+ * @returns {PlannedChunk[]}
+ */
 export function planChunks(size, chunkSize) {
   if (!(chunkSize > 0)) throw new Error(`chunk size ${chunkSize} is not positive`);
   const chunks = [];
@@ -27,18 +75,33 @@ export function planChunks(size, chunkSize) {
 
 /** Sends one file's chunks with at most `window` unacknowledged; `done` settles once all are acked. */
 export class FileSender {
+  /**
+   * @param {object} options
+   * @param {number} options.size
+   * @param {number} options.chunkSize
+   * @param {number} options.window
+   * @param {(start: number, end: number) => Promise<ArrayBuffer>} options.read
+   * @param {(chunk: PlannedChunk, data: ArrayBuffer) => void} options.send
+   */
   constructor({ size, chunkSize, window, read, send }) {
     this.chunks = planChunks(size, chunkSize);
     this.window = Math.max(1, window);
-    this.read = read;             // (start, end) => Promise<ArrayBuffer>
-    this.send = send;             // (chunk, ArrayBuffer) => void
+    this.read = read;
+    this.send = send;
     this.next = 0;
+    /** @type {Map<number, number>} */
     this.inFlight = new Map();    // index -> bytes
     this.ackedBytes = 0;
     this.ackedCount = 0;
     this.maxInFlight = 0;
-    this.state = "idle";          // sending | done | failed | cancelled
+    /** @type {"idle" | "sending" | "done" | "failed" | "cancelled"} */
+    this.state = "idle";
     this.pumping = false;
+    /** @type {() => void} */
+    this.resolve = () => {};
+    /** @type {(error: Error) => void} */
+    this.reject = () => {};
+    /** @type {Promise<void>} */
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -52,10 +115,13 @@ export class FileSender {
     return this.done;
   }
 
-  /** The kernel acknowledged chunk `index`; false for a duplicate or unknown ack. */
+  /**
+   * The kernel acknowledged chunk `index`; false for a duplicate or unknown ack.
+   * @param {number} index
+   */
   ack(index) {
     if (!this.inFlight.has(index)) return false;
-    this.ackedBytes += this.inFlight.get(index);
+    this.ackedBytes += this.inFlight.get(index) || 0;
     this.ackedCount += 1;
     this.inFlight.delete(index);
     this.pump();
@@ -66,10 +132,15 @@ export class FileSender {
     this.stop("cancelled", new Error("cancelled"));
   }
 
+  /** @param {string} reason */
   fail(reason) {
     this.stop("failed", new Error(reason));
   }
 
+  /**
+   * @param {"failed" | "cancelled"} state
+   * @param {Error} error
+   */
   stop(state, error) {
     if (this.state !== "sending" && this.state !== "idle") return;
     this.state = state;
@@ -104,6 +175,7 @@ export class FileSender {
   }
 }
 
+/** @param {any} error */
 function readFailure(error) {
   // Chromium raises NotReadableError when a picked file is changed or removed before it is read.
   if (error && error.name === "NotReadableError" || error && error.name === "NotFoundError") {
@@ -116,9 +188,14 @@ function readFailure(error) {
 export class RateMeter {
   constructor(span = 3000) {
     this.span = span;
+    /** @type {[number, number][]} */
     this.samples = [];
   }
 
+  /**
+   * @param {number} time
+   * @param {number} bytes
+   */
   add(time, bytes) {
     this.samples.push([time, bytes]);
     while (this.samples.length > 2 && time - this.samples[1][0] > this.span) this.samples.shift();
@@ -132,7 +209,10 @@ export class RateMeter {
   }
 }
 
-/** `paths` with repeats renamed `a (2).jpg`, `a (3).jpg`, so two files of one drop never collide. */
+/**
+ * `paths` with repeats renamed `a (2).jpg`, `a (3).jpg`, so two files of one drop never collide.
+ * @param {string[]} paths
+ */
 export function dedupePaths(paths) {
   const taken = new Set();
   return paths.map((path) => {
@@ -146,7 +226,12 @@ export function dedupePaths(paths) {
   });
 }
 
-/** Whether a file matches an HTML accept list ("image/*,.pdf"); an empty list accepts everything. */
+/**
+ * Whether a file matches an HTML accept list ("image/*,.pdf"); an empty list accepts everything.
+ * @param {string} name
+ * @param {string} type
+ * @param {string} accept
+ */
 export function isAccepted(name, type, accept) {
   const patterns = (accept || "").split(",").map((p) => p.trim().toLowerCase()).filter(Boolean);
   if (!patterns.length) return true;
@@ -156,9 +241,16 @@ export function isAccepted(name, type, accept) {
     p.startsWith(".") ? lower.endsWith(p) : p.endsWith("/*") ? mime.startsWith(p.slice(0, -1)) : mime === p);
 }
 
-/** Sort a drop into files to send and files refused (type, size), or refuse it whole (count). */
+/**
+ * Sort a drop into files to send and files refused (type, size), or refuse it whole (count).
+ * @param {Found[]} files
+ * @param {{accept: string, maxFiles: number, maxFileSize: number}} limits
+ * @returns {{accepted: Found[], refused: Found[], message: string}}
+ */
 export function checkDrop(files, { accept, maxFiles, maxFileSize }) {
+  /** @type {Found[]} */
   const accepted = [];
+  /** @type {Found[]} */
   const refused = [];
   for (const entry of files) {
     if (!isAccepted(entry.path, entry.file.type, accept)) {
@@ -179,17 +271,25 @@ export function checkDrop(files, { accept, maxFiles, maxFileSize }) {
   return { accepted: accepted.map((e, i) => ({ ...e, path: paths[i] })), refused, message: "" };
 }
 
-/** Walk dropped FileSystemEntry objects (webkitGetAsEntry): [{file, path}] with folder-relative paths. */
+/**
+ * Walk dropped FileSystemEntry objects (webkitGetAsEntry): [{file, path}] with folder-relative paths.
+ * @param {(FileSystemEntry | null)[]} entries
+ * @returns {Promise<Found[]>}
+ */
 export async function collectEntries(entries) {
+  /** @type {Found[]} */
   const found = [];
+  /** @param {FileSystemEntry | null} entry */
   const walk = async (entry) => {
     if (!entry) return;
-    if (entry.isFile) {
+    if (isFileEntry(entry)) {
+      /** @type {File} */
       const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
       found.push({ file, path: entry.fullPath.replace(/^\/+/, "") || file.name });
-    } else if (entry.isDirectory) {
+    } else if (isDirectoryEntry(entry)) {
       const reader = entry.createReader();
       for (;;) {  // readEntries answers in batches (100 in Chromium) until an empty one
+        /** @type {FileSystemEntry[]} */
         const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
         if (!batch.length) break;
         for (const child of batch) await walk(child);
@@ -200,6 +300,19 @@ export async function collectEntries(entries) {
   return found;
 }
 
+/**
+ * @param {FileSystemEntry} entry
+ * @returns {entry is FileSystemFileEntry}
+ */
+const isFileEntry = (entry) => entry.isFile;
+
+/**
+ * @param {FileSystemEntry} entry
+ * @returns {entry is FileSystemDirectoryEntry}
+ */
+const isDirectoryEntry = (entry) => entry.isDirectory;
+
+/** @param {number} n */
 export function formatBytes(n) {
   if (n < 1000) return `${n} B`;
   const units = ["kB", "MB", "GB", "TB"];
@@ -208,6 +321,7 @@ export function formatBytes(n) {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
+/** @param {number} seconds */
 export function formatDuration(seconds) {
   if (!isFinite(seconds)) return "";
   if (seconds < 60) return `${Math.ceil(seconds)} s`;
@@ -217,12 +331,41 @@ export function formatDuration(seconds) {
 
 // ---- the widget ------------------------------------------------------------------------------------
 
+/**
+ * Where one file is, in this page: the kernel's statuses and this page's own.
+ * @typedef {RemoteStatus | "queued" | "starting" | "storing" | "refused"} FileStatus
+ */
+
+/**
+ * One file of a drop, as this page follows it.
+ * @typedef {object} Entry
+ * @property {string} id           this page's name for the file in the messages
+ * @property {File} file
+ * @property {string} path         folder-relative, as dropped
+ * @property {number} size
+ * @property {FileStatus} status
+ * @property {string} reason
+ * @property {number} acked        bytes acknowledged
+ * @property {string} remote       the item's remote path, once the kernel has said it
+ * @property {HTMLElement} [row]
+ * @property {boolean} [cancelRequested]
+ */
+
+/** @type {Set<FileStatus>} */
 const FINAL = new Set(["done", "skipped", "failed", "cancelled", "refused"]);
+/** @type {Record<FileStatus, string>} */
 const LABELS = {
   queued: "queued", starting: "starting", uploading: "uploading", storing: "storing",
   done: "done", skipped: "skipped: exists", failed: "failed", cancelled: "cancelled", refused: "refused",
 };
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -230,13 +373,18 @@ function element(tag, className, text) {
   return node;
 }
 
+/** @param {import("@anywidget/types").RenderProps<DropzoneTraits>} props */
 function render({ model, el }) {
   const view = Math.random().toString(36).slice(2, 8);
   let counter = 0;
-  const files = [];            // {id, file, path, size, status, reason, acked, remote, row}
+  /** @type {Entry[]} */
+  const files = [];
+  /** @type {Map<string, Entry>} */
   const byId = new Map();
+  /** @type {Map<string, (reply: Pick<Status, "status" | "reason">) => void>} */
   const waiting = new Map();   // id -> resolve, for the kernel's answer to "begin"
-  let current = null;          // {entry, sender}
+  /** @type {{entry: Entry, sender: FileSender} | null} */
+  let current = null;
   let running = false;
   let lastHeard = performance.now();
   const meter = new RateMeter();
@@ -286,18 +434,27 @@ function render({ model, el }) {
     model.save_changes();
   });
 
+  /** @param {DropzoneRequest} request */
+  const send = (request) => model.send(request);
+
+  /**
+   * @param {string} text
+   * @param {boolean} [isError]
+   */
   const say = (text, isError = false) => {
     message.textContent = text;
     message.classList.toggle("dlw-error", isError);
   };
 
+  /** @param {Entry} entry */
   const showRow = (entry) => {
     if (!entry.row) {
       entry.row = element("div", "dlw-file");
       entry.row.append(element("span", "dlw-name"), element("progress"), element("span", "dlw-status"));
       list.appendChild(entry.row);
     }
-    const [name, bar, status] = entry.row.children;
+    const [name, bar, status] = /** @type {[HTMLElement, HTMLProgressElement, HTMLElement]} */ (
+      Array.from(entry.row.children));
     entry.row.dataset.status = entry.status;
     entry.row.dataset.path = entry.path;
     name.textContent = entry.remote || entry.path;
@@ -327,6 +484,11 @@ function render({ model, el }) {
     cancel.disabled = !running;
   };
 
+  /**
+   * @param {Entry} entry
+   * @param {FileStatus} status
+   * @param {string} [reason]
+   */
   const setStatus = (entry, status, reason = "") => {
     entry.status = status;
     entry.reason = reason;
@@ -334,6 +496,7 @@ function render({ model, el }) {
     showTotal();
   };
 
+  /** @param {string} reason */
   const failAll = (reason) => {
     for (const entry of files) {
       if (!FINAL.has(entry.status)) setStatus(entry, "failed", reason);
@@ -356,8 +519,15 @@ function render({ model, el }) {
   // Where the widget manager knows the kernel (JupyterLab, Notebook 7), a restart or a death from this
   // page, or an automatic restart, is seen at once rather than after `ack_timeout` of silence. The new
   // kernel never heard of this widget, and the old one took its unfinished files with it.
-  const kernel = model.widget_manager && model.widget_manager.kernel;
+  // Beyond anywidget's narrow API, so typed as what it may be: a Lumino signal of the kernel's status.
+  /** @type {{kernel?: {statusChanged?: {connect?: Function, disconnect?: Function}}}} */
+  const manager = /** @type {any} */ (model.widget_manager);
+  const kernel = manager && manager.kernel;
   const kernelStatus = kernel && kernel.statusChanged;
+  /**
+   * @param {unknown} _kernel
+   * @param {string} status
+   */
   const onKernelStatus = (_kernel, status) => {
     if (!["restarting", "autorestarting", "dead"].includes(status)) return;
     const what = status === "dead" ? "died" : "restarted";
@@ -370,21 +540,23 @@ function render({ model, el }) {
     failAll("the kernel restarted or went away before the file was stored; run the cell again to upload it");
   model.on("comm_live_update", onDisconnect);
 
+  /** @param {Entry} entry */
   const uploadOne = async (entry) => {
     setStatus(entry, "starting");
     entry.acked = 0;
     lastHeard = performance.now();
     const chunkSize = model.get("max_chunk");
+    /** @type {Pick<Status, "status" | "reason">} */
     const reply = await new Promise((resolve) => {
       waiting.set(entry.id, resolve);
-      model.send({
+      send({
         type: "begin", id: entry.id, path: entry.path, size: entry.size, chunk: chunkSize,
         mimetype: entry.file.type || "",
       });
     });
     if (reply.status !== "uploading") return;
     if (entry.cancelRequested) {
-      model.send({ type: "cancel", id: entry.id });
+      send({ type: "cancel", id: entry.id });
       setStatus(entry, "cancelled");
       return;
     }
@@ -393,21 +565,25 @@ function render({ model, el }) {
       chunkSize,
       window: model.get("window"),
       read: (start, end) => entry.file.slice(start, end).arrayBuffer(),
-      send: (chunk, data) => model.send(
-        { type: "chunk", id: entry.id, index: chunk.index, offset: chunk.start }, undefined, [data]),
+      send: (chunk, data) => {
+        /** @type {Chunk} */
+        const message = { type: "chunk", id: entry.id, index: chunk.index, offset: chunk.start };
+        model.send(message, undefined, [data]);
+      },
     });
     current = { entry, sender };
     try {
       await sender.start();
       setStatus(entry, "storing");
-      model.send({ type: "end", id: entry.id, chunks: sender.chunks.length });
+      send({ type: "end", id: entry.id, chunks: sender.chunks.length });
     } catch (error) {
       if (sender.state === "cancelled") {
-        model.send({ type: "cancel", id: entry.id });
+        send({ type: "cancel", id: entry.id });
         setStatus(entry, "cancelled");
       } else if (!FINAL.has(entry.status)) {
-        model.send({ type: "cancel", id: entry.id, reason: error.message });
-        setStatus(entry, "failed", error.message);
+        const reason = /** @type {Error} */ (error).message;
+        send({ type: "cancel", id: entry.id, reason });
+        setStatus(entry, "failed", reason);
       }
     } finally {
       current = null;
@@ -426,12 +602,14 @@ function render({ model, el }) {
     }
   };
 
+  /** @param {Found[]} found */
   const add = (found) => {
     const checked = checkDrop(found, {
       accept: model.get("accept"), maxFiles: model.get("max_files"), maxFileSize: model.get("max_file_size"),
     });
     say(checked.message, Boolean(checked.message));
     for (const entry of [...checked.accepted, ...checked.refused]) {
+      /** @type {Entry} */
       const item = {
         id: `${view}-${++counter}`, file: entry.file, path: entry.path, size: entry.file.size,
         status: entry.reason ? "refused" : "queued", reason: entry.reason || "", acked: 0, remote: "",
@@ -444,8 +622,9 @@ function render({ model, el }) {
     run();
   };
 
+  /** @param {HTMLInputElement} input */
   const fromInput = (input) => {
-    const found = Array.from(input.files, (file) => ({ file, path: file.webkitRelativePath || file.name }));
+    const found = Array.from(input.files || [], (file) => ({ file, path: file.webkitRelativePath || file.name }));
     input.value = "";
     add(found);
   };
@@ -454,6 +633,7 @@ function render({ model, el }) {
   pickFiles.addEventListener("click", () => fileInput.click());
   pickFolder.addEventListener("click", () => folderInput.click());
 
+  /** @param {DragEvent} event */
   const over = (event) => {
     event.preventDefault();
     event.stopPropagation();
@@ -467,6 +647,7 @@ function render({ model, el }) {
     event.stopPropagation();
     area.classList.remove("dlw-over");
     const transfer = event.dataTransfer;
+    if (!transfer) return;
     // Entries must be taken during the event; a dropped folder is only reachable through them.
     const items = Array.from(transfer.items || []).filter((i) => i.kind === "file");
     const entries = items.map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null));
@@ -475,7 +656,8 @@ function render({ model, el }) {
       collectEntries(entries).then(add, (error) => say(`could not read the drop: ${error.message}`, true));
     } else {
       const dropped = plain.length ? plain : Array.from(transfer.files);
-      add(dropped.filter(Boolean).map((file) => ({ file, path: file.webkitRelativePath || file.name })));
+      const picked = /** @type {File[]} */ (dropped.filter(Boolean));
+      add(picked.map((file) => ({ file, path: file.webkitRelativePath || file.name })));
     }
   });
 
@@ -497,10 +679,11 @@ function render({ model, el }) {
     run();
   });
 
+  /** @param {DropzoneReply} msg */
   const onMessage = (msg) => {
     lastHeard = performance.now();
     if (msg.type === "notice") {
-      say(msg.error ?? msg.notice, msg.kind !== "notice");
+      say(msg.error ?? msg.notice ?? "", msg.kind !== "notice");
       return;
     }
     const entry = byId.get(msg.id);
@@ -518,7 +701,7 @@ function render({ model, el }) {
     if (msg.path) entry.remote = msg.path;
     if (msg.status === "uploading") setStatus(entry, "uploading");
     else setStatus(entry, msg.status, msg.reason || "");
-    if (msg.status === "failed" && current && current.entry === entry) current.sender.fail(msg.reason);
+    if (msg.status === "failed" && current && current.entry === entry) current.sender.fail(msg.reason || "");
     const resolve = waiting.get(msg.id);
     waiting.delete(msg.id);
     if (resolve) resolve(msg);

@@ -5,12 +5,60 @@
 // Names are only ever set with textContent: an item named "<img onerror=...>" shows as that text.
 // Only anywidget's narrow model API is used (get, set, save_changes, on, off, send).
 // Its look is item_grid.css, the widget's `_css`: anywidget adds it to the page once for all views.
+// The traits and messages below are the protocol; dlwidgets/widgets/item_grid.py has the same TypedDicts.
+// @ts-check
+
+/**
+ * One item as the grid shows it (Python: `Card`, made by `card(item)`).
+ * @typedef {object} Card
+ * @property {string} id
+ * @property {string} name
+ * @property {string} size          already readable: "1.2 MB"
+ * @property {string} mimetype
+ * @property {number} annotations
+ * @property {keyof typeof ICONS} icon  what an item without a thumbnail shows
+ * @property {boolean} thumbnail    whether the browser asks the kernel for one
+ */
+
+/**
+ * The synced traits (Python: `ItemGrid`'s traitlets).
+ * @typedef {object} GridTraits
+ * @property {Card[]} cards          the page shown
+ * @property {string[]} selected_ids set here by clicks and keys
+ * @property {string} active_id      the last card clicked
+ * @property {string} page_label
+ * @property {boolean} has_previous
+ * @property {boolean} has_next
+ * @property {string} empty_text     shown when there are no cards
+ */
+
+/**
+ * Browser -> kernel (Python: `GridRequest`): another page, or the thumbnails of cards just shown.
+ * @typedef {{type: "page", to: "next" | "previous"}} PageRequest
+ * @typedef {{type: "thumbnails", ids: string[]}} ThumbnailsRequest
+ * @typedef {PageRequest | ThumbnailsRequest} GridRequest
+ */
+
+/**
+ * Kernel -> browser (Python: `Thumbnails`): one JPEG buffer per id of `ids`, in order; `failed` says why
+ * an id has none. Other messages (the widget base's notices) are not shown by the grid.
+ * @typedef {{type: "thumbnails", ids: string[], failed: Record<string, string>}} Thumbnails
+ */
+
+/** @typedef {import("@anywidget/types").AnyModel<GridTraits>} Model */
 
 const ICONS = {
   image: "▣", video: "▶", audio: "♫", text: "¶", json: "{ }", prompt: "❝", pdf: "PDF", file: "■",
   broken: "✕",
 };
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -18,12 +66,17 @@ function element(tag, className, text) {
   return node;
 }
 
+/**
+ * @param {keyof typeof ICONS} kind
+ * @param {string} label
+ */
 function icon(kind, label) {
   const node = element("div", "dlw-icon", ICONS[kind] || ICONS.file);
   node.appendChild(element("small", "", label));
   return node;
 }
 
+/** @param {import("@anywidget/types").RenderProps<GridTraits>} props */
 function render({ model, el }) {
   el.classList.add("dlw-item-grid");
   const previous = element("button", "dlw-previous", "◀ Previous");
@@ -41,9 +94,15 @@ function render({ model, el }) {
   const empty = element("div", "dlw-grid-empty");
   el.append(bar, grid, empty);
 
+  /** @type {Map<string, HTMLElement>} */
   const cardNodes = new Map(); // id -> the card's element
+  /** @type {Map<string, string>} */
   const urls = new Map(); // id -> object URL of its thumbnail, revoked when the card goes
+  /** @type {string | null} */
   let anchor = null; // where a Shift-click range starts
+
+  /** @param {GridRequest} message */
+  const send = (message) => model.send(message);
 
   const ids = () => model.get("cards").map((card) => card.id);
 
@@ -69,10 +128,17 @@ function render({ model, el }) {
     bar.classList.remove("dlw-busy");
   };
 
+  /** @type {(node: HTMLElement) => HTMLElement} */
+  const thumbOf = (node) => /** @type {HTMLElement} */ (node.querySelector(".dlw-thumb"));
+
+  /**
+   * @param {string} id
+   * @param {string} [reason]
+   */
   const showBroken = (id, reason) => {
     const node = cardNodes.get(id);
     if (!node) return;
-    const thumb = node.querySelector(".dlw-thumb");
+    const thumb = thumbOf(node);
     thumb.className = "dlw-thumb dlw-broken";
     thumb.title = reason || "this image cannot be decoded";
     thumb.replaceChildren(icon("broken", "unreadable image"));
@@ -101,11 +167,15 @@ function render({ model, el }) {
     empty.textContent = cards.length ? "" : model.get("empty_text");
     paintSelection();
     const wanted = cards.filter((card) => card.thumbnail).map((card) => card.id);
-    if (wanted.length) model.send({ type: "thumbnails", ids: wanted });
+    if (wanted.length) send({ type: "thumbnails", ids: wanted });
   };
 
+  /**
+   * @param {Thumbnails | {type: string}} msg
+   * @param {DataView<ArrayBuffer>[]} buffers
+   */
   const onMessage = (msg, buffers) => {
-    if (msg.type !== "thumbnails") return;
+    if (!isThumbnails(msg)) return;
     msg.ids.forEach((id, index) => {
       const node = cardNodes.get(id);
       if (!node || urls.has(id)) return;
@@ -116,23 +186,28 @@ function render({ model, el }) {
       img.draggable = false;
       img.addEventListener("error", () => showBroken(id, "the thumbnail could not be decoded"));
       img.src = url;
-      const thumb = node.querySelector(".dlw-thumb");
+      const thumb = thumbOf(node);
       thumb.className = "dlw-thumb";
       thumb.replaceChildren(img);
     });
     for (const [id, reason] of Object.entries(msg.failed || {})) showBroken(id, reason);
   };
 
+  /**
+   * @param {string[]} selected
+   * @param {string} active
+   */
   const select = (selected, active) => {
     model.set("selected_ids", selected);
     model.set("active_id", active);
     model.save_changes();
   };
 
+  /** @param {MouseEvent} event */
   const onClick = (event) => {
-    const node = event.target.closest(".dlw-card");
+    const node = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest(".dlw-card"));
     if (!node) return;
-    const id = node.dataset.id;
+    const id = node.dataset.id || "";
     const order = ids();
     const additive = event.ctrlKey || event.metaKey;
     let selected = model.get("selected_ids").slice();
@@ -151,21 +226,24 @@ function render({ model, el }) {
   };
 
   // Shift-click would otherwise select the text between the two cards.
+  /** @param {MouseEvent} event */
   const onMouseDown = (event) => {
-    if (event.shiftKey && event.target.closest(".dlw-card")) event.preventDefault();
+    if (event.shiftKey && /** @type {Element} */ (event.target).closest(".dlw-card")) event.preventDefault();
   };
 
+  /** @param {PageRequest["to"]} to */
   const ask = (to) => {
     bar.classList.add("dlw-busy");
-    model.send({ type: "page", to });
+    send({ type: "page", to });
   };
 
+  /** @param {KeyboardEvent} event */
   const onKey = (event) => {
     const ctrl = event.ctrlKey || event.metaKey;
     if (event.key === "Escape") {
       grid.blur();
       // Give the keyboard back to the notebook (command mode), as JupyterLab users expect.
-      const notebook = el.closest(".jp-Notebook");
+      const notebook = /** @type {HTMLElement | null} */ (el.closest(".jp-Notebook"));
       if (notebook) notebook.focus();
       return;
     }
@@ -215,6 +293,14 @@ function render({ model, el }) {
     model.off("msg:custom", onMessage);
     revokeAll();
   };
+}
+
+/**
+ * @param {{type: string}} msg
+ * @returns {msg is Thumbnails}
+ */
+function isThumbnails(msg) {
+  return msg.type === "thumbnails";
 }
 
 export default { render };
