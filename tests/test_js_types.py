@@ -17,7 +17,7 @@ def test_the_es_modules_type_check() -> None:
     if not TSC.exists():
         if os.environ.get("CI"):
             pytest.fail("CI is set but TypeScript is not installed: run `npm ci` in the repository first")
-        pytest.skip("TypeScript is not installed: `npm ci` in the repository installs it (needs node and npm)")
+        pytest.skip("TypeScript is not installed: `npm ci` here installs it (needs node and npm)")
     result = subprocess.run(
         [str(TSC), "-p", "tsconfig.json"], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
     )

@@ -1,10 +1,14 @@
 """``GestureLayer``: the back-end of ``js/annotator_gestures.js``, the anywidget laid over the annotator's
-canvas that reports coalesced gestures."""
+canvas that reports coalesced gestures.
+
+The messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
+``js/annotator_gestures.js``. Points are canvas pixels; ``id`` names one drag from its "down" to its "up".
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 import anywidget
 import traitlets
@@ -13,8 +17,100 @@ from .assets import asset
 from .base import AnyWidgetChrome
 
 
+class Down(TypedDict):
+    """The pointer went down: a drag begins. ``button`` 1 (the middle one) pans; ``ctrl`` is Ctrl or Cmd."""
+
+    type: Literal["down"]
+    id: int
+    x: float
+    y: float
+    button: int
+    shift: bool
+    ctrl: bool
+    alt: bool
+
+
+class Up(TypedDict):
+    """The drag that began at (x0, y0) ended at (x, y); a pan was last reported at (px, py)."""
+
+    type: Literal["up"]
+    id: int
+    x: float
+    y: float
+    x0: float
+    y0: float
+    px: float
+    py: float
+    shift: bool
+
+
+class Pan(TypedDict):
+    """A panning drag moved by (dx, dy) since its last pan; the next one waits for a ``PanAck``."""
+
+    type: Literal["pan"]
+    id: int
+    dx: float
+    dy: float
+
+
+class Wheel(TypedDict):
+    """The wheel turned by ``dy`` over (x, y), summed over one animation frame."""
+
+    type: Literal["wheel"]
+    x: float
+    y: float
+    dy: float
+
+
+class Key(TypedDict):
+    """A key pressed with the layer focused."""
+
+    type: Literal["key"]
+    key: str
+    ctrl: bool
+    shift: bool
+
+
+GestureEvent = Down | Up | Pan | Wheel | Key
+
+
+class _Grab(TypedDict):
+    type: Literal["grab"]
+    id: Any  # the id of the "down" it answers
+    mode: str  # "new", "none", "pan", "move", or the box handle dragged: "nw", "n", ... "w"
+
+
+class Grab(_Grab, total=False):
+    """The answer to a ``Down``: what the drag does, which the browser previews. ``rect`` is the grabbed
+    box (left, top, right, bottom), ``point`` the grabbed point."""
+
+    color: str | None
+    rect: list[float]
+    kind: Literal["point"]
+    point: list[float]
+
+
+class PanAck(TypedDict):
+    """The last ``Pan`` is applied: the browser may send the next."""
+
+    type: Literal["pan_ack"]
+
+
+class Committed(TypedDict):
+    """Gesture ``id``'s result is drawn (or it failed): the browser drops its preview."""
+
+    type: Literal["committed"]
+    id: Any
+
+
+GestureReply = Grab | PanAck | Committed
+
+
 class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
-    """Pointer, wheel and key gestures in canvas pixels; the preview of a drag is drawn in the browser."""
+    """Pointer, wheel and key gestures in canvas pixels; the preview of a drag is drawn in the browser.
+
+    ``on_gesture`` is called with each ``GestureEvent`` as the browser sent it (its fields are read with
+    care: it comes from outside the kernel)."""
 
     _esm = asset("annotator_gestures.js")
     width = traitlets.Int(800).tag(sync=True)
@@ -25,5 +121,5 @@ class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.on_msg(lambda _widget, content, _buffers: on_gesture(content))
 
-    def reply(self, message: dict[str, Any]) -> None:
+    def reply(self, message: GestureReply) -> None:
         self.send(message)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar
 
 import ipywidgets as w
 
@@ -155,14 +155,31 @@ class Chrome:
         return self._quiet_depth > 0
 
 
+class _Notice(TypedDict):
+    type: Literal["notice"]
+    kind: Literal["error", "notice"]
+
+
+class Notice(_Notice, total=False):
+    """Kernel -> browser: an anywidget's status line, with the text under the key its ``kind`` names (the
+    ``Notice`` typedef of the ES modules that show it)."""
+
+    error: str
+    notice: str
+
+
 class AnyWidgetChrome(Chrome):
-    """The anywidgets' part of the base: a status is sent to the browser as a ``notice`` message
-    (``{"type": "notice", "kind": ..., "error" or "notice": text}``), which the view may show, and
-    ``close()`` closes the widget's ``Layout`` too."""
+    """The anywidgets' part of the base: a status is sent to the browser as a ``Notice``, which the view
+    may show, and ``close()`` closes the widget's ``Layout`` too."""
 
     def _show_status(self, kind: str, message: str, css_class: str) -> None:
         if message and getattr(self, "comm", None) is not None:
-            self.send({"type": "notice", "kind": kind, kind: message})  # type: ignore[attr-defined]
+            notice: Notice = (
+                {"type": "notice", "kind": "error", "error": message}
+                if kind == ERROR
+                else {"type": "notice", "kind": "notice", "notice": message}
+            )
+            self.send(notice)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         close_all(list(widgets_in(self)))

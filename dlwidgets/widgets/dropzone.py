@@ -5,17 +5,8 @@ with one binary buffer each; the kernel writes them into a temporary file and, o
 complete, uploads it with ``dataset.items.upload(local_path=...)``. Neither side ever holds a whole
 file, and a file that does not complete leaves nothing in the workspace.
 
-The messages, browser -> kernel (``id`` is the browser's name for one file, a string):
-
-- ``{"type": "begin", "id", "path", "size", "chunk", "mimetype"}``: a file (``path`` relative, with
-  folders) is coming in chunks of ``chunk`` bytes. Answered ``{"type": "status", "id", "status":
-  "uploading" | "skipped" | "failed", "path", "reason"?}``; only after "uploading" do chunks follow.
-- ``{"type": "chunk", "id", "index", "offset"}`` with the bytes as the one buffer: answered
-  ``{"type": "ack", "id", "index"}``, or a "failed" status.
-- ``{"type": "end", "id", "chunks"}``: every chunk was sent. Answered with the final status, "done"
-  (with ``"item": {"id", "filename", "size"}``), "skipped" or "failed".
-- ``{"type": "cancel", "id", "reason"?}``: forget the file; answered "cancelled", or "failed" with the
-  browser's reason (e.g. the file changed while it was read).
+The messages are the TypedDicts below (``DropzoneRequest`` from the browser, ``DropzoneReply`` back),
+and the same JSDoc typedefs in ``js/dropzone.js``; ``id`` is the browser's name for one file.
 """
 
 from __future__ import annotations
@@ -27,7 +18,7 @@ import tempfile
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict, cast
 
 import anywidget
 import traitlets
@@ -35,13 +26,92 @@ import traitlets
 from ..api import Dataset, Item, remote_dir
 from ..exceptions import NotFound, PlatformError
 from .assets import asset
-from .base import AnyWidgetChrome
+from .base import AnyWidgetChrome, Notice
 from .models.chunked_upload import ChunkedFile, TransferError, is_accepted, split_relative_path
 
 MIB = 1 << 20
 # Colab's frontend fails on messages near 1 MB; elsewhere the Jupyter server allows up to 10 MiB.
 COLAB_CHUNK = 1 * MIB
 DEFAULT_CHUNK = 4 * MIB
+
+
+class Begin(TypedDict):
+    """A file (``path`` relative, with its folders) is coming in chunks of ``chunk`` bytes. Answered with a
+    ``Status``: "uploading" (only then do chunks follow), "skipped" (the item exists) or "failed"."""
+
+    type: Literal["begin"]
+    id: str
+    path: str
+    size: int
+    chunk: int
+    mimetype: str
+
+
+class Chunk(TypedDict):
+    """Chunk ``index``, at byte ``offset``, is the message's one buffer. Answered with an ``Ack``, or a
+    "failed" ``Status``."""
+
+    type: Literal["chunk"]
+    id: str
+    index: int
+    offset: int
+
+
+class End(TypedDict):
+    """Every chunk was sent. Answered with the final ``Status``: "done", "skipped" or "failed"."""
+
+    type: Literal["end"]
+    id: str
+    chunks: int
+
+
+class _Cancel(TypedDict):
+    type: Literal["cancel"]
+    id: str
+
+
+class Cancel(_Cancel, total=False):
+    """Forget the file. Answered "cancelled", or "failed" with the browser's ``reason`` (the file changed
+    while it was read)."""
+
+    reason: str
+
+
+DropzoneRequest = Begin | Chunk | End | Cancel
+
+
+class StoredItem(TypedDict):
+    """The item a file became."""
+
+    id: str
+    filename: str
+    size: int | None
+
+
+class _Status(TypedDict):
+    type: Literal["status"]
+    id: str
+    status: Literal["uploading", "skipped", "done", "failed", "cancelled"]
+
+
+class Status(_Status, total=False):
+    """Where a file is: ``path`` is its item's remote path, ``reason`` why it failed, ``item`` what it
+    became ("done")."""
+
+    path: str
+    reason: str
+    item: StoredItem
+
+
+class Ack(TypedDict):
+    """Chunk ``index`` is written."""
+
+    type: Literal["ack"]
+    id: str
+    index: int
+
+
+DropzoneReply = Status | Ack | Notice
 
 
 def running_on_colab() -> bool:
@@ -135,21 +205,25 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
 
     # -- the protocol ------------------------------------------------------------------------------
     def handle_message(self, content: dict[str, Any], buffers: list[Any] | None = None) -> None:
-        """One message from the browser (see the module docstring); the answer is sent back."""
+        """One ``DropzoneRequest`` from the browser; the answer is sent back. Its fields are checked as
+        they are read: a malformed message fails its file."""
         kind, file_id = content.get("type"), str(content.get("id"))
         try:
             if kind == "begin":
-                self._begin(file_id, content)
+                self._begin(file_id, cast(Begin, content))
             elif kind == "chunk":
-                self._chunk(file_id, content, buffers or [])
+                self._chunk(file_id, cast(Chunk, content), buffers or [])
             elif kind == "end":
-                self._end(file_id, int(content.get("chunks", -1)))
+                self._end(file_id, int(cast(End, content).get("chunks", -1)))
             elif kind == "cancel":
-                self._cancel(file_id, content.get("reason"))
+                self._cancel(file_id, cast(Cancel, content).get("reason"))
         except (TransferError, PlatformError, OSError) as error:
             self._fail(file_id, str(error), content.get("path"))
 
-    def _begin(self, file_id: str, content: dict[str, Any]) -> None:
+    def _reply(self, message: DropzoneReply) -> None:
+        self.send(message)
+
+    def _begin(self, file_id: str, content: Begin) -> None:
         folder, name = split_relative_path(str(content.get("path", "")))
         directory = remote_dir(self.remote_path.rstrip("/") + "/" + folder)
         size = int(content.get("size", -1))
@@ -158,21 +232,21 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
         if self.max_file_size and size > self.max_file_size:
             raise TransferError(f"{name!r} has {size:,} bytes; the limit is {self.max_file_size:,}")
         if not self.overwrite and self._exists(directory + name):
-            self.send({"type": "status", "id": file_id, "status": "skipped", "path": directory + name})
+            self._reply({"type": "status", "id": file_id, "status": "skipped", "path": directory + name})
             return
         self._discard(file_id)
         chunked = ChunkedFile(size, int(content.get("chunk", 0)), self._scratch)
         self._incoming[file_id] = _Incoming(chunked, directory, name)
-        self.send({"type": "status", "id": file_id, "status": "uploading", "path": directory + name})
+        self._reply({"type": "status", "id": file_id, "status": "uploading", "path": directory + name})
 
-    def _chunk(self, file_id: str, content: dict[str, Any], buffers: list[Any]) -> None:
+    def _chunk(self, file_id: str, content: Chunk, buffers: list[Any]) -> None:
         incoming = self._incoming.get(file_id)
         if incoming is None:
             return  # cancelled or failed already: the browser has stopped caring about it
         if len(buffers) != 1:
             raise TransferError(f"a chunk message carries one buffer, this one {len(buffers)}")
         incoming.file.write(int(content["index"]), int(content["offset"]), buffers[0])
-        self.send({"type": "ack", "id": file_id, "index": content["index"]})
+        self._reply({"type": "ack", "id": file_id, "index": content["index"]})
 
     def _end(self, file_id: str, chunks: int) -> None:
         incoming = self._incoming.get(file_id)
@@ -182,7 +256,7 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
             path = incoming.file.finish(chunks)
             if not self.overwrite and self._exists(incoming.filename):
                 # Another file of the same drop, or another user, got there first.
-                self.send({"type": "status", "id": file_id, "status": "skipped", "path": incoming.filename})
+                self._reply({"type": "status", "id": file_id, "status": "skipped", "path": incoming.filename})
                 return
             item = self.dataset.items.upload(
                 local_path=str(path),
@@ -197,7 +271,7 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
             self._discard(file_id)
         assert isinstance(item, Item)
         self.items.append(item)
-        self.send({
+        self._reply({
             "type": "status", "id": file_id, "status": "done", "path": item.filename,
             "item": {"id": item.id, "filename": item.filename, "size": item.size},
         })  # fmt: skip
@@ -209,14 +283,14 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
         if reason:
             self._fail(file_id, str(reason), incoming.filename if incoming else None)
         else:
-            self.send({"type": "status", "id": file_id, "status": "cancelled"})
+            self._reply({"type": "status", "id": file_id, "status": "cancelled"})
 
     def _fail(self, file_id: str, reason: str, path: str | None) -> None:
         incoming = self._incoming.get(file_id)
         self._discard(file_id)
         shown = incoming.filename if incoming else str(path or file_id)
         self.errors.append(UploadFailure(shown, reason))
-        self.send({"type": "status", "id": file_id, "status": "failed", "reason": reason, "path": shown})
+        self._reply({"type": "status", "id": file_id, "status": "failed", "reason": reason, "path": shown})
 
     def _discard(self, file_id: str) -> None:
         incoming = self._incoming.pop(file_id, None)

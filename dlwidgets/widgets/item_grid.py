@@ -7,6 +7,9 @@ browser by clicks), the page label. Thumbnails never do: the browser asks for a 
 custom message, and the feed answers with the JPEG bytes as the message's binary buffers, a batch at a
 time. It fetches them on worker threads, so the kernel stays free for clicks and paging while a page's
 thumbnails are being made for the first time.
+
+The traits and messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
+``js/item_grid.js``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from typing import Any
+from typing import Any, Literal, TypedDict, cast
 
 import anywidget
 import traitlets
@@ -28,6 +31,45 @@ from .base import AnyWidgetChrome
 # A first batch of thumbnails goes out after this long, then one batch per interval, then the rest.
 BATCH_INTERVAL_S = 0.1
 FETCH_WORKERS = 4
+
+
+class Card(TypedDict):
+    """One item as the grid shows it: ``icon`` names the kind drawn for an item without a thumbnail, and
+    ``thumbnail`` says whether the browser should ask for one."""
+
+    id: str
+    name: str
+    size: str  # readable: "1.2 MB"
+    mimetype: str
+    annotations: int
+    icon: str
+    thumbnail: bool
+
+
+class PageRequest(TypedDict):
+    """Browser -> kernel: the user pages (a button, PageUp or PageDown)."""
+
+    type: Literal["page"]
+    to: Literal["next", "previous"]
+
+
+class ThumbnailsRequest(TypedDict):
+    """Browser -> kernel: the thumbnails of the cards just shown."""
+
+    type: Literal["thumbnails"]
+    ids: list[str]
+
+
+GridRequest = PageRequest | ThumbnailsRequest
+
+
+class Thumbnails(TypedDict):
+    """Kernel -> browser, with one JPEG buffer per id of ``ids``, in order; ``failed`` says why an id has
+    none (shown on hover)."""
+
+    type: Literal["thumbnails"]
+    ids: list[str]
+    failed: dict[str, str]
 
 
 class NoThumbnail(Exception):
@@ -47,7 +89,7 @@ def item_thumbnail(item: Item | None) -> bytes | None:
         raise NoThumbnail(str(error)) from None
 
 
-def card(item: Item) -> dict[str, Any]:
+def card(item: Item) -> Card:
     """What the grid shows of an item."""
     mimetype = item.mimetype or "application/octet-stream"
     return {
@@ -87,7 +129,7 @@ def human_size(size: int | None) -> str:
     raise AssertionError("unreachable")
 
 
-Send = Callable[[dict[str, Any], list[bytes]], None]
+Send = Callable[[Thumbnails, list[bytes]], None]
 
 
 class ThumbnailFeed:
@@ -173,14 +215,13 @@ class ItemGrid(AnyWidgetChrome, anywidget.AnyWidget):
     """Cards of one page of items; selection is made in the browser and read from ``selected_ids``.
 
     ``on_page(to)`` is called with ``"next"`` or ``"previous"`` when the user pages; ``fetch_thumbnail``
-    is the ``ThumbnailFeed``'s fetcher. A card is ``{"id", "name", "size", "mimetype", "annotations",
-    "icon", "thumbnail"}``: ``icon`` names the kind drawn for items without a thumbnail, and
-    ``thumbnail`` says whether the browser should ask for one.
+    is the ``ThumbnailFeed``'s fetcher. ``cards`` holds one ``Card`` per item, made by ``card(item)``.
     """
 
     _esm = asset("item_grid.js")
     _css = asset("item_grid.css")
-    cards = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # ``Card``s; Any because traitlets types a Dict trait's value dict[Any, Any], which a Card is not.
+    cards: traitlets.List[Any] = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected_ids = traitlets.List(traitlets.Unicode()).tag(sync=True)
     active_id = traitlets.Unicode("").tag(sync=True)
     page_label = traitlets.Unicode("").tag(sync=True)
@@ -199,15 +240,17 @@ class ItemGrid(AnyWidgetChrome, anywidget.AnyWidget):
         self.thumbnails = ThumbnailFeed(fetch_thumbnail, self._send_thumbnails)
         self.on_msg(self._on_message)
 
-    def _send_thumbnails(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+    def _send_thumbnails(self, content: Thumbnails, buffers: list[bytes]) -> None:
         self.send(content, buffers)
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        """A ``GridRequest`` from the browser; a message of any other shape is ignored."""
         kind = content.get("type")
         if kind == "page" and content.get("to") in ("next", "previous"):
-            self._on_page(content["to"])
+            self._on_page(cast(PageRequest, content)["to"])
         elif kind == "thumbnails" and isinstance(content.get("ids"), list):
-            self.thumbnails.request([str(item_id) for item_id in content["ids"]])
+            wanted = cast(ThumbnailsRequest, content)["ids"]
+            self.thumbnails.request([str(item_id) for item_id in wanted])
 
     def close(self) -> None:
         self.thumbnails.close()

@@ -3,10 +3,11 @@ release draw, select, move and resize shapes or pan; the wheel zooms; keys are s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from ...api.entities.annotation import Definition
-from ..annotator_gestures import GestureLayer
+from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Up, Wheel
 from ..models.annotation_edits import AnnotationEdits, box_edges
 from ..models.viewport import Viewport
 
@@ -52,14 +53,16 @@ class GestureHandler:
         self._gestures: dict[Any, dict[str, Any]] = {}
 
     def handle(self, event: dict[str, Any]) -> None:
-        """Handle one gesture event (``down``, ``up``, ``wheel``, ``pan`` or ``key``; others are ignored)."""
-        handler = {
+        """Handle one ``GestureEvent`` from the browser (``down``, ``up``, ``wheel``, ``pan`` or ``key``;
+        others are ignored); each handler reads its fields with care, as they come from outside."""
+        handlers: dict[str, Callable[[Any], None]] = {
             "down": self.down,
             "up": self.up,
             "wheel": self.wheel,
             "pan": self.pan,
             "key": self.key,
-        }.get(event.get("type", ""))
+        }
+        handler = handlers.get(event.get("type", ""))
         if handler is not None:
             handler(event)
 
@@ -67,12 +70,12 @@ class GestureHandler:
         """Drop the gestures begun: they were begun on the previous item's shapes."""
         self._gestures.clear()
 
-    def down(self, event: dict[str, Any]) -> None:
+    def down(self, event: Down) -> None:
         a = self._annotator
         gesture_id = event.get("id")
         x, y = a.viewport.to_image(event["x"], event["y"])
         if a.edits is None or event.get("button") == 1 or event.get("alt"):
-            self._grab(gesture_id, {"mode": "pan"}, {"mode": "pan"})
+            self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
             return
         tolerance = HIT_TOLERANCE_PX / a.viewport.scale
         hit = a.edits.hit(x, y, tolerance, a.selected)
@@ -81,7 +84,9 @@ class GestureHandler:
             shape = a.edits.shape(key)
             if key != a.selected:
                 a._select(key)
-            reply: dict[str, Any] = {
+            reply: Grab = {
+                "type": "grab",
+                "id": gesture_id,
                 "mode": handle,
                 "color": a._colors.get(shape.get("label") or ""),
             }
@@ -89,26 +94,28 @@ class GestureHandler:
                 left, top, right, bottom = box_edges(shape)
                 reply["rect"] = [*a.viewport.to_canvas(left, top), *a.viewport.to_canvas(right, bottom)]
             else:
-                reply.update(
-                    kind="point",
-                    point=list(a.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])),
+                reply["kind"] = "point"
+                reply["point"] = list(
+                    a.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])
                 )
-            self._grab(gesture_id, {"mode": handle, "key": key}, reply)
+            self._grab({"mode": handle, "key": key}, reply)
             return
         if a.tool == "select":
             a._select(None)
-            self._grab(gesture_id, {"mode": "pan"}, {"mode": "pan"})
+            self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
             return
         mode = "none" if a.tool == "point" else "new"
         color = a._colors.get(a.label or "")
-        self._grab(gesture_id, {"mode": "new", "tool": a.tool}, {"mode": mode, "color": color})
+        self._grab(
+            {"mode": "new", "tool": a.tool}, {"type": "grab", "id": gesture_id, "mode": mode, "color": color}
+        )
 
-    def _grab(self, gesture_id: Any, gesture: dict[str, Any], reply: dict[str, Any]) -> None:
-        """Remember what gesture ``gesture_id`` does, and tell the browser (which previews it)."""
-        self._gestures[gesture_id] = gesture
-        self._annotator.gestures.reply({"type": "grab", "id": gesture_id, **reply})
+    def _grab(self, gesture: dict[str, Any], reply: Grab) -> None:
+        """Remember what the gesture ``reply`` answers does, and tell the browser (which previews it)."""
+        self._gestures[reply["id"]] = gesture
+        self._annotator.gestures.reply(reply)
 
-    def up(self, event: dict[str, Any]) -> None:
+    def up(self, event: Up) -> None:
         """The end of a drag; `_on_gesture` tells the browser once the result is drawn."""
         a = self._annotator
         gesture = self._gestures.pop(event.get("id"), None)
@@ -146,16 +153,16 @@ class GestureHandler:
             return  # a click with the box tool is not a box
         a._select(key)
 
-    def wheel(self, event: dict[str, Any]) -> None:
+    def wheel(self, event: Wheel) -> None:
         self._annotator.zoom(WHEEL_ZOOM ** (-event.get("dy", 0)), (event["x"], event["y"]))
 
-    def pan(self, event: dict[str, Any]) -> None:
+    def pan(self, event: Pan) -> None:
         a = self._annotator
         a.viewport.pan(event.get("dx", 0), event.get("dy", 0))
         a._redraw(image=True)
         a.gestures.reply({"type": "pan_ack"})
 
-    def key(self, event: dict[str, Any]) -> None:
+    def key(self, event: Key) -> None:
         a = self._annotator
         key, ctrl, shift = event.get("key", ""), event.get("ctrl", False), event.get("shift", False)
         lower = key.lower()
