@@ -21,7 +21,7 @@ Cases (data from tests/scale_data.py; each case is a fresh cell run, see _stage.
 Widget models are counted in the kernel (live models before and after the cell) and in the page (the
 ``comm_open`` messages that reached it). Searches and lists that do not exist yet print "not available".
 
-    .venv/bin/python benchmarks/widget_scale.py [--reps 3] [--quick]
+    .venv/bin/python benchmarks/widget_scale.py [--reps 3] [--quick] [--editor-size 1000 50]
 """
 
 from __future__ import annotations
