@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,17 +22,10 @@ from .base import WidgetBase
 from .item_grid import ItemGrid, card, item_thumbnail
 
 ROLES = ("user", "assistant", "system")
-_STREAM = re.compile(r"/items/([^/]+)/stream$")
 MAX_IMAGE_CHOICES = 500
 PICKER_PAGE = 24
 # The element kinds that reference an item, with the item mimetypes each accepts.
 MEDIA = {PromptType.IMAGE: "image/", PromptType.AUDIO: "audio/", PromptType.VIDEO: "video/"}
-
-
-def referenced_item_id(stream: str) -> str | None:
-    """The item id in a ``.../items/<id>/stream`` URL."""
-    match = _STREAM.search(stream)
-    return match.group(1) if match else None
 
 
 def check_prompt_item(prompt_item: PromptItem, dataset: Dataset) -> list[str]:
@@ -48,7 +40,9 @@ def check_prompt_item(prompt_item: PromptItem, dataset: Dataset) -> list[str]:
             if element["mimetype"] == PromptType.TEXT.value and not str(element["value"]).strip():
                 problems.append(f"prompt {prompt.key!r}, element {index + 1}: the text is empty")
             item_id = (
-                referenced_item_id(str(element["value"])) if element["mimetype"] != PromptType.TEXT else None
+                dataset.items.id_of_stream(str(element["value"]))
+                if element["mimetype"] != PromptType.TEXT
+                else None
             )
             if item_id is not None:
                 try:

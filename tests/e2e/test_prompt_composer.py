@@ -13,7 +13,6 @@ import json
 import re
 
 import dlwidgets as dw
-from dlwidgets.widgets.prompt_composer import referenced_item_id
 
 from .page import OpenNotebook
 from .views import wait_decoded_thumbnails
@@ -98,7 +97,7 @@ def test_compose_a_text_and_an_image_upload_and_read_back(open_notebook: OpenNot
             ]
         },
     }
-    assert referenced_item_id(dog_item.stream) == dog_item.id  # a reference, not a copy
+    assert dog_item.client.items.id_of_stream(dog_item.stream) == dog_item.id  # a reference, not a copy
     (prompt,) = dw.PromptItem.from_json(item.name, stored).prompts
     assert (prompt.key, prompt.role) == ("1", "user")
     assert [e["mimetype"] for e in prompt.elements] == ["application/text", "image/*"]

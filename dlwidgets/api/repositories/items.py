@@ -11,6 +11,7 @@ import io
 import json
 import mimetypes
 import os
+import re
 import secrets
 import time
 from collections.abc import Sequence
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 # Uploads in flight at once for a folder sent over HTTP.
 FOLDER_WORKERS = 8
+
+# An item's ``stream`` URL, which prompt items hold to reference an image.
+_STREAM = re.compile(r"/items/([^/]+)/stream$")
 
 # What a download gives: a path or an in-memory file for one item, a list of them for several.
 Files = list[str | io.BytesIO]
@@ -284,6 +288,11 @@ class Items:
             )
         query = {**filters.prepare(), "update": {"metadata": {"user": update_values}}}
         return self.client.json("POST", f"/datasets/{self.dataset.id}/query", json=query)
+
+    def id_of_stream(self, stream: str) -> str | None:
+        """The item id in an item's ``stream`` URL (``.../items/<id>/stream``); None for any other text."""
+        match = _STREAM.search(stream)
+        return match.group(1) if match else None
 
     def read(self, item_id: str) -> bytes:
         """An item's bytes, in memory (``item.read()``)."""

@@ -138,7 +138,7 @@ def _facets(dataset: Dataset) -> tuple[dict[str, int], dict[str, int]]:
     try:
         return dataset.directories(), dataset.mimetypes()
     except NotFound:
-        dataset.client.request("GET", f"/datasets/{dataset.id}")  # a dataset deleted meanwhile: say so
+        dataset.client.datasets.get(dataset_id=dataset.id)  # a dataset deleted meanwhile: say so
         return {}, {}
 
 

@@ -548,8 +548,7 @@ def _color(color: Any) -> str:
 
 
 def _refetch(ontology: Ontology) -> Ontology:
-    body = ontology.client.json("GET", f"/ontologies/{ontology.id}")
-    return Ontology.from_json(body, ontology.client)
+    return ontology.client.ontologies.get(ontology.id)
 
 
 def _tags_of_roots(roots: list[dict[str, Any]]) -> Iterator[str]:
