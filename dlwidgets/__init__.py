@@ -47,7 +47,7 @@ from .api import default as _default
 from .api.converter import AnnotationFormat, Converter
 from .api.filters import *  # noqa: F403  (dtlpy's FILTERS_* constants)
 from .api.filters import __all__ as _filter_names
-from .api.login import add_environment, login_api_key, login_m2m, login_token, setenv
+from .api.login import add_environment, login_api_key, login_m2m, login_token, logout, setenv
 
 __version__ = "0.1.0"
 
@@ -165,6 +165,7 @@ __all__ = [
     "login_api_key",
     "login_m2m",
     "login_token",
+    "logout",
     "setenv",
     "token_expired",
     *_filter_names,

@@ -7,6 +7,7 @@ The embedded workspace needs no sign-in: there, the logins check nothing and ret
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 from ..exceptions import PlatformError
@@ -125,8 +126,9 @@ def login_m2m(
     force: bool = False,
 ) -> bool:
     """Sign in with an email and password at the environment's gate (``POST /token?default``), as dtlpy
-    does on the platform. ``dlwidgets serve`` has no passwords: the error says to make a token with
-    ``dlwidgets token create`` and sign in with ``login_token``."""
+    does on the platform: True when signed in (already, as that user, unless ``force``). A refused
+    sign-in returns False and signs out, as dtlpy does, with a warning saying why; ``dlwidgets serve``
+    has no passwords, so the warning says to sign in with a token instead."""
     current = default.client()
     if current.is_local:
         return True
@@ -136,10 +138,26 @@ def login_m2m(
     try:
         token = password_token(current, gate, email, password)
     except PlatformError as e:
-        raise ValueError(
-            f"{gate} did not sign in {email!r} with a password: {e.message}. dlwidgets serve has no "
-            f"passwords: make a token with `dlwidgets token create --email {email}` on the server and sign "
-            "in with dw.login_token(token)"
-        ) from None
+        warnings.warn(
+            f"{gate} did not sign in {email!r} with a password: {e.message}. You are signed out, as dtlpy "
+            f"does. dlwidgets serve has no passwords: make a token with `dlwidgets token create --email "
+            f"{email}` on the server and sign in with dw.login_token(token)",
+            UserWarning,
+            stacklevel=2,
+        )
+        logout()
+        return False
     login_token(token)
+    return True
+
+
+def logout() -> bool:
+    """Forget the default client's token, as dtlpy's ``dl.logout()``: calls need a new sign-in."""
+    current = default.client()
+    if current.is_local:
+        return True
+    found = _environments.get(current.environment)
+    if found is not None:
+        found.token = None
+    default.set_client(connect(current.environment))
     return True

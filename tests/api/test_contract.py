@@ -706,11 +706,22 @@ def test_update_by_query_merges_user_metadata_of_the_matching_items(
     assert answer == {"updated": 1}
     assert ok(api.get(f"/items/{tagged}"))["metadata"]["user"] == {"a": 1, "b": {"c": 2, "d": 3}}
     assert "user" not in ok(api.get(f"/items/{kept}"))["metadata"]
-    for bad in ({"metadata": {"system": {}}}, {"name": "x"}, "x"):
+    for bad in ({"metadata": {"other": {}}}, {"name": "x"}, "x"):
         body = {"filter": {}, "resource": "items", "update": bad}
         assert "is not supported" in error_message(
             api.post(f"/datasets/{dataset['id']}/query", json=body), 400
         )
+    # System metadata only with systemSpace (dtlpy's system_metadata=True); the store's own fields stay.
+    system = {"metadata": {"system": {"stage": 2, "size": 1}}}
+    body = {"filter": {"dir": "/t"}, "resource": "items", "update": system}
+    assert "'systemSpace': true" in error_message(
+        api.post(f"/datasets/{dataset['id']}/query", json=body), 400
+    )
+    assert ok(api.post(f"/datasets/{dataset['id']}/query", json={**body, "systemSpace": True})) == {
+        "updated": 1
+    }
+    stored = ok(api.get(f"/items/{tagged}"))["metadata"]["system"]
+    assert stored["stage"] == 2 and stored["size"] == len(image_bytes())
 
 
 @covers(("GET", "/items/{item_id}/stream"))

@@ -49,8 +49,10 @@ def test_login_m2m_says_that_dlwidgets_serve_has_no_passwords(workspace_home: Pa
     with serving(workspace_home) as url:
         dl.add_environment(environment=url, alias="team")
         dl.setenv("team")
-        with pytest.raises(ValueError, match=r"dlwidgets token create --email ann@example\.com"):
-            dl.login_m2m(email=USER, password="secret")
+        # As dtlpy: False, and signed out; the warning says what to do instead.
+        with pytest.warns(UserWarning, match=r"dlwidgets token create --email ann@example\.com"):
+            assert dl.login_m2m(email=USER, password="secret") is False
+        assert dl.token_expired() and dl.info()["user_email"] == "null"
 
 
 def test_unknown_environments_are_named_with_the_known_ones() -> None:

@@ -208,7 +208,14 @@ class Dataset(Entity):
         return self.ontology().labels
 
     def add_label(
-        self, label_name: str, color: str | tuple[int, int, int] | None = None, **kwargs: Any
+        self,
+        label_name: str,
+        color: str | tuple[int, int, int] | None = None,
+        recipe_id: str | None = None,
+        ontology_id: str | None = None,
+        **kwargs: Any,
     ) -> Label:
-        """Add a label to the default ontology and save it (the tutorial's shortcut)."""
-        return self.ontology().add_label(label_name=label_name, color=color, **kwargs)
+        """Add a label to the default ontology and save it (the tutorial's shortcut); as dtlpy's, it is
+        ``ontology.add_label(..., update_ontology=True)``."""
+        ontology = self.ontology(recipe_id, ontology_id)
+        return ontology.add_label(label_name=label_name, color=color, update_ontology=True, **kwargs)

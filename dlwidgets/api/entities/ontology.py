@@ -228,21 +228,34 @@ class Ontology(Entity):
         self,
         label_name: str,
         color: str | tuple[int, int, int] | None = None,
+        children: list[LabelSpec] | LabelSpec | None = None,
+        attributes: list[Any] | Any | None = None,
         display_label: str | None = None,
+        label: Label | None = None,
+        add: bool = True,
         icon_path: str | os.PathLike[str] | None = None,
+        update_ontology: bool = False,
         **extra: Any,
     ) -> Label:
-        """Add (or replace) a label and save it at once; nested labels as ``'parent.child'``. An
-        ``icon_path`` image is uploaded to the project's Binaries dataset and shown for the label."""
-        node = {
-            "tag": label_name,
-            "color": normalize_color(color),
-            "displayLabel": display_label or derive_display_label(label_name),
-            "attributes": [],
-            "displayData": {} if icon_path is None else self._icon(icon_path),
-            **extra,
-        }
-        return self._send_label(node, upsert=True)
+        """Add (or replace) a label, with its ``children``, and save it at once, as dtlpy 1.126 does
+        whatever ``update_ontology`` says; nested labels as ``'parent.child'``. As in dtlpy, without
+        ``update_ontology`` the label gets a display name made from its name, with it the fields not
+        given are the server's defaults (its own name, grey). An ``icon_path`` image is uploaded to the
+        project's Binaries dataset and shown for the label. ``label`` (a ``Label``) is added as it is."""
+        if label is not None:
+            return self._send_labels(label, upsert=True)[0]
+        node: dict[str, Any] = {"tag": label_name, **extra}
+        if color is not None or not update_ontology:
+            node["color"] = normalize_color(color)
+        if display_label is not None or not update_ontology:
+            node["displayLabel"] = display_label or derive_display_label(label_name)
+        if attributes is not None or not update_ontology:
+            node["attributes"] = _as_list(attributes)
+        node["displayData"] = {} if icon_path is None else self._icon(icon_path)
+        if children:
+            node["children"] = children if isinstance(children, list) else [children]
+        self._send_labels(node, upsert=True)
+        return next(label for label in self._walk() if label.tag == label_name)
 
     def update_label(
         self,
@@ -259,12 +272,7 @@ class Ontology(Entity):
             node["color"] = normalize_color(color)
         if display_label is not None:
             node["displayLabel"] = display_label
-        return self._send_label(node, upsert=upsert)
-
-    def _send_label(self, node: dict[str, Any], upsert: bool) -> Label:
-        """One label change, as the platform's ``PATCH .../labels`` (dtlpy's add and update modes)."""
-        self._replace(self.client.ontologies.patch_labels(self.id, [node], upsert))
-        return next(label for label in self._walk() if label.tag == node["tag"])
+        return self._send_labels(node, upsert=upsert)[0]
 
     def _icon(self, icon_path: str | os.PathLike[str]) -> dict[str, Any]:
         """Upload a label icon where the platform keeps them; returns the label's ``displayData``."""
@@ -283,13 +291,13 @@ class Ontology(Entity):
         return {"displayImage": {"itemId": icon.id, "datasetId": icon.dataset_id}}
 
     def add_labels(
-        self, label_list: list[LabelSpec] | LabelSpec, update_ontology: bool = True
+        self, label_list: list[LabelSpec] | LabelSpec, update_ontology: bool = False
     ) -> list[Label]:
         """Add (or replace) several labels in one save, given as names, ``Label`` entities or dicts
         (``{'label_name' or 'tag', 'color', 'display_label', 'children'}``, or the platform's
         ``{'value': {...}, 'children': [...]}``), as dtlpy's ``add_labels``. They are saved at once,
-        whatever ``update_ontology`` says. A dict with an ``icon_path`` is added on its own, its icon
-        uploaded first."""
+        whatever ``update_ontology`` says, as dtlpy 1.126 does, and the labels added are returned (dtlpy
+        returns None). A dict with an ``icon_path`` is added on its own, its icon uploaded first."""
         specs = label_list if isinstance(label_list, list) else [label_list]
         if any(isinstance(spec, dict) and spec.get("icon_path") for spec in specs):
             return [
@@ -412,10 +420,11 @@ class Ontology(Entity):
             print(format_table(self.attributes))
 
 
-def _as_list(scope: list[str] | str | None) -> list[str]:
-    if scope is None:
+def _as_list(value: Any) -> list[Any]:
+    """``value`` as a list, as dtlpy takes one or several: None is empty, one value a list of it."""
+    if value is None:
         return []
-    return [scope] if isinstance(scope, str) else list(scope)
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _nodes(spec: LabelSpec, parent: str | None = None) -> list[dict[str, Any]]:

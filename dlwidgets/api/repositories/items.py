@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import time
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -269,11 +270,18 @@ class Items:
         item: Item | None = None,
         filters: Filters | None = None,
         update_values: dict[str, Any] | None = None,
+        system_update_values: dict[str, Any] | None = None,
         system_metadata: bool = False,
     ) -> Any:
-        """Save the changes made on ``item`` since it was fetched (the updated Item back), or merge
-        ``update_values`` into the user metadata of every item matching ``filters`` (dtlpy's bulk update)."""
+        """Save the changes made on ``item`` since it was fetched (the updated Item back), or, for every
+        item matching ``filters`` (dtlpy's bulk update), merge ``update_values`` into its user metadata
+        and, with ``system_metadata=True``, ``system_update_values`` into its system metadata."""
         if item is not None:
+            if update_values or system_update_values:
+                raise ValueError(
+                    "update_values and system_update_values are for updating the items filters= match; "
+                    "one item's changes are saved with items.update(item=item) alone"
+                )
             patch = item.unsaved_changes(system_metadata)
             if not patch:
                 return item
@@ -282,11 +290,28 @@ class Items:
             return Item.from_json(body, self.client)
         if filters is None:
             raise ValueError("items.update needs item= (one item's changes) or filters= with update_values=")
-        if not isinstance(update_values, dict) or not update_values:
+        for name, values in (
+            ("update_values", update_values),
+            ("system_update_values", system_update_values),
+        ):
+            if values is not None and not isinstance(values, dict):
+                raise ValueError(f"{name} must be a dict of metadata fields, got {values!r:.80}")
+        if not update_values and not system_update_values:
             raise ValueError(
-                f"update_values must be a non-empty dict of user metadata, got {update_values!r}"
+                "give update_values= (user metadata) or system_update_values= with system_metadata=True"
             )
-        query = {**filters.prepare(), "update": {"metadata": {"user": update_values}}}
+        if system_update_values and not system_metadata:
+            warnings.warn(
+                "system metadata will not be updated because system_metadata is False (as in dtlpy); "
+                "pass system_metadata=True to update it",
+                UserWarning,
+                stacklevel=2,
+            )
+        metadata: dict[str, Any] = {"user": update_values} if update_values else {}
+        query: dict[str, Any] = {**filters.prepare(), "update": {"metadata": metadata} if metadata else {}}
+        if system_metadata and system_update_values:
+            metadata["system"] = system_update_values
+            query.update(update={"metadata": metadata}, systemSpace=True)
         return self.client.json("POST", f"/datasets/{self.dataset.id}/query", json=query)
 
     def id_of_stream(self, stream: str) -> str | None:

@@ -257,7 +257,7 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> Response:
         raise BadRequest(f"item metadata must be a JSON object, got {patch!r}")
     if not req.flag("system"):
         patch = {k: v for k, v in patch.items() if k != "system"}
-    _check_refs(ws, req, item_id, patch)
+    _check_refs(ws, req, f"item {item_id!r}", patch)
     with ws.transaction() as db:
         row = load_item(ws, item_id)
         move_item(db, row, body)
@@ -312,20 +312,21 @@ def move_item(db: sqlite3.Connection, row: sqlite3.Row, body: dict[str, Any]) ->
     )
 
 
-def _check_refs(ws: Workspace, req: Request, item_id: str, patch: dict[str, Any]) -> None:
-    """The tasks and assignments an item's ``system.refs`` name must be the caller's to read."""
+def _check_refs(ws: Workspace, req: Request, whose: str, patch: dict[str, Any]) -> None:
+    """The tasks and assignments the ``system.refs`` of ``whose`` (``item 'x'``) name must be the
+    caller's to read."""
     system = patch.get("system")
     refs = system.get("refs") if isinstance(system, dict) else None
     if refs is None:
         return
     if not isinstance(refs, list) or not all(isinstance(r, dict) for r in refs):
         raise BadRequest(
-            f"item {item_id!r}: metadata.system.refs must be a list of {{'type', 'id'}}, got {refs!r:.80}"
+            f"{whose}: metadata.system.refs must be a list of {{'type', 'id'}}, got {refs!r:.80}"
         )
     for ref in refs:
         kind = _REF_KINDS.get(ref.get("type"))
         if kind is not None:
-            require_references(ws, req, ref, (("id", kind),), f"item {item_id!r} ref")
+            require_references(ws, req, ref, (("id", kind),), f"{whose} ref")
 
 
 @router.route("DELETE", "/items/{item_id}")
@@ -392,7 +393,10 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
         _require_may_delete(ws, req, dataset_id, resource_name, where, params)
         return _delete_matching(ws, resource_name, where, params)
     if "update" in body:
-        return _update_matching(ws, req, dataset_id, resource_name, body["update"], where, params)
+        system_space = body.get("systemSpace") is True
+        return _update_matching(
+            ws, req, (dataset_id, resource_name, system_space), body["update"], where, params
+        )
     to_json = item_json if resource_name == "items" else annotation_json
     return page_of(ws, body, resource, where, params, lambda row: to_json(row, req))
 
@@ -416,36 +420,50 @@ def _require_may_delete(
 def _update_matching(
     ws: Workspace,
     req: Request,
-    dataset_id: str,
-    resource_name: str,
+    target: tuple[str, str, bool],
     update: Any,
     where: str,
     params: list[Any],
 ) -> dict[str, Any]:
-    """dtlpy's bulk ``items.update(filters=, update_values=)``: ``{"metadata": {"user": {...}}}`` merged
-    into each matching item's user metadata; managing data, as one item's PATCH is."""
-    metadata = update.get("metadata") if isinstance(update, dict) else None
-    user = metadata.get("user") if isinstance(metadata, dict) and set(metadata) == {"user"} else None
-    if resource_name != "items" or set(update) != {"metadata"} or not isinstance(user, dict):
+    """dtlpy's bulk ``items.update(filters=, update_values=, system_update_values=)``: ``{"metadata":
+    {"user": {...}, "system": {...}}}`` merged into each matching item's metadata, ``system`` only with
+    ``systemSpace: true`` (dtlpy's ``system_metadata=True``) and never the fields the store writes from
+    the bytes; an empty update changes nothing. ``target`` is (dataset id, resource, systemSpace).
+    Managing data, as one item's PATCH is."""
+    dataset_id, resource_name, system_space = target
+    metadata = update.get("metadata", {}) if isinstance(update, dict) else None
+    if (
+        resource_name != "items"
+        or not isinstance(update, dict)
+        or set(update) - {"metadata"}
+        or not isinstance(metadata, dict)
+        or set(metadata) - {"user", "system"}
+        or not all(isinstance(v, dict) for v in metadata.values())
+    ):
         raise BadRequest(
-            f"query update {update!r:.80} is not supported; "
-            "send an items' update as {'metadata': {'user': {...}}}"
+            f"query update {update!r:.80} is not supported; send an items' update as "
+            "{'metadata': {'user': {...}, 'system': {...}}}"
         )
+    if "system" in metadata and not system_space:
+        raise BadRequest(
+            "a query update of metadata.system needs 'systemSpace': true (dtlpy's system_metadata=True)"
+        )
+    _check_refs(ws, req, f"the items of dataset {dataset_id!r}", metadata)
     if req.restricted:
         (project_id,) = ws.db.execute(
             "SELECT project_id FROM datasets WHERE id = ?", (dataset_id,)
         ).fetchone()
         require_role(ws, req, [project_id], "engineer", "updating items by query")
+    if not metadata:
+        return {"updated": 0}
     with ws.transaction() as db:
         rows = db.execute(f"SELECT id, metadata FROM items WHERE {where}", params).fetchall()
-        now = utc_now()
-        db.executemany(
-            "UPDATE items SET metadata = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-            [
-                (dumps(merge_patch(loads(r["metadata"]), {"user": user})), now, req.user, r["id"])
-                for r in rows
-            ],
-        )
+        changed = []
+        for row in rows:
+            merged = merge_patch(loads(row["metadata"]), metadata)  # merge_patch changes what it is given
+            _keep_store_owned(row["id"], loads(row["metadata"]), merged)
+            changed.append((dumps(merged), utc_now(), req.user, row["id"]))
+        db.executemany("UPDATE items SET metadata = ?, updated_at = ?, updated_by = ? WHERE id = ?", changed)
     return {"updated": len(rows)}
 
 
