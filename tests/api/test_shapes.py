@@ -122,6 +122,7 @@ def test_parts_touching_at_a_corner_are_one_part() -> None:
         (lambda: dw.Box(left=0, top=None, right=1, bottom=1, label="a"), "top=None"),
         (lambda: dw.Segmentation(geo=np.zeros((2, 2, 3)), label="a"), r"shape \(2, 2, 3\)"),
         (lambda: dw.Segmentation(geo=np.array([["a"]]), label="a"), "dtype <U1"),
+        (lambda: dw.Segmentation(geo=None, label="a").coordinates(), "no mask: give geo="),
         (lambda: dw.Segmentation(geo=np.array([[0.0, -1.0]]), label="a"), "holds -1.0"),
         (lambda: dw.Segmentation(geo=np.array([[0.0, math.nan]]), label="a"), "holds nan"),
         (lambda: dw.Segmentation.from_polygon(geo=[[0, 0], [1, 1]], label="a", shape=(0, 4)), r"\(0, 4\)"),

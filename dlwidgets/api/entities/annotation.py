@@ -414,6 +414,8 @@ class Segmentation(Definition):
     @property
     def geo(self) -> np.ndarray:
         if self._geo is None:
+            if self._coordinates is None:
+                raise ValueError(f"the Segmentation of {self.label!r} has no mask: give geo=<2-D array>")
             rgba = masks.data_url_image(self._coordinates)
             if self._color is None:
                 on = np.argwhere(rgba[:, :, 3] > 0)
