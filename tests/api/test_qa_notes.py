@@ -60,3 +60,16 @@ def test_only_a_note_has_messages(both: dw.Client) -> None:
     (box,) = item.annotations.upload([dw.Box(left=1, top=2, right=30, bottom=20, label="cat")])
     with pytest.raises(ValueError, match="'box' has no messages; only a note"):
         box.add_message("hello")
+
+
+def test_the_items_with_open_notes_are_found_by_a_join(both: dw.Client) -> None:
+    """What an annotator's queue asks: which of my items have an open QA note."""
+    dataset, item = labelled_image(both, "qa", "pets", ["cat"])
+    other = dataset.items.upload(local_path=item.download(save_locally=False).getvalue(), remote_name="b.png")
+    for target, status in ((item, "issue"), (other, "approved")):
+        note = dw.Note(left=0, top=0, right=5, bottom=5, label="note", messages=["look"], status=status)
+        target.annotations.upload([note])
+    with_issues = dw.Filters()
+    with_issues.add_join(field="type", values="note")
+    with_issues.add_join(field="metadata.system.status", values="issue")
+    assert [i.id for i in dataset.items.list(filters=with_issues).all()] == [item.id]

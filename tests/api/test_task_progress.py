@@ -3,6 +3,8 @@ the task does not accept, or an item outside the task, is refused naming the val
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from photos import photos
 
@@ -32,6 +34,13 @@ def test_progress_and_status_follow_the_items_statuses(both: dw.Client) -> None:
     assert (task.progress, task.status) == (100, "completed")
     task.set_status(status="completed", operation="delete", item_ids=rest[1:])
     assert dataset.tasks.get(task_id=task.id).status == "open"
+
+
+def test_a_task_is_due_in_a_week_unless_told(both: dw.Client) -> None:
+    dataset, items = photos(both, 1)
+    task = dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items)
+    week = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=7)).timestamp() * 1000
+    assert task.due_date == pytest.approx(week, abs=60_000)
 
 
 def test_statuses_are_per_task(both: dw.Client) -> None:

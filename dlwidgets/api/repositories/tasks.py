@@ -73,10 +73,11 @@ def _ids(entities: Any) -> list[str]:
     return [e if isinstance(e, str) else e.id for e in listed]
 
 
-def _due_ms(due_date: float | datetime.datetime | None) -> float | None:
-    """Epoch milliseconds from a datetime or from epoch seconds (the tutorial passes ``.timestamp()``)."""
+def _due_ms(due_date: float | datetime.datetime | None) -> float:
+    """Epoch milliseconds from a datetime or from epoch seconds (the tutorial passes ``.timestamp()``);
+    without one, a week from now, as dtlpy gives."""
     if due_date is None:
-        return None
+        due_date = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=7)
     if isinstance(due_date, datetime.datetime):
         return due_date.timestamp() * 1000
     return float(due_date) * 1000
