@@ -48,6 +48,18 @@ def test_a_qa_task_over_a_task_of_another_dataset_is_refused(both: dw.Client) ->
     assert other.tasks.list() == []
 
 
+def test_the_entities_say_it_as_dtlpy_does(both: dw.Client) -> None:
+    """``assignment.set_status`` and ``task.create_qa_task``, dtlpy's entity methods."""
+    dataset, items = photos(both, 2)
+    task = dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items)
+    (assignment,) = task.assignments.list()
+    assert assignment.set_status(status="completed", operation="create", item_id=items[1].id) is True
+    qa = task.create_qa_task(assignee_ids=["rev@example.com"])
+    assert (qa.name, [i.name for i in qa.get_items().all()]) == ("label_qa", ["p1.png"])
+    assignment.set_status(status="completed", operation="delete", item_id=items[1].id)
+    assert dataset.items.get(item_id=items[1].id).status(assignment_id=assignment.id) is None
+
+
 def test_a_qa_task_needs_done_items(both: dw.Client) -> None:
     dataset, items = photos(both, 2)
     task = dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items)

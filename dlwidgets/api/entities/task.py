@@ -89,6 +89,25 @@ class Task(Entity):
             status=status, operation=operation, task_id=self.id, item_ids=item_ids
         )
 
+    def create_qa_task(
+        self,
+        assignee_ids: list[str],
+        due_date: float | None = None,
+        filters: Filters | None = None,
+        items: list[Item] | None = None,
+        query: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        priority: int | str = 2,
+    ) -> Task:
+        """A QA task reviewing this one, as ``dataset.tasks.create_qa_task(task=self, ...)``."""
+        if self.dataset_id is None:
+            raise ValueError(f"task {self.name!r} does not say its dataset; use dataset.tasks.create_qa_task")
+        dataset = self.client.datasets.get(dataset_id=self.dataset_id)
+        return dataset.tasks.create_qa_task(
+            task=self, assignee_ids=assignee_ids, due_date=due_date, filters=filters, items=items,
+            query=query, metadata=metadata, priority=priority,
+        )  # fmt: skip
+
     def _fetched(self) -> Task:
         """The task as stored now."""
         return self.client.tasks.get(task_id=self.id)
@@ -126,6 +145,12 @@ class Assignment(Entity):
     @property
     def dataset_id(self) -> str | None:
         return self.metadata.get("system", {}).get("datasetId")
+
+    def set_status(self, status: str, operation: str, item_id: str) -> bool:
+        """Set (``operation='create'``) or clear (``'delete'``) an item's status in this assignment."""
+        return self.client.assignments.set_status(
+            status=status, operation=operation, item_id=item_id, assignment_id=self.id
+        )
 
     def get_items(self, dataset: Dataset | None = None, filters: Filters | None = None) -> PagedEntities[Any]:
         """The assignment's items (and those of ``filters`` among them), a page at a time, as the SDK
