@@ -89,24 +89,13 @@ class Task(Entity):
             status=status, operation=operation, task_id=self.id, item_ids=item_ids
         )
 
-    def create_qa_task(
-        self,
-        assignee_ids: list[str],
-        due_date: float | None = None,
-        filters: Filters | None = None,
-        items: list[Item] | None = None,
-        query: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-        priority: int | str = 2,
-    ) -> Task:
-        """A QA task reviewing this one, as ``dataset.tasks.create_qa_task(task=self, ...)``."""
+    def create_qa_task(self, assignee_ids: list[str], **options: Any) -> Task:
+        """A QA task reviewing this one: ``dataset.tasks.create_qa_task(task=self, assignee_ids=, ...)``
+        with its options (``due_date``, ``filters``, ``items``, ``query``, ``metadata``, ``priority``)."""
         if self.dataset_id is None:
             raise ValueError(f"task {self.name!r} does not say its dataset; use dataset.tasks.create_qa_task")
         dataset = self.client.datasets.get(dataset_id=self.dataset_id)
-        return dataset.tasks.create_qa_task(
-            task=self, assignee_ids=assignee_ids, due_date=due_date, filters=filters, items=items,
-            query=query, metadata=metadata, priority=priority,
-        )  # fmt: skip
+        return dataset.tasks.create_qa_task(task=self, assignee_ids=assignee_ids, **options)
 
     def _fetched(self) -> Task:
         """The task as stored now."""
