@@ -46,6 +46,8 @@ def test_a_qa_task_over_a_task_of_another_dataset_is_refused(both: dw.Client) ->
         "'label'" in message and repr(task.id) in message and "'photos'" in message and "'other'" in message
     )
     assert other.tasks.list() == []
+    with pytest.raises(TypeError, match=repr(task.id)):
+        dataset.tasks.create_qa_task(task=task.id, assignee_ids=["rev@example.com"])  # type: ignore[arg-type]
 
 
 def test_the_entities_say_it_as_dtlpy_does(both: dw.Client) -> None:

@@ -171,6 +171,8 @@ class Tasks:
     ) -> Task:
         """A QA task ``<task name>_qa`` reviewing ``task``: over the items that have a status in it (and
         that ``filters`` or ``query`` match), or over ``items``; as dtlpy's ``create_qa_task``."""
+        if not isinstance(task, Task):
+            raise TypeError(f"create_qa_task(task=) takes the Task to review, got {task!r:.80}")
         done = {"id": task.id, "type": "task", "metadata": {"status": {"$exists": True}}}
         if query is not None:
             query = copy.deepcopy(query)
