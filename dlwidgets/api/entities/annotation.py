@@ -20,6 +20,7 @@ from pydantic import Field, PrivateAttr
 
 from . import masks
 from .base import Entity, EntityList
+from .prediction import add_model_info, model_info_of
 
 if TYPE_CHECKING:
     from .item import Item
@@ -595,6 +596,33 @@ class Annotation(Entity):
     def object_id(self) -> str | None:
         return self.metadata.get("system", {}).get("objectId")
 
+    @property
+    def automated(self) -> bool | None:
+        """Whether a program made it (``metadata.system.automated``), as dtlpy's ``annotation.automated``."""
+        return self.metadata.get("system", {}).get("automated")
+
+    @automated.setter
+    def automated(self, value: bool) -> None:
+        self.metadata = {**self.metadata, "system": {**self.metadata.get("system", {}), "automated": value}}
+
+    @property
+    def model_info(self) -> dict[str, Any] | None:
+        """The model that predicted it (``metadata.user.model``: ``confidence``, ``name``, ``model_id``), or
+        None for an annotation no model made."""
+        return model_info_of(self.metadata)
+
+    @property
+    def is_prediction(self) -> bool:
+        """A model's prediction not yet accepted: it has model info and is still ``automated``."""
+        return self.model_info is not None and self.automated is not False
+
+    def accept(self) -> Annotation:
+        """Accept this prediction: it becomes a human annotation (``automated`` false), its model info kept
+        as provenance. Returns it as stored now."""
+        from ..repositories.annotations import AnnotationsById
+
+        return AnnotationsById(self.client).accept(self)[0]
+
     def _note(self) -> dict[str, Any]:
         """The ``note`` part of a note's coordinates."""
         coordinates = self.coordinates if isinstance(self.coordinates, dict) else {}
@@ -639,8 +667,9 @@ class Annotation(Entity):
         item: Item | None = None,
         object_id: int | str | None = None,
         automated: bool = True,
+        model_info: dict[str, Any] | None = None,
     ) -> Annotation:
-        data = definition_json(definition, item, object_id, automated)
+        data = definition_json(definition, item, object_id, automated, model_info)
         return cls.from_json(data, item._client if item is not None else None)
 
 
@@ -649,9 +678,11 @@ def definition_json(
     item: Item | None = None,
     object_id: int | str | None = None,
     automated: bool = True,
+    model_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The platform JSON of a new annotation: ``Annotation.from_definition(...).to_json()`` without
-    building the entity (what an upload of many definitions needs)."""
+    building the entity (what an upload of many definitions needs). ``model_info`` makes it a prediction
+    (``metadata.user.model``, as dtlpy writes it)."""
     if item is not None:
         definition._check_fits(item.width, item.height)
     system: dict[str, Any] = {"automated": automated, "attributes": dict(definition.attributes)}
@@ -670,6 +701,8 @@ def definition_json(
         data["description"] = definition.description
     if item is not None:
         data.update(itemId=item.id, datasetId=item.dataset_id)
+    if model_info is not None:
+        add_model_info(data, model_info)
     return data
 
 
@@ -689,14 +722,19 @@ class AnnotationBuilder:
         annotation_definition: Definition,
         object_id: int | str | None = None,
         automated: bool = True,
+        model_info: dict[str, Any] | None = None,
     ) -> Annotation:
+        """Add an annotation of ``annotation_definition``; ``model_info`` (``{'confidence': 0-1, 'name':
+        ..., 'model_id': ...}``) makes it a model's prediction, as in dtlpy."""
         if not isinstance(annotation_definition, Definition):
             raise TypeError(
                 f"annotation_definition must be a Box, Point, Classification, Polygon, Polyline, Ellipse or "
                 f"Segmentation, "
                 f"got {annotation_definition!r}"
             )
-        annotation = Annotation.from_definition(annotation_definition, self.item, object_id, automated)
+        annotation = Annotation.from_definition(
+            annotation_definition, self.item, object_id, automated, model_info
+        )
         self.annotations.append(annotation)
         return annotation
 

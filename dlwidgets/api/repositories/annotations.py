@@ -20,6 +20,7 @@ from ..entities.annotation import (
 )
 from ..entities.item import metadata_diff
 from ..entities.page import PagedEntities
+from ..entities.prediction import add_model_info
 from ..filters import Filters, FiltersResource
 from .items import get_item, paged_query
 from .owner import required
@@ -81,6 +82,19 @@ class AnnotationsById:
             annotation._saved = fresh.to_json()
             updated.append(fresh)
         return updated
+
+    def accept(self, annotations: Annotation | Iterable[Annotation]) -> AnnotationCollection:
+        """Accept predictions: each becomes a human annotation as the platform marks one
+        (``metadata.system.automated`` false, saved as system metadata), its ``metadata.user.model`` kept
+        as provenance. Returns them as stored now."""
+        chosen = [annotations] if isinstance(annotations, Annotation) else list(annotations)
+        for annotation in chosen:
+            if not isinstance(annotation, Annotation):
+                raise TypeError(
+                    f"annotations.accept takes Annotation entities, got {type(annotation).__name__}"
+                )
+            annotation.automated = False
+        return self.update(chosen, system_metadata=True)
 
     def delete(
         self,
@@ -175,8 +189,11 @@ class Annotations(AnnotationsById):
         self,
         annotations: AnnotationBuilder | Iterable[Annotation | Definition | dict[str, Any]],
         expected_version: int | None = None,
+        model_info: dict[str, Any] | None = None,
     ) -> AnnotationCollection:
-        """Store annotations on the item; returns them with ids. With ``expected_version`` (from
+        """Store annotations on the item; returns them with ids. ``model_info`` (``{'confidence': 0-1,
+        'name': ..., 'model_id': ...}``) marks every one of them a prediction of that model, as the
+        builder's ``add(..., model_info=)`` does. With ``expected_version`` (from
         ``version()``, read when the item's annotations were loaded), ``Conflict`` if they changed since,
         and nothing is stored. It goes with the first batch only, so over HTTP a change made between two
         batches is not seen; a platform without annotation versions (``version()`` is None) ignores it.
@@ -186,6 +203,8 @@ class Annotations(AnnotationsById):
         HTTP each batch is stored whole or not at all; a refused batch raises an error that says which
         annotations were stored before it."""
         payload = [self._to_json(a) for a in annotations]
+        if model_info is not None:
+            payload = [add_model_info(a, model_info) for a in payload]
         warn_labels_outside(self.item.dataset, payload)
         return AnnotationCollection(
             Annotation.from_json(a, self.client) for a in self._post(payload, expected_version)
