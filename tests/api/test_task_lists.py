@@ -60,6 +60,14 @@ def test_module_level_tasks_list_needs_projects(both: dw.Client) -> None:
         both.tasks.list()
 
 
+def test_a_projects_tasks_and_assignments(both: dw.Client) -> None:
+    dataset, done, _ = two_tasks(both)
+    project = both.projects.get(project_id=dataset.project_id)
+    assert names(project.tasks.list()) == ["done", "ongoing"]
+    assert project.tasks.get(task_name="done").id == done.id
+    assert [a.annotator for a in project.assignments.list(assignee_id="bo@example.com")] == ["bo@example.com"]
+
+
 def test_assignments_list_takes_the_sdks_arguments(both: dw.Client) -> None:
     dataset, done, ongoing = two_tasks(both)
     project = dataset.project_id

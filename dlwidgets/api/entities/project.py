@@ -9,6 +9,7 @@ from .base import Entity
 if TYPE_CHECKING:
     from ..repositories.datasets import Datasets
     from ..repositories.ontologies import Ontologies
+    from ..repositories.tasks import Assignments, Tasks
 
 
 class Project(Entity):
@@ -34,3 +35,15 @@ class Project(Entity):
         from ..repositories.datasets import Datasets
 
         return Datasets(self.client, project=self)
+
+    @property
+    def tasks(self) -> Tasks:
+        from ..repositories.tasks import Tasks
+
+        return Tasks(self.client, project_id=self.id)
+
+    @property
+    def assignments(self) -> Assignments:
+        from ..repositories.tasks import Assignments
+
+        return Assignments(self.client, project_id=self.id)

@@ -84,11 +84,13 @@ def _due_ms(due_date: float | datetime.datetime | None) -> float:
 
 
 class Tasks:
-    """The tasks of one dataset; ``dw.tasks`` (no dataset) gets tasks by id."""
+    """The tasks of one dataset (``dataset.tasks``) or project (``project.tasks``); ``dw.tasks`` gets
+    tasks by id and lists those of the ``project_ids`` given."""
 
-    def __init__(self, client: Client, dataset: Dataset | None = None) -> None:
+    def __init__(self, client: Client, dataset: Dataset | None = None, project_id: str | None = None) -> None:
         self.client = client
         self._dataset = dataset
+        self._project_id = project_id or (dataset.project_id if dataset is not None else None)
 
     @property
     def dataset(self) -> Dataset:
@@ -205,17 +207,17 @@ class Tasks:
             raise ValueError("tasks.get needs task_id= or task_name=")
         found = self.query(Filters(field="name", values=task_name, resource=FiltersResource.TASK)).items
         if not found:
-            where = f"dataset {self._dataset.name!r}" if self._dataset is not None else "the project"
+            where = f"dataset {self._dataset.name!r}" if self._dataset is not None else "the project(s)"
             raise NotFound(f"Task not found: {where} has no task named {task_name!r}")
         return found[0]
 
     def _project_ids(self, project_ids: str | Sequence[str] | None) -> list[str]:
-        """The projects a listing looks in: those given, else the dataset's."""
+        """The projects a listing looks in: those given, else the dataset's or the project's."""
         if project_ids is not None:
             return [project_ids] if isinstance(project_ids, str) else list(project_ids)
-        if self._dataset is None:
+        if self._project_id is None:
             raise ValueError("dw.tasks.list needs project_ids= (a project id or a list of them)")
-        return [self._dataset.project_id]
+        return [self._project_id]
 
     @overload
     def list(
@@ -279,8 +281,8 @@ class Tasks:
                 f"tasks.query needs Filters(resource=FiltersResource.TASK), got {filters.resource!r}"
             )
         ids = self._project_ids(project_ids)
-        if project_ids is None and self._dataset is not None:
-            filters.add(field="projectId", values=self._dataset.project_id)
+        if project_ids is None and self._project_id is not None:
+            filters.add(field="projectId", values=self._project_id)
         if self._dataset is not None:
             filters.add(field="datasetId", values=self._dataset.id)
         query = {**filters.prepare(), "context": {"projectIds": ids}}
@@ -318,11 +320,13 @@ class Tasks:
 
 
 class Assignments:
-    """The assignments of one task; ``dw.assignments`` (no task) gets assignments by id."""
+    """The assignments of one task (``task.assignments``) or project (``project.assignments``);
+    ``dw.assignments`` gets assignments by id and lists those of the ``project_ids`` given."""
 
-    def __init__(self, client: Client, task: Task | None = None) -> None:
+    def __init__(self, client: Client, task: Task | None = None, project_id: str | None = None) -> None:
         self.client = client
         self._task = task
+        self._project_id = project_id or (task.project_id if task is not None else None)
 
     @property
     def task(self) -> Task:
@@ -345,9 +349,9 @@ class Assignments:
         ``project_ids`` (the task's project by default), by ``status`` ('open', 'completed'), name and
         assignee email; one page of ``pages_size`` (500)."""
         if project_ids is None:
-            if self._task is None or self._task.project_id is None:
+            if self._project_id is None:
                 raise ValueError("dw.assignments.list needs project_ids= (a project id or a list of them)")
-            project_ids = [self._task.project_id]
+            project_ids = [self._project_id]
         listed = [project_ids] if isinstance(project_ids, str) else list(project_ids)
         params: dict[str, Any] = {"projects": ",".join(listed)}
         for key, value in (("status", status), ("name", assignment_name), ("annotator", assignee_id)):
