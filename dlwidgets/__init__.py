@@ -12,6 +12,7 @@ from typing import Any
 from . import exceptions
 from .api import (
     Annotation,
+    AnnotationArrays,
     AnnotationBuilder,
     AnnotationCollection,
     Assignment,
@@ -117,6 +118,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Annotation",
+    "AnnotationArrays",
     "AnnotationBuilder",
     "AnnotationCollection",
     "AnnotationFormat",

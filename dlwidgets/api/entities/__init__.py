@@ -15,6 +15,7 @@ from .annotation import (
     Segmentation,
     ViewAnnotationOptions,
 )
+from .arrays import AnnotationArrays
 from .base import Entity, EntityList
 from .dataset import Dataset
 from .item import Item, ItemStatus
@@ -28,6 +29,7 @@ from .task import Assignment, Task
 
 __all__ = [
     "Annotation",
+    "AnnotationArrays",
     "AnnotationBuilder",
     "AnnotationCollection",
     "Assignment",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from ..entities.annotation import (
     Definition,
     definition_json,
 )
+from ..entities.arrays import AnnotationArrays, box_definitions
 from ..entities.item import metadata_diff
 from ..entities.page import PagedEntities
 from ..entities.prediction import add_model_info
@@ -153,16 +155,17 @@ class DatasetAnnotations(AnnotationsById):
                 return
             query["filter"] = {"$and": [filters.prepare()["filter"], {"id": {"$gt": page[-1]["id"]}}]}
 
+    def arrays(self, filters: Filters | None = None) -> AnnotationArrays:
+        """The dataset's box annotations (those ``filters`` matches) as NumPy arrays: ``boxes`` N x 4,
+        ``labels``, ``scores`` (NaN where no model made one), ``ids`` and ``item_ids``."""
+        filters = _annotation_query(filters, "arrays")
+        return AnnotationArrays.from_json(a for page in self.pages_json(filters) for a in page)
+
     def list(
         self, filters: Filters | None = None, page_offset: int | None = None, page_size: int | None = None
     ) -> PagedEntities[Annotation]:
         """The dataset's annotations matching ``filters``, a page at a time, as dtlpy's pages."""
-        filters = filters or Filters(resource=FiltersResource.ANNOTATION)
-        if filters.resource != FiltersResource.ANNOTATION:
-            raise ValueError(
-                f"dataset.annotations.list needs Filters(resource=dw.FiltersResource.ANNOTATION), "
-                f"got resource {filters.resource.value!r}"
-            )
+        filters = _annotation_query(filters, "list")
         return PagedEntities(
             self.client,
             f"/datasets/{self.dataset.id}/query",
@@ -307,6 +310,25 @@ class Annotations(AnnotationsById):
         new = self.upload(created) if created else AnnotationCollection()
         return SavedAnnotations(version=None, created=new, updated=stored)
 
+    def arrays(self, filters: Filters | None = None) -> AnnotationArrays:
+        """The item's box annotations (those ``filters`` matches) as NumPy arrays: ``boxes`` N x 4 (left,
+        top, right, bottom), ``labels``, ``scores`` (NaN where no model made one), ``ids``."""
+        return AnnotationArrays.from_json(a.to_json() for a in self.list(filters))
+
+    def upload_arrays(
+        self, boxes: Any, labels: Any, scores: Any = None, model_info: dict[str, Any] | None = None
+    ) -> AnnotationCollection:
+        """Upload boxes from arrays: ``boxes`` N x 4 (left, top, right, bottom), ``labels`` N and, for a
+        model's output, ``scores`` N (each box's confidence; NaN for none) with ``model_info`` (``name``,
+        ``model_id``). A bad row is refused naming it, and nothing is stored."""
+        payload = []
+        for definition, score in box_definitions(boxes, labels, scores):
+            info = model_info
+            if score is not None:
+                info = None if math.isnan(score) else {**(model_info or {}), "confidence": score}
+            payload.append(definition_json(definition, self.item, model_info=info))
+        return self.upload(payload)
+
     def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
         if isinstance(annotation, Definition):
             data = definition_json(annotation, self.item)
@@ -332,6 +354,17 @@ class Annotations(AnnotationsById):
 
     def _scope(self, filters: Filters | None) -> tuple[str, dict[str, Any]]:
         return self.item.dataset_id, self._query(filters)
+
+
+def _annotation_query(filters: Filters | None, method: str) -> Filters:
+    """``filters``, or all annotations; a query of items is refused, saying what is needed."""
+    filters = filters or Filters(resource=FiltersResource.ANNOTATION)
+    if filters.resource != FiltersResource.ANNOTATION:
+        raise ValueError(
+            f"dataset.annotations.{method} needs Filters(resource=dw.FiltersResource.ANNOTATION), "
+            f"got resource {filters.resource.value!r}"
+        )
+    return filters
 
 
 def upload_to_items(
