@@ -20,8 +20,14 @@ Semantics worth knowing:
 - Arrays are not searched element-wise (a JSON array compares as its JSON text), except the fields a
   `Resource` names in `array_fields` (an item's `metadata.system.refs`): a condition on a field below one
   (`metadata.system.refs.id`) matches when some element matches, `$ne`/`$nin` when none does, as in
-  MongoDB; the array itself compared with `[]` matches when it is empty, missing or null. A value there
-  that is not an array has no elements.
+  MongoDB; the array itself compared with `[]` matches when it is empty, missing or null, and with
+  `$in`/`$eq` (`$nin`/`$ne`) when some (no) element is one of the values. `{array: {"$match": {...}}}`
+  matches when one element meets every condition of the object, whose nested objects without operators
+  are paths below the element (dtlpy's `FiltersOperations.MATCH`). A value there that is not an array has
+  no elements.
+- A `Resource` may also read fields from a JSON column at the same path (`doc_fields`, a task's
+  `creator`) or compute them from other tables (`computed`, a task's `status` from its items' statuses);
+  computed expressions are constants of the code, never built from a request.
 - JSON keys are matched as `json.dumps` writes them (non-ASCII escaped); see `_json_path`.
 - `$and: []` matches everything and `$or: []` matches nothing.
 """
