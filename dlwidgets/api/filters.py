@@ -10,6 +10,8 @@ import copy
 from enum import Enum
 from typing import Any
 
+from .choices import member
+
 
 class FiltersResource(str, Enum):
     """What a query lists."""
@@ -217,13 +219,7 @@ class Filters:
 
 
 def _method(method: FiltersMethod | str) -> FiltersMethod:
-    """``FiltersMethod`` from a member or its value; anything else is refused, naming the two."""
-    try:
-        return FiltersMethod(method.value if isinstance(method, Enum) else method)
-    except ValueError:
-        raise ValueError(
-            f"filter method {method!r} is not one of {[m.value for m in FiltersMethod]} (dw.FiltersMethod)"
-        ) from None
+    return member(FiltersMethod, method, "filter method")
 
 
 # dtlpy's module-level constants (``dl.FILTERS_OPERATIONS_IN`` ...), the same enum members.

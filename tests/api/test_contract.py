@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -1121,8 +1122,15 @@ def test_export_answers_a_command_naming_a_json_file_in_binaries(
     system = {"filter": {"name": "Binaries"}, "context": project, "systemSpace": True}
     (binaries,) = ok(api.post("/datasets/query", json=system))["items"]
     assert binaries["id"] == output["datasetId"]
-    assert "'zip'" in error_message(
-        api.post(f"/datasets/{dataset['id']}/export", json={"exportType": "zip"}), 400
+    # The ZIP export: one JSON per item, at its remote path with .json for its extension.
+    command = ok(api.post(f"/datasets/{dataset['id']}/export", json={**body, "exportType": "zip"}))
+    archive = api.get(f"/items/{command['spec']['outputItemId']}/stream").content
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        names = sorted(opened.namelist())
+        assert [json.loads(opened.read(n))["id"] for n in names] == ids
+    assert names == [e["filename"].lstrip("/").rsplit(".", 1)[0] + ".json" for e in exported]
+    assert "['json', 'zip']" in error_message(
+        api.post(f"/datasets/{dataset['id']}/export", json={"exportType": "xml"}), 400
     )
 
 

@@ -17,7 +17,7 @@ from .annotation import (
 )
 from .arrays import AnnotationArrays
 from .base import Entity, EntityList
-from .dataset import Dataset
+from .dataset import Dataset, ExportType, OutputExportType
 from .item import Item, ItemStatus
 from .note import Message, Note
 from .ontology import Attribute, AttributesRange, AttributesTypes, Label, Ontology
@@ -43,6 +43,7 @@ __all__ = [
     "Ellipse",
     "Entity",
     "EntityList",
+    "ExportType",
     "ExportVersion",
     "Item",
     "ItemStatus",
@@ -50,6 +51,7 @@ __all__ = [
     "Message",
     "Note",
     "Ontology",
+    "OutputExportType",
     "PagedEntities",
     "Point",
     "Polygon",

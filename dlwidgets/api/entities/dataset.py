@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, PrivateAttr
@@ -16,6 +17,21 @@ if TYPE_CHECKING:
     from ..repositories.recipes import Recipes
     from ..repositories.tasks import Tasks
     from .ontology import Label, LabelSpec, Ontology
+
+
+class ExportType(str, Enum):
+    """What the platform's export makes (``dl.ExportType``): one JSON list, or a ZIP of item JSONs."""
+
+    JSON = "json"
+    ZIP = "zip"
+
+
+class OutputExportType(str, Enum):
+    """How a JSON export is written (``dl.OutputExportType``): one file, zipped, or one file per item."""
+
+    JSON = "json"
+    ZIP = "zip"
+    FOLDERS = "folders"
 
 
 class Dataset(Entity):
@@ -105,15 +121,24 @@ class Dataset(Entity):
         filters: Filters | None = None,
         annotation_filters: Filters | None = None,
         include_annotations: bool = False,
-        export_type: str = "json",
+        export_type: ExportType | str = ExportType.JSON,
+        output_export_type: OutputExportType | str | None = None,
     ) -> str:
-        """Export the items (those ``filters`` match) to ``<local_path>/<dataset id>.json``, with their
-        annotations if ``include_annotations``, as the SDK's JSON export does; returns that file's path."""
+        """Export the items (those ``filters`` match), with their annotations if ``include_annotations``,
+        as dtlpy's export writes them: ``<local_path>/<dataset id>.json`` by default, zipped or one JSON
+        per item with ``output_export_type``, or the platform's ZIP with ``export_type=ExportType.ZIP``
+        (unzipped into ``local_path``); returns the path written."""
         from ..repositories.exports import export_dataset
 
-        if str(getattr(export_type, "value", export_type)) != "json":
-            raise ValueError(f"export_type {export_type!r} is not supported; use 'json'")
-        return export_dataset(self, local_path, filters, annotation_filters, include_annotations)
+        return export_dataset(
+            self,
+            local_path,
+            filters,
+            annotation_filters,
+            include_annotations,
+            export_type,
+            output_export_type,
+        )
 
     def download_annotations(
         self,

@@ -1,13 +1,19 @@
-"""``POST /datasets/{id}/export``: the dataset's items (with their annotations, if asked) as one JSON file.
+"""``POST /datasets/{id}/export``: the dataset's items (with their annotations, if asked) as one JSON file
+(``exportType: json``) or a ZIP of one JSON per item (``zip``).
 
 As on the platform, the export is a Command whose ``spec.outputItemId`` names the file, an item of the
-project's ``Binaries`` dataset; the SDK waits for the command, downloads that item and merges it into
-``<dataset id>.json``. Only the JSON export type is made here.
+project's ``Binaries`` dataset; the SDK waits for the command and downloads that item: a JSON list it
+merges into ``<dataset id>.json``, or a ZIP it unzips, in which each item's JSON is at the item's remote
+path with ``.json`` for its extension (``/photos/a.png`` -> ``photos/a.json``), the layout dtlpy's
+annotation downloads read.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import zipfile
 from typing import Any
 
 from ...exceptions import BadRequest
@@ -26,22 +32,42 @@ def export_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, An
     body = req.json_object()
     dataset = load_dataset(ws, dataset_id)
     kind = body.get("exportType", "json")
-    if kind != "json":
-        raise BadRequest(f"export type {kind!r} is not supported here; use 'json'")
+    if kind not in _TYPES:
+        raise BadRequest(f"export type {kind!r} is not one of {sorted(_TYPES)}")
     items = _exported_items(ws, req, dataset_id, body)
     command_id = new_id()
+    content = json.dumps(items).encode() if kind == "json" else _zip_of(items)
     output = store_file(
         ws,
         req,
         binaries_dataset(ws, req, dataset["project_id"]),
-        f"/.dataloop/exports/{dataset_id}/{command_id}.json",
-        json.dumps(items).encode(),
-        "application/json",
+        f"/.dataloop/exports/{dataset_id}/{command_id}.{kind}",
+        content,
+        _TYPES[kind],
     )
     spec = {"datasetId": dataset_id, "exportPayload": body, "outputItemId": output["id"]}
     with ws.transaction() as db:
         command = command_row(db, command_id, "exportDataset", spec)
     return {**command, "url": f"{req.base_url}/commands/{command_id}"}
+
+
+# The export types made here, with the mimetype of their file.
+_TYPES = {"json": "application/json", "zip": "application/zip"}
+
+
+def _zip_of(items: list[dict[str, Any]]) -> bytes:
+    """One JSON file per item, at its remote path with ``.json`` for its extension (after it, for an item
+    whose name without extension another item of its folder has: ``a.png.json`` beside ``a.json``)."""
+    buffer = io.BytesIO()
+    written: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in items:
+            filename = str(item["filename"]).lstrip("/")
+            name = os.path.splitext(filename)[0] + ".json"
+            name = filename + ".json" if name in written else name
+            written.add(name)
+            archive.writestr(name, json.dumps(item, indent=2))
+    return buffer.getvalue()
 
 
 def _query(body: dict[str, Any], key: str) -> dict[str, Any]:
