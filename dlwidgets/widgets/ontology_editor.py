@@ -1,25 +1,28 @@
 """``OntologyEditor``: edit the labels and attributes annotators use, then save them through the API.
 
-A thin ipywidgets view over ``OntologyDraft`` (``ontology_draft.py``), which holds the edits, validates
-them, lists the changes and saves them: the view only turns widget events into draft edits and shows the
-draft. Label rows are kept per label (so typing in one is not interrupted by a redraw of the others);
-every name is shown as text, or escaped where it goes into HTML.
+A thin view over ``OntologyDraft`` (``models/ontology_draft.py``), which holds the edits, validates them,
+lists the changes and saves them. The labels and attributes are one anywidget (``OntologyLists``) holding
+the rows as data, so the editor costs the same few widget models for 3 labels or 3,000; its messages
+become draft edits here. The attribute form and the JSON box are made the first time they are opened.
+Every name is shown as text, or escaped where it goes into HTML.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from typing import Any, cast
 
 import ipywidgets as w
 
 from ..api import Dataset, Filters, FiltersResource, Ontology
 from ..api.entities.ontology import AttributesTypes
 from ..exceptions import PlatformError
-from .base import ERROR_COLOR, WidgetBase, button, close_tree
+from .base import ERROR_COLOR, WidgetBase
 from .compat import uploaded_contents
 from .models.ontology_draft import (
     KIND_NAMES,
@@ -29,8 +32,19 @@ from .models.ontology_draft import (
     OntologyDraft,
     attribute_problems,
 )
+from .ontology_lists import ListMessage, OntologyLists, attribute_rows, label_rows
 
 ALL_LABELS, CHOSEN_LABELS = "all labels", "chosen labels"
+
+
+def annotations_per_label(datasets: Iterable[Dataset]) -> dict[str, int]:
+    """How many annotations carry each label, over ``datasets``: one walk of their annotations' pages
+    (the dataset query dtlpy pages with), not one query per label."""
+    counts: Counter[str] = Counter()
+    for dataset in datasets:
+        for page in dataset.annotations.pages_json(Filters(resource=FiltersResource.ANNOTATION)):
+            counts.update(str(annotation.get("label")) for annotation in page)
+    return dict(counts)
 
 
 class OntologyEditor(WidgetBase):
@@ -49,27 +63,28 @@ class OntologyEditor(WidgetBase):
         super().__init__()
         self.draft = OntologyDraft(ontology)
         self._usage: dict[str, int] = {}  # annotations per deleted label tag, for the summary
-        self._rows: dict[int, _LabelRow] = {}
+        self._pending: tuple[LabelDraft, list[str], int] | None = None  # the delete being asked about
         self._editing: AttributeDraft | None = None  # the attribute the form edits (None: a new one)
         self._key_is_auto = True
-        self._build()
-        self.children = [
-            self._title,
-            w.HTML("<b>Labels</b> <span style='color:#666'>(number: the annotator's hotkey)</span>"),
-            self._label_rows,
-            self._new_label,
-            w.HTML("<b>Attributes</b>"),
-            self._attribute_rows,
-            w.HBox([self._new_attribute_button]),
-            self._form,
-            self._problems,
-            self._changes,
-            w.HBox([self._save_button, self._discard_button]),
-            self._json_box,
-            self.status_line,
-        ]
+        self._form: w.VBox | None = None
+        self._json_box: w.VBox | None = None
+        self.lists = OntologyLists(on_message=self._on_list_message)
+        self._title = w.HTML()
+        self._problems = w.HTML()
+        self._problems.add_class("dlw-problems")
+        self._changes = w.HTML()
+        self._changes.add_class("dlw-changes")
+        self._save_button = self.button("Save", self.save, "save", button_style="primary")
+        self._save_button.add_class("dlw-save")
+        self._discard_button = self.button("Discard changes", self.discard, "undo")
+        self._json_button = self.button("Import / export JSON", self.toggle_json, "exchange")
+        self._actions = w.HBox([self._save_button, self._discard_button, self._json_button])
+        self.status_line.layout.min_height = "24px"
+        self._compose()
         self.add_class("dlw-ontology-editor")
         self._refresh()
+        self._counting: Future[dict[str, int]] = Future()
+        threading.Thread(target=self._count, name="ontology-editor-counts", daemon=True).start()
 
     # -- public surface ---------------------------------------------------------------------------
     @property
@@ -122,6 +137,7 @@ class OntologyEditor(WidgetBase):
     def export_json(self) -> str:
         """The draft as JSON (also put in the JSON box, with a link to download it)."""
         text = self.draft.to_json()
+        self._json_widgets().layout.display = ""
         self._json_text.value = text
         self._download.value = _download_link(text, f"{self.ontology.title or self.ontology.id}.json")
         return text
@@ -146,28 +162,44 @@ class OntologyEditor(WidgetBase):
         filters = Filters(resource=FiltersResource.ANNOTATION, field="label", values=list(tags))
         return sum(ds.items.list(filters=filters, page_size=1).items_count for ds in self._using())
 
+    def annotation_counts(self, timeout: float | None = 60.0) -> dict[str, int]:
+        """Annotations per label tag, in the datasets that use this ontology, as the list shows them
+        (counted once, in the background, when the editor opens)."""
+        return self._counting.result(timeout)
+
+    def _count(self) -> None:
+        try:
+            counts = annotations_per_label(self._using())
+        except Exception as error:  # on a thread: kept for annotation_counts() to raise, the list shows "…"
+            self._counting.set_exception(error)
+            return
+        self._counting.set_result(counts)
+        if self.lists.comm is not None:  # not closed meanwhile
+            self.lists.counts = counts
+
     # -- building ---------------------------------------------------------------------------------
-    def _build(self) -> None:
-        self._title = w.HTML()
-        self._label_rows = w.VBox()
-        self._new_label_name = w.Text(
-            placeholder="new label (a child: parent.child)", layout=w.Layout(width="260px")
-        )
-        self._new_label_color = w.ColorPicker(value="#1f77b4", concise=True, layout=w.Layout(width="40px"))
-        self._new_label = w.HBox(
-            [self._new_label_name, self._new_label_color, self.button("Add label", self.add_label, "plus")]
-        )
-        self._new_label.add_class("dlw-new-label")
-        self._attribute_rows = w.VBox()
-        self._new_attribute_button = self.button("New attribute", lambda: self._open_form(None), "plus")
-        self._build_form()
-        self._problems = w.HTML()
-        self._problems.add_class("dlw-problems")
-        self._changes = w.HTML()
-        self._changes.add_class("dlw-changes")
-        self._save_button = self.button("Save", self.save, "save", button_style="primary")
-        self._save_button.add_class("dlw-save")
-        self._discard_button = self.button("Discard changes", self.discard, "undo")
+    def _compose(self) -> None:
+        """The children: the attribute form and the JSON box only once they have been made."""
+        parts: list[w.Widget | None] = [
+            self._title,
+            self.lists,
+            self._form,
+            self._problems,
+            self._changes,
+            self._actions,
+            self._json_box,
+            self.status_line,
+        ]
+        self.children = [p for p in parts if p is not None]
+
+    def toggle_json(self) -> None:
+        """Show (made the first time) or hide the box to paste, import and export JSON."""
+        box = self._json_widgets()
+        box.layout.display = "none" if box.layout.display != "none" else ""
+
+    def _json_widgets(self) -> w.VBox:
+        if self._json_box is not None:
+            return self._json_box
         self._json_text = w.Textarea(
             placeholder="paste an exported ontology's JSON here, then Import",
             layout=w.Layout(width="520px", height="120px"),
@@ -177,28 +209,28 @@ class OntologyEditor(WidgetBase):
         )
         self._upload.observe(self._on_upload, names="value")
         self._download = w.HTML()
-        self._json_box = w.Accordion(
+        self._json_box = w.VBox(
             [
-                w.VBox(
+                self._json_text,
+                w.HBox(
                     [
-                        self._json_text,
-                        w.HBox(
-                            [
-                                self.button("Export", self.export_json, "download"),
-                                self.button("Import", self._import_pasted, "upload"),
-                                self._upload,
-                                self._download,
-                            ]
-                        ),
+                        self.button("Export", self.export_json, "download"),
+                        self.button("Import", self._import_pasted, "upload"),
+                        self._upload,
+                        self._download,
                     ]
-                )
+                ),
             ],
-            selected_index=None,
+            layout=w.Layout(border="1px solid var(--jp-border-color2, #ccc)", padding="6px"),
         )
-        self._json_box.set_title(0, "Import / export JSON")
-        self.status_line.layout.min_height = "24px"
+        self._json_box.add_class("dlw-json-box")
+        self._compose()
+        return self._json_box
 
-    def _build_form(self) -> None:
+    def _build_form(self) -> w.VBox:
+        if self._form is not None:
+            return self._form
+
         # A Layout per widget: a shared one would hide them all when one is hidden.
         def wide() -> w.Layout:
             return w.Layout(width="320px")
@@ -249,9 +281,11 @@ class OntologyEditor(WidgetBase):
                 self._form_problems,
                 w.HBox([self._form_apply, self.button("Cancel", self._close_form, "times")]),
             ],
-            layout=w.Layout(border="1px solid #ccc", padding="6px", display="none"),
+            layout=w.Layout(border="1px solid var(--jp-border-color2, #ccc)", padding="6px"),
         )
         self._form.add_class("dlw-attribute-form")
+        self._compose()
+        return self._form
 
     # -- label edits ------------------------------------------------------------------------------
     def add_label(
@@ -259,68 +293,110 @@ class OntologyEditor(WidgetBase):
     ) -> LabelDraft | None:
         """Add a label to the draft (from the "new label" fields when called without a ``tag``)."""
         from_form = tag is None
-        tag = (self._new_label_name.value if tag is None else tag).strip()
+        tag = (self.lists.new_label if tag is None else tag).strip()
         try:
             label = self.draft.add_label(
-                tag, color or (self._new_label_color.value if from_form else None), display_label
+                tag, color or (self.lists.new_color if from_form else None), display_label
             )
         except ValueError as error:
             self.error(str(error))
             return None
         if from_form:
-            self._new_label_name.value = ""
+            self.lists.new_label = ""
         self.clear_status()
         self._refresh()
         return label
 
-    def _open_child(self, parent: LabelDraft) -> None:
-        """Start a child label: the "new label" field gets ``parent.``, ready for the child's name."""
-        self._new_label_name.value = self.draft.tag_of(parent) + "."
-
-    def _label_edit(self, action: Callable[[], Any]) -> None:
-        if self.is_quiet:
-            return
-        try:
-            action()
-        except ValueError as error:
-            self.error(str(error))
+    def _on_list_message(self, message: ListMessage) -> None:
+        """One edit from the lists in the browser, applied to the draft; what it refuses is shown."""
+        self.attempt(lambda: self._apply(message), clear=False)
         self._refresh()
 
-    def _ask_delete(self, row: _LabelRow) -> None:
+    def _apply(self, message: ListMessage) -> None:
+        kind = message.get("type")
+        if kind == "add":
+            self.lists.new_label = str(message.get("tag", self.lists.new_label))
+            self.lists.new_color = str(message.get("color", self.lists.new_color))
+            self.add_label()
+        elif kind == "new-attribute":
+            self._open_form(None)
+        elif kind == "cancel":
+            self._cancel_delete()
+        elif kind == "confirm":
+            self._confirm_delete()
+        elif kind in ("edit-attribute", "delete-attribute"):
+            attribute = self._attribute_by_uid(message.get("uid"))
+            if kind == "edit-attribute":
+                self._open_form(attribute)
+            else:
+                self._delete_attribute(attribute)
+        elif kind in ("edit", "move", "delete"):
+            label = self._label_by_uid(message.get("uid"))
+            if kind == "move":
+                self.draft.move(label, int(message.get("offset", 0)))
+            elif kind == "delete":
+                self._ask_delete(label)
+            else:
+                self._edit_label(label, message.get("field"), str(message.get("value", "")))
+
+    def _edit_label(self, label: LabelDraft, field: str | None, value: str) -> None:
+        edits: dict[str | None, Callable[[LabelDraft, str], Any]] = {
+            "name": self.draft.rename,
+            "color": self.draft.recolor,
+            "display": self.draft.set_display_label,
+        }
+        if field not in edits:
+            raise ValueError(f"a label's field is one of {list(edits)[:3]}, got {field!r}")
+        edits[field](label, value)
+
+    def _label_by_uid(self, uid: object) -> LabelDraft:
+        for _, label, _ in self.draft.walk():
+            if label.uid == uid:
+                return label
+        raise ValueError("that label is no longer in the draft (it was deleted or the draft reloaded)")
+
+    def _attribute_by_uid(self, uid: object) -> AttributeDraft:
+        for attribute in self.draft.attributes:
+            if attribute.uid == uid:
+                return attribute
+        raise ValueError("that attribute is no longer in the draft (it was deleted or the draft reloaded)")
+
+    def _ask_delete(self, label: LabelDraft) -> None:
         """Say how many annotations use the label (and its children) before deleting it."""
-        tag = self.draft.tag_of(row.label)
+        tag = self.draft.tag_of(label)
         tags = [t for t in self.draft.tags() if t == tag or t.startswith(tag + ".")]
         try:
             count = self.count_annotations(tags)
         except PlatformError as error:
             self.error(f"could not count the annotations of {tag!r}: {error.message}")
             return
-        row.pending = (tags, count)
+        self._pending = (label, tags, count)
         children = len(tags) - 1
         what = f"{tag!r}" + (
             f" and its {children} child label{'s' if children != 1 else ''}" if children else ""
         )
         noun = "annotation uses" if count == 1 else "annotations use"
-        row.confirm_text.value = (
-            f"<span class='dlw-delete-warning' style='color:{ERROR_COLOR}'>"
-            f"{count} {noun} {html.escape(what)}. "
-            "Delete removes the label from the ontology; the annotations keep their label name.</span>"
-        )
-        row.confirm.layout.display = ""
+        self.lists.confirm = {
+            "uid": label.uid,
+            "text": f"{count} {noun} {what}. "
+            "Delete removes the label from the ontology; the annotations keep their label name.",
+        }
 
-    def _confirm_delete(self, row: _LabelRow) -> None:
-        if row.pending is None:
+    def _confirm_delete(self) -> None:
+        if self._pending is None:
             return
-        tags, count = row.pending
+        label, tags, count = self._pending
+        self._cancel_delete()
         self._usage[tags[0]] = count
-        self._label_edit(lambda: self.draft.delete_label(row.label))
+        self.draft.delete_label(label)
 
-    def _cancel_delete(self, row: _LabelRow) -> None:
-        row.pending = None
-        row.confirm.layout.display = "none"
+    def _cancel_delete(self) -> None:
+        self._pending = None
+        self.lists.confirm = {}
 
     # -- attribute form ---------------------------------------------------------------------------
     def _open_form(self, attribute: AttributeDraft | None) -> None:
+        form = self._build_form()
         self._editing = attribute
         a = attribute or AttributeDraft(key="")
         tags = self.draft.tags()
@@ -336,12 +412,13 @@ class OntologyEditor(WidgetBase):
             self._form_labels.value = tuple(s for s in a.scope if s != "*")
         self._key_is_auto = not a.key
         self._form_apply.description = "Add attribute" if attribute is None else "Update attribute"
-        self._form.layout.display = ""
+        form.layout.display = ""
         self._on_form_changed()
 
     def _close_form(self) -> None:
         self._editing = None
-        self._form.layout.display = "none"
+        if self._form is not None:
+            self._form.layout.display = "none"
 
     def _form_attribute(self) -> AttributeDraft:
         values = [v.strip() for v in self._form_values.value.splitlines() if v.strip()]
@@ -413,45 +490,18 @@ class OntologyEditor(WidgetBase):
             items = "".join(f"<li>{html.escape(c)}</li>" for c in changes)
             self._changes.value = f"<b>Changes to save ({len(changes)})</b><ul>{items}</ul>"
         else:
-            self._changes.value = "<span style='color:#666'>no unsaved changes</span>"
+            self._changes.value = (
+                "<span style='color:var(--jp-ui-font-color2, #666)'>no unsaved changes</span>"
+            )
         self._save_button.disabled = bool(problems) or not changes
         self._save_button.tooltip = "fix the problems first" if problems else "write the changes"
         self._discard_button.disabled = not changes
 
     def _refresh_labels(self, problems: dict[int, list[str]]) -> None:
-        hotkeys = self.draft.hotkeys()
-        rows = []
-        seen = set()
-        with self.quietly():
-            for tag, label, depth in self.draft.walk():
-                row = self._rows.get(label.uid)
-                if row is None:
-                    row = self._rows[label.uid] = _LabelRow(self, label)
-                seen.add(label.uid)
-                row.show(tag, depth, hotkeys.get(tag), problems.get(label.uid, []))
-                rows.append(row.box)
-        for uid in set(self._rows) - seen:
-            self._rows.pop(uid)
-        self.replace_children(self._label_rows, rows or [w.HTML("<i>no labels yet</i>")])
+        self.lists.labels = cast("list[dict[str, Any]]", label_rows(self.draft, problems))
 
     def _refresh_attributes(self, problems: dict[int, list[str]]) -> None:
-        rows: list[w.Widget] = []
-        for attribute in self.draft.attributes:
-            text = w.HTML(
-                f"<b>{html.escape(attribute.title or attribute.key)}</b> "
-                f"<code>{html.escape(attribute.key)}</code> {html.escape(attribute.describe())}"
-                + _problem_list(problems.get(attribute.uid, []))
-            )
-            row = w.HBox(
-                [
-                    text,
-                    self.button("Edit", functools.partial(self._open_form, attribute), "pencil"),
-                    self.button("Delete", functools.partial(self._delete_attribute, attribute), "trash"),
-                ]
-            )
-            row.add_class("dlw-attribute-row")
-            rows.append(row)
-        self.replace_children(self._attribute_rows, rows or [w.HTML("<i>no attributes</i>")])
+        self.lists.attributes = cast("list[dict[str, Any]]", attribute_rows(self.draft, problems))
 
     def _using(self) -> list[Dataset]:
         """The datasets whose recipes use this ontology (looked up once, through its projects)."""
@@ -473,66 +523,6 @@ class OntologyEditor(WidgetBase):
             self.import_json(contents[0])
 
 
-class _LabelRow:
-    """The widgets of one label: hotkey, name, colour, display name, move, add child, delete."""
-
-    def __init__(self, editor: OntologyEditor, label: LabelDraft) -> None:
-        self.label = label
-        self.pending: tuple[list[str], int] | None = None
-        draft = editor.draft
-        edit = editor._label_edit
-        self.hotkey = w.HTML(layout=w.Layout(width="22px"))
-        self.name = w.Text(continuous_update=False, layout=w.Layout(width="160px"))
-        self.name.observe(lambda c: edit(lambda: draft.rename(label, c["new"])), names="value")
-        self.color = w.ColorPicker(concise=True, layout=w.Layout(width="40px"))
-        self.color.observe(lambda c: edit(lambda: draft.recolor(label, c["new"])), names="value")
-        self.display = w.Text(
-            placeholder="display name", continuous_update=False, layout=w.Layout(width="160px")
-        )
-        self.display.observe(lambda c: edit(lambda: draft.set_display_label(label, c["new"])), names="value")
-        self.path = w.HTML()
-        self.problems = w.HTML()
-        self.confirm_text = w.HTML()
-        self.confirm = w.HBox(
-            [
-                self.confirm_text,
-                button("Delete", lambda: editor._confirm_delete(self), "trash", button_style="danger"),
-                button("Cancel", lambda: editor._cancel_delete(self), "times"),
-            ],
-            layout=w.Layout(display="none"),
-        )
-        small = {"layout": w.Layout(width="32px")}
-        self.line = w.HBox(
-            [
-                self.hotkey,
-                self.color,
-                self.name,
-                self.display,
-                button("", lambda: edit(lambda: draft.move(label, -1)), "arrow-up", "Move up", **small),
-                button("", lambda: edit(lambda: draft.move(label, 1)), "arrow-down", "Move down", **small),
-                button("Child", lambda: editor._open_child(label), "plus", "Add a child label"),
-                button("", lambda: editor._ask_delete(self), "trash", "Delete this label", **small),
-                self.path,
-            ]
-        )
-        self.box = w.VBox([self.line, self.problems, self.confirm])
-        self.box.add_class("dlw-label-row")
-
-    def show(self, tag: str, depth: int, hotkey: int | None, problems: list[str]) -> None:
-        self.hotkey.value = f"<span class='dlw-hotkey'>{hotkey}</span>" if hotkey else ""
-        self.name.value = self.label.name
-        self.color.value = self.label.color if _is_hex(self.label.color) else "#000000"
-        self.display.value = self.label.display_label
-        self.path.value = (
-            f"<span class='dlw-tag' style='color:#666'>{html.escape(tag)}</span>" if depth else ""
-        )
-        self.line.layout.margin = f"0 0 0 {24 * depth}px"
-        self.problems.value = _problem_list(problems)
-
-    def close(self) -> None:
-        close_tree(self.box)
-
-
 def _problem_list(messages: list[str]) -> str:
     if not messages:
         return ""
@@ -542,10 +532,6 @@ def _problem_list(messages: list[str]) -> str:
 
 def _key_from_title(title: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", title.strip().lower()).strip("_")
-
-
-def _is_hex(color: str) -> bool:
-    return bool(re.fullmatch(r"#[0-9a-f]{6}", color))
 
 
 def _download_link(text: str, filename: str) -> str:

@@ -53,9 +53,9 @@ def test_add_a_label_and_attribute_then_annotate_with_them(open_notebook: OpenNo
     new_label.get_by_placeholder("new label (a child: parent.child)").fill("truck")
     new_label.locator("input[type=color]").fill("#123456")
     new_label.get_by_role("button", name="Add label").click()
-    truck_row = root.locator(".dlw-label-row").nth(3)
-    truck_row.locator(".dlw-hotkey", has_text="4").wait_for(timeout=30_000)
-    assert truck_row.locator("input.widget-input[type=text]").first.input_value() == "truck"
+    truck_row = root.locator(".dlw-label-row", has=notebook.page.locator(".dlw-hotkey", has_text="4"))
+    truck_row.wait_for(timeout=30_000)
+    assert truck_row.locator("input.dlw-label-name").input_value() == "truck"
 
     # A radio attribute scoped to it.
     root.get_by_role("button", name="New attribute").click()
@@ -120,3 +120,73 @@ def test_add_a_label_and_attribute_then_annotate_with_them(open_notebook: OpenNo
     (box,) = item.annotations.list()
     assert (box.type, box.label, box.attributes) == ("box", "truck", {"load": "full"})
     client.close()
+
+
+BIG_EDITOR_CELLS = [
+    """\
+import dlwidgets as dw
+
+dw.connect(home=str(OUT / "workspace"))
+dataset = dw.projects.create(project_name="e2e").datasets.create(dataset_name="big")
+ontology = dataset.ontology()
+ontology.add_labels(label_list=[f"label-{n:04d}" for n in range(1000)])
+for n in range(50):
+    ontology.update_attributes(key=f"attr-{n:02d}", title=f"Attribute {n}", attribute_type="boolean")
+""",
+    """\
+editor = dw.OntologyEditor(dataset)
+editor.on_save(lambda o: dump("saved.json", {"tags": o.tags()}))
+editor
+""",
+]
+
+
+def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNotebook) -> None:
+    notebook = open_notebook(BIG_EDITOR_CELLS)
+    notebook.run_all()
+    root = notebook.wait_widget(".dlw-ontology-editor")
+    notebook.wait_ready()
+    rows = root.locator(".dlw-label-row")
+    rows.first.wait_for(timeout=30_000)
+    assert rows.count() < 60, "only the rows in view are drawn"
+
+    # Find a label far down the list by search: the list shrinks to it, in the browser alone.
+    search = root.locator("input.dlw-label-search")
+    search.fill("label-0777")
+    root.locator(".dlw-found", has_text="1 of 1000").wait_for(timeout=10_000)
+    assert rows.count() == 1
+    name = rows.first.locator("input.dlw-label-name")
+    assert name.input_value() == "label-0777"
+
+    # Rename it in place (Enter commits), then start a child from its row and add it.
+    name.fill("forklift")
+    name.press("Enter")
+    search.fill("forklift")
+    root.locator(".dlw-changes", has_text="rename label 'label-0777' to 'forklift'").wait_for(timeout=30_000)
+    rows.first.locator("button.dlw-add-child").click()
+    new_name = root.locator("input.dlw-new-label-name")
+    assert new_name.input_value() == "forklift."
+    new_name.press("End")
+    new_name.press_sequentially("fork")
+    root.get_by_role("button", name="Add label").click()
+    root.locator(".dlw-changes", has_text="add label 'forklift.fork'").wait_for(timeout=30_000)
+    child = root.locator(
+        ".dlw-label-row", has=notebook.page.locator("input.dlw-label-name[title='forklift.fork']")
+    )
+    child.wait_for(timeout=10_000)
+    assert rows.count() == 2  # the search shows the parent and its new child
+    save_screenshot(root, "OntologyEditor-1000-labels")
+
+    root.locator("button.dlw-save").click()
+    saved = notebook.wait_file("saved.json")
+    tags = saved["tags"]
+    assert len(tags) == 1001 and tags[777:779] == ["forklift", "forklift.fork"]
+    assert "label-0777" not in tags
+
+    # Read back as the tutorial reads an ontology.
+    client = dw.connect(home=str(notebook.out_dir / "workspace"))
+    ontology = client.projects.get(project_name="e2e").datasets.get(dataset_name="big").ontology()
+    assert ontology.tags()[777:779] == ["forklift", "forklift.fork"] and len(ontology.tags()) == 1001
+    assert len(ontology.attributes) == 50
+    client.close()
+    root.locator(".dlw-notice", has_text="saved 2 changes").wait_for(timeout=30_000)

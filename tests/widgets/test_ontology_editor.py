@@ -1,4 +1,5 @@
-"""The OntologyEditor driven through its widgets, as a user's clicks and typing would drive them."""
+"""The OntologyEditor driven through its widgets, as a user's clicks and typing would drive them: the
+label and attribute lists through the messages their view in the browser sends."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 from dlwidgets.widgets.ontology_editor import CHOSEN_LABELS, OntologyEditor
+from dlwidgets.widgets.ontology_lists import ListMessage
 
 RADIO = dw.AttributesTypes.RADIO_BUTTON
 
@@ -51,21 +53,38 @@ def upload(widget: w.FileUpload, content: bytes) -> None:
     )
 
 
+def row(editor: OntologyEditor, tag: str) -> dict:
+    """The list's row of the label ``tag``, as the browser gets it."""
+    return next(r for r in editor.lists.labels if r["tag"] == tag)
+
+
+def send(editor: OntologyEditor, message: ListMessage) -> None:
+    """What a click or an edit in the lists sends to the kernel."""
+    editor.lists.receive(message)
+
+
+def edit(editor: OntologyEditor, tag: str, field: str, value: str) -> None:
+    send(editor, {"type": "edit", "uid": row(editor, tag)["uid"], "field": field, "value": value})  # type: ignore[typeddict-item]
+
+
+def attribute_uids(editor: OntologyEditor) -> list[int]:
+    return [a["uid"] for a in editor.lists.attributes]
+
+
 @pytest.fixture
 def editor(dataset: dw.Dataset) -> OntologyEditor:
     return dw.OntologyEditor(dataset)
 
 
 def test_shows_labels_with_colours_hotkeys_and_attributes(editor: OntologyEditor) -> None:
-    rows = list(editor._rows.values())
-    assert [(r.name.value, r.color.value, r.display.value) for r in rows] == [
-        ("car", "#ff0000", "Car"),
-        ("person", "#00ff00", "Person"),
-        ("indoor", "#0000ff", "Indoor"),
+    rows = editor.lists.labels
+    assert [(r["name"], r["color"], r["display"], r["hotkey"]) for r in rows] == [
+        ("car", "#ff0000", "Car", 1),
+        ("person", "#00ff00", "Person", 2),
+        ("indoor", "#0000ff", "Indoor", 3),
     ]
-    assert [r.hotkey.value for r in rows] == [f"<span class='dlw-hotkey'>{n}</span>" for n in (1, 2, 3)]
-    (attribute_row,) = editor._attribute_rows.children
-    assert "Occluded?" in attribute_row.children[0].value and "labels car" in attribute_row.children[0].value
+    (attribute_row,) = editor.lists.attributes
+    assert attribute_row["title"] == "Occluded?" and "labels car" in attribute_row["description"]
     assert editor._save_button.disabled and "no unsaved changes" in editor._changes.value
 
 
@@ -77,13 +96,13 @@ def test_opens_an_ontology_too(dataset: dw.Dataset) -> None:
 
 
 def test_add_a_label_and_a_radio_attribute_then_save(editor: OntologyEditor, dataset: dw.Dataset) -> None:
-    editor._new_label_name.value = "truck"
-    editor._new_label_color.value = "#123456"
-    click(buttons(editor._new_label, "Add label")[0])
-    assert editor._new_label_name.value == ""
-    assert editor._rows[editor.draft.label("truck").uid].hotkey.value.endswith(">4</span>")
+    editor.lists.new_label = "truck"
+    editor.lists.new_color = "#123456"
+    send(editor, {"type": "add"})
+    assert editor.lists.new_label == ""
+    assert row(editor, "truck")["hotkey"] == 4
 
-    click(editor._new_attribute_button)
+    send(editor, {"type": "new-attribute"})
     editor._form_kind.value = RADIO
     editor._form_title.value = "Load level"
     assert editor._form_key.value == "load_level"  # follows the title until typed
@@ -115,7 +134,7 @@ def test_add_a_label_and_a_radio_attribute_then_save(editor: OntologyEditor, dat
 
 def test_the_annotator_sees_what_was_saved(editor: OntologyEditor, image_item: dw.Item) -> None:
     editor.add_label("truck", "#123456")
-    click(editor._new_attribute_button)
+    send(editor, {"type": "new-attribute"})
     editor._form_kind.value = RADIO
     editor._form_title.value = "Load"
     editor._form_values.value = "empty\nfull"
@@ -138,14 +157,12 @@ def test_the_annotator_sees_what_was_saved(editor: OntologyEditor, image_item: d
 def test_rename_recolour_display_name_reorder_from_the_rows(
     editor: OntologyEditor, dataset: dw.Dataset
 ) -> None:
-    car = editor._rows[editor.draft.label("car").uid]
-    car.name.value = "auto"
-    car.color.value = "#aa0000"
-    car.display.value = "Automobile"
-    indoor = editor._rows[editor.draft.label("indoor").uid]
-    click(buttons(indoor.line, "")[0])  # up
+    edit(editor, "car", "name", "auto")
+    edit(editor, "auto", "color", "#aa0000")
+    edit(editor, "auto", "display", "Automobile")
+    send(editor, {"type": "move", "uid": row(editor, "indoor")["uid"], "offset": -1})  # up
     assert editor.draft.tags() == ["auto", "indoor", "person"]
-    assert indoor.hotkey.value.endswith(">2</span>")
+    assert row(editor, "indoor")["hotkey"] == 2
     assert editor.changes == [
         "rename label 'car' to 'auto'",
         "recolour label 'auto' from #ff0000 to #aa0000",
@@ -161,13 +178,10 @@ def test_rename_recolour_display_name_reorder_from_the_rows(
 
 
 def test_child_labels(editor: OntologyEditor, dataset: dw.Dataset) -> None:
-    car = editor._rows[editor.draft.label("car").uid]
-    click(buttons(car.line, "Child")[0])
-    assert editor._new_label_name.value == "car."
-    editor._new_label_name.value = "car.wheel"
-    editor.add_label()
-    wheel = editor._rows[editor.draft.label("car.wheel").uid]
-    assert wheel.line.layout.margin == "0 0 0 24px" and "car.wheel" in wheel.path.value
+    editor.lists.new_label = "car.wheel"  # "+ child" on car's row starts the field with "car."
+    send(editor, {"type": "add"})
+    wheel = row(editor, "car.wheel")
+    assert (wheel["name"], wheel["depth"], wheel["parent"]) == ("wheel", 1, row(editor, "car")["uid"])
     assert editor.save()
     assert stored(dataset).tags() == ["car", "car.wheel", "person", "indoor"]
 
@@ -180,25 +194,35 @@ def test_delete_warns_how_many_annotations_use_the_label(
     builder.add(annotation_definition=dw.Point(x=5, y=5, label="car"))
     builder.add(annotation_definition=dw.Point(x=5, y=5, label="person"))
     image_item.annotations.upload(annotations=builder)
-    car = editor._rows[editor.draft.label("car").uid]
-    trash = next(b for b in buttons(car.line, "") if b.icon == "trash")
-    click(trash)
-    assert "2 annotations use &#x27;car&#x27;" in car.confirm_text.value
-    assert car.confirm.layout.display == ""
-    click(buttons(car.confirm, "Cancel")[0])
-    assert car.confirm.layout.display == "none" and "car" in editor.draft.tags()
+    car = row(editor, "car")["uid"]
+    send(editor, {"type": "delete", "uid": car})
+    assert editor.lists.confirm["uid"] == car and "2 annotations use 'car'" in editor.lists.confirm["text"]
+    send(editor, {"type": "cancel", "uid": car})
+    assert editor.lists.confirm == {} and "car" in editor.draft.tags()
 
-    click(trash)
-    click(buttons(car.confirm, "Delete")[0])
+    send(editor, {"type": "delete", "uid": car})
+    send(editor, {"type": "confirm", "uid": car})
+    assert editor.lists.confirm == {}
     assert editor.draft.tags() == ["person", "indoor"]
     assert "delete label &#x27;car&#x27; (used by 2 annotations)" in editor._changes.value
     # 'occluded' was scoped to car only: the editor says so and will not save until it is fixed.
     assert "scoped to [&#x27;car&#x27;]" in editor._problems.value and editor._save_button.disabled
     assert not editor.save()
     assert "car" in stored(dataset).tags()
-    click(buttons(editor._attribute_rows, "Delete")[0])
+    send(editor, {"type": "delete-attribute", "uid": attribute_uids(editor)[0]})
     assert editor.save()
     assert stored(dataset).tags() == ["person", "indoor"]
+
+
+def test_the_list_shows_how_many_annotations_use_each_label(dataset: dw.Dataset, image_item: dw.Item) -> None:
+    image_item.annotations.upload(
+        [dw.Point(x=1, y=1, label="car"), dw.Point(x=2, y=2, label="car"), dw.Point(x=3, y=3, label="indoor")]
+    )
+    editor = OntologyEditor(dataset)
+    assert editor.annotation_counts() == {"car": 2, "indoor": 1}
+    assert editor.lists.counts == {"car": 2, "indoor": 1}
+    edit(editor, "car", "name", "auto")  # its annotations still carry the stored tag
+    assert row(editor, "auto")["origin"] == "car"
 
 
 def test_counting_annotations_for_an_ontology_finds_its_datasets(
@@ -217,10 +241,10 @@ def test_counting_annotations_for_an_ontology_finds_its_datasets(
 def test_label_problems_are_shown_inline_and_block_save(
     editor: OntologyEditor, dataset: dw.Dataset, name: str, problem: str
 ) -> None:
-    car = editor._rows[editor.draft.label("car").uid]
-    car.name.value = name
-    assert any(problem in row.problems.value for row in editor._rows.values())
-    assert problem in editor._problems.value
+    edit(editor, "car", "name", name)
+    problem = problem.replace("&#x27;", "'")
+    assert any(problem in shown for r in editor.lists.labels for shown in r["problems"])
+    assert problem in editor._problems.value.replace("&#x27;", "'")
     assert editor._save_button.disabled
     assert not editor.save() and "not saved" in editor.status
     assert stored(dataset).tags() == ["car", "person", "indoor"]
@@ -230,11 +254,10 @@ def test_invalid_colour_from_an_import(editor: OntologyEditor) -> None:
     body = json.loads(editor.draft.to_json())
     body["roots"][0]["value"]["color"] = "reddish"
     assert editor.import_json(json.dumps(body))
-    car = editor._rows[editor.draft.label("car").uid]
-    assert "colour &#x27;reddish&#x27;" in car.problems.value and editor._save_button.disabled
-    assert car.color.value == "#000000"  # the picker shows black, the problem says why
-    car.color.value = "red"  # a colour name the picker and the API accept
-    assert editor.draft.label("car").color == "#ff0000" and car.problems.value == ""
+    assert "colour 'reddish'" in row(editor, "car")["problems"][0] and editor._save_button.disabled
+    assert row(editor, "car")["color"] == "reddish"  # the picker shows black, the problem says why
+    edit(editor, "car", "color", "red")  # a colour name the API accepts
+    assert editor.draft.label("car").color == "#ff0000" and row(editor, "car")["problems"] == []
     assert editor.problems == [] and not editor.is_dirty  # back to what is stored
 
 
@@ -249,7 +272,7 @@ def test_invalid_colour_from_an_import(editor: OntologyEditor) -> None:
 def test_attribute_problems_are_shown_inline_and_block_save(
     editor: OntologyEditor, dataset: dw.Dataset, setup: dict, problem: str
 ) -> None:
-    click(editor._new_attribute_button)
+    send(editor, {"type": "new-attribute"})
     editor._form_key.value = "a"
     editor._form_kind.value = setup.get("kind", dw.AttributesTypes.FREE_TEXT)
     editor._form_min.value = setup.get("min", 0)
@@ -260,19 +283,19 @@ def test_attribute_problems_are_shown_inline_and_block_save(
         editor._form_labels.value = tuple(setup["scope"])
     assert problem in editor._form_problems.value
     click(editor._form_apply)
-    assert problem in editor._attribute_rows.children[-1].children[0].value
+    assert problem.replace("&#x27;", "'").replace("&gt;", ">") in editor.lists.attributes[-1]["problems"][0]
     assert editor._save_button.disabled and not editor.save()
     assert [a.key for a in stored(dataset).attributes] == ["occluded"]
 
 
 def test_edit_an_attribute_then_fix_a_slider(editor: OntologyEditor, dataset: dw.Dataset) -> None:
-    click(buttons(editor._attribute_rows, "Edit")[0])
+    send(editor, {"type": "edit-attribute", "uid": attribute_uids(editor)[0]})
     assert (editor._form_key.value, editor._form_apply.description) == ("occluded", "Update attribute")
     editor._form_kind.value = dw.AttributesTypes.SLIDER
     editor._form_min.value, editor._form_max.value = 10, 1
     click(editor._form_apply)
     assert editor._save_button.disabled
-    click(buttons(editor._attribute_rows, "Edit")[0])
+    send(editor, {"type": "edit-attribute", "uid": attribute_uids(editor)[0]})
     editor._form_max.value = 20
     editor._form_step.value = 0.5
     editor._form_required.value = True
@@ -288,11 +311,12 @@ def test_edit_an_attribute_then_fix_a_slider(editor: OntologyEditor, dataset: dw
 
 def test_discard_changes(editor: OntologyEditor, dataset: dw.Dataset) -> None:
     editor.add_label("truck")
-    click(buttons(editor._attribute_rows, "Delete")[0])
+    send(editor, {"type": "delete-attribute", "uid": attribute_uids(editor)[0]})
     assert editor.is_dirty and not editor._discard_button.disabled
     click(editor._discard_button)
     assert not editor.is_dirty and editor.draft.tags() == ["car", "person", "indoor"]
-    assert [r.name.value for r in editor._rows.values()] == ["car", "person", "indoor"]
+    assert [r["name"] for r in editor.lists.labels] == ["car", "person", "indoor"]
+    assert len(editor.lists.attributes) == 1
     assert "changes discarded" in editor.status
     assert [a.key for a in stored(dataset).attributes] == ["occluded"]
 
@@ -302,6 +326,7 @@ def test_export_and_import_json(editor: OntologyEditor, dataset: dw.Dataset, cli
     assert editor._json_text.value == text and "download" in editor._download.value
     other = client.projects.get(project_name="widgets").datasets.create(dataset_name="other")
     target = OntologyEditor(other)
+    click(target._json_button)
     target._json_text.value = text
     click(buttons(target._json_box, "Import")[0])
     assert target.draft.tags() == ["car", "person", "indoor"] and "imported" in target.status

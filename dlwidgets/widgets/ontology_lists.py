@@ -1,0 +1,145 @@
+"""``OntologyLists``: the back-end of ``js/ontology_lists.js``, the OntologyEditor's label and attribute
+lists as one anywidget whatever the ontology's size.
+
+The rows travel as data, in two synced lists (``label_rows`` and ``attribute_rows`` make them from an
+``OntologyDraft``); the browser draws only the label rows in view, filters them by name itself, and sends
+each edit as a small custom message (``ListMessage``), which the editor applies to its draft and answers
+with the new rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypedDict
+
+import anywidget
+import traitlets
+
+from .assets import asset
+from .base import AnyWidgetChrome
+from .models.ontology_draft import OntologyDraft
+
+
+class LabelRow(TypedDict):
+    """One label as the list shows it (``LabelRow`` in the JS module)."""
+
+    uid: int
+    name: str
+    tag: str
+    depth: int
+    parent: int  # the parent's uid; 0 for a top label
+    index: int  # its place among its siblings
+    color: str
+    display: str
+    hotkey: int  # the annotator's number key; 0 for none
+    origin: str  # its tag as stored, which annotations carry; "" for a new label
+    problems: list[str]
+
+
+class AttributeRow(TypedDict):
+    """One attribute as the list shows it (``AttributeRow`` in the JS module)."""
+
+    uid: int
+    title: str
+    key: str
+    description: str
+    problems: list[str]
+
+
+class ListMessage(TypedDict, total=False):
+    """What the browser sends (``ListMessage`` in the JS module): ``edit`` a label's ``field`` (name,
+    color, display) to ``value``; ``move`` it ``offset`` places among its siblings; ``add`` the label the
+    "new label" fields hold (``tag``, ``color``); ``delete`` (asks first), ``confirm`` or ``cancel`` a
+    delete; ``edit-attribute``, ``delete-attribute`` or ``new-attribute``."""
+
+    type: Literal[
+        "edit",
+        "move",
+        "add",
+        "delete",
+        "confirm",
+        "cancel",
+        "edit-attribute",
+        "delete-attribute",
+        "new-attribute",
+    ]
+    uid: int
+    field: Literal["name", "color", "display"]
+    value: str
+    offset: int
+    tag: str
+    color: str
+
+
+def label_rows(draft: OntologyDraft, problems: Mapping[int, list[str]]) -> list[LabelRow]:
+    """Every label of ``draft``, depth first, with its problems (by the label's ``uid``)."""
+    hotkeys = draft.hotkeys()
+    rows: list[LabelRow] = []
+    parents: list[int] = []  # the uids of the labels above the one walked, by depth
+    places: dict[int, int] = {}  # parent uid: children seen so far
+    for tag, label, depth in draft.walk():
+        del parents[depth:]
+        parent = parents[-1] if parents else 0
+        index = places.get(parent, 0)
+        places[parent] = index + 1
+        parents.append(label.uid)
+        rows.append(
+            LabelRow(
+                uid=label.uid,
+                name=label.name,
+                tag=tag,
+                depth=depth,
+                parent=parent,
+                index=index,
+                color=label.color,
+                display=label.display_label,
+                hotkey=hotkeys.get(tag, 0),
+                origin=label.origin or "",
+                problems=list(problems.get(label.uid, [])),
+            )
+        )
+    return rows
+
+
+def attribute_rows(draft: OntologyDraft, problems: Mapping[int, list[str]]) -> list[AttributeRow]:
+    return [
+        AttributeRow(
+            uid=a.uid,
+            title=a.title or a.key,
+            key=a.key,
+            description=a.describe(),
+            problems=list(problems.get(a.uid, [])),
+        )
+        for a in draft.attributes
+    ]
+
+
+class OntologyLists(AnyWidgetChrome, anywidget.AnyWidget):
+    """The label list (searchable, virtually scrolled, edited in place) and the attribute list.
+
+    ``counts`` holds how many annotations use each stored tag (None until counted); ``confirm`` is the
+    delete being asked about (``{"uid", "text"}``, empty for none); ``new_label`` and
+    ``new_color`` are what the "new label" fields hold (synced as typed; cleared once the label is added).
+    """
+
+    _esm = asset("ontology_lists.js")
+    _css = asset("ontology_lists.css")
+    labels = traitlets.List(traitlets.Dict()).tag(sync=True)
+    attributes = traitlets.List(traitlets.Dict()).tag(sync=True)
+    counts = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    confirm = traitlets.Dict().tag(sync=True)
+    new_label = traitlets.Unicode("").tag(sync=True)
+    new_color = traitlets.Unicode("#1f77b4").tag(sync=True)
+
+    def __init__(self, on_message: Callable[[ListMessage], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_list_message = on_message
+        self.on_msg(self._receive)
+
+    def _receive(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        if isinstance(content, dict) and isinstance(content.get("type"), str):
+            self._on_list_message(content)  # type: ignore[arg-type]
+
+    def receive(self, message: ListMessage) -> None:
+        """Handle ``message`` as if the browser had sent it (what a click or a keystroke sends)."""
+        self._receive(self, dict(message), [])

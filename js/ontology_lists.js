@@ -1,0 +1,392 @@
+// @ts-check
+// The OntologyEditor's label and attribute lists (dlwidgets/widgets/ontology_lists.py). The rows arrive as
+// data in two synced lists; the label list draws only the rows in view (a virtual scroller of fixed-height
+// rows), so a 1,000-label ontology costs some thirty rows of DOM. The search box filters in the browser,
+// with no kernel round trip. Each edit goes to the kernel as one small custom message (ListMessage); the
+// kernel applies it to its draft and answers with new rows. Names are only ever set as text or as input
+// values, never as HTML. Only anywidget's narrow model API is used (get, set, save_changes, on, off, send).
+
+/**
+ * @typedef {{uid: number, name: string, tag: string, depth: number, parent: number, index: number,
+ *   color: string, display: string, hotkey: number, origin: string, problems: string[]}} LabelRow
+ * @typedef {{uid: number, title: string, key: string, description: string, problems: string[]}} AttributeRow
+ * @typedef {{type: "edit"|"move"|"add"|"delete"|"confirm"|"cancel"|"edit-attribute"|"delete-attribute"
+ *   |"new-attribute", uid?: number, field?: "name"|"color"|"display", value?: string,
+ *   offset?: number, tag?: string, color?: string}} ListMessage
+ * @typedef {{uid?: number, text?: string}} Confirm
+ * @typedef {{get(name: string): any, set(name: string, value: any): void, save_changes(): void,
+ *   on(event: string, callback: Function): void, off(event: string, callback: Function): void,
+ *   send(content: ListMessage): void}} Model
+ */
+
+const ROW_HEIGHT = 30; // px, as .dlw-label-row in ontology_lists.css
+const VISIBLE_ROWS = 14;
+const OVERSCAN = 6;
+
+/**
+ * @param {string} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElement}
+ */
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * A focusable control whose keys stay out of the notebook's shortcuts.
+ * @param {string} tag
+ * @param {string} className
+ * @param {string} [text]
+ */
+function control(tag, className, text) {
+  const node = element(tag, className, text);
+  node.setAttribute("data-lm-suppress-shortcuts", "true");
+  return node;
+}
+
+/**
+ * How many annotations use a label: they carry its stored tag (a new label has none yet).
+ * @param {LabelRow} row
+ * @param {Record<string, number> | null} counts
+ */
+function countText(row, counts) {
+  if (!counts) return "…";
+  const count = row.origin ? counts[row.origin] || 0 : 0;
+  return count === 1 ? "1 annotation" : `${count} annotations`;
+}
+
+/** @param {{model: Model, el: HTMLElement}} context */
+function render({ model, el }) {
+  el.classList.add("dlw-ontology-lists");
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
+  /** @param {ListMessage} message */
+  const send = (message) => model.send(message);
+
+  // -- labels: heading, search, confirm bar, the scroller, the new-label row ----------------------------
+  const heading = element("div", "dlw-heading");
+  heading.append(element("b", "", "Labels"), element("span", "dlw-hint", " (number: the annotator's hotkey; Alt+↑/↓ or drag ⠿ to move)"));
+  const search = /** @type {HTMLInputElement} */ (control("input", "dlw-label-search"));
+  search.type = "search";
+  search.placeholder = "search labels";
+  const found = element("span", "dlw-found");
+  const searchBar = element("div", "dlw-search-bar");
+  searchBar.append(search, found);
+
+  const confirmBar = element("div", "dlw-confirm");
+  const confirmText = element("span", "dlw-delete-warning");
+  const confirmDelete = control("button", "dlw-confirm-delete", "Delete");
+  const cancelDelete = control("button", "dlw-cancel-delete", "Cancel");
+  confirmBar.append(confirmText, confirmDelete, cancelDelete);
+
+  const scroller = control("div", "dlw-label-scroller");
+  scroller.setAttribute("role", "list");
+  const spacer = element("div", "dlw-label-spacer");
+  scroller.appendChild(spacer);
+  const empty = element("div", "dlw-empty");
+
+  const newLabel = element("div", "dlw-new-label");
+  const newName = /** @type {HTMLInputElement} */ (control("input", "dlw-new-label-name"));
+  newName.type = "text";
+  newName.placeholder = "new label (a child: parent.child)";
+  const newColor = /** @type {HTMLInputElement} */ (control("input", "dlw-new-label-color"));
+  newColor.type = "color";
+  newColor.value = "#1f77b4";
+  const addButton = control("button", "dlw-add-label", "Add label");
+  newLabel.append(newName, newColor, addButton);
+
+  // -- attributes ---------------------------------------------------------------------------------------
+  const attributeHeading = element("div", "dlw-heading");
+  attributeHeading.append(element("b", "", "Attributes"));
+  const attributeList = element("div", "dlw-attribute-list");
+  const newAttribute = control("button", "dlw-new-attribute", "New attribute");
+
+  el.append(heading, searchBar, confirmBar, scroller, empty, newLabel, attributeHeading, attributeList, newAttribute);
+
+  /** @type {LabelRow[]} */
+  let shown = []; // the rows the search lets through, in order
+  /** @type {Map<number, HTMLElement>} */
+  const nodes = new Map(); // uid -> its row, while in view
+  /** @type {number | null} */
+  let dragged = null;
+
+  const filter = () => {
+    /** @type {LabelRow[]} */
+    const rows = model.get("labels");
+    const query = search.value.trim().toLowerCase();
+    shown = query
+      ? rows.filter((row) => row.tag.toLowerCase().includes(query) || row.display.toLowerCase().includes(query))
+      : rows;
+    found.textContent = query ? `${shown.length} of ${rows.length}` : "";
+    empty.textContent = rows.length ? (shown.length ? "" : "no label matches") : "no labels yet";
+    spacer.style.height = `${shown.length * ROW_HEIGHT}px`;
+    scroller.style.height = `${Math.min(Math.max(shown.length, 1), VISIBLE_ROWS) * ROW_HEIGHT + 2}px`;
+    draw();
+  };
+
+  /** @param {LabelRow} row */
+  const makeRow = (row) => {
+    const node = element("div", "dlw-label-row");
+    node.setAttribute("role", "listitem");
+    const handle = element("span", "dlw-handle", "⠿");
+    handle.title = "drag to move among its siblings";
+    node.draggable = true;
+    const name = /** @type {HTMLInputElement} */ (control("input", "dlw-label-name"));
+    name.type = "text";
+    const color = /** @type {HTMLInputElement} */ (control("input", "dlw-label-color"));
+    color.type = "color";
+    const display = /** @type {HTMLInputElement} */ (control("input", "dlw-label-display"));
+    display.type = "text";
+    display.placeholder = "display name";
+    const up = control("button", "dlw-move-up", "↑");
+    up.title = "Move up (Alt+↑)";
+    const down = control("button", "dlw-move-down", "↓");
+    down.title = "Move down (Alt+↓)";
+    const child = control("button", "dlw-add-child", "+ child");
+    child.title = "Add a child label";
+    const remove = control("button", "dlw-delete-label", "✕");
+    remove.title = "Delete this label";
+    node.append(
+      handle, element("span", "dlw-hotkey"), color, name, display, element("span", "dlw-count"),
+      up, down, child, remove, element("span", "dlw-problem"),
+    );
+    return node;
+  };
+
+  /** @param {HTMLElement} node @param {LabelRow} row @param {number} position */
+  const fill = (node, row, position) => {
+    node.dataset.uid = String(row.uid);
+    node.style.top = `${position * ROW_HEIGHT}px`;
+    node.classList.toggle("dlw-has-problem", row.problems.length > 0);
+    const [hotkey, count, problem] = ["dlw-hotkey", "dlw-count", "dlw-problem"].map(
+      (c) => /** @type {HTMLElement} */ (node.querySelector(`.${c}`)),
+    );
+    hotkey.textContent = row.hotkey ? String(row.hotkey) : "";
+    count.textContent = countText(row, model.get("counts"));
+    problem.textContent = row.problems.join("; ");
+    problem.title = row.problems.join("\n");
+    const name = /** @type {HTMLInputElement} */ (node.querySelector(".dlw-label-name"));
+    name.style.marginLeft = `${row.depth * 20}px`;
+    name.title = row.tag;
+    const color = /** @type {HTMLInputElement} */ (node.querySelector(".dlw-label-color"));
+    const display = /** @type {HTMLInputElement} */ (node.querySelector(".dlw-label-display"));
+    // A field being typed in keeps what is typed; the kernel's value lands once it is left.
+    if (document.activeElement !== name) name.value = row.name;
+    if (document.activeElement !== display) display.value = row.display;
+    color.value = /^#[0-9a-f]{6}$/.test(row.color) ? row.color : "#000000";
+  };
+
+  const draw = () => {
+    const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(shown.length, first + VISIBLE_ROWS + 2 * OVERSCAN);
+    const wanted = new Set();
+    for (let position = first; position < last; position++) {
+      const row = shown[position];
+      wanted.add(row.uid);
+      let node = nodes.get(row.uid);
+      if (!node) {
+        node = makeRow(row);
+        nodes.set(row.uid, node);
+        spacer.appendChild(node);
+      }
+      fill(node, row, position);
+    }
+    for (const [uid, node] of nodes) {
+      if (!wanted.has(uid) && !node.contains(document.activeElement)) {
+        node.remove();
+        nodes.delete(uid);
+      }
+    }
+  };
+
+  /** @param {Event} event @returns {LabelRow | undefined} */
+  const rowOf = (event) => {
+    const node = /** @type {HTMLElement} */ (event.target).closest(".dlw-label-row");
+    if (!(node instanceof HTMLElement)) return undefined;
+    const uid = Number(node.dataset.uid);
+    return model.get("labels").find((/** @type {LabelRow} */ row) => row.uid === uid);
+  };
+
+  /** @param {Event} event */
+  const onChange = (event) => {
+    const target = /** @type {HTMLInputElement} */ (event.target);
+    const row = rowOf(event);
+    if (!row) return;
+    const field = target.classList.contains("dlw-label-name")
+      ? "name"
+      : target.classList.contains("dlw-label-color")
+        ? "color"
+        : target.classList.contains("dlw-label-display")
+          ? "display"
+          : null;
+    if (field) send({ type: "edit", uid: row.uid, field, value: target.value });
+  };
+
+  /** @param {Event} event */
+  const onClick = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const row = rowOf(event);
+    if (!row) return;
+    if (target.classList.contains("dlw-move-up")) send({ type: "move", uid: row.uid, offset: -1 });
+    else if (target.classList.contains("dlw-move-down")) send({ type: "move", uid: row.uid, offset: 1 });
+    else if (target.classList.contains("dlw-delete-label")) send({ type: "delete", uid: row.uid });
+    else if (target.classList.contains("dlw-add-child")) {
+      newName.value = `${row.tag}.`;
+      onNewInput();
+      newName.focus();
+    }
+  };
+
+  /** @param {KeyboardEvent} event */
+  const onKey = (event) => {
+    const row = rowOf(event);
+    if (!row) return;
+    const target = /** @type {HTMLInputElement} */ (event.target);
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      send({ type: "move", uid: row.uid, offset: event.key === "ArrowUp" ? -1 : 1 });
+    } else if (event.key === "Enter" && target.tagName === "INPUT") {
+      target.blur(); // commits the field (its change event)
+    } else if (event.key === "Escape") {
+      target.blur();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  /** @param {DragEvent} event */
+  const onDragStart = (event) => {
+    const row = rowOf(event);
+    if (!row || !event.dataTransfer) return;
+    dragged = row.uid;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", row.tag);
+  };
+
+  /** @param {DragEvent} event @returns {[LabelRow, LabelRow] | null} the dragged row and the one under it */
+  const dropPair = (event) => {
+    const over = rowOf(event);
+    const from = model.get("labels").find((/** @type {LabelRow} */ r) => r.uid === dragged);
+    return over && from && over.parent === from.parent && over.uid !== from.uid ? [from, over] : null;
+  };
+
+  /** @param {DragEvent} event */
+  const onDragOver = (event) => {
+    if (dropPair(event)) event.preventDefault(); // only siblings take a drop
+  };
+
+  /** @param {DragEvent} event */
+  const onDrop = (event) => {
+    const pair = dropPair(event);
+    dragged = null;
+    if (!pair) return;
+    event.preventDefault();
+    const [from, over] = pair;
+    send({ type: "move", uid: from.uid, offset: over.index - from.index });
+  };
+
+  // The new label's fields are synced as typed (the kernel's add_label() reads them), and "add" carries
+  // them too: ipywidgets may hold back a state update while the kernel is busy, never a custom message.
+  const onNewInput = () => {
+    model.set("new_label", newName.value);
+    model.set("new_color", newColor.value);
+    model.save_changes();
+  };
+  const onAdd = () => {
+    onNewInput();
+    send({ type: "add", tag: newName.value, color: newColor.value });
+  };
+  /** @param {KeyboardEvent} event */
+  const onNewKey = (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      onAdd();
+    }
+  };
+  const onNewLabel = () => {
+    if (newName.value !== model.get("new_label")) newName.value = model.get("new_label");
+    newColor.value = model.get("new_color");
+  };
+
+  const drawConfirm = () => {
+    /** @type {Confirm} */
+    const confirm = model.get("confirm");
+    confirmBar.style.display = confirm.uid ? "" : "none";
+    confirmText.textContent = confirm.text || "";
+  };
+
+  const drawAttributes = () => {
+    /** @type {AttributeRow[]} */
+    const rows = model.get("attributes");
+    const made = rows.map((row) => {
+      const node = element("div", "dlw-attribute-row");
+      node.dataset.uid = String(row.uid);
+      const text = element("span", "dlw-attribute-text");
+      text.append(element("b", "", row.title), " ", element("code", "", row.key), ` ${row.description}`);
+      const edit = control("button", "dlw-edit-attribute", "Edit");
+      const remove = control("button", "dlw-delete-attribute", "Delete");
+      node.append(text, edit, remove);
+      if (row.problems.length) {
+        const list = element("ul", "dlw-problem");
+        for (const problem of row.problems) list.appendChild(element("li", "", problem));
+        node.appendChild(list);
+      }
+      return node;
+    });
+    attributeList.replaceChildren(...(made.length ? made : [element("i", "", "no attributes")]));
+  };
+
+  /** @param {Event} event */
+  const onAttributeClick = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const node = target.closest(".dlw-attribute-row");
+    if (!(node instanceof HTMLElement)) return;
+    const uid = Number(node.dataset.uid);
+    if (target.classList.contains("dlw-edit-attribute")) send({ type: "edit-attribute", uid });
+    else if (target.classList.contains("dlw-delete-attribute")) send({ type: "delete-attribute", uid });
+  };
+
+  const onConfirm = () => send({ type: "confirm", uid: model.get("confirm").uid });
+  const onCancel = () => send({ type: "cancel", uid: model.get("confirm").uid });
+  const onNewAttribute = () => send({ type: "new-attribute" });
+
+  search.addEventListener("input", filter);
+  scroller.addEventListener("scroll", draw, { passive: true });
+  scroller.addEventListener("change", onChange);
+  scroller.addEventListener("click", onClick);
+  scroller.addEventListener("keydown", onKey);
+  scroller.addEventListener("dragstart", onDragStart);
+  scroller.addEventListener("dragover", onDragOver);
+  scroller.addEventListener("drop", onDrop);
+  addButton.addEventListener("click", onAdd);
+  newName.addEventListener("keydown", onNewKey);
+  newName.addEventListener("input", onNewInput);
+  newColor.addEventListener("change", onNewInput);
+  confirmDelete.addEventListener("click", onConfirm);
+  cancelDelete.addEventListener("click", onCancel);
+  attributeList.addEventListener("click", onAttributeClick);
+  newAttribute.addEventListener("click", onNewAttribute);
+  /** @type {Record<string, () => void>} */
+  const listeners = {
+    "change:labels": filter,
+    "change:attributes": drawAttributes,
+    "change:counts": draw,
+    "change:confirm": drawConfirm,
+    "change:new_label": onNewLabel,
+    "change:new_color": onNewLabel,
+  };
+  for (const [event, listener] of Object.entries(listeners)) model.on(event, listener);
+  onNewLabel();
+  filter();
+  drawAttributes();
+  drawConfirm();
+  return () => {
+    for (const [event, listener] of Object.entries(listeners)) model.off(event, listener);
+  };
+}
+
+export default { render };
