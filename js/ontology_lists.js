@@ -7,17 +7,63 @@
 // values, never as HTML. Only anywidget's narrow model API is used (get, set, save_changes, on, off, send).
 
 /**
- * @typedef {{uid: number, name: string, tag: string, depth: number, parent: number, index: number,
- *   color: string, display: string, hotkey: number, origin: string, problems: string[]}} LabelRow
- * @typedef {{uid: number, title: string, key: string, description: string, problems: string[]}} AttributeRow
- * @typedef {{type: "edit"|"move"|"add"|"delete"|"confirm"|"cancel"|"edit-attribute"|"delete-attribute"
- *   |"new-attribute", uid?: number, field?: "name"|"color"|"display", value?: string,
- *   offset?: number, tag?: string, color?: string}} ListMessage
- * @typedef {{uid?: number, text?: string}} Confirm
- * @typedef {{get(name: string): any, set(name: string, value: any): void, save_changes(): void,
- *   on(event: string, callback: Function): void, off(event: string, callback: Function): void,
- *   send(content: ListMessage): void}} Model
+ * One label as the list shows it (Python: `LabelRow`, made by `label_rows(draft, problems)`).
+ * @typedef {object} LabelRow
+ * @property {number} uid       the draft's id of the label, which messages name it by
+ * @property {string} name      its own part of the tag
+ * @property {string} tag       its whole path: "car.wheel"
+ * @property {number} depth
+ * @property {number} parent    the parent's uid; 0 for a top label
+ * @property {number} index     its place among its siblings
+ * @property {string} color
+ * @property {string} display
+ * @property {number} hotkey    the annotator's number key; 0 for none
+ * @property {string} origin    its tag as stored, which annotations carry; "" for a new label
+ * @property {string[]} problems
  */
+
+/**
+ * One attribute as the list shows it (Python: `AttributeRow`).
+ * @typedef {object} AttributeRow
+ * @property {number} uid
+ * @property {string} title
+ * @property {string} key
+ * @property {string} description
+ * @property {string[]} problems
+ */
+
+/**
+ * The delete being asked about (Python: `Confirm`); empty for none.
+ * @typedef {{uid?: number, text?: string}} Confirm
+ */
+
+/**
+ * The synced traits (Python: `OntologyLists`'s traitlets).
+ * @typedef {object} ListsTraits
+ * @property {LabelRow[]} labels
+ * @property {AttributeRow[]} attributes
+ * @property {Record<string, number> | null} counts  annotations per stored tag; null until counted
+ * @property {Confirm} confirm
+ * @property {string} new_label  the "new label" fields, synced as typed
+ * @property {string} new_color
+ */
+
+/**
+ * Browser -> kernel (Python: `ListMessage`): one edit each.
+ * @typedef {{type: "edit", uid: number, field: "name" | "color" | "display", value: string}} LabelEdit
+ * @typedef {{type: "move", uid: number, offset: number}} LabelMove
+ * @typedef {{type: "add", tag: string, color: string}} LabelAdd
+ * @typedef {{type: "delete", uid: number}} LabelDelete
+ * @typedef {{type: "confirm", uid: number}} DeleteConfirm
+ * @typedef {{type: "cancel", uid: number}} DeleteCancel
+ * @typedef {{type: "edit-attribute", uid: number}} AttributeEdit
+ * @typedef {{type: "delete-attribute", uid: number}} AttributeDelete
+ * @typedef {{type: "new-attribute"}} AttributeNew
+ * @typedef {LabelEdit | LabelMove | LabelAdd | LabelDelete | DeleteConfirm | DeleteCancel | AttributeEdit
+ *   | AttributeDelete | AttributeNew} ListMessage
+ */
+
+/** @typedef {import("@anywidget/types").AnyModel<ListsTraits>} Model */
 
 const ROW_HEIGHT = 30; // px, as .dlw-label-row in ontology_lists.css
 const VISIBLE_ROWS = 14;
@@ -350,8 +396,8 @@ function render({ model, el }) {
     else if (target.classList.contains("dlw-delete-attribute")) send({ type: "delete-attribute", uid });
   };
 
-  const onConfirm = () => send({ type: "confirm", uid: model.get("confirm").uid });
-  const onCancel = () => send({ type: "cancel", uid: model.get("confirm").uid });
+  const onConfirm = () => send({ type: "confirm", uid: model.get("confirm").uid || 0 });
+  const onCancel = () => send({ type: "cancel", uid: model.get("confirm").uid || 0 });
   const onNewAttribute = () => send({ type: "new-attribute" });
 
   search.addEventListener("input", filter);

@@ -312,7 +312,8 @@ class OntologyEditor(WidgetBase):
         self.attempt(lambda: self._apply(message), clear=False)
         self._refresh()
 
-    def _apply(self, message: ListMessage) -> None:
+    def _apply(self, sent: ListMessage) -> None:
+        message = cast("dict[str, Any]", sent)  # from the browser: read defensively, key by key
         kind = message.get("type")
         if kind == "add":
             self.lists.new_label = str(message.get("tag", self.lists.new_label))

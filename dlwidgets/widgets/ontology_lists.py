@@ -4,7 +4,8 @@ lists as one anywidget whatever the ontology's size.
 The rows travel as data, in two synced lists (``label_rows`` and ``attribute_rows`` make them from an
 ``OntologyDraft``); the browser draws only the label rows in view, filters them by name itself, and sends
 each edit as a small custom message (``ListMessage``), which the editor applies to its draft and answers
-with the new rows.
+with the new rows. The traits and messages are written down twice, alike: as the TypedDicts here and as
+JSDoc typedefs in ``js/ontology_lists.js``.
 """
 
 from __future__ import annotations
@@ -46,29 +47,84 @@ class AttributeRow(TypedDict):
     problems: list[str]
 
 
-class ListMessage(TypedDict, total=False):
-    """What the browser sends (``ListMessage`` in the JS module): ``edit`` a label's ``field`` (name,
-    color, display) to ``value``; ``move`` it ``offset`` places among its siblings; ``add`` the label the
-    "new label" fields hold (``tag``, ``color``); ``delete`` (asks first), ``confirm`` or ``cancel`` a
-    delete; ``edit-attribute``, ``delete-attribute`` or ``new-attribute``."""
+class Confirm(TypedDict, total=False):
+    """The delete being asked about (``Confirm`` in the JS module); empty for none."""
 
-    type: Literal[
-        "edit",
-        "move",
-        "add",
-        "delete",
-        "confirm",
-        "cancel",
-        "edit-attribute",
-        "delete-attribute",
-        "new-attribute",
-    ]
+    uid: int
+    text: str
+
+
+class LabelEdit(TypedDict):
+    """Browser -> kernel: a label's name, colour or display name, as typed (sent when the field is left)."""
+
+    type: Literal["edit"]
     uid: int
     field: Literal["name", "color", "display"]
     value: str
+
+
+class LabelMove(TypedDict):
+    """Browser -> kernel: move a label ``offset`` places among its siblings (buttons, Alt+arrows, drag)."""
+
+    type: Literal["move"]
+    uid: int
     offset: int
+
+
+class LabelAdd(TypedDict):
+    """Browser -> kernel: add the label the "new label" fields hold."""
+
+    type: Literal["add"]
     tag: str
     color: str
+
+
+class LabelDelete(TypedDict):
+    """Browser -> kernel: delete a label; the kernel asks first (``confirm``)."""
+
+    type: Literal["delete"]
+    uid: int
+
+
+class DeleteConfirm(TypedDict):
+    type: Literal["confirm"]
+    uid: int
+
+
+class DeleteCancel(TypedDict):
+    type: Literal["cancel"]
+    uid: int
+
+
+class AttributeEdit(TypedDict):
+    """Browser -> kernel: open the attribute form on an attribute."""
+
+    type: Literal["edit-attribute"]
+    uid: int
+
+
+class AttributeDelete(TypedDict):
+    type: Literal["delete-attribute"]
+    uid: int
+
+
+class AttributeNew(TypedDict):
+    """Browser -> kernel: open the attribute form on a new attribute."""
+
+    type: Literal["new-attribute"]
+
+
+ListMessage = (
+    LabelEdit
+    | LabelMove
+    | LabelAdd
+    | LabelDelete
+    | DeleteConfirm
+    | DeleteCancel
+    | AttributeEdit
+    | AttributeDelete
+    | AttributeNew
+)
 
 
 def label_rows(draft: OntologyDraft, problems: Mapping[int, list[str]]) -> list[LabelRow]:

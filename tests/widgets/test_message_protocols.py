@@ -13,7 +13,7 @@ from types import ModuleType
 import anywidget
 import pytest
 
-from dlwidgets.widgets import annotator_gestures, dropzone, item_grid
+from dlwidgets.widgets import annotator_gestures, dropzone, item_grid, ontology_lists
 
 JS = Path(__file__).resolve().parents[2] / "js"
 
@@ -22,6 +22,7 @@ WIDGETS: dict[str, tuple[ModuleType, str, type[anywidget.AnyWidget]]] = {
     "item_grid.js": (item_grid, "GridTraits", item_grid.ItemGrid),
     "dropzone.js": (dropzone, "DropzoneTraits", dropzone.Dropzone),
     "annotator_gestures.js": (annotator_gestures, "LayerTraits", annotator_gestures.GestureLayer),
+    "ontology_lists.js": (ontology_lists, "ListsTraits", ontology_lists.OntologyLists),
 }
 
 Shape = tuple[frozenset[str], frozenset[str], str | None]  # required keys, optional keys, the "type" tag
