@@ -79,7 +79,7 @@ items = {{
 EDITOR_SHOWN = """(out) => {
   const root = out.querySelector('.dlw-ontology-editor');
   if (!root || !root.offsetParent) return [false];
-  const row = root.querySelector('.dlw-label-row input.widget-input[type=text]');
+  const row = root.querySelector('.dlw-label-row input.dlw-label-name');
   return [row ? row.value === 'label-0000' : root.textContent.includes('label-0000')];
 }"""
 
