@@ -14,6 +14,10 @@ import dlwidgets as dw
 from dlwidgets.api.entities.annotation import Definition
 
 LABELS = ["animal", "animal.cat", "animal.dog", "car"]
+MASK = np.zeros((48, 64), dtype=np.uint8)  # the size of a.png
+MASK[5:20, 30:50] = 1
+MASK[10:12, 35:40] = 0
+MASK[40:48, 0:3] = 1
 
 
 def png(width: int, height: int) -> bytes:
@@ -40,6 +44,8 @@ def annotated_dataset(
         "segment": [dw.Polygon(geo=[[1, 1], [20.5, 2], [10, 30.25]], label="animal.dog")],
         "point": [dw.Point(x=7.5, y=8.25, label="car")],
         "class": [dw.Classification(label="animal.cat")],
+        "binary": [dw.Segmentation(geo=MASK, label="car")],
+        "rotated": [dw.Box(top=2, left=2, bottom=12, right=22, angle=30, label="car")],
     }
     first.annotations.upload([d for kind in kinds for d in shapes[kind]])
     second.annotations.upload([dw.Box(top=3, left=4, bottom=50, right=70, label="animal.dog")])

@@ -8,8 +8,10 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-from converter_data import annotated_dataset, refused_import
+from converter_data import MASK, annotated_dataset, refused_import
+from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
@@ -103,6 +105,9 @@ BAD_ENTRIES = [
     ("images", 0, {"width": None}, "images[0] (id 1): needs a positive integer 'width'"),
     ("images", 0, {"file_name": "../../etc/passwd"}, "must be a relative path inside the folder"),
     ("categories", 0, {"name": ""}, "categories[0]: needs a 'name'"),
+    ("annotations", 0, {"segmentation": {"size": [48, 64], "counts": [5]}}, "counts add up to 5 pixels"),
+    ("annotations", 0, {"segmentation": {"size": [4, 4], "counts": [16]}}, "its mask is (4, 4) pixels"),
+    ("annotations", 0, {"segmentation": {"counts": [16]}}, "needs 'size' [height, width], got None"),
     ("images", 1, {"file_name": "a.png"}, "images[1] (id 2): id 2 or file_name 'a.png' is given twice"),
 ]  # fmt: skip
 
@@ -186,3 +191,54 @@ def test_an_item_with_more_than_a_page_of_annotations_exports_them_all(
     coco = export(dataset, tmp_path)
     image_id = next(i["id"] for i in coco["images"] if i["file_name"] == "empty.png")
     assert sum(a["image_id"] == image_id for a in coco["annotations"]) == 1005
+
+
+def test_masks_are_rle_that_pycocotools_decodes_and_segm_ap_is_1(both: dw.Client, tmp_path: Path) -> None:
+    dataset = annotated_dataset(both, kinds=("segment", "binary"))
+    dataset.annotations.delete(
+        filters=dw.Filters(resource=dw.FiltersResource.ANNOTATION, field="type", values="box")
+    )
+    coco = export(dataset, tmp_path)
+    (mask,) = [a for a in coco["annotations"] if isinstance(a["segmentation"], dict)]
+    assert mask["segmentation"]["size"] == [48, 64] and mask["iscrowd"] == 0
+    assert mask["bbox"] == [0, 5, 50, 43] and mask["area"] == int(MASK.sum())
+    with contextlib.redirect_stdout(io.StringIO()):
+        truth = COCO(str(tmp_path / "coco.json"))
+        np.testing.assert_array_equal(truth.annToMask(mask), MASK)
+        detections = truth.loadRes([{**a, "score": 1.0} for a in truth.dataset["annotations"]])
+        evaluation = COCOeval(truth, detections, "segm")
+        evaluation.evaluate()
+        evaluation.accumulate()
+        evaluation.summarize()
+    assert evaluation.stats[0] == pytest.approx(1.0)
+
+
+def test_masks_round_trip_identical_and_rotated_boxes_are_skipped_with_a_note(
+    both: dw.Client, tmp_path: Path
+) -> None:
+    dataset = annotated_dataset(both, kinds=("box", "segment", "binary", "rotated"))
+    with pytest.warns(UserWarning, match="COCO has no place for rotated 'box' annotations: 1 skipped"):
+        first = export(dataset, tmp_path / "first", with_images=True)
+    copy = both.projects.create(project_name="copy").datasets.create(dataset_name="copy")
+    dw.Converter().upload_local_dataset(
+        from_format="coco", dataset=copy, local_items_path=tmp_path / "first" / "images",
+        local_annotations_path=tmp_path / "first" / "coco.json",
+    )  # fmt: skip
+    (stored,) = [a for a in copy.annotations.list().all() if a.type == "binary"]
+    np.testing.assert_array_equal(stored.annotation_definition.geo, MASK)
+    assert export(copy, tmp_path / "second")["annotations"] == first["annotations"]
+
+
+def test_compressed_rle_as_pycocotools_writes_it_is_read(client: dw.Client, tmp_path: Path) -> None:
+    dataset = annotated_dataset(client, kinds=("box",))
+    coco = export(dataset, tmp_path)
+    encoded = mask_utils.encode(np.asfortranarray(MASK))
+    coco["annotations"][0]["segmentation"] = {"size": encoded["size"], "counts": encoded["counts"].decode()}
+    (tmp_path / "coco.json").write_text(json.dumps(coco))
+    for item in dataset.items.list().all():
+        item.annotations.delete()
+    dw.Converter().upload_local_dataset(
+        from_format="coco", dataset=dataset, local_annotations_path=tmp_path / "coco.json"
+    )
+    (stored,) = [a for a in dataset.annotations.list().all() if a.type == "binary"]
+    np.testing.assert_array_equal(stored.annotation_definition.geo, MASK)

@@ -50,15 +50,17 @@ def assert_close(first: dict, second: dict) -> None:
 
 
 def test_yolo_layout_is_the_documented_one(client: dw.Client, tmp_path: Path) -> None:
-    dataset = annotated_dataset(client)
+    dataset = annotated_dataset(client, kinds=("box", "segment", "point", "class", "binary", "rotated"))
     with pytest.warns(UserWarning) as notes:
         dw.Converter().convert_dataset(
             dataset=dataset, to_format="yolo", local_path=tmp_path, with_images=True
         )
     said = sorted(str(n.message) for n in notes)
     assert said == [
+        "YOLO has no place for 'binary' annotations: 1 skipped",
         "YOLO has no place for 'class' annotations: 1 skipped",
         "YOLO has no place for 'point' annotations: 1 skipped",
+        "YOLO has no place for rotated 'box' annotations: 1 skipped",
     ]
     # data.yaml: the dataset root, train and val image folders relative to it, and names by class index.
     data = yaml.safe_load((tmp_path / "data.yaml").read_text())

@@ -1,6 +1,7 @@
 """COCO: one ``coco.json`` with ``images``, ``annotations`` and ``categories``, images under ``images/``.
 
-Boxes are ``bbox`` ``[x, y, w, h]``; polygons add ``segmentation`` ``[[x1, y1, x2, y2, ...]]``; a point is
+Boxes are ``bbox`` ``[x, y, w, h]``; polygons add ``segmentation`` ``[[x1, y1, x2, y2, ...]]``, masks
+(the ``binary`` type) an RLE ``segmentation`` ``{"size": [h, w], "counts": [...]}``; a point is
 a one-keypoint annotation (``keypoints [x, y, 2]``); a classification is an image-level annotation with
 a category and no ``bbox``. Labels ``parent.child`` become category ``child`` of supercategory ``parent``.
 The file is written as it streams: images first, annotations spooled to a side file and appended.
@@ -16,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ...exceptions import ConversionError
-from ..entities.annotation import Box, Classification, Definition, Point, Polygon
-from .records import ImageRecord, Notes, label_map, refuse, safe_relative
+from ..entities.annotation import Box, Classification, Definition, Point, Polygon, Segmentation
+from . import rle
+from .records import ImageRecord, Notes, holds, label_map, refuse, safe_relative
+
+KINDS = (Segmentation, Box, Polygon, Point, Classification)
 
 FILE_NAME = "coco.json"
 
@@ -45,6 +49,13 @@ def _bbox(points: list[tuple[float, float]]) -> list[float]:
 
 
 def _annotation(definition: Definition, notes: Notes) -> dict[str, Any] | None:
+    if not holds(definition, KINDS, notes):
+        return None
+    if isinstance(definition, Segmentation):
+        mask = definition.geo
+        left, top, right, bottom = definition.left, definition.top, definition.right, definition.bottom
+        bbox = [left, top, right - left + 1, bottom - top + 1] if mask.any() else [0, 0, 0, 0]
+        return {"bbox": bbox, "area": int((mask > 0).sum()), "segmentation": rle.encode(mask)}
     if isinstance(definition, Box):
         w, h = definition.right - definition.left, definition.bottom - definition.top
         return {"bbox": [definition.left, definition.top, w, h], "area": w * h, "segmentation": []}
@@ -55,10 +66,7 @@ def _annotation(definition: Definition, notes: Notes) -> dict[str, Any] | None:
     if isinstance(definition, Point):
         x, y = definition.x, definition.y
         return {"bbox": [x, y, 0.0, 0.0], "area": 0.0, "keypoints": [x, y, 2], "num_keypoints": 1}
-    if isinstance(definition, Classification):
-        return {"area": 0.0}
-    notes.skip(repr(definition.type))
-    return None
+    return {"area": 0.0}  # a classification
 
 
 def write(
@@ -112,10 +120,18 @@ def _number_list(path: Path, where: str, value: Any, size: int | None = None) ->
     return [float(v) for v in value]
 
 
-def _definition(path: Path, where: str, entry: dict[str, Any], label: str, only_bbox: bool) -> Definition:
+def _definition(
+    path: Path, where: str, entry: dict[str, Any], label: str, only_bbox: bool, size: tuple[int, int]
+) -> Definition:
     segmentation = entry.get("segmentation")
-    if isinstance(segmentation, dict):
-        raise refuse(path, where, "RLE mask segmentations are not supported; give polygons or a bbox")
+    if not only_bbox and isinstance(segmentation, dict):
+        try:
+            mask = rle.decode(segmentation)
+        except ValueError as e:
+            raise refuse(path, where + " segmentation", str(e)) from None
+        if mask.shape != size:
+            raise refuse(path, where, f"its mask is {mask.shape[::-1]} pixels (w, h), its image {size[::-1]}")
+        return Segmentation(geo=mask, label=label)
     if not only_bbox and isinstance(segmentation, list) and segmentation:
         ring = _number_list(path, where + " segmentation", segmentation[0])
         if len(segmentation) > 1 or len(ring) < 6 or len(ring) % 2:
@@ -182,7 +198,9 @@ def read(
         if entry.get("image_id") not in records:
             raise refuse(path, where, f"image_id {entry.get('image_id')!r} is not in 'images'")
         try:
-            definition = _definition(path, where, entry, tags[entry["category_id"]], only_bbox)
+            record = records[entry["image_id"]]
+            size = (record.height, record.width)
+            definition = _definition(path, where, entry, tags[entry["category_id"]], only_bbox, size)
         except ConversionError:
             raise
         except ValueError as e:

@@ -58,6 +58,18 @@ class Notes:
             )
 
 
+def holds(definition: Definition, kinds: tuple[type[Definition], ...], notes: Notes) -> bool:
+    """Whether a format that holds ``kinds`` (and boxes only unrotated) holds ``definition``; if not, it
+    is noted as skipped."""
+    if not isinstance(definition, kinds):
+        notes.skip(repr(definition.type))
+        return False
+    if getattr(definition, "angle", None) and definition.type == "box":
+        notes.skip("rotated 'box'")
+        return False
+    return True
+
+
 def refuse(path: Path | str, entry: str, problem: str) -> ConversionError:
     """The error for a bad entry: it names the file, the entry and what is wrong with it."""
     return ConversionError(f"{path}: {entry}: {problem}; nothing was imported")

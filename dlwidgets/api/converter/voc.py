@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..entities.annotation import Box
-from .records import ImageRecord, Notes, label_map, refuse, safe_relative
+from .records import ImageRecord, Notes, holds, label_map, refuse, safe_relative
 
 
 def _number(value: float) -> str:
@@ -43,12 +43,7 @@ def write(
     """Write ``Annotations/`` and ``labels.txt`` (and ``label_map.json``) into ``folder``; returns it."""
     for page in pages:
         for record in page:
-            boxes = []
-            for definition in record.annotations:
-                if isinstance(definition, Box):
-                    boxes.append(definition)
-                else:
-                    notes.skip(repr(definition.type))
+            boxes = [d for d in record.annotations if holds(d, (Box,), notes) and isinstance(d, Box)]
             target = folder / "Annotations" / f"{record.stem}.xml"
             target.parent.mkdir(parents=True, exist_ok=True)
             ET.ElementTree(_document(record, boxes)).write(target, encoding="unicode")

@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 
 from ..entities.annotation import Box, Definition, Polygon
-from .records import ImageRecord, Notes, label_map, refuse
+from .records import ImageRecord, Notes, holds, label_map, refuse
 
 IMAGE_SUFFIXES = {".bmp", ".gif", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp"}
 
@@ -48,9 +48,9 @@ def write(
         for record in page:
             lines = []
             for definition in record.annotations:
-                if not isinstance(definition, (Box, Polygon)):
-                    notes.skip(repr(definition.type))
-                elif definition.label not in ids:
+                if not holds(definition, (Box, Polygon), notes):
+                    continue
+                if definition.label not in ids:
                     notes.skip(f"labels outside the ontology ({definition.label!r})")
                 else:
                     lines.append(_line(definition, record, ids[definition.label]) + "\n")
