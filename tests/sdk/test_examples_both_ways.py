@@ -17,9 +17,6 @@ that dtlpy did not (the wire stays the platform's).
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +24,10 @@ import numpy as np
 import pytest
 from official_sdk import EMAIL, run_dtlpy
 from PIL import Image
+from route_recorder import routes_called
 from serving import serving
 
 from dlwidgets.server import create_token, workspace_secret
-from dlwidgets.store import Request, Response, Store, router
 
 pytest.importorskip("dtlpy", reason="the official SDK is in the 'test' extra: pip install -e '.[test]'")
 
@@ -50,30 +47,8 @@ def example_files(folder: Path) -> Path:
     return folder
 
 
-_TEMPLATES = [
-    (method, re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", template) + "/?$"), template)
-    for method, template, _ in router.routes
-]
-
-
 # The routes each side called, over the examples run so far in this session.
 CALLED: dict[str, set[tuple[str, str]]] = {"dtlpy": set(), "dlwidgets": set()}
-
-
-@contextmanager
-def routes_called(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[tuple[str, str]]]:
-    """The store routes (method, template) called meanwhile, over HTTP or in-process."""
-    called: set[tuple[str, str]] = set()
-    handle = Store.handle
-
-    def recording(store: Store, request: Request) -> Response:
-        path = request.path.removeprefix("/api/v1")
-        called.update((m, t) for m, pattern, t in _TEMPLATES if m == request.method and pattern.match(path))
-        return handle(store, request)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(Store, "handle", recording)
-        yield called
 
 
 def with_dtlpy(example: Path, tmp_path: Path) -> Any:
