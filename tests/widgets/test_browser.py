@@ -306,6 +306,8 @@ def test_detail_pane_saves_user_metadata_and_downloads(street: dw.Dataset, tmp_p
     assert street.items.get(filepath="/cars/car1.png").metadata["user"]["quality"] == "blurry"
 
     browser.detail_pane.download_folder.value = str(tmp_path / "one")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "car1.png").write_bytes(b"an older copy")  # replaced: a download gives today's bytes
     download = next(
         b for b in browser.detail_pane.body.children if getattr(b, "description", "") == "Download"
     )
@@ -313,8 +315,11 @@ def test_detail_pane_saves_user_metadata_and_downloads(street: dw.Dataset, tmp_p
     assert (tmp_path / "one" / "car1.png").read_bytes() == png(1)
     assert "saved to" in browser.detail_pane.status.value
     click(browser, "readme.txt")
+    (tmp_path / "all").mkdir()
+    (tmp_path / "all" / "readme.txt").write_bytes(b"an older copy")
     paths = browser.download(tmp_path / "all")
     assert sorted(Path(p).name for p in paths) == ["car1.png", "readme.txt"]
+    assert (tmp_path / "all" / "readme.txt").read_bytes() != b"an older copy"
 
 
 def test_thumbnails_travel_as_small_jpeg_buffers(

@@ -74,7 +74,7 @@ def _with_images(pages: Iterable[list[ImageRecord]], folder: Path) -> Iterator[l
             if item is not None:
                 target = folder / record.filename
                 target.parent.mkdir(parents=True, exist_ok=True)
-                item.download(local_path=target)
+                item.download(local_path=target, overwrite=True)  # today's bytes, over an older export
         yield page
 
 

@@ -119,9 +119,10 @@ class Browser(WidgetBase):
             self.attempt(lambda: self._show_dataset(dataset, keep_filters=True))
 
     def download(self, local_path: str | Path | None = None) -> list[str]:
-        """Save the selected items' bytes in the folder ``local_path`` (the current one by default)."""
+        """Save the selected items' bytes in the folder ``local_path`` (the current one by default),
+        replacing files of the same names there: a download gives the items as they are now."""
         folder = Path(local_path) if local_path is not None else Path.cwd()
-        return [item.download(local_path=folder) for item in self.selected_items]
+        return [item.download(local_path=folder, overwrite=True) for item in self.selected_items]
 
     # -- building the widgets -----------------------------------------------------------------------
     def _build(self) -> None:

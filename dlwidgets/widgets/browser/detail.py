@@ -90,7 +90,8 @@ class DetailPane(w.VBox):
         item = self.active
         if item is None:
             raise ValueError("select an item first")
-        path = item.download(local_path=Path(self.download_folder.value.strip() or "."))
+        # As the item is now, over a file of its name already there (dtlpy's default keeps that file).
+        path = item.download(local_path=Path(self.download_folder.value.strip() or "."), overwrite=True)
         self.status.value = status_html(NOTICE, f"saved to {path}")
 
 
