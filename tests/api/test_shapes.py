@@ -11,7 +11,7 @@ import pytest
 from labelled import labelled_image
 
 import dlwidgets as dw
-from dlwidgets.api.entities.masks import connected_parts, data_url_image, mask_runs
+from dlwidgets.api.entities.masks import data_url_image, mask_runs
 
 WIDTH, HEIGHT = 60, 40
 
@@ -104,10 +104,35 @@ def test_mask_boxes_and_masks_from_polygons() -> None:
     assert np.array_equal(square.geo, expected)
 
 
-def test_parts_touching_at_a_corner_are_one_part() -> None:
+def test_the_outlines_of_a_mask_are_polygons_as_dtlpy_finds_them() -> None:
+    mask = np.zeros((12, 14), dtype=np.uint8)
+    mask[2:5, 3:8] = 9  # values above half the maximum are in
+    mask[7:11, 1:4] = 9
+    mask[8:10, 2] = 4  # below half: a hole, not traced
+    mask[0, 10:13] = 9  # a line has no area
+    mask[11, 13] = 9  # nor a single pixel
+    largest = dw.Polygon.from_segmentation(mask=mask, label="cell")
+    assert isinstance(largest, dw.Polygon)
+    assert largest.geo.tolist() == [[3, 2], [3, 4], [7, 4], [7, 2]]
+    every = dw.Polygon.from_segmentation(mask=mask, label="cell", max_instances=None)
+    assert [p.geo.tolist() for p in every] == [
+        [[3, 2], [3, 4], [7, 4], [7, 2]],
+        [[1, 7], [1, 10], [3, 10], [3, 7]],
+    ]
+    assert dw.Polygon.from_segmentation(mask=mask, label="cell", max_instances=None, min_area=7) == largest
+    assert dw.Polygon.from_segmentation(mask=np.zeros((3, 3)), label="cell") == []
+    assert [(b.left, b.top, b.right, b.bottom) for b in dw.Box.from_segmentation(mask, "cell")] == [
+        (3, 2, 7, 4),
+        (1, 7, 3, 10),
+    ]
+
+
+def test_pixels_touching_at_a_corner_are_one_outline() -> None:
     mask = np.eye(5, dtype=bool)
-    mask[0, 4] = True
-    assert connected_parts(mask) == [(0, 0, 4, 4, 5), (4, 0, 4, 0, 1)]
+    mask[1, 0] = True
+    diagonal = dw.Polygon.from_segmentation(mask=mask, label="cell")
+    assert isinstance(diagonal, dw.Polygon)
+    assert diagonal.geo.tolist() == [[0, 0], [0, 1], [1, 1], [4, 4]]
     assert mask_runs(np.array([[0, 1, 1, 0, 1]])).tolist() == [[0, 1, 3], [0, 4, 5]]
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import Field, PrivateAttr
 
-from . import masks
+from . import masks, outlines
 from .base import Entity, EntityList
 from .prediction import add_model_info, model_info_of
 
@@ -154,8 +154,14 @@ class Box(Definition):
     def from_segmentation(
         cls, mask: np.ndarray, label: str, attributes: dict[str, Any] | None = None
     ) -> list[Box]:
-        """One box around each 8-connected part of a mask, the largest first."""
-        return Segmentation(geo=mask, label=label, attributes=attributes).to_box()
+        """A box around the outline of each part of a mask (``Polygon.from_segmentation`` with no limit
+        on their number), the largest first."""
+        found = Polygon.from_segmentation(mask=mask, label=label, attributes=attributes, max_instances=None)
+        polygons = found if isinstance(found, list) else [found]
+        return [
+            cls(left=p.left, top=p.top, right=p.right, bottom=p.bottom, label=label, attributes=attributes)
+            for p in polygons
+        ]
 
     @property
     def four_points(self) -> list[list[float]]:
@@ -384,6 +390,34 @@ class Polygon(_PointList):
 
     type = "segment"
 
+    @classmethod
+    def from_segmentation(
+        cls,
+        mask: np.ndarray,
+        label: str,
+        attributes: dict[str, Any] | None = None,
+        epsilon: float | None = None,
+        max_instances: int | None = 1,
+        min_area: float = 0,
+    ) -> Polygon | list[Polygon]:
+        """The outlines of a mask's parts (pixels above half its maximum), as dtlpy finds them: the largest
+        area first, only areas above ``min_area``, at most ``max_instances`` (None: all), simplified to
+        within ``epsilon`` pixels (by default 0.0005 of the largest outline's length). One polygon is
+        returned as itself, none or several as a list. Holes are not traced."""
+        values = _checked_mask(mask, label).astype(float)
+        top = values.max()
+        on = values / top > 0.5 if top > 0 else np.zeros(values.shape, dtype=bool)
+        rings = [(outlines.ring_area(ring), ring) for ring in outlines.outlines(on)]
+        rings = sorted((r for r in rings if r[0] > min_area), key=lambda r: -r[0])[:max_instances]
+        polygons = []
+        for _, ring in rings:
+            if epsilon is None:
+                epsilon = 0.0005 * outlines.ring_length(ring)
+            simple = outlines.simplify_ring(ring, epsilon)
+            geo = simple if len(simple) > 1 else ring
+            polygons.append(cls(geo=geo, label=label, attributes=attributes))
+        return polygons[0] if len(polygons) == 1 else polygons
+
 
 class Polyline(_PointList):
     """An open line, as (x, y) points."""
@@ -486,11 +520,8 @@ class Segmentation(Definition):
             )
 
     def to_box(self) -> list[Box]:
-        """One box around each 8-connected part of the mask, the largest first."""
-        return [
-            Box(left=left, top=top, right=right, bottom=bottom, label=self.label, attributes=self.attributes)
-            for left, top, right, bottom, _ in masks.connected_parts(self.geo)
-        ]
+        """A box around the outline of each part of the mask, the largest first, as dtlpy gives them."""
+        return Box.from_segmentation(mask=self.geo, label=self.label, attributes=self.attributes)
 
     @classmethod
     def from_polygon(

@@ -2,8 +2,8 @@
 
 The platform keeps a mask (annotation type ``binary``) as an RGBA PNG in a ``data:image/png;base64,`` URL:
 the label colour where the mask is set, alpha 255 there and 0 elsewhere; a pixel belongs to the mask
-where alpha > 127. Runs (row, start, stop) describe a mask compactly, for drawing and for splitting it
-into connected parts.
+where alpha > 127. Runs (row, start, stop) describe a mask compactly, for drawing and for finding its
+connected parts.
 """
 
 from __future__ import annotations
@@ -67,9 +67,8 @@ def mask_runs(mask: np.ndarray) -> np.ndarray:
     return np.stack([rows, starts, stops], axis=1).astype(np.int64)
 
 
-def connected_parts(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
-    """The 8-connected parts of a mask as (left, top, right, bottom, pixels), the largest first; right
-    and bottom are the last set column and row, as dtlpy's boxes of a segmentation have them."""
+def part_starts(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The first pixel (x, y), in raster order, of each 8-connected part of a mask."""
     runs = mask_runs(mask)
     parent = list(range(len(runs)))
 
@@ -92,18 +91,10 @@ def connected_parts(mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
                 j += 1
             k = j
             while k < len(above) and runs[above[k], 1] <= stop:
-                parent[root(above[k])] = root(i)
+                a, b = root(above[k]), root(i)
+                parent[max(a, b)] = min(a, b)  # a part's root is its first run
                 k += 1
-    parts: dict[int, list[int]] = {}
-    for i in range(len(runs)):
-        parts.setdefault(root(i), []).append(i)
-    found = []
-    for members in parts.values():
-        part = runs[members]
-        pixels = int((part[:, 2] - part[:, 1]).sum())
-        box = (int(part[:, 1].min()), int(part[:, 0].min()), int(part[:, 2].max() - 1), int(part[:, 0].max()))
-        found.append((*box, pixels))
-    return sorted(found, key=lambda p: -p[4])
+    return [(int(runs[i, 1]), int(runs[i, 0])) for i in range(len(runs)) if root(i) == i]
 
 
 def polygon_mask(geo: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
