@@ -114,7 +114,8 @@ function render({ model, el }) {
 
   // -- labels: heading, search, confirm bar, the scroller, the new-label row ----------------------------
   const heading = element("div", "dlw-heading");
-  heading.append(element("b", "", "Labels"), element("span", "dlw-hint", " (number: the annotator's hotkey; Alt+↑/↓ or drag ⠿ to move)"));
+  const hint = " (number: the annotator's hotkey; Alt+↑/↓ or drag ⠿ to move)";
+  heading.append(element("b", "", "Labels"), element("span", "dlw-hint", hint));
   const search = /** @type {HTMLInputElement} */ (control("input", "dlw-label-search"));
   search.type = "search";
   search.placeholder = "search labels";
@@ -150,7 +151,8 @@ function render({ model, el }) {
   const attributeList = element("div", "dlw-attribute-list");
   const newAttribute = control("button", "dlw-new-attribute", "New attribute");
 
-  el.append(heading, searchBar, confirmBar, scroller, empty, newLabel, attributeHeading, attributeList, newAttribute);
+  el.append(heading, searchBar, confirmBar, scroller, empty, newLabel);
+  el.append(attributeHeading, attributeList, newAttribute);
 
   /** @type {LabelRow[]} */
   let shown = []; // the rows the search lets through, in order
@@ -164,7 +166,7 @@ function render({ model, el }) {
     const rows = model.get("labels");
     const query = search.value.trim().toLowerCase();
     shown = query
-      ? rows.filter((row) => row.tag.toLowerCase().includes(query) || row.display.toLowerCase().includes(query))
+      ? rows.filter((row) => `${row.tag}\n${row.display}`.toLowerCase().includes(query))
       : rows;
     found.textContent = query ? `${shown.length} of ${rows.length}` : "";
     empty.textContent = rows.length ? (shown.length ? "" : "no label matches") : "no labels yet";
@@ -229,6 +231,8 @@ function render({ model, el }) {
     const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(shown.length, first + VISIBLE_ROWS + 2 * OVERSCAN);
     const wanted = new Set();
+    /** @type {HTMLElement[]} */
+    const ordered = [];
     for (let position = first; position < last; position++) {
       const row = shown[position];
       wanted.add(row.uid);
@@ -236,9 +240,9 @@ function render({ model, el }) {
       if (!node) {
         node = makeRow(row);
         nodes.set(row.uid, node);
-        spacer.appendChild(node);
       }
       fill(node, row, position);
+      ordered.push(node);
     }
     for (const [uid, node] of nodes) {
       if (!wanted.has(uid) && !node.contains(document.activeElement)) {
@@ -246,6 +250,20 @@ function render({ model, el }) {
         nodes.delete(uid);
       }
     }
+    putInOrder(ordered);
+  };
+
+  // The rows' DOM order is their order on screen, for Tab and for screen readers; the row being typed
+  // in is never moved itself (moving it would take the focus away), the others go around it.
+  /** @param {HTMLElement[]} ordered */
+  const putInOrder = (ordered) => {
+    const inView = new Set(ordered);
+    const present = Array.from(spacer.children).filter((node) => inView.has(/** @type {any} */ (node)));
+    if (present.length === ordered.length && present.every((node, i) => node === ordered[i])) return;
+    const focused = ordered.find((node) => node.contains(document.activeElement) && node.parentNode);
+    const at = focused ? ordered.indexOf(focused) : ordered.length;
+    for (const node of ordered.slice(0, at)) spacer.insertBefore(node, focused || null);
+    for (const node of ordered.slice(at + 1)) spacer.appendChild(node);
   };
 
   /** @param {Event} event @returns {LabelRow | undefined} */

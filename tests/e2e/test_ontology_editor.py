@@ -15,6 +15,7 @@ import re
 import dlwidgets as dw
 
 from .page import OpenNotebook
+from .polling import poll
 from .screenshots import save_screenshot
 from .test_annotator import WORKSPACE_CELL
 from .views import AnnotatorView
@@ -150,8 +151,18 @@ def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNoteb
     rows.first.wait_for(timeout=30_000)
     assert rows.count() < 60, "only the rows in view are drawn"
 
-    # Find a label far down the list by search: the list shrinks to it, in the browser alone.
+    # Move labels with the keys (Alt+Down in a row) and by drag (a row dropped onto a sibling's place).
     search = root.locator("input.dlw-label-search")
+    search.fill("label-000")
+    root.locator(".dlw-found", has_text="10 of 1000").wait_for(timeout=10_000)
+    names = root.locator("input.dlw-label-name")
+    names.nth(1).press("Alt+ArrowDown")
+    root.locator(".dlw-changes", has_text="reorder the top labels").wait_for(timeout=30_000)
+    poll(lambda: names.nth(2).input_value() == "label-0001" or None, timeout=10, what="label-0001 moved down")
+    rows.nth(5).locator(".dlw-handle").drag_to(rows.nth(3).locator(".dlw-handle"))
+    poll(lambda: names.nth(3).input_value() == "label-0005" or None, timeout=10, what="label-0005 dragged up")
+
+    # Find a label far down the list by search: the list shrinks to it, in the browser alone.
     search.fill("label-0777")
     root.locator(".dlw-found", has_text="1 of 1000").wait_for(timeout=10_000)
     assert rows.count() == 1
@@ -181,6 +192,7 @@ def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNoteb
     saved = notebook.wait_file("saved.json")
     tags = saved["tags"]
     assert len(tags) == 1001 and tags[777:779] == ["forklift", "forklift.fork"]
+    assert tags[:6] == ["label-0000", "label-0002", "label-0001", "label-0005", "label-0003", "label-0004"]
     assert "label-0777" not in tags
 
     # Read back as the tutorial reads an ontology.
@@ -189,4 +201,4 @@ def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNoteb
     assert ontology.tags()[777:779] == ["forklift", "forklift.fork"] and len(ontology.tags()) == 1001
     assert len(ontology.attributes) == 50
     client.close()
-    root.locator(".dlw-notice", has_text="saved 2 changes").wait_for(timeout=30_000)
+    root.locator(".dlw-notice", has_text="saved 3 changes").wait_for(timeout=30_000)
