@@ -60,6 +60,33 @@ def test_a_datasets_boxes_as_arrays_with_their_items(both: dw.Client) -> None:
     assert first.dataset.annotations.arrays(filters=empty).boxes.shape == (0, 4)
 
 
+def test_a_batch_over_many_items_goes_in_with_one_call(both: dw.Client) -> None:
+    first, second = new_items(both, 2)
+    item_ids = [second.id, first.id, second.id]
+    stored = first.dataset.annotations.upload_arrays(
+        item_ids=item_ids, boxes=BOXES, labels=LABELS, scores=SCORES, model_info={"name": "detr"}
+    )
+    assert stored.item_ids.tolist() == item_ids  # in the rows' order, with the new ids
+    np.testing.assert_array_equal(stored.boxes, BOXES)
+    np.testing.assert_array_equal(stored.scores, SCORES)
+    assert sorted(stored.ids.tolist()) == sorted(first.dataset.annotations.arrays().ids.tolist())
+    assert second.annotations.arrays().labels.tolist() == ["car", "car"]
+    assert [a.model_info for a in first.annotations.list()] == [
+        {"confidence": 0.35, "name": "detr", "model_id": None}
+    ]
+
+
+def test_a_batch_naming_an_unknown_item_stores_nothing(client: dw.Client) -> None:
+    (item,) = new_items(client)
+    with pytest.raises(ValueError, match="has no item with id 'nope' "):
+        item.dataset.annotations.upload_arrays(
+            item_ids=[item.id, "nope", item.id], boxes=BOXES, labels=LABELS
+        )
+    with pytest.raises(ValueError, match=r"item_ids must hold one id per box \(3\)"):
+        item.dataset.annotations.upload_arrays(item_ids=[item.id], boxes=BOXES, labels=LABELS)
+    assert len(item.dataset.annotations.arrays()) == 0
+
+
 @pytest.mark.parametrize(
     ("boxes", "labels", "scores", "message"),
     [

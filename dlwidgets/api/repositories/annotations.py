@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ...exceptions import PlatformError, from_status
 from ..entities.annotation import (
     Annotation,
@@ -160,6 +162,47 @@ class DatasetAnnotations(AnnotationsById):
         ``labels``, ``scores`` (NaN where no model made one), ``ids`` and ``item_ids``."""
         filters = _annotation_query(filters, "arrays")
         return AnnotationArrays.from_json(a for page in self.pages_json(filters) for a in page)
+
+    def upload_arrays(
+        self,
+        item_ids: Any,
+        boxes: Any,
+        labels: Any,
+        scores: Any = None,
+        model_info: dict[str, Any] | None = None,
+    ) -> AnnotationArrays:
+        """``item.annotations.upload_arrays`` for the items of a whole batch: row ``i`` of ``boxes``,
+        ``labels`` and ``scores`` goes on item ``item_ids[i]``, one request per item. Every row and item is
+        checked before anything is stored. Returns the stored boxes as arrays, in the rows' order."""
+        rows = box_definitions(boxes, labels, scores)
+        targets = np.asarray(item_ids, dtype=str)
+        if targets.shape != (len(rows),):
+            raise ValueError(
+                f"item_ids must hold one id per box ({len(rows)}), got an array of shape {targets.shape}"
+            )
+        wanted = sorted(set(targets.tolist()))
+        found = {}
+        if wanted:
+            filters = Filters(resource=FiltersResource.ITEM, field="id", values=wanted, operator="in")
+            found = {item.id: item for page in self.dataset.items.list(filters=filters) for item in page}
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise ValueError(f"dataset {self.dataset.name!r} has no item with id {missing[0]!r} (item_ids)")
+        by_item: dict[str, list[int]] = {}
+        for index, item_id in enumerate(targets.tolist()):
+            by_item.setdefault(item_id, []).append(index)
+        stored = upload_to_items(
+            self.dataset,
+            [
+                (found[i], [_row_json(*rows[r], model_info, found[i]) for r in indices])
+                for i, indices in by_item.items()
+            ],
+        )
+        placed: list[dict[str, Any]] = [{}] * len(rows)
+        for indices, stored_json in zip(by_item.values(), stored, strict=True):
+            for index, annotation in zip(indices, stored_json, strict=True):
+                placed[index] = annotation
+        return AnnotationArrays.from_json(placed)
 
     def list(
         self, filters: Filters | None = None, page_offset: int | None = None, page_size: int | None = None
@@ -321,13 +364,10 @@ class Annotations(AnnotationsById):
         """Upload boxes from arrays: ``boxes`` N x 4 (left, top, right, bottom), ``labels`` N and, for a
         model's output, ``scores`` N (each box's confidence; NaN for none) with ``model_info`` (``name``,
         ``model_id``). A bad row is refused naming it, and nothing is stored."""
-        payload = []
-        for definition, score in box_definitions(boxes, labels, scores):
-            info = model_info
-            if score is not None:
-                info = None if math.isnan(score) else {**(model_info or {}), "confidence": score}
-            payload.append(definition_json(definition, self.item, model_info=info))
-        return self.upload(payload)
+        rows = box_definitions(boxes, labels, scores)
+        return self.upload(
+            [_row_json(definition, score, model_info, self.item) for definition, score in rows]
+        )
 
     def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
         if isinstance(annotation, Definition):
@@ -367,19 +407,31 @@ def _annotation_query(filters: Filters | None, method: str) -> Filters:
     return filters
 
 
+def _row_json(
+    definition: Definition, score: float | None, model_info: dict[str, Any] | None, item: Item
+) -> dict[str, Any]:
+    """The JSON of one row of arrays: a prediction of ``model_info`` with its score as confidence, or,
+    for a NaN score, an annotation no model made."""
+    info = model_info
+    if score is not None:
+        info = None if math.isnan(score) else {**(model_info or {}), "confidence": score}
+    return definition_json(definition, item, model_info=info)
+
+
 def upload_to_items(
     dataset: Dataset, uploads: Iterable[tuple[Item, Iterable[Annotation | Definition | dict[str, Any]]]]
-) -> int:
+) -> list[list[dict[str, Any]]]:
     """``item.annotations.upload`` for many items of ``dataset``: the labels are checked against its
     ontology once, not per item, then each item's annotations go in one request (the platform's route).
-    The embedded workspace stores them all in one transaction, or nothing. Returns how many were stored."""
+    The embedded workspace stores them all in one transaction, or nothing. Returns the stored JSON of
+    each item's annotations."""
     payloads = []
     for item, definitions in uploads:
         repository = item.annotations
         payloads.append((repository, [repository._to_json(a) for a in definitions]))
     warn_labels_outside(dataset, [a for _, payload in payloads for a in payload])
     with dataset.client.atomic():
-        return sum(len(repository._post(payload)) for repository, payload in payloads if payload)
+        return [repository._post(payload) if payload else [] for repository, payload in payloads]
 
 
 def ontology_tags(dataset: Dataset) -> list[str]:
