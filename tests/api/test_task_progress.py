@@ -73,3 +73,21 @@ def test_an_item_outside_the_task_is_refused_naming_it(both: dw.Client) -> None:
     assert "not in the task" in str(refused.value)
     # All or nothing: the item that is in the task got no status either.
     assert dataset.tasks.get(task_id=task.id).progress == 0
+
+
+def test_a_stale_copy_of_an_item_saved_whole_keeps_the_statuses_set_since(both: dw.Client) -> None:
+    """dtlpy's ``item.update(system_metadata=True)`` sends the item's whole metadata, refs included: a
+    copy read before a status was set must not take the status away (nor a task's refs)."""
+    dataset, items = photos(both, 1)
+    task = dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items)
+    stale = dataset.items.get(item_id=items[0].id)
+    task.set_status(status="completed", operation="create", item_ids=[stale.id])
+    metadata = {**stale.metadata, "user": {"checked": True}}
+    metadata["system"]["refs"] = [*metadata["system"]["refs"][:1], {"type": "note", "id": "mine"}]
+    with pytest.warns(UserWarning, match="task and assignment refs"):
+        both.request("PATCH", f"/items/{stale.id}", params={"system": "true"}, json={"metadata": metadata})
+    item = dataset.items.get(item_id=stale.id)
+    assert item.status(task_id=task.id) == "completed"
+    assert item.metadata["user"] == {"checked": True}
+    assert sorted(r["type"] for r in item.metadata["system"]["refs"]) == ["assignment", "note", "task"]
+    assert dataset.tasks.get(task_id=task.id).progress == 100

@@ -22,6 +22,7 @@ from ..routing import Request, Response, router
 from ..workspace import Workspace
 from .annotations import annotation_json, delete_annotation_rows
 from .datasets import require_dataset
+from .tasks import keep_task_refs
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 # What an item's ``metadata.system.refs`` may point at, by the ref's ``type``.
@@ -263,6 +264,7 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> Response:
         move_item(db, row, body)
         metadata = merge_patch(loads(row["metadata"]), patch)
         ignored = _keep_store_owned(item_id, loads(row["metadata"]), metadata)
+        kept_refs = keep_task_refs(loads(row["metadata"]), metadata)
         description = body.get("description", row["description"])
         if description is not None and not isinstance(description, str):
             raise BadRequest(
@@ -278,6 +280,11 @@ def update_item(ws: Workspace, req: Request, item_id: str) -> Response:
             f"item {item_id!r}: metadata.system {', '.join(ignored)} are written by the store from the "
             "item's bytes; the values sent were ignored"
         )
+    if kept_refs:
+        headers["x-item-warning"] = " ".join(
+            [headers.get("x-item-warning", ""), f"item {item_id!r}: its task and assignment refs (and "
+             "statuses) are written by tasks and item statuses; the ones sent were ignored"]
+        ).strip()  # fmt: skip
     return Response(body=item_json(load_item(ws, item_id), req), headers=headers)
 
 

@@ -84,6 +84,23 @@ def refresh_refs(db: sqlite3.Connection, item_ids: Iterable[str]) -> None:
         db.execute("UPDATE items SET metadata = ? WHERE id = ?", (dumps(metadata), item_id))
 
 
+def keep_task_refs(before: dict[str, Any], metadata: dict[str, Any]) -> bool:
+    """Put back an item's task and assignment refs (and the statuses in them) that a patch of its
+    metadata changed: they are written by tasks and status routes only, and a stale copy of the item
+    saved whole (dtlpy's ``item.update(system_metadata=True)``) must not undo them. Refs of other kinds
+    are the client's. Returns whether it put any back."""
+    old = [r for r in (before.get("system") or {}).get("refs") or [] if isinstance(r, dict)]
+    system = metadata.get("system")
+    sent = system.get("refs") if isinstance(system, dict) else None
+    listed = sent if isinstance(sent, list) else []
+    owned = [r for r in old if r.get("type") in _TASK_REFS]
+    if [r for r in listed if isinstance(r, dict) and r.get("type") in _TASK_REFS] == owned:
+        return False
+    others = [r for r in listed if not (isinstance(r, dict) and r.get("type") in _TASK_REFS)]
+    metadata.setdefault("system", {})["refs"] = [*others, *owned]
+    return True
+
+
 def _split(item_ids: list[str], workload: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     """Share items among assignees in proportion to their load, in item order."""
     total_load = sum(w["load"] for w in workload)
