@@ -146,15 +146,15 @@ def test_annotate_draw_classify_edit_undo_save(open_notebook: OpenNotebook) -> N
     point_click = view.click(POINT)
     view.kernel_annotations(lambda a: [s["type"] for s in a] == ["box", "point"], "the clicked point")
 
-    # 3. A classification, from its toggle in the Classification panel.
-    view.root.get_by_role("button", name="indoor", exact=True).click()
+    # 3. A classification, from the box beside its label in the label list.
+    view.root.get_by_role("checkbox", name="classify as indoor").check()
     view.kernel_annotations(lambda a: ("class", "indoor") in _kinds(a), "the 'indoor' classification")
 
     # 4. The Select tool from the toolbar, a click on the box, and its Size set to large.
     view.root.get_by_role("button", name="Select (V)").click()
     view.wait_tool("Select")
     view.click(INSIDE_BOX)
-    view.wait_text(".widget-html-content", "box car")  # the panel shows the box, not the point
+    view.wait_text(".dlw-selection-title", "box 1 car")  # the panel shows the box, not the point
     size = view.root.get_by_label("Size", exact=True)
     size.select_option("large")
     view.kernel_annotations(lambda a: _box_size(a) == "large", "the box's Size set to large")

@@ -139,11 +139,11 @@ def test_browse_upload_annotate_prompt_and_make_a_task(open_notebook: OpenNotebo
     notebook.wait_widget(".dlw-studio .dlw-annotator canvas.dlw-gestures")
     view = AnnotatorView(notebook, notebook.wait_file("viewport.json"))
     car_corners = [view.image_xy(*screen) for screen in view.drag(*CAR_BOX)]
-    view.wait_text(".widget-html-content", "box car")
+    view.wait_text(".dlw-selection-title", "box 1 car")
     notebook.page.keyboard.press("Escape")  # deselect the car box, or the next label would relabel it
-    view.root.get_by_label(re.compile(r"^2\s+person$")).check()
+    view.root.locator('.dlw-label-row[data-label="person"]').click()
     person_corners = [view.image_xy(*screen) for screen in view.drag(*PERSON_BOX)]
-    view.wait_text(".widget-html-content", "box person")
+    view.wait_text(".dlw-selection-title", "box 2 person")
     view.root.locator("button", has_text=re.compile(r"^\s*Save\s*$")).click()
     # Autosave may have saved the first box already: the explicit save is the one with both.
     assert notebook.wait_file("saved.json", until=lambda s: s["count"] == 2) == {"count": 2}

@@ -97,17 +97,25 @@ def test_shapes_dragged_outside_the_image_are_clamped(annotator: Annotator) -> N
     ]
 
 
+def panel(annotator: Annotator, message: dict) -> None:
+    """A message from the side panel in the browser (a ``PanelRequest``)."""
+    annotator.side_panel._on_message(annotator.side_panel, message, [])
+
+
 def test_attributes_object_id_and_classifications_from_the_panels(
     annotator: Annotator, image_item: dw.Item
 ) -> None:
     drag(annotator, (10, 10), (60, 60))
-    panel = annotator.side_panel.selection_box.children
-    object_id = next(c for c in panel if getattr(c, "description", "") == "object id")
-    occluded = next(c for c in panel if getattr(c, "description", "") == "Occluded?")
-    object_id.value = "42"
-    occluded.value = True
-    indoor = next(t for t in annotator.side_panel.class_box.children if t.description == "indoor")
-    indoor.value = True
+    form = annotator.side_panel.selection
+    assert (form["shape"], form["label"]) == ("box", "car")
+    assert [f["title"] for f in form["fields"]] == ["Occluded?"]
+    panel(annotator, {"type": "object_id", "value": "42"})
+    panel(annotator, {"type": "attribute", "key": "occluded", "value": True})
+    panel(annotator, {"type": "classify", "label": "indoor", "on": True})
+    assert annotator.side_panel.selection["object_id"] == "42"
+    assert annotator.side_panel.selection["fields"][0]["value"] is True
+    assert annotator.side_panel.classifications == ["indoor"]
+    assert annotator.side_panel.objects[0]["summary"] == "#42 occluded"
     annotator.save()
     box, classification = image_item.annotations.list()
     assert (box.object_id, box.attributes) == ("42", {"occluded": True})
@@ -154,7 +162,7 @@ def test_a_conflicting_save_is_shown_and_keeps_the_edits(annotator: Annotator, i
 def test_unknown_labels_are_kept_and_flagged(annotator: Annotator, image_item: dw.Item) -> None:
     drag(annotator, (10, 10), (60, 60))
     annotator.edits.set_label(annotator.selected, "bicycle")
-    assert "not in the ontology" in annotator.side_panel.selection_box.children[0].value
+    assert annotator.side_panel.selection["known"] is False
     assert annotator.annotations[0].label == "bicycle"
 
 
@@ -206,12 +214,13 @@ def test_items_that_are_not_images_show_a_message(dataset: dw.Dataset) -> None:
     assert "could not be decoded" in Annotator(broken).status
 
 
-def test_panel_widgets_that_are_replaced_are_closed(annotator: Annotator) -> None:
+def test_the_panel_is_one_widget_whatever_the_selection(annotator: Annotator) -> None:
+    panel_model = annotator.side_panel.model_id
     drag(annotator, (10, 10), (60, 60))  # a 'car' box: its form has the car-only attribute
-    car_form = list(annotator.side_panel.selection_box.children)
-    key(annotator, "2")  # relabel to 'person': a form without that attribute replaces it
-    assert annotator.side_panel.selection_box.children != tuple(car_form)
-    assert all(widget.comm is None for widget in car_form)  # closed, so the browser frees them
+    assert [f["key"] for f in annotator.side_panel.selection["fields"]] == ["occluded"]
+    key(annotator, "2")  # relabelled 'person': a form without that attribute
+    assert annotator.side_panel.selection["fields"] == []
+    assert annotator.side_panel.model_id == panel_model
 
 
 def test_replies_name_their_gesture_and_a_late_grab_still_pans(annotator: Annotator) -> None:

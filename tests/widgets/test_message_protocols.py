@@ -14,6 +14,7 @@ import anywidget
 import pytest
 
 from dlwidgets.widgets import annotator_gestures, dropzone, item_grid, ontology_lists
+from dlwidgets.widgets.annotator import panels
 
 JS = Path(__file__).resolve().parents[2] / "js"
 
@@ -23,6 +24,7 @@ WIDGETS: dict[str, tuple[ModuleType, str, type[anywidget.AnyWidget]]] = {
     "dropzone.js": (dropzone, "DropzoneTraits", dropzone.Dropzone),
     "annotator_gestures.js": (annotator_gestures, "LayerTraits", annotator_gestures.GestureLayer),
     "ontology_lists.js": (ontology_lists, "ListsTraits", ontology_lists.OntologyLists),
+    "annotator_panel.js": (panels, "PanelTraits", panels.SidePanel),
 }
 
 Shape = tuple[frozenset[str], frozenset[str], str | None]  # required keys, optional keys, the "type" tag

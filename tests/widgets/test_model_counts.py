@@ -45,7 +45,6 @@ def test_the_ontology_editor_makes_a_bounded_number_of_models(client: dw.Client)
     assert made <= goal, f"{made} models for 1,000 labels and 50 attributes (goal: {goal})"
 
 
-@not_met_yet("the Annotator makes widgets per label (buttons) and per annotation (objects list)")
 def test_the_annotators_models_do_not_grow_with_labels_and_annotations(client: dw.Client) -> None:
     project = client.projects.create(project_name="scale")
     base = models_made_by(lambda: Annotator(image_item(big_ontology(project, "ten", 10, 0), 0)))

@@ -143,15 +143,12 @@ def test_the_annotator_sees_what_was_saved(editor: OntologyEditor, image_item: d
     click(editor._form_apply)
     assert editor.save()
     annotator = Annotator(image_item)
-    assert ("4  truck", "truck") in annotator.side_panel.label_picker.options
+    assert {"name": "truck", "color": "#123456", "hotkey": 4} in annotator.side_panel.labels
     annotator._on_gesture({"type": "key", "key": "4"})
     annotator._on_gesture({"type": "down", "x": 100, "y": 100, "button": 0})
     annotator._on_gesture({"type": "up", "x": 200, "y": 200, "x0": 100, "y0": 100})
-    dropdown = annotator.side_panel.selection_box.children[-1]
-    assert (dropdown.description, dropdown.options) == (
-        "Load",
-        (("", None), ("empty", "empty"), ("full", "full")),
-    )
+    field = annotator.side_panel.selection["fields"][-1]
+    assert (field["title"], field["kind"], field["values"]) == ("Load", "options", ["empty", "full"])
 
 
 def test_rename_recolour_display_name_reorder_from_the_rows(

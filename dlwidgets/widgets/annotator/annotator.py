@@ -25,10 +25,10 @@ from ..base import ERROR_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, describe
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
 from ..models.viewport import Viewport
-from .canvas_drawing import draw_annotations, draw_image, put_encoded_image
+from .canvas_drawing import draw_annotations, draw_highlight, draw_image, put_encoded_image
 from .gestures import GestureHandler
 from .item_source import LazyItems, resolve_items
-from .panels import SidePanel
+from .panels import PanelCallbacks, SidePanel
 
 TOOLS = ("box", "point", "select")
 
@@ -68,6 +68,12 @@ class Annotator(WidgetBase):
         self._attributes: list[Attribute] = []
         self._labels: list[str] = []
         self.label: str | None = None
+        # The shown item's objects hidden from the canvas or locked against edits (from the objects list),
+        # and the one the pointer is over in that list.
+        self.hidden: set[int] = set()
+        self.locked: set[int] = set()
+        self._hovered: int | None = None
+        self._is_highlighted = False  # whether the highlight layer shows an outline now
         self._gesture_handler = GestureHandler(self)
         # While a gesture is handled: False, or True once an edit asked for a redraw (done once, at its end).
         self._held: bool | None = None
@@ -153,8 +159,6 @@ class Annotator(WidgetBase):
         source = getattr(self, "_source_canvas", None)
         if source is not None:
             close_tree(source)
-        if getattr(self, "side_panel", None) is not None:
-            self.side_panel.close_hidden()
         super().close()
 
     def on_save(self, callback: Callable[[Item, list[Annotation]], None], remove: bool = False) -> None:
@@ -203,13 +207,26 @@ class Annotator(WidgetBase):
         self.gestures.cursor = "default" if tool == "select" else "crosshair"
 
     def set_label(self, label: str) -> None:
-        """Choose the label for new shapes; with a shape selected, relabel it too."""
+        """Choose the label for new shapes; with a shape selected, relabel it too (and say so)."""
         if label not in self._labels:
-            raise ValueError(f"label {label!r} is not in the ontology; its labels are {self._labels}")
+            shown = self._labels if len(self._labels) <= 20 else [*self._labels[:20], "..."]
+            raise ValueError(f"label {label!r} is not in the ontology; its labels are {shown}")
         self.label = label
-        self.side_panel.label_picker.value = label
-        if self.edits and self.selected is not None and self.edits.shape(self.selected)["type"] != "class":
-            self.edits.set_label(self.selected, label)
+        self.side_panel.show_label(label)
+        key = self.selected
+        if self.edits is None or key is None or self.edits.shape(key)["type"] == "class":
+            return
+        shape = self.edits.shape(key)
+        name = f"{shape['type']} {self.edits.keys().index(key) + 1}"
+        if shape.get("label") == label:
+            return
+        if key in self.locked:
+            self.notice(f"{name} is locked: not relabelled (new shapes get {label})", "dlw-relabelled")
+            return
+        before = shape.get("label") or ""
+        self.edits.set_label(key, label)
+        self.notice(f"{name} relabelled {before} → {label}", "dlw-relabelled")
+        self.side_panel.notice(f"{name} relabelled {before} → {label}")
 
     def zoom(self, factor: float, at: tuple[float, float] | None = None) -> None:
         self.viewport.zoom(factor, *(at or (None, None)))
@@ -290,11 +307,16 @@ class Annotator(WidgetBase):
             ]
         )
         self.side_panel = SidePanel(
-            self,
-            on_label=self._on_label_picked,
-            on_classification=self._on_classification,
-            on_object_id=self._on_object_id,
-            on_attribute=self._on_attribute,
+            PanelCallbacks(
+                on_label=self._on_label_picked,
+                on_classification=self._on_classification,
+                on_select=self._on_object_picked,
+                on_hover=self._on_object_hovered,
+                on_object=self._on_object_action,
+                on_attribute=self._on_attribute,
+                on_object_id=self._on_object_id,
+            ),
+            self.attempt,
         )
         self.status_line.layout.min_height = "24px"
 
@@ -325,6 +347,7 @@ class Annotator(WidgetBase):
         self._ensure_loaded(index)
         item = self.item
         self.selected = None
+        self.hidden, self.locked, self._hovered = set(), set(), None
         self.clear_status()
         width, height = item.width, item.height
         mimetype = item.mimetype or ""
@@ -339,6 +362,7 @@ class Annotator(WidgetBase):
                 put_encoded_image(self._source_canvas, item.read())
                 draw_image(self.layers[0], self._source_canvas, self.viewport)
                 self.layers[1].clear()  # the previous item's shapes are not this image's
+        self.side_panel.show_item(item, index, self._total)
         self._load_ontology(item)
         self.edits = self._drafts.open(item, width or 1, height or 1)
         if size is None:
@@ -377,19 +401,32 @@ class Annotator(WidgetBase):
     # -- drawing ------------------------------------------------------------------------------------
     def _draw_annotations(self) -> None:
         assert self.edits is not None
+        shapes = self.edits.shapes()
+        if self.hidden:
+            shapes = [(k, s) for k, s in shapes if k not in self.hidden]
         draw_annotations(
             self.layers[1],
-            self.edits.shapes(),
+            shapes,
             self.viewport,
             self._colors,
             self.selected,
             self.show_labels,
             self.opacity,
         )
+        self._draw_hovered()
+
+    def _draw_hovered(self) -> None:
+        """Outline the object the pointer is over in the objects list (its own layer: no full redraw)."""
+        key = self._hovered
+        shown = self.edits is not None and key is not None and key in self.edits and key not in self.hidden
+        shape = self.edits.shape(key) if shown and self.edits is not None and key is not None else None
+        if shape is not None or self._is_highlighted:  # nothing to draw, nothing to clear: no message
+            draw_highlight(self.layers[2], shape, self.viewport)
+            self._is_highlighted = shape is not None
 
     def _redraw(self, image: bool = False) -> None:
-        if self.edits is None:
-            return
+        if self.edits is None or self.layers.comm is None:
+            return  # nothing shown, or closed (a save on closing reports its edits)
         with hold_canvas():
             if image:
                 draw_image(self.layers[0], self._source_canvas, self.viewport)
@@ -424,7 +461,12 @@ class Annotator(WidgetBase):
         self._refresh_save_state()
         self._undo_button.disabled = not (edits and edits.can_undo)
         self._redo_button.disabled = not (edits and edits.can_redo)
-        self.side_panel.refresh(edits, self.selected)
+        with self.side_panel.hold_sync():
+            self.side_panel.show_edits(edits)
+            if edits is not None:
+                self.hidden &= set(edits.keys())
+                self.locked &= set(edits.keys())
+            self.side_panel.show_selection(edits, self.selected)
 
     def _refresh_save_state(self) -> None:
         """The shown item's save state, and the items whose edits are unsaved drafts."""
@@ -449,27 +491,67 @@ class Annotator(WidgetBase):
             self._editing().toggle_classification(tag)
 
     def _on_object_id(self, object_id: str | None) -> None:
-        if self.selected is not None:
+        if self.selected is not None and self._is_editable(self.selected):
             self._editing().set_object_id(self.selected, object_id)
 
     def _on_attribute(self, key: str, value: Any) -> None:
-        if self.selected is not None:
+        if self.selected is not None and self._is_editable(self.selected):
             self._editing().set_attribute(self.selected, key, value)
+
+    def _is_editable(self, key: int) -> bool:
+        """False, with the reason shown, for an object locked against edits; its form is shown again."""
+        if key not in self.locked:
+            return True
+        self.side_panel.show_selection(self.edits, self.selected)
+        self.error("that object is locked against edits: unlock it in the objects list first")
+        return False
 
     def _editing(self) -> AnnotationEdits:
         assert self.edits is not None, "the panels exist only while an item is shown"
         return self.edits
 
     def _on_label_picked(self, label: str) -> None:
-        if label != self.label:
-            self.set_label(label)
+        self.set_label(label)
+
+    def _on_object_picked(self, key: int | None) -> None:
+        """An object clicked in the objects list: selected (a hidden one is shown again)."""
+        if key is not None and (self.edits is None or key not in self.edits):
+            return  # deleted meanwhile
+        if key is not None and key in self.hidden:
+            self._on_object_action(key, "show")
+        self._select(key)
+
+    def _on_object_hovered(self, key: int | None) -> None:
+        self._hovered = key
+        with hold_canvas():
+            self._draw_hovered()
+
+    def _on_object_action(self, key: int, action: str) -> None:
+        """Hide or show, lock or unlock, or delete an object of the objects list."""
+        if self.edits is None or key not in self.edits:
+            return
+        if action == "delete":
+            if key in self.locked:
+                raise ValueError("that object is locked against edits: unlock it to delete it")
+            self.edits.delete([key])
+            return
+        if action in ("hide", "show"):
+            self.hidden = self.hidden | {key} if action == "hide" else self.hidden - {key}
+            self.side_panel.set_hidden(self.hidden)
+            if action == "hide" and self.selected == key:
+                self._select(None)
+            else:
+                self._redraw()
+        else:
+            self.locked = self.locked | {key} if action == "lock" else self.locked - {key}
+            self.side_panel.set_locked(self.locked)
 
     def _select(self, key: int | None) -> None:
         self.selected = key
         if self._held is not None:
             self._held = True
             return
-        self.side_panel.refresh_selection(self.edits, self.selected)
+        self.side_panel.show_selection(self.edits, self.selected)
         self._redraw()
 
     # -- gestures -----------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from ..models.viewport import Viewport
 UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8
 POINT_RADIUS = 5
+# The outline of the object hovered in the objects list: bright on any image.
+HIGHLIGHT_COLOR = "#ffeb3b"
 # A box smaller than this on screen (canvas pixels) gets no label text: it would be bigger than the box
 # and, with many such boxes, cover the image in unreadable text. Zooming in brings it back.
 LABEL_MIN_BOX = (24, 16)
@@ -52,6 +54,24 @@ def draw_image(layer: Canvas, source: Canvas, viewport: Viewport) -> None:
         viewport.image_width * viewport.scale,
         viewport.image_height * viewport.scale,
     )
+
+
+def draw_highlight(layer: Canvas, shape: Shape | None, viewport: Viewport) -> None:
+    """Outline ``shape`` (None: nothing) on ``layer``, a layer of its own above the annotations, so that
+    hovering the objects list redraws one shape, not all of them."""
+    layer.clear()
+    if shape is None:
+        return
+    layer.stroke_style = HIGHLIGHT_COLOR
+    layer.line_width = 4
+    if shape["type"] == "box":
+        left, top, right, bottom = box_edges(shape)
+        x0, y0 = viewport.to_canvas(left, top)
+        x1, y1 = viewport.to_canvas(right, bottom)
+        layer.stroke_rect(x0 - 3, y0 - 3, x1 - x0 + 6, y1 - y0 + 6)
+    elif shape["type"] == "point":
+        x, y = viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])
+        layer.stroke_circle(x, y, POINT_RADIUS + 5)
 
 
 def draw_annotations(

@@ -26,6 +26,8 @@ class Annotating(Protocol):
     selected: int | None
     tool: str
     label: str | None
+    hidden: set[int]
+    locked: set[int]
     gestures: GestureLayer
     _colors: dict[str, str]
     _labels: list[str]
@@ -78,7 +80,13 @@ class GestureHandler:
             self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
             return
         tolerance = HIT_TOLERANCE_PX / a.viewport.scale
-        hit = a.edits.hit(x, y, tolerance, a.selected)
+        hit = a.edits.hit(x, y, tolerance, a.selected, skip=a.hidden)
+        if hit is not None and hit[0] in a.locked and (a.tool == "select" or hit[0] == a.selected):
+            # A locked object is selected (its form shows) but never moved or resized: the drag pans.
+            if hit[0] != a.selected:
+                a._select(hit[0])
+            self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
+            return
         if hit is not None and (a.tool == "select" or hit[0] == a.selected):
             key, handle = hit
             shape = a.edits.shape(key)
@@ -173,8 +181,9 @@ class GestureHandler:
         elif ctrl and lower == "s":
             a.save()
         elif key in ("Delete", "Backspace") and a.edits and a.selected is not None:
-            a.edits.delete([a.selected])
-        elif key.startswith("Arrow") and a.edits and a.selected is not None:
+            if a.selected not in a.locked:
+                a.edits.delete([a.selected])
+        elif key.startswith("Arrow") and a.edits and a.selected is not None and a.selected not in a.locked:
             step = (10 if shift else 1) * NUDGE_STEP
             dx, dy = {
                 "ArrowLeft": (-step, 0),

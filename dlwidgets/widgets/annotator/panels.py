@@ -1,199 +1,327 @@
-"""``SidePanel``: the Annotator's side: the ontology's labels (the one for new shapes picked), a toggle per
-label for the item's classifications, and the selected shape's form (object id and attributes)."""
+"""``SidePanel``: the Annotator's side, one anywidget (``js/annotator_panel.js``) whatever the size of the
+ontology or the item: a header (the item, its folder, size, place and annotation count), one label list
+(searched in the browser, hotkeys 1-9, the recently used on top, a count per label, a toggle per label for
+the item's classifications), the objects list (select, hover, hide, lock, delete) and the selected shape's
+form (object id and attributes).
+
+Rows travel as data in synced traits and the browser draws only the rows in view, so the number of widget
+models stays the same with 10 labels or 1,000 and with 0 annotations or 5,000. The user's choices come
+back as small messages (``PanelRequest``), each handed to one of the Annotator's callbacks.
+
+The traits and messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
+``js/annotator_panel.js``.
+"""
 
 from __future__ import annotations
 
-import functools
-import html
-from collections.abc import Callable
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
 
-import ipywidgets as w
+import anywidget
+import traitlets
 
+from ...api import Item
 from ...api.entities.ontology import Attribute
-from ..base import ERROR_COLOR, WidgetBase, close_all, close_tree
-from ..models.annotation_edits import AnnotationEdits
+from ..assets import asset
+from ..base import AnyWidgetChrome, Notice
+from ..models.annotation_edits import AnnotationEdits, Shape
+
+# How many recently used labels the list shows on top.
+RECENT_LABELS = 5
+# The longest attribute summary an object's row shows.
+SUMMARY_CHARS = 40
 
 
-class SidePanel(w.VBox):
-    """What the user picks and types beside the canvas; each change is handed to the Annotator's
-    callbacks, except the writes the Annotator makes under its ``quietly()``."""
+class Header(TypedDict):
+    """What is open: the item's name and folder, its size, its place among the items, its annotations."""
 
-    def __init__(
-        self,
-        host: WidgetBase,
-        on_label: Callable[[str], None],
-        on_classification: Callable[[str, bool], None],
-        on_object_id: Callable[[str | None], None],
-        on_attribute: Callable[[str, Any], None],
-    ) -> None:
-        self._host = host
-        self._on_classification = on_classification
-        self._on_object_id = on_object_id
-        self._on_attribute = on_attribute
-        self._colors: dict[str, str] = {}
-        self._labels: list[str] = []
+    name: str
+    folder: str
+    size: str
+    position: str
+    annotations: int
+
+
+class LabelRow(TypedDict):
+    """One label of the ontology: ``hotkey`` 1-9 for the first nine, 0 for the others."""
+
+    name: str
+    color: str
+    hotkey: int
+
+
+class ObjectRow(TypedDict):
+    """One annotation of the item: ``key`` is the Annotator's key for it, ``number`` its place (from 1)."""
+
+    key: int
+    number: int
+    shape: str
+    label: str
+    summary: str
+
+
+class AttributeField(TypedDict):
+    """One input of the selected shape's form: the attribute's kind (its type) and its value now (None:
+    not set)."""
+
+    key: str
+    title: str
+    kind: str
+    values: list[str]
+    multi: bool
+    min: float
+    max: float
+    step: float
+    value: Any
+
+
+class Selection(TypedDict):
+    """The selected shape's form; ``known`` is False for a label outside the ontology."""
+
+    key: int
+    number: int
+    shape: str
+    label: str
+    known: bool
+    object_id: str
+    fields: list[AttributeField]
+
+
+class PickLabel(TypedDict):
+    """Browser -> kernel: a label chosen from the list (for new shapes; relabels the selected one)."""
+
+    type: Literal["label"]
+    label: str
+
+
+class Classify(TypedDict):
+    """Browser -> kernel: the item classified with ``label`` (``on``) or not."""
+
+    type: Literal["classify"]
+    label: str
+    on: bool
+
+
+class SelectObject(TypedDict):
+    """Browser -> kernel: an object of the list clicked (``key`` -1: none)."""
+
+    type: Literal["select"]
+    key: int
+
+
+class HoverObject(TypedDict):
+    """Browser -> kernel: the pointer over an object of the list (``key`` -1: over none)."""
+
+    type: Literal["hover"]
+    key: int
+
+
+class ObjectAction(TypedDict):
+    """Browser -> kernel: an object hidden or shown, locked or unlocked, or deleted."""
+
+    type: Literal["object"]
+    key: int
+    action: Literal["hide", "show", "lock", "unlock", "delete"]
+
+
+class SetAttribute(TypedDict):
+    """Browser -> kernel: an attribute of the selected shape set (``value`` None: unset)."""
+
+    type: Literal["attribute"]
+    key: str
+    value: Any
+
+
+class SetObjectId(TypedDict):
+    """Browser -> kernel: the selected shape's object id typed ("": none)."""
+
+    type: Literal["object_id"]
+    value: str
+
+
+PanelRequest = PickLabel | Classify | SelectObject | HoverObject | ObjectAction | SetAttribute | SetObjectId
+# Kernel -> browser: only the widget base's status, shown briefly in the panel.
+PanelReply = Notice
+OBJECT_ACTIONS = ("hide", "show", "lock", "unlock", "delete")
+
+
+@dataclass
+class PanelCallbacks:
+    """What the Annotator does with each choice made in the panel."""
+
+    on_label: Callable[[str], None]
+    on_classification: Callable[[str, bool], None]
+    on_select: Callable[[int | None], None]
+    on_hover: Callable[[int | None], None]
+    on_object: Callable[[int, str], None]
+    on_attribute: Callable[[str, Any], None]
+    on_object_id: Callable[[str | None], None]
+
+
+class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
+    """The Annotator's side panel; the Annotator writes its traits (``show_*``) and gets the user's
+    choices through ``PanelCallbacks``. A failing choice is shown by ``attempt`` (the Annotator's)."""
+
+    _esm = asset("annotator_panel.js")
+    _css = asset("annotator_panel.css")
+    # Dict traits hold TypedDicts; Any because traitlets types a Dict trait's value dict[Any, Any].
+    header: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    labels: traitlets.List[Any] = traitlets.List().tag(sync=True)  # LabelRow
+    counts = traitlets.Dict(value_trait=traitlets.Int()).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    recent = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    classifications = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    objects: traitlets.List[Any] = traitlets.List().tag(sync=True)  # ObjectRow
+    selected = traitlets.Int(-1).tag(sync=True)
+    hidden = traitlets.List(traitlets.Int()).tag(sync=True)
+    locked = traitlets.List(traitlets.Int()).tag(sync=True)
+    selection: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)  # Selection, or {}
+
+    def __init__(self, callbacks: PanelCallbacks, attempt: Callable[[Callable[[], Any]], Any]) -> None:
+        super().__init__()
+        self._callbacks = callbacks
+        self._attempt = attempt
         self._attributes: list[Attribute] = []
-        self._selection_form: tuple[Any, list[w.Widget]] | None = None
-        self.label_picker = w.RadioButtons(options=[], layout=w.Layout(width="220px"))
-        self.label_picker.observe(lambda c: on_label(c["new"]) if c["new"] else None, names="value")
-        self._swatches = w.HTML()
-        self.class_box = w.VBox()
-        self.selection_box = w.VBox()
-        self._nothing_selected = w.HTML("<i>nothing selected</i>")
-        super().__init__(
-            [
-                w.HTML("<b>Labels</b>"),
-                w.VBox([self.label_picker, self._swatches]),
-                w.HTML("<b>Classification</b>"),
-                self.class_box,
-                w.HTML("<b>Selected</b>"),
-                self.selection_box,
-            ],
-            layout=w.Layout(width="240px", padding="0 0 0 8px"),
+        self._colors: dict[str, str] = {}
+        self.on_msg(self._on_message)
+
+    # -- kernel -> browser ----------------------------------------------------------------------------
+    def show_item(self, item: Item, index: int, total: int) -> None:
+        width, height = item.width, item.height
+        size = f"{width} x {height} px" if width and height else (item.mimetype or "")
+        self.header = dict(
+            Header(
+                name=item.name or item.id,
+                folder=item.dir or "/",
+                size=size,
+                position=f"{index + 1} of {total}",
+                annotations=self.header.get("annotations", 0),
+            )
         )
 
     def show_ontology(
         self, labels: list[str], colors: dict[str, str], attributes: list[Attribute], label: str | None
     ) -> None:
-        """The labels of the item's ontology, ``label`` picked; the selection form follows its attributes."""
-        self._labels, self._colors, self._attributes = labels, colors, attributes
-        self.label_picker.options = [(f"{i + 1}  {t}" if i < 9 else t, t) for i, t in enumerate(labels)]
-        self.label_picker.value = label
-        self._swatches.value = _swatches(colors)
-        self.drop_selection_form()  # its editors follow the ontology's attributes
+        """The labels of the item's ontology, ``label`` picked; the first nine get the hotkeys 1-9."""
+        self._attributes, self._colors = attributes, colors
+        rows = [
+            LabelRow(name=t, color=colors.get(t, ""), hotkey=n + 1 if n < 9 else 0)
+            for n, t in enumerate(labels)
+        ]
+        with self.hold_sync():
+            self.labels = rows
+            self.recent = [t for t in self.recent if t in colors]
+            self.label = label or ""
 
-    def refresh(self, edits: AnnotationEdits | None, selected: int | None) -> None:
-        self.refresh_classifications(edits)
-        self.refresh_selection(edits, selected)
+    def show_label(self, label: str) -> None:
+        """``label`` is the one for new shapes, and the most recently used."""
+        with self.hold_sync():
+            self.label = label
+            self.recent = [label, *(t for t in self.recent if t != label)][:RECENT_LABELS]
 
-    def refresh_classifications(self, edits: AnnotationEdits | None) -> None:
-        """One toggle per label, made when the labels change; otherwise only their values are updated."""
-        active = edits.classification_labels() if edits else set()
-        if [t.description for t in self.class_box.children] != self._labels:
-            toggles = []
-            for tag in self._labels:
-                toggle = w.ToggleButton(description=tag, layout=w.Layout(width="auto"))
-                toggle.observe(functools.partial(self._on_class_toggled, tag), names="value")
-                toggles.append(toggle)
-            stale = self.class_box.children
-            self.class_box.children = toggles
-            close_all(stale)  # an ontology change made them useless: free their browser models
-        with self._host.quietly():
-            for toggle in self.class_box.children:
-                toggle.value = toggle.description in active
+    def show_edits(self, edits: AnnotationEdits | None) -> None:
+        """The item's objects, the labels' counts, its classifications and the header's count."""
+        shapes = edits.shapes() if edits else []
+        objects = [_object_row(key, n, shape) for n, (key, shape) in enumerate(shapes, start=1)]
+        keys = {row["key"] for row in objects}
+        with self.hold_sync():
+            if objects != self.objects:
+                self.objects = objects
+            self.counts = dict(Counter(s.get("label") or "" for _, s in shapes if s["type"] != "class"))
+            self.classifications = sorted(s["label"] for _, s in shapes if s["type"] == "class")
+            self.header = {**self.header, "annotations": len(shapes)}
+            self.hidden = [k for k in self.hidden if k in keys]
+            self.locked = [k for k in self.locked if k in keys]
 
-    def _on_class_toggled(self, tag: str, change: dict[str, Any]) -> None:
-        if not self._host.is_quiet:
-            self._on_classification(tag, change["new"])
-
-    def refresh_selection(self, edits: AnnotationEdits | None, selected: int | None) -> None:
-        """The selected shape's form; its widgets are kept while the shapes selected need the same ones."""
-        if edits is None or selected is None:
-            self.selection_box.children = [self._nothing_selected]
+    def show_selection(self, edits: AnnotationEdits | None, selected: int | None) -> None:
+        """The selected shape's form (``{}``: nothing selected)."""
+        if edits is None or selected is None or selected not in edits:
+            with self.hold_sync():
+                self.selected, self.selection = -1, {}
             return
         shape = edits.shape(selected)
         label = shape.get("label") or ""
-        attributes = [a for a in self._attributes if a.applies_to(label)]
-        form = (label in self._colors, tuple(a.key for a in attributes))
-        if self._selection_form is None or self._selection_form[0] != form:
-            rows: list[w.Widget] = [] if label in self._colors else [w.HTML()]
-            object_id = w.Text(
-                description="object id", continuous_update=False, layout=w.Layout(width="220px")
-            )
-            object_id.observe(self._on_object_id_typed, names="value")
-            rows += [w.HTML(), object_id]
-            rows += [
-                _attribute_editor(a, functools.partial(self._on_attribute_set, a.key)) for a in attributes
-            ]
-            self.drop_selection_form()
-            self._selection_form = (form, rows)
-        rows = self._selection_form[1]
         system = shape.get("metadata", {}).get("system", {})
         values = system.get("attributes", {})
-        with self._host.quietly():
-            if label not in self._colors:
-                unknown = f"label {html.escape(label)!r} is not in the ontology"
-                rows[0].value = f"<span style='color:{ERROR_COLOR}'>{unknown}</span>"
-            title, object_id, *editors = rows[-2 - len(attributes) :]
-            title.value = f"{html.escape(shape['type'])} <b>{html.escape(label)}</b>"
-            object_id.value = system.get("objectId") or ""
-            for attribute, editor in zip(attributes, editors, strict=True):
-                editor.value = _editor_value(attribute, values.get(attribute.key))
-        self.selection_box.children = rows
+        fields = [_field(a, values.get(a.key)) for a in self._attributes if a.applies_to(label)]
+        number = edits.keys().index(selected) + 1
+        with self.hold_sync():
+            self.selected = selected
+            self.selection = dict(
+                Selection(
+                    key=selected,
+                    number=number,
+                    shape=shape["type"],
+                    label=label,
+                    known=label in self._colors,
+                    object_id=system.get("objectId") or "",
+                    fields=fields,
+                )
+            )
 
-    def drop_selection_form(self) -> None:
-        """Close the selected shape's form (its widgets leave the panel first)."""
-        if self._selection_form is not None:
-            self.selection_box.children = [self._nothing_selected]
-            close_all(self._selection_form[1])
-            self._selection_form = None
+    def set_hidden(self, keys: Iterable[int]) -> None:
+        self.hidden = sorted(keys)
 
-    def close_hidden(self) -> None:
-        """Close the panel's widgets that are not shown now (the selection form, 'nothing selected')."""
-        self.drop_selection_form()
-        close_tree(self._nothing_selected)
+    def set_locked(self, keys: Iterable[int]) -> None:
+        self.locked = sorted(keys)
 
-    def _on_object_id_typed(self, change: dict[str, Any]) -> None:
-        if not self._host.is_quiet:
-            self._on_object_id(change["new"] or None)
+    # -- browser -> kernel ----------------------------------------------------------------------------
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        """A ``PanelRequest``; a message of another shape is ignored, as it comes from outside."""
+        self._attempt(lambda: self._handle(content))
 
-    def _on_attribute_set(self, key: str, value: Any) -> None:
-        if not self._host.is_quiet:
-            self._on_attribute(key, value)
+    def _handle(self, content: dict[str, Any]) -> None:
+        c = self._callbacks
+        kind = content.get("type")
+        key = content.get("key")
+        if kind == "label" and isinstance(content.get("label"), str):
+            c.on_label(content["label"])
+        elif kind == "classify" and isinstance(content.get("label"), str):
+            c.on_classification(content["label"], bool(content.get("on")))
+        elif kind == "select" and isinstance(key, int):
+            c.on_select(key if key >= 0 else None)
+        elif kind == "hover" and isinstance(key, int):
+            c.on_hover(key if key >= 0 else None)
+        elif kind == "object" and isinstance(key, int) and content.get("action") in OBJECT_ACTIONS:
+            c.on_object(key, content["action"])
+        elif kind == "attribute" and isinstance(content.get("key"), str):
+            c.on_attribute(content["key"], content.get("value"))
+        elif kind == "object_id" and isinstance(content.get("value"), str):
+            c.on_object_id(content["value"] or None)
 
 
-def _swatches(colors: dict[str, str]) -> str:
-    rows = "".join(
-        f"<div><span style='display:inline-block;width:12px;height:12px;background:{html.escape(c)};"
-        f"margin-right:6px'></span>{html.escape(t)}</div>"
-        for t, c in colors.items()
+def _object_row(key: int, number: int, shape: Shape) -> ObjectRow:
+    return ObjectRow(
+        key=key, number=number, shape=shape["type"], label=shape.get("label") or "", summary=summary(shape)
     )
-    return f"<div class='dlw-swatches'>{rows}</div>"
 
 
-def _attribute_editor(attribute: Attribute, on_change: Callable[[Any], Any]) -> w.Widget:
-    """One input for one attribute, by its type: yes/no, radio, checkbox, slider or free text. Its value
-    is set afterwards, from `_editor_value`."""
-    title = attribute.title or attribute.key
-    layout = w.Layout(width="220px")
-    editor: w.Widget
-    if attribute.type == "boolean":
-        editor = w.Checkbox(description=title, indent=False, layout=layout)
-    elif attribute.type == "options" and attribute.multi:
-        editor = w.SelectMultiple(options=attribute.values or [], description=title, layout=layout)
-    elif attribute.type == "options":
-        editor = w.Dropdown(
-            options=[("", None), *((v, v) for v in attribute.values or [])],
-            value=None,
-            description=title,
-            layout=layout,
-        )
-    elif attribute.type == "range":
-        rng = attribute.range or {}
-        editor = w.FloatSlider(
-            min=rng.get("min", 0),
-            max=rng.get("max", 100),
-            step=rng.get("step", 1),
-            description=title,
-            layout=layout,
-        )
-    else:
-        editor = w.Text(description=title, continuous_update=False, layout=layout)
-    editor.observe(
-        lambda c: on_change(list(c["new"]) if isinstance(c["new"], tuple) else c["new"]), names="value"
+def summary(shape: Shape) -> str:
+    """A short line of a shape's attributes (and object id), as its row in the objects list shows it."""
+    system = shape.get("metadata", {}).get("system", {})
+    parts = [f"#{system['objectId']}"] if system.get("objectId") else []
+    for key, value in (system.get("attributes") or {}).items():
+        if value is True:
+            parts.append(key)
+        elif value not in (False, None, "", []):
+            shown = ",".join(map(str, value)) if isinstance(value, list) else value
+            parts.append(f"{key}={shown}")
+    text = " ".join(parts)
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+
+
+def _field(attribute: Attribute, value: Any) -> AttributeField:
+    rng = attribute.range or {}
+    return AttributeField(
+        key=attribute.key,
+        title=attribute.title or attribute.key,
+        kind=attribute.type,
+        values=list(attribute.values or []),
+        multi=bool(attribute.multi),
+        min=float(rng.get("min", 0)),
+        max=float(rng.get("max", 100)),
+        step=float(rng.get("step", 1)),
+        value=value,
     )
-    return editor
-
-
-def _editor_value(attribute: Attribute, value: Any) -> Any:
-    """What `_attribute_editor`'s input shows for the stored `value` (None: not set)."""
-    if attribute.type == "boolean":
-        return bool(value)
-    if attribute.type == "options" and attribute.multi:
-        return tuple(value or ())
-    if attribute.type == "options":
-        return value
-    if attribute.type == "range":
-        return value if value is not None else (attribute.range or {}).get("min", 0)
-    return value or ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Any
 
 from ...api import Annotation, Item, SavedAnnotations
@@ -302,15 +302,22 @@ class AnnotationEdits:
             shape["coordinates"] = {"x": cx(c["x"]), "y": cy(c["y"]), "z": 0}
 
     def hit(
-        self, x: float, y: float, tolerance: float, selected: int | None = None
+        self,
+        x: float,
+        y: float,
+        tolerance: float,
+        selected: int | None = None,
+        skip: Container[int] = (),
     ) -> tuple[int, str] | None:
         """The shape and handle under the image point (``x``, ``y``): the selected box's handles first,
-        then the topmost shape (``'move'``)."""
-        if selected in self._shapes and self._shapes[selected]["type"] == "box":
+        then the topmost shape (``'move'``); the shapes in ``skip`` (hidden ones) are not there."""
+        if selected in self._shapes and selected not in skip and self._shapes[selected]["type"] == "box":
             for handle, (hx, hy) in handle_points(self._shapes[selected]).items():
                 if abs(x - hx) <= tolerance and abs(y - hy) <= tolerance:
                     return selected, handle
         for key in reversed(self.keys()):
+            if key in skip:
+                continue
             shape = self._shapes[key]
             if shape["type"] == "point":
                 c = shape["coordinates"]

@@ -1,0 +1,601 @@
+// The annotator's side panel: a header (the item, its folder, size, place and annotation count), one label
+// list, the item's classifications, the objects list and the selected shape's form, in one widget.
+// The lists are virtual: whatever their length, only the rows in view are in the page. The label search
+// filters here, in the browser, on every keystroke; choices go to the kernel as small messages.
+// Names are only ever set with textContent: a label named "<img onerror=...>" shows as that text.
+// Only anywidget's narrow model API is used (get, on, off, send).
+// Its look is annotator_panel.css, the widget's `_css`; colours are JupyterLab's theme variables.
+// The traits and messages below are the protocol; dlwidgets/widgets/annotator/panels.py has the same
+// TypedDicts.
+// @ts-check
+
+/**
+ * What is open (Python: `Header`).
+ * @typedef {object} Header
+ * @property {string} name
+ * @property {string} folder
+ * @property {string} size
+ * @property {string} position     "k of N"
+ * @property {number} annotations
+ */
+
+/**
+ * One label of the ontology (Python: `LabelRow`); `hotkey` 1-9 for the first nine, 0 for the others.
+ * @typedef {object} LabelRow
+ * @property {string} name
+ * @property {string} color
+ * @property {number} hotkey
+ */
+
+/**
+ * One annotation of the item (Python: `ObjectRow`): `key` is the kernel's, `number` its place from 1.
+ * @typedef {object} ObjectRow
+ * @property {number} key
+ * @property {number} number
+ * @property {string} shape       "box", "point", "class", ...
+ * @property {string} label
+ * @property {string} summary
+ */
+
+/**
+ * One input of the selected shape's form (Python: `AttributeField`); `value` null when not set.
+ * @typedef {object} AttributeField
+ * @property {string} key
+ * @property {string} title
+ * @property {string} kind        the attribute's type: "boolean", "options", "range" or "freeText"
+ * @property {string[]} values
+ * @property {boolean} multi
+ * @property {number} min
+ * @property {number} max
+ * @property {number} step
+ * @property {any} value
+ */
+
+/**
+ * The selected shape's form (Python: `Selection`); `known` is false for a label outside the ontology.
+ * @typedef {object} Selection
+ * @property {number} key
+ * @property {number} number
+ * @property {string} shape
+ * @property {string} label
+ * @property {boolean} known
+ * @property {string} object_id
+ * @property {AttributeField[]} fields
+ */
+
+/**
+ * The synced traits (Python: `SidePanel`'s traitlets).
+ * @typedef {object} PanelTraits
+ * @property {Header} header
+ * @property {LabelRow[]} labels
+ * @property {Record<string, number>} counts   shapes per label on this item
+ * @property {string} label                    the label for new shapes
+ * @property {string[]} recent                 the most recently used labels, latest first
+ * @property {string[]} classifications        the item's classification labels
+ * @property {ObjectRow[]} objects
+ * @property {number} selected                 the selected object's key, -1 for none
+ * @property {number[]} hidden
+ * @property {number[]} locked
+ * @property {Selection | {}} selection
+ */
+
+/**
+ * Browser -> kernel (Python: `PanelRequest`).
+ * @typedef {{type: "label", label: string}} PickLabel
+ * @typedef {{type: "classify", label: string, on: boolean}} Classify
+ * @typedef {{type: "select", key: number}} SelectObject
+ * @typedef {{type: "hover", key: number}} HoverObject
+ * @typedef {{type: "object", key: number, action: "hide" | "show" | "lock" | "unlock" | "delete"}} ObjectAction
+ * @typedef {{type: "attribute", key: string, value: any}} SetAttribute
+ * @typedef {{type: "object_id", value: string}} SetObjectId
+ * @typedef {PickLabel | Classify | SelectObject | HoverObject | ObjectAction | SetAttribute | SetObjectId}
+ *   PanelRequest
+ */
+
+/**
+ * Kernel -> browser: the widget base's status, shown briefly ("box 3 relabelled cat → dog").
+ * @typedef {{type: "notice", kind: "error" | "notice", error?: string, notice?: string}} Notice
+ */
+
+/** @typedef {import("@anywidget/types").AnyModel<PanelTraits>} Model */
+
+const ROW_HEIGHT = 24; // px, both lists: a row's place is its index times this
+const OVERSCAN = 6; // rows drawn above and below the view, so a fast scroll shows no gap
+const NOTICE_MS = 4000;
+let fieldIds = 0; // ids that tie the form's labels to their inputs, unique in the page
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** @param {string} color */
+function swatch(color) {
+  const node = element("span", "dlw-swatch");
+  node.style.background = color || "var(--jp-layout-color3, #9e9e9e)";
+  return node;
+}
+
+/**
+ * A scrolling list that holds only the rows in view (and a few around them) in the page.
+ * @param {string} className
+ * @param {(index: number) => HTMLElement} makeRow
+ */
+function virtualList(className, makeRow) {
+  const box = element("div", `dlw-virtual ${className}`);
+  const spacer = element("div", "dlw-virtual-spacer");
+  box.appendChild(spacer);
+  let count = 0;
+  let drawnFrom = -1;
+  let drawnTo = -1;
+  let frame = 0;
+  const draw = (force = false) => {
+    frame = 0;
+    const from = Math.max(0, Math.floor(box.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const to = Math.min(count, Math.ceil((box.scrollTop + (box.clientHeight || 240)) / ROW_HEIGHT) + OVERSCAN);
+    if (!force && from === drawnFrom && to === drawnTo) return;
+    drawnFrom = from;
+    drawnTo = to;
+    const rows = [];
+    for (let index = from; index < to; index++) {
+      const row = makeRow(index);
+      row.style.top = `${index * ROW_HEIGHT}px`;
+      row.dataset.index = String(index);
+      rows.push(row);
+    }
+    spacer.replaceChildren(...rows);
+  };
+  const onScroll = () => {
+    if (!frame) frame = requestAnimationFrame(() => draw());
+  };
+  box.addEventListener("scroll", onScroll);
+  return {
+    box,
+    /** @param {number} rows how many rows there are now; all drawn again */
+    setCount(rows) {
+      count = rows;
+      spacer.style.height = `${rows * ROW_HEIGHT}px`;
+      draw(true);
+    },
+    /** @param {number} index a row brought into view */
+    reveal(index) {
+      const top = index * ROW_HEIGHT;
+      if (top < box.scrollTop) box.scrollTop = top;
+      else if (top + ROW_HEIGHT > box.scrollTop + box.clientHeight) box.scrollTop = top + ROW_HEIGHT - box.clientHeight;
+      draw(true);
+    },
+    dispose() {
+      box.removeEventListener("scroll", onScroll);
+      if (frame) cancelAnimationFrame(frame);
+    },
+  };
+}
+
+/** @param {import("@anywidget/types").RenderProps<PanelTraits>} props */
+function render({ model, el }) {
+  el.classList.add("dlw-annotator-panel");
+  // JupyterLab and Notebook 7 skip their shortcuts for keys typed inside an element with this attribute.
+  el.setAttribute("data-lm-suppress-shortcuts", "true");
+
+  /** @param {PanelRequest} message */
+  const send = (message) => model.send(message);
+
+  // -- header ---------------------------------------------------------------------------------------
+  const header = element("div", "dlw-panel-header");
+  const name = element("div", "dlw-item-name");
+  const meta = element("div", "dlw-item-meta");
+  header.append(name, meta);
+  const flash = element("div", "dlw-panel-flash");
+  flash.setAttribute("role", "status");
+  const paintHeader = () => {
+    const h = /** @type {Header} */ (model.get("header"));
+    name.textContent = h.name || "";
+    name.title = h.name || "";
+    meta.textContent = [h.folder, h.size, h.position, `${h.annotations ?? 0} annotations`]
+      .filter(Boolean)
+      .join(" · ");
+  };
+
+  // -- labels ---------------------------------------------------------------------------------------
+  const search = element("input", "dlw-label-search");
+  search.type = "search";
+  search.placeholder = "search labels";
+  search.setAttribute("aria-label", "search labels");
+  search.setAttribute("data-lm-suppress-shortcuts", "true");
+  const recentBox = element("div", "dlw-recent");
+  /** @type {LabelRow[]} */
+  let shownLabels = [];
+  let activeIndex = 0; // the match Enter picks
+  const labelRow = (/** @type {number} */ index) => {
+    const label = shownLabels[index];
+    const row = element("div", "dlw-label-row");
+    row.dataset.label = label.name;
+    row.classList.toggle("dlw-current", label.name === model.get("label"));
+    row.classList.toggle("dlw-active", index === activeIndex && search.value !== "");
+    const count = model.get("counts")[label.name] || 0;
+    const classify = element("input", "dlw-classify");
+    classify.type = "checkbox";
+    classify.checked = model.get("classifications").includes(label.name);
+    classify.title = `classify the item as ${label.name}`;
+    classify.setAttribute("aria-label", `classify as ${label.name}`);
+    row.append(
+      swatch(label.color),
+      element("span", "dlw-hotkey", label.hotkey ? String(label.hotkey) : ""),
+      element("span", "dlw-label-name", label.name),
+      element("span", "dlw-count", count ? String(count) : ""),
+      classify,
+    );
+    row.title = label.name;
+    return row;
+  };
+  const labelList = virtualList("dlw-label-list", labelRow);
+  const filterLabels = () => {
+    const query = search.value.trim().toLowerCase();
+    const all = model.get("labels");
+    shownLabels = query ? all.filter((label) => label.name.toLowerCase().includes(query)) : all;
+    activeIndex = 0;
+    labelList.box.scrollTop = 0;
+    labelList.setCount(shownLabels.length);
+  };
+  const paintLabels = () => labelList.setCount(shownLabels.length);
+  const paintRecent = () => {
+    const colors = new Map(model.get("labels").map((label) => [label.name, label.color]));
+    const current = model.get("label");
+    recentBox.replaceChildren(
+      ...model.get("recent").map((recent) => {
+        const chip = element("button", "dlw-recent-label");
+        chip.append(swatch(colors.get(recent) || ""), document.createTextNode(recent));
+        chip.dataset.label = recent;
+        chip.classList.toggle("dlw-current", recent === current);
+        return chip;
+      }),
+    );
+  };
+  /** @param {MouseEvent} event */
+  const onLabelClick = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const row = /** @type {HTMLElement | null} */ (target.closest("[data-label]"));
+    if (!row || row.dataset.label === undefined) return;
+    if (target instanceof HTMLInputElement && target.classList.contains("dlw-classify")) {
+      send({ type: "classify", label: row.dataset.label, on: target.checked });
+    } else {
+      send({ type: "label", label: row.dataset.label });
+    }
+  };
+  /** @param {KeyboardEvent} event */
+  const onSearchKey = (event) => {
+    event.stopPropagation(); // typing here is never a shortcut of the notebook or the canvas
+    if (event.key === "Enter" && shownLabels[activeIndex]) {
+      send({ type: "label", label: shownLabels[activeIndex].name });
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      activeIndex = Math.min(Math.max(activeIndex + step, 0), Math.max(shownLabels.length - 1, 0));
+      labelList.reveal(activeIndex);
+    } else if (event.key === "Escape") {
+      if (search.value) {
+        search.value = "";
+        filterLabels();
+      } else {
+        search.blur();
+      }
+    } else {
+      return;
+    }
+    event.preventDefault();
+  };
+
+  // -- classifications --------------------------------------------------------------------------------
+  const classBox = element("div", "dlw-classifications");
+  const paintClassifications = () => {
+    const active = model.get("classifications");
+    classBox.replaceChildren(
+      ...(active.length
+        ? active.map((label) => {
+            const chip = element("button", "dlw-classification", `${label} ×`);
+            chip.dataset.label = label;
+            chip.title = `remove the classification ${label}`;
+            return chip;
+          })
+        : [element("span", "dlw-empty", "none: tick a label's box to classify the item")]),
+    );
+  };
+  /** @param {MouseEvent} event */
+  const onClassClick = (event) => {
+    const chip = /** @type {HTMLElement} */ (event.target).closest("button");
+    if (chip && chip.dataset.label) send({ type: "classify", label: chip.dataset.label, on: false });
+  };
+
+  // -- objects --------------------------------------------------------------------------------------
+  /** @type {Map<string, string>} */
+  let colors = new Map();
+  let hovered = -1;
+  const objectRow = (/** @type {number} */ index) => {
+    const object = model.get("objects")[index];
+    const hidden = model.get("hidden").includes(object.key);
+    const locked = model.get("locked").includes(object.key);
+    const row = element("div", "dlw-object-row");
+    row.dataset.key = String(object.key);
+    row.classList.toggle("dlw-selected", object.key === model.get("selected"));
+    row.classList.toggle("dlw-hidden", hidden);
+    row.classList.toggle("dlw-locked", locked);
+    const hide = element("button", "dlw-hide", hidden ? "show" : "hide");
+    hide.dataset.action = hidden ? "show" : "hide";
+    hide.title = `${hidden ? "show" : "hide"} ${object.shape} ${object.number}`;
+    const lock = element("button", "dlw-lock", locked ? "unlock" : "lock");
+    lock.dataset.action = locked ? "unlock" : "lock";
+    lock.title = `${locked ? "unlock" : "lock"} ${object.shape} ${object.number}`;
+    const remove = element("button", "dlw-delete", "✕");
+    remove.dataset.action = "delete";
+    remove.title = `delete ${object.shape} ${object.number}`;
+    remove.disabled = locked;
+    row.append(
+      swatch(colors.get(object.label) || ""),
+      element("span", "dlw-object-number", `${object.shape} ${object.number}`),
+      element("span", "dlw-object-label", object.label),
+      element("span", "dlw-object-summary", object.summary),
+      hide,
+      lock,
+      remove,
+    );
+    row.title = `${object.shape} ${object.number}: ${object.label} ${object.summary}`.trim();
+    return row;
+  };
+  const objectList = virtualList("dlw-objects-list", objectRow);
+  const objectsTitle = element("div", "dlw-section-title", "Objects");
+  const paintObjects = () => {
+    colors = new Map(model.get("labels").map((label) => [label.name, label.color]));
+    objectsTitle.textContent = `Objects (${model.get("objects").length})`;
+    objectList.setCount(model.get("objects").length);
+  };
+  const revealSelected = () => {
+    const index = model.get("objects").findIndex((object) => object.key === model.get("selected"));
+    if (index >= 0) objectList.reveal(index);
+    else paintObjects();
+  };
+  /** @param {MouseEvent} event */
+  const onObjectClick = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const row = /** @type {HTMLElement | null} */ (target.closest(".dlw-object-row"));
+    if (!row) return;
+    const key = Number(row.dataset.key);
+    const action = target.closest("button")?.dataset.action;
+    if (action === "hide" || action === "show" || action === "lock" || action === "unlock" || action === "delete") {
+      send({ type: "object", key, action });
+    } else {
+      send({ type: "select", key });
+    }
+  };
+  /** @param {MouseEvent} event */
+  const onObjectHover = (event) => {
+    const row = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (event.target).closest(".dlw-object-row"));
+    const key = row ? Number(row.dataset.key) : -1;
+    if (key !== hovered) {
+      hovered = key;
+      send({ type: "hover", key });
+    }
+  };
+  const onObjectLeave = () => {
+    if (hovered !== -1) {
+      hovered = -1;
+      send({ type: "hover", key: -1 });
+    }
+  };
+
+  // -- the selected shape's form ----------------------------------------------------------------------
+  const form = element("div", "dlw-selection");
+  let formShape = "";
+  const paintSelection = () => {
+    const selection = /** @type {Selection | {}} */ (model.get("selection"));
+    if (!("key" in selection)) {
+      formShape = "";
+      form.replaceChildren(element("i", "dlw-empty", "nothing selected"));
+      return;
+    }
+    const shape = JSON.stringify([selection.key, selection.label, selection.fields.map((f) => f.key)]);
+    if (shape === formShape && form.contains(document.activeElement)) {
+      updateValues(selection);
+      return;
+    }
+    formShape = shape;
+    const title = element("div", "dlw-selection-title");
+    title.append(
+      element("span", "", `${selection.shape} ${selection.number} `),
+      element("b", "", selection.label),
+    );
+    /** @type {HTMLElement[]} */
+    const rows = [title];
+    if (!selection.known) {
+      rows.push(element("div", "dlw-unknown-label", `label '${selection.label}' is not in the ontology`));
+    }
+    const objectId = element("input", "dlw-object-id");
+    objectId.dataset.field = "object_id";
+    rows.push(labelled("object id", objectId));
+    for (const field of selection.fields) rows.push(fieldEditor(field));
+    form.replaceChildren(...rows);
+    updateValues(selection);
+  };
+  /** @param {string} text @param {HTMLElement} input */
+  const labelled = (text, input) => {
+    const row = element("div", "dlw-field");
+    const title = element("label", "dlw-field-title", text);
+    input.id = `dlw-field-${++fieldIds}`;
+    title.htmlFor = input.id;
+    row.append(title, input);
+    return row;
+  };
+  /** @param {AttributeField} field */
+  const fieldEditor = (field) => {
+    if (field.kind === "options" && field.multi) {
+      const group = element("fieldset", "dlw-field dlw-multi");
+      group.dataset.field = field.key;
+      group.append(element("legend", "dlw-field-title", field.title));
+      for (const value of field.values) {
+        const box = element("input");
+        box.type = "checkbox";
+        box.value = value;
+        group.append(labelled(value, box));
+      }
+      return group;
+    }
+    /** @type {HTMLInputElement | HTMLSelectElement} */
+    let input;
+    if (field.kind === "boolean") {
+      input = element("input");
+      input.type = "checkbox";
+    } else if (field.kind === "options") {
+      input = element("select");
+      for (const value of ["", ...field.values]) input.append(new Option(value, value));
+    } else if (field.kind === "range") {
+      input = element("input");
+      input.type = "range";
+      input.min = String(field.min);
+      input.max = String(field.max);
+      input.step = String(field.step);
+    } else {
+      input = element("input");
+    }
+    input.dataset.field = field.key;
+    const row = labelled(field.title, input);
+    if (field.kind === "range") row.append(element("span", "dlw-readout"));
+    return row;
+  };
+  /** @param {Selection} selection */
+  const updateValues = (selection) => {
+    const objectId = /** @type {HTMLInputElement | null} */ (form.querySelector(".dlw-object-id"));
+    if (objectId && objectId !== document.activeElement) objectId.value = selection.object_id;
+    for (const field of selection.fields) {
+      const node = /** @type {HTMLElement | null} */ (form.querySelector(`[data-field="${CSS.escape(field.key)}"]`));
+      if (!node || node === document.activeElement) continue;
+      if (node instanceof HTMLFieldSetElement) {
+        const chosen = new Set(field.value || []);
+        for (const box of node.querySelectorAll("input")) box.checked = chosen.has(box.value);
+      } else if (node instanceof HTMLSelectElement) {
+        node.value = field.value ?? "";
+      } else if (node instanceof HTMLInputElement && node.type === "checkbox") {
+        node.checked = Boolean(field.value);
+      } else if (node instanceof HTMLInputElement) {
+        node.value = field.value === null || field.value === undefined ? (field.kind === "range" ? String(field.min) : "") : String(field.value);
+        const readout = node.parentElement?.querySelector(".dlw-readout");
+        if (readout) readout.textContent = field.value === null ? "–" : String(field.value);
+      }
+    }
+  };
+  /** @param {Event} event */
+  const onFormChange = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const holder = /** @type {HTMLElement | null} */ (target.closest("[data-field]"));
+    if (!holder || holder.dataset.field === undefined) return;
+    const key = holder.dataset.field;
+    if (key === "object_id" && target instanceof HTMLInputElement) {
+      send({ type: "object_id", value: target.value });
+    } else if (holder instanceof HTMLFieldSetElement) {
+      const chosen = [...holder.querySelectorAll("input")].filter((box) => box.checked).map((box) => box.value);
+      send({ type: "attribute", key, value: chosen.length ? chosen : null });
+    } else if (target instanceof HTMLSelectElement) {
+      send({ type: "attribute", key, value: target.value || null });
+    } else if (target instanceof HTMLInputElement && target.type === "checkbox") {
+      send({ type: "attribute", key, value: target.checked });
+    } else if (target instanceof HTMLInputElement && target.type === "range") {
+      send({ type: "attribute", key, value: Number(target.value) });
+    } else if (target instanceof HTMLInputElement) {
+      send({ type: "attribute", key, value: target.value || null });
+    }
+  };
+  /** @param {KeyboardEvent} event */
+  const onFormKey = (event) => event.stopPropagation();
+
+  // -- notices --------------------------------------------------------------------------------------
+  let flashTimer = 0;
+  /** @param {{type: string}} message */
+  const onMessage = (message) => {
+    if (!isNotice(message)) return;
+    flash.textContent = message.kind === "error" ? message.error || "" : message.notice || "";
+    flash.classList.toggle("dlw-error", message.kind === "error");
+    flash.classList.add("dlw-shown");
+    clearTimeout(flashTimer);
+    flashTimer = window.setTimeout(() => flash.classList.remove("dlw-shown"), NOTICE_MS);
+  };
+
+  const labelsTitle = element("div", "dlw-section-title", "Labels");
+  const classTitle = element("div", "dlw-section-title", "Classification");
+  const formTitle = element("div", "dlw-section-title", "Selected");
+  el.append(
+    header, flash, labelsTitle, search, recentBox, labelList.box, classTitle, classBox, objectsTitle,
+    objectList.box, formTitle, form,
+  );
+
+  const onLabels = () => {
+    filterLabels();
+    paintRecent();
+    paintObjects();
+  };
+  const onCurrent = () => {
+    paintLabels();
+    paintRecent();
+  };
+  const onClassifications = () => {
+    paintLabels();
+    paintClassifications();
+  };
+  search.addEventListener("input", filterLabels);
+  search.addEventListener("keydown", onSearchKey);
+  labelList.box.addEventListener("click", onLabelClick);
+  recentBox.addEventListener("click", onLabelClick);
+  classBox.addEventListener("click", onClassClick);
+  objectList.box.addEventListener("click", onObjectClick);
+  objectList.box.addEventListener("mouseover", onObjectHover);
+  objectList.box.addEventListener("mouseleave", onObjectLeave);
+  form.addEventListener("change", onFormChange);
+  form.addEventListener("keydown", onFormKey);
+  /** @type {[string, () => void][]} */
+  const handlers = [
+    ["change:header", paintHeader],
+    ["change:labels", onLabels],
+    ["change:counts", paintLabels],
+    ["change:label", onCurrent],
+    ["change:recent", paintRecent],
+    ["change:classifications", onClassifications],
+    ["change:objects", paintObjects],
+    ["change:selected", revealSelected],
+    ["change:hidden", paintObjects],
+    ["change:locked", paintObjects],
+    ["change:selection", paintSelection],
+  ];
+  for (const [event, handler] of handlers) model.on(event, handler);
+  model.on("msg:custom", onMessage);
+  paintHeader();
+  onLabels();
+  paintClassifications();
+  paintSelection();
+  // The lists' sizes are known once the panel is laid out.
+  requestAnimationFrame(() => {
+    labelList.setCount(shownLabels.length);
+    objectList.setCount(model.get("objects").length);
+  });
+  return () => {
+    for (const [event, handler] of handlers) model.off(event, handler);
+    model.off("msg:custom", onMessage);
+    labelList.dispose();
+    objectList.dispose();
+    clearTimeout(flashTimer);
+  };
+}
+
+/**
+ * @param {{type: string}} msg
+ * @returns {msg is Notice}
+ */
+function isNotice(msg) {
+  return msg.type === "notice";
+}
+
+export default { render };

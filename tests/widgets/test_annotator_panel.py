@@ -1,0 +1,121 @@
+"""The Annotator's side panel driven by the messages its browser view sends (``PanelRequest``s), read back
+from its synced traits, as the browser would read them: the header, the label list with its counts and
+recently used labels, relabelling that says so, and the objects list's select, hide, lock and delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_annotator import click, drag, key
+
+import dlwidgets as dw
+from dlwidgets.widgets.annotator import Annotator
+
+
+def panel(annotator: Annotator, message: dict[str, Any]) -> None:
+    annotator.side_panel._on_message(annotator.side_panel, message, [])
+
+
+@pytest.fixture
+def annotator(image_item: dw.Item) -> Annotator:
+    return Annotator(image_item, width=800, height=520)
+
+
+def test_the_header_says_which_item_is_open(annotator: Annotator, image_item: dw.Item) -> None:
+    header = annotator.side_panel.header
+    assert header == {
+        "name": "street.jpg",
+        "folder": "/images",
+        "size": "640 x 400 px",
+        "position": "1 of 1",
+        "annotations": 0,
+    }
+    drag(annotator, (10, 10), (60, 60))
+    assert annotator.side_panel.header["annotations"] == 1
+
+
+def test_a_label_picked_in_the_list_relabels_the_selected_box_and_says_so(annotator: Annotator) -> None:
+    drag(annotator, (10, 10), (60, 60))
+    drag(annotator, (100, 100), (160, 160))
+    assert annotator.side_panel.counts == {"car": 2}
+    panel(annotator, {"type": "label", "label": "person"})
+    assert [a.label for a in annotator.annotations] == ["car", "person"]
+    assert annotator.status == "box 2 relabelled car → person"
+    assert annotator.side_panel.counts == {"car": 1, "person": 1}
+    assert annotator.side_panel.label == "person" and annotator.side_panel.recent == ["person"]
+    key(annotator, "Escape")
+    panel(annotator, {"type": "label", "label": "car"})  # nothing selected: only new shapes get it
+    assert [a.label for a in annotator.annotations] == ["car", "person"]
+    assert annotator.side_panel.recent == ["car", "person"]
+
+
+def test_a_label_outside_the_ontology_is_refused_with_the_labels_named(annotator: Annotator) -> None:
+    panel(annotator, {"type": "label", "label": "bicycle"})
+    assert "'bicycle' is not in the ontology" in annotator.status and "'car'" in annotator.status
+    assert annotator.label == "car"
+
+
+def test_objects_are_selected_hidden_locked_and_deleted_from_the_list(annotator: Annotator) -> None:
+    drag(annotator, (10, 10), (60, 60))
+    drag(annotator, (100, 100), (160, 160))
+    first, second = (row["key"] for row in annotator.side_panel.objects)
+    assert [(r["number"], r["shape"], r["label"]) for r in annotator.side_panel.objects] == [
+        (1, "box", "car"),
+        (2, "box", "car"),
+    ]
+    panel(annotator, {"type": "select", "key": first})
+    assert annotator.selected == first and annotator.side_panel.selection["number"] == 1
+
+    # Hidden: not drawn, and a click there no longer finds it; shown again by a click in the list.
+    panel(annotator, {"type": "object", "key": first, "action": "hide"})
+    assert annotator.side_panel.hidden == [first] and annotator.selected is None
+    key(annotator, "v")
+    click(annotator, (30, 30))
+    assert annotator.selected is None
+    panel(annotator, {"type": "select", "key": first})
+    assert annotator.selected == first and annotator.side_panel.hidden == []
+
+    # Locked: selected, but neither dragged, nudged, relabelled, edited nor deleted.
+    panel(annotator, {"type": "object", "key": first, "action": "lock"})
+    before = annotator.annotations[0].coordinates
+    drag(annotator, (30, 30), (50, 50))
+    key(annotator, "ArrowRight")
+    key(annotator, "Delete")
+    key(annotator, "2")
+    panel(annotator, {"type": "attribute", "key": "occluded", "value": True})
+    assert "locked" in annotator.status
+    panel(annotator, {"type": "object", "key": first, "action": "delete"})
+    assert "unlock it" in annotator.status
+    assert annotator.annotations[0].coordinates == before
+    assert (annotator.annotations[0].label, annotator.annotations[0].attributes) == ("car", {})
+    assert annotator.side_panel.locked == [first]
+
+    panel(annotator, {"type": "object", "key": first, "action": "unlock"})
+    panel(annotator, {"type": "object", "key": first, "action": "delete"})
+    assert [row["key"] for row in annotator.side_panel.objects] == [second]
+    assert annotator.side_panel.objects[0]["number"] == 1 and annotator.side_panel.locked == []
+    key(annotator, "z", ctrl=True)  # a delete from the list is undone as any other
+    assert len(annotator.side_panel.objects) == 2
+
+
+def test_hovering_an_object_outlines_it_on_its_own_layer(annotator: Annotator) -> None:
+    drag(annotator, (10, 10), (60, 60))
+    (row,) = annotator.side_panel.objects
+    panel(annotator, {"type": "hover", "key": row["key"]})
+    assert annotator._is_highlighted
+    panel(annotator, {"type": "hover", "key": -1})
+    assert not annotator._is_highlighted
+
+
+def test_messages_of_another_shape_are_ignored(annotator: Annotator) -> None:
+    drag(annotator, (10, 10), (60, 60))
+    for message in (
+        {"type": "select", "key": "1"},
+        {"type": "object", "key": 1, "action": "explode"},
+        {"type": "label"},
+        {"type": "nonsense"},
+        {"type": "select", "key": 999},
+    ):
+        panel(annotator, message)
+    assert len(annotator.annotations) == 1 and annotator.status == ""
