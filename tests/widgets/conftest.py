@@ -62,3 +62,13 @@ def image_item(dataset: dw.Dataset) -> dw.Item:
     item = dataset.items.upload(local_path=jpeg(640, 400), remote_path="/images", remote_name="street.jpg")
     assert isinstance(item, dw.Item)
     return item
+
+
+@pytest.fixture
+def task(dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]) -> dw.Task:
+    """A labeling task over three 64 x 48 images, all assigned to ann@example.com."""
+    items = [
+        dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/", remote_name=f"{n}.jpg")
+        for n in range(3)
+    ]
+    return dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items)

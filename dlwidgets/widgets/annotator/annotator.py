@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as w
 from ipycanvas import Canvas, MultiCanvas, hold_canvas
 
-from ...api import Annotation, Dataset, Filters, Item, Ontology
+from ...api import Annotation, Filters, Item, Ontology
 from ...api.entities.annotation import Definition
 from ...api.entities.ontology import Attribute
 from ...exceptions import PlatformError
@@ -27,8 +27,9 @@ from ..models.annotation_edits import AnnotationEdits
 from ..models.viewport import Viewport
 from .canvas_drawing import draw_annotations, draw_highlight, draw_image, put_encoded_image
 from .gestures import GestureHandler
-from .item_source import LazyItems, resolve_items
+from .item_source import LazyItems, Source, resolve_items, work_queue
 from .panels import PanelCallbacks, SidePanel
+from .queue import QueueBar
 
 TOOLS = ("box", "point", "select")
 
@@ -43,7 +44,7 @@ class Annotator(WidgetBase):
 
     def __init__(
         self,
-        source: Item | Dataset | Sequence[Item],
+        source: Source,
         filters: Filters | None = None,
         *,
         width: int = 800,
@@ -51,7 +52,8 @@ class Annotator(WidgetBase):
         autosave: bool | None = None,
         drafts: AnnotationDrafts | None = None,
     ) -> None:
-        self._items, self._total = resolve_items(source, filters)
+        self.queue = work_queue(source)  # a task's or an assignment's: worked with the queue bar
+        self._items, self._total = resolve_items(self.queue.items if self.queue else source, filters)
         super().__init__()
         self._owns_drafts = drafts is None
         self._drafts = drafts if drafts is not None else AnnotationDrafts()
@@ -90,6 +92,9 @@ class Annotator(WidgetBase):
         )
         self._build_controls(self._drafts.autosave)
         self.children = [self._toolbar, w.HBox([stage, self.side_panel]), self._drafts_line, self.status_line]
+        self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
+        if self.queue_bar is not None:
+            self.children = [self.queue_bar, *self.children]
         self.add_class("dlw-annotator")
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
@@ -100,6 +105,11 @@ class Annotator(WidgetBase):
     @property
     def item(self) -> Item:
         return self._items[self._index]
+
+    @property
+    def index(self) -> int:
+        """The shown item's place in the items (0-based)."""
+        return self._index
 
     @property
     def annotations(self) -> list[Annotation]:
@@ -377,6 +387,8 @@ class Annotator(WidgetBase):
             with hold_canvas():
                 self._draw_annotations()
         self._refresh_panels()
+        if self.queue_bar is not None:
+            self.queue_bar.show(item)
         if self._held:
             self._held = False  # everything is drawn already
 
@@ -561,7 +573,8 @@ class Annotator(WidgetBase):
         failed = False
         self._held = False
         try:
-            self._gesture_handler.handle(event)
+            if not (kind == "key" and self.queue_bar is not None and self.queue_bar.handle_key(event)):
+                self._gesture_handler.handle(event)
         except SHOWN_ERRORS as error:
             self.error(describe(error))
             failed = True

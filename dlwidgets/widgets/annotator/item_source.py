@@ -1,11 +1,12 @@
-"""Where the Annotator's items come from: one item, a list of items, or a dataset query read a page at a
-time as navigation reaches it."""
+"""Where the Annotator's items come from: one item, a list of items, a dataset query read a page at a
+time as navigation reaches it, or the queue of a task or an assignment."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...api import Dataset, Filters, Item, PagedEntities
+from ...api import Assignment, Dataset, Filters, Item, PagedEntities, Task
+from ..models.work_queue import WorkQueue
 
 
 class LazyItems(list[Item]):
@@ -21,8 +22,18 @@ class LazyItems(list[Item]):
             self.extend(self._pages.items)
 
 
-def resolve_items(source: Item | Dataset | Sequence[Item], filters: Filters | None) -> tuple[list[Item], int]:
-    """The items to annotate and how many there are (a dataset's are ``LazyItems``)."""
+Source = Item | Dataset | Task | Assignment | Sequence[Item]
+
+
+def work_queue(source: Source) -> WorkQueue | None:
+    """The queue of a task or an assignment (None for other sources)."""
+    return WorkQueue(source) if isinstance(source, (Task, Assignment)) else None
+
+
+def resolve_items(source: Source, filters: Filters | None) -> tuple[list[Item], int]:
+    """The items to annotate and how many there are (a dataset's are ``LazyItems``, a queue's its own)."""
+    if isinstance(source, (Task, Assignment)):
+        raise TypeError(f"{source!r:.80} is a queue: pass its work_queue(source).items")
     if isinstance(source, Item):
         return [source], 1
     if isinstance(source, Dataset):
@@ -34,5 +45,8 @@ def resolve_items(source: Item | Dataset | Sequence[Item], filters: Filters | No
         return LazyItems(pages), pages.items_count
     items = list(source)
     if not items or not all(isinstance(i, Item) for i in items):
-        raise TypeError(f"Annotator needs an Item, a Dataset or a non-empty list of Items, got {source!r}")
+        raise TypeError(
+            "Annotator needs an Item, a Dataset, a Task, an Assignment or a non-empty list of Items, "
+            f"got {source!r}"
+        )
     return items, len(items)
