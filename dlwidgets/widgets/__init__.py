@@ -6,6 +6,7 @@ from .annotator import Annotator
 from .browser import Browser
 from .dropzone import Dropzone
 from .login import Login
+from .my_work import MyWork
 from .ontology_editor import OntologyEditor
 from .prompt_composer import PromptComposer
 from .studio import Studio
@@ -16,6 +17,7 @@ __all__ = [
     "Browser",
     "Dropzone",
     "Login",
+    "MyWork",
     "OntologyEditor",
     "PromptComposer",
     "Studio",

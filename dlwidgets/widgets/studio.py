@@ -1,4 +1,5 @@
-"""``Studio``: every widget in one app, sharing one selection (project, dataset, items).
+"""``Studio``: every widget in one app, sharing one selection (project, dataset, items), and "My work":
+the signed-in user's assignments, each worked in the Annotator.
 
 The dataset chosen in the Browser drives the ontology editor, the dropzone, the prompt composer and the
 task creator; items selected in the Browser open in the Annotator, a new task or a prompt. Widgets for a
@@ -13,18 +14,19 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..api import Client, Dataset, Item
+from ..api import Assignment, Client, Dataset, Item
 from .annotator import Annotator
 from .base import WidgetBase, close_tree
 from .browser import Browser
 from .dropzone import Dropzone
 from .login import Login
 from .models.annotation_drafts import AnnotationDrafts
+from .my_work import MyWork
 from .ontology_editor import OntologyEditor
 from .prompt_composer import PromptComposer
 from .task_creator import TaskCreator
 
-TABS = ("Sign in", "Browse", "Ontology", "Upload", "Annotate", "Prompts", "Tasks")
+TABS = ("Sign in", "Browse", "Ontology", "Upload", "Annotate", "Prompts", "Tasks", "My work")
 
 
 class Studio(WidgetBase):
@@ -40,12 +42,16 @@ class Studio(WidgetBase):
         self.dropzone: Dropzone | None = None
         self.prompt_composer: PromptComposer | None = None
         self.task_creator: TaskCreator | None = None
-        self._panes = {name: w.VBox([_note("choose a dataset in Browse first")]) for name in TABS[2:]}
+        self._panes = {name: w.VBox([_note("choose a dataset in Browse first")]) for name in TABS[2:-1]}
+        self.my_work = self._my_work(client)
+        self._panes["My work"] = w.VBox([self.my_work])
         self.replace_children(self._panes["Annotate"], [_note("select items in Browse, then press Annotate")])
         self.tabs = w.Tab(children=[w.VBox([self.login]), w.VBox([self.browser]), *self._panes.values()])
         for index, title in enumerate(TABS):
             self.tabs.set_title(index, title)
         self.tabs.selected_index = 1
+        # Progress changes as items are worked: "My work" is read again whenever it is shown.
+        self.tabs.observe(self.act(self._refresh_my_work), names="selected_index")
         self._selection = w.HTML()
         self._actions = w.HBox(
             [
@@ -93,8 +99,19 @@ class Studio(WidgetBase):
         self._dataset_changed(browser.dataset)
         self._selected(browser.selected_items)
 
+    def _my_work(self, client: Client | None) -> MyWork:
+        my_work = MyWork(client)
+        my_work.on_open(self.annotate_assignment)
+        return my_work
+
+    def _refresh_my_work(self) -> None:
+        if self.tabs.selected_index == TABS.index("My work"):
+            self.my_work.refresh()
+
     def _signed_in(self, client: Client) -> None:
         old = self.tabs.children[1]  # the last client's Browser, closed once the new one is shown
+        self.my_work = self._my_work(client)
+        self._replace("My work", [self.my_work])
         self._attach(Browser(client))
         self.tabs.children = [self.tabs.children[0], w.VBox([self.browser]), *self.tabs.children[2:]]
         close_tree(old)
@@ -111,7 +128,7 @@ class Studio(WidgetBase):
         self.prompt_composer = PromptComposer(dataset)
         self.prompt_composer.on_upload(lambda _item: self.browser.refresh())
         self.task_creator = TaskCreator(dataset, items=self.selected_items)
-        self.task_creator.on_open_annotator(self._annotate_items)
+        self.task_creator.on_open_annotator(self.annotate_assignment)
         self._replace("Ontology", [self.ontology_editor])
         self._replace("Upload", [self.dropzone])
         self._replace("Prompts", [self.prompt_composer])
@@ -129,9 +146,9 @@ class Studio(WidgetBase):
         if images and self.prompt_composer is not None:
             self.prompt_composer.images = images
 
-    def _annotate_items(self, items: list[Item]) -> None:
-        if items:
-            self._open_annotator(lambda: Annotator(items, drafts=self._drafts))
+    def annotate_assignment(self, assignment: Assignment) -> Annotator:
+        """Work ``assignment``'s queue in the Annotate tab (from "My work" or the task list)."""
+        return self._open_annotator(lambda: Annotator(assignment, drafts=self._drafts))
 
     def _open_annotator(self, make: Callable[[], Annotator]) -> Annotator:
         """Close the Annotate tab's annotator, which leaves its item (autosaved, or kept as a draft), then

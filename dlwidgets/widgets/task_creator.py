@@ -2,8 +2,10 @@
 
 Items come from a Browser selection or an explicit list (``creator.items = [...]``), or from a filter
 (folder, annotated or not) with a live count. Every field is checked before anything is written, and a
-refusal is shown beside its field. The created task's assignments list their items; "annotate" opens them
-in an Annotator, shown below the assignments unless ``on_open_annotator`` callbacks take them.
+refusal is shown beside its field; after a task is made the form is cleared for the next. The created
+task's assignments list their items. Every task of the dataset is listed with its type, assignments, due
+date and progress; "open" works an assignment's queue in an Annotator, shown below unless
+``on_open_annotator`` callbacks take it, and "QA task" makes a review task of a labeling task.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import ipywidgets as w
 from ..api import Assignment, Dataset, Filters, Item, Task
 from .annotator import Annotator
 from .base import ERROR, WidgetBase, status_html
+from .models.work_queue import progress_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ANY, YES, NO = "any", "annotated", "not annotated"
 SELECTION, FILTER = "selected items", "items matching a filter"
 NAMES_SHOWN = 10  # item names listed per assignment; the rest are counted
+TASK_TYPES = {"annotation": "labeling", "qa": "QA"}
 
 
 def parse_emails(text: str) -> tuple[list[str], list[str]]:
@@ -53,9 +57,7 @@ class TaskCreator(WidgetBase):
         self.annotator: Annotator | None = None
         layout = w.Layout(width="420px")
         self._name = w.Text(description="name", layout=layout, continuous_update=False)
-        self._due = w.DatePicker(
-            description="due date", value=datetime.date.today() + datetime.timedelta(days=7)
-        )
+        self._due = w.DatePicker(description="due date", value=_default_due())
         self._assignees = w.Textarea(
             description="assignees", placeholder="ann@example.com, bob@example.com", layout=layout
         )
@@ -74,6 +76,9 @@ class TaskCreator(WidgetBase):
         self._result = w.VBox()
         self._annotate = w.VBox()
         self._tasks = w.VBox()
+        self._reviewers = w.Text(
+            description="reviewers", placeholder="rev@example.com (for QA tasks)", layout=layout
+        )
         for control in (self._source, self._folder, self._annotated):
             control.observe(self.act(self._refresh_count), names="value")
         form = w.VBox(
@@ -93,7 +98,8 @@ class TaskCreator(WidgetBase):
             form,
             self._result,
             self._annotate,
-            w.HTML("<b>Tasks</b>"),
+            w.HBox([w.HTML("<b>Tasks</b>"), self.button("", self.refresh_tasks, "refresh", "Refresh")]),
+            self._reviewers,
             self._tasks,
         ]
         self.add_class("dlw-task-creator")
@@ -117,9 +123,9 @@ class TaskCreator(WidgetBase):
         """Call ``callback(task)`` after each task is created."""
         self.callbacks("on_create").register(callback, remove)
 
-    def on_open_annotator(self, callback: Callable[[list[Item]], None], remove: bool = False) -> None:
-        """Call ``callback(items)`` when an assignment's "annotate" is pressed (to show an Annotator
-        elsewhere); without one, the Annotator is shown in this widget."""
+    def on_open_annotator(self, callback: Callable[[Assignment], object], remove: bool = False) -> None:
+        """Call ``callback(assignment)`` when an assignment's "annotate" or "open" is pressed (to work its
+        queue in an Annotator elsewhere); without one, ``Annotator(assignment)`` is shown in this widget."""
         self.callbacks("on_open_annotator").register(callback, remove)
 
     def create(self) -> Task | None:
@@ -146,20 +152,56 @@ class TaskCreator(WidgetBase):
             return None
         self.last_task = task
         self._show_assignments(task)
+        self._reset_form()
         self.refresh_tasks()
         self.callbacks("on_create").fire(task)
         return task
 
+    def create_qa_task(self, task: Task) -> Task | None:
+        """A QA task reviewing ``task``'s done items, assigned to the reviewers typed above the list."""
+        emails, malformed = parse_emails(self._reviewers.value)
+        if malformed or not emails:
+            shown = f"not email addresses: {', '.join(malformed)}" if malformed else "add a reviewer's email"
+            self.error(f"QA task for {task.name!r}: {shown}")
+            return None
+        due = datetime.datetime.combine(_default_due(), datetime.time(23, 59), tzinfo=datetime.timezone.utc)
+        qa = self.attempt(lambda: task.create_qa_task(assignee_ids=emails, due_date=due.timestamp()))
+        if qa is not None:
+            self.notice(f"created QA task {qa.name!r} over {qa.total_items or 0} items")
+            self.refresh_tasks()
+        return qa
+
     def refresh_tasks(self) -> None:
-        """List the dataset's tasks with their status and progress."""
-        rows = []
+        """List every task of the dataset: type, status, assignments with their progress, due date."""
+        rows: list[w.Widget] = []
         for task in self.dataset.tasks.list():
-            rows.append(
+            kind = TASK_TYPES.get(task.spec.get("type", "annotation"), task.spec.get("type"))
+            due = _date(task.due_date)
+            head: list[w.Widget] = [
                 w.HTML(
-                    f"<span class='dlw-task'>{html.escape(task.name)}: {html.escape(task.status or 'open')}, "
-                    f"{task.total_items or 0} items, progress {int(task.progress or 0)}%</span>"
+                    f"<span class='dlw-task'>{html.escape(task.name)}: {html.escape(str(kind))}, "
+                    f"{html.escape(task.status or 'open')}, {len(task.assignment_ids)} assignments, "
+                    f"due {due}, {task.total_items or 0} items, progress {int(task.progress or 0)}%</span>"
                 )
-            )
+            ]
+            if kind == "labeling":
+                head.append(
+                    self.button("QA task", functools.partial(self.create_qa_task, task), "check-square-o")
+                )
+            rows.append(w.HBox(head))
+            for assignment in task.assignments.list():
+                rows.append(
+                    w.HBox(
+                        [
+                            w.HTML(
+                                "<span class='dlw-task-assignment'>&emsp;"
+                                f"{html.escape(assignment.annotator or '')}: "
+                                f"{progress_text(assignment)}</span>"
+                            ),
+                            self.button("open", functools.partial(self._open, assignment), "pencil"),
+                        ]
+                    )
+                )
         self.replace_children(self._tasks, rows or [w.HTML("<i>no tasks yet</i>")])
 
     # -- internals ------------------------------------------------------------------------------------
@@ -203,11 +245,19 @@ class TaskCreator(WidgetBase):
             errors["items"] = "the task would have no items: select some, or change the filter"
         return errors
 
+    def _reset_form(self) -> None:
+        """Ready for the next task: name, assignees and due date cleared, the refusals gone."""
+        self._name.value = ""
+        self._assignees.value = ""
+        self._due.value = _default_due()
+        for widget in self._errors.values():
+            widget.value = ""
+
     def _show_assignments(self, task: Task) -> None:
         rows: list[w.Widget] = [w.HTML(f"<b>Created {html.escape(task.name)}</b>")]
         self._close_annotator()
         for assignment in task.assignments.list():
-            button = self.button("annotate", functools.partial(self._open_assignment, assignment), "pencil")
+            button = self.button("annotate", functools.partial(self._open, assignment), "pencil")
             rows.append(
                 w.HBox(
                     [
@@ -222,24 +272,30 @@ class TaskCreator(WidgetBase):
             )
         self.replace_children(self._result, rows)
 
-    def _open_assignment(self, assignment: Assignment) -> None:
-        self._open(list(assignment.get_items().all()))
-
-    def _open(self, items: list[Item]) -> None:
+    def _open(self, assignment: Assignment) -> None:
         opened = self.callbacks("on_open_annotator")
         if len(opened):
-            opened.fire(items)
+            opened.fire(assignment)
             return
         self._close_annotator()
-        if not items:
-            self.error("this assignment has no items")
-            return
-        self.annotator = Annotator(items)
-        self._annotate.children = [w.HTML(f"<b>Annotating {len(items)} items</b>"), self.annotator]
+        self.annotator = Annotator(assignment)
+        title = f"<b>Annotating the assignment of {html.escape(assignment.annotator or '')}</b>"
+        self._annotate.children = [w.HTML(title), self.annotator]
 
     def _close_annotator(self) -> None:
         self.annotator = None
         self.replace_children(self._annotate, [])
+
+
+def _default_due() -> datetime.date:
+    return datetime.date.today() + datetime.timedelta(days=7)
+
+
+def _date(epoch_ms: float | None) -> str:
+    """A due date (epoch milliseconds, as the platform keeps it) as YYYY-MM-DD, or "none"."""
+    if not epoch_ms:
+        return "none"
+    return datetime.datetime.fromtimestamp(epoch_ms / 1000, datetime.timezone.utc).date().isoformat()
 
 
 def _first_items(assignment: Assignment) -> list[Item]:

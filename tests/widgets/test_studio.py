@@ -127,3 +127,24 @@ def test_closing_the_studio_autosaves_its_annotators_edits(
     annotator.annotations = [dw.Box(left=1, top=1, right=20, bottom=20, label="car")]
     studio.close()
     assert len(item.annotations.list()) == 1
+
+
+def test_my_work_lists_the_users_assignments_and_opens_their_queue(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    items = [
+        dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/", remote_name=f"{n}.jpg")
+        for n in range(2)
+    ]
+    dataset.tasks.create(task_name="mine", assignee_ids=[client.user_email], items=items[:1])
+    dataset.tasks.create(task_name="theirs", assignee_ids=["bo@example.com"], items=items[1:])
+    studio = Studio(client)
+    rows = studio.my_work._rows.children
+    assert [r.children[0].value for r in rows] == ["<span class='dlw-my-assignment'>mine: 0 of 1 done</span>"]
+    rows[0].children[1].click()
+    assert TABS[studio.tabs.selected_index] == "Annotate"
+    annotator = studio.annotator
+    assert annotator is not None and annotator.queue_bar is not None
+    annotator.queue_bar.complete()
+    studio.tabs.selected_index = TABS.index("My work")  # read again when shown
+    assert "mine: 1 of 1 done" in studio.my_work._rows.children[0].children[0].value

@@ -42,7 +42,7 @@ def test_a_task_for_three_selected_items_and_two_assignees(dataset: dw.Dataset, 
     assert sorted(a.total_items for a in assignments) == [1, 2]  # the workload split evenly
     assert {i.id for a in assignments for i in a.get_items().all()} == {i.id for i in items[:3]}
     assert "ann@example.com: " in creator._result.children[1].children[0].value
-    assert "label cars" in creator._tasks.children[0].value
+    assert "label cars" in creator._tasks.children[0].children[0].value
 
 
 def test_a_task_from_a_folder_filter_with_a_live_count(dataset: dw.Dataset, items: list[dw.Item]) -> None:
@@ -91,18 +91,64 @@ def test_a_duplicate_name_is_refused(dataset: dw.Dataset, items: list[dw.Item]) 
     creator = TaskCreator(dataset, items=items)
     fill(creator)
     assert creator.create() is not None
+    fill(creator)  # the form was cleared after the first
     assert creator.create() is None
     assert "already exists" in creator._errors["name"].value
 
 
-def test_annotate_opens_the_assignment_items(dataset: dw.Dataset, items: list[dw.Item]) -> None:
+def test_annotate_opens_the_assignment(dataset: dw.Dataset, items: list[dw.Item]) -> None:
     creator = TaskCreator(dataset, items=items[:2])
-    opened: list[list[dw.Item]] = []
+    opened: list[dw.Assignment] = []
     creator.on_open_annotator(opened.append)
     fill(creator, assignees="ann@example.com")
-    creator.create()
+    task = creator.create()
+    assert task is not None
     creator._result.children[1].children[1].click()
-    assert [i.id for i in opened[0]] == [i.id for i in items[:2]]
+    assert [a.id for a in opened] == task.assignment_ids
+
+
+def test_every_task_is_listed_with_its_assignments_and_the_form_is_cleared(
+    dataset: dw.Dataset, items: list[dw.Item]
+) -> None:
+    dataset.tasks.create(task_name="made elsewhere", assignee_ids=["cy@example.com"], items=items[3:])
+    creator = TaskCreator(dataset, items=items[:3])
+    fill(creator, assignees="ann@example.com")
+    task = creator.create()
+    assert task is not None
+    assert (creator._name.value, creator._assignees.value) == ("", "")  # ready for the next task
+    assert creator._due.value == datetime.date.today() + datetime.timedelta(days=7)
+    texts = [row.children[0].value for row in creator._tasks.children]
+    due = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    assert any("made elsewhere: labeling, open, 1 assignments" in t for t in texts)
+    assert any(
+        f"label cars: labeling, open, 1 assignments, due {due}, 3 items, progress 0%" in t for t in texts
+    )
+    assert any("ann@example.com: 0 of 3 done" in t for t in texts)
+
+
+def test_an_assignment_opens_its_queue_and_a_qa_task_follows(
+    dataset: dw.Dataset, items: list[dw.Item]
+) -> None:
+    task = dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items[:2])
+    creator = TaskCreator(dataset)
+    rows = creator._tasks.children
+    open_button = next(r for r in rows if "ann@example.com" in r.children[0].value).children[1]
+    open_button.click()
+    annotator = creator.annotator
+    assert annotator is not None and annotator.queue is not None and annotator.queue_bar is not None
+    annotator.queue_bar.complete()
+    annotator.queue_bar.complete()
+    rows = creator._tasks.children
+    qa_button = next(r for r in rows if "label: labeling" in r.children[0].value).children[1]
+    qa_button.click()
+    assert "add a reviewer" in creator.status
+    creator._reviewers.value = "rev@example.com"
+    qa_button.click()
+    assert "created QA task 'label_qa' over 2 items" in creator.status
+    texts = [row.children[0].value for row in creator._tasks.children]
+    assert any("label: labeling, completed, 1 assignments" in t and "progress 100%" in t for t in texts)
+    assert any("label_qa: QA, open" in t for t in texts)
+    assert {t.name for t in dataset.tasks.list()} == {task.name, "label_qa"}
 
 
 def test_parse_emails() -> None:
@@ -127,7 +173,7 @@ def test_assignments_list_their_items_and_annotate_opens_an_annotator_here(
     rows["ann@example.com"].children[1].click()  # no on_open_annotator callback: shown in the creator
     annotator = creator.annotator
     assert annotator is not None and creator._annotate.children[1] is annotator
-    assert annotator._total == ann.total_items
+    assert annotator._total == ann.total_items and annotator.queue is not None
     assert [i.id for i in annotator._items] == [i.id for i in ann.get_items().all()]
     rows["bob@example.com"].children[1].click()  # the next one replaces it
     assert creator.annotator is not annotator and creator._annotate.children[1] is creator.annotator

@@ -27,6 +27,12 @@ NOTE_LABEL = "note"
 _NOTES = Filters(field="type", values=Note.type, resource=FiltersResource.ANNOTATION)
 
 
+def progress_text(assignment: Assignment) -> str:
+    """An assignment's progress as the platform counts it: ``"12 of 40 done"`` (any status is done)."""
+    done = sum((assignment.item_status or {}).values()) if isinstance(assignment.item_status, dict) else 0
+    return f"{done} of {assignment.total_items or 0} done"
+
+
 @dataclass(frozen=True)
 class Rejection:
     """An open QA note on an item: who wrote it and what it says."""
