@@ -444,3 +444,28 @@ def test_a_platform_without_folder_and_type_summaries_still_lists(
     assert browser.grid.page_label == "1-6 of 6" and browser.status == ""
     browser.filter_column.name_filter.value = "car*"
     assert len(names(browser)) == 4
+
+
+def test_items_filter_by_their_status_in_a_task(street: dw.Dataset) -> None:
+    cars = [street.items.get(filepath=f"/cars/car{i}.png") for i in range(3)]
+    task = street.tasks.create(task_name="cars", assignee_ids=["ann@example.com"], items=cars)
+    cars[0].update_status(status=dw.ItemStatus.COMPLETED, task_id=task.id)
+    cars[1].update_status(status=dw.ItemStatus.DISCARDED, task_id=task.id)
+    browser = Browser()
+    column = browser.filter_column
+    assert (
+        column.task_filter.options == (("any task", ""), ("cars", task.id)) and column.status_filter.disabled
+    )
+    column.task_filter.value = task.id
+    assert (
+        sorted(names(browser)) == ["car0.png", "car1.png", "car2.png"] and not column.status_filter.disabled
+    )
+    column.status_filter.value = "completed"
+    assert names(browser) == ["car0.png"]
+    column.status_filter.value = "discard"
+    assert names(browser) == ["car1.png"]
+    column.status_filter.value = "to do"
+    assert names(browser) == ["car2.png"]
+    assert [i.name for i in street.items.list(filters=browser.filters).items] == ["car2.png"]
+    browser.act(column.clear)()
+    assert len(names(browser)) == 6 and column.status_filter.value == ""

@@ -1,7 +1,8 @@
 """``FilterColumn``: the Browser's folder tree and filter controls, and the ``Filters`` they stand for.
 
 The folder tree and the type list come from the dataset's facets (its folders and mimetypes, counted);
-the other filters are typed: a name or pattern, annotated or not, a user-metadata field and value.
+the other filters are typed: a name or pattern, annotated or not, a user-metadata field and value, and
+a task with its items' status in it (as the platform keeps it, in ``metadata.system.refs``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ from ...exceptions import NotFound
 from ..base import WidgetBase
 
 ANY = ""
+TO_DO = "to do"  # in the task, with no status yet
+STATUS_OPTIONS = [
+    ("any status", ANY),
+    ("to do", TO_DO),
+    ("completed", "completed"),
+    ("discarded", "discard"),
+    ("approved", "approved"),
+]
 
 
 class FilterColumn(w.VBox):
@@ -43,6 +52,8 @@ class FilterColumn(w.VBox):
         self.value_filter = w.Text(
             placeholder="value (empty: has the field)", continuous_update=False, layout=column
         )
+        self.task_filter = w.Dropdown(options=[("any task", ANY)], value=ANY, layout=column)
+        self.status_filter = w.Dropdown(options=STATUS_OPTIONS, value=ANY, layout=column, disabled=True)
         for control in self._controls():
             control.observe(self._on_filter_changed, names="value")
         super().__init__(
@@ -55,6 +66,8 @@ class FilterColumn(w.VBox):
                 self.annotated_filter,
                 self.field_filter,
                 self.value_filter,
+                self.task_filter,
+                self.status_filter,
                 host.button("Clear filters", self.clear, "times"),
             ],
             layout=w.Layout(width="204px", flex="0 0 auto"),
@@ -68,6 +81,8 @@ class FilterColumn(w.VBox):
             self.annotated_filter,
             self.field_filter,
             self.value_filter,
+            self.task_filter,
+            self.status_filter,
         ]
 
     def show_facets(self, dataset: Dataset, keep_filters: bool) -> None:
@@ -81,10 +96,15 @@ class FilterColumn(w.VBox):
             self.type_filter.options = _type_options(mimetypes)
             self.type_filter.value = kind if kind in _values(self.type_filter) else ANY
             self._mimetypes = list(mimetypes)
+            task = self.task_filter.value if keep_filters else ANY
+            self.task_filter.options = [("any task", ANY)] + [(t.name, t.id) for t in dataset.tasks.list()]
+            self.task_filter.value = task if task in _values(self.task_filter) else ANY
             if not keep_filters:
                 for control in (self.name_filter, self.field_filter, self.value_filter):
                     control.value = ""
                 self.annotated_filter.value = ANY
+                self.status_filter.value = ANY
+            self.status_filter.disabled = not self.task_filter.value
 
     def filters(self, page_size: int) -> Filters:
         """The DQL of the folder and filter controls (the platform's defaults: visible files only)."""
@@ -115,6 +135,11 @@ class FilterColumn(w.VBox):
                 filters.add(field=path, values=_json_or_text(text))
             else:
                 filters.add(field=path, values=True, operator=FiltersOperations.EXISTS)
+        task_id = self.task_filter.value
+        self.status_filter.disabled = not task_id
+        if task_id:
+            ref = _task_ref(task_id, self.status_filter.value)
+            filters.add(field="metadata.system.refs", values=ref, operator=FiltersOperations.MATCH)
         return filters
 
     def clear(self) -> None:
@@ -125,6 +150,7 @@ class FilterColumn(w.VBox):
                 control.value = ""
             self.type_filter.value = ANY
             self.annotated_filter.value = ANY
+            self.task_filter.value = self.status_filter.value = ANY
         self._on_change()
 
     def _on_filter_changed(self, _change: dict[str, Any]) -> None:
@@ -171,6 +197,16 @@ def _type_options(mimetypes: dict[str, int]) -> list[tuple[str, str]]:
         members = sorted(m for m in mimetypes if m.split("/")[0] == family)
         options += [(f"  {m}  ({mimetypes[m]:,})", m) for m in members]
     return options
+
+
+def _task_ref(task_id: str, status: str) -> dict[str, Any]:
+    """The ref an item of the task holds, with this status in it (``TO_DO``: none yet; ANY: any)."""
+    ref: dict[str, Any] = {"id": task_id, "type": "task"}
+    if status == TO_DO:
+        ref["metadata"] = {"status": {"$exists": False}}
+    elif status:
+        ref["metadata"] = {"status": status}
+    return ref
 
 
 def _json_or_text(text: str) -> Any:
