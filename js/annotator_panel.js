@@ -138,6 +138,9 @@ function virtualList(className, makeRow) {
   let drawnFrom = -1;
   let drawnTo = -1;
   let frame = 0;
+  /** @type {Map<number, HTMLElement>} */
+  const drawn = new Map(); // index -> its row in the page
+  // Scrolling keeps the rows still in view and makes only those coming in; `force` (new data) makes all.
   const draw = (force = false) => {
     frame = 0;
     const from = Math.max(0, Math.floor(box.scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -145,14 +148,27 @@ function virtualList(className, makeRow) {
     if (!force && from === drawnFrom && to === drawnTo) return;
     drawnFrom = from;
     drawnTo = to;
-    const rows = [];
+    for (const [index, row] of drawn) {
+      if (force || index < from || index >= to) {
+        row.remove();
+        drawn.delete(index);
+      }
+    }
+    const kept = drawn.size ? Math.min(...drawn.keys()) : to;
+    /** @type {HTMLElement[]} */
+    const above = []; // rows before those kept go before them: the page's order is the list's
+    /** @type {HTMLElement[]} */
+    const below = [];
     for (let index = from; index < to; index++) {
+      if (drawn.has(index)) continue;
       const row = makeRow(index);
       row.style.top = `${index * ROW_HEIGHT}px`;
       row.dataset.index = String(index);
-      rows.push(row);
+      drawn.set(index, row);
+      (index < kept ? above : below).push(row);
     }
-    spacer.replaceChildren(...rows);
+    spacer.prepend(...above);
+    spacer.append(...below);
   };
   const onScroll = () => {
     if (!frame) frame = requestAnimationFrame(() => draw());

@@ -169,7 +169,7 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
     # Dict traits hold TypedDicts; Any because traitlets types a Dict trait's value dict[Any, Any].
     header: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     labels: traitlets.List[Any] = traitlets.List().tag(sync=True)  # LabelRow
-    counts = traitlets.Dict(value_trait=traitlets.Int()).tag(sync=True)
+    counts: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)  # label -> shapes on the item
     label = traitlets.Unicode("").tag(sync=True)
     recent = traitlets.List(traitlets.Unicode()).tag(sync=True)
     classifications = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -185,6 +185,9 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
         self._attempt = attempt
         self._attributes: list[Attribute] = []
         self._colors: dict[str, str] = {}
+        # Each object's row, made from the shape it shows: an edit replaces only the shapes it changes,
+        # so on a crowded item one edit remakes one row, not thousands.
+        self._rows: dict[int, tuple[Shape, ObjectRow]] = {}
         self.on_msg(self._on_message)
 
     # -- kernel -> browser ----------------------------------------------------------------------------
@@ -224,10 +227,12 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
     def show_edits(self, edits: AnnotationEdits | None) -> None:
         """The item's objects, the labels' counts, its classifications and the header's count."""
         shapes = edits.shapes() if edits else []
-        objects = [_object_row(key, n, shape) for n, (key, shape) in enumerate(shapes, start=1)]
+        objects = [self._row(key, n, shape) for n, (key, shape) in enumerate(shapes, start=1)]
         keys = {row["key"] for row in objects}
+        self._rows = {key: cached for key, cached in self._rows.items() if key in keys}
         with self.hold_sync():
-            if objects != self.objects:
+            old = self.objects
+            if len(objects) != len(old) or any(a is not b for a, b in zip(objects, old, strict=True)):
                 self.objects = objects
             self.counts = dict(Counter(s.get("label") or "" for _, s in shapes if s["type"] != "class"))
             self.classifications = sorted(s["label"] for _, s in shapes if s["type"] == "class")
@@ -291,11 +296,15 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
         elif kind == "object_id" and isinstance(content.get("value"), str):
             c.on_object_id(content["value"] or None)
 
-
-def _object_row(key: int, number: int, shape: Shape) -> ObjectRow:
-    return ObjectRow(
-        key=key, number=number, shape=shape["type"], label=shape.get("label") or "", summary=summary(shape)
-    )
+    def _row(self, key: int, number: int, shape: Shape) -> ObjectRow:
+        """The row of the object ``key``, the one made before while its shape and place are the same."""
+        cached = self._rows.get(key)
+        if cached is not None and cached[0] is shape and cached[1]["number"] == number:
+            return cached[1]
+        label = shape.get("label") or ""
+        row = ObjectRow(key=key, number=number, shape=shape["type"], label=label, summary=summary(shape))
+        self._rows[key] = (shape, row)
+        return row
 
 
 def summary(shape: Shape) -> str:
