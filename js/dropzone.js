@@ -329,6 +329,15 @@ export function formatDuration(seconds) {
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
 }
 
+/**
+ * What the total line says of the time left: "finishing…" under a second (the last bytes are acknowledged
+ * and stored), where a rounded-up "1 s left" would stand still.
+ * @param {number} seconds
+ */
+export function timeLeft(seconds) {
+  return seconds < 1 ? "finishing…" : `${formatDuration(seconds)} left`;
+}
+
 // ---- the widget ------------------------------------------------------------------------------------
 
 /**
@@ -408,8 +417,13 @@ function render({ model, el }) {
   const overwrite = element("input", "dlw-overwrite");
   overwrite.type = "checkbox";
   overwriteLabel.append(overwrite, " overwrite existing items");
+  const folderLabel = element("label", "dlw-folder-label", "into folder ");
+  const folder = element("input", "dlw-remote-path");
+  folder.type = "text";
+  folder.title = "the dataset folder the files go into";
+  folderLabel.append(folder);
   const target = element("span", "dlw-target");
-  options.append(overwriteLabel, " ", target);
+  options.append(overwriteLabel, " ", folderLabel, " ", target);
 
   const totalBar = element("progress", "dlw-total-progress");
   totalBar.max = 1;
@@ -426,9 +440,14 @@ function render({ model, el }) {
     overwrite.checked = model.get("overwrite");
     const accept = model.get("accept");
     fileInput.accept = accept;
-    target.textContent = `to ${model.get("remote_path")}` + (accept ? ` (accepts ${accept})` : "");
+    if (document.activeElement !== folder) folder.value = model.get("remote_path");
+    target.textContent = accept ? `(accepts ${accept})` : "";
   };
   syncOptions();
+  folder.addEventListener("change", () => {
+    model.set("remote_path", folder.value.trim() || "/");
+    model.save_changes();
+  });
   overwrite.addEventListener("change", () => {
     model.set("overwrite", overwrite.checked);
     model.save_changes();
@@ -473,7 +492,7 @@ function render({ model, el }) {
     totalBar.max = Math.max(size, 1);
     totalBar.value = sent;
     const rate = meter.rate();
-    const left = rate > 0 && running ? `, ${formatDuration((size - sent) / rate)} left` : "";
+    const left = running && rate > 0 ? `, ${timeLeft((size - sent) / rate)}` : "";
     const speed = running ? `, ${formatBytes(rate)}/s` : "";
     const failed = files.filter((f) => f.status === "failed").length;
     totalText.textContent = files.length

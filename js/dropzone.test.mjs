@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 
 import {
   FileSender, MIB, RateMeter, checkDrop, collectEntries, dedupePaths, formatBytes, isAccepted, planChunks,
+  timeLeft,
 } from "./dropzone.js";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -162,4 +163,11 @@ test("rates and sizes read well", () => {
   assert.equal(meter.rate(), 50e6);
   assert.equal(formatBytes(999), "999 B");
   assert.equal(formatBytes(52_428_800), "52 MB");
+});
+
+test("the time left says finishing under a second, never a standing 1 s", () => {
+  assert.equal(timeLeft(0.2), "finishing…");
+  assert.equal(timeLeft(0.99), "finishing…");
+  assert.equal(timeLeft(1.2), "2 s left");
+  assert.equal(timeLeft(75), "1 min 15 s left");
 });

@@ -1,6 +1,6 @@
 // The Browser's item grid: one card per item with its thumbnail, name, size, type and annotation count.
-// Selection happens here (click, Ctrl/Cmd-click, Shift-click, Ctrl/Cmd+A) and is synced to the kernel as
-// `selected_ids`; the pager asks the kernel for another page with a custom message; thumbnails arrive as
+// Selection happens here (click, Ctrl/Cmd-click, Shift-click, Ctrl/Cmd+A, the arrow keys) and is synced to the
+// kernel as `selected_ids`; a double-click (or Enter) asks the kernel to open the card's item; the pager asks the kernel for another page with a custom message; thumbnails arrive as
 // binary buffers in custom messages, one JPEG per buffer (never base64, never in a synced trait).
 // Names are only ever set with textContent: an item named "<img onerror=...>" shows as that text.
 // Only anywidget's narrow model API is used (get, set, save_changes, on, off, send).
@@ -33,10 +33,12 @@
  */
 
 /**
- * Browser -> kernel (Python: `GridRequest`): another page, or the thumbnails of cards just shown.
+ * Browser -> kernel (Python: `GridRequest`): another page, the thumbnails of cards just shown, or open an
+ * item (a double-click or Enter on its card).
  * @typedef {{type: "page", to: "next" | "previous"}} PageRequest
  * @typedef {{type: "thumbnails", ids: string[]}} ThumbnailsRequest
- * @typedef {PageRequest | ThumbnailsRequest} GridRequest
+ * @typedef {{type: "open", id: string}} OpenRequest
+ * @typedef {PageRequest | ThumbnailsRequest | OpenRequest} GridRequest
  */
 
 /**
@@ -46,6 +48,9 @@
  */
 
 /** @typedef {import("@anywidget/types").AnyModel<GridTraits>} Model */
+
+// Arrow keys move the active card by one card (left, right) or one row (up, down: times the columns).
+const STEPS = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -1, ArrowDown: 1 };
 
 const ICONS = {
   image: "▣", video: "▶", audio: "♫", text: "¶", json: "{ }", prompt: "❝", pdf: "PDF", file: "■",
@@ -225,6 +230,28 @@ function render({ model, el }) {
     select(selected, id);
   };
 
+  /** @param {MouseEvent} event */
+  const onDoubleClick = (event) => {
+    const node = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest(".dlw-card"));
+    if (node && node.dataset.id) send({ type: "open", id: node.dataset.id });
+  };
+
+  // How many cards one row holds: the grid's computed columns.
+  const columns = () => Math.max(1, getComputedStyle(grid).gridTemplateColumns.split(" ").filter(Boolean).length);
+
+  /** @param {number} step */
+  const move = (step) => {
+    const order = ids();
+    if (!order.length) return;
+    const at = order.indexOf(model.get("active_id"));
+    const to = at < 0 ? 0 : Math.min(order.length - 1, Math.max(0, at + step));
+    const id = order[to];
+    anchor = id;
+    select([id], id);
+    const node = cardNodes.get(id);
+    if (node) node.scrollIntoView({ block: "nearest" });
+  };
+
   // Shift-click would otherwise select the text between the two cards.
   /** @param {MouseEvent} event */
   const onMouseDown = (event) => {
@@ -250,6 +277,11 @@ function render({ model, el }) {
     if (ctrl && event.key.toLowerCase() === "a") {
       const order = ids();
       select(order, model.get("active_id") || order[0] || "");
+    } else if (!ctrl && event.key in STEPS) {
+      const vertical = event.key === "ArrowUp" || event.key === "ArrowDown";
+      move(STEPS[/** @type {keyof typeof STEPS} */ (event.key)] * (vertical ? columns() : 1));
+    } else if (event.key === "Enter" && model.get("active_id")) {
+      send({ type: "open", id: model.get("active_id") });
     } else if (event.key === "PageDown" && !next.disabled) {
       ask("next");
     } else if (event.key === "PageUp" && !previous.disabled) {
@@ -270,6 +302,7 @@ function render({ model, el }) {
   previous.addEventListener("click", onPrevious);
   next.addEventListener("click", onNext);
   grid.addEventListener("click", onClick);
+  grid.addEventListener("dblclick", onDoubleClick);
   grid.addEventListener("mousedown", onMouseDown);
   grid.addEventListener("keydown", onKey);
   model.on("change:cards", renderCards);

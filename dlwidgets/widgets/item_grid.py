@@ -60,7 +60,14 @@ class ThumbnailsRequest(TypedDict):
     ids: list[str]
 
 
-GridRequest = PageRequest | ThumbnailsRequest
+class OpenRequest(TypedDict):
+    """Browser -> kernel: open this card's item (a double-click or Enter on it)."""
+
+    type: Literal["open"]
+    id: str
+
+
+GridRequest = PageRequest | ThumbnailsRequest | OpenRequest
 
 
 class Thumbnails(TypedDict):
@@ -214,8 +221,9 @@ class ThumbnailFeed:
 class ItemGrid(AnyWidgetChrome, anywidget.AnyWidget):
     """Cards of one page of items; selection is made in the browser and read from ``selected_ids``.
 
-    ``on_page(to)`` is called with ``"next"`` or ``"previous"`` when the user pages; ``fetch_thumbnail``
-    is the ``ThumbnailFeed``'s fetcher. ``cards`` holds one ``Card`` per item, made by ``card(item)``.
+    ``on_page(to)`` is called with ``"next"`` or ``"previous"`` when the user pages; ``on_open(item_id)``
+    when a card is double-clicked (or Enter is pressed on it); ``fetch_thumbnail`` is the
+    ``ThumbnailFeed``'s fetcher. ``cards`` holds one ``Card`` per item, made by ``card(item)``.
     """
 
     _esm = asset("item_grid.js")
@@ -233,10 +241,12 @@ class ItemGrid(AnyWidgetChrome, anywidget.AnyWidget):
         self,
         on_page: Callable[[str], None],
         fetch_thumbnail: Callable[[str], bytes | None],
+        on_open: Callable[[str], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._on_page = on_page
+        self._on_open = on_open
         self.thumbnails = ThumbnailFeed(fetch_thumbnail, self._send_thumbnails)
         self.on_msg(self._on_message)
 
@@ -251,6 +261,8 @@ class ItemGrid(AnyWidgetChrome, anywidget.AnyWidget):
         elif kind == "thumbnails" and isinstance(content.get("ids"), list):
             wanted = cast(ThumbnailsRequest, content)["ids"]
             self.thumbnails.request([str(item_id) for item_id in wanted])
+        elif kind == "open" and isinstance(content.get("id"), str) and self._on_open is not None:
+            self._on_open(cast(OpenRequest, content)["id"])
 
     def close(self) -> None:
         self.thumbnails.close()

@@ -2,9 +2,12 @@
 the signed-in user's assignments, each worked in the Annotator.
 
 The dataset chosen in the Browser drives the ontology editor, the dropzone, the prompt composer and the
-task creator; items selected in the Browser open in the Annotator, a new task or a prompt. Widgets for a
-dataset are made when it is first shown, not all at once. Every Annotator the Studio opens shares one set
-of drafts, so opening another selection autosaves (or keeps as drafts) the edits of the last one.
+task creator; items selected in the Browser open in the Annotator, a new task or a prompt, and a card
+double-clicked opens in the Annotator on that item. The Upload tab uploads into the folder open in the
+Browser (or one typed there), and the Browser reads the dataset again after each upload and save.
+Widgets for a dataset are made when it is first shown, not all at once. Every Annotator the Studio opens
+shares one set of drafts, so opening another selection autosaves (or keeps as drafts) the edits of the
+last one.
 """
 
 from __future__ import annotations
@@ -96,6 +99,8 @@ class Studio(WidgetBase):
         self.browser = browser
         browser.on_select(self._selected)
         browser.on_dataset(self._dataset_changed)
+        browser.on_open(self._open_item)
+        browser.on_folder(self._folder_changed)
         self._dataset_changed(browser.dataset)
         self._selected(browser.selected_items)
 
@@ -123,7 +128,7 @@ class Studio(WidgetBase):
         for pane in ("Ontology", "Upload", "Prompts", "Tasks"):  # the previous dataset's widgets
             self._replace(pane, [])
         self.ontology_editor = OntologyEditor(dataset)
-        self.dropzone = Dropzone(dataset, remote_path="/")
+        self.dropzone = Dropzone(dataset, remote_path=self.browser.folder)
         self.dropzone.on_upload(lambda _item: self.browser.refresh())
         self.prompt_composer = PromptComposer(dataset)
         self.prompt_composer.on_upload(lambda _item: self.browser.refresh())
@@ -149,6 +154,20 @@ class Studio(WidgetBase):
     def annotate_assignment(self, assignment: Assignment) -> Annotator:
         """Work ``assignment``'s queue in the Annotate tab (from "My work" or the task list)."""
         return self._open_annotator(lambda: Annotator(assignment, drafts=self._drafts))
+
+    def _folder_changed(self, folder: str) -> None:
+        if self.dropzone is not None:
+            self.dropzone.remote_path = folder
+
+    def _open_item(self, item: Item) -> None:
+        """The Annotator on ``item``, among the selection when it is in it, else among the page shown."""
+        selected = self.selected_items
+        items = selected if item.id in {i.id for i in selected} else self.browser.items
+        ids = [i.id for i in items]
+        if item.id not in ids:
+            items, ids = [item], [item.id]
+        annotator = self._open_annotator(lambda: Annotator(items, drafts=self._drafts))
+        annotator.go_to(ids.index(item.id))
 
     def _open_annotator(self, make: Callable[[], Annotator]) -> Annotator:
         """Close the Annotate tab's annotator, which leaves its item (autosaved, or kept as a draft), then

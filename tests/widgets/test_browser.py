@@ -469,3 +469,53 @@ def test_items_filter_by_their_status_in_a_task(street: dw.Dataset) -> None:
     assert [i.name for i in street.items.list(filters=browser.filters).items] == ["car2.png"]
     browser.act(column.clear)()
     assert len(names(browser)) == 6 and column.status_filter.value == ""
+
+
+def test_refresh_reads_items_and_folders_made_since(street: dw.Dataset) -> None:
+    browser = dw.Browser()
+    upload(street, "/late", "late.png", png(20))
+    assert "late.png" not in names(browser)
+    refresh = next(b for b in browser._pickers.children if getattr(b, "description", "") == "Refresh")
+    refresh.click()
+    assert "late.png" in names(browser) and browser.grid.page_label == "1-7 of 7"
+    assert "/late" in [value for _, value in browser.filter_column.folders.options]
+
+
+def test_after_each_cell_the_browser_shows_items_uploaded_in_it(street: dw.Dataset) -> None:
+    """As "Run all" in a notebook: the Browser is shown first, the items are uploaded by later cells."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        empty = dw.projects.get(project_id=street.project_id).datasets.create(dataset_name="filled-later")
+        browser = dw.Browser()
+        browser.dataset = empty
+        assert browser.grid.cards == [] and "no items yet" in browser.grid.empty_text
+        shell.user_ns.update(empty=empty, content=png(21))
+        cell = "empty.items.upload(local_path=content, remote_path='/a', remote_name='x.png')"
+        result = shell.run_cell(cell)
+        assert result.success
+        assert names(browser) == ["x.png"]
+        assert "/a" in [value for _, value in browser.filter_column.folders.options]
+        browser.close()
+        assert shell.events.callbacks["post_run_cell"] == []
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_a_double_click_or_enter_on_a_card_opens_its_item(street: dw.Dataset) -> None:
+    browser = dw.Browser()
+    opened: list[dw.Item] = []
+    browser.on_open(opened.append)
+    car = next(c for c in browser.grid.cards if c["name"] == "car1.png")
+    browser.grid._on_message(browser.grid, {"type": "open", "id": car["id"]}, [])
+    assert [item.name for item in opened] == ["car1.png"]
+
+
+def test_the_folder_open_is_told_to_who_asks(street: dw.Dataset) -> None:
+    browser = dw.Browser()
+    folders: list[str] = []
+    browser.on_folder(folders.append)
+    assert browser.folder == "/"
+    browser.filter_column.folders.value = "/cars"
+    assert browser.folder == "/cars" and folders == ["/cars"]

@@ -7,17 +7,26 @@ from collections.abc import Callable
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 from dlwidgets.widgets.studio import TABS, Studio
+from tests.widgets.test_dropzone import Browser as DropzonePage
 
 
-def test_the_dataset_and_selection_flow_through_the_studio(
+def studio_on_three_items(
     client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
-) -> None:
+) -> tuple[list[dw.Item], Studio]:
+    """Three images in "/s", and a Studio showing their dataset."""
     items = [
         dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/s", remote_name=f"{n}.jpg")
         for n in range(3)
     ]
     studio = Studio(client)
     studio.browser.dataset = dataset
+    return items, studio
+
+
+def test_the_dataset_and_selection_flow_through_the_studio(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    items, studio = studio_on_three_items(client, dataset, make_jpeg)
     assert studio.dataset is not None and studio.dataset.id == dataset.id
     assert studio.task_creator is not None and studio.task_creator.dataset.id == dataset.id
     assert (
@@ -148,3 +157,27 @@ def test_my_work_lists_the_users_assignments_and_opens_their_queue(
     annotator.queue_bar.complete()
     studio.tabs.selected_index = TABS.index("My work")  # read again when shown
     assert "mine: 1 of 1 done" in studio.my_work._rows.children[0].children[0].value
+
+
+def test_a_card_opened_in_the_browser_shows_in_the_annotator(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    items, studio = studio_on_three_items(client, dataset, make_jpeg)
+    studio.browser.grid._on_message(studio.browser.grid, {"type": "open", "id": items[1].id}, [])
+    assert TABS[studio.tabs.selected_index] == "Annotate"
+    assert studio.annotator is not None and studio.annotator.item.id == items[1].id
+    assert studio.annotator._total == 3  # the page shown, to go on with
+
+
+def test_uploads_go_to_the_folder_open_in_the_browser_and_show_there(
+    client: dw.Client, dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    dataset.items.upload(local_path=make_jpeg(64, 48), remote_path="/cats", remote_name="a.jpg")
+    studio = Studio(client)
+    studio.browser.dataset = dataset
+    assert studio.dropzone is not None and studio.dropzone.remote_path == "/"
+    studio.browser.filter_column.folders.value = "/cats"
+    assert studio.dropzone.remote_path == "/cats"
+    reply = DropzonePage(studio.dropzone).send_file("f1", "b.jpg", make_jpeg(32, 32))
+    assert reply["status"] == "done", reply
+    assert sorted(card["name"] for card in studio.browser.grid.cards) == ["a.jpg", "b.jpg"]

@@ -3,16 +3,21 @@ and read or edit one item's metadata.
 
 ``browser.selected_items`` is what the other widgets take: ``dw.Annotator(browser.selected_items)``.
 
-The item grid is an anywidget (``ItemGrid``): selection with click, Ctrl-click and Shift-click happens in
-the browser, and thumbnails travel as binary buffers. Pages are walked by keyset (each page starts after
-the previous page's last id), so a page deep in a dataset of 100,000 items costs what the first one
-does. Pickers, filters, the folder tree and the detail pane are plain ipywidgets. Every name is shown as
-text: the grid sets it with ``textContent``, pickers as option text, and HTML panes escape it.
+The item grid is an anywidget (``ItemGrid``): selection with click, Ctrl-click, Shift-click and the arrow
+keys happens in the browser, a double-click (or Enter) opens an item (``on_open``), and thumbnails
+travel as binary buffers. Pages are walked by keyset (each page starts after the previous page's last
+id), so a page deep in a dataset of 100,000 items costs what the first one does. Pickers, filters, the
+folder tree and the detail pane are plain ipywidgets. Every name is shown as text: the grid sets it with
+``textContent``, pickers as option text, and HTML panes escape it.
+
+The Refresh button reads the dataset again; in IPython the Browser also does so after each cell run that
+changed the dataset's folders or item counts (items uploaded in a later cell of the notebook).
 """
 
 from __future__ import annotations
 
 import html
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +29,7 @@ from ...exceptions import NotFound
 from ..base import WidgetBase
 from ..item_grid import ItemGrid, card, item_thumbnail
 from .detail import DetailPane
-from .filters import FilterColumn
+from .filters import FilterColumn, folder_counts
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -45,6 +50,8 @@ class Browser(WidgetBase):
         self._pages: PagedEntities[Item] | None = None
         self._page_items: dict[str, Item] = {}  # replaced, never mutated: thumbnail threads read it
         self._selected: dict[str, Item] = {}
+        self._folders_shown: dict[str, int] | None = None  # the folder counts of the last reading
+        self._unfollow_cells = _after_each_cell(self)
         self._build()
         self.children = [
             self._pickers,
@@ -92,6 +99,19 @@ class Browser(WidgetBase):
         """Call ``callback(selected_items)`` whenever the selection changes."""
         self.callbacks("on_select").register(callback, remove)
 
+    def on_open(self, callback: Callable[[Item], None], remove: bool = False) -> None:
+        """Call ``callback(item)`` when an item is opened: a double-click on its card, or Enter."""
+        self.callbacks("on_open").register(callback, remove)
+
+    @property
+    def folder(self) -> str:
+        """The folder open in the folder tree ("/" for the whole dataset)."""
+        return str(self.filter_column.folders.value or "/")
+
+    def on_folder(self, callback: Callable[[str], None], remove: bool = False) -> None:
+        """Call ``callback(folder)`` whenever another folder is opened."""
+        self.callbacks("on_folder").register(callback, remove)
+
     def on_dataset(self, callback: Callable[[Dataset], None], remove: bool = False) -> None:
         """Call ``callback(dataset)`` whenever another dataset is shown."""
         self.callbacks("on_dataset").register(callback, remove)
@@ -118,6 +138,18 @@ class Browser(WidgetBase):
         if dataset is not None:
             self.attempt(lambda: self._show_dataset(dataset, keep_filters=True))
 
+    def refresh_if_changed(self) -> None:
+        """``refresh()`` when the dataset's folders or their item counts changed since the last reading."""
+        dataset = self.dataset
+        if dataset is None or self._folders_shown is None:
+            return
+        if self.attempt(lambda: folder_counts(dataset)) not in (None, self._folders_shown):
+            self.refresh()
+
+    def close(self) -> None:
+        getattr(self, "_unfollow_cells", lambda: None)()  # None when __init__ refused its arguments
+        super().close()
+
     def download(self, local_path: str | Path | None = None) -> list[str]:
         """Save the selected items' bytes in the folder ``local_path`` (the current one by default),
         replacing files of the same names there: a download gives the items as they are now."""
@@ -136,6 +168,7 @@ class Browser(WidgetBase):
                 self.button("New project", lambda: self._toggle_form(self._new_project_form), "plus"),
                 self._dataset_picker,
                 self.button("New dataset", lambda: self._toggle_form(self._new_dataset_form), "plus"),
+                self.button("Refresh", self.refresh, "refresh", "read the dataset's folders and items again"),
             ]
         )
         self._new_project_name = w.Text(placeholder="new project name", layout=w.Layout(width="260px"))
@@ -152,7 +185,8 @@ class Browser(WidgetBase):
 
         self.filter_column = FilterColumn(self, on_change=self._load_pages)
 
-        self.grid = ItemGrid(on_page=self._on_grid_page, fetch_thumbnail=self._thumbnail)
+        self.grid = ItemGrid(on_page=self._on_grid_page, fetch_thumbnail=self._thumbnail, on_open=self._open)
+        self.filter_column.folders.observe(self._on_folder, names="value")
         self.grid.observe(self._on_selection, names="selected_ids")
         self.grid.observe(self._on_active, names="active_id")
         self._selection_info = w.HTML()
@@ -260,7 +294,7 @@ class Browser(WidgetBase):
     # -- the dataset's items ----------------------------------------------------------------------
     def _show_dataset(self, dataset: Dataset, keep_filters: bool = False) -> None:
         """Folders and types of ``dataset``, then its first page; the selection is kept only on refresh."""
-        self.filter_column.show_facets(dataset, keep_filters)
+        self._folders_shown = self.filter_column.show_facets(dataset, keep_filters)
         if not keep_filters:
             self._selected = {}
             self.select([])
@@ -322,6 +356,14 @@ class Browser(WidgetBase):
     def _on_grid_page(self, to: str) -> None:
         self.attempt(lambda: self._page(to))
 
+    def _open(self, item_id: str) -> None:
+        item = self._page_items.get(item_id) or self.attempt(lambda: self.client.items.get(item_id=item_id))
+        if item is not None:
+            self.callbacks("on_open").fire(item)
+
+    def _on_folder(self, change: dict[str, Any]) -> None:
+        self.callbacks("on_folder").fire(str(change["new"] or "/"))
+
     def _thumbnail(self, item_id: str) -> bytes | None:
         """The thumbnail of an item of the page shown (called on the feed's worker threads)."""
         return item_thumbnail(self._page_items.get(item_id))
@@ -367,6 +409,32 @@ class Browser(WidgetBase):
 
     def _close_form(self, form: w.Box) -> None:
         form.layout.display = "none"
+
+
+def _after_each_cell(browser: Browser) -> Callable[[], None]:
+    """Have IPython call ``browser.refresh_if_changed()`` after each cell run (held weakly: a Browser
+    nobody keeps is not kept alive by this); returns what stops it. Outside IPython, nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return lambda: None
+    shell = get_ipython()
+    if shell is None:
+        return lambda: None
+    ref = weakref.ref(browser)
+
+    def after_cell(*_: Any) -> None:
+        alive = ref()
+        if alive is not None:
+            alive.refresh_if_changed()
+
+    shell.events.register("post_run_cell", after_cell)
+
+    def stop() -> None:
+        if after_cell in shell.events.callbacks["post_run_cell"]:
+            shell.events.unregister("post_run_cell", after_cell)
+
+    return stop
 
 
 def _form(name: w.Text, submit: w.Button, *above: w.Widget) -> w.VBox:

@@ -85,8 +85,9 @@ class FilterColumn(w.VBox):
             self.status_filter,
         ]
 
-    def show_facets(self, dataset: Dataset, keep_filters: bool) -> None:
-        """The folders and types of ``dataset``; the filters set are kept only when ``keep_filters``."""
+    def show_facets(self, dataset: Dataset, keep_filters: bool) -> dict[str, int]:
+        """The folders and types of ``dataset``; the filters set are kept only when ``keep_filters``.
+        Returns the folders with their item counts."""
         directories, mimetypes = _facets(dataset)
         with self._host.quietly():
             folder = self.folders.value if keep_filters else "/"
@@ -105,6 +106,7 @@ class FilterColumn(w.VBox):
                 self.annotated_filter.value = ANY
                 self.status_filter.value = ANY
             self.status_filter.disabled = not self.task_filter.value
+        return directories
 
     def filters(self, page_size: int) -> Filters:
         """The DQL of the folder and filter controls (the platform's defaults: visible files only)."""
@@ -156,6 +158,11 @@ class FilterColumn(w.VBox):
     def _on_filter_changed(self, _change: dict[str, Any]) -> None:
         if not self._host.is_quiet:
             self._host.attempt(self._on_change)
+
+
+def folder_counts(dataset: Dataset) -> dict[str, int]:
+    """The dataset's folders with their item counts (empty on a platform without the route)."""
+    return _facets(dataset)[0]
 
 
 def _facets(dataset: Dataset) -> tuple[dict[str, int], dict[str, int]]:

@@ -89,7 +89,7 @@ def test_all_eight_widgets_render_with_their_content(open_notebook: OpenNotebook
     dropzone = widget(notebook, ".dlw-dropzone")
     wait_text(dropzone, ".dlw-hint", "Drop files or folders here")
     assert dropzone.locator("button.dlw-pick-files").is_visible()
-    wait_text(dropzone, ".dlw-target", "to /uploads")
+    assert dropzone.locator("input.dlw-remote-path").input_value() == "/uploads"
 
     # Annotator: its toolbar, and the item's image drawn where the viewport puts it (sky and road, each
     # compared with the same pixel decoded here).
