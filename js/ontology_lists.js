@@ -59,8 +59,9 @@
  * @typedef {{type: "edit-attribute", uid: number}} AttributeEdit
  * @typedef {{type: "delete-attribute", uid: number}} AttributeDelete
  * @typedef {{type: "new-attribute"}} AttributeNew
+ * @typedef {{type: "count"}} CountRequest
  * @typedef {LabelEdit | LabelMove | LabelAdd | LabelDelete | DeleteConfirm | DeleteCancel | AttributeEdit
- *   | AttributeDelete | AttributeNew} ListMessage
+ *   | AttributeDelete | AttributeNew | CountRequest} ListMessage
  */
 
 /** @typedef {import("@anywidget/types").AnyModel<ListsTraits>} Model */
@@ -418,6 +419,14 @@ function render({ model, el }) {
   const onCancel = () => send({ type: "cancel", uid: model.get("confirm").uid || 0 });
   const onNewAttribute = () => send({ type: "new-attribute" });
 
+  // Keys typed into a field are the field's: as ipywidgets' own text fields do, they stop here, before
+  // the notebook's shortcuts (Enter, arrows, letters in command mode) can take them.
+  /** @param {KeyboardEvent} event */
+  const keepKeys = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) event.stopPropagation();
+  };
+  el.addEventListener("keydown", keepKeys);
   search.addEventListener("input", filter);
   scroller.addEventListener("scroll", draw, { passive: true });
   scroller.addEventListener("change", onChange);
@@ -446,6 +455,8 @@ function render({ model, el }) {
   for (const [event, listener] of Object.entries(listeners)) model.on(event, listener);
   onNewLabel();
   filter();
+  // Counting reads every annotation once: asked for once the list is on screen, so it never delays it.
+  if (model.get("counts") === null) send({ type: "count" });
   drawAttributes();
   drawConfirm();
   return () => {

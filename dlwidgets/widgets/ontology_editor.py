@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 from typing import Any, cast
 
 import ipywidgets as w
@@ -83,8 +81,6 @@ class OntologyEditor(WidgetBase):
         self._compose()
         self.add_class("dlw-ontology-editor")
         self._refresh()
-        self._counting: Future[dict[str, int]] = Future()
-        threading.Thread(target=self._count, name="ontology-editor-counts", daemon=True).start()
 
     # -- public surface ---------------------------------------------------------------------------
     @property
@@ -130,6 +126,7 @@ class OntologyEditor(WidgetBase):
         """Forget every edit since loading (or the last save)."""
         self.draft.reset()
         self._usage = {}
+        self._cancel_delete()
         self._close_form()
         self._refresh()
         self.notice("changes discarded")
@@ -152,6 +149,7 @@ class OntologyEditor(WidgetBase):
         except ValueError as error:
             self.error(f"not imported: {error}")
             return False
+        self._cancel_delete()
         self._close_form()
         self._refresh()
         self.notice("imported; review the changes, then Save")
@@ -162,20 +160,12 @@ class OntologyEditor(WidgetBase):
         filters = Filters(resource=FiltersResource.ANNOTATION, field="label", values=list(tags))
         return sum(ds.items.list(filters=filters, page_size=1).items_count for ds in self._using())
 
-    def annotation_counts(self, timeout: float | None = 60.0) -> dict[str, int]:
-        """Annotations per label tag, in the datasets that use this ontology, as the list shows them
-        (counted once, in the background, when the editor opens)."""
-        return self._counting.result(timeout)
-
-    def _count(self) -> None:
-        try:
-            counts = annotations_per_label(self._using())
-        except Exception as error:  # on a thread: kept for annotation_counts() to raise, the list shows "…"
-            self._counting.set_exception(error)
-            return
-        self._counting.set_result(counts)
-        if self.lists.comm is not None:  # not closed meanwhile
-            self.lists.counts = counts
+    def annotation_counts(self) -> dict[str, int]:
+        """Annotations per label tag, in the datasets that use this ontology, as the list shows them:
+        counted once, when the list is first shown (it asks, so the editor shows before the count)."""
+        if self.lists.counts is None:
+            self.lists.counts = annotations_per_label(self._using())
+        return dict(self.lists.counts)
 
     # -- building ---------------------------------------------------------------------------------
     def _compose(self) -> None:
@@ -315,7 +305,9 @@ class OntologyEditor(WidgetBase):
     def _apply(self, sent: ListMessage) -> None:
         message = cast("dict[str, Any]", sent)  # from the browser: read defensively, key by key
         kind = message.get("type")
-        if kind == "add":
+        if kind == "count":
+            self.annotation_counts()
+        elif kind == "add":
             self.lists.new_label = str(message.get("tag", self.lists.new_label))
             self.lists.new_color = str(message.get("color", self.lists.new_color))
             self.add_label()

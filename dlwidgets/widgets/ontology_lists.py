@@ -10,14 +10,13 @@ JSDoc typedefs in ``js/ontology_lists.js``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypedDict
+from collections.abc import Mapping
+from typing import Literal, TypedDict
 
-import anywidget
 import traitlets
 
 from .assets import asset
-from .base import AnyWidgetChrome
+from .message_widget import MessageWidget
 from .models.ontology_draft import OntologyDraft
 
 
@@ -108,6 +107,12 @@ class AttributeDelete(TypedDict):
     uid: int
 
 
+class CountRequest(TypedDict):
+    """Browser -> kernel: the list is shown and has no counts yet; the kernel counts, once."""
+
+    type: Literal["count"]
+
+
 class AttributeNew(TypedDict):
     """Browser -> kernel: open the attribute form on a new attribute."""
 
@@ -124,6 +129,7 @@ ListMessage = (
     | AttributeEdit
     | AttributeDelete
     | AttributeNew
+    | CountRequest
 )
 
 
@@ -170,10 +176,11 @@ def attribute_rows(draft: OntologyDraft, problems: Mapping[int, list[str]]) -> l
     ]
 
 
-class OntologyLists(AnyWidgetChrome, anywidget.AnyWidget):
+class OntologyLists(MessageWidget):
     """The label list (searchable, virtually scrolled, edited in place) and the attribute list.
 
-    ``counts`` holds how many annotations use each stored tag (None until counted); ``confirm`` is the
+    ``counts`` holds how many annotations use each stored tag (None until counted, which the list
+    asks for once it is shown); ``confirm`` is the
     delete being asked about (``{"uid", "text"}``, empty for none); ``new_label`` and
     ``new_color`` are what the "new label" fields hold (synced as typed; cleared once the label is added).
     """
@@ -186,16 +193,3 @@ class OntologyLists(AnyWidgetChrome, anywidget.AnyWidget):
     confirm = traitlets.Dict().tag(sync=True)
     new_label = traitlets.Unicode("").tag(sync=True)
     new_color = traitlets.Unicode("#1f77b4").tag(sync=True)
-
-    def __init__(self, on_message: Callable[[ListMessage], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._on_list_message = on_message
-        self.on_msg(self._receive)
-
-    def _receive(self, _widget: Any, content: dict[str, Any], _buffers: list[bytes]) -> None:
-        if isinstance(content, dict) and isinstance(content.get("type"), str):
-            self._on_list_message(content)  # type: ignore[arg-type]
-
-    def receive(self, message: ListMessage) -> None:
-        """Handle ``message`` as if the browser had sent it (what a click or a keystroke sends)."""
-        self._receive(self, dict(message), [])
