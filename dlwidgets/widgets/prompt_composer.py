@@ -8,11 +8,10 @@ exactly the platform's prompt JSON. Batch mode makes one prompt item per image f
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as w
 
@@ -20,6 +19,7 @@ from ..api import Dataset, Filters, Item, Prompt, PromptItem, PromptType
 from ..exceptions import NotFound
 from .base import WidgetBase
 from .item_grid import ItemGrid, card, item_thumbnail
+from .prompt_elements import ElementsMessage, PromptElements, prompt_rows
 
 ROLES = ("user", "assistant", "system")
 MAX_IMAGE_CHOICES = 500
@@ -96,7 +96,7 @@ class PromptComposer(WidgetBase):
         }
         self._image_items: list[Item] = []
         self.images = list(images) if images is not None else self._dataset_media("image/")
-        self._prompts = w.VBox()
+        self._prompts = PromptElements(on_message=self._on_elements_message, roles=list(ROLES))
         self._preview = w.HTML()
         add_prompt = self.button("+ prompt", self.add_prompt)
         upload = self.button("Upload", self.upload, button_style="primary")
@@ -299,62 +299,47 @@ class PromptComposer(WidgetBase):
             self.prompt_item.name = name if name.endswith(".json") else f"{name}.json"
 
     def _render(self) -> None:
-        self.replace_children(
-            self._prompts, [self._prompt_box(i, p) for i, p in enumerate(self.prompt_item.prompts)]
-        )
+        rows = prompt_rows(self.prompt_item, self._names())
+        self._prompts.prompts = cast("list[dict[str, Any]]", rows)
         self._render_preview()
 
-    def _prompt_box(self, index: int, prompt: Prompt) -> w.Widget:
-        key = w.Text(value=prompt.key, description="key", layout=w.Layout(width="200px"))
-        key.observe(functools.partial(self._set, prompt, "key"), names="value")
-        role = w.Dropdown(
-            options=ROLES, value=prompt.role if prompt.role in ROLES else "user", description="role"
-        )
-        role.observe(functools.partial(self._set, prompt, "role"), names="value")
-        rows: list[w.Widget] = [w.HBox([key, role, self.button("✕ prompt", lambda: self.delete(index))])]
-        for j, element in enumerate(prompt.elements):
-            rows.append(
-                w.HBox(
-                    [
-                        self._element_editor(element),
-                        self.button("↑", functools.partial(self.move, index, j, -1)),
-                        self.button("↓", functools.partial(self.move, index, j, 1)),
-                        self.button("✕", functools.partial(self.delete, index, j)),
-                    ]
-                )
-            )
-        rows.append(
-            w.HBox(
-                [
-                    self.button("+ text", lambda: self.add_text(index)),
-                    self.button("+ image", lambda: self.add_image(index)),
-                    self.button("+ audio", lambda: self.add_audio(index)),
-                    self.button("+ video", lambda: self.add_video(index)),
-                ]
-            )
-        )
-        box = w.VBox(rows, layout=w.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
-        box.add_class("dlw-prompt")
-        return box
+    def _on_elements_message(self, message: ElementsMessage) -> None:
+        """One edit from the prompts in the browser; what it refuses is shown."""
+        self.attempt(lambda: self._apply(cast("dict[str, Any]", message)))
 
-    def _element_editor(self, element: dict[str, object]) -> w.Widget:
-        if element["mimetype"] == PromptType.TEXT.value:
-            text = w.Textarea(value=str(element["value"]), layout=w.Layout(width="480px", height="60px"))
-            text.observe(functools.partial(self._set_text, element), names="value")
-            return text
-        label = self._names().get(str(element["value"]), str(element["value"]))
-        return w.HTML(
-            f"<span class='dlw-element'>{html.escape(str(element['mimetype']))}: {html.escape(label)}</span>",
-            layout=w.Layout(width="480px"),
-        )
-
-    def _set(self, prompt: Prompt, field: str, change: dict[str, Any]) -> None:
-        setattr(prompt, field, change["new"])
-        self._render_preview()
-
-    def _set_text(self, element: dict[str, object], change: dict[str, Any]) -> None:
-        element["value"] = change["new"]
-        self._render_preview()
+    def _apply(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        index = message.get("prompt")
+        if not isinstance(index, int) or not 0 <= index < len(self.prompt_item.prompts):
+            raise ValueError(f"there is no prompt {index!r}; the draft has {len(self.prompt_item.prompts)}")
+        prompt = self.prompt_item.prompts[index]
+        if kind == "prompt" and message.get("field") in ("key", "role"):
+            setattr(prompt, message["field"], str(message.get("value", "")))
+            # A key is typed: only the preview follows it. A role is chosen: the prompts are redrawn.
+            self._render() if message["field"] == "role" else self._render_preview()
+        elif kind == "delete-prompt":
+            self.delete(index)
+        elif kind == "add":
+            adds: dict[str, Callable[[int], None]] = {
+                "text": self.add_text,
+                "image": self.add_image,
+                "audio": self.add_audio,
+                "video": self.add_video,
+            }
+            if message.get("kind") not in adds:
+                raise ValueError(f"an element is one of {list(adds)}, got {message.get('kind')!r}")
+            adds[message["kind"]](index)
+        else:
+            element = message.get("element")
+            if not isinstance(element, int) or not 0 <= element < len(prompt.elements):
+                raise ValueError(f"prompt {prompt.key!r} has no element {element!r}")
+            if kind == "text":
+                prompt.elements[element]["value"] = str(message.get("value", ""))
+                self._render_preview()
+            elif kind == "move":
+                self.move(index, element, int(message.get("offset", 0)))
+            elif kind == "delete":
+                self.delete(index, element)
 
     def _render_preview(self) -> None:
         self._preview.value = transcript(self.prompt_item, self._names())

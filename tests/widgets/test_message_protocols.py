@@ -13,7 +13,7 @@ from types import ModuleType
 import anywidget
 import pytest
 
-from dlwidgets.widgets import annotator_gestures, dropzone, item_grid, ontology_lists
+from dlwidgets.widgets import annotator_gestures, dropzone, item_grid, ontology_lists, prompt_elements
 from dlwidgets.widgets.annotator import panels
 
 JS = Path(__file__).resolve().parents[2] / "js"
@@ -25,6 +25,7 @@ WIDGETS: dict[str, tuple[ModuleType, str, type[anywidget.AnyWidget]]] = {
     "annotator_gestures.js": (annotator_gestures, "LayerTraits", annotator_gestures.GestureLayer),
     "ontology_lists.js": (ontology_lists, "ListsTraits", ontology_lists.OntologyLists),
     "annotator_panel.js": (panels, "PanelTraits", panels.SidePanel),
+    "prompt_elements.js": (prompt_elements, "ElementsTraits", prompt_elements.PromptElements),
 }
 
 Shape = tuple[frozenset[str], frozenset[str], str | None]  # required keys, optional keys, the "type" tag

@@ -9,6 +9,7 @@ import ipywidgets as w
 import pytest
 
 import dlwidgets as dw
+from dlwidgets.widgets.base import live_models
 from dlwidgets.widgets.prompt_composer import PromptComposer
 
 
@@ -178,11 +179,9 @@ def test_audio_and_video_buttons_say_when_the_dataset_has_none(
     dataset: dw.Dataset, images: list[dw.Item]
 ) -> None:
     composer = PromptComposer(dataset)
-    buttons = {b.description: b for b in composer._prompts.children[0].children[-1].children}
-    assert list(buttons) == ["+ text", "+ image", "+ audio", "+ video"]
-    buttons["+ video"].click()
+    composer._prompts.receive({"type": "add", "prompt": 0, "kind": "video"})  # "+ video"
     assert "there are no video items" in composer.status
-    buttons["+ image"].click()  # the first image, chosen by default
+    composer._prompts.receive({"type": "add", "prompt": 0, "kind": "image"})  # the first image, chosen
     assert composer.prompt_item.prompts[0].elements == [{"mimetype": "image/*", "value": images[0].stream}]
 
 
@@ -205,3 +204,35 @@ def _buttons(widget: w.Widget) -> list[w.Button]:
     for child in getattr(widget, "children", ()):
         found += _buttons(child)
     return found
+
+
+def test_edits_sent_from_the_prompts_in_the_browser(dataset: dw.Dataset, images: list[dw.Item]) -> None:
+    composer = PromptComposer(dataset, images=images)
+    send = composer._prompts.receive  # what the prompts' buttons, fields and text boxes send
+    send({"type": "add", "prompt": 0, "kind": "text"})
+    send({"type": "text", "prompt": 0, "element": 0, "value": "What is this?"})
+    send({"type": "add", "prompt": 0, "kind": "image"})
+    send({"type": "move", "prompt": 0, "element": 1, "offset": -1})
+    send({"type": "prompt", "prompt": 0, "field": "role", "value": "system"})
+    assert [e["mimetype"] for e in composer.prompt_item.prompts[0].elements] == [
+        "image/*",
+        "application/text",
+    ]
+    shown = composer._prompts.prompts[0]
+    assert shown["role"] == "system" and shown["elements"][0]["label"] == "image/*: /images/cat.jpg"
+    assert shown["elements"][1] == {"mimetype": "application/text", "value": "What is this?", "label": ""}
+    assert "What is this?" in composer._preview.value
+    send({"type": "delete", "prompt": 0, "element": 5})
+    assert "prompt '1' has no element 5" in composer.status
+    send({"type": "delete-prompt", "prompt": 0})
+    assert composer.prompt_item.prompts == [] and composer._prompts.prompts == []
+
+
+def test_the_prompts_are_one_widget_however_many_elements(dataset: dw.Dataset) -> None:
+    composer = PromptComposer(dataset)
+    before = live_models()
+    for n in range(50):
+        composer.add_text(0, f"line {n}")
+    composer.add_prompt("assistant")
+    assert live_models() == before
+    composer.close()
