@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from types import ModuleType
@@ -78,6 +78,17 @@ def _with_images(pages: Iterable[list[ImageRecord]], folder: Path) -> Iterator[l
         yield page
 
 
+def _counted(
+    pages: Iterable[list[ImageRecord]], progress: Callable[[int], None]
+) -> Iterator[list[ImageRecord]]:
+    """The same pages; ``progress`` hears how many items have been handed on, after each page."""
+    done = 0
+    for page in pages:
+        yield page
+        done += len(page)
+        progress(done)
+
+
 _WRITERS: dict[str, Any] = {
     "coco": coco.write, "yolo": yolo.write, "voc": voc.write, "dataloop": _write_dataloop
 }  # fmt: skip
@@ -103,10 +114,13 @@ class Converter:
         filters: Filters | None = None,
         annotation_filter: Filters | None = None,
         with_images: bool = False,
+        *,
+        progress: Callable[[int], None] | None = None,
     ) -> str:
         """Write the annotations of the items ``filters`` match (those ``annotation_filter`` matches) in
         ``to_format``'s layout under ``local_path``, with a label map, and the images too if
-        ``with_images``. It streams a page of items at a time. Returns the path of the annotation file
+        ``with_images``. It streams a page of items at a time, and calls ``progress(items_done)`` after
+        each page (a dlwidgets addition, for progress bars). Returns the path of the annotation file
         (COCO) or folder. Annotations the format cannot hold are skipped with a ``UserWarning``."""
         _no_conversion_func(conversion_func)
         chosen = _format(to_format)
@@ -118,6 +132,8 @@ class Converter:
         pages: Iterable[list[ImageRecord]] = dataset_pages(dataset, filters, annotation_filter, notes)
         if with_images:
             pages = _with_images(pages, folder / _IMAGES[chosen.value])
+        if progress is not None:
+            pages = _counted(pages, progress)
         written = _WRITERS[chosen.value](folder, dataset_labels(dataset), pages, dataset.name, notes)
         notes.emit()
         return str(written)

@@ -29,6 +29,7 @@ from ...exceptions import NotFound
 from ..base import WidgetBase
 from ..item_grid import ItemGrid, card, item_thumbnail
 from .detail import DetailPane
+from .export import ExportForm
 from .filters import FilterColumn, folder_counts
 
 PAGE_SIZE = 100
@@ -57,6 +58,7 @@ class Browser(WidgetBase):
             self._pickers,
             self._new_project_form,
             self._new_dataset_form,
+            self.export_form,
             w.HBox([self.filter_column, self._center, self.detail_pane], layout=w.Layout(width="100%")),
             self.status_line,
         ]
@@ -169,7 +171,13 @@ class Browser(WidgetBase):
                 self._dataset_picker,
                 self.button("New dataset", lambda: self._toggle_form(self._new_dataset_form), "plus"),
                 self.button("Refresh", self.refresh, "refresh", "read the dataset's folders and items again"),
+                self.button(
+                    "Export", lambda: self.export_form.toggle(), "download", "COCO, YOLO, VOC or JSON"
+                ),
             ]
+        )
+        self.export_form = ExportForm(
+            self, lambda: self.dataset, lambda: self.filters, lambda: self.selected_items
         )
         self._new_project_name = w.Text(placeholder="new project name", layout=w.Layout(width="260px"))
         self._new_project_form = _form(
