@@ -216,7 +216,8 @@ function render({ model, el }) {
     const h = /** @type {Header} */ (model.get("header"));
     name.textContent = h.name || "";
     name.title = h.name || "";
-    meta.textContent = [h.folder, h.size, h.position, `${h.annotations ?? 0} annotations`]
+    const count = h.annotations === 1 ? "1 annotation" : `${h.annotations ?? 0} annotations`;
+    meta.textContent = [h.folder, h.size, h.position, count]
       .filter(Boolean)
       .join(" · ");
   };

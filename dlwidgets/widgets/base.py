@@ -31,6 +31,11 @@ def describe(error: BaseException) -> str:
     return error.message if isinstance(error, PlatformError) else str(error)
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless one: "1 item", "2 items", "1,200 items"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def status_html(kind: str, message: str, css_class: str = "") -> str:
     """The status line's HTML for an ``error`` or ``notice`` (escaped; empty for no message)."""
     if not message:

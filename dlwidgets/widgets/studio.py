@@ -144,7 +144,7 @@ class Studio(WidgetBase):
         self.replace_children(self._panes[pane], widgets)
 
     def _selected(self, items: list[Item]) -> None:
-        self._selection.value = f"<span class='dlw-selection'>{len(items)} selected</span>"
+        self._selection.value = f"<span class='dlw-selection'>{len(items):,} selected</span>"
         if self.task_creator is not None:  # also when cleared: a task must not take a stale selection
             self.task_creator.items = items
         images = [i for i in items if (i.mimetype or "").startswith("image/")]

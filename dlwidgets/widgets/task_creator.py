@@ -20,7 +20,7 @@ import ipywidgets as w
 
 from ..api import Assignment, Dataset, Filters, Item, Task
 from .annotator import Annotator
-from .base import ERROR, WidgetBase, status_html
+from .base import ERROR, WidgetBase, counted, status_html
 from .models.work_queue import progress_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -167,7 +167,7 @@ class TaskCreator(WidgetBase):
         due = datetime.datetime.combine(_default_due(), datetime.time(23, 59), tzinfo=datetime.timezone.utc)
         qa = self.attempt(lambda: task.create_qa_task(assignee_ids=emails, due_date=due.timestamp()))
         if qa is not None:
-            self.notice(f"created QA task {qa.name!r} over {qa.total_items or 0} items")
+            self.notice(f"created QA task {qa.name!r} over {counted(qa.total_items or 0, 'item')}")
             self.refresh_tasks()
         return qa
 
@@ -180,8 +180,9 @@ class TaskCreator(WidgetBase):
             head: list[w.Widget] = [
                 w.HTML(
                     f"<span class='dlw-task'>{html.escape(task.name)}: {html.escape(str(kind))}, "
-                    f"{html.escape(task.status or 'open')}, {len(task.assignment_ids)} assignments, "
-                    f"due {due}, {task.total_items or 0} items, progress {int(task.progress or 0)}%</span>"
+                    f"{html.escape(task.status or 'open')}, "
+                    f"{counted(len(task.assignment_ids), 'assignment')}, due {due}, "
+                    f"{counted(task.total_items or 0, 'item')}, progress {int(task.progress or 0)}%</span>"
                 )
             ]
             if kind == "labeling":
@@ -223,7 +224,7 @@ class TaskCreator(WidgetBase):
     def _refresh_count(self) -> None:
         by_filter = self._source.value == FILTER
         self._folder.disabled = self._annotated.disabled = not by_filter
-        self._count.value = f"<span class='dlw-count'>{self._count_items()} items</span>"
+        self._count.value = f"<span class='dlw-count'>{counted(self._count_items(), 'item')}</span>"
 
     def _check(self) -> dict[str, str]:
         errors: dict[str, str] = {}
@@ -263,7 +264,7 @@ class TaskCreator(WidgetBase):
                     [
                         w.HTML(
                             f"<span class='dlw-assignment'>{html.escape(assignment.annotator or '')}: "
-                            f"{assignment.total_items} items</span> "
+                            f"{counted(assignment.total_items or 0, 'item')}</span> "
                             f"{_names(_first_items(assignment), assignment.total_items)}"
                         ),
                         button,

@@ -167,13 +167,13 @@ def test_browse_upload_annotate_prompt_and_make_a_task(open_notebook: OpenNotebo
     # 6. A task for the selection, assigned to one annotator.
     studio.action("New task")
     creator = studio.pane(".dlw-task-creator")
-    creator.locator(".dlw-count").filter(has_text="1 items").wait_for(timeout=30_000)
+    creator.locator(".dlw-count").filter(has_text=re.compile(r"^1 item$")).wait_for(timeout=30_000)
     name = creator.get_by_label("name", exact=True)
     name.fill(TASK)
     name.press("Enter")  # the name field syncs on Enter or blur (continuous_update=False)
     creator.get_by_label("assignees", exact=True).fill(ASSIGNEE)
     button(creator, "Create task").click()
-    creator.locator(".dlw-assignment").filter(has_text=f"{ASSIGNEE}: 1 items").wait_for(timeout=30_000)
+    creator.locator(".dlw-assignment").filter(has_text=f"{ASSIGNEE}: 1 item").wait_for(timeout=30_000)
     creator.locator(".dlw-task").filter(has_text=TASK).wait_for(timeout=30_000)
     save_screenshot(creator, "TaskCreator")
 

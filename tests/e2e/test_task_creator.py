@@ -97,7 +97,7 @@ def test_a_task_for_three_selected_items_and_two_assignees(open_notebook: OpenNo
     rows.filter(has_text=f"{ASSIGNEES[1]}: ").wait_for(timeout=30_000)
     shown = sorted(text.split(": ") for text in rows.all_inner_texts())
     assert [who for who, _ in shown] == ASSIGNEES
-    assert sorted(count for _, count in shown) == ["1 items", "2 items"]
+    assert sorted(count for _, count in shown) == ["1 item", "2 items"]
     creator.locator(".dlw-task").filter(has_text=f"{TASK}: ").wait_for(timeout=30_000)
     assert creator.locator(".dlw-error").count() == 0
 

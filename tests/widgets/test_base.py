@@ -7,7 +7,7 @@ import ipywidgets as w
 import pytest
 
 import dlwidgets as dw
-from dlwidgets.widgets.base import ERROR_COLOR, WidgetBase, close_tree, live_models, replace_children
+from dlwidgets.widgets.base import ERROR_COLOR, WidgetBase, close_tree, counted, live_models, replace_children
 
 
 class Counter(WidgetBase):
@@ -126,3 +126,7 @@ def test_close_tree_leaves_the_model_every_canvas_shares() -> None:
     close_tree(w.VBox([first]))
     assert first.comm is None and second._canvas_manager.comm is not None
     second.fill_rect(0, 0, 2, 2)  # still drawn through the shared manager
+
+
+def test_counts_read_in_the_singular_for_one() -> None:
+    assert [counted(n, "item") for n in (0, 1, 2, 1200)] == ["0 items", "1 item", "2 items", "1,200 items"]

@@ -43,6 +43,8 @@ def test_a_task_for_three_selected_items_and_two_assignees(dataset: dw.Dataset, 
     assert {i.id for a in assignments for i in a.get_items().all()} == {i.id for i in items[:3]}
     assert "ann@example.com: " in creator._result.children[1].children[0].value
     assert "label cars" in creator._tasks.children[0].children[0].value
+    split = sorted(row.children[0].value for row in creator._result.children[1:])
+    assert any(": 1 item</span>" in text for text in split), split  # one item, said in the singular
 
 
 def test_a_task_from_a_folder_filter_with_a_live_count(dataset: dw.Dataset, items: list[dw.Item]) -> None:
@@ -119,9 +121,9 @@ def test_every_task_is_listed_with_its_assignments_and_the_form_is_cleared(
     assert creator._due.value == datetime.date.today() + datetime.timedelta(days=7)
     texts = [row.children[0].value for row in creator._tasks.children]
     due = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
-    assert any("made elsewhere: labeling, open, 1 assignments" in t for t in texts)
+    assert any("made elsewhere: labeling, open, 1 assignment," in t for t in texts)
     assert any(
-        f"label cars: labeling, open, 1 assignments, due {due}, 3 items, progress 0%" in t for t in texts
+        f"label cars: labeling, open, 1 assignment, due {due}, 3 items, progress 0%" in t for t in texts
     )
     assert any("ann@example.com: 0 of 3 done" in t for t in texts)
 
@@ -146,7 +148,7 @@ def test_an_assignment_opens_its_queue_and_a_qa_task_follows(
     qa_button.click()
     assert "created QA task 'label_qa' over 2 items" in creator.status
     texts = [row.children[0].value for row in creator._tasks.children]
-    assert any("label: labeling, completed, 1 assignments" in t and "progress 100%" in t for t in texts)
+    assert any("label: labeling, completed, 1 assignment," in t and "progress 100%" in t for t in texts)
     assert any("label_qa: QA, open" in t for t in texts)
     assert {t.name for t in dataset.tasks.list()} == {task.name, "label_qa"}
 

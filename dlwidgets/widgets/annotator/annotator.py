@@ -21,7 +21,7 @@ from ...api.entities.annotation import Definition
 from ...api.entities.ontology import Attribute
 from ...exceptions import PlatformError
 from ..annotator_gestures import GestureLayer
-from ..base import ERROR_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, describe
+from ..base import ERROR_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, counted, describe
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
 from ..models.viewport import Viewport
@@ -182,7 +182,7 @@ class Annotator(WidgetBase):
         if not self._drafts.save(self.item):
             self.error(self._drafts.error(self.item) or "the save failed")
             return False
-        self.notice(f"saved {len(self.edits.keys())} annotations")
+        self.notice(f"saved {counted(len(self.edits.keys()), 'annotation')}")
         return True
 
     def next(self) -> None:

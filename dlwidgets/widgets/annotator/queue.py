@@ -92,7 +92,7 @@ class QueueBar(WidgetBase):
         """Show the next item not done yet, skipping done ones."""
         index = self.queue.next_unfinished(self._annotator.index)
         if index is None:
-            self.notice(f"all {len(self.queue.items)} items are done", "dlw-queue-done")
+            self.notice(_all_done(len(self.queue.items)), "dlw-queue-done")
         else:
             self._annotator.go_to(index)
 
@@ -131,7 +131,12 @@ class QueueBar(WidgetBase):
         self.show(item)
         index = self.queue.next_unfinished(self._annotator.index)
         if index is None:
-            self.notice(f"{item.name} {done}; all {len(self.queue.items)} items are done", "dlw-queue-done")
+            self.notice(f"{item.name} {done}; {_all_done(len(self.queue.items))}", "dlw-queue-done")
         else:
             self._annotator.go_to(index)
             self.notice(f"{item.name} {done}")
+
+
+def _all_done(count: int) -> str:
+    """What the queue says once every item of it is done."""
+    return "the item is done" if count == 1 else f"all {count:,} items are done"
