@@ -89,6 +89,14 @@ class OntologyEditor(WidgetBase):
         return self.draft.ontology
 
     @property
+    def ontology_name(self) -> str:
+        """The ontology's title; a default ontology, titled by its id, is named after its dataset."""
+        title = self.ontology.title
+        if title and title != self.ontology.id:
+            return title
+        return f"{self._datasets[0].name} ontology" if self._datasets else "untitled ontology"
+
+    @property
     def is_dirty(self) -> bool:
         return self.draft.is_dirty
 
@@ -136,7 +144,7 @@ class OntologyEditor(WidgetBase):
         text = self.draft.to_json()
         self._json_widgets().layout.display = ""
         self._json_text.value = text
-        self._download.value = _download_link(text, f"{self.ontology.title or self.ontology.id}.json")
+        self._download.value = _download_link(text, f"{self.ontology_name}.json")
         return text
 
     def _import_pasted(self) -> None:
@@ -447,8 +455,9 @@ class OntologyEditor(WidgetBase):
         self._form_range.layout.display = "" if kind == AttributesTypes.SLIDER else "none"
         self._form_labels.layout.display = "" if self._form_scope.value == CHOSEN_LABELS else "none"
         others = {a.key for a in self.draft.attributes if a is not self._editing}
-        found = list(attribute_problems(self._form_attribute(), self.draft.tags(), others))
-        self._form_problems.value = _problem_list(found)
+        untouched = self._editing is None and not (self._form_title.value or self._form_key.value).strip()
+        found = attribute_problems(self._form_attribute(), self.draft.tags(), others)
+        self._form_problems.value = _problem_list([] if untouched else list(found))
 
     def _apply_form(self) -> None:
         """Put the form's attribute in the draft, problems and all: they are shown and block Save."""
@@ -473,8 +482,7 @@ class OntologyEditor(WidgetBase):
         for p in problems:
             if p.subject is not None:
                 by_subject.setdefault(p.subject.uid, []).append(p.message)
-        title = self.ontology.title or self.ontology.id
-        self._title.value = f"<b>Ontology</b> {html.escape(title)}"
+        self._title.value = f"<b>Ontology</b> {html.escape(self.ontology_name)}"
         self._refresh_labels(by_subject)
         self._refresh_attributes(by_subject)
         self._problems.value = _problem_list([p.message for p in problems])

@@ -88,6 +88,13 @@ def test_shows_labels_with_colours_hotkeys_and_attributes(editor: OntologyEditor
     assert editor._save_button.disabled and "no unsaved changes" in editor._changes.value
 
 
+def test_the_ontology_is_shown_by_name_never_by_id(editor: OntologyEditor, dataset: dw.Dataset) -> None:
+    ontology = dataset.ontology()
+    assert ontology.id not in editor._title.value and "street ontology" in editor._title.value
+    ontology.title = "traffic"
+    assert "traffic" in OntologyEditor(ontology.update())._title.value
+
+
 def test_opens_an_ontology_too(dataset: dw.Dataset) -> None:
     editor = OntologyEditor(dataset.ontology())
     assert editor.draft.tags() == ["car", "person", "indoor"]
@@ -103,6 +110,7 @@ def test_add_a_label_and_a_radio_attribute_then_save(editor: OntologyEditor, dat
     assert row(editor, "truck")["hotkey"] == 4
 
     send(editor, {"type": "new-attribute"})
+    assert editor._form_problems.value == ""  # nothing typed yet: nothing wrong yet
     editor._form_kind.value = RADIO
     editor._form_title.value = "Load level"
     assert editor._form_key.value == "load_level"  # follows the title until typed
