@@ -27,6 +27,12 @@ STATUS_OPTIONS = [
     ("discarded", "discard"),
     ("approved", "approved"),
 ]
+HAS_PREDICTIONS, UNREVIEWED = "predictions", "unreviewed"
+PREDICTION_OPTIONS = [
+    ("with predictions or not", ANY),
+    ("has predictions", HAS_PREDICTIONS),
+    ("has unreviewed predictions", UNREVIEWED),
+]
 
 
 class FilterColumn(w.VBox):
@@ -54,6 +60,7 @@ class FilterColumn(w.VBox):
         )
         self.task_filter = w.Dropdown(options=[("any task", ANY)], value=ANY, layout=column)
         self.status_filter = w.Dropdown(options=STATUS_OPTIONS, value=ANY, layout=column, disabled=True)
+        self.prediction_filter = w.Dropdown(options=PREDICTION_OPTIONS, value=ANY, layout=column)
         for control in self._controls():
             control.observe(self._on_filter_changed, names="value")
         super().__init__(
@@ -68,6 +75,7 @@ class FilterColumn(w.VBox):
                 self.value_filter,
                 self.task_filter,
                 self.status_filter,
+                self.prediction_filter,
                 host.button("Clear filters", self.clear, "times"),
             ],
             layout=w.Layout(width="204px", flex="0 0 auto"),
@@ -83,6 +91,7 @@ class FilterColumn(w.VBox):
             self.value_filter,
             self.task_filter,
             self.status_filter,
+            self.prediction_filter,
         ]
 
     def show_facets(self, dataset: Dataset, keep_filters: bool) -> dict[str, int]:
@@ -105,6 +114,7 @@ class FilterColumn(w.VBox):
                     control.value = ""
                 self.annotated_filter.value = ANY
                 self.status_filter.value = ANY
+                self.prediction_filter.value = ANY
             self.status_filter.disabled = not self.task_filter.value
         return directories
 
@@ -142,6 +152,8 @@ class FilterColumn(w.VBox):
         if task_id:
             ref = _task_ref(task_id, self.status_filter.value)
             filters.add(field="metadata.system.refs", values=ref, operator=FiltersOperations.MATCH)
+        if self.prediction_filter.value:
+            _join_predictions(filters, unreviewed=self.prediction_filter.value == UNREVIEWED)
         return filters
 
     def clear(self) -> None:
@@ -152,6 +164,7 @@ class FilterColumn(w.VBox):
                 control.value = ""
             self.type_filter.value = ANY
             self.annotated_filter.value = ANY
+            self.prediction_filter.value = ANY
             self.task_filter.value = self.status_filter.value = ANY
         self._on_change()
 
@@ -214,6 +227,14 @@ def _task_ref(task_id: str, status: str) -> dict[str, Any]:
     elif status:
         ref["metadata"] = {"status": status}
     return ref
+
+
+def _join_predictions(filters: Filters, unreviewed: bool) -> None:
+    """Items with an annotation a model made (``metadata.user.model``, as dtlpy's ``model_info`` writes
+    it); ``unreviewed``: one not accepted yet, still ``metadata.system.automated``."""
+    filters.add_join(field="metadata.user.model", values=True, operator=FiltersOperations.EXISTS)
+    if unreviewed:
+        filters.add_join(field="metadata.system.automated", values=True)
 
 
 def _json_or_text(text: str) -> Any:
