@@ -8,6 +8,8 @@ exactly the platform's prompt JSON. Batch mode makes one prompt item per image f
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import html
 import json
 from collections.abc import Callable, Sequence
@@ -18,7 +20,7 @@ import ipywidgets as w
 from ..api import Dataset, Filters, Item, Prompt, PromptItem, PromptType
 from ..exceptions import NotFound
 from .base import WidgetBase
-from .item_grid import ItemGrid, card, item_thumbnail
+from .item_grid import ItemGrid, NoThumbnail, card, item_thumbnail
 from .prompt_elements import ElementsMessage, PromptElements, prompt_rows
 
 ROLES = ("user", "assistant", "system")
@@ -342,11 +344,26 @@ class PromptComposer(WidgetBase):
                 self.delete(index, element)
 
     def _render_preview(self) -> None:
-        self._preview.value = transcript(self.prompt_item, self._names())
+        self._preview.value = transcript(self.prompt_item, self._names(), self._thumbnails())
+
+    def _thumbnails(self) -> dict[str, str]:
+        """The images' thumbnails (a few KB each, made once), as data URLs by stream, for the preview."""
+        cache: dict[str, str] = self.__dict__.setdefault("_thumbnail_urls", {})
+        used = {str(e["value"]) for p in self.prompt_item.prompts for e in p.elements}
+        for image in self._image_items:
+            if image.stream in used and image.stream not in cache:
+                with contextlib.suppress(NoThumbnail):
+                    data = item_thumbnail(image)
+                    if data:
+                        cache[image.stream] = "data:image/jpeg;base64," + base64.b64encode(data).decode()
+        return cache
 
 
-def transcript(prompt_item: PromptItem, names: dict[str, str]) -> str:
-    """The draft as a chat transcript (HTML, every user string escaped)."""
+def transcript(
+    prompt_item: PromptItem, names: dict[str, str], thumbnails: dict[str, str] | None = None
+) -> str:
+    """The draft as a chat transcript (HTML, every user string escaped); image elements show their
+    thumbnail when ``thumbnails`` (data URLs by stream) has it."""
     turns = []
     for prompt in prompt_item.prompts:
         parts = []
@@ -356,7 +373,13 @@ def transcript(prompt_item: PromptItem, names: dict[str, str]) -> str:
             else:
                 kind = str(element["mimetype"]).split("/")[0]
                 name = names.get(str(element["value"]), str(element["value"]))
-                parts.append(f"<div><i>[{html.escape(kind)}: {html.escape(name)}]</i></div>")
+                url = (thumbnails or {}).get(str(element["value"]))
+                image = (
+                    f"<img class='dlw-prompt-thumb' src='{url}' alt='' style='max-height:96px;display:block'>"
+                    if url and kind == "image"
+                    else ""
+                )
+                parts.append(f"<div>{image}<i>[{html.escape(kind)}: {html.escape(name)}]</i></div>")
         side = "right" if prompt.role == "user" else "left"
         turns.append(
             f"<div class='dlw-turn' style='text-align:{side};margin:4px'><b>{html.escape(prompt.role)}</b>"

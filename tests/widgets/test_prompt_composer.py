@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -34,6 +36,9 @@ def test_a_two_element_prompt_uploads_the_platforms_json(dataset: dw.Dataset, im
     assert (
         "What is in this image?" in composer._preview.value and "/images/cat.jpg" in composer._preview.value
     )
+    # The image is previewed as its thumbnail, the workspace's own JPEG.
+    (url,) = re.findall(r"<img class='dlw-prompt-thumb' src='([^']+)'", composer._preview.value)
+    assert url == "data:image/jpeg;base64," + base64.b64encode(images[0].thumbnail()).decode()
     uploaded = []
     composer.on_upload(uploaded.append)
     item = composer.upload()
