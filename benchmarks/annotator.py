@@ -17,6 +17,9 @@ and gradients, quality 90, about 3.5 MB) with 1,000 boxes each, and measures:
 4. Messages for one box drag (30 mouse moves) both ways, against a naive ipycanvas implementation that
    redraws everything on every mouse move.
 
+The annotator's canvas fills the width the page gives it (the responsive canvas, as users get it); the
+floor draws on a canvas of the same size. The naive ipycanvas comparisons keep an 800 x 520 canvas.
+
 Times that span the kernel and the page use the wall clock of both (same machine): the kernel's
 ``time.time()`` when a call starts, the page's ``performance.timeOrigin + performance.now()`` in the
 first animation frame whose canvas shows the result.
@@ -37,6 +40,7 @@ from typing import Any
 from _browser import PING_CELL, arm_red, lab_in_chromium, ping_round_trips, stats, wait_red, watch_mouseup
 from _common import Figure, progress, report
 from e2e.page import UI, NotebookPage, open_notebook_page, record_console
+from e2e.views import AnnotatorView
 from playwright.sync_api import ElementHandle, Locator, Page
 
 SHOW_BYTES_SLACK = 64 * 1024
@@ -199,7 +203,7 @@ def metered(call):
 def naive_boxes(index):
     """The shapes of item `index`, one stroke_rect message per box, the probe box last in red."""
     shapes = sorted(items[index].annotations.list(), key=lambda a: a.label.startswith("probe"))
-    view = annotator.viewport
+    view = naive_view
     def draw():
         naive_shapes.line_width = 2
         for label in ("car", "person", "new"):
@@ -241,7 +245,7 @@ control
 ANNOTATOR_CELL = """\
 from dlwidgets.widgets.annotator import Annotator
 
-annotator = Annotator(items, width=SPEC["canvas"][0], height=SPEC["canvas"][1])
+annotator = Annotator(items)
 annotator.layers.add_class("bench-layers")
 annotator.set_label("new")
 reply = annotator.gestures.reply
@@ -256,7 +260,7 @@ annotator
 """
 
 # The floor for showing an item: the JPEG in one binary message, decoded with createImageBitmap and drawn
-# where the annotator draws it.
+# where the annotator draws it, on a canvas of the annotator's size.
 FLOOR_CELL = '''\
 class Floor(anywidget.AnyWidget):
     _esm = """
@@ -264,10 +268,12 @@ class Floor(anywidget.AnyWidget):
       render({ model, el }) {
         const canvas = document.createElement("canvas");
         canvas.className = "bench-floor";
-        [canvas.width, canvas.height] = [800, 520];
         el.appendChild(canvas);
         const context = canvas.getContext("2d");
         const onImage = async (msg, buffers) => {
+          const annotator = document.querySelector("canvas.dlw-gestures");
+          if (canvas.width !== annotator.width || canvas.height !== annotator.height)
+            [canvas.width, canvas.height] = [annotator.width, annotator.height];
           const bitmap = await createImageBitmap(new Blob([buffers[0]], { type: "image/jpeg" }));
           const scale = Math.min(canvas.width / bitmap.width, canvas.height / bitmap.height);
           const [w, h] = [bitmap.width * scale, bitmap.height * scale];
@@ -288,6 +294,10 @@ floor
 NAIVE_SHAPES_CELL = """\
 from ipycanvas import Canvas, hold_canvas
 
+from dlwidgets.widgets.models.viewport import Viewport
+
+naive_view = Viewport(*SPEC["canvas"])  # the naive canvases' own size, the image fitted
+naive_view.fit(*SPEC["image"])
 naive_shapes = Canvas(width=SPEC["canvas"][0], height=SPEC["canvas"][1])
 naive_shapes.add_class("bench-naive-shapes")
 naive_shapes
@@ -298,7 +308,7 @@ naive_shapes
 NAIVE_DRAG_CELL = """\
 naive_drag = Canvas(width=SPEC["canvas"][0], height=SPEC["canvas"][1])
 naive_drag.add_class("bench-naive-drag")
-view = annotator.viewport
+view = naive_view
 naive_stored = []
 for a in items[0].annotations.list():
     (l, t), (r, b) = ((c["x"], c["y"]) for c in a.coordinates)
@@ -406,14 +416,33 @@ class Bench:
         notebook.wait_ready(timeout=180)
         for canvas in (self.gestures, self.naive_drag):
             watch_mouseup(canvas)
+        # The annotator's canvas, once sized to its cell; the naive canvases keep SPEC's size.
+        self.view = AnnotatorView(notebook).viewport
         width, height = SPEC["image"]
         canvas_width, canvas_height = SPEC["canvas"]
-        self.scale = min(canvas_width / width, canvas_height / height)
-        self.offset = ((canvas_width - width * self.scale) / 2, (canvas_height - height * self.scale) / 2)
+        self.naive_scale = min(canvas_width / width, canvas_height / height)
+        self.naive_offset = (
+            (canvas_width - width * self.naive_scale) / 2,
+            (canvas_height - height * self.naive_scale) / 2,
+        )
         self.current_item = 0  # the annotator starts on item 0
 
     def to_canvas(self, x: float, y: float) -> tuple[float, float]:
-        return x * self.scale + self.offset[0], y * self.scale + self.offset[1]
+        """The annotator's canvas pixels of image point (x, y)."""
+        view = self.view
+        return x * view["scale"] + view["offset_x"], y * view["scale"] + view["offset_y"]
+
+    def to_naive(self, x: float, y: float) -> tuple[float, float]:
+        """The naive canvases' pixels of image point (x, y)."""
+        return x * self.naive_scale + self.naive_offset[0], y * self.naive_scale + self.naive_offset[1]
+
+    def on_annotator(self, cell: Cell) -> Cell:
+        """A drag given in the naive canvas's pixels, at the same image points on the annotator's."""
+        x0, y0, x1, y1 = cell
+        scale, (ox, oy) = self.naive_scale, self.naive_offset
+        left, top = self.to_canvas((x0 - ox) / scale, (y0 - oy) / scale)
+        right, bottom = self.to_canvas((x1 - ox) / scale, (y1 - oy) / scale)
+        return left, top, right, bottom
 
     def command(self, checks: list[Check], cmd: str, **args: Any) -> dict[str, Any]:
         """Run control command `cmd` and wait until `checks` hold; its reply with ``drawn_ms``."""
@@ -469,7 +498,7 @@ def redraw_boxes(bench: Bench, rounds: int, naive_rounds: int) -> dict[str, Any]
         ours.append(bench.command([bench.probe_check(layers, index)], "redraw"))
     canvas = bench.naive_shapes.element_handle()
     left, top, _, bottom = SPEC["probe_box"]
-    x, y = bench.to_canvas(left, (top + bottom) / 2)
+    x, y = bench.to_naive(left, (top + bottom) / 2)
     red = [(x + dx, y) for dx in (-2, -1, 0, 1, 2)]
     for _ in range(naive_rounds):
         bench.command([Check(canvas, red, [255, 0, 0], absent=True)], "naive_clear")
@@ -478,7 +507,7 @@ def redraw_boxes(bench: Bench, rounds: int, naive_rounds: int) -> dict[str, Any]
 
 
 def drag_cells(count: int) -> list[Cell]:
-    """`count` drags (canvas pixels) in the free area below the patch, none overlapping another."""
+    """`count` drags (the naive canvas's pixels) in the free area below the patch, none overlapping."""
     cells: list[Cell] = []
     for i in range(count):
         column, row = i % 5, i // 5
@@ -515,7 +544,7 @@ def drag_boxes(bench: Bench, cells: list[Cell], warmup: int) -> dict[str, Any]:
     before = None
     drawn, held = [], []
     for i, cell in enumerate(cells):
-        pixels_ms = drag(page, bench.gestures, cell, steps=4, watch=bench.layers)
+        pixels_ms = drag(page, bench.gestures, bench.on_annotator(cell), steps=4, watch=bench.layers)
         up_wall = page.evaluate(_MOUSEUP_WALL_JS)
         commits = _wait_commits(bench)
         count = commits[-1][1]
@@ -540,17 +569,17 @@ def drag_messages(bench: Bench, cell: Cell) -> dict[str, Any]:
     """Messages both ways for one drag of `DRAG_MOVES` moves: the annotator, then the naive canvas."""
     page = bench.page
     result = {}
-    for name, canvas, on_canvas in (
-        ("ours", bench.gestures, bench.layers),
-        ("naive", bench.naive_drag, bench.naive_drag),
+    for name, canvas, on_canvas, at in (
+        ("ours", bench.gestures, bench.layers, bench.on_annotator(cell)),
+        ("naive", bench.naive_drag, bench.naive_drag, cell),
     ):
         canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
         assert box is not None
-        page.mouse.move(box["x"] + cell[0] - 20, box["y"] + cell[1] - 20)
+        page.mouse.move(box["x"] + at[0] - 20, box["y"] + at[1] - 20)
         bench.call("commits")
         bench.call("meter_start")
-        drag(page, canvas, cell, steps=DRAG_MOVES, watch=on_canvas)
+        drag(page, canvas, at, steps=DRAG_MOVES, watch=on_canvas)
         if name == "ours":
             _wait_commits(bench)
         # The kernel handles messages in order: the mouse-up before this stop.

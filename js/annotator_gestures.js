@@ -9,39 +9,50 @@
 // carry it, and the gestures the kernel has not answered yet wait in a queue, drawn as previews, until
 // their own reply comes: nothing drawn is dropped.
 //
+// The layer is as wide as the space the notebook gives it: a ResizeObserver reports that width, and the
+// kernel redraws its layers at that size. Until it has, the canvases are stretched alike by CSS, and
+// points are read through the canvas's scale, so a gesture always lands where it was made.
+//
 // The traits and messages below are the protocol; dlwidgets/widgets/annotator_gestures.py has the same
 // TypedDicts. Points are canvas pixels.
 // @ts-check
 
 /**
- * The synced traits (Python: `GestureLayer`'s traitlets): the canvas size and the pointer's cursor.
- * @typedef {{width: number, height: number, cursor: string}} LayerTraits
+ * The synced traits (Python: `GestureLayer`'s traitlets): the canvas size, the pointer's cursor, the
+ * image's [scale, offset_x, offset_y] on the canvas, the shortcuts' rows [keys, what they do] and whether
+ * their overlay is shown.
+ * @typedef {{width: number, height: number, cursor: string, view: number[], shortcuts: string[][],
+ *   help_shown: boolean}} LayerTraits
  */
 
 /**
  * Browser -> kernel (Python: `GestureEvent`). `id` names one drag from its "down" to its "up"; (px, py)
- * is where a pan was last reported. `button` 1 (middle) pans; `ctrl` is Ctrl or Cmd.
+ * is where a pan was last reported; `size` is the [width, height] of the canvas the points are pixels of
+ * (the kernel may have resized it since). `button` 1 (middle) pans; `ctrl` is Ctrl or Cmd.
  * @typedef {{type: "down", id: number, x: number, y: number, button: number, shift: boolean, ctrl: boolean,
- *   alt: boolean}} Down
+ *   alt: boolean, size: number[]}} Down
  * @typedef {{type: "up", id: number, x: number, y: number, x0: number, y0: number, px: number, py: number,
- *   shift: boolean}} Up
- * @typedef {{type: "pan", id: number, dx: number, dy: number}} Pan
- * @typedef {{type: "wheel", x: number, y: number, dy: number}} Wheel
+ *   shift: boolean, size: number[]}} Up
+ * @typedef {{type: "pan", id: number, dx: number, dy: number, size: number[]}} Pan
+ * @typedef {{type: "wheel", x: number, y: number, dy: number, size: number[]}} Wheel
  * @typedef {{type: "key", key: string, ctrl: boolean, shift: boolean}} Key
- * @typedef {Down | Up | Pan | Wheel | Key} GestureEvent
+ * @typedef {{type: "resize", width: number, window_height: number}} Resize
+ * @typedef {Down | Up | Pan | Wheel | Key | Resize} GestureEvent
  */
 
 /**
  * Kernel -> browser (Python: `GestureReply`). "grab" answers a "down" with what the drag does: `mode`
  * "new" (draw a box), "none" (nothing to preview), "pan", "move", or the box handle dragged ("nw" ...
  * "w"); `rect` is the grabbed box [left, top, right, bottom], `point` the grabbed point. "pan_ack" lets
- * the next pan go; "committed" says the kernel has drawn gesture `id`'s result, so its preview can go.
+ * the next pan go; "committed" says the kernel has drawn gesture `id`'s result, so its preview can go;
+ * "release" says Esc had nothing to cancel or unselect, so the keyboard goes back to the notebook.
  * @typedef {"new" | "none" | "pan" | "move" | keyof typeof HANDLE_EDGES} GrabMode
  * @typedef {{type: "grab", id: number, mode: GrabMode, color?: string | null, rect?: number[],
  *   kind?: "point", point?: number[]}} Grab
  * @typedef {{type: "pan_ack"}} PanAck
  * @typedef {{type: "committed", id: number}} Committed
- * @typedef {Grab | PanAck | Committed} GestureReply
+ * @typedef {{type: "release"}} Release
+ * @typedef {Grab | PanAck | Committed | Release} GestureReply
  */
 
 /**
@@ -131,6 +142,13 @@ export class GestureQueue {
     return gesture;
   }
 
+  cancel() {
+    // Esc: the gesture in progress is dropped, never sent as ended; returns it, or null.
+    const gesture = this.active;
+    if (gesture) this.pending.pop();
+    return gesture;
+  }
+
   /** @param {number} id */
   find(id) {
     return this.pending.find((g) => g.id === id) || null;
@@ -170,16 +188,64 @@ function render({ model, el }) {
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   el.classList.add("dlw-gesture-layer");
   el.appendChild(canvas);
+  const help = document.createElement("div");
+  help.className = "dlw-shortcuts";
+  help.setAttribute("role", "dialog");
+  help.setAttribute("aria-label", "Keyboard shortcuts");
+  el.appendChild(help);
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
 
   const size = () => {
+    // Stretched to the layer's width by CSS (.dlw-gestures) until the kernel's size arrives.
     canvas.width = model.get("width");
     canvas.height = model.get("height");
-    canvas.style.width = `${canvas.width}px`;
-    canvas.style.height = `${canvas.height}px`;
     canvas.style.cursor = model.get("cursor");
   };
   size();
+  const showView = () => {
+    // The image's place on the canvas, for whoever reads the page (the browser tests do).
+    canvas.dataset.view = JSON.stringify(model.get("view"));
+  };
+  showView();
+  const showHelp = () => {
+    help.replaceChildren();
+    const title = document.createElement("div");
+    title.className = "dlw-shortcuts-title";
+    title.textContent = "Keyboard shortcuts (? or Esc to close)";
+    const table = document.createElement("table");
+    for (const [keys, does] of model.get("shortcuts")) {
+      const row = table.insertRow();
+      const cell = document.createElement("kbd");
+      cell.textContent = keys;
+      row.insertCell().appendChild(cell);
+      row.insertCell().textContent = does;
+    }
+    help.append(title, table);
+    help.hidden = !model.get("help_shown");
+  };
+  showHelp();
+  /** @param {boolean} shown */
+  const setHelp = (shown) => {
+    model.set("help_shown", shown);
+    model.save_changes();
+  };
+
+  // The width the layer is given, reported when it changes (at most every 100 ms while it changes); a
+  // hidden layer (0 wide, in a tab not shown) reports nothing until it is shown.
+  let sentWidth = 0;
+  let resizeTimer = 0;
+  const reportWidth = () => {
+    resizeTimer = 0;
+    const width = Math.floor(el.getBoundingClientRect().width);
+    if (width < 1 || width === sentWidth) return;
+    sentWidth = width;
+    send({ type: "resize", width, window_height: window.innerHeight });
+  };
+  const observer = new ResizeObserver(() => {
+    if (!sentWidth) reportWidth();
+    else if (!resizeTimer) resizeTimer = window.setTimeout(reportWidth, 100);
+  });
+  observer.observe(el);
 
   const queue = new GestureQueue();
   let frame = 0;        // a pending animation frame
@@ -190,6 +256,8 @@ function render({ model, el }) {
 
   /** @param {GestureEvent} message */
   const send = (message) => model.send(message);
+  /** The size of the canvas shown, whose pixels the points sent are. */
+  const shown = () => [canvas.width, canvas.height];
 
   /**
    * @param {MouseEvent} event
@@ -210,7 +278,7 @@ function render({ model, el }) {
     panSent = { dx: drag.x - drag.px, dy: drag.y - drag.py };
     drag.px = drag.x;
     drag.py = drag.y;
-    if (panSent.dx || panSent.dy) send({ type: "pan", id: drag.id, ...panSent });
+    if (panSent.dx || panSent.dy) send({ type: "pan", id: drag.id, ...panSent, size: shown() });
     else panSent = null;
   };
 
@@ -241,7 +309,7 @@ function render({ model, el }) {
     frame = 0;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (wheel) {
-      send({ type: "wheel", ...wheel });
+      send({ type: "wheel", ...wheel, size: shown() });
       wheel = null;
     }
     const active = queue.active;
@@ -259,7 +327,7 @@ function render({ model, el }) {
   const sendUp = (drag, shift) => {
     send({
       type: "up", id: drag.id, x: drag.x, y: drag.y, x0: drag.x0, y0: drag.y0, px: drag.px, py: drag.py,
-      shift,
+      shift, size: shown(),
     });
   };
 
@@ -273,7 +341,7 @@ function render({ model, el }) {
     if (finished) sendUp(finished, false);
     send({
       type: "down", id: gesture.id, x, y, button: event.button,
-      shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey, alt: event.altKey,
+      shift: event.shiftKey, ctrl: event.ctrlKey || event.metaKey, alt: event.altKey, size: shown(),
     });
     event.preventDefault();
   };
@@ -295,19 +363,37 @@ function render({ model, el }) {
     wheel = { x, y, dy: (wheel ? wheel.dy : 0) + event.deltaY };
     schedule();
   };
+  const release = () => {
+    // Give the keyboard back to the notebook (command mode), as JupyterLab users expect.
+    if (document.activeElement !== canvas) return;
+    canvas.blur();
+    const notebook = /** @type {HTMLElement | null} */ (el.closest(".jp-Notebook"));
+    if (notebook) notebook.focus();
+  };
   /** @param {KeyboardEvent} event */
   const onKey = (event) => {
-    if (event.key === "Escape") {
-      send({ type: "key", key: "Escape", ctrl: false, shift: false });
-      canvas.blur();
-      // Give the keyboard back to the notebook (command mode), as JupyterLab users expect.
-      const notebook = /** @type {HTMLElement | null} */ (el.closest(".jp-Notebook"));
-      if (notebook) notebook.focus();
-      return;
-    }
     if (event.key === "Tab") return;
     event.preventDefault();
     event.stopPropagation();
+    if (model.get("help_shown") && (event.key === "Escape" || event.key === "?")) {
+      setHelp(false);
+      return;
+    }
+    if (event.key === "?") {
+      setHelp(true);
+      return;
+    }
+    if (event.key === "Escape") {
+      // The drag in progress is dropped here; the kernel then drops it too, or else the selection, or
+      // else answers "release".
+      const dropped = queue.cancel();
+      if (dropped) {
+        if (dropped.grab && dropped.grab.mode === "pan") panSent = null;
+        schedule();
+      }
+      send({ type: "key", key: "Escape", ctrl: false, shift: false });
+      return;
+    }
     send({
       type: "key", key: event.key, ctrl: event.ctrlKey || event.metaKey, shift: event.shiftKey,
     });
@@ -322,6 +408,8 @@ function render({ model, el }) {
     } else if (msg.type === "committed") {
       // The kernel has drawn this gesture's result on the annotation layer: its preview can go.
       if (queue.commit(msg.id)) schedule();
+    } else if (msg.type === "release") {
+      release();
     }
   };
 
@@ -335,12 +423,20 @@ function render({ model, el }) {
   model.on("change:width", size);
   model.on("change:height", size);
   model.on("change:cursor", size);
+  model.on("change:view", showView);
+  model.on("change:shortcuts", showHelp);
+  model.on("change:help_shown", showHelp);
   model.on("msg:custom", onMessage);
   return () => {
     model.off("change:width", size);
     model.off("change:height", size);
     model.off("change:cursor", size);
+    model.off("change:view", showView);
+    model.off("change:shortcuts", showHelp);
+    model.off("change:help_shown", showHelp);
     model.off("msg:custom", onMessage);
+    observer.disconnect();
+    if (resizeTimer) clearTimeout(resizeTimer);
     if (frame) cancelAnimationFrame(frame);
   };
 }

@@ -2,7 +2,8 @@
 canvas that reports coalesced gestures.
 
 The messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
-``js/annotator_gestures.js``. Points are canvas pixels; ``id`` names one drag from its "down" to its "up".
+``js/annotator_gestures.js``. Points are canvas pixels, of the canvas of ``size`` (width, height) the
+browser showed; ``id`` names one drag from its "down" to its "up".
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Down(TypedDict):
     shift: bool
     ctrl: bool
     alt: bool
+    size: list[int]
 
 
 class Up(TypedDict):
@@ -42,6 +44,7 @@ class Up(TypedDict):
     px: float
     py: float
     shift: bool
+    size: list[int]
 
 
 class Pan(TypedDict):
@@ -51,6 +54,7 @@ class Pan(TypedDict):
     id: int
     dx: float
     dy: float
+    size: list[int]
 
 
 class Wheel(TypedDict):
@@ -60,10 +64,11 @@ class Wheel(TypedDict):
     x: float
     y: float
     dy: float
+    size: list[int]
 
 
 class Key(TypedDict):
-    """A key pressed with the layer focused."""
+    """A key pressed with the layer focused. Esc comes after the browser dropped a drag in progress."""
 
     type: Literal["key"]
     key: str
@@ -71,7 +76,15 @@ class Key(TypedDict):
     shift: bool
 
 
-GestureEvent = Down | Up | Pan | Wheel | Key
+class Resize(TypedDict):
+    """The space the layer is given is ``width`` CSS pixels wide, in a window ``window_height`` high."""
+
+    type: Literal["resize"]
+    width: float
+    window_height: float
+
+
+GestureEvent = Down | Up | Pan | Wheel | Key | Resize
 
 
 class _Grab(TypedDict):
@@ -103,19 +116,31 @@ class Committed(TypedDict):
     id: Any
 
 
-GestureReply = Grab | PanAck | Committed
+class Release(TypedDict):
+    """Esc found nothing to cancel or unselect: the browser gives the keyboard back to the notebook."""
+
+    type: Literal["release"]
+
+
+GestureReply = Grab | PanAck | Committed | Release
 
 
 class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
     """Pointer, wheel and key gestures in canvas pixels; the preview of a drag is drawn in the browser.
 
     ``on_gesture`` is called with each ``GestureEvent`` as the browser sent it (its fields are read with
-    care: it comes from outside the kernel)."""
+    care: it comes from outside the kernel). The layer is as wide as the space it is given and reports
+    that width (``Resize``); ``view`` is the image's scale and offset on the canvas, ``shortcuts`` the rows
+    (keys, what they do) of the overlay that ``?`` shows while ``help_shown``."""
 
     _esm = asset("annotator_gestures.js")
+    _css = asset("annotator_gestures.css")
     width = traitlets.Int(800).tag(sync=True)
     height = traitlets.Int(520).tag(sync=True)
     cursor = traitlets.Unicode("crosshair").tag(sync=True)
+    view = traitlets.List(traitlets.Float(), [1.0, 0.0, 0.0]).tag(sync=True)
+    shortcuts = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
+    help_shown = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, on_gesture: Callable[[dict[str, Any]], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)

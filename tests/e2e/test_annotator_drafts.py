@@ -35,7 +35,7 @@ def open_annotator(open_notebook: OpenNotebook) -> AnnotatorView:
     notebook.run_all()
     notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
     notebook.wait_ready()
-    return AnnotatorView(notebook, notebook.wait_file("viewport.json"))
+    return AnnotatorView(notebook)
 
 
 def stored_boxes(notebook: NotebookPage) -> int:

@@ -102,7 +102,7 @@ def test_add_a_label_and_attribute_then_annotate_with_them(open_notebook: OpenNo
     annotating.run_all()
     annotating.wait_widget(".dlw-annotator canvas.dlw-gestures")
     annotating.wait_ready()
-    view = AnnotatorView(annotating, annotating.wait_file("viewport.json"))
+    view = AnnotatorView(annotating)
     view.root.get_by_label(re.compile(r"^4\s+truck$")).check()
     view.drag((100.0, 60.0), (300.0, 240.0))
     view.wait_text(".widget-html-content", "box truck")

@@ -137,7 +137,7 @@ def test_browse_upload_annotate_prompt_and_make_a_task(open_notebook: OpenNotebo
     # 4. Annotate the selection: a car box with the first label, a person box with the second, saved.
     studio.action("Annotate")
     notebook.wait_widget(".dlw-studio .dlw-annotator canvas.dlw-gestures")
-    view = AnnotatorView(notebook, notebook.wait_file("viewport.json"))
+    view = AnnotatorView(notebook)
     car_corners = [view.image_xy(*screen) for screen in view.drag(*CAR_BOX)]
     view.wait_text(".dlw-selection-title", "box 1 car")
     notebook.page.keyboard.press("Escape")  # deselect the car box, or the next label would relabel it

@@ -48,17 +48,46 @@ def wait_decoded_thumbnails(grid: Locator, names: Sequence[str]) -> None:
     poll(check, timeout=30, what=f"decoded thumbnails of {sorted(names)}", explain=lambda: f"decoded: {seen}")
 
 
+# The annotator's view as the page has it (with `settled`, only once the kernel has sized the canvas to
+# the width the page gives it): the canvas's size and the image's scale and offset on it, or null.
+_VIEW_JS = """(canvas, settled) => {
+  const host = canvas.parentElement;
+  if (!canvas.dataset.view) return null;
+  if (settled && canvas.width !== Math.floor(host.getBoundingClientRect().width)) return null;
+  const [scale, offset_x, offset_y] = JSON.parse(canvas.dataset.view);
+  return {canvas_width: canvas.width, canvas_height: canvas.height, scale, offset_x, offset_y};
+}"""
+
+
 class AnnotatorView:
     """The annotator as the page shows it, plus the kernel's dumps of the same annotator."""
 
-    def __init__(self, notebook: NotebookPage, viewport: dict[str, float]) -> None:
+    def __init__(
+        self, notebook: NotebookPage, selector: str = ".dlw-annotator", settled: bool = True
+    ) -> None:
+        """With `settled` (the default), wait until the canvas fills its cell; without, take the view
+        shown now (a busy kernel may not have sized the canvas yet: gestures still land right)."""
         self.notebook = notebook
         self.page: Page = notebook.page
-        self.root = notebook.output(".dlw-annotator")
+        self.root = notebook.output(selector)
         self.gestures = self.root.locator("canvas.dlw-gestures")
         # The MultiCanvas view is a single <canvas> showing its layers composited (image, annotations).
         self.layers = self.root.locator("canvas:not(.dlw-gestures)").first
-        self.viewport = viewport
+        self.viewport: dict[str, float] = self.shown_view(settled)
+
+    def shown_view(self, settled: bool = True) -> dict[str, float]:
+        """The canvas's size and the image's place on it (with `settled`, once it fills its cell)."""
+        seen: list[object] = []
+
+        def check() -> dict[str, float] | None:
+            view = self.gestures.evaluate(_VIEW_JS, settled)
+            seen[:] = [view]
+            return view or None
+
+        view: dict[str, float] = poll(
+            check, timeout=30, what="the canvas sized to its cell", explain=lambda: f"the page shows {seen}"
+        )
+        return view
 
     # -- coordinates ------------------------------------------------------------------------------
     def canvas_xy(self, x: float, y: float) -> tuple[float, float]:

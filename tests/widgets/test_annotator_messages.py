@@ -16,7 +16,7 @@ from ipycanvas.canvas import _CANVAS_MANAGER
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 
-Sent = list[tuple[Any, str, list[bytes]]]  # (widget, "open" / "update" / "custom", buffers)
+Sent = list[tuple[Any, str, list[bytes], Any]]  # (widget, "open" / "update" / "custom", buffers, content)
 
 
 @pytest.fixture
@@ -25,12 +25,12 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     send, open_comm = w.Widget._send, w.Widget.open
 
     def recorded_send(self: w.Widget, msg: dict[str, Any], buffers: Any = None) -> None:
-        log.append((self, msg["method"], [bytes(b) for b in buffers or ()]))
+        log.append((self, msg["method"], [bytes(b) for b in buffers or ()], msg.get("content")))
         send(self, msg, buffers)
 
     def recorded_open(self: w.Widget) -> None:
         if self.comm is None:
-            log.append((self, "open", []))
+            log.append((self, "open", [], None))
         open_comm(self)
 
     monkeypatch.setattr(w.Widget, "_send", recorded_send)
@@ -44,7 +44,7 @@ def during(sent: Sent, action: Callable[[], Any]) -> Sent:
     return list(sent)
 
 
-def size(message: tuple[Any, str, list[bytes]]) -> int:
+def size(message: tuple[Any, str, list[bytes], Any]) -> int:
     return sum(len(b) for b in message[2])
 
 
@@ -94,3 +94,37 @@ def test_a_thousand_boxes_are_one_message_of_int16_coordinates(image_item: dw.It
     assert message[0] is _CANVAS_MANAGER
     assert size(message) <= 33 * 1024
     assert 1000 * 2 in {len(b) for b in message[2]}  # one int16 per box for each of x, y, width, height
+
+
+def test_a_new_width_redraws_the_layers_without_sending_the_image_again(
+    image_item: dw.Item, sent: Sent
+) -> None:
+    annotator = Annotator(image_item)
+    messages = during(
+        sent, lambda: annotator._on_gesture({"type": "resize", "width": 1000, "window_height": 900})
+    )
+    assert (annotator.layers.width, annotator.layers.height) == (1000, 625)
+    assert max(size(m) for m in messages) < 2048, "something as big as the image was sent"
+    assert sum(1 for m in messages if m[0] is _CANVAS_MANAGER) == 1  # image and shapes, one drawing
+    assert during(sent, lambda: annotator._on_gesture({"type": "resize", "width": 1000})) == []
+
+
+def test_esc_clears_the_selection_then_gives_the_keyboard_back(image_item: dw.Item, sent: Sent) -> None:
+    annotator = Annotator(image_item, width=800, height=520)
+    escape = {"type": "key", "key": "Escape", "ctrl": False, "shift": False}
+    drag(annotator, 100, 100, 200, 200)
+    assert annotator.selected is not None
+    released = {"type": "release"}
+    assert released not in replies(during(sent, lambda: annotator._on_gesture(escape)))
+    assert annotator.selected is None
+    assert released in replies(during(sent, lambda: annotator._on_gesture(escape)))
+    # A drag in progress (the browser dropped its preview on Esc) is cancelled first: nothing is drawn.
+    annotator._on_gesture({"type": "down", "id": 7, "x": 300, "y": 100, "button": 0})
+    assert released not in replies(during(sent, lambda: annotator._on_gesture(escape)))
+    annotator._on_gesture({"type": "up", "id": 7, "x": 400, "y": 200, "x0": 300, "y0": 100})
+    assert len(annotator.annotations) == 1
+
+
+def replies(messages: Sent) -> list[Any]:
+    """The custom messages the gesture layer sent, as the browser gets them."""
+    return [content for _widget, method, _buffers, content in messages if method == "custom"]

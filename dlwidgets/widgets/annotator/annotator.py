@@ -3,12 +3,15 @@
 Layers: a hidden full-resolution ``Canvas`` gets the item's encoded image bytes once; the visible
 ``MultiCanvas`` has an image layer (drawn from it under the zoom and pan), an annotation layer (redrawn
 in one batched call per change) and, on top, the browser-side ``GestureLayer`` that previews drags.
-All coordinates in the Python API and in storage are image pixels. The edits of every item shown live in
-an ``AnnotationDrafts``, which autosaves them or keeps them as drafts.
+The canvas is as wide as the cell gives it: the gesture layer reports its width, and the layers are
+redrawn at that size from the hidden canvas (the image is not sent again); its height follows the
+image's shape. All coordinates in the Python API and in storage are image pixels. The edits of every
+item shown live in an ``AnnotationDrafts``, which autosaves them or keeps them as drafts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,14 +27,18 @@ from ..annotator_gestures import GestureLayer
 from ..base import ERROR_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, counted, describe
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
-from ..models.viewport import Viewport
+from ..models.viewport import Viewport, canvas_height
 from .canvas_drawing import draw_annotations, draw_highlight, draw_image, put_encoded_image
-from .gestures import GestureHandler
+from .gestures import SHORTCUTS, GestureHandler
 from .item_source import LazyItems, Source, resolve_items, work_queue
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
 
 TOOLS = ("box", "point", "select")
+# The canvas's size until the browser says how wide it can be (and where there is no browser).
+DEFAULT_CANVAS = (800, 520)
+# The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
+DEFAULT_WINDOW_HEIGHT = 900.0
 
 
 class Annotator(WidgetBase):
@@ -40,6 +47,9 @@ class Annotator(WidgetBase):
     ``autosave`` (on by default) saves an item's edits when it is left and after a short idle time; off,
     each item keeps its draft until saved or discarded. ``drafts`` shares the drafts of several
     annotators (the Studio's), so that replacing one annotator with another loses nothing.
+
+    The canvas fills the width it is given and follows it; its height follows the image's shape (between
+    240 px and three quarters of the window). ``width=`` and ``height=`` (CSS pixels) fix either instead.
     """
 
     def __init__(
@@ -47,8 +57,8 @@ class Annotator(WidgetBase):
         source: Source,
         filters: Filters | None = None,
         *,
-        width: int = 800,
-        height: int = 520,
+        width: int | None = None,
+        height: int | None = None,
         autosave: bool | None = None,
         drafts: AnnotationDrafts | None = None,
     ) -> None:
@@ -60,6 +70,13 @@ class Annotator(WidgetBase):
         if autosave is not None:
             self._drafts.autosave = autosave
         self._index = 0
+        for name, value in (("width", width), ("height", height)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"{name}={value!r} is not a size: give whole pixels (>= 1) or None")
+        self._fixed_size = (width, height)
+        self._window_height = DEFAULT_WINDOW_HEIGHT
+        self._has_image = False
+        width, height = width or DEFAULT_CANVAS[0], height or DEFAULT_CANVAS[1]
         self.viewport = Viewport(width, height)
         self.tool = "box"
         self.selected: int | None = None
@@ -81,17 +98,32 @@ class Annotator(WidgetBase):
         self._held: bool | None = None
         self._source_canvas = Canvas(width=1, height=1)
         self.layers = MultiCanvas(3, width=width, height=height)
-        self.gestures = GestureLayer(self._on_gesture, width=width, height=height)
+        self.gestures = GestureLayer(
+            self._on_gesture,
+            width=width,
+            height=height,
+            shortcuts=[[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS],
+        )
+        # Both stretched alike to the stage's width (until the kernel redraws them at that size), so that
+        # the gesture layer's pixels stay over the drawing's.
         for child in (self.layers, self.gestures):
-            child.layout.grid_area = "stack"
+            child.layout.grid_area, child.layout.width, child.layout.height = "stack", "100%", "auto"
+        fixed = self._fixed_size[0]
         stage = w.GridBox(
             [self.layers, self.gestures],
             layout=w.Layout(
-                grid_template_areas='"stack"', width=f"{width}px", height=f"{height}px", flex="0 0 auto"
+                grid_template_areas='"stack"',
+                grid_template_columns="minmax(0, 1fr)",
+                flex=f"0 0 {fixed}px" if fixed else "1 1 480px",
+                min_width="0",
+                overflow="hidden",
             ),
         )
         self._build_controls(self._drafts.autosave)
-        self.children = [self._toolbar, w.HBox([stage, self.side_panel]), self._drafts_line, self.status_line]
+        # The side panel beside the canvas, or below it when the cell is too narrow for both.
+        wrap = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
+        body = w.HBox([stage, self.side_panel], layout=wrap)
+        self.children = [self._toolbar, body, self._drafts_line, self.status_line]
         self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
         if self.queue_bar is not None:
             self.children = [self.queue_bar, *self.children]
@@ -243,8 +275,18 @@ class Annotator(WidgetBase):
         self._redraw(image=True)
 
     def fit(self) -> None:
+        """Show the whole image, as large as the canvas allows."""
         self.viewport.fit(self.viewport.image_width, self.viewport.image_height)
         self._redraw(image=True)
+
+    def actual_size(self) -> None:
+        """Show the image at 100%: one image pixel to one pixel of the canvas."""
+        self.viewport.actual_size()
+        self._redraw(image=True)
+
+    def show_shortcuts(self, shown: bool | None = None) -> None:
+        """Show (or hide, or with no argument toggle) the overlay listing every shortcut, as ``?`` does."""
+        self.gestures.help_shown = not self.gestures.help_shown if shown is None else bool(shown)
 
     # -- building the controls --------------------------------------------------------------------
     def _build_controls(self, autosave: bool) -> None:
@@ -254,6 +296,8 @@ class Annotator(WidgetBase):
             style={"button_width": "80px"},
         )
         self._tool_buttons.observe(lambda c: self.set_tool(c["new"]), names="value")
+        # Fixed width: a zoom readout that grew would move the controls after it.
+        self._zoom_label = w.HTML(layout=w.Layout(width="48px"))
         self._undo_button = self.button("Undo", self.undo, "undo", "Ctrl+Z")
         self._redo_button = self.button("Redo", self.redo, "repeat", "Ctrl+Shift+Z")
         self._save_button = self.button("Save", self.save, "save", "Ctrl+S")
@@ -293,11 +337,15 @@ class Annotator(WidgetBase):
                     [
                         self._tool_buttons,
                         self.button("", lambda: self.zoom(1 / 1.25), "search-minus", "Zoom out"),
-                        self.button("Fit", self.fit, "expand", "Fit the image"),
+                        self._zoom_label,
                         self.button("", lambda: self.zoom(1.25), "search-plus", "Zoom in"),
+                        self.button("Fit", self.fit, "expand", "Fit the image"),
+                        self.button("1:1", self.actual_size, "", "Zoom to 100%: one image pixel per pixel"),
                         labels_toggle,
                         opacity,
-                    ]
+                        self.button("", self.show_shortcuts, "keyboard-o", "Keyboard shortcuts (?)"),
+                    ],
+                    layout=_row(),
                 ),
                 w.HBox(
                     [
@@ -312,7 +360,8 @@ class Annotator(WidgetBase):
                         self._picker,
                         self.button("Save & next", self.save_and_next, "forward", "Save, then the next item"),
                         self._autosave,
-                    ]
+                    ],
+                    layout=_row(),
                 ),
             ]
         )
@@ -365,6 +414,7 @@ class Annotator(WidgetBase):
         if size is not None:
             # The image goes first, in a message of its own: the browser decodes it while the kernel loads
             # the annotations and the ontology.
+            self._fit_canvas(*size)
             self.viewport.fit(*size)
             with self._source_canvas.hold_sync():
                 self._source_canvas.width, self._source_canvas.height = size
@@ -372,6 +422,8 @@ class Annotator(WidgetBase):
                 put_encoded_image(self._source_canvas, item.read())
                 draw_image(self.layers[0], self._source_canvas, self.viewport)
                 self.layers[1].clear()  # the previous item's shapes are not this image's
+            self._show_view()
+        self._has_image = size is not None
         self.side_panel.show_item(item, index, self._total)
         self._load_ontology(item)
         self.edits = self._drafts.open(item, width or 1, height or 1)
@@ -440,9 +492,52 @@ class Annotator(WidgetBase):
         if self.edits is None or self.layers.comm is None:
             return  # nothing shown, or closed (a save on closing reports its edits)
         with hold_canvas():
-            if image:
+            if image and self._has_image:
                 draw_image(self.layers[0], self._source_canvas, self.viewport)
             self._draw_annotations()
+        if image:
+            self._show_view()
+
+    def _show_view(self) -> None:
+        """The zoom as a percentage, and the view for the browser (where tests read it)."""
+        viewport = self.viewport
+        self._zoom_label.value = f"<span class='dlw-zoom' title='zoom'>{round(viewport.scale * 100)}%</span>"
+        self.gestures.view = [viewport.scale, viewport.offset_x, viewport.offset_y]
+
+    # -- the canvas's size --------------------------------------------------------------------------
+    def _resize(self, width: int, window_height: float) -> None:
+        """The browser gives the canvas ``width`` pixels, in a window ``window_height`` high: the layers
+        take that size and are redrawn (the image from the hidden canvas, not sent again)."""
+        if width < 1:
+            return  # not shown (a hidden tab): nothing to size
+        if window_height > 0:
+            self._window_height = window_height
+        width = self._fixed_size[0] or width
+        if self._set_canvas_size(width, self._height_for(width)):
+            self._redraw(image=True)
+
+    def _height_for(self, width: int) -> int:
+        viewport = self.viewport
+        fixed = self._fixed_size[1]
+        return fixed or canvas_height(width, viewport.image_width, viewport.image_height, self._window_height)
+
+    def _fit_canvas(self, image_width: int, image_height: int) -> None:
+        """Give the canvas the height for an image of this shape (unless it is fixed)."""
+        self.viewport.image_width, self.viewport.image_height = image_width, image_height
+        self._set_canvas_size(self.viewport.canvas_width, self._height_for(self.viewport.canvas_width))
+
+    def _set_canvas_size(self, width: int, height: int) -> bool:
+        """Resize the layers (which clears them); False if they have that size already."""
+        viewport = self.viewport
+        if (width, height) == (viewport.canvas_width, viewport.canvas_height):
+            return False
+        self._gesture_handler.resized(dataclasses.replace(viewport))
+        viewport.resize(width, height)
+        with self.layers.hold_sync():
+            self.layers.width, self.layers.height = width, height
+        with self.gestures.hold_sync():
+            self.gestures.width, self.gestures.height = width, height
+        return True
 
     def _on_edits_changed(self, edits: AnnotationEdits) -> None:
         if edits is not self.edits:
@@ -586,6 +681,11 @@ class Annotator(WidgetBase):
             if kind == "up" or failed:
                 # After the drawing: the browser drops its preview of this gesture when this arrives.
                 self.gestures.reply({"type": "committed", "id": event.get("id")})
+
+
+def _row() -> w.Layout:
+    """A toolbar row's layout: its controls wrap onto a second line rather than scroll sideways."""
+    return w.Layout(flex_flow="row wrap", align_items="center")
 
 
 # How each save state reads in the toolbar, and its colour.

@@ -1,13 +1,15 @@
 """``GestureHandler``: what the Annotator does with the gestures of its gesture layer: press, drag and
-release draw, select, move and resize shapes or pan; the wheel zooms; keys are shortcuts."""
+release draw, select, move and resize shapes or pan; the wheel zooms; keys are shortcuts, all in one
+table (``SHORTCUTS``) that both handles the keys and lists them in the overlay ``?`` shows."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ...api.entities.annotation import Definition
-from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Up, Wheel
+from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Resize, Up, Wheel
 from ..models.annotation_edits import AnnotationEdits, box_edges
 from ..models.viewport import Viewport
 
@@ -34,6 +36,7 @@ class Annotating(Protocol):
 
     def _select(self, key: int | None) -> None: ...
     def _redraw(self, image: bool = False) -> None: ...
+    def _resize(self, width: int, window_height: float) -> None: ...
     def zoom(self, factor: float, at: tuple[float, float] | None = None) -> None: ...
     def set_label(self, label: str) -> None: ...
     def set_tool(self, tool: str) -> None: ...
@@ -53,6 +56,9 @@ class GestureHandler:
         # Gestures begun and not yet ended, by the browser's gesture id: a new drag may begin before the
         # kernel has handled the end of the last one.
         self._gestures: dict[Any, dict[str, Any]] = {}
+        # The views the canvas had at its earlier sizes: a gesture made before the browser got the new
+        # size is in the canvas pixels of the one it showed.
+        self._earlier_views: dict[tuple[int, int], Viewport] = {}
 
     def handle(self, event: dict[str, Any]) -> None:
         """Handle one ``GestureEvent`` from the browser (``down``, ``up``, ``wheel``, ``pan`` or ``key``;
@@ -63,10 +69,33 @@ class GestureHandler:
             "wheel": self.wheel,
             "pan": self.pan,
             "key": self.key,
+            "resize": self.resize,
         }
         handler = handlers.get(event.get("type", ""))
         if handler is not None:
-            handler(event)
+            handler(self._on_current_canvas(event))
+
+    def resized(self, before: Viewport) -> None:
+        """The canvas left the view ``before`` for a new size; gestures may still come in its pixels."""
+        self._earlier_views = {(before.canvas_width, before.canvas_height): before}
+
+    def _on_current_canvas(self, event: dict[str, Any]) -> dict[str, Any]:
+        """``event`` in the pixels of the canvas as it is now, if it was made on the one shown before."""
+        size = event.get("size")
+        viewport = self._annotator.viewport
+        if not isinstance(size, list) or len(size) != 2:
+            return event
+        before = self._earlier_views.get((size[0], size[1]))
+        if before is None or (size[0], size[1]) == (viewport.canvas_width, viewport.canvas_height):
+            return event
+        moved = dict(event)
+        for x, y in (("x", "y"), ("x0", "y0"), ("px", "py")):
+            if x in event and y in event:
+                moved[x], moved[y] = viewport.to_canvas(*before.to_image(event[x], event[y]))
+        for d in ("dx", "dy"):
+            if d in event:
+                moved[d] = event[d] * viewport.scale / before.scale
+        return moved
 
     def forget(self) -> None:
         """Drop the gestures begun: they were begun on the previous item's shapes."""
@@ -170,38 +199,84 @@ class GestureHandler:
         a._redraw(image=True)
         a.gestures.reply({"type": "pan_ack"})
 
+    def resize(self, event: Resize) -> None:
+        self._annotator._resize(int(event.get("width", 0)), float(event.get("window_height", 0)))
+
     def key(self, event: Key) -> None:
-        a = self._annotator
+        """A key with the layer focused: the first row of ``SHORTCUTS`` it matches acts on the Annotator."""
         key, ctrl, shift = event.get("key", ""), event.get("ctrl", False), event.get("shift", False)
-        lower = key.lower()
-        if ctrl and lower == "z":
-            a.redo() if shift else a.undo()
-        elif ctrl and lower == "y":
-            a.redo()
-        elif ctrl and lower == "s":
-            a.save()
-        elif key in ("Delete", "Backspace") and a.edits and a.selected is not None:
-            if a.selected not in a.locked:
-                a.edits.delete([a.selected])
-        elif key.startswith("Arrow") and a.edits and a.selected is not None and a.selected not in a.locked:
-            step = (10 if shift else 1) * NUDGE_STEP
-            dx, dy = {
-                "ArrowLeft": (-step, 0),
-                "ArrowRight": (step, 0),
-                "ArrowUp": (0, -step),
-                "ArrowDown": (0, step),
-            }[key]
-            a.edits.move(a.selected, dx, dy)
-        elif key.isdigit() and key != "0" and int(key) <= len(a._labels):
-            a.set_label(a._labels[int(key) - 1])
-        elif lower in ("b", "p", "v") and not ctrl:
-            a.set_tool({"b": "box", "p": "point", "v": "select"}[lower])
-        elif key == "]":
-            a.next()
-        elif key == "[":
-            a.previous()
-        elif key == "Escape":
+        if key == "Escape":
+            self.escape()
+            return
+        pressed = ("ctrl+" if ctrl else "") + ("shift+" if shift else "") + key.lower()
+        for shortcut in SHORTCUTS:
+            if shortcut.act is not None and pressed in shortcut.presses:
+                shortcut.act(self._annotator, pressed)
+                return
+
+    def escape(self) -> None:
+        """Esc drops the drag in progress (the browser stopped previewing it), or else the selection; with
+        neither, it tells the browser to give the keyboard back to the notebook."""
+        a = self._annotator
+        if self._gestures:
+            self._gestures.clear()
+        elif a.selected is not None:
             a._select(None)
+        else:
+            a.gestures.reply({"type": "release"})
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A row of the shortcuts: the keys as shown, what they do and, for the kernel's keys, the key
+    presses that match (``"ctrl+shift+z"``; a bare key also matches with Shift) and what they do."""
+
+    keys: str
+    does: str
+    presses: tuple[str, ...] = ()
+    act: Callable[[Annotating, str], object] | None = None
+
+
+def _delete(a: Annotating, _key: str) -> None:
+    if a.edits and a.selected is not None and a.selected not in a.locked:
+        a.edits.delete([a.selected])
+
+
+def _nudge(a: Annotating, key: str) -> None:
+    if a.edits and a.selected is not None and a.selected not in a.locked:
+        step = (10 if key.startswith("shift+") else 1) * NUDGE_STEP
+        dx, dy = {"left": (-step, 0), "right": (step, 0), "up": (0, -step), "down": (0, step)}[
+            key.rsplit("arrow", 1)[-1]
+        ]
+        a.edits.move(a.selected, dx, dy)
+
+
+def _label(a: Annotating, key: str) -> None:
+    if int(key) <= len(a._labels):
+        a.set_label(a._labels[int(key) - 1])
+
+
+_ARROWS = tuple(f"{shift}arrow{way}" for shift in ("", "shift+") for way in ("left", "right", "up", "down"))
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("B", "box tool", ("b", "shift+b"), lambda a, _k: a.set_tool("box")),
+    Shortcut("P", "point tool", ("p", "shift+p"), lambda a, _k: a.set_tool("point")),
+    Shortcut("V", "select tool", ("v", "shift+v"), lambda a, _k: a.set_tool("select")),
+    Shortcut("1-9", "label for new shapes (relabels the selected shape)", tuple("123456789"), _label),
+    Shortcut("Delete, Backspace", "delete the selected shape", ("delete", "backspace"), _delete),
+    Shortcut("Arrows", "move the selected shape by a pixel (with Shift: 10)", _ARROWS, _nudge),
+    Shortcut("Ctrl+Z", "undo", ("ctrl+z",), lambda a, _k: a.undo()),
+    Shortcut(
+        "Ctrl+Shift+Z, Ctrl+Y", "redo", ("ctrl+shift+z", "ctrl+y", "ctrl+shift+y"), lambda a, _k: a.redo()
+    ),
+    Shortcut("Ctrl+S", "save", ("ctrl+s",), lambda a, _k: a.save()),
+    Shortcut("[", "previous item", ("[",), lambda a, _k: a.previous()),
+    Shortcut("]", "next item", ("]",), lambda a, _k: a.next()),
+    Shortcut("Esc", "cancel the shape being drawn, else clear the selection, else give the keyboard back"),
+    Shortcut("?", "show or hide these shortcuts"),
+    Shortcut("Wheel", "zoom at the pointer"),
+    Shortcut("Alt+drag, middle drag", "pan"),
+)
 
 
 def _box(x0: float, y0: float, x1: float, y1: float, label: str) -> Definition:

@@ -10,6 +10,17 @@ from dataclasses import dataclass
 
 MIN_SCALE = 0.01
 MAX_SCALE = 32.0
+# The canvas's height when it follows the image's shape: never lower than this, never more than this share
+# of the window's height (so the toolbar and the canvas fit on one screen).
+MIN_CANVAS_HEIGHT = 240
+MAX_WINDOW_SHARE = 0.75
+
+
+def canvas_height(width: int, image_width: int, image_height: int, window_height: float) -> int:
+    """The height of a canvas ``width`` wide that shows a whole image of that shape, within limits."""
+    limit = max(MIN_CANVAS_HEIGHT, int(window_height * MAX_WINDOW_SHARE))
+    wanted = width * max(image_height, 1) / max(image_width, 1)
+    return int(min(max(wanted, MIN_CANVAS_HEIGHT), limit))
 
 
 @dataclass
@@ -30,6 +41,31 @@ class Viewport:
         self.scale = min(self.canvas_width / self.image_width, self.canvas_height / self.image_height)
         self.offset_x = (self.canvas_width - self.image_width * self.scale) / 2
         self.offset_y = (self.canvas_height - self.image_height * self.scale) / 2
+
+    @property
+    def is_fitted(self) -> bool:
+        """Whether the whole image is shown, centred, as large as the canvas allows (as ``fit`` leaves it)."""
+        return (
+            abs(self.scale - self.fit_scale) < 1e-9
+            and abs(self.offset_x - (self.canvas_width - self.image_width * self.scale) / 2) < 1e-6
+            and abs(self.offset_y - (self.canvas_height - self.image_height * self.scale) / 2) < 1e-6
+        )
+
+    def resize(self, canvas_width: int, canvas_height: int) -> None:
+        """The canvas got a new size: a fitted image is fitted again; otherwise the image point at the
+        centre stays at the centre, at the same scale."""
+        fitted = self.is_fitted
+        centre = self.to_image(self.canvas_width / 2, self.canvas_height / 2)
+        self.canvas_width, self.canvas_height = max(canvas_width, 1), max(canvas_height, 1)
+        if fitted:
+            self.fit(self.image_width, self.image_height)
+            return
+        self.offset_x = self.canvas_width / 2 - centre[0] * self.scale
+        self.offset_y = self.canvas_height / 2 - centre[1] * self.scale
+
+    def actual_size(self) -> None:
+        """One image pixel to one canvas pixel, keeping the image point at the centre where it is."""
+        self.zoom(1 / self.scale)
 
     @property
     def fit_scale(self) -> float:

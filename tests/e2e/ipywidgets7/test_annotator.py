@@ -20,7 +20,7 @@ def test_draw_a_box_and_save_it(open_notebook: OpenNotebook) -> None:
     notebook.run_all()
     notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
     notebook.wait_ready()
-    view = AnnotatorView(notebook, notebook.wait_file("viewport.json"))
+    view = AnnotatorView(notebook)
 
     drag = view.drag(*BOX)
     (box,) = view.kernel_annotations(lambda a: len(a) == 1, "the dragged box")

@@ -94,7 +94,7 @@ def test_all_eight_widgets_render_with_their_content(open_notebook: OpenNotebook
     # Annotator: its toolbar, and the item's image drawn where the viewport puts it (sky and road, each
     # compared with the same pixel decoded here).
     widget(notebook, ".dlw-annotator canvas.dlw-gestures")
-    view = AnnotatorView(notebook, notebook.wait_file("viewport.json"))
+    view = AnnotatorView(notebook)
     view.root.get_by_role("button", name="Box (B)").wait_for(timeout=30_000)
     image = Image.open(io.BytesIO(street_scene(0))).convert("RGB")
     for x, y in ((320, 5), (320, image.height - 3)):
