@@ -127,6 +127,7 @@ class Annotator(WidgetBase):
         self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
         if self.queue_bar is not None:
             self.children = [self.queue_bar, *self.children]
+            self.gestures.shortcuts = [*self.gestures.shortcuts, *self.queue_bar.shortcuts]
         self.add_class("dlw-annotator")
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state

@@ -54,9 +54,23 @@ class QueueBar(WidgetBase):
             self.button("Reopen", self.reopen, "undo", "Clear the item's status: it is to do again"),
             self.button("Next unfinished", self.next_unfinished, "step-forward", "Skip done items (N)"),
         ]
-        self._keys: dict[str, Callable[[], None]] = {"n": self.next_unfinished}
-        self._keys.update({"a": self.approve, "r": self.reject} if queue.is_qa else {})
-        self._keys.update({} if queue.is_qa else {"c": self.complete, "d": self.discard})
+        # The queue's keys (without Ctrl): the key, what it does (listed with the annotator's shortcuts).
+        keys: list[tuple[str, str, Callable[[], None]]] = [
+            *(
+                [
+                    ("a", "approve, then the next item", self.approve),
+                    ("r", "reject with the note", self.reject),
+                ]
+                if queue.is_qa
+                else [
+                    ("c", "save, complete, then the next item", self.complete),
+                    ("d", "discard", self.discard),
+                ]
+            ),
+            ("n", "next unfinished item", self.next_unfinished),
+        ]
+        self._keys = {key: action for key, _does, action in keys}
+        self.shortcuts = [[key.upper(), does] for key, does, _action in keys]
         self.children = [
             w.HBox([self._title, self._progress, self._item_status]),
             w.HBox(actions),
