@@ -5,7 +5,7 @@ above ``dw.TaskCreator(dataset)``; the Browser's selection becomes the creator's
 three cards (click, Ctrl-click, Ctrl-click), names the task, picks a due date with the date picker and a
 priority, types two assignees, first with a malformed one (refused at the field, nothing written), and
 creates the task. This process then reads the task and its assignments from the same workspace: three
-items split between the two assignees. Last, "annotate" on an assignment opens its items in an Annotator.
+items split between the two assignees. Last, "annotate" on an assignment opens its queue in an Annotator.
 """
 
 from __future__ import annotations
@@ -123,5 +123,7 @@ def test_a_task_for_three_selected_items_and_two_assignees(open_notebook: OpenNo
     )
     button(ann_row, "annotate").click()
     creator.locator(".dlw-annotator canvas.dlw-gestures").wait_for(timeout=30_000)
-    creator.get_by_text(f"Annotating {len(items[ASSIGNEES[0]])} items").wait_for(timeout=30_000)
+    creator.get_by_text(f"Annotating the assignment of {ASSIGNEES[0]}").wait_for(timeout=30_000)
+    queue = creator.locator(".dlw-annotator .dlw-progress")
+    queue.filter(has_text=f"0 of {len(items[ASSIGNEES[0]])} done").wait_for(timeout=30_000)
     client.close()

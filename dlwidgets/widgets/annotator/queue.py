@@ -123,7 +123,8 @@ class QueueBar(WidgetBase):
         """Show ``item``'s status and open notes, and the queue's progress."""
         status = self.attempt(lambda: self.queue.status(item), clear=False)
         shown = status or "to do"
-        self._progress.value = f"<span class='dlw-progress'>{html.escape(self.queue.progress)}</span>"
+        progress = html.escape(self.queue.progress)
+        self._progress.value = f"<span class='dlw-progress' style='margin:0 12px'>{progress}</span>"
         self._item_status.value = (
             f"<span class='dlw-item-status' data-status='{html.escape(shown)}'>"
             f"status: <b>{html.escape(shown)}</b></span>"
