@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from typing import Any
 
+import ipywidgets as w
 import numpy as np
 import pytest
+from canvas_messages import Sent
 from PIL import Image
 
 import dlwidgets as dw
@@ -72,3 +75,18 @@ def task(dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]) -> dw.Task
         for n in range(3)
     ]
     return dataset.tasks.create(task_name="label", assignee_ids=["ann@example.com"], items=items)
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
+    """Every custom message a widget sends, recorded where it leaves the kernel."""
+    log: Sent = []
+    send = w.Widget._send
+
+    def recorded_send(self: w.Widget, msg: dict[str, Any], buffers: Any = None) -> None:
+        if msg["method"] == "custom":
+            log.append((msg["content"], [bytes(b) for b in buffers or ()]))
+        send(self, msg, buffers)
+
+    monkeypatch.setattr(w.Widget, "_send", recorded_send)
+    return log

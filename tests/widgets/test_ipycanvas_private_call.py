@@ -12,30 +12,12 @@ import json
 from typing import Any
 
 import ipycanvas
-import ipywidgets as w
 import numpy as np
-import pytest
+from canvas_messages import Sent
 from ipycanvas.canvas import COMMANDS
 from PIL import Image
 
 from dlwidgets.widgets.annotator.canvas_drawing import put_encoded_image
-
-Sent = list[tuple[Any, list[bytes]]]  # (the custom message's content, its buffers)
-
-
-@pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
-    """Every custom message a widget sends, recorded where it leaves the kernel."""
-    log: Sent = []
-    send = w.Widget._send
-
-    def recorded_send(self: w.Widget, msg: dict[str, Any], buffers: Any = None) -> None:
-        if msg["method"] == "custom":
-            log.append((msg["content"], [bytes(b) for b in buffers or ()]))
-        send(self, msg, buffers)
-
-    monkeypatch.setattr(w.Widget, "_send", recorded_send)
-    return log
 
 
 def put_image_commands(sent: Sent) -> list[tuple[list[Any], list[bytes]]]:

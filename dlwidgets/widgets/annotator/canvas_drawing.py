@@ -17,6 +17,7 @@ from ipycanvas.canvas import COMMANDS
 
 from ..models.annotation_edits import Shape, box_edges, handle_points
 from ..models.viewport import Viewport
+from .shape_drawing import draw_shapes, is_drawn_here
 
 UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8
@@ -100,8 +101,9 @@ def draw_annotations(
         """Whole canvas pixels (a 2 px outline on them is crisp), clamped just outside the canvas."""
         return np.clip(np.rint(values), -_OUTSIDE, limit + _OUTSIDE).astype(np.int16)
 
+    draw_shapes(layer, shapes, viewport, colors, opacity)
     labelled: list[tuple[Shape, float, float]] = []
-    boxes = [(k, s) for k, s in shapes if s["type"] == "box"]
+    boxes = [(k, s) for k, s in shapes if s["type"] == "box" and not is_drawn_here(s)]
     if boxes:
         edges = np.array([box_edges(s) for _, s in boxes], dtype=np.float64).reshape(-1, 4)
         left, top = to_canvas(edges[:, 0], edges[:, 1])

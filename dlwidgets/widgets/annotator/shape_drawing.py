@@ -1,0 +1,148 @@
+"""Drawing the shapes the Annotator shows but does not edit: polygons (with holes), polylines, ellipses,
+rotated boxes and masks, each in its label colour, in a few vectorised ipycanvas calls.
+
+All closed shapes (polygons, rotated boxes, ellipses as many-sided polygons) are filled in one styled
+call: a polygon's holes are joined to its outline by a bridge walked both ways and wound the other way,
+so the browser's nonzero fill leaves them empty, as even-odd would. Their points travel as whole canvas
+pixels in int16, so 1,000 polygons of 50 vertices cost about their raw vertex data and one message.
+Rotated boxes and ellipses are outlined as well (few points); polylines are one styled stroke call;
+masks are one styled call of rectangles, one per run of pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from ipycanvas import Canvas
+
+from ..models.annotation_edits import Shape
+from ..models.shape_geometry import Contours, EllipseGeometry, MaskGeometry, batched, canvas_geometry
+from ..models.viewport import Viewport
+
+UNKNOWN_COLOR = "#9e9e9e"
+FILL_ALPHA = 0.35
+MASK_ALPHA = 0.45
+# An ellipse is drawn as a polygon of this many sides: smooth at any size the canvas shows.
+ELLIPSE_SIDES = 48
+
+
+def is_rotated_box(shape: Shape) -> bool:
+    """A box stored with a non-zero angle after its two corners."""
+    coordinates = shape.get("coordinates") or []
+    return (
+        shape.get("type") == "box"
+        and len(coordinates) > 2
+        and isinstance(coordinates[2], (int, float))
+        and bool(coordinates[2])
+    )
+
+
+def is_drawn_here(shape: Shape) -> bool:
+    """Whether this module draws ``shape`` (boxes without angle and points are drawn as editable)."""
+    return shape.get("type") in ("segment", "polyline", "ellipse", "binary") or is_rotated_box(shape)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    value = color.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _signed_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) / 2
+
+
+def bridged(contours: Sequence[np.ndarray]) -> np.ndarray:
+    """One polygon's outline and holes as a single ring a nonzero fill shows with its holes empty: each
+    hole wound against the outline and reached from the outline's first point by a bridge there and back."""
+    outline = contours[0]
+    if len(contours) == 1:
+        return outline
+    sign = np.sign(_signed_area(outline)) or 1.0
+    parts = [outline, outline[:1]]
+    for hole in contours[1:]:
+        if np.sign(_signed_area(hole)) == sign:
+            hole = hole[::-1]
+        parts += [hole, hole[:1], outline[:1]]
+    return np.concatenate(parts)
+
+
+def ellipse_ring(ellipse: EllipseGeometry, sides: int = ELLIPSE_SIDES) -> np.ndarray:
+    """An ellipse's outline as a polygon, turned by its rotation (canvas pixels)."""
+    t = np.linspace(0, 2 * np.pi, sides, endpoint=False)
+    x, y = ellipse.rx * np.cos(t), ellipse.ry * np.sin(t)
+    c, s = np.cos(ellipse.rotation), np.sin(ellipse.rotation)
+    return np.stack([ellipse.x + x * c - y * s, ellipse.y + x * s + y * c], axis=1)
+
+
+def _in_view(points: np.ndarray, viewport: Viewport) -> bool:
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return bool(x1 >= 0 and y1 >= 0 and x0 <= viewport.canvas_width and y0 <= viewport.canvas_height)
+
+
+def _colors(rgbs: Sequence[tuple[int, int, int]]) -> np.ndarray[Any, Any]:
+    return np.array(rgbs, dtype=np.uint8).reshape(-1, 3)
+
+
+def _counts(counts: np.ndarray) -> np.ndarray:
+    """Points per polygon in the smallest integer type that holds them (fewer bytes on the wire)."""
+    return counts.astype(np.int16 if not len(counts) or counts.max() < 2**15 else np.int32)
+
+
+def draw_shapes(
+    layer: Canvas,
+    shapes: Sequence[tuple[int, Shape]],
+    viewport: Viewport,
+    colors: Mapping[str, str],
+    opacity: float = 1.0,
+) -> None:
+    """Draw every shape of ``shapes`` this module draws (see ``is_drawn_here``) that is in view."""
+    fills: list[np.ndarray] = []
+    fill_colors: list[tuple[int, int, int]] = []
+    outlines: list[np.ndarray] = []
+    outline_colors: list[tuple[int, int, int]] = []
+    lines: list[np.ndarray] = []
+    line_colors: list[tuple[int, int, int]] = []
+    rects: list[np.ndarray] = []
+    rect_colors: list[tuple[int, int, int]] = []
+    for _key, shape in shapes:
+        if not is_drawn_here(shape):
+            continue
+        color = _rgb(colors.get(shape.get("label") or "", UNKNOWN_COLOR))
+        geometry = canvas_geometry(shape, viewport)
+        if isinstance(geometry, EllipseGeometry):
+            geometry = Contours((ellipse_ring(geometry),), closed=True)
+        if isinstance(geometry, Contours):
+            contours = [c for c in geometry.contours if len(c) >= (3 if geometry.closed else 2)]
+            if not contours or not _in_view(np.concatenate(contours), viewport):
+                continue
+            if not geometry.closed:
+                lines += contours
+                line_colors += [color] * len(contours)
+                continue
+            fills.append(bridged(contours))
+            fill_colors.append(color)
+            if shape["type"] != "segment":  # a rotated box or an ellipse: outlined like a box
+                outlines += contours
+                outline_colors += [color] * len(contours)
+        elif isinstance(geometry, MaskGeometry) and len(geometry.rects):
+            rects.append(geometry.rects)
+            rect_colors += [color] * len(geometry.rects)
+    if fills:
+        points, counts = batched(fills)
+        layer.fill_styled_polygons(points, _colors(fill_colors), FILL_ALPHA * opacity, _counts(counts))
+    if outlines or lines:
+        layer.line_width = 2
+    if outlines:
+        points, counts = batched(outlines)
+        layer.stroke_styled_polygons(points, _colors(outline_colors), opacity, _counts(counts))
+    if lines:
+        points, counts = batched(lines)
+        layer.stroke_styled_line_segments(points, _colors(line_colors), opacity, _counts(counts))
+    if rects:
+        r = np.concatenate(rects).astype(np.float32)
+        layer.fill_styled_rects(
+            r[:, 0], r[:, 1], r[:, 2], r[:, 3], _colors(rect_colors), MASK_ALPHA * opacity
+        )
