@@ -623,6 +623,8 @@ def main() -> int:
         progress(f"{where} in headless Chromium, TCP_NODELAY on; two 12 MP JPEGs, 1,000 boxes each")
         notebook.run_all()
         bench = Bench(notebook)
+        view = bench.view
+        progress(f"the annotator's canvas fills its cell: {view['canvas_width']} x {view['canvas_height']}")
         jpeg_sizes = bench.call("jpeg_sizes")
         progress("showing items ...")
         ping_round_trips(page, 20)
