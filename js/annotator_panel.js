@@ -121,7 +121,7 @@ function element(tag, className, text) {
 /** @param {string} color */
 function swatch(color) {
   const node = element("span", "dlw-swatch");
-  node.style.background = color || "var(--jp-layout-color3, #9e9e9e)";
+  node.style.background = color || "var(--jp-layout-color3, GrayText)";
   return node;
 }
 

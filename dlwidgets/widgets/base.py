@@ -16,7 +16,10 @@ from ..exceptions import PlatformError
 T = TypeVar("T")
 
 # One error colour, JupyterLab's own (so it follows the theme), red where the variable is not defined.
-ERROR_COLOR = "var(--jp-error-color1, #c62828)"
+ERROR_COLOR = "var(--jp-error-color1, red)"
+# Secondary text, JupyterLab's, or the system's grey outside it: never a fixed grey, which the dark theme
+# would leave unreadable.
+MUTED_COLOR = "var(--jp-ui-font-color2, GrayText)"
 
 # What a user action may raise and still be shown in the widget: the platform's refusals, bad input
 # (ValueError, TypeError) and files or connections that failed (OSError, ConnectionError among them).

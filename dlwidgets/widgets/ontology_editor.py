@@ -20,7 +20,7 @@ import ipywidgets as w
 from ..api import Dataset, Filters, FiltersResource, Ontology
 from ..api.entities.ontology import AttributesTypes
 from ..exceptions import PlatformError
-from .base import ERROR_COLOR, WidgetBase
+from .base import ERROR_COLOR, MUTED_COLOR, WidgetBase
 from .compat import uploaded_contents
 from .models.ontology_draft import (
     KIND_NAMES,
@@ -219,7 +219,7 @@ class OntologyEditor(WidgetBase):
                     ]
                 ),
             ],
-            layout=w.Layout(border="1px solid var(--jp-border-color2, #ccc)", padding="6px"),
+            layout=w.Layout(border="1px solid var(--jp-border-color2, GrayText)", padding="6px"),
         )
         self._json_box.add_class("dlw-json-box")
         self._compose()
@@ -279,7 +279,7 @@ class OntologyEditor(WidgetBase):
                 self._form_problems,
                 w.HBox([self._form_apply, self.button("Cancel", self._close_form, "times")]),
             ],
-            layout=w.Layout(border="1px solid var(--jp-border-color2, #ccc)", padding="6px"),
+            layout=w.Layout(border="1px solid var(--jp-border-color2, GrayText)", padding="6px"),
         )
         self._form.add_class("dlw-attribute-form")
         self._compose()
@@ -491,9 +491,7 @@ class OntologyEditor(WidgetBase):
             items = "".join(f"<li>{html.escape(c)}</li>" for c in changes)
             self._changes.value = f"<b>Changes to save ({len(changes)})</b><ul>{items}</ul>"
         else:
-            self._changes.value = (
-                "<span style='color:var(--jp-ui-font-color2, #666)'>no unsaved changes</span>"
-            )
+            self._changes.value = f"<span style='color:{MUTED_COLOR}'>no unsaved changes</span>"
         self._save_button.disabled = bool(problems) or not changes
         self._save_button.tooltip = "fix the problems first" if problems else "write the changes"
         self._discard_button.disabled = not changes

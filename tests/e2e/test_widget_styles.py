@@ -31,7 +31,8 @@ def test_dropzone_and_browser_grid_stylesheets_come_once_and_style_every_view(
     notebook.wait_widget(".dlw-item-grid")
     notebook.wait_ready()
     page = notebook.page
-    for rule in ("2px dashed #999", ".dlw-item-grid .dlw-grid-cards"):  # the dropzone's, the grid's
+    # the dropzone's rule and the grid's
+    for rule in ("2px dashed var(--jp-border-color1", ".dlw-item-grid .dlw-grid-cards"):
         assert page.evaluate(_STYLES_HOLDING_JS, rule) == 1, f"style elements holding {rule!r}"
     outputs = notebook.frontend.output
     areas = page.evaluate(_COMPUTED_JS, [f"{outputs} .dlw-drop-area", "border-top-style"])

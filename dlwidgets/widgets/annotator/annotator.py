@@ -24,7 +24,7 @@ from ...api.entities.annotation import Definition
 from ...api.entities.ontology import Attribute
 from ...exceptions import PlatformError
 from ..annotator_gestures import GestureLayer
-from ..base import ERROR_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, counted, describe
+from ..base import ERROR_COLOR, MUTED_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, counted, describe
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
 from ..models.viewport import Viewport, canvas_height
@@ -693,6 +693,6 @@ def _row() -> w.Layout:
 _SAVE_STATES = {
     "saved": ("saved", "inherit"),
     "unsaved": ("● unsaved", ERROR_COLOR),
-    "saving": ("saving…", "#616161"),
+    "saving": ("saving…", MUTED_COLOR),
     "failed": ("✖ save failed", ERROR_COLOR),
 }

@@ -11,7 +11,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ...api import Item
-from ..base import NOTICE, WidgetBase, status_html
+from ..base import MUTED_COLOR, NOTICE, WidgetBase, status_html
 
 # Detail-pane fields of ``metadata.system``, in the order shown.
 SYSTEM_FIELDS = ("mimetype", "size", "width", "height", "originalname", "encoding")
@@ -102,7 +102,7 @@ def _system_table(item: Item) -> str:
     rows += [("created", item.created_at or ""), ("creator", item.creator or "")]
     cell = "padding:1px 8px 1px 0;text-align:left;vertical-align:top;border:none"
     cells = "".join(
-        f"<tr><td style='{cell};color:#666'>{html.escape(k)}</td>"
+        f"<tr><td style='{cell};color:{MUTED_COLOR}'>{html.escape(k)}</td>"
         f"<td style='{cell};word-break:break-all'>{html.escape(v)}</td></tr>"
         for k, v in rows
     )
