@@ -33,6 +33,7 @@ from .gestures import SHORTCUTS, GestureHandler
 from .item_source import LazyItems, Source, resolve_items, work_queue
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
+from .review import ReviewBar, draw_predictions
 
 TOOLS = ("box", "point", "select")
 # The canvas's size until the browser says how wide it can be (and where there is no browser).
@@ -46,7 +47,8 @@ class Annotator(WidgetBase):
 
     ``autosave`` (on by default) saves an item's edits when it is left and after a short idle time; off,
     each item keeps its draft until saved or discarded. ``drafts`` shares the drafts of several
-    annotators (the Studio's), so that replacing one annotator with another loses nothing.
+    annotators (the Studio's), so that replacing one annotator with another loses nothing. ``review``
+    starts in review mode (``annotator.review``): a model's predictions to accept or reject.
 
     The canvas fills the width it is given and follows it; its height follows the image's shape (between
     240 px and three quarters of the window). ``width=`` and ``height=`` (CSS pixels) fix either instead.
@@ -61,6 +63,7 @@ class Annotator(WidgetBase):
         height: int | None = None,
         autosave: bool | None = None,
         drafts: AnnotationDrafts | None = None,
+        review: bool = False,
     ) -> None:
         self.queue = work_queue(source)  # a task's or an assignment's: worked with the queue bar
         self._items, self._total = resolve_items(self.queue.items if self.queue else source, filters)
@@ -120,6 +123,9 @@ class Annotator(WidgetBase):
             ),
         )
         self._build_controls(self._drafts.autosave)
+        self.review = ReviewBar(self, review)  # predictions: dashed, scored, accepted or rejected
+        self._toolbar.children = (*self._toolbar.children, self.review)
+        self.gestures.shortcuts = [*self.gestures.shortcuts, *self.review.shortcuts]
         # The side panel beside the canvas, or below it when the cell is too narrow for both.
         wrap = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
         body = w.HBox([stage, self.side_panel], layout=wrap)
@@ -469,6 +475,7 @@ class Annotator(WidgetBase):
         shapes = self.edits.shapes()
         if self.hidden:
             shapes = [(k, s) for k, s in shapes if k not in self.hidden]
+        shapes, predictions = self.review.split(shapes)
         draw_annotations(
             self.layers[1],
             shapes,
@@ -478,6 +485,7 @@ class Annotator(WidgetBase):
             self.show_labels,
             self.opacity,
         )
+        draw_predictions(self.layers[1], predictions, self.viewport, self._colors, self.selected)
         self._draw_hovered()
 
     def _draw_hovered(self) -> None:
@@ -669,7 +677,7 @@ class Annotator(WidgetBase):
         failed = False
         self._held = False
         try:
-            if not (kind == "key" and self.queue_bar is not None and self.queue_bar.handle_key(event)):
+            if not (kind == "key" and self._handle_bar_key(event)):
                 self._gesture_handler.handle(event)
         except SHOWN_ERRORS as error:
             self.error(describe(error))
@@ -682,6 +690,11 @@ class Annotator(WidgetBase):
             if kind == "up" or failed:
                 # After the drawing: the browser drops its preview of this gesture when this arrives.
                 self.gestures.reply({"type": "committed", "id": event.get("id")})
+
+    def _handle_bar_key(self, event: dict[str, Any]) -> bool:
+        """A key of the queue bar's or the review bar's, run by it; False when neither has it."""
+        queue = self.queue_bar
+        return (queue is not None and queue.handle_key(event)) or self.review.handle_key(event)
 
 
 def _row() -> w.Layout:

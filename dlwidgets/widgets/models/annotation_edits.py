@@ -268,6 +268,16 @@ class AnnotationEdits:
             attributes[attribute] = value
         self._commit({key: shape})
 
+    def set_automated(self, keys: Iterable[int], value: bool) -> None:
+        """Mark shapes as a program's (True) or a person's (False: accepted predictions), in one step."""
+        after: Changes = {}
+        for key in keys:
+            shape = copy.deepcopy(self._shapes[key])
+            _system(shape)["automated"] = value
+            after[key] = shape
+        if after:
+            self._commit(after)
+
     def set_object_id(self, key: int, object_id: str | None) -> None:
         shape = copy.deepcopy(self._shapes[key])
         if object_id:

@@ -1,0 +1,222 @@
+"""The Annotator's review mode: a model's predictions (annotations with ``metadata.user.model``, as dtlpy's
+``model_info`` writes it, not accepted yet) drawn dashed with their score and filtered by a confidence
+slider. A prediction is accepted (it becomes a human annotation: ``metadata.system.automated`` false, its
+model info kept as provenance, as ``annotation.accept()`` marks it) or rejected (deleted); both are edits
+of the item, undoable and saved like any other. Keys: K accept, X reject, J next prediction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+import numpy as np
+from ipycanvas import Canvas
+
+from ..base import counted
+from ..models.annotation_edits import Shape, box_edges
+from ..models.viewport import Viewport
+from .canvas_drawing import POINT_RADIUS, UNKNOWN_COLOR, rgb
+
+if TYPE_CHECKING:
+    from .annotator import Annotator
+
+ACCEPT_KEY, REJECT_KEY, NEXT_KEY = "k", "x", "j"  # free in the gestures' key table and the queue's
+DASH = [6, 4]
+Keyed = tuple[int, Shape]
+
+
+def is_prediction(shape: Shape) -> bool:
+    """A model's annotation not accepted yet: it has model info and is still ``automated``."""
+    metadata = shape.get("metadata") or {}
+    model = (metadata.get("user") or {}).get("model")
+    return isinstance(model, dict) and (metadata.get("system") or {}).get("automated") is not False
+
+
+def confidence(shape: Shape) -> float:
+    """A prediction's score (0 when its model gave none)."""
+    value = shape["metadata"]["user"]["model"].get("confidence")
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+class ReviewBar(w.HBox):
+    """The review controls above the canvas: the Review toggle, the confidence slider, accept, reject,
+    next and accept-all; ``split`` and ``draw`` are what the Annotator's drawing asks of it."""
+
+    def __init__(self, annotator: Annotator, enabled: bool) -> None:
+        self._annotator = annotator
+        a = annotator
+        self.toggle = w.ToggleButton(
+            value=enabled, description="Review", icon="check-square-o", tooltip="review a model's predictions"
+        )
+        self.slider = w.FloatSlider(
+            value=0.0, min=0.0, max=1.0, step=0.05, description="confidence ≥", readout_format=".2f"
+        )
+        self.info = w.HTML()
+        self._controls = w.HBox(
+            [
+                self.slider,
+                a.button(
+                    "Accept", self.accept, "check", "make the selected prediction a human annotation (K)"
+                ),
+                a.button("Reject", self.reject, "times", "delete the selected prediction (X)"),
+                a.button("Next", self.next_prediction, "step-forward", "select the next prediction (J)"),
+                a.button(
+                    "Accept all shown", self.accept_all, "check-circle", "every prediction at the threshold"
+                ),
+                self.info,
+            ]
+        )
+        self._controls.layout.display = "" if enabled else "none"
+        self._keys = {ACCEPT_KEY: self.accept, REJECT_KEY: self.reject, NEXT_KEY: self.next_prediction}
+        self.shortcuts = [
+            [ACCEPT_KEY.upper(), "review: accept the selected prediction"],
+            [REJECT_KEY.upper(), "review: reject (delete) the selected prediction"],
+            [NEXT_KEY.upper(), "review: select the next prediction"],
+        ]
+        self.toggle.observe(self._on_toggle, names="value")
+        self.slider.observe(lambda _: annotator._redraw(), names="value")
+        super().__init__([self.toggle, self._controls])
+        self.add_class("dlw-review")
+
+    @property
+    def is_on(self) -> bool:
+        return bool(self.toggle.value)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.slider.value)
+
+    def predictions(self) -> list[int]:
+        """The keys of the shown item's predictions at or above the threshold, in drawing order."""
+        edits = self._annotator.edits
+        if edits is None:
+            return []
+        return [k for k, s in edits.shapes() if is_prediction(s) and confidence(s) >= self.threshold]
+
+    def split(
+        self, shapes: Sequence[tuple[int, Shape]]
+    ) -> tuple[list[tuple[int, Shape]], list[tuple[int, Shape]]]:
+        """(the shapes drawn as usual, the predictions drawn dashed); off, everything is drawn as usual.
+        Predictions under the threshold are in neither."""
+        if not self.is_on:
+            return list(shapes), []
+        plain = [(k, s) for k, s in shapes if not is_prediction(s)]
+        shown = [(k, s) for k, s in shapes if is_prediction(s) and confidence(s) >= self.threshold]
+        total = sum(1 for _, s in shapes if is_prediction(s))
+        hidden = total - len(shown)
+        self.info.value = (
+            f"<span class='dlw-review-info'>{counted(len(shown), 'prediction')} shown"
+            + (f", {hidden} under {self.threshold:.2f}" if hidden else "")
+            + "</span>"
+        )
+        return plain, shown
+
+    # -- actions --------------------------------------------------------------------------------------
+    def accept(self) -> None:
+        """Accept the selected prediction, then select the next one."""
+        key = self._chosen()
+        self._annotator._editing().set_automated([key], False)
+        self._annotator.notice("accepted: now a human annotation", "dlw-accepted")
+        self._select_after(key)
+
+    def reject(self) -> None:
+        """Delete the selected prediction, then select the next one."""
+        key = self._chosen()
+        following = self._following(key)
+        self._annotator._editing().delete([key])
+        self._annotator._select(following)
+        self._annotator.notice("rejected: deleted", "dlw-rejected")
+
+    def accept_all(self) -> None:
+        """Accept every prediction of the item at or above the threshold, as one edit."""
+        keys = self.predictions()
+        if not keys:
+            raise ValueError(f"no predictions at or above {self.threshold:.2f} to accept on this item")
+        self._annotator._editing().set_automated(keys, False)
+        self._annotator.notice(f"accepted {counted(len(keys), 'prediction')}", "dlw-accepted")
+
+    def next_prediction(self) -> None:
+        """Select the prediction after the selected one (the first after the last)."""
+        keys = self.predictions()
+        if not keys:
+            raise ValueError(f"no predictions at or above {self.threshold:.2f} on this item")
+        selected = self._annotator.selected
+        later = [k for k in keys if selected is None or k > selected]
+        self._annotator._select(later[0] if later else keys[0])
+
+    def handle_key(self, event: Mapping[str, Any]) -> bool:
+        """Run the action of a review key (in review mode, without Ctrl); True when the key was one."""
+        if not self.is_on or event.get("ctrl"):
+            return False
+        action = self._keys.get(str(event.get("key", "")).lower())
+        if action is not None:
+            action()
+        return action is not None
+
+    def _chosen(self) -> int:
+        key = self._annotator.selected
+        if key is None or key not in self.predictions():
+            raise ValueError("select a prediction first (J selects the next one)")
+        return key
+
+    def _following(self, key: int) -> int | None:
+        keys = [k for k in self.predictions() if k != key]
+        later = [k for k in keys if k > key]
+        return later[0] if later else (keys[0] if keys else None)
+
+    def _select_after(self, key: int) -> None:
+        self._annotator._select(self._following(key))
+
+    def _on_toggle(self, change: dict[str, Any]) -> None:
+        self._controls.layout.display = "" if change["new"] else "none"
+        self._annotator._redraw()
+
+
+def draw_predictions(
+    layer: Canvas,
+    predictions: Sequence[tuple[int, Shape]],
+    viewport: Viewport,
+    colors: Mapping[str, str],
+    selected: int | None,
+) -> None:
+    """Draw predictions over what ``draw_annotations`` drew on ``layer``: box outlines dashed in one styled
+    call, points as dashed rings, and each one's label with its score; the selected one thicker."""
+    if not predictions:
+        return
+    layer.set_line_dash(DASH)
+    boxes = [(k, s) for k, s in predictions if s["type"] == "box"]
+    if boxes:
+        edges = np.array([box_edges(s) for _, s in boxes], dtype=np.float64).reshape(-1, 4)
+        left_x = edges[:, 0] * viewport.scale + viewport.offset_x
+        top_y = edges[:, 1] * viewport.scale + viewport.offset_y
+        right_x = edges[:, 2] * viewport.scale + viewport.offset_x
+        bottom_y = edges[:, 3] * viewport.scale + viewport.offset_y
+        styles = np.array(
+            [rgb(colors.get(s.get("label") or "", UNKNOWN_COLOR)) for _, s in boxes], dtype=np.uint8
+        ).reshape(-1, 3)
+        layer.line_width = 2
+        layer.stroke_styled_rects(left_x, top_y, right_x - left_x, bottom_y - top_y, styles)
+    layer.font = "12px sans-serif"
+    for key, shape in predictions:
+        color = colors.get(shape.get("label") or "", UNKNOWN_COLOR)
+        if shape["type"] == "box":
+            left, top, right, bottom = box_edges(shape)
+        elif shape["type"] == "point":
+            left = right = shape["coordinates"]["x"]
+            top = bottom = shape["coordinates"]["y"]
+            x, y = viewport.to_canvas(left, top)
+            layer.stroke_style = color
+            layer.line_width = 2
+            layer.stroke_circle(x, y, POINT_RADIUS + 3)
+        else:
+            continue
+        x, y = viewport.to_canvas(left, top)
+        if key == selected:
+            x1, y1 = viewport.to_canvas(right, bottom)
+            layer.stroke_style = "#ffffff"
+            layer.line_width = 3
+            layer.stroke_rect(x - 3, y - 3, x1 - x + 6, y1 - y + 6)
+        layer.fill_style = color
+        layer.fill_text(f"{shape.get('label') or ''} {confidence(shape):.2f}", x, y - 4)
+    layer.set_line_dash([])

@@ -1,0 +1,114 @@
+"""The Annotator's review mode, used as a person would: a model's predictions shown over the image with
+their score, the confidence slider hiding the weak ones with one drawing per change, accept (K) making one
+a human annotation with its model info kept, reject (X) deleting one, J moving to the next, and "accept all
+shown"; what is stored is read back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipycanvas.canvas import _CANVAS_MANAGER
+from widgets import test_annotator_messages as recorded
+from widgets.test_annotator_messages import Sent, during
+
+import dlwidgets as dw
+from dlwidgets.widgets.annotator import Annotator
+
+SCORES = (0.9, 0.6, 0.3)
+sent = recorded.sent  # the fixture that records each message leaving the kernel
+
+
+def predicted(item: dw.Item) -> None:
+    """A person's box, and three of a model's with the scores above."""
+    item.annotations.upload([dw.Box(top=5, left=5, bottom=50, right=50, label="person")])
+    for n, score in enumerate(SCORES):
+        box = dw.Box(top=100, left=100 + 60 * n, bottom=150, right=150 + 60 * n, label="car")
+        item.annotations.upload([box], model_info={"name": "detr", "confidence": score, "model_id": "m-1"})
+
+
+def press(annotator: Annotator, key: str) -> None:
+    annotator._on_gesture({"type": "key", "key": key, "ctrl": False, "shift": False})
+
+
+def stored(item: dw.Item) -> list[tuple[str, Any, bool | None]]:
+    """(label, confidence, automated) of each stored annotation, by confidence."""
+    found = [(a.label, (a.model_info or {}).get("confidence"), a.automated) for a in item.annotations.list()]
+    return sorted(found, key=lambda f: (f[1] is not None, f[1] or 0))
+
+
+def scores(annotator: Annotator) -> list[float]:
+    return [
+        annotator.edits.shape(k)["metadata"]["user"]["model"]["confidence"]
+        for k in annotator.review.predictions()
+    ]  # type: ignore[union-attr]
+
+
+def test_the_slider_hides_weak_predictions_with_one_drawing_per_change(
+    image_item: dw.Item, sent: Sent
+) -> None:
+    predicted(image_item)
+    annotator = Annotator(image_item, review=True)
+    assert scores(annotator) == [0.9, 0.6, 0.3]
+    messages = during(sent, lambda: setattr(annotator.review.slider, "value", 0.5))
+    assert [m[0] for m in messages if m[0] is _CANVAS_MANAGER] == [_CANVAS_MANAGER]
+    assert scores(annotator) == [0.9, 0.6]
+    assert "2 predictions shown, 1 under 0.50" in annotator.review.info.value
+    annotator.close()
+
+
+def test_accept_and_reject_with_the_keys_are_stored(image_item: dw.Item) -> None:
+    predicted(image_item)
+    annotator = Annotator(image_item, review=True)
+    annotator.review.slider.value = 0.5
+    press(annotator, "j")  # the first prediction shown: 0.9
+    press(annotator, "k")  # accepted; the next one (0.6) is selected
+    press(annotator, "x")  # rejected
+    assert annotator.status_kind == "notice", annotator.status
+    assert annotator.review.predictions() == []
+    assert annotator.save()
+    assert stored(image_item) == [("person", None, True), ("car", 0.3, True), ("car", 0.9, False)]
+    (accepted,) = [a for a in image_item.annotations.list() if a.automated is False]
+    assert accepted.model_info == {"name": "detr", "confidence": 0.9, "model_id": "m-1"}
+    assert not accepted.is_prediction
+    annotator.close()
+
+
+def test_accept_all_shown_accepts_those_at_the_threshold_only(image_item: dw.Item) -> None:
+    predicted(image_item)
+    annotator = Annotator(image_item, review=True)
+    annotator.review.slider.value = 0.6
+    annotator.review.accept_all()
+    assert annotator.save()
+    assert stored(image_item) == [
+        ("person", None, True),
+        ("car", 0.3, True),
+        ("car", 0.6, False),
+        ("car", 0.9, False),
+    ]
+    annotator.undo()  # one edit: undone at once
+    assert scores(annotator) == [0.9, 0.6]
+    annotator.close()
+
+
+def test_outside_review_mode_the_keys_do_nothing_and_predictions_are_plain(image_item: dw.Item) -> None:
+    predicted(image_item)
+    annotator = Annotator(image_item)
+    assert annotator.review.split(annotator.edits.shapes())[1] == []  # type: ignore[union-attr]
+    annotator._select(annotator.edits.keys()[1])  # type: ignore[union-attr]
+    press(annotator, "k")
+    assert not annotator.is_dirty
+    annotator.review.toggle.value = True
+    annotator.review.accept()
+    assert annotator.is_dirty
+    annotator.close()
+
+
+def test_accept_without_a_prediction_selected_is_refused_in_the_status_line(image_item: dw.Item) -> None:
+    predicted(image_item)
+    annotator = Annotator(image_item, review=True)
+    press(annotator, "k")
+    assert annotator.status_kind == "error" and "select a prediction first" in annotator.status
+    annotator.review.slider.value = 0.95
+    press(annotator, "j")
+    assert "no predictions at or above 0.95" in annotator.status
+    annotator.close()
