@@ -93,6 +93,7 @@ def test_accept_all_shown_accepts_those_at_the_threshold_only(image_item: dw.Ite
 def test_outside_review_mode_the_keys_do_nothing_and_predictions_are_plain(image_item: dw.Item) -> None:
     predicted(image_item)
     annotator = Annotator(image_item)
+    assert ["K", "review: accept the selected prediction"] in annotator.gestures.shortcuts  # the ? overlay
     assert annotator.review.split(annotator.edits.shapes())[1] == []  # type: ignore[union-attr]
     annotator._select(annotator.edits.keys()[1])  # type: ignore[union-attr]
     press(annotator, "k")
