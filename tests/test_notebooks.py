@@ -22,5 +22,6 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     outputs = "".join(o.get("text", "") for cell in nb.cells for o in cell.get("outputs", []))
     assert "Object1" in outputs and "CornerPoint" in outputs
     assert "Items in /images: 3" in outputs
+    assert "Task progress: 100% (completed)" in outputs and "_qa: 100% reviewed" in outputs
     errors = [o for cell in nb.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors
