@@ -61,11 +61,13 @@ def test_search_a_label_draw_with_it_then_select_hide_lock_delete_from_the_list(
 
     # 1. Find 'zebra' by typing, pick it with Enter, draw a box: it is a zebra.
     search = panel.locator("input.dlw-label-search")
+    cells = notebook.page.locator(".jp-Cell").count()
     search.click()
-    search.press_sequentially("zeb")
+    search.press_sequentially("zeb")  # 'b' in the notebook's command mode would insert a cell
     rows = panel.locator(".dlw-label-list .dlw-label-row")
     rows.filter(has_text="zebra").wait_for(timeout=10_000)
     assert rows.count() == 1
+    assert notebook.page.locator(".jp-Cell").count() == cells, "typing in the search reached the notebook"
     search.press("Enter")
     panel.locator('.dlw-label-row.dlw-current[data-label="zebra"]').wait_for(timeout=30_000)
     view.drag((250, 250), (350, 350))
