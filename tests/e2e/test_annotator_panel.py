@@ -13,7 +13,7 @@ from .pixels import is_red, wait_pixel
 from .views import AnnotatorView
 
 WORKSPACE_CELL = """\
-import dataclasses, io
+import io
 import numpy as np
 from PIL import Image
 import dlwidgets as dw
@@ -32,7 +32,6 @@ builder.add(dw.Box(left=40, top=40, right=200, bottom=200, label="car"))
 builder.add(dw.Box(left=400, top=40, right=560, bottom=200, label="car"))
 item.annotations.upload(annotations=builder)
 annotator = dw.Annotator(item, autosave=False)
-dump("viewport.json", dataclasses.asdict(annotator.viewport))
 redraw = annotator.edits.on_change
 
 def on_change():
@@ -52,7 +51,7 @@ def test_search_a_label_draw_with_it_then_select_hide_lock_delete_from_the_list(
     notebook.run_all()
     notebook.wait_widget(".dlw-annotator .dlw-annotator-panel .dlw-object-row")
     notebook.wait_ready()
-    view = AnnotatorView(notebook, notebook.wait_file("viewport.json"))
+    view = AnnotatorView(notebook)
     panel = view.root.locator(".dlw-annotator-panel")
     view.wait_text(".dlw-item-name", "grey.jpg")
     assert "1 of 1" in panel.locator(".dlw-item-meta").inner_text()
