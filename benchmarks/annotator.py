@@ -16,6 +16,8 @@ and gradients, quality 90, about 3.5 MB) with 1,000 boxes each, and measures:
    trip of a tiny custom message browser -> kernel -> browser.
 4. Messages for one box drag (30 mouse moves) both ways, against a naive ipycanvas implementation that
    redraws everything on every mouse move.
+5. Showing an item with 1,000 polygons of 50 vertices (a third item: item 0's JPEG and probe box, its
+   other boxes as polygons), against the same item with 1,000 boxes, each shown after item 1.
 
 The annotator's canvas fills the width the page gives it (the responsive canvas, as users get it); the
 floor draws on a canvas of the same size. The naive ipycanvas comparisons keep an 800 x 520 canvas.
@@ -49,6 +51,7 @@ SHOW_MAX_RATIO = 1.25
 REDRAW_GOAL_BYTES = 33 * 1024
 DRAG_GOAL_OVER_FLOOR_MS = 20.0
 DRAG_MOVES = 30
+POLYGONS_MAX_RATIO = 1.25
 
 Cell = tuple[float, float, float, float]  # a drag from (x0, y0) to (x1, y1), canvas pixels
 
@@ -60,6 +63,7 @@ SPEC: dict[str, Any] = {
     "image": [4000, 3000],
     "canvas": [800, 520],
     "boxes": 1000,
+    "polygon_vertices": 50,
     "random_area": [0, 0, 2400, 2850],
     "patch": [2600, 150, 3500, 900],
     "patch_rgb": [[0, 0, 255], [0, 255, 0]],
@@ -114,6 +118,23 @@ for index in range(2):
     builder.add(dw.Box(left=l, top=t, right=r, bottom=b, label=f"probe-{index}"))
     item.annotations.upload(annotations=builder)
     items.append(item)
+
+# Item 2: item 0's JPEG and probe box, its other 999 boxes as polygons of 50 vertices (the ellipses
+# inscribed in the same boxes), to show against item 0.
+item = dataset.items.upload(local_path=jpegs[0], remote_path="/bench", remote_name="polygons.jpg")
+rng = np.random.default_rng(100)
+builder = item.annotations.builder()
+left, top, right, bottom = SPEC["random_area"]
+turn = np.linspace(0, 2 * np.pi, SPEC["polygon_vertices"], endpoint=False)
+for k in range(SPEC["boxes"] - 1):
+    x0, y0 = rng.uniform(left, right - 150), rng.uniform(top, bottom - 150)
+    w, h = rng.uniform(20, 150, 2)
+    geo = np.stack([x0 + w / 2 * (1 + np.cos(turn)), y0 + h / 2 * (1 + np.sin(turn))], axis=1)
+    builder.add(dw.Polygon(geo=geo, label=("car", "person")[k % 2]))
+l, t, r, b = SPEC["probe_box"]
+builder.add(dw.Box(left=l, top=t, right=r, bottom=b, label="probe-0"))
+item.annotations.upload(annotations=builder)
+items.append(item)
 """
 
 # Counts what the kernel sends (every message through Session.send) and the comm messages it receives,
@@ -488,6 +509,20 @@ def show_item(bench: Bench, rounds: int) -> dict[str, Any]:
     return {"annotator": annotator_ms, "floor": floor_ms, "metered": metered}
 
 
+def show_polygons(bench: Bench, rounds: int) -> dict[str, Any]:
+    """Show item 0 (1,000 boxes) and item 2 (the same image, 999 polygons of 50 vertices and the probe
+    box), each after item 1, in turns."""
+    timed: dict[int, list[dict[str, Any]]] = {0: [], 2: []}
+    for r in range(rounds + 1):  # round 0 warms both up
+        for index in (0, 2) if r % 2 else (2, 0):
+            bench.command(bench.item_checks(bench.layers, 1), "show", index=1)
+            shown = bench.command(bench.item_checks(bench.layers, 0), "show", index=index)
+            if r:
+                timed[index].append(shown)
+    bench.current_item = 0
+    return {"boxes": timed[0], "polygons": timed[2]}
+
+
 def redraw_boxes(bench: Bench, rounds: int, naive_rounds: int) -> dict[str, Any]:
     """The annotator's redraw of the current item's 1,000 boxes, and the unbatched per-shape drawing."""
     layers = bench.layers.element_handle()
@@ -629,6 +664,8 @@ def main() -> int:
         progress("showing items ...")
         ping_round_trips(page, 20)
         shows = show_item(bench, args.shows)
+        progress("showing 1,000 polygons and 1,000 boxes ...")
+        polygons = show_polygons(bench, args.shows // 2)
         progress("redrawing 1,000 boxes ...")
         redraws = redraw_boxes(bench, args.redraws, naive_rounds=2)
         progress("dragging boxes ...")
@@ -638,7 +675,7 @@ def main() -> int:
         messages = drag_messages(bench, cells[-1])
         notebook.close()
 
-    return report(*figures(jpeg_sizes, shows, redraws, pings, drags, messages))
+    return report(*figures(jpeg_sizes, shows, redraws, pings, drags, messages), *polygon_figures(polygons))
 
 
 def figures(
@@ -706,6 +743,22 @@ def figures(
         Figure("     naive / ours, all messages",
                (plain["received"] + plain["messages"] + plain["status"])
                / (ours["received"] + ours["messages"] + ours["status"]), "x"),
+    ]  # fmt: skip
+
+
+def polygon_figures(shows: dict[str, Any]) -> list[Figure]:
+    boxes_ms = statistics.median(m["drawn_ms"] for m in shows["boxes"])
+    polygons_ms = statistics.median(m["drawn_ms"] for m in shows["polygons"])
+    extra = max(m["bytes"] for m in shows["polygons"]) - max(m["bytes"] for m in shows["boxes"])
+    raw = (SPEC["boxes"] - 1) * SPEC["polygon_vertices"] * 4
+    return [
+        Figure(f"5  show item, 1,000 polygons of 50 vertices (median of {len(shows['polygons'])})",
+               polygons_ms, "ms", POLYGONS_MAX_RATIO * boxes_ms, higher_is_better=False),
+        Figure("     the same item with 1,000 boxes", boxes_ms, "ms"),
+        Figure("     polygons / boxes (goal <= 1.25)", polygons_ms / boxes_ms, "x"),
+        Figure("   bytes beyond the boxes' show", extra, "B", 1.2 * raw, higher_is_better=False),
+        Figure("     raw vertex data as int16 (goal = 1.2 x this)", raw, "B"),
+        Figure("   messages", max(m["messages"] for m in shows["polygons"]), "msgs"),
     ]  # fmt: skip
 
 

@@ -14,6 +14,7 @@ import dlwidgets as dw
 from dlwidgets.api.entities.masks import mask_to_data_url
 from dlwidgets.widgets import Annotator
 from dlwidgets.widgets.annotator.shape_drawing import draw_shapes
+from dlwidgets.widgets.models.shape_geometry import is_view_only
 from dlwidgets.widgets.models.viewport import Viewport
 
 COLORS = {"car": "#ff0000", "person": "#00ff00"}
@@ -139,3 +140,14 @@ def _mask_url() -> str:
     mask = np.zeros((6, 10), dtype=bool)
     mask[2:4, 4:8] = True
     return mask_to_data_url(mask)
+
+
+def test_types_the_annotator_cannot_edit_are_view_only() -> None:
+    kinds = ["box", "point", "class", "segment", "polyline", "ellipse", "binary", "note"]
+    assert [k for k in kinds if is_view_only({"type": k})] == [
+        "segment",
+        "polyline",
+        "ellipse",
+        "binary",
+        "note",
+    ]

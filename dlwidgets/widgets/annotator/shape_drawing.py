@@ -17,8 +17,15 @@ from typing import Any
 import numpy as np
 from ipycanvas import Canvas
 
-from ..models.annotation_edits import Shape
-from ..models.shape_geometry import Contours, EllipseGeometry, MaskGeometry, batched, canvas_geometry
+from ..models.annotation_edits import Shape, box_angle
+from ..models.shape_geometry import (
+    Contours,
+    EllipseGeometry,
+    MaskGeometry,
+    batched,
+    canvas_geometry,
+    is_view_only,
+)
 from ..models.viewport import Viewport
 
 UNKNOWN_COLOR = "#9e9e9e"
@@ -28,20 +35,10 @@ MASK_ALPHA = 0.45
 ELLIPSE_SIDES = 48
 
 
-def is_rotated_box(shape: Shape) -> bool:
-    """A box stored with a non-zero angle after its two corners."""
-    coordinates = shape.get("coordinates") or []
-    return (
-        shape.get("type") == "box"
-        and len(coordinates) > 2
-        and isinstance(coordinates[2], (int, float))
-        and bool(coordinates[2])
-    )
-
-
 def is_drawn_here(shape: Shape) -> bool:
-    """Whether this module draws ``shape`` (boxes without angle and points are drawn as editable)."""
-    return shape.get("type") in ("segment", "polyline", "ellipse", "binary") or is_rotated_box(shape)
+    """Whether this module draws ``shape``: every view-only type, and boxes turned by an angle (the
+    others are drawn with their handles, as editable)."""
+    return is_view_only(shape) or (shape.get("type") == "box" and bool(box_angle(shape)))
 
 
 def _rgb(color: str) -> tuple[int, int, int]:

@@ -31,6 +31,24 @@ def box_edges(shape: Shape) -> tuple[float, float, float, float]:
     return p0["x"], p0["y"], p1["x"], p1["y"]
 
 
+def box_angle(shape: Shape) -> float:
+    """A box's angle in degrees as stored after its two corners (0 for a box stored without one)."""
+    rest = shape["coordinates"][2:]
+    return float(rest[0]) if rest and isinstance(rest[0], (int, float)) else 0.0
+
+
+def _unturned(shape: Shape, x: float, y: float) -> tuple[float, float]:
+    """Image point (``x``, ``y``) turned back about a box's centre by its angle: where it lies in the box
+    as if the box were not turned."""
+    angle = math.radians(box_angle(shape))
+    if not angle:
+        return x, y
+    left, top, right, bottom = box_edges(shape)
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    c, s = math.cos(angle), math.sin(angle)
+    return cx + (x - cx) * c + (y - cy) * s, cy - (x - cx) * s + (y - cy) * c
+
+
 def _set_box(shape: Shape, left: float, top: float, right: float, bottom: float) -> None:
     left, right = sorted((left, right))
     top, bottom = sorted((top, bottom))
@@ -319,10 +337,12 @@ class AnnotationEdits:
         selected: int | None = None,
         skip: Container[int] = (),
     ) -> tuple[int, str] | None:
-        """The shape and handle under the image point (``x``, ``y``): the selected box's handles first,
-        then the topmost shape (``'move'``); the shapes in ``skip`` (hidden ones) are not there."""
-        if selected in self._shapes and selected not in skip and self._shapes[selected]["type"] == "box":
-            for handle, (hx, hy) in handle_points(self._shapes[selected]).items():
+        """The shape and handle under the image point (``x``, ``y``): the selected box's handles first (a
+        turned box has none: it is moved only), then the topmost shape (``'move'``), a turned box by its
+        turned area; the shapes in ``skip`` (hidden ones) are not there."""
+        chosen = self._shapes.get(selected) if selected is not None and selected not in skip else None
+        if selected is not None and chosen and chosen["type"] == "box" and not box_angle(chosen):
+            for handle, (hx, hy) in handle_points(chosen).items():
                 if abs(x - hx) <= tolerance and abs(y - hy) <= tolerance:
                     return selected, handle
         for key in reversed(self.keys()):
@@ -335,7 +355,11 @@ class AnnotationEdits:
                     return key, "move"
             elif shape["type"] == "box":
                 left, top, right, bottom = box_edges(shape)
-                if left - tolerance <= x <= right + tolerance and top - tolerance <= y <= bottom + tolerance:
+                bx, by = _unturned(shape, x, y)
+                if (
+                    left - tolerance <= bx <= right + tolerance
+                    and top - tolerance <= by <= bottom + tolerance
+                ):
                     return key, "move"
         return None
 

@@ -60,6 +60,14 @@ class MaskGeometry:
 
 Geometry = Contours | EllipseGeometry | PointGeometry | MaskGeometry
 
+# The types the Annotator edits; it shows the others "view only" and keeps them as stored on save.
+EDITABLE_TYPES = frozenset({"box", "point", "class"})
+
+
+def is_view_only(shape: Shape) -> bool:
+    """Whether the Annotator shows ``shape`` without editing it (polygons, polylines, ellipses, masks...)."""
+    return shape.get("type") not in EDITABLE_TYPES
+
 
 def box_corners(coordinates: Sequence[Any]) -> np.ndarray:
     """A stored box's four corners in image pixels, top-left, top-right, bottom-right, bottom-left before
