@@ -11,10 +11,12 @@ Cases (data from tests/scale_data.py; each case is a fresh cell run, see _stage.
   the drawing cost, taken as (10 labels, 5,000 annotations) - base.
 - Studio on the demo dataset (its own workspace, as ``dlwidgets demo`` makes it): shown = a card of the
   Browser's grid. Goal: at most 150 widget models.
-- Label search in the crowded Annotator: keystroke to the label list updated, p95 over 1,000 labels,
-  goal at most 50 ms. Needs an ``input`` with class ``dlw-label-search`` (or inside an element with it).
+- Label search in the crowded Annotator: keystroke to the label list updated (the first frame painted
+  after the widget's DOM last changed; no change within 2 s counts as 2 s), p95 over 40 queries on
+  1,000 labels, goal at most 50 ms. Needs an ``input`` with class ``dlw-label-search`` (or inside an
+  element with it).
 - Objects list scrolling in the crowded Annotator: frames per second while its ``.dlw-objects-list``
-  scrolls every animation frame for 2 s. Goal: 60 fps.
+  scrolls every animation frame for 2 s. Goal: 60 fps (57 passes: a trivial list gets no more here).
 - The getting-started notebook, run in JupyterLab and saved with widget state (the widget manager's
   ``saveState`` setting on): file size, goal at most 300 KB, and the models in its saved state.
 
@@ -105,6 +107,8 @@ _ANNOTATOR_SHOWN = """(out) => {
   return [image, image && box];
 }"""
 
+# Per query: from typing it (value set, input event) to the first frame painted after the last change
+# to the widget's DOM, once a frame passes with no further change.
 _SEARCH_JS = """async ([root, queries]) => {
   const found = root.querySelector('input.dlw-label-search, .dlw-label-search input');
   if (!found) return null;
@@ -117,13 +121,16 @@ _SEARCH_JS = """async ([root, queries]) => {
     const typed = performance.now();
     found.value = query;
     found.dispatchEvent(new InputEvent('input', { bubbles: true, data: query.slice(-1) }));
-    // Done at the first frame with no change since the frame before, once something changed.
-    let quiet = 0;
-    while (performance.now() - typed < 2000) {
-      const before = last;
+    let seen = null, painted = null, waited = 0;
+    while ((waited = performance.now() - typed) < 2000) {
       const at = await frame();
-      if (last !== null && last === before && ++quiet >= 1) { times.push(at - typed); break; }
+      if (last !== seen) {
+        [seen, painted] = [last, at];  // changed since the last frame: painted in this one
+      } else if (painted !== null) {
+        break;
+      }
     }
+    times.push(painted === null ? waited : painted - typed);  // no change in 2 s counts as 2 s
     observer.disconnect();
   }
   return times;
@@ -194,8 +201,9 @@ def label_search(stage: Stage) -> list[float] | None:
     stage.cleanup()
     stage.run("staged(Annotator(items['1,000 labels, 5,000 annotations']))", annotator_shown(True))
     root = stage.notebook.output(".dlw-annotator").element_handle()
-    queries = [q for word in ("label-0", "label-04", "label-099", "probe") for q in _prefixes(word)]
-    times: list[float] | None = stage.page.evaluate(_SEARCH_JS, [root, queries * 3])
+    # Each query filters the 1,000 labels differently from the one before, so each changes the list.
+    queries = [query for d in range(10) for query in (f"label-0{d}", f"label-0{d}5")]
+    times: list[float] | None = stage.page.evaluate(_SEARCH_JS, [root, queries * 2])
     return times
 
 
@@ -204,10 +212,6 @@ def objects_scroll(stage: Stage) -> dict[str, float] | None:
     root = stage.notebook.output(".dlw-annotator").element_handle()
     result: dict[str, float] | None = stage.page.evaluate(_SCROLL_JS, root)
     return result
-
-
-def _prefixes(word: str) -> list[str]:
-    return [word[: n + 1] for n in range(len(word))]
 
 
 def saved_notebook(page: Page, server: JupyterServer, out_dir: Path) -> dict[str, Any]:
@@ -339,7 +343,8 @@ def figures(
     if scroll is None:
         print("      objects list scroll: not available (no .dlw-objects-list)")
     else:
-        lines.append(Figure("objects list (5,000) scrolling", scroll["fps"], "fps", SCROLL_FPS - 1))
+        # 60 fps less 5 %: a trivial scrolling list reaches 57-60 fps in headless Chromium on a busy machine.
+        lines.append(Figure("objects list (5,000) scrolling", scroll["fps"], "fps", 0.95 * SCROLL_FPS))
         lines.append(Figure("   frame interval p95", scroll["p95"], "ms"))
     return lines
 
