@@ -11,7 +11,7 @@ import json
 import statistics
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -107,13 +107,16 @@ _ARM_RED_JS = """(canvas, points) => {
 
 @contextmanager
 def lab_in_chromium(
-    name: str, settings: dict[str, dict[str, Any]] | None = None
+    name: str, settings: dict[str, dict[str, Any]] | None = None, server_args: Sequence[str] = ()
 ) -> Iterator[tuple[Path, JupyterServer, Browser, Page]]:
     """A temporary folder, ``jupyter lab`` with the TCP_NODELAY extension (as when dlwidgets is
-    installed) and JupyterLab user `settings`, and headless Chromium with one page; all ended after."""
+    installed), JupyterLab user `settings` and `server_args`, and headless Chromium with one page; all
+    ended after."""
     with tempfile.TemporaryDirectory(prefix=f"dlwidgets-{name}-") as tmp:
         scratch = Path(tmp)
-        server = JupyterServer(scratch / "server", config_path=[REPO / "jupyter-config"])
+        server = JupyterServer(
+            scratch / "server", config_path=[REPO / "jupyter-config"], extra_args=server_args
+        )
         for path, values in (settings or {}).items():
             file = server.base_dir / "lab-user-settings" / path
             file.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from e2e.page import NotebookPage
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, WebSocket
 
 STAGE_FILE = "stage.json"
@@ -61,6 +62,12 @@ _RUN_STAGE_JS = """async ([source, timeout]) => {
     )), timeout);
     const frame = () => {
       const now = performance.timeOrigin + performance.now();
+      const stderr = out.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]');
+      if (Array.from(stderr).some((e) => e.textContent.includes('IOPub message rate exceeded'))) {
+        clearTimeout(giveUp);
+        reject(new Error(DROPPED));
+        return;
+      }
       let flags;
       try { flags = shown(out); } catch (error) { flags = [false]; }
       flags.forEach((flag, i) => { if (flag && !seen[i]) seen[i] = now; });
@@ -77,6 +84,14 @@ _RUN_STAGE_JS = """async ([source, timeout]) => {
   const [times] = await Promise.all([done, ran]);
   return times;
 }"""
+
+_DROPPED = "the Jupyter server dropped messages to the page: IOPub message rate exceeded"
+
+
+class MessagesDropped(RuntimeError):
+    """The cell sent more messages than the server's IOPub rate limit lets through: the page shows the
+    server's warning instead of (part of) the widget, which then never appears."""
+
 
 _EMPTY_JS = "(out) => [out.querySelectorAll('.jp-OutputArea-output').length === 0]"
 
@@ -104,16 +119,28 @@ class Stage:
             ]
         )
         times = self._execute(source, shown_js, timeout)
-        kernel = self.notebook.wait_file(STAGE_FILE, until=lambda c: c["run"] == self.runs, timeout=timeout)
+        kernel = self.kernel(timeout)
         return {"ms": [t - kernel["t0"] * 1000 for t in times], "models": kernel["models"]}
+
+    def kernel(self, timeout: float = 120) -> dict[str, Any]:
+        """What the kernel noted in the last run: its start time ``t0`` and the ``models`` it made."""
+        noted: dict[str, Any] = self.notebook.wait_file(
+            STAGE_FILE, until=lambda c: c["run"] == self.runs, timeout=timeout
+        )
+        return noted
 
     def cleanup(self) -> None:
         """Close the widgets the last runs kept with `staged()` and empty the stage's output."""
         self._execute("cleanup()", _EMPTY_JS, 120)
 
     def _execute(self, source: str, shown_js: str, timeout: float) -> list[float]:
-        js = _RUN_STAGE_JS.replace("SHOWN", shown_js)
-        times: list[float] = self.page.evaluate(js, [source, timeout * 1000])
+        js = _RUN_STAGE_JS.replace("SHOWN", shown_js).replace("DROPPED", repr(_DROPPED))
+        try:
+            times: list[float] = self.page.evaluate(js, [source, timeout * 1000])
+        except PlaywrightError as error:
+            if _DROPPED in str(error):
+                raise MessagesDropped(_DROPPED) from None
+            raise
         return times
 
 
