@@ -77,17 +77,6 @@ def geometry(width: int, height: int) -> dict[str, list[int]]:
     }
 
 
-def fitted(widget: str, width: int, height: int) -> tuple[float, float, float]:
-    """Scale and offset of an image of `width` x `height` in the widget's `CANVAS`: dlwidgets fits and
-    centres exactly; ipyannotations rounds down to whole pixels."""
-    cw, ch = CANVAS
-    scale = min(cw / width, ch / height, 1.0 if widget == "ipyannotations" else math.inf)
-    if widget == "ipyannotations":
-        w, h = int(width * scale), int(height * scale)
-        return w / width, cw // 2 - w // 2, ch // 2 - h // 2
-    return scale, (cw - width * scale) / 2, (ch - height * scale) / 2
-
-
 DATA_CELL = """\
 import io, os
 import numpy as np
@@ -174,19 +163,34 @@ SHOW = {
     "ipyannotations": "staged(show_ipyannotations({case!r}))",
 }
 
-# Milestones: [image and last box at any resolution, image at full resolution and every box].
+# Milestones: [image and last box at any resolution, image at full resolution and every box]. Points
+# are in image pixels, mapped to the canvas as the widget fits the image: dlwidgets fits and centres it
+# in whatever size its canvas has; ipyannotations rounds down to whole pixels.
 _CANVAS_SHOWN = """(out) => {
   const canvas = out.querySelector(SELECTOR);
   if (!canvas || !canvas.width) return [false, false];
+  const spec = GEOMETRY;
+  const [W, H] = spec.size;
+  let s = Math.min(canvas.width / W, canvas.height / H), dx, dy;
+  if (spec.whole) {
+    const [w, h] = [Math.floor(W * s), Math.floor(H * s)];
+    const half = (size, part) => Math.floor(size / 2) - Math.floor(part / 2);
+    [s, dx, dy] = [w / W, half(canvas.width, w), half(canvas.height, h)];
+  } else {
+    [dx, dy] = [(canvas.width - W * s) / 2, (canvas.height - H * s) / 2];
+  }
+  const at = ([x, y]) => [Math.round(x * s + dx), Math.round(y * s + dy)];
   const context = canvas.getContext('2d');
   const pixel = ([x, y]) => context.getImageData(x, y, 1, 1).data;
-  const [r, g, b] = pixel(GEOMETRY.patch);
+  const [r, g, b] = pixel(at(spec.patch));
   const image = r < 60 && g < 60 && b > 200;
-  const box = GEOMETRY.probe.some((point) => {
-    const [r, g, b] = pixel(point);
+  const [px, py] = at(spec.probe);
+  const box = [-2, -1, 0, 1, 2].some((d) => {
+    const [r, g, b] = pixel([px + d, py]);
     return r > 200 && g < 80 && b > 200;
   });
-  const dark = pixel(GEOMETRY.dark), light = pixel(GEOMETRY.light);
+  const edge = spec.edge[0] * s + dx, y = Math.round(spec.edge[1] * s + dy);
+  const dark = pixel([Math.floor(edge) - 2, y]), light = pixel([Math.ceil(edge) + 2, y]);
   const sharp = dark[0] < 30 && dark[1] < 30 && light[0] > 225 && light[1] > 225;
   return [image && box, image && box && sharp];
 }"""
@@ -214,20 +218,13 @@ def shown_js(widget: str, case: str) -> str:
     if widget == "bbox-widget":
         return _DOM_SHOWN.replace("COUNT", str(count))
     spec = geometry(width, height)
-    scale, dx, dy = fitted(widget, width, height)
-
-    def at(x: float, y: float) -> list[int]:
-        return [round(x * scale + dx), round(y * scale + dy)]
-
     left, top, _, bottom = spec["probe"]
-    probe_x, probe_y = at(left, (top + bottom) / 2)
-    edge_x, edge_y = spec["edge"]
-    x = edge_x * scale + dx
     points = {
-        "patch": at(*spec["patch_check"]),
-        "probe": [[probe_x + d, probe_y] for d in (-2, -1, 0, 1, 2)],
-        "dark": [math.floor(x) - 2, round(edge_y * scale + dy)],
-        "light": [math.ceil(x) + 2, round(edge_y * scale + dy)],
+        "size": [width, height],
+        "whole": widget == "ipyannotations",
+        "patch": spec["patch_check"],
+        "probe": [left, (top + bottom) / 2],
+        "edge": spec["edge"],
     }
     js = _CANVAS_SHOWN.replace("SELECTOR", json.dumps(_SELECTORS[widget]))
     return js.replace("GEOMETRY", json.dumps(points))

@@ -79,11 +79,13 @@ items = {{
 }}
 """
 
+# The editor's first label row holds label-0000, as text or as an input's value.
 EDITOR_SHOWN = """(out) => {
   const root = out.querySelector('.dlw-ontology-editor');
-  if (!root || !root.offsetParent) return [false];
-  const row = root.querySelector('.dlw-label-row input.dlw-label-name');
-  return [row ? row.value === 'label-0000' : root.textContent.includes('label-0000')];
+  const row = root && root.offsetParent && root.querySelector('.dlw-label-row');
+  if (!row) return [false];
+  const inputs = Array.from(row.querySelectorAll('input'));
+  return [inputs.some((i) => i.value === 'label-0000') || row.textContent.includes('label-0000')];
 }"""
 
 STUDIO_CELL = "studio = staged(Studio(demo_client))\nstudio.browser.dataset = demo\nstudio"
@@ -93,16 +95,23 @@ STUDIO_SHOWN = """(out) => {
   return [Boolean(root && root.offsetParent && root.querySelector('.dlw-card'))];
 }"""
 
-# Image on the canvas (the blue patch), then the probe box's magenta outline too.
+# Image on the canvas (the blue patch), then the probe box's magenta outline too; points in image pixels,
+# mapped as the Annotator fits and centres the image in whatever size its canvas has.
 _ANNOTATOR_SHOWN = """(out) => {
   const canvas = out.querySelector('.dlw-annotator canvas:not(.dlw-gestures)');
   if (!canvas || !canvas.width) return [false, false];
+  const spec = GEOMETRY;
+  const [W, H] = spec.size;
+  const s = Math.min(canvas.width / W, canvas.height / H);
+  const [dx, dy] = [(canvas.width - W * s) / 2, (canvas.height - H * s) / 2];
+  const at = ([x, y]) => [Math.round(x * s + dx), Math.round(y * s + dy)];
   const context = canvas.getContext('2d');
   const pixel = ([x, y]) => context.getImageData(x, y, 1, 1).data;
-  const [r, g, b] = pixel(PATCH);
+  const [r, g, b] = pixel(at(spec.patch));
   const image = r < 50 && g < 50 && b > 200;
-  const box = PROBE.length === 0 || PROBE.some((point) => {
-    const [r, g, b] = pixel(point);
+  const [px, py] = spec.probe ? at(spec.probe) : [0, 0];
+  const box = !spec.probe || [-2, -1, 0, 1, 2].some((d) => {
+    const [r, g, b] = pixel([px + d, py]);
     return r > 200 && g < 70 && b > 200;
   });
   return [image, image && box];
@@ -157,18 +166,14 @@ _SCROLL_JS = """async (root) => {
 
 
 def annotator_shown(annotated: bool) -> str:
-    """The predicate for an Annotator of `CANVAS` showing a scale_data item (the image fitted, centred)."""
-    width, height = scale_data.IMAGE_SIZE
-    scale = min(CANVAS[0] / width, CANVAS[1] / height)
-    dx, dy = (CANVAS[0] - width * scale) / 2, (CANVAS[1] - height * scale) / 2
-
-    def at(x: float, y: float) -> list[int]:
-        return [round(x * scale + dx), round(y * scale + dy)]
-
+    """The predicate for an Annotator showing a scale_data item (with its probe box if `annotated`)."""
     left, top, _, bottom = scale_data.PROBE_BOX
-    probe = [at(left + d / scale, (top + bottom) / 2) for d in (-2, -1, 0, 1, 2)] if annotated else []
-    js = _ANNOTATOR_SHOWN.replace("PATCH", json.dumps(at(*scale_data.PATCH_CHECK)))
-    return js.replace("PROBE", json.dumps(probe))
+    spec = {
+        "size": scale_data.IMAGE_SIZE,
+        "patch": scale_data.PATCH_CHECK,
+        "probe": [left, (top + bottom) / 2] if annotated else None,
+    }
+    return _ANNOTATOR_SHOWN.replace("GEOMETRY", json.dumps(spec))
 
 
 def run_case(stage: Stage, wire: WireMeter, body: str, shown: str, timeout: float = 300) -> dict[str, Any]:
