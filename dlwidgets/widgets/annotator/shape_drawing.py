@@ -11,6 +11,7 @@ masks are one styled call of rectangles, one per run of pixels.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,9 +22,10 @@ from ..models.annotation_edits import Shape, box_angle
 from ..models.shape_geometry import (
     Contours,
     EllipseGeometry,
+    Geometry,
     MaskGeometry,
     batched,
-    canvas_geometry,
+    image_geometry,
     is_view_only,
 )
 from ..models.viewport import Viewport
@@ -67,16 +69,43 @@ def bridged(contours: Sequence[np.ndarray]) -> np.ndarray:
 
 
 def ellipse_ring(ellipse: EllipseGeometry, sides: int = ELLIPSE_SIDES) -> np.ndarray:
-    """An ellipse's outline as a polygon, turned by its rotation (canvas pixels)."""
+    """An ellipse's outline as a polygon, turned by its rotation."""
     t = np.linspace(0, 2 * np.pi, sides, endpoint=False)
     x, y = ellipse.rx * np.cos(t), ellipse.ry * np.sin(t)
     c, s = np.cos(ellipse.rotation), np.sin(ellipse.rotation)
     return np.stack([ellipse.x + x * c - y * s, ellipse.y + x * s + y * c], axis=1)
 
 
-def _in_view(points: np.ndarray, viewport: Viewport) -> bool:
-    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
-    return bool(x1 >= 0 and y1 >= 0 and x0 <= viewport.canvas_width and y0 <= viewport.canvas_height)
+# The image geometry of shapes drawn lately, by ``id``: an edit makes a new shape dict, so a shape still
+# the same object (and its coordinates) has the same geometry, and a zoom or pan does not rebuild it.
+_CACHE: OrderedDict[int, tuple[Shape, Any, Geometry | None, tuple[float, ...]]] = OrderedDict()
+_CACHE_SIZE = 20_000
+
+
+def _image_geometry(shape: Shape) -> tuple[Geometry | None, tuple[float, ...]]:
+    """``image_geometry(shape)`` (an ellipse as its polygon) and its outline's bounds (left, top, right,
+    bottom; none for a mask), remembered while the shape is unchanged."""
+    cached = _CACHE.get(id(shape))
+    if cached is not None and cached[0] is shape and cached[1] is shape.get("coordinates"):
+        return cached[2], cached[3]
+    geometry = image_geometry(shape)
+    if isinstance(geometry, EllipseGeometry):
+        geometry = Contours((ellipse_ring(geometry),), closed=True)
+    bounds: tuple[float, ...] = ()
+    if isinstance(geometry, Contours) and geometry.contours and len(geometry.contours[0]):
+        outline = geometry.contours[0]
+        bounds = (*outline.min(axis=0).tolist(), *outline.max(axis=0).tolist())
+    _CACHE[id(shape)] = (shape, shape.get("coordinates"), geometry, bounds)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return geometry, bounds
+
+
+def _to_canvas(contours: list[np.ndarray], viewport: Viewport) -> tuple[np.ndarray, np.ndarray]:
+    """Image contours as one drawing call takes them, moved where the viewport shows them."""
+    offset = np.array([viewport.offset_x, viewport.offset_y])
+    points, _ = batched([np.concatenate(contours) * viewport.scale + offset])
+    return points, np.array([len(c) for c in contours])
 
 
 def _colors(rgbs: Sequence[tuple[int, int, int]]) -> np.ndarray[Any, Any]:
@@ -104,16 +133,17 @@ def draw_shapes(
     line_colors: list[tuple[int, int, int]] = []
     rects: list[np.ndarray] = []
     rect_colors: list[tuple[int, int, int]] = []
+    # The image rectangle the canvas shows: shapes wholly outside it are not sent.
+    left, top = viewport.to_image(0, 0)
+    right, bottom = viewport.to_image(viewport.canvas_width, viewport.canvas_height)
     for _key, shape in shapes:
         if not is_drawn_here(shape):
             continue
         color = _rgb(colors.get(shape.get("label") or "", UNKNOWN_COLOR))
-        geometry = canvas_geometry(shape, viewport)
-        if isinstance(geometry, EllipseGeometry):
-            geometry = Contours((ellipse_ring(geometry),), closed=True)
+        geometry, bounds = _image_geometry(shape)
         if isinstance(geometry, Contours):
             contours = [c for c in geometry.contours if len(c) >= (3 if geometry.closed else 2)]
-            if not contours or not _in_view(np.concatenate(contours), viewport):
+            if not contours or bounds[2] < left or bounds[3] < top or bounds[0] > right or bounds[1] > bottom:
                 continue
             if not geometry.closed:
                 lines += contours
@@ -128,18 +158,19 @@ def draw_shapes(
             rects.append(geometry.rects)
             rect_colors += [color] * len(geometry.rects)
     if fills:
-        points, counts = batched(fills)
+        points, counts = _to_canvas(fills, viewport)
         layer.fill_styled_polygons(points, _colors(fill_colors), FILL_ALPHA * opacity, _counts(counts))
     if outlines or lines:
         layer.line_width = 2
     if outlines:
-        points, counts = batched(outlines)
+        points, counts = _to_canvas(outlines, viewport)
         layer.stroke_styled_polygons(points, _colors(outline_colors), opacity, _counts(counts))
     if lines:
-        points, counts = batched(lines)
+        points, counts = _to_canvas(lines, viewport)
         layer.stroke_styled_line_segments(points, _colors(line_colors), opacity, _counts(counts))
     if rects:
-        r = np.concatenate(rects).astype(np.float32)
-        layer.fill_styled_rects(
-            r[:, 0], r[:, 1], r[:, 2], r[:, 3], _colors(rect_colors), MASK_ALPHA * opacity
-        )
+        scale = viewport.scale
+        r = np.concatenate(rects) * scale + np.array([viewport.offset_x, viewport.offset_y, 0, 0])
+        r = r.astype(np.float32)
+        alpha = MASK_ALPHA * opacity
+        layer.fill_styled_rects(r[:, 0], r[:, 1], r[:, 2], r[:, 3], _colors(rect_colors), alpha)
