@@ -103,9 +103,11 @@ def test_add_a_label_and_attribute_then_annotate_with_them(open_notebook: OpenNo
     annotating.wait_widget(".dlw-annotator canvas.dlw-gestures")
     annotating.wait_ready()
     view = AnnotatorView(annotating)
-    view.root.get_by_label(re.compile(r"^4\s+truck$")).check()
+    truck = view.root.locator('.dlw-label-list .dlw-label-row[data-label="truck"]')
+    truck.click()
+    view.root.locator('.dlw-label-row.dlw-current[data-label="truck"]').wait_for(timeout=30_000)
     view.drag((100.0, 60.0), (300.0, 240.0))
-    view.wait_text(".widget-html-content", "box truck")
+    view.wait_text(".dlw-selection-title", "box 1 truck")
     load_picker = view.root.get_by_label("Load", exact=True)
     assert load_picker.locator("option").all_inner_texts() == ["", "empty", "full"]
     load_picker.select_option("full")
