@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...api import Assignment, Filters, FiltersResource, Item, ItemStatus, Task
+from ...api import Annotation, Assignment, Filters, FiltersResource, Item, ItemStatus, Task
 from ...api.entities.note import Note
 
 # What each status reads as in the queue.
@@ -21,7 +21,8 @@ STATUS_NAMES = {
     ItemStatus.APPROVED.value: "approved",
 }
 REJECTED = "rejected"
-OPEN_NOTE = "issue"  # a note's status while it is open
+OPEN_NOTE = "issue"  # a note's status while it is open (dtlpy's AnnotationStatus)
+FIXED_NOTE = "review"  # fixed by the annotator, for the reviewer to look at again
 NOTE_LABEL = "note"
 # An item's notes: the annotations' default query leaves them out, as dtlpy's does.
 _NOTES = Filters(field="type", values=Note.type, resource=FiltersResource.ANNOTATION)
@@ -110,13 +111,25 @@ class WorkQueue:
         if item.id not in self._notes:
             self._notes[item.id] = [
                 Rejection(annotation.creator, " ".join(m.body or "" for m in annotation.messages))
-                for annotation in item.annotations.list(filters=_NOTES)
-                if annotation.metadata.get("system", {}).get("status") == OPEN_NOTE
+                for annotation in self._open_notes(item)
             ]
         return self._notes[item.id]
 
+    def _open_notes(self, item: Item) -> list[Annotation]:
+        return [
+            annotation
+            for annotation in item.annotations.list(filters=_NOTES)
+            if annotation.metadata.get("system", {}).get("status") == OPEN_NOTE
+        ]
+
     # -- actions ------------------------------------------------------------------------------------
     def complete(self, item: Item) -> None:
+        """Mark the item completed; a rejected item's open notes go back to the reviewer (``review``)."""
+        if self.rejections(item) and not self.is_qa:
+            for annotation in self._open_notes(item):
+                annotation.metadata.setdefault("system", {})["status"] = FIXED_NOTE
+                annotation.update(system_metadata=True)
+            self._notes[item.id] = []
         self._set(item, ItemStatus.COMPLETED)
 
     def discard(self, item: Item) -> None:

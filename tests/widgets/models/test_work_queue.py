@@ -52,6 +52,10 @@ def test_a_rejected_item_shows_its_note_in_the_annotators_queue(task: dw.Task) -
     assert [r.text for r in mine.rejections(rejected)] == ["the box misses the tail"]
     assert mine.progress == "2 of 3 done"
     assert mine.next_unfinished(0) == mine.items.index(rejected) or mine.items.index(rejected) == 0
+    mine.complete(rejected)  # fixed: done again, its note back with the reviewer
+    assert mine.status(rejected) == "completed" and mine.progress == "3 of 3 done"
+    again = WorkQueue(task.assignments.list()[0])
+    assert again.status(rejected) == "completed" and again.rejections(rejected) == []
 
 
 def test_a_queue_is_made_from_a_task_or_an_assignment_only(dataset: dw.Dataset) -> None:
