@@ -15,6 +15,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -88,7 +90,12 @@ def box_corners(coordinates: Sequence[Any]) -> np.ndarray:
 def _contours(coordinates: Any) -> list[np.ndarray]:
     """A stored polygon's or polyline's contours: ``[[{x, y}, ...], ...]`` or one flat ``[{x, y}, ...]``."""
     rings = coordinates if coordinates and isinstance(coordinates[0], list) else [coordinates]
-    return [np.array([[p["x"], p["y"]] for p in ring], dtype=float).reshape(-1, 2) for ring in rings if ring]
+    xy = itemgetter("x", "y")
+    return [
+        np.fromiter(chain.from_iterable(map(xy, ring)), dtype=float, count=2 * len(ring)).reshape(-1, 2)
+        for ring in rings
+        if ring
+    ]
 
 
 @lru_cache(maxsize=32)
