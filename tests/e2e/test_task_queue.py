@@ -1,9 +1,10 @@
 """Working a task in a real browser, in JupyterLab 4 and Notebook 7.
 
-An annotator works her assignment's queue with Complete until every item is done, and the TaskCreator's
-task list then shows the task at 100%. A reviewer works the QA task: approves one item and rejects the
-next with a note; the annotator opens her assignment from the task list, "Next unfinished" brings her to
-the rejected item, and the note is shown with it. This process reads the statuses from the same workspace.
+An annotator works her assignment's queue with Complete (the C key, then the button) until every item
+is done, and the TaskCreator's task list then shows the task at 100%. A reviewer works the QA task:
+approves one item and rejects the next with a note; the annotator opens her assignment from the task
+list, "Next unfinished" brings her to the rejected item, and the note is shown with it. This process
+reads the statuses from the same workspace.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ def test_complete_the_three_items_of_an_assignment_and_the_task_shows_100(
     notebook, work, creator = open_queue(open_notebook, WORK_CELL, ".e2e-work")
     progress = work.locator(".dlw-progress")
     assert work.locator(".dlw-item-status").inner_text() == "status: to do"
-    for done in (1, 2, 3):
+    work.locator("canvas.dlw-gestures").press("c")  # the hotkey, on the focused canvas
+    progress.filter(has_text="1 of 3 done").wait_for(timeout=30_000)
+    for done in (2, 3):
         button(work, "Complete").click()
         progress.filter(has_text=f"{done} of 3 done").wait_for(timeout=30_000)
     work.locator(".dlw-queue-done").filter(has_text="all 3 items are done").wait_for(timeout=30_000)
