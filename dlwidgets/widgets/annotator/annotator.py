@@ -300,7 +300,7 @@ class Annotator(WidgetBase):
         self._tool_buttons = w.ToggleButtons(
             options=[("Box (B)", "box"), ("Point (P)", "point"), ("Select (V)", "select")],
             value="box",
-            style={"button_width": "80px"},
+            style={"button_width": "auto"},  # each as wide as its text: none cut short
         )
         self._tool_buttons.observe(lambda c: self.set_tool(c["new"]), names="value")
         # Fixed width: a zoom readout that grew would move the controls after it.
