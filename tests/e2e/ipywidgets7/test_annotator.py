@@ -28,7 +28,7 @@ def test_draw_a_box_and_save_it(open_notebook: OpenNotebook) -> None:
     view.wait_text(".dlw-dirty", "● unsaved")
     notebook.page.keyboard.press("Control+s")
     assert notebook.wait_file("saved.json") == {"count": 1}
-    view.wait_text(".dlw-notice", "saved 1 annotations")
+    view.wait_text(".dlw-notice", "saved 1 annotation")
 
     client = dw.connect(home=str(notebook.out_dir / "workspace"))
     try:
