@@ -50,7 +50,13 @@ class ReviewBar(w.HBox):
             value=enabled, description="Review", icon="check-square-o", tooltip="review a model's predictions"
         )
         self.slider = w.FloatSlider(
-            value=0.0, min=0.0, max=1.0, step=0.05, description="confidence ≥", readout_format=".2f"
+            value=0.0,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="score ≥",
+            readout_format=".2f",
+            layout=w.Layout(width="240px"),
         )
         self.info = w.HTML()
         self._controls = w.HBox(
@@ -76,6 +82,7 @@ class ReviewBar(w.HBox):
         ]
         self.toggle.observe(self._on_toggle, names="value")
         self.slider.observe(lambda _: annotator._redraw(), names="value")
+        self._controls.layout.flex_flow = "row wrap"
         super().__init__([self.toggle, self._controls])
         self.add_class("dlw-review")
 
