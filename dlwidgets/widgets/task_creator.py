@@ -65,7 +65,9 @@ class TaskCreator(WidgetBase):
             description="priority", options=[("low", 1), ("medium", 2), ("high", 3)], value=2
         )
         self._source = w.ToggleButtons(
-            options=[SELECTION, FILTER], value=SELECTION if self._items else FILTER
+            options=[SELECTION, FILTER],
+            value=SELECTION if self._items else FILTER,
+            style={"button_width": "auto"},  # each label whole, not "items matching a…"
         )
         self._folder = w.Dropdown(description="folder", options=self._folders(), value="/")
         self._annotated = w.Dropdown(description="annotated", options=[ANY, YES, NO], value=ANY)

@@ -132,6 +132,11 @@ _CONTRAST_JS = """root => {
 }"""
 
 DARK = "JupyterLab Dark"
+# The buttons whose label does not fit (cut to "Select …" by the ellipsis).
+_CLIPPED_JS = """root => Array.from(root.querySelectorAll("button"))
+  .filter((b) => b.getBoundingClientRect().width > 0 && b.scrollWidth > b.clientWidth + 1)
+  .map((b) => b.textContent.trim())"""
+
 MIN_CONTRAST = 3.0  # WCAG's figure for large text and controls; body text in both themes is far above it
 TABS = ("Sign in", "Browse", "Ontology", "Upload", "Prompts", "Tasks", "Annotate")
 
@@ -142,7 +147,9 @@ def low_contrast(studio: StudioView) -> list[dict[str, object]]:
     return [entry for entry in shown if entry["ratio"] < MIN_CONTRAST]
 
 
-def test_every_tab_is_readable_in_the_dark_theme(open_notebook: OpenNotebook) -> None:
+def test_every_tab_is_readable_in_the_dark_theme_and_no_button_is_cut_short(
+    open_notebook: OpenNotebook,
+) -> None:
     notebook, studio, browser = open_studio(open_notebook)
     page = notebook.page
     browser.card("first.jpg").click()
@@ -160,6 +167,9 @@ def test_every_tab_is_readable_in_the_dark_theme(open_notebook: OpenNotebook) ->
         found = low_contrast(studio)
         if found:
             unreadable[tab] = found
+        clipped = studio.root.evaluate(_CLIPPED_JS)
+        if clipped:
+            unreadable[f"{tab}: buttons cut short"] = clipped
         if tab in ("Browse", "Annotate"):
             save_screenshot(studio.root, f"Studio-dark-{tab}")
     assert unreadable == {}

@@ -174,7 +174,8 @@ class Browser(WidgetBase):
                 self.button(
                     "Export", lambda: self.export_form.toggle(), "download", "COCO, YOLO, VOC or JSON"
                 ),
-            ]
+            ],
+            layout=w.Layout(flex_flow="row wrap"),  # a narrow cell wraps the buttons, never cuts them short
         )
         self.export_form = ExportForm(
             self, lambda: self.dataset, lambda: self.filters, lambda: self.selected_items
