@@ -113,3 +113,14 @@ def test_accept_without_a_prediction_selected_is_refused_in_the_status_line(imag
     press(annotator, "j")
     assert "no predictions at or above 0.95" in annotator.status
     annotator.close()
+
+
+def test_a_polygon_prediction_is_drawn_as_usual_and_filtered_by_the_slider(image_item: dw.Item) -> None:
+    polygon = dw.Polygon(geo=[[10, 10], [60, 10], [40, 50]], label="car")
+    image_item.annotations.upload([polygon], model_info={"name": "seg", "confidence": 0.4})
+    annotator = Annotator(image_item, review=True)
+    plain, dashed = annotator.review.split(annotator.edits.shapes())  # type: ignore[union-attr]
+    assert [s["type"] for _, s in plain] == ["segment"] and dashed == []
+    annotator.review.slider.value = 0.5
+    assert annotator.review.split(annotator.edits.shapes()) == ([], [])  # type: ignore[union-attr]
+    annotator.close()

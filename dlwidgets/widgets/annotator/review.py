@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 ACCEPT_KEY, REJECT_KEY, NEXT_KEY = "k", "x", "j"  # free in the gestures' key table and the queue's
 DASH = [6, 4]
 Keyed = tuple[int, Shape]
+DASHED_TYPES = ("box", "point")
 
 
 def is_prediction(shape: Shape) -> bool:
@@ -108,8 +109,11 @@ class ReviewBar(w.HBox):
         Predictions under the threshold are in neither."""
         if not self.is_on:
             return list(shapes), []
-        plain = [(k, s) for k, s in shapes if not is_prediction(s)]
         shown = [(k, s) for k, s in shapes if is_prediction(s) and confidence(s) >= self.threshold]
+        # Boxes and points are drawn dashed here; a prediction of another geometry is drawn as usual.
+        dashed = [(k, s) for k, s in shown if s["type"] in DASHED_TYPES]
+        kept = {k for k, s in shown if s["type"] not in DASHED_TYPES}
+        plain = [(k, s) for k, s in shapes if not is_prediction(s) or k in kept]
         total = sum(1 for _, s in shapes if is_prediction(s))
         hidden = total - len(shown)
         self.info.value = (
@@ -117,7 +121,7 @@ class ReviewBar(w.HBox):
             + (f", {hidden} under {self.threshold:.2f}" if hidden else "")
             + "</span>"
         )
-        return plain, shown
+        return plain, dashed
 
     # -- actions --------------------------------------------------------------------------------------
     def accept(self) -> None:
