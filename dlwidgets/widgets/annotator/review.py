@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 ACCEPT_KEY, REJECT_KEY, NEXT_KEY = "k", "x", "j"  # free in the gestures' key table and the queue's
 DASH = [6, 4]
-Keyed = tuple[int, Shape]
 DASHED_TYPES = ("box", "point")
 
 
