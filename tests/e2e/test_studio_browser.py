@@ -153,7 +153,6 @@ def test_every_tab_is_readable_in_the_dark_theme_and_no_button_is_cut_short(
     notebook, studio, browser = open_studio(open_notebook)
     page = notebook.page
     browser.card("first.jpg").click()
-    save_screenshot(studio.root, "Studio-light")
     page.evaluate(
         "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
     )
