@@ -1,10 +1,11 @@
 """The API layer: entities, ``Filters``, the ``Client`` with its repositories, and the transports."""
 
-from .client import LOCAL_ENVIRONMENT, Client, connect
+from .client import LOCAL_ENVIRONMENT, Client, connect, token_expiry
 from .entities import *  # noqa: F403
 from .entities import __all__ as _entities
 from .filters import *  # noqa: F403
 from .filters import __all__ as _filters
+from .login import signed_in
 from .repositories.annotations import SavedAnnotations
 from .repositories.items import remote_dir
 from .transport import LocalTransport
@@ -18,4 +19,6 @@ __all__ = [
     "SavedAnnotations",
     "connect",
     "remote_dir",
+    "signed_in",
+    "token_expiry",
 ]

@@ -59,6 +59,12 @@ def jwt_claims(token: str) -> dict[str, Any]:
     return claims if isinstance(claims, dict) else {}
 
 
+def token_expiry(token: str) -> float | None:
+    """When a JWT says it expires (seconds since the epoch); None for an API key or a JWT without ``exp``."""
+    exp = jwt_claims(token).get("exp")
+    return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+
+
 class Client:
     """A connection to one workspace or platform environment, with the tutorial's repositories on it."""
 
@@ -79,7 +85,7 @@ class Client:
         self._token = token
         claims = jwt_claims(token) if token else {}
         self.user_email: str = user_email or claims.get("email") or "null"
-        self._expires_at: float | None = claims.get("exp")
+        self._expires_at = token_expiry(token) if token else None
         self.http = httpx.Client(
             base_url=self.environment,
             transport=transport,
@@ -120,6 +126,11 @@ class Client:
     def info(self) -> dict[str, str]:
         """Who and where: ``{'environment', 'user_email'}`` (never the token)."""
         return {"environment": self.environment, "user_email": self.user_email}
+
+    @property
+    def expires_at(self) -> float | None:
+        """When the token expires (seconds since the epoch), or None: no token, an API key, or local."""
+        return self._expires_at
 
     def token_expired(self, leeway_s: float = 60.0) -> bool:
         """True when a remote token is missing or expires within ``leeway_s``; the embedded one never does."""

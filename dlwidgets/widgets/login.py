@@ -13,9 +13,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..api import Client, connect, default
-from ..api.client import jwt_claims
-from ..api.login import signed_in
+from ..api import Client, connect, default, signed_in, token_expiry
 from ..exceptions import PlatformError, Unauthorized
 from ..store import default_home
 from .base import WidgetBase, status_html
@@ -79,8 +77,8 @@ class Login(WidgetBase):
         if not token:
             raise ValueError("enter a token or API key (or set $DLWIDGETS_TOKEN)")
         # A token is a JWT whose expiry can be read here; an API key may be any string: the server decides.
-        exp = jwt_claims(token).get("exp")
-        if isinstance(exp, (int, float)) and exp <= datetime.datetime.now().timestamp():
+        exp = token_expiry(token)
+        if exp is not None and exp <= datetime.datetime.now().timestamp():
             raise ValueError(f"that token expired on {_when(exp)}; get a new one")
         try:
             return signed_in(url, token, timeout=VALIDATE_TIMEOUT_S)
@@ -92,7 +90,7 @@ class Login(WidgetBase):
             ) from None
 
     def _signed_in_text(self, client: Client) -> str:
-        expiry = f", token valid until {_when(client._expires_at)}" if client._expires_at else ""
+        expiry = f", token valid until {_when(client.expires_at)}" if client.expires_at else ""
         return f"signed in as {client.user_email} on {client.environment}{expiry}"
 
 

@@ -4,6 +4,7 @@ The official SDK signs in with the same calls in ``server/dtlpy_scripts.py``."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,12 @@ def test_the_embedded_workspace_needs_no_sign_in() -> None:
     dl.login_api_key(api_key="anything")
     assert dl.login_m2m(email=USER, password="secret") is True
     assert dl.client_api.is_local
+
+
+def test_the_client_says_when_its_token_expires() -> None:
+    token = create_token(b"k" * 32, USER, days=2)
+    client = dl.connect("http://127.0.0.1:1/api/v1", token=token)
+    assert client.expires_at == dl.api.token_expiry(token)
+    assert client.expires_at is not None and 0 < client.expires_at - time.time() <= 2 * 86400
+    assert dl.connect("http://127.0.0.1:1/api/v1", token="an-api-key").expires_at is None
+    assert dl.connect("http://127.0.0.1:1/api/v1").expires_at is None
