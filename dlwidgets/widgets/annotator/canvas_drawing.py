@@ -17,6 +17,7 @@ from ipycanvas.canvas import COMMANDS
 
 from ..models.annotation_edits import Shape, box_edges, handle_points
 from ..models.viewport import Viewport
+from .label_drawing import Label, draw_labels
 from .shape_drawing import draw_shapes, is_drawn_here
 
 UNKNOWN_COLOR = "#9e9e9e"
@@ -57,6 +58,11 @@ def draw_image(layer: Canvas, source: Canvas, viewport: Viewport) -> None:
     )
 
 
+def _label_text(shape: Shape, colors: Mapping[str, str]) -> str:
+    label = shape.get("label") or ""
+    return label if label in colors else f"{label} (not in ontology)"
+
+
 def draw_highlight(layer: Canvas, shape: Shape | None, viewport: Viewport) -> None:
     """Outline ``shape`` (None: nothing) on ``layer``, a layer of its own above the annotations, so that
     hovering the objects list redraws one shape, not all of them."""
@@ -85,7 +91,7 @@ def draw_annotations(
     opacity: float = 1.0,
 ) -> None:
     """Redraw every box and point in view: one styled call for all box fills, one for their outlines, one
-    for the points, then the label texts one colour at a time."""
+    for the points, then the labels (see label_drawing)."""
     layer.clear()
     width, height = viewport.canvas_width, viewport.canvas_height
 
@@ -102,7 +108,7 @@ def draw_annotations(
         return np.clip(np.rint(values), -_OUTSIDE, limit + _OUTSIDE).astype(np.int16)
 
     draw_shapes(layer, shapes, viewport, colors, opacity)
-    labelled: list[tuple[Shape, float, float]] = []
+    labelled: list[tuple[Shape, float, float, float]] = []  # shape, left, top, bottom in canvas pixels
     boxes = [(k, s) for k, s in shapes if s["type"] == "box" and not is_drawn_here(s)]
     if boxes:
         edges = np.array([box_edges(s) for _, s in boxes], dtype=np.float64).reshape(-1, 4)
@@ -118,7 +124,8 @@ def draw_annotations(
             layer.fill_styled_rects(x0, y0, w, h, box_colors, alpha=0.15 * opacity)
             layer.stroke_styled_rects(x0, y0, w, h, box_colors, alpha=opacity)
         big = (right[seen] - left[seen] >= LABEL_MIN_BOX[0]) & (bottom[seen] - top[seen] >= LABEL_MIN_BOX[1])
-        labelled += [(s, x, y) for (_, s), x, y, b in zip(boxes, x0, y0, big, strict=True) if b]
+        spans = zip(boxes, x0, y0, y0 + h, big, strict=True)
+        labelled += [(s, x, y, y1) for (_, s), x, y, y1, b in spans if b]
     points = [(k, s) for k, s in shapes if s["type"] == "point"]
     if points:
         xy = np.array([[s["coordinates"]["x"], s["coordinates"]["y"]] for _, s in points], dtype=np.float64)
@@ -129,18 +136,14 @@ def draw_annotations(
         if points:
             px, py = pixels(px[seen], width), pixels(py[seen], height)
             layer.fill_styled_circles(px, py, POINT_RADIUS, color_array(points), alpha=opacity)
-            labelled += [(s, x, y) for (_, s), x, y in zip(points, px, py, strict=True)]
+            spots = zip(points, px, py, strict=True)
+            labelled += [(s, x + POINT_RADIUS, y - POINT_RADIUS, y + POINT_RADIUS) for (_, s), x, y in spots]
     if show_labels and labelled:
-        layer.font = "12px sans-serif"
-        by_color: dict[str, list[tuple[str, int, int]]] = {}
-        for shape, x, y in labelled:
-            label = shape.get("label") or ""
-            text = label if label in colors else f"{label} (not in ontology)"
-            by_color.setdefault(colors.get(label, UNKNOWN_COLOR), []).append((text, int(x), int(y) - 4))
-        for color, texts in by_color.items():
-            layer.fill_style = color
-            for text, x, y in texts:
-                layer.fill_text(text, x, y)
+        labels = [
+            Label(_label_text(s, colors), colors.get(s.get("label") or "", UNKNOWN_COLOR), x, y, y1)
+            for s, x, y, y1 in labelled
+        ]
+        draw_labels(layer, labels, viewport.scale, color_array([(0, s) for s, *_ in labelled]))
     if selected is not None:
         chosen = dict(shapes).get(selected)
         if chosen is not None and chosen["type"] == "box":

@@ -1,0 +1,101 @@
+"""Label text beside boxes and points: a font that follows the zoom, a plate behind it, no two plates on top
+of each other.
+
+All plates go as one styled-rectangles call; the texts follow in the same held batch, grouped by text
+colour, so a redraw stays one message however many labels there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from ipycanvas import Canvas
+
+# Screen font sizes (px) the label text keeps to, whatever the zoom: smaller is unreadable, larger hides
+# the image. At 100% the text is 12 px.
+FONT_PX = (10, 18)
+_FONT_AT_100 = 12
+# A sans-serif glyph is about this wide for its size: enough to size a plate without measuring in the
+# browser (which would cost a round trip per redraw).
+_CHAR_WIDTH = 0.6
+_PAD = 3
+PLATE_ALPHA = 0.75
+# How many plate heights a label may be pushed down before it is left where it collides.
+_MAX_STACK = 8
+
+
+Rect = tuple[float, float, float, float]  # x, y, width, height
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label to place: its text and colour, and the shape it names in canvas pixels (a point's box is
+    the point itself)."""
+
+    text: str
+    color: str
+    left: float
+    top: float
+    bottom: float
+
+
+def font_px(scale: float) -> int:
+    """The label font size on screen at zoom ``scale`` (1.0 = 100%): grows with the zoom, within FONT_PX."""
+    return int(np.clip(round(_FONT_AT_100 * scale), *FONT_PX))
+
+
+def plate_size(text: str, font: int) -> tuple[float, float]:
+    return len(text) * font * _CHAR_WIDTH + 2 * _PAD, font + 2 * _PAD
+
+
+def _overlaps(
+    rect: tuple[float, float, float, float], placed: Sequence[tuple[float, float, float, float]]
+) -> bool:
+    x, y, w, h = rect
+    return any(x < px + pw and px < x + w and y < py + ph and py < y + h for px, py, pw, ph in placed)
+
+
+def place_labels(labels: Sequence[Label], font: int) -> list[Rect]:
+    """Each label's plate (x, y, width, height): above its shape, else inside its top, else below it, else
+    pushed further down, whichever first clears the plates already placed."""
+    placed: list[Rect] = []
+    for label in labels:
+        width, height = plate_size(label.text, font)
+        tops = [label.top - height, label.top, label.bottom]
+        tops += [label.bottom + height * k for k in range(1, _MAX_STACK)]
+        # Above the canvas is unseen: start inside the shape's top there.
+        tops = [t for t in tops if t >= 0] or [0.0]
+        free = (t for t in tops if not _overlaps((label.left, t, width, height), placed))
+        placed.append((label.left, next(free, tops[0]), width, height))
+    return placed
+
+
+def _is_light(color: str) -> bool:
+    value = color.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.299 * r + 0.587 * g + 0.114 * b > 150
+
+
+def draw_labels(layer: Canvas, labels: Sequence[Label], scale: float, rgb: np.ndarray) -> None:
+    """Draw ``labels`` (``rgb``: their colours, one uint8 row each) on ``layer`` at the zoom ``scale``:
+    plates in the label's colour, text black or white, whichever reads on it."""
+    if not labels:
+        return
+    font = font_px(scale)
+    plates = np.array(place_labels(labels, font), dtype=np.float64).reshape(-1, 4)
+    x, y = np.rint(plates[:, 0]).astype(np.int16), np.rint(plates[:, 1]).astype(np.int16)
+    w, h = np.rint(plates[:, 2]).astype(np.int16), np.rint(plates[:, 3]).astype(np.int16)
+    layer.fill_styled_rects(x, y, w, h, rgb, alpha=PLATE_ALPHA)
+    layer.font = f"{font}px sans-serif"
+    layer.text_baseline = "top"
+    by_ink: dict[str, list[tuple[str, int, int]]] = {}
+    for label, px, py in zip(labels, x, y, strict=True):
+        ink = "#000000" if _is_light(label.color) else "#ffffff"
+        by_ink.setdefault(ink, []).append((label.text, int(px) + _PAD, int(py) + _PAD))
+    for ink, texts in by_ink.items():
+        layer.fill_style = ink
+        for text, tx, ty in texts:
+            layer.fill_text(text, tx, ty)
+    layer.text_baseline = "alphabetic"
