@@ -1,5 +1,6 @@
 """The layers keep to their jobs: route strings (``"/items/..."``, ``f"/datasets/{id}/query"``) are written
-only in ``dlwidgets/api/repositories/``; entities and widgets call repository methods."""
+only in ``dlwidgets/api/repositories/``; entities and widgets call repository methods. Widgets use the API's
+public surface only: names ``dlwidgets.api`` exports, and ``dlwidgets.exceptions``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ast
 from pathlib import Path
 
 import dlwidgets
+import dlwidgets.api
 import dlwidgets.store.handlers  # registers the routes
 from dlwidgets.store import router
 
@@ -58,5 +60,58 @@ def test_route_strings_live_only_in_repositories() -> None:
         for path in sorted(PACKAGE.rglob("*.py"))
         if not path.relative_to(PACKAGE).as_posix().startswith(ROUTE_HOMES)
         for line, text in route_strings(path.read_text(), roots)
+    ]
+    assert outside == []
+
+
+def outside_imports(source: str, module: str) -> list[tuple[int, str]]:
+    """``(line, what)`` of each import in ``module`` (``dlwidgets.widgets.x.y``) from dlwidgets that is
+    neither the widgets package, ``dlwidgets.exceptions``, nor a name ``dlwidgets.api`` exports."""
+    package = module.split(".")[:-1]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported = [(alias.name, "") for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            name = ".".join([*base, *([node.module] if node.module else [])])
+            imported = [(name, alias.name) for alias in node.names]
+        else:
+            continue
+        for name, what in imported:
+            if not name.startswith("dlwidgets") or name.startswith(
+                ("dlwidgets.widgets", "dlwidgets.exceptions")
+            ):
+                continue
+            if name == "dlwidgets.api" and what in dlwidgets.api.__all__:
+                continue
+            found.append((node.lineno, f"{name}:{what}" if what else name))
+    return sorted(found)
+
+
+def test_the_scan_finds_imports_past_the_public_api() -> None:
+    source = (
+        "from ...api import Item, default\n"
+        "from ...api.entities.item import metadata_diff\n"
+        "from ...exceptions import NotFound\n"
+        "from ..base import WidgetBase\n"
+        "def f():\n    from ...store import Store\n    import dlwidgets.api.client\n"
+        "from ...api import jwt_claims\n"
+    )
+    assert outside_imports(source, "dlwidgets.widgets.annotator.annotator") == [
+        (2, "dlwidgets.api.entities.item:metadata_diff"),
+        (6, "dlwidgets.store:Store"),
+        (7, "dlwidgets.api.client"),
+        (8, "dlwidgets.api:jwt_claims"),
+    ]
+
+
+def test_widgets_use_only_the_public_api() -> None:
+    outside = [
+        f"{path.relative_to(PACKAGE)}:{line}: {what}"
+        for path in sorted((PACKAGE / "widgets").rglob("*.py"))
+        for line, what in outside_imports(
+            path.read_text(), ".".join(["dlwidgets", *path.relative_to(PACKAGE).with_suffix("").parts])
+        )
     ]
     assert outside == []

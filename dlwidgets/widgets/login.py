@@ -13,9 +13,8 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from ..api import Client, connect, default, signed_in, token_expiry
+from ..api import Client, connect, default, default_home, signed_in, token_expiry
 from ..exceptions import PlatformError, Unauthorized
-from ..store import default_home
 from .base import WidgetBase, status_html
 
 PLATFORM_URL = "https://gate.dataloop.ai/api/v1"

@@ -17,8 +17,7 @@ from typing import Any, cast
 
 import ipywidgets as w
 
-from ..api import Dataset, Filters, FiltersResource, Ontology
-from ..api.entities.ontology import AttributesTypes
+from ..api import AttributesTypes, Dataset, Filters, FiltersResource, Ontology
 from ..exceptions import PlatformError
 from .base import ERROR_COLOR, MUTED_COLOR, WidgetBase
 from .compat import uploaded_contents

@@ -19,9 +19,7 @@ from typing import Any
 import ipywidgets as w
 from ipycanvas import Canvas, MultiCanvas, hold_canvas
 
-from ...api import Annotation, Filters, Item, Ontology
-from ...api.entities.annotation import Definition
-from ...api.entities.ontology import Attribute
+from ...api import Annotation, Attribute, Definition, Filters, Item, Ontology
 from ...exceptions import PlatformError
 from ..annotator_gestures import GestureLayer
 from ..base import ERROR_COLOR, MUTED_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, counted, describe

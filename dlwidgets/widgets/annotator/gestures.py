@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ...api.entities.annotation import Definition
+from ...api import Definition
 from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Resize, Up, Wheel
 from ..models.annotation_edits import AnnotationEdits, box_edges
 from ..models.viewport import Viewport

@@ -22,8 +22,7 @@ from typing import Any, Literal, TypedDict
 import anywidget
 import traitlets
 
-from ...api import Item
-from ...api.entities.ontology import Attribute
+from ...api import Attribute, Item
 from ..assets import asset
 from ..base import AnyWidgetChrome, Notice
 from ..models.annotation_edits import AnnotationEdits, Shape

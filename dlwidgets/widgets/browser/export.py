@@ -10,8 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ...api import Dataset, Filters, FiltersOperations, Item
-from ...api.converter import AnnotationFormat, Converter
+from ...api import AnnotationFormat, Converter, Dataset, Filters, FiltersOperations, Item
 from ..base import WidgetBase
 
 PAGE_SIZE = 100  # items per page of the export: the progress bar moves once a page

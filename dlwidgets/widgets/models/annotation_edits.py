@@ -14,9 +14,7 @@ import math
 from collections.abc import Callable, Container, Iterable
 from typing import Any
 
-from ...api import Annotation, Item, SavedAnnotations
-from ...api.entities.annotation import Definition
-from ...api.entities.item import metadata_diff
+from ...api import Annotation, Definition, Item, SavedAnnotations, metadata_diff
 from ...exceptions import Conflict
 
 Shape = dict[str, Any]

@@ -19,8 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...api import Ontology
-from ...api.entities.ontology import AttributesTypes, derive_display_label, normalize_color
+from ...api import AttributesTypes, Ontology, derive_display_label, normalize_color
 from ...exceptions import Conflict
 from .ontology_merge import Edited, children_of, comparable, label_nodes, label_values, merge_edits
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...api.entities.ontology import derive_display_label
+from ...api import derive_display_label
 from ...exceptions import Conflict
 
 Json = dict[str, Any]

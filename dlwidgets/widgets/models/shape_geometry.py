@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ...api.entities.masks import data_url_image, mask_runs
+from ...api import data_url_image, mask_runs
 from .annotation_edits import Shape
 from .viewport import Viewport
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...api import Annotation, Assignment, Filters, FiltersResource, Item, ItemStatus, Task
-from ...api.entities.note import Note
+from ...api import Annotation, Assignment, Filters, FiltersResource, Item, ItemStatus, Note, Task
 
 # What each status reads as in the queue.
 STATUS_NAMES = {
