@@ -2,9 +2,10 @@
 
 At window widths 1100, 1400 and 1920, standalone and in the Studio's Annotate tab: every control lies
 inside the window and inside whatever clips it, nothing scrolls sideways, and the canvas takes at least
-60% of the width the cell gives it. Then the keyboard: the first Esc clears the selection and the
-annotator keeps the keys (a digit picks a label, nothing reaches the notebook), the second gives them
-back to the notebook; ``?`` shows the list of shortcuts.
+60% of the width the cell gives it. In JupyterLab's dark theme (at 1400) the layout holds and every text
+of the controls stands out from its background. Then the keyboard: the first Esc clears the selection
+and the annotator keeps the keys (a digit picks a label, nothing reaches the notebook), the second gives
+them back to the notebook; ``?`` shows the list of shortcuts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dlwidgets.widgets.annotator.gestures import SHORTCUTS
 
 from .page import NotebookPage, OpenNotebook
 from .test_annotator import WORKSPACE_CELL, _focus, _notebook_state, b_inserts_a_cell
+from .test_studio_browser import low_contrast, use_dark_theme
 from .views import AnnotatorView
 
 WIDTHS = (1100, 1400, 1920)
@@ -104,6 +106,20 @@ def test_every_control_is_in_view_and_the_canvas_fills_the_cell(
     studio.wait_widget(".dlw-studio .dlw-annotator canvas.dlw-gestures")
     studio.wait_ready()
     check_layout(studio, ".dlw-studio .dlw-annotator")
+
+
+def test_the_annotator_reads_in_the_dark_theme(open_notebook: OpenNotebook) -> None:
+    """In JupyterLab's dark theme the layout holds and every text of the annotator's controls stands out
+    from its background, as in the Studio's dark-theme test."""
+    notebook = open_notebook([WORKSPACE_CELL, ANNOTATOR_CELL])
+    notebook.page.set_viewport_size({"width": 1400, "height": 900})
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    notebook.wait_ready()
+    use_dark_theme(notebook.page)
+    notebook.page.wait_for_timeout(300)  # the theme's styles applied
+    check_layout(notebook, ".dlw-annotator")
+    assert low_contrast(AnnotatorView(notebook).root) == []
 
 
 def test_esc_clears_the_selection_first_then_gives_the_keyboard_back(open_notebook: OpenNotebook) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import Locator, Page
+
 from dlwidgets.demo import street_scene
 
 from .page import NotebookPage, OpenNotebook
@@ -141,10 +143,17 @@ MIN_CONTRAST = 3.0  # WCAG's figure for large text and controls; body text in bo
 TABS = ("Sign in", "Browse", "Ontology", "Upload", "Prompts", "Tasks", "Annotate")
 
 
-def low_contrast(studio: StudioView) -> list[dict[str, object]]:
-    shown = studio.root.evaluate(_CONTRAST_JS)
-    assert len(shown) > 3, "no text found in the Studio"
+def low_contrast(root: Locator) -> list[dict[str, object]]:
+    """The texts under ``root`` that stand out from their background by less than MIN_CONTRAST."""
+    shown = root.evaluate(_CONTRAST_JS)
+    assert len(shown) > 3, "no text found in the widget"
     return [entry for entry in shown if entry["ratio"] < MIN_CONTRAST]
+
+
+def use_dark_theme(page: Page) -> None:
+    """Switch JupyterLab (or Notebook 7) to its dark theme and wait until the page shows it."""
+    page.evaluate(f"() => window.jupyterapp.commands.execute('apputils:change-theme', {{theme: '{DARK}'}})")
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
 
 
 def test_every_tab_is_readable_in_the_dark_theme_and_no_button_is_cut_short(
@@ -153,17 +162,14 @@ def test_every_tab_is_readable_in_the_dark_theme_and_no_button_is_cut_short(
     notebook, studio, browser = open_studio(open_notebook)
     page = notebook.page
     browser.card("first.jpg").click()
-    page.evaluate(
-        "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
-    )
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+    use_dark_theme(page)
     button(studio.root, "Annotate").click()
     studio.pane(".dlw-annotator-panel")
     unreadable: dict[str, list[dict[str, object]]] = {}
     for tab in TABS:
         studio.tab(tab)
         page.wait_for_timeout(300)  # the tab's widgets laid out
-        found = low_contrast(studio)
+        found = low_contrast(studio.root)
         if found:
             unreadable[tab] = found
         clipped = studio.root.evaluate(_CLIPPED_JS)
