@@ -100,18 +100,18 @@ def test_opens_on_the_first_project_and_dataset_and_switches_with_the_pickers(
 
     browser = dw.Browser()
     assert browser.client is client
-    assert [label for label, _ in browser._project_picker.options] == ["widgets", "second"]
-    assert [label for label, _ in browser._dataset_picker.options] == ["street", "empty"]
+    assert [label for label, _ in browser.pickers.project_picker.options] == ["widgets", "second"]
+    assert [label for label, _ in browser.pickers.dataset_picker.options] == ["street", "empty"]
     assert (browser.project.name, browser.dataset.name) == ("widgets", "street")  # type: ignore[union-attr]
     assert browser.grid.page_label == "1-6 of 6"
     assert sorted(names(browser)) == sorted(
         ["car0.png", "car1.png", "car2.png", "car-night.png", "walker.png", "readme.txt"]
     )
 
-    browser._dataset_picker.value = empty.id
+    browser.pickers.dataset_picker.value = empty.id
     assert browser.dataset.name == "empty" and browser.grid.cards == []  # type: ignore[union-attr]
     assert browser.grid.empty_text == "Dataset 'empty' has no items yet."
-    browser._project_picker.value = second.id
+    browser.pickers.project_picker.value = second.id
     assert browser.dataset.name == "elsewhere"  # type: ignore[union-attr]
     browser.dataset = street
     assert (browser.project.name, browser.dataset.name) == ("widgets", "street")  # type: ignore[union-attr]
@@ -122,36 +122,38 @@ def test_opens_on_the_first_project_and_dataset_and_switches_with_the_pickers(
     assert (browser.project.name, browser.dataset.name) == ("late", "later")  # type: ignore[union-attr]
     newer = project.datasets.create(dataset_name="newer")
     browser.dataset = newer
-    assert browser.dataset.name == "newer" and browser._project_picker.value == project.id  # type: ignore[union-attr]
+    assert browser.dataset.name == "newer" and browser.pickers.project_picker.value == project.id  # type: ignore[union-attr]
 
 
 def test_new_project_then_its_empty_state_offers_the_first_dataset(client: dw.Client) -> None:
     browser = Browser()
-    assert browser._project_picker.options == ()
+    assert browser.pickers.project_picker.options == ()
     assert "No projects yet" in browser.grid.empty_text
-    assert browser._new_project_form.layout.display == ""
+    assert browser.pickers.new_project_form.layout.display == ""
 
-    browser._new_project_name.value = "birds"
-    create_project = browser._new_project_form.children[-1].children[1]
+    browser.pickers.new_project_name.value = "birds"
+    create_project = browser.pickers.new_project_form.children[-1].children[1]
     create_project.click()
     assert client.projects.get(project_name="birds").name == "birds"
     assert browser.project.name == "birds"  # type: ignore[union-attr]
     # A project without datasets: an empty state that offers to make one.
-    assert browser.dataset is None and browser._dataset_picker.disabled
+    assert browser.dataset is None and browser.pickers.dataset_picker.disabled
     assert browser.grid.empty_text == "Project 'birds' has no datasets yet: create the first one."
-    assert browser._new_dataset_form.layout.display == ""
-    assert "no datasets yet" in browser._new_dataset_hint.value
+    assert browser.pickers.new_dataset_form.layout.display == ""
+    assert "no datasets yet" in browser.pickers.new_dataset_hint.value
 
-    browser._new_dataset_name.value = "gulls"
-    browser._new_dataset_form.children[-1].children[1].click()
+    browser.pickers.new_dataset_name.value = "gulls"
+    browser.pickers.new_dataset_form.children[-1].children[1].click()
     assert browser.dataset.name == "gulls"  # type: ignore[union-attr]
-    assert not browser._dataset_picker.disabled and browser._new_dataset_form.layout.display == "none"
+    assert not browser.pickers.dataset_picker.disabled
+    assert browser.pickers.new_dataset_form.layout.display == "none"
     assert browser.grid.empty_text == "Dataset 'gulls' has no items yet."
     assert browser.status == "created dataset 'gulls'"
 
     # A name taken already is refused in the widget, not with a traceback.
-    browser._open_form(browser._new_project_form)
-    browser._new_project_name.value = "birds"
+    next(b for b in browser._top_row.children if getattr(b, "description", "") == "New project").click()
+    assert browser.pickers.new_project_form.layout.display == ""
+    browser.pickers.new_project_name.value = "birds"
     create_project.click()
     assert browser.status_kind == "error" and "'birds'" in browser.status
 
@@ -410,15 +412,15 @@ def test_names_holding_html_are_text_everywhere(client: dw.Client) -> None:
     item = upload(dataset, f"/{HTML_NAME}", f"{HTML_NAME}.png", png(1))
     browser = Browser()
     # Option labels and card names are text for the front end (option.textContent, node.textContent).
-    assert browser._project_picker.options[0][0] == f"{HTML_NAME} project"
+    assert browser.pickers.project_picker.options[0][0] == f"{HTML_NAME} project"
     assert browser.grid.cards[0]["name"] == f"{HTML_NAME}.png"
     browser.select([item])
     for pane in (browser.detail_pane.title, browser.detail_pane.system):
         assert "<img" not in pane.value
     assert "&lt;img src=x onerror=alert(1)&gt;.png" in browser.detail_pane.title.value
     # An error naming it: a project of that name exists already.
-    browser._new_project_name.value = f"{HTML_NAME} project"
-    browser._new_project_form.children[-1].children[1].click()
+    browser.pickers.new_project_name.value = f"{HTML_NAME} project"
+    browser.pickers.new_project_form.children[-1].children[1].click()
     assert "<img" not in browser.status_line.value and HTML_NAME in browser.status
 
 
@@ -475,7 +477,7 @@ def test_refresh_reads_items_and_folders_made_since(street: dw.Dataset) -> None:
     browser = dw.Browser()
     upload(street, "/late", "late.png", png(20))
     assert "late.png" not in names(browser)
-    refresh = next(b for b in browser._pickers.children if getattr(b, "description", "") == "Refresh")
+    refresh = next(b for b in browser._top_row.children if getattr(b, "description", "") == "Refresh")
     refresh.click()
     assert "late.png" in names(browser) and browser.grid.page_label == "1-7 of 7"
     assert "/late" in [value for _, value in browser.filter_column.folders.options]

@@ -16,7 +16,6 @@ changed the dataset's folders or item counts (items uploaded in a later cell of 
 
 from __future__ import annotations
 
-import html
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,12 +24,12 @@ from typing import Any
 import ipywidgets as w
 
 from ...api import Client, Dataset, Filters, Item, PagedEntities, Project, default
-from ...exceptions import NotFound
 from ..base import WidgetBase
 from ..item_grid import ItemGrid, card, item_thumbnail
 from .detail import DetailPane
 from .export import ExportForm
 from .filters import FilterColumn, folder_counts
+from .pickers import Pickers
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -46,8 +45,6 @@ class Browser(WidgetBase):
         super().__init__()
         self.client = client if client is not None else default.client()
         self._page_size = page_size
-        self._projects: dict[str, Project] = {}
-        self._datasets: dict[str, Dataset] = {}
         self._pages: PagedEntities[Item] | None = None
         self._page_items: dict[str, Item] = {}  # replaced, never mutated: thumbnail threads read it
         self._selected: dict[str, Item] = {}
@@ -55,32 +52,29 @@ class Browser(WidgetBase):
         self._unfollow_cells = _after_each_cell(self)
         self._build()
         self.children = [
-            self._pickers,
-            self._new_project_form,
-            self._new_dataset_form,
+            self._top_row,
+            self.pickers.new_project_form,
+            self.pickers.new_dataset_form,
             self.export_form,
             w.HBox([self.filter_column, self._center, self.detail_pane], layout=w.Layout(width="100%")),
             self.status_line,
         ]
         self.add_class("dlw-browser")
-        self.attempt(self._load_projects)
+        self.attempt(self.pickers.load_projects)
 
     # -- public surface ---------------------------------------------------------------------------
     @property
     def project(self) -> Project | None:
-        return self._projects.get(self._project_picker.value or "")
+        return self.pickers.project
 
     @property
     def dataset(self) -> Dataset | None:
-        return self._datasets.get(self._dataset_picker.value or "")
+        return self.pickers.dataset
 
     @dataset.setter
     def dataset(self, dataset: Dataset) -> None:
         """Show ``dataset`` (choosing its project first)."""
-        if dataset.project_id not in self._projects:
-            self._load_projects(dataset.project_id, dataset.id)
-        else:
-            self._choose_project(dataset.project_id, dataset.id)
+        self.pickers.choose(dataset)
 
     @property
     def items(self) -> list[Item]:
@@ -160,16 +154,10 @@ class Browser(WidgetBase):
 
     # -- building the widgets -----------------------------------------------------------------------
     def _build(self) -> None:
-        self._project_picker = w.Dropdown(description="project", layout=w.Layout(width="300px"))
-        self._dataset_picker = w.Dropdown(description="dataset", layout=w.Layout(width="300px"))
-        self._project_picker.observe(self._on_project_picked, names="value")
-        self._dataset_picker.observe(self._on_dataset_picked, names="value")
-        self._pickers = w.HBox(
+        self.pickers = Pickers(self, self.client, self._show_dataset, self._clear_dataset)
+        self._top_row = w.HBox(
             [
-                self._project_picker,
-                self.button("New project", lambda: self._toggle_form(self._new_project_form), "plus"),
-                self._dataset_picker,
-                self.button("New dataset", lambda: self._toggle_form(self._new_dataset_form), "plus"),
+                *self.pickers.controls(),
                 self.button("Refresh", self.refresh, "refresh", "read the dataset's folders and items again"),
                 self.button(
                     "Export", lambda: self.export_form.toggle(), "download", "COCO, YOLO, VOC or JSON"
@@ -180,18 +168,6 @@ class Browser(WidgetBase):
         self.export_form = ExportForm(
             self, lambda: self.dataset, lambda: self.filters, lambda: self.selected_items
         )
-        self._new_project_name = w.Text(placeholder="new project name", layout=w.Layout(width="260px"))
-        self._new_project_form = _form(
-            self._new_project_name, self.button("Create project", self._create_project, "check")
-        )
-        self._new_dataset_hint = w.HTML()
-        self._new_dataset_name = w.Text(placeholder="new dataset name", layout=w.Layout(width="260px"))
-        self._new_dataset_form = _form(
-            self._new_dataset_name,
-            self.button("Create dataset", self._create_dataset, "check"),
-            self._new_dataset_hint,
-        )
-
         self.filter_column = FilterColumn(self, on_change=self._load_pages)
 
         self.grid = ItemGrid(on_page=self._on_grid_page, fetch_thumbnail=self._thumbnail, on_open=self._open)
@@ -215,90 +191,6 @@ class Browser(WidgetBase):
         self.detail_pane = DetailPane(self, on_saved=self._replace)
         self.status_line.layout.min_height = "24px"
         self.detail_pane.show(None)
-
-    # -- projects and datasets --------------------------------------------------------------------
-    def _load_projects(self, project_id: str | None = None, dataset_id: str | None = None) -> None:
-        projects = self.client.projects.list()
-        self._projects = {p.id: p for p in projects}
-        with self.quietly():
-            self._project_picker.options = [(p.name, p.id) for p in projects]
-            self._project_picker.value = None
-        if not projects:
-            self._clear_dataset("No projects yet: create one with “New project”.")
-            self._show_datasets([])
-            self._open_form(self._new_project_form)
-            return
-        self._choose_project(project_id or projects[0].id, dataset_id)
-
-    def _choose_project(self, project_id: str, dataset_id: str | None = None) -> None:
-        """Show the project's datasets and open ``dataset_id`` (the first one when None)."""
-        if project_id not in self._projects:
-            raise NotFound(f"Project not found: no project has id {project_id!r}")
-        if self._project_picker.value == project_id and dataset_id in self._datasets:
-            self._choose_dataset(dataset_id)
-            return
-        with self.quietly():
-            self._project_picker.value = project_id
-        self._show_datasets(list(self._projects[project_id].datasets.list()), choose=dataset_id)
-
-    def _show_datasets(self, datasets: list[Dataset], choose: str | None = None) -> None:
-        project = self.project
-        if choose is not None and choose not in {d.id for d in datasets}:
-            where = f"project {project.name!r}" if project else "this project"
-            raise NotFound(f"Dataset not found: {where} has no dataset with id {choose!r}")
-        self._datasets = {d.id: d for d in datasets}
-        with self.quietly():
-            self._dataset_picker.options = [(d.name, d.id) for d in datasets]
-            self._dataset_picker.value = None
-        self._dataset_picker.disabled = not datasets
-        if not datasets:
-            if project is not None:
-                text = f"Project {project.name!r} has no datasets yet: create the first one."
-                self._new_dataset_hint.value = f"<i>{html.escape(text)}</i>"
-                self._clear_dataset(text)
-                self._open_form(self._new_dataset_form)
-            return
-        self._new_dataset_hint.value = ""
-        self._close_form(self._new_dataset_form)
-        self._choose_dataset(choose or datasets[0].id)
-
-    def _choose_dataset(self, dataset_id: str) -> None:
-        if self._dataset_picker.value != dataset_id:
-            with self.quietly():
-                self._dataset_picker.value = dataset_id
-        self._show_dataset(self._datasets[dataset_id])
-
-    def _on_project_picked(self, change: dict[str, Any]) -> None:
-        if not self.is_quiet and change["new"]:
-            project = self._projects[change["new"]]
-            self.attempt(lambda: self._show_datasets(list(project.datasets.list())))
-
-    def _on_dataset_picked(self, change: dict[str, Any]) -> None:
-        if not self.is_quiet and change["new"]:
-            dataset = self._datasets[change["new"]]
-            self.attempt(lambda: self._show_dataset(dataset))
-
-    def _create_project(self) -> None:
-        name = self._new_project_name.value.strip()
-        if not name:
-            raise ValueError("type a name for the new project")
-        project = self.client.projects.create(project_name=name)
-        self._new_project_name.value = ""
-        self._close_form(self._new_project_form)
-        self._load_projects(project.id)
-        self.notice(f"created project {project.name!r}")
-
-    def _create_dataset(self) -> None:
-        project = self.project
-        if project is None:
-            raise ValueError("create or choose a project first")
-        name = self._new_dataset_name.value.strip()
-        if not name:
-            raise ValueError("type a name for the new dataset")
-        dataset = project.datasets.create(dataset_name=name)
-        self._new_dataset_name.value = ""
-        self._show_datasets(list(project.datasets.list()), choose=dataset.id)
-        self.notice(f"created dataset {dataset.name!r}")
 
     # -- the dataset's items ----------------------------------------------------------------------
     def _show_dataset(self, dataset: Dataset, keep_filters: bool = False) -> None:
@@ -409,16 +301,6 @@ class Browser(WidgetBase):
         if item.id in self._selected:
             self._selected = {k: item if k == item.id else v for k, v in self._selected.items()}
 
-    # -- forms, errors and notices ------------------------------------------------------------------
-    def _open_form(self, form: w.Box) -> None:
-        form.layout.display = ""
-
-    def _toggle_form(self, form: w.Box) -> None:
-        form.layout.display = "" if form.layout.display == "none" else "none"
-
-    def _close_form(self, form: w.Box) -> None:
-        form.layout.display = "none"
-
 
 def _after_each_cell(browser: Browser) -> Callable[[], None]:
     """Have IPython call ``browser.refresh_if_changed()`` after each cell run (held weakly: a Browser
@@ -444,9 +326,3 @@ def _after_each_cell(browser: Browser) -> Callable[[], None]:
             shell.events.unregister("post_run_cell", after_cell)
 
     return stop
-
-
-def _form(name: w.Text, submit: w.Button, *above: w.Widget) -> w.VBox:
-    form = w.VBox([*above, w.HBox([name, submit])])
-    form.layout.display = "none"
-    return form

@@ -1,0 +1,172 @@
+"""The Browser's project and dataset pickers, with their "New project" and "New dataset" forms: they list
+the client's projects and a project's datasets, create them, and hand the chosen dataset to the Browser."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ...api import Client, Dataset, Project
+from ...exceptions import NotFound
+from ..base import WidgetBase
+
+
+class Pickers:
+    """Two dropdowns and two forms inside ``host`` (whose ``attempt``, ``button``, ``notice`` and quiet
+    mode they use): ``show_dataset(dataset)`` is called with each dataset chosen, ``clear(message)`` when
+    there is none to show."""
+
+    def __init__(
+        self,
+        host: WidgetBase,
+        client: Client,
+        show_dataset: Callable[[Dataset], None],
+        clear: Callable[[str], None],
+    ) -> None:
+        self._host, self._client = host, client
+        self._show_dataset, self._clear = show_dataset, clear
+        self._projects: dict[str, Project] = {}
+        self._datasets: dict[str, Dataset] = {}
+        self.project_picker = w.Dropdown(description="project", layout=w.Layout(width="300px"))
+        self.dataset_picker = w.Dropdown(description="dataset", layout=w.Layout(width="300px"))
+        self.project_picker.observe(self._on_project_picked, names="value")
+        self.dataset_picker.observe(self._on_dataset_picked, names="value")
+        self.new_project_name = w.Text(placeholder="new project name", layout=w.Layout(width="260px"))
+        self.new_project_form = _form(
+            self.new_project_name, host.button("Create project", self._create_project, "check")
+        )
+        self.new_dataset_hint = w.HTML()
+        self.new_dataset_name = w.Text(placeholder="new dataset name", layout=w.Layout(width="260px"))
+        self.new_dataset_form = _form(
+            self.new_dataset_name,
+            host.button("Create dataset", self._create_dataset, "check"),
+            self.new_dataset_hint,
+        )
+
+    def controls(self) -> list[w.Widget]:
+        """The pickers with their "New ..." buttons, for the Browser's top row."""
+        return [
+            self.project_picker,
+            self._host.button("New project", lambda: _toggle_form(self.new_project_form), "plus"),
+            self.dataset_picker,
+            self._host.button("New dataset", lambda: _toggle_form(self.new_dataset_form), "plus"),
+        ]
+
+    @property
+    def project(self) -> Project | None:
+        return self._projects.get(self.project_picker.value or "")
+
+    @property
+    def dataset(self) -> Dataset | None:
+        return self._datasets.get(self.dataset_picker.value or "")
+
+    def choose(self, dataset: Dataset) -> None:
+        """Show ``dataset`` (choosing its project first)."""
+        if dataset.project_id not in self._projects:
+            self.load_projects(dataset.project_id, dataset.id)
+        else:
+            self._choose_project(dataset.project_id, dataset.id)
+
+    def load_projects(self, project_id: str | None = None, dataset_id: str | None = None) -> None:
+        projects = self._client.projects.list()
+        self._projects = {p.id: p for p in projects}
+        with self._host.quietly():
+            self.project_picker.options = [(p.name, p.id) for p in projects]
+            self.project_picker.value = None
+        if not projects:
+            self._clear("No projects yet: create one with “New project”.")
+            self._show_datasets([])
+            _open_form(self.new_project_form)
+            return
+        self._choose_project(project_id or projects[0].id, dataset_id)
+
+    def _choose_project(self, project_id: str, dataset_id: str | None = None) -> None:
+        """Show the project's datasets and open ``dataset_id`` (the first one when None)."""
+        if project_id not in self._projects:
+            raise NotFound(f"Project not found: no project has id {project_id!r}")
+        if self.project_picker.value == project_id and dataset_id in self._datasets:
+            self._choose_dataset(dataset_id)
+            return
+        with self._host.quietly():
+            self.project_picker.value = project_id
+        self._show_datasets(list(self._projects[project_id].datasets.list()), choose=dataset_id)
+
+    def _show_datasets(self, datasets: list[Dataset], choose: str | None = None) -> None:
+        project = self.project
+        if choose is not None and choose not in {d.id for d in datasets}:
+            where = f"project {project.name!r}" if project else "this project"
+            raise NotFound(f"Dataset not found: {where} has no dataset with id {choose!r}")
+        self._datasets = {d.id: d for d in datasets}
+        with self._host.quietly():
+            self.dataset_picker.options = [(d.name, d.id) for d in datasets]
+            self.dataset_picker.value = None
+        self.dataset_picker.disabled = not datasets
+        if not datasets:
+            if project is not None:
+                text = f"Project {project.name!r} has no datasets yet: create the first one."
+                self.new_dataset_hint.value = f"<i>{html.escape(text)}</i>"
+                self._clear(text)
+                _open_form(self.new_dataset_form)
+            return
+        self.new_dataset_hint.value = ""
+        _close_form(self.new_dataset_form)
+        self._choose_dataset(choose or datasets[0].id)
+
+    def _choose_dataset(self, dataset_id: str) -> None:
+        if self.dataset_picker.value != dataset_id:
+            with self._host.quietly():
+                self.dataset_picker.value = dataset_id
+        self._show_dataset(self._datasets[dataset_id])
+
+    def _on_project_picked(self, change: dict[str, Any]) -> None:
+        if not self._host.is_quiet and change["new"]:
+            project = self._projects[change["new"]]
+            self._host.attempt(lambda: self._show_datasets(list(project.datasets.list())))
+
+    def _on_dataset_picked(self, change: dict[str, Any]) -> None:
+        if not self._host.is_quiet and change["new"]:
+            dataset = self._datasets[change["new"]]
+            self._host.attempt(lambda: self._show_dataset(dataset))
+
+    def _create_project(self) -> None:
+        name = self.new_project_name.value.strip()
+        if not name:
+            raise ValueError("type a name for the new project")
+        project = self._client.projects.create(project_name=name)
+        self.new_project_name.value = ""
+        _close_form(self.new_project_form)
+        self.load_projects(project.id)
+        self._host.notice(f"created project {project.name!r}")
+
+    def _create_dataset(self) -> None:
+        project = self.project
+        if project is None:
+            raise ValueError("create or choose a project first")
+        name = self.new_dataset_name.value.strip()
+        if not name:
+            raise ValueError("type a name for the new dataset")
+        dataset = project.datasets.create(dataset_name=name)
+        self.new_dataset_name.value = ""
+        self._show_datasets(list(project.datasets.list()), choose=dataset.id)
+        self._host.notice(f"created dataset {dataset.name!r}")
+
+
+def _form(name: w.Text, submit: w.Button, *above: w.Widget) -> w.VBox:
+    form = w.VBox([*above, w.HBox([name, submit])])
+    form.layout.display = "none"
+    return form
+
+
+def _open_form(form: w.Box) -> None:
+    form.layout.display = ""
+
+
+def _toggle_form(form: w.Box) -> None:
+    form.layout.display = "" if form.layout.display == "none" else "none"
+
+
+def _close_form(form: w.Box) -> None:
+    form.layout.display = "none"
