@@ -68,20 +68,14 @@ class FilterColumn(w.VBox):
                 w.HTML("<b>Folders</b>"),
                 self.folders,
                 w.HTML("<b>Filters</b>"),
-                self.name_filter,
-                self.type_filter,
-                self.annotated_filter,
-                self.field_filter,
-                self.value_filter,
-                self.task_filter,
-                self.status_filter,
-                self.prediction_filter,
+                *self._controls()[1:],
                 host.button("Clear filters", self.clear, "times"),
             ],
             layout=w.Layout(width="204px", flex="0 0 auto"),
         )
 
     def _controls(self) -> list[w.ValueWidget]:
+        """The folder tree, then every filter control, in the order they are shown."""
         return [
             self.folders,
             self.name_filter,
