@@ -109,17 +109,19 @@ def test_every_control_is_in_view_and_the_canvas_fills_the_cell(
 
 
 def test_the_annotator_reads_in_the_dark_theme(open_notebook: OpenNotebook) -> None:
-    """In JupyterLab's dark theme the layout holds and every text of the annotator's controls stands out
-    from its background, as in the Studio's dark-theme test."""
+    """In JupyterLab's dark theme, at each window width, the layout holds and every text of the
+    annotator's controls stands out from its background, as in the Studio's dark-theme test."""
     notebook = open_notebook([WORKSPACE_CELL, ANNOTATOR_CELL])
-    notebook.page.set_viewport_size({"width": 1400, "height": 900})
+    notebook.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     notebook.run_all()
     notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
     notebook.wait_ready()
     use_dark_theme(notebook.page)
-    notebook.page.wait_for_timeout(300)  # the theme's styles applied
-    check_layout(notebook, ".dlw-annotator")
-    assert low_contrast(AnnotatorView(notebook).root) == []
+    for width in WIDTHS:
+        notebook.page.set_viewport_size({"width": width, "height": 900})
+        notebook.page.wait_for_timeout(300)  # the theme's styles applied, the canvas resized
+        check_layout(notebook, ".dlw-annotator")
+        assert low_contrast(AnnotatorView(notebook).root) == [], f"at a {width} px window"
 
 
 def test_esc_clears_the_selection_first_then_gives_the_keyboard_back(open_notebook: OpenNotebook) -> None:
