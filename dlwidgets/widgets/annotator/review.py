@@ -7,19 +7,30 @@ of the item, undoable and saved like any other. Keys: K accept, X reject, J next
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import ipywidgets as w
 import numpy as np
 from ipycanvas import Canvas
 
 from ..base import counted
-from ..models.annotation_edits import Shape, box_edges
+from ..models.annotation_edits import AnnotationEdits, Shape, box_edges
 from ..models.viewport import Viewport
 from .canvas_drawing import POINT_RADIUS, UNKNOWN_COLOR, rgb
 
-if TYPE_CHECKING:
-    from .annotator import Annotator
+
+class Reviewing(Protocol):
+    """What the review bar reads and calls on its Annotator (so that neither module imports the other)."""
+
+    edits: AnnotationEdits | None
+    selected: int | None
+
+    def button(self, text: str, action: Any, icon: str = "", tooltip: str = "", **style: Any) -> w.Button: ...
+    def notice(self, message: str, css_class: str = "") -> None: ...
+    def _editing(self) -> AnnotationEdits: ...
+    def _select(self, key: int | None) -> None: ...
+    def _redraw(self, image: bool = False) -> None: ...
+
 
 ACCEPT_KEY, REJECT_KEY, NEXT_KEY = "k", "x", "j"  # free in the gestures' key table and the queue's
 DASH = [6, 4]
@@ -43,7 +54,7 @@ class ReviewBar(w.HBox):
     """The review controls above the canvas: the Review toggle, the confidence slider, accept, reject,
     next and accept-all; ``split`` and ``draw`` are what the Annotator's drawing asks of it."""
 
-    def __init__(self, annotator: Annotator, enabled: bool) -> None:
+    def __init__(self, annotator: Reviewing, enabled: bool) -> None:
         self._annotator = annotator
         a = annotator
         self.toggle = w.ToggleButton(
