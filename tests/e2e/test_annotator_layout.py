@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from dlwidgets.widgets.annotator.gestures import SHORTCUTS
+from dlwidgets.widgets.annotator.review import ACCEPT_KEY, NEXT_KEY, REJECT_KEY
 
 from .page import NotebookPage, OpenNotebook
 from .test_annotator import WORKSPACE_CELL, _focus, _notebook_state, b_inserts_a_cell
@@ -137,7 +138,8 @@ def test_esc_clears_the_selection_first_then_gives_the_keyboard_back(open_notebo
     page.keyboard.press("?")
     overlay = view.root.locator(".dlw-shortcuts")
     overlay.wait_for(state="visible", timeout=30_000)
-    assert overlay.locator("tr").count() == len(SHORTCUTS)
+    # The gestures' table, then the review mode's keys (listed whether or not review is on).
+    assert overlay.locator("tr").count() == len(SHORTCUTS) + len((ACCEPT_KEY, REJECT_KEY, NEXT_KEY))
     assert "Esc" in overlay.inner_text()
     page.keyboard.press("Escape")
     overlay.wait_for(state="hidden", timeout=30_000)
