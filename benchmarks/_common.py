@@ -6,6 +6,7 @@ when a goal is missed. Temporary folders are made in ``$TMPDIR`` (default ``/tmp
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import statistics
@@ -118,3 +119,11 @@ def file_create_us(folder: Path, count: int = 300) -> float:
 def progress(message: str) -> None:
     """A setup note on stderr, so stdout holds only the result lines."""
     print(message, file=sys.stderr, flush=True)
+
+
+def sized_arguments(doc: str, items: int, repeat: int) -> argparse.Namespace:
+    """The command line of a benchmark over ``--items`` items, timing each call ``--repeat`` times."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--items", type=int, default=items)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()

@@ -18,12 +18,11 @@ The setup takes one to two minutes; the temporary folder is made in ``$TMPDIR`` 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
 
-from _common import Figure, fresh_workspace, new_dataset, progress, report, scratch
+from _common import Figure, fresh_workspace, new_dataset, progress, report, scratch, sized_arguments
 
 import dlwidgets as dw
 
@@ -37,10 +36,7 @@ def folder(index: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=200)
-    args = parser.parse_args()
+    args = sized_arguments(__doc__, items=100_000, repeat=200)
     with scratch("list") as tmp, fresh_workspace(tmp):
         dataset = new_dataset()
         start = time.perf_counter()

@@ -16,13 +16,12 @@ Timed, through ``LocalTransport``:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
 from collections.abc import Callable
 
-from _common import Figure, fresh_workspace, new_dataset, progress, report, scratch
+from _common import Figure, fresh_workspace, new_dataset, progress, report, scratch, sized_arguments
 
 GOAL_MS = 100.0
 
@@ -37,10 +36,7 @@ def median_ms(call: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=20)
-    args = parser.parse_args()
+    args = sized_arguments(__doc__, items=10_000, repeat=20)
     with scratch("task-progress") as tmp, fresh_workspace(tmp):
         dataset = new_dataset()
         for i in range(args.items):

@@ -1,6 +1,7 @@
 """One error family across the client's boundary, whichever transport carries the calls: the embedded
 workspace in-process, or ``dlwidgets serve`` over HTTP. A server that is gone is ``ConnectionFailed`` (for a
-call and for a download alike); a route handler that fails is ``InternalServerError``. A download whose
+call and for a download alike); a route handler that fails is ``InternalServerError`` (the embedded
+transport re-raises the handler's own exception instead when asked to, for debugging). A download whose
 connection breaks mid-body is ``ConnectionFailed`` too, and leaves no partial file."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
+import httpx
 import pytest
 from faulty_proxy import faulty_proxy
 from serving import serving
@@ -100,3 +102,14 @@ def test_a_download_cut_mid_body_is_connection_failed(workspace_home: Path, down
         assert list(downloads.iterdir()) == []
         with pytest.raises(dw.exceptions.ConnectionFailed, match="RemoteProtocolError"):
             item.read()
+
+
+def test_the_embedded_transport_can_raise_the_handlers_exception_for_debugging(workspace_home: Path) -> None:
+    dw.connect(home=workspace_home).close()  # makes the workspace
+    drop_projects_table(workspace_home)
+    transport = LocalTransport(Store(workspace_home), USER, raise_app_exceptions=True)
+    with (
+        httpx.Client(base_url="http://local/api/v1", transport=transport) as http,
+        pytest.raises(sqlite3.OperationalError, match="no such table: projects"),
+    ):
+        http.get("/projects")
