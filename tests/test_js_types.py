@@ -4,6 +4,7 @@ the version package-lock.json pins; ``npm ci`` installs it (.ci/run does)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,3 +23,23 @@ def test_the_es_modules_type_check() -> None:
         [str(TSC), "-p", "tsconfig.json"], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_commonjs_tools_run_from_a_virtualenv_inside_the_repository(tmp_path: Path) -> None:
+    """A ``.venv`` made in the checkout (as the README says) holds CommonJS scripts, such as JupyterLab's
+    node-version check: only ``js/`` is declared ES modules, so they still run."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but node is not installed")
+        pytest.skip("node is not installed")
+    folder = REPO / "build" / f"commonjs-{tmp_path.name}"
+    folder.mkdir(parents=True)
+    try:
+        script = folder / "version-check.js"
+        script.write_text("const path = require('path'); console.log(path.basename(__filename));\n")
+        result = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        shutil.rmtree(folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "version-check.js"
