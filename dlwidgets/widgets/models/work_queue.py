@@ -25,6 +25,7 @@ FIXED_NOTE = "review"  # fixed by the annotator, for the reviewer to look at aga
 NOTE_LABEL = "note"
 # An item's notes: the annotations' default query leaves them out, as dtlpy's does.
 _NOTES = Filters(field="type", values=Note.type, resource=FiltersResource.ANNOTATION)
+_NOTES_PER_QUERY = 500  # items whose notes one query reads
 
 
 def progress_text(assignment: Assignment) -> str:
@@ -61,7 +62,7 @@ class WorkQueue:
         if not self.items:
             raise ValueError(f"{self.title} has no items; nothing to work")
         self._statuses = {item.id: item.status(task_id=self.task.id) for item in self.items}
-        self._notes: dict[str, list[Rejection]] = {}
+        self._notes = self._read_open_notes()
 
     @property
     def is_qa(self) -> bool:
@@ -106,13 +107,25 @@ class WorkQueue:
         return None
 
     def rejections(self, item: Item) -> list[Rejection]:
-        """The open QA notes on ``item``, read once (a rejection made here is added as it is made)."""
-        if item.id not in self._notes:
-            self._notes[item.id] = [
-                Rejection(annotation.creator, " ".join(m.body or "" for m in annotation.messages))
-                for annotation in self._open_notes(item)
-            ]
-        return self._notes[item.id]
+        """The open QA notes on ``item``, as read when the queue opened (a rejection made here is added as
+        it is made)."""
+        return self._notes.setdefault(item.id, [])
+
+    def _read_open_notes(self) -> dict[str, list[Rejection]]:
+        """Every open QA note on the queue's items, read with one query per ``_NOTES_PER_QUERY`` items
+        rather than one per item: the progress shown at once needs them all."""
+        notes: dict[str, list[Rejection]] = {item.id: [] for item in self.items}
+        annotations = self.items[0].dataset.annotations
+        ids = list(notes)
+        for start in range(0, len(ids), _NOTES_PER_QUERY):
+            filters = Filters(field="type", values=Note.type, resource=FiltersResource.ANNOTATION)
+            filters.add(field="itemId", values=ids[start : start + _NOTES_PER_QUERY], operator="in")
+            filters.add(field="metadata.system.status", values=OPEN_NOTE)
+            for page in annotations.list(filters=filters, page_size=1000):
+                for annotation in page:
+                    text = " ".join(m.body or "" for m in annotation.messages)
+                    notes[str(annotation.item_id)].append(Rejection(annotation.creator, text))
+        return notes
 
     def _open_notes(self, item: Item) -> list[Annotation]:
         return [
