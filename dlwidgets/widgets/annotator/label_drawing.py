@@ -7,6 +7,7 @@ colour, so a redraw stays one message however many labels there are.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,25 +51,48 @@ def plate_size(text: str, font: int) -> tuple[float, float]:
     return len(text) * font * _CHAR_WIDTH + 2 * _PAD, font + 2 * _PAD
 
 
-def _overlaps(
-    rect: tuple[float, float, float, float], placed: Sequence[tuple[float, float, float, float]]
-) -> bool:
-    x, y, w, h = rect
-    return any(x < px + pw and px < x + w and y < py + ph and py < y + h for px, py, pw, ph in placed)
+class _PlacedPlates:
+    """The plates placed so far, filed by the grid cells they cover: a new plate is checked against its
+    neighbours only, so placing thousands of labels stays linear rather than quadratic."""
+
+    def __init__(self, cell: float) -> None:
+        self._cell = cell
+        self._cells: dict[tuple[int, int], list[Rect]] = {}
+
+    def _keys(self, rect: Rect) -> list[tuple[int, int]]:
+        x, y, w, h = rect
+        c = self._cell
+        columns = range(math.floor(x / c), math.floor((x + w) / c) + 1)
+        return [(i, j) for i in columns for j in range(math.floor(y / c), math.floor((y + h) / c) + 1)]
+
+    def overlaps(self, rect: Rect) -> bool:
+        x, y, w, h = rect
+        return any(
+            x < px + pw and px < x + w and y < py + ph and py < y + h
+            for key in self._keys(rect)
+            for px, py, pw, ph in self._cells.get(key, ())
+        )
+
+    def add(self, rect: Rect) -> None:
+        for key in self._keys(rect):
+            self._cells.setdefault(key, []).append(rect)
 
 
 def place_labels(labels: Sequence[Label], font: int) -> list[Rect]:
     """Each label's plate (x, y, width, height): above its shape, else inside its top, else below it, else
     pushed further down, whichever first clears the plates already placed."""
     placed: list[Rect] = []
+    plates = _PlacedPlates(cell=4 * (font + 2 * _PAD))
     for label in labels:
         width, height = plate_size(label.text, font)
         tops = [label.top - height, label.top, label.bottom]
         tops += [label.bottom + height * k for k in range(1, _MAX_STACK)]
         # Above the canvas is unseen: start inside the shape's top there.
         tops = [t for t in tops if t >= 0] or [0.0]
-        free = (t for t in tops if not _overlaps((label.left, t, width, height), placed))
-        placed.append((label.left, next(free, tops[0]), width, height))
+        free = (t for t in tops if not plates.overlaps((label.left, t, width, height)))
+        plate = (label.left, next(free, tops[0]), width, height)
+        plates.add(plate)
+        placed.append(plate)
     return placed
 
 

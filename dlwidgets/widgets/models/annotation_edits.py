@@ -71,6 +71,8 @@ class AnnotationEdits:
         self._redo: list[tuple[Changes, Changes]] = []
         self._saved_at = 0
         # The annotations as stored (by id), and the item's annotation version they were read or saved at.
+        # They share their dicts with ``_shapes``: a shape there is never changed in place (an edit puts a
+        # changed copy in its place), so no copy of thousands of shapes is made on loading.
         self._stored: dict[str, Shape] = {}
         self._version: int | None = None
         self.on_change: Callable[[], None] | None = None
@@ -84,6 +86,7 @@ class AnnotationEdits:
         return key in self._shapes
 
     def shape(self, key: int) -> Shape:
+        """The shape itself, not a copy: read it, never change it (edits put a changed copy in its place)."""
         return self._shapes[key]
 
     def shapes(self) -> list[tuple[int, Shape]]:
@@ -120,7 +123,7 @@ class AnnotationEdits:
         self._next_key = 0
         for annotation in stored:
             self._shapes[self._new_key()] = annotation.to_json()
-        self._stored = {s["id"]: copy.deepcopy(s) for s in self._shapes.values() if s.get("id")}
+        self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
         self._undo, self._redo, self._saved_at = [], [], 0
         self._changed()
 
@@ -162,7 +165,7 @@ class AnnotationEdits:
                         and self._shapes.get(key, {}).get("id")
                     ):
                         recorded["id"] = self._shapes[key]["id"]
-        self._stored = {s["id"]: copy.deepcopy(s) for s in self._shapes.values() if s.get("id")}
+        self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
         self._version = saved.version
 
     # -- edits -----------------------------------------------------------------------------------
