@@ -278,6 +278,12 @@ class AnnotationEdits:
         shape["label"] = label
         self._commit({key: shape})
 
+    def set_coordinates(self, key: int, coordinates: Any) -> None:
+        """Give a shape new coordinates as the platform stores them (a mask's new PNG, for example)."""
+        shape = copy.deepcopy(self._shapes[key])
+        shape["coordinates"] = coordinates
+        self._commit({key: shape})
+
     def set_attribute(self, key: int, attribute: str, value: Any) -> None:
         shape = copy.deepcopy(self._shapes[key])
         attributes = _system(shape).setdefault("attributes", {})
