@@ -56,11 +56,17 @@ __version__ = "0.1.0"
 
 
 def connect(
-    url: str | None = None, *, token: str | None = None, home: str | os.PathLike[str] | None = None
+    url: str | None = None,
+    *,
+    token: str | None = None,
+    home: str | os.PathLike[str] | None = None,
+    attempts: int = 4,
+    backoff: float = 0.25,
 ) -> Client:
     """Open the embedded workspace (no ``url``) or a platform / ``dlwidgets serve`` at ``url``, and make
-    it the default client that ``dw.projects`` and friends use."""
-    return _default.connect_default(url, token=token, home=home)
+    it the default client that ``dw.projects`` and friends use. A remote call is tried up to ``attempts``
+    times on transient failures, ``backoff * 2**n`` seconds apart."""
+    return _default.connect_default(url, token=token, home=home, attempts=attempts, backoff=backoff)
 
 
 def info() -> dict[str, str]:

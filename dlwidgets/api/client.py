@@ -207,9 +207,17 @@ def connect(
     *,
     token: str | None = None,
     home: str | os.PathLike[str] | None = None,
+    attempts: int = 4,
+    backoff: float = 0.25,
 ) -> Client:
     """Open a client: the embedded workspace (at ``home``, else ``$DLWIDGETS_HOME`` or ``~/.dlwidgets``)
-    when ``url`` is None, else the platform or ``dlwidgets serve`` at ``url`` (``https://host/api/v1``)."""
+    when ``url`` is None, else the platform or ``dlwidgets serve`` at ``url`` (``https://host/api/v1``).
+    A remote call is tried up to ``attempts`` times on transient failures, ``backoff * 2**n`` seconds
+    apart (see ``dlwidgets.api.retry``)."""
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
+        raise ValueError(f"attempts must be a whole number of tries >= 1, got {attempts!r}")
+    if isinstance(backoff, bool) or not isinstance(backoff, int | float) or not 0 <= backoff <= 60:
+        raise ValueError(f"backoff must be a number of seconds from 0 to 60, got {backoff!r}")
     if url is None:
         user = local_user()
         store = Store(home if home is not None else default_home())
@@ -223,7 +231,8 @@ def connect(
             UserWarning,
             stacklevel=2,
         )
-    return Client(url, token=token, transport=RetryTransport(httpx.HTTPTransport()))
+    transport = RetryTransport(httpx.HTTPTransport(), attempts=attempts, backoff=backoff)
+    return Client(url, token=token, transport=transport)
 
 
 def _is_loopback(url: str) -> bool:

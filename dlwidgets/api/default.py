@@ -28,7 +28,12 @@ def set_client(new: Client) -> Client:
 
 
 def connect_default(
-    url: str | None = None, *, token: str | None = None, home: str | os.PathLike[str] | None = None
+    url: str | None = None,
+    *,
+    token: str | None = None,
+    home: str | os.PathLike[str] | None = None,
+    attempts: int = 4,
+    backoff: float = 0.25,
 ) -> Client:
     """``connect(...)`` and make the result the default client."""
-    return set_client(connect(url, token=token, home=home))
+    return set_client(connect(url, token=token, home=home, attempts=attempts, backoff=backoff))

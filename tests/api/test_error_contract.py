@@ -37,8 +37,7 @@ def stoppable(request: pytest.FixtureRequest, workspace_home: Path) -> Iterator[
             client = dw.Client(LOCAL_ENVIRONMENT, transport=transport, user_email=USER)
         else:
             url = server.enter_context(serving(workspace_home))
-            client = dw.connect(url, token=create_token(workspace_secret(workspace_home), USER))
-            client.http._transport.backoff = 0.01  # type: ignore[attr-defined]
+            client = dw.connect(url, token=create_token(workspace_secret(workspace_home), USER), backoff=0.01)
         with client:
             yield client, server.close
 
