@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -111,6 +112,20 @@ def positive_days(text: str) -> float:
     return days
 
 
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def byte_size(text: str) -> int:
+    """``--max-body``: bytes, or a number with K, M, G or T (powers of 1024; ``16G``, ``512MiB``)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", text, flags=re.IGNORECASE)
+    size = int(float(match[1]) * _UNITS[match[2].upper()]) if match else 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size; give bytes or a number with K, M, G or T (e.g. 16G or 500M)"
+        )
+    return size
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``dlwidgets`` command line: ``lab``, ``serve`` and ``token create``."""
     parser = _Parser(
@@ -139,7 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8431, help="port to listen on")
     serve.add_argument("--home", type=Path, help=f"the workspace {HOME_DEFAULT}")
-    serve.add_argument("--max-body", type=int, default=16 << 30, help="largest request body in bytes")
+    serve.add_argument(
+        "--max-body", type=byte_size, default="16G", help="largest request body: bytes, or with K, M, G or T"
+    )
     about = "tokens for dlwidgets serve"
     token = commands.add_parser("token", help=about, description=about)
     token_commands = token.add_subparsers(dest="token_command", required=True)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from serving import free_port
 
-from dlwidgets.cli import main
+from dlwidgets.cli import byte_size, main
 
 DLWIDGETS = Path(sys.executable).parent / "dlwidgets"  # the installed command
 
@@ -145,7 +145,7 @@ def test_token_create_needs_no_server_packages(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import sys; sys.modules.update(starlette=None, uvicorn=None); "
-            f"from dlwidgets.cli import main; raise SystemExit({create})",
+            f"from dlwidgets.cli import byte_size, main; raise SystemExit({create})",
         ],
         capture_output=True,
         text=True,
@@ -164,6 +164,23 @@ def test_token_days_must_be_a_positive_number(days: str, capsys: pytest.CaptureF
     assert f"argument --days: {days!r} is not a positive number of days" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("text", "size"), [("16G", 16 << 30), ("500m", 500 << 20), ("1.5 GiB", 3 << 29), ("4096", 4096)]
+)
+def test_max_body_reads_sizes_with_units(text: str, size: int) -> None:
+    assert byte_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["0", "-5", "12X", "G", "nan"])
+def test_max_body_must_be_a_size(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["serve", f"--max-body={text}"])
+    assert exit.value.code == 2
+    assert f"argument --max-body: {text!r} is not a size; give bytes or a number with K, M, G or T" in (
+        capsys.readouterr().err
+    )
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     import dlwidgets as dw
 
@@ -178,7 +195,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ([], []),
         (["lab"], ["(default: dlwidgets-notebooks)", "(default: $DLWIDGETS_HOME or ~/.dlwidgets)"]),
-        (["serve"], ["(default: 127.0.0.1)", "(default: 8431)", f"(default: {16 << 30})"]),
+        (["serve"], ["(default: 127.0.0.1)", "(default: 8431)", "(default: 16G)"]),
         (["token"], []),
         (["token", "create"], ["(default: 30)", "(default: $DLWIDGETS_HOME or ~/.dlwidgets)"]),
     ],
