@@ -19,16 +19,19 @@
 
 /**
  * The synced traits (Python: `GestureLayer`'s traitlets): the canvas size, the pointer's cursor, the
- * image's [scale, offset_x, offset_y] on the canvas, the shortcuts' rows [keys, what they do] and whether
- * their overlay is shown.
+ * image's [scale, offset_x, offset_y] on the canvas, the shortcuts' rows [keys, what they do], whether
+ * their overlay is shown. `tool` is the Annotator's tool: "polygon" and "polyline" are drawn click by click
+ * here (see PathDraft).
  * @typedef {{width: number, height: number, cursor: string, view: number[], shortcuts: string[][],
- *   help_shown: boolean}} LayerTraits
+ *   help_shown: boolean, tool: string}} LayerTraits
  */
 
 /**
  * Browser -> kernel (Python: `GestureEvent`). `id` names one drag from its "down" to its "up"; (px, py)
  * is where a pan was last reported; `size` is the [width, height] of the canvas the points are pixels of
- * (the kernel may have resized it since). `button` 1 (middle) pans; `ctrl` is Ctrl or Cmd.
+ * (the kernel may have resized it since). `button` 1 (middle) pans; `ctrl` is Ctrl or Cmd. "vertices" is a
+ * polygon or polyline drawn click by click, sent once when it is finished; its points are image pixels
+ * (they were kept as such while drawing, so a zoom or pan meanwhile moves nothing).
  * @typedef {{type: "down", id: number, x: number, y: number, button: number, shift: boolean, ctrl: boolean,
  *   alt: boolean, size: number[]}} Down
  * @typedef {{type: "up", id: number, x: number, y: number, x0: number, y0: number, px: number, py: number,
@@ -37,7 +40,8 @@
  * @typedef {{type: "wheel", x: number, y: number, dy: number, size: number[]}} Wheel
  * @typedef {{type: "key", key: string, ctrl: boolean, shift: boolean}} Key
  * @typedef {{type: "resize", width: number, window_height: number}} Resize
- * @typedef {Down | Up | Pan | Wheel | Key | Resize} GestureEvent
+ * @typedef {{type: "vertices", id: number, tool: "polygon" | "polyline", points: number[][]}} Vertices
+ * @typedef {Down | Up | Pan | Wheel | Key | Resize | Vertices} GestureEvent
  */
 
 /**
@@ -174,6 +178,89 @@ export class GestureQueue {
   }
 }
 
+// -- Polygons and polylines, drawn click by click ----------------------------------------------------
+// Each click adds a vertex here, with no message to the kernel; the finished shape goes in one message.
+
+// A click this close (canvas pixels) to the first vertex closes a polygon; a second click this close to
+// the last vertex within DOUBLE_CLICK_MS is a double-click, which finishes the shape.
+const CLOSE_PX = 8;
+const DOUBLE_CLICK_MS = 400;
+
+export class PathDraft {
+  // The vertices of a polygon (`closed`) or polyline being drawn, in image pixels, and where the pointer is
+  // (canvas pixels), for the rubber band to it.
+  /** @param {boolean} closed */
+  constructor(closed) {
+    this.closed = closed;
+    /** @type {number[][]} */
+    this.points = [];
+    /** @type {number[] | null} */
+    this.pointer = null;
+    this.lastClick = { t: -Infinity, x: NaN, y: NaN };
+  }
+
+  get isFinishable() {
+    return this.points.length >= (this.closed ? 3 : 2);
+  }
+
+  /**
+   * A click at canvas point (x, y), image point `at`, at time `t` (ms): "close" when it finishes the shape
+   * (on the first vertex of a polygon, or the second click of a double-click), else "added".
+   * @param {number} x
+   * @param {number} y
+   * @param {number[]} at
+   * @param {number} t
+   * @param {(p: number[]) => number[]} toCanvas
+   * @returns {"close" | "added"}
+   */
+  click(x, y, at, t, toCanvas) {
+    const near = (/** @type {number[]} */ p) => {
+      const [px, py] = toCanvas(p);
+      return Math.hypot(px - x, py - y) <= CLOSE_PX;
+    };
+    const last = this.lastClick;
+    const isDouble = t - last.t <= DOUBLE_CLICK_MS && Math.hypot(last.x - x, last.y - y) <= CLOSE_PX;
+    this.lastClick = { t, x, y };
+    if (this.isFinishable && (isDouble || (this.closed && near(this.points[0])))) return "close";
+    if (isDouble) return "added";  // a double-click too early to finish adds nothing more
+    this.points.push(at);
+    return "added";
+  }
+
+  /** Backspace: the last vertex goes; false when there was none. */
+  removeLast() {
+    return this.points.pop() !== undefined;
+  }
+}
+
+/**
+ * Draw a polygon or polyline's vertices (canvas points) and edges, and a rubber band to `pointer`.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {number[][]} points
+ * @param {boolean} closed
+ * @param {number[] | null} pointer
+ * @param {string} color
+ */
+function drawPath(ctx, points, closed, pointer, color) {
+  if (!points.length) return;
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.setLineDash([6, 4]);
+  ctx.beginPath();
+  points.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+  if (pointer) ctx.lineTo(pointer[0], pointer[1]);
+  if (closed) ctx.closePath();
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.fillStyle = "#ffffff";
+  for (const [x, y] of points) {
+    ctx.fillRect(x - 3, y - 3, 6, 6);
+    ctx.strokeRect(x - 3, y - 3, 6, 6);
+  }
+  ctx.restore();
+}
+
 /** @param {import("@anywidget/types").RenderProps<LayerTraits>} props */
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
@@ -254,6 +341,11 @@ function render({ model, el }) {
   /** @type {{dx: number, dy: number} | null} */
   let panSent = null;   // pan awaiting the kernel's ack: at most one in flight
 
+  /** @type {PathDraft | null} */
+  let draft = null;     // the polygon or polyline being drawn, click by click
+  /** @type {{id: number, points: number[][], closed: boolean}[]} */
+  let sentPaths = [];   // finished ones, previewed until the kernel has drawn them
+
   /** @param {GestureEvent} message */
   const send = (message) => model.send(message);
   /** The size of the canvas shown, whose pixels the points sent are. */
@@ -269,6 +361,59 @@ function render({ model, el }) {
       (event.clientX - box.left) * canvas.width / box.width,
       (event.clientY - box.top) * canvas.height / box.height,
     ];
+  };
+
+  /**
+   * Canvas point -> image point, and back, through the view shown.
+   * @param {number[]} p
+   */
+  const toImage = ([x, y]) => {
+    const [scale, ox, oy] = model.get("view");
+    return [(x - ox) / scale, (y - oy) / scale];
+  };
+  /** @param {number[]} p */
+  const toCanvas = ([x, y]) => {
+    const [scale, ox, oy] = model.get("view");
+    return [x * scale + ox, y * scale + oy];
+  };
+  const isPathTool = () => model.get("tool") === "polygon" || model.get("tool") === "polyline";
+
+  /** @param {PointerEvent} event */
+  const onPathClick = (event) => {
+    // A click with the polygon or polyline tool: a vertex, or the end of the shape.
+    const [x, y] = point(event);
+    if (!draft) draft = new PathDraft(model.get("tool") === "polygon");
+    draft.pointer = [x, y];
+    if (draft.click(x, y, toImage([x, y]), event.timeStamp, toCanvas) === "close") finishPath();
+    schedule();
+  };
+  const finishPath = () => {
+    // The finished shape goes to the kernel in one message; it stays previewed until drawn there.
+    if (!draft || !draft.isFinishable) return;
+    const id = queue.nextId++;
+    const tool = draft.closed ? "polygon" : "polyline";
+    send({ type: "vertices", id, tool, points: draft.points });
+    sentPaths.push({ id, points: draft.points, closed: draft.closed });
+    draft = null;
+    schedule();
+  };
+  /**
+   * A key while a shape is drawn click by click: Enter finishes it, Backspace removes its last vertex,
+   * Esc drops it. False for the other keys, and when nothing is being drawn.
+   * @param {string} key
+   */
+  const onPathKey = (key) => {
+    if (!draft) return false;
+    if (key === "Enter") finishPath();
+    else if (key === "Backspace") draft.removeLast();
+    else if (key === "Escape") draft = null;
+    else return false;
+    schedule();
+    return true;
+  };
+  const drawPaths = () => {
+    for (const sent of sentPaths) drawPath(ctx, sent.points.map(toCanvas), sent.closed, null, "#ffcc00");
+    if (draft) drawPath(ctx, draft.points.map(toCanvas), false, draft.pointer, "#ffcc00");
   };
 
   /** @param {Gesture} drag */
@@ -287,7 +432,7 @@ function render({ model, el }) {
     // A gesture the kernel has not answered yet. Before its grab arrives the kernel has not said what
     // the drag does; with a drawing tool it is most likely a new box, so it is previewed as one.
     /** @type {Pick<Grab, "mode" | "rect" | "color" | "kind" | "point"> | null} */
-    const grab = drag.grab || (canvas.style.cursor === "crosshair" ? { mode: "new" } : null);
+    const grab = drag.grab || (model.get("tool") === "box" ? { mode: "new" } : null);
     if (!grab || grab.mode === "pan" || grab.mode === "none") return;
     ctx.save();
     ctx.strokeStyle = grab.color || "#ffcc00";
@@ -315,6 +460,7 @@ function render({ model, el }) {
     const active = queue.active;
     if (active && active.grab && active.grab.mode === "pan") sendPan(active);
     queue.pending.forEach(drawGesture);
+    drawPaths();
   };
   const schedule = () => {
     if (!frame) frame = requestAnimationFrame(drawPreview);
@@ -335,6 +481,11 @@ function render({ model, el }) {
   const onDown = (event) => {
     if (event.button !== 0 && event.button !== 1) return;
     canvas.focus();
+    if (event.button === 0 && !event.altKey && isPathTool()) {
+      onPathClick(event);
+      event.preventDefault();
+      return;
+    }
     canvas.setPointerCapture(event.pointerId);
     const [x, y] = point(event);
     const { gesture, finished } = queue.begin(x, y);
@@ -347,6 +498,10 @@ function render({ model, el }) {
   };
   /** @param {PointerEvent} event */
   const onMove = (event) => {
+    if (draft) {
+      draft.pointer = point(event);
+      schedule();
+    }
     if (queue.move(...point(event))) schedule();
   };
   /** @param {PointerEvent} event */
@@ -383,6 +538,7 @@ function render({ model, el }) {
       setHelp(true);
       return;
     }
+    if (onPathKey(event.key)) return;
     if (event.key === "Escape") {
       // The drag in progress is dropped here; the kernel then drops it too, or else the selection, or
       // else answers "release".
@@ -408,9 +564,18 @@ function render({ model, el }) {
     } else if (msg.type === "committed") {
       // The kernel has drawn this gesture's result on the annotation layer: its preview can go.
       if (queue.commit(msg.id)) schedule();
+      const drawn = sentPaths.length;
+      sentPaths = sentPaths.filter((p) => p.id !== msg.id);
+      if (sentPaths.length !== drawn) schedule();
     } else if (msg.type === "release") {
       release();
     }
+  };
+
+  const dropDraft = () => {
+    // Another tool: the shape being drawn click by click is dropped.
+    draft = null;
+    schedule();
   };
 
   canvas.addEventListener("pointerdown", onDown);
@@ -426,6 +591,8 @@ function render({ model, el }) {
   model.on("change:view", showView);
   model.on("change:shortcuts", showHelp);
   model.on("change:help_shown", showHelp);
+  model.on("change:tool", dropDraft);
+  model.on("change:view", schedule);
   model.on("msg:custom", onMessage);
   return () => {
     model.off("change:width", size);
@@ -434,6 +601,8 @@ function render({ model, el }) {
     model.off("change:view", showView);
     model.off("change:shortcuts", showHelp);
     model.off("change:help_shown", showHelp);
+    model.off("change:tool", dropDraft);
+    model.off("change:view", schedule);
     model.off("msg:custom", onMessage);
     observer.disconnect();
     if (resizeTimer) clearTimeout(resizeTimer);

@@ -84,7 +84,17 @@ class Resize(TypedDict):
     window_height: float
 
 
-GestureEvent = Down | Up | Pan | Wheel | Key | Resize
+class Vertices(TypedDict):
+    """A polygon or polyline drawn click by click in the browser, sent once it is finished: its vertices
+    in image pixels (kept so while drawing, whatever the zoom and pan did meanwhile)."""
+
+    type: Literal["vertices"]
+    id: int
+    tool: Literal["polygon", "polyline"]
+    points: list[list[float]]
+
+
+GestureEvent = Down | Up | Pan | Wheel | Key | Resize | Vertices
 
 
 class _Grab(TypedDict):
@@ -131,7 +141,8 @@ class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
     ``on_gesture`` is called with each ``GestureEvent`` as the browser sent it (its fields are read with
     care: it comes from outside the kernel). The layer is as wide as the space it is given and reports
     that width (``Resize``); ``view`` is the image's scale and offset on the canvas, ``shortcuts`` the rows
-    (keys, what they do) of the overlay that ``?`` shows while ``help_shown``."""
+    (keys, what they do) of the overlay that ``?`` shows while ``help_shown``, ``tool`` the Annotator's
+    tool (with "polygon" or "polyline" the browser collects the clicked vertices itself)."""
 
     _esm = asset("annotator_gestures.js")
     _css = asset("annotator_gestures.css")
@@ -141,6 +152,7 @@ class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
     view = traitlets.List(traitlets.Float(), [1.0, 0.0, 0.0]).tag(sync=True)
     shortcuts = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
     help_shown = traitlets.Bool(False).tag(sync=True)
+    tool = traitlets.Unicode("box").tag(sync=True)
 
     def __init__(self, on_gesture: Callable[[dict[str, Any]], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ import re
 
 import dlwidgets as dw
 
+from . import views
 from .page import NotebookPage, OpenNotebook
 from .pixels import RGBA, is_red, wait_pixel
 from .polling import poll
@@ -31,11 +32,7 @@ OTHER_BOX = ((400.0, 260.0), (560.0, 360.0))
 
 
 def open_annotator(open_notebook: OpenNotebook) -> AnnotatorView:
-    notebook = open_notebook([WORKSPACE_CELL, ANNOTATOR_CELL])
-    notebook.run_all()
-    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
-    notebook.wait_ready()
-    return AnnotatorView(notebook)
+    return views.open_annotator(open_notebook, [WORKSPACE_CELL, ANNOTATOR_CELL])
 
 
 def stored_boxes(notebook: NotebookPage) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page
 
-from .page import NotebookPage
+from .page import NotebookPage, OpenNotebook
 from .pixels import RGBA, wait_pixel
 from .polling import poll
 
@@ -163,6 +163,15 @@ class AnnotatorView:
     def wait_image_pixel(self, x: float, y: float, expected: RGBA, what: str) -> None:
         cx, cy = self.canvas_xy(x, y)
         wait_pixel(self.layers, int(cx), int(cy), lambda p: _close(p, expected, JPEG_TOLERANCE), what=what)
+
+
+def open_annotator(open_notebook: OpenNotebook, cells: Sequence[str]) -> AnnotatorView:
+    """Run a notebook of ``cells`` whose last shows an Annotator; its view once the kernel is ready."""
+    notebook = open_notebook(cells)
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    notebook.wait_ready()
+    return AnnotatorView(notebook)
 
 
 class BrowserView:

@@ -10,6 +10,7 @@ import pytest
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.annotator.annotator import TOOLS
 from dlwidgets.widgets.annotator.gestures import SHORTCUTS
 
 
@@ -87,7 +88,7 @@ def test_the_shortcuts_overlay_lists_the_table_the_keys_are_handled_by(image_ite
     assert annotator.gestures.help_shown
     annotator.show_shortcuts(False)
     assert not annotator.gestures.help_shown
-    for shortcut, tool in zip(SHORTCUTS[:3], ("box", "point", "select"), strict=True):
+    for shortcut, tool in zip(SHORTCUTS[: len(TOOLS)], TOOLS, strict=True):  # a key for each tool
         annotator._on_gesture({"type": "key", "key": shortcut.keys.lower(), "ctrl": False, "shift": False})
         assert annotator.tool == tool
 

@@ -1,4 +1,5 @@
-"""``Annotator``: draw, edit and save Box, Point and Classification annotations on an item's image.
+"""``Annotator``: draw, edit and save boxes, points, polygons, polylines and classifications on an
+item's image.
 
 Layers: a hidden full-resolution ``Canvas`` gets the item's encoded image bytes once; the visible
 ``MultiCanvas`` has an image layer (drawn from it under the zoom and pan), an annotation layer (redrawn
@@ -33,7 +34,7 @@ from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
 from .review import ReviewBar, draw_predictions
 
-TOOLS = ("box", "point", "select")
+TOOLS = ("box", "point", "polygon", "polyline", "select")
 # The canvas's size until the browser says how wide it can be (and where there is no browser).
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
@@ -251,6 +252,7 @@ class Annotator(WidgetBase):
             raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
         self.tool = tool
         self._tool_buttons.value = tool
+        self.gestures.tool = tool
         self.gestures.cursor = "default" if tool == "select" else "crosshair"
 
     def set_label(self, label: str) -> None:
@@ -296,7 +298,13 @@ class Annotator(WidgetBase):
     # -- building the controls --------------------------------------------------------------------
     def _build_controls(self, autosave: bool) -> None:
         self._tool_buttons = w.ToggleButtons(
-            options=[("Box (B)", "box"), ("Point (P)", "point"), ("Select (V)", "select")],
+            options=[
+                ("Box (B)", "box"),
+                ("Point (P)", "point"),
+                ("Polygon (G)", "polygon"),
+                ("Polyline (L)", "polyline"),
+                ("Select (V)", "select"),
+            ],
             value="box",
             style={"button_width": "auto"},  # each as wide as its text: none cut short
         )
@@ -685,7 +693,7 @@ class Annotator(WidgetBase):
             if changed:
                 self._redraw()
                 self._refresh_panels()
-            if kind == "up" or failed:
+            if kind in ("up", "vertices") or failed:
                 # After the drawing: the browser drops its preview of this gesture when this arrives.
                 self.gestures.reply({"type": "committed", "id": event.get("id")})
 

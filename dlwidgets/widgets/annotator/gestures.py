@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ...api import Definition
-from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Resize, Up, Wheel
+from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Resize, Up, Vertices, Wheel
 from ..models.annotation_edits import AnnotationEdits, box_edges
 from ..models.viewport import Viewport
+from .shape_gestures import add_drawn_path
 
 NUDGE_STEP = 1.0
 WHEEL_ZOOM = 1.0015
@@ -70,6 +71,7 @@ class GestureHandler:
             "pan": self.pan,
             "key": self.key,
             "resize": self.resize,
+            "vertices": self.vertices,
         }
         handler = handlers.get(event.get("type", ""))
         if handler is not None:
@@ -190,6 +192,10 @@ class GestureHandler:
             return  # a click with the box tool is not a box
         a._select(key)
 
+    def vertices(self, event: Vertices) -> None:
+        """A polygon or polyline drawn click by click in the browser, finished: one new shape."""
+        add_drawn_path(self._annotator, event.get("tool"), event.get("points"))
+
     def wheel(self, event: Wheel) -> None:
         self._annotator.zoom(WHEEL_ZOOM ** (-event.get("dy", 0)), (event["x"], event["y"]))
 
@@ -261,6 +267,18 @@ _ARROWS = tuple(f"{shift}arrow{way}" for shift in ("", "shift+") for way in ("le
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("B", "box tool", ("b", "shift+b"), lambda a, _k: a.set_tool("box")),
     Shortcut("P", "point tool", ("p", "shift+p"), lambda a, _k: a.set_tool("point")),
+    Shortcut(
+        "G",
+        "polygon tool: click vertices; Enter, double-click or the first vertex closes",
+        ("g", "shift+g"),
+        lambda a, _k: a.set_tool("polygon"),
+    ),
+    Shortcut(
+        "L",
+        "polyline tool: click vertices; Enter or double-click finishes",
+        ("l", "shift+l"),
+        lambda a, _k: a.set_tool("polyline"),
+    ),
     Shortcut("V", "select tool", ("v", "shift+v"), lambda a, _k: a.set_tool("select")),
     Shortcut("1-9", "label for new shapes (relabels the selected shape)", tuple("123456789"), _label),
     Shortcut("Delete, Backspace", "delete the selected shape", ("delete", "backspace"), _delete),
@@ -272,6 +290,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Ctrl+S", "save", ("ctrl+s",), lambda a, _k: a.save()),
     Shortcut("[", "previous item", ("[",), lambda a, _k: a.previous()),
     Shortcut("]", "next item", ("]",), lambda a, _k: a.next()),
+    Shortcut("Backspace (drawing)", "remove the last vertex of the polygon or polyline being drawn"),
     Shortcut("Esc", "cancel the shape being drawn, else clear the selection, else give the keyboard back"),
     Shortcut("?", "show or hide these shortcuts"),
     Shortcut("Wheel", "zoom at the pointer"),
