@@ -10,8 +10,10 @@ repeat with the answer of the write it already applied. So:
 - POST and PATCH are retried as well once the server has said it honours keys; before that, or on a
   server that never says so, only when the connection could not be made, so the request never left.
 
-Every other answer (4xx above all) is returned at once. Request bodies that httpx can replay (JSON, forms,
-multipart files) are sent again unchanged.
+An answer whose body is cut off (the connection lost after its headers) is retried under the same rules;
+bodies up to ``BUFFERED_BODY`` are read whole for that, bigger downloads stream. Every other answer (4xx
+above all) is returned at once. Request bodies that httpx can replay (JSON, forms, multipart files) are
+sent again unchanged.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
 KEY_HEADER = "idempotency-key"
 HONOURED_HEADER = "x-idempotency-keys"
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Answers up to this size are read whole before they are returned, so that one cut off halfway (the
+# connection lost after the headers) is retried like one never started; bigger ones stream to the caller.
+BUFFERED_BODY = 8 << 20
 # Methods whose repeat leaves the server as one request would (RFC 9110, 9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -61,9 +66,11 @@ class RetryTransport(httpx.BaseTransport):
             else:
                 if response.headers.get(HONOURED_HEADER) == "honoured":
                     self.keys_honoured = True
-                if response.status_code not in RETRY_STATUSES or last or not self._may_repeat(request):
+                repeatable = not last and self._may_repeat(request)
+                if response.status_code in RETRY_STATUSES and repeatable:
+                    response.close()
+                elif not (repeatable and _buffered(response)) or _read_whole(response):
                     return response
-                response.close()
             time.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -73,3 +80,19 @@ class RetryTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _buffered(response: httpx.Response) -> bool:
+    """Whether the answer is small enough to read whole inside the retry loop."""
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= BUFFERED_BODY
+
+
+def _read_whole(response: httpx.Response) -> bool:
+    """Read the answer's body; False (the response closed) when the connection broke before its end."""
+    try:
+        response.read()
+    except TRANSIENT_ERRORS:
+        response.close()
+        return False
+    return True

@@ -93,7 +93,7 @@ def test_a_download_cut_mid_body_is_connection_failed(workspace_home: Path, down
     with (
         serving(workspace_home) as url,
         faulty_proxy(url.removesuffix("/api/v1"), cut_streams) as proxy,
-        dw.connect(f"{proxy}/api/v1", token=token) as client,
+        dw.connect(f"{proxy}/api/v1", token=token, backoff=0.01) as client,
     ):
         item = an_item(client)
         with pytest.raises(dw.exceptions.ConnectionFailed, match="RemoteProtocolError"):

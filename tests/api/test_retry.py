@@ -44,8 +44,7 @@ def flaky_platform(failures: int, status: int) -> tuple[Starlette, list[str]]:
 def test_gateway_errors_are_retried(status: int) -> None:
     app, calls = flaky_platform(2, status)
     with serving_app(app) as root:
-        client = dw.connect(f"{root}/api/v1", token="t")
-        client.http._transport.backoff = 0.01  # type: ignore[attr-defined]
+        client = dw.connect(f"{root}/api/v1", token="t", backoff=0.01)
         assert [p.name for p in client.projects.list()] == ["ok"]
     assert calls == ["GET"] * 3
 
@@ -62,23 +61,25 @@ def test_client_errors_are_not_retried() -> None:
 def test_an_unreachable_host_fails_after_the_retries() -> None:
     from serving import free_port
 
-    client = dw.connect(f"http://127.0.0.1:{free_port()}/api/v1", token="t")
-    client.http._transport.backoff = 0.01  # type: ignore[attr-defined]
+    client = dw.connect(f"http://127.0.0.1:{free_port()}/api/v1", token="t", backoff=0.01)
     with pytest.raises(ConnectionError, match=r"cannot reach http://127\.0\.0\.1:\d+/api/v1"):
         client.projects.list()
 
 
 class Faults:
-    """Loses the answer of every third write: dropped, then a 504, in turn."""
+    """Loses the answer of every third write: dropped, a 504, or cut off halfway through its body, in
+    turn; and cuts off the body of every fifth read."""
 
     def __init__(self) -> None:
         self.writes = 0
-        self.lost: dict[str, int] = {"drop": 0, "504": 0}
-        self._kinds = itertools.cycle(["drop", "504"])
+        self.reads = 0
+        self.lost: dict[str, int] = {"drop": 0, "504": 0, "cut": 0}
+        self._kinds = itertools.cycle(["drop", "504", "cut"])
 
     def __call__(self, method: str, path: str) -> str | None:
         if method == "GET":
-            return None
+            self.reads += 1
+            return "cut" if self.reads % 5 == 0 else None
         self.writes += 1
         if self.writes % 3:
             return None
@@ -94,8 +95,8 @@ def behind_proxy(workspace_home: Path) -> Iterator[tuple[dw.Client, Faults]]:
         serve_process(workspace_home) as (url, _),
         faulty_proxy(url.removesuffix("/api/v1"), faults) as proxy,
     ):
-        client = dw.connect(f"{proxy}/api/v1", token=create_token(workspace_secret(workspace_home), USER))
-        client.http._transport.backoff = 0.01  # type: ignore[attr-defined]
+        token = create_token(workspace_secret(workspace_home), USER)
+        client = dw.connect(f"{proxy}/api/v1", token=token, backoff=0.01)
         yield client, faults
         client.close()
 
@@ -127,8 +128,8 @@ def test_five_hundred_writes_behind_a_proxy_that_loses_answers(
         dataset.tasks.create(task_name=f"t{n}", items=[items[n]], assignee_ids=[USER]) for n in range(50)
     ]
     # 500 writes (100 uploads, 200 annotation uploads, 150 projects, 50 tasks), a third of them answered by
-    # the proxy with a dropped connection or a 504 after the server applied them.
-    assert faults.writes >= 500 and min(faults.lost.values()) >= 80
+    # the proxy with a dropped connection, a 504 or half an answer after the server applied them.
+    assert faults.writes >= 500 and min(faults.lost.values()) >= 50
 
     assert [p.name for p in made] == [f"p{n}" for n in range(150)]
     assert sorted(p.name for p in client.projects.list()) == sorted(
