@@ -21,9 +21,10 @@
  * The synced traits (Python: `GestureLayer`'s traitlets): the canvas size, the pointer's cursor, the
  * image's [scale, offset_x, offset_y] on the canvas, the shortcuts' rows [keys, what they do], whether
  * their overlay is shown. `tool` is the Annotator's tool: "polygon" and "polyline" are drawn click by click
- * here (see PathDraft).
+ * here (see PathDraft). `brush` is set while the brush or the eraser is the tool (see BrushStroke).
  * @typedef {{width: number, height: number, cursor: string, view: number[], shortcuts: string[][],
- *   help_shown: boolean, tool: string}} LayerTraits
+ *   help_shown: boolean, tool: string, brush: Brush | null}} LayerTraits
+ * @typedef {{tool: "brush" | "eraser", radius: number, color: string}} Brush
  */
 
 /**
@@ -31,7 +32,9 @@
  * is where a pan was last reported; `size` is the [width, height] of the canvas the points are pixels of
  * (the kernel may have resized it since). `button` 1 (middle) pans; `ctrl` is Ctrl or Cmd. "vertices" is a
  * polygon or polyline drawn click by click, sent once when it is finished; its points are image pixels
- * (they were kept as such while drawing, so a zoom or pan meanwhile moves nothing).
+ * (they were kept as such while drawing, so a zoom or pan meanwhile moves nothing). A "stroke" of the
+ * brush or the eraser is sent once, when the pointer is released: its radius and its path
+ * [x0, y0, x1, y1, ...], image pixels too.
  * @typedef {{type: "down", id: number, x: number, y: number, button: number, shift: boolean, ctrl: boolean,
  *   alt: boolean, size: number[]}} Down
  * @typedef {{type: "up", id: number, x: number, y: number, x0: number, y0: number, px: number, py: number,
@@ -41,7 +44,8 @@
  * @typedef {{type: "key", key: string, ctrl: boolean, shift: boolean}} Key
  * @typedef {{type: "resize", width: number, window_height: number}} Resize
  * @typedef {{type: "vertices", id: number, tool: "polygon" | "polyline", points: number[][]}} Vertices
- * @typedef {Down | Up | Pan | Wheel | Key | Resize | Vertices} GestureEvent
+ * @typedef {{type: "stroke", id: number, tool: "brush" | "eraser", radius: number, points: number[]}} Stroke
+ * @typedef {Down | Up | Pan | Wheel | Key | Resize | Vertices | Stroke} GestureEvent
  */
 
 /**
@@ -261,6 +265,104 @@ function drawPath(ctx, points, closed, pointer, color) {
   ctx.restore();
 }
 
+// -- Brush and eraser strokes on masks ---------------------------------------------------------------
+// A stroke is painted here as the pointer moves, with no message to the kernel; when the pointer is
+// released the whole stroke goes in one message (its path in image pixels and its radius), and its
+// preview stays until the kernel has drawn the mask it painted.
+
+// Points closer than this (canvas pixels) to the last one kept add nothing a person can see.
+const STROKE_STEP_PX = 1.5;
+// The preview's opacity: the mask's own on the annotation layer.
+const STROKE_ALPHA = 0.45;
+
+export class BrushStroke {
+  // One stroke of `brush`, as image points (x, y pairs, to 0.1 pixel).
+  /**
+   * @param {number} id
+   * @param {Brush} brush
+   */
+  constructor(id, brush) {
+    this.id = id;
+    this.brush = brush;
+    /** @type {number[]} */
+    this.points = [];
+  }
+
+  /**
+   * Add the image point `at` ([x, y]) unless it is within `step` image pixels of the last one (`force`:
+   * add it anyway unless it is that very point, as for the pointer's release).
+   * @param {number[]} at
+   * @param {number} step
+   * @param {boolean} [force]
+   */
+  add([x, y], step, force = false) {
+    const [rx, ry] = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
+    const n = this.points.length;
+    if (n) {
+      const [lx, ly] = [this.points[n - 2], this.points[n - 1]];
+      const far = Math.hypot(rx - lx, ry - ly);
+      if (far < step && !(force && far > 0)) return false;
+    }
+    this.points.push(rx, ry);
+    return true;
+  }
+
+  /**
+   * The message that sends it.
+   * @returns {Stroke}
+   */
+  message() {
+    return {
+      type: "stroke", id: this.id, tool: this.brush.tool, radius: this.brush.radius, points: this.points,
+    };
+  }
+}
+
+/**
+ * Draw a stroke as the kernel will paint it: round, `radius` wide on each side of its path, in its label's
+ * colour (the eraser in white), half transparent; `view` is the image's [scale, offset_x, offset_y].
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {BrushStroke} stroke
+ * @param {number[]} view
+ */
+export function drawStroke(ctx, stroke, view) {
+  const [scale, ox, oy] = view;
+  const p = stroke.points;
+  if (!p.length) return;
+  ctx.save();
+  ctx.globalAlpha = STROKE_ALPHA;
+  ctx.strokeStyle = stroke.brush.tool === "eraser" ? "#ffffff" : stroke.brush.color;
+  ctx.lineWidth = 2 * stroke.brush.radius * scale;
+  ctx.lineCap = "round";
+  ctx.lineJoin = "round";
+  ctx.beginPath();
+  ctx.moveTo(p[0] * scale + ox, p[1] * scale + oy);
+  // A single point is a dot: a zero-length line with round caps.
+  for (let i = p.length > 2 ? 2 : 0; i < p.length; i += 2) ctx.lineTo(p[i] * scale + ox, p[i + 1] * scale + oy);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * The brush's outline where the pointer is (canvas pixels), so its size shows before painting.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {Brush} brush
+ * @param {number[]} at
+ * @param {number[]} view
+ */
+function drawBrushOutline(ctx, brush, at, view) {
+  ctx.save();
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = "#ffffff";
+  ctx.beginPath();
+  ctx.arc(at[0], at[1], Math.max(brush.radius * view[0], 1), 0, 2 * Math.PI);
+  ctx.stroke();
+  ctx.setLineDash([3, 3]);
+  ctx.strokeStyle = "#000000";
+  ctx.stroke();
+  ctx.restore();
+}
+
 /** @param {import("@anywidget/types").RenderProps<LayerTraits>} props */
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
@@ -348,6 +450,12 @@ function render({ model, el }) {
 
   /** @param {GestureEvent} message */
   const send = (message) => model.send(message);
+  /** @type {BrushStroke | null} */
+  let stroke = null;    // the brush or eraser stroke being painted
+  /** @type {BrushStroke[]} */
+  let sentStrokes = []; // strokes sent, shown until the kernel has drawn them
+  /** @type {number[] | null} */
+  let hover = null;     // where the pointer is, for the brush's outline
   /** The size of the canvas shown, whose pixels the points sent are. */
   const shown = () => [canvas.width, canvas.height];
 
@@ -450,6 +558,36 @@ function render({ model, el }) {
     ctx.restore();
   };
 
+  /** @param {PointerEvent} event */
+  const startStroke = (event) => {
+    // With the brush or the eraser, a left press paints (Alt or the middle button still pan).
+    const brush = model.get("brush");
+    if (!brush || event.button !== 0 || event.altKey) return false;
+    canvas.setPointerCapture(event.pointerId);
+    if (stroke) finishStroke(null);
+    stroke = new BrushStroke(queue.nextId++, brush);
+    stroke.add(toImage(point(event)), 0, true);
+    schedule();
+    return true;
+  };
+  /** @param {number[] | null} at */
+  const finishStroke = (at) => {
+    // The pointer is up (at canvas point `at`): the stroke goes to the kernel, once.
+    if (!stroke) return;
+    if (at) stroke.add(toImage(at), STROKE_STEP_PX / model.get("view")[0], true);
+    send(stroke.message());
+    sentStrokes.push(stroke);
+    stroke = null;
+    schedule();
+  };
+  const drawStrokes = () => {
+    const view = model.get("view");
+    for (const s of sentStrokes) drawStroke(ctx, s, view);
+    if (stroke) drawStroke(ctx, stroke, view);
+    const brush = model.get("brush");
+    if (brush && hover) drawBrushOutline(ctx, brush, hover, view);
+  };
+
   const drawPreview = () => {
     frame = 0;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -460,6 +598,7 @@ function render({ model, el }) {
     const active = queue.active;
     if (active && active.grab && active.grab.mode === "pan") sendPan(active);
     queue.pending.forEach(drawGesture);
+    drawStrokes();
     drawPaths();
   };
   const schedule = () => {
@@ -486,6 +625,10 @@ function render({ model, el }) {
       event.preventDefault();
       return;
     }
+    if (startStroke(event)) {
+      event.preventDefault();
+      return;
+    }
     canvas.setPointerCapture(event.pointerId);
     const [x, y] = point(event);
     const { gesture, finished } = queue.begin(x, y);
@@ -502,10 +645,19 @@ function render({ model, el }) {
       draft.pointer = point(event);
       schedule();
     }
+    if (model.get("brush")) {
+      hover = point(event);
+      if (stroke) stroke.add(toImage(hover), STROKE_STEP_PX / model.get("view")[0]);
+      schedule();
+    }
     if (queue.move(...point(event))) schedule();
   };
   /** @param {PointerEvent} event */
   const onUp = (event) => {
+    if (stroke) {
+      finishStroke(point(event));
+      return;
+    }
     const drag = queue.end(...point(event));
     if (!drag) return;
     sendUp(drag, event.shiftKey);
@@ -539,6 +691,12 @@ function render({ model, el }) {
       return;
     }
     if (onPathKey(event.key)) return;
+    if (event.key === "Escape" && stroke) {
+      // The stroke being painted is dropped; nothing of it was sent.
+      stroke = null;
+      schedule();
+      return;
+    }
     if (event.key === "Escape") {
       // The drag in progress is dropped here; the kernel then drops it too, or else the selection, or
       // else answers "release".
@@ -567,6 +725,9 @@ function render({ model, el }) {
       const drawn = sentPaths.length;
       sentPaths = sentPaths.filter((p) => p.id !== msg.id);
       if (sentPaths.length !== drawn) schedule();
+      const strokes = sentStrokes.length;
+      sentStrokes = sentStrokes.filter((s) => s.id !== msg.id);
+      if (sentStrokes.length !== strokes) schedule();
     } else if (msg.type === "release") {
       release();
     }
@@ -584,6 +745,11 @@ function render({ model, el }) {
   canvas.addEventListener("pointercancel", onUp);
   canvas.addEventListener("wheel", onWheel, { passive: false });
   canvas.addEventListener("keydown", onKey);
+  const onLeave = () => {
+    hover = null;
+    if (model.get("brush")) schedule();
+  };
+  canvas.addEventListener("pointerleave", onLeave);
   canvas.addEventListener("contextmenu", (e) => e.preventDefault());
   model.on("change:width", size);
   model.on("change:height", size);
@@ -593,6 +759,7 @@ function render({ model, el }) {
   model.on("change:help_shown", showHelp);
   model.on("change:tool", dropDraft);
   model.on("change:view", schedule);
+  model.on("change:brush", schedule);
   model.on("msg:custom", onMessage);
   return () => {
     model.off("change:width", size);
@@ -603,6 +770,7 @@ function render({ model, el }) {
     model.off("change:help_shown", showHelp);
     model.off("change:tool", dropDraft);
     model.off("change:view", schedule);
+    model.off("change:brush", schedule);
     model.off("msg:custom", onMessage);
     observer.disconnect();
     if (resizeTimer) clearTimeout(resizeTimer);

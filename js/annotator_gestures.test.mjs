@@ -3,7 +3,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 
-import { GestureQueue, previewRect } from "./annotator_gestures.js";
+import { BrushStroke, GestureQueue, previewRect } from "./annotator_gestures.js";
 
 test("a drag begun before the last one's reply keeps its moves and its end", () => {
   const queue = new GestureQueue();
@@ -78,4 +78,16 @@ test("previews: a new box, a moved box and a resized corner", () => {
   assert.deepEqual(previewRect({ mode: "move", rect }, 20, 20, 25, 30), [15, 20, 55, 60]);
   assert.deepEqual(previewRect({ mode: "se", rect }, 50, 50, 70, 80), [10, 10, 70, 80]);
   assert.deepEqual(previewRect({ mode: "n", rect }, 30, 10, 99, 5), [10, 5, 50, 50]);
+});
+
+test("a brush stroke keeps the points a person can see, to 0.1 pixel, and goes in one message", () => {
+  const stroke = new BrushStroke(7, { tool: "brush", radius: 6, color: "#ff0000" });
+  assert.equal(stroke.add([10.04, 20.06], 0, true), true);
+  assert.equal(stroke.add([10.5, 20.5], 2), false, "closer than the step: nothing seen changes");
+  assert.equal(stroke.add([13, 20], 2), true);
+  assert.equal(stroke.add([13.5, 20], 2, true), true, "the release point is kept");
+  assert.equal(stroke.add([13.5, 20], 2, true), false, "but not twice");
+  assert.deepEqual(stroke.message(), {
+    type: "stroke", id: 7, tool: "brush", radius: 6, points: [10, 20.1, 13, 20, 13.5, 20],
+  });
 });

@@ -94,7 +94,27 @@ class Vertices(TypedDict):
     points: list[list[float]]
 
 
-GestureEvent = Down | Up | Pan | Wheel | Key | Resize | Vertices
+class Stroke(TypedDict):
+    """A stroke of the brush or the eraser, sent once when the pointer is released: its ``radius`` and
+    its path ``[x0, y0, x1, y1, ...]``, in image pixels."""
+
+    type: Literal["stroke"]
+    id: int
+    tool: Literal["brush", "eraser"]
+    radius: float
+    points: list[float]
+
+
+GestureEvent = Down | Up | Pan | Wheel | Key | Resize | Vertices | Stroke
+
+
+class Brush(TypedDict):
+    """The ``brush`` trait while the brush or the eraser is the tool: its radius in image pixels and the
+    colour it previews in."""
+
+    tool: Literal["brush", "eraser"]
+    radius: float
+    color: str
 
 
 class _Grab(TypedDict):
@@ -142,7 +162,8 @@ class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
     care: it comes from outside the kernel). The layer is as wide as the space it is given and reports
     that width (``Resize``); ``view`` is the image's scale and offset on the canvas, ``shortcuts`` the rows
     (keys, what they do) of the overlay that ``?`` shows while ``help_shown``, ``tool`` the Annotator's
-    tool (with "polygon" or "polyline" the browser collects the clicked vertices itself)."""
+    tool (with "polygon" or "polyline" the browser collects the clicked vertices itself); ``brush`` (a
+    ``Brush``, or None) makes a left drag paint a ``Stroke``."""
 
     _esm = asset("annotator_gestures.js")
     _css = asset("annotator_gestures.css")
@@ -153,6 +174,7 @@ class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
     shortcuts = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
     help_shown = traitlets.Bool(False).tag(sync=True)
     tool = traitlets.Unicode("box").tag(sync=True)
+    brush = traitlets.Dict(None, allow_none=True).tag(sync=True)
 
     def __init__(self, on_gesture: Callable[[dict[str, Any]], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)

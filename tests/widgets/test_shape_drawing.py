@@ -148,6 +148,5 @@ def test_types_the_annotator_cannot_edit_are_view_only() -> None:
         "segment",
         "polyline",
         "ellipse",
-        "binary",
         "note",
     ]

@@ -30,11 +30,12 @@ from ..models.viewport import Viewport, canvas_height
 from .canvas_drawing import draw_annotations, draw_highlight, draw_image, put_encoded_image
 from .gestures import SHORTCUTS, GestureHandler
 from .item_source import LazyItems, Source, resolve_items, work_queue
+from .mask_painting import BRUSH_TOOLS, MaskBrush
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
 from .review import ReviewBar, draw_predictions
 
-TOOLS = ("box", "point", "polygon", "polyline", "select")
+TOOLS = ("box", "point", "polygon", "polyline", "select", *BRUSH_TOOLS)
 # The canvas's size until the browser says how wide it can be (and where there is no browser).
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
@@ -121,6 +122,7 @@ class Annotator(WidgetBase):
                 overflow="hidden",
             ),
         )
+        self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
         self._build_controls(self._drafts.autosave)
         self.review = ReviewBar(self, review)  # predictions: dashed, scored, accepted or rejected
         self._toolbar.children = (*self._toolbar.children, self.review)
@@ -254,6 +256,7 @@ class Annotator(WidgetBase):
         self._tool_buttons.value = tool
         self.gestures.tool = tool
         self.gestures.cursor = "default" if tool == "select" else "crosshair"
+        self.mask_brush.show()
 
     def set_label(self, label: str) -> None:
         """Choose the label for new shapes; with a shape selected, relabel it too (and say so)."""
@@ -262,6 +265,7 @@ class Annotator(WidgetBase):
             raise ValueError(f"label {label!r} is not in the ontology; its labels are {shown}")
         self.label = label
         self.side_panel.show_label(label)
+        self.mask_brush.show()
         key = self.selected
         if self.edits is None or key is None or self.edits.shape(key)["type"] == "class":
             return
@@ -304,6 +308,8 @@ class Annotator(WidgetBase):
                 ("Polygon (G)", "polygon"),
                 ("Polyline (L)", "polyline"),
                 ("Select (V)", "select"),
+                ("Brush (M)", "brush"),
+                ("Eraser (X)", "eraser"),
             ],
             value="box",
             style={"button_width": "auto"},  # each as wide as its text: none cut short
@@ -349,6 +355,7 @@ class Annotator(WidgetBase):
                 w.HBox(
                     [
                         self._tool_buttons,
+                        self.mask_brush.size_box,
                         self.button("", lambda: self.zoom(1 / 1.25), "search-minus", "Zoom out"),
                         self._zoom_label,
                         self.button("", lambda: self.zoom(1.25), "search-plus", "Zoom in"),
@@ -440,6 +447,7 @@ class Annotator(WidgetBase):
         self.side_panel.show_item(item, index, self._total)
         self._load_ontology(item)
         self.edits = self._drafts.open(item, width or 1, height or 1)
+        self.mask_brush.show()
         if size is None:
             reason = (
                 "is not an image" if not mimetype.startswith("image/") else "could not be decoded as an image"
@@ -670,6 +678,7 @@ class Annotator(WidgetBase):
 
     def _select(self, key: int | None) -> None:
         self.selected = key
+        self.mask_brush.show()
         if self._held is not None:
             self._held = True
             return
@@ -693,7 +702,7 @@ class Annotator(WidgetBase):
             if changed:
                 self._redraw()
                 self._refresh_panels()
-            if kind in ("up", "vertices") or failed:
+            if kind in ("up", "vertices", "stroke") or failed:
                 # After the drawing: the browser drops its preview of this gesture when this arrives.
                 self.gestures.reply({"type": "committed", "id": event.get("id")})
 

@@ -12,6 +12,7 @@ from ...api import Definition
 from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Resize, Up, Vertices, Wheel
 from ..models.annotation_edits import AnnotationEdits, box_edges
 from ..models.viewport import Viewport
+from .mask_painting import MaskBrush
 from .shape_gestures import add_drawn_path
 
 NUDGE_STEP = 1.0
@@ -32,6 +33,7 @@ class Annotating(Protocol):
     hidden: set[int]
     locked: set[int]
     gestures: GestureLayer
+    mask_brush: MaskBrush
     _colors: dict[str, str]
     _labels: list[str]
 
@@ -72,6 +74,7 @@ class GestureHandler:
             "key": self.key,
             "resize": self.resize,
             "vertices": self.vertices,
+            "stroke": self._annotator.mask_brush.paint,
         }
         handler = handlers.get(event.get("type", ""))
         if handler is not None:
@@ -280,6 +283,19 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         lambda a, _k: a.set_tool("polyline"),
     ),
     Shortcut("V", "select tool", ("v", "shift+v"), lambda a, _k: a.set_tool("select")),
+    Shortcut(
+        "M",
+        "mask brush (paints the selected mask, else the label's)",
+        ("m", "shift+m"),
+        lambda a, _k: a.set_tool("brush"),
+    ),
+    Shortcut("X", "mask eraser", ("x", "shift+x"), lambda a, _k: a.set_tool("eraser")),
+    Shortcut(
+        "- / =",
+        "smaller / larger brush",
+        ("-", "_", "shift+_", "=", "+", "shift+=", "shift++"),
+        lambda a, k: a.mask_brush.step(-1 if k[-1] in "-_" else 1),
+    ),
     Shortcut("1-9", "label for new shapes (relabels the selected shape)", tuple("123456789"), _label),
     Shortcut("Delete, Backspace", "delete the selected shape", ("delete", "backspace"), _delete),
     Shortcut("Arrows", "move the selected shape by a pixel (with Shift: 10)", _ARROWS, _nudge),

@@ -38,9 +38,10 @@ ELLIPSE_SIDES = 48
 
 
 def is_drawn_here(shape: Shape) -> bool:
-    """Whether this module draws ``shape``: every view-only type, and boxes turned by an angle (the
+    """Whether this module draws ``shape``: every view-only type, masks, and boxes turned by an angle (the
     others are drawn with their handles, as editable)."""
-    return is_view_only(shape) or (shape.get("type") == "box" and bool(box_angle(shape)))
+    kind = shape.get("type")
+    return is_view_only(shape) or kind == "binary" or (kind == "box" and bool(box_angle(shape)))
 
 
 def _rgb(color: str) -> tuple[int, int, int]:

@@ -63,7 +63,7 @@ class MaskGeometry:
 Geometry = Contours | EllipseGeometry | PointGeometry | MaskGeometry
 
 # The types the Annotator edits; it shows the others "view only" and keeps them as stored on save.
-EDITABLE_TYPES = frozenset({"box", "point", "class"})
+EDITABLE_TYPES = frozenset({"box", "point", "class", "binary"})
 
 
 def is_view_only(shape: Shape) -> bool:

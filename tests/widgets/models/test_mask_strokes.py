@@ -3,10 +3,9 @@ as the official SDK reads it, and painted masks saved to the store and read back
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
+from brush_paths import covered_by
 from dtlpy.entities.annotation_definitions.segmentation import Segmentation as SdkSegmentation
 
 import dlwidgets as dw
@@ -18,18 +17,6 @@ from dlwidgets.widgets.models.mask_strokes import PaintedMask, Stroke, apply_str
 def stroke(tool: str, radius: float, *points: tuple[float, float]) -> Stroke:
     flat = [v for p in points for v in p]
     return Stroke.from_message({"type": "stroke", "tool": tool, "radius": radius, "points": flat})
-
-
-def covered_by(points: list[tuple[float, float]], radius: float, width: int, height: int) -> np.ndarray:
-    """The pixels whose centre is within ``radius`` of the path, measured one by one."""
-    ys, xs = np.mgrid[0:height, 0:width] + 0.5
-    best = np.full((height, width), np.inf)
-    pairs = list(itertools.pairwise(points)) or [(points[0], points[0])]
-    for (ax, ay), (bx, by) in pairs:
-        dx, dy = bx - ax, by - ay
-        t = np.clip(((xs - ax) * dx + (ys - ay) * dy) / (dx * dx + dy * dy or 1), 0, 1)
-        best = np.minimum(best, np.hypot(xs - ax - t * dx, ys - ay - t * dy))
-    return best <= radius
 
 
 def sdk_pixels(url: str) -> np.ndarray:

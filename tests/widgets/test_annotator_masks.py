@@ -1,0 +1,136 @@
+"""The Annotator's brush and eraser, driven as the browser layer drives them: a stroke arrives as one
+message when the pointer is released, is painted into the mask a user expects, is one step of undo, and is
+saved as the platform's PNG, which the official SDK reads."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from brush_paths import covered_by
+from dtlpy.entities.annotation_definitions.segmentation import Segmentation as SdkSegmentation
+from test_annotator import key
+
+import dlwidgets as dw
+from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.annotator.mask_painting import DEFAULT_SIZE
+
+
+@pytest.fixture
+def annotator(image_item: dw.Item) -> Annotator:
+    a = Annotator(image_item, width=800, height=520)
+    replies: list[dict] = []
+    send = a.gestures.reply
+    a.gestures.reply = lambda message: (replies.append(message), send(message))  # type: ignore[method-assign]
+    a.replies = replies  # type: ignore[attr-defined]
+    return a
+
+
+def paint(
+    annotator: Annotator, tool: str, radius: float, *points: tuple[float, float], gesture: int = 1
+) -> None:
+    flat = [v for p in points for v in p]
+    message = {"type": "stroke", "id": gesture, "tool": tool, "radius": radius, "points": flat}
+    annotator._on_gesture(message)
+
+
+def disc_or_capsule(points: list[tuple[float, float]], radius: float) -> np.ndarray:
+    return covered_by(points, radius, 640, 400)
+
+
+def mask_in(shape: dict) -> np.ndarray:
+    return SdkSegmentation.from_json({"label": shape["label"], "coordinates": shape["coordinates"]}).geo > 0
+
+
+def test_the_brush_tools_tell_the_browser_what_a_drag_paints(annotator: Annotator) -> None:
+    assert annotator.gestures.brush is None  # the box tool: a drag draws a box
+    key(annotator, "m")
+    assert annotator.tool == "brush"
+    assert annotator.gestures.brush == {"tool": "brush", "radius": DEFAULT_SIZE / 2, "color": "#ff0000"}
+    key(annotator, "=")
+    key(annotator, "=")
+    assert annotator.mask_brush.size == 32 and annotator.gestures.brush["radius"] == 16
+    key(annotator, "-")
+    assert annotator.mask_brush.size == 24
+    key(annotator, "2")  # person
+    assert annotator.gestures.brush["color"] == "#00ff00"
+    key(annotator, "x")
+    assert annotator.gestures.brush["tool"] == "eraser"
+    annotator.mask_brush.size = 5
+    assert annotator.gestures.brush["radius"] == 2.5
+    with pytest.raises(ValueError, match="brush size 0 "):
+        annotator.mask_brush.size = 0
+    key(annotator, "b")
+    assert annotator.gestures.brush is None
+    rows = [keys for keys, _does in annotator.gestures.shortcuts]
+    assert {"M", "X", "- / ="} <= set(rows)
+
+
+def test_strokes_paint_the_labels_mask_each_undone_alone_and_saved_as_the_sdk_reads_it(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    annotator.set_tool("brush")
+    paint(annotator, "brush", 10, (100, 100), (200, 120), (210, 200), gesture=1)
+    paint(annotator, "brush", 4, (300, 300), gesture=2)  # the same label: the same mask
+    assert [s["type"] for _, s in annotator.edits.shapes()] == ["binary"]
+    annotator.set_label("person")
+    paint(annotator, "brush", 6, (500, 50), (520, 60), gesture=3)
+    annotator.set_label("car")
+    paint(annotator, "eraser", 5, (150, 110), (205, 160), gesture=4)
+    assert [(r["type"], r["id"]) for r in annotator.replies] == [("committed", n) for n in (1, 2, 3, 4)]
+    car, _person = (k for k, _ in annotator.edits.shapes())
+    expected = disc_or_capsule([(100, 100), (200, 120), (210, 200)], 10) | disc_or_capsule([(300, 300)], 4)
+    expected &= ~disc_or_capsule([(150, 110), (205, 160)], 5)
+    assert (mask_in(annotator.edits.shape(car)) == expected).all()
+
+    annotator.undo()  # the eraser's stroke, alone
+    assert mask_in(annotator.edits.shape(car))[110, 150]
+    annotator.redo()
+    annotator._select(car)
+    annotator._on_attribute("occluded", True)
+    annotator._on_object_id("12")
+    assert annotator.save(), annotator.status
+
+    stored = {a.label: a for a in image_item.annotations.list()}
+    assert {label: a.type for label, a in stored.items()} == {"car": "binary", "person": "binary"}
+    assert (mask_in(stored["car"].to_json()) == expected).all()
+    assert stored["car"].attributes == {"occluded": True} and stored["car"].object_id == "12"
+    assert (mask_in(stored["person"].to_json()) == disc_or_capsule([(500, 50), (520, 60)], 6)).all()
+
+
+def test_a_selected_mask_is_painted_whatever_the_label_and_a_locked_one_is_refused(
+    annotator: Annotator,
+) -> None:
+    annotator.set_tool("brush")
+    paint(annotator, "brush", 8, (100, 100))
+    (car,) = annotator.edits.keys()
+    annotator.label = "person"  # the label for new shapes (set_label would relabel a selected mask)
+    annotator._select(car)
+    assert annotator.gestures.brush["color"] == "#ff0000"  # the preview in the selected mask's colour
+    paint(annotator, "brush", 8, (300, 100), gesture=2)
+    assert annotator.edits.keys() == [car]
+    assert mask_in(annotator.edits.shape(car))[100, 300]
+    annotator._on_object_action(car, "lock")
+    paint(annotator, "eraser", 8, (300, 100), gesture=3)
+    assert "locked" in annotator.status
+    assert annotator.replies[-1] == {"type": "committed", "id": 3}
+    assert mask_in(annotator.edits.shape(car))[100, 300]
+
+
+def test_a_bad_stroke_is_shown_and_its_preview_dropped(annotator: Annotator) -> None:
+    annotator._on_gesture({"type": "stroke", "id": 7, "tool": "brush", "radius": -1, "points": [1, 2]})
+    assert "radius" in annotator.status and "-1" in annotator.status
+    assert annotator.replies == [{"type": "committed", "id": 7}]
+    paint(annotator, "eraser", 5, (10, 10), gesture=8)  # no mask to erase: nothing happens
+    assert annotator.edits.keys() == []
+
+
+def test_a_long_stroke_message_stays_small(annotator: Annotator) -> None:
+    # Five seconds of painting at 120 moves a second, as the browser sends it (image points to 0.1 px).
+    t = np.linspace(0, 1, 600)
+    points = np.round(np.stack([50 + 540 * t, 200 + 150 * np.sin(12 * t)], axis=1), 1)
+    message = {"type": "stroke", "id": 1, "tool": "brush", "radius": 12, "points": points.ravel().tolist()}
+    assert len(json.dumps(message)) < 16 * 1024
+    annotator._on_gesture(message)
+    assert len(annotator.edits.keys()) == 1
