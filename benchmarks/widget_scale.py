@@ -24,6 +24,7 @@ Widget models are counted in the kernel (live models before and after the cell) 
 ``comm_open`` messages that reached it). Searches and lists that do not exist yet print "not available".
 
     .venv/bin/python benchmarks/widget_scale.py [--reps 3] [--quick] [--editor-size 1000 50]
+        [--annotator-only]
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ def editor_case(stage: Stage, wire: WireMeter, timeout: float) -> dict[str, Any]
     return {"ms": None, "why": why, "models": stage.kernel()["models"], **wire.stop(stage.page)}
 
 
-def scale_cases(stage: Stage, wire: WireMeter, reps: int) -> dict[str, list[dict[str, Any]]]:
+def scale_cases(stage: Stage, wire: WireMeter, reps: int, studio: bool) -> dict[str, list[dict[str, Any]]]:
     annotators = {name: f"staged(Annotator(items[{name!r}], width={CANVAS[0]}, height={CANVAS[1]}))"
                   for name in ("10 labels, 0 annotations", "10 labels, 5,000 annotations",
                                "1,000 labels, 5,000 annotations")}  # fmt: skip
@@ -211,7 +212,8 @@ def scale_cases(stage: Stage, wire: WireMeter, reps: int) -> dict[str, list[dict
         progress(
             f"  annotator rep {rep}: " + ", ".join(f"{r[-1]['ms'][-1]:.0f} ms" for r in results.values() if r)
         )
-    results["studio"] = [run_case(stage, wire, STUDIO_CELL, STUDIO_SHOWN)]
+    if studio:
+        results["studio"] = [run_case(stage, wire, STUDIO_CELL, STUDIO_SHOWN)]
     return results
 
 
@@ -273,6 +275,10 @@ def main() -> int:
     )  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="one run of each case")
     parser.add_argument(
+        "--annotator-only", action="store_true",
+        help="the Annotator's cases, its label search and objects list only (no Studio, notebook or editor)",
+    )  # fmt: skip
+    parser.add_argument(
         "--iopub-msg-rate-limit", type=float, metavar="PER_SECOND",
         help="the server's ServerApp.iopub_msg_rate_limit (default: its own, 1,000; 0 turns it off)",
     )  # fmt: skip
@@ -297,17 +303,23 @@ def main() -> int:
             notebook.wait_ready(timeout=600)
             stage = Stage(notebook)
             progress("Annotator and Studio ...")
-            runs = scale_cases(stage, wire, reps)
+            runs = scale_cases(stage, wire, reps, studio=not args.annotator_only)
             progress("label search and objects list ...")
             search = label_search(stage)
             scroll = objects_scroll(stage)
-            progress("the getting-started notebook, saved with widget state ...")
-            saved = saved_notebook(new_context(browser).new_page(), server, scratch / "out-gs")
-            # Last: an editor that never shows leaves the page tens of thousands of messages behind.
-            progress(f"OntologyEditor, {args.editor_size[0]} labels and {args.editor_size[1]} attributes ...")
-            runs["editor"] = [editor_case(stage, wire, args.editor_timeout) for _ in range(editor_reps)]
+            saved = None
+            if not args.annotator_only:
+                progress("the getting-started notebook, saved with widget state ...")
+                saved = saved_notebook(new_context(browser).new_page(), server, scratch / "out-gs")
+                # Last: an editor that never shows leaves the page tens of thousands of messages behind.
+                labels, attributes = args.editor_size
+                progress(f"OntologyEditor, {labels} labels and {attributes} attributes ...")
+                runs["editor"] = [editor_case(stage, wire, args.editor_timeout) for _ in range(editor_reps)]
             notebook.close()
-    return report(*figures(runs, search, scroll, saved, args.editor_size))
+    lines = annotator_figures(runs, search, scroll)
+    if saved is not None:
+        lines += other_figures(runs, saved, args.editor_size)
+    return report(*lines)
 
 
 def _median(runs: list[dict[str, Any]], key: str = "ms") -> float:
@@ -317,43 +329,66 @@ def _median(runs: list[dict[str, Any]], key: str = "ms") -> float:
 EDITOR_MODELS = scale_data.MODEL_GOALS["OntologyEditor, 1,000 labels and 50 attributes"]
 
 
-def figures(
-    runs: dict[str, list[dict[str, Any]]],
-    search: list[float] | None,
-    scroll: dict[str, float] | None,
-    saved: dict[str, Any],
-    editor_size: list[int],
+def annotator_figures(
+    runs: dict[str, list[dict[str, Any]]], search: list[float] | None, scroll: dict[str, float] | None
 ) -> list[Figure]:
-    labels, attributes = editor_size
-    editor, studio = runs["editor"], runs["studio"]
+    """The Annotator's time and models at 10 and 1,000 labels, its label search and objects list."""
     base = runs["10 labels, 0 annotations"]
     drawing = runs["10 labels, 5,000 annotations"]
     crowded = runs["1,000 labels, 5,000 annotations"]
     base_ms, drawing_ms, crowded_ms = _median(base), _median(drawing), _median(crowded)
+    goal = ANNOTATOR_RATIO * base_ms + max(0.0, drawing_ms - base_ms)
     reps = len(base)
+    lines = [
+        Figure(f"Annotator 10 labels, 0 annotations: cell to shown (median of {reps})", base_ms, "ms"),
+        Figure("   widget models (kernel)", _median(base, "models"), "models"),
+        Figure("   widget models (page: comm_open)", _median(base, "page_models"), "models"),
+        Figure("Annotator 10 labels, 5,000 annotations", drawing_ms, "ms"),
+        Figure("   widget models (kernel)", _median(drawing, "models"), "models"),
+        Figure("Annotator 1,000 labels, 5,000 annotations", crowded_ms, "ms", goal, higher_is_better=False),
+        Figure("   widget models (kernel)", _median(crowded, "models"), "models",
+               _median(base, "models") + scale_data.ANNOTATOR_GROWTH_GOAL, higher_is_better=False),
+        Figure("   ratio to 10 labels, 0 annotations", crowded_ms / base_ms, "x"),
+        Figure("   image shown (before the boxes)", statistics.median(r["ms"][0] for r in crowded), "ms"),
+    ]  # fmt: skip
+    each = {
+        name: ", ".join(f"{r['ms'][-1]:.0f}" for r in rs) for name, rs in runs.items() if "labels" in name
+    }
+    print("      each run, ms: " + "; ".join(f"{name}: {times}" for name, times in each.items()))
+    if search is None:
+        print("      label search: keystroke to filtered list p95: not available (no .dlw-label-search)")
+    elif search:
+        p95 = statistics.quantiles(search, n=20)[18] if len(search) > 1 else search[0]
+        lines.append(Figure(f"label search over 1,000 labels: keystroke to list p95 ({len(search)})", p95,
+                            "ms", SEARCH_P95_MS, higher_is_better=False))  # fmt: skip
+        lines.append(Figure("   median", statistics.median(search), "ms"))
+    if scroll is None:
+        print("      objects list scroll: not available (no .dlw-objects-list)")
+    else:
+        # 60 fps less 5 %: a trivial scrolling list reaches 57-60 fps in headless Chromium on a busy machine.
+        lines.append(Figure("objects list (5,000) scrolling", scroll["fps"], "fps", 0.95 * SCROLL_FPS))
+        lines.append(Figure("   frame interval p95", scroll["p95"], "ms"))
+    return lines
+
+
+def other_figures(
+    runs: dict[str, list[dict[str, Any]]], saved: dict[str, Any], editor_size: list[int]
+) -> list[Figure]:
+    """The OntologyEditor's, the Studio's and the saved getting-started notebook's figures."""
+    labels, attributes = editor_size
+    editor, studio = runs["editor"], runs["studio"]
     shown = [r for r in editor if r["ms"] is not None]
     name = f"OntologyEditor {labels:,} labels/{attributes} attrs: cell to shown"
     if len(shown) < len(editor):
         reasons = "; ".join(sorted({r["why"] for r in editor if r["ms"] is None}))
         print(f"MISS  {name}: not shown in {len(editor) - len(shown)} of {len(editor)} runs: {reasons}")
-    lines = [
+    return [
         *([Figure(f"{name} ({len(shown)})", _median(shown) / 1000, "s", EDITOR_SECONDS,
                   higher_is_better=False)] if shown else []),
         Figure("   widget models (kernel)", _median(editor, "models"), "models",
                EDITOR_MODELS, higher_is_better=False),
         Figure("   widget models (page: comm_open)", _median(editor, "page_models"), "models"),
         Figure("   bytes kernel->page", _median(editor, "received"), "B"),
-        Figure(f"Annotator 10 labels, 0 annotations: cell to shown (median of {reps})", base_ms, "ms"),
-        Figure("   widget models (kernel)", _median(base, "models"), "models"),
-        Figure("   widget models (page: comm_open)", _median(base, "page_models"), "models"),
-        Figure("Annotator 10 labels, 5,000 annotations", drawing_ms, "ms"),
-        Figure("   widget models (kernel)", _median(drawing, "models"), "models"),
-        Figure("Annotator 1,000 labels, 5,000 annotations", crowded_ms, "ms",
-               ANNOTATOR_RATIO * base_ms + max(0.0, drawing_ms - base_ms), higher_is_better=False),
-        Figure("   widget models (kernel)", _median(crowded, "models"), "models",
-               _median(base, "models") + scale_data.ANNOTATOR_GROWTH_GOAL, higher_is_better=False),
-        Figure("   ratio to 10 labels, 0 annotations", crowded_ms / base_ms, "x"),
-        Figure("   image shown (before the boxes)", statistics.median(r["ms"][0] for r in crowded), "ms"),
         Figure("Studio on the demo: widget models (kernel)", _median(studio, "models"), "models",
                scale_data.MODEL_GOALS["Studio on the demo dataset"], higher_is_better=False),
         Figure("   widget models (page: comm_open)", _median(studio, "page_models"), "models"),
@@ -362,19 +397,6 @@ def figures(
                SAVED_NOTEBOOK_KB, higher_is_better=False),
         Figure("   widget models in its saved state", saved["models"], "models"),
     ]  # fmt: skip
-    if search is None:
-        print("      label search: keystroke to filtered list p95: not available (no .dlw-label-search)")
-    elif search:
-        p95 = statistics.quantiles(search, n=20)[18] if len(search) > 1 else search[0]
-        lines.append(Figure(f"label search over 1,000 labels: keystroke to list p95 ({len(search)})", p95,
-                            "ms", SEARCH_P95_MS, higher_is_better=False))  # fmt: skip
-    if scroll is None:
-        print("      objects list scroll: not available (no .dlw-objects-list)")
-    else:
-        # 60 fps less 5 %: a trivial scrolling list reaches 57-60 fps in headless Chromium on a busy machine.
-        lines.append(Figure("objects list (5,000) scrolling", scroll["fps"], "fps", 0.95 * SCROLL_FPS))
-        lines.append(Figure("   frame interval p95", scroll["p95"], "ms"))
-    return lines
 
 
 if __name__ == "__main__":

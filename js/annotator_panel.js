@@ -1,7 +1,10 @@
 // The annotator's side panel: a header (the item, its folder, size, place and annotation count), one label
 // list, the item's classifications, the objects list and the selected shape's form, in one widget.
-// The lists are virtual: whatever their length, only the rows in view are in the page. The label search
-// filters here, in the browser, on every keystroke; choices go to the kernel as small messages.
+// The lists are virtual: whatever their length, only the rows in view are in the page, placed by a
+// transform and refilled as the list scrolls (no row is made while scrolling). The label search filters
+// here, in the browser, on every keystroke, over names lowercased once. The objects list comes as
+// messages: all of it when the view asks, then what each edit changed. Choices go to the kernel as small
+// messages.
 // Names are only ever set with textContent: a label named "<img onerror=...>" shows as that text.
 // Only anywidget's narrow model API is used (get, on, off, send).
 // Its look is annotator_panel.css, the widget's `_css`; colours are JupyterLab's theme variables.
@@ -28,13 +31,26 @@
  */
 
 /**
- * One annotation of the item (Python: `ObjectRow`): `key` is the kernel's, `number` its place from 1.
- * @typedef {object} ObjectRow
- * @property {number} key
- * @property {number} number
+ * One annotation of the item as the list holds it (its place in the list is its number, from 1).
+ * @typedef {object} ListedObject
  * @property {string} shape       "box", "point", "class", ...
  * @property {string} label
  * @property {string} summary
+ */
+
+/**
+ * Kernel -> browser: every object, in list order, as columns (`shapes` and `labels` index `names`), and
+ * the shapes per label on the item (Python: `ObjectsShown`).
+ * @typedef {{type: "objects", revision: number, keys: number[], names: string[], shapes: number[],
+ *   labels: number[], summaries: string[], counts: Record<string, number>}} ObjectsShown
+ */
+
+/**
+ * Kernel -> browser: what one change did to the list at revision `base`: rows added or changed as
+ * [key, shape, label, summary], keys removed, counts changed (0: none left) (Python: `ObjectsChanged`).
+ * @typedef {{type: "objects-changed", base: number, revision: number,
+ *   rows: [number, string, string, string][], removed: number[], counts: Record<string, number>}}
+ *   ObjectsChanged
  */
 
 /**
@@ -68,11 +84,9 @@
  * @typedef {object} PanelTraits
  * @property {Header} header
  * @property {LabelRow[]} labels
- * @property {Record<string, number>} counts   shapes per label on this item
  * @property {string} label                    the label for new shapes
  * @property {string[]} recent                 the most recently used labels, latest first
  * @property {string[]} classifications        the item's classification labels
- * @property {ObjectRow[]} objects
  * @property {number} selected                 the selected object's key, -1 for none
  * @property {number[]} hidden
  * @property {number[]} locked
@@ -88,8 +102,9 @@
  * @typedef {{type: "object", key: number, action: "hide" | "show" | "lock" | "unlock" | "delete"}} ObjectAction
  * @typedef {{type: "attribute", key: string, value: any}} SetAttribute
  * @typedef {{type: "object_id", value: string}} SetObjectId
- * @typedef {PickLabel | Classify | SelectObject | HoverObject | ObjectAction | SetAttribute | SetObjectId}
- *   PanelRequest
+ * @typedef {{type: "objects"}} ObjectsRequest   every object, please (a new view, or a change missed)
+ * @typedef {PickLabel | Classify | SelectObject | HoverObject | ObjectAction | SetAttribute | SetObjectId
+ *   | ObjectsRequest} PanelRequest
  */
 
 /**
@@ -126,11 +141,14 @@ function swatch(color) {
 }
 
 /**
- * A scrolling list that holds only the rows in view (and a few around them) in the page.
+ * A scrolling list that holds only the rows in view (and a few around them) in the page. Rows have one
+ * height and are placed by a transform; a row scrolled out is kept and filled again for one coming in, so
+ * scrolling makes no elements and never lays out the rows that stay.
  * @param {string} className
- * @param {(index: number) => HTMLElement} makeRow
+ * @param {() => HTMLElement} makeRow an empty row
+ * @param {(row: HTMLElement, index: number) => void} fillRow shows the list's row `index` in `row`
  */
-function virtualList(className, makeRow) {
+function virtualList(className, makeRow, fillRow) {
   const box = element("div", `dlw-virtual ${className}`);
   const spacer = element("div", "dlw-virtual-spacer");
   box.appendChild(spacer);
@@ -140,18 +158,23 @@ function virtualList(className, makeRow) {
   let frame = 0;
   /** @type {Map<number, HTMLElement>} */
   const drawn = new Map(); // index -> its row in the page
-  // Scrolling keeps the rows still in view and makes only those coming in; `force` (new data) makes all.
+  /** @type {HTMLElement[]} */
+  const spare = []; // rows out of the page, to be filled again
+  // Scrolling refills only the rows coming in; `force` (new data) refills the rows in view too.
   const draw = (force = false) => {
     frame = 0;
-    const from = Math.max(0, Math.floor(box.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const to = Math.min(count, Math.ceil((box.scrollTop + (box.clientHeight || 240)) / ROW_HEIGHT) + OVERSCAN);
+    const top = box.scrollTop;
+    const from = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const to = Math.min(count, Math.ceil((top + (box.clientHeight || 240)) / ROW_HEIGHT) + OVERSCAN);
     if (!force && from === drawnFrom && to === drawnTo) return;
     drawnFrom = from;
     drawnTo = to;
     for (const [index, row] of drawn) {
-      if (force || index < from || index >= to) {
-        row.remove();
+      if (index < from || index >= to) {
         drawn.delete(index);
+        spare.push(row);
+      } else if (force) {
+        fillRow(row, index);
       }
     }
     const kept = drawn.size ? Math.min(...drawn.keys()) : to;
@@ -161,25 +184,27 @@ function virtualList(className, makeRow) {
     const below = [];
     for (let index = from; index < to; index++) {
       if (drawn.has(index)) continue;
-      const row = makeRow(index);
-      row.style.top = `${index * ROW_HEIGHT}px`;
+      const row = spare.pop() || makeRow();
+      row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
       row.dataset.index = String(index);
+      fillRow(row, index);
       drawn.set(index, row);
       (index < kept ? above : below).push(row);
     }
-    spacer.prepend(...above);
-    spacer.append(...below);
+    for (const row of spare) row.remove();
+    if (above.length) spacer.prepend(...above);
+    if (below.length) spacer.append(...below);
   };
   const onScroll = () => {
     if (!frame) frame = requestAnimationFrame(() => draw());
   };
-  box.addEventListener("scroll", onScroll);
+  box.addEventListener("scroll", onScroll, { passive: true });
   return {
     box,
-    /** @param {number} rows how many rows there are now; all drawn again */
+    /** @param {number} rows how many rows there are now; those in view are filled again */
     setCount(rows) {
+      if (rows !== count) spacer.style.height = `${rows * ROW_HEIGHT}px`;
       count = rows;
-      spacer.style.height = `${rows * ROW_HEIGHT}px`;
       draw(true);
     },
     /** @param {number} index a row brought into view */
@@ -231,34 +256,42 @@ function render({ model, el }) {
   const recentBox = element("div", "dlw-recent");
   /** @type {LabelRow[]} */
   let shownLabels = [];
+  /** @type {string[]} */
+  let searchKeys = []; // each label's name lowercased, made once per ontology, for the search
   let activeIndex = 0; // the match Enter picks
-  const labelRow = (/** @type {number} */ index) => {
-    const label = shownLabels[index];
+  /** @type {Set<string>} */
+  let classified = new Set();
+  /** @type {Map<string, number>} */
+  let counts = new Map(); // shapes per label on the item, from the objects list's messages
+  const makeLabelRow = () => {
     const row = element("div", "dlw-label-row");
-    row.dataset.label = label.name;
-    row.classList.toggle("dlw-current", label.name === model.get("label"));
-    row.classList.toggle("dlw-active", index === activeIndex && search.value !== "");
-    const count = model.get("counts")[label.name] || 0;
     const classify = element("input", "dlw-classify");
     classify.type = "checkbox";
-    classify.checked = model.get("classifications").includes(label.name);
-    classify.title = `classify the item as ${label.name}`;
-    classify.setAttribute("aria-label", `classify as ${label.name}`);
-    row.append(
-      swatch(label.color),
-      element("span", "dlw-hotkey", label.hotkey ? String(label.hotkey) : ""),
-      element("span", "dlw-label-name", label.name),
-      element("span", "dlw-count", count ? String(count) : ""),
-      classify,
-    );
-    row.title = label.name;
+    row.append(swatch(""), element("span", "dlw-hotkey"), element("span", "dlw-label-name"), element("span", "dlw-count"), classify);
     return row;
   };
-  const labelList = virtualList("dlw-label-list", labelRow);
+  /** @param {HTMLElement} row @param {number} index */
+  const fillLabelRow = (row, index) => {
+    const label = shownLabels[index];
+    const [color, hotkey, name, count, classify] = /** @type {HTMLElement[]} */ ([...row.children]);
+    row.dataset.label = label.name;
+    row.title = label.name;
+    row.classList.toggle("dlw-current", label.name === model.get("label"));
+    row.classList.toggle("dlw-active", index === activeIndex && search.value !== "");
+    color.style.background = label.color || "var(--jp-layout-color3, GrayText)";
+    hotkey.textContent = label.hotkey ? String(label.hotkey) : "";
+    name.textContent = label.name;
+    count.textContent = String(counts.get(label.name) || "");
+    const box = /** @type {HTMLInputElement} */ (classify);
+    box.checked = classified.has(label.name);
+    box.title = `classify the item as ${label.name}`;
+    box.setAttribute("aria-label", `classify as ${label.name}`);
+  };
+  const labelList = virtualList("dlw-label-list", makeLabelRow, fillLabelRow);
   const filterLabels = () => {
     const query = search.value.trim().toLowerCase();
     const all = model.get("labels");
-    shownLabels = query ? all.filter((label) => label.name.toLowerCase().includes(query)) : all;
+    shownLabels = query ? all.filter((_, index) => searchKeys[index].includes(query)) : all;
     activeIndex = 0;
     labelList.box.scrollTop = 0;
     labelList.setCount(shownLabels.length);
@@ -335,48 +368,112 @@ function render({ model, el }) {
   /** @type {Map<string, string>} */
   let colors = new Map();
   let hovered = -1;
-  const objectRow = (/** @type {number} */ index) => {
-    const object = model.get("objects")[index];
-    const hidden = model.get("hidden").includes(object.key);
-    const locked = model.get("locked").includes(object.key);
+  /** @type {number[]} */
+  let keys = []; // the objects' keys in list order (ascending: a new object has a higher key)
+  /** @type {Map<number, ListedObject>} */
+  const objects = new Map();
+  let revision = -1; // the kernel's revision of the list held here; -1: none yet
+  let asked = false; // the whole list is asked for and not come yet
+  /** @type {Set<number>} */
+  let hiddenKeys = new Set();
+  /** @type {Set<number>} */
+  let lockedKeys = new Set();
+  const makeObjectRow = () => {
     const row = element("div", "dlw-object-row");
-    row.dataset.key = String(object.key);
-    row.classList.toggle("dlw-selected", object.key === model.get("selected"));
-    row.classList.toggle("dlw-hidden", hidden);
-    row.classList.toggle("dlw-locked", locked);
-    const hide = element("button", "dlw-hide", hidden ? "show" : "hide");
-    hide.dataset.action = hidden ? "show" : "hide";
-    hide.title = `${hidden ? "show" : "hide"} ${object.shape} ${object.number}`;
-    const lock = element("button", "dlw-lock", locked ? "unlock" : "lock");
-    lock.dataset.action = locked ? "unlock" : "lock";
-    lock.title = `${locked ? "unlock" : "lock"} ${object.shape} ${object.number}`;
+    const hide = element("button", "dlw-hide");
+    const lock = element("button", "dlw-lock");
     const remove = element("button", "dlw-delete", "✕");
     remove.dataset.action = "delete";
-    remove.title = `delete ${object.shape} ${object.number}`;
-    remove.disabled = locked;
     row.append(
-      swatch(colors.get(object.label) || ""),
-      element("span", "dlw-object-number", `${object.shape} ${object.number}`),
-      element("span", "dlw-object-label", object.label),
-      element("span", "dlw-object-summary", object.summary),
+      swatch(""),
+      element("span", "dlw-object-number"),
+      element("span", "dlw-object-label"),
+      element("span", "dlw-object-summary"),
       hide,
       lock,
       remove,
     );
-    row.title = `${object.shape} ${object.number}: ${object.label} ${object.summary}`.trim();
     return row;
   };
-  const objectList = virtualList("dlw-objects-list", objectRow);
+  /** @param {HTMLElement} row @param {number} index */
+  const fillObjectRow = (row, index) => {
+    const key = keys[index];
+    const object = /** @type {ListedObject} */ (objects.get(key));
+    const hidden = hiddenKeys.has(key);
+    const locked = lockedKeys.has(key);
+    const name = `${object.shape} ${index + 1}`;
+    const [color, number, label, summary, hide, lock, remove] = /** @type {HTMLButtonElement[]} */ ([...row.children]);
+    row.dataset.key = String(key);
+    row.classList.toggle("dlw-selected", key === model.get("selected"));
+    row.classList.toggle("dlw-hidden", hidden);
+    row.classList.toggle("dlw-locked", locked);
+    color.style.background = colors.get(object.label) || "var(--jp-layout-color3, GrayText)";
+    number.textContent = name;
+    label.textContent = object.label;
+    summary.textContent = object.summary;
+    hide.textContent = hidden ? "show" : "hide";
+    hide.dataset.action = hidden ? "show" : "hide";
+    hide.title = `${hidden ? "show" : "hide"} ${name}`;
+    lock.textContent = locked ? "unlock" : "lock";
+    lock.dataset.action = locked ? "unlock" : "lock";
+    lock.title = `${locked ? "unlock" : "lock"} ${name}`;
+    remove.title = `delete ${name}`;
+    remove.disabled = locked;
+    row.title = `${name}: ${object.label} ${object.summary}`.trim();
+  };
+  const objectList = virtualList("dlw-objects-list", makeObjectRow, fillObjectRow);
   const objectsTitle = element("div", "dlw-section-title", "Objects");
   const paintObjects = () => {
     colors = new Map(model.get("labels").map((label) => [label.name, label.color]));
-    objectsTitle.textContent = `Objects (${model.get("objects").length})`;
-    objectList.setCount(model.get("objects").length);
+    hiddenKeys = new Set(model.get("hidden"));
+    lockedKeys = new Set(model.get("locked"));
+    objectsTitle.textContent = `Objects (${keys.length})`;
+    objectList.setCount(keys.length);
   };
   const revealSelected = () => {
-    const index = model.get("objects").findIndex((object) => object.key === model.get("selected"));
+    const index = keys.indexOf(model.get("selected"));
     if (index >= 0) objectList.reveal(index);
     else paintObjects();
+  };
+  const askObjects = () => {
+    if (asked) return;
+    asked = true;
+    send({ type: "objects" });
+  };
+  /** @param {ObjectsShown} shown */
+  const showObjects = (shown) => {
+    objects.clear();
+    shown.keys.forEach((key, index) => {
+      const row = { shape: shown.names[shown.shapes[index]], label: shown.names[shown.labels[index]], summary: shown.summaries[index] };
+      objects.set(key, row);
+    });
+    keys = shown.keys.slice();
+    counts = new Map(Object.entries(shown.counts));
+    revision = shown.revision;
+    asked = false;
+    paintObjects();
+    paintLabels();
+  };
+  /** @param {ObjectsChanged} change */
+  const changeObjects = (change) => {
+    if (change.base !== revision) {
+      askObjects(); // a change this view missed (or made before it had the list): all of it again
+      return;
+    }
+    let isReordered = change.removed.length > 0;
+    for (const key of change.removed) objects.delete(key);
+    for (const [key, shape, label, summary] of change.rows) {
+      isReordered ||= !objects.has(key);
+      objects.set(key, { shape, label, summary });
+    }
+    if (isReordered) keys = [...objects.keys()].sort((a, b) => a - b);
+    for (const [label, count] of Object.entries(change.counts)) {
+      if (count) counts.set(label, count);
+      else counts.delete(label);
+    }
+    revision = change.revision;
+    paintObjects();
+    if (Object.keys(change.counts).length) paintLabels();
   };
   /** @param {MouseEvent} event */
   const onObjectClick = (event) => {
@@ -534,6 +631,8 @@ function render({ model, el }) {
   let flashTimer = 0;
   /** @param {{type: string}} message */
   const onMessage = (message) => {
+    if (isObjectsShown(message)) return showObjects(message);
+    if (isObjectsChanged(message)) return changeObjects(message);
     if (!isNotice(message)) return;
     flash.textContent = message.kind === "error" ? message.error || "" : message.notice || "";
     flash.classList.toggle("dlw-error", message.kind === "error");
@@ -551,6 +650,7 @@ function render({ model, el }) {
   );
 
   const onLabels = () => {
+    searchKeys = model.get("labels").map((label) => label.name.toLowerCase());
     filterLabels();
     paintRecent();
     paintObjects();
@@ -560,6 +660,7 @@ function render({ model, el }) {
     paintRecent();
   };
   const onClassifications = () => {
+    classified = new Set(model.get("classifications"));
     paintLabels();
     paintClassifications();
   };
@@ -577,11 +678,9 @@ function render({ model, el }) {
   const handlers = [
     ["change:header", paintHeader],
     ["change:labels", onLabels],
-    ["change:counts", paintLabels],
     ["change:label", onCurrent],
     ["change:recent", paintRecent],
     ["change:classifications", onClassifications],
-    ["change:objects", paintObjects],
     ["change:selected", revealSelected],
     ["change:hidden", paintObjects],
     ["change:locked", paintObjects],
@@ -591,12 +690,13 @@ function render({ model, el }) {
   model.on("msg:custom", onMessage);
   paintHeader();
   onLabels();
-  paintClassifications();
+  onClassifications();
   paintSelection();
+  askObjects();
   // The lists' sizes are known once the panel is laid out.
   requestAnimationFrame(() => {
     labelList.setCount(shownLabels.length);
-    objectList.setCount(model.get("objects").length);
+    objectList.setCount(keys.length);
   });
   return () => {
     for (const [event, handler] of handlers) model.off(event, handler);
@@ -613,6 +713,22 @@ function render({ model, el }) {
  */
 function isNotice(msg) {
   return msg.type === "notice";
+}
+
+/**
+ * @param {{type: string}} msg
+ * @returns {msg is ObjectsShown}
+ */
+function isObjectsShown(msg) {
+  return msg.type === "objects";
+}
+
+/**
+ * @param {{type: string}} msg
+ * @returns {msg is ObjectsChanged}
+ */
+function isObjectsChanged(msg) {
+  return msg.type === "objects-changed";
 }
 
 export default { render };

@@ -1,16 +1,21 @@
 """The Annotator's side panel driven by the messages its browser view sends (``PanelRequest``s), read back
 from its synced traits, as the browser would read them: the header, the label list with its counts and
-recently used labels, relabelling that says so, and the objects list's select, hide, lock and delete."""
+recently used labels, relabelling that says so, and the objects list's select, hide, lock and delete; on a
+crowded item an edit sends the rows it changed, not the list."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
+import ipywidgets as w
 import pytest
 from test_annotator import click, drag, key
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.annotator.panels import SidePanel
 
 
 def panel(annotator: Annotator, message: dict[str, Any]) -> None:
@@ -119,3 +124,48 @@ def test_messages_of_another_shape_are_ignored(annotator: Annotator) -> None:
     ):
         panel(annotator, message)
     assert len(annotator.annotations) == 1 and annotator.status == ""
+
+
+@pytest.fixture
+def panel_bytes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any, int]]]:
+    """Every message a side panel sends (its method, content or state, and bytes as sent)."""
+    log: list[tuple[str, Any, int]] = []
+    send = w.Widget._send
+
+    def recorded_send(self: w.Widget, msg: dict[str, Any], buffers: Any = None) -> None:
+        if isinstance(self, SidePanel):
+            size = len(json.dumps(msg, default=str)) + sum(len(bytes(b)) for b in buffers or ())
+            log.append((msg["method"], msg.get("content") or msg.get("state"), size))
+        send(self, msg, buffers)
+
+    monkeypatch.setattr(w.Widget, "_send", recorded_send)
+    yield log
+
+
+def test_an_edit_on_a_crowded_item_sends_the_rows_it_changed_not_the_list(
+    image_item: dw.Item, panel_bytes: list[tuple[str, Any, int]]
+) -> None:
+    builder = image_item.annotations.builder()
+    for n in range(5000):
+        x, y = n % 100 * 6, n // 100 * 7
+        builder.add(dw.Box(left=x, top=y, right=x + 5, bottom=y + 5, label="car" if n % 2 else "person"))
+    image_item.annotations.upload(annotations=builder)
+    annotator = Annotator(image_item, width=800, height=520)
+    panel(annotator, {"type": "objects"})  # what the view asks once it is drawn
+    ((_, shown, _),) = [m for m in panel_bytes if m[0] == "custom"]
+    assert shown["type"] == "objects" and len(shown["keys"]) == 5000
+    assert shown["counts"] == {"car": 2500, "person": 2500}
+
+    for edit in (
+        lambda: drag(annotator, (620, 300), (630, 310)),  # a new box, selected
+        lambda: panel(annotator, {"type": "label", "label": "person"}),  # relabelled
+        lambda: panel(annotator, {"type": "attribute", "key": "occluded", "value": True}),
+        lambda: panel(annotator, {"type": "select", "key": annotator.side_panel.objects[10]["key"]}),
+        lambda: panel(annotator, {"type": "object", "key": annotator.selected, "action": "delete"}),
+    ):
+        panel_bytes.clear()
+        edit()
+        assert panel_bytes and sum(size for *_, size in panel_bytes) < 4096, panel_bytes
+    assert len(annotator.side_panel.objects) == 5000
+    (change,) = [content for method, content, _ in panel_bytes if method == "custom"]
+    assert (change["type"], change["rows"], change["removed"]) == ("objects-changed", [], [shown["keys"][10]])

@@ -4,9 +4,11 @@ ontology or the item: a header (the item, its folder, size, place and annotation
 the item's classifications), the objects list (select, hover, hide, lock, delete) and the selected shape's
 form (object id and attributes).
 
-Rows travel as data in synced traits and the browser draws only the rows in view, so the number of widget
-models stays the same with 10 labels or 1,000 and with 0 annotations or 5,000. The user's choices come
-back as small messages (``PanelRequest``), each handed to one of the Annotator's callbacks.
+Rows travel as data and the browser draws only the rows in view, so the number of widget models stays the
+same with 10 labels or 1,000 and with 0 annotations or 5,000. The labels are a synced trait (they change
+with the ontology only); the objects list goes as custom messages (``object_rows``): all its rows when a
+view asks for them, then only what each edit changed. The user's choices come back as small messages
+(``PanelRequest``), each handed to one of the Annotator's callbacks.
 
 The traits and messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
 ``js/annotator_panel.js``.
@@ -14,7 +16,6 @@ The traits and messages are written down twice, alike: as the TypedDicts here an
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
@@ -25,12 +26,11 @@ import traitlets
 from ...api import Attribute, Item
 from ..assets import asset
 from ..base import AnyWidgetChrome, Notice
-from ..models.annotation_edits import AnnotationEdits, Shape
+from ..models.annotation_edits import AnnotationEdits
+from .object_rows import ObjectRow, ObjectRows, ObjectsChanged, ObjectsShown
 
 # How many recently used labels the list shows on top.
 RECENT_LABELS = 5
-# The longest attribute summary an object's row shows.
-SUMMARY_CHARS = 40
 
 
 class Header(TypedDict):
@@ -49,16 +49,6 @@ class LabelRow(TypedDict):
     name: str
     color: str
     hotkey: int
-
-
-class ObjectRow(TypedDict):
-    """One annotation of the item: ``key`` is the Annotator's key for it, ``number`` its place (from 1)."""
-
-    key: int
-    number: int
-    shape: str
-    label: str
-    summary: str
 
 
 class AttributeField(TypedDict):
@@ -140,9 +130,24 @@ class SetObjectId(TypedDict):
     value: str
 
 
-PanelRequest = PickLabel | Classify | SelectObject | HoverObject | ObjectAction | SetAttribute | SetObjectId
-# Kernel -> browser: only the widget base's status, shown briefly in the panel.
-PanelReply = Notice
+class ObjectsRequest(TypedDict):
+    """Browser -> kernel: send every object (a view just drawn, or one that missed a change)."""
+
+    type: Literal["objects"]
+
+
+PanelRequest = (
+    PickLabel
+    | Classify
+    | SelectObject
+    | HoverObject
+    | ObjectAction
+    | SetAttribute
+    | SetObjectId
+    | ObjectsRequest
+)
+# Kernel -> browser: the objects list, and the widget base's status (shown briefly in the panel).
+PanelReply = ObjectsShown | ObjectsChanged | Notice
 OBJECT_ACTIONS = ("hide", "show", "lock", "unlock", "delete")
 
 
@@ -168,11 +173,9 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
     # Dict traits hold TypedDicts; Any because traitlets types a Dict trait's value dict[Any, Any].
     header: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     labels: traitlets.List[Any] = traitlets.List().tag(sync=True)  # LabelRow
-    counts: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)  # label -> shapes on the item
     label = traitlets.Unicode("").tag(sync=True)
     recent = traitlets.List(traitlets.Unicode()).tag(sync=True)
     classifications = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    objects: traitlets.List[Any] = traitlets.List().tag(sync=True)  # ObjectRow
     selected = traitlets.Int(-1).tag(sync=True)
     hidden = traitlets.List(traitlets.Int()).tag(sync=True)
     locked = traitlets.List(traitlets.Int()).tag(sync=True)
@@ -184,13 +187,26 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
         self._attempt = attempt
         self._attributes: list[Attribute] = []
         self._colors: dict[str, str] = {}
-        # Each object's row, made from the shape it shows: an edit replaces only the shapes it changes,
-        # so on a crowded item one edit remakes one row, not thousands.
-        self._rows: dict[int, tuple[Shape, ObjectRow]] = {}
+        self._objects = ObjectRows()
+        # Until a view asks for the objects, none is there to keep up to date.
+        self._is_viewed = False
+        self._is_new_item = True
         self.on_msg(self._on_message)
+
+    @property
+    def objects(self) -> list[ObjectRow]:
+        """The objects list's rows, as the browser shows them."""
+        return self._objects.rows()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many shapes of the item have each label."""
+        return dict(self._objects.counts)
 
     # -- kernel -> browser ----------------------------------------------------------------------------
     def show_item(self, item: Item, index: int, total: int) -> None:
+        self._objects.clear()
+        self._is_new_item = True
         width, height = item.width, item.height
         size = f"{width} x {height} px" if width and height else (item.mimetype or "")
         self.header = dict(
@@ -226,14 +242,15 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
     def show_edits(self, edits: AnnotationEdits | None) -> None:
         """The item's objects, the labels' counts, its classifications and the header's count."""
         shapes = edits.shapes() if edits else []
-        objects = [self._row(key, n, shape) for n, (key, shape) in enumerate(shapes, start=1)]
-        keys = {row["key"] for row in objects}
-        self._rows = {key: cached for key, cached in self._rows.items() if key in keys}
+        changed = self._objects.update(shapes)
+        if self._is_viewed and self._is_new_item:
+            self.send(self._objects.shown())
+        elif self._is_viewed and changed is not None:
+            # A view that has the list as it was applies the change; any other asks for the whole list.
+            self.send(changed)
+        self._is_new_item = False
+        keys = {key for key, _ in shapes}
         with self.hold_sync():
-            old = self.objects
-            if len(objects) != len(old) or any(a is not b for a, b in zip(objects, old, strict=True)):
-                self.objects = objects
-            self.counts = dict(Counter(s.get("label") or "" for _, s in shapes if s["type"] != "class"))
             self.classifications = sorted(s["label"] for _, s in shapes if s["type"] == "class")
             self.header = {**self.header, "annotations": len(shapes)}
             self.hidden = [k for k in self.hidden if k in keys]
@@ -294,30 +311,9 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
             c.on_attribute(content["key"], content.get("value"))
         elif kind == "object_id" and isinstance(content.get("value"), str):
             c.on_object_id(content["value"] or None)
-
-    def _row(self, key: int, number: int, shape: Shape) -> ObjectRow:
-        """The row of the object ``key``, the one made before while its shape and place are the same."""
-        cached = self._rows.get(key)
-        if cached is not None and cached[0] is shape and cached[1]["number"] == number:
-            return cached[1]
-        label = shape.get("label") or ""
-        row = ObjectRow(key=key, number=number, shape=shape["type"], label=label, summary=summary(shape))
-        self._rows[key] = (shape, row)
-        return row
-
-
-def summary(shape: Shape) -> str:
-    """A short line of a shape's attributes (and object id), as its row in the objects list shows it."""
-    system = shape.get("metadata", {}).get("system", {})
-    parts = [f"#{system['objectId']}"] if system.get("objectId") else []
-    for key, value in (system.get("attributes") or {}).items():
-        if value is True:
-            parts.append(key)
-        elif value not in (False, None, "", []):
-            shown = ",".join(map(str, value)) if isinstance(value, list) else value
-            parts.append(f"{key}={shown}")
-    text = " ".join(parts)
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+        elif kind == "objects":
+            self._is_viewed = True
+            self.send(self._objects.shown())
 
 
 def _field(attribute: Attribute, value: Any) -> AttributeField:
