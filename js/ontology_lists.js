@@ -52,6 +52,7 @@
  * Browser -> kernel (Python: `ListMessage`): one edit each.
  * @typedef {{type: "edit", uid: number, field: "name" | "color" | "display", value: string}} LabelEdit
  * @typedef {{type: "move", uid: number, offset: number}} LabelMove
+ * @typedef {{type: "nest", uid: number, parent: number, index: number}} LabelNest
  * @typedef {{type: "add", tag: string, color: string}} LabelAdd
  * @typedef {{type: "delete", uid: number}} LabelDelete
  * @typedef {{type: "confirm", uid: number}} DeleteConfirm
@@ -60,7 +61,7 @@
  * @typedef {{type: "delete-attribute", uid: number}} AttributeDelete
  * @typedef {{type: "new-attribute"}} AttributeNew
  * @typedef {{type: "count"}} CountRequest
- * @typedef {LabelEdit | LabelMove | LabelAdd | LabelDelete | DeleteConfirm | DeleteCancel | AttributeEdit
+ * @typedef {LabelEdit | LabelMove | LabelNest | LabelAdd | LabelDelete | DeleteConfirm | DeleteCancel | AttributeEdit
  *   | AttributeDelete | AttributeNew | CountRequest} ListMessage
  */
 
@@ -115,7 +116,9 @@ function render({ model, el }) {
 
   // -- labels: heading, search, confirm bar, the scroller, the new-label row ----------------------------
   const heading = element("div", "dlw-heading");
-  const hint = " (number: the annotator's hotkey; Alt+↑/↓ or drag ⠿ to move)";
+  const hint =
+    " (number: the annotator's hotkey; Alt+↑/↓ or drag ⠿ onto a sibling's left half to move;" +
+    " Alt+→/← or drag onto a label's right half to nest under it)";
   heading.append(element("b", "", "Labels"), element("span", "dlw-hint", hint));
   const search = /** @type {HTMLInputElement} */ (control("input", "dlw-label-search"));
   search.type = "search";
@@ -181,7 +184,7 @@ function render({ model, el }) {
     const node = element("div", "dlw-label-row");
     node.setAttribute("role", "listitem");
     const handle = element("span", "dlw-handle", "⠿");
-    handle.title = "drag to move among its siblings";
+    handle.title = "drag onto a sibling's left half to move it there, onto a label's right half to nest it";
     node.draggable = true;
     const name = /** @type {HTMLInputElement} */ (control("input", "dlw-label-name"));
     name.type = "text";
@@ -312,6 +315,8 @@ function render({ model, el }) {
     const target = /** @type {HTMLInputElement} */ (event.target);
     if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
       send({ type: "move", uid: row.uid, offset: event.key === "ArrowUp" ? -1 : 1 });
+    } else if (event.altKey && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+      nestByKey(row, event.key === "ArrowRight");
     } else if (event.key === "Enter" && target.tagName === "INPUT") {
       target.blur(); // commits the field (its change event)
     } else if (event.key === "Escape") {
@@ -332,27 +337,68 @@ function render({ model, el }) {
     event.dataTransfer.setData("text/plain", row.tag);
   };
 
-  /** @param {DragEvent} event @returns {[LabelRow, LabelRow] | null} the dragged row and the one under it */
-  const dropPair = (event) => {
+  // Alt+→ nests a label under the sibling above it (last of its children); Alt+← takes it out of its
+  // parent, to just after it.
+  /** @param {LabelRow} row @param {boolean} inward */
+  const nestByKey = (row, inward) => {
+    /** @type {LabelRow[]} */
+    const rows = model.get("labels");
+    if (inward) {
+      const above = rows.find((r) => r.parent === row.parent && r.index === row.index - 1);
+      if (above) send({ type: "nest", uid: row.uid, parent: above.uid, index: -1 });
+    } else if (row.parent) {
+      const parent = rows.find((r) => r.uid === row.parent);
+      if (parent) send({ type: "nest", uid: row.uid, parent: parent.parent, index: parent.index + 1 });
+    }
+  };
+
+  /**
+   * What dropping the dragged label here does: onto a label's right half it nests under that label (not
+   * under itself or its own children); onto a sibling's left half it moves there among its siblings.
+   * @param {DragEvent} event
+   * @returns {{from: LabelRow, over: LabelRow, nest: boolean} | null}
+   */
+  const dropOf = (event) => {
     const over = rowOf(event);
     const from = model.get("labels").find((/** @type {LabelRow} */ r) => r.uid === dragged);
-    return over && from && over.parent === from.parent && over.uid !== from.uid ? [from, over] : null;
+    if (!over || !from || over.uid === from.uid) return null;
+    const node = /** @type {HTMLElement} */ (/** @type {HTMLElement} */ (event.target).closest(".dlw-label-row"));
+    const box = node.getBoundingClientRect();
+    if (event.clientX > box.left + box.width / 2) {
+      const inside = over.tag.startsWith(`${from.tag}.`);
+      return inside || over.uid === from.parent ? null : { from, over, nest: true };
+    }
+    return over.parent === from.parent ? { from, over, nest: false } : null;
+  };
+
+  /** @param {HTMLElement | null} node the row a drop would nest under, marked; null: none */
+  const markNest = (node) => {
+    for (const marked of scroller.querySelectorAll(".dlw-drop-nest")) {
+      if (marked !== node) marked.classList.remove("dlw-drop-nest");
+    }
+    node?.classList.add("dlw-drop-nest");
   };
 
   /** @param {DragEvent} event */
   const onDragOver = (event) => {
-    if (dropPair(event)) event.preventDefault(); // only siblings take a drop
+    const drop = dropOf(event);
+    if (drop) event.preventDefault(); // only a place the label can go takes a drop
+    const node = /** @type {HTMLElement} */ (event.target).closest(".dlw-label-row");
+    markNest(drop?.nest && node instanceof HTMLElement ? node : null);
   };
 
   /** @param {DragEvent} event */
   const onDrop = (event) => {
-    const pair = dropPair(event);
+    const drop = dropOf(event);
     dragged = null;
-    if (!pair) return;
+    markNest(null);
+    if (!drop) return;
     event.preventDefault();
-    const [from, over] = pair;
-    send({ type: "move", uid: from.uid, offset: over.index - from.index });
+    const { from, over, nest } = drop;
+    if (nest) send({ type: "nest", uid: from.uid, parent: over.uid, index: -1 });
+    else send({ type: "move", uid: from.uid, offset: over.index - from.index });
   };
+  const onDragEnd = () => markNest(null);
 
   // The new label's fields are synced as typed (the kernel's add_label() reads them), and "add" carries
   // them too: ipywidgets may hold back a state update while the kernel is busy, never a custom message.
@@ -435,6 +481,7 @@ function render({ model, el }) {
   scroller.addEventListener("dragstart", onDragStart);
   scroller.addEventListener("dragover", onDragOver);
   scroller.addEventListener("drop", onDrop);
+  scroller.addEventListener("dragend", onDragEnd);
   addButton.addEventListener("click", onAdd);
   newName.addEventListener("keydown", onNewKey);
   newName.addEventListener("input", onNewInput);

@@ -330,10 +330,14 @@ class OntologyEditor(WidgetBase):
                 self._open_form(attribute)
             else:
                 self._delete_attribute(attribute)
-        elif kind in ("edit", "move", "delete"):
+        elif kind in ("edit", "move", "nest", "delete"):
             label = self._label_by_uid(message.get("uid"))
             if kind == "move":
                 self.draft.move(label, int(message.get("offset", 0)))
+            elif kind == "nest":
+                parent = message.get("parent") or 0
+                under = self._label_by_uid(parent) if parent else None
+                self.draft.reparent(label, under, int(message.get("index", -1)))
             elif kind == "delete":
                 self._ask_delete(label)
             else:

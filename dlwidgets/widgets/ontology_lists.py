@@ -70,6 +70,16 @@ class LabelMove(TypedDict):
     offset: int
 
 
+class LabelNest(TypedDict):
+    """Browser -> kernel: move a label, its children with it, under the label ``parent`` (0: to the top),
+    at ``index`` among its new siblings (-1: last) (a drag onto a label's right half, Alt+arrows)."""
+
+    type: Literal["nest"]
+    uid: int
+    parent: int
+    index: int
+
+
 class LabelAdd(TypedDict):
     """Browser -> kernel: add the label the "new label" fields hold."""
 
@@ -122,6 +132,7 @@ class AttributeNew(TypedDict):
 ListMessage = (
     LabelEdit
     | LabelMove
+    | LabelNest
     | LabelAdd
     | LabelDelete
     | DeleteConfirm

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import Locator
+
 import dlwidgets as dw
 
 from .page import OpenNotebook
@@ -164,6 +166,26 @@ def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNoteb
     rows.nth(5).locator(".dlw-handle").drag_to(rows.nth(3).locator(".dlw-handle"))
     poll(lambda: names.nth(3).input_value() == "label-0005" or None, timeout=10, what="label-0005 dragged up")
 
+    # Nest: a row dropped onto another's right half goes under it; Alt+Right puts a label under the
+    # sibling above it, Alt+Left takes it out again.
+    def row_of(tag: str) -> Locator:
+        name = notebook.page.locator(f"input.dlw-label-name[title='{tag}']")
+        return root.locator(".dlw-label-row", has=name)
+
+    target = row_of("label-0008")
+    box = target.bounding_box()
+    assert box is not None
+    row_of("label-0009").locator(".dlw-handle").drag_to(
+        target, target_position={"x": box["width"] * 0.8, "y": box["height"] / 2}
+    )
+    changes = root.locator(".dlw-changes")
+    changes.filter(has_text="rename label 'label-0009' to 'label-0008.label-0009'").wait_for(timeout=30_000)
+    row_of("label-0007").locator("input.dlw-label-name").press("Alt+ArrowRight")
+    nested = "rename label 'label-0007' to 'label-0006.label-0007'"
+    changes.filter(has_text=nested).wait_for(timeout=30_000)
+    row_of("label-0006.label-0007").locator("input.dlw-label-name").press("Alt+ArrowLeft")
+    poll(lambda: nested not in changes.inner_text() or None, timeout=30, what="label-0007 back at the top")
+
     # Find a label far down the list by search: the list shrinks to it, in the browser alone.
     search.fill("label-0777")
     root.locator(".dlw-found", has_text="1 of 1000").wait_for(timeout=10_000)
@@ -195,6 +217,7 @@ def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNoteb
     tags = saved["tags"]
     assert len(tags) == 1001 and tags[777:779] == ["forklift", "forklift.fork"]
     assert tags[:6] == ["label-0000", "label-0002", "label-0001", "label-0005", "label-0003", "label-0004"]
+    assert tags[6:10] == ["label-0006", "label-0007", "label-0008", "label-0008.label-0009"]
     assert "label-0777" not in tags
 
     # Read back as the tutorial reads an ontology.
@@ -203,4 +226,4 @@ def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNoteb
     assert ontology.tags()[777:779] == ["forklift", "forklift.fork"] and len(ontology.tags()) == 1001
     assert len(ontology.attributes) == 50
     client.close()
-    root.locator(".dlw-notice", has_text="saved 3 changes").wait_for(timeout=30_000)
+    root.locator(".dlw-notice", has_text="saved 4 changes").wait_for(timeout=30_000)

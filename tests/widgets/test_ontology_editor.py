@@ -191,6 +191,22 @@ def test_child_labels(editor: OntologyEditor, dataset: dw.Dataset) -> None:
     assert stored(dataset).tags() == ["car", "car.wheel", "person", "indoor"]
 
 
+def test_a_label_dropped_on_another_nests_under_it_and_back_to_the_top(
+    editor: OntologyEditor, dataset: dw.Dataset
+) -> None:
+    car, person = row(editor, "car")["uid"], row(editor, "person")["uid"]
+    send(editor, {"type": "nest", "uid": person, "parent": car, "index": -1})  # dropped on car's right half
+    assert editor.draft.tags() == ["car", "car.person", "indoor"]
+    assert row(editor, "car.person")["depth"] == 1
+    send(editor, {"type": "nest", "uid": car, "parent": person, "index": -1})  # under its own child: refused
+    assert "cannot move under 'car.person'" in editor.status and editor.draft.tags()[0] == "car"
+    send(editor, {"type": "nest", "uid": person, "parent": 0, "index": 1})  # Alt+Left: after its parent
+    assert editor.draft.tags() == ["car", "person", "indoor"]
+    send(editor, {"type": "nest", "uid": row(editor, "indoor")["uid"], "parent": person, "index": -1})
+    assert editor.save()
+    assert stored(dataset).tags() == ["car", "person", "person.indoor"]
+
+
 def test_delete_warns_how_many_annotations_use_the_label(
     editor: OntologyEditor, dataset: dw.Dataset, image_item: dw.Item
 ) -> None:

@@ -254,11 +254,35 @@ class OntologyDraft:
             label.display_label = derive_display_label(name)
         old_tags = [t for t, _, _ in self._subtree(label, old_tag)]
         label.name = name
-        new_tags = [t for t, _, _ in self._subtree(label, self.tag_of(label))]
-        renamed = dict(zip(old_tags, new_tags, strict=True))
-        for attr in self.attributes:
-            attr.scope = [renamed.get(s, s) for s in attr.scope]
+        self._retag(label, old_tags)
         return label
+
+    def reparent(self, ref: str | LabelDraft, parent: str | LabelDraft | None, index: int = -1) -> str:
+        """Move a label, its children with it, under ``parent`` (None: to the top), at ``index`` among its
+        new siblings (-1: last); the attributes scoped to it follow. Returns its new tag."""
+        label = self.label(ref)
+        old_tag = self.tag_of(label)
+        new_parent = self.label(parent) if parent is not None else None
+        old_tags = [t for t, _, _ in self._subtree(label, old_tag)]
+        if new_parent is not None and any(d is new_parent for _, d, _ in self._subtree(label, old_tag)):
+            where = self.tag_of(new_parent)
+            raise ValueError(
+                f"label {old_tag!r} cannot move under {where!r}, which is itself or one of its children; "
+                "it can move under any other label, or to the top"
+            )
+        self._siblings(old_tag).remove(label)
+        siblings = new_parent.children if new_parent is not None else self.roots
+        siblings.insert(len(siblings) if index < 0 else min(index, len(siblings)), label)
+        self._retag(label, old_tags)
+        return self.tag_of(label)
+
+    def _retag(self, label: LabelDraft, old_tags: list[str]) -> None:
+        """The attributes scoped to ``label`` and its children (``old_tags`` before a rename or a move)
+        follow them to their tags now."""
+        new_tags = [t for t, _, _ in self._subtree(label, self.tag_of(label))]
+        retagged = dict(zip(old_tags, new_tags, strict=True))
+        for attr in self.attributes:
+            attr.scope = [retagged.get(s, s) for s in attr.scope]
 
     def recolor(self, ref: str | LabelDraft, color: str | tuple[int, int, int]) -> LabelDraft:
         label = self.label(ref)

@@ -142,6 +142,26 @@ def test_reorder_is_saved_as_the_new_roots(dataset: dw.Dataset, draft: OntologyD
     assert stored(dataset).tags() == ["indoor", "person", "car"]
 
 
+def test_a_label_moves_to_a_new_parent_with_its_children_and_scopes(
+    dataset: dw.Dataset, draft: OntologyDraft
+) -> None:
+    draft.add_label("car.wheel")
+    draft.add_label("car.wheel.rim")
+    draft.save()
+    assert draft.reparent("car", "person") == "person.car"
+    assert draft.tags() == ["person", "person.car", "person.car.wheel", "person.car.wheel.rim", "indoor"]
+    assert draft.attribute("occluded").scope == ["person.car"]
+    assert draft.reparent("person.car.wheel", None, 0) == "wheel"  # to the top, first
+    assert draft.reparent("indoor", "person", 0) == "person.indoor"
+    assert draft.tags() == ["wheel", "wheel.rim", "person", "person.indoor", "person.car"]
+    with pytest.raises(ValueError, match=re.escape("'person' cannot move under 'person.car', which is")):
+        draft.reparent("person", "person.car")
+    draft.save()
+    ontology = stored(dataset)
+    assert ontology.tags() == ["wheel", "wheel.rim", "person", "person.indoor", "person.car"]
+    assert ontology.attributes[0].scope == ["person.car"]
+
+
 def test_delete_label_with_children_prunes_scopes(dataset: dw.Dataset, draft: OntologyDraft) -> None:
     draft.add_label("car.wheel")
     draft.attributes[0].scope = ["car", "person"]
