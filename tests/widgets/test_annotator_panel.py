@@ -15,6 +15,7 @@ from test_annotator import click, drag, key
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.annotator.label_colors import label_colors
 from dlwidgets.widgets.annotator.panels import SidePanel
 
 
@@ -169,3 +170,13 @@ def test_an_edit_on_a_crowded_item_sends_the_rows_it_changed_not_the_list(
     assert len(annotator.side_panel.objects) == 5000
     (change,) = [content for method, content, _ in panel_bytes if method == "custom"]
     assert (change["type"], change["rows"], change["removed"]) == ("objects-changed", [], [shown["keys"][10]])
+
+
+def test_label_colours_are_read_as_the_ontologys_labels_have_them(dataset: dw.Dataset) -> None:
+    ontology = dataset.ontology()
+    ontology.add_labels(label_list=[{"label_name": "car.wheel", "color": (0, 0, 255)}])
+    ontology.add_label(label_name="car.wheel.rim", color="green")
+    ontology = dataset.ontology()
+    expected = {path: label.color for path, label in ontology.labels_flat_dict.items()}
+    assert label_colors(ontology) == expected
+    assert list(expected) == ["car", "car.wheel", "car.wheel.rim", "person", "indoor"]

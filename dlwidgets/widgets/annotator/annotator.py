@@ -30,6 +30,7 @@ from ..models.viewport import Viewport, canvas_height
 from .canvas_drawing import draw_annotations, draw_highlight, draw_image, put_encoded_image
 from .gestures import SHORTCUTS, GestureHandler
 from .item_source import LazyItems, Source, resolve_items, work_queue
+from .label_colors import label_colors
 from .mask_painting import BRUSH_TOOLS, MaskBrush
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
@@ -475,9 +476,8 @@ class Annotator(WidgetBase):
             ontology = item.dataset.ontology()
         except (IndexError, PlatformError):
             ontology = None
-        labels = ontology.labels_flat_dict if ontology else {}
-        self._colors = {path: label.color for path, label in labels.items()}
-        self._labels = list(labels)
+        self._colors = label_colors(ontology) if ontology else {}
+        self._labels = list(self._colors)
         self._attributes = ontology.attributes if ontology else []
         if self.label not in self._labels:
             self.label = self._labels[0] if self._labels else None
