@@ -55,7 +55,7 @@ def test_the_brush_tools_tell_the_browser_what_a_drag_paints(annotator: Annotato
     assert annotator.mask_brush.size == 24
     key(annotator, "2")  # person
     assert annotator.gestures.brush["color"] == "#00ff00"
-    key(annotator, "x")
+    key(annotator, "e")
     assert annotator.gestures.brush["tool"] == "eraser"
     annotator.mask_brush.size = 5
     assert annotator.gestures.brush["radius"] == 2.5
@@ -64,7 +64,7 @@ def test_the_brush_tools_tell_the_browser_what_a_drag_paints(annotator: Annotato
     key(annotator, "b")
     assert annotator.gestures.brush is None
     rows = [keys for keys, _does in annotator.gestures.shortcuts]
-    assert {"M", "X", "- / ="} <= set(rows)
+    assert {"M", "E", "- / ="} <= set(rows)
 
 
 def test_strokes_paint_the_labels_mask_each_undone_alone_and_saved_as_the_sdk_reads_it(

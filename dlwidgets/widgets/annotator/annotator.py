@@ -310,7 +310,7 @@ class Annotator(WidgetBase):
                 ("Polyline (L)", "polyline"),
                 ("Select (V)", "select"),
                 ("Brush (M)", "brush"),
-                ("Eraser (X)", "eraser"),
+                ("Eraser (E)", "eraser"),
             ],
             value="box",
             style={"button_width": "auto"},  # each as wide as its text: none cut short

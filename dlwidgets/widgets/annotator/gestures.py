@@ -289,7 +289,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         ("m", "shift+m"),
         lambda a, _k: a.set_tool("brush"),
     ),
-    Shortcut("X", "mask eraser", ("x", "shift+x"), lambda a, _k: a.set_tool("eraser")),
+    Shortcut("E", "mask eraser", ("e", "shift+e"), lambda a, _k: a.set_tool("eraser")),
     Shortcut(
         "- / =",
         "smaller / larger brush",
