@@ -12,7 +12,7 @@ from .entities.ontology import derive_display_label, normalize_color
 from .filters import *  # noqa: F403
 from .filters import __all__ as _filters
 from .login import signed_in
-from .repositories.annotations import SavedAnnotations
+from .repositories.annotations import SavedAnnotations, prediction_filters, with_predictions
 from .repositories.items import remote_dir
 from .transport import LocalTransport
 
@@ -33,7 +33,9 @@ __all__ = [
     "mask_runs",
     "metadata_diff",
     "normalize_color",
+    "prediction_filters",
     "remote_dir",
     "signed_in",
     "token_expiry",
+    "with_predictions",
 ]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from converter_data import png
+from route_recorder import requests_made
 
 import dlwidgets as dw
+from dlwidgets.api import Filters
 
 YOLO = {"name": "yolo-v8", "confidence": 0.875, "model_id": "m-1"}
 
@@ -92,3 +94,36 @@ def test_accept_makes_a_human_annotation_and_keeps_the_model_info(both: dw.Clien
 def test_accept_takes_annotations_only(client: dw.Client) -> None:
     with pytest.raises(TypeError, match="takes Annotation entities, got dict"):
         client.annotations.accept([{"id": "x"}])  # type: ignore[list-item]
+
+
+def test_accept_predictions_accepts_those_at_the_threshold_on_many_items_in_one_request(
+    both: dw.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = new_item(both)
+    second = first.dataset.items.upload(local_path=png(64, 48), remote_path="/", remote_name="b.png")
+    assert isinstance(second, dw.Item)
+    for item in (first, second):
+        for score in (0.3, 0.7):
+            box = dw.Box(top=1, left=2, bottom=10, right=20, label="car")
+            item.annotations.upload([box], model_info={**YOLO, "confidence": score})
+        item.annotations.upload([dw.Box(top=5, left=5, bottom=9, right=9, label="car")])  # a person's
+    before = [item.annotations.version() for item in (first, second)]
+    ids = Filters(field="itemId", values=[first.id, second.id], operator="in", resource="annotations")
+    annotations = first.dataset.annotations
+    with requests_made(monkeypatch) as made:
+        accepted = annotations.accept_predictions(ids, min_confidence=0.5)
+    assert accepted == 2 and made == [("POST", "/datasets/{dataset_id}/query")]
+    for item, version in zip((first, second), before, strict=True):
+        listed = item.annotations.list()
+        found = sorted((a.model_info or {}).get("confidence", 0) for a in listed if a.automated)
+        assert found == [0, 0.3]  # the person's box stays as it was, and the weak prediction too
+        (kept,) = [a for a in item.annotations.list() if a.automated is False]
+        assert kept.model_info == {**YOLO, "confidence": 0.7}  # the model info stays as provenance
+        assert item.annotations.version() != version  # a draft read before is refused, not overwritten
+    assert annotations.accept_predictions(ids, min_confidence=0.5) == 0  # none left
+
+
+def test_accept_predictions_refuses_a_bad_threshold(client: dw.Client) -> None:
+    dataset = new_item(client).dataset
+    with pytest.raises(ValueError, match=r"min_confidence must be a number from 0 to 1, got 1\.5"):
+        dataset.annotations.accept_predictions(min_confidence=1.5)

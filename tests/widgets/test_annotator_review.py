@@ -1,18 +1,23 @@
 """The Annotator's review mode, used as a person would: a model's predictions shown over the image with
 their score, the confidence slider hiding the weak ones with one drawing per change, accept (K) making one
 a human annotation with its model info kept, reject (X) deleting one, J moving to the next, and "accept all
-shown"; what is stored is read back."""
+shown"; "accept all" for a whole assignment, or all the items, after a confirmation; what is stored is
+read back."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from conftest import jpeg
 from ipycanvas.canvas import _CANVAS_MANAGER
+from route_recorder import requests_made
 from widgets import test_annotator_messages as recorded
 from widgets.test_annotator_messages import Sent, during
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.models.work_queue import WorkQueue
 
 SCORES = (0.9, 0.6, 0.3)
 sent = recorded.sent  # the fixture that records each message leaving the kernel
@@ -123,4 +128,92 @@ def test_a_polygon_prediction_is_drawn_as_usual_and_filtered_by_the_slider(image
     assert [s["type"] for _, s in plain] == ["segment"] and dashed == []
     annotator.review.slider.value = 0.5
     assert annotator.review.split(annotator.edits.shapes()) == ([], [])  # type: ignore[union-attr]
+    annotator.close()
+
+
+def scored(item: dw.Item, *scores: float) -> None:
+    """A person's box on ``item``, and a model's box for each score."""
+    item.annotations.upload([dw.Box(top=1, left=1, bottom=9, right=9, label="person")])
+    for score in scores:
+        box = dw.Box(top=10, left=10, bottom=30, right=30, label="car")
+        item.annotations.upload([box], model_info={"name": "detr", "confidence": score})
+
+
+def accepted(item: dw.Item) -> list[float]:
+    """The confidences of ``item``'s accepted predictions, as stored."""
+    found = [a.model_info["confidence"] for a in item.annotations.list() if a.model_info and not a.automated]
+    return sorted(found)
+
+
+def test_accept_all_in_the_assignment_asks_then_accepts_a_page_of_items_per_request_keeping_drafts(
+    task: dw.Task, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assignment = task.assignments.list()[0]
+    first, second, third = WorkQueue(assignment).items
+    scored(first, 0.9, 0.3)
+    scored(second, 0.8, 0.6)
+    scored(third, 0.2)
+    annotator = Annotator(assignment, review=True, autosave=False)
+    annotator.annotations = [*annotator.annotations, dw.Box(left=40, top=5, right=60, bottom=40, label="car")]
+    review = annotator.review
+    review.slider.value = 0.5
+    with requests_made(monkeypatch) as counting:
+        review.ask_accept_everywhere()
+    queries = [route for route in counting if route[1].endswith("/query")]
+    assert review.confirmation.layout.display == "" and len(queries) == 2  # one page of items, two counts
+    assert "Accept 3 predictions at or above 0.50 across 2 items of the assignment?" in review.question.value
+    with requests_made(monkeypatch) as accepting:
+        review.accept_everywhere()
+    assert accepting == [("POST", "/datasets/{dataset_id}/query")]  # the stored items, in one request
+    assert review.confirmation.layout.display == "none"
+    assert "accepted 3 predictions in the assignment" in annotator.status
+    assert "1 item with drafts keep them unsaved" in annotator.status
+    assert review.predictions() == []  # the item shown is drawn accepted ...
+    assert len(annotator.annotations) == 4 and annotator.is_dirty  # ... its draft kept, the new box too
+    assert accepted(second) == [0.6, 0.8] and accepted(third) == []
+    assert accepted(first) == []  # not stored until saved
+    assert annotator.save()
+    assert accepted(first) == [0.9] and len(first.annotations.list()) == 4
+    annotator.undo()  # the acceptance on the shown item is one edit, undone at once
+    assert scores(annotator) == [0.9]
+    annotator.discard()
+    annotator.close()
+
+
+def test_accept_all_items_outside_a_task_saves_the_shown_item_with_autosave(dataset: dw.Dataset) -> None:
+    items = [
+        dataset.items.upload(local_path=jpeg(64, 48), remote_path="/", remote_name=f"{n}.jpg")
+        for n in range(2)
+    ]
+    scored(items[0], 0.7)
+    scored(items[1], 0.4, 0.9)
+    annotator = Annotator(dataset, review=True)
+    review = annotator.review
+    assert review.scope == "all items"
+    review.slider.value = 0.5
+    review.ask_accept_everywhere()
+    assert "Accept 2 predictions at or above 0.50 across 2 items of all items?" in review.question.value
+    review.accept_everywhere()
+    assert [accepted(item) for item in items] == [[0.7], [0.9]]
+    assert annotator.save_state == "saved" and review.predictions() == []
+    annotator.close()
+
+
+def test_accept_all_in_the_assignment_refuses_none_and_forgets_a_count_when_the_threshold_moves(
+    task: dw.Task,
+) -> None:
+    scored(WorkQueue(task).items[1], 0.6)
+    annotator = Annotator(task, review=True)
+    review = annotator.review
+    review.slider.value = 0.7
+    review._controls.children[5].click()  # "Accept all in the task…"
+    assert annotator.status_kind == "error"
+    assert "no predictions at or above 0.70 to accept in the task" in annotator.status
+    review.slider.value = 0.5
+    review.ask_accept_everywhere()
+    review.slider.value = 0.55  # what was counted is for 0.50: asked again
+    assert review.confirmation.layout.display == "none"
+    review.confirmation.children[1].click()
+    assert "press 'Accept all in the task' first" in annotator.status
+    assert accepted(WorkQueue(task).items[1]) == []
     annotator.close()

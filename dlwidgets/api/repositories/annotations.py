@@ -25,7 +25,7 @@ from ..entities.arrays import AnnotationArrays, box_definitions
 from ..entities.item import metadata_diff
 from ..entities.page import PagedEntities
 from ..entities.prediction import add_model_info
-from ..filters import Filters, FiltersResource
+from ..filters import Filters, FiltersOperations, FiltersResource
 from .items import get_item, paged_query
 from .owner import required
 
@@ -162,6 +162,16 @@ class DatasetAnnotations(AnnotationsById):
         ``labels``, ``scores`` (NaN where no model made one), ``ids`` and ``item_ids``."""
         filters = _annotation_query(filters, "arrays")
         return AnnotationArrays.from_json(a for page in self.pages_json(filters) for a in page)
+
+    def accept_predictions(self, filters: Filters | None = None, min_confidence: float = 0.0) -> int:
+        """Accept, in one request, every prediction ``filters`` (annotations') matches whose confidence is
+        at least ``min_confidence``: each becomes a human annotation as ``accept()`` makes one (``automated``
+        false, the model info kept). Returns how many were accepted (0 from a platform that does not say)."""
+        query = prediction_filters(min_confidence, _annotation_query(filters, "accept_predictions")).prepare()
+        query.update(update={"metadata": {"system": {"automated": False}}}, systemSpace=True)
+        body = self.client.json("POST", f"/datasets/{self.dataset.id}/query", json=query)
+        updated = body.get("updated") if isinstance(body, dict) else None
+        return updated if isinstance(updated, int) else 0
 
     def upload_arrays(
         self,
@@ -394,6 +404,43 @@ class Annotations(AnnotationsById):
 
     def _scope(self, filters: Filters | None) -> tuple[str, dict[str, Any]]:
         return self.item.dataset_id, self._query(filters)
+
+
+def prediction_conditions(min_confidence: float = 0.0) -> list[tuple[str, Any, FiltersOperations]]:
+    """The conditions (field, value, operator) an annotation meets when it is a model's prediction not
+    accepted yet (``metadata.user.model``, still ``automated``) with a confidence at least
+    ``min_confidence`` (0: any, a prediction without a confidence too)."""
+    if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)):
+        raise ValueError(f"min_confidence must be a number from 0 to 1, got {min_confidence!r}")
+    if not 0 <= min_confidence <= 1:
+        raise ValueError(f"min_confidence must be a number from 0 to 1, got {min_confidence!r}")
+    conditions: list[tuple[str, Any, FiltersOperations]] = [
+        ("metadata.user.model", True, FiltersOperations.EXISTS),
+        ("metadata.system.automated", False, FiltersOperations.NOT_EQUAL),
+    ]
+    if min_confidence > 0:
+        conditions.append(
+            ("metadata.user.model.confidence", float(min_confidence), FiltersOperations.GREATER_THAN_OR_EQUAL)
+        )
+    return conditions
+
+
+def prediction_filters(min_confidence: float = 0.0, filters: Filters | None = None) -> Filters:
+    """``filters`` (annotations'; all of them by default), narrowed to the predictions not accepted yet
+    whose confidence is at least ``min_confidence``. ``filters`` itself is left as it was."""
+    chosen = copy.deepcopy(filters) if filters else Filters(resource=FiltersResource.ANNOTATION)
+    for field, value, operator in prediction_conditions(min_confidence):
+        chosen.add(field=field, values=value, operator=operator)
+    return chosen
+
+
+def with_predictions(filters: Filters, min_confidence: float = 0.0) -> Filters:
+    """``filters`` (items'), narrowed to the items with a prediction not accepted yet whose confidence is
+    at least ``min_confidence`` (a join on their annotations). ``filters`` itself is left as it was."""
+    chosen = copy.deepcopy(filters)
+    for field, value, operator in prediction_conditions(min_confidence):
+        chosen.add_join(field=field, values=value, operator=operator)
+    return chosen
 
 
 def _annotation_query(filters: Filters | None, method: str) -> Filters:

@@ -189,6 +189,21 @@ def delete_annotation_rows(db: sqlite3.Connection, ids: list[str]) -> None:
     bump_item(db, item_ids)
 
 
+def update_annotation_rows(
+    db: sqlite3.Connection, req: Request, metadata: dict[str, Any], where: str, params: list[Any]
+) -> int:
+    """Merge ``metadata`` into that of each annotation ``where`` matches and move their items' annotation
+    versions on; returns how many annotations were updated."""
+    rows = db.execute(f"SELECT id, item_id, metadata FROM annotations WHERE {where}", params).fetchall()
+    now = utc_now()
+    db.executemany(
+        "UPDATE annotations SET metadata = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+        [(dumps(merge_patch(loads(r["metadata"]), metadata)), now, req.user, r["id"]) for r in rows],
+    )
+    bump_item(db, [r["item_id"] for r in rows])
+    return len(rows)
+
+
 def _batch_offset(req: Request) -> int:
     """Where this batch starts in the client's whole upload (``x-annotations-offset``), so that an error
     names an annotation by its place in what the user uploaded."""

@@ -20,7 +20,7 @@ from ..queries import page_of
 from ..roles import require_own_items, require_role
 from ..routing import Request, Response, router
 from ..workspace import Workspace
-from .annotations import annotation_json, delete_annotation_rows
+from .annotations import annotation_json, delete_annotation_rows, update_annotation_rows
 from .datasets import require_dataset
 from .tasks import keep_task_refs
 
@@ -436,25 +436,27 @@ def _update_matching(
     {"user": {...}, "system": {...}}}`` merged into each matching item's metadata, ``system`` only with
     ``systemSpace: true`` (dtlpy's ``system_metadata=True``) and never the fields the store writes from
     the bytes; an empty update changes nothing. ``target`` is (dataset id, resource, systemSpace).
-    Managing data, as one item's PATCH is."""
+    Managing data, as one item's PATCH is. Annotations take the same update (accepting predictions in
+    bulk), as annotating: an annotator on the items of her own assignments."""
     dataset_id, resource_name, system_space = target
     metadata = update.get("metadata", {}) if isinstance(update, dict) else None
     if (
-        resource_name != "items"
-        or not isinstance(update, dict)
+        not isinstance(update, dict)
         or set(update) - {"metadata"}
         or not isinstance(metadata, dict)
         or set(metadata) - {"user", "system"}
         or not all(isinstance(v, dict) for v in metadata.values())
     ):
         raise BadRequest(
-            f"query update {update!r:.80} is not supported; send an items' update as "
+            f"query update {update!r:.80} is not supported; send an update of {resource_name} as "
             "{'metadata': {'user': {...}, 'system': {...}}}"
         )
     if "system" in metadata and not system_space:
         raise BadRequest(
             "a query update of metadata.system needs 'systemSpace': true (dtlpy's system_metadata=True)"
         )
+    if resource_name == "annotations":
+        return _update_matching_annotations(ws, req, dataset_id, metadata, where, params)
     _check_refs(ws, req, f"the items of dataset {dataset_id!r}", metadata)
     if req.restricted:
         (project_id,) = ws.db.execute(
@@ -472,6 +474,24 @@ def _update_matching(
             changed.append((dumps(merged), utc_now(), req.user, row["id"]))
         db.executemany("UPDATE items SET metadata = ?, updated_at = ?, updated_by = ? WHERE id = ?", changed)
     return {"updated": len(rows)}
+
+
+def _update_matching_annotations(
+    ws: Workspace, req: Request, dataset_id: str, metadata: dict[str, Any], where: str, params: list[Any]
+) -> dict[str, Any]:
+    """The bulk update of the annotations ``where`` matches: ``metadata`` merged into each one's, their
+    items' annotation versions moved on, in one transaction."""
+    if req.restricted:
+        (project_id,) = ws.db.execute(
+            "SELECT project_id FROM datasets WHERE id = ?", (dataset_id,)
+        ).fetchone()
+        if require_role(ws, req, [project_id], "annotator", "updating annotations by query") == "annotator":
+            items = ws.db.execute(f"SELECT DISTINCT item_id FROM annotations WHERE {where}", params)
+            require_own_items(ws, req, [r[0] for r in items], "updating annotations by query")
+    if not metadata:
+        return {"updated": 0}
+    with ws.transaction() as db:
+        return {"updated": update_annotation_rows(db, req, metadata, where, params)}
 
 
 def _delete_matching(ws: Workspace, resource_name: str, where: str, params: list[Any]) -> dict[str, Any]:

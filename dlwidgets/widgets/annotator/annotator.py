@@ -466,6 +466,11 @@ class Annotator(WidgetBase):
         if self._held:
             self._held = False  # everything is drawn already
 
+    def _all_items(self) -> list[Item]:
+        """Every item of the annotator (a dataset query's are read to the end now)."""
+        self._ensure_loaded(self._total - 1)
+        return list(self._items)
+
     def _ensure_loaded(self, index: int) -> None:
         if isinstance(self._items, LazyItems):
             self._items.load_until(index)

@@ -2,7 +2,8 @@
 ``model_info`` writes it, not accepted yet) drawn dashed with their score and filtered by a confidence
 slider. A prediction is accepted (it becomes a human annotation: ``metadata.system.automated`` false, its
 model info kept as provenance, as ``annotation.accept()`` marks it) or rejected (deleted); both are edits
-of the item, undoable and saved like any other. Keys: K accept, X reject, J next prediction."""
+of the item, undoable and saved like any other. Keys: K accept, X reject, J next prediction. "Accept
+all" does it for the item, or, after a confirmation, for the whole assignment (or all the items)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import ipywidgets as w
 import numpy as np
 from ipycanvas import Canvas
 
+from ...api import Item
 from ..base import counted
+from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits, Shape, box_edges
+from ..models.bulk_accept import BulkAccept, confidence, is_prediction, keys_at
 from ..models.viewport import Viewport
+from ..models.work_queue import WorkQueue
 from .canvas_drawing import POINT_RADIUS, UNKNOWN_COLOR, rgb
 
 
@@ -24,30 +29,20 @@ class Reviewing(Protocol):
 
     edits: AnnotationEdits | None
     selected: int | None
+    queue: WorkQueue | None
+    _drafts: AnnotationDrafts
 
     def button(self, text: str, action: Any, icon: str = "", tooltip: str = "", **style: Any) -> w.Button: ...
     def notice(self, message: str, css_class: str = "") -> None: ...
     def _editing(self) -> AnnotationEdits: ...
     def _select(self, key: int | None) -> None: ...
     def _redraw(self, image: bool = False) -> None: ...
+    def _all_items(self) -> list[Item]: ...
 
 
 ACCEPT_KEY, REJECT_KEY, NEXT_KEY = "k", "x", "j"  # free in the gestures' key table and the queue's
 DASH = [6, 4]
 DASHED_TYPES = ("box", "point")
-
-
-def is_prediction(shape: Shape) -> bool:
-    """A model's annotation not accepted yet: it has model info and is still ``automated``."""
-    metadata = shape.get("metadata") or {}
-    model = (metadata.get("user") or {}).get("model")
-    return isinstance(model, dict) and (metadata.get("system") or {}).get("automated") is not False
-
-
-def confidence(shape: Shape) -> float:
-    """A prediction's score (0 when its model gave none)."""
-    value = shape["metadata"]["user"]["model"].get("confidence")
-    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 class ReviewBar(w.HBox):
@@ -81,9 +76,26 @@ class ReviewBar(w.HBox):
                 a.button(
                     "Accept all shown", self.accept_all, "check-circle", "every prediction at the threshold"
                 ),
+                a.button(
+                    f"Accept all in {self.scope}…",
+                    self.ask_accept_everywhere,
+                    "check-circle-o",
+                    f"every prediction at the threshold, on every item of {self.scope}",
+                ),
                 self.info,
             ]
         )
+        # "Accept all in the assignment": what it would do, to confirm or cancel.
+        self.question = w.HTML()
+        self._plan: BulkAccept | None = None
+        self.confirmation = w.HBox(
+            [
+                self.question,
+                a.button("Accept them", self.accept_everywhere, "check", button_style="warning"),
+                a.button("Cancel", self.cancel_accept_everywhere, "times"),
+            ]
+        )
+        self.confirmation.layout.display = "none"
         self._controls.layout.display = "" if enabled else "none"
         self._keys = {ACCEPT_KEY: self.accept, REJECT_KEY: self.reject, NEXT_KEY: self.next_prediction}
         self.shortcuts = [
@@ -92,9 +104,9 @@ class ReviewBar(w.HBox):
             [NEXT_KEY.upper(), "review: select the next prediction"],
         ]
         self.toggle.observe(self._on_toggle, names="value")
-        self.slider.observe(lambda _: annotator._redraw(), names="value")
+        self.slider.observe(self._on_threshold, names="value")
         self._controls.layout.flex_flow = "row wrap"
-        super().__init__([self.toggle, self._controls])
+        super().__init__([self.toggle, w.VBox([self._controls, self.confirmation])])
         self.add_class("dlw-review")
 
     @property
@@ -105,12 +117,18 @@ class ReviewBar(w.HBox):
     def threshold(self) -> float:
         return float(self.slider.value)
 
+    @property
+    def scope(self) -> str:
+        """What "accept all in ..." covers: the assignment, the task, or the annotator's items."""
+        queue = self._annotator.queue
+        if queue is None:
+            return "all items"
+        return "the assignment" if queue.assignment is not None else "the task"
+
     def predictions(self) -> list[int]:
         """The keys of the shown item's predictions at or above the threshold, in drawing order."""
         edits = self._annotator.edits
-        if edits is None:
-            return []
-        return [k for k, s in edits.shapes() if is_prediction(s) and confidence(s) >= self.threshold]
+        return [] if edits is None else keys_at(edits, self.threshold)
 
     def split(
         self, shapes: Sequence[tuple[int, Shape]]
@@ -157,6 +175,41 @@ class ReviewBar(w.HBox):
         self._annotator._editing().set_automated(keys, False)
         self._annotator.notice(f"accepted {counted(len(keys), 'prediction')}", "dlw-accepted")
 
+    def ask_accept_everywhere(self) -> None:
+        """Count the predictions at or above the threshold on every item of the scope, and ask to confirm
+        accepting them (``accept_everywhere``)."""
+        self._plan = None
+        self.confirmation.layout.display = "none"
+        plan = BulkAccept(self._annotator._all_items(), self._annotator._drafts.opened, self.threshold)
+        predictions, items = plan.count()
+        if not predictions:
+            raise ValueError(f"no predictions at or above {self.threshold:.2f} to accept in {self.scope}")
+        self._plan = plan
+        self.question.value = (
+            f"<span class='dlw-review-question'>Accept {counted(predictions, 'prediction')} at or above "
+            f"{self.threshold:.2f} across {counted(items, 'item')} of {self.scope}?</span>"
+        )
+        self.confirmation.layout.display = ""
+
+    def accept_everywhere(self) -> None:
+        """Accept what ``ask_accept_everywhere`` counted: a request per page of stored items; the items
+        with open edits (the one shown, drafts) in those edits, saved now with autosave."""
+        plan, self._plan = self._plan, None
+        self.confirmation.layout.display = "none"
+        if plan is None:
+            raise ValueError(f"press 'Accept all in {self.scope}' first: it says how many will be accepted")
+        accepted, edited = plan.run()
+        drafts = self._annotator._drafts
+        unsaved = [e.item for e in edited if not (drafts.autosave and drafts.save(e.item))]
+        message = f"accepted {counted(accepted, 'prediction')} in {self.scope}"
+        if unsaved:
+            message += f"; {counted(len(unsaved), 'item')} with drafts keep them unsaved: save to store them"
+        self._annotator.notice(message, "dlw-accepted")
+
+    def cancel_accept_everywhere(self) -> None:
+        self._plan = None
+        self.confirmation.layout.display = "none"
+
     def next_prediction(self) -> None:
         """Select the prediction after the selected one (the first after the last)."""
         keys = self.predictions()
@@ -188,6 +241,10 @@ class ReviewBar(w.HBox):
 
     def _select_after(self, key: int) -> None:
         self._annotator._select(self._following(key))
+
+    def _on_threshold(self, _change: dict[str, Any]) -> None:
+        self.cancel_accept_everywhere()  # what it counted was for another threshold
+        self._annotator._redraw()
 
     def _on_toggle(self, change: dict[str, Any]) -> None:
         self._controls.layout.display = "" if change["new"] else "none"

@@ -83,6 +83,11 @@ class AnnotationDrafts:
         """The items whose edits are not saved, in the order they were first shown."""
         return [edits.item for edits in self._edits.values() if edits.is_dirty]
 
+    @property
+    def opened(self) -> dict[str, AnnotationEdits]:
+        """The edits open now (the items shown, unsaved drafts), by item id."""
+        return dict(self._edits)
+
     # -- an item's edits ---------------------------------------------------------------------------
     def open(self, item: Item, width: int, height: int) -> AnnotationEdits:
         """``item``'s edits: its unsaved draft if it has one, else its stored annotations, loaded now."""
