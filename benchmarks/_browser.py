@@ -7,6 +7,7 @@ Every time here is measured inside the page, on the page's own clock (``performa
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
@@ -23,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from e2e.browser import launch_chromium, new_context  # noqa: E402  (the path above first)
+from e2e.page import UI, NotebookPage, open_notebook_page, record_console  # noqa: E402
 from e2e.server import JupyterServer  # noqa: E402
 
 # A tiny anywidget that answers each custom message with the same ``seq``; it adds ``.bench-ping``.
@@ -129,6 +131,39 @@ def lab_in_chromium(
                 yield scratch, server, browser, new_context(browser).new_page()
             finally:
                 browser.close()
+
+
+@contextmanager
+def notebook_in_chromium(name: str, ui: UI, cells: Sequence[str], what: str) -> Iterator[NotebookPage]:
+    """``lab_in_chromium`` with a notebook of ``cells`` open in ``ui`` and run (``what`` it holds, said
+    on stderr); closed after."""
+    with lab_in_chromium(name) as (scratch, server, _, page):
+        notebook = open_notebook_page(
+            page,
+            server,
+            ui,
+            cells,
+            nb_path=f"{name}.ipynb",
+            out_dir=scratch / "out",
+            console=record_console(page),
+        )
+        where = "JupyterLab 4" if ui == "lab" else "Notebook 7"
+        print(f"{where} in headless Chromium; {what}", file=sys.stderr, flush=True)
+        notebook.run_all()
+        try:
+            yield notebook
+        finally:
+            notebook.close()
+
+
+def browser_arguments(doc: str, counts: dict[str, tuple[int, str]]) -> argparse.Namespace:
+    """The command line of a browser benchmark: ``--<name> N`` for each of ``counts`` (name -> (default,
+    help)), and ``--ui lab|notebook7``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name, (default, meaning) in counts.items():
+        parser.add_argument(f"--{name}", type=int, default=default, help=meaning)
+    parser.add_argument("--ui", choices=["lab", "notebook7"], default="lab")
+    return parser.parse_args()
 
 
 def ping_round_trips(page: Page, count: int) -> list[float]:
