@@ -6,7 +6,7 @@ call: a polygon's holes are joined to its outline by a bridge walked both ways a
 so the browser's nonzero fill leaves them empty, as even-odd would. Their points travel as whole canvas
 pixels in int16, so 1,000 polygons of 50 vertices cost about their raw vertex data and one message.
 Rotated boxes and ellipses are outlined as well (few points); polylines are one styled stroke call;
-masks are one styled call of rectangles, one per run of pixels.
+masks are one styled call of rectangles, one per run of canvas pixels (see mask_drawing).
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from ..models.shape_geometry import (
     Contours,
     EllipseGeometry,
     Geometry,
-    MaskGeometry,
     batched,
     image_geometry,
     is_view_only,
 )
 from ..models.viewport import Viewport
+from .mask_drawing import mask_rects
 
 UNKNOWN_COLOR = "#9e9e9e"
 FILL_ALPHA = 0.35
@@ -141,6 +141,11 @@ def draw_shapes(
         if not is_drawn_here(shape):
             continue
         color = _rgb(colors.get(shape.get("label") or "", UNKNOWN_COLOR))
+        if shape.get("type") == "binary":  # sampled at the canvas's resolution (see mask_drawing)
+            runs = mask_rects(shape, viewport)
+            rects.append(runs)
+            rect_colors += [color] * len(runs)
+            continue
         geometry, bounds = _image_geometry(shape)
         if isinstance(geometry, Contours):
             contours = [c for c in geometry.contours if len(c) >= (3 if geometry.closed else 2)]
@@ -155,9 +160,6 @@ def draw_shapes(
             if shape["type"] != "segment":  # a rotated box or an ellipse: outlined like a box
                 outlines += contours
                 outline_colors += [color] * len(contours)
-        elif isinstance(geometry, MaskGeometry) and len(geometry.rects):
-            rects.append(geometry.rects)
-            rect_colors += [color] * len(geometry.rects)
     if fills:
         points, counts = _to_canvas(fills, viewport)
         layer.fill_styled_polygons(points, _colors(fill_colors), FILL_ALPHA * opacity, _counts(counts))
@@ -169,9 +171,7 @@ def draw_shapes(
     if lines:
         points, counts = _to_canvas(lines, viewport)
         layer.stroke_styled_line_segments(points, _colors(line_colors), opacity, _counts(counts))
-    if rects:
-        scale = viewport.scale
-        r = np.concatenate(rects) * scale + np.array([viewport.offset_x, viewport.offset_y, 0, 0])
-        r = r.astype(np.float32)
+    if rect_colors:
+        r = np.concatenate(rects)
         alpha = MASK_ALPHA * opacity
         layer.fill_styled_rects(r[:, 0], r[:, 1], r[:, 2], r[:, 3], _colors(rect_colors), alpha)

@@ -32,7 +32,9 @@ MAX_POINTS = 50_000
 # Rows are compressed in bands of about this many bytes of raw RGBA (a stroke recompresses the bands it
 # touches: smaller bands, less work per stroke, a little more overhead per band).
 BAND_BYTES = 1 << 19
-COMPRESS_LEVEL = 6
+# Painted bands are compressed fast (a stroke waits for them); the empty band, made once, compactly.
+PAINTED_LEVEL = 1
+EMPTY_LEVEL = 9
 PNG_DATA_URL = "data:image/png;base64,"
 
 
@@ -84,7 +86,10 @@ def _short(value: object) -> str:
 def stroke_pixels(stroke: Stroke, width: int, height: int) -> tuple[int, int, np.ndarray] | None:
     """The pixels a stroke covers on a ``width`` x ``height`` image: (top, left, covered), ``covered`` a
     bool array of the rows and columns from (top, left) that the stroke reaches; None if it misses the
-    image. A pixel is covered when its centre is within the radius of the path."""
+    image. A pixel is covered when its centre is within the radius of the path.
+
+    Each segment of the path covers a capsule (a round-ended band), which meets each row's line of pixel
+    centres in one interval: the intervals of all segments and rows are found at once and filled."""
     points, r = stroke.points, stroke.radius
     left = max(math.floor(points[:, 0].min() - r), 0)
     top = max(math.floor(points[:, 1].min() - r), 0)
@@ -92,25 +97,57 @@ def stroke_pixels(stroke: Stroke, width: int, height: int) -> tuple[int, int, np
     bottom = min(math.ceil(points[:, 1].max() + r), height)
     if right <= left or bottom <= top:
         return None
-    covered = np.zeros((bottom - top, right - left), dtype=bool)
-    starts = points if len(points) == 1 else points[:-1]
-    ends = points if len(points) == 1 else points[1:]
-    for (ax, ay), (bx, by) in zip(starts.tolist(), ends.tolist(), strict=True):
-        # Only the pixels around this segment are measured against it.
-        x0 = max(math.floor(min(ax, bx) - r), left)
-        x1 = min(math.ceil(max(ax, bx) + r), right)
-        y0 = max(math.floor(min(ay, by) - r), top)
-        y1 = min(math.ceil(max(ay, by) + r), bottom)
-        if x1 <= x0 or y1 <= y0:
-            continue
-        px = np.arange(x0, x1, dtype=float)[None, :] + 0.5 - ax
-        py = np.arange(y0, y1, dtype=float)[:, None] + 0.5 - ay
-        dx, dy = bx - ax, by - ay
-        length2 = dx * dx + dy * dy
-        t = np.clip((px * dx + py * dy) / length2, 0.0, 1.0) if length2 else 0.0
-        near = (px - t * dx) ** 2 + (py - t * dy) ** 2 <= r * r
-        covered[y0 - top : y1 - top, x0 - left : x1 - left] |= near
-    return top, left, covered
+    a = points if len(points) == 1 else points[:-1]
+    b = points if len(points) == 1 else points[1:]
+    # One (segment, row) pair for each row of pixels a segment may reach.
+    first = np.clip(np.floor(np.minimum(a[:, 1], b[:, 1]) - r), top, bottom).astype(np.intp)
+    last = np.clip(np.ceil(np.maximum(a[:, 1], b[:, 1]) + r), top, bottom).astype(np.intp)
+    counts = last - first
+    segment = np.repeat(np.arange(len(a)), counts)
+    row = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + first[segment]
+    ax, ay, bx, by = a[segment, 0], a[segment, 1], b[segment, 0], b[segment, 1]
+    y = row + 0.5
+    low, high = _disc_span(ax, ay - y, r)
+    low_b, high_b = _disc_span(bx, by - y, r)
+    low, high = np.fmin(low, low_b), np.fmax(high, high_b)
+    # The band between the ends: 0 <= (p - a).u <= length and |(p - a).n| <= r, for p = (x, y).
+    length = np.hypot(bx - ax, by - ay)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ux, uy = (bx - ax) / length, (by - ay) / length
+        along = _line_span(ux, (y - ay) * uy - ux * ax, 0.0, length)
+        across = _line_span(-uy, (y - ay) * ux + uy * ax, -r, r)
+    band_low, band_high = np.maximum(along[0], across[0]), np.minimum(along[1], across[1])  # NaN: none
+    has_band = (length > 0) & (band_low <= band_high)
+    low = np.where(has_band, np.fmin(low, band_low), low)
+    high = np.where(has_band, np.fmax(high, band_high), high)
+    # Pixel j is covered when its centre j + 0.5 lies in [low, high] (rows a segment misses: none).
+    missed = np.isnan(low)
+    low[missed], high[missed] = np.inf, -np.inf
+    start = np.clip(np.ceil(low - 0.5), left, right).astype(np.intp)
+    stop = np.clip(np.floor(high - 0.5) + 1, left, right).astype(np.intp)
+    seen = start < stop
+    edges = np.zeros((bottom - top, right - left + 1), dtype=np.int32)
+    np.add.at(edges, (row[seen] - top, start[seen] - left), 1)
+    np.add.at(edges, (row[seen] - top, stop[seen] - left), -1)
+    return top, left, np.cumsum(edges, axis=1)[:, :-1] > 0
+
+
+def _disc_span(cx: np.ndarray, dy: np.ndarray, r: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where a line meets discs of radius ``r`` centred ``dy`` from it at x = ``cx`` (NaN: it misses)."""
+    half = np.sqrt(np.where(dy * dy <= r * r, r * r - dy * dy, np.nan))
+    return cx - half, cx + half
+
+
+def _line_span(
+    slope: np.ndarray, offset: np.ndarray, low: float, high: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The x where ``low <= slope * x + offset <= high``: every x, none (NaN) or an interval."""
+    x_low, x_high = (low - offset) / slope, (high - offset) / slope
+    flat = slope == 0
+    inside = (offset >= low) & (offset <= high)
+    lo = np.where(flat, np.where(inside, -np.inf, np.nan), np.fmin(x_low, x_high))
+    hi = np.where(flat, np.where(inside, np.inf, np.nan), np.fmax(x_low, x_high))
+    return lo, hi
 
 
 def _adler32_combine(first: int, second: int, second_length: int) -> int:
@@ -141,8 +178,8 @@ class _Band:
 _EMPTY_BANDS: dict[tuple[int, int], _Band] = {}
 
 
-def _deflate(raw: bytes) -> _Band:
-    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+def _deflate(raw: bytes, level: int = PAINTED_LEVEL) -> _Band:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     deflated = compressor.compress(raw) + compressor.flush(zlib.Z_SYNC_FLUSH)
     return _Band(deflated, zlib.adler32(raw), len(raw))
 
@@ -154,7 +191,7 @@ def _band(pixels: np.ndarray, rows: int, index: int, color: tuple[int, ...]) -> 
     if not band.any():
         key = (width, len(band))
         if key not in _EMPTY_BANDS:
-            _EMPTY_BANDS[key] = _deflate(bytes(len(band) * (4 * width + 1)))
+            _EMPTY_BANDS[key] = _deflate(bytes(len(band) * (4 * width + 1)), EMPTY_LEVEL)
         return _EMPTY_BANDS[key]
     raw = np.zeros((len(band), 4 * width + 1), dtype=np.uint8)  # each row: filter 0, then RGBA
     raw[:, 1:].reshape(len(band), width, 4)[band] = (*color, 255)
@@ -169,15 +206,27 @@ class PaintedMask:
     """A mask (a (height, width) bool array, read-only) and its PNG data URL in ``color``, kept in step:
     ``painted(stroke)`` returns a new one and leaves this one as it was (undo goes back to it)."""
 
-    def __init__(self, pixels: np.ndarray, color: Sequence[int], bands: list[_Band] | None = None) -> None:
+    def __init__(
+        self,
+        pixels: np.ndarray,
+        color: Sequence[int],
+        bands: list[_Band] | None = None,
+        url: str | None = None,
+    ) -> None:
         self.pixels = pixels
         self.pixels.setflags(write=False)
         self.color = tuple(int(c) for c in color[:3])
-        height, width = pixels.shape
-        self._rows = max(1, BAND_BYTES // (4 * width + 1))
-        count = -(-height // self._rows)
-        self._bands = bands or [_band(pixels, self._rows, k, self.color) for k in range(count)]
-        self.url = self._encode()
+        self._rows = max(1, BAND_BYTES // (4 * pixels.shape[1] + 1))
+        # A mask decoded from its PNG (``url``) is compressed in bands only when first painted.
+        self._bands = bands
+        self.url = url if url is not None else self._encode()
+
+    @property
+    def bands(self) -> list[_Band]:
+        if self._bands is None:
+            count = -(-self.pixels.shape[0] // self._rows)
+            self._bands = [_band(self.pixels, self._rows, k, self.color) for k in range(count)]
+        return self._bands
 
     @classmethod
     def from_url(cls, url: str, color: Sequence[int]) -> PaintedMask:
@@ -186,12 +235,12 @@ class PaintedMask:
         pixels = rgba[:, :, 3] > 127
         first = np.argwhere(pixels)[:1]
         own = tuple(int(c) for c in rgba[first[0][0], first[0][1], :3]) if len(first) else tuple(color)
-        return cls(pixels, own)
+        return cls(pixels, own, url=url)
 
     def _encode(self) -> str:
         height, width = self.pixels.shape
         adler, deflated = 1, []
-        for band in self._bands:
+        for band in self.bands:
             adler = _adler32_combine(adler, band.adler, band.length)
             deflated.append(band.deflated)
         # zlib's header (deflate, 32 KB window), the bands, an empty final block, the Adler-32.
@@ -220,7 +269,7 @@ class PaintedMask:
         pixels[top : top + covered.shape[0], left : left + covered.shape[1]] ^= changed
         touched = np.nonzero(changed.any(axis=1))[0]
         first, last = (top + int(touched[0])) // self._rows, (top + int(touched[-1])) // self._rows
-        bands = list(self._bands)
+        bands = list(self.bands)
         for index in range(first, last + 1):
             bands[index] = _band(pixels, self._rows, index, self.color)
         return PaintedMask(pixels, self.color, bands)
