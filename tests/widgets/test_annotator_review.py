@@ -6,10 +6,10 @@ read back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import jpeg
 from ipycanvas.canvas import _CANVAS_MANAGER
 from route_recorder import requests_made
 from widgets import test_annotator_messages as recorded
@@ -180,11 +180,10 @@ def test_accept_all_in_the_assignment_asks_then_accepts_a_page_of_items_per_requ
     annotator.close()
 
 
-def test_accept_all_items_outside_a_task_saves_the_shown_item_with_autosave(dataset: dw.Dataset) -> None:
-    items = [
-        dataset.items.upload(local_path=jpeg(64, 48), remote_path="/", remote_name=f"{n}.jpg")
-        for n in range(2)
-    ]
+def test_accept_all_items_outside_a_task_saves_the_shown_item_with_autosave(
+    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
+) -> None:
+    items = [dataset.items.upload(local_path=make_jpeg(64, 48), remote_name=f"{n}.jpg") for n in range(2)]
     scored(items[0], 0.7)
     scored(items[1], 0.4, 0.9)
     annotator = Annotator(dataset, review=True)
