@@ -1,9 +1,10 @@
 // @ts-check
-// The OntologyEditor's label and attribute lists (dlwidgets/widgets/ontology_lists.py). The rows arrive as
-// data in two synced lists; the label list draws only the rows in view (a virtual scroller of fixed-height
-// rows), so a 1,000-label ontology costs some thirty rows of DOM. The search box filters in the browser,
-// with no kernel round trip. Each edit goes to the kernel as one small custom message (ListMessage); the
-// kernel applies it to its draft and answers with new rows. Names are only ever set as text or as input
+// The OntologyEditor's label and attribute lists (dlwidgets/widgets/ontology_lists.py). The attribute
+// rows arrive in a synced list; the label rows as messages: all of them when the view asks, then the rows
+// each edit changed. The label list draws only the rows in view (a virtual scroller of fixed-height rows),
+// so a 1,000-label ontology costs some thirty rows of DOM. The search box filters in the browser, with no
+// kernel round trip. Each edit goes to the kernel as one small custom message (ListMessage); the kernel
+// applies it to its draft and answers with the rows it changed. Names are only ever set as text or as input
 // values, never as HTML. Only anywidget's narrow model API is used (get, set, save_changes, on, off, send).
 
 /**
@@ -40,7 +41,6 @@
 /**
  * The synced traits (Python: `OntologyLists`'s traitlets).
  * @typedef {object} ListsTraits
- * @property {LabelRow[]} labels
  * @property {AttributeRow[]} attributes
  * @property {Record<string, number> | null} counts  annotations per stored tag; null until counted
  * @property {Confirm} confirm
@@ -61,8 +61,22 @@
  * @typedef {{type: "delete-attribute", uid: number}} AttributeDelete
  * @typedef {{type: "new-attribute"}} AttributeNew
  * @typedef {{type: "count"}} CountRequest
+ * @typedef {{type: "labels"}} LabelsRequest   every label row, please (a new view, or a change missed)
  * @typedef {LabelEdit | LabelMove | LabelNest | LabelAdd | LabelDelete | DeleteConfirm | DeleteCancel | AttributeEdit
- *   | AttributeDelete | AttributeNew | CountRequest} ListMessage
+ *   | AttributeDelete | AttributeNew | CountRequest | LabelsRequest} ListMessage
+ */
+
+/**
+ * Kernel -> browser: every label row, in list order (Python: `LabelsShown`).
+ * @typedef {{type: "labels", revision: number, rows: LabelRow[]}} LabelsShown
+ */
+
+/**
+ * Kernel -> browser: what one edit did to the list at revision `base`: rows added or changed, uids removed,
+ * and every uid in order when the order changed otherwise than by rows added at the end (Python:
+ * `LabelsChanged`).
+ * @typedef {{type: "labels-changed", base: number, revision: number, rows: LabelRow[], removed: number[],
+ *   order: number[]}} LabelsChanged
  */
 
 /** @typedef {import("@anywidget/types").AnyModel<ListsTraits>} Model */
@@ -164,16 +178,44 @@ function render({ model, el }) {
   const nodes = new Map(); // uid -> its row, while in view
   /** @type {number | null} */
   let dragged = null;
+  /** @type {LabelRow[]} */
+  let labels = []; // every label row, in list order, as the kernel's messages left them
+  let revision = -1; // the kernel's revision of the list held here; -1: none yet
+  let asked = false; // the whole list is asked for and not come yet
+  const askLabels = () => {
+    if (asked) return;
+    asked = true;
+    send({ type: "labels" });
+  };
+  /** @param {{type: string}} message */
+  const onMessage = (message) => {
+    if (isLabelsShown(message)) {
+      labels = message.rows;
+      revision = message.revision;
+      asked = false;
+      filter();
+    } else if (isLabelsChanged(message)) {
+      if (message.base !== revision) return askLabels(); // a change this view missed: all of it again
+      const removed = new Set(message.removed);
+      const byUid = new Map(labels.filter((row) => !removed.has(row.uid)).map((row) => [row.uid, row]));
+      for (const row of message.rows) byUid.set(row.uid, row); // a new uid goes last, as the kernel's list
+      const order = message.order.length ? message.order : [...byUid.keys()];
+      labels = order.map((uid) => /** @type {LabelRow} */ (byUid.get(uid)));
+      revision = message.revision;
+      filter();
+    }
+  };
 
   const filter = () => {
     /** @type {LabelRow[]} */
-    const rows = model.get("labels");
+    const rows = labels;
     const query = search.value.trim().toLowerCase();
     shown = query
       ? rows.filter((row) => `${row.tag}\n${row.display}`.toLowerCase().includes(query))
       : rows;
     found.textContent = query ? `${shown.length} of ${rows.length}` : "";
-    empty.textContent = rows.length ? (shown.length ? "" : "no label matches") : "no labels yet";
+    const none = revision < 0 ? "reading the labels…" : "no labels yet";
+    empty.textContent = rows.length ? (shown.length ? "" : "no label matches") : none;
     spacer.style.height = `${shown.length * ROW_HEIGHT}px`;
     scroller.style.height = `${Math.min(Math.max(shown.length, 1), VISIBLE_ROWS) * ROW_HEIGHT + 2}px`;
     draw();
@@ -275,7 +317,7 @@ function render({ model, el }) {
     const node = /** @type {HTMLElement} */ (event.target).closest(".dlw-label-row");
     if (!(node instanceof HTMLElement)) return undefined;
     const uid = Number(node.dataset.uid);
-    return model.get("labels").find((/** @type {LabelRow} */ row) => row.uid === uid);
+    return labels.find((/** @type {LabelRow} */ row) => row.uid === uid);
   };
 
   /** @param {Event} event */
@@ -342,7 +384,7 @@ function render({ model, el }) {
   /** @param {LabelRow} row @param {boolean} inward */
   const nestByKey = (row, inward) => {
     /** @type {LabelRow[]} */
-    const rows = model.get("labels");
+    const rows = labels;
     if (inward) {
       const above = rows.find((r) => r.parent === row.parent && r.index === row.index - 1);
       if (above) send({ type: "nest", uid: row.uid, parent: above.uid, index: -1 });
@@ -360,7 +402,7 @@ function render({ model, el }) {
    */
   const dropOf = (event) => {
     const over = rowOf(event);
-    const from = model.get("labels").find((/** @type {LabelRow} */ r) => r.uid === dragged);
+    const from = labels.find((/** @type {LabelRow} */ r) => r.uid === dragged);
     if (!over || !from || over.uid === from.uid) return null;
     const node = /** @type {HTMLElement} */ (/** @type {HTMLElement} */ (event.target).closest(".dlw-label-row"));
     const box = node.getBoundingClientRect();
@@ -492,7 +534,6 @@ function render({ model, el }) {
   newAttribute.addEventListener("click", onNewAttribute);
   /** @type {Record<string, () => void>} */
   const listeners = {
-    "change:labels": filter,
     "change:attributes": drawAttributes,
     "change:counts": draw,
     "change:confirm": drawConfirm,
@@ -500,15 +541,34 @@ function render({ model, el }) {
     "change:new_color": onNewLabel,
   };
   for (const [event, listener] of Object.entries(listeners)) model.on(event, listener);
+  model.on("msg:custom", onMessage);
   onNewLabel();
   filter();
+  askLabels();
   // Counting reads every annotation once: asked for once the list is on screen, so it never delays it.
   if (model.get("counts") === null) send({ type: "count" });
   drawAttributes();
   drawConfirm();
   return () => {
     for (const [event, listener] of Object.entries(listeners)) model.off(event, listener);
+    model.off("msg:custom", onMessage);
   };
+}
+
+/**
+ * @param {{type: string}} msg
+ * @returns {msg is LabelsShown}
+ */
+function isLabelsShown(msg) {
+  return msg.type === "labels";
+}
+
+/**
+ * @param {{type: string}} msg
+ * @returns {msg is LabelsChanged}
+ */
+function isLabelsChanged(msg) {
+  return msg.type === "labels-changed";
 }
 
 export default { render };

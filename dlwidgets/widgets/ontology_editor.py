@@ -500,7 +500,7 @@ class OntologyEditor(WidgetBase):
         self._discard_button.disabled = not changes
 
     def _refresh_labels(self, problems: dict[int, list[str]]) -> None:
-        self.lists.labels = cast("list[dict[str, Any]]", label_rows(self.draft, problems))
+        self.lists.show_labels(label_rows(self.draft, problems))
 
     def _refresh_attributes(self, problems: dict[int, list[str]]) -> None:
         self.lists.attributes = cast("list[dict[str, Any]]", attribute_rows(self.draft, problems))

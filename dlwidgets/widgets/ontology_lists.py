@@ -1,17 +1,19 @@
 """``OntologyLists``: the back-end of ``js/ontology_lists.js``, the OntologyEditor's label and attribute
 lists as one anywidget whatever the ontology's size.
 
-The rows travel as data, in two synced lists (``label_rows`` and ``attribute_rows`` make them from an
-``OntologyDraft``); the browser draws only the label rows in view, filters them by name itself, and sends
-each edit as a small custom message (``ListMessage``), which the editor applies to its draft and answers
-with the new rows. The traits and messages are written down twice, alike: as the TypedDicts here and as
-JSDoc typedefs in ``js/ontology_lists.js``.
+The rows travel as data (``label_rows`` and ``attribute_rows`` make them from an ``OntologyDraft``): the
+attributes in a synced list; the labels, which may be thousands, as custom messages: all of them when a
+view asks (``LabelsShown``), then what each edit changed (``LabelsChanged``). The browser draws only the
+label rows in view, filters them by name itself, and sends each edit as a small custom message
+(``ListMessage``), which the editor applies to its draft and answers with the rows it changed. The traits
+and messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
+``js/ontology_lists.js``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 import traitlets
 
@@ -123,6 +125,33 @@ class CountRequest(TypedDict):
     type: Literal["count"]
 
 
+class LabelsRequest(TypedDict):
+    """Browser -> kernel: send every label row (a view just drawn, or one that missed a change)."""
+
+    type: Literal["labels"]
+
+
+class LabelsShown(TypedDict):
+    """Kernel -> browser: every label row, in list order; ``revision`` numbers this state of the list."""
+
+    type: Literal["labels"]
+    revision: int
+    rows: list[LabelRow]
+
+
+class LabelsChanged(TypedDict):
+    """Kernel -> browser: what one edit did to the list at revision ``base``: the rows added or changed,
+    the uids removed and, when the order changed otherwise than by new rows at the end, every uid in
+    order (else empty)."""
+
+    type: Literal["labels-changed"]
+    base: int
+    revision: int
+    rows: list[LabelRow]
+    removed: list[int]
+    order: list[int]
+
+
 class AttributeNew(TypedDict):
     """Browser -> kernel: open the attribute form on a new attribute."""
 
@@ -141,6 +170,7 @@ ListMessage = (
     | AttributeDelete
     | AttributeNew
     | CountRequest
+    | LabelsRequest
 )
 
 
@@ -198,9 +228,51 @@ class OntologyLists(MessageWidget):
 
     _esm = asset("ontology_lists.js")
     _css = asset("ontology_lists.css")
-    labels = traitlets.List(traitlets.Dict()).tag(sync=True)
     attributes = traitlets.List(traitlets.Dict()).tag(sync=True)
     counts = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     confirm = traitlets.Dict().tag(sync=True)
     new_label = traitlets.Unicode("").tag(sync=True)
     new_color = traitlets.Unicode("#1f77b4").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._labels: list[LabelRow] = []
+        self._revision = 0
+        # Until a view asks for the labels, none is there to keep up to date.
+        self._is_viewed = False
+
+    @property
+    def labels(self) -> list[LabelRow]:
+        """The label rows, in list order, as the browser has them."""
+        return list(self._labels)
+
+    def show_labels(self, rows: list[LabelRow]) -> None:
+        """Take ``rows`` as the label list now; a view gets what changed."""
+        old = {row["uid"]: row for row in self._labels}
+        uids = [row["uid"] for row in rows]
+        kept = set(uids)
+        changed = [row for row in rows if old.get(row["uid"]) != row]
+        removed = [uid for uid in old if uid not in kept]
+        appended = [uid for uid in old if uid in kept] + [uid for uid in uids if uid not in old]
+        self._labels = rows
+        if not (changed or removed) and appended == uids:
+            return
+        self._revision += 1
+        if self._is_viewed:
+            self.send(
+                LabelsChanged(
+                    type="labels-changed",
+                    base=self._revision - 1,
+                    revision=self._revision,
+                    rows=changed,
+                    removed=removed,
+                    order=uids if appended != uids else [],
+                )
+            )
+
+    def _receive(self, widget: Any, content: Any, buffers: list[bytes]) -> None:
+        if isinstance(content, dict) and content.get("type") == "labels":
+            self._is_viewed = True
+            self.send(LabelsShown(type="labels", revision=self._revision, rows=self._labels))
+        else:
+            super()._receive(widget, content, buffers)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets
 import ipywidgets as w
 import pytest
+from scale_data import big_ontology
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
@@ -379,3 +382,35 @@ def test_a_failing_on_save_callback_is_shown(editor: OntologyEditor) -> None:
     editor.on_save(broken)
     assert editor.save()
     assert "on_save callback failed: RuntimeError: boom" in editor.status
+
+
+def test_an_edit_of_a_thousand_label_ontology_sends_the_rows_it_changed(
+    client: dw.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = big_ontology(client.projects.create(project_name="big"), "big", labels=1000, attributes=50)
+    editor = dw.OntologyEditor(dataset)
+    sent: list[tuple[Any, int]] = []
+    send_message = w.Widget._send
+
+    def recorded(self: w.Widget, msg: dict[str, Any], buffers: Any = None) -> None:
+        sent.append((msg.get("content") or msg.get("state"), len(json.dumps(msg, default=str))))
+        send_message(self, msg, buffers)
+
+    monkeypatch.setattr(w.Widget, "_send", recorded)
+    send(editor, {"type": "labels"})  # what the list asks once it is drawn
+    ((shown, _),) = sent
+    assert shown["type"] == "labels" and len(shown["rows"]) == 1000
+
+    def uid(tag: str) -> int:
+        return int(row(editor, tag)["uid"])
+
+    edits: list[tuple[Callable[[], Any], int]] = [
+        (lambda: edit(editor, "label-0500", "name", "forklift"), 4096),
+        (lambda: edit(editor, "forklift", "color", "#123456"), 4096),
+        (lambda: send(editor, {"type": "move", "uid": uid("forklift"), "offset": -1}), 16384),  # every uid
+    ]
+    for step, most in edits:
+        sent.clear()
+        step()
+        assert sent and sum(size for _, size in sent) < most, [content for content, _ in sent]
+    assert [r["tag"] for r in editor.lists.labels][498:501] == ["label-0498", "forklift", "label-0499"]
