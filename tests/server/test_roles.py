@@ -160,6 +160,45 @@ def test_an_annotator_annotates_only_the_items_of_her_own_assignments(workspace_
         assert shared.call("annotator", "DELETE", "/annotations/{annotation_id}").status_code == 404
 
 
+def test_an_annotator_accepts_predictions_by_query_only_on_the_items_of_her_assignments(
+    workspace_home: Path,
+) -> None:
+    secret = workspace_secret(workspace_home)
+    with serving(workspace_home) as url:
+        shared = SharedProject(url, secret)
+        owner = dw.connect(url, token=create_token(secret, OWNER))
+        dataset = owner.projects.get(project_id=shared.ids["project_id"]).datasets.get(
+            dataset_id=shared.ids["dataset_id"]
+        )
+        other = dataset.items.upload(local_path=b"\x00" * 10, remote_path="/j", remote_name="c.bin")
+        assert isinstance(other, dw.Item)
+        predicted = {
+            "type": "box", "label": "car", "coordinates": [{"x": 1, "y": 1}, {"x": 3, "y": 3}],
+            "metadata": {"user": {"model": {"confidence": 0.9}}, "system": {"automated": True}},
+        }  # fmt: skip
+        for item_id in (shared.ids["item_id"], other.id):
+            owner.request("POST", f"/items/{item_id}/annotations", json=[predicted])
+        accept = {
+            "resource": "annotations",
+            "filter": {"metadata.user.model": {"$exists": True}},
+            "update": {"metadata": {"system": {"automated": False}}},
+            "systemSpace": True,
+        }
+        refused = shared.call("annotator", "POST", "/datasets/{dataset_id}/query", accept)
+        assert refused.status_code == 403, refused.text
+        assert "updating annotations by query" in refused.json()["message"]
+        assert other.id in refused.json()["message"]
+        mine = {**accept, "filter": {"$and": [accept["filter"], {"itemId": shared.ids["item_id"]}]}}
+        answer = shared.call("annotator", "POST", "/datasets/{dataset_id}/query", mine)
+        assert answer.status_code == 200 and answer.json() == {"updated": 1}, answer.text
+        guest = shared.call(
+            "annotator", "POST", "/datasets/{dataset_id}/query", {**mine, "systemSpace": False}
+        )
+        assert guest.status_code == 400 and "needs 'systemSpace': true" in guest.json()["message"]
+        automated = [a.automated for a in other.annotations.list()]
+        assert automated == [True]  # refused: nothing of it was stored
+
+
 def test_a_project_always_keeps_an_owner(workspace_home: Path) -> None:
     secret = workspace_secret(workspace_home)
     with serving(workspace_home) as url:
