@@ -161,12 +161,12 @@ def test_accept_all_in_the_assignment_asks_then_accepts_a_page_of_items_per_requ
         review.ask_accept_everywhere()
     queries = [route for route in counting if route[1].endswith("/query")]
     assert review.confirmation.layout.display == "" and len(queries) == 2  # one page of items, two counts
-    assert "Accept 3 predictions at or above 0.50 across 2 items of the assignment?" in review.question.value
+    assert "Accept 3 predictions at or above 0.50 on 2 items in the assignment?" in review.question.value
     with requests_made(monkeypatch) as accepting:
         review.accept_everywhere()
     assert accepting == [("POST", "/datasets/{dataset_id}/query")]  # the stored items, in one request
     assert review.confirmation.layout.display == "none"
-    assert "accepted 3 predictions in the assignment" in annotator.status
+    assert "accepted 3 predictions on 2 items" in annotator.status
     assert "1 item with drafts keep them unsaved" in annotator.status
     assert review.predictions() == []  # the item shown is drawn accepted ...
     assert len(annotator.annotations) == 4 and annotator.is_dirty  # ... its draft kept, the new box too
@@ -188,10 +188,10 @@ def test_accept_all_items_outside_a_task_saves_the_shown_item_with_autosave(
     scored(items[1], 0.4, 0.9)
     annotator = Annotator(dataset, review=True)
     review = annotator.review
-    assert review.scope == "all items"
+    assert review.scope == "on all items"
     review.slider.value = 0.5
     review.ask_accept_everywhere()
-    assert "Accept 2 predictions at or above 0.50 across 2 items of all items?" in review.question.value
+    assert "Accept 2 predictions at or above 0.50 on 2 of the 2 items?" in review.question.value
     review.accept_everywhere()
     assert [accepted(item) for item in items] == [[0.7], [0.9]]
     assert annotator.save_state == "saved" and review.predictions() == []

@@ -77,10 +77,10 @@ class ReviewBar(w.HBox):
                     "Accept all shown", self.accept_all, "check-circle", "every prediction at the threshold"
                 ),
                 a.button(
-                    f"Accept all in {self.scope}…",
+                    f"Accept all {self.scope}…",
                     self.ask_accept_everywhere,
                     "check-circle-o",
-                    f"every prediction at the threshold, on every item of {self.scope}",
+                    f"every prediction at the threshold, {self.scope}: says how many first",
                 ),
                 self.info,
             ]
@@ -88,6 +88,7 @@ class ReviewBar(w.HBox):
         # "Accept all in the assignment": what it would do, to confirm or cancel.
         self.question = w.HTML()
         self._plan: BulkAccept | None = None
+        self._plan_items = 0  # how many items the plan counted predictions on
         self.confirmation = w.HBox(
             [
                 self.question,
@@ -119,11 +120,11 @@ class ReviewBar(w.HBox):
 
     @property
     def scope(self) -> str:
-        """What "accept all in ..." covers: the assignment, the task, or the annotator's items."""
+        """Where "Accept all ..." accepts: in the assignment, in the task, or on all the annotator's items."""
         queue = self._annotator.queue
         if queue is None:
-            return "all items"
-        return "the assignment" if queue.assignment is not None else "the task"
+            return "on all items"
+        return "in the assignment" if queue.assignment is not None else "in the task"
 
     def predictions(self) -> list[int]:
         """The keys of the shown item's predictions at or above the threshold, in drawing order."""
@@ -180,14 +181,18 @@ class ReviewBar(w.HBox):
         accepting them (``accept_everywhere``)."""
         self._plan = None
         self.confirmation.layout.display = "none"
-        plan = BulkAccept(self._annotator._all_items(), self._annotator._drafts.opened, self.threshold)
+        every = self._annotator._all_items()
+        plan = BulkAccept(every, self._annotator._drafts.opened, self.threshold)
         predictions, items = plan.count()
         if not predictions:
-            raise ValueError(f"no predictions at or above {self.threshold:.2f} to accept in {self.scope}")
-        self._plan = plan
+            raise ValueError(f"no predictions at or above {self.threshold:.2f} to accept {self.scope}")
+        self._plan, self._plan_items = plan, items
+        where = f"{counted(items, 'item')} {self.scope}"
+        if self._annotator.queue is None:
+            where = f"{items:,} of the {counted(len(every), 'item')}"
         self.question.value = (
             f"<span class='dlw-review-question'>Accept {counted(predictions, 'prediction')} at or above "
-            f"{self.threshold:.2f} across {counted(items, 'item')} of {self.scope}?</span>"
+            f"{self.threshold:.2f} on {where}?</span>"
         )
         self.confirmation.layout.display = ""
 
@@ -197,11 +202,11 @@ class ReviewBar(w.HBox):
         plan, self._plan = self._plan, None
         self.confirmation.layout.display = "none"
         if plan is None:
-            raise ValueError(f"press 'Accept all in {self.scope}' first: it says how many will be accepted")
+            raise ValueError(f"press 'Accept all {self.scope}' first: it says how many will be accepted")
         accepted, edited = plan.run()
         drafts = self._annotator._drafts
         unsaved = [e.item for e in edited if not (drafts.autosave and drafts.save(e.item))]
-        message = f"accepted {counted(accepted, 'prediction')} in {self.scope}"
+        message = f"accepted {counted(accepted, 'prediction')} on {counted(self._plan_items, 'item')}"
         if unsaved:
             message += f"; {counted(len(unsaved), 'item')} with drafts keep them unsaved: save to store them"
         self._annotator.notice(message, "dlw-accepted")
