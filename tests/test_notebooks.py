@@ -20,29 +20,32 @@ STATE_FILE = "widget_state.json"
 # (its saveState setting): every live model, without the values equal to the model's defaults, binary
 # buffers in base64. The core widgets' defaults are the same in the kernel and in the page; other models
 # (anywidgets, ipycanvas) have no defaults in the page for their own traits, so those are all saved.
-SAVE_WIDGET_STATE = f"""
+SAVE_WIDGET_STATE = """
 import base64, json
 import ipywidgets
 from ipywidgets.widgets import widget as _widget_module
 
+def _is_default(widget, name, value):
+    default = widget.traits()[name].default_value
+    return json.dumps(value, default=str) == json.dumps(default, default=str)  # () and [] alike, as in JS
+
 def _saved(widget):
-    state = widget.get_state(drop_defaults=True)
-    if not widget._model_module.startswith("@jupyter-widgets/"):
-        shared = set(ipywidgets.DOMWidget.class_trait_names(sync=True))
-        state.update((k, v) for k, v in widget.get_state().items() if k not in shared)
+    own = set() if widget._model_module.startswith("@jupyter-widgets/") else (
+        set(widget.keys) - set(ipywidgets.DOMWidget.class_trait_names(sync=True)))
+    state = {k: v for k, v in widget.get_state().items() if k in own or not _is_default(widget, k, v)}
     state, paths, buffers = _widget_module._remove_buffers(state)
-    saved = {{"model_name": widget._model_name, "model_module": widget._model_module,
-             "model_module_version": widget._model_module_version, "state": state}}
+    saved = {"model_name": widget._model_name, "model_module": widget._model_module,
+             "model_module_version": widget._model_module_version, "state": state}
     if buffers:
-        saved["buffers"] = [{{"encoding": "base64", "path": p, "data": base64.b64encode(b).decode()}}
+        saved["buffers"] = [{"encoding": "base64", "path": p, "data": base64.b64encode(b).decode()}
                             for p, b in zip(paths, buffers)]
     return saved
 
 _live = getattr(_widget_module, "_instances", None) or ipywidgets.Widget.widgets
-with open({STATE_FILE!r}, "w") as _file:
-    json.dump({{"version_major": 2, "version_minor": 0,
-               "state": {{m: _saved(w) for m, w in list(_live.items())}}}}, _file)
-"""
+with open(STATE_FILE, "w") as _file:
+    json.dump({"version_major": 2, "version_minor": 0,
+               "state": {m: _saved(w) for m, w in list(_live.items())}}, _file)
+""".replace("STATE_FILE", repr(STATE_FILE))
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +89,7 @@ def test_notebook_runs(path: Path, executed: Callable[[Path], nbformat.NotebookN
     assert not errors, errors
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="about 490 KB saved: the goal is not met yet")
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="about 364 KB saved: the goal is not met yet")
 def test_the_getting_started_notebook_saved_with_widget_state_is_small(
     executed: Callable[[Path], nbformat.NotebookNode], tmp_path: Path
 ) -> None:

@@ -1,14 +1,55 @@
-"""Where the widgets' browser files (ES modules and their stylesheets) are: ``js/`` in a source checkout,
-``dlwidgets/js/`` in the wheel."""
+"""The widgets' browser files (ES modules and their stylesheets), as each anywidget sends them: read from
+``js/`` in a source checkout, ``dlwidgets/js/`` in the wheel, without their comments.
+
+Every widget model carries its own copy of its module and stylesheet, in the page and in a notebook saved
+with widget state; the comments (mostly JSDoc types, for tsc) are a third of that and do nothing there.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+# A CSS comment; no stylesheet here holds "/*" in a string.
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
-def asset(name: str) -> Path:
-    """The path of the browser file ``name``, for an anywidget's ``_esm`` or ``_css``."""
+
+def asset_path(name: str) -> Path:
+    """The path of the browser file ``name``."""
     for folder in (Path(__file__).parent.parent / "js", Path(__file__).parent.parent.parent / "js"):
         if (folder / name).is_file():
             return folder / name
     raise FileNotFoundError(f"the widget file {name!r} is missing from this installation of dlwidgets")
+
+
+def asset(name: str) -> str:
+    """The browser file ``name`` as an anywidget's ``_esm`` or ``_css``: its text without comments and
+    blank lines."""
+    text = asset_path(name).read_text(encoding="utf-8")
+    return strip_css(text) if name.endswith(".css") else strip_js(text)
+
+
+def strip_js(text: str) -> str:
+    """``text`` without its whole-line comments (``// ...`` and ``/* ... */`` starting a line) and blank
+    lines. Comments after code stay: telling them from "//" in a string or a regex needs a parser."""
+    kept: list[str] = []
+    in_comment = False
+    for line in text.splitlines():
+        code = line.strip()
+        if in_comment:
+            in_comment = "*/" not in code
+            code = "" if in_comment else code.split("*/", 1)[1].strip()
+        elif code.startswith("/*"):
+            in_comment = "*/" not in code[2:]
+            code = "" if in_comment else code[2:].split("*/", 1)[1].strip()
+        elif code.startswith("//"):
+            code = ""
+        if code:
+            kept.append(line if code == line.strip() else code)
+    return "\n".join(kept) + "\n"
+
+
+def strip_css(text: str) -> str:
+    """``text`` without comments, indentation and blank lines."""
+    lines = (line.strip() for line in _CSS_COMMENT.sub("", text).splitlines())
+    return "\n".join(line for line in lines if line) + "\n"

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypedDict, TypeVar
 import ipywidgets as w
 
 from ..exceptions import PlatformError
+from .shared_styling import SHARED, SharedStyling
 
 T = TypeVar("T")
 
@@ -209,15 +210,17 @@ SHARED_TRAITS = frozenset({"_canvas_manager"})
 
 
 def widgets_in(widget: w.Widget) -> Iterator[w.Widget]:
-    """The widgets that ``widget``'s synced traits hold: children, layout, style and the like."""
+    """The widgets that ``widget``'s synced traits hold: children, layout, style and the like (not the
+    shared Layout and Style models, closed by the widget that made them)."""
     for name in widget.keys:
         if name in SHARED_TRAITS:
             continue
         value = widget._trait_values.get(name)  # never a default made now, only to be closed
         if isinstance(value, w.Widget):
-            yield value
+            if value not in SHARED:
+                yield value
         elif isinstance(value, (list, tuple)):
-            yield from (v for v in value if isinstance(v, w.Widget))
+            yield from (v for v in value if isinstance(v, w.Widget) and v not in SHARED)
 
 
 def close_tree(widget: w.Widget) -> None:
@@ -264,9 +267,15 @@ class WidgetBase(Chrome, w.VBox):
     subclass among its children), and ``close()`` of its whole tree and of the widgets it ``own``s."""
 
     def __init__(self, children: Iterable[w.Widget] = (), **kwargs: Any) -> None:
-        self.status_line = w.HTML()
+        self.status_line = w.HTML(style=self.shared.style(w.HTML))  # its own layout: widgets size it
         self._owned: list[w.Widget] = []
         super().__init__(list(children), **kwargs)
+
+    @property
+    def shared(self) -> SharedStyling:
+        """The Layout and Style models this widget's plain parts share (made on first use)."""
+        shared: SharedStyling = self.__dict__.setdefault("_shared_styling", SharedStyling())
+        return shared
 
     def _show_status(self, kind: str, message: str, css_class: str) -> None:
         line = getattr(self, "status_line", None)
@@ -276,7 +285,10 @@ class WidgetBase(Chrome, w.VBox):
     def button(
         self, text: str, action: Callable[[], Any], icon: str = "", tooltip: str = "", **style: Any
     ) -> w.Button:
-        """A button whose action runs under ``attempt``: its refusals are shown in the status line."""
+        """A button whose action runs under ``attempt``: its refusals are shown in the status line. Its
+        layout and style are shared with the widget's other buttons unless given."""
+        style.setdefault("layout", self.shared.layout(width="auto"))
+        style.setdefault("style", self.shared.style(w.Button))
         return button(text, lambda: self.attempt(action), icon, tooltip, **style)
 
     def own(self, widget: w.Widget) -> w.Widget:
@@ -294,3 +306,6 @@ class WidgetBase(Chrome, w.VBox):
         line = getattr(self, "status_line", None)
         if line is not None:
             close_tree(line)
+        shared = self.__dict__.get("_shared_styling")
+        if shared is not None:
+            shared.close()

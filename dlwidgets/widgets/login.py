@@ -30,12 +30,13 @@ class Login(WidgetBase):
         self._token_from_env = os.environ.get("DLWIDGETS_TOKEN") or None
         self.client: Client | None = None
         env_url = os.environ.get("DLWIDGETS_URL")
-        self._mode = w.ToggleButtons(options=[LOCAL, REMOTE], value=REMOTE if env_url else LOCAL)
-        self._local_info = w.HTML()
-        self._url = w.Text(value=env_url or PLATFORM_URL, description="URL", layout=w.Layout(width="480px"))
+        make, wide = self.shared.make, {"width": "480px"}
+        self._mode = make(w.ToggleButtons, options=[LOCAL, REMOTE], value=REMOTE if env_url else LOCAL)
+        self._local_info = self.shared.html()
+        self._url = make(w.Text, value=env_url or PLATFORM_URL, description="URL", layout=wide)
         placeholder = "from $DLWIDGETS_TOKEN" if self._token_from_env else "token or API key"
-        self._token = w.Password(description="token", placeholder=placeholder, layout=w.Layout(width="480px"))
-        self._remote_box = w.VBox([self._url, self._token])
+        self._token = make(w.Password, description="token", placeholder=placeholder, layout=wide)
+        self._remote_box = w.VBox([self._url, self._token])  # a layout of its own: hidden for the workspace
         self._mode.observe(lambda _: self._show_mode(), names="value")
         super().__init__()
         self._button = self.button("Sign in", self.sign_in, icon="sign-in", button_style="primary")

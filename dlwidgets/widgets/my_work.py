@@ -21,13 +21,11 @@ class MyWork(WidgetBase):
     def __init__(self, client: Client | None = None) -> None:
         super().__init__()
         self.client = client if client is not None else default.client()
-        self._rows = w.VBox()
+        self._rows = self.shared.vbox()
         self.children = [
-            w.HBox(
-                [
-                    w.HTML(f"<b>Assignments of {html.escape(self.client.user_email)}</b>"),
-                    self.button("", self.refresh, "refresh", "Refresh"),
-                ]
+            self.shared.hbox(
+                self.shared.html(f"<b>Assignments of {html.escape(self.client.user_email)}</b>"),
+                self.button("", self.refresh, "refresh", "Refresh"),
             ),
             self._rows,
             self.status_line,
@@ -60,5 +58,5 @@ class MyWork(WidgetBase):
                 f"{progress_text(assignment)}</span>"
             )
             opened = functools.partial(self.callbacks("on_open").fire, assignment)
-            rows.append(w.HBox([w.HTML(text), self.button("open", opened, "pencil")]))
-        self.replace_children(self._rows, rows or [w.HTML("<i>no assignments for you</i>")])
+            rows.append(self.shared.hbox(self.shared.html(text), self.button("open", opened, "pencil")))
+        self.replace_children(self._rows, rows or [self.shared.html("<i>no assignments for you</i>")])

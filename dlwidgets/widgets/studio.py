@@ -47,21 +47,22 @@ class Studio(WidgetBase):
         self.annotator: Annotator | None = None
         self._drafts = AnnotationDrafts()
         self._made: dict[str, w.Widget] = {}  # a tab's widget, once made
-        self._panes = {name: w.VBox() for name in TABS}
+        self._panes = {name: self.shared.make(w.VBox) for name in TABS}
         self._replace("Browse", [self.browser])
         self.tabs = w.Tab(children=list(self._panes.values()))
         for index, title in enumerate(TABS):
             self.tabs.set_title(index, title)
         self.tabs.selected_index = TABS.index("Browse")
         self.tabs.observe(self.act(self._tab_shown), names="selected_index")
-        self._selection = w.HTML()
-        self._actions = w.HBox(
-            [
+        self._selection = self.shared.make(w.HTML)
+        self._actions = self.shared.make(
+            w.HBox,
+            children=[
                 self.button("Annotate", self.annotate_selection, "pencil"),
                 self.button("New task", lambda: self._show("Tasks"), "tasks"),
                 self.button("New prompt", lambda: self._show("Prompts"), "comment"),
                 self._selection,
-            ]
+            ],
         )
         self.children = [self._actions, self.status_line, self.tabs]
         self.add_class("dlw-studio")
@@ -151,7 +152,7 @@ class Studio(WidgetBase):
             self.my_work.refresh()  # progress changes as items are worked: read again whenever shown
         made = getattr(self, _PROPERTIES[tab]) if tab in _PROPERTIES else self.annotator
         if made is None and not self._panes[tab].children:
-            self._replace(tab, [_note(_NOTES[tab])])
+            self._replace(tab, [self.shared.make(w.HTML, value=f"<i>{html.escape(_NOTES[tab])}</i>")])
 
     def _make_login(self) -> Login:
         login = Login()
@@ -270,7 +271,3 @@ _NOTES = {
 
 def _images(items: list[Item]) -> list[Item]:
     return [i for i in items if (i.mimetype or "").startswith("image/")]
-
-
-def _note(text: str) -> w.HTML:
-    return w.HTML(f"<i>{html.escape(text)}</i>")

@@ -55,52 +55,54 @@ class TaskCreator(WidgetBase):
         self._items: list[Item] = list(items or [])
         self.last_task: Task | None = None
         self.annotator: Annotator | None = None
-        layout = w.Layout(width="420px")
-        self._name = w.Text(description="name", layout=layout, continuous_update=False)
-        self._due = w.DatePicker(description="due date", value=_default_due())
-        self._assignees = w.Textarea(
-            description="assignees", placeholder="ann@example.com, bob@example.com", layout=layout
+        layout = {"width": "420px"}
+        make, shared = self.shared.make, self.shared
+        self._name = make(w.Text, description="name", layout=layout, continuous_update=False)
+        self._due = make(w.DatePicker, description="due date", value=_default_due())
+        self._assignees = make(
+            w.Textarea, description="assignees", placeholder="ann@example.com, bob@example.com", layout=layout
         )
-        self._priority = w.Dropdown(
-            description="priority", options=[("low", 1), ("medium", 2), ("high", 3)], value=2
+        self._priority = make(
+            w.Dropdown, description="priority", options=[("low", 1), ("medium", 2), ("high", 3)], value=2
         )
-        self._source = w.ToggleButtons(
+        self._source = make(
+            w.ToggleButtons,
             options=[SELECTION, FILTER],
             value=SELECTION if self._items else FILTER,
             style={"button_width": "auto"},  # each label whole, not "items matching a…"
         )
-        self._folder = w.Dropdown(description="folder", options=self._folders(), value="/")
-        self._annotated = w.Dropdown(description="annotated", options=[ANY, YES, NO], value=ANY)
-        self._count = w.HTML()
-        self._errors = {key: w.HTML() for key in ("name", "due", "assignees", "items")}
+        self._folder = make(w.Dropdown, description="folder", options=self._folders(), value="/")
+        self._annotated = make(w.Dropdown, description="annotated", options=[ANY, YES, NO], value=ANY)
+        self._count = shared.html()
+        self._errors = {key: shared.html() for key in ("name", "due", "assignees", "items")}
         super().__init__()
         self._create = self.button("Create task", self.create, icon="tasks", button_style="primary")
-        self._result = w.VBox()
-        self._annotate = w.VBox()
-        self._tasks = w.VBox()
-        self._reviewers = w.Text(
-            description="reviewers", placeholder="rev@example.com (for QA tasks)", layout=layout
+        self._result = shared.vbox()
+        self._annotate = shared.vbox()
+        self._tasks = shared.vbox()
+        self._reviewers = make(
+            w.Text, description="reviewers", placeholder="rev@example.com (for QA tasks)", layout=layout
         )
         for control in (self._source, self._folder, self._annotated):
             control.observe(self.act(self._refresh_count), names="value")
-        form = w.VBox(
-            [
-                w.HBox([self._name, self._errors["name"]]),
-                w.HBox([self._due, self._errors["due"]]),
-                w.HBox([self._assignees, self._errors["assignees"]]),
-                self._priority,
-                self._source,
-                w.HBox([self._folder, self._annotated]),
-                w.HBox([self._count, self._errors["items"]]),
-                w.HBox([self._create, self.status_line]),
-            ]
+        form = shared.vbox(
+            shared.hbox(self._name, self._errors["name"]),
+            shared.hbox(self._due, self._errors["due"]),
+            shared.hbox(self._assignees, self._errors["assignees"]),
+            self._priority,
+            self._source,
+            shared.hbox(self._folder, self._annotated),
+            shared.hbox(self._count, self._errors["items"]),
+            shared.hbox(self._create, self.status_line),
         )
         self.children = [
-            w.HTML(f"<b>New task in {html.escape(dataset.name)}</b>"),
+            shared.html(f"<b>New task in {html.escape(dataset.name)}</b>"),
             form,
             self._result,
             self._annotate,
-            w.HBox([w.HTML("<b>Tasks</b>"), self.button("", self.refresh_tasks, "refresh", "Refresh")]),
+            shared.hbox(
+                shared.html("<b>Tasks</b>"), self.button("", self.refresh_tasks, "refresh", "Refresh")
+            ),
             self._reviewers,
             self._tasks,
         ]
@@ -180,7 +182,7 @@ class TaskCreator(WidgetBase):
             kind = TASK_TYPES.get(task.spec.get("type", "annotation"), task.spec.get("type"))
             due = _date(task.due_date)
             head: list[w.Widget] = [
-                w.HTML(
+                self.shared.html(
                     f"<span class='dlw-task'>{html.escape(task.name)}: {html.escape(str(kind))}, "
                     f"{html.escape(task.status or 'open')}, "
                     f"{counted(len(task.assignment_ids), 'assignment')}, due {due}, "
@@ -191,21 +193,19 @@ class TaskCreator(WidgetBase):
                 head.append(
                     self.button("QA task", functools.partial(self.create_qa_task, task), "check-square-o")
                 )
-            rows.append(w.HBox(head))
+            rows.append(self.shared.hbox(*head))
             for assignment in task.assignments.list():
                 rows.append(
-                    w.HBox(
-                        [
-                            w.HTML(
-                                "<span class='dlw-task-assignment'>&emsp;"
-                                f"{html.escape(assignment.annotator or '')}: "
-                                f"{progress_text(assignment)}</span>"
-                            ),
-                            self.button("open", functools.partial(self._open, assignment), "pencil"),
-                        ]
+                    self.shared.hbox(
+                        self.shared.html(
+                            "<span class='dlw-task-assignment'>&emsp;"
+                            f"{html.escape(assignment.annotator or '')}: "
+                            f"{progress_text(assignment)}</span>"
+                        ),
+                        self.button("open", functools.partial(self._open, assignment), "pencil"),
                     )
                 )
-        self.replace_children(self._tasks, rows or [w.HTML("<i>no tasks yet</i>")])
+        self.replace_children(self._tasks, rows or [self.shared.html("<i>no tasks yet</i>")])
 
     # -- internals ------------------------------------------------------------------------------------
     def _folders(self) -> list[str]:
@@ -257,20 +257,18 @@ class TaskCreator(WidgetBase):
             widget.value = ""
 
     def _show_assignments(self, task: Task) -> None:
-        rows: list[w.Widget] = [w.HTML(f"<b>Created {html.escape(task.name)}</b>")]
+        rows: list[w.Widget] = [self.shared.html(f"<b>Created {html.escape(task.name)}</b>")]
         self._close_annotator()
         for assignment in task.assignments.list():
             button = self.button("annotate", functools.partial(self._open, assignment), "pencil")
             rows.append(
-                w.HBox(
-                    [
-                        w.HTML(
-                            f"<span class='dlw-assignment'>{html.escape(assignment.annotator or '')}: "
-                            f"{counted(assignment.total_items or 0, 'item')}</span> "
-                            f"{_names(_first_items(assignment), assignment.total_items)}"
-                        ),
-                        button,
-                    ]
+                self.shared.hbox(
+                    self.shared.html(
+                        f"<span class='dlw-assignment'>{html.escape(assignment.annotator or '')}: "
+                        f"{counted(assignment.total_items or 0, 'item')}</span> "
+                        f"{_names(_first_items(assignment), assignment.total_items)}"
+                    ),
+                    button,
                 )
             )
         self.replace_children(self._result, rows)
@@ -283,7 +281,7 @@ class TaskCreator(WidgetBase):
         self._close_annotator()
         self.annotator = Annotator(assignment)
         title = f"<b>Annotating the assignment of {html.escape(assignment.annotator or '')}</b>"
-        self._annotate.children = [w.HTML(title), self.annotator]
+        self._annotate.children = [self.shared.html(title), self.annotator]
 
     def _close_annotator(self) -> None:
         self.annotator = None

@@ -55,14 +55,30 @@ class Browser(WidgetBase):
             self._top_row,
             self.pickers.new_project_form,
             self.pickers.new_dataset_form,
-            self.export_form,
-            w.HBox([self.filter_column, self._center, self.detail_pane], layout=w.Layout(width="100%")),
+            self.shared.make(
+                w.HBox,
+                children=[self.filter_column, self._center, self.detail_pane],
+                layout={"width": "100%"},
+            ),
             self.status_line,
         ]
         self.add_class("dlw-browser")
         self.attempt(self.pickers.load_projects)
 
     # -- public surface ---------------------------------------------------------------------------
+    @property
+    def export_form(self) -> ExportForm:
+        """The "Export" form, made (below the pickers' forms) when it is first opened or asked for."""
+        form = self.__dict__.get("_export_form")
+        if form is None:
+            form = self._export_form = ExportForm(
+                self, lambda: self.dataset, lambda: self.filters, lambda: self.selected_items
+            )
+            children = list(self.children)
+            children.insert(children.index(self.pickers.new_dataset_form) + 1, form)
+            self.children = children
+        return form
+
     @property
     def project(self) -> Project | None:
         return self.pickers.project
@@ -155,37 +171,42 @@ class Browser(WidgetBase):
     # -- building the widgets -----------------------------------------------------------------------
     def _build(self) -> None:
         self.pickers = Pickers(self, self.client, self._show_dataset, self._clear_dataset)
-        self._top_row = w.HBox(
-            [
+        self._top_row = self.shared.make(
+            w.HBox,
+            children=[
                 *self.pickers.controls(),
                 self.button("Refresh", self.refresh, "refresh", "read the dataset's folders and items again"),
                 self.button(
                     "Export", lambda: self.export_form.toggle(), "download", "COCO, YOLO, VOC or JSON"
                 ),
             ],
-            layout=w.Layout(flex_flow="row wrap"),  # a narrow cell wraps the buttons, never cuts them short
-        )
-        self.export_form = ExportForm(
-            self, lambda: self.dataset, lambda: self.filters, lambda: self.selected_items
+            layout={"flex_flow": "row wrap"},  # a narrow cell wraps the buttons, never cuts them short
         )
         self.filter_column = FilterColumn(self, on_change=self._load_pages)
 
-        self.grid = ItemGrid(on_page=self._on_grid_page, fetch_thumbnail=self._thumbnail, on_open=self._open)
+        self.grid = ItemGrid(
+            on_page=self._on_grid_page,
+            fetch_thumbnail=self._thumbnail,
+            on_open=self._open,
+            layout=self.shared.layout(),
+        )
         self.filter_column.folders.observe(self._on_folder, names="value")
         self.grid.observe(self._on_selection, names="selected_ids")
         self.grid.observe(self._on_active, names="active_id")
-        self._selection_info = w.HTML()
-        self._center = w.VBox(
-            [
+        self._selection_info = self.shared.make(w.HTML)
+        self._center = self.shared.make(
+            w.VBox,
+            children=[
                 self.grid,
-                w.HBox(
-                    [
+                self.shared.make(
+                    w.HBox,
+                    children=[
                         self._selection_info,
                         self.button("Clear selection", lambda: self.select([]), "times"),
-                    ]
+                    ],
                 ),
             ],
-            layout=w.Layout(flex="1 1 auto", min_width="280px"),
+            layout={"flex": "1 1 auto", "min_width": "280px"},
         )
 
         self.detail_pane = DetailPane(self, on_saved=self._replace)

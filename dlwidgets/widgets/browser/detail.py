@@ -24,20 +24,19 @@ class DetailPane(w.VBox):
     def __init__(self, host: WidgetBase, on_saved: Callable[[Item], None]) -> None:
         self._on_saved = on_saved
         self.active: Item | None = None
-        self.title = w.HTML("<i>select an item to see its metadata</i>")
-        self.system = w.HTML()
-        self.user_metadata = w.Textarea(rows=7, layout=w.Layout(width="96%"), placeholder='{"key": "value"}')
-        self.download_folder = w.Text(
-            value=".",
-            description="to folder",
-            style={"description_width": "60px"},
-            layout=w.Layout(width="96%"),
+        make = host.shared.make
+        self.title = make(w.HTML, value="<i>select an item to see its metadata</i>")
+        self.system = make(w.HTML)
+        wide = {"width": "96%"}
+        self.user_metadata = make(w.Textarea, rows=7, layout=wide, placeholder='{"key": "value"}')
+        self.download_folder = make(
+            w.Text, value=".", description="to folder", style={"description_width": "60px"}, layout=wide
         )
-        self.status = w.HTML()
-        self.body = w.VBox(
+        self.status = make(w.HTML)
+        self.body = w.VBox(  # a layout of its own: hidden while no item is active
             [
                 self.system,
-                w.HTML("<b>User metadata</b> (JSON)"),
+                make(w.HTML, value="<b>User metadata</b> (JSON)"),
                 self.user_metadata,
                 host.button("Save metadata", self.save_metadata, "save"),
                 self.download_folder,
@@ -47,7 +46,7 @@ class DetailPane(w.VBox):
         )
         super().__init__(
             [self.title, self.body],
-            layout=w.Layout(width="270px", flex="0 0 auto", padding="0 0 0 8px"),
+            layout=host.shared.layout(width="270px", flex="0 0 auto", padding="0 0 0 8px"),
         )
 
     def show(self, item: Item | None) -> None:

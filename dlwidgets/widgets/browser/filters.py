@@ -43,35 +43,39 @@ class FilterColumn(w.VBox):
         self._host = host
         self._on_change = on_change
         self._mimetypes: list[str] = []
-        column = w.Layout(width="196px")
-        self.folders = w.Select(options=[("/", "/")], value="/", rows=10, layout=column)
-        self.name_filter = w.Text(
-            placeholder="name or pattern (*.jpg)", continuous_update=False, layout=column
+        column = {"width": "196px"}
+        make = host.shared.make
+        self.folders = make(w.Select, options=[("/", "/")], value="/", rows=10, layout=column)
+        self.name_filter = make(
+            w.Text, placeholder="name or pattern (*.jpg)", continuous_update=False, layout=column
         )
-        self.type_filter = w.Dropdown(options=[("any type", ANY)], value=ANY, layout=column)
-        self.annotated_filter = w.Dropdown(
+        self.type_filter = make(w.Dropdown, options=[("any type", ANY)], value=ANY, layout=column)
+        self.annotated_filter = make(
+            w.Dropdown,
             options=[("annotated or not", ANY), ("annotated", "yes"), ("not annotated", "no")],
             value=ANY,
             layout=column,
         )
-        self.field_filter = w.Text(placeholder="user metadata field", continuous_update=False, layout=column)
-        self.value_filter = w.Text(
-            placeholder="value (empty: has the field)", continuous_update=False, layout=column
+        self.field_filter = make(
+            w.Text, placeholder="user metadata field", continuous_update=False, layout=column
         )
-        self.task_filter = w.Dropdown(options=[("any task", ANY)], value=ANY, layout=column)
-        self.status_filter = w.Dropdown(options=STATUS_OPTIONS, value=ANY, layout=column, disabled=True)
-        self.prediction_filter = w.Dropdown(options=PREDICTION_OPTIONS, value=ANY, layout=column)
+        self.value_filter = make(
+            w.Text, placeholder="value (empty: has the field)", continuous_update=False, layout=column
+        )
+        self.task_filter = make(w.Dropdown, options=[("any task", ANY)], value=ANY, layout=column)
+        self.status_filter = make(w.Dropdown, options=STATUS_OPTIONS, value=ANY, layout=column, disabled=True)
+        self.prediction_filter = make(w.Dropdown, options=PREDICTION_OPTIONS, value=ANY, layout=column)
         for control in self._controls():
             control.observe(self._on_filter_changed, names="value")
         super().__init__(
             [
-                w.HTML("<b>Folders</b>"),
+                make(w.HTML, value="<b>Folders</b>"),
                 self.folders,
-                w.HTML("<b>Filters</b>"),
+                make(w.HTML, value="<b>Filters</b>"),
                 *self._controls()[1:],
                 host.button("Clear filters", self.clear, "times"),
             ],
-            layout=w.Layout(width="204px", flex="0 0 auto"),
+            layout=host.shared.layout(width="204px", flex="0 0 auto"),
         )
 
     def _controls(self) -> list[w.ValueWidget]:

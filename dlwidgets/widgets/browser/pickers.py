@@ -30,17 +30,19 @@ class Pickers:
         self._show_dataset, self._clear = show_dataset, clear
         self._projects: dict[str, Project] = {}
         self._datasets: dict[str, Dataset] = {}
-        self.project_picker = w.Dropdown(description="project", layout=w.Layout(width="300px"))
-        self.dataset_picker = w.Dropdown(description="dataset", layout=w.Layout(width="300px"))
+        make = host.shared.make
+        self.project_picker = make(w.Dropdown, description="project", layout={"width": "300px"})
+        self.dataset_picker = make(w.Dropdown, description="dataset", layout={"width": "300px"})
         self.project_picker.observe(self._on_project_picked, names="value")
         self.dataset_picker.observe(self._on_dataset_picked, names="value")
-        self.new_project_name = w.Text(placeholder="new project name", layout=w.Layout(width="260px"))
+        self.new_project_name = make(w.Text, placeholder="new project name", layout={"width": "260px"})
         self.new_project_form = _form(
-            self.new_project_name, host.button("Create project", self._create_project, "check")
+            host, self.new_project_name, host.button("Create project", self._create_project, "check")
         )
-        self.new_dataset_hint = w.HTML()
-        self.new_dataset_name = w.Text(placeholder="new dataset name", layout=w.Layout(width="260px"))
+        self.new_dataset_hint = make(w.HTML)
+        self.new_dataset_name = make(w.Text, placeholder="new dataset name", layout={"width": "260px"})
         self.new_dataset_form = _form(
+            host,
             self.new_dataset_name,
             host.button("Create dataset", self._create_dataset, "check"),
             self.new_dataset_hint,
@@ -154,8 +156,9 @@ class Pickers:
         self._host.notice(f"created dataset {dataset.name!r}")
 
 
-def _form(name: w.Text, submit: w.Button, *above: w.Widget) -> w.VBox:
-    form = w.VBox([*above, w.HBox([name, submit])])
+def _form(host: WidgetBase, name: w.Text, submit: w.Button, *above: w.Widget) -> w.VBox:
+    """A form, hidden until opened (so with a layout of its own)."""
+    form = w.VBox([*above, host.shared.make(w.HBox, children=[name, submit])])
     form.layout.display = "none"
     return form
 
