@@ -51,7 +51,9 @@ class ExportForm(w.VBox):
         self.job: ExportJob | None = None  # the last export started
         self.page_size = PAGE_SIZE
         self._export_button = host.button("Export", self.export, "download", "write the annotations")
-        self._cancel_button = host.button("Cancel", self.cancel, "times", "stop the export: nothing is left")
+        self._cancel_button = host.button(  # a layout of its own: hidden while no export runs
+            "Cancel", self.cancel, "times", "stop the export: nothing is left", layout=w.Layout(width="auto")
+        )
         self._cancel_button.layout.display = "none"
         super().__init__(
             [
