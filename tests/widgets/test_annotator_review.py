@@ -180,6 +180,20 @@ def test_accept_all_in_the_assignment_asks_then_accepts_a_page_of_items_per_requ
     annotator.close()
 
 
+def test_an_item_shown_between_the_question_and_the_answer_is_accepted_in_its_edits(task: dw.Task) -> None:
+    second = WorkQueue(task).items[1]
+    scored(second, 0.8)
+    annotator = Annotator(task, review=True, autosave=False)
+    annotator.review.ask_accept_everywhere()  # counted in the store: the second item is not open yet
+    annotator.next()  # now it is, with its prediction not accepted
+    annotator.review.accept_everywhere()
+    assert annotator.review.predictions() == [] and annotator.is_dirty  # accepted in its edits ...
+    assert accepted(second) == []
+    assert annotator.save()  # ... and saved without a conflict with the store
+    assert accepted(second) == [0.8]
+    annotator.close()
+
+
 def test_accept_all_items_outside_a_task_saves_the_shown_item_with_autosave(
     dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes]
 ) -> None:

@@ -203,8 +203,8 @@ class ReviewBar(w.HBox):
         self.confirmation.layout.display = "none"
         if plan is None:
             raise ValueError(f"press 'Accept all {self.scope}' first: it says how many will be accepted")
-        accepted, edited = plan.run()
         drafts = self._annotator._drafts
+        accepted, edited = plan.run(drafts.opened)
         unsaved = [e.item for e in edited if not (drafts.autosave and drafts.save(e.item))]
         message = f"accepted {counted(accepted, 'prediction')} on {counted(self._plan_items, 'item')}"
         if unsaved:

@@ -84,12 +84,16 @@ class BulkAccept:
             sum(p.items for p in self.pages) + sum(1 for n in edited if n),
         )
 
-    def run(self) -> tuple[int, list[AnnotationEdits]]:
+    def run(self, opened: dict[str, AnnotationEdits] | None = None) -> tuple[int, list[AnnotationEdits]]:
         """Accept them (after ``count``): one request per page of stored items, one edit per open item.
-        Returns how many were accepted, and the open edits changed (for the caller to save or keep)."""
+        ``opened``: the edits open now, if items were opened since the count (those are accepted in their
+        edits too, not in the store under them). Returns how many were accepted, and the open edits
+        changed (for the caller to save or keep)."""
+        self.opened = self.opened if opened is None else opened
         accepted = 0
         for page in self.pages:
-            if page.predictions:
+            page.item_ids = [i for i in page.item_ids if i not in self.opened]
+            if page.predictions and page.item_ids:
                 accepted += page.dataset.annotations.accept_predictions(page.annotations(), self.threshold)
         changed = []
         for edits in self._open_edits():
