@@ -106,7 +106,8 @@ class Stage:
 
     def run(self, body: str, shown_js: str, timeout: float = 120) -> dict[str, Any]:
         """Run `body` (whose last line is the widget to show) on the stage; the ms from the cell's start to
-        each milestone of `shown_js`, and the kernel's count of widget models the cell made."""
+        each milestone of `shown_js`, the ms the kernel took to build the widget (``kernel_ms``), and the
+        kernel's count of widget models the cell made."""
         self.runs += 1
         *statements, shown = body.rstrip().splitlines()
         source = "\n".join(
@@ -114,13 +115,16 @@ class Stage:
                 "_t0, _m0 = time.time(), live_models()",
                 *statements,
                 f"_shown = {shown}",
-                f"dump({STAGE_FILE!r}, {{'run': {self.runs}, 't0': _t0, 'models': live_models() - _m0}})",
+                f"dump({STAGE_FILE!r}, {{'run': {self.runs}, 't0': _t0, 't1': time.time(), "
+                "'models': live_models() - _m0})",
                 "_shown",
             ]
         )
         times = self._execute(source, shown_js, timeout)
         kernel = self.kernel(timeout)
-        return {"ms": [t - kernel["t0"] * 1000 for t in times], "models": kernel["models"]}
+        built = (kernel["t1"] - kernel["t0"]) * 1000
+        milestones = [t - kernel["t0"] * 1000 for t in times]
+        return {"ms": milestones, "models": kernel["models"], "kernel_ms": built}
 
     def kernel(self, timeout: float = 120) -> dict[str, Any]:
         """What the kernel noted in the last run: its start time ``t0`` and the ``models`` it made."""
