@@ -50,13 +50,18 @@
 
 /**
  * Kernel -> browser (Python: `GestureReply`). "grab" answers a "down" with what the drag does: `mode`
- * "new" (draw a box), "none" (nothing to preview), "pan", "move", or the box handle dragged ("nw" ...
- * "w"); `rect` is the grabbed box [left, top, right, bottom], `point` the grabbed point. "pan_ack" lets
+ * "new" (draw a box, or with `kind` "ellipse" an ellipse from its centre), "none" (nothing to preview),
+ * "pan", "move", the box handle dragged ("nw" ... "w"), "vertex" (drag vertex `index`), "insert" (a new
+ * vertex on the edge after vertex `index`) or "rotate" (about `centre`); `rect` is the grabbed box [left,
+ * top, right, bottom], `point` the grabbed point, `points` the outline of a shape previewed as a path
+ * (`kind` "path", `closed` or not). "pan_ack" lets
  * the next pan go; "committed" says the kernel has drawn gesture `id`'s result, so its preview can go;
  * "release" says Esc had nothing to cancel or unselect, so the keyboard goes back to the notebook.
- * @typedef {"new" | "none" | "pan" | "move" | keyof typeof HANDLE_EDGES} GrabMode
+ * @typedef {"new" | "none" | "pan" | "move" | "vertex" | "insert" | "rotate" | keyof typeof HANDLE_EDGES}
+ *   GrabMode
  * @typedef {{type: "grab", id: number, mode: GrabMode, color?: string | null, rect?: number[],
- *   kind?: "point", point?: number[]}} Grab
+ *   kind?: "point" | "path" | "ellipse", point?: number[], points?: number[][], closed?: boolean,
+ *   index?: number, centre?: number[]}} Grab
  * @typedef {{type: "pan_ack"}} PanAck
  * @typedef {{type: "committed", id: number}} Committed
  * @typedef {{type: "release"}} Release
@@ -94,6 +99,32 @@ export function previewRect(grab, x0, y0, x, y) {
     edges.includes("l") ? x : l, edges.includes("t") ? y : t,
     edges.includes("r") ? x : r, edges.includes("b") ? y : b,
   ];
+}
+
+/**
+ * The outline to preview for a drag of a shape grabbed as a path (`kind` "path"), from (x0, y0) to (x, y):
+ * moved, its vertex `index` dragged, a vertex added after `index`, or turned about `centre`.
+ * @param {Pick<Grab, "mode" | "points" | "index" | "centre">} grab
+ * @param {number} x0
+ * @param {number} y0
+ * @param {number} x
+ * @param {number} y
+ * @returns {number[][]}
+ */
+export function previewPoints(grab, x0, y0, x, y) {
+  const points = (grab.points || []).map((p) => [...p]);
+  const dx = x - x0, dy = y - y0;
+  const index = grab.index ?? -1;
+  if (grab.mode === "move") return points.map(([px, py]) => [px + dx, py + dy]);
+  if (grab.mode === "vertex" && points[index]) points[index] = [points[index][0] + dx, points[index][1] + dy];
+  if (grab.mode === "insert") points.splice(index + 1, 0, [x, y]);
+  if (grab.mode === "rotate" && grab.centre) {
+    const [cx, cy] = grab.centre;
+    const turn = Math.atan2(y - cy, x - cx) - Math.atan2(y0 - cy, x0 - cx);
+    const c = Math.cos(turn), s = Math.sin(turn);
+    return points.map(([px, py]) => [cx + (px - cx) * c - (py - cy) * s, cy + (px - cx) * s + (py - cy) * c]);
+  }
+  return points;
 }
 
 export class GestureQueue {
@@ -238,14 +269,16 @@ export class PathDraft {
 }
 
 /**
- * Draw a polygon or polyline's vertices (canvas points) and edges, and a rubber band to `pointer`.
+ * Draw a polygon or polyline's edges (canvas points), a rubber band to `pointer` and, if `marked`, its
+ * vertices.
  * @param {CanvasRenderingContext2D} ctx
  * @param {number[][]} points
  * @param {boolean} closed
  * @param {number[] | null} pointer
  * @param {string} color
+ * @param {boolean} [marked]
  */
-function drawPath(ctx, points, closed, pointer, color) {
+function drawPath(ctx, points, closed, pointer, color, marked = true) {
   if (!points.length) return;
   ctx.save();
   ctx.strokeStyle = color;
@@ -258,7 +291,7 @@ function drawPath(ctx, points, closed, pointer, color) {
   ctx.stroke();
   ctx.setLineDash([]);
   ctx.fillStyle = "#ffffff";
-  for (const [x, y] of points) {
+  for (const [x, y] of marked ? points : []) {
     ctx.fillRect(x - 3, y - 3, 6, 6);
     ctx.strokeRect(x - 3, y - 3, 6, 6);
   }
@@ -538,15 +571,28 @@ function render({ model, el }) {
   /** @param {Gesture} drag */
   const drawGesture = (drag) => {
     // A gesture the kernel has not answered yet. Before its grab arrives the kernel has not said what
-    // the drag does; with a drawing tool it is most likely a new box, so it is previewed as one.
-    /** @type {Pick<Grab, "mode" | "rect" | "color" | "kind" | "point"> | null} */
-    const grab = drag.grab || (model.get("tool") === "box" ? { mode: "new" } : null);
+    // the drag does; with the box or ellipse tool it is most likely a new one, so it is previewed as one.
+    const tool = model.get("tool");
+    /** @type {Omit<Grab, "type" | "id"> | null} */
+    const guess =
+      tool === "box" ? { mode: "new" } : tool === "ellipse" ? { mode: "new", kind: "ellipse" } : null;
+    const grab = drag.grab || guess;
     if (!grab || grab.mode === "pan" || grab.mode === "none") return;
+    if (grab.kind === "path") {
+      const marked = grab.mode === "vertex" || grab.mode === "insert";
+      const points = previewPoints(grab, drag.x0, drag.y0, drag.x, drag.y);
+      drawPath(ctx, points, Boolean(grab.closed), null, grab.color || "#ffcc00", marked);
+      return;
+    }
     ctx.save();
     ctx.strokeStyle = grab.color || "#ffcc00";
     ctx.lineWidth = 2;
     ctx.setLineDash([6, 4]);
-    if (grab.kind === "point" && grab.point) {
+    if (grab.kind === "ellipse") {
+      ctx.beginPath();
+      ctx.ellipse(drag.x0, drag.y0, Math.abs(drag.x - drag.x0), Math.abs(drag.y - drag.y0), 0, 0, 2 * Math.PI);
+      ctx.stroke();
+    } else if (grab.kind === "point" && grab.point) {
       const [px, py] = grab.point;
       ctx.beginPath();
       ctx.arc(px + drag.x - drag.x0, py + drag.y - drag.y0, 6, 0, 2 * Math.PI);

@@ -3,7 +3,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 
-import { BrushStroke, GestureQueue, previewRect } from "./annotator_gestures.js";
+import { BrushStroke, GestureQueue, PathDraft, previewPoints, previewRect } from "./annotator_gestures.js";
 
 test("a drag begun before the last one's reply keeps its moves and its end", () => {
   const queue = new GestureQueue();
@@ -90,4 +90,44 @@ test("a brush stroke keeps the points a person can see, to 0.1 pixel, and goes i
   assert.deepEqual(stroke.message(), {
     type: "stroke", id: 7, tool: "brush", radius: 6, points: [10, 20.1, 13, 20, 13.5, 20],
   });
+});
+
+// -- Polygons and polylines drawn click by click; previews of vertex edits and turns ----------------------
+const same = (/** @type {number[]} */ p) => p;
+
+test("a polygon closes on its first vertex or a double-click, never with fewer than three", () => {
+  const draft = new PathDraft(true);
+  /** @param {number} x @param {number} y @param {number} t */
+  const click = (x, y, t) => draft.click(x, y, [x, y], t, same);
+  assert.equal(click(10, 10, 0), "added");
+  assert.equal(click(100, 10, 1000), "added");
+  assert.equal(click(12, 11, 2000), "added", "two vertices cannot close");
+  assert.equal(draft.points.length, 3);
+  assert.equal(click(11, 10, 3000), "close", "on the first vertex");
+  const twice = new PathDraft(true);
+  for (const [i, x] of [10, 100, 50].entries()) twice.click(x, x, [x, x], i * 1000, same);
+  assert.equal(twice.click(51, 50, [51, 50], 2200, same), "close", "a double-click on the last vertex");
+  assert.deepEqual(twice.points, [[10, 10], [100, 100], [50, 50]]);
+});
+
+test("a polyline is not closed on its first vertex; Backspace drops the last vertex", () => {
+  const draft = new PathDraft(false);
+  draft.click(10, 10, [10, 10], 0, same);
+  draft.click(100, 10, [100, 10], 1000, same);
+  assert.equal(draft.click(10, 10, [10, 10], 2000, same), "added");
+  assert.ok(draft.removeLast());
+  assert.deepEqual(draft.points, [[10, 10], [100, 10]]);
+  assert.ok(draft.isFinishable);
+});
+
+test("previews: a vertex dragged, one added on an edge, a shape moved and turned", () => {
+  const points = [[0, 0], [10, 0], [10, 10]];
+  assert.deepEqual(previewPoints({ mode: "vertex", points, index: 1 }, 10, 0, 15, 5), [[0, 0], [15, 5], [10, 10]]);
+  assert.deepEqual(previewPoints({ mode: "insert", points, index: 0 }, 5, 0, 5, -3), [
+    [0, 0], [5, -3], [10, 0], [10, 10],
+  ]);
+  assert.deepEqual(previewPoints({ mode: "move", points }, 0, 0, 1, 2), [[1, 2], [11, 2], [11, 12]]);
+  const turned = previewPoints({ mode: "rotate", points: [[10, 0]], centre: [0, 0] }, 0, -10, 10, 0);
+  assert.ok(Math.abs(turned[0][0]) < 1e-9 && Math.abs(turned[0][1] - 10) < 1e-9, "a quarter turn clockwise");
+  assert.deepEqual(points, [[0, 0], [10, 0], [10, 10]], "the grabbed outline is not changed");
 });

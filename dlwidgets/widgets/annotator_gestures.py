@@ -120,17 +120,26 @@ class Brush(TypedDict):
 class _Grab(TypedDict):
     type: Literal["grab"]
     id: Any  # the id of the "down" it answers
-    mode: str  # "new", "none", "pan", "move", or the box handle dragged: "nw", "n", ... "w"
+    # "new", "none", "pan", "move", the box handle dragged ("nw", "n", ... "w"), or "vertex" (dragged),
+    # "insert" (a vertex added on an edge) or "rotate"
+    mode: str
 
 
 class Grab(_Grab, total=False):
     """The answer to a ``Down``: what the drag does, which the browser previews. ``rect`` is the grabbed
-    box (left, top, right, bottom), ``point`` the grabbed point."""
+    box (left, top, right, bottom), ``point`` the grabbed point; a shape previewed by its outline
+    (``kind`` "path") comes with its ``points`` (``closed`` or not), the ``index`` of the vertex dragged or
+    of the edge's first vertex, and the ``centre`` it turns about; ``kind`` "ellipse" draws a new ellipse
+    from its centre."""
 
     color: str | None
     rect: list[float]
-    kind: Literal["point"]
+    kind: Literal["point", "path", "ellipse"]
     point: list[float]
+    points: list[list[float]]
+    closed: bool
+    index: int
+    centre: list[float]
 
 
 class PanAck(TypedDict):

@@ -1,19 +1,32 @@
 """The Annotator's vector tools in a real browser, in JupyterLab 4 and Notebook 7, used as a person would:
-a polygon clicked vertex by vertex and closed on its first vertex, a polyline finished with Enter. The
-vertices are collected in the browser; the kernel gets each shape once, finished, where it was clicked
+a polygon clicked vertex by vertex and closed on its first vertex, a polyline finished with Enter, an
+ellipse dragged from its centre, a box turned by its rotation handle, a polygon's vertex dragged; then
+Ctrl+S, and the official dtlpy SDK reads every shape back over ``dlwidgets serve``, where it was drawn
 (within an image pixel)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import pytest
+from official_sdk import run_dtlpy
+from serving import serving
+
+from dlwidgets.server import create_token, workspace_secret
 
 from .page import OpenNotebook
 from .test_annotator import ANNOTATOR_CELL, WORKSPACE_CELL
 from .views import Annotations, open_annotator
 
+USER_CELL = 'dump("user.json", dw.info()["user_email"])'
+
 # Where the test draws, in image pixels (the 640 x 400 image of test_annotator).
 POLYGON = [(60.0, 60.0), (260.0, 80.0), (160.0, 220.0)]
 POLYLINE = [(360.0, 260.0), (460.0, 300.0), (560.0, 250.0)]
+ELLIPSE = ((480.0, 100.0), (560.0, 140.0))  # from its centre: radii 80 and 40
+BOX = ((80.0, 280.0), (240.0, 360.0))
+VERTEX_DRAG = (POLYGON[1], (280.0, 100.0))
 
 
 def _ring(annotation: dict[str, Any]) -> list[tuple[float, float]]:
@@ -31,7 +44,7 @@ def _near(points: list[tuple[float, float]], meant: list[tuple[float, float]]) -
 
 
 def test_draw_a_polygon_and_a_polyline_click_by_click(open_notebook: OpenNotebook) -> None:
-    view = open_annotator(open_notebook, [WORKSPACE_CELL, ANNOTATOR_CELL])
+    view = open_annotator(open_notebook, [WORKSPACE_CELL, USER_CELL, ANNOTATOR_CELL])
     page = view.page
 
     view.click((320, 380))  # gives the annotator the keyboard (a click with the box tool draws nothing)
@@ -54,3 +67,47 @@ def test_draw_a_polygon_and_a_polyline_click_by_click(open_notebook: OpenNoteboo
     (polyline,) = _of_type(annotations, "polyline")
     assert _near(_ring(polyline), polyline_meant), (_ring(polyline), polyline_meant)
     assert len(annotations) == 2
+
+    # An ellipse dragged from its centre, a box turned a quarter by its rotation handle (the box is
+    # selected once drawn; the handle is 24 canvas pixels above its top edge).
+    page.keyboard.press("o")
+    view.wait_tool("Ellipse")
+    (cx, cy), (ex, ey) = (view.image_xy(*p) for p in view.drag(*ELLIPSE))
+    ellipse_meant = {"x": cx, "y": cy, "rx": abs(ex - cx), "ry": abs(ey - cy), "angle": 0.0}
+    page.keyboard.press("b")
+    view.wait_tool("Box")
+    (left, top), (right, bottom) = (view.image_xy(*p) for p in view.drag(*BOX))
+    view.kernel_annotations(lambda a: bool(_of_type(a, "box")), "the box")
+    centre = ((left + right) / 2, (top + bottom) / 2)
+    handle = (centre[0], top - 24 / view.viewport["scale"])
+    start, end = (view.image_xy(*p) for p in view.drag(handle, (centre[0] + 100, centre[1])))
+    swept = math.atan2(end[1] - centre[1], end[0] - centre[0]) - math.atan2(
+        start[1] - centre[1], start[0] - centre[0]
+    )
+    box_meant = {"left": left, "top": top, "right": right, "bottom": bottom, "angle": math.degrees(swept)}
+    view.kernel_annotations(lambda a: any(len(b["coordinates"]) == 3 for b in _of_type(a, "box")), "the turn")
+
+    # The polygon selected with the select tool, and its second vertex dragged.
+    page.keyboard.press("v")
+    view.wait_tool("Select")
+    view.click((160.0, 120.0))
+    (x0, y0), (x1, y1) = (view.image_xy(*p) for p in view.drag(*VERTEX_DRAG))
+    polygon_meant[1] = (polygon_meant[1][0] + x1 - x0, polygon_meant[1][1] + y1 - y0)
+    view.kernel_annotations(
+        lambda a: _near(_ring(_of_type(a, "segment")[0]), polygon_meant), "the vertex dragged"
+    )
+
+    page.keyboard.press("Control+s")
+    view.notebook.wait_file("saved.json", until=lambda s: s["count"] == 4)
+    home = view.notebook.out_dir / "workspace"
+    user = view.notebook.wait_file("user.json")  # the notebook's user, who made it all
+    token = create_token(workspace_secret(home), user)
+    inputs = {"project": "e2e", "dataset": "street", "filepath": "/e2e/quadrants.jpg"}
+    with serving(home) as url:
+        read = run_dtlpy("read-geometries", url, token, view.notebook.out_dir / "dtlpy", inputs)
+    by_type = {r["type"]: r for r in read}
+    assert sorted(by_type) == ["box", "ellipse", "polyline", "segment"]
+    assert _near([tuple(p) for p in by_type["segment"]["points"]], polygon_meant)
+    assert _near([tuple(p) for p in by_type["polyline"]["points"]], polyline_meant)
+    for kind, meant in (("ellipse", ellipse_meant), ("box", box_meant)):
+        assert {k: by_type[kind][k] for k in meant} == {k: pytest.approx(v, abs=1) for k, v in meant.items()}

@@ -6,7 +6,7 @@ through ``dlwidgets``. Inputs come from the environment: ``DLW_URL`` (``http://1
 ``DLW_TOKEN`` (a token signed by the workspace), ``DLW_EMAIL`` and ``DLW_INPUTS`` (JSON).
 
 Usage: ``python dtlpy_scripts.py tutorial|read-dw|read-prompt|update-annotation|members|
-annotate-as-annotator|example``
+annotate-as-annotator|example|read-geometries``
 """
 
 from __future__ import annotations
@@ -463,6 +463,26 @@ def prompt_response() -> dict[str, Any]:
     }
 
 
+def read_geometries() -> list[dict[str, Any]]:
+    """An item's annotations (``DLW_INPUTS``: project, dataset, filepath) as dtlpy's own annotation
+    definitions read them: each one's type, label and geometry in image pixels."""
+    project = dl.projects.get(project_name=INPUTS["project"])
+    item = project.datasets.get(dataset_name=INPUTS["dataset"]).items.get(filepath=INPUTS["filepath"])
+    read = []
+    for annotation in item.annotations.list():
+        definition = annotation.annotation_definition
+        geometry: dict[str, Any] = {}
+        if isinstance(definition, (dl.Polygon, dl.Polyline)):
+            geometry = {"points": np.asarray(definition.geo, dtype=float).tolist()}
+        elif isinstance(definition, dl.Ellipse):
+            geometry = {k: float(getattr(definition, k)) for k in ("x", "y", "rx", "ry", "angle")}
+        elif isinstance(definition, dl.Box):
+            geometry = {k: float(getattr(definition, k)) for k in ("left", "top", "right", "bottom")}
+            geometry["angle"] = float(definition.angle or 0)
+        read.append({"type": annotation.type, "label": annotation.label, **geometry})
+    return read
+
+
 def example() -> Any:
     """One of ``tests/sdk/examples`` (``DLW_INPUTS["example"]``), run as written, signed in already; returns
     the ``result`` it leaves."""
@@ -483,5 +503,6 @@ if __name__ == "__main__":
         "annotate-as-annotator": annotate_as_annotator,
         "prompt-response": prompt_response,
         "example": example,
+        "read-geometries": read_geometries,
     }
     print(SUMMARY + json.dumps(steps[sys.argv[1]]()), flush=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from canvas_messages import Sent
-from widgets.test_annotator import key
+from widgets.test_annotator import SCALE, canvas, key
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
@@ -106,3 +106,152 @@ def test_a_drawn_polygon_is_one_undo_step_and_keeps_its_attributes_and_object_id
     assert annotator.save()
     (polygon,) = image_item.annotations.list()
     assert polygon.object_id == "7" and polygon.type == "segment"
+
+
+def press(annotator: Annotator, at: tuple[float, float], gesture_id: int = 1, alt: bool = False) -> None:
+    x, y = canvas(*at)
+    annotator._on_gesture({"type": "down", "id": gesture_id, "x": x, "y": y, "button": 0, "alt": alt})
+
+
+def release(
+    annotator: Annotator, start: tuple[float, float], end: tuple[float, float], gesture_id: int = 1
+) -> None:
+    (x0, y0), (x1, y1) = canvas(*start), canvas(*end)
+    annotator._on_gesture({"type": "up", "id": gesture_id, "x": x1, "y": y1, "x0": x0, "y0": y0})
+
+
+def drag(annotator: Annotator, start: tuple[float, float], end: tuple[float, float]) -> None:
+    press(annotator, start)
+    release(annotator, start, end)
+
+
+def outline(annotator: Annotator) -> list[tuple[float, float]]:
+    """The selected polygon's or polyline's vertices, as the Annotator has them now."""
+    assert annotator.edits is not None and annotator.selected is not None
+    return [(p["x"], p["y"]) for p in annotator.edits.shape(annotator.selected)["coordinates"][0]]
+
+
+TRIANGLE = [[100, 100], [300, 100], [200, 250]]
+
+
+def test_drag_a_vertex_add_one_on_an_edge_delete_one_then_undo_each(
+    annotator: Annotator, image_item: dw.Item, sent: Sent
+) -> None:
+    draw(annotator, "polygon", TRIANGLE)
+    key(annotator, "v")
+    drag(annotator, (300, 100), (320, 90))  # the second vertex
+    assert outline(annotator) == [(100, 100), (320, 90), (200, 250)]
+    grab = next(m for m, _ in reversed(sent) if m.get("type") == "grab")
+    assert (grab["mode"], grab["kind"], grab["index"], grab["closed"]) == ("vertex", "path", 1, True)
+    assert grab["points"][1] == pytest.approx(list(canvas(300, 100)))  # previewed from where it was
+    drag(annotator, (150, 175), (140, 180))  # on the edge from the third vertex back to the first
+    assert outline(annotator) == [(100, 100), (320, 90), (200, 250), (140, 180)]
+    key(annotator, "Delete")  # the vertex last grabbed: the one just added
+    assert outline(annotator) == [(100, 100), (320, 90), (200, 250)]
+    key(annotator, "z", ctrl=True)
+    press(annotator, (140, 180), alt=True)  # Alt+click deletes it again
+    release(annotator, (140, 180), (140, 180))
+    assert outline(annotator) == [(100, 100), (320, 90), (200, 250)]
+    for _ in range(3):  # the deletion, the vertex added, the vertex dragged
+        key(annotator, "z", ctrl=True)
+    assert outline(annotator) == [(100, 100), (300, 100), (200, 250)]
+    assert annotator.save()
+    (stored,) = image_item.annotations.list()
+    assert ring(stored) == [(100, 100), (300, 100), (200, 250)]
+
+
+def test_the_fewest_vertices_stay_and_delete_with_no_vertex_grabbed_deletes_the_shape(
+    annotator: Annotator,
+) -> None:
+    draw(annotator, "polygon", TRIANGLE)
+    key(annotator, "v")
+    drag(annotator, (100, 100), (100, 100))  # a click on a vertex grabs it
+    key(annotator, "Delete")
+    assert "keeps at least 3 vertices" in annotator.status_line.value
+    assert len(outline(annotator)) == 3
+    drag(annotator, (200, 150), (200, 150))  # inside: the shape, no vertex
+    key(annotator, "Delete")
+    assert annotator.annotations == []
+    draw(annotator, "polyline", [[10, 10], [50, 10]])
+    press(annotator, (50, 10), alt=True)
+    assert "keeps at least 2 vertices" in annotator.status_line.value
+
+
+def test_move_a_polygon_a_polyline_and_an_ellipse_whole_by_drag_and_by_arrow_keys(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    draw(annotator, "polygon", TRIANGLE)
+    draw(annotator, "polyline", [[400, 300], [500, 350]])
+    key(annotator, "o")
+    drag(annotator, (520, 100), (560, 130))  # an ellipse from its centre: rx 40, ry 30
+    key(annotator, "v")
+    drag(annotator, (200, 150), (210, 170))  # inside the polygon
+    drag(annotator, (450, 325), (440, 325))  # on the polyline
+    drag(annotator, (530, 110), (530, 120))  # inside the ellipse
+    key(annotator, "ArrowRight", shift=True)
+    assert annotator.save()
+    by_type = {a.type: a for a in image_item.annotations.list()}
+    assert ring(by_type["segment"]) == [(110, 120), (310, 120), (210, 270)]
+    assert ring(by_type["polyline"]) == [(390, 300), (490, 350)]
+    assert by_type["ellipse"].coordinates == {
+        "angle": 0,
+        "center": {"x": 530, "y": 110, "z": 0},
+        "rx": 40,
+        "ry": 30,
+    }
+
+
+def test_a_shape_is_moved_no_further_than_the_image(annotator: Annotator) -> None:
+    draw(annotator, "polygon", TRIANGLE)
+    key(annotator, "v")
+    drag(annotator, (200, 150), (-300, 150))
+    assert outline(annotator) == [(0, 100), (200, 100), (100, 250)]
+
+
+def turn_handle(annotator: Annotator, centre: tuple[float, float], above: float) -> tuple[float, float]:
+    """Where the selected shape's rotation handle is, ``above`` image pixels over its centre (not turned)."""
+    return centre[0], centre[1] - above - 24 / SCALE
+
+
+def test_turn_a_box_and_an_ellipse_by_their_rotation_handles(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    key(annotator, "b")
+    drag(annotator, (100, 100), (300, 200))  # a box, centre (200, 150), selected
+    handle = turn_handle(annotator, (200, 150), 50)
+    drag(annotator, handle, (200 + 100, 150))  # a quarter turn clockwise on screen
+    key(annotator, "o")
+    drag(annotator, (450, 200), (510, 240))  # an ellipse, rx 60, ry 40
+    handle = turn_handle(annotator, (450, 200), 40)
+    drag(annotator, handle, (450 - 50, 200 - 50))  # an eighth of a turn anticlockwise
+    assert annotator.save()
+    by_type = {a.type: a for a in image_item.annotations.list()}
+    assert by_type["box"].coordinates == [{"x": 100, "y": 100, "z": 0}, {"x": 300, "y": 200, "z": 0}, 90]
+    assert by_type["ellipse"].coordinates["angle"] == pytest.approx(-45)
+    # A turned box keeps turning from where it is, and turned back to 0 it is stored without an angle.
+    key(annotator, "v")
+    drag(annotator, (200, 150), (200, 150))
+    handle = (200 + 50 + 24 / SCALE, 150)  # the handle has turned with the box
+    drag(annotator, handle, (200, 150 - 100))
+    assert annotator.save()
+    box = next(a for a in image_item.annotations.list() if a.type == "box")
+    assert box.coordinates == [{"x": 100, "y": 100, "z": 0}, {"x": 300, "y": 200, "z": 0}]
+
+
+def test_a_click_with_the_ellipse_tool_draws_nothing(annotator: Annotator) -> None:
+    key(annotator, "o")
+    drag(annotator, (100, 100), (100.5, 100.5))
+    assert annotator.annotations == []
+
+
+def test_the_objects_list_marks_a_type_the_annotator_cannot_edit_as_view_only(image_item: dw.Item) -> None:
+    cube = {
+        "type": "cube",
+        "label": "car",
+        "coordinates": [{"x": 1, "y": 2, "z": 0}, {"x": 11, "y": 12, "z": 0}],
+    }
+    image_item.annotations.upload([dw.Annotation.from_json({**cube, "metadata": {"system": {}}})])
+    image_item.annotations.upload([dw.Polygon(geo=TRIANGLE, label="car"), dw.Ellipse(5, 5, 2, 1, 0, "car")])
+    annotator = Annotator(image_item, width=800, height=520)
+    rows = {row["shape"]: row["summary"] for row in annotator.side_panel.objects}
+    assert rows == {"cube": "view only", "segment": "", "ellipse": ""}

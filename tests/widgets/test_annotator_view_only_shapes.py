@@ -1,4 +1,4 @@
-"""The Annotator on an item holding shapes it cannot edit yet: editing other shapes around them and saving
+"""The Annotator on an item holding every shape type: editing other shapes around them and saving
 leaves them stored exactly as they were."""
 
 from __future__ import annotations

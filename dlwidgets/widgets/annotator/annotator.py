@@ -1,5 +1,5 @@
-"""``Annotator``: draw, edit and save boxes, points, polygons, polylines and classifications on an
-item's image.
+"""``Annotator``: draw, edit and save boxes (turned too), points, polygons, polylines, ellipses and
+classifications on an item's image.
 
 Layers: a hidden full-resolution ``Canvas`` gets the item's encoded image bytes once; the visible
 ``MultiCanvas`` has an image layer (drawn from it under the zoom and pan), an annotation layer (redrawn
@@ -36,7 +36,7 @@ from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
 from .review import ReviewBar, draw_predictions
 
-TOOLS = ("box", "point", "polygon", "polyline", "select", *BRUSH_TOOLS)
+TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOLS)
 # The canvas's size until the browser says how wide it can be (and where there is no browser).
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
@@ -308,6 +308,7 @@ class Annotator(WidgetBase):
                 ("Point (P)", "point"),
                 ("Polygon (G)", "polygon"),
                 ("Polyline (L)", "polyline"),
+                ("Ellipse (O)", "ellipse"),
                 ("Select (V)", "select"),
                 ("Brush (M)", "brush"),
                 ("Eraser (E)", "eraser"),

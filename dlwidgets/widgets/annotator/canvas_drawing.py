@@ -15,10 +15,10 @@ import numpy as np
 from ipycanvas import Canvas
 from ipycanvas.canvas import COMMANDS
 
-from ..models.annotation_edits import Shape, box_edges, handle_points
+from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
 from ..models.viewport import Viewport
 from .label_drawing import Label, draw_labels
-from .shape_drawing import draw_shapes, is_drawn_here
+from .shape_drawing import draw_selection, draw_shapes, is_drawn_here
 
 UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8
@@ -146,7 +146,8 @@ def draw_annotations(
         draw_labels(layer, labels, viewport.scale, color_array([(0, s) for s, *_ in labelled]))
     if selected is not None:
         chosen = dict(shapes).get(selected)
-        if chosen is not None and chosen["type"] == "box":
+        # A turned box has no resize handles (only draw_selection's rotation handle).
+        if chosen is not None and chosen["type"] == "box" and not box_angle(chosen):
             handles = np.array(list(handle_points(chosen).values()), dtype=np.float64)
             hx = handles[:, 0] * viewport.scale + viewport.offset_x - HANDLE_SIZE / 2
             hy = handles[:, 1] * viewport.scale + viewport.offset_y - HANDLE_SIZE / 2
@@ -160,3 +161,5 @@ def draw_annotations(
             layer.stroke_style = "#ffffff"
             layer.line_width = 2
             layer.stroke_circle(x, y, POINT_RADIUS + 3)
+        if chosen is not None:
+            draw_selection(layer, chosen, viewport)

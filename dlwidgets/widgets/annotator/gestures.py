@@ -10,10 +10,12 @@ from typing import Any, Protocol
 
 from ...api import Definition
 from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Resize, Up, Vertices, Wheel
+from ..models import shape_edits
 from ..models.annotation_edits import AnnotationEdits, box_edges
 from ..models.viewport import Viewport
+from . import shape_gestures
 from .mask_painting import MaskBrush
-from .shape_gestures import add_drawn_path
+from .shape_gestures import Handle
 
 NUDGE_STEP = 1.0
 WHEEL_ZOOM = 1.0015
@@ -62,6 +64,8 @@ class GestureHandler:
         # The views the canvas had at its earlier sizes: a gesture made before the browser got the new
         # size is in the canvas pixels of the one it showed.
         self._earlier_views: dict[tuple[int, int], Viewport] = {}
+        # The vertex (shape key, index) of a polygon or polyline last grabbed: what Delete deletes.
+        self._vertex: tuple[int, int] | None = None
 
     def handle(self, event: dict[str, Any]) -> None:
         """Handle one ``GestureEvent`` from the browser (``down``, ``up``, ``wheel``, ``pan`` or ``key``;
@@ -105,16 +109,34 @@ class GestureHandler:
     def forget(self) -> None:
         """Drop the gestures begun: they were begun on the previous item's shapes."""
         self._gestures.clear()
+        self._vertex = None
 
     def down(self, event: Down) -> None:
         a = self._annotator
         gesture_id = event.get("id")
         x, y = a.viewport.to_image(event["x"], event["y"])
+        tolerance = HIT_TOLERANCE_PX / a.viewport.scale
+        handle = (
+            shape_gestures.handle_at(a, x, y, tolerance) if a.edits and event.get("button") != 1 else None
+        )
+        self._vertex = None
+        if event.get("alt") and handle is not None and handle.mode == "vertex":
+            # Alt+click on a vertex of the selected polygon or polyline deletes it.
+            assert a.edits is not None and a.selected is not None and handle.index is not None
+            self._grab({"mode": "none"}, {"type": "grab", "id": gesture_id, "mode": "none"})
+            shape_gestures.delete_vertex(a.edits, a.selected, handle.index)
+            return
         if a.edits is None or event.get("button") == 1 or event.get("alt"):
             self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
             return
-        tolerance = HIT_TOLERANCE_PX / a.viewport.scale
+        if handle is not None:
+            assert a.selected is not None
+            self._grab_shape(gesture_id, a.selected, handle.mode, handle)
+            return
         hit = a.edits.hit(x, y, tolerance, a.selected, skip=a.hidden)
+        area = shape_gestures.shape_at(a, x, y, tolerance)
+        if area is not None and (hit is None or (hit[1] == "move" and area > hit[0])):
+            hit = (area, "move")  # the topmost shape: the last drawn
         if hit is not None and hit[0] in a.locked and (a.tool == "select" or hit[0] == a.selected):
             # A locked object is selected (its form shows) but never moved or resized: the drag pans.
             if hit[0] != a.selected:
@@ -122,35 +144,43 @@ class GestureHandler:
             self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
             return
         if hit is not None and (a.tool == "select" or hit[0] == a.selected):
-            key, handle = hit
-            shape = a.edits.shape(key)
-            if key != a.selected:
-                a._select(key)
-            reply: Grab = {
-                "type": "grab",
-                "id": gesture_id,
-                "mode": handle,
-                "color": a._colors.get(shape.get("label") or ""),
-            }
-            if shape["type"] == "box":
-                left, top, right, bottom = box_edges(shape)
-                reply["rect"] = [*a.viewport.to_canvas(left, top), *a.viewport.to_canvas(right, bottom)]
-            else:
-                reply["kind"] = "point"
-                reply["point"] = list(
-                    a.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])
-                )
-            self._grab({"mode": handle, "key": key}, reply)
+            self._grab_shape(gesture_id, *hit)
             return
         if a.tool == "select":
             a._select(None)
             self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
             return
         mode = "none" if a.tool == "point" else "new"
-        color = a._colors.get(a.label or "")
-        self._grab(
-            {"mode": "new", "tool": a.tool}, {"type": "grab", "id": gesture_id, "mode": mode, "color": color}
-        )
+        reply: Grab = {"type": "grab", "id": gesture_id, "mode": mode, "color": a._colors.get(a.label or "")}
+        if a.tool == "ellipse":
+            reply["kind"] = "ellipse"
+        self._grab({"mode": "new", "tool": a.tool}, reply)
+
+    def _grab_shape(self, gesture_id: Any, key: int, mode: str, handle: Handle | None = None) -> None:
+        """A press on shape ``key`` (selected now) or on its ``handle``: the drag moves, resizes or turns
+        it, or drags a vertex; the browser previews it."""
+        a = self._annotator
+        assert a.edits is not None
+        shape = a.edits.shape(key)
+        if key != a.selected:
+            a._select(key)
+        reply: Grab = {
+            "type": "grab",
+            "id": gesture_id,
+            "mode": mode,
+            "color": a._colors.get(shape.get("label") or ""),
+        }
+        if shape_gestures.is_previewed_as_path(shape, mode):
+            shape_gestures.path_grab(a, shape, handle, reply)
+        elif shape["type"] == "box":
+            left, top, right, bottom = box_edges(shape)
+            reply["rect"] = [*a.viewport.to_canvas(left, top), *a.viewport.to_canvas(right, bottom)]
+        else:
+            reply["kind"] = "point"
+            reply["point"] = list(a.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"]))
+        if handle is not None and handle.mode == "vertex" and handle.index is not None:
+            self._vertex = (key, handle.index)
+        self._grab({"mode": mode, "key": key, "handle": handle}, reply)
 
     def _grab(self, gesture: dict[str, Any], reply: Grab) -> None:
         """Remember what the gesture ``reply`` answers does, and tell the browser (which previews it)."""
@@ -168,7 +198,7 @@ class GestureHandler:
                 a.viewport.pan(dx, dy)
                 a._redraw(image=True)
             return
-        if gesture is None or a.edits is None:
+        if gesture is None or a.edits is None or gesture["mode"] == "none":
             return
         if "key" in gesture and gesture["key"] not in a.edits:
             return  # its shape was deleted meanwhile (by a key pressed mid-drag)
@@ -178,8 +208,12 @@ class GestureHandler:
         if gesture["mode"] == "new":
             self._create(gesture["tool"], x0, y0, x1, y1, moved)
         elif gesture["mode"] == "move" and moved:
-            a.edits.move(gesture["key"], x1 - x0, y1 - y0)
-        elif gesture["mode"] not in ("move", "new") and moved:
+            shape_gestures.move_shape(a.edits, gesture["key"], x1 - x0, y1 - y0)
+        elif gesture["mode"] in shape_gestures.EDIT_MODES:
+            end = (x1, y1) if moved or gesture["mode"] == "insert" else (x0, y0)
+            vertex = shape_gestures.finish_edit(a.edits, gesture["key"], gesture["handle"], (x0, y0), end)
+            self._vertex = None if vertex is None else (gesture["key"], vertex)
+        elif gesture["mode"] != "move" and moved:
             a.edits.resize(gesture["key"], gesture["mode"], x1, y1)
 
     def _create(self, tool: str, x0: float, y0: float, x1: float, y1: float, moved: bool) -> None:
@@ -189,15 +223,17 @@ class GestureHandler:
             raise ValueError("the ontology has no labels yet: add one (ontology.add_label) before annotating")
         if tool == "point":
             key = a.edits.add(_point(x1, y1, a.label))
-        elif moved:
+        elif tool == "ellipse" and moved:
+            key = shape_gestures.add_dragged_ellipse(a, (x0, y0), (x1, y1))
+        elif tool == "box" and moved:
             key = a.edits.add(_box(x0, y0, x1, y1, a.label))
         else:
-            return  # a click with the box tool is not a box
+            return  # a click with the box or ellipse tool draws nothing
         a._select(key)
 
     def vertices(self, event: Vertices) -> None:
         """A polygon or polyline drawn click by click in the browser, finished: one new shape."""
-        add_drawn_path(self._annotator, event.get("tool"), event.get("points"))
+        shape_gestures.add_drawn_path(self._annotator, event.get("tool"), event.get("points"))
 
     def wheel(self, event: Wheel) -> None:
         self._annotator.zoom(WHEEL_ZOOM ** (-event.get("dy", 0)), (event["x"], event["y"]))
@@ -218,15 +254,30 @@ class GestureHandler:
             self.escape()
             return
         pressed = ("ctrl+" if ctrl else "") + ("shift+" if shift else "") + key.lower()
+        if pressed in ("delete", "backspace") and self._delete_vertex():
+            return
         for shortcut in SHORTCUTS:
             if shortcut.act is not None and pressed in shortcut.presses:
                 shortcut.act(self._annotator, pressed)
                 return
 
+    def _delete_vertex(self) -> bool:
+        """Delete the vertex last grabbed, if its shape is still selected and unlocked; False if none."""
+        a, vertex = self._annotator, self._vertex
+        if a.edits is None or vertex is None or vertex[0] != a.selected or vertex[0] not in a.edits:
+            return False
+        key, index = vertex
+        if key in a.locked or index >= len(shape_edits.vertices(a.edits.shape(key))):
+            return False
+        self._vertex = None
+        shape_gestures.delete_vertex(a.edits, key, index)
+        return True
+
     def escape(self) -> None:
         """Esc drops the drag in progress (the browser stopped previewing it), or else the selection; with
         neither, it tells the browser to give the keyboard back to the notebook."""
         a = self._annotator
+        self._vertex = None
         if self._gestures:
             self._gestures.clear()
         elif a.selected is not None:
@@ -257,7 +308,7 @@ def _nudge(a: Annotating, key: str) -> None:
         dx, dy = {"left": (-step, 0), "right": (step, 0), "up": (0, -step), "down": (0, step)}[
             key.rsplit("arrow", 1)[-1]
         ]
-        a.edits.move(a.selected, dx, dy)
+        shape_gestures.move_shape(a.edits, a.selected, dx, dy)
 
 
 def _label(a: Annotating, key: str) -> None:
@@ -282,6 +333,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         ("l", "shift+l"),
         lambda a, _k: a.set_tool("polyline"),
     ),
+    Shortcut(
+        "O", "ellipse tool: drag from the centre", ("o", "shift+o"), lambda a, _k: a.set_tool("ellipse")
+    ),
     Shortcut("V", "select tool", ("v", "shift+v"), lambda a, _k: a.set_tool("select")),
     Shortcut(
         "M",
@@ -297,7 +351,15 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         lambda a, k: a.mask_brush.step(-1 if k[-1] in "-_" else 1),
     ),
     Shortcut("1-9", "label for new shapes (relabels the selected shape)", tuple("123456789"), _label),
-    Shortcut("Delete, Backspace", "delete the selected shape", ("delete", "backspace"), _delete),
+    Shortcut(
+        "Delete, Backspace",
+        "delete the vertex last grabbed, else the selected shape",
+        ("delete", "backspace"),
+        _delete,
+    ),
+    Shortcut("Alt+click a vertex", "delete it (a selected polygon or polyline)"),
+    Shortcut("Click an edge", "add a vertex there (a selected polygon or polyline; drag to place it)"),
+    Shortcut("Round handle", "turn the selected box or ellipse"),
     Shortcut("Arrows", "move the selected shape by a pixel (with Shift: 10)", _ARROWS, _nudge),
     Shortcut("Ctrl+Z", "undo", ("ctrl+z",), lambda a, _k: a.undo()),
     Shortcut(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
 from ..models.annotation_edits import Shape
+from ..models.shape_geometry import is_view_only
 
 # The longest attribute summary an object's row shows.
 SUMMARY_CHARS = 40
@@ -133,7 +134,8 @@ def _cached(cached: tuple[Shape, Row] | None, key: int, shape: Shape) -> tuple[S
 def summary(shape: Shape) -> str:
     """A short line of a shape's attributes (and object id), as its row in the objects list shows it."""
     system = shape.get("metadata", {}).get("system", {})
-    parts = [f"#{system['objectId']}"] if system.get("objectId") else []
+    parts = ["view only"] if is_view_only(shape) else []  # a type the Annotator shows but cannot edit
+    parts += [f"#{system['objectId']}"] if system.get("objectId") else []
     for key, value in (system.get("attributes") or {}).items():
         if value is True:
             parts.append(key)

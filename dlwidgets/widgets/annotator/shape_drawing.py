@@ -1,5 +1,6 @@
-"""Drawing the shapes the Annotator shows but does not edit: polygons (with holes), polylines, ellipses,
-rotated boxes and masks, each in its label colour, in a few vectorised ipycanvas calls.
+"""Drawing the shapes beyond plain boxes and points: polygons (with holes), polylines, ellipses, rotated
+boxes and masks, each in its label colour, in a few vectorised ipycanvas calls; and the selected one's
+own handles (vertices, rotation handle).
 
 All closed shapes (polygons, rotated boxes, ellipses as many-sided polygons) are filled in one styled
 call: a polygon's holes are joined to its outline by a bridge walked both ways and wound the other way,
@@ -18,30 +19,31 @@ from typing import Any
 import numpy as np
 from ipycanvas import Canvas
 
+from ..models import shape_edits
 from ..models.annotation_edits import Shape, box_angle
 from ..models.shape_geometry import (
     Contours,
     EllipseGeometry,
     Geometry,
     batched,
+    ellipse_ring,
     image_geometry,
-    is_view_only,
 )
 from ..models.viewport import Viewport
 from .mask_drawing import mask_rects
 
 UNKNOWN_COLOR = "#9e9e9e"
+VERTEX_SIZE = 8
+ROTATION_HANDLE_RADIUS = 6
 FILL_ALPHA = 0.35
 MASK_ALPHA = 0.45
-# An ellipse is drawn as a polygon of this many sides: smooth at any size the canvas shows.
-ELLIPSE_SIDES = 48
 
 
 def is_drawn_here(shape: Shape) -> bool:
-    """Whether this module draws ``shape``: every view-only type, masks, and boxes turned by an angle (the
-    others are drawn with their handles, as editable)."""
+    """Whether this module draws ``shape``: every type but points, classifications and boxes not turned
+    (canvas_drawing draws those, with their labels)."""
     kind = shape.get("type")
-    return is_view_only(shape) or kind == "binary" or (kind == "box" and bool(box_angle(shape)))
+    return kind not in ("box", "point", "class") or (kind == "box" and bool(box_angle(shape)))
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -67,14 +69,6 @@ def bridged(contours: Sequence[np.ndarray]) -> np.ndarray:
             hole = hole[::-1]
         parts += [hole, hole[:1], outline[:1]]
     return np.concatenate(parts)
-
-
-def ellipse_ring(ellipse: EllipseGeometry, sides: int = ELLIPSE_SIDES) -> np.ndarray:
-    """An ellipse's outline as a polygon, turned by its rotation."""
-    t = np.linspace(0, 2 * np.pi, sides, endpoint=False)
-    x, y = ellipse.rx * np.cos(t), ellipse.ry * np.sin(t)
-    c, s = np.cos(ellipse.rotation), np.sin(ellipse.rotation)
-    return np.stack([ellipse.x + x * c - y * s, ellipse.y + x * s + y * c], axis=1)
 
 
 # The image geometry of shapes drawn lately, by ``id``: an edit makes a new shape dict, so a shape still
@@ -175,3 +169,35 @@ def draw_shapes(
         r = np.concatenate(rects)
         alpha = MASK_ALPHA * opacity
         layer.fill_styled_rects(r[:, 0], r[:, 1], r[:, 2], r[:, 3], _colors(rect_colors), alpha)
+
+
+def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport) -> None:
+    """The selected shape's own handles: a polygon's or polyline's vertices (squares), and a box's or
+    ellipse's rotation handle (a circle on a stem above its top edge)."""
+    scale, offset = viewport.scale, np.array([viewport.offset_x, viewport.offset_y])
+    kind = shape.get("type")
+    if kind in shape_edits.VERTEX_TYPES:
+        points = shape_edits.vertices(shape) * scale + offset - VERTEX_SIZE / 2
+        layer.fill_style = "#ffffff"
+        layer.fill_rects(points[:, 0], points[:, 1], VERTEX_SIZE)
+        layer.stroke_style = "#000000"
+        layer.line_width = 1
+        layer.stroke_rects(points[:, 0], points[:, 1], VERTEX_SIZE)
+    elif kind in shape_edits.TURNING_TYPES:
+        if kind == "ellipse":  # an ellipse's outline shows it is the one selected
+            layer.stroke_style = "#ffffff"
+            layer.line_width = 1
+            outline = shape_edits.outline(shape) * scale + offset
+            layer.stroke_polygon(outline.tolist())
+        top = viewport.to_canvas(*shape_edits.rotation_handle(shape, 0.0))
+        handle = viewport.to_canvas(
+            *shape_edits.rotation_handle(shape, shape_edits.ROTATION_HANDLE_PX / scale)
+        )
+        layer.stroke_style = "#ffffff"
+        layer.line_width = 2
+        layer.stroke_line(*top, *handle)
+        layer.fill_style = "#ffffff"
+        layer.fill_circle(*handle, ROTATION_HANDLE_RADIUS)
+        layer.stroke_style = "#000000"
+        layer.line_width = 1
+        layer.stroke_circle(*handle, ROTATION_HANDLE_RADIUS)

@@ -1,18 +1,35 @@
-"""The gestures of the vector shapes the Annotator draws beyond boxes and points: polygons and polylines
-drawn click by click in the browser (sent once, finished, as a ``Vertices`` message)."""
+"""The gestures of the vector shapes: polygons and polylines drawn click by click in the browser (sent
+once, finished, as a ``Vertices`` message); a selected polygon's or polyline's vertices dragged, added
+(a click on an edge) and deleted (Delete, or Alt+click); a box or ellipse turned by its rotation handle;
+any of them moved whole. The geometry is ``models.shape_edits``'s; this module reads the gestures."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...api import Polygon, Polyline
+from ...api import Ellipse, Polygon, Polyline
+from ..annotator_gestures import Grab
+from ..models import shape_edits as edit
+from ..models.annotation_edits import AnnotationEdits, box_angle
 
 if TYPE_CHECKING:
     from .gestures import Annotating
 
 # The fewest vertices of each drawn type, and the tool that draws it.
-MIN_VERTICES = {"polygon": 3, "polyline": 2}
+MIN_DRAWN = {"polygon": 3, "polyline": 2}
+# The drags of this module: a vertex dragged, one added on an edge, a box or ellipse turned.
+EDIT_MODES = frozenset({"vertex", "insert", "rotate"})
+
+
+@dataclass(frozen=True)
+class Handle:
+    """What a press on a selected shape grabbed: ``mode`` (see ``EDIT_MODES``) and, for a vertex, its
+    index, for an edge, the index of the vertex it starts at."""
+
+    mode: str
+    index: int | None = None
 
 
 def _finite_points(points: Any) -> list[tuple[float, float]]:
@@ -31,16 +48,21 @@ def _finite_points(points: Any) -> list[tuple[float, float]]:
     return found
 
 
+def _label(a: Annotating) -> str:
+    if a.label is None:
+        raise ValueError("the ontology has no labels yet: add one (ontology.add_label) before annotating")
+    return a.label
+
+
 def add_drawn_path(a: Annotating, tool: Any, points: Any) -> None:
     """A polygon or polyline finished in the browser: added with the current label (clamped to the image,
     repeated vertices dropped) and selected. Too few distinct vertices add nothing, as a click with the
     box tool draws no box."""
     if a.edits is None:
         return
-    if tool not in MIN_VERTICES:
-        raise ValueError(f"a shape drawn vertex by vertex is one of {sorted(MIN_VERTICES)}, got {tool!r:.40}")
-    if a.label is None:
-        raise ValueError("the ontology has no labels yet: add one (ontology.add_label) before annotating")
+    if tool not in MIN_DRAWN:
+        raise ValueError(f"a shape drawn vertex by vertex is one of {sorted(MIN_DRAWN)}, got {tool!r:.40}")
+    label = _label(a)
     width, height = a.edits.width, a.edits.height
     vertices: list[tuple[float, float]] = []
     for x, y in _finite_points(points):
@@ -49,7 +71,109 @@ def add_drawn_path(a: Annotating, tool: Any, points: Any) -> None:
             vertices.append(vertex)
     if tool == "polygon" and len(vertices) > 1 and vertices[0] == vertices[-1]:
         vertices.pop()
-    if len(vertices) < MIN_VERTICES[tool]:
+    if len(vertices) < MIN_DRAWN[tool]:
         return
     kind = Polygon if tool == "polygon" else Polyline
-    a._select(a.edits.add(kind(geo=vertices, label=a.label)))
+    a._select(a.edits.add(kind(geo=vertices, label=label)))
+
+
+def add_dragged_ellipse(a: Annotating, centre: tuple[float, float], corner: tuple[float, float]) -> int:
+    """An ellipse dragged from its centre: the drag's width and height are its radii (not turned)."""
+    assert a.edits is not None
+    (x, y), (x1, y1) = centre, corner
+    return a.edits.add(Ellipse(x=x, y=y, rx=abs(x1 - x), ry=abs(y1 - y), angle=0, label=_label(a)))
+
+
+def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | None:
+    """The selected shape's own handle under image point (x, y): its rotation handle (a box or ellipse),
+    a vertex or an edge (a polygon or polyline). None for a hidden or locked shape."""
+    key = a.selected
+    if a.edits is None or key is None or key not in a.edits or key in a.hidden or key in a.locked:
+        return None
+    shape = a.edits.shape(key)
+    if shape["type"] in edit.TURNING_TYPES:
+        hx, hy = edit.rotation_handle(shape, edit.ROTATION_HANDLE_PX / a.viewport.scale)
+        if math.hypot(x - hx, y - hy) <= tolerance:
+            return Handle("rotate")
+    if shape["type"] in edit.VERTEX_TYPES:
+        vertex = edit.vertex_at(shape, x, y, tolerance)
+        if vertex is not None:
+            return Handle("vertex", vertex)
+        on_edge = edit.edge_at(shape, x, y, tolerance)
+        if on_edge is not None:
+            return Handle("insert", on_edge)
+    return None
+
+
+def shape_at(a: Annotating, x: float, y: float, tolerance: float) -> int | None:
+    """The topmost polygon, polyline or ellipse shown under image point (x, y)."""
+    assert a.edits is not None
+    for key in reversed(a.edits.keys()):
+        shape = a.edits.shape(key)
+        if key not in a.hidden and shape["type"] in edit.AREA_TYPES and edit.contains(shape, x, y, tolerance):
+            return key
+    return None
+
+
+def is_previewed_as_path(shape: dict[str, Any], mode: str) -> bool:
+    """Whether the browser previews a drag of ``shape`` as its outline (not as a rectangle or a point)."""
+    if shape["type"] == "point":
+        return False
+    return shape["type"] != "box" or mode in EDIT_MODES or bool(box_angle(shape))
+
+
+def path_grab(a: Annotating, shape: dict[str, Any], handle: Handle | None, reply: Grab) -> None:
+    """Fill ``reply`` with what the browser previews the drag with: the shape's outline in canvas pixels,
+    the vertex or edge grabbed, the centre it turns about."""
+    viewport = a.viewport
+    reply["kind"] = "path"
+    reply["points"] = [list(viewport.to_canvas(px, py)) for px, py in edit.outline(shape).tolist()]
+    reply["closed"] = shape["type"] != "polyline"
+    if handle is not None and handle.index is not None:
+        reply["index"] = handle.index
+    if shape["type"] in edit.TURNING_TYPES:
+        reply["centre"] = list(viewport.to_canvas(*edit.centre(shape)))
+
+
+def move_shape(edits: AnnotationEdits, key: int, dx: float, dy: float) -> None:
+    """Move any shape by (dx, dy) image pixels, kept inside the image."""
+    shape = edits.shape(key)
+    if shape["type"] in edit.AREA_TYPES:
+        edits.set_coordinates(key, edit.translated(shape, dx, dy, edits.width, edits.height))
+    else:
+        edits.move(key, dx, dy)
+
+
+def finish_edit(
+    edits: AnnotationEdits, key: int, handle: Handle, start: tuple[float, float], end: tuple[float, float]
+) -> int | None:
+    """The end of a drag of a handle from image point ``start`` to ``end``; returns the vertex the shape
+    now has where the drag ended (None for a rotation)."""
+    shape = edits.shape(key)
+    width, height = edits.width, edits.height
+    if handle.mode == "rotate":
+        if start != end:
+            edits.set_coordinates(key, edit.turned(shape, start, end))
+        return None
+    assert handle.index is not None
+    if handle.mode == "insert":
+        edits.set_coordinates(key, edit.with_vertex_added(shape, handle.index, end, width, height))
+        return handle.index + 1
+    vx, vy = edit.vertices(shape)[handle.index]
+    moved = (vx + end[0] - start[0], vy + end[1] - start[1])
+    if start != end:
+        edits.set_coordinates(key, edit.with_vertex_moved(shape, handle.index, moved, width, height))
+    return handle.index
+
+
+def delete_vertex(edits: AnnotationEdits, key: int, index: int) -> None:
+    """Delete a polygon's or polyline's vertex; ValueError, saying so, when it has the fewest it keeps."""
+    shape = edits.shape(key)
+    fewer = edit.with_vertex_deleted(shape, index)
+    if fewer is None:
+        kind = "polygon" if shape["type"] == "segment" else shape["type"]
+        raise ValueError(
+            f"a {kind} keeps at least {edit.MIN_VERTICES[shape['type']]} vertices: this vertex stays "
+            "(Delete with no vertex selected deletes the whole shape)"
+        )
+    edits.set_coordinates(key, fewer)

@@ -62,12 +62,15 @@ class MaskGeometry:
 
 Geometry = Contours | EllipseGeometry | PointGeometry | MaskGeometry
 
+# An ellipse is drawn as a polygon of this many sides: smooth at any size the canvas shows.
+ELLIPSE_SIDES = 48
+
 # The types the Annotator edits; it shows the others "view only" and keeps them as stored on save.
-EDITABLE_TYPES = frozenset({"box", "point", "class", "binary"})
+EDITABLE_TYPES = frozenset({"box", "point", "class", "binary", "segment", "polyline", "ellipse"})
 
 
 def is_view_only(shape: Shape) -> bool:
-    """Whether the Annotator shows ``shape`` without editing it (polygons, polylines, ellipses, masks...)."""
+    """Whether the Annotator shows ``shape`` without editing it (masks, cuboids, ...)."""
     return shape.get("type") not in EDITABLE_TYPES
 
 
@@ -85,6 +88,14 @@ def box_corners(coordinates: Sequence[Any]) -> np.ndarray:
     c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     turn = np.array([[c, -s], [s, c]])
     return (corners - centre) @ turn.T + centre
+
+
+def ellipse_ring(ellipse: EllipseGeometry, sides: int = ELLIPSE_SIDES) -> np.ndarray:
+    """An ellipse's outline as a polygon, turned by its rotation."""
+    t = np.linspace(0, 2 * np.pi, sides, endpoint=False)
+    x, y = ellipse.rx * np.cos(t), ellipse.ry * np.sin(t)
+    c, s = np.cos(ellipse.rotation), np.sin(ellipse.rotation)
+    return np.stack([ellipse.x + x * c - y * s, ellipse.y + x * s + y * c], axis=1)
 
 
 def _contours(coordinates: Any) -> list[np.ndarray]:

@@ -1,0 +1,234 @@
+"""Editing the vector shapes' stored coordinates (image pixels, in dtlpy's layouts): a polygon's or
+polyline's vertices dragged, added and deleted, any shape moved, a box or ellipse turned; and finding
+which of a selected shape's handles, or which shape, lies under a point.
+
+Each edit returns new coordinates for ``AnnotationEdits.set_coordinates``; nothing here changes a shape in
+place. A polygon's vertices are its outline's (its first contour): holes move with it but are not edited
+vertex by vertex. Angles are degrees, turning clockwise on screen (y grows downwards), as dtlpy stores
+them and the canvas draws them.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+
+from .annotation_edits import Shape, box_angle, box_edges
+from .shape_geometry import EllipseGeometry, box_corners, ellipse_ring, image_geometry
+
+# The fewest vertices a polygon and a polyline keep when one is deleted.
+MIN_VERTICES = {"segment": 3, "polyline": 2}
+VERTEX_TYPES = frozenset(MIN_VERTICES)
+# The shapes with a rotation handle, this many canvas pixels above their top edge.
+TURNING_TYPES = frozenset({"box", "ellipse"})
+ROTATION_HANDLE_PX = 24.0
+# The shapes found by ``contains`` (boxes and points are found by ``AnnotationEdits.hit``).
+AREA_TYPES = VERTEX_TYPES | {"ellipse"}
+
+Point = tuple[float, float]
+
+
+def _rings(shape: Shape) -> list[list[dict[str, Any]]]:
+    coordinates = shape["coordinates"]
+    return coordinates if coordinates and isinstance(coordinates[0], list) else [coordinates]
+
+
+def vertices(shape: Shape) -> np.ndarray:
+    """A polygon's outline or a polyline's points, an (n, 2) array."""
+    ring = _rings(shape)[0]
+    return np.array([[p["x"], p["y"]] for p in ring], dtype=float).reshape(-1, 2)
+
+
+def _with_outline(shape: Shape, points: list[Point]) -> list[list[dict[str, float]]]:
+    """The shape's coordinates with its outline (first contour) replaced by ``points``; holes kept."""
+    return [[{"x": float(x), "y": float(y)} for x, y in points], *copy.deepcopy(_rings(shape)[1:])]
+
+
+def _clamped(point: Point, width: float, height: float) -> Point:
+    return min(max(point[0], 0.0), width), min(max(point[1], 0.0), height)
+
+
+def with_vertex_moved(shape: Shape, index: int, to: Point, width: float, height: float) -> Any:
+    """Vertex ``index`` moved to image point ``to`` (kept inside the image)."""
+    points = [(float(x), float(y)) for x, y in vertices(shape)]
+    points[index] = _clamped(to, width, height)
+    return _with_outline(shape, points)
+
+
+def with_vertex_added(shape: Shape, after: int, at: Point, width: float, height: float) -> Any:
+    """A new vertex at image point ``at``, on the edge from vertex ``after`` to the next."""
+    points = [(float(x), float(y)) for x, y in vertices(shape)]
+    points.insert(after + 1, _clamped(at, width, height))
+    return _with_outline(shape, points)
+
+
+def with_vertex_deleted(shape: Shape, index: int) -> Any | None:
+    """Vertex ``index`` removed; None when the shape would be left with too few (3 for a polygon, 2 for
+    a polyline)."""
+    points = [(float(x), float(y)) for x, y in vertices(shape)]
+    if len(points) <= MIN_VERTICES[shape["type"]]:
+        return None
+    del points[index]
+    return _with_outline(shape, points)
+
+
+def bounds(shape: Shape) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a polygon, polyline or ellipse, in image pixels."""
+    if shape["type"] == "ellipse":
+        c = shape["coordinates"]
+        rad = math.radians(c["angle"])
+        half_x = math.hypot(c["rx"] * math.cos(rad), c["ry"] * math.sin(rad))
+        half_y = math.hypot(c["rx"] * math.sin(rad), c["ry"] * math.cos(rad))
+        x, y = c["center"]["x"], c["center"]["y"]
+        return x - half_x, y - half_y, x + half_x, y + half_y
+    points = np.concatenate([vertices({"coordinates": [ring]}) for ring in _rings(shape)])
+    return (*points.min(axis=0).tolist(), *points.max(axis=0).tolist())
+
+
+def translated(shape: Shape, dx: float, dy: float, width: float, height: float) -> Any:
+    """A polygon, polyline or ellipse moved by (``dx``, ``dy``), no further than keeps it inside the image
+    (as far as it was inside to begin with)."""
+    left, top, right, bottom = bounds(shape)
+    dx = min(max(dx, min(-left, 0.0)), max(width - right, 0.0))
+    dy = min(max(dy, min(-top, 0.0)), max(height - bottom, 0.0))
+    coordinates = copy.deepcopy(shape["coordinates"])
+    if shape["type"] == "ellipse":
+        centre = coordinates["center"]
+        centre["x"], centre["y"] = centre["x"] + dx, centre["y"] + dy
+        return coordinates
+    for ring in coordinates if coordinates and isinstance(coordinates[0], list) else [coordinates]:
+        for p in ring:
+            p["x"], p["y"] = p["x"] + dx, p["y"] + dy
+    return coordinates
+
+
+def centre(shape: Shape) -> Point:
+    """The centre a box or ellipse turns about."""
+    if shape["type"] == "ellipse":
+        c = shape["coordinates"]["center"]
+        return float(c["x"]), float(c["y"])
+    left, top, right, bottom = box_edges(shape)
+    return (left + right) / 2, (top + bottom) / 2
+
+
+def angle_of(shape: Shape) -> float:
+    """A box's or ellipse's angle in degrees."""
+    return float(shape["coordinates"]["angle"]) if shape["type"] == "ellipse" else box_angle(shape)
+
+
+def _turned(point: Point, about: Point, degrees: float) -> Point:
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    x, y = point[0] - about[0], point[1] - about[1]
+    return about[0] + x * c - y * s, about[1] + x * s + y * c
+
+
+def rotation_handle(shape: Shape, distance: float) -> Point:
+    """Where a box's or ellipse's rotation handle is: ``distance`` image pixels above its top edge's
+    middle, turned with it."""
+    cx, cy = centre(shape)
+    if shape["type"] == "ellipse":
+        half_height = float(shape["coordinates"]["ry"])
+    else:
+        _, top, _, bottom = box_edges(shape)
+        half_height = (bottom - top) / 2
+    return _turned((cx, cy - half_height - distance), (cx, cy), angle_of(shape))
+
+
+def _normal(degrees: float) -> float:
+    """An angle in (-180, 180]."""
+    turned = math.fmod(degrees, 360.0)
+    if turned > 180:
+        turned -= 360
+    elif turned <= -180:
+        turned += 360
+    return turned
+
+
+def turned(shape: Shape, start: Point, end: Point) -> Any:
+    """A box's or ellipse's coordinates turned about its centre by the angle a drag from image point
+    ``start`` to ``end`` sweeps there. A box turned back to 0 is stored without an angle, as dtlpy does."""
+    cx, cy = centre(shape)
+    swept = math.degrees(math.atan2(end[1] - cy, end[0] - cx) - math.atan2(start[1] - cy, start[0] - cx))
+    angle = round(_normal(angle_of(shape) + swept), 6)
+    coordinates = copy.deepcopy(shape["coordinates"])
+    if shape["type"] == "ellipse":
+        coordinates["angle"] = angle
+        return coordinates
+    return [*coordinates[:2], *([angle] if angle else [])]
+
+
+def outline(shape: Shape) -> np.ndarray:
+    """The points the browser previews a drag of the shape with: a polygon's outline, a polyline's
+    points, a box's four (turned) corners, an ellipse's outline as a 48-sided polygon."""
+    kind = shape["type"]
+    if kind in VERTEX_TYPES:
+        return vertices(shape)
+    if kind == "box":
+        return box_corners(shape["coordinates"])
+    ellipse = image_geometry(shape)
+    assert isinstance(ellipse, EllipseGeometry), f"no outline for a {kind}"
+    return ellipse_ring(ellipse)
+
+
+# -- finding what is under a point --------------------------------------------------------------------
+def vertex_at(shape: Shape, x: float, y: float, tolerance: float) -> int | None:
+    """The index of the polygon's or polyline's vertex within ``tolerance`` of (x, y), the nearest."""
+    points = vertices(shape)
+    if not len(points):
+        return None
+    distances = np.hypot(points[:, 0] - x, points[:, 1] - y)
+    index = int(distances.argmin())
+    return index if distances[index] <= tolerance else None
+
+
+def _segment_distances(points: np.ndarray, closed: bool, x: float, y: float) -> np.ndarray:
+    """The distance from (x, y) to each edge (from vertex i to i + 1)."""
+    a = points
+    b = np.roll(points, -1, axis=0)
+    if not closed:
+        a, b = a[:-1], b[:-1]
+    ab = b - a
+    length2 = np.maximum((ab**2).sum(axis=1), 1e-12)
+    t = np.clip(((x - a[:, 0]) * ab[:, 0] + (y - a[:, 1]) * ab[:, 1]) / length2, 0.0, 1.0)
+    return np.hypot(a[:, 0] + t * ab[:, 0] - x, a[:, 1] + t * ab[:, 1] - y)
+
+
+def edge_at(shape: Shape, x: float, y: float, tolerance: float) -> int | None:
+    """The edge of a polygon or polyline within ``tolerance`` of (x, y), as the index of its first vertex."""
+    points = vertices(shape)
+    if len(points) < 2:
+        return None
+    distances = _segment_distances(points, shape["type"] == "segment", x, y)
+    index = int(distances.argmin())
+    return index if distances[index] <= tolerance else None
+
+
+def _inside_rings(rings: list[np.ndarray], x: float, y: float) -> bool:
+    """Even-odd: inside an outline and not in one of its holes."""
+    crossings = 0
+    for ring in rings:
+        a, b = ring, np.roll(ring, -1, axis=0)
+        spans = (a[:, 1] > y) != (b[:, 1] > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = a[:, 0] + (y - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1])
+        crossings += int(np.count_nonzero(spans & (x < at)))
+    return crossings % 2 == 1
+
+
+def contains(shape: Shape, x: float, y: float, tolerance: float) -> bool:
+    """Whether (x, y) is on a polygon (inside it, or near its outline), near a polyline, or in an ellipse."""
+    kind = shape["type"]
+    if kind == "ellipse":
+        c = shape["coordinates"]
+        ux, uy = _turned((x, y), (c["center"]["x"], c["center"]["y"]), -float(c["angle"]))
+        rx, ry = max(float(c["rx"]), 1e-9) + tolerance, max(float(c["ry"]), 1e-9) + tolerance
+        return ((ux - c["center"]["x"]) / rx) ** 2 + ((uy - c["center"]["y"]) / ry) ** 2 <= 1
+    if kind not in VERTEX_TYPES or len(vertices(shape)) < 2:
+        return False
+    if edge_at(shape, x, y, tolerance) is not None:
+        return True
+    rings = [vertices({"coordinates": [ring]}) for ring in _rings(shape)]
+    return kind == "segment" and _inside_rings([r for r in rings if len(r) >= 3], x, y)
