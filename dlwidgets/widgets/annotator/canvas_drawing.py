@@ -162,4 +162,4 @@ def draw_annotations(
             layer.line_width = 2
             layer.stroke_circle(x, y, POINT_RADIUS + 3)
         if chosen is not None:
-            draw_selection(layer, chosen, viewport)
+            draw_selection(layer, chosen, viewport, colors.get(chosen.get("label") or "", UNKNOWN_COLOR))

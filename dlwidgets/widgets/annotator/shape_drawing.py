@@ -171,13 +171,21 @@ def draw_shapes(
         layer.fill_styled_rects(r[:, 0], r[:, 1], r[:, 2], r[:, 3], _colors(rect_colors), alpha)
 
 
-def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport) -> None:
-    """The selected shape's own handles: a polygon's or polyline's vertices (squares), and a box's or
-    ellipse's rotation handle (a circle on a stem above its top edge)."""
+def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) -> None:
+    """The selected shape's own handles: a polygon's or polyline's outline in its label's ``color`` and
+    its vertices (squares), and a box's or ellipse's rotation handle (a circle on a stem above its top
+    edge)."""
     scale, offset = viewport.scale, np.array([viewport.offset_x, viewport.offset_y])
     kind = shape.get("type")
     if kind in shape_edits.VERTEX_TYPES:
-        points = shape_edits.vertices(shape) * scale + offset - VERTEX_SIZE / 2
+        outline = shape_edits.vertices(shape) * scale + offset
+        layer.stroke_style = color
+        layer.line_width = 2
+        if kind == "segment":
+            layer.stroke_polygon(outline.tolist())
+        else:
+            layer.stroke_lines(outline.tolist())
+        points = outline - VERTEX_SIZE / 2
         layer.fill_style = "#ffffff"
         layer.fill_rects(points[:, 0], points[:, 1], VERTEX_SIZE)
         layer.stroke_style = "#000000"
