@@ -30,13 +30,16 @@ def asset(name: str) -> str:
 
 
 def strip_js(text: str) -> str:
-    """``text`` without its whole-line comments (``// ...`` and ``/* ... */`` starting a line) and blank
-    lines. Comments after code stay: telling them from "//" in a string or a regex needs a parser."""
+    """``text`` without indentation, blank lines and whole-line comments (``// ...`` and ``/* ... */``
+    starting a line); the lines of a template literal spanning lines are kept as they are. Comments after
+    code stay: telling them from "//" in a string or a regex needs a parser."""
     kept: list[str] = []
-    in_comment = False
+    in_comment = in_template = False
     for line in text.splitlines():
         code = line.strip()
-        if in_comment:
+        if in_template:
+            code = line
+        elif in_comment:
             in_comment = "*/" not in code
             code = "" if in_comment else code.split("*/", 1)[1].strip()
         elif code.startswith("/*"):
@@ -44,8 +47,9 @@ def strip_js(text: str) -> str:
             code = "" if in_comment else code[2:].split("*/", 1)[1].strip()
         elif code.startswith("//"):
             code = ""
-        if code:
-            kept.append(line if code == line.strip() else code)
+        if in_template or code:
+            kept.append(code)
+        in_template ^= (code.count("`") - code.count("\\`")) % 2 == 1  # a template literal opens or ends
     return "\n".join(kept) + "\n"
 
 
