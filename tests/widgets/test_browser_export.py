@@ -154,6 +154,7 @@ def test_export_runs_in_the_background_while_the_kernel_stays_free(
 # How an export stopped midway ends: (status kind, what the status says, the progress bar's style).
 STOPPED = {
     "cancel": ("notice", "was cancelled; nothing was written", "warning"),
+    "close": ("notice", "was cancelled; nothing was written", "warning"),
     "failure": ("error", "failed, and nothing was written", "danger"),
 }
 
@@ -170,6 +171,7 @@ def test_an_export_cancelled_or_failing_midway_says_so_and_leaves_the_folder_as_
     datasets = dataset.client.projects.get(project_name="widgets").datasets
     midway = {
         "cancel": lambda: press(browser, "Cancel"),
+        "close": browser.close,  # the Browser closed while it runs
         "failure": lambda: datasets.delete(dataset_id=dataset.id),  # the next page cannot be read
     }[stop]
     held_at_the_first_page(browser, midway).set()

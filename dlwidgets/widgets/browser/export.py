@@ -153,3 +153,9 @@ class ExportForm(w.VBox):
 
     def toggle(self, *_: Any) -> None:
         self.layout.display = "" if self.layout.display == "none" else "none"
+
+    def close(self) -> None:
+        """Close the form; an export still running is cancelled (nothing of it is left)."""
+        if self.job is not None and self.job.is_running:
+            self.job.cancel()
+        super().close()
