@@ -129,31 +129,31 @@ def test_new_project_then_its_empty_state_offers_the_first_dataset(client: dw.Cl
     browser = Browser()
     assert browser.pickers.project_picker.options == ()
     assert "No projects yet" in browser.grid.empty_text
-    assert browser.pickers.new_project_form.layout.display == ""
+    assert browser.pickers.new_project.form.layout.display == ""
 
-    browser.pickers.new_project_name.value = "birds"
-    create_project = browser.pickers.new_project_form.children[-1].children[1]
+    browser.pickers.new_project.name.value = "birds"
+    create_project = browser.pickers.new_project.form.children[-1].children[1]
     create_project.click()
     assert client.projects.get(project_name="birds").name == "birds"
     assert browser.project.name == "birds"  # type: ignore[union-attr]
     # A project without datasets: an empty state that offers to make one.
     assert browser.dataset is None and browser.pickers.dataset_picker.disabled
     assert browser.grid.empty_text == "Project 'birds' has no datasets yet: create the first one."
-    assert browser.pickers.new_dataset_form.layout.display == ""
-    assert "no datasets yet" in browser.pickers.new_dataset_hint.value
+    assert browser.pickers.new_dataset.form.layout.display == ""
+    assert "no datasets yet" in browser.pickers.new_dataset.hint.value
 
-    browser.pickers.new_dataset_name.value = "gulls"
-    browser.pickers.new_dataset_form.children[-1].children[1].click()
+    browser.pickers.new_dataset.name.value = "gulls"
+    browser.pickers.new_dataset.form.children[-1].children[1].click()
     assert browser.dataset.name == "gulls"  # type: ignore[union-attr]
     assert not browser.pickers.dataset_picker.disabled
-    assert browser.pickers.new_dataset_form.layout.display == "none"
+    assert browser.pickers.new_dataset.form.layout.display == "none"
     assert browser.grid.empty_text == "Dataset 'gulls' has no items yet."
     assert browser.status == "created dataset 'gulls'"
 
     # A name taken already is refused in the widget, not with a traceback.
     next(b for b in browser._top_row.children if getattr(b, "description", "") == "New project").click()
-    assert browser.pickers.new_project_form.layout.display == ""
-    browser.pickers.new_project_name.value = "birds"
+    assert browser.pickers.new_project.form.layout.display == ""
+    browser.pickers.new_project.name.value = "birds"
     create_project.click()
     assert browser.status_kind == "error" and "'birds'" in browser.status
 
@@ -419,8 +419,8 @@ def test_names_holding_html_are_text_everywhere(client: dw.Client) -> None:
         assert "<img" not in pane.value
     assert "&lt;img src=x onerror=alert(1)&gt;.png" in browser.detail_pane.title.value
     # An error naming it: a project of that name exists already.
-    browser.pickers.new_project_name.value = f"{HTML_NAME} project"
-    browser.pickers.new_project_form.children[-1].children[1].click()
+    browser.pickers.new_project.name.value = f"{HTML_NAME} project"
+    browser.pickers.new_project.form.children[-1].children[1].click()
     assert "<img" not in browser.status_line.value and HTML_NAME in browser.status
 
 

@@ -53,8 +53,7 @@ class Browser(WidgetBase):
         self._build()
         self.children = [
             self._top_row,
-            self.pickers.new_project_form,
-            self.pickers.new_dataset_form,
+            self._forms,
             self.shared.make(
                 w.HBox,
                 children=[self.filter_column, self._center, self.detail_pane],
@@ -68,15 +67,13 @@ class Browser(WidgetBase):
     # -- public surface ---------------------------------------------------------------------------
     @property
     def export_form(self) -> ExportForm:
-        """The "Export" form, made (below the pickers' forms) when it is first opened or asked for."""
+        """The "Export" form, made (below the top row) when it is first opened or asked for."""
         form = self.__dict__.get("_export_form")
         if form is None:
             form = self._export_form = ExportForm(
                 self, lambda: self.dataset, lambda: self.filters, lambda: self.selected_items
             )
-            children = list(self.children)
-            children.insert(children.index(self.pickers.new_dataset_form) + 1, form)
-            self.children = children
+            self._place_form(form)
         return form
 
     @property
@@ -170,7 +167,10 @@ class Browser(WidgetBase):
 
     # -- building the widgets -----------------------------------------------------------------------
     def _build(self) -> None:
-        self.pickers = Pickers(self, self.client, self._show_dataset, self._clear_dataset)
+        self._forms = self.shared.vbox()  # the forms below the top row, each made when first opened
+        self.pickers = Pickers(
+            self, self.client, self._show_dataset, self._clear_dataset, place=self._place_form
+        )
         self._top_row = self.shared.make(
             w.HBox,
             children=[
@@ -212,6 +212,9 @@ class Browser(WidgetBase):
         self.detail_pane = DetailPane(self, on_saved=self._replace)
         self.status_line.layout.min_height = "24px"
         self.detail_pane.show(None)
+
+    def _place_form(self, form: w.Widget) -> None:
+        self._forms.children = [*self._forms.children, form]
 
     # -- the dataset's items ----------------------------------------------------------------------
     def _show_dataset(self, dataset: Dataset, keep_filters: bool = False) -> None:

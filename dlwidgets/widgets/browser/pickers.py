@@ -25,6 +25,7 @@ class Pickers:
         client: Client,
         show_dataset: Callable[[Dataset], None],
         clear: Callable[[str], None],
+        place: Callable[[w.Widget], None],
     ) -> None:
         self._host, self._client = host, client
         self._show_dataset, self._clear = show_dataset, clear
@@ -35,26 +36,16 @@ class Pickers:
         self.dataset_picker = make(w.Dropdown, description="dataset", layout={"width": "300px"})
         self.project_picker.observe(self._on_project_picked, names="value")
         self.dataset_picker.observe(self._on_dataset_picked, names="value")
-        self.new_project_name = make(w.Text, placeholder="new project name", layout={"width": "260px"})
-        self.new_project_form = _form(
-            host, self.new_project_name, host.button("Create project", self._create_project, "check")
-        )
-        self.new_dataset_hint = make(w.HTML)
-        self.new_dataset_name = make(w.Text, placeholder="new dataset name", layout={"width": "260px"})
-        self.new_dataset_form = _form(
-            host,
-            self.new_dataset_name,
-            host.button("Create dataset", self._create_dataset, "check"),
-            self.new_dataset_hint,
-        )
+        self.new_project = NewForm(host, "project", self._create_project, place)
+        self.new_dataset = NewForm(host, "dataset", self._create_dataset, place, with_hint=True)
 
     def controls(self) -> list[w.Widget]:
         """The pickers with their "New ..." buttons, for the Browser's top row."""
         return [
             self.project_picker,
-            self._host.button("New project", lambda: _toggle_form(self.new_project_form), "plus"),
+            self._host.button("New project", lambda: _toggle_form(self.new_project.form), "plus"),
             self.dataset_picker,
-            self._host.button("New dataset", lambda: _toggle_form(self.new_dataset_form), "plus"),
+            self._host.button("New dataset", lambda: _toggle_form(self.new_dataset.form), "plus"),
         ]
 
     @property
@@ -81,7 +72,7 @@ class Pickers:
         if not projects:
             self._clear("No projects yet: create one with “New project”.")
             self._show_datasets([])
-            _open_form(self.new_project_form)
+            _open_form(self.new_project.form)
             return
         self._choose_project(project_id or projects[0].id, dataset_id)
 
@@ -109,12 +100,11 @@ class Pickers:
         if not datasets:
             if project is not None:
                 text = f"Project {project.name!r} has no datasets yet: create the first one."
-                self.new_dataset_hint.value = f"<i>{html.escape(text)}</i>"
+                self.new_dataset.hint.value = f"<i>{html.escape(text)}</i>"
                 self._clear(text)
-                _open_form(self.new_dataset_form)
+                _open_form(self.new_dataset.form)
             return
-        self.new_dataset_hint.value = ""
-        _close_form(self.new_dataset_form)
+        self.new_dataset.close()
         self._choose_dataset(choose or datasets[0].id)
 
     def _choose_dataset(self, dataset_id: str) -> None:
@@ -134,12 +124,12 @@ class Pickers:
             self._host.attempt(lambda: self._show_dataset(dataset))
 
     def _create_project(self) -> None:
-        name = self.new_project_name.value.strip()
+        name = self.new_project.name.value.strip()
         if not name:
             raise ValueError("type a name for the new project")
         project = self._client.projects.create(project_name=name)
-        self.new_project_name.value = ""
-        _close_form(self.new_project_form)
+        self.new_project.name.value = ""
+        _close_form(self.new_project.form)
         self.load_projects(project.id)
         self._host.notice(f"created project {project.name!r}")
 
@@ -147,20 +137,60 @@ class Pickers:
         project = self.project
         if project is None:
             raise ValueError("create or choose a project first")
-        name = self.new_dataset_name.value.strip()
+        name = self.new_dataset.name.value.strip()
         if not name:
             raise ValueError("type a name for the new dataset")
         dataset = project.datasets.create(dataset_name=name)
-        self.new_dataset_name.value = ""
+        self.new_dataset.name.value = ""
         self._show_datasets(list(project.datasets.list()), choose=dataset.id)
         self._host.notice(f"created dataset {dataset.name!r}")
 
 
-def _form(host: WidgetBase, name: w.Text, submit: w.Button, *above: w.Widget) -> w.VBox:
-    """A form, hidden until opened (so with a layout of its own)."""
-    form = w.VBox([*above, host.shared.make(w.HBox, children=[name, submit])])
-    form.layout.display = "none"
-    return form
+class NewForm:
+    """The "New project" or "New dataset" form: a name and a Create button (a hint above them with
+    ``with_hint``). Made, hidden, when first asked for, and handed to ``place`` to be shown."""
+
+    def __init__(
+        self,
+        host: WidgetBase,
+        kind: str,
+        create: Callable[[], None],
+        place: Callable[[w.Widget], None],
+        with_hint: bool = False,
+    ) -> None:
+        self._host, self._kind, self._create, self._place = host, kind, create, place
+        self._with_hint = with_hint
+        self._made: tuple[w.VBox, w.Text, w.HTML] | None = None
+
+    @property
+    def form(self) -> w.VBox:
+        return self._parts()[0]
+
+    @property
+    def name(self) -> w.Text:
+        return self._parts()[1]
+
+    @property
+    def hint(self) -> w.HTML:
+        return self._parts()[2]
+
+    def close(self) -> None:
+        """Hide the form and clear its hint (nothing to do if it was never made)."""
+        if self._made is not None:
+            self.hint.value = ""
+            _close_form(self.form)
+
+    def _parts(self) -> tuple[w.VBox, w.Text, w.HTML]:
+        if self._made is None:
+            shared = self._host.shared
+            name = shared.make(w.Text, placeholder=f"new {self._kind} name", layout={"width": "260px"})
+            hint = shared.html()
+            submit = self._host.button(f"Create {self._kind}", self._create, "check")
+            form = w.VBox([*([hint] if self._with_hint else []), shared.hbox(name, submit)])
+            form.layout.display = "none"  # a layout of its own: hidden until opened
+            self._made = (form, name, hint)
+            self._place(form)
+        return self._made
 
 
 def _open_form(form: w.Box) -> None:
