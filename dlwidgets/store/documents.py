@@ -19,6 +19,15 @@ MAX_JSON_DEPTH = 100
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+# What a number past 1.8e308 needs (a positive exponent of two digits or more, or some 300 digits before
+# its point), or a non-finite literal. Text without any holds only finite numbers. A number starts
+# after a bracket, comma, colon or space, not inside a string such as an id ("5e12...").
+_MAY_NOT_BE_FINITE = re.compile(rb"NaN|Infinity|(?:^|[\[,:\s])-?\d+(?:\.\d*)?[eE]\+?\d\d|\d{290}")
+
+
+class JSONText(str):
+    """JSON already encoded, such as an answer spliced from stored JSON columns: sent as it is, never
+    parsed and encoded again."""
 
 
 def dumps(value: Any) -> str:
@@ -34,7 +43,9 @@ def parse_json(raw: bytes | str, what: str) -> Any:
     """``raw`` parsed as JSON, refused with a 400 naming ``what`` (``the body of POST /projects``) when it
     is not valid JSON, nests deeper than ``MAX_JSON_DEPTH`` or holds a number that is not finite."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-    depth = json_depth(data)
+    # Fewer opening brackets than the limit cannot nest past it: most bodies need no count of depth.
+    few_brackets = data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH
+    depth = 0 if few_brackets else json_depth(data)
     if depth > MAX_JSON_DEPTH:
         raise BadRequest(
             f"{what} nests arrays and objects {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted"
@@ -52,7 +63,10 @@ def parse_json(raw: bytes | str, what: str) -> Any:
         return _NON_FINITE[name]
 
     try:
-        value = json.loads(raw, parse_float=finite_float, parse_constant=constant)
+        if _MAY_NOT_BE_FINITE.search(data):
+            value = json.loads(raw, parse_float=finite_float, parse_constant=constant)
+        else:  # no number in it can be past a float's range: the parser alone, without a call per number
+            value = json.loads(raw)
     except RecursionError:
         raise BadRequest(f"{what} nests arrays and objects too deep to parse") from None
     except ValueError as e:
@@ -128,6 +142,12 @@ def paged(items: list[Any], total: int, page: int, page_size: int) -> dict[str, 
         "hasNextPage": (page + 1) * page_size < total,
         "items": items,
     }
+
+
+def paged_text(items: list[JSONText], total: int, page: int, page_size: int) -> JSONText:
+    """``paged`` of items that are JSON text already, spliced into the answer without encoding them again."""
+    head = dumps(paged([], total, page, page_size))  # ... "items":[]}
+    return JSONText(f"{head[:-2]}{','.join(items)}]}}")
 
 
 def paging(body: Mapping[str, Any], default_size: int = 1000, max_size: int = 1000) -> tuple[int, int]:

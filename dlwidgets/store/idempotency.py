@@ -129,6 +129,6 @@ def _keep(ws: Workspace, claim: _Claim, response: Response) -> None:
     with ws.transaction() as db:
         db.execute(
             "UPDATE idempotency_keys SET status = ?, headers = ?, body = ? WHERE user = ? AND key = ?",
-            (response.status, dumps(response.headers), dumps(response.body), claim.user, claim.key),
+            (response.status, dumps(response.headers), response.text(), claim.user, claim.key),
         )
         db.execute("DELETE FROM idempotency_keys WHERE created_at < ?", (time.time() - KEY_TTL_S,))

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..exceptions import BadRequest
-from .documents import paged, paging
+from .documents import JSONText, paged, paged_text, paging
 from .dql import Resource, compile_sort
 from .routing import Request
 from .workspace import Workspace
@@ -28,6 +28,27 @@ def context_clause(body: Mapping[str, Any], key: str) -> tuple[str, list[str]]:
     return f" AND project_id IN ({','.join('?' * len(projects))})", list(projects)
 
 
+def page_rows(
+    ws: Workspace,
+    body: Mapping[str, Any],
+    resource: Resource,
+    where: str,
+    params: list[Any],
+    columns: str = "*",
+) -> tuple[list[sqlite3.Row], int, int, int]:
+    """The rows of the page ``body`` asks for (``page``, ``pageSize``, ``sort``) of those matching
+    ``where``, and the total, page and page size to answer with."""
+    page, size = paging(body)
+    table = resource.table
+    total = ws.db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params).fetchone()[0]
+    rows = ws.db.execute(
+        f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {compile_sort(body.get('sort'), resource)}"
+        " LIMIT ? OFFSET ?",
+        [*params, size, page * size],
+    ).fetchall()
+    return rows, total, page, size
+
+
 def page_of(
     ws: Workspace,
     body: Mapping[str, Any],
@@ -37,16 +58,22 @@ def page_of(
     to_json: Callable[[sqlite3.Row], dict[str, Any]],
     columns: str = "*",
 ) -> dict[str, Any]:
-    """The page ``body`` asks for (``page``, ``pageSize``, ``sort``) of the rows matching ``where``."""
-    page, size = paging(body)
-    table = resource.table
-    total = ws.db.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params).fetchone()[0]
-    rows = ws.db.execute(
-        f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {compile_sort(body.get('sort'), resource)}"
-        " LIMIT ? OFFSET ?",
-        [*params, size, page * size],
-    ).fetchall()
+    """The page ``body`` asks for of the rows matching ``where``, each row as ``to_json`` gives it."""
+    rows, total, page, size = page_rows(ws, body, resource, where, params, columns)
     return paged([to_json(row) for row in rows], total, page, size)
+
+
+def text_page_of(
+    ws: Workspace,
+    body: Mapping[str, Any],
+    resource: Resource,
+    where: str,
+    params: list[Any],
+    to_text: Callable[[sqlite3.Row], JSONText],
+) -> JSONText:
+    """``page_of`` for rows spliced as JSON text (``to_text``), answered without encoding them again."""
+    rows, total, page, size = page_rows(ws, body, resource, where, params)
+    return paged_text([to_text(row) for row in rows], total, page, size)
 
 
 def csv_arg(req: Request, name: str) -> set[str]:

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from ..exceptions import BadRequest, NotFound, PayloadTooLarge, PlatformError, StorageFull
-from .documents import excerpt, finite, parse_json
+from .documents import JSONText, excerpt, finite, parse_json
 from .workspace import Workspace
 
 # SQLite's result code for "database or disk is full" (sqlite3.SQLITE_FULL, which typeshed lacks).
@@ -153,12 +153,18 @@ class Response:
     def content_type(self) -> str:
         return self.headers.get("content-type", "application/json")
 
-    def encoded(self) -> bytes:
+    def text(self) -> str:
+        """The JSON body as text."""
+        if isinstance(self.body, JSONText):
+            return self.body
         try:
-            return json.dumps(self.body, separators=(",", ":"), allow_nan=False).encode()
+            return json.dumps(self.body, separators=(",", ":"), allow_nan=False)
         except ValueError:
             # Stored before non-finite numbers were refused: they go out as null, so the answer is JSON.
-            return json.dumps(finite(self.body), separators=(",", ":")).encode()
+            return json.dumps(finite(self.body), separators=(",", ":"))
+
+    def encoded(self) -> bytes:
+        return self.text().encode()
 
 
 def error_response(error: PlatformError) -> Response:

@@ -767,6 +767,25 @@ def test_non_finite_numbers_stored_before_go_out_as_null(
     assert either.json("GET", f"/items/{either_paths['item']}")["metadata"]["user"] == {"a": None}
 
 
+def test_non_finite_annotation_numbers_stored_before_go_out_as_null(
+    either: dw.Client, either_paths: dict[str, str], workspace_home: Path
+) -> None:
+    # Annotation listings are spliced from the stored JSON text: an old NaN there must not leak either.
+    item = either.items.get(item_id=either_paths["item"])
+    item.annotations.upload([dw.Point(x=1, y=2, label="cat")])
+    with closing(sqlite3.connect(workspace_home / "workspace.sqlite")) as db, db:
+        db.execute(
+            """UPDATE annotations SET coordinates = '{"x":NaN,"y":2,"z":0}',"""
+            """ metadata = '{"system":{"attributes":{"score":-Infinity}}}'"""
+        )
+    query = {"resource": "annotations", "filter": {}}
+    raw = either.http.post(f"/datasets/{either_paths['dataset']}/query", json=query).content
+    assert b"NaN" not in raw and b"Infinity" not in raw
+    (stored,) = json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} in the answer"))["items"]
+    assert stored["coordinates"]["x"] is None and stored["coordinates"]["y"] == 2
+    assert stored["metadata"]["system"]["attributes"] == {"score": None}
+
+
 def test_non_finite_numbers_from_the_client_are_refused(
     either: dw.Client, either_paths: dict[str, str]
 ) -> None:

@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any
 
 from ...exceptions import BadRequest, NotFound
-from ..documents import dumps
+from ..documents import dumps, loads
 from ..routing import Request, router
 from ..workspace import Workspace
 from .annotations import (
@@ -60,7 +60,7 @@ def save_annotations(ws: Workspace, req: Request, item_id: str) -> dict[str, Any
         version = db.execute("SELECT annotations_version FROM items WHERE id = ?", (item_id,)).fetchone()[0]
     return {
         "annotationsVersion": version,
-        "created": new,
+        "created": [loads(text) for text in new],
         "updated": [annotation_json(row, req) for row in changed],
     }
 

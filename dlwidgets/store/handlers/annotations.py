@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import math
+import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from ...exceptions import BadRequest, Conflict, NotFound
 from ..access import require_references
-from ..documents import dumps, loads, merge_patch
+from ..documents import JSONText, dumps, finite, loads, merge_patch
 from ..ids import new_id, utc_now
 from ..routing import Request, router
 from ..workspace import Workspace
@@ -35,41 +38,42 @@ _ROW = (
 _REFERENCES = (("metadata.system.parentId", "annotation_id"),)
 _PNG_URL = "data:image/png;base64,"
 _SERVER_FIELDS = {"creator", "createdAt", "updatedAt", "updatedBy", "url", "item", "dataset", "hash"}
+# The fields kept in columns of their own (or made by the server), not in the ``doc`` of other fields.
+_STORED_APART = _COLUMNS | _SERVER_FIELDS
+# What JSON text holds where a number is not finite (NaN, Infinity); rows stored before such numbers
+# were refused may hold them. A string holding the word only sends the row the slower way.
+_NON_FINITE_TEXT = re.compile(r"NaN|Infinity")
 
 
 def annotation_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
-    coordinates = None if row["coordinates"] is None else loads(row["coordinates"])
-    return _annotation_doc(row, loads(row["doc"]), loads(row["metadata"]), coordinates, req)
+    result: dict[str, Any] = loads(annotation_text(row, req))
+    return result
 
 
-def _annotation_doc(
-    row: sqlite3.Row | dict[str, Any],
-    doc: dict[str, Any],
-    metadata: dict[str, Any],
-    coordinates: Any,
-    req: Request,
-) -> dict[str, Any]:
-    """An annotation's platform JSON from its columns (``row``) and its decoded JSON columns."""
-    doc.update(
-        id=row["id"],
-        itemId=row["item_id"],
-        datasetId=row["dataset_id"],
-        type=row["type"],
-        label=row["label"],
-        metadata=metadata,
-        source=row["source"],
-        creator=row["creator"],
-        createdAt=row["created_at"],
-        updatedAt=row["updated_at"],
-        updatedBy=row["updated_by"],
-        url=f"{req.base_url}/annotations/{row['id']}",
-        item=f"{req.base_url}/items/{row['item_id']}",
-        dataset=f"{req.base_url}/datasets/{row['dataset_id']}",
-        hash=None,
+def annotation_text(row: sqlite3.Row | Mapping[str, Any], req: Request) -> JSONText:
+    """An annotation's platform JSON as text, spliced from its columns (``coordinates``, ``metadata``
+    and ``doc`` are stored as JSON text already): a long listing is neither decoded nor encoded again."""
+    doc, metadata, coordinates = row["doc"], row["metadata"], row["coordinates"]
+    if any(_NON_FINITE_TEXT.search(text) for text in (doc, metadata, coordinates or "")):
+        # Stored before non-finite numbers were refused: they go out as null, so the answer is JSON.
+        doc, metadata = dumps(finite(loads(doc))), dumps(finite(loads(metadata)))
+        coordinates = None if coordinates is None else dumps(finite(json.loads(coordinates)))
+    annotation_id, item_id, dataset_id = row["id"], row["item_id"], row["dataset_id"]
+    base = req.base_url
+    text = (
+        f'{{{doc[1:-1] + "," if doc != "{}" else ""}"id":{_string(annotation_id)},'
+        f'"itemId":{_string(item_id)},"datasetId":{_string(dataset_id)},"type":{_string(row["type"])},'
+        f'"label":{_string(row["label"])},"metadata":{metadata},"source":{_string(row["source"])},'
+        f'"creator":{_string(row["creator"])},"createdAt":{_string(row["created_at"])},'
+        f'"updatedAt":{_string(row["updated_at"])},"updatedBy":{_string(row["updated_by"])},'
+        f'"url":{_string(f"{base}/annotations/{annotation_id}")},"item":{_string(f"{base}/items/{item_id}")},'
+        f'"dataset":{_string(f"{base}/datasets/{dataset_id}")},"hash":null'
     )
-    if coordinates is not None:
-        doc["coordinates"] = coordinates
-    return doc
+    return JSONText(f'{text},"coordinates":{coordinates}}}' if coordinates is not None else text + "}")
+
+
+def _string(value: str | None) -> str:
+    return "null" if value is None else encode_basestring_ascii(value)
 
 
 def _point(value: Any, where: str) -> None:
@@ -214,7 +218,7 @@ def _batch_offset(req: Request) -> int:
 
 
 @router.route("POST", "/items/{item_id}/annotations")
-def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[str, Any]] | dict[str, Any]:
+def create_annotations(ws: Workspace, req: Request, item_id: str) -> JSONText:
     body = req.json()
     single = isinstance(body, dict)
     batch = [body] if single else body
@@ -227,7 +231,7 @@ def create_annotations(ws: Workspace, req: Request, item_id: str) -> list[dict[s
         item = item_at_version(db, req, item_id)
         result = insert_annotations(db, ws, req, item, batch, offset)
         bump_item(db, [item_id])
-    return result[0] if single and result else result
+    return result[0] if single and result else JSONText(f"[{','.join(result)}]")
 
 
 def item_at_version(db: sqlite3.Connection, req: Request, item_id: str) -> sqlite3.Row:
@@ -249,8 +253,8 @@ def item_at_version(db: sqlite3.Connection, req: Request, item_id: str) -> sqlit
 
 def insert_annotations(
     db: sqlite3.Connection, ws: Workspace, req: Request, item: sqlite3.Row, batch: list[Any], offset: int = 0
-) -> list[dict[str, Any]]:
-    """Check and store new annotations on ``item``; returns their platform JSON, with ids. ``offset`` is
+) -> list[JSONText]:
+    """Check and store new annotations on ``item``; returns their platform JSON text, with ids. ``offset`` is
     where ``batch`` starts in the client's whole upload, so errors name annotations by their place in it."""
     checked = [_check_annotation(a, offset + i) for i, a in enumerate(batch)]
     for i, annotation in enumerate(checked):
@@ -258,18 +262,17 @@ def insert_annotations(
     now = utc_now()
     rows, result = [], []
     for annotation in checked:
-        extra = {k: v for k, v in annotation.items() if k not in _COLUMNS | _SERVER_FIELDS}
+        extra = {k: v for k, v in annotation.items() if k not in _STORED_APART}
         coordinates = annotation.get("coordinates") if annotation["type"] != "class" else None
-        metadata = annotation.get("metadata") or {}
+        metadata = annotation.get("metadata")
         row = (
             new_id(), item["id"], item["dataset_id"], annotation["type"], annotation.get("label"),
-            None if coordinates is None else dumps(coordinates), dumps(metadata),
-            annotation.get("source") or "sdk", req.user, now, now, req.user, dumps(extra),
+            None if coordinates is None else dumps(coordinates), dumps(metadata) if metadata else "{}",
+            annotation.get("source") or "sdk", req.user, now, now, req.user, dumps(extra) if extra else "{}",
         )  # fmt: skip
         rows.append(row)
-        # The answer is built from what was just written, not read back and decoded again.
-        columns = dict(zip(_ROW, row, strict=True))
-        result.append(_annotation_doc(columns, extra, metadata, coordinates, req))
+        # The answer is spliced from what was just written, not read back.
+        result.append(annotation_text(dict(zip(_ROW, row, strict=True)), req))
     db.executemany(f"INSERT INTO annotations ({', '.join(_ROW)}) VALUES ({','.join('?' * len(_ROW))})", rows)
     return result
 
@@ -313,9 +316,7 @@ def patch_annotation(
     merged["metadata"] = merge_patch(loads(row["metadata"]), metadata)
     _check_annotation(merged, 0)
     require_references(ws, req, body, _REFERENCES, f"annotation {row['id']!r}")
-    extra = merge_patch(
-        loads(row["doc"]), {k: v for k, v in fields.items() if k not in _COLUMNS | _SERVER_FIELDS}
-    )
+    extra = merge_patch(loads(row["doc"]), {k: v for k, v in fields.items() if k not in _STORED_APART})
     coordinates = merged.get("coordinates") if merged["type"] != "class" else None
     db.execute(
         "UPDATE annotations SET type = ?, label = ?, coordinates = ?, metadata = ?, doc = ?, updated_at = ?,"

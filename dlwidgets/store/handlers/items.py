@@ -10,17 +10,17 @@ from urllib.parse import quote
 from ...exceptions import BadRequest, Conflict, InternalServerError, NotFound
 from ..access import require_references
 from ..blobs import BlobReader
-from ..documents import dumps, loads, merge_patch, parse_json
+from ..documents import JSONText, dumps, loads, merge_patch, parse_json
 from ..dql import ANNOTATIONS, ITEMS, Resource, compile_query
 from ..ids import new_id, utc_now
 from ..media import system_metadata
 from ..multipart import Upload, read_upload
 from ..names import check_name
-from ..queries import page_of
+from ..queries import page_of, text_page_of
 from ..roles import require_own_items, require_role
 from ..routing import Request, Response, router
 from ..workspace import Workspace
-from .annotations import annotation_json, delete_annotation_rows, update_annotation_rows
+from .annotations import annotation_text, delete_annotation_rows, update_annotation_rows
 from .datasets import require_dataset
 from .tasks import keep_task_refs
 
@@ -386,7 +386,7 @@ def stream_item(ws: Workspace, req: Request, item_id: str) -> Response:
 
 
 @router.route("POST", "/datasets/{dataset_id}/query")
-def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any]:
+def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any] | JSONText:
     require_dataset(ws, dataset_id)
     body = req.json_object()
     resource_name = body.get("resource", "items")
@@ -404,8 +404,9 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
         return _update_matching(
             ws, req, (dataset_id, resource_name, system_space), body["update"], where, params
         )
-    to_json = item_json if resource_name == "items" else annotation_json
-    return page_of(ws, body, resource, where, params, lambda row: to_json(row, req))
+    if resource_name == "annotations":
+        return text_page_of(ws, body, resource, where, params, lambda row: annotation_text(row, req))
+    return page_of(ws, body, resource, where, params, lambda row: item_json(row, req))
 
 
 def _require_may_delete(
