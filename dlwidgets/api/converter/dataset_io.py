@@ -59,16 +59,12 @@ def _definition(annotation: dict[str, Any], notes: Notes) -> Definition | None:
     return cls.from_coordinates(annotation.get("coordinates"), annotation.get("label") or "", attributes)  # type: ignore[attr-defined]
 
 
-def _key(definition: Definition) -> tuple[str, str, str]:
-    # A fixed order within an image, whatever ids the store gave: a round trip then writes the same file.
-    return definition.type, definition.label, repr(definition.coordinates())
-
-
 def dataset_pages(
     dataset: Dataset, filters: Filters | None, annotation_filter: Filters | None, notes: Notes
 ) -> Iterator[list[ImageRecord]]:
     """The images ``filters`` match, a page at a time in filename order, each with its annotations
-    (those ``annotation_filter`` matches). Items without a known size (not images) are skipped with a note."""
+    (those ``annotation_filter`` matches) in the order they were stored, which an import keeps: a round
+    trip writes the same file. Items without a known size (not images) are skipped with a note."""
     filters = copy.deepcopy(filters) if filters is not None else Filters(page_size=PAGE_SIZE)
     if not filters.sort:
         filters.sort_by("filename")
@@ -89,7 +85,7 @@ def dataset_pages(
                 filename=item.filename.lstrip("/"),
                 width=int(item.width or 0),
                 height=int(item.height or 0),
-                annotations=sorted(by_item[item.id], key=_key),
+                annotations=by_item[item.id],
                 item=item,
             )
             for item in images
@@ -146,5 +142,5 @@ def import_records(
                 assert not isinstance(uploaded, list)
                 item = uploaded
             items.append(item)
-        upload_to_items(dataset, zip(items, (r.annotations for r in records), strict=True))
+        upload_to_items(dataset, zip(items, (r.annotations for r in records), strict=True), answers=False)
     return items

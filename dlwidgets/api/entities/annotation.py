@@ -45,6 +45,8 @@ class ExportVersion(str, Enum):
 
 
 def _finite(name: str, value: float, kind: str) -> float:
+    if type(value) is float and math.isfinite(value):  # the common case, first: stored coordinates
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{kind} {name}={value!r} must be a finite number")
     if not math.isfinite(value):

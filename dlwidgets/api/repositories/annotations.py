@@ -267,30 +267,31 @@ class Annotations(AnnotationsById):
         )
 
     def _post(
-        self, payload: list[dict[str, Any]], expected_version: int | None = None
+        self, payload: list[dict[str, Any]], expected_version: int | None = None, answers: bool = True
     ) -> list[dict[str, Any]]:
         """``upload`` after the label check: the batches of ``payload`` in one transaction locally; the
-        stored annotations' JSON."""
+        stored annotations' JSON (none read, and ``[]`` returned, without ``answers``)."""
         headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else {}
         created: list[dict[str, Any]] = []
         with self.client.atomic():
             for start, end in self._batches(payload):
                 try:
-                    body = self.client.json(
+                    response = self.client.request(
                         "POST",
                         f"/items/{self.item.id}/annotations",
                         json=payload[start:end],
                         headers={**headers, "x-annotations-offset": str(start)},
                     )
                 except PlatformError as e:
-                    if not created or self.client.is_local:
+                    if start == 0 or self.client.is_local:
                         raise
                     raise from_status(
                         e.status_code,
                         f"{e.message}; annotations #0-#{start - 1} of {len(payload)} were stored, "
                         f"#{start}-#{len(payload) - 1} were not",
                     ) from None
-                created += body
+                if answers:
+                    created += response.json()
                 headers = {}
         return created
 
@@ -466,19 +467,24 @@ def _row_json(
 
 
 def upload_to_items(
-    dataset: Dataset, uploads: Iterable[tuple[Item, Iterable[Annotation | Definition | dict[str, Any]]]]
+    dataset: Dataset,
+    uploads: Iterable[tuple[Item, Iterable[Annotation | Definition | dict[str, Any]]]],
+    answers: bool = True,
 ) -> list[list[dict[str, Any]]]:
     """``item.annotations.upload`` for many items of ``dataset``: the labels are checked against its
     ontology once, not per item, then each item's annotations go in one request (the platform's route).
     The embedded workspace stores them all in one transaction, or nothing. Returns the stored JSON of
-    each item's annotations."""
+    each item's annotations (without ``answers``, empty lists: a bulk import that needs none of it
+    saves decoding it)."""
     payloads = []
     for item, definitions in uploads:
         repository = item.annotations
         payloads.append((repository, [repository._to_json(a) for a in definitions]))
     warn_labels_outside(dataset, [a for _, payload in payloads for a in payload])
     with dataset.client.atomic():
-        return [repository._post(payload) if payload else [] for repository, payload in payloads]
+        return [
+            repository._post(payload, answers=answers) if payload else [] for repository, payload in payloads
+        ]
 
 
 def ontology_tags(dataset: Dataset) -> list[str]:
