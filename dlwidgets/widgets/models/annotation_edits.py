@@ -10,8 +10,10 @@ written, and the user's edits stay as they are.
 from __future__ import annotations
 
 import copy
+import gc
 import math
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ...api import Annotation, Definition, Item, SavedAnnotations, metadata_diff
@@ -57,6 +59,20 @@ def _set_box(shape: Shape, left: float, top: float, right: float, bottom: float)
 
 def _system(shape: Shape) -> dict[str, Any]:
     return shape.setdefault("metadata", {}).setdefault("system", {})
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Hold Python's cycle collector while thousands of annotations are read: they are plain dicts and
+    lists (reference counting frees what is dropped), yet making them sets off collections that each walk
+    every object the kernel holds, seconds of an item's show in a long-lived notebook."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class AnnotationEdits:
@@ -117,14 +133,15 @@ class AnnotationEdits:
         """Replace everything with what is stored now; history starts afresh."""
         # The version is read before the list: a change that lands between the two makes the next save a
         # Conflict, never an overwrite of a change these shapes do not show.
-        self._version = self.item.annotations.version()
-        stored = self.item.annotations.list()
-        self._shapes = {}
-        self._next_key = 0
-        for annotation in stored:
-            self._shapes[self._new_key()] = annotation.to_json()
-        self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
-        self._undo, self._redo, self._saved_at = [], [], 0
+        with cyclic_gc_paused():
+            self._version = self.item.annotations.version()
+            stored = self.item.annotations.list()
+            self._shapes = {}
+            self._next_key = 0
+            for annotation in stored:
+                self._shapes[self._new_key()] = annotation.to_json()
+            self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
+            self._undo, self._redo, self._saved_at = [], [], 0
         self._changed()
 
     def save(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 import dlwidgets as dw
@@ -135,3 +137,24 @@ def test_a_turned_box_is_hit_by_its_turned_area_and_has_no_resize_handles(edits:
     assert edits.hit(300, 280, 2) == (turned, "move")  # outside the box as stored, inside it turned
     assert edits.hit(380, 200, 2) is None  # inside the box as stored, outside it turned
     assert edits.hit(400, 210, 3, selected=turned) is None  # no "se" handle: a turned box is moved only
+
+
+def test_loading_thousands_of_annotations_sets_off_no_cycle_collection(image_item: dw.Item) -> None:
+    builder = image_item.annotations.builder()
+    for n in range(3000):
+        builder.add(dw.Box(left=n % 600, top=n % 400, right=n % 600 + 5, bottom=n % 400 + 5, label="car"))
+    image_item.annotations.upload(annotations=builder)
+    edits = AnnotationEdits(image_item, 640, 400)
+    gc.collect()  # counts start afresh: the few objects made before loading set off nothing
+    before = [generation["collections"] for generation in gc.get_stats()]
+    edits.load()
+    assert len(edits.keys()) == 3000
+    after = [generation["collections"] for generation in gc.get_stats()]
+    # An older generation's collection walks every object the process holds; the annotations read hold no
+    # cycles. One young collection follows, once the collector is back, when the next object is made.
+    assert after[1:] == before[1:] and after[0] - before[0] <= 1
+    assert gc.isenabled()
+    gc.disable()
+    edits.load()
+    assert not gc.isenabled()  # as it was before loading
+    gc.enable()
