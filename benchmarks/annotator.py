@@ -18,6 +18,9 @@ and gradients, quality 90, about 3.5 MB) with 1,000 boxes each, and measures:
    redraws everything on every mouse move.
 5. Showing an item with 1,000 polygons of 50 vertices (a third item: item 0's JPEG and probe box, its
    other boxes as polygons), against the same item with 1,000 boxes, each shown after item 1.
+6. Closing a polygon: triangles clicked with the polygon tool (on the item the boxes were not dragged
+   on), timed from the press of the closing click (on the first vertex) until the kernel holds the
+   polygon and its outline (drawn while selected) is on the canvas, against the same floor as 3.
 
 The annotator's canvas fills the width the page gives it (the responsive canvas, as users get it); the
 floor draws on a canvas of the same size. The naive ipycanvas comparisons keep an 800 x 520 canvas.
@@ -35,6 +38,7 @@ import argparse
 import json
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -247,6 +251,7 @@ COMMANDS = {
     "meter_start": lambda: meter.start(),
     "meter_stop": lambda: meter.stop(),
     "commits": lambda: [commits.copy(), commits.clear()][0],
+    "tool": lambda name: annotator.set_tool(name),
     "jpeg_sizes": lambda: [len(j) for j in jpegs],
 }
 
@@ -579,19 +584,31 @@ def drag_boxes(bench: Bench, cells: list[Cell], warmup: int) -> dict[str, Any]:
     """Drag a box into each cell; per drag the ms from mouse-up to drawn, and to held by the kernel."""
     page = bench.page
     bench.gestures.scroll_into_view_if_needed()
+
+    def add(cell: Cell) -> tuple[float, float]:
+        pixels_ms = drag(page, bench.gestures, bench.on_annotator(cell), steps=4, watch=bench.layers)
+        return pixels_ms, page.evaluate(_MOUSEUP_WALL_JS)
+
+    return timed_additions(bench, cells, warmup, add)
+
+
+def timed_additions(
+    bench: Bench, cells: list[Cell], warmup: int, add: Callable[[Cell], tuple[float, float]]
+) -> dict[str, Any]:
+    """``add`` a shape in each cell (it returns the ms until drawn and the page's wall-clock ms it was
+    timed from); per shape after `warmup`, the ms until drawn and until the kernel holds it (one more)."""
     bench.call("commits")
     before = None
     drawn, held = [], []
     for i, cell in enumerate(cells):
-        pixels_ms = drag(page, bench.gestures, bench.on_annotator(cell), steps=4, watch=bench.layers)
-        up_wall = page.evaluate(_MOUSEUP_WALL_JS)
+        pixels_ms, start_wall = add(cell)
         commits = _wait_commits(bench)
         count = commits[-1][1]
-        assert before is None or count == before + 1, f"drag {i}: the kernel holds {count} shapes"
+        assert before is None or count == before + 1, f"shape {i}: the kernel holds {count} shapes"
         before = count
         if i >= warmup:
             drawn.append(pixels_ms)
-            held.append(commits[-1][0] * 1000 - up_wall)
+            held.append(commits[-1][0] * 1000 - start_wall)
     return {"drawn": drawn, "held": held}
 
 
@@ -624,6 +641,57 @@ def drag_messages(bench: Bench, cell: Cell) -> dict[str, Any]:
         # The kernel handles messages in order: the mouse-up before this stop.
         result[name] = bench.call("meter_stop")
     return result
+
+
+# -- 6. closing a polygon ----------------------------------------------------------------------------------
+# The time of the last pointer press on the gesture layer, on the page's clock (the closing click's press
+# sends the polygon; its release comes a moment later and starts `wait_red`'s clock).
+_WATCH_PRESS_JS = """(element) => element.addEventListener("pointerdown", (event) => {
+  window.benchPress = event.timeStamp;
+}, { capture: true })"""
+_PRESS_TO_RELEASE_JS = "() => window.benchMouseUp - window.benchPress"
+_PRESS_WALL_JS = "() => performance.timeOrigin + window.benchPress"
+
+
+def close_polygons(bench: Bench, cells: list[Cell], warmup: int) -> dict[str, Any]:
+    """A triangle clicked into each cell and closed on its first vertex, on the item the boxes were not
+    dragged on; per polygon the ms from the closing press until drawn, and until the kernel holds it."""
+    other = 1 - bench.current_item
+    bench.command(bench.item_checks(bench.layers, other), "show", index=other)
+    bench.current_item = other
+    bench.call("tool", name="polygon")
+    page = bench.page
+    bench.gestures.scroll_into_view_if_needed()
+    bench.gestures.evaluate(_WATCH_PRESS_JS)
+    box = bench.gestures.bounding_box()
+    assert box is not None
+
+    def add(cell: Cell) -> tuple[float, float]:
+        x0, y0, x1, y1 = bench.on_annotator(cell)
+        for x, y in ((x0, y0), (x1, y0), (x0, y1)):
+            page.mouse.click(box["x"] + x, box["y"] + y)
+        # The top edge's middle, on and beside the outline the kernel draws once the polygon is selected.
+        arm_red(bench.layers, [((x0 + x1) / 2, y0 + dy) for dy in (-1, 0, 1)])
+        page.mouse.click(box["x"] + x0, box["y"] + y0)  # on the first vertex: closed
+        return wait_red(page) + page.evaluate(_PRESS_TO_RELEASE_JS), page.evaluate(_PRESS_WALL_JS)
+
+    closes = timed_additions(bench, cells, warmup, add)
+    bench.call("tool", name="box")
+    return closes
+
+
+def polygon_close_figures(closes: dict[str, Any], pings: list[float]) -> list[Figure]:
+    both = [max(a, b) for a, b in zip(closes["drawn"], closes["held"], strict=True)]
+    both50, both95 = stats(both)
+    _, ping95 = stats(pings)
+    return [
+        Figure(f"6  closing click to polygon stored+drawn p95 ({len(both)} polygons)", both95, "ms",
+               ping95 + DRAG_GOAL_OVER_FLOOR_MS, higher_is_better=False),
+        Figure("     p50", both50, "ms"),
+        Figure(f"     floor: custom-message round trip p95 ({len(pings)}, 3's and more)", ping95, "ms"),
+        Figure("     outline drawn p95", stats(closes["drawn"])[1], "ms"),
+        Figure("     kernel holds it p95", stats(closes["held"])[1], "ms"),
+    ]  # fmt: skip
 
 
 def main() -> int:
@@ -677,9 +745,16 @@ def main() -> int:
         drags = drag_boxes(bench, cells[:-1], warmup)
         pings += ping_round_trips(page, args.rounds - args.rounds // 2)
         messages = drag_messages(bench, cells[-1])
+        progress("closing polygons ...")
+        closes = close_polygons(bench, cells[:-1], warmup)
+        close_pings = pings + ping_round_trips(page, args.rounds // 4)
         notebook.close()
 
-    return report(*figures(jpeg_sizes, shows, redraws, pings, drags, messages), *polygon_figures(polygons))
+    return report(
+        *figures(jpeg_sizes, shows, redraws, pings, drags, messages),
+        *polygon_figures(polygons),
+        *polygon_close_figures(closes, close_pings),
+    )
 
 
 def figures(

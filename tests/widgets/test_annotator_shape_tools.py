@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 import pytest
-from canvas_messages import Sent
+from canvas_messages import Sent, commands
 from widgets.test_annotator import SCALE, canvas, key
 
 import dlwidgets as dw
@@ -255,3 +255,13 @@ def test_the_objects_list_marks_a_type_the_annotator_cannot_edit_as_view_only(im
     annotator = Annotator(image_item, width=800, height=520)
     rows = {row["shape"]: row["summary"] for row in annotator.side_panel.objects}
     assert rows == {"cube": "view only", "segment": "", "ellipse": ""}
+
+
+def test_hovering_a_polygon_in_the_objects_list_outlines_it(annotator: Annotator, sent: Sent) -> None:
+    draw(annotator, "polygon", TRIANGLE)
+    draw(annotator, "polyline", [[400, 300], [500, 350]])
+    for row, command in zip(annotator.side_panel.objects, ("strokePolygon", "strokeLines"), strict=True):
+        sent.clear()
+        annotator.side_panel._on_message(annotator.side_panel, {"type": "hover", "key": row["key"]}, [])
+        assert annotator._is_highlighted
+        assert command in [name for name, _ in commands(sent)]

@@ -18,7 +18,7 @@ from ipycanvas.canvas import COMMANDS
 from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
 from ..models.viewport import Viewport
 from .label_drawing import Label, draw_labels
-from .shape_drawing import draw_selection, draw_shapes, is_drawn_here
+from .shape_drawing import draw_outline, draw_selection, draw_shapes, is_drawn_here
 
 UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8
@@ -79,6 +79,8 @@ def draw_highlight(layer: Canvas, shape: Shape | None, viewport: Viewport) -> No
     elif shape["type"] == "point":
         x, y = viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"])
         layer.stroke_circle(x, y, POINT_RADIUS + 5)
+    else:
+        draw_outline(layer, shape, viewport)
 
 
 def draw_annotations(

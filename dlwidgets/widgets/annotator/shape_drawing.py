@@ -43,7 +43,10 @@ def is_drawn_here(shape: Shape) -> bool:
     """Whether this module draws ``shape``: every type but points, classifications and boxes not turned
     (canvas_drawing draws those, with their labels)."""
     kind = shape.get("type")
-    return kind not in ("box", "point", "class") or (kind == "box" and bool(box_angle(shape)))
+    if kind == "box":  # called for every shape on every redraw: a box's angle read without a copy
+        coordinates = shape["coordinates"]
+        return len(coordinates) > 2 and bool(box_angle(shape))
+    return kind not in ("point", "class")
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -94,6 +97,12 @@ def _image_geometry(shape: Shape) -> tuple[Geometry | None, tuple[float, ...]]:
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return geometry, bounds
+
+
+def outline_bounds(shape: Shape) -> tuple[float, ...]:
+    """(left, top, right, bottom) of a shape's outline in image pixels (empty for a shape with none),
+    remembered while the shape is unchanged: what a hit test checks before the outline itself."""
+    return _image_geometry(shape)[1]
 
 
 def _to_canvas(contours: list[np.ndarray], viewport: Viewport) -> tuple[np.ndarray, np.ndarray]:
@@ -178,14 +187,10 @@ def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) 
     scale, offset = viewport.scale, np.array([viewport.offset_x, viewport.offset_y])
     kind = shape.get("type")
     if kind in shape_edits.VERTEX_TYPES:
-        outline = shape_edits.vertices(shape) * scale + offset
         layer.stroke_style = color
         layer.line_width = 2
-        if kind == "segment":
-            layer.stroke_polygon(outline.tolist())
-        else:
-            layer.stroke_lines(outline.tolist())
-        points = outline - VERTEX_SIZE / 2
+        draw_outline(layer, shape, viewport)
+        points = shape_edits.vertices(shape) * scale + offset - VERTEX_SIZE / 2
         layer.fill_style = "#ffffff"
         layer.fill_rects(points[:, 0], points[:, 1], VERTEX_SIZE)
         layer.stroke_style = "#000000"
@@ -195,8 +200,7 @@ def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) 
         if kind == "ellipse":  # an ellipse's outline shows it is the one selected
             layer.stroke_style = "#ffffff"
             layer.line_width = 1
-            outline = shape_edits.outline(shape) * scale + offset
-            layer.stroke_polygon(outline.tolist())
+            draw_outline(layer, shape, viewport)
         top = viewport.to_canvas(*shape_edits.rotation_handle(shape, 0.0))
         handle = viewport.to_canvas(
             *shape_edits.rotation_handle(shape, shape_edits.ROTATION_HANDLE_PX / scale)
@@ -209,3 +213,15 @@ def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) 
         layer.stroke_style = "#000000"
         layer.line_width = 1
         layer.stroke_circle(*handle, ROTATION_HANDLE_RADIUS)
+
+
+def draw_outline(layer: Canvas, shape: Shape, viewport: Viewport) -> None:
+    """Stroke a polygon's, polyline's, ellipse's or turned box's outline with the layer's current style
+    (the objects list's highlight); other types draw nothing here."""
+    if shape.get("type") not in shape_edits.AREA_TYPES | shape_edits.TURNING_TYPES:
+        return
+    points = (shape_edits.outline(shape) * viewport.scale + [viewport.offset_x, viewport.offset_y]).tolist()
+    if shape["type"] == "polyline":
+        layer.stroke_lines(points)
+    else:
+        layer.stroke_polygon(points)
