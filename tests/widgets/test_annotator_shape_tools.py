@@ -265,3 +265,19 @@ def test_hovering_a_polygon_in_the_objects_list_outlines_it(annotator: Annotator
         annotator.side_panel._on_message(annotator.side_panel, {"type": "hover", "key": row["key"]}, [])
         assert annotator._is_highlighted
         assert command in [name for name, _ in commands(sent)]
+
+
+def test_a_vertex_edit_racing_another_change_is_not_saved_and_is_kept(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    image_item.annotations.upload([dw.Polygon(geo=TRIANGLE, label="car")])
+    annotator.discard()  # shows what is stored now: the polygon
+    key(annotator, "v")
+    drag(annotator, (200, 150), (200, 150))  # selected: its vertices are handles now
+    drag(annotator, (300, 100), (320, 90))
+    image_item.annotations.upload([dw.Point(x=1, y=1, label="person")])  # someone else, meanwhile
+    assert not annotator.save()
+    assert "changed elsewhere" in annotator.status
+    assert annotator.is_dirty and outline(annotator) == [(100, 100), (320, 90), (200, 250)]
+    (stored,) = [a for a in image_item.annotations.list() if a.type == "segment"]
+    assert ring(stored) == [(100, 100), (300, 100), (200, 250)]  # nothing of the edit was written
