@@ -21,6 +21,11 @@ and gradients, quality 90, about 3.5 MB) with 1,000 boxes each, and measures:
 6. Closing a polygon: triangles clicked with the polygon tool (on the item the boxes were not dragged
    on), timed from the press of the closing click (on the first vertex) until the kernel holds the
    polygon and its outline (drawn while selected) is on the canvas, against the same floor as 3.
+7. Brush strokes on a 12 MP item: strokes painted with the mouse (a zigzag about 550 image pixels long,
+   brush 40 image pixels wide) into the label's mask, timed from the mouse-up until the kernel holds the
+   mask's new PNG and the annotation layer shows the stroke in the label's colour; the size of each
+   stroke's one message (goal < 64 KB); the kernel's time to save the painted mask to the workspace.
+   ``--brush-only`` measures this alone.
 
 The annotator's canvas fills the width the page gives it (the responsive canvas, as users get it); the
 floor draws on a canvas of the same size. The naive ipycanvas comparisons keep an 800 x 520 canvas.
@@ -29,12 +34,14 @@ Times that span the kernel and the page use the wall clock of both (same machine
 ``time.time()`` when a call starts, the page's ``performance.timeOrigin + performance.now()`` in the
 first animation frame whose canvas shows the result.
 
-    .venv/bin/python benchmarks/annotator.py [--shows 10] [--drags 36] [--ui lab|notebook7]
+    .venv/bin/python benchmarks/annotator.py [--shows 10] [--drags 36] [--strokes 24] [--brush-only]
+                                             [--ui lab|notebook7]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import sys
@@ -56,6 +63,9 @@ REDRAW_GOAL_BYTES = 33 * 1024
 DRAG_GOAL_OVER_FLOOR_MS = 20.0
 DRAG_MOVES = 30
 POLYGONS_MAX_RATIO = 1.25
+STROKE_GOAL_MS = 250.0
+STROKE_GOAL_BYTES = 64 * 1024
+BRUSH_SIZE = 40  # image pixels across
 
 Cell = tuple[float, float, float, float]  # a drag from (x0, y0) to (x1, y1), canvas pixels
 
@@ -75,6 +85,8 @@ SPEC: dict[str, Any] = {
     "probe_rgb": [[255, 255, 0], [255, 0, 255]],
     "patch_check": [3300, 550],
     "labels": {"car": "#00c853", "person": "#2962ff", "new": "#ff0000"},
+    "brush_size": BRUSH_SIZE,
+    "stroke_area": [2600, 1000, 3950, 2900],
 }
 
 DATA_CELL = """\
@@ -253,7 +265,22 @@ COMMANDS = {
     "commits": lambda: [commits.copy(), commits.clear()][0],
     "tool": lambda name: annotator.set_tool(name),
     "jpeg_sizes": lambda: [len(j) for j in jpegs],
+    "brush": lambda: brush(),
+    "stroke_sizes": lambda: [stroke_sizes.copy(), stroke_sizes.clear()][0],
+    "save": lambda: metered(annotator.save),
 }
+
+stroke_sizes = []
+
+def brush():
+    """The brush, BRUSH_SIZE wide, the size of each stroke's message recorded as it arrives."""
+    annotator.autosave = False  # saved when the benchmark says (timed apart)
+    annotator.set_tool("brush")
+    annotator.mask_brush.size = SPEC["brush_size"]
+    annotator.gestures.on_msg(
+        lambda _w, content, _b: stroke_sizes.append(len(json.dumps(content)))
+        if content.get("type") == "stroke" else None
+    )
 
 def on_command(widget, content, buffers):
     seq, name = content.pop("seq"), content.pop("cmd")
@@ -694,6 +721,85 @@ def polygon_close_figures(closes: dict[str, Any], pings: list[float]) -> list[Fi
     ]  # fmt: skip
 
 
+# -- 7. brush strokes ----------------------------------------------------------------------------------------
+# Armed after a stroke's moves and before its release: resolves with the ms from the release to the first
+# frame in which the annotation layer shows the label's red over one of `points` (its red channel up and
+# its green down against what the point showed when armed: the mask is drawn half transparent).
+_ARM_PAINTED_JS = """(canvas, points) => {
+  const context = canvas.getContext("2d");
+  const pixel = ([x, y]) => context.getImageData(x, y, 1, 1).data;
+  const before = points.map(pixel);
+  const isPainted = () => points.some((point, i) => {
+    const [r, g] = pixel(point);
+    return r - before[i][0] > 30 && before[i][1] - g > 20;
+  });
+  window.benchMouseUp = undefined;
+  window.benchPainted = new Promise((resolve, reject) => {
+    const armed = performance.now();
+    const frame = (now) => {
+      if (window.benchMouseUp !== undefined && isPainted()) resolve(performance.now() - window.benchMouseUp);
+      else if (now - armed > 10000) reject(new Error("the stroke was not drawn in 10 s"));
+      else requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+}"""
+
+
+def stroke_path(index: int) -> list[tuple[float, float]]:
+    """Stroke `index`'s zigzag in image pixels: two columns of strokes down the free area, none touching."""
+    left, top, right, _ = SPEC["stroke_area"]
+    width = (right - left) // 2 - 100
+    x0, y0 = left + 50 + (index % 2) * (width + 100), top + 50 + (index // 2) * 150
+    return [(x0 + width * k / 5, y0 + (30 if k % 2 else -30)) for k in range(6)]
+
+
+def settled(page: Page, element: Locator) -> None:
+    """Wait until `element` has stayed in one place for half a second."""
+    places: list[Any] = []
+    for _ in range(100):
+        places = [*places[-4:], element.bounding_box()]
+        if len(places) == 5 and all(p == places[0] for p in places):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{element} kept moving: {places}")
+
+
+def brush_strokes(bench: Bench, count: int, warmup: int) -> dict[str, Any]:
+    """Paint `count` + `warmup` strokes with the brush on item 0; per stroke the ms from mouse-up to the
+    stroke drawn and to the kernel holding it, each message's size, and the save of the mask after."""
+    if bench.current_item != 0:
+        bench.command(bench.item_checks(bench.layers, 0), "show", index=0)
+        bench.current_item = 0
+    bench.call("brush")
+    page, canvas = bench.page, bench.gestures
+    settled(page, canvas)  # the toolbar above the canvas may wrap anew for the brush's controls
+    bench.call("commits")
+    drawn, held = [], []
+    for i in range(count + warmup):
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()  # where it is now: the toolbar above may have grown
+        assert box is not None
+        points = [bench.to_canvas(x, y) for x, y in stroke_path(i)]
+        page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+        page.mouse.down()
+        for x, y in points[1:]:
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=10)
+        middles = [((x0 + x1) / 2, (y0 + y1) / 2) for (x0, y0), (x1, y1) in itertools.pairwise(points)]
+        bench.layers.evaluate(_ARM_PAINTED_JS, [[round(x), round(y)] for x, y in middles])
+        page.mouse.up()
+        drawn_ms: float = page.evaluate("() => window.benchPainted")
+        up_wall = page.evaluate(_MOUSEUP_WALL_JS)
+        commits = _wait_commits(bench)
+        if i >= warmup:
+            drawn.append(drawn_ms)
+            held.append(commits[-1][0] * 1000 - up_wall)
+    sizes: list[int] = bench.call("stroke_sizes")
+    assert len(sizes) == count + warmup, f"{len(sizes)} stroke messages for {count + warmup} strokes"
+    save = bench.call("save")
+    return {"drawn": drawn, "held": held, "sizes": sizes, "save_ms": save["python_ms"]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -702,6 +808,8 @@ def main() -> int:
     parser.add_argument("--redraws", type=int, default=5, help="annotation-layer redraws timed")
     parser.add_argument("--drags", type=int, default=36, help="box drags timed (at most 38)")
     parser.add_argument("--rounds", type=int, default=200, help="custom-message round trips (floor)")
+    parser.add_argument("--strokes", type=int, default=24, help="brush strokes timed (at most 24)")
+    parser.add_argument("--brush-only", action="store_true", help="measure the brush strokes alone")
     parser.add_argument("--ui", choices=["lab", "notebook7"], default="lab")
     args = parser.parse_args()
     ui: UI = args.ui
@@ -732,6 +840,12 @@ def main() -> int:
         bench = Bench(notebook)
         view = bench.view
         progress(f"the annotator's canvas fills its cell: {view['canvas_width']} x {view['canvas_height']}")
+        if args.brush_only:
+            progress("painting brush strokes ...")
+            pings = ping_round_trips(page, args.rounds // 2)
+            strokes = brush_strokes(bench, min(args.strokes, 24), warmup)
+            notebook.close()
+            return report(*brush_figures(strokes, pings))
         jpeg_sizes = bench.call("jpeg_sizes")
         progress("showing items ...")
         ping_round_trips(page, 20)
@@ -748,12 +862,15 @@ def main() -> int:
         progress("closing polygons ...")
         closes = close_polygons(bench, cells[:-1], warmup)
         close_pings = pings + ping_round_trips(page, args.rounds // 4)
+        progress("painting brush strokes ...")
+        strokes = brush_strokes(bench, min(args.strokes, 24), warmup)
         notebook.close()
 
     return report(
         *figures(jpeg_sizes, shows, redraws, pings, drags, messages),
         *polygon_figures(polygons),
         *polygon_close_figures(closes, close_pings),
+        *brush_figures(strokes, pings),
     )
 
 
@@ -842,6 +959,26 @@ def polygon_figures(shows: dict[str, Any]) -> list[Figure]:
         Figure("   bytes beyond the boxes' show", extra, "B", 1.2 * raw, higher_is_better=False),
         Figure("     raw vertex data as int16 (goal = 1.2 x this)", raw, "B"),
         Figure("   messages", max(m["messages"] for m in shows["polygons"]), "msgs"),
+    ]  # fmt: skip
+
+
+def brush_figures(strokes: dict[str, Any], pings: list[float]) -> list[Figure]:
+    drawn50, drawn95 = stats(strokes["drawn"])
+    held50, held95 = stats(strokes["held"])
+    both50, both95 = stats([max(a, b) for a, b in zip(strokes["drawn"], strokes["held"], strict=True)])
+    return [
+        Figure(f"7  brush stroke on 12 MP: mouse-up to mask held+drawn p95 ({len(strokes['drawn'])})",
+               both95, "ms", STROKE_GOAL_MS, higher_is_better=False),
+        Figure("     p50", both50, "ms"),
+        Figure(f"     floor: custom-message round trip p95 ({len(pings)})", stats(pings)[1], "ms"),
+        Figure("     drawn p50", drawn50, "ms"),
+        Figure("     drawn p95", drawn95, "ms"),
+        Figure("     kernel holds the new PNG p50", held50, "ms"),
+        Figure("     kernel holds the new PNG p95", held95, "ms"),
+        Figure("   one stroke's message, largest", max(strokes["sizes"]), "B", STROKE_GOAL_BYTES,
+               higher_is_better=False),
+        Figure("     median", statistics.median(strokes["sizes"]), "B"),
+        Figure("   save of the painted 12 MP mask: kernel time", strokes["save_ms"], "ms"),
     ]  # fmt: skip
 
 

@@ -38,10 +38,10 @@ def mask_rects(shape: Shape, viewport: Viewport) -> np.ndarray:
     canvas rectangles, one per run of covered canvas pixels in a row of the image shown (none for a PNG
     that cannot be read: it is kept as stored, not drawn)."""
     try:
-        pixels = mask_of(mask_url(shape)).pixels
+        mask = mask_of(mask_url(shape))
     except ValueError:
         return np.zeros((0, 4), dtype=np.int16)
-    height, width = pixels.shape
+    height, width = mask.height, mask.width
     x0, columns = _samples(viewport.canvas_width, viewport.offset_x, viewport.scale, width)
     y0, rows = _samples(viewport.canvas_height, viewport.offset_y, viewport.scale, height)
     if not len(columns) or not len(rows):
@@ -49,7 +49,7 @@ def mask_rects(shape: Shape, viewport: Viewport) -> np.ndarray:
     # Zoomed in, several canvas rows show one image row: its runs are measured once, as tall as those rows.
     shown, first, tall = np.unique(rows, return_index=True, return_counts=True)
     sampled = np.zeros((len(shown), len(columns) + 2), dtype=bool)
-    sampled[:, 1:-1] = pixels[shown[:, None], columns]
+    sampled[:, 1:-1] = mask.rows(shown)[:, columns]
     # Where a row turns on or off: its runs' starts and stops, alternately.
     row, edge = np.nonzero(sampled[:, 1:] != sampled[:, :-1])
     row, start, stop = row[::2], edge[::2], edge[1::2]

@@ -165,6 +165,11 @@ def _adler32_combine(first: int, second: int, second_length: int) -> int:
     return sum1 | (sum2 << 16)
 
 
+def band_rows(width: int) -> int:
+    """How many rows of a ``width`` pixels wide mask make one band."""
+    return max(1, BAND_BYTES // (4 * width + 1))
+
+
 @dataclass(frozen=True)
 class _Band:
     """One band of rows as the PNG holds them: deflated (ending on a sync flush), with the Adler-32 and
@@ -184,17 +189,16 @@ def _deflate(raw: bytes, level: int = PAINTED_LEVEL) -> _Band:
     return _Band(deflated, zlib.adler32(raw), len(raw))
 
 
-def _band(pixels: np.ndarray, rows: int, index: int, color: tuple[int, ...]) -> _Band:
-    """Band ``index`` (of ``rows`` rows each) of a mask's PNG in ``color``."""
-    width = pixels.shape[1]
-    band = pixels[index * rows : (index + 1) * rows]
-    if not band.any():
-        key = (width, len(band))
+def _band(rows: np.ndarray, color: tuple[int, ...]) -> _Band:
+    """A band of a mask's rows as its PNG holds them, in ``color``."""
+    height, width = rows.shape
+    if not rows.any():
+        key = (width, height)
         if key not in _EMPTY_BANDS:
-            _EMPTY_BANDS[key] = _deflate(bytes(len(band) * (4 * width + 1)), EMPTY_LEVEL)
+            _EMPTY_BANDS[key] = _deflate(bytes(height * (4 * width + 1)), EMPTY_LEVEL)
         return _EMPTY_BANDS[key]
-    raw = np.zeros((len(band), 4 * width + 1), dtype=np.uint8)  # each row: filter 0, then RGBA
-    raw[:, 1:].reshape(len(band), width, 4)[band] = (*color, 255)
+    raw = np.zeros((height, 4 * width + 1), dtype=np.uint8)  # each row: filter 0, then RGBA
+    raw[:, 1:].reshape(height, width, 4)[rows] = (*color, 255)
     return _deflate(raw.tobytes())
 
 
@@ -203,29 +207,50 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 class PaintedMask:
-    """A mask (a (height, width) bool array, read-only) and its PNG data URL in ``color``, kept in step:
-    ``painted(stroke)`` returns a new one and leaves this one as it was (undo goes back to it)."""
+    """A mask and its PNG data URL in ``color``, kept in step: ``painted(stroke)`` returns a new one and
+    leaves this one as it was (undo goes back to it). Its pixels are held in bands of rows, read-only, that
+    a painted mask shares with the one it came from where the stroke did not reach."""
 
     def __init__(
         self,
-        pixels: np.ndarray,
+        pixels: np.ndarray | list[np.ndarray],
         color: Sequence[int],
         bands: list[_Band] | None = None,
         url: str | None = None,
     ) -> None:
-        self.pixels = pixels
-        self.pixels.setflags(write=False)
+        """``pixels``: the (height, width) mask, or its bands of rows (as ``band_rows`` cuts them)."""
+        if isinstance(pixels, np.ndarray):
+            rows = band_rows(pixels.shape[1])
+            pixels = [pixels[top : top + rows] for top in range(0, pixels.shape[0], rows)]
+        for band in pixels:
+            band.setflags(write=False)
+        self._pixels = pixels
+        self.width = pixels[0].shape[1]
+        self.height = sum(len(band) for band in pixels)
+        self._rows = band_rows(self.width)
         self.color = tuple(int(c) for c in color[:3])
-        self._rows = max(1, BAND_BYTES // (4 * pixels.shape[1] + 1))
         # A mask decoded from its PNG (``url``) is compressed in bands only when first painted.
         self._bands = bands
         self.url = url if url is not None else self._encode()
 
     @property
+    def pixels(self) -> np.ndarray:
+        """The whole (height, width) mask (a copy: ``rows`` reads a few rows without one)."""
+        return np.concatenate(self._pixels)
+
+    def rows(self, indices: np.ndarray) -> np.ndarray:
+        """The rows ``indices`` of the mask, in that order (each (width,) bool)."""
+        out = np.empty((len(indices), self.width), dtype=bool)
+        bands = indices // self._rows
+        for band in np.unique(bands).tolist():
+            here = bands == band
+            out[here] = self._pixels[band][indices[here] - band * self._rows]
+        return out
+
+    @property
     def bands(self) -> list[_Band]:
         if self._bands is None:
-            count = -(-self.pixels.shape[0] // self._rows)
-            self._bands = [_band(self.pixels, self._rows, k, self.color) for k in range(count)]
+            self._bands = [_band(rows, self.color) for rows in self._pixels]
         return self._bands
 
     @classmethod
@@ -238,7 +263,6 @@ class PaintedMask:
         return cls(pixels, own, url=url)
 
     def _encode(self) -> str:
-        height, width = self.pixels.shape
         adler, deflated = 1, []
         for band in self.bands:
             adler = _adler32_combine(adler, band.adler, band.length)
@@ -247,7 +271,7 @@ class PaintedMask:
         stream = b"\x78\x9c" + b"".join(deflated) + b"\x03\x00" + struct.pack(">I", adler)
         png = (
             b"\x89PNG\r\n\x1a\n"
-            + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + _chunk(b"IHDR", struct.pack(">IIBBBBB", self.width, self.height, 8, 6, 0, 0, 0))
             + _chunk(b"IDAT", stream)
             + _chunk(b"IEND", b"")
         )
@@ -255,24 +279,27 @@ class PaintedMask:
 
     def painted(self, stroke: Stroke) -> PaintedMask:
         """This mask with ``stroke`` applied (the brush sets pixels, the eraser clears them); itself if the
-        stroke changes nothing."""
-        height, width = self.pixels.shape
-        found = stroke_pixels(stroke, width, height)
+        stroke changes nothing. Only the bands of rows the stroke reaches are copied and compressed."""
+        found = stroke_pixels(stroke, self.width, self.height)
         if found is None:
             return self
         top, left, covered = found
-        region = self.pixels[top : top + covered.shape[0], left : left + covered.shape[1]]
-        changed = covered & ~region if stroke.tool == "brush" else covered & region
-        if not changed.any():
-            return self
-        pixels = self.pixels.copy()
-        pixels[top : top + covered.shape[0], left : left + covered.shape[1]] ^= changed
-        touched = np.nonzero(changed.any(axis=1))[0]
-        first, last = (top + int(touched[0])) // self._rows, (top + int(touched[-1])) // self._rows
-        bands = list(self.bands)
-        for index in range(first, last + 1):
-            bands[index] = _band(pixels, self._rows, index, self.color)
-        return PaintedMask(pixels, self.color, bands)
+        right = left + covered.shape[1]
+        pixels, bands, changed = list(self._pixels), list(self.bands), False
+        for index in range(top // self._rows, (top + len(covered) - 1) // self._rows + 1):
+            start = index * self._rows
+            band = self._pixels[index]
+            # The stroke's rows within this band, and the band's rows the stroke covers.
+            first, last = max(top, start), min(top + len(covered), start + len(band))
+            here = covered[first - top : last - top]
+            region = band[first - start : last - start, left:right]
+            flip = here & ~region if stroke.tool == "brush" else here & region
+            if not flip.any():
+                continue
+            band = band.copy()
+            band[first - start : last - start, left:right] ^= flip
+            pixels[index], bands[index], changed = band, _band(band, self.color), True
+        return PaintedMask(pixels, self.color, bands) if changed else self
 
 
 # Masks painted or decoded lately, by their PNG data URL: the next stroke on one (or its undo) starts
@@ -285,7 +312,7 @@ def remember(mask: PaintedMask) -> PaintedMask:
     """Keep ``mask`` for ``mask_of``; the least recently used go when too many pixels are held."""
     _PAINTED[mask.url] = mask
     _PAINTED.move_to_end(mask.url)
-    while len(_PAINTED) > 1 and sum(m.pixels.size for m in _PAINTED.values()) > _PAINTED_PIXELS:
+    while len(_PAINTED) > 1 and sum(m.width * m.height for m in _PAINTED.values()) > _PAINTED_PIXELS:
         _PAINTED.popitem(last=False)
     return mask
 
