@@ -12,13 +12,14 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..entities.annotation import definition_json
+from ..entities.item import Item
 from . import coco, voc, yolo
 from .dataset_io import dataset_labels, dataset_pages, import_records
 from .records import ImageRecord, Notes
 
 if TYPE_CHECKING:
+    from ..client import Client
     from ..entities.dataset import Dataset
-    from ..entities.item import Item
     from ..filters import Filters
 
 
@@ -66,12 +67,14 @@ def _write_dataloop(
     return root
 
 
-def _with_images(pages: Iterable[list[ImageRecord]], folder: Path) -> Iterator[list[ImageRecord]]:
+def _with_images(
+    pages: Iterable[list[ImageRecord]], folder: Path, client: Client
+) -> Iterator[list[ImageRecord]]:
     """The same pages, each image's bytes downloaded under ``folder`` on the way."""
     for page in pages:
         for record in page:
-            item: Item | None = record.item
-            if item is not None:
+            if record.remote is not None:
+                item = Item.from_json(record.remote, client)
                 target = folder / record.filename
                 target.parent.mkdir(parents=True, exist_ok=True)
                 item.download(local_path=target, overwrite=True)  # today's bytes, over an older export
@@ -131,7 +134,7 @@ class Converter:
         notes = Notes(chosen.value.upper())
         pages: Iterable[list[ImageRecord]] = dataset_pages(dataset, filters, annotation_filter, notes)
         if with_images:
-            pages = _with_images(pages, folder / _IMAGES[chosen.value])
+            pages = _with_images(pages, folder / _IMAGES[chosen.value], dataset.client)
         if progress is not None:
             pages = _counted(pages, progress)
         written = _WRITERS[chosen.value](folder, dataset_labels(dataset), pages, dataset.name, notes)

@@ -33,20 +33,27 @@ def _annotation_filters(annotation_filter: Filters | None, item_ids: list[str]) 
     return filters
 
 
-def _chunks(items: list[Item]) -> Iterator[list[str]]:
+def _chunks(items: list[dict[str, Any]]) -> Iterator[list[str]]:
     """The ids of ``items`` in runs whose annotations (as the items count them) fill about one page:
     a query per run then needs no second page, and finds its rows by item in the store's index."""
     chunk: list[str] = []
     count = 0
     for item in items:
-        annotations = item.annotations_count or 0
+        annotations = item.get("annotationsCount") or 0
         if chunk and count + annotations > PAGE_SIZE:
             yield chunk
             chunk, count = [], 0
-        chunk.append(item.id)
+        chunk.append(item["id"])
         count += annotations
     if chunk:
         yield chunk
+
+
+def _size(item: dict[str, Any]) -> tuple[int, int] | None:
+    """An item's (width, height) from its platform JSON; None when it has none (not an image)."""
+    system = (item.get("metadata") or {}).get("system") or {}
+    width, height = system.get("width"), system.get("height")
+    return (int(width), int(height)) if width and height else None
 
 
 def _definition(annotation: dict[str, Any], notes: Notes) -> Definition | None:
@@ -68,28 +75,26 @@ def dataset_pages(
     filters = copy.deepcopy(filters) if filters is not None else Filters(page_size=PAGE_SIZE)
     if not filters.sort:
         filters.sort_by("filename")
-    for page in dataset.items.list(filters=filters):
-        images = [item for item in page if item.width and item.height]
+    # Items as their JSON, not entities: the export needs their ids, names, sizes and counts only.
+    for page in dataset.items.pages_json(filters):
+        sizes = {item["id"]: _size(item) for item in page}
+        images = [item for item in page if sizes[item["id"]] is not None]
         for _ in range(len(page) - len(images)):
             notes.skip("items without a width and height (not images):")
-        by_item: dict[str, list[Definition]] = {item.id: [] for item in images}
-        for chunk in _chunks([item for item in images if item.annotations_count != 0]):
+        by_item: dict[str, list[Definition]] = {item["id"]: [] for item in images}
+        for chunk in _chunks([item for item in images if item.get("annotationsCount") != 0]):
             query = _annotation_filters(annotation_filter, chunk)
             for annotation_page in dataset.annotations.pages_json(query):
                 for annotation in annotation_page:
                     definition = _definition(annotation, notes)
                     if definition is not None:
                         by_item[annotation["itemId"]].append(definition)
-        yield [
-            ImageRecord(
-                filename=item.filename.lstrip("/"),
-                width=int(item.width or 0),
-                height=int(item.height or 0),
-                annotations=by_item[item.id],
-                item=item,
-            )
-            for item in images
-        ]
+        records = []
+        for item in images:
+            width, height = sizes[item["id"]] or (0, 0)
+            filename = item["filename"].lstrip("/")
+            records.append(ImageRecord(filename, width, height, by_item[item["id"]], remote=item))
+        yield records
 
 
 def _remote_items(dataset: Dataset, wanted: set[str], filters: Filters | None) -> dict[str, Item]:

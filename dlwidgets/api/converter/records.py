@@ -7,25 +7,25 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...exceptions import ConversionError
 
 if TYPE_CHECKING:
     from ..entities.annotation import Definition
-    from ..entities.item import Item
 
 
 @dataclass
 class ImageRecord:
     """One image: ``filename`` relative to the dataset root (``'dir/a.png'``), its size in pixels, its
-    annotations, and where its bytes are (a remote ``item`` on export, a local ``source`` on import)."""
+    annotations, and where its bytes are (the dataset item's platform JSON, ``remote``, on export, a
+    local ``source`` file on import)."""
 
     filename: str
     width: int
     height: int
     annotations: list[Definition] = field(default_factory=list)
-    item: Item | None = None
+    remote: dict[str, Any] | None = None
     source: Path | None = None
 
     @property

@@ -26,7 +26,7 @@ from ..entities.item import metadata_diff
 from ..entities.page import PagedEntities
 from ..entities.prediction import add_model_info
 from ..filters import Filters, FiltersOperations, FiltersResource
-from .items import get_item, paged_query
+from .items import get_item, json_pages, paged_query
 from .owner import required
 
 if TYPE_CHECKING:
@@ -145,17 +145,7 @@ class DatasetAnnotations(AnnotationsById):
     def pages_json(self, filters: Filters) -> Iterator[list[dict[str, Any]]]:
         """The platform JSON of the annotations ``filters`` matches, a page at a time in id order (walked
         by ``id > last id``), without building entities: for bulk readers such as the converter."""
-        query = filters.prepare()
-        query.update(page=0, sort={"id": "ascending"})
-        path = f"/datasets/{self.dataset.id}/query"
-        while True:
-            body = self.client.json("POST", path, json=query)
-            page = body.get("items", [])
-            if page:
-                yield page
-            if not body.get("hasNextPage") or not page:
-                return
-            query["filter"] = {"$and": [filters.prepare()["filter"], {"id": {"$gt": page[-1]["id"]}}]}
+        return json_pages(self.client, f"/datasets/{self.dataset.id}/query", filters, by_id=True)
 
     def arrays(self, filters: Filters | None = None) -> AnnotationArrays:
         """The dataset's box annotations (those ``filters`` matches) as NumPy arrays: ``boxes`` N x 4,
