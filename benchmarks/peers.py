@@ -180,8 +180,7 @@ _CANVAS_SHOWN = """(out) => {
     [dx, dy] = [(canvas.width - W * s) / 2, (canvas.height - H * s) / 2];
   }
   const at = ([x, y]) => [Math.round(x * s + dx), Math.round(y * s + dy)];
-  const context = canvas.getContext('2d');
-  const pixel = ([x, y]) => context.getImageData(x, y, 1, 1).data;
+  const pixel = ([x, y]) => (STAGE_PIXEL)(canvas, x, y);
   const [r, g, b] = pixel(at(spec.patch));
   const image = r < 60 && g < 60 && b > 200;
   const [px, py] = at(spec.probe);
@@ -214,6 +213,8 @@ _SELECTORS = {"dlwidgets": ".dlw-annotator canvas:not(.dlw-gestures)", "ipyannot
 
 def shown_js(widget: str, case: str) -> str:
     """The page's predicate for `widget` showing `case`."""
+    from e2e.pixels import STAGE_PIXEL_JS  # on the path once _browser is imported (in the peers' venv)
+
     width, height, count = CASES[case]
     if widget == "bbox-widget":
         return _DOM_SHOWN.replace("COUNT", str(count))
@@ -226,7 +227,9 @@ def shown_js(widget: str, case: str) -> str:
         "probe": [left, (top + bottom) / 2],
         "edge": spec["edge"],
     }
-    js = _CANVAS_SHOWN.replace("SELECTOR", json.dumps(_SELECTORS[widget]))
+    js = _CANVAS_SHOWN.replace("SELECTOR", json.dumps(_SELECTORS[widget])).replace(
+        "STAGE_PIXEL", STAGE_PIXEL_JS
+    )
     return js.replace("GEOMETRY", json.dumps(points))
 
 

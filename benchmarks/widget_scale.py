@@ -45,6 +45,7 @@ from _common import Figure, progress, report
 from _stage import STAGE_CELL, STAGE_SETUP, MessagesDropped, Stage, WireMeter
 from e2e.browser import new_context
 from e2e.page import NotebookPage, open_notebook_page, record_console
+from e2e.pixels import STAGE_PIXEL_JS
 from e2e.polling import poll
 from e2e.server import JupyterServer
 from playwright.sync_api import Error as PlaywrightError
@@ -106,8 +107,7 @@ _ANNOTATOR_SHOWN = """(out) => {
   const s = Math.min(canvas.width / W, canvas.height / H);
   const [dx, dy] = [(canvas.width - W * s) / 2, (canvas.height - H * s) / 2];
   const at = ([x, y]) => [Math.round(x * s + dx), Math.round(y * s + dy)];
-  const context = canvas.getContext('2d');
-  const pixel = ([x, y]) => context.getImageData(x, y, 1, 1).data;
+  const pixel = ([x, y]) => (STAGE_PIXEL)(canvas, x, y);
   const [r, g, b] = pixel(at(spec.patch));
   const image = r < 50 && g < 50 && b > 200;
   const [px, py] = spec.probe ? at(spec.probe) : [0, 0];
@@ -174,7 +174,7 @@ def annotator_shown(annotated: bool) -> str:
         "patch": scale_data.PATCH_CHECK,
         "probe": [left, (top + bottom) / 2] if annotated else None,
     }
-    return _ANNOTATOR_SHOWN.replace("GEOMETRY", json.dumps(spec))
+    return _ANNOTATOR_SHOWN.replace("GEOMETRY", json.dumps(spec)).replace("STAGE_PIXEL", STAGE_PIXEL_JS)
 
 
 def run_case(stage: Stage, wire: WireMeter, body: str, shown: str, timeout: float = 300) -> dict[str, Any]:

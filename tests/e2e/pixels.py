@@ -10,7 +10,23 @@ from .polling import poll
 
 RGBA = tuple[int, int, int, int]
 
-_READ_PIXEL_JS = """(canvas, [x, y]) => Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data)"""
+# A JS function `(canvas, x, y) => [r, g, b, a]`: the pixel as the page shows it. A canvas of the
+# Annotator's stage is one of a stack (the image layer under the ipycanvas layers): their pixels are
+# composited, bottom to top, as the browser paints them (the gesture layer's previews left out).
+STAGE_PIXEL_JS = """(canvas, x, y) => {
+  const stage = canvas.closest('.dlw-stage');
+  const layers = stage ? Array.from(stage.querySelectorAll('canvas:not(.dlw-gestures)')) : [canvas];
+  let out = [0, 0, 0, 0];
+  for (const layer of layers) {
+    const [r, g, b, a] = layer.getContext('2d').getImageData(x, y, 1, 1).data;
+    const top = a / 255, below = (out[3] / 255) * (1 - top), alpha = top + below;
+    if (!alpha) continue;
+    out = [0, 1, 2].map((i) => ([r, g, b][i] * top + out[i] * below) / alpha).concat(alpha * 255);
+  }
+  return out.map(Math.round);
+}"""
+
+_READ_PIXEL_JS = f"(canvas, [x, y]) => ({STAGE_PIXEL_JS})(canvas, x, y)"
 
 
 def read_pixel(canvas: Locator, x: int, y: int) -> RGBA:

@@ -96,7 +96,9 @@ _FOCUS_JS = """() => {
 }"""
 
 # The page rectangles of the gesture layer and of the drawing under it, read in one go.
-_LAYER_RECTS_JS = """root => ["canvas.dlw-gestures", "canvas:not(.dlw-gestures)"].map(selector => {
+_LAYER_RECTS_JS = """root => [
+  "canvas.dlw-gestures", "canvas.dlw-image", "canvas:not(.dlw-gestures):not(.dlw-image)"
+].map(selector => {
   const r = root.querySelector(selector).getBoundingClientRect();
   return [r.x, r.y, r.width, r.height];
 })"""
@@ -143,8 +145,8 @@ def test_annotate_draw_classify_edit_undo_save(open_notebook: OpenNotebook) -> N
         band = int(viewport["offset_y"] / 2)
         assert read_pixel(view.layers, 200, band)[3] == 0, "something is drawn in the band above the image"
     # The gesture layer lies exactly over the drawing, or every gesture would land off its mark.
-    gestures, layers = view.root.evaluate(_LAYER_RECTS_JS)
-    assert gestures == layers, f"the gesture layer is at {gestures}, the drawing at {layers}"
+    gestures, image, layers = view.root.evaluate(_LAYER_RECTS_JS)
+    assert gestures == image == layers, f"gesture layer at {gestures}, image at {image}, drawing at {layers}"
 
     # 2. A box dragged with the mouse (the box tool is the default), then the point tool by its key.
     box_drag = view.drag(*BOX)

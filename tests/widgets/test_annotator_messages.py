@@ -1,6 +1,6 @@
 """What the annotator sends to the browser, recorded where every widget message leaves the kernel: a
-drag is answered with one drawing and one update of the side panel before the browser is told it is
-committed, showing an item sends its JPEG untouched in a few messages, and a thousand boxes are one small
+drag is answered with one drawing, then the browser is told it is committed, then one update of the side
+panel, showing an item sends its JPEG untouched in a few messages, and a thousand boxes are one small
 drawing message."""
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ def test_a_box_drag_is_one_drawing_then_committed(image_item: dw.Item, sent: Sen
     assert [(m[0], m[1]) for m in messages] == [
         (annotator.gestures, "custom"),  # grab
         (_CANVAS_MANAGER, "custom"),  # the annotation layer, redrawn once
-        (annotator.side_panel, "update"),  # the side panel once: objects, counts, the selected form
         (annotator.gestures, "custom"),  # committed: the browser drops its preview
+        (annotator.side_panel, "update"),  # then the side panel once: objects, counts, the selected form
     ]
     assert len(annotator.annotations) == 2
 

@@ -14,7 +14,7 @@ import anywidget
 import pytest
 
 from dlwidgets.widgets import annotator_gestures, dropzone, item_grid, ontology_lists, prompt_elements
-from dlwidgets.widgets.annotator import panels
+from dlwidgets.widgets.annotator import image_layer, panels
 
 JS = Path(__file__).resolve().parents[2] / "js"
 
@@ -23,6 +23,7 @@ WIDGETS: dict[str, tuple[ModuleType, str, type[anywidget.AnyWidget]]] = {
     "item_grid.js": (item_grid, "GridTraits", item_grid.ItemGrid),
     "dropzone.js": (dropzone, "DropzoneTraits", dropzone.Dropzone),
     "annotator_gestures.js": (annotator_gestures, "LayerTraits", annotator_gestures.GestureLayer),
+    "annotator_image.js": (image_layer, "ImageTraits", image_layer.ImageLayer),
     "ontology_lists.js": (ontology_lists, "ListsTraits", ontology_lists.OntologyLists),
     "annotator_panel.js": (panels, "PanelTraits", panels.SidePanel),
     "prompt_elements.js": (prompt_elements, "ElementsTraits", prompt_elements.PromptElements),

@@ -1,13 +1,15 @@
 """``Annotator``: draw, edit and save boxes (turned too), points, polygons, polylines, ellipses and
 classifications on an item's image.
 
-Layers: a hidden full-resolution ``Canvas`` gets the item's encoded image bytes once; the visible
-``MultiCanvas`` has an image layer (drawn from it under the zoom and pan), an annotation layer (redrawn
-in one batched call per change) and, on top, the browser-side ``GestureLayer`` that previews drags.
-The canvas is as wide as the cell gives it: the gesture layer reports its width, and the layers are
-redrawn at that size from the hidden canvas (the image is not sent again); its height follows the
-image's shape. All coordinates in the Python API and in storage are image pixels. The edits of every
-item shown live in an ``AnnotationDrafts``, which autosaves them or keeps them as drafts.
+Layers, bottom to top: the ``ImageLayer`` gets the item's encoded image once (its thumbnail first) and
+draws it in the browser under the zoom and pan; the ``MultiCanvas`` has the annotation layer (redrawn in
+one batched call per change) and the highlight layer; on top, the browser-side ``GestureLayer`` previews
+drags. The image is sent before anything else of the item, and before the controls are built, so that
+the browser decodes it while the rest arrives. The canvas is as wide as the cell gives it: the gesture
+layer reports its width, and the layers are redrawn at that size (the image is not sent again); its
+height follows the image's shape. All coordinates in the Python API and in storage are image pixels.
+The edits of every item shown live in an ``AnnotationDrafts``, which autosaves them or keeps them as
+drafts.
 """
 
 from __future__ import annotations
@@ -18,17 +20,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-from ipycanvas import Canvas, MultiCanvas, hold_canvas
+from ipycanvas import MultiCanvas, hold_canvas
 
 from ...api import Annotation, Attribute, Definition, Filters, Item, Ontology
 from ...exceptions import PlatformError
 from ..annotator_gestures import GestureLayer
-from ..base import ERROR_COLOR, MUTED_COLOR, SHOWN_ERRORS, WidgetBase, close_tree, counted, describe
+from ..base import ERROR_COLOR, MUTED_COLOR, SHOWN_ERRORS, WidgetBase, counted, describe
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
 from ..models.viewport import Viewport, canvas_height
-from .canvas_drawing import draw_annotations, draw_highlight, draw_image, put_encoded_image
+from .canvas_drawing import draw_annotations, draw_highlight
 from .gestures import SHORTCUTS, GestureHandler
+from .image_layer import ImageLayer
 from .item_source import LazyItems, Source, resolve_items, work_queue
 from .label_colors import label_colors
 from .mask_painting import BRUSH_TOOLS, MaskBrush
@@ -41,6 +44,8 @@ TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOL
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
 DEFAULT_WINDOW_HEIGHT = 900.0
+# Images of at least this many pixels are shown from their thumbnail first (smaller ones decode at once).
+THUMBNAIL_FIRST_PIXELS = 500_000
 
 
 class Annotator(WidgetBase):
@@ -68,19 +73,25 @@ class Annotator(WidgetBase):
     ) -> None:
         self.queue = work_queue(source)  # a task's or an assignment's: worked with the queue bar
         self._items, self._total = resolve_items(self.queue.items if self.queue else source, filters)
+        for name, value in (("width", width), ("height", height)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"{name}={value!r} is not a size: give whole pixels (>= 1) or None")
+        self._fixed_size = (width, height)
+        width, height = width or DEFAULT_CANVAS[0], height or DEFAULT_CANVAS[1]
+        # The stage's layers, stretched alike to its width (until the kernel redraws them at that size), so
+        # that the gesture layer's pixels stay over the drawing's: one Layout for the three.
+        stack = w.Layout(grid_area="stack", width="100%", height="auto")
+        # The image first, before any other model: its transfer and decoding start while the rest is built.
+        self._ensure_loaded(0)
+        self.image_layer = ImageLayer(width=width, height=height, layout=stack)
+        self._sent_image: int | None = 0 if self._send_image(self._items[0]) else None  # whose image
         super().__init__()
         self._owns_drafts = drafts is None
         self._drafts = drafts if drafts is not None else AnnotationDrafts()
         if autosave is not None:
             self._drafts.autosave = autosave
         self._index = 0
-        for name, value in (("width", width), ("height", height)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                raise ValueError(f"{name}={value!r} is not a size: give whole pixels (>= 1) or None")
-        self._fixed_size = (width, height)
         self._window_height = DEFAULT_WINDOW_HEIGHT
-        self._has_image = False
-        width, height = width or DEFAULT_CANVAS[0], height or DEFAULT_CANVAS[1]
         self.viewport = Viewport(width, height)
         self.tool = "box"
         self.selected: int | None = None
@@ -100,21 +111,17 @@ class Annotator(WidgetBase):
         self._gesture_handler = GestureHandler(self)
         # While a gesture is handled: False, or True once an edit asked for a redraw (done once, at its end).
         self._held: bool | None = None
-        self._source_canvas = Canvas(width=1, height=1)
-        self.layers = MultiCanvas(3, width=width, height=height)
+        self.layers = MultiCanvas(3, width=width, height=height, layout=stack)
         self.gestures = GestureLayer(
             self._on_gesture,
             width=width,
             height=height,
             shortcuts=[[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS],
+            layout=stack,
         )
-        # Both stretched alike to the stage's width (until the kernel redraws them at that size), so that
-        # the gesture layer's pixels stay over the drawing's.
-        for child in (self.layers, self.gestures):
-            child.layout.grid_area, child.layout.width, child.layout.height = "stack", "100%", "auto"
         fixed = self._fixed_size[0]
         stage = w.GridBox(
-            [self.layers, self.gestures],
+            [self.image_layer, self.layers, self.gestures],
             layout=w.Layout(
                 grid_template_areas='"stack"',
                 grid_template_columns="minmax(0, 1fr)",
@@ -124,6 +131,7 @@ class Annotator(WidgetBase):
             ),
         )
         self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
+        stage.add_class("dlw-stage")
         self._build_controls(self._drafts.autosave)
         self.review = ReviewBar(self, review)  # predictions: dashed, scored, accepted or rejected
         self._toolbar.children = (*self._toolbar.children, self.review)
@@ -195,9 +203,9 @@ class Annotator(WidgetBase):
             self._show(self._index)
 
     def close(self) -> None:
-        """Close the annotator with its layers, panels and the hidden full-resolution image canvas. With
-        autosave the edits are saved first; drafts still unsaved are warned about, naming their items
-        (unless the drafts are shared, as in the Studio, where they outlive this annotator)."""
+        """Close the annotator with its layers and panels. With autosave the edits are saved first; drafts
+        still unsaved are warned about, naming their items (unless the drafts are shared, as in the Studio,
+        where they outlive this annotator)."""
         drafts = getattr(self, "_drafts", None)
         if drafts is not None and not drafts.is_closed:
             if self.edits is not None:
@@ -207,9 +215,6 @@ class Annotator(WidgetBase):
             if self._owns_drafts:
                 drafts.close()
             self.edits = None
-        source = getattr(self, "_source_canvas", None)
-        if source is not None:
-            close_tree(source)
         super().close()
 
     def on_save(self, callback: Callable[[Item, list[Annotation]], None], remove: bool = False) -> None:
@@ -317,18 +322,22 @@ class Annotator(WidgetBase):
             style={"button_width": "auto"},  # each as wide as its text: none cut short
         )
         self._tool_buttons.observe(lambda c: self.set_tool(c["new"]), names="value")
+        # The readouts and the toggles share their Layout and Style models where they look alike (the
+        # buttons do through self.button): every model is a message, and an object the page builds, each
+        # time an annotator shows.
+        shared = self.shared
+        text = shared.style(w.HTML)
         # Fixed width: a zoom readout that grew would move the controls after it.
-        self._zoom_label = w.HTML(layout=w.Layout(width="48px"))
+        self._zoom_label = w.HTML(layout=shared.layout(width="48px"), style=text)
         self._undo_button = self.button("Undo", self.undo, "undo", "Ctrl+Z")
         self._redo_button = self.button("Redo", self.redo, "repeat", "Ctrl+Shift+Z")
         self._save_button = self.button("Save", self.save, "save", "Ctrl+S")
         # Fixed sizes: a line that grew or shrank as the state changes would move the canvas mid-drag.
-        self._dirty = w.HTML(layout=w.Layout(width="110px"))
+        self._dirty = w.HTML(layout=shared.layout(width="110px"), style=text)
         # One line whatever the width: a counter wrapping to two lines would move the canvas mid-drag.
-        self._counter = w.HTML(layout=w.Layout(flex="0 0 auto"))
-        self._autosave = w.Checkbox(
-            value=autosave, description="autosave", indent=False, layout=w.Layout(width="90px")
-        )
+        self._counter = w.HTML(layout=shared.layout(flex="0 0 auto"), style=text)
+        toggle = {"indent": False, "layout": shared.layout(width="90px"), "style": shared.style(w.Checkbox)}
+        self._autosave = w.Checkbox(value=autosave, description="autosave", **toggle)
         self._autosave.observe(lambda c: self._set_autosave(c["new"]), names="value")
         self._picker = w.BoundedIntText(
             value=1, min=1, max=max(self._total, 1), description="item", layout=w.Layout(width="130px")
@@ -337,10 +346,8 @@ class Annotator(WidgetBase):
         self._discard_button = self.button(
             "Discard", lambda: self.discard(), "undo", "Discard the unsaved edits"
         )
-        self._drafts_line = w.HTML(layout=w.Layout(min_height="24px"))
-        labels_toggle = w.Checkbox(
-            value=True, description="label text", indent=False, layout=w.Layout(width="90px")
-        )
+        self._drafts_line = w.HTML(layout=shared.layout(min_height="24px"), style=text)
+        labels_toggle = w.Checkbox(value=True, description="label text", **toggle)
         labels_toggle.observe(lambda c: self._set_show_labels(c["new"]), names="value")
         opacity = w.FloatSlider(
             value=1.0,
@@ -352,6 +359,7 @@ class Annotator(WidgetBase):
             layout=w.Layout(width="170px"),
         )
         opacity.observe(lambda c: self._set_opacity(c["new"]), names="value")
+        row = shared.layout(flex_flow="row wrap", align_items="center")  # wrapping, never scrolling sideways
         self._toolbar = w.VBox(
             [
                 w.HBox(
@@ -367,7 +375,7 @@ class Annotator(WidgetBase):
                         opacity,
                         self.button("", self.show_shortcuts, "keyboard-o", "Keyboard shortcuts (?)"),
                     ],
-                    layout=_row(),
+                    layout=row,
                 ),
                 w.HBox(
                     [
@@ -383,7 +391,7 @@ class Annotator(WidgetBase):
                         self.button("Save & next", self.save_and_next, "forward", "Save, then the next item"),
                         self._autosave,
                     ],
-                    layout=_row(),
+                    layout=row,
                 ),
             ]
         )
@@ -432,36 +440,31 @@ class Annotator(WidgetBase):
         self.clear_status()
         width, height = item.width, item.height
         mimetype = item.mimetype or ""
-        size = (width, height) if mimetype.startswith("image/") and width and height else None
+        size = image_size(item)
+        if self._sent_image != index:
+            self._send_image(item)
+        self._sent_image = None
         if size is not None:
-            # The image goes first, in a message of its own: the browser decodes it while the kernel loads
-            # the annotations and the ontology.
             self._fit_canvas(*size)
             self.viewport.fit(*size)
-            with self._source_canvas.hold_sync():
-                self._source_canvas.width, self._source_canvas.height = size
-            with hold_canvas():
-                put_encoded_image(self._source_canvas, item.read())
-                draw_image(self.layers[0], self._source_canvas, self.viewport)
-                self.layers[1].clear()  # the previous item's shapes are not this image's
             self._show_view()
-        self._has_image = size is not None
-        self.side_panel.show_item(item, index, self._total)
-        self._load_ontology(item)
-        self.edits = self._drafts.open(item, width or 1, height or 1)
-        self.mask_brush.show()
-        if size is None:
-            reason = (
-                "is not an image" if not mimetype.startswith("image/") else "could not be decoded as an image"
-            )
-            with hold_canvas():
-                for layer in self.layers:
-                    layer.clear()
-            self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
-        else:
-            with hold_canvas():
-                self._draw_annotations()
-        self._refresh_panels()
+        # The side panel's changes go in one message, after the drawing (what the eye goes to first).
+        with self.side_panel.hold_sync():
+            self.side_panel.show_item(item, index, self._total)
+            self._load_ontology(item)
+            self.edits = self._drafts.open(item, width or 1, height or 1)
+            self.mask_brush.show()
+            if size is None:
+                reason = "is not an image" if not mimetype.startswith("image/") else "could not be decoded"
+                with hold_canvas():
+                    for layer in self.layers:
+                        layer.clear()
+                self.image_layer.clear()
+                self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
+            else:
+                with hold_canvas():
+                    self._draw_annotations()
+            self._refresh_panels()
         if self.queue_bar is not None:
             self.queue_bar.show(item)
         if self._held:
@@ -471,6 +474,21 @@ class Annotator(WidgetBase):
         """Every item of the annotator (a dataset query's are read to the end now)."""
         self._ensure_loaded(self._total - 1)
         return list(self._items)
+
+    def _send_image(self, item: Item) -> bool:
+        """Send ``item``'s image, in messages of its own: the browser decodes it while the kernel loads the
+        annotations and the ontology. False when the item is no image to draw on."""
+        size = image_size(item)
+        if size is None:
+            return False
+        thumbnail = None
+        if size[0] * size[1] >= THUMBNAIL_FIRST_PIXELS:
+            try:
+                thumbnail = item.thumbnail()
+            except PlatformError:
+                thumbnail = None  # no thumbnail: the full image alone
+        self.image_layer.show(size, item.read(), item.mimetype or "", thumbnail)
+        return True
 
     def _ensure_loaded(self, index: int) -> None:
         if isinstance(self._items, LazyItems):
@@ -518,11 +536,10 @@ class Annotator(WidgetBase):
             self._is_highlighted = shape is not None
 
     def _redraw(self, image: bool = False) -> None:
+        """Redraw the annotations; with ``image``, the zoom or pan changed: the image layer follows it."""
         if self.edits is None or self.layers.comm is None:
             return  # nothing shown, or closed (a save on closing reports its edits)
         with hold_canvas():
-            if image and self._has_image:
-                draw_image(self.layers[0], self._source_canvas, self.viewport)
             self._draw_annotations()
         if image:
             self._show_view()
@@ -531,12 +548,13 @@ class Annotator(WidgetBase):
         """The zoom as a percentage, and the view for the browser (where tests read it)."""
         viewport = self.viewport
         self._zoom_label.value = f"<span class='dlw-zoom' title='zoom'>{round(viewport.scale * 100)}%</span>"
-        self.gestures.view = [viewport.scale, viewport.offset_x, viewport.offset_y]
+        view = [viewport.scale, viewport.offset_x, viewport.offset_y]
+        self.image_layer.view = self.gestures.view = view
 
     # -- the canvas's size --------------------------------------------------------------------------
     def _resize(self, width: int, window_height: float) -> None:
         """The browser gives the canvas ``width`` pixels, in a window ``window_height`` high: the layers
-        take that size and are redrawn (the image from the hidden canvas, not sent again)."""
+        take that size and are redrawn (the image by the browser, not sent again)."""
         if width < 1:
             return  # not shown (a hidden tab): nothing to size
         if window_height > 0:
@@ -564,8 +582,11 @@ class Annotator(WidgetBase):
         viewport.resize(width, height)
         with self.layers.hold_sync():
             self.layers.width, self.layers.height = width, height
-        with self.gestures.hold_sync():
-            self.gestures.width, self.gestures.height = width, height
+        # The size and the view in one message: the page never shows the new size with the old view.
+        view = [viewport.scale, viewport.offset_x, viewport.offset_y]
+        for layer in (self.image_layer, self.gestures):
+            with layer.hold_sync():
+                layer.width, layer.height, layer.view = width, height, view
         return True
 
     def _on_edits_changed(self, edits: AnnotationEdits) -> None:
@@ -707,10 +728,12 @@ class Annotator(WidgetBase):
             changed, self._held = self._held, None
             if changed:
                 self._redraw()
-                self._refresh_panels()
             if kind in ("up", "vertices", "stroke") or failed:
-                # After the drawing: the browser drops its preview of this gesture when this arrives.
+                # After the drawing: the browser drops its preview of this gesture when this arrives. Before
+                # the panels: the canvas is what the person drawing looks at.
                 self.gestures.reply({"type": "committed", "id": event.get("id")})
+            if changed:
+                self._refresh_panels()
 
     def _handle_bar_key(self, event: dict[str, Any]) -> bool:
         """A key of the queue bar's or the review bar's, run by it; False when neither has it."""
@@ -718,9 +741,10 @@ class Annotator(WidgetBase):
         return (queue is not None and queue.handle_key(event)) or self.review.handle_key(event)
 
 
-def _row() -> w.Layout:
-    """A toolbar row's layout: its controls wrap onto a second line rather than scroll sideways."""
-    return w.Layout(flex_flow="row wrap", align_items="center")
+def image_size(item: Item) -> tuple[int, int] | None:
+    """An image item's (width, height); None for an item that is no image to draw on."""
+    mimetype = item.mimetype or ""
+    return (item.width, item.height) if mimetype.startswith("image/") and item.width and item.height else None
 
 
 # How each save state reads in the toolbar, and its colour.

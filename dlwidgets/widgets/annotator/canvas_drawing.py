@@ -1,9 +1,9 @@
-"""Drawing on the annotator's ipycanvas layers: the image once per item, the annotations in one batch.
+"""Drawing on the annotator's ipycanvas layers: the annotations in one batch (the image has a layer of
+its own, image_layer.py).
 
-Image bytes go to the browser as they were stored (JPEG stays JPEG), in one binary buffer; boxes and
-points are drawn with ipycanvas's vectorised, styled calls (NumPy arrays), so a thousand boxes are one
-command, not a thousand. Their coordinates go as whole canvas pixels in int16 (8 bytes a box, instead of
-the 32 of float64), and shapes outside the view are not sent at all.
+Boxes and points are drawn with ipycanvas's vectorised, styled calls (NumPy arrays), so a thousand boxes
+are one command, not a thousand. Their coordinates go as whole canvas pixels in int16 (8 bytes a box,
+instead of the 32 of float64), and shapes outside the view are not sent at all.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 from ipycanvas import Canvas
-from ipycanvas.canvas import COMMANDS
 
 from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
 from ..models.viewport import Viewport
@@ -32,30 +31,9 @@ LABEL_MIN_BOX = (24, 16)
 _OUTSIDE = 16
 
 
-def put_encoded_image(canvas: Canvas, data: bytes) -> None:
-    """Draw encoded image bytes (JPEG, PNG, ...) at (0, 0) of ``canvas``, sent untouched.
-
-    ipycanvas's public ``put_image_data`` takes a pixel array and re-encodes it; its browser side decodes
-    whatever encoded image arrives, so the stored bytes are sent as that command's buffer directly.
-    """
-    canvas._canvas_manager.send_draw_command(canvas, COMMANDS["putImageData"], [0, 0], [data])
-
-
 def rgb(color: str) -> tuple[int, int, int]:
     value = color.lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-
-
-def draw_image(layer: Canvas, source: Canvas, viewport: Viewport) -> None:
-    """Show ``source`` (the full-resolution image) on ``layer`` where the viewport puts it."""
-    layer.clear()
-    layer.draw_image(
-        source,
-        viewport.offset_x,
-        viewport.offset_y,
-        viewport.image_width * viewport.scale,
-        viewport.image_height * viewport.scale,
-    )
 
 
 def _label_text(shape: Shape, colors: Mapping[str, str]) -> str:

@@ -1,0 +1,129 @@
+"""What showing an item in the Annotator puts on the wire, counted where each comm message leaves the
+kernel (not timed; benchmarks/annotator.py and benchmarks/peers.py time it): the image goes first and
+untouched, before the controls and panels are built, and the messages, models and bytes around it stay
+within their budgets. A change that adds models, messages or state to every show fails here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import comm
+import numpy as np
+import pytest
+
+import dlwidgets as dw
+from dlwidgets.widgets.annotator import Annotator
+
+# One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py):
+# the widget models it opens, all its messages, and the bytes beside the image's (state as JSON).
+OPEN_MODELS = 91
+OPEN_MESSAGES = 124
+OPEN_BYTES_BESIDE_IMAGE = 120 * 1024  # of which the anywidgets' ES modules and CSS: about half
+# The image's message comes before the controls' and panels' models: among the first few.
+IMAGE_AMONG_FIRST = 6
+# Showing the next item (1,000 boxes): the thumbnail, the image, the drawing, the panel and the counters;
+# the bytes beside the image's, the side panel's left out (its objects list is tested with the panel).
+SHOW_MESSAGES = 7
+SHOW_BYTES_BESIDE_IMAGE = 32 * 1024
+
+
+@dataclass
+class Message:
+    """One comm message as it leaves the kernel: its type, its JSON payload's size, its buffers."""
+
+    comm_id: str
+    kind: str  # "comm_open", or the widget message's method: "update", "custom"
+    json_bytes: int
+    buffers: list[bytes]
+
+
+Wire = list[Message]
+
+
+@pytest.fixture
+def wire(monkeypatch: pytest.MonkeyPatch) -> Wire:
+    """Every comm message any widget sends from now on, recorded as the kernel would send it. Without a
+    kernel, comms are ``comm.DummyComm``s (ipycanvas's shared canvas manager's too, made at import)."""
+    log: Wire = []
+
+    def publish_msg(
+        self: comm.DummyComm,
+        msg_type: str,
+        data: Any = None,
+        metadata: Any = None,
+        buffers: Any = None,
+        **keys: Any,
+    ) -> None:
+        kind = msg_type if msg_type != "comm_msg" else (data or {}).get("method", "")
+        payload = len(json.dumps(data, default=str).encode())
+        log.append(Message(self.comm_id, kind, payload, [bytes(b) for b in buffers or ()]))
+
+    monkeypatch.setattr(comm.DummyComm, "publish_msg", publish_msg)
+    return log
+
+
+def during(wire: Wire, action: Callable[[], Any]) -> Wire:
+    wire.clear()
+    action()
+    return list(wire)
+
+
+def carrying(messages: Wire, data: bytes) -> list[int]:
+    """The places of the messages that carry `data` as one of their buffers."""
+    return [i for i, m in enumerate(messages) if data in m.buffers]
+
+
+def beside(messages: Wire, *images: bytes) -> int:
+    """The bytes the messages carry beside `images`: JSON payloads and other buffers."""
+    buffers = sum(len(b) for m in messages for b in m.buffers)
+    return sum(m.json_bytes for m in messages) + buffers - sum(len(i) for i in images)
+
+
+def upload(dataset: dw.Dataset, jpeg: bytes, name: str, boxes: int, seed: int) -> dw.Item:
+    item = dataset.items.upload(local_path=jpeg, remote_path="/wire", remote_name=name)
+    assert isinstance(item, dw.Item)
+    rng = np.random.default_rng(seed)
+    builder = item.annotations.builder()
+    for k, (x, y) in enumerate(rng.uniform(0, 600, (boxes, 2))):
+        label = ("car", "person")[k % 2] if k < boxes - 1 else f"probe-{seed}"
+        # Too small on the 800 px canvas for label text, as in a crowded image.
+        builder.add(dw.Box(left=x, top=y, right=x + 24, bottom=y + 18, label=label))
+    item.annotations.upload(annotations=builder)
+    return item
+
+
+def test_an_annotator_opens_with_its_image_first_within_budget(
+    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes], wire: Wire
+) -> None:
+    jpeg = make_jpeg(1152, 864)
+    item = upload(dataset, jpeg, "one.jpg", 50, 0)
+    thumbnail = item.thumbnail()
+    messages = during(wire, lambda: Annotator(item, width=800, height=520))
+    image = carrying(messages, jpeg)  # the stored bytes, untouched
+    assert carrying(messages, thumbnail) == [image[0] - 1], "the thumbnail, just before the image"
+    assert image[0] < IMAGE_AMONG_FIRST, f"the image is message {image[0]} of {len(messages)}"
+    models = sum(m.kind == "comm_open" for m in messages)
+    assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
+    assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
+    extra = beside(messages, jpeg, thumbnail)
+    assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
+
+
+def test_showing_the_next_item_is_its_image_and_a_few_small_messages(
+    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes], wire: Wire
+) -> None:
+    for label in ("probe-0", "probe-1"):
+        dataset.ontology().add_label(label_name=label, color="#ff00ff")
+    jpegs = [make_jpeg(1152, 864) for _ in range(2)]
+    items = [upload(dataset, jpeg, f"{n}.jpg", 1000, n) for n, jpeg in enumerate(jpegs)]
+    annotator = Annotator(items, width=800, height=520)
+    messages = during(wire, annotator.next)
+    assert carrying(messages, jpegs[1]) == [1], "the thumbnail first, then the image, before anything else"
+    assert len(messages) <= SHOW_MESSAGES, [m.kind for m in messages]
+    assert annotator.side_panel.comm is not None
+    panel = annotator.side_panel.comm.comm_id
+    extra = beside([m for m in messages if m.comm_id != panel], jpegs[1], items[1].thumbnail())
+    assert extra <= SHOW_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
