@@ -43,6 +43,11 @@ def mask_in(shape: dict) -> np.ndarray:
     return SdkSegmentation.from_json({"label": shape["label"], "coordinates": shape["coordinates"]}).geo > 0
 
 
+def test_the_brush_size_box_has_its_tooltip_in_ipywidgets_7_and_8(annotator: Annotator) -> None:
+    state = annotator.mask_brush.size_box.get_state()
+    assert "brush and eraser size in image pixels (- and = step it)" in state.values()
+
+
 def test_the_brush_tools_tell_the_browser_what_a_drag_paints(annotator: Annotator) -> None:
     assert annotator.gestures.brush is None  # the box tool: a drag draws a box
     key(annotator, "m")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..annotator_gestures import Brush
+from ..compat import tooltip
 from ..models.mask_strokes import MAX_RADIUS, Stroke, apply_stroke, target_mask
 from .shape_drawing import UNKNOWN_COLOR
 
@@ -32,8 +33,7 @@ class MaskBrush:
             min=1,
             max=MAX_SIZE,
             description="brush px",
-            description_allow_html=False,
-            tooltip="brush and eraser size in image pixels (- and = step it)",
+            **tooltip("brush and eraser size in image pixels (- and = step it)"),
             style={"description_width": "auto"},
             layout=w.Layout(width="130px"),
         )
