@@ -1,7 +1,7 @@
 """The annotator in both ipywidgets 7 frontends (see conftest.py): a box dragged with the mouse on the
 ipycanvas layers (the gestures come from the anywidget laid over them) reaches the kernel, Ctrl+S saves
 it, and the stored annotation, read by this process from the same workspace, has the image pixels the
-drag meant."""
+drag meant; a polygon clicked vertex by vertex reaches the kernel and is drawn."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import dlwidgets as dw
 from ..page import OpenNotebook
 from ..pixels import is_red, wait_pixel
 from ..test_annotator import ANNOTATOR_CELL, BOX, WORKSPACE_CELL
-from ..views import AnnotatorView
+from ..test_annotator_shape_tools import POLYGON
+from ..views import AnnotatorView, open_annotator
 
 
 def test_draw_a_box_and_save_it(open_notebook: OpenNotebook) -> None:
@@ -48,3 +49,22 @@ def test_draw_a_box_and_save_it(open_notebook: OpenNotebook) -> None:
     (left, top), (_, bottom) = corners
     x, y = view.canvas_xy(left, top + (bottom - top) / 4)
     wait_pixel(view.layers, int(x), int(y), is_red, what="the box's left edge")
+
+
+def test_click_a_polygon(open_notebook: OpenNotebook) -> None:
+    view = open_annotator(open_notebook, [WORKSPACE_CELL, ANNOTATOR_CELL])
+    view.click((320, 380))  # gives the annotator the keyboard (a click with the box tool draws nothing)
+    view.page.keyboard.press("g")
+    view.wait_tool("Polygon")
+    meant = [view.image_xy(*view.click(vertex)) for vertex in POLYGON]
+    view.click(POLYGON[0])  # on the first vertex: closed
+
+    (polygon,) = view.kernel_annotations(lambda a: len(a) == 1, "the clicked polygon")
+    assert (polygon["type"], polygon["label"]) == ("segment", "car")
+    ring = [(p["x"], p["y"]) for p in polygon["coordinates"][0]]
+    assert ring == [pytest.approx(point, abs=1) for point in meant]
+
+    # The page draws it: its red outline halfway along its first edge.
+    (x0, y0), (x1, y1) = ring[:2]
+    x, y = view.canvas_xy((x0 + x1) / 2, (y0 + y1) / 2)
+    wait_pixel(view.layers, int(x), int(y), is_red, what="the polygon's first edge")
