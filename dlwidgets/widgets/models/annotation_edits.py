@@ -16,7 +16,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ...api import Annotation, Definition, Item, SavedAnnotations, metadata_diff
+from ...api import Annotation, Definition, Filters, FiltersResource, Item, SavedAnnotations, metadata_diff
 from ...exceptions import Conflict
 
 Shape = dict[str, Any]
@@ -135,11 +135,16 @@ class AnnotationEdits:
         # Conflict, never an overwrite of a change these shapes do not show.
         with cyclic_gc_paused():
             self._version = self.item.annotations.version()
-            stored = self.item.annotations.list()
+            # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
+            # same order): building an entity per annotation, only to turn it back into JSON, was most
+            # of the time it took to open a crowded item.
+            query = Filters(resource=FiltersResource.ANNOTATION)
+            query.add(field="itemId", values=self.item.id)
             self._shapes = {}
             self._next_key = 0
-            for annotation in stored:
-                self._shapes[self._new_key()] = annotation.to_json()
+            for page in self.item.dataset.annotations.pages_json(query):
+                for shape in page:
+                    self._shapes[self._new_key()] = shape
             self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
             self._undo, self._redo, self._saved_at = [], [], 0
         self._changed()
