@@ -726,15 +726,17 @@ def polygon_close_figures(closes: dict[str, Any], pings: list[float]) -> list[Fi
 
 # -- 7. brush strokes ----------------------------------------------------------------------------------------
 # Armed after a stroke's moves and before its release: resolves with the ms from the release to the first
-# frame in which the annotation layer shows the label's red over one of `points` (its red channel up and
-# its green down against what the point showed when armed: the mask is drawn half transparent).
+# frame in which the annotation layer shows the label's red over one of `points` (against what the point
+# showed when armed: the mask is drawn half transparent, over the image or on a layer of its own).
 _ARM_PAINTED_JS = """(canvas, points) => {
   const context = canvas.getContext("2d");
   const pixel = ([x, y]) => context.getImageData(x, y, 1, 1).data;
   const before = points.map(pixel);
   const isPainted = () => points.some((point, i) => {
-    const [r, g] = pixel(point);
-    return r - before[i][0] > 30 && before[i][1] - g > 20;
+    const [r, g, , a] = pixel(point);
+    const [r0, g0, , a0] = before[i];
+    // Over the image (one composited canvas), or alone on a transparent layer of its own.
+    return (r - r0 > 30 && g0 - g > 20) || (a - a0 > 30 && r > 200 && g < 60);
   });
   window.benchMouseUp = undefined;
   window.benchPainted = new Promise((resolve, reject) => {
