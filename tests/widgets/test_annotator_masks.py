@@ -116,10 +116,15 @@ def test_a_selected_mask_is_painted_whatever_the_label_and_a_locked_one_is_refus
     paint(annotator, "brush", 8, (300, 100), gesture=2)
     assert annotator.edits.keys() == [car]
     assert mask_in(annotator.edits.shape(car))[100, 300]
+    annotator._on_object_action(car, "hide")  # and so no longer selected
+    annotator.label = "car"
+    paint(annotator, "brush", 8, (350, 100), gesture=3)
+    assert annotator.edits.keys() == [car]
+    assert car not in annotator.hidden  # shown again: painted where it can be seen
     annotator._on_object_action(car, "lock")
-    paint(annotator, "eraser", 8, (300, 100), gesture=3)
+    paint(annotator, "eraser", 8, (300, 100), gesture=4)
     assert "locked" in annotator.status
-    assert annotator.replies[-1] == {"type": "committed", "id": 3}
+    assert annotator.replies[-1] == {"type": "committed", "id": 4}
     assert mask_in(annotator.edits.shape(car))[100, 300]
 
 

@@ -78,7 +78,7 @@ class MaskBrush:
 
     def paint(self, event: dict[str, Any]) -> None:
         """Paint a ``Stroke`` message into the selected mask, else the current label's (a new one if the
-        item has none; the eraser then does nothing)."""
+        item has none; the eraser then does nothing). A hidden mask painted into is shown again."""
         a = self._annotator
         if a.edits is None:
             return
@@ -88,5 +88,7 @@ class MaskBrush:
         key = target_mask(a.edits, a.label, a.selected)
         if key is not None and key in a.locked:
             raise ValueError("that mask is locked against edits: unlock it in the objects list first")
+        if key is not None and key in a.hidden:
+            a._on_object_action(key, "show")  # painted where it can be seen
         apply_stroke(a.edits, stroke, a.label, a._colors.get(a.label, UNKNOWN_COLOR), a.selected)
         self.show()
