@@ -126,10 +126,13 @@ def stroke_pixels(stroke: Stroke, width: int, height: int) -> tuple[int, int, np
     start = np.clip(np.ceil(low - 0.5), left, right).astype(np.intp)
     stop = np.clip(np.floor(high - 0.5) + 1, left, right).astype(np.intp)
     seen = start < stop
-    edges = np.zeros((bottom - top, right - left + 1), dtype=np.int32)
-    np.add.at(edges, (row[seen] - top, start[seen] - left), 1)
-    np.add.at(edges, (row[seen] - top, stop[seen] - left), -1)
-    return top, left, np.cumsum(edges, axis=1)[:, :-1] > 0
+    # +1 where each interval starts and -1 past its end, summed along the rows: > 0 inside any of them.
+    shape = (bottom - top, right - left + 1)
+    offset = (row[seen] - top) * shape[1] - left
+    size = shape[0] * shape[1]
+    starts, stops = offset + start[seen], offset + stop[seen]
+    edges = np.bincount(starts, minlength=size) - np.bincount(stops, minlength=size)
+    return top, left, np.cumsum(edges.reshape(shape), axis=1)[:, :-1] > 0
 
 
 def _disc_span(cx: np.ndarray, dy: np.ndarray, r: float) -> tuple[np.ndarray, np.ndarray]:
