@@ -311,12 +311,24 @@ class Annotator(WidgetBase):
             options=[
                 ("Box (B)", "box"),
                 ("Point (P)", "point"),
-                ("Polygon (G)", "polygon"),
-                ("Polyline (L)", "polyline"),
-                ("Ellipse (O)", "ellipse"),
+                ("Polygon", "polygon"),
+                ("Polyline", "polyline"),
+                ("Ellipse", "ellipse"),
                 ("Select (V)", "select"),
                 ("Brush (M)", "brush"),
                 ("Eraser (E)", "eraser"),
+            ],
+            # The vector tools' keys are in their tooltips: with them in the text the row of tools grows
+            # wide enough to reflow the canvas beside the panel.
+            tooltips=[
+                "Box (B)",
+                "Point (P)",
+                "Polygon (G)",
+                "Polyline (L)",
+                "Ellipse (O)",
+                "Select (V)",
+                "Brush (M)",
+                "Eraser (E)",
             ],
             value="box",
             style={"button_width": "auto"},  # each as wide as its text: none cut short
