@@ -19,7 +19,8 @@ import pytest
 from dlwidgets.widgets.assets import asset
 
 REPO = Path(__file__).resolve().parent.parent
-# The ES modules and their stylesheets: what the widgets send to the browser as ``_esm`` and ``_css``.
+# The ES modules and their stylesheets: what the widgets send to the browser as ``_esm`` and ``_css``, or
+# their SharedModule as ``esm`` and ``css``.
 BROWSER_FILES = sorted(p for p in (REPO / "js").iterdir() if p.suffix in (".js", ".css"))
 NODELAY_CONFIG = "etc/jupyter/jupyter_server_config.d/dlwidgets.jupyter_nodelay.json"
 
@@ -41,7 +42,7 @@ for index in range(len(studio.tabs.children)):  # a tab's widget is made when th
     studio.tabs.selected_index = index
 views = [studio, dw.Annotator(item)]
 state = ipywidgets.embed.embed_data(views=views, drop_defaults=False)["manager_state"]["state"]
-sent = {model["state"].get(key) for model in state.values() for key in ("_esm", "_css")}
+sent = {model["state"].get(key) for model in state.values() for key in ("_esm", "_css", "esm", "css")}
 print(json.dumps(sorted(text for text in sent if text)))
 """
 

@@ -1,14 +1,18 @@
 """The widgets' browser files (ES modules and their stylesheets), as each anywidget sends them: read from
 ``js/`` in a source checkout, ``dlwidgets/js/`` in the wheel, without their comments.
 
-Every widget model carries its own copy of its module and stylesheet, in the page and in a notebook saved
-with widget state; the comments (mostly JSDoc types, for tsc) are a third of that and do nothing there.
+Each module and its stylesheet is sent once per kernel, held by a ``SharedModule`` model; a widget's own
+``_esm`` is the small ``shared_module.js``, which imports it from there (``shared_module()``). The comments
+(mostly JSDoc types, for tsc) are a third of a module's text and do nothing in the page.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import ipywidgets as w
+import traitlets
 
 # A CSS comment; no stylesheet here holds "/*" in a string.
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -57,3 +61,24 @@ def strip_css(text: str) -> str:
     """``text`` without comments, indentation and blank lines."""
     lines = (line.strip() for line in _CSS_COMMENT.sub("", text).splitlines())
     return "\n".join(line for line in lines if line) + "\n"
+
+
+class SharedModule(w.Widget):
+    """One ES module and its stylesheet, as the page runs them: held once per kernel (and once in a notebook
+    saved with widget state) for every widget that runs the module, whose ``_esm`` only imports it."""
+
+    name = traitlets.Unicode().tag(sync=True)
+    esm = traitlets.Unicode().tag(sync=True)
+    css = traitlets.Unicode().tag(sync=True)
+
+
+_SHARED: dict[str, SharedModule] = {}
+
+
+def shared_module(name: str, esm: str, css: str) -> SharedModule:
+    """The kernel's live ``SharedModule`` named ``name`` (the widget class running it), made when first
+    asked for (or again once closed)."""
+    shared = _SHARED.get(name)
+    if shared is None or getattr(shared, "comm", None) is None:
+        shared = _SHARED[name] = SharedModule(name=name, esm=esm, css=css)
+    return shared

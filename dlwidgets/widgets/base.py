@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, TypedDict, TypeVar
 
 import ipywidgets as w
+import traitlets
 
 from ..exceptions import PlatformError
+from .assets import SharedModule, asset, shared_module
 from .shared_styling import SHARED, SharedStyling
 
 T = TypeVar("T")
@@ -164,6 +166,9 @@ class Chrome:
         return self._quiet_depth > 0
 
 
+SHARED_MODULE_ESM = asset("shared_module.js")
+
+
 class _Notice(TypedDict):
     type: Literal["notice"]
     kind: Literal["error", "notice"]
@@ -177,9 +182,31 @@ class Notice(_Notice, total=False):
     notice: str
 
 
-class AnyWidgetChrome(Chrome):
+class AnyWidgetChrome(Chrome, traitlets.HasTraits):
     """The anywidgets' part of the base: a status is sent to the browser as a ``Notice``, which the view
-    may show, and ``close()`` closes the widget's ``Layout`` too."""
+    may show, and ``close()`` closes the widget's ``Layout`` too.
+
+    A class's ``_esm`` and ``_css`` (its browser files' text) go to the page once per kernel, in a
+    ``SharedModule`` its widgets name in ``_shared_module``; their own ``_esm`` only imports it from there.
+    """
+
+    _esm: str  # a subclass's browser files, as anywidget reads them
+    _css: str
+    _shared_files: tuple[str, str, str]  # the SharedModule's name, module and stylesheet
+    _shared_module = traitlets.Instance(SharedModule).tag(sync=True, **w.widget_serialization)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if isinstance(cls.__dict__.get("_esm"), str):  # not the trait anywidget makes of it in a subclass
+            name = f"{cls.__module__}.{cls.__qualname__}"
+            cls._shared_files = (name, cls.__dict__["_esm"], cls.__dict__.get("_css", ""))
+            cls._esm = SHARED_MODULE_ESM
+            if "_css" in cls.__dict__:
+                del cls._css
+        super().__init_subclass__(**kwargs)
+
+    @traitlets.default("_shared_module")
+    def _the_shared_module(self) -> SharedModule:
+        return shared_module(*self._shared_files)
 
     def _show_status(self, kind: str, message: str, css_class: str) -> None:
         if message and getattr(self, "comm", None) is not None:
@@ -205,8 +232,8 @@ def button(text: str, action: Callable[[], Any], icon: str = "", tooltip: str = 
 
 
 # Traits that hold one model shared by every widget of a kind, which closing one widget must not close:
-# ipycanvas draws every canvas through a single ``_canvas_manager``.
-SHARED_TRAITS = frozenset({"_canvas_manager"})
+# ipycanvas draws every canvas through a single ``_canvas_manager``, an anywidget's module is the kernel's.
+SHARED_TRAITS = frozenset({"_canvas_manager", "_shared_module"})
 
 
 def widgets_in(widget: w.Widget) -> Iterator[w.Widget]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dlwidgets.widgets.assets import asset, strip_js
+from dlwidgets.widgets.item_grid import ItemGrid
 
 JS = sorted((Path(__file__).resolve().parent.parent.parent / "js").glob("*.js"))
 
@@ -43,3 +44,21 @@ def test_a_template_literal_spanning_lines_is_kept_as_written() -> None:
 def test_a_stylesheet_sent_has_no_comments() -> None:
     sent = asset("item_grid.css")
     assert "/*" not in sent and ".dlw-item-grid" in sent
+
+
+def test_a_module_is_sent_once_per_kernel_however_many_widgets_run_it() -> None:
+    grids = [ItemGrid(lambda *_: None, lambda *_: None) for _ in range(3)]
+    states = [grid.get_state() for grid in grids]
+    assert {state["_esm"] for state in states} == {asset("shared_module.js")}
+    assert not any("_css" in state for state in states)
+    module = grids[0]._shared_module
+    assert {state["_shared_module"] for state in states} == {f"IPY_MODEL_{module.model_id}"}
+    assert (module.esm, module.css) == (asset("item_grid.js"), asset("item_grid.css"))
+    grids[0].close()  # closing one widget leaves the module to the others, and to the next one made
+    assert module.comm is not None
+    assert ItemGrid(lambda *_: None, lambda *_: None)._shared_module is module
+    module.close()  # closed anyway (Widget.close_all()): the next widget gets a new one
+    made = ItemGrid(lambda *_: None, lambda *_: None)
+    assert made._shared_module is not module and made._shared_module.esm == module.esm
+    for grid in [*grids, made]:
+        grid.close()
