@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ...api import Definition
-from ..annotator_gestures import Down, GestureLayer, Grab, Key, Pan, Resize, Up, Vertices, Wheel
+from ..annotator_gestures import Down, Grab, Key, Pan, Resize, Up, Vertices, Wheel
 from ..models import shape_edits
-from ..models.annotation_edits import AnnotationEdits, box_edges
+from ..models.annotation_edits import box_edges
 from ..models.viewport import Viewport
 from . import shape_gestures
-from .mask_painting import MaskBrush
+from .annotating import Annotating
 from .shape_gestures import Handle
 
 NUDGE_STEP = 1.0
@@ -22,34 +22,6 @@ WHEEL_ZOOM = 1.0015
 # A box smaller than this many canvas pixels on a side is a click, not a box.
 MIN_DRAG_PX = 3.0
 HIT_TOLERANCE_PX = 6.0
-
-
-class Annotating(Protocol):
-    """What the handler reads and calls on its Annotator."""
-
-    viewport: Viewport
-    edits: AnnotationEdits | None
-    selected: int | None
-    tool: str
-    label: str | None
-    hidden: set[int]
-    locked: set[int]
-    gestures: GestureLayer
-    mask_brush: MaskBrush
-    _colors: dict[str, str]
-    _labels: list[str]
-
-    def _select(self, key: int | None) -> None: ...
-    def _redraw(self, image: bool = False) -> None: ...
-    def _resize(self, width: int, window_height: float) -> None: ...
-    def zoom(self, factor: float, at: tuple[float, float] | None = None) -> None: ...
-    def set_label(self, label: str) -> None: ...
-    def set_tool(self, tool: str) -> None: ...
-    def save(self) -> bool: ...
-    def undo(self) -> None: ...
-    def redo(self) -> None: ...
-    def next(self) -> None: ...
-    def previous(self) -> None: ...
 
 
 class GestureHandler:

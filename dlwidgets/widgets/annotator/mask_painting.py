@@ -14,7 +14,7 @@ from ..models.mask_strokes import MAX_RADIUS, Stroke, apply_stroke, target_mask
 from .shape_drawing import UNKNOWN_COLOR
 
 if TYPE_CHECKING:
-    from .annotator import Annotator
+    from .annotating import Annotating
 
 BRUSH_TOOLS = ("brush", "eraser")
 DEFAULT_SIZE = 16
@@ -26,7 +26,7 @@ MAX_SIZE = int(2 * MAX_RADIUS)
 class MaskBrush:
     """The brush and eraser of one Annotator. ``size`` is the brush's diameter in image pixels."""
 
-    def __init__(self, annotator: Annotator) -> None:
+    def __init__(self, annotator: Annotating) -> None:
         self._annotator = annotator
         self.size_box = w.BoundedIntText(
             value=DEFAULT_SIZE,

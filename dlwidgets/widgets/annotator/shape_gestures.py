@@ -16,7 +16,7 @@ from ..models.annotation_edits import AnnotationEdits, box_angle
 from .shape_drawing import outline_bounds
 
 if TYPE_CHECKING:
-    from .gestures import Annotating
+    from .annotating import Annotating
 
 # The fewest vertices of each drawn type, and the tool that draws it.
 MIN_DRAWN = {"polygon": 3, "polyline": 2}
