@@ -13,7 +13,14 @@ from types import ModuleType
 import anywidget
 import pytest
 
-from dlwidgets.widgets import annotator_gestures, dropzone, item_grid, ontology_lists, prompt_elements
+from dlwidgets.widgets import (
+    annotator_gestures,
+    control_bar,
+    dropzone,
+    item_grid,
+    ontology_lists,
+    prompt_elements,
+)
 from dlwidgets.widgets.annotator import image_layer, panels
 from dlwidgets.widgets.base import AnyWidgetChrome
 
@@ -28,6 +35,7 @@ WIDGETS: dict[str, tuple[ModuleType, str, type[anywidget.AnyWidget]]] = {
     "ontology_lists.js": (ontology_lists, "ListsTraits", ontology_lists.OntologyLists),
     "annotator_panel.js": (panels, "PanelTraits", panels.SidePanel),
     "prompt_elements.js": (prompt_elements, "ElementsTraits", prompt_elements.PromptElements),
+    "control_bar.js": (control_bar, "BarTraits", control_bar.ControlBar),
 }
 
 Shape = tuple[frozenset[str], frozenset[str], str | None]  # required keys, optional keys, the "type" tag

@@ -1,0 +1,282 @@
+"""``ControlBar``: a row of controls (buttons, toggle groups, number boxes, checkboxes, sliders, text
+readouts, spacers and row breaks) as ONE anywidget (``js/control_bar.js``), however many there are.
+
+The controls are described as data, a synced list of ``Control`` specs made with the helpers below
+(``button``, ``toggles``, ``number``, ``checkbox``, ``slider``, ``text``, ``spacer``, ``row_break``); their
+values, and which are disabled or hidden, are synced as three small traits. A user's click or choice comes
+back as a small message (``Press``, ``SetValue``), run as the control's action under ``attempt``, so a
+refusal is shown in the owner's status line. ``press``, ``set`` and ``value`` do from Python exactly what
+a click does, for tests and scripts.
+
+A dozen ipywidgets would cost a dozen models, each with its Layout and Style (a message, kernel time and
+an object in the page each): the bar is one. The traits and messages are written down twice, alike: as
+the TypedDicts here and as JSDoc typedefs in ``js/control_bar.js``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, TypedDict
+
+import traitlets
+
+from .assets import asset
+from .base import Notice
+from .message_widget import MessageWidget
+
+Kind = Literal["button", "toggles", "number", "checkbox", "slider", "text", "spacer", "break"]
+KINDS: tuple[Kind, ...] = ("button", "toggles", "number", "checkbox", "slider", "text", "spacer", "break")
+# The kinds whose value a user sets (a button is pressed; the others only show).
+SETTABLE = ("toggles", "number", "checkbox", "slider")
+# What a button's ``style`` may be, as ipywidgets' ``button_style`` names them.
+BUTTON_STYLES = ("", "primary", "success", "info", "warning", "danger")
+# How a text readout may be toned (a class the stylesheet colours from the theme).
+TONES = ("", "error", "muted")
+
+
+class _Control(TypedDict):
+    id: str
+    kind: Kind
+
+
+class Control(_Control, total=False):
+    """One control: its ``id`` (what messages and the Python API name it by) and ``kind``, and what the kind
+    uses of the rest. ``options`` are a toggle group's [value, text, tooltip]; ``width`` a CSS width that
+    keeps the control's size fixed whatever it shows; ``keep_space`` keeps a hidden control's room."""
+
+    text: str
+    icon: str  # a Font Awesome 4 name, as Jupyter loads it: "save", "search-plus"
+    tooltip: str
+    style: str
+    options: list[list[str]]
+    min: float
+    max: float
+    step: float
+    width: str
+    css_class: str
+    keep_space: bool
+    readout: bool  # a slider's value shown beside it
+
+
+class Press(TypedDict):
+    """Browser -> kernel: a button clicked."""
+
+    type: Literal["press"]
+    id: str
+
+
+class SetValue(TypedDict):
+    """Browser -> kernel: a toggle group's, number box's, checkbox's or slider's new value."""
+
+    type: Literal["set"]
+    id: str
+    value: Any
+
+
+BarMessage = Press | SetValue
+# Kernel -> browser: the bar's own status, when it reports itself (no owner's ``attempt``).
+BarReply = Notice
+
+
+# -- the specs ----------------------------------------------------------------------------------------
+def _spec(control_id: str, kind: Kind, **fields: Any) -> Control:
+    spec: dict[str, Any] = {"id": control_id, "kind": kind}
+    spec.update((k, v) for k, v in fields.items() if v not in ("", None, False))
+    return spec  # type: ignore[return-value]
+
+
+def button(control_id: str, text: str = "", icon: str = "", tooltip: str = "", **more: Any) -> Control:
+    """A button showing ``text`` (and ``icon``); ``tooltip`` names it when it has no text."""
+    if more.get("style", "") not in BUTTON_STYLES:
+        raise ValueError(f"button style {more['style']!r} is not one of {BUTTON_STYLES}")
+    return _spec(control_id, "button", text=text, icon=icon, tooltip=tooltip or text, **more)
+
+
+def toggles(control_id: str, options: Iterable[tuple[str, str, str]], **more: Any) -> Control:
+    """One of several choices, as a row of toggle buttons: each (value, text, tooltip)."""
+    listed = [list(option) for option in options]
+    if not listed or any(len(option) != 3 for option in listed):
+        raise ValueError(f"toggles {control_id!r} takes (value, text, tooltip) options, got {listed!r}")
+    return _spec(control_id, "toggles", options=listed, **more)
+
+
+def number(control_id: str, text: str, low: float, high: float, step: float = 1, **more: Any) -> Control:
+    """A number box labelled ``text``, taking ``low`` to ``high`` (whole numbers when all three are)."""
+    return _spec(control_id, "number", text=text, min=low, max=high, step=step, **more)
+
+
+def checkbox(control_id: str, text: str, **more: Any) -> Control:
+    return _spec(control_id, "checkbox", text=text, **more)
+
+
+def slider(control_id: str, text: str, low: float, high: float, step: float, **more: Any) -> Control:
+    return _spec(control_id, "slider", text=text, min=low, max=high, step=step, **more)
+
+
+def text(control_id: str, **more: Any) -> Control:
+    """A readout: its value is shown as plain text (never HTML)."""
+    return _spec(control_id, "text", **more)
+
+
+def spacer(control_id: str, width: str = "8px") -> Control:
+    return _spec(control_id, "spacer", width=width)
+
+
+def row_break(control_id: str) -> Control:
+    """The controls after it start a new row."""
+    return _spec(control_id, "break")
+
+
+# -- the widget ---------------------------------------------------------------------------------------
+class ControlBar(MessageWidget):
+    """``ControlBar(controls, actions, values)``: ``actions`` maps a button's id to what it runs, and a
+    settable control's id to what runs with its new value; ``values`` are the controls' first values.
+    ``attempt`` runs each action (the owner's, so that its status line shows a refusal; the bar's own
+    by default, shown in the bar)."""
+
+    _esm = asset("control_bar.js")
+    _css = asset("control_bar.css")
+    controls = traitlets.List(traitlets.Dict()).tag(sync=True)  # Control
+    values: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    disabled = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    hidden = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    tones: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        controls: Iterable[Control],
+        actions: Mapping[str, Callable[..., Any]] = (),  # type: ignore[assignment]
+        values: Mapping[str, Any] = (),  # type: ignore[assignment]
+        *,
+        attempt: Callable[[Callable[[], Any]], Any] | None = None,
+    ) -> None:
+        specs = list(controls)
+        self._specs: dict[str, Control] = {}
+        for spec in specs:
+            if spec.get("kind") not in KINDS:
+                raise ValueError(
+                    f"control {spec.get('id')!r} has kind {spec.get('kind')!r}, not one of {KINDS}"
+                )
+            if spec["id"] in self._specs:
+                raise ValueError(f"two controls are named {spec['id']!r}: each needs its own id")
+            self._specs[spec["id"]] = spec
+        self._actions = dict(actions)
+        for name in self._actions:
+            self._spec(name)
+        for name in values:
+            self._spec(name)
+        super().__init__(self._receive_message, controls=specs, values=dict(values))
+        self._attempt = attempt or self.attempt
+
+    # -- what a user does, from Python --------------------------------------------------------------
+    def press(self, control_id: str) -> None:
+        """Press button ``control_id``, as a click does (nothing while it is disabled)."""
+        spec = self._spec(control_id)
+        if spec["kind"] != "button":
+            raise ValueError(f"{control_id!r} is a {spec['kind']}, not a button: set its value instead")
+        self.receive(Press(type="press", id=control_id))
+
+    def set(self, control_id: str, value: Any) -> None:
+        """Set ``control_id`` to ``value`` as a user would (its action runs with it); a value it cannot
+        take is refused in the status line."""
+        spec = self._spec(control_id)
+        if spec["kind"] not in SETTABLE:
+            raise ValueError(f"{control_id!r} is a {spec['kind']}: only {SETTABLE} take a value")
+        self.receive(SetValue(type="set", id=control_id, value=value))
+
+    def value(self, control_id: str) -> Any:
+        """What ``control_id`` shows now (a readout's text, a toggle group's chosen value...)."""
+        self._spec(control_id)
+        return self.values.get(control_id)
+
+    # -- what the kernel shows ----------------------------------------------------------------------
+    def update(self, values: Mapping[str, Any]) -> None:
+        """Show these values (``{id: value}``) without running any action: the kernel's own writes."""
+        for name in values:
+            self._spec(name)
+        changed = {k: v for k, v in values.items() if self.values.get(k, ...) != v}
+        if changed:
+            self.values = {**self.values, **changed}
+
+    def enable(self, control_id: str, enabled: bool = True) -> None:
+        self._mark("disabled", control_id, not enabled)
+
+    def is_enabled(self, control_id: str) -> bool:
+        self._spec(control_id)
+        return control_id not in self.disabled
+
+    def reveal(self, control_id: str, shown: bool = True) -> None:
+        """Show or hide ``control_id`` (a hidden one keeps its room when its spec says ``keep_space``)."""
+        self._mark("hidden", control_id, not shown)
+
+    def is_shown(self, control_id: str) -> bool:
+        self._spec(control_id)
+        return control_id not in self.hidden
+
+    def tone(self, control_id: str, tone: str) -> None:
+        """Colour readout ``control_id``: ``"error"``, ``"muted"`` or ``""`` (the text's own colour)."""
+        self._spec(control_id)
+        if tone not in TONES:
+            raise ValueError(f"tone {tone!r} is not one of {TONES}")
+        if self.tones.get(control_id, "") != tone:
+            self.tones = {**self.tones, control_id: tone}
+
+    def spec(self, control_id: str) -> Control:
+        """The spec of ``control_id``, as the browser draws it."""
+        return self._spec(control_id)
+
+    # -- browser -> kernel ----------------------------------------------------------------------------
+    def _receive_message(self, content: dict[str, Any]) -> None:
+        """A ``BarMessage``; one naming no control of the bar, or of another shape, is ignored (it
+        comes from outside)."""
+        control_id = content.get("id")
+        spec = self._specs.get(control_id) if isinstance(control_id, str) else None
+        if spec is None or spec["id"] in self.disabled:
+            return
+        kind, action = content["type"], self._actions.get(spec["id"])
+        if kind == "press" and spec["kind"] == "button":
+            if action is not None:
+                self._attempt(action)
+        elif kind == "set" and spec["kind"] in SETTABLE and "value" in content:
+            self._attempt(lambda: self._set(spec, content["value"], action))
+
+    def _set(self, spec: Control, value: Any, action: Callable[[Any], Any] | None) -> None:
+        value = _accepted(spec, value)
+        self.update({spec["id"]: value})
+        if action is not None:
+            action(value)
+
+    def _spec(self, control_id: str) -> Control:
+        spec = self._specs.get(control_id)
+        if spec is None:
+            raise ValueError(f"the bar has no control {control_id!r}; its controls are {sorted(self._specs)}")
+        return spec
+
+    def _mark(self, trait: str, control_id: str, on: bool) -> None:
+        self._spec(control_id)
+        listed: list[str] = getattr(self, trait)
+        if (control_id in listed) != on:
+            setattr(self, trait, [*listed, control_id] if on else [i for i in listed if i != control_id])
+
+
+def _accepted(spec: Control, value: Any) -> Any:
+    """``value`` as control ``spec`` holds it; a ValueError naming what it takes otherwise."""
+    name, kind = spec["id"], spec["kind"]
+    if kind == "toggles":
+        choices = [option[0] for option in spec.get("options", [])]
+        if value not in choices:
+            raise ValueError(f"{name} cannot be {value!r}: it is one of {choices}")
+        return value
+    if kind == "checkbox":
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} is on or off (True or False), not {value!r}")
+        return value
+    low, high, step = spec.get("min", 0), spec.get("max", 100), spec.get("step", 1)
+    whole = all(isinstance(v, int) for v in (low, high, step))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and value != int(value)):
+        raise ValueError(
+            f"{name} takes {'a whole number' if whole else 'a number'} in {low}-{high}, not {value!r}"
+        )
+    if not low <= value <= high:
+        raise ValueError(f"{name} takes {low}-{high}, not {value!r}")
+    return int(value) if whole else float(value)

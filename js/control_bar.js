@@ -1,0 +1,316 @@
+// @ts-check
+// A row of controls described as data (dlwidgets/widgets/control_bar.py): buttons, toggle groups, number
+// boxes, checkboxes, sliders, text readouts, spacers and row breaks, in one anywidget. The controls are
+// drawn once from the `controls` list; their values and which are disabled, hidden or toned come as small
+// traits and are applied in place, so a readout that changes never rebuilds (nor moves) the row. A click
+// or a choice goes to the kernel as one small message. Texts are only ever set with textContent.
+// Only anywidget's narrow model API is used (get, on, off, send).
+// Its look is control_bar.css; colours are JupyterLab's theme variables. The traits and messages below are
+// the protocol; the Python module has the same TypedDicts.
+
+/**
+ * One control (Python: `Control`); `kind` says which of the optional fields it uses.
+ * @typedef {object} Control
+ * @property {string} id
+ * @property {"button" | "toggles" | "number" | "checkbox" | "slider" | "text" | "spacer" | "break"} kind
+ * @property {string} [text]
+ * @property {string} [icon]          a Font Awesome 4 name ("save"), drawn as Jupyter draws its buttons' icons
+ * @property {string} [tooltip]
+ * @property {string} [style]         a button's: "primary", "warning"...
+ * @property {string[][]} [options]   a toggle group's [value, text, tooltip]
+ * @property {number} [min]
+ * @property {number} [max]
+ * @property {number} [step]
+ * @property {string} [width]         a CSS width, kept whatever the control shows
+ * @property {string} [css_class]
+ * @property {boolean} [keep_space]   hidden, it keeps its room (the controls after it do not move)
+ * @property {boolean} [readout]      a slider's value shown beside it
+ */
+
+/**
+ * The synced traits (Python: `ControlBar`'s traitlets).
+ * @typedef {object} BarTraits
+ * @property {Control[]} controls
+ * @property {Record<string, any>} values
+ * @property {string[]} disabled
+ * @property {string[]} hidden
+ * @property {Record<string, string>} tones   a readout's "error" or "muted" colour
+ */
+
+/**
+ * Browser -> kernel (Python: `BarMessage`).
+ * @typedef {{type: "press", id: string}} Press
+ * @typedef {{type: "set", id: string, value: any}} SetValue
+ * @typedef {Press | SetValue} BarMessage
+ */
+
+/**
+ * Kernel -> browser: the widget base's status (shown at the end of the bar when the bar reports itself).
+ * @typedef {{type: "notice", kind: "error" | "notice", error?: string, notice?: string}} Notice
+ */
+
+/** @typedef {import("@anywidget/types").AnyModel<BarTraits>} Model */
+
+const SLIDER_SEND_MS = 80; // a dragged slider's value goes to the kernel at most this often
+const NOTICE_MS = 6000;
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * A button with an optional icon before its text; without text, its tooltip names it.
+ * @param {string} text
+ * @param {string | undefined} icon
+ * @param {string | undefined} tooltip
+ */
+function makeButton(text, icon, tooltip) {
+  const node = element("button", "dlw-cb-button");
+  node.type = "button";
+  if (icon) {
+    const glyph = element("i", `fa fa-${icon}`);
+    glyph.setAttribute("aria-hidden", "true");
+    node.appendChild(glyph);
+  }
+  if (text) node.appendChild(element("span", "dlw-cb-caption", text));
+  if (tooltip) node.title = tooltip;
+  if (!text && tooltip) node.setAttribute("aria-label", tooltip);
+  return node;
+}
+
+/** @param {number} step */
+function decimals(step) {
+  const text = String(step);
+  return text.includes(".") ? text.split(".")[1].length : 0;
+}
+
+/**
+ * One drawn control: its element, and how a value (from the kernel) shows in it.
+ * @typedef {{node: HTMLElement, show: (value: any) => void, inputs: (HTMLInputElement | HTMLButtonElement)[]}} Drawn
+ */
+
+/** @param {{model: Model, el: HTMLElement}} context */
+function render({ model, el }) {
+  el.classList.add("dlw-control-bar");
+  const row = element("div", "dlw-cb-row");
+  const status = element("span", "dlw-cb-status");
+  el.append(row, status);
+  /** @type {Map<string, Drawn>} */
+  let drawn = new Map();
+  /** @param {BarMessage} message */
+  const send = (message) => model.send(message);
+
+  /**
+   * A labelled input whose keys stay out of the notebook's shortcuts and the annotator's.
+   * @param {Control} spec
+   * @param {string} type
+   */
+  const labelled = (spec, type) => {
+    const node = element("label", "dlw-cb-field");
+    const input = element("input");
+    input.type = type;
+    input.setAttribute("data-lm-suppress-shortcuts", "true");
+    if (spec.min !== undefined) input.min = String(spec.min);
+    if (spec.max !== undefined) input.max = String(spec.max);
+    if (spec.step !== undefined) input.step = String(spec.step);
+    const caption = spec.text ? element("span", "dlw-cb-label", spec.text) : null;
+    if (type === "checkbox") node.append(input, ...(caption ? [caption] : []));
+    else node.append(...(caption ? [caption] : []), input);
+    if (spec.tooltip) node.title = spec.tooltip;
+    return { node, input };
+  };
+
+  /**
+   * @param {Control} spec
+   * @returns {Drawn}
+   */
+  const draw = (spec) => {
+    const id = spec.id;
+    if (spec.kind === "button") {
+      const node = makeButton(spec.text || "", spec.icon, spec.tooltip);
+      if (spec.style) node.classList.add(`dlw-cb-${spec.style}`);
+      node.addEventListener("click", () => send({ type: "press", id }));
+      return { node, show: () => {}, inputs: [node] };
+    }
+    if (spec.kind === "toggles") {
+      const node = element("div", "dlw-cb-toggles");
+      node.setAttribute("role", "group");
+      /** @type {HTMLButtonElement[]} */
+      const buttons = [];
+      for (const [value, text, tooltip] of spec.options || []) {
+        const choice = makeButton(text, "", tooltip);
+        choice.dataset.value = value;
+        choice.addEventListener("click", () => send({ type: "set", id, value }));
+        buttons.push(choice);
+      }
+      node.append(...buttons);
+      /** @param {any} value */
+      const show = (value) => {
+        for (const choice of buttons) {
+          const on = choice.dataset.value === value;
+          choice.classList.toggle("mod-active", on); // as ipywidgets marks the chosen toggle
+          choice.setAttribute("aria-pressed", String(on));
+        }
+      };
+      return { node, show, inputs: buttons };
+    }
+    if (spec.kind === "number") {
+      const { node, input } = labelled(spec, "number");
+      input.addEventListener("change", () => {
+        const low = spec.min ?? -Infinity;
+        const high = spec.max ?? Infinity;
+        const typed = Number(input.value);
+        if (input.value === "" || Number.isNaN(typed)) {
+          input.value = String(model.get("values")[id] ?? "");
+          return;
+        }
+        const value = Math.min(high, Math.max(low, typed)); // as a bounded box clamps
+        input.value = String(value);
+        send({ type: "set", id, value });
+      });
+      /** @param {any} value */
+      const show = (value) => {
+        if (value !== undefined && document.activeElement !== input) input.value = String(value);
+      };
+      return { node, show, inputs: [input] };
+    }
+    if (spec.kind === "checkbox") {
+      const { node, input } = labelled(spec, "checkbox");
+      input.addEventListener("change", () => send({ type: "set", id, value: input.checked }));
+      /** @param {any} value */
+      const show = (value) => {
+        input.checked = Boolean(value);
+      };
+      return { node, show, inputs: [input] };
+    }
+    if (spec.kind === "slider") {
+      const { node, input } = labelled(spec, "range");
+      const readout = element("span", "dlw-cb-readout");
+      const places = decimals(spec.step ?? 1);
+      if (spec.readout) node.appendChild(readout);
+      let timer = 0;
+      let last = 0;
+      const flush = () => {
+        timer = 0;
+        last = Date.now();
+        send({ type: "set", id, value: Number(input.value) });
+      };
+      input.addEventListener("input", () => {
+        readout.textContent = Number(input.value).toFixed(places);
+        if (timer) return;
+        timer = window.setTimeout(flush, Math.max(0, SLIDER_SEND_MS - (Date.now() - last)));
+      });
+      /** @param {any} value */
+      const show = (value) => {
+        if (value === undefined) return;
+        if (!timer) input.value = String(value);
+        readout.textContent = Number(value).toFixed(places);
+      };
+      return { node, show, inputs: [input] };
+    }
+    if (spec.kind === "text") {
+      const node = element("span", "dlw-cb-text");
+      /** @param {any} value */
+      const show = (value) => {
+        node.textContent = value === undefined || value === null ? "" : String(value);
+      };
+      return { node, show, inputs: [] };
+    }
+    return { node: element("span", spec.kind === "break" ? "dlw-cb-break" : "dlw-cb-spacer"), show: () => {}, inputs: [] };
+  };
+
+  const drawAll = () => {
+    drawn = new Map();
+    const nodes = [];
+    for (const spec of model.get("controls")) {
+      const made = draw(spec);
+      made.node.dataset.id = spec.id;
+      if (spec.css_class) made.node.classList.add(...spec.css_class.split(" "));
+      if (spec.tooltip && !made.node.title && spec.kind !== "toggles") made.node.title = spec.tooltip;
+      if (spec.width) {
+        made.node.style.width = spec.width;
+        made.node.style.flex = `0 0 ${spec.width}`;
+      }
+      drawn.set(spec.id, made);
+      nodes.push(made.node);
+    }
+    row.replaceChildren(...nodes);
+    showValues();
+    showStates();
+  };
+  const showValues = () => {
+    const values = model.get("values");
+    for (const [id, made] of drawn) made.show(values[id]);
+  };
+  const showStates = () => {
+    const disabled = new Set(model.get("disabled"));
+    const hidden = new Set(model.get("hidden"));
+    const tones = model.get("tones");
+    const keeping = new Set(model.get("controls").filter((c) => c.keep_space).map((c) => c.id));
+    for (const [id, made] of drawn) {
+      for (const input of made.inputs) input.disabled = disabled.has(id);
+      made.node.classList.toggle("dlw-cb-disabled", disabled.has(id));
+      const gone = hidden.has(id);
+      made.node.classList.toggle("dlw-cb-hidden", gone && !keeping.has(id));
+      made.node.classList.toggle("dlw-cb-invisible", gone && keeping.has(id));
+      made.node.classList.remove("dlw-cb-tone-error", "dlw-cb-tone-muted");
+      if (tones[id]) made.node.classList.add(`dlw-cb-tone-${tones[id]}`);
+    }
+  };
+
+  // Keys typed into a field are the field's, never a shortcut of the notebook's or of the annotator's.
+  /** @param {KeyboardEvent} event */
+  const keepKeys = (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (target.tagName === "INPUT" && /** @type {HTMLInputElement} */ (target).type === "number") {
+      event.stopPropagation();
+      if (event.key === "Enter") target.dispatchEvent(new Event("change"));
+    }
+  };
+  let statusTimer = 0;
+  /** @param {{type: string}} message */
+  const onMessage = (message) => {
+    if (!isNotice(message)) return;
+    status.textContent = message.kind === "error" ? message.error || "" : message.notice || "";
+    status.classList.toggle("dlw-cb-tone-error", message.kind === "error");
+    clearTimeout(statusTimer);
+    statusTimer = window.setTimeout(() => (status.textContent = ""), NOTICE_MS);
+  };
+  row.addEventListener("keydown", keepKeys);
+  /** @type {[string, () => void][]} */
+  const handlers = [
+    ["change:controls", drawAll],
+    ["change:values", showValues],
+    ["change:disabled", showStates],
+    ["change:hidden", showStates],
+    ["change:tones", showStates],
+  ];
+  for (const [name, handler] of handlers) model.on(name, handler);
+  model.on("msg:custom", onMessage);
+  drawAll();
+  return () => {
+    for (const [name, handler] of handlers) model.off(name, handler);
+    model.off("msg:custom", onMessage);
+    clearTimeout(statusTimer);
+  };
+}
+
+/**
+ * @param {{type: string}} msg
+ * @returns {msg is Notice}
+ */
+function isNotice(msg) {
+  return msg.type === "notice";
+}
+
+export default { render };
