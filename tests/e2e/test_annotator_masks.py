@@ -117,3 +117,20 @@ def test_paint_erase_save_and_read_back_with_the_sdk(open_notebook: OpenNotebook
     wrong = read != expected
     assert not (wrong & ~edge).any(), np.argwhere(wrong & ~edge)[:10]
     assert read.sum() > 0.9 * expected.sum()
+
+
+def test_a_click_on_a_masks_pixels_selects_it(open_notebook: OpenNotebook) -> None:
+    view = open_annotator(open_notebook, [WORKSPACE_CELL, ANNOTATOR_CELL])
+    page = view.page
+    view.click((320, 380))  # gives the annotator the keyboard (a click with the box tool draws nothing)
+    page.keyboard.press("m")
+    view.wait_tool("Brush")
+    paint(view, BRUSH)
+    view.kernel_annotations(lambda a: [s["type"] for s in a] == ["binary"], "the painted mask")
+    page.keyboard.press("v")
+    view.wait_tool("Select")
+    view.click((600, 30))  # off the mask: nothing selected
+    page.keyboard.press("Delete")
+    view.click(BRUSH[1])  # on its pixels: the mask is selected, and Delete deletes it
+    page.keyboard.press("Delete")
+    view.kernel_annotations(lambda a: a == [], "the mask selected by a click and deleted")

@@ -11,6 +11,7 @@ import pytest
 from brush_paths import covered_by
 from dtlpy.entities.annotation_definitions.segmentation import Segmentation as SdkSegmentation
 from test_annotator import key
+from test_annotator_shape_tools import TRIANGLE, drag, draw
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
@@ -144,3 +145,29 @@ def test_a_long_stroke_message_stays_small(annotator: Annotator) -> None:
     assert len(json.dumps(message)) < 16 * 1024
     annotator._on_gesture(message)
     assert len(annotator.edits.keys()) == 1
+
+
+def test_a_click_on_a_masks_pixels_selects_it_the_topmost_shape_winning(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    annotator.set_tool("brush")
+    paint(annotator, "brush", 20, (100, 300), (250, 300))  # a band of car
+    (mask,) = annotator.edits.keys()
+    draw(annotator, "polygon", TRIANGLE)  # drawn after it: on top where they overlap
+    key(annotator, "v")
+    annotator._select(None)
+    drag(annotator, (150, 305), (150, 305))  # on the mask's pixels, away from the polygon
+    assert annotator.selected == mask
+    before = annotator.edits.shape(mask)
+    drag(annotator, (150, 310), (170, 300))  # a drag on a mask selects it and moves nothing
+    assert annotator.selected == mask and annotator.edits.shape(mask) is before
+    drag(annotator, (250, 340), (250, 340))  # beside the band: not its pixels
+    assert annotator.selected is None
+    paint(annotator, "brush", 30, (200, 200), gesture=2)  # car's mask again, now under the polygon too
+    drag(annotator, (200, 200), (200, 200))  # both there: the polygon, drawn last, wins
+    assert annotator.edits.shape(annotator.selected)["type"] == "segment"
+    annotator._on_object_action(annotator.selected, "hide")
+    drag(annotator, (200, 200), (200, 200))  # the polygon hidden: the mask under it
+    assert annotator.selected == mask
+    key(annotator, "Delete")
+    assert [s["type"] for _, s in annotator.edits.shapes()] == ["segment"]

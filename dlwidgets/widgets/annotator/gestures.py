@@ -136,6 +136,9 @@ class GestureHandler:
         shape = a.edits.shape(key)
         if key != a.selected:
             a._select(key)
+        if shape["type"] == "binary":  # a mask is painted, not dragged: the press only selects it
+            self._grab({"mode": "none"}, {"type": "grab", "id": gesture_id, "mode": "none"})
+            return
         reply: Grab = {
             "type": "grab",
             "id": gesture_id,

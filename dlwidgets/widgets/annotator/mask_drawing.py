@@ -9,6 +9,8 @@ is a few hundred rows of runs. Its pixels come from the masks painted or decoded
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..models.annotation_edits import Shape
@@ -20,6 +22,19 @@ def mask_url(shape: Shape) -> str:
     """A ``binary`` shape's PNG data URL (stored as the string, or as ``{"data": url}``)."""
     coordinates = shape.get("coordinates")
     return str(coordinates.get("data") if isinstance(coordinates, dict) else coordinates)
+
+
+def mask_covers(shape: Shape, x: float, y: float) -> bool:
+    """Whether the mask of ``shape`` sets the image pixel under image point (x, y) (False for a PNG that
+    cannot be read)."""
+    try:
+        mask = mask_of(mask_url(shape))
+    except ValueError:
+        return False
+    column, row = math.floor(x), math.floor(y)
+    if not (0 <= column < mask.width and 0 <= row < mask.height):
+        return False
+    return bool(mask.rows(np.array([row]))[0, column])
 
 
 def _samples(count: int, offset: float, scale: float, size: int) -> tuple[int, np.ndarray]:

@@ -13,6 +13,7 @@ from ...api import Ellipse, Polygon, Polyline
 from ..annotator_gestures import Grab
 from ..models import shape_edits as edit
 from ..models.annotation_edits import AnnotationEdits, box_angle
+from .mask_drawing import mask_covers
 from .shape_drawing import outline_bounds
 
 if TYPE_CHECKING:
@@ -107,13 +108,19 @@ def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | N
 
 
 def shape_at(a: Annotating, x: float, y: float, tolerance: float) -> int | None:
-    """The topmost polygon, polyline or ellipse shown under image point (x, y). Only those whose outline's
-    bounds (remembered since they were drawn) hold the point are tested closely: a press on an item with
-    a thousand polygons stays quick."""
+    """The topmost polygon, polyline, ellipse or mask (where its pixels are set) shown under image point
+    (x, y). Only the shapes whose outline's bounds (remembered since they were drawn) hold the point are
+    tested closely: a press on an item with a thousand polygons stays quick."""
     assert a.edits is not None
     for key in reversed(a.edits.keys()):
         shape = a.edits.shape(key)
-        if key in a.hidden or shape["type"] not in edit.AREA_TYPES:
+        if key in a.hidden:
+            continue
+        if shape["type"] == "binary":
+            if mask_covers(shape, x, y):
+                return key
+            continue
+        if shape["type"] not in edit.AREA_TYPES:
             continue
         bounds = outline_bounds(shape)
         if not bounds or not (
