@@ -96,6 +96,7 @@ class Client:
         from .repositories.annotations import AnnotationsById
         from .repositories.datasets import Datasets
         from .repositories.items import Items
+        from .repositories.label_check import DatasetOntologies
         from .repositories.ontologies import Ontologies
         from .repositories.projects import Projects
         from .repositories.recipes import Recipes
@@ -110,6 +111,7 @@ class Client:
         self.ontologies = Ontologies(self)
         self.tasks = Tasks(self)
         self.assignments = Assignments(self)
+        self.dataset_ontologies = DatasetOntologies(self)  # for the label check of annotation uploads
 
     def __repr__(self) -> str:
         return f"Client({self.environment!r}, user={self.user_email!r})"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import math
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from ..entities.page import PagedEntities
 from ..entities.prediction import add_model_info
 from ..filters import Filters, FiltersOperations, FiltersResource
 from .items import get_item, json_pages, paged_query
+from .label_check import warn_labels_outside
 from .owner import required
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ class Annotations(AnnotationsById):
         payload = [self._to_json(a) for a in annotations]
         if model_info is not None:
             payload = [add_model_info(a, model_info) for a in payload]
-        warn_labels_outside(self.item.dataset, payload)
+        warn_labels_outside(self.client, self.item.dataset_id, payload)
         return AnnotationCollection(
             Annotation.from_json(a, self.client) for a in self._post(payload, expected_version)
         )
@@ -470,37 +470,8 @@ def upload_to_items(
     for item, definitions in uploads:
         repository = item.annotations
         payloads.append((repository, [repository._to_json(a) for a in definitions]))
-    warn_labels_outside(dataset, [a for _, payload in payloads for a in payload])
+    warn_labels_outside(dataset.client, dataset.id, [a for _, payload in payloads for a in payload], dataset)
     with dataset.client.atomic():
         return [
             repository._post(payload, answers=answers) if payload else [] for repository, payload in payloads
         ]
-
-
-def ontology_tags(dataset: Dataset) -> list[str]:
-    """Every label tag in the ontologies of the dataset's recipes."""
-    return [
-        tag
-        for recipe in dataset.recipes.list()
-        for ontology in recipe.ontologies.list()
-        for tag in ontology.tags()
-    ]
-
-
-def warn_labels_outside(dataset: Dataset, payload: Iterable[dict[str, Any]]) -> None:
-    """A ``UserWarning`` for each label of the annotations' JSON that the dataset's ontology lacks. The
-    platform stores such annotations (the SDK's prompt responses are labelled 'free-text'); the warning
-    keeps a typo visible. A QA note's label names the note, not an object class of the ontology."""
-    labels = (a.get("label") for a in payload if a.get("type") != "note")
-    used = sorted({label for label in labels if isinstance(label, str)})
-    if not used:
-        return
-    tags = ontology_tags(dataset)
-    for label in used:
-        if label not in tags:
-            warnings.warn(
-                f"label {label!r} is not in the ontology of dataset {dataset.name!r}; its labels are {tags}."
-                " The annotation is stored; add the label with dataset.add_label if it is not a typo",
-                UserWarning,
-                stacklevel=3,
-            )

@@ -89,6 +89,7 @@ class Datasets:
     def update(self, dataset: Dataset, system_metadata: bool = False) -> Dataset:
         """Save a dataset's name and metadata (``system_metadata=True`` to include ``metadata.system``)."""
         params = {"system": "true"} if system_metadata else None
+        self.client.dataset_ontologies.forget()
         body = self.client.json("PATCH", f"/datasets/{dataset.id}", json=dataset.to_json(), params=params)
         return Dataset.from_json(body, self.client)
 

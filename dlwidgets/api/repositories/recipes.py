@@ -29,6 +29,7 @@ class Recipes:
     def update(self, recipe: Recipe, system_metadata: bool = False) -> Recipe:
         """Save a recipe (its title and ontology list above all)."""
         params = {"system": "true"} if system_metadata else None
+        self.client.dataset_ontologies.forget()
         body = self.client.json("PATCH", f"/recipes/{recipe.id}", json=recipe.to_json(), params=params)
         return Recipe.from_json(body, self.client)
 
