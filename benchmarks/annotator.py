@@ -259,7 +259,7 @@ def naive_boxes(index):
 COMMANDS = {
     "show": lambda index: metered(lambda: annotator._show(index)),
     "floor": lambda index: metered(lambda: floor.send({"index": index}, buffers=[jpegs[index]])),
-    "clear_annotations": lambda: metered(annotator.layers[1].clear),
+    "clear_annotations": lambda: metered(annotator.drawing.clear),
     "redraw": lambda: metered(annotator._redraw),
     "naive_clear": lambda: metered(naive_shapes.clear),
     "naive_boxes": naive_boxes,
@@ -302,7 +302,7 @@ ANNOTATOR_CELL = """\
 from dlwidgets.widgets.annotator import Annotator
 
 annotator = Annotator(items)
-annotator.layers.add_class("bench-layers")
+annotator.drawing.add_class("bench-layers")
 annotator.set_label("new")
 reply = annotator.gestures.reply
 

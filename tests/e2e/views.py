@@ -71,8 +71,8 @@ class AnnotatorView:
         self.page: Page = notebook.page
         self.root = notebook.output(selector)
         self.gestures = self.root.locator("canvas.dlw-gestures")
-        # The MultiCanvas view is a single <canvas> showing its layers composited (annotations, highlight),
-        # over the image layer's; pixels.py reads the stack's pixels composited.
+        # The annotations' <canvas>, between the image layer's and the highlight's; pixels.py reads the
+        # stack's pixels composited.
         self.layers = self.root.locator("canvas:not(.dlw-gestures):not(.dlw-image)").first
         self.viewport: dict[str, float] = self.shown_view(settled)
 

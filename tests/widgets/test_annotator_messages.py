@@ -103,7 +103,7 @@ def test_a_new_width_redraws_the_layers_without_sending_the_image_again(
     messages = during(
         sent, lambda: annotator._on_gesture({"type": "resize", "width": 1000, "window_height": 900})
     )
-    assert (annotator.layers.width, annotator.layers.height) == (1000, 625)
+    assert (annotator.drawing.width, annotator.drawing.height) == (1000, 625)
     assert max(size(m) for m in messages) < 2048, "something as big as the image was sent"
     assert sum(1 for m in messages if m[0] is _CANVAS_MANAGER) == 1  # image and shapes, one drawing
     assert during(sent, lambda: annotator._on_gesture({"type": "resize", "width": 1000})) == []

@@ -17,11 +17,12 @@ import pytest
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 
-# One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py):
+# One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py), in
+# a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON).
-OPEN_MODELS = 91
-OPEN_MESSAGES = 124
-OPEN_BYTES_BESIDE_IMAGE = 120 * 1024  # of which the anywidgets' ES modules and CSS: about half
+OPEN_MODELS = 86
+OPEN_MESSAGES = 110
+OPEN_BYTES_BESIDE_IMAGE = 70 * 1024
 # The image's message comes before the controls' and panels' models: among the first few.
 IMAGE_AMONG_FIRST = 6
 # Showing the next item (1,000 boxes): the thumbnail, the image, the drawing, the panel and the counters;
@@ -101,6 +102,7 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     jpeg = make_jpeg(1152, 864)
     item = upload(dataset, jpeg, "one.jpg", 50, 0)
     thumbnail = item.thumbnail()
+    Annotator(item, width=800, height=520).close()  # the kernel's first: its modules go once
     messages = during(wire, lambda: Annotator(item, width=800, height=520))
     image = carrying(messages, jpeg)  # the stored bytes, untouched
     assert carrying(messages, thumbnail) == [image[0] - 1], "the thumbnail, just before the image"

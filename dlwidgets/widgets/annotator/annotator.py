@@ -2,14 +2,14 @@
 classifications on an item's image.
 
 Layers, bottom to top: the ``ImageLayer`` gets the item's encoded image once (its thumbnail first) and
-draws it in the browser under the zoom and pan; the ``MultiCanvas`` has the annotation layer (redrawn in
-one batched call per change) and the highlight layer; on top, the browser-side ``GestureLayer`` previews
-drags. The image is sent before anything else of the item, and before the controls are built, so that
-the browser decodes it while the rest arrives. The canvas is as wide as the cell gives it: the gesture
-layer reports its width, and the layers are redrawn at that size (the image is not sent again); its
-height follows the image's shape. All coordinates in the Python API and in storage are image pixels.
-The edits of every item shown live in an ``AnnotationDrafts``, which autosaves them or keeps them as
-drafts.
+draws it in the browser under the zoom and pan; two ipycanvas ``Canvas``es, the annotations (redrawn in
+one batched call per change) and the highlight of the object hovered in the objects list; on top, the
+browser-side ``GestureLayer`` previews drags. The image is sent before anything else of the item, and
+before the controls are built, so that the browser decodes it while the rest arrives. The canvas is as
+wide as the cell gives it: the gesture layer reports its width, and the layers are redrawn at that size
+(the image is not sent again); its height follows the image's shape. All coordinates in the Python API
+and in storage are image pixels. The edits of every item shown live in an ``AnnotationDrafts``, which
+autosaves them or keeps them as drafts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-from ipycanvas import MultiCanvas, hold_canvas
+from ipycanvas import Canvas, hold_canvas
 
 from ...api import Annotation, Attribute, Definition, Filters, Item, Ontology
 from ...exceptions import PlatformError
@@ -79,7 +79,7 @@ class Annotator(WidgetBase):
         self._fixed_size = (width, height)
         width, height = width or DEFAULT_CANVAS[0], height or DEFAULT_CANVAS[1]
         # The stage's layers, stretched alike to its width (until the kernel redraws them at that size), so
-        # that the gesture layer's pixels stay over the drawing's: one Layout for the three.
+        # that the gesture layer's pixels stay over the drawing's: one Layout for the four.
         stack = w.Layout(grid_area="stack", width="100%", height="auto")
         # The image first, before any other model: its transfer and decoding start while the rest is built.
         self._ensure_loaded(0)
@@ -111,7 +111,10 @@ class Annotator(WidgetBase):
         self._gesture_handler = GestureHandler(self)
         # While a gesture is handled: False, or True once an edit asked for a redraw (done once, at its end).
         self._held: bool | None = None
-        self.layers = MultiCanvas(3, width=width, height=height, layout=stack)
+        # Plain canvases stacked by the grid, not a MultiCanvas: 2 models instead of 7 (its own, a canvas
+        # and a Layout per layer), and the page redraws only the layer that changed.
+        self.drawing = Canvas(width=width, height=height, layout=stack)
+        self.highlight = Canvas(width=width, height=height, layout=stack)
         self.gestures = GestureLayer(
             self._on_gesture,
             width=width,
@@ -121,7 +124,7 @@ class Annotator(WidgetBase):
         )
         fixed = self._fixed_size[0]
         stage = w.GridBox(
-            [self.image_layer, self.layers, self.gestures],
+            [self.image_layer, self.drawing, self.highlight, self.gestures],
             layout=w.Layout(
                 grid_template_areas='"stack"',
                 grid_template_columns="minmax(0, 1fr)",
@@ -469,7 +472,7 @@ class Annotator(WidgetBase):
             if size is None:
                 reason = "is not an image" if not mimetype.startswith("image/") else "could not be decoded"
                 with hold_canvas():
-                    for layer in self.layers:
+                    for layer in (self.drawing, self.highlight):
                         layer.clear()
                 self.image_layer.clear()
                 self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
@@ -527,7 +530,7 @@ class Annotator(WidgetBase):
             shapes = [(k, s) for k, s in shapes if k not in self.hidden]
         shapes, predictions = self.review.split(shapes)
         draw_annotations(
-            self.layers[1],
+            self.drawing,
             shapes,
             self.viewport,
             self._colors,
@@ -535,7 +538,7 @@ class Annotator(WidgetBase):
             self.show_labels,
             self.opacity,
         )
-        draw_predictions(self.layers[1], predictions, self.viewport, self._colors, self.selected)
+        draw_predictions(self.drawing, predictions, self.viewport, self._colors, self.selected)
         self._draw_hovered()
 
     def _draw_hovered(self) -> None:
@@ -544,12 +547,12 @@ class Annotator(WidgetBase):
         shown = self.edits is not None and key is not None and key in self.edits and key not in self.hidden
         shape = self.edits.shape(key) if shown and self.edits is not None and key is not None else None
         if shape is not None or self._is_highlighted:  # nothing to draw, nothing to clear: no message
-            draw_highlight(self.layers[2], shape, self.viewport)
+            draw_highlight(self.highlight, shape, self.viewport)
             self._is_highlighted = shape is not None
 
     def _redraw(self, image: bool = False) -> None:
         """Redraw the annotations; with ``image``, the zoom or pan changed: the image layer follows it."""
-        if self.edits is None or self.layers.comm is None:
+        if self.edits is None or self.drawing.comm is None:
             return  # nothing shown, or closed (a save on closing reports its edits)
         with hold_canvas():
             self._draw_annotations()
@@ -592,8 +595,9 @@ class Annotator(WidgetBase):
             return False
         self._gesture_handler.resized(dataclasses.replace(viewport))
         viewport.resize(width, height)
-        with self.layers.hold_sync():
-            self.layers.width, self.layers.height = width, height
+        for canvas in (self.drawing, self.highlight):
+            with canvas.hold_sync():
+                canvas.width, canvas.height = width, height
         # The size and the view in one message: the page never shows the new size with the old view.
         view = [viewport.scale, viewport.offset_x, viewport.offset_y]
         for layer in (self.image_layer, self.gestures):
