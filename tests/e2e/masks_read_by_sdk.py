@@ -1,5 +1,6 @@
 """Read with the official SDK: each mask on the item whose id is in ``item_id.txt``, saved as
-``mask_<label>.npy`` (its pixels, as ``definition.geo`` gives them); the result lists the labels and types."""
+``mask_<label>.npy`` (its pixels, as ``definition.geo`` gives them) and ``color_<label>.npy`` (the RGB the
+SDK reads the PNG's pixels in); the result lists the labels and types."""
 
 from pathlib import Path
 
@@ -11,5 +12,7 @@ found = []
 for annotation in item.annotations.list():
     found.append([annotation.type, annotation.label])
     if annotation.type == "binary":
-        np.save(f"mask_{annotation.label}.npy", annotation.annotation_definition.geo > 0)
+        definition = annotation.annotation_definition
+        np.save(f"mask_{annotation.label}.npy", definition.geo > 0)
+        np.save(f"color_{annotation.label}.npy", np.array(definition._color[:3]))
 result = sorted(found)

@@ -101,15 +101,9 @@ def test_paint_erase_save_and_read_back_with_the_sdk(open_notebook: OpenNotebook
     page.keyboard.press("Control+s")
     view.notebook.wait_file("saved.json")
 
-    home = view.notebook.out_dir / "workspace"
-    read_back = view.notebook.wait_file("read_back.json")
-    token = create_token(workspace_secret(home), read_back["email"])
-    folder = view.notebook.out_dir / "dtlpy"
-    folder.mkdir()
-    (folder / "item_id.txt").write_text(read_back["item_id"])
-    with serving(home) as url:
-        found = run_dtlpy("example", url, token, folder, {"example": str(READ_BY_SDK)})
+    found, folder = read_back_with_the_sdk(view)
     assert found == [["binary", "car"]]
+    assert np.load(folder / "color_car.npy").tolist() == [255, 0, 0]
     read = np.load(folder / "mask_car.npy")
     assert read.shape == (400, 640)
     # Within an image pixel: any pixel read otherwise than expected is next to the expected mask's edge.
@@ -119,8 +113,24 @@ def test_paint_erase_save_and_read_back_with_the_sdk(open_notebook: OpenNotebook
     assert read.sum() > 0.9 * expected.sum()
 
 
-def test_a_click_on_a_masks_pixels_selects_it(open_notebook: OpenNotebook) -> None:
-    view = open_annotator(open_notebook, [WORKSPACE_CELL, ANNOTATOR_CELL])
+def read_back_with_the_sdk(view: AnnotatorView) -> tuple[list[list[str]], Path]:
+    """The saved item's masks as the official SDK reads them over ``dlwidgets serve``: [type, label] of
+    each, and the folder of their ``mask_<label>.npy`` and ``color_<label>.npy``."""
+    home = view.notebook.out_dir / "workspace"
+    read_back = view.notebook.wait_file("read_back.json")
+    token = create_token(workspace_secret(home), read_back["email"])
+    folder = view.notebook.out_dir / "dtlpy"
+    folder.mkdir()
+    (folder / "item_id.txt").write_text(read_back["item_id"])
+    with serving(home) as url:
+        found = run_dtlpy("example", url, token, folder, {"example": str(READ_BY_SDK)})
+    return found, folder
+
+
+def test_a_mask_clicked_on_the_canvas_is_selected_and_relabelled_in_the_new_colour(
+    open_notebook: OpenNotebook,
+) -> None:
+    view = open_annotator(open_notebook, [WORKSPACE_CELL + ITEM_ID_CELL, ANNOTATOR_CELL])
     page = view.page
     view.click((320, 380))  # gives the annotator the keyboard (a click with the box tool draws nothing)
     page.keyboard.press("m")
@@ -129,8 +139,16 @@ def test_a_click_on_a_masks_pixels_selects_it(open_notebook: OpenNotebook) -> No
     view.kernel_annotations(lambda a: [s["type"] for s in a] == ["binary"], "the painted mask")
     page.keyboard.press("v")
     view.wait_tool("Select")
-    view.click((600, 30))  # off the mask: nothing selected
-    page.keyboard.press("Delete")
-    view.click(BRUSH[1])  # on its pixels: the mask is selected, and Delete deletes it
-    page.keyboard.press("Delete")
-    view.kernel_annotations(lambda a: a == [], "the mask selected by a click and deleted")
+    view.click((600, 30))  # off the mask: nothing selected, so 2 only chooses person for new shapes
+    page.keyboard.press("2")
+    view.click(BRUSH[1])  # on its pixels: the mask is selected, and 2 relabels it
+    page.keyboard.press("2")
+    view.kernel_annotations(lambda a: [s["label"] for s in a] == ["person"], "the mask relabelled")
+    cx, cy = view.canvas_xy(*BRUSH[1])
+    wait_pixel(view.layers, round(cx), round(cy), lambda p: p[1] > 100 > p[0], what="the mask in green")
+
+    page.keyboard.press("Control+s")
+    view.notebook.wait_file("saved.json")
+    found, folder = read_back_with_the_sdk(view)
+    assert found == [["binary", "person"]]
+    assert np.load(folder / "color_person.npy").tolist() == [0, 255, 0]  # person's green, not car's red

@@ -171,3 +171,33 @@ def test_a_click_on_a_masks_pixels_selects_it_the_topmost_shape_winning(
     assert annotator.selected == mask
     key(annotator, "Delete")
     assert [s["type"] for _, s in annotator.edits.shapes()] == ["segment"]
+
+
+def png_color(shape: dict) -> tuple[int, ...]:
+    """The colour of a stored mask's set pixels, as dtlpy reads it from the PNG."""
+    definition = SdkSegmentation.from_json({"label": shape["label"], "coordinates": shape["coordinates"]})
+    assert definition.geo.any()
+    return tuple(int(c) for c in definition._color[:3])
+
+
+def test_a_relabelled_masks_png_takes_the_new_labels_colour_in_one_step_of_undo(
+    annotator: Annotator, image_item: dw.Item
+) -> None:
+    annotator.set_tool("brush")
+    paint(annotator, "brush", 12, (100, 100), (200, 150))
+    (mask,) = annotator.edits.keys()
+    painted = mask_in(annotator.edits.shape(mask))
+    assert png_color(annotator.edits.shape(mask)) == (255, 0, 0)  # car's red
+    annotator._select(mask)
+    annotator.set_label("person")
+    shape = annotator.edits.shape(mask)
+    assert (shape["label"], png_color(shape)) == ("person", (0, 255, 0))
+    assert (mask_in(shape) == painted).all()
+    annotator.undo()  # label and colour go back together
+    shape = annotator.edits.shape(mask)
+    assert (shape["label"], png_color(shape)) == ("car", (255, 0, 0))
+    annotator.redo()
+    assert annotator.save(), annotator.status
+    (stored,) = image_item.annotations.list()
+    assert (stored.label, png_color(stored.to_json())) == ("person", (0, 255, 0))
+    assert (mask_in(stored.to_json()) == painted).all()

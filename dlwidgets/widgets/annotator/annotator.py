@@ -28,6 +28,7 @@ from ..annotator_gestures import GestureLayer
 from ..base import ERROR_COLOR, MUTED_COLOR, SHOWN_ERRORS, WidgetBase, counted, describe
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
+from ..models.mask_strokes import relabel
 from ..models.viewport import Viewport, canvas_height
 from .canvas_drawing import draw_annotations, draw_highlight
 from .gestures import SHORTCUTS, GestureHandler
@@ -286,7 +287,7 @@ class Annotator(WidgetBase):
             self.notice(f"{name} is locked: not relabelled (new shapes get {label})", "dlw-relabelled")
             return
         before = shape.get("label") or ""
-        self.edits.set_label(key, label)
+        relabel(self.edits, key, label, self._colors.get(label))
         self.notice(f"{name} relabelled {before} → {label}", "dlw-relabelled")
         self.side_panel.notice(f"{name} relabelled {before} → {label}")
 

@@ -14,14 +14,8 @@ import math
 import numpy as np
 
 from ..models.annotation_edits import Shape
-from ..models.mask_strokes import mask_of
+from ..models.mask_strokes import mask_of, mask_url
 from ..models.viewport import Viewport
-
-
-def mask_url(shape: Shape) -> str:
-    """A ``binary`` shape's PNG data URL (stored as the string, or as ``{"data": url}``)."""
-    coordinates = shape.get("coordinates")
-    return str(coordinates.get("data") if isinstance(coordinates, dict) else coordinates)
 
 
 def mask_covers(shape: Shape, x: float, y: float) -> bool:

@@ -295,9 +295,13 @@ class AnnotationEdits:
         _set_box(shape, left, top, right, bottom)
         self._commit({key: shape})
 
-    def set_label(self, key: int, label: str) -> None:
+    def set_label(self, key: int, label: str, coordinates: Any = None) -> None:
+        """Relabel a shape; with ``coordinates``, give it those too in the same step (a mask's PNG painted
+        anew in its new label's colour)."""
         shape = copy.deepcopy(self._shapes[key])
         shape["label"] = label
+        if coordinates is not None:
+            shape["coordinates"] = coordinates
         self._commit({key: shape})
 
     def set_coordinates(self, key: int, coordinates: Any) -> None:

@@ -280,6 +280,12 @@ class PaintedMask:
         )
         return PNG_DATA_URL + base64.b64encode(png).decode("ascii")
 
+    def in_color(self, color: Sequence[int]) -> PaintedMask:
+        """The same pixels in ``color`` (a new PNG); itself if it is that colour already."""
+        if self.color == tuple(int(c) for c in color[:3]):
+            return self
+        return PaintedMask(self._pixels, color)
+
     def painted(self, stroke: Stroke) -> PaintedMask:
         """This mask with ``stroke`` applied (the brush sets pixels, the eraser clears them); itself if the
         stroke changes nothing. Only the bands of rows the stroke reaches are copied and compressed."""
@@ -318,6 +324,12 @@ def remember(mask: PaintedMask) -> PaintedMask:
     while len(_PAINTED) > 1 and sum(m.width * m.height for m in _PAINTED.values()) > _PAINTED_PIXELS:
         _PAINTED.popitem(last=False)
     return mask
+
+
+def mask_url(shape: dict[str, Any]) -> str:
+    """A ``binary`` shape's PNG data URL (stored as the string, or as ``{"data": url}``)."""
+    coordinates = shape.get("coordinates")
+    return str(coordinates.get("data") if isinstance(coordinates, dict) else coordinates)
 
 
 def mask_of(url: str, color: Sequence[int] = (255, 255, 255)) -> PaintedMask:
@@ -359,9 +371,7 @@ def apply_stroke(
             return None
         before = empty_mask(edits.width, edits.height, rgb)
     else:
-        coordinates = edits.shape(key)["coordinates"]
-        url = coordinates.get("data") if isinstance(coordinates, dict) else coordinates
-        before = mask_of(str(url), rgb)
+        before = mask_of(mask_url(edits.shape(key)), rgb)
     after = before.painted(stroke)
     if after is before:
         return None
@@ -370,3 +380,31 @@ def apply_stroke(
         return edits.add(Segmentation.from_coordinates(after.url, label, {}))
     edits.set_coordinates(key, after.url)
     return key
+
+
+def relabel(edits: AnnotationEdits, key: int, label: str, color: str | None) -> None:
+    """Give shape ``key`` ``label``, one step of undo. A mask's PNG is painted anew in the label's colour
+    ``color`` ("#rrggbb"), as dtlpy encodes a mask in its label's colour when it writes one; a mask whose
+    label has no colour of that form keeps its own."""
+    shape = edits.shape(key)
+    rgb = _rgb(color) if color is not None else None
+    if shape.get("type") != "binary" or rgb is None:
+        edits.set_label(key, label)
+        return
+    try:
+        before = mask_of(mask_url(shape), rgb)
+    except ValueError:  # a PNG that cannot be read is kept as stored
+        edits.set_label(key, label)
+        return
+    after = remember(before.in_color(rgb))
+    edits.set_label(key, label, None if after is before else after.url)
+
+
+def _rgb(color: str) -> tuple[int, int, int] | None:
+    """``(r, g, b)`` of a "#rrggbb" colour; None for a colour written otherwise."""
+    if len(color) != 7 or not color.startswith("#"):
+        return None
+    try:
+        return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+    except ValueError:
+        return None
