@@ -30,12 +30,14 @@
  * Browser -> kernel (Python: `DropzoneRequest`); `id` is this page's name for one file.
  * "begin": a file (`path` relative, with its folders) comes in slices of `chunk` bytes. "chunk": slice
  * `index`, at byte `offset`, is the message's one buffer. "end": all `chunks` were sent. "cancel": forget
- * the file; with a `reason`, it failed here (the file changed while it was read).
+ * the file; with a `reason`, it failed here (the file changed while it was read). "finished": no file is
+ * left to send, the drop is over (the kernel then tells its `on_batch` callbacks, once per drop).
  * @typedef {{type: "begin", id: string, path: string, size: number, chunk: number, mimetype: string}} Begin
  * @typedef {{type: "chunk", id: string, index: number, offset: number}} Chunk
  * @typedef {{type: "end", id: string, chunks: number}} End
  * @typedef {{type: "cancel", id: string, reason?: string}} Cancel
- * @typedef {Begin | Chunk | End | Cancel} DropzoneRequest
+ * @typedef {{type: "finished"}} Finished
+ * @typedef {Begin | Chunk | End | Cancel | Finished} DropzoneRequest
  */
 
 /**
@@ -618,6 +620,7 @@ function render({ model, el }) {
     } finally {
       running = false;
       showTotal();
+      send({ type: "finished" });
     }
   };
 

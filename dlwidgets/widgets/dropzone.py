@@ -77,7 +77,14 @@ class Cancel(_Cancel, total=False):
     reason: str
 
 
-DropzoneRequest = Begin | Chunk | End | Cancel
+class Finished(TypedDict):
+    """The page has no file left to send: the drop is over, however its files ended. Not answered; the
+    ``on_batch`` callbacks get the items it made."""
+
+    type: Literal["finished"]
+
+
+DropzoneRequest = Begin | Chunk | End | Cancel | Finished
 
 
 class StoredItem(TypedDict):
@@ -183,6 +190,7 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
         self.dataset = dataset
         self.items: list[Item] = []
         self.errors: list[UploadFailure] = []
+        self._batch: list[Item] | None = None  # the items of the drop under way, from its first file
         self._incoming: dict[str, _Incoming] = {}
         self._scratch = Path(tempfile.mkdtemp(prefix="dlwidgets-dropzone-"))
         # Half-received files go when the widget does, or when the kernel exits.
@@ -193,6 +201,11 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
         """Call ``callback(item)`` after each file becomes an item; a failing callback is shown beside
         the widget and the upload stands."""
         self.callbacks("on_upload").register(callback, remove)
+
+    def on_batch(self, callback: Callable[[list[Item]], Any], remove: bool = False) -> None:
+        """Call ``callback(items)`` once a drop is over, with the items it made (maybe fewer than its files,
+        or none: some failed or were skipped), so that a view of the dataset is read once per drop."""
+        self.callbacks("on_batch").register(callback, remove)
 
     def close(self) -> None:
         # Also reached from __del__ of a Dropzone whose __init__ raised, before these attributes existed.
@@ -217,6 +230,8 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
                 self._end(file_id, int(cast(End, content).get("chunks", -1)))
             elif kind == "cancel":
                 self._cancel(file_id, cast(Cancel, content).get("reason"))
+            elif kind == "finished":
+                self._finished()
         except (TransferError, PlatformError, OSError) as error:
             self._fail(file_id, str(error), content.get("path"))
 
@@ -224,6 +239,8 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
         self.send(message)
 
     def _begin(self, file_id: str, content: Begin) -> None:
+        if self._batch is None:
+            self._batch = []
         folder, name = split_relative_path(str(content.get("path", "")))
         directory = remote_dir(self.remote_path.rstrip("/") + "/" + folder)
         size = int(content.get("size", -1))
@@ -271,11 +288,18 @@ class Dropzone(AnyWidgetChrome, anywidget.AnyWidget):
             self._discard(file_id)
         assert isinstance(item, Item)
         self.items.append(item)
+        if self._batch is not None:
+            self._batch.append(item)
         self._reply({
             "type": "status", "id": file_id, "status": "done", "path": item.filename,
             "item": {"id": item.id, "filename": item.filename, "size": item.size},
         })  # fmt: skip
         self.callbacks("on_upload").fire(item)
+
+    def _finished(self) -> None:
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            self.callbacks("on_batch").fire(batch)
 
     def _cancel(self, file_id: str, reason: str | None) -> None:
         incoming = self._incoming.get(file_id)

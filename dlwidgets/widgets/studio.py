@@ -166,7 +166,8 @@ class Studio(WidgetBase):
 
     def _make_dropzone(self, dataset: Dataset) -> Dropzone:
         dropzone = Dropzone(dataset, remote_path=self.browser.folder)
-        dropzone.on_upload(lambda _item: self.browser.refresh())
+        # Once per drop, not per file: a drop of hundreds of files reads the dataset again once.
+        dropzone.on_batch(lambda items: self.browser.refresh() if items else None)
         return dropzone
 
     def _make_prompt_composer(self, dataset: Dataset) -> PromptComposer:

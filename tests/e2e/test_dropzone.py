@@ -25,6 +25,15 @@ dw.connect(home=str(OUT / "workspace"))
 dataset = dw.projects.create(project_name="e2e").datasets.create(dataset_name="drops")
 dropzone = dw.Dropzone(dataset, remote_path="/images")
 dropzone.on_upload(lambda item: dump("uploaded.json", sorted(i.filename for i in dropzone.items)))
+batches = []
+
+
+def batch_done(items):
+    batches.append(sorted(i.filename for i in items))
+    dump("batches.json", batches)
+
+
+dropzone.on_batch(batch_done)
 dropzone
 """
 
@@ -74,6 +83,9 @@ def test_drop_files_a_50_mb_file_and_a_folder(open_notebook: OpenNotebook, tmp_p
     for name, size, seed in dropped[:-1]:
         expected[f"/images/{name}"] = sha(page_bytes(size, seed))
     expected["/images/one (2).txt"] = sha(page_bytes(10, 99))
+    # The kernel hears of the drop's end once, with every item it made.
+    first = notebook.wait_file("batches.json", until=lambda batches: len(batches) == 1, timeout=60)
+    assert first == [sorted(expected)]
 
     # 2. A 50 MB file from the file picker.
     big = tmp_path / "picked" / "big 50MB.bin"
@@ -99,6 +111,10 @@ def test_drop_files_a_50_mb_file_and_a_folder(open_notebook: OpenNotebook, tmp_p
         "uploaded.json", until=lambda names: len(names) == len(expected), timeout=120
     )
     assert sorted(uploaded) == sorted(expected)
+    batches = notebook.wait_file(
+        "batches.json", until=lambda b: sum(map(len, b)) == len(expected), timeout=60
+    )
+    assert len(batches) <= 3 and all(batches)  # the drop, the file picked, the folder (with it, if it was on)
     rows = root.locator(".dlw-file")
     assert rows.count() == len(expected)
     assert root.locator('.dlw-file[data-status="done"]').count() == len(expected)
@@ -117,6 +133,8 @@ def test_drop_files_a_50_mb_file_and_a_folder(open_notebook: OpenNotebook, tmp_p
     skipped = root.locator('.dlw-file[data-status="skipped"]')
     skipped.nth(1).wait_for(timeout=30_000)
     assert skipped.count() == 2
+    again = notebook.wait_file("batches.json", until=lambda b: len(b) == len(batches) + 1, timeout=30)
+    assert again[-1] == []  # a drop that made nothing ends too
 
 
 # The dropzone's partial files go to OUT/tmp, where this process can watch them.

@@ -47,6 +47,10 @@ class Browser:
         self.dropzone.handle_message({"type": "end", "id": file_id, "chunks": chunks})
         return self.replies[-1]
 
+    def finish(self) -> None:
+        """No file left to send: the drop is over."""
+        self.dropzone.handle_message({"type": "finished"})
+
     def send_file(
         self, file_id: str, path: str, data: bytes, order: list[int] | None = None
     ) -> dict[str, Any]:

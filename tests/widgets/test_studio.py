@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from route_recorder import requests_made
+
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 from dlwidgets.widgets.studio import TABS, Studio
@@ -178,6 +181,58 @@ def test_uploads_go_to_the_folder_open_in_the_browser_and_show_there(
     assert studio.dropzone is not None and studio.dropzone.remote_path == "/"
     studio.browser.filter_column.folders.value = "/cats"
     assert studio.dropzone.remote_path == "/cats"
-    reply = DropzonePage(studio.dropzone).send_file("f1", "b.jpg", make_jpeg(32, 32))
+    page = DropzonePage(studio.dropzone)
+    reply = page.send_file("f1", "b.jpg", make_jpeg(32, 32))
     assert reply["status"] == "done", reply
+    page.finish()
     assert sorted(card["name"] for card in studio.browser.grid.cards) == ["a.jpg", "b.jpg"]
+
+
+# The request a Browser's refresh makes once: its folders and their item counts.
+FOLDERS = ("GET", "/datasets/{dataset_id}/directories")
+
+
+def studio_dropping_into(client: dw.Client, dataset: dw.Dataset) -> tuple[Studio, DropzonePage]:
+    """A Studio showing ``dataset``, and its Dropzone driven as the page drives it."""
+    studio = Studio(client)
+    studio.browser.dataset = dataset
+    assert studio.dropzone is not None
+    return studio, DropzonePage(studio.dropzone)
+
+
+def test_a_drop_of_many_files_refreshes_the_browser_once(
+    client: dw.Client,
+    dataset: dw.Dataset,
+    make_jpeg: Callable[[int, int], bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    studio, page = studio_dropping_into(client, dataset)
+    with requests_made(monkeypatch) as made:
+        for n in range(30):
+            assert page.send_file(f"f{n}", f"{n:02}.jpg", make_jpeg(8, 8))["status"] == "done"
+        assert made.count(FOLDERS) == 0
+        page.finish()
+    assert made.count(FOLDERS) == 1
+    assert len(studio.browser.grid.cards) == 30
+
+
+def test_a_drop_that_fails_part_way_shows_what_landed_once(
+    client: dw.Client,
+    dataset: dw.Dataset,
+    make_jpeg: Callable[[int, int], bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    studio, page = studio_dropping_into(client, dataset)
+    batches: list[list[str]] = []
+    assert studio.dropzone is not None
+    studio.dropzone.on_batch(lambda items: batches.append([i.name for i in items]))
+    with requests_made(monkeypatch) as made:
+        assert page.send_file("f1", "a.jpg", make_jpeg(8, 8))["status"] == "done"
+        assert page.begin("f2", "b.jpg", 5000) == "uploading"
+        assert page.end("f2", 5)["status"] == "failed"  # no chunk arrived
+        assert page.send_file("f3", "c.jpg", make_jpeg(8, 8))["status"] == "done"
+        page.finish()
+        page.finish()  # a page that sends nothing more ends no other drop
+    assert made.count(FOLDERS) == 1
+    assert batches == [["a.jpg", "c.jpg"]]
+    assert sorted(card["name"] for card in studio.browser.grid.cards) == ["a.jpg", "c.jpg"]
