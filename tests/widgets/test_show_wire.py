@@ -21,7 +21,7 @@ from dlwidgets.widgets.annotator import Annotator
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON).
 OPEN_MODELS = 86
-OPEN_MESSAGES = 110
+OPEN_MESSAGES = 104
 OPEN_BYTES_BESIDE_IMAGE = 70 * 1024
 # The image's message comes before the controls' and panels' models: among the first few.
 IMAGE_AMONG_FIRST = 6

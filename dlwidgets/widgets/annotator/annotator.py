@@ -79,21 +79,30 @@ class Annotator(WidgetBase):
                 raise ValueError(f"{name}={value!r} is not a size: give whole pixels (>= 1) or None")
         self._fixed_size = (width, height)
         width, height = width or DEFAULT_CANVAS[0], height or DEFAULT_CANVAS[1]
+        self._ensure_loaded(0)
+        self._window_height = DEFAULT_WINDOW_HEIGHT
+        self.viewport = Viewport(width, height)
+        # The first item's canvas size and view, known before the layers are made: they open with them,
+        # and showing the item sends no resize and no view.
+        first = image_size(self._items[0])
+        if first is not None:
+            self.viewport.image_width, self.viewport.image_height = first
+            self.viewport.resize(width, self._height_for(width))
+            self.viewport.fit(*first)
+        size = {"width": self.viewport.canvas_width, "height": self.viewport.canvas_height}
+        view = [self.viewport.scale, self.viewport.offset_x, self.viewport.offset_y]
         # The stage's layers, stretched alike to its width (until the kernel redraws them at that size), so
         # that the gesture layer's pixels stay over the drawing's: one Layout for the four.
         stack = w.Layout(grid_area="stack", width="100%", height="auto")
         # The image first, before any other model: its transfer and decoding start while the rest is built.
-        self._ensure_loaded(0)
-        self.image_layer = ImageLayer(width=width, height=height, layout=stack)
+        self.image_layer = ImageLayer(**size, view=view, layout=stack)
         self._sent_image: int | None = 0 if self._send_image(self._items[0]) else None  # whose image
-        super().__init__()
+        super().__init__(_dom_classes=["dlw-annotator"])
         self._owns_drafts = drafts is None
         self._drafts = drafts if drafts is not None else AnnotationDrafts()
         if autosave is not None:
             self._drafts.autosave = autosave
         self._index = 0
-        self._window_height = DEFAULT_WINDOW_HEIGHT
-        self.viewport = Viewport(width, height)
         self.tool = "box"
         self.selected: int | None = None
         self.show_labels = True
@@ -114,14 +123,18 @@ class Annotator(WidgetBase):
         self._held: bool | None = None
         # Plain canvases stacked by the grid, not a MultiCanvas: 2 models instead of 7 (its own, a canvas
         # and a Layout per layer), and the page redraws only the layer that changed.
-        self.drawing = Canvas(width=width, height=height, layout=stack)
-        self.highlight = Canvas(width=width, height=height, layout=stack)
+        self.drawing = Canvas(**size, layout=stack)
+        self.highlight = Canvas(**size, layout=stack)
+        self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
+        self._build_controls(self._drafts.autosave)
+        self.review = ReviewBar(self, review)  # predictions: dashed, scored, accepted or rejected
+        self._toolbar.children = (*self._toolbar.children, self.review)
+        self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
+        # Made once the bars are: it opens with every shortcut (the help overlay's list), and no brush.
+        shortcuts = [[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS]
+        shortcuts += self.review.shortcuts + (self.queue_bar.shortcuts if self.queue_bar is not None else [])
         self.gestures = GestureLayer(
-            self._on_gesture,
-            width=width,
-            height=height,
-            shortcuts=[[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS],
-            layout=stack,
+            self._on_gesture, **size, view=view, shortcuts=shortcuts, brush=None, layout=stack
         )
         fixed = self._fixed_size[0]
         stage = w.GridBox(
@@ -133,22 +146,13 @@ class Annotator(WidgetBase):
                 min_width="0",
                 overflow="hidden",
             ),
+            _dom_classes=["dlw-stage"],
         )
-        self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
-        stage.add_class("dlw-stage")
-        self._build_controls(self._drafts.autosave)
-        self.review = ReviewBar(self, review)  # predictions: dashed, scored, accepted or rejected
-        self._toolbar.children = (*self._toolbar.children, self.review)
-        self.gestures.shortcuts = [*self.gestures.shortcuts, *self.review.shortcuts]
         # The side panel beside the canvas, or below it when the cell is too narrow for both.
         wrap = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
         body = w.HBox([stage, self.side_panel], layout=wrap)
-        self.children = [self._toolbar, body, self._drafts_line, self.status_line]
-        self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
-        if self.queue_bar is not None:
-            self.children = [self.queue_bar, *self.children]
-            self.gestures.shortcuts = [*self.gestures.shortcuts, *self.queue_bar.shortcuts]
-        self.add_class("dlw-annotator")
+        bars = [self.queue_bar] if self.queue_bar is not None else []
+        self.children = [*bars, self._toolbar, body, self._drafts_line, self.status_line]
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
         self._drafts.on_saved = self._on_saved
