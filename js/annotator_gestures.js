@@ -52,16 +52,17 @@
  * Kernel -> browser (Python: `GestureReply`). "grab" answers a "down" with what the drag does: `mode`
  * "new" (draw a box, or with `kind` "ellipse" an ellipse from its centre), "none" (nothing to preview),
  * "pan", "move", the box handle dragged ("nw" ... "w"), "vertex" (drag vertex `index`), "insert" (a new
- * vertex on the edge after vertex `index`) or "rotate" (about `centre`); `rect` is the grabbed box [left,
- * top, right, bottom], `point` the grabbed point, `points` the outline of a shape previewed as a path
- * (`kind` "path", `closed` or not). "pan_ack" lets
+ * vertex on the edge after vertex `index`), "rotate" (about `centre`) or "radius" (an ellipse's, by the end
+ * of its axis: `axis` is that end's offset from `centre`); `rect` is the grabbed box [left, top, right,
+ * bottom], `point` the grabbed point, `points` the outline of a shape previewed as a path (`kind` "path",
+ * `closed` or not). "pan_ack" lets
  * the next pan go; "committed" says the kernel has drawn gesture `id`'s result, so its preview can go;
  * "release" says Esc had nothing to cancel or unselect, so the keyboard goes back to the notebook.
- * @typedef {"new" | "none" | "pan" | "move" | "vertex" | "insert" | "rotate" | keyof typeof HANDLE_EDGES}
+ * @typedef {"new" | "none" | "pan" | "move" | "vertex" | "insert" | "rotate" | "radius" | keyof typeof HANDLE_EDGES}
  *   GrabMode
  * @typedef {{type: "grab", id: number, mode: GrabMode, color?: string | null, rect?: number[],
  *   kind?: "point" | "path" | "ellipse", point?: number[], points?: number[][], closed?: boolean,
- *   index?: number, centre?: number[]}} Grab
+ *   index?: number, centre?: number[], axis?: number[]}} Grab
  * @typedef {{type: "pan_ack"}} PanAck
  * @typedef {{type: "committed", id: number}} Committed
  * @typedef {{type: "release"}} Release
@@ -101,10 +102,14 @@ export function previewRect(grab, x0, y0, x, y) {
   ];
 }
 
+// An ellipse's radius is dragged no smaller than this (canvas pixels; the kernel keeps 1 image pixel).
+const MIN_RADIUS_PX = 1;
+
 /**
  * The outline to preview for a drag of a shape grabbed as a path (`kind` "path"), from (x0, y0) to (x, y):
- * moved, its vertex `index` dragged, a vertex added after `index`, or turned about `centre`.
- * @param {Pick<Grab, "mode" | "points" | "index" | "centre">} grab
+ * moved, its vertex `index` dragged, a vertex added after `index`, turned about `centre`, or stretched
+ * along `axis` (from `centre` to the end of the radius dragged: that radius grows by the drag along it).
+ * @param {Pick<Grab, "mode" | "points" | "index" | "centre" | "axis">} grab
  * @param {number} x0
  * @param {number} y0
  * @param {number} x
@@ -123,6 +128,17 @@ export function previewPoints(grab, x0, y0, x, y) {
     const turn = Math.atan2(y - cy, x - cx) - Math.atan2(y0 - cy, x0 - cx);
     const c = Math.cos(turn), s = Math.sin(turn);
     return points.map(([px, py]) => [cx + (px - cx) * c - (py - cy) * s, cy + (px - cx) * s + (py - cy) * c]);
+  }
+  if (grab.mode === "radius" && grab.centre && grab.axis) {
+    const [cx, cy] = grab.centre;
+    const radius = Math.hypot(grab.axis[0], grab.axis[1]);
+    if (!radius) return points;
+    const ux = grab.axis[0] / radius, uy = grab.axis[1] / radius;
+    const stretch = Math.max(Math.abs(radius + dx * ux + dy * uy), MIN_RADIUS_PX) / radius - 1;
+    return points.map(([px, py]) => {
+      const along = ((px - cx) * ux + (py - cy) * uy) * stretch;
+      return [px + along * ux, py + along * uy];
+    });
   }
   return points;
 }

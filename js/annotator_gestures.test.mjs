@@ -131,3 +131,15 @@ test("previews: a vertex dragged, one added on an edge, a shape moved and turned
   assert.ok(Math.abs(turned[0][0]) < 1e-9 && Math.abs(turned[0][1] - 10) < 1e-9, "a quarter turn clockwise");
   assert.deepEqual(points, [[0, 0], [10, 0], [10, 10]], "the grabbed outline is not changed");
 });
+
+test("previews: an ellipse's radius stretched along its turned axis, no smaller than a pixel", () => {
+  // An ellipse about (100, 100) turned a quarter: its rx (40) lies downwards, its ry (20) to the left.
+  const points = [[100, 140], [80, 100], [100, 60], [120, 100]];
+  const grab = { mode: /** @type {const} */ ("radius"), points, centre: [100, 100], axis: [0, 40] };
+  const longer = previewPoints(grab, 100, 140, 103, 150);  // 10 further along the axis: rx 50
+  const near = (/** @type {number[][]} */ a, /** @type {number[][]} */ b) =>
+    a.every(([x, y], i) => Math.abs(x - b[i][0]) < 1e-9 && Math.abs(y - b[i][1]) < 1e-9);
+  assert.ok(near(longer, [[100, 150], [80, 100], [100, 50], [120, 100]]), JSON.stringify(longer));
+  const flat = previewPoints(grab, 100, 140, 100, 100.5);  // dragged to the centre: 1 pixel
+  assert.ok(near(flat, [[100, 101], [80, 100], [100, 99], [120, 100]]), JSON.stringify(flat));
+});

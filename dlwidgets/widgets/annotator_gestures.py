@@ -121,7 +121,7 @@ class _Grab(TypedDict):
     type: Literal["grab"]
     id: Any  # the id of the "down" it answers
     # "new", "none", "pan", "move", the box handle dragged ("nw", "n", ... "w"), or "vertex" (dragged),
-    # "insert" (a vertex added on an edge) or "rotate"
+    # "insert" (a vertex added on an edge), "rotate" or "radius" (an ellipse's, by the end of its axis)
     mode: str
 
 
@@ -129,8 +129,8 @@ class Grab(_Grab, total=False):
     """The answer to a ``Down``: what the drag does, which the browser previews. ``rect`` is the grabbed
     box (left, top, right, bottom), ``point`` the grabbed point; a shape previewed by its outline
     (``kind`` "path") comes with its ``points`` (``closed`` or not), the ``index`` of the vertex dragged or
-    of the edge's first vertex, and the ``centre`` it turns about; ``kind`` "ellipse" draws a new ellipse
-    from its centre."""
+    of the edge's first vertex, the ``centre`` it turns about and, for a radius, the ``axis`` from the
+    centre to the end grabbed; ``kind`` "ellipse" draws a new ellipse from its centre."""
 
     color: str | None
     rect: list[float]
@@ -140,6 +140,7 @@ class Grab(_Grab, total=False):
     closed: bool
     index: int
     centre: list[float]
+    axis: list[float]
 
 
 class PanAck(TypedDict):

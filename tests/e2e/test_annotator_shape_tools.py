@@ -17,7 +17,7 @@ from dlwidgets.server import create_token, workspace_secret
 
 from .page import OpenNotebook
 from .test_annotator import ANNOTATOR_CELL, WORKSPACE_CELL
-from .views import Annotations, open_annotator
+from .views import Annotations, AnnotatorView, open_annotator
 
 USER_CELL = 'dump("user.json", dw.info()["user_email"])'
 
@@ -43,13 +43,19 @@ def _near(points: list[tuple[float, float]], meant: list[tuple[float, float]]) -
     )
 
 
-def test_draw_a_polygon_and_a_polyline_click_by_click(open_notebook: OpenNotebook) -> None:
+def annotator_with_tool(open_notebook: OpenNotebook, key: str, tool: str) -> AnnotatorView:
+    """An Annotator on the test item, given the keyboard (a click with the box tool draws nothing), with
+    the tool of ``key`` (named ``tool`` on its button) chosen."""
     view = open_annotator(open_notebook, [WORKSPACE_CELL, USER_CELL, ANNOTATOR_CELL])
-    page = view.page
+    view.click((320, 380))
+    view.page.keyboard.press(key)
+    view.wait_tool(tool)
+    return view
 
-    view.click((320, 380))  # gives the annotator the keyboard (a click with the box tool draws nothing)
-    page.keyboard.press("g")
-    view.wait_tool("Polygon")
+
+def test_draw_a_polygon_and_a_polyline_click_by_click(open_notebook: OpenNotebook) -> None:
+    view = annotator_with_tool(open_notebook, "g", "Polygon")
+    page = view.page
     polygon_meant = [view.image_xy(*view.click(vertex)) for vertex in POLYGON]
     view.click(POLYGON[0])  # on the first vertex: closed
     annotations = view.kernel_annotations(lambda a: bool(_of_type(a, "segment")), "the polygon")
@@ -78,13 +84,8 @@ def test_draw_a_polygon_and_a_polyline_click_by_click(open_notebook: OpenNoteboo
     view.wait_tool("Box")
     (left, top), (right, bottom) = (view.image_xy(*p) for p in view.drag(*BOX))
     view.kernel_annotations(lambda a: bool(_of_type(a, "box")), "the box")
-    centre = ((left + right) / 2, (top + bottom) / 2)
-    handle = (centre[0], top - 24 / view.viewport["scale"])
-    start, end = (view.image_xy(*p) for p in view.drag(handle, (centre[0] + 100, centre[1])))
-    swept = math.atan2(end[1] - centre[1], end[0] - centre[0]) - math.atan2(
-        start[1] - centre[1], start[0] - centre[0]
-    )
-    box_meant = {"left": left, "top": top, "right": right, "bottom": bottom, "angle": math.degrees(swept)}
+    angle = turn_quarter(view, ((left + right) / 2, (top + bottom) / 2), (bottom - top) / 2)
+    box_meant = {"left": left, "top": top, "right": right, "bottom": bottom, "angle": angle}
     view.kernel_annotations(lambda a: any(len(b["coordinates"]) == 3 for b in _of_type(a, "box")), "the turn")
 
     # The polygon selected with the select tool, and its second vertex dragged.
@@ -99,15 +100,55 @@ def test_draw_a_polygon_and_a_polyline_click_by_click(open_notebook: OpenNoteboo
 
     page.keyboard.press("Control+s")
     view.notebook.wait_file("saved.json", until=lambda s: s["count"] == 4)
+    by_type = read_back(view)
+    assert sorted(by_type) == ["box", "ellipse", "polyline", "segment"]
+    assert _near([tuple(p) for p in by_type["segment"]["points"]], polygon_meant)
+    assert _near([tuple(p) for p in by_type["polyline"]["points"]], polyline_meant)
+    for kind, meant in (("ellipse", ellipse_meant), ("box", box_meant)):
+        assert {k: by_type[kind][k] for k in meant} == {k: pytest.approx(v, abs=1) for k, v in meant.items()}
+
+
+def read_back(view: AnnotatorView) -> dict[str, dict[str, Any]]:
+    """The shapes saved, as the official dtlpy reads them over ``dlwidgets serve``, by type."""
     home = view.notebook.out_dir / "workspace"
     user = view.notebook.wait_file("user.json")  # the notebook's user, who made it all
     token = create_token(workspace_secret(home), user)
     inputs = {"project": "e2e", "dataset": "street", "filepath": "/e2e/quadrants.jpg"}
     with serving(home) as url:
         read = run_dtlpy("read-geometries", url, token, view.notebook.out_dir / "dtlpy", inputs)
-    by_type = {r["type"]: r for r in read}
-    assert sorted(by_type) == ["box", "ellipse", "polyline", "segment"]
-    assert _near([tuple(p) for p in by_type["segment"]["points"]], polygon_meant)
-    assert _near([tuple(p) for p in by_type["polyline"]["points"]], polyline_meant)
-    for kind, meant in (("ellipse", ellipse_meant), ("box", box_meant)):
-        assert {k: by_type[kind][k] for k in meant} == {k: pytest.approx(v, abs=1) for k, v in meant.items()}
+    return {r["type"]: r for r in read}
+
+
+def turn_quarter(view: AnnotatorView, centre: tuple[float, float], half_height: float) -> float:
+    """Drag the selected shape's rotation handle (24 canvas pixels over its top edge) a quarter turn
+    clockwise about ``centre``; returns the angle the drag swept, in degrees."""
+    handle = (centre[0], centre[1] - half_height - 24 / view.viewport["scale"])
+    start, end = (view.image_xy(*p) for p in view.drag(handle, (centre[0] + 100, centre[1])))
+    swept = math.atan2(end[1] - centre[1], end[0] - centre[0]) - math.atan2(
+        start[1] - centre[1], start[0] - centre[0]
+    )
+    return math.degrees(swept)
+
+
+def test_an_ellipses_radius_dragged_under_its_turn(open_notebook: OpenNotebook) -> None:
+    view = annotator_with_tool(open_notebook, "o", "Ellipse")
+    page = view.page
+    (cx, cy), (ex, ey) = (view.image_xy(*p) for p in view.drag(*ELLIPSE))
+    rx, ry = abs(ex - cx), abs(ey - cy)
+    view.kernel_annotations(lambda a: bool(_of_type(a, "ellipse")), "the ellipse")
+    angle = turn_quarter(view, (cx, cy), ry)  # drawn, it is selected: turned a quarter clockwise
+    view.kernel_annotations(lambda a: _of_type(a, "ellipse")[0]["coordinates"]["angle"] > 45, "the turn")
+    # The end of rx, turned with it (below the centre), dragged 30 pixels further out along its axis.
+    turn = math.radians(angle)
+    end = (cx + rx * math.cos(turn), cy + rx * math.sin(turn))
+    (x0, y0), (x1, y1) = (view.image_xy(*p) for p in view.drag(end, (end[0], end[1] + 30)))
+    rx += (x1 - x0) * math.cos(turn) + (y1 - y0) * math.sin(turn)
+    view.kernel_annotations(
+        lambda a: abs(_of_type(a, "ellipse")[0]["coordinates"]["rx"] - rx) <= 1, "the radius dragged"
+    )
+
+    page.keyboard.press("Control+s")
+    view.notebook.wait_file("saved.json", until=lambda s: s["count"] == 1)
+    meant = {"x": cx, "y": cy, "rx": rx, "ry": ry, "angle": angle}
+    ellipse = read_back(view)["ellipse"]
+    assert {k: ellipse[k] for k in meant} == {k: pytest.approx(v, abs=1) for k, v in meant.items()}

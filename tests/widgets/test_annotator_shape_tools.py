@@ -281,3 +281,44 @@ def test_a_vertex_edit_racing_another_change_is_not_saved_and_is_kept(
     assert annotator.is_dirty and outline(annotator) == [(100, 100), (320, 90), (200, 250)]
     (stored,) = [a for a in image_item.annotations.list() if a.type == "segment"]
     assert ring(stored) == [(100, 100), (300, 100), (200, 250)]  # nothing of the edit was written
+
+
+def last_grab(sent: Sent) -> dict[str, Any]:
+    return next(m for m, _ in reversed(sent) if m.get("type") == "grab")
+
+
+def test_an_ellipses_radii_are_dragged_by_their_handles_kept_under_its_turn(
+    annotator: Annotator, image_item: dw.Item, sent: Sent
+) -> None:
+    image_item.annotations.upload([dw.Ellipse(x=450, y=200, rx=60, ry=40, angle=90, label="car")])
+    annotator.discard()  # shows what is stored now: the ellipse, turned a quarter clockwise
+    key(annotator, "v")
+    drag(annotator, (450, 200), (450, 200))  # selected: its radii's ends are handles now
+    drag(annotator, (450, 260), (451, 280))  # the end of rx, turned to below the centre: rx 80
+    grab = last_grab(sent)
+    assert (grab["mode"], grab["kind"], grab["closed"]) == ("radius", "path", True)
+    assert grab["axis"] == pytest.approx([0, 60 * SCALE], abs=1e-9)  # the end grabbed, from the centre
+    assert grab["centre"] == pytest.approx(list(canvas(450, 200)))
+    drag(annotator, (410, 200), (400, 205))  # the end of ry, turned to the left: ry 50
+    shape = annotator.edits.shape(annotator.selected)
+    assert shape["coordinates"] == {
+        "angle": 90,
+        "center": {"x": 450, "y": 200, "z": 0},
+        "rx": pytest.approx(80),
+        "ry": pytest.approx(50),
+    }
+    drag(annotator, (450, 120), (450, 200 - 0.2))  # the far end of rx, dragged over the centre: 1 px
+    assert annotator.edits.shape(annotator.selected)["coordinates"]["rx"] == 1
+    key(annotator, "z", ctrl=True)
+    key(annotator, "z", ctrl=True)  # each drag one step: ry back to 40
+    assert annotator.edits.shape(annotator.selected)["coordinates"]["ry"] == pytest.approx(40)
+    key(annotator, "y", ctrl=True)
+    assert annotator.save()
+    (stored,) = image_item.annotations.list()
+    assert stored.coordinates == {
+        "angle": 90,
+        "center": {"x": 450, "y": 200, "z": 0},
+        "rx": pytest.approx(80),
+        "ry": pytest.approx(50),
+    }
+    assert isinstance(stored.annotation_definition, dw.Ellipse)

@@ -335,6 +335,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Alt+click a vertex", "delete it (a selected polygon or polyline)"),
     Shortcut("Click an edge", "add a vertex there (a selected polygon or polyline; drag to place it)"),
     Shortcut("Round handle", "turn the selected box or ellipse"),
+    Shortcut("Square handles", "resize the selected box, or an ellipse by its radii"),
     Shortcut("Arrows", "move the selected shape by a pixel (with Shift: 10)", _ARROWS, _nudge),
     Shortcut("Ctrl+Z", "undo", ("ctrl+z",), lambda a, _k: a.undo()),
     Shortcut(

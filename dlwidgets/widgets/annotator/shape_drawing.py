@@ -182,20 +182,15 @@ def draw_shapes(
 
 def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) -> None:
     """The selected shape's own handles: a polygon's or polyline's outline in its label's ``color`` and
-    its vertices (squares), and a box's or ellipse's rotation handle (a circle on a stem above its top
-    edge)."""
-    scale, offset = viewport.scale, np.array([viewport.offset_x, viewport.offset_y])
+    its vertices (squares), a box's or ellipse's rotation handle (a circle on a stem above its top edge)
+    and an ellipse's radii's ends (squares)."""
+    scale = viewport.scale
     kind = shape.get("type")
     if kind in shape_edits.VERTEX_TYPES:
         layer.stroke_style = color
         layer.line_width = 2
         draw_outline(layer, shape, viewport)
-        points = shape_edits.vertices(shape) * scale + offset - VERTEX_SIZE / 2
-        layer.fill_style = "#ffffff"
-        layer.fill_rects(points[:, 0], points[:, 1], VERTEX_SIZE)
-        layer.stroke_style = "#000000"
-        layer.line_width = 1
-        layer.stroke_rects(points[:, 0], points[:, 1], VERTEX_SIZE)
+        _draw_squares(layer, shape_edits.vertices(shape), viewport)
     elif kind in shape_edits.TURNING_TYPES:
         if kind == "ellipse":  # an ellipse's outline shows it is the one selected
             layer.stroke_style = "#ffffff"
@@ -213,6 +208,18 @@ def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) 
         layer.stroke_style = "#000000"
         layer.line_width = 1
         layer.stroke_circle(*handle, ROTATION_HANDLE_RADIUS)
+        if kind == "ellipse":
+            _draw_squares(layer, np.array(shape_edits.radius_ends(shape)), viewport)
+
+
+def _draw_squares(layer: Canvas, points: np.ndarray, viewport: Viewport) -> None:
+    """White squares with a black edge centred on ``points`` (image pixels): handles to drag."""
+    corners = points * viewport.scale + [viewport.offset_x, viewport.offset_y] - VERTEX_SIZE / 2
+    layer.fill_style = "#ffffff"
+    layer.fill_rects(corners[:, 0], corners[:, 1], VERTEX_SIZE)
+    layer.stroke_style = "#000000"
+    layer.line_width = 1
+    layer.stroke_rects(corners[:, 0], corners[:, 1], VERTEX_SIZE)
 
 
 def draw_outline(layer: Canvas, shape: Shape, viewport: Viewport) -> None:

@@ -21,14 +21,16 @@ if TYPE_CHECKING:
 
 # The fewest vertices of each drawn type, and the tool that draws it.
 MIN_DRAWN = {"polygon": 3, "polyline": 2}
-# The drags of this module: a vertex dragged, one added on an edge, a box or ellipse turned.
-EDIT_MODES = frozenset({"vertex", "insert", "rotate"})
+# The drags of this module: a vertex dragged, one added on an edge, a box or ellipse turned, an ellipse's
+# radius dragged by the end of its axis.
+EDIT_MODES = frozenset({"vertex", "insert", "rotate", "radius"})
 
 
 @dataclass(frozen=True)
 class Handle:
     """What a press on a selected shape grabbed: ``mode`` (see ``EDIT_MODES``) and, for a vertex, its
-    index, for an edge, the index of the vertex it starts at."""
+    index, for an edge, the index of the vertex it starts at, for a radius, the index of its end in
+    ``shape_edits.radius_ends``."""
 
     mode: str
     index: int | None = None
@@ -88,7 +90,8 @@ def add_dragged_ellipse(a: Annotating, centre: tuple[float, float], corner: tupl
 
 def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | None:
     """The selected shape's own handle under image point (x, y): its rotation handle (a box or ellipse),
-    a vertex or an edge (a polygon or polyline). None for a hidden or locked shape."""
+    the end of a radius (an ellipse), a vertex or an edge (a polygon or polyline). None for a hidden or
+    locked shape."""
     key = a.selected
     if a.edits is None or key is None or key not in a.edits or key in a.hidden or key in a.locked:
         return None
@@ -97,6 +100,10 @@ def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | N
         hx, hy = edit.rotation_handle(shape, edit.ROTATION_HANDLE_PX / a.viewport.scale)
         if math.hypot(x - hx, y - hy) <= tolerance:
             return Handle("rotate")
+    if shape["type"] == "ellipse":
+        for end, (ex, ey) in enumerate(edit.radius_ends(shape)):
+            if abs(x - ex) <= tolerance and abs(y - ey) <= tolerance:
+                return Handle("radius", end)
     if shape["type"] in edit.VERTEX_TYPES:
         vertex = edit.vertex_at(shape, x, y, tolerance)
         if vertex is not None:
@@ -142,7 +149,7 @@ def is_previewed_as_path(shape: dict[str, Any], mode: str) -> bool:
 
 def path_grab(a: Annotating, shape: dict[str, Any], handle: Handle | None, reply: Grab) -> None:
     """Fill ``reply`` with what the browser previews the drag with: the shape's outline in canvas pixels,
-    the vertex or edge grabbed, the centre it turns about."""
+    the vertex or edge grabbed, the centre it turns about, the end of the radius grabbed."""
     viewport = a.viewport
     reply["kind"] = "path"
     reply["points"] = [list(viewport.to_canvas(px, py)) for px, py in edit.outline(shape).tolist()]
@@ -151,6 +158,9 @@ def path_grab(a: Annotating, shape: dict[str, Any], handle: Handle | None, reply
         reply["index"] = handle.index
     if shape["type"] in edit.TURNING_TYPES:
         reply["centre"] = list(viewport.to_canvas(*edit.centre(shape)))
+    if handle is not None and handle.mode == "radius" and handle.index is not None:
+        (cx, cy), (ex, ey) = edit.centre(shape), edit.radius_ends(shape)[handle.index]
+        reply["axis"] = [(ex - cx) * viewport.scale, (ey - cy) * viewport.scale]
 
 
 def move_shape(edits: AnnotationEdits, key: int, dx: float, dy: float) -> None:
@@ -166,7 +176,7 @@ def finish_edit(
     edits: AnnotationEdits, key: int, handle: Handle, start: tuple[float, float], end: tuple[float, float]
 ) -> int | None:
     """The end of a drag of a handle from image point ``start`` to ``end``; returns the vertex the shape
-    now has where the drag ended (None for a rotation)."""
+    now has where the drag ended (None for a rotation or a radius)."""
     shape = edits.shape(key)
     width, height = edits.width, edits.height
     if handle.mode == "rotate":
@@ -174,6 +184,10 @@ def finish_edit(
             edits.set_coordinates(key, edit.turned(shape, start, end))
         return None
     assert handle.index is not None
+    if handle.mode == "radius":
+        if start != end:
+            edits.set_coordinates(key, edit.with_radius(shape, handle.index, start, end))
+        return None
     if handle.mode == "insert":
         edits.set_coordinates(key, edit.with_vertex_added(shape, handle.index, end, width, height))
         return handle.index + 1

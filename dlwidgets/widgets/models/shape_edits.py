@@ -1,5 +1,6 @@
 """Editing the vector shapes' stored coordinates (image pixels, in dtlpy's layouts): a polygon's or
-polyline's vertices dragged, added and deleted, any shape moved, a box or ellipse turned; and finding
+polyline's vertices dragged, added and deleted, any shape moved, a box or ellipse turned, an ellipse's
+radii dragged; and finding
 which of a selected shape's handles, or which shape, lies under a point.
 
 Each edit returns new coordinates for ``AnnotationEdits.set_coordinates``; nothing here changes a shape in
@@ -25,6 +26,8 @@ VERTEX_TYPES = frozenset(MIN_VERTICES)
 # The shapes with a rotation handle, this many canvas pixels above their top edge.
 TURNING_TYPES = frozenset({"box", "ellipse"})
 ROTATION_HANDLE_PX = 24.0
+# The smallest radius an ellipse's radius handle leaves it, in image pixels.
+MIN_RADIUS = 1.0
 # The shapes found by ``contains`` (boxes and points are found by ``AnnotationEdits.hit``).
 AREA_TYPES = VERTEX_TYPES | {"ellipse"}
 
@@ -135,6 +138,38 @@ def rotation_handle(shape: Shape, distance: float) -> Point:
         _, top, _, bottom = box_edges(shape)
         half_height = (bottom - top) / 2
     return _turned((cx, cy - half_height - distance), (cx, cy), angle_of(shape))
+
+
+def _axes(degrees: float) -> tuple[Point, Point]:
+    """The unit vectors of a shape's own x and y axes, turned by ``degrees``."""
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return (c, s), (-s, c)
+
+
+def radius_ends(shape: Shape) -> list[Point]:
+    """The ends of an ellipse's radii, its handles: rx's, ry's, then their opposite ends, turned with it."""
+    c = shape["coordinates"]
+    (ux, uy), (vx, vy) = _axes(angle_of(shape))
+    x, y, rx, ry = float(c["center"]["x"]), float(c["center"]["y"]), float(c["rx"]), float(c["ry"])
+    return [
+        (x + rx * ux, y + rx * uy),
+        (x + ry * vx, y + ry * vy),
+        (x - rx * ux, y - rx * uy),
+        (x - ry * vx, y - ry * vy),
+    ]
+
+
+def with_radius(shape: Shape, end: int, start: Point, to: Point) -> Any:
+    """An ellipse's coordinates with the end ``end`` of ``radius_ends`` dragged from image point ``start``
+    to ``to``: its radius grows by the drag along its axis (at least ``MIN_RADIUS``); the centre and the
+    angle stay."""
+    ux, uy = _axes(angle_of(shape))[end % 2]
+    outwards = 1.0 if end < 2 else -1.0
+    along = outwards * ((to[0] - start[0]) * ux + (to[1] - start[1]) * uy)
+    name = "ry" if end % 2 else "rx"
+    coordinates = copy.deepcopy(shape["coordinates"])
+    coordinates[name] = max(abs(float(coordinates[name]) + along), MIN_RADIUS)
+    return coordinates
 
 
 def _normal(degrees: float) -> float:
