@@ -26,6 +26,9 @@ and gradients, quality 90, about 3.5 MB) with 1,000 boxes each, and measures:
    mask's new PNG and the annotation layer shows the stroke in the label's colour; the size of each
    stroke's one message (goal < 64 KB); the kernel's time to save the painted mask to the workspace.
    ``--brush-only`` measures this alone.
+8. Building an Annotator: the kernel's time in ``Annotator(item)`` (its main thread's CPU time, and the
+   wall clock beside it), on a 1 MP item with 50 boxes (item 0's image scaled down) and on item 0: the
+   page can show nothing of it before the call returns. ``--build-only`` measures this alone.
 
 The annotator's canvas fills the width the page gives it (the responsive canvas, as users get it); the
 floor draws on a canvas of the same size. The naive ipycanvas comparisons keep an 800 x 520 canvas.
@@ -34,8 +37,8 @@ Times that span the kernel and the page use the wall clock of both (same machine
 ``time.time()`` when a call starts, the page's ``performance.timeOrigin + performance.now()`` in the
 first animation frame whose canvas shows the result.
 
-    .venv/bin/python benchmarks/annotator.py [--shows 10] [--drags 36] [--strokes 24] [--brush-only]
-                                             [--ui lab|notebook7]
+    .venv/bin/python benchmarks/annotator.py [--shows 10] [--drags 36] [--strokes 24] [--builds 15]
+                                             [--brush-only] [--build-only] [--ui lab|notebook7]
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ POLYGONS_MAX_RATIO = 1.25
 STROKE_GOAL_MS = 250.0
 STROKE_GOAL_BYTES = 64 * 1024
 BRUSH_SIZE = 40  # image pixels across
+BUILD_GOAL_MS = 40.0  # the kernel's CPU time in Annotator(item), 1 MP with 50 boxes
 
 Cell = tuple[float, float, float, float]  # a drag from (x0, y0) to (x1, y1), canvas pixels
 
@@ -154,12 +158,23 @@ l, t, r, b = SPEC["probe_box"]
 builder.add(dw.Box(left=l, top=t, right=r, bottom=b, label="probe-0"))
 item.annotations.upload(annotations=builder)
 items.append(item)
+
+# Apart from the annotator's items: 1 MP (item 0's image scaled down) with 50 boxes, to time building one.
+scaled = io.BytesIO()
+Image.open(io.BytesIO(jpegs[0])).resize((1152, 864)).save(scaled, format="JPEG", quality=90)
+one_mp_item = dataset.items.upload(local_path=scaled.getvalue(), remote_path="/bench", remote_name="1mp.jpg")
+rng = np.random.default_rng(3)
+builder = one_mp_item.annotations.builder()
+for k in range(50):
+    x0, y0 = rng.uniform(0, 1000), rng.uniform(0, 750)
+    builder.add(dw.Box(left=x0, top=y0, right=x0 + 80, bottom=y0 + 60, label=("car", "person")[k % 2]))
+one_mp_item.annotations.upload(annotations=builder)
 """
 
 # Counts what the kernel sends (every message through Session.send) and the comm messages it receives,
 # between start() and stop(); the benchmark's own control and ping widgets are left out.
 CONTROL_CELL = '''\
-import time
+import gc, time
 import anywidget
 
 kernel = get_ipython().kernel
@@ -256,7 +271,21 @@ def naive_boxes(index):
                     naive_shapes.stroke_rect(x0, y0, x1 - x0, y1 - y0)
     return metered(draw)
 
+def build(case, reps):
+    """The kernel's ms in Annotator(item), `reps` times after a first (its CPU time and wall clock)."""
+    item = {"1 MP": one_mp_item, "12 MP": items[0]}[case]
+    cpu, wall = [], []
+    for _ in range(reps + 1):
+        gc.collect()
+        c0, t0 = time.thread_time(), time.perf_counter()
+        built = Annotator(item)
+        cpu.append((time.thread_time() - c0) * 1000)
+        wall.append((time.perf_counter() - t0) * 1000)
+        built.close()
+    return {"cpu": cpu[1:], "wall": wall[1:]}
+
 COMMANDS = {
+    "build": build,
     "show": lambda index: metered(lambda: annotator._show(index)),
     "floor": lambda index: metered(lambda: floor.send({"index": index}, buffers=[jpegs[index]])),
     "clear_annotations": lambda: metered(annotator.drawing.clear),
@@ -820,7 +849,9 @@ def main() -> int:
     parser.add_argument("--drags", type=int, default=36, help="box drags timed (at most 38)")
     parser.add_argument("--rounds", type=int, default=200, help="custom-message round trips (floor)")
     parser.add_argument("--strokes", type=int, default=24, help="brush strokes timed (at most 24)")
+    parser.add_argument("--builds", type=int, default=15, help="Annotators built per case, timed")
     parser.add_argument("--brush-only", action="store_true", help="measure the brush strokes alone")
+    parser.add_argument("--build-only", action="store_true", help="measure building an Annotator alone")
     parser.add_argument("--ui", choices=["lab", "notebook7"], default="lab")
     args = parser.parse_args()
     ui: UI = args.ui
@@ -857,6 +888,11 @@ def main() -> int:
             strokes = brush_strokes(bench, min(args.strokes, 24), warmup)
             notebook.close()
             return report(*brush_figures(strokes, pings))
+        progress("building Annotators ...")
+        builds = {case: bench.call("build", case=case, reps=args.builds) for case in ("1 MP", "12 MP")}
+        if args.build_only:
+            notebook.close()
+            return report(*build_figures(builds))
         jpeg_sizes = bench.call("jpeg_sizes")
         progress("showing items ...")
         ping_round_trips(page, 20)
@@ -878,6 +914,7 @@ def main() -> int:
         notebook.close()
 
     return report(
+        *build_figures(builds),
         *figures(jpeg_sizes, shows, redraws, pings, drags, messages),
         *polygon_figures(polygons),
         *polygon_close_figures(closes, close_pings),
@@ -950,6 +987,17 @@ def figures(
         Figure("     naive / ours, all messages",
                (plain["received"] + plain["messages"] + plain["status"])
                / (ours["received"] + ours["messages"] + ours["status"]), "x"),
+    ]  # fmt: skip
+
+
+def build_figures(builds: dict[str, dict[str, list[float]]]) -> list[Figure]:
+    one, big = builds["1 MP"], builds["12 MP"]
+    return [
+        Figure(f"0  kernel builds an Annotator, 1 MP, 50 boxes: CPU (median of {len(one['cpu'])})",
+               statistics.median(one["cpu"]), "ms", BUILD_GOAL_MS, higher_is_better=False),
+        Figure("     wall clock", statistics.median(one["wall"]), "ms"),
+        Figure("   the same, 12 MP, 1,000 boxes: CPU", statistics.median(big["cpu"]), "ms"),
+        Figure("     wall clock", statistics.median(big["wall"]), "ms"),
     ]  # fmt: skip
 
 
