@@ -126,7 +126,7 @@ def test_annotate_draw_classify_edit_undo_save(open_notebook: OpenNotebook) -> N
         v = view.shown_view()
         return v if v["scale"] == pytest.approx(fit(v)) else None
 
-    view.viewport = viewport = poll(fitted_view, timeout=30, what="the image fitted to the resized canvas")
+    viewport = poll(fitted_view, timeout=30, what="the image fitted to the resized canvas")
     fitted = fit(viewport)
     assert viewport["offset_x"] == pytest.approx((viewport["canvas_width"] - 640 * fitted) / 2)
     page = notebook.page

@@ -8,8 +8,14 @@ import time
 
 import pytest
 
+import dlwidgets as dw
+
 from .page import OpenNotebook
 from .pixels import RGBA, is_red, wait_pixel
+from .polling import poll
+from .test_annotator import WORKSPACE_CELL
+from .test_annotator_gestures import ANNOTATOR_CELL as GESTURES_CELL
+from .views import AnnotatorView
 
 CANVAS_CELL = """\
 import numpy as np
@@ -157,3 +163,45 @@ def test_missing_view_fails_clearly(open_notebook: OpenNotebook) -> None:
     assert time.monotonic() - started < 30, "the harness took the slow path instead of failing fast"
     assert "no widget view matching '.e2e-broken' rendered" in message
     assert "this view is broken on purpose" in message  # what the page showed instead
+
+
+# The page changes under the annotator: an output appears above it, and the window gets narrower and
+# shorter, so that the kernel gives the canvas another shape and the image another place on it.
+_OUTPUT_ABOVE_JS = """root => {
+  const above = document.createElement("div");
+  above.style.height = "150px";
+  root.before(above);
+}"""
+
+
+def test_annotator_gestures_follow_the_page_reflowing_after_the_view_was_read(
+    open_notebook: OpenNotebook,
+) -> None:
+    notebook = open_notebook([WORKSPACE_CELL, GESTURES_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    notebook.wait_ready()
+    view = AnnotatorView(notebook)
+    before = (view.shown_view(), view.gestures.bounding_box())
+    notebook.page.set_viewport_size({"width": 1000, "height": 380})
+    view.root.evaluate(_OUTPUT_ABOVE_JS)
+    view.gestures.wait_for()
+    # The kernel follows the new width; only then is the view the one gestures meet.
+    poll(lambda: view.shown_view() != before[0] or None, timeout=30, what="the canvas resized")
+    assert view.gestures.bounding_box() != before[1]
+
+    corners = ((100.0, 60.0), (300.0, 240.0))
+    view.drag(*corners)
+    view.click((500.0, 320.0))  # a click off the box, with the box tool: nothing drawn
+    notebook.page.keyboard.press("Control+s")
+    notebook.wait_file("saved.json", until=lambda s: s["count"] >= 1, timeout=60)
+    client = dw.connect(home=str(notebook.out_dir / "workspace"))
+    try:
+        dataset = client.projects.get(project_name="e2e").datasets.get(dataset_name="street")
+        (box,) = dataset.items.get(filepath="/e2e/quadrants.jpg").annotations.list()
+    finally:
+        client.close()
+    pixel = 1 / view.shown_view()["scale"]  # image pixels per screen pixel
+    assert [(p["x"], p["y"]) for p in box.coordinates] == [
+        pytest.approx(point, abs=1.5 * pixel) for point in corners
+    ]

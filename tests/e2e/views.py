@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from playwright.sync_api import Locator, Page
@@ -60,13 +61,16 @@ _VIEW_JS = """(canvas, settled) => {
 
 
 class AnnotatorView:
-    """The annotator as the page shows it, plus the kernel's dumps of the same annotator."""
+    """The annotator as the page shows it, plus the kernel's dumps of the same annotator. Each gesture and
+    each conversion reads the canvas's place and the image's place on it afresh, so a page that reflows
+    meanwhile (a side panel wraps, an output appears above, the window changes) is met where it is now."""
 
     def __init__(
         self, notebook: NotebookPage, selector: str = ".dlw-annotator", settled: bool = True
     ) -> None:
-        """With `settled` (the default), wait until the canvas fills its cell; without, take the view
-        shown now (a busy kernel may not have sized the canvas yet: gestures still land right)."""
+        """With `settled` (the default), wait until the canvas fills its cell, before each gesture too;
+        without, take the view shown at the time (a busy kernel may not have sized the canvas yet:
+        gestures still land right)."""
         self.notebook = notebook
         self.page: Page = notebook.page
         self.root = notebook.output(selector)
@@ -74,7 +78,13 @@ class AnnotatorView:
         # The annotations' <canvas>, between the image layer's and the highlight's; pixels.py reads the
         # stack's pixels composited.
         self.layers = self.root.locator("canvas:not(.dlw-gestures):not(.dlw-image)").first
-        self.viewport: dict[str, float] = self.shown_view(settled)
+        self.settled = settled
+        self.shown_view(settled)
+
+    @property
+    def viewport(self) -> dict[str, float]:
+        """The canvas's size and the image's scale and offset on it, as the page has them now."""
+        return self.shown_view(self.settled)
 
     def shown_view(self, settled: bool = True) -> dict[str, float]:
         """The canvas's size and the image's place on it (with `settled`, once it fills its cell)."""
@@ -93,37 +103,32 @@ class AnnotatorView:
     # -- coordinates ------------------------------------------------------------------------------
     def canvas_xy(self, x: float, y: float) -> tuple[float, float]:
         """Canvas pixels of image point (x, y)."""
-        v = self.viewport
-        return x * v["scale"] + v["offset_x"], y * v["scale"] + v["offset_y"]
+        return _Placement(self.viewport, (0, 0, 1, 1)).canvas_xy(x, y)
 
-    def _canvas_box(self) -> tuple[float, float, float, float]:
+    def placement(self) -> _Placement:
+        """Where the image is on the page now, after scrolling the annotator into view: one reading for
+        all the points of one gesture."""
+        self.gestures.scroll_into_view_if_needed()
+        view = self.viewport
         box = self.gestures.bounding_box()
         assert box is not None, "the gesture layer is not laid out"
-        return (
-            box["x"],
-            box["y"],
-            box["width"] / self.viewport["canvas_width"],
-            box["height"] / self.viewport["canvas_height"],
-        )
+        scale_x, scale_y = box["width"] / view["canvas_width"], box["height"] / view["canvas_height"]
+        return _Placement(view, (box["x"], box["y"], scale_x, scale_y))
 
     def screen_xy(self, x: float, y: float) -> tuple[float, float]:
         """Page coordinates of image point (x, y), after scrolling the annotator into view."""
-        self.gestures.scroll_into_view_if_needed()
-        left, top, sx, sy = self._canvas_box()
-        cx, cy = self.canvas_xy(x, y)
-        return left + cx * sx, top + cy * sy
+        return self.placement().screen_xy(x, y)
 
     def image_xy(self, screen_x: float, screen_y: float) -> tuple[float, float]:
-        """Image pixels under page point (screen_x, screen_y): what a gesture there means."""
-        left, top, sx, sy = self._canvas_box()
-        v = self.viewport
-        cx, cy = (screen_x - left) / sx, (screen_y - top) / sy
-        return (cx - v["offset_x"]) / v["scale"], (cy - v["offset_y"]) / v["scale"]
+        """Image pixels under page point (screen_x, screen_y) as the page is laid out now: what a gesture
+        there means."""
+        return self.placement().image_xy(screen_x, screen_y)
 
     # -- gestures ---------------------------------------------------------------------------------
     def drag(self, start: tuple[float, float], end: tuple[float, float]) -> tuple[tuple[float, float], ...]:
         """Drag with the left button from image point `start` to `end`; return the page points used."""
-        (x0, y0), (x1, y1) = self.screen_xy(*start), self.screen_xy(*end)
+        placement = self.placement()
+        (x0, y0), (x1, y1) = placement.screen_xy(*start), placement.screen_xy(*end)
         mouse = self.page.mouse
         mouse.move(x0, y0)
         mouse.down()
@@ -164,6 +169,30 @@ class AnnotatorView:
     def wait_image_pixel(self, x: float, y: float, expected: RGBA, what: str) -> None:
         cx, cy = self.canvas_xy(x, y)
         wait_pixel(self.layers, int(cx), int(cy), lambda p: _close(p, expected, JPEG_TOLERANCE), what=what)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """One reading of where the image is: the view (canvas = image * scale + offset) and the canvas's
+    box on the page (left, top, and CSS pixels per canvas pixel across and down)."""
+
+    view: dict[str, float]
+    box: tuple[float, float, float, float]
+
+    def canvas_xy(self, x: float, y: float) -> tuple[float, float]:
+        v = self.view
+        return x * v["scale"] + v["offset_x"], y * v["scale"] + v["offset_y"]
+
+    def screen_xy(self, x: float, y: float) -> tuple[float, float]:
+        left, top, sx, sy = self.box
+        cx, cy = self.canvas_xy(x, y)
+        return left + cx * sx, top + cy * sy
+
+    def image_xy(self, screen_x: float, screen_y: float) -> tuple[float, float]:
+        left, top, sx, sy = self.box
+        v = self.view
+        cx, cy = (screen_x - left) / sx, (screen_y - top) / sy
+        return (cx - v["offset_x"]) / v["scale"], (cy - v["offset_y"]) / v["scale"]
 
 
 def open_annotator(open_notebook: OpenNotebook, cells: Sequence[str]) -> AnnotatorView:
