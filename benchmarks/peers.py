@@ -19,6 +19,8 @@ Time is from the start of the cell to the image and every box visibly drawn, see
   rectangle for every box.
 
 Bytes: everything the page received on the kernel websocket during the run, against the JPEG's size.
+Kernel: the ms the kernel spent in the cell's call that builds the widget (the page shows nothing of it
+before the call returns).
 Caveats of the peers, beside the figures: bbox-widget shows the image as it is (no zoom; its ``<img>``
 is scaled by the browser to the 800 px width it is given); ipyannotations draws the image downsampled
 into its 800 x 520 canvas and cannot zoom either.
@@ -279,11 +281,13 @@ def measure(reps: int) -> tuple[Results, dict[str, int]]:
 
 
 def show(stage: Stage, wire: WireMeter, widget: str, case: str) -> dict[str, float]:
-    """One fresh run of `widget` on `case`: ms to first paint and to drawn, models, bytes on the wire."""
+    """One fresh run of `widget` on `case`: ms to first paint and to drawn, the kernel's ms building the
+    widget, models, bytes on the wire."""
     stage.cleanup()
     wire.start()
     run = stage.run(SHOW[widget].format(case=case), shown_js(widget, case), timeout=120)
-    return {"first": run["ms"][0], "drawn": run["ms"][1], "models": run["models"], **wire.stop(stage.page)}
+    shown = {"first": run["ms"][0], "drawn": run["ms"][1], "kernel": run["kernel_ms"]}
+    return {**shown, "models": run["models"], **wire.stop(stage.page)}
 
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -296,7 +300,10 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 def table(results: Results, jpeg_bytes: dict[str, int]) -> int:
     """Print the comparison; the exit status: 0 when dlwidgets meets every goal, 1 otherwise."""
     missed = 0
-    print(f"{'case':<26} {'widget':<15} {'drawn: median (IQR)':<27} {'models':>6} {'bytes':>12}  vs JPEG")
+    print(
+        f"{'case':<26} {'widget':<15} {'drawn: median (IQR)':<27} {'kernel':>7} {'models':>6} {'bytes':>12}"
+        "  vs JPEG"
+    )
     for case, by_widget in results.items():
         medians = {}
         for widget, runs in by_widget.items():
@@ -304,9 +311,13 @@ def table(results: Results, jpeg_bytes: dict[str, int]) -> int:
             medians[widget] = q2
             received = statistics.median(r["received"] for r in runs)
             models = statistics.median(r["page_models"] for r in runs)
+            kernel = statistics.median(r["kernel"] for r in runs)
             spread = f"{q2 / 1000:.3f} s ({q1 / 1000:.3f}-{q3 / 1000:.3f})"
             ratio = received / jpeg_bytes[case]
-            print(f"{case:<26} {widget:<15} {spread:<27} {models:>6.0f} {received:>12,.0f}  {ratio:.2f}x")
+            print(
+                f"{case:<26} {widget:<15} {spread:<27} {kernel:>4.0f} ms {models:>6.0f} {received:>12,.0f}"
+                f"  {ratio:.2f}x"
+            )
         fastest = min(medians[w] for w in WIDGETS[1:])
         ours = by_widget["dlwidgets"]
         first = statistics.median(r["first"] for r in ours)
