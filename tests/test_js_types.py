@@ -1,5 +1,6 @@
 """The ES modules' JSDoc types (js/*.js, ``// @ts-check``: traits, messages, DOM use) checked by TypeScript,
-the version package-lock.json pins; ``npm ci`` installs it (.ci/run does)."""
+the version package-lock.json pins; ``npm ci`` installs it (.ci/run does). And their minified copies, which
+the widgets send (js/min/), made again after a module changed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from dlwidgets.widgets.assets import minified
 
 REPO = Path(__file__).resolve().parent.parent
 TSC = REPO / "node_modules" / ".bin" / "tsc"
@@ -43,3 +46,11 @@ def test_commonjs_tools_run_from_a_virtualenv_inside_the_repository(tmp_path: Pa
         shutil.rmtree(folder)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "version-check.js"
+
+
+def test_every_browser_file_has_a_current_minified_copy() -> None:
+    """A module edited since js/min/ was made still works (it is sent without its comments), but costs every
+    notebook saved with widget state about twice its minified size."""
+    files = sorted(p for p in (REPO / "js").iterdir() if p.suffix in (".js", ".css"))
+    stale = [path.name for path in files if minified(path) is None]
+    assert not stale, f"{stale} changed since js/min/ was made: run `npm ci && npm run minify`"

@@ -41,7 +41,6 @@ def test_notebook_runs(path: Path, executed: Callable[[Path], nbformat.NotebookN
     assert not errors, errors
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="about 325 KB saved: the goal is not met yet")
 def test_the_getting_started_notebook_saved_with_widget_state_is_small(
     executed: Callable[[Path], nbformat.NotebookNode], tmp_path: Path
 ) -> None:
@@ -50,5 +49,7 @@ def test_the_getting_started_notebook_saved_with_widget_state_is_small(
     state = json.loads(saved.read_text())["metadata"]["widgets"][STATE_MIME]
     size = saved.stat().st_size
     assert size <= SAVED_GOAL, (
-        f"{size:,} bytes saved, {len(state['state']):,} widget models (goal: {SAVED_GOAL:,})"
+        f"{size:,} bytes saved, {len(state['state']):,} widget models (goal: {SAVED_GOAL:,}; "
+        "benchmarks/saved_state.py says what they are, and a module changed since `npm run minify` "
+        "is sent unminified)"
     )

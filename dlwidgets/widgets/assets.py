@@ -1,5 +1,9 @@
 """The widgets' browser files (ES modules and their stylesheets), as each anywidget sends them: read from
-``js/`` in a source checkout, ``dlwidgets/js/`` in the wheel, without their comments.
+``js/`` in a source checkout, ``dlwidgets/js/`` in the wheel, minified.
+
+The minified copies are made by esbuild (``npm run minify``, js/minify.mjs) into ``js/min/``, with the
+sha256 of the file each was made from: a copy is sent only while its file is unchanged, and a file edited
+since is sent without its comments and indentation (``strip_js``, ``strip_css``) until it is made again.
 
 Each module and its stylesheet is sent once per kernel, held by a ``SharedModule`` model; a widget's own
 ``_esm`` is the small ``shared_module.js``, which imports it from there (``shared_module()``). The comments
@@ -8,6 +12,8 @@ Each module and its stylesheet is sent once per kernel, held by a ``SharedModule
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -27,10 +33,27 @@ def asset_path(name: str) -> Path:
 
 
 def asset(name: str) -> str:
-    """The browser file ``name`` as an anywidget's ``_esm`` or ``_css``: its text without comments and
-    blank lines."""
-    text = asset_path(name).read_text(encoding="utf-8")
+    """The browser file ``name`` as an anywidget's ``_esm`` or ``_css``: its minified copy, or its text
+    without comments and blank lines if it changed since that copy was made."""
+    path = asset_path(name)
+    copy = minified(path)
+    if copy is not None:
+        return copy
+    text = path.read_text(encoding="utf-8")
     return strip_css(text) if name.endswith(".css") else strip_js(text)
+
+
+def minified(path: Path) -> str | None:
+    """The minified copy of the browser file at ``path`` (in ``min/`` beside it), if it was made from the
+    file as it is now; None otherwise."""
+    folder = path.parent / "min"
+    try:
+        made_from = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    if made_from.get(path.name) != hashlib.sha256(path.read_bytes()).hexdigest():
+        return None
+    return (folder / path.name).read_text(encoding="utf-8")
 
 
 def strip_js(text: str) -> str:

@@ -1,8 +1,12 @@
-"""The ES modules and stylesheets as the anywidgets send them: without comments and indentation, and
-otherwise the very code of js/."""
+"""The ES modules and stylesheets as the anywidgets send them: esbuild's minified copy of each file of js/
+(js/min/, made by ``npm run minify``) while the file is unchanged, the file without comments and
+indentation once it has changed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -10,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from dlwidgets.widgets.assets import asset, strip_js
+from dlwidgets.widgets.assets import asset, minified, strip_css, strip_js
 from dlwidgets.widgets.item_grid import ItemGrid
 
-JS = sorted((Path(__file__).resolve().parent.parent.parent / "js").glob("*.js"))
+REPO = Path(__file__).resolve().parent.parent.parent
+JS = sorted((REPO / "js").glob("*.js"))
+BROWSER_FILES = sorted(p for p in (REPO / "js").iterdir() if p.suffix in (".js", ".css"))
+ESBUILD = REPO / "node_modules" / "esbuild"
 
 
 def _squeezed(text: str) -> str:
@@ -21,12 +28,18 @@ def _squeezed(text: str) -> str:
 
 
 @pytest.mark.parametrize("path", JS, ids=[p.name for p in JS])
-def test_a_module_sent_is_its_code_without_comments(path: Path, tmp_path: Path) -> None:
+def test_a_module_sent_is_its_minified_copy_or_its_code_without_comments(path: Path, tmp_path: Path) -> None:
     source = path.read_text()
-    code = [line for line in source.splitlines() if not re.match(r"\s*(//|/\*|\*)", line)]
     sent = asset(path.name)
-    assert _squeezed(sent) == _squeezed("\n".join(code))
-    assert len(sent) < 0.8 * len(source)
+    copy = minified(path)
+    if copy is not None:
+        assert sent == copy
+        assert len(sent) < 0.6 * len(source)
+    else:
+        code = [line for line in source.splitlines() if not re.match(r"\s*(//|/\*|\*)", line)]
+        assert sent == strip_js(source)
+        assert _squeezed(sent) == _squeezed("\n".join(code))
+        assert len(sent) < 0.8 * len(source)
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the module's syntax is not checked")
@@ -34,6 +47,30 @@ def test_a_module_sent_is_its_code_without_comments(path: Path, tmp_path: Path) 
     module.write_text(sent)
     result = subprocess.run([node, "--check", module], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_minified_copies_are_esbuilds_output_of_their_files() -> None:
+    if not ESBUILD.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but esbuild is not installed: run `npm ci` in the repository first")
+        pytest.skip("esbuild is not installed: `npm ci` here installs it (needs node and npm)")
+    result = subprocess.run(
+        ["node", "js/minify.mjs", "--check"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_copy_made_from_another_version_of_its_file_is_not_sent(tmp_path: Path) -> None:
+    source = tmp_path / "widget.css"
+    source.write_text("/* the widget */\n.dlw-widget {\n  color: red;\n}\n")
+    (tmp_path / "min").mkdir()
+    (tmp_path / "min" / "widget.css").write_text(".dlw-widget{color:red}")
+    made_from = {"widget.css": hashlib.sha256(source.read_bytes()).hexdigest()}
+    (tmp_path / "min" / "sources.json").write_text(json.dumps(made_from))
+    assert minified(source) == ".dlw-widget{color:red}"
+    source.write_text(source.read_text().replace("red", "blue"))
+    assert minified(source) is None  # the edited file is sent as it is, less its comments
+    assert strip_css(source.read_text()) == ".dlw-widget {\ncolor: blue;\n}\n"
 
 
 def test_a_template_literal_spanning_lines_is_kept_as_written() -> None:
