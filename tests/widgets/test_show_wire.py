@@ -1,7 +1,8 @@
 """What showing an item in the Annotator puts on the wire, counted where each comm message leaves the
 kernel (not timed; benchmarks/annotator.py and benchmarks/peers.py time it): the image goes first and
-untouched, before the controls and panels are built, and the messages, models and bytes around it stay
-within their budgets. A change that adds models, messages or state to every show fails here."""
+untouched (a big one after its thumbnail), before the controls and panels are built, and the messages,
+models and bytes around it stay within their budgets. A change that adds models, messages or state to
+every show fails here."""
 
 from __future__ import annotations
 
@@ -16,18 +17,21 @@ import pytest
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 
 # One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py), in
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON).
 OPEN_MODELS = 86
-OPEN_MESSAGES = 104
-OPEN_BYTES_BESIDE_IMAGE = 70 * 1024
+OPEN_MESSAGES = 103
+OPEN_BYTES_BESIDE_IMAGE = 68 * 1024
 # The image's message comes before the controls' and panels' models: among the first few.
 IMAGE_AMONG_FIRST = 6
-# Showing the next item (1,000 boxes): the thumbnail, the image, the drawing, the panel and the counters;
+# Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
+# page: the thumbnail, the image, the drawing, the panel, its objects list, the item counter and number;
 # the bytes beside the image's, the side panel's left out (its objects list is tested with the panel).
 SHOW_MESSAGES = 7
+BIG_IMAGE = (2400, 1800)
 SHOW_BYTES_BESIDE_IMAGE = 32 * 1024
 
 
@@ -105,12 +109,12 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     Annotator(item, width=800, height=520).close()  # the kernel's first: its modules go once
     messages = during(wire, lambda: Annotator(item, width=800, height=520))
     image = carrying(messages, jpeg)  # the stored bytes, untouched
-    assert carrying(messages, thumbnail) == [image[0] - 1], "the thumbnail, just before the image"
+    assert carrying(messages, thumbnail) == [], "below THUMBNAIL_FIRST_PIXELS the image goes alone"
     assert image[0] < IMAGE_AMONG_FIRST, f"the image is message {image[0]} of {len(messages)}"
     models = sum(m.kind == "comm_open" for m in messages)
     assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
-    extra = beside(messages, jpeg, thumbnail)
+    extra = beside(messages, jpeg)
     assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
 
 
@@ -119,9 +123,11 @@ def test_showing_the_next_item_is_its_image_and_a_few_small_messages(
 ) -> None:
     for label in ("probe-0", "probe-1"):
         dataset.ontology().add_label(label_name=label, color="#ff00ff")
-    jpegs = [make_jpeg(1152, 864) for _ in range(2)]
+    assert BIG_IMAGE[0] * BIG_IMAGE[1] >= THUMBNAIL_FIRST_PIXELS
+    jpegs = [make_jpeg(*BIG_IMAGE) for _ in range(2)]
     items = [upload(dataset, jpeg, f"{n}.jpg", 1000, n) for n, jpeg in enumerate(jpegs)]
     annotator = Annotator(items, width=800, height=520)
+    annotator.side_panel._on_message(annotator.side_panel, {"type": "objects"}, [])  # as its view does
     messages = during(wire, annotator.next)
     assert carrying(messages, jpegs[1]) == [1], "the thumbnail first, then the image, before anything else"
     assert len(messages) <= SHOW_MESSAGES, [m.kind for m in messages]

@@ -45,8 +45,10 @@ TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOL
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
 DEFAULT_WINDOW_HEIGHT = 900.0
-# Images of at least this many pixels are shown from their thumbnail first (smaller ones decode at once).
-THUMBNAIL_FIRST_PIXELS = 500_000
+# Images of at least this many pixels are shown from their thumbnail first. Smaller ones decode at once: at
+# 1 MP (benchmarks/peers.py) the full image was on screen in the frame the thumbnail was, which only cost
+# a message, its bytes and a decoding.
+THUMBNAIL_FIRST_PIXELS = 2_000_000
 
 
 class Annotator(WidgetBase):
