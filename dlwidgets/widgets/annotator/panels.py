@@ -26,7 +26,7 @@ import traitlets
 from ...api import Attribute, Item
 from ..assets import asset
 from ..base import AnyWidgetChrome, Notice
-from ..models.annotation_edits import AnnotationEdits, cyclic_gc_paused
+from ..models.annotation_edits import AnnotationEdits
 from .object_rows import ObjectRow, ObjectRows, ObjectsChanged, ObjectsShown
 
 # How many recently used labels the list shows on top.
@@ -242,8 +242,7 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
     def show_edits(self, edits: AnnotationEdits | None) -> None:
         """The item's objects, the labels' counts, its classifications and the header's count."""
         shapes = edits.shapes() if edits else []
-        with cyclic_gc_paused():  # a row per annotation: thousands of small objects, no cycles
-            changed = self._objects.update(shapes)
+        changed = self._objects.update(shapes)
         if self._is_viewed and self._is_new_item:
             self.send(self._objects.shown())
         elif self._is_viewed and changed is not None:

@@ -10,10 +10,8 @@ written, and the user's edits stay as they are.
 from __future__ import annotations
 
 import copy
-import gc
 import math
-from collections.abc import Callable, Container, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Container, Iterable
 from typing import Any
 
 from ...api import Annotation, Definition, Filters, FiltersResource, Item, SavedAnnotations, metadata_diff
@@ -59,20 +57,6 @@ def _set_box(shape: Shape, left: float, top: float, right: float, bottom: float)
 
 def _system(shape: Shape) -> dict[str, Any]:
     return shape.setdefault("metadata", {}).setdefault("system", {})
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Hold Python's cycle collector while thousands of annotations are read: they are plain dicts and
-    lists (reference counting frees what is dropped), yet making them sets off collections that each walk
-    every object the kernel holds, seconds of an item's show in a long-lived notebook."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class AnnotationEdits:
@@ -133,20 +117,21 @@ class AnnotationEdits:
         """Replace everything with what is stored now; history starts afresh."""
         # The version is read before the list: a change that lands between the two makes the next save a
         # Conflict, never an overwrite of a change these shapes do not show.
-        with cyclic_gc_paused():
-            self._version = self.item.annotations.version()
-            # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
-            # same order): building an entity per annotation, only to turn it back into JSON, was most
-            # of the time it took to open a crowded item.
-            query = Filters(resource=FiltersResource.ANNOTATION)
-            query.add(field="itemId", values=self.item.id)
-            self._shapes = {}
-            self._next_key = 0
-            for page in self.item.dataset.annotations.pages_json(query):
-                for shape in page:
-                    self._shapes[self._new_key()] = shape
-            self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
-            self._undo, self._redo, self._saved_at = [], [], 0
+        self._version = self.item.annotations.version()
+        # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
+        # same order): building an entity per annotation, only to turn it back into JSON, was most
+        # of the time it took to open a crowded item.
+        query = Filters(resource=FiltersResource.ANNOTATION)
+        query.add(field="itemId", values=self.item.id)
+        self._shapes = {}
+        self._next_key = 0
+        for page in self.item.dataset.annotations.pages_json(query):
+            for shape in page:
+                self._shapes[self._new_key()] = shape
+        self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
+        self._undo, self._redo, self._saved_at = [], [], 0
+        # Python's cycle collector is left running: holding it would hold it for every thread, and reading
+        # 5,000 annotations sets off only young collections, which walk the new objects alone.
         self._changed()
 
     def save(self) -> None:
