@@ -102,13 +102,45 @@ export function previewRect(grab, x0, y0, x, y) {
   ];
 }
 
+/**
+ * A turned box's corners (top-left, top-right, bottom-right, bottom-left before it was turned) with its
+ * sides `edges` ("l", "t", "r", "b") moved along the box's own axes to pass through (x, y); the opposite
+ * sides stay where they are.
+ * @param {number[][]} corners
+ * @param {string[]} edges
+ * @param {number} x
+ * @param {number} y
+ * @returns {number[][]}
+ */
+function resizedCorners(corners, edges, x, y) {
+  /** @type {(a: number[], b: number[]) => number[] | null} */
+  const direction = (a, b) => {
+    const length = Math.hypot(b[0] - a[0], b[1] - a[1]);
+    return length ? [(b[0] - a[0]) / length, (b[1] - a[1]) / length] : null;
+  };
+  const along = direction(corners[0], corners[1]);
+  const down = direction(corners[0], corners[3]) || (along ? [-along[1], along[0]] : [0, 1]);
+  const u = along || [down[1], -down[0]];
+  /** @type {Record<string, [number[], number[]]>} */
+  const sides = { l: [[0, 3], u], r: [[1, 2], u], t: [[0, 1], down], b: [[2, 3], down] };
+  const out = corners.map((p) => [...p]);
+  for (const edge of edges) {
+    const [on, [ax, ay]] = sides[edge];
+    const [px, py] = corners[on[0]];
+    const shift = (x - px) * ax + (y - py) * ay;
+    for (const i of on) out[i] = [out[i][0] + shift * ax, out[i][1] + shift * ay];
+  }
+  return out;
+}
+
 // An ellipse's radius is dragged no smaller than this (canvas pixels; the kernel keeps 1 image pixel).
 const MIN_RADIUS_PX = 1;
 
 /**
  * The outline to preview for a drag of a shape grabbed as a path (`kind` "path"), from (x0, y0) to (x, y):
- * moved, its vertex `index` dragged, a vertex added after `index`, turned about `centre`, or stretched
- * along `axis` (from `centre` to the end of the radius dragged: that radius grows by the drag along it).
+ * moved, its vertex `index` dragged, a vertex added after `index`, turned about `centre`, stretched
+ * along `axis` (from `centre` to the end of the radius dragged: that radius grows by the drag along it),
+ * or a turned box's corner or edge (`mode` "nw" ... "w") dragged to (x, y) along the box's axes.
  * @param {Pick<Grab, "mode" | "points" | "index" | "centre" | "axis">} grab
  * @param {number} x0
  * @param {number} y0
@@ -129,6 +161,8 @@ export function previewPoints(grab, x0, y0, x, y) {
     const c = Math.cos(turn), s = Math.sin(turn);
     return points.map(([px, py]) => [cx + (px - cx) * c - (py - cy) * s, cy + (px - cx) * s + (py - cy) * c]);
   }
+  const edges = HANDLE_EDGES[/** @type {keyof typeof HANDLE_EDGES} */ (grab.mode)];
+  if (edges && points.length === 4) return resizedCorners(points, edges, x, y);
   if (grab.mode === "radius" && grab.centre && grab.axis) {
     const [cx, cy] = grab.centre;
     const radius = Math.hypot(grab.axis[0], grab.axis[1]);

@@ -143,3 +143,14 @@ test("previews: an ellipse's radius stretched along its turned axis, no smaller 
   const flat = previewPoints(grab, 100, 140, 100, 100.5);  // dragged to the centre: 1 pixel
   assert.ok(near(flat, [[100, 101], [80, 100], [100, 99], [120, 100]]), JSON.stringify(flat));
 });
+
+test("previews: a turned box's corner and edge dragged along its axes, the opposite sides staying", () => {
+  // A 200 x 100 box about (200, 150) turned a quarter clockwise: its top-left corner at (250, 50).
+  const corners = [[250, 50], [250, 250], [150, 250], [150, 50]];
+  const near = (/** @type {number[][]} */ a, /** @type {number[][]} */ b) =>
+    a.every(([x, y], i) => Math.abs(x - b[i][0]) < 1e-9 && Math.abs(y - b[i][1]) < 1e-9);
+  const corner = previewPoints({ mode: "se", points: corners }, 150, 250, 140, 270);
+  assert.ok(near(corner, [[250, 50], [250, 270], [140, 270], [140, 50]]), JSON.stringify(corner));
+  const edge = previewPoints({ mode: "e", points: corners }, 200, 250, 205, 230);
+  assert.ok(near(edge, [[250, 50], [250, 230], [150, 230], [150, 50]]), JSON.stringify(edge));
+});

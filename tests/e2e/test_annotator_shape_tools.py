@@ -152,3 +152,34 @@ def test_an_ellipses_radius_dragged_under_its_turn(open_notebook: OpenNotebook) 
     meant = {"x": cx, "y": cy, "rx": rx, "ry": ry, "angle": angle}
     ellipse = read_back(view)["ellipse"]
     assert {k: ellipse[k] for k in meant} == {k: pytest.approx(v, abs=1) for k, v in meant.items()}
+
+
+def corner(box: dict[str, float], sx: int, sy: int) -> tuple[float, float]:
+    """Where a box (left, top, right, bottom, angle) has its corner ``sx``, ``sy`` (-1 or 1: left or right,
+    top or bottom, before it was turned) in the image."""
+    cx, cy = (box["left"] + box["right"]) / 2, (box["top"] + box["bottom"]) / 2
+    x, y = sx * (box["right"] - box["left"]) / 2, sy * (box["bottom"] - box["top"]) / 2
+    c, s = math.cos(math.radians(box["angle"])), math.sin(math.radians(box["angle"]))
+    return cx + x * c - y * s, cy + x * s + y * c
+
+
+def test_a_turned_box_resized_by_its_corner(open_notebook: OpenNotebook) -> None:
+    view = annotator_with_tool(open_notebook, "b", "Box")
+    (left, top), (right, bottom) = (view.image_xy(*p) for p in view.drag(*BOX))
+    view.kernel_annotations(lambda a: bool(_of_type(a, "box")), "the box")
+    angle = turn_quarter(view, ((left + right) / 2, (top + bottom) / 2), (bottom - top) / 2)
+    (box,) = _of_type(view.kernel_annotations(lambda a: len(a[0]["coordinates"]) == 3, "the turn"), "box")
+    turned = {"left": left, "top": top, "right": right, "bottom": bottom, "angle": angle}
+    # Its top-left corner (turned to the top-right) dragged; the bottom-right one stays where it is.
+    fixed, dragged = corner(turned, 1, 1), corner(turned, -1, -1)
+    _, drop = (view.image_xy(*p) for p in view.drag(dragged, (dragged[0] + 30, dragged[1] - 20)))
+    view.kernel_annotations(
+        lambda a: a[0]["coordinates"][:2] != box["coordinates"][:2], "the turned box resized"
+    )
+
+    view.page.keyboard.press("Control+s")
+    view.notebook.wait_file("saved.json", until=lambda s: s["count"] == 1)
+    read = read_back(view)["box"]
+    assert read["angle"] == pytest.approx(box["coordinates"][2], abs=1e-6)  # as it was turned
+    assert corner(read, 1, 1) == pytest.approx(fixed, abs=1)
+    assert corner(read, -1, -1) == pytest.approx(drop, abs=1)

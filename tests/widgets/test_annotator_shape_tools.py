@@ -322,3 +322,33 @@ def test_an_ellipses_radii_are_dragged_by_their_handles_kept_under_its_turn(
         "ry": pytest.approx(50),
     }
     assert isinstance(stored.annotation_definition, dw.Ellipse)
+
+
+def box_numbers(coordinates: list[Any]) -> list[float]:
+    """A stored box's left, top, right, bottom and angle."""
+    (p0, p1, *angle) = coordinates
+    return [p0["x"], p0["y"], p1["x"], p1["y"], *angle]
+
+
+def test_a_turned_box_is_resized_by_its_turned_handles_the_opposite_side_staying_put(
+    annotator: Annotator, image_item: dw.Item, sent: Sent
+) -> None:
+    image_item.annotations.upload([dw.Box(left=100, top=100, right=300, bottom=200, angle=90, label="car")])
+    annotator.discard()  # 200 x 100 about (200, 150), turned a quarter: its top-left corner at (250, 50)
+    key(annotator, "v")
+    drag(annotator, (200, 150), (200, 150))  # selected: its handles turned with it
+    drag(annotator, (150, 250), (140, 270))  # its bottom-right corner, turned to the bottom-left
+    grab = last_grab(sent)
+    assert (grab["mode"], grab["kind"], len(grab["points"])) == ("se", "path", 4)
+    shape = annotator.edits.shape(annotator.selected)
+    assert box_numbers(shape["coordinates"]) == pytest.approx([85, 105, 305, 215, 90])
+    key(annotator, "z", ctrl=True)
+    assert box_numbers(annotator.edits.shape(annotator.selected)["coordinates"]) == [100, 100, 300, 200, 90]
+    drag(annotator, (200, 250), (205, 230))  # its right edge's middle, turned to the bottom: 20 shorter
+    assert box_numbers(annotator.edits.shape(annotator.selected)["coordinates"]) == pytest.approx(
+        [110, 90, 290, 190, 90]  # the left edge (turned to the top, at y = 50) stays where it was
+    )
+    assert annotator.save()
+    (stored,) = image_item.annotations.list()
+    assert box_numbers(stored.coordinates) == pytest.approx([110, 90, 290, 190, 90])
+    assert stored.annotation_definition.angle == 90

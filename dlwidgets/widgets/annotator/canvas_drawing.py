@@ -126,7 +126,7 @@ def draw_annotations(
         draw_labels(layer, labels, viewport.scale, color_array([(0, s) for s, *_ in labelled]))
     if selected is not None:
         chosen = dict(shapes).get(selected)
-        # A turned box has no resize handles (only draw_selection's rotation handle).
+        # A turned box's handles are turned with it (draw_selection draws them).
         if chosen is not None and chosen["type"] == "box" and not box_angle(chosen):
             handles = np.array(list(handle_points(chosen).values()), dtype=np.float64)
             hx = handles[:, 0] * viewport.scale + viewport.offset_x - HANDLE_SIZE / 2

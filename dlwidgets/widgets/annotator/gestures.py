@@ -189,7 +189,7 @@ class GestureHandler:
             vertex = shape_gestures.finish_edit(a.edits, gesture["key"], gesture["handle"], (x0, y0), end)
             self._vertex = None if vertex is None else (gesture["key"], vertex)
         elif gesture["mode"] != "move" and moved:
-            a.edits.resize(gesture["key"], gesture["mode"], x1, y1)
+            shape_gestures.resize_box(a.edits, gesture["key"], gesture["mode"], x1, y1)
 
     def _create(self, tool: str, x0: float, y0: float, x1: float, y1: float, moved: bool) -> None:
         a = self._annotator
@@ -335,7 +335,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Alt+click a vertex", "delete it (a selected polygon or polyline)"),
     Shortcut("Click an edge", "add a vertex there (a selected polygon or polyline; drag to place it)"),
     Shortcut("Round handle", "turn the selected box or ellipse"),
-    Shortcut("Square handles", "resize the selected box, or an ellipse by its radii"),
+    Shortcut("Square handles", "resize the selected box (turned or not), or an ellipse by its radii"),
     Shortcut("Arrows", "move the selected shape by a pixel (with Shift: 10)", _ARROWS, _nudge),
     Shortcut("Ctrl+Z", "undo", ("ctrl+z",), lambda a, _k: a.undo()),
     Shortcut(

@@ -183,7 +183,7 @@ def draw_shapes(
 def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) -> None:
     """The selected shape's own handles: a polygon's or polyline's outline in its label's ``color`` and
     its vertices (squares), a box's or ellipse's rotation handle (a circle on a stem above its top edge)
-    and an ellipse's radii's ends (squares)."""
+    and an ellipse's radii's ends or a turned box's corners and edges (squares)."""
     scale = viewport.scale
     kind = shape.get("type")
     if kind in shape_edits.VERTEX_TYPES:
@@ -210,6 +210,8 @@ def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) 
         layer.stroke_circle(*handle, ROTATION_HANDLE_RADIUS)
         if kind == "ellipse":
             _draw_squares(layer, np.array(shape_edits.radius_ends(shape)), viewport)
+        elif box_angle(shape):  # a box not turned has its handles drawn with the boxes
+            _draw_squares(layer, np.array(list(shape_edits.box_handles(shape).values())), viewport)
 
 
 def _draw_squares(layer: Canvas, points: np.ndarray, viewport: Viewport) -> None:

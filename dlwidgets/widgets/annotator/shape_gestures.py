@@ -1,7 +1,8 @@
 """The gestures of the vector shapes: polygons and polylines drawn click by click in the browser (sent
 once, finished, as a ``Vertices`` message); a selected polygon's or polyline's vertices dragged, added
 (a click on an edge) and deleted (Delete, or Alt+click); a box or ellipse turned by its rotation handle;
-any of them moved whole. The geometry is ``models.shape_edits``'s; this module reads the gestures."""
+an ellipse's radii and a turned box's sides dragged by their handles; any of them moved whole. The
+geometry is ``models.shape_edits``'s; this module reads the gestures."""
 
 from __future__ import annotations
 
@@ -90,8 +91,8 @@ def add_dragged_ellipse(a: Annotating, centre: tuple[float, float], corner: tupl
 
 def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | None:
     """The selected shape's own handle under image point (x, y): its rotation handle (a box or ellipse),
-    the end of a radius (an ellipse), a vertex or an edge (a polygon or polyline). None for a hidden or
-    locked shape."""
+    the end of a radius (an ellipse), a corner or edge (a turned box), a vertex or an edge (a polygon or
+    polyline). None for a hidden or locked shape."""
     key = a.selected
     if a.edits is None or key is None or key not in a.edits or key in a.hidden or key in a.locked:
         return None
@@ -104,6 +105,10 @@ def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | N
         for end, (ex, ey) in enumerate(edit.radius_ends(shape)):
             if abs(x - ex) <= tolerance and abs(y - ey) <= tolerance:
                 return Handle("radius", end)
+    if shape["type"] == "box" and box_angle(shape):  # a box not turned: AnnotationEdits.hit finds them
+        for name, (hx, hy) in edit.box_handles(shape).items():
+            if math.hypot(x - hx, y - hy) <= tolerance:
+                return Handle(name)
     if shape["type"] in edit.VERTEX_TYPES:
         vertex = edit.vertex_at(shape, x, y, tolerance)
         if vertex is not None:
@@ -196,6 +201,16 @@ def finish_edit(
     if start != end:
         edits.set_coordinates(key, edit.with_vertex_moved(shape, handle.index, moved, width, height))
     return handle.index
+
+
+def resize_box(edits: AnnotationEdits, key: int, handle: str, x: float, y: float) -> None:
+    """Drag a box's corner or edge ``handle`` to image point (x, y): along the box's own axes if it is
+    turned (the opposite side stays put in the image)."""
+    shape = edits.shape(key)
+    if box_angle(shape):
+        edits.set_coordinates(key, edit.resized_box(shape, handle, (x, y), edits.width, edits.height))
+    else:
+        edits.resize(key, handle, x, y)
 
 
 def delete_vertex(edits: AnnotationEdits, key: int, index: int) -> None:

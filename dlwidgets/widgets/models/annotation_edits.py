@@ -356,8 +356,8 @@ class AnnotationEdits:
         skip: Container[int] = (),
     ) -> tuple[int, str] | None:
         """The shape and handle under the image point (``x``, ``y``): the selected box's handles first (a
-        turned box has none: it is moved only), then the topmost shape (``'move'``), a turned box by its
-        turned area; the shapes in ``skip`` (hidden ones) are not there."""
+        turned box's are found as ``shape_edits.box_handles``), then the topmost shape (``'move'``), a
+        turned box by its turned area; the shapes in ``skip`` (hidden ones) are not there."""
         chosen = self._shapes.get(selected) if selected is not None and selected not in skip else None
         if selected is not None and chosen and chosen["type"] == "box" and not box_angle(chosen):
             for handle, (hx, hy) in handle_points(chosen).items():

@@ -1,6 +1,6 @@
 """Editing the vector shapes' stored coordinates (image pixels, in dtlpy's layouts): a polygon's or
 polyline's vertices dragged, added and deleted, any shape moved, a box or ellipse turned, an ellipse's
-radii dragged; and finding
+radii dragged, a turned box resized; and finding
 which of a selected shape's handles, or which shape, lies under a point.
 
 Each edit returns new coordinates for ``AnnotationEdits.set_coordinates``; nothing here changes a shape in
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .annotation_edits import Shape, box_angle, box_edges
+from .annotation_edits import Shape, box_angle, box_edges, handle_points
 from .shape_geometry import EllipseGeometry, box_corners, ellipse_ring, image_geometry
 
 # The fewest vertices a polygon and a polyline keep when one is deleted.
@@ -170,6 +170,33 @@ def with_radius(shape: Shape, end: int, start: Point, to: Point) -> Any:
     coordinates = copy.deepcopy(shape["coordinates"])
     coordinates[name] = max(abs(float(coordinates[name]) + along), MIN_RADIUS)
     return coordinates
+
+
+def box_handles(shape: Shape) -> dict[str, Point]:
+    """A box's eight resize handles (``annotation_edits.HANDLES``) in image pixels, turned with it."""
+    about, angle = centre(shape), box_angle(shape)
+    return {name: _turned(point, about, angle) for name, point in handle_points(shape).items()}
+
+
+def resized_box(shape: Shape, handle: str, to: Point, width: float, height: float) -> Any:
+    """A turned box's coordinates with its corner or edge ``handle`` dragged to image point ``to`` (kept
+    inside the image), along the box's own axes: the opposite corner or edge stays where it is in the
+    image, the angle stays, and the box is stored about its new centre as dtlpy stores a turned box."""
+    left, top, right, bottom = box_edges(shape)
+    cx, cy = centre(shape)
+    (ux, uy), (vx, vy) = _axes(box_angle(shape))
+    x, y = _clamped(to, width, height)
+    # The box's extent from its centre along its own axes, with the dragged sides moved to the point.
+    along, across = (x - cx) * ux + (y - cy) * uy, (x - cx) * vx + (y - cy) * vy
+    s0, s1 = (along if "w" in handle else left - cx), (along if "e" in handle else right - cx)
+    t0, t1 = (across if "n" in handle else top - cy), (across if "s" in handle else bottom - cy)
+    s0, s1 = sorted((s0, s1))
+    t0, t1 = sorted((t0, t1))
+    ms, mt = (s0 + s1) / 2, (t0 + t1) / 2
+    nx, ny = cx + ms * ux + mt * vx, cy + ms * uy + mt * vy
+    half_w, half_h = (s1 - s0) / 2, (t1 - t0) / 2
+    corners = [{"x": nx - half_w, "y": ny - half_h, "z": 0}, {"x": nx + half_w, "y": ny + half_h, "z": 0}]
+    return [*corners, *shape["coordinates"][2:]]
 
 
 def _normal(degrees: float) -> float:
