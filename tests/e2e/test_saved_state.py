@@ -1,0 +1,94 @@
+"""A notebook saved with its widget state (the widget manager's ``saveState`` setting on) and opened
+again: with a new kernel that has run nothing, every widget is drawn from the saved state, each dlwidgets
+module imported from the shared module model saved with it; then the new kernel runs the cells and shows
+the same widgets from its own models, in the same page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page
+
+from .notebook import READY_FILE
+from .page import NotebookPage, OpenNotebook
+from .polling import poll
+from .server import JupyterServer
+
+SETTINGS = "/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin"
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+
+# Two widgets of one kind (one shared module) and one of another.
+CELL = """\
+import dlwidgets as dw
+
+dw.connect(home=str(OUT / "workspace"))
+runs = len(list(OUT.glob("run-*")))  # which kernel made the widgets: the folders say
+(OUT / f"run-{runs}").touch()
+if runs:
+    dataset = dw.projects.get(project_name="e2e").datasets.get(dataset_name="saved")
+else:
+    dataset = dw.projects.create(project_name="e2e").datasets.create(dataset_name="saved")
+display(dw.Dropzone(dataset, remote_path=f"/{runs}/a"), dw.Dropzone(dataset, remote_path=f"/{runs}/b"))
+dw.PromptComposer(dataset)
+"""
+
+# What the page shows of the widgets: the dropzones' folders, whether a composer is drawn, and whether the
+# dropzone's stylesheet is in the page.
+_SHOWN_JS = """() => ({
+  folders: Array.from(document.querySelectorAll(".jp-OutputArea-output .dlw-remote-path"), (i) => i.value),
+  composers: document.querySelectorAll(".jp-OutputArea-output .dlw-prompt-composer").length,
+  styled: getComputedStyle(document.querySelector(".jp-OutputArea-output .dlw-drop-area")).borderStyle,
+})"""
+
+
+@pytest.fixture
+def saving_widget_state(jupyter_server: JupyterServer) -> Iterator[None]:
+    """The widget manager's saveState setting on for this test (pages loaded from now on read it)."""
+    jupyter_server.api("PUT", SETTINGS, json={"raw": json.dumps({"saveState": True})})
+    try:
+        yield
+    finally:
+        jupyter_server.api("PUT", SETTINGS, json={"raw": "{}"})
+
+
+def shown(page: Page, expected: dict[str, object], what: str) -> None:
+    seen: list[object] = []
+
+    def check() -> bool | None:
+        seen[:] = [page.evaluate(_SHOWN_JS) if page.locator(".dlw-drop-area").count() else None]
+        return seen[0] == expected or None
+
+    poll(check, timeout=60, what=what, explain=lambda: f"the page shows {seen}")
+
+
+def test_a_saved_notebook_reopened_draws_its_widgets_from_the_saved_state(
+    open_notebook: OpenNotebook, saving_widget_state: None, page: Page
+) -> None:
+    notebook = open_notebook([CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-prompt-composer")
+    notebook.wait_ready()
+    expected = {"folders": ["/0/a", "/0/b"], "composers": 1, "styled": "dashed"}
+    shown(page, expected, "the widgets the kernel made")
+
+    path = notebook.server.root_dir / notebook.nb_path
+    written = path.stat().st_mtime_ns
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
+    state = json.loads(path.read_text())["metadata"]["widgets"][STATE_MIME]["state"]
+    shared = [m["state"]["name"] for m in state.values() if m["state"].get("esm")]
+    assert len(shared) == len(set(shared)), shared  # each module once
+    assert "dlwidgets.widgets.dropzone.Dropzone" in shared, shared
+    notebook.close()  # the kernel goes; the next page's is new and has run nothing
+
+    reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
+    reopened.open()
+    shown(page, expected, "the widgets drawn from the saved state")
+
+    (notebook.out_dir / READY_FILE).unlink()
+    reopened.run_all()  # the new kernel makes the same widgets: its own models and shared modules
+    reopened.wait_ready()
+    shown(page, {**expected, "folders": ["/1/a", "/1/b"]}, "the widgets the second kernel made")
+    reopened.close()
