@@ -352,3 +352,43 @@ def test_a_turned_box_is_resized_by_its_turned_handles_the_opposite_side_staying
     (stored,) = image_item.annotations.list()
     assert box_numbers(stored.coordinates) == pytest.approx([110, 90, 290, 190, 90])
     assert stored.annotation_definition.angle == 90
+
+
+def test_a_polygons_hole_vertices_are_dragged_added_and_deleted_as_its_outlines(
+    annotator: Annotator, image_item: dw.Item, sent: Sent
+) -> None:
+    outer = [(100, 100), (400, 100), (400, 350), (100, 350)]
+    hole = [(200, 150), (300, 150), (250, 250)]
+    polygon = {"type": "segment", "label": "car", "metadata": {"system": {}}}
+    rings = [[{"x": x, "y": y} for x, y in contour] for contour in (outer, hole)]
+    image_item.annotations.upload([dw.Annotation.from_json({**polygon, "coordinates": rings})])
+    annotator.discard()
+    key(annotator, "v")
+    drag(annotator, (150, 300), (150, 300))  # selected: its outline's and its hole's vertices are handles
+    drag(annotator, (300, 150), (310, 140))  # the hole's second vertex
+    grab = last_grab(sent)
+    assert (grab["mode"], grab["index"], grab["closed"]) == ("vertex", 1, True)
+    assert grab["points"] == [pytest.approx(list(canvas(*p))) for p in hole]  # the hole, previewed
+    drag(annotator, (225, 200), (215, 205))  # on the hole's edge from its third vertex back to its first
+
+    def contours() -> list[list[tuple[float, float]]]:
+        shape = annotator.edits.shape(annotator.selected)
+        return [[(p["x"], p["y"]) for p in contour] for contour in shape["coordinates"]]
+
+    assert contours() == [outer, [(200, 150), (310, 140), (250, 250), (215, 205)]]
+    key(annotator, "Delete")  # the hole's vertex last grabbed: the one just added
+    assert contours() == [outer, [(200, 150), (310, 140), (250, 250)]]
+    press(annotator, (200, 150), alt=True)
+    assert "keeps at least 3 vertices" in annotator.status_line.value
+    drag(annotator, (400, 350), (420, 360))  # the outline's vertices are handles as before
+    assert contours() == [
+        [(100, 100), (400, 100), (420, 360), (100, 350)],
+        [(200, 150), (310, 140), (250, 250)],
+    ]
+    key(annotator, "z", ctrl=True)
+    assert annotator.save()
+    (stored,) = image_item.annotations.list()
+    assert stored.coordinates == [
+        [{"x": x, "y": y} for x, y in outer],
+        [{"x": x, "y": y} for x, y in [(200, 150), (310, 140), (250, 250)]],
+    ]

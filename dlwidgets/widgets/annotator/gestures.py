@@ -36,8 +36,8 @@ class GestureHandler:
         # The views the canvas had at its earlier sizes: a gesture made before the browser got the new
         # size is in the canvas pixels of the one it showed.
         self._earlier_views: dict[tuple[int, int], Viewport] = {}
-        # The vertex (shape key, index) of a polygon or polyline last grabbed: what Delete deletes.
-        self._vertex: tuple[int, int] | None = None
+        # The vertex (shape key, contour, index) of a polygon or polyline last grabbed: what Delete deletes.
+        self._vertex: tuple[int, int, int] | None = None
 
     def handle(self, event: dict[str, Any]) -> None:
         """Handle one ``GestureEvent`` from the browser (``down``, ``up``, ``wheel``, ``pan`` or ``key``;
@@ -96,7 +96,7 @@ class GestureHandler:
             # Alt+click on a vertex of the selected polygon or polyline deletes it.
             assert a.edits is not None and a.selected is not None and handle.index is not None
             self._grab({"mode": "none"}, {"type": "grab", "id": gesture_id, "mode": "none"})
-            shape_gestures.delete_vertex(a.edits, a.selected, handle.index)
+            shape_gestures.delete_vertex(a.edits, a.selected, handle.index, handle.ring)
             return
         if a.edits is None or event.get("button") == 1 or event.get("alt"):
             self._grab({"mode": "pan"}, {"type": "grab", "id": gesture_id, "mode": "pan"})
@@ -154,7 +154,7 @@ class GestureHandler:
             reply["kind"] = "point"
             reply["point"] = list(a.viewport.to_canvas(shape["coordinates"]["x"], shape["coordinates"]["y"]))
         if handle is not None and handle.mode == "vertex" and handle.index is not None:
-            self._vertex = (key, handle.index)
+            self._vertex = (key, handle.ring, handle.index)
         self._grab({"mode": mode, "key": key, "handle": handle}, reply)
 
     def _grab(self, gesture: dict[str, Any], reply: Grab) -> None:
@@ -187,7 +187,7 @@ class GestureHandler:
         elif gesture["mode"] in shape_gestures.EDIT_MODES:
             end = (x1, y1) if moved or gesture["mode"] == "insert" else (x0, y0)
             vertex = shape_gestures.finish_edit(a.edits, gesture["key"], gesture["handle"], (x0, y0), end)
-            self._vertex = None if vertex is None else (gesture["key"], vertex)
+            self._vertex = None if vertex is None else (gesture["key"], gesture["handle"].ring, vertex)
         elif gesture["mode"] != "move" and moved:
             shape_gestures.resize_box(a.edits, gesture["key"], gesture["mode"], x1, y1)
 
@@ -241,11 +241,16 @@ class GestureHandler:
         a, vertex = self._annotator, self._vertex
         if a.edits is None or vertex is None or vertex[0] != a.selected or vertex[0] not in a.edits:
             return False
-        key, index = vertex
-        if key in a.locked or index >= len(shape_edits.vertices(a.edits.shape(key))):
+        key, ring, index = vertex
+        shape = a.edits.shape(key)
+        if (
+            key in a.locked
+            or ring >= shape_edits.ring_count(shape)
+            or index >= len(shape_edits.vertices(shape, ring))
+        ):
             return False
         self._vertex = None
-        shape_gestures.delete_vertex(a.edits, key, index)
+        shape_gestures.delete_vertex(a.edits, key, index, ring)
         return True
 
     def escape(self) -> None:

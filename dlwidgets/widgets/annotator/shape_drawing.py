@@ -181,16 +181,19 @@ def draw_shapes(
 
 
 def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) -> None:
-    """The selected shape's own handles: a polygon's or polyline's outline in its label's ``color`` and
-    its vertices (squares), a box's or ellipse's rotation handle (a circle on a stem above its top edge)
-    and an ellipse's radii's ends or a turned box's corners and edges (squares)."""
+    """The selected shape's own handles: a polygon's or polyline's outline (and holes) in its label's
+    ``color`` and their vertices (squares), a box's or ellipse's rotation handle (a circle on a stem above
+    its top edge) and an ellipse's radii's ends or a turned box's corners and edges (squares)."""
     scale = viewport.scale
     kind = shape.get("type")
     if kind in shape_edits.VERTEX_TYPES:
         layer.stroke_style = color
         layer.line_width = 2
         draw_outline(layer, shape, viewport)
-        _draw_squares(layer, shape_edits.vertices(shape), viewport)
+        rings = [shape_edits.vertices(shape, ring) for ring in range(shape_edits.ring_count(shape))]
+        for hole in rings[1:]:
+            layer.stroke_polygon((hole * scale + [viewport.offset_x, viewport.offset_y]).tolist())
+        _draw_squares(layer, np.concatenate(rings), viewport)
     elif kind in shape_edits.TURNING_TYPES:
         if kind == "ellipse":  # an ellipse's outline shows it is the one selected
             layer.stroke_style = "#ffffff"

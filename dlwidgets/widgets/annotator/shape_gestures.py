@@ -30,11 +30,12 @@ EDIT_MODES = frozenset({"vertex", "insert", "rotate", "radius"})
 @dataclass(frozen=True)
 class Handle:
     """What a press on a selected shape grabbed: ``mode`` (see ``EDIT_MODES``) and, for a vertex, its
-    index, for an edge, the index of the vertex it starts at, for a radius, the index of its end in
-    ``shape_edits.radius_ends``."""
+    index, for an edge, the index of the vertex it starts at (both in contour ``ring``: a polygon's
+    outline is 0, its holes 1, 2, ...), for a radius, the index of its end in ``shape_edits.radius_ends``."""
 
     mode: str
     index: int | None = None
+    ring: int = 0
 
 
 def _finite_points(points: Any) -> list[tuple[float, float]]:
@@ -112,10 +113,10 @@ def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | N
     if shape["type"] in edit.VERTEX_TYPES:
         vertex = edit.vertex_at(shape, x, y, tolerance)
         if vertex is not None:
-            return Handle("vertex", vertex)
+            return Handle("vertex", vertex[1], vertex[0])
         on_edge = edit.edge_at(shape, x, y, tolerance)
         if on_edge is not None:
-            return Handle("insert", on_edge)
+            return Handle("insert", on_edge[1], on_edge[0])
     return None
 
 
@@ -157,7 +158,9 @@ def path_grab(a: Annotating, shape: dict[str, Any], handle: Handle | None, reply
     the vertex or edge grabbed, the centre it turns about, the end of the radius grabbed."""
     viewport = a.viewport
     reply["kind"] = "path"
-    reply["points"] = [list(viewport.to_canvas(px, py)) for px, py in edit.outline(shape).tolist()]
+    # A drag of a hole's vertex previews the hole; any other drag, the outline.
+    points = edit.vertices(shape, handle.ring) if handle is not None and handle.ring else edit.outline(shape)
+    reply["points"] = [list(viewport.to_canvas(px, py)) for px, py in points.tolist()]
     reply["closed"] = shape["type"] != "polyline"
     if handle is not None and handle.index is not None:
         reply["index"] = handle.index
@@ -180,8 +183,8 @@ def move_shape(edits: AnnotationEdits, key: int, dx: float, dy: float) -> None:
 def finish_edit(
     edits: AnnotationEdits, key: int, handle: Handle, start: tuple[float, float], end: tuple[float, float]
 ) -> int | None:
-    """The end of a drag of a handle from image point ``start`` to ``end``; returns the vertex the shape
-    now has where the drag ended (None for a rotation or a radius)."""
+    """The end of a drag of a handle from image point ``start`` to ``end``; returns the index of the vertex
+    the shape now has where the drag ended, in the handle's contour (None for a rotation or a radius)."""
     shape = edits.shape(key)
     width, height = edits.width, edits.height
     if handle.mode == "rotate":
@@ -193,13 +196,14 @@ def finish_edit(
         if start != end:
             edits.set_coordinates(key, edit.with_radius(shape, handle.index, start, end))
         return None
+    ring = handle.ring
     if handle.mode == "insert":
-        edits.set_coordinates(key, edit.with_vertex_added(shape, handle.index, end, width, height))
+        edits.set_coordinates(key, edit.with_vertex_added(shape, handle.index, end, width, height, ring))
         return handle.index + 1
-    vx, vy = edit.vertices(shape)[handle.index]
+    vx, vy = edit.vertices(shape, ring)[handle.index]
     moved = (vx + end[0] - start[0], vy + end[1] - start[1])
     if start != end:
-        edits.set_coordinates(key, edit.with_vertex_moved(shape, handle.index, moved, width, height))
+        edits.set_coordinates(key, edit.with_vertex_moved(shape, handle.index, moved, width, height, ring))
     return handle.index
 
 
@@ -213,12 +217,13 @@ def resize_box(edits: AnnotationEdits, key: int, handle: str, x: float, y: float
         edits.resize(key, handle, x, y)
 
 
-def delete_vertex(edits: AnnotationEdits, key: int, index: int) -> None:
-    """Delete a polygon's or polyline's vertex; ValueError, saying so, when it has the fewest it keeps."""
+def delete_vertex(edits: AnnotationEdits, key: int, index: int, ring: int = 0) -> None:
+    """Delete a polygon's (outline's or hole's) or polyline's vertex; ValueError, saying so, when its
+    contour has the fewest it keeps."""
     shape = edits.shape(key)
-    fewer = edit.with_vertex_deleted(shape, index)
+    fewer = edit.with_vertex_deleted(shape, index, ring)
     if fewer is None:
-        kind = "polygon" if shape["type"] == "segment" else shape["type"]
+        kind = "polygon's hole" if ring else "polygon" if shape["type"] == "segment" else shape["type"]
         raise ValueError(
             f"a {kind} keeps at least {edit.MIN_VERTICES[shape['type']]} vertices: this vertex stays "
             "(Delete with no vertex selected deletes the whole shape)"

@@ -1,11 +1,11 @@
 """Editing the vector shapes' stored coordinates (image pixels, in dtlpy's layouts): a polygon's or
 polyline's vertices dragged, added and deleted, any shape moved, a box or ellipse turned, an ellipse's
-radii dragged, a turned box resized; and finding
-which of a selected shape's handles, or which shape, lies under a point.
+radii dragged, a turned box resized; and finding which of a selected shape's handles, or which shape, lies
+under a point.
 
 Each edit returns new coordinates for ``AnnotationEdits.set_coordinates``; nothing here changes a shape in
-place. A polygon's vertices are its outline's (its first contour): holes move with it but are not edited
-vertex by vertex. Angles are degrees, turning clockwise on screen (y grows downwards), as dtlpy stores
+place. A polygon's contours are its outline (``ring`` 0) and its holes (1, 2, ...): the vertices of each
+are edited alike. Angles are degrees, turning clockwise on screen (y grows downwards), as dtlpy stores
 them and the canvas draws them.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,43 +40,54 @@ def _rings(shape: Shape) -> list[list[dict[str, Any]]]:
     return coordinates if coordinates and isinstance(coordinates[0], list) else [coordinates]
 
 
-def vertices(shape: Shape) -> np.ndarray:
-    """A polygon's outline or a polyline's points, an (n, 2) array."""
-    ring = _rings(shape)[0]
-    return np.array([[p["x"], p["y"]] for p in ring], dtype=float).reshape(-1, 2)
+def vertices(shape: Shape, ring: int = 0) -> np.ndarray:
+    """A polygon's outline (or its hole ``ring``) or a polyline's points, an (n, 2) array."""
+    contour = _rings(shape)[ring]
+    return np.array([[p["x"], p["y"]] for p in contour], dtype=float).reshape(-1, 2)
 
 
-def _with_outline(shape: Shape, points: list[Point]) -> list[list[dict[str, float]]]:
-    """The shape's coordinates with its outline (first contour) replaced by ``points``; holes kept."""
-    return [[{"x": float(x), "y": float(y)} for x, y in points], *copy.deepcopy(_rings(shape)[1:])]
+def ring_count(shape: Shape) -> int:
+    """How many contours a polygon has (its outline and its holes); a polyline has one."""
+    return len(_rings(shape)) if shape["type"] == "segment" else 1
+
+
+def _with_ring(shape: Shape, ring: int, points: list[Point]) -> list[list[dict[str, float]]]:
+    """The shape's coordinates with contour ``ring`` replaced by ``points``; the others kept."""
+    rings = copy.deepcopy(_rings(shape))
+    rings[ring] = [{"x": float(x), "y": float(y)} for x, y in points]
+    return rings
 
 
 def _clamped(point: Point, width: float, height: float) -> Point:
     return min(max(point[0], 0.0), width), min(max(point[1], 0.0), height)
 
 
-def with_vertex_moved(shape: Shape, index: int, to: Point, width: float, height: float) -> Any:
-    """Vertex ``index`` moved to image point ``to`` (kept inside the image)."""
-    points = [(float(x), float(y)) for x, y in vertices(shape)]
+def _points(shape: Shape, ring: int) -> list[Point]:
+    return [(float(x), float(y)) for x, y in vertices(shape, ring)]
+
+
+def with_vertex_moved(shape: Shape, index: int, to: Point, width: float, height: float, ring: int = 0) -> Any:
+    """Vertex ``index`` of contour ``ring`` moved to image point ``to`` (kept inside the image)."""
+    points = _points(shape, ring)
     points[index] = _clamped(to, width, height)
-    return _with_outline(shape, points)
+    return _with_ring(shape, ring, points)
 
 
-def with_vertex_added(shape: Shape, after: int, at: Point, width: float, height: float) -> Any:
-    """A new vertex at image point ``at``, on the edge from vertex ``after`` to the next."""
-    points = [(float(x), float(y)) for x, y in vertices(shape)]
+def with_vertex_added(shape: Shape, after: int, at: Point, width: float, height: float, ring: int = 0) -> Any:
+    """A new vertex at image point ``at``, on contour ``ring``'s edge from vertex ``after`` to the next."""
+    points = _points(shape, ring)
     points.insert(after + 1, _clamped(at, width, height))
-    return _with_outline(shape, points)
+    return _with_ring(shape, ring, points)
 
 
-def with_vertex_deleted(shape: Shape, index: int) -> Any | None:
-    """Vertex ``index`` removed; None when the shape would be left with too few (3 for a polygon, 2 for
-    a polyline)."""
-    points = [(float(x), float(y)) for x, y in vertices(shape)]
+def with_vertex_deleted(shape: Shape, index: int, ring: int = 0) -> Any | None:
+    """Vertex ``index`` of contour ``ring`` removed; None when the contour would be left with too few (3
+    for a polygon or a hole, 2 for a polyline)."""
+    points = _points(shape, ring)
     if len(points) <= MIN_VERTICES[shape["type"]]:
         return None
     del points[index]
-    return _with_outline(shape, points)
+    return _with_ring(shape, ring, points)
 
 
 def bounds(shape: Shape) -> tuple[float, float, float, float]:
@@ -236,14 +248,27 @@ def outline(shape: Shape) -> np.ndarray:
 
 
 # -- finding what is under a point --------------------------------------------------------------------
-def vertex_at(shape: Shape, x: float, y: float, tolerance: float) -> int | None:
-    """The index of the polygon's or polyline's vertex within ``tolerance`` of (x, y), the nearest."""
-    points = vertices(shape)
-    if not len(points):
-        return None
-    distances = np.hypot(points[:, 0] - x, points[:, 1] - y)
-    index = int(distances.argmin())
-    return index if distances[index] <= tolerance else None
+def _nearest(
+    shape: Shape, fewest: int, distances: Callable[[np.ndarray], np.ndarray], tolerance: float
+) -> tuple[int, int] | None:
+    """The (ring, index) whose ``distances`` (measured on each contour of at least ``fewest`` vertices)
+    is least, if it is within ``tolerance``."""
+    found: tuple[float, int, int] | None = None
+    for ring in range(ring_count(shape)):
+        points = vertices(shape, ring)
+        if len(points) < fewest:
+            continue
+        measured = distances(points)
+        index = int(measured.argmin())
+        if measured[index] <= tolerance and (found is None or measured[index] < found[0]):
+            found = (float(measured[index]), ring, index)
+    return None if found is None else found[1:]
+
+
+def vertex_at(shape: Shape, x: float, y: float, tolerance: float) -> tuple[int, int] | None:
+    """The (ring, index) of the polygon's (outline's or hole's) or polyline's vertex within ``tolerance``
+    of (x, y), the nearest."""
+    return _nearest(shape, 1, lambda p: np.hypot(p[:, 0] - x, p[:, 1] - y), tolerance)
 
 
 def _segment_distances(points: np.ndarray, closed: bool, x: float, y: float) -> np.ndarray:
@@ -258,14 +283,11 @@ def _segment_distances(points: np.ndarray, closed: bool, x: float, y: float) -> 
     return np.hypot(a[:, 0] + t * ab[:, 0] - x, a[:, 1] + t * ab[:, 1] - y)
 
 
-def edge_at(shape: Shape, x: float, y: float, tolerance: float) -> int | None:
-    """The edge of a polygon or polyline within ``tolerance`` of (x, y), as the index of its first vertex."""
-    points = vertices(shape)
-    if len(points) < 2:
-        return None
-    distances = _segment_distances(points, shape["type"] == "segment", x, y)
-    index = int(distances.argmin())
-    return index if distances[index] <= tolerance else None
+def edge_at(shape: Shape, x: float, y: float, tolerance: float) -> tuple[int, int] | None:
+    """The edge of a polygon (of its outline or a hole) or polyline within ``tolerance`` of (x, y), the
+    nearest, as (ring, index of its first vertex)."""
+    closed = shape["type"] == "segment"
+    return _nearest(shape, 2, lambda p: _segment_distances(p, closed, x, y), tolerance)
 
 
 def _inside_rings(rings: list[np.ndarray], x: float, y: float) -> bool:
@@ -281,7 +303,8 @@ def _inside_rings(rings: list[np.ndarray], x: float, y: float) -> bool:
 
 
 def contains(shape: Shape, x: float, y: float, tolerance: float) -> bool:
-    """Whether (x, y) is on a polygon (inside it, or near its outline), near a polyline, or in an ellipse."""
+    """Whether (x, y) is on a polygon (inside it, or near its outline or a hole's), near a polyline, or in
+    an ellipse."""
     kind = shape["type"]
     if kind == "ellipse":
         c = shape["coordinates"]
