@@ -1,7 +1,8 @@
 """A notebook saved with its widget state (the widget manager's ``saveState`` setting on) and opened
 again: with a new kernel that has run nothing, every widget is drawn from the saved state, each dlwidgets
 module imported from the shared module model saved with it; then the new kernel runs the cells and shows
-the same widgets from its own models, in the same page."""
+the same widgets from its own models, in the same page. Before that, a second page on the first kernel
+draws them from the kernel's live models."""
 
 from __future__ import annotations
 
@@ -81,6 +82,13 @@ def test_a_saved_notebook_reopened_draws_its_widgets_from_the_saved_state(
     shared = [m["state"]["name"] for m in state.values() if m["state"].get("esm")]
     assert len(shared) == len(set(shared)), shared  # each module once
     assert "dlwidgets.widgets.dropzone.Dropzone" in shared, shared
+    # A second page on the same, live kernel draws the same widgets from the kernel's models.
+    second = page.context.new_page()
+    try:
+        NotebookPage(second, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, []).open()
+        shown(second, expected, "the widgets in a second page on the same kernel")
+    finally:
+        second.close()
     notebook.close()  # the kernel goes; the next page's is new and has run nothing
 
     reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
