@@ -3,10 +3,10 @@
 // The lists are virtual: whatever their length, only the rows in view are in the page, placed by a
 // transform and refilled as the list scrolls (no row is made while scrolling). The label search filters
 // here, in the browser, on every keystroke, over names lowercased once. The objects list comes as
-// messages: all of it when the view asks, then what each edit changed. Choices go to the kernel as small
-// messages.
+// messages: all of it when the view asks (a new item's with the panel's traits that changed with it, set
+// on the model in one go), then what each edit changed. Choices go to the kernel as small messages.
 // Names are only ever set with textContent: a label named "<img onerror=...>" shows as that text.
-// Only anywidget's narrow model API is used (get, on, off, send).
+// Only anywidget's narrow model API is used (get, set, on, off, send).
 // Its look is annotator_panel.css, the widget's `_css`; colours are JupyterLab's theme variables.
 // The traits and messages below are the protocol; dlwidgets/widgets/annotator/panels.py has the same
 // TypedDicts.
@@ -40,9 +40,11 @@
 
 /**
  * Kernel -> browser: every object, in list order, as columns (`shapes` and `labels` index `names`), and
- * the shapes per label on the item (Python: `ObjectsShown`).
+ * the shapes per label on the item (Python: `ObjectsShown`); a new item's carries the panel's traits that
+ * changed with it (`state`), set on the model before the list is shown.
  * @typedef {{type: "objects", revision: number, keys: number[], names: string[], shapes: number[],
- *   labels: number[], summaries: string[], counts: Record<string, number>}} ObjectsShown
+ *   labels: number[], summaries: string[], counts: Record<string, number>,
+ *   state?: Partial<PanelTraits>}} ObjectsShown
  */
 
 /**
@@ -219,6 +221,29 @@ function virtualList(className, makeRow, fillRow) {
       if (frame) cancelAnimationFrame(frame);
     },
   };
+}
+
+/**
+ * Set the traits a new item's objects list carries (as a kernel update would); the same again is no change.
+ * @param {Model} model
+ * @param {{type: string}} message
+ */
+function setCarriedState(model, message) {
+  if (!isObjectsShown(message) || !message.state) return;
+  const state = message.state;
+  for (const key of /** @type {(keyof PanelTraits)[]} */ (Object.keys(state))) {
+    const value = state[key];
+    if (value !== undefined) model.set(key, value);
+  }
+}
+
+/** @param {import("@anywidget/types").InitializeProps<PanelTraits>} props */
+function initialize({ model }) {
+  // The model's own listener: the traits are set even while no view shows the panel.
+  /** @param {{type: string}} message */
+  const onMessage = (message) => setCarriedState(model, message);
+  model.on("msg:custom", onMessage);
+  return () => model.off("msg:custom", onMessage);
 }
 
 /** @param {import("@anywidget/types").RenderProps<PanelTraits>} props */
@@ -631,6 +656,7 @@ function render({ model, el }) {
   let flashTimer = 0;
   /** @param {{type: string}} message */
   const onMessage = (message) => {
+    setCarriedState(model, message); // before the list: its labels' counts are painted with it
     if (isObjectsShown(message)) return showObjects(message);
     if (isObjectsChanged(message)) return changeObjects(message);
     if (!isNotice(message)) return;
@@ -731,4 +757,4 @@ function isObjectsChanged(msg) {
   return msg.type === "objects-changed";
 }
 
-export default { render };
+export default { initialize, render };

@@ -28,9 +28,10 @@ OPEN_BYTES_BESIDE_IMAGE = 68 * 1024
 # The image's message comes before the controls' and panels' models: among the first few.
 IMAGE_AMONG_FIRST = 6
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
-# page: the thumbnail, the image, the drawing, the panel, its objects list, the item counter and number;
+# page: the thumbnail, the image, the drawing, the panel's objects list with its other changes, the item
+# counter and number;
 # the bytes beside the image's, the side panel's left out (its objects list is tested with the panel).
-SHOW_MESSAGES = 7
+SHOW_MESSAGES = 6
 BIG_IMAGE = (2400, 1800)
 SHOW_BYTES_BESIDE_IMAGE = 32 * 1024
 

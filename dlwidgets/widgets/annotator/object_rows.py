@@ -22,10 +22,7 @@ SUMMARY_CHARS = 40
 Row = tuple[int, str, str, str]
 
 
-class ObjectsShown(TypedDict):
-    """Kernel -> browser: every object, in list order, as columns (``shapes`` and ``labels`` index
-    ``names``), and each label's count of shapes; ``revision`` numbers this state of the list."""
-
+class _ObjectsShown(TypedDict):
     type: Literal["objects"]
     revision: int
     keys: list[int]
@@ -34,6 +31,14 @@ class ObjectsShown(TypedDict):
     labels: list[int]
     summaries: list[str]
     counts: dict[str, int]
+
+
+class ObjectsShown(_ObjectsShown, total=False):
+    """Kernel -> browser: every object, in list order, as columns (``shapes`` and ``labels`` index
+    ``names``), and each label's count of shapes; ``revision`` numbers this state of the list. A new
+    item's list carries the panel's traits that changed with it (``state``): one message for both."""
+
+    state: dict[str, Any]
 
 
 class ObjectsChanged(TypedDict):

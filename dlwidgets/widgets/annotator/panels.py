@@ -180,6 +180,8 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
     hidden = traitlets.List(traitlets.Int()).tag(sync=True)
     locked = traitlets.List(traitlets.Int()).tag(sync=True)
     selection: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)  # Selection, or {}
+    # A new item's objects list, held while the panel's changes are (``hold_sync``) to go with them.
+    _held_objects: ObjectsShown | None = None
 
     def __init__(self, callbacks: PanelCallbacks, attempt: Callable[[Callable[[], Any]], Any]) -> None:
         super().__init__()
@@ -244,7 +246,10 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
         shapes = edits.shapes() if edits else []
         changed = self._objects.update(shapes)
         if self._is_viewed and self._is_new_item:
-            self.send(self._objects.shown())
+            if self._holding_sync:
+                self._held_objects = self._objects.shown()
+            else:
+                self.send(self._objects.shown())
         elif self._is_viewed and changed is not None:
             # A view that has the list as it was applies the change; any other asks for the whole list.
             self.send(changed)
@@ -281,6 +286,16 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
                     fields=fields,
                 )
             )
+
+    def send_state(self, key: Any = None) -> None:
+        """Send the traits named by ``key``; when a new item's objects list is held, in its message: the
+        page sets them and shows the list together (one message a show, not two)."""
+        shown, self._held_objects = self._held_objects, None
+        if shown is None or key is None:
+            super().send_state(key)
+        if shown is not None:
+            state = self.get_state(key=key) if key is not None else {}
+            self.send({**shown, "state": state} if state else shown)
 
     def set_hidden(self, keys: Iterable[int]) -> None:
         self.hidden = sorted(keys)
