@@ -14,7 +14,7 @@ import traitlets
 
 from ..exceptions import PlatformError
 from .assets import SharedModule, asset, shared_module
-from .shared_styling import SHARED, SharedStyling
+from .shared_styling import SHARED, SharedStyling, shared_layout
 
 T = TypeVar("T")
 
@@ -184,7 +184,8 @@ class Notice(_Notice, total=False):
 
 class AnyWidgetChrome(Chrome, traitlets.HasTraits):
     """The anywidgets' part of the base: a status is sent to the browser as a ``Notice``, which the view
-    may show, and ``close()`` closes the widget's ``Layout`` too.
+    may show, and ``close()`` closes the widget's ``Layout`` too. Its layout is the kernel's shared empty
+    one until a value is set on it (``shared_layout``).
 
     A class's ``_esm`` and ``_css`` (its browser files' text) go to the page once per kernel, in a
     ``SharedModule`` its widgets name in ``_shared_module``; their own ``_esm`` only imports it from there.
@@ -208,6 +209,10 @@ class AnyWidgetChrome(Chrome, traitlets.HasTraits):
     def _the_shared_module(self) -> SharedModule:
         return shared_module(*self._shared_files)
 
+    @traitlets.default("layout")
+    def _shared_layout(self) -> w.Layout:
+        return shared_layout()
+
     def _show_status(self, kind: str, message: str, css_class: str) -> None:
         if message and getattr(self, "comm", None) is not None:
             notice: Notice = (
@@ -225,7 +230,7 @@ class AnyWidgetChrome(Chrome, traitlets.HasTraits):
 def button(text: str, action: Callable[[], Any], icon: str = "", tooltip: str = "", **style: Any) -> w.Button:
     """A button sized to its text that runs ``action()`` when clicked; ``style`` holds further Button
     traits (``button_style``, ``disabled``, ``layout``)."""
-    traits = {**style, "layout": style.get("layout") or w.Layout(width="auto")}  # no Layout made in vain
+    traits = {**style, "layout": style.get("layout") or shared_layout(width="auto")}
     made = w.Button(description=text, icon=icon, tooltip=tooltip or text, **traits)
     made.on_click(lambda _: action())
     return made
@@ -238,7 +243,7 @@ SHARED_TRAITS = frozenset({"_canvas_manager", "_shared_module"})
 
 def widgets_in(widget: w.Widget) -> Iterator[w.Widget]:
     """The widgets that ``widget``'s synced traits hold: children, layout, style and the like (not the
-    shared Layout and Style models, closed by the widget that made them)."""
+    kernel's shared Layout and Style models)."""
     for name in widget.keys:
         if name in SHARED_TRAITS:
             continue
@@ -291,18 +296,16 @@ def live_models() -> int:
 
 class WidgetBase(Chrome, w.VBox):
     """A widget made of ipywidgets: a vertical box with a status line (``status_line``, placed by the
-    subclass among its children), and ``close()`` of its whole tree and of the widgets it ``own``s."""
+    subclass among its children), and ``close()`` of its whole tree and of the widgets it ``own``s. Its
+    layout, and its parts' made through ``shared``, are the kernel's shared ones until a value is set."""
+
+    shared = SharedStyling()  # parts made with the kernel's shared Layout and Style models
 
     def __init__(self, children: Iterable[w.Widget] = (), **kwargs: Any) -> None:
-        self.status_line = w.HTML(style=self.shared.style(w.HTML))  # its own layout: widgets size it
+        self.status_line = self.shared.html()
         self._owned: list[w.Widget] = []
+        kwargs.setdefault("layout", shared_layout())
         super().__init__(list(children), **kwargs)
-
-    @property
-    def shared(self) -> SharedStyling:
-        """The Layout and Style models this widget's plain parts share (made on first use)."""
-        shared: SharedStyling = self.__dict__.setdefault("_shared_styling", SharedStyling())
-        return shared
 
     def _show_status(self, kind: str, message: str, css_class: str) -> None:
         line = getattr(self, "status_line", None)
@@ -333,6 +336,3 @@ class WidgetBase(Chrome, w.VBox):
         line = getattr(self, "status_line", None)
         if line is not None:
             close_tree(line)
-        shared = self.__dict__.get("_shared_styling")
-        if shared is not None:
-            shared.close()

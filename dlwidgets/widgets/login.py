@@ -36,7 +36,7 @@ class Login(WidgetBase):
         self._url = make(w.Text, value=env_url or PLATFORM_URL, description="URL", layout=wide)
         placeholder = "from $DLWIDGETS_TOKEN" if self._token_from_env else "token or API key"
         self._token = make(w.Password, description="token", placeholder=placeholder, layout=wide)
-        self._remote_box = w.VBox([self._url, self._token])  # a layout of its own: hidden for the workspace
+        self._remote_box = self.shared.vbox(self._url, self._token)  # hidden for the workspace
         self._mode.observe(lambda _: self._show_mode(), names="value")
         super().__init__()
         self._button = self.button("Sign in", self.sign_in, icon="sign-in", button_style="primary")

@@ -66,17 +66,17 @@ class OntologyEditor(WidgetBase):
         self._form: w.VBox | None = None
         self._json_box: w.VBox | None = None
         self.lists = OntologyLists(on_message=self._on_list_message)
-        self._title = w.HTML()
-        self._problems = w.HTML()
+        self._title = self.shared.html()
+        self._problems = self.shared.html()
         self._problems.add_class("dlw-problems")
-        self._changes = w.HTML()
+        self._changes = self.shared.html()
         self._changes.add_class("dlw-changes")
         self._save_button = self.button("Save", self.save, "save", button_style="primary")
         self._save_button.add_class("dlw-save")
         self._discard_button = self.button("Discard changes", self.discard, "undo")
         self._json_button = self.button("Import / export JSON", self.toggle_json, "exchange")
-        self._actions = w.HBox([self._save_button, self._discard_button, self._json_button])
-        self.status_line.layout.min_height = "24px"
+        self._actions = self.shared.hbox(self._save_button, self._discard_button, self._json_button)
+        self.status_line.layout = self.shared.layout(min_height="24px")
         self._compose()
         self.add_class("dlw-ontology-editor")
         self._refresh()

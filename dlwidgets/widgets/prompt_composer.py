@@ -83,7 +83,9 @@ class PromptComposer(WidgetBase):
         self.remote_path = remote_path
         self.prompt_item = PromptItem("new-prompt", [Prompt(key="1", role="user")])
         self.uploaded: list[Item] = []
-        self._name = w.Text(value="new-prompt", description="name", layout=w.Layout(width="360px"))
+        self._name = self.shared.make(
+            w.Text, value="new-prompt", description="name", layout={"width": "360px"}
+        )
         self._name.observe(lambda c: self._rename(c["new"]), names="value")
         self._picker_start = 0
         self._picker_items: dict[str, Item] = {}  # the page shown; replaced, never mutated (threads read it)
@@ -99,22 +101,22 @@ class PromptComposer(WidgetBase):
         self._image_items: list[Item] = []
         self.images = list(images) if images is not None else self._dataset_media("image/")
         self._prompts = PromptElements(on_message=self._on_elements_message, roles=list(ROLES))
-        self._preview = w.HTML()
+        self._preview = self.shared.html()
         add_prompt = self.button("+ prompt", self.add_prompt)
         upload = self.button("Upload", self.upload, button_style="primary")
-        self._template = w.Text(
-            placeholder="Describe {name}", description="template", layout=w.Layout(width="360px")
+        self._template = self.shared.make(
+            w.Text, placeholder="Describe {name}", description="template", layout={"width": "360px"}
         )
         batch = self.button("One prompt per picked image", self._batch_picked)
         self.children = [
             self._name,
-            w.HTML("<b>Images, audio and video</b>: select, then + image, + audio or + video"),
+            self.shared.html("<b>Images, audio and video</b>: select, then + image, + audio or + video"),
             self._picker,
             self._prompts,
-            w.HBox([add_prompt, upload]),
-            w.HBox([self._template, batch]),
+            self.shared.hbox(add_prompt, upload),
+            self.shared.hbox(self._template, batch),
             self.status_line,
-            w.HTML("<b>Preview</b>"),
+            self.shared.html("<b>Preview</b>"),
             self._preview,
         ]
         self.add_class("dlw-prompt-composer")

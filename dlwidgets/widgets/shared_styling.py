@@ -1,53 +1,131 @@
-"""``SharedStyling``: the Layout and Style models that the plain parts of one widget share.
+"""Layout and Style models shared, across the kernel, by every widget part that looks the same.
 
 ipywidgets makes a Layout model for every widget and a Style model for most: each a model of its own in
 the kernel, in the page and in a notebook saved with widget state, so a widget of 40 parts pays some 70
-models for them. Parts whose layout and style never change share one model per distinct value instead.
-A shared model refuses changes (one part's change would show on every part), ``close_tree`` leaves it
-alone when a part is closed, and the widget that made it closes it when it closes itself.
+models for them, most of them empty. Instead, each part gets a Layout (or style) object of its own that
+stands for the kernel's one model of its class and values (``shared_layout``, ``shared_style``). It has
+no model of its own until one of its values is set: then it gets one (copy on write) and the widgets that
+hold it send its new id, so a change never fails and never shows on another widget.
 """
 
 from __future__ import annotations
 
+import types
 import weakref
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import ipywidgets as w
+from ipywidgets.widgets import widget as _widget_module
 from traitlets import TraitError
 
 W = TypeVar("W", bound=w.Widget)
+Values = tuple[tuple[str, Any], ...]
 
-# Every shared model alive, for ``close_tree`` to skip.
+# The kernel's shared models, one per class and values; ``close_tree`` leaves them alone.
 SHARED: weakref.WeakSet[w.Widget] = weakref.WeakSet()
+_MODELS: dict[tuple[type, Values], w.Widget] = {}
+# The traits of a widget that may hold a copy-on-write object.
+_HOLDING_TRAITS = ("layout", "style")
+
+
+class CopyOnWrite:
+    """Mixed into a Layout or style class (``_stands_for``): an object that is the kernel's shared model
+    of its class and values in the page until one of its values is set, then a model of its own."""
+
+    _stands_for: type[w.Widget]
+    _values: Values = ()
+    _ready = False
+    _own_model = False
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        self._values = tuple(sorted(values.items()))
+        self._ready = True  # values set from now on are a change of this object only
+
+    @property
+    def has_own_model(self) -> bool:
+        """Whether a value was set on this object, which then got a model of its own."""
+        return self._own_model
+
+    def open(self) -> None:
+        if self._own_model:
+            super().open()  # type: ignore[misc]
+
+    @property
+    def model_id(self) -> str:
+        if self._own_model:
+            return str(super().model_id)  # type: ignore[misc]
+        return str(shared_model(self._stands_for, self._values).model_id)
+
+    def notify_change(self, change: Any) -> None:
+        if self._ready and not self._own_model and change["name"] in self.keys:  # type: ignore[attr-defined]
+            self._own_model = True
+            self.open()  # the new model opens with every value, the one just set included
+            for widget, name in _holders(self):
+                widget.send_state(name)
+        super().notify_change(change)  # type: ignore[misc]
+
+
+_CLASSES: dict[type, type] = {}
+
+
+def copy_on_write(model_class: type[W], **values: Any) -> W:
+    """A ``model_class`` object with ``values`` that stands for the kernel's shared model with them."""
+    made = _CLASSES.get(model_class)
+    if made is None:
+        namespace = {"_stands_for": model_class, "__module__": __name__}
+        made = types.new_class(
+            model_class.__name__, (CopyOnWrite, model_class), {}, lambda ns: ns.update(namespace)
+        )
+        _CLASSES[model_class] = made
+    widget: W = made(**values)
+    return widget
+
+
+def shared_layout(**values: Any) -> w.Layout:
+    """A ``Layout`` with ``values`` (``width="auto"``...) that shares the kernel's model until changed."""
+    return copy_on_write(w.Layout, **values)
+
+
+def shared_style(widget_class: type[w.Widget], **values: Any) -> w.Widget | None:
+    """A style for a ``widget_class`` with ``values`` that shares the kernel's model until changed (None:
+    the class has no style). Each ipywidgets version names its own style class: HTML's is HTMLStyle in 8,
+    DescriptionStyle in 7."""
+    trait = widget_class.class_traits().get("style")
+    return None if trait is None else copy_on_write(trait.klass, **values)
+
+
+def shared_model(model_class: type[w.Widget], values: Values) -> w.Widget:
+    """The kernel's shared ``model_class`` model with ``values``, made when first asked for (or again once
+    closed); it refuses changes, which are made on the copy-on-write objects standing for it."""
+    key = (model_class, values)
+    model = _MODELS.get(key)
+    if model is None or model.comm is None:
+        model = _MODELS[key] = model_class(**dict(values))
+        _refuse_changes(model)
+        SHARED.add(model)
+    return model
 
 
 class SharedStyling:
-    """One widget's shared Layout and Style models, made on first use, one per class and values."""
-
-    def __init__(self) -> None:
-        self._models: dict[tuple[type, tuple[tuple[str, Any], ...]], w.Widget] = {}
+    """Parts made with shared Layout and Style models: ``make(w.Text, layout={"width": "96px"})``."""
 
     def layout(self, **traits: Any) -> w.Layout:
-        """The shared ``Layout`` with these values (``width="auto"``...)."""
-        layout = self._shared(w.Layout, traits)
-        assert isinstance(layout, w.Layout)
-        return layout
+        return shared_layout(**traits)
 
     def style(self, widget_class: type[w.Widget], **traits: Any) -> w.Widget | None:
-        """The shared style for widgets of ``widget_class`` with these values (None: it has no style).
-        Each ipywidgets version names its own style class: HTML's is HTMLStyle in 8, DescriptionStyle in 7."""
-        trait = widget_class.class_traits().get("style")
-        return None if trait is None else self._shared(trait.klass, traits)
+        return shared_style(widget_class, **traits)
 
     def make(self, widget_class: type[W], /, **traits: Any) -> W:
         """``widget_class(**traits)`` with a shared layout and style, unless given as models (a dict gives
         the values of a shared one)."""
         layout = traits.get("layout")
         if layout is None or isinstance(layout, dict):
-            traits["layout"] = self.layout(**(layout or {}))
+            traits["layout"] = shared_layout(**(layout or {}))
         style = traits.get("style")
         if style is None or isinstance(style, dict):
-            shared = self.style(widget_class, **(style or {}))
+            shared = shared_style(widget_class, **(style or {}))
             if shared is not None:
                 traits["style"] = shared
         return widget_class(**traits)
@@ -61,27 +139,22 @@ class SharedStyling:
     def vbox(self, *children: w.Widget) -> w.VBox:
         return self.make(w.VBox, children=list(children))
 
-    def close(self) -> None:
-        """Close every shared model (when the widget that made them closes)."""
-        for model in self._models.values():
-            model.close()
-        self._models.clear()
 
-    def _shared(self, model_class: type[w.Widget], traits: dict[str, Any]) -> w.Widget:
-        key = (model_class, tuple(sorted(traits.items())))
-        model = self._models.get(key)
-        if model is None or model.comm is None:  # made on first use, and again if something closed it
-            model = self._models[key] = model_class(**traits)
-            _refuse_changes(model)
-            SHARED.add(model)
-        return model
+def _holders(copy: CopyOnWrite) -> Iterator[tuple[w.Widget, str]]:
+    """The live widgets holding ``copy``, and the trait that holds it (a rare search: on a first change)."""
+    instances = getattr(_widget_module, "_instances", None)
+    live = instances if instances is not None else w.Widget.widgets  # ipywidgets 7
+    for widget in list(live.values()):
+        for name in _HOLDING_TRAITS:
+            if widget._trait_values.get(name) is copy:
+                yield widget, name
 
 
 def _refuse_changes(model: w.Widget) -> None:
     def refuse(_model: w.Widget, proposal: Any) -> None:
         raise TraitError(
-            f"this {type(model).__name__} is shared by many widgets, so {proposal.trait.name} can't be "
-            f"set on it: give the widget a {type(model).__name__} of its own to change it"
+            f"this {type(model).__name__} model is shared by many widgets, so {proposal.trait.name} can't "
+            f"be set on it: set it on the widget's own {type(model).__name__} (widget.layout, widget.style)"
         )
 
     model._register_validator(refuse, tuple(name for name in model.keys if not name.startswith("_")))

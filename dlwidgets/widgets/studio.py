@@ -49,7 +49,7 @@ class Studio(WidgetBase):
         self._made: dict[str, w.Widget] = {}  # a tab's widget, once made
         self._panes = {name: self.shared.make(w.VBox) for name in TABS}
         self._replace("Browse", [self.browser])
-        self.tabs = w.Tab(children=list(self._panes.values()))
+        self.tabs = self.shared.make(w.Tab, children=list(self._panes.values()))
         for index, title in enumerate(TABS):
             self.tabs.set_title(index, title)
         self.tabs.selected_index = TABS.index("Browse")

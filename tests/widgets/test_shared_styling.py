@@ -1,49 +1,108 @@
-"""A widget's plain parts share Layout and Style models: one per distinct value, refusing changes, kept
-alive while parts come and go, and closed with the widget."""
+"""Widget parts share the kernel's Layout and Style models, one per class and values; a part whose layout
+or style is then changed gets a model of its own (copy on write), and the page is told to use it."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import ipywidgets as w
 import pytest
 from traitlets import TraitError
 
 from dlwidgets.widgets.base import WidgetBase, close_all, live_models
-from dlwidgets.widgets.shared_styling import SharedStyling
+from dlwidgets.widgets.item_grid import ItemGrid
+from dlwidgets.widgets.shared_styling import SharedStyling, shared_model
 
 
-def test_parts_share_one_layout_and_style_per_value() -> None:
+def reference(widget: w.Widget, name: str = "layout") -> str:
+    """What the page is told ``widget``'s ``name`` trait holds."""
+    value: str = widget.get_state(name)[name]
+    return value
+
+
+def recorded(widget: w.Widget, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The messages ``widget`` sends to the page from now on."""
+    sent: list[dict[str, Any]] = []
+    send = widget._send
+    monkeypatch.setattr(widget, "_send", lambda msg, buffers=None: (sent.append(msg), send(msg, buffers)))
+    return sent
+
+
+def test_parts_share_the_kernels_model_per_class_and_values() -> None:
     shared = SharedStyling()
     before = live_models()
-    first, second = (shared.make(w.Text, layout={"width": "96px"}) for _ in range(2))
-    other = shared.make(w.Text, layout={"width": "50%"})
-    assert first.layout is second.layout and first.style is second.style
-    assert other.layout is not first.layout and other.style is first.style
+    first, second = (
+        shared.make(w.Text, layout={"width": "96.5px"}, style={"description_width": "7em"}) for _ in range(2)
+    )
+    other = shared.make(w.Text, layout={"width": "50.5%"}, style={"description_width": "7em"})
+    assert reference(first) == reference(second) != reference(other)
+    assert reference(first, "style") == reference(other, "style")
     assert live_models() - before == 3 + 2 + 1  # three texts, two layouts, one style
     close_all([first, second, other])
-    assert live_models() - before == 2 + 1
-    shared.close()
-    assert live_models() == before
+    assert live_models() - before == 2 + 1  # the kernel's models stay for the next parts
+    again = shared.make(w.Text, layout={"width": "96.5px"}, style={"description_width": "7em"})
+    assert live_models() - before == 2 + 1 + 1 and reference(again) == reference(first)
+    again.close()
 
 
-def test_a_shared_model_refuses_a_change_and_says_what_to_do() -> None:
+def test_a_change_gives_the_part_a_model_of_its_own_and_tells_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     widget = WidgetBase()
-    hidden = widget.shared.make(w.HTML, value="a")
-    with pytest.raises(TraitError, match="shared by many widgets, so display can't be set"):
-        hidden.layout.display = "none"
-    assert hidden.layout.display is None
-    own = widget.shared.make(w.HTML, value="b", layout=w.Layout())  # a layout of its own changes freely
-    own.layout.display = "none"
-    widget.close()
-
-
-def test_shared_models_outlive_the_parts_closed_and_close_with_their_widget() -> None:
+    hidden, shown = (widget.shared.make(w.HTML, value=v, layout={"min_height": "9px"}) for v in "ab")
+    shared = reference(shown)
+    sent = recorded(hidden, monkeypatch)
     before = live_models()
-    widget = WidgetBase()
-    box = widget.shared.make(w.VBox)
-    widget.children = [box]
-    widget.replace_children(box, [widget.button("one", lambda: None)])
-    shared = box.children[0].layout
-    widget.replace_children(box, [widget.button("two", lambda: None)])  # "one" is closed, not its layout
-    assert shared.comm is not None and box.children[0].layout is shared
+    hidden.layout.display = "none"
+    assert live_models() - before == 1
+    assert hidden.layout.display == "none" and shown.layout.display is None
+    assert reference(hidden) != shared == reference(shown)
+    assert reference(hidden) == f"IPY_MODEL_{hidden.layout.comm.comm_id}"
+    assert hidden.layout.get_state()["min_height"] == "9px"  # the shared values are kept
+    assert {"method": "update", "state": {"layout": reference(hidden)}, "buffer_paths": []} in sent
+    hidden.layout.display = ""  # from now on an ordinary Layout
+    assert live_models() - before == 1
+    widget.children = [hidden, shown]
     widget.close()
-    assert shared.comm is None and live_models() == before
+    assert hidden.layout.comm is None  # closed with its widget; the shared one stays
+    assert shared_model(w.Layout, (("min_height", "9px"),)).comm is not None
+
+
+def test_a_style_change_gives_the_part_a_style_of_its_own() -> None:
+    shared = SharedStyling()
+    red, plain = (shared.make(w.Button, description=d) for d in "ab")
+    red.style.button_color = "red"
+    assert reference(red, "style") != reference(plain, "style")
+    assert plain.style.button_color is None
+    close_all([red, plain])
+
+
+def test_the_shared_model_itself_refuses_a_change_and_says_what_to_do() -> None:
+    model = shared_model(w.Layout, (("width", "auto"),))
+    with pytest.raises(TraitError, match="shared by many widgets, so display can't be set"):
+        model.display = "none"
+    assert model.display is None
+
+
+def test_widgets_and_anywidgets_share_an_empty_layout_until_they_set_one() -> None:
+    grids = [ItemGrid(lambda *_: None, lambda *_: None) for _ in range(2)]
+    boxes = [WidgetBase(), WidgetBase()]
+    empty = f"IPY_MODEL_{shared_model(w.Layout, ()).model_id}"
+    assert {reference(widget) for widget in [*grids, *boxes]} == {empty}
+    grids[0].layout.height = "300px"
+    boxes[0].layout.width = "50%"
+    assert reference(grids[0]) != empty and reference(boxes[0]) != empty
+    assert reference(grids[1]) == reference(boxes[1]) == empty
+    assert grids[1].layout.height is None and boxes[1].layout.width is None
+    close_all([*grids, *boxes])
+
+
+def test_a_closed_shared_model_is_made_again_for_the_next_parts() -> None:
+    first = SharedStyling().make(w.HTML, layout={"width": "61.5px"})
+    model = shared_model(w.Layout, (("width", "61.5px"),))
+    closed = reference(first)
+    model.close()  # Widget.close_all() closes it too
+    second = SharedStyling().make(w.HTML, layout={"width": "61.5px"})
+    assert reference(second) != closed
+    assert shared_model(w.Layout, (("width", "61.5px"),)).comm is not None
+    close_all([first, second])

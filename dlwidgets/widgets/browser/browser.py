@@ -210,7 +210,7 @@ class Browser(WidgetBase):
         )
 
         self.detail_pane = DetailPane(self, on_saved=self._replace)
-        self.status_line.layout.min_height = "24px"
+        self.status_line.layout = self.shared.layout(min_height="24px")
         self.detail_pane.show(None)
 
     def _place_form(self, form: w.Widget) -> None:
