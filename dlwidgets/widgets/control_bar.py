@@ -130,9 +130,10 @@ def row_break(control_id: str) -> Control:
 # -- the widget ---------------------------------------------------------------------------------------
 class ControlBar(MessageWidget):
     """``ControlBar(controls, actions, values)``: ``actions`` maps a button's id to what it runs, and a
-    settable control's id to what runs with its new value; ``values`` are the controls' first values.
-    ``attempt`` runs each action (the owner's, so that its status line shows a refusal; the bar's own
-    by default, shown in the bar)."""
+    settable control's id to what runs with its new value; ``values`` are the controls' first values,
+    ``hidden`` and ``disabled`` the ids hidden or disabled at first (further keywords are the widget's
+    traits: ``layout``...). ``attempt`` runs each action (the owner's, so that its status line shows a
+    refusal; the bar's own by default, shown in the bar)."""
 
     _esm = asset("control_bar.js")
     _css = asset("control_bar.css")
@@ -149,6 +150,9 @@ class ControlBar(MessageWidget):
         values: Mapping[str, Any] = (),  # type: ignore[assignment]
         *,
         attempt: Callable[[Callable[[], Any]], Any] | None = None,
+        hidden: Iterable[str] = (),
+        disabled: Iterable[str] = (),
+        **traits: Any,
     ) -> None:
         specs = list(controls)
         self._specs: dict[str, Control] = {}
@@ -163,9 +167,11 @@ class ControlBar(MessageWidget):
         self._actions = dict(actions)
         for name in self._actions:
             self._spec(name)
-        for name in values:
+        for name in [*values, *hidden, *disabled]:
             self._spec(name)
-        super().__init__(self._receive_message, controls=specs, values=dict(values))
+        # Everything in the model's first message: none of it is an update after the widget opens.
+        state = {"values": dict(values), "hidden": list(hidden), "disabled": list(disabled)}
+        super().__init__(self._receive_message, controls=specs, **state, **traits)
         self._attempt = attempt or self.attempt
 
     # -- what a user does, from Python --------------------------------------------------------------

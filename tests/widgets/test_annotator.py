@@ -174,18 +174,18 @@ def test_navigation_with_autosave_and_on_save(
     annotator = Annotator(dataset, filters=dw.Filters(field="dir", values="/nav"), autosave=True)
     saved = []
     annotator.on_save(lambda item, annotations: saved.append((item.name, len(annotations))))
-    assert "1 of 3" in annotator._counter.value
+    assert annotator.toolbar.value("counter") == "1 of 3"
     annotator._on_gesture({"type": "down", "x": 100, "y": 100, "button": 0})
     annotator._on_gesture({"type": "up", "x": 200, "y": 200, "x0": 100, "y0": 100})
-    annotator.next()
+    annotator.toolbar.press("next")
     assert saved == [("a.jpg", 1)] and annotator.item.name == "b.jpg"
-    assert "2 of 3" in annotator._counter.value
-    annotator.save_and_next()
+    assert annotator.toolbar.value("counter") == "2 of 3"
+    annotator.toolbar.press("save_next")
     assert annotator.item.name == "c.jpg"
     annotator.next()
     assert annotator.item.name == "c.jpg"
-    annotator.previous()
-    assert annotator.item.name == "b.jpg"
+    annotator.toolbar.press("previous")
+    assert annotator.item.name == "b.jpg" and annotator.toolbar.value("item") == 2
 
 
 def test_a_dataset_is_read_a_page_at_a_time_as_navigation_reaches_it(
@@ -194,7 +194,7 @@ def test_a_dataset_is_read_a_page_at_a_time_as_navigation_reaches_it(
     for name in ("a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg"):
         dataset.items.upload(local_path=make_jpeg(32, 20), remote_path="/paged", remote_name=name)
     annotator = Annotator(dataset, filters=dw.Filters(field="dir", values="/paged", page_size=2))
-    assert len(annotator._items) == 2 and "1 of 5" in annotator._counter.value
+    assert len(annotator._items) == 2 and annotator.toolbar.value("counter") == "1 of 5"
     seen = [annotator.item.name]
     for _ in range(5):
         annotator.next()
@@ -263,16 +263,19 @@ def draw_box(annotator: Annotator) -> None:
 
 def test_autosave_is_on_by_default_so_leaving_an_item_keeps_its_box(three_items: list[dw.Item]) -> None:
     annotator = Annotator(three_items)
-    assert annotator.autosave and annotator._autosave.value
+    assert annotator.autosave and annotator.toolbar.value("autosave") is True
     draw_box(annotator)
-    assert annotator.save_state == "unsaved" and "● unsaved" in annotator._dirty.value
+    assert annotator.save_state == "unsaved" and annotator.toolbar.value("save_state") == "● unsaved"
+    assert annotator.toolbar.tones["save_state"] == "error" and annotator.toolbar.is_enabled("discard")
     key(annotator, "]")
     key(annotator, "[")
     assert annotator.item.name == "a.jpg" and len(annotator.annotations) == 1
     assert annotator.save_state == "saved" and not annotator.is_dirty
     assert len(three_items[0].annotations.list()) == 1
-    annotator._picker.value = 3  # the item picker
-    assert annotator.item.name == "c.jpg"
+    annotator.toolbar.set("item", 3)  # the item number
+    assert annotator.item.name == "c.jpg" and annotator.toolbar.value("counter") == "3 of 3"
+    annotator.toolbar.set("item", 4)  # not an item: refused, and nothing moves
+    assert annotator.status == "item takes 1-3, not 4" and annotator.item.name == "c.jpg"
 
 
 def test_with_autosave_off_a_visited_item_keeps_its_draft(three_items: list[dw.Item]) -> None:
@@ -283,7 +286,7 @@ def test_with_autosave_off_a_visited_item_keeps_its_draft(three_items: list[dw.I
     assert "a.jpg" in annotator._drafts_line.value
     key(annotator, "[")
     assert len(annotator.annotations) == 1 and annotator.is_dirty
-    assert "● unsaved" in annotator._dirty.value
+    assert annotator.toolbar.value("save_state") == "● unsaved"
     assert three_items[0].annotations.list() == []
     key(annotator, "z", ctrl=True)  # the draft kept its history
     assert annotator.annotations == []
@@ -298,13 +301,13 @@ def test_with_autosave_off_a_visited_item_keeps_its_draft(three_items: list[dw.I
 
 def test_the_autosave_toggle_turns_it_off_and_on(three_items: list[dw.Item]) -> None:
     annotator = Annotator(three_items)
-    annotator._autosave.value = False
+    annotator.toolbar.set("autosave", False)  # what unticking the box sends
     assert not annotator.autosave
     draw_box(annotator)
     annotator.next()
     assert three_items[0].annotations.list() == []
     annotator.autosave = True  # turned on: the drafts are saved at once
-    assert annotator._autosave.value and annotator.drafts == []
+    assert annotator.toolbar.value("autosave") is True and annotator.drafts == []
     assert len(three_items[0].annotations.list()) == 1
 
 
@@ -335,5 +338,5 @@ def test_a_failed_save_on_leaving_keeps_the_draft_and_says_so(three_items: list[
     assert "a.jpg" in annotator.status and "kept as a draft" in annotator.status
     assert [i.name for i in annotator.drafts] == ["a.jpg"]
     annotator.previous()
-    assert annotator.save_state == "failed" and "save failed" in annotator._dirty.value
+    assert annotator.save_state == "failed" and annotator.toolbar.value("save_state") == "✖ save failed"
     assert len(annotator.annotations) == 1

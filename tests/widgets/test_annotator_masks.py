@@ -44,9 +44,20 @@ def mask_in(shape: dict) -> np.ndarray:
     return SdkSegmentation.from_json({"label": shape["label"], "coordinates": shape["coordinates"]}).geo > 0
 
 
-def test_the_brush_size_box_has_its_tooltip_in_ipywidgets_7_and_8(annotator: Annotator) -> None:
-    state = annotator.mask_brush.size_box.get_state()
-    assert "brush and eraser size in image pixels (- and = step it)" in state.values()
+def test_the_brush_size_box_shows_with_the_brush_tools_and_follows_the_size(annotator: Annotator) -> None:
+    bar = annotator.toolbar
+    assert bar.spec("brush_size")["tooltip"] == "brush and eraser size in image pixels (- and = step it)"
+    assert not bar.is_shown("brush_size")  # the box tool
+    bar.set("tool", "eraser")  # what a click on the Eraser sends
+    assert annotator.tool == "eraser" and bar.is_shown("brush_size")
+    key(annotator, "=")
+    assert bar.value("brush_size") == 24
+    bar.set("brush_size", 40)  # typed into the box
+    assert annotator.mask_brush.size == 40 and annotator.gestures.brush["radius"] == 20
+    bar.set("brush_size", 0)
+    assert "brush_size takes 1-" in annotator.status and annotator.mask_brush.size == 40
+    bar.set("tool", "select")
+    assert not bar.is_shown("brush_size")
 
 
 def test_the_brush_tools_tell_the_browser_what_a_drag_paints(annotator: Annotator) -> None:

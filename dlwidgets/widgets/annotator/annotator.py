@@ -25,7 +25,8 @@ from ipycanvas import Canvas, hold_canvas
 from ...api import Annotation, Attribute, Definition, Filters, Item, Ontology
 from ...exceptions import PlatformError
 from ..annotator_gestures import GestureLayer
-from ..base import ERROR_COLOR, MUTED_COLOR, SHOWN_ERRORS, WidgetBase, counted, describe
+from ..base import SHOWN_ERRORS, WidgetBase, counted, describe
+from ..control_bar import ControlBar
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
 from ..models.mask_strokes import relabel
@@ -39,6 +40,7 @@ from .mask_painting import BRUSH_TOOLS, MaskBrush
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
 from .review import ReviewBar, draw_predictions
+from .toolbar import SAVE_STATES, toolbar_controls
 
 TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOLS)
 # The canvas's size until the browser says how wide it can be (and where there is no browser).
@@ -130,7 +132,6 @@ class Annotator(WidgetBase):
         self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
         self._build_controls(self._drafts.autosave)
         self.review = ReviewBar(self, review)  # predictions: dashed, scored, accepted or rejected
-        self._toolbar.children = (*self._toolbar.children, self.review)
         self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
         # Made once the bars are: it opens with every shortcut (the help overlay's list), and no brush.
         shortcuts = [[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS]
@@ -154,7 +155,7 @@ class Annotator(WidgetBase):
         wrap = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
         body = w.HBox([stage, self.side_panel], layout=wrap)
         bars = [self.queue_bar] if self.queue_bar is not None else []
-        self.children = [*bars, self._toolbar, body, self._drafts_line, self.status_line]
+        self.children = [*bars, self.toolbar, self.review, body, self._drafts_line, self.status_line]
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
         self._drafts.on_saved = self._on_saved
@@ -193,7 +194,9 @@ class Annotator(WidgetBase):
 
     @autosave.setter
     def autosave(self, value: bool) -> None:
-        self._autosave.value = bool(value)
+        if bool(value) != self._drafts.autosave:
+            self.toolbar.update({"autosave": bool(value)})
+            self._set_autosave(bool(value))
 
     @property
     def save_state(self) -> str:
@@ -269,7 +272,9 @@ class Annotator(WidgetBase):
         if tool not in TOOLS:
             raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
         self.tool = tool
-        self._tool_buttons.value = tool
+        with self.toolbar.hold_sync():
+            self.toolbar.update({"tool": tool})
+            self.toolbar.reveal("brush_size", tool in BRUSH_TOOLS)
         self.gestures.tool = tool
         self.gestures.cursor = "default" if tool == "select" else "crosshair"
         self.mask_brush.show()
@@ -317,105 +322,47 @@ class Annotator(WidgetBase):
 
     # -- building the controls --------------------------------------------------------------------
     def _build_controls(self, autosave: bool) -> None:
-        self._tool_buttons = w.ToggleButtons(
-            options=[
-                ("Box (B)", "box"),
-                ("Point (P)", "point"),
-                ("Polygon", "polygon"),
-                ("Polyline", "polyline"),
-                ("Ellipse", "ellipse"),
-                ("Select (V)", "select"),
-                ("Brush (M)", "brush"),
-                ("Eraser (E)", "eraser"),
-            ],
-            # The vector tools' keys are in their tooltips: with them in the text the row of tools grows
-            # wide enough to reflow the canvas beside the panel.
-            tooltips=[
-                "Box (B)",
-                "Point (P)",
-                "Polygon (G)",
-                "Polyline (L)",
-                "Ellipse (O)",
-                "Select (V)",
-                "Brush (M)",
-                "Eraser (E)",
-            ],
-            value="box",
-            style={"button_width": "auto"},  # each as wide as its text: none cut short
+        """The toolbar (one ``ControlBar``: see ``toolbar.py``), the side panel and the drafts line."""
+        actions: dict[str, Callable[..., Any]] = {
+            "tool": self.set_tool,
+            "brush_size": lambda size: setattr(self.mask_brush, "size", size),
+            "zoom_out": lambda: self.zoom(1 / 1.25),
+            "zoom_in": lambda: self.zoom(1.25),
+            "fit": self.fit,
+            "actual_size": self.actual_size,
+            "label_text": self._set_show_labels,
+            "opacity": self._set_opacity,
+            "shortcuts": self.show_shortcuts,
+            "undo": self.undo,
+            "redo": self.redo,
+            "save": self.save,
+            "discard": self.discard,
+            "previous": self.previous,
+            "next": self.next,
+            "item": lambda number: self.go_to(number - 1),
+            "save_next": self.save_and_next,
+            "autosave": self._set_autosave,
+        }
+        values = {
+            "tool": self.tool,
+            "brush_size": self.mask_brush.size,
+            "label_text": self.show_labels,
+            "opacity": self.opacity,
+            "item": 1,
+            "autosave": autosave,
+        }
+        self.toolbar = ControlBar(
+            toolbar_controls(self._total),
+            actions,
+            values,
+            attempt=self.attempt,
+            hidden=["brush_size"],
+            layout=self.shared.layout(),
+            _dom_classes=["dlw-toolbar"],
         )
-        self._tool_buttons.observe(lambda c: self.set_tool(c["new"]), names="value")
-        # The readouts and the toggles share their Layout and Style models where they look alike (the
-        # buttons do through self.button): every model is a message, and an object the page builds, each
-        # time an annotator shows.
-        shared = self.shared
-        text = shared.style(w.HTML)
-        # Fixed width: a zoom readout that grew would move the controls after it.
-        self._zoom_label = w.HTML(layout=shared.layout(width="48px"), style=text)
-        self._undo_button = self.button("Undo", self.undo, "undo", "Ctrl+Z")
-        self._redo_button = self.button("Redo", self.redo, "repeat", "Ctrl+Shift+Z")
-        self._save_button = self.button("Save", self.save, "save", "Ctrl+S")
-        # Fixed sizes: a line that grew or shrank as the state changes would move the canvas mid-drag.
-        self._dirty = w.HTML(layout=shared.layout(width="110px"), style=text)
-        # One line whatever the width: a counter wrapping to two lines would move the canvas mid-drag.
-        self._counter = w.HTML(layout=shared.layout(flex="0 0 auto"), style=text)
-        toggle = {"indent": False, "layout": shared.layout(width="90px"), "style": shared.style(w.Checkbox)}
-        self._autosave = w.Checkbox(value=autosave, description="autosave", **toggle)
-        self._autosave.observe(lambda c: self._set_autosave(c["new"]), names="value")
-        self._picker = w.BoundedIntText(
-            value=1, min=1, max=max(self._total, 1), description="item", layout=w.Layout(width="130px")
-        )
-        self._picker.observe(self._on_item_picked, names="value")
-        self._discard_button = self.button(
-            "Discard", lambda: self.discard(), "undo", "Discard the unsaved edits"
-        )
-        self._drafts_line = w.HTML(layout=shared.layout(min_height="24px"), style=text)
-        labels_toggle = w.Checkbox(value=True, description="label text", **toggle)
-        labels_toggle.observe(lambda c: self._set_show_labels(c["new"]), names="value")
-        opacity = w.FloatSlider(
-            value=1.0,
-            min=0.1,
-            max=1.0,
-            step=0.05,
-            description="opacity",
-            readout=False,
-            layout=w.Layout(width="170px"),
-        )
-        opacity.observe(lambda c: self._set_opacity(c["new"]), names="value")
-        row = shared.layout(flex_flow="row wrap", align_items="center")  # wrapping, never scrolling sideways
-        self._toolbar = w.VBox(
-            [
-                w.HBox(
-                    [
-                        self._tool_buttons,
-                        self.mask_brush.size_box,
-                        self.button("", lambda: self.zoom(1 / 1.25), "search-minus", "Zoom out"),
-                        self._zoom_label,
-                        self.button("", lambda: self.zoom(1.25), "search-plus", "Zoom in"),
-                        self.button("Fit", self.fit, "expand", "Fit the image"),
-                        self.button("1:1", self.actual_size, "", "Zoom to 100%: one image pixel per pixel"),
-                        labels_toggle,
-                        opacity,
-                        self.button("", self.show_shortcuts, "keyboard-o", "Keyboard shortcuts (?)"),
-                    ],
-                    layout=row,
-                ),
-                w.HBox(
-                    [
-                        self._undo_button,
-                        self._redo_button,
-                        self._save_button,
-                        self._dirty,
-                        self._discard_button,
-                        self.button("", self.previous, "chevron-left", "Previous item ([)"),
-                        self._counter,
-                        self.button("", self.next, "chevron-right", "Next item (])"),
-                        self._picker,
-                        self.button("Save & next", self.save_and_next, "forward", "Save, then the next item"),
-                        self._autosave,
-                    ],
-                    layout=row,
-                ),
-            ]
+        self.mask_brush.on_size = lambda size: self.toolbar.update({"brush_size": size})
+        self._drafts_line = w.HTML(
+            layout=self.shared.layout(min_height="24px"), style=self.shared.style(w.HTML)
         )
         self.side_panel = SidePanel(
             PanelCallbacks(
@@ -447,10 +394,6 @@ class Annotator(WidgetBase):
         if value:  # turned on: what is unsaved is saved now
             self._drafts.save_all()
         self._refresh_save_state()
-
-    def _on_item_picked(self, change: dict[str, Any]) -> None:
-        if not self.is_quiet:
-            self._go(int(change["new"]) - 1)
 
     def _show(self, index: int) -> None:
         self._index = index
@@ -569,7 +512,7 @@ class Annotator(WidgetBase):
     def _show_view(self) -> None:
         """The zoom as a percentage, and the view for the browser (where tests read it)."""
         viewport = self.viewport
-        self._zoom_label.value = f"<span class='dlw-zoom' title='zoom'>{round(viewport.scale * 100)}%</span>"
+        self.toolbar.update({"zoom": f"{round(viewport.scale * 100)}%"})
         view = [viewport.scale, viewport.offset_x, viewport.offset_y]
         self.image_layer.view = self.gestures.view = view
 
@@ -633,14 +576,12 @@ class Annotator(WidgetBase):
 
     def _refresh_panels(self) -> None:
         edits = self.edits
-        self._counter.value = (
-            f"<span class='dlw-counter' style='white-space:nowrap'>{self._index + 1} of {self._total}</span>"
-        )
-        with self.quietly():
-            self._picker.value = self._index + 1
-        self._refresh_save_state()
-        self._undo_button.disabled = not (edits and edits.can_undo)
-        self._redo_button.disabled = not (edits and edits.can_redo)
+        bar = self.toolbar
+        with bar.hold_sync():  # the toolbar's changes in one message
+            bar.update({"counter": f"{self._index + 1} of {self._total}", "item": self._index + 1})
+            self._refresh_save_state()
+            bar.enable("undo", bool(edits and edits.can_undo))
+            bar.enable("redo", bool(edits and edits.can_redo))
         with self.side_panel.hold_sync():
             self.side_panel.show_edits(edits)
             if edits is not None:
@@ -651,9 +592,12 @@ class Annotator(WidgetBase):
     def _refresh_save_state(self) -> None:
         """The shown item's save state, and the items whose edits are unsaved drafts."""
         state = self._drafts.state(self.item) if self.edits is not None else "saved"
-        text, color = _SAVE_STATES[state]
-        self._dirty.value = f"<span class='dlw-dirty' style='color:{color};white-space:nowrap'>{text}</span>"
-        self._discard_button.disabled = state in ("saved", "saving")
+        text, tone = SAVE_STATES[state]
+        bar = self.toolbar
+        with bar.hold_sync():
+            bar.update({"save_state": text})
+            bar.tone("save_state", tone)
+            bar.enable("discard", state not in ("saved", "saving"))
         unsaved = self._drafts.unsaved
         names = ", ".join(html.escape(item.name or item.id) for item in unsaved)
         self._drafts_line.value = (
@@ -768,12 +712,3 @@ def image_size(item: Item) -> tuple[int, int] | None:
     """An image item's (width, height); None for an item that is no image to draw on."""
     mimetype = item.mimetype or ""
     return (item.width, item.height) if mimetype.startswith("image/") and item.width and item.height else None
-
-
-# How each save state reads in the toolbar, and its colour.
-_SAVE_STATES = {
-    "saved": ("saved", "inherit"),
-    "unsaved": ("● unsaved", ERROR_COLOR),
-    "saving": ("saving…", MUTED_COLOR),
-    "failed": ("✖ save failed", ERROR_COLOR),
-}

@@ -4,12 +4,10 @@ into the mask a user expects (see ``models.mask_strokes``), one step of undo per
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import ipywidgets as w
-
 from ..annotator_gestures import Brush
-from ..compat import tooltip
 from ..models.mask_strokes import MAX_RADIUS, Stroke, apply_stroke, target_mask
 from .shape_drawing import UNKNOWN_COLOR
 
@@ -18,7 +16,7 @@ if TYPE_CHECKING:
 
 BRUSH_TOOLS = ("brush", "eraser")
 DEFAULT_SIZE = 16
-# The sizes ``-`` and ``=`` step through (diameters in image pixels); the size box takes any other.
+# The sizes ``-`` and ``=`` step through (diameters in image pixels); the toolbar's size box takes any other.
 SIZE_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 MAX_SIZE = int(2 * MAX_RADIUS)
 
@@ -28,27 +26,22 @@ class MaskBrush:
 
     def __init__(self, annotator: Annotating) -> None:
         self._annotator = annotator
-        self.size_box = w.BoundedIntText(
-            value=DEFAULT_SIZE,
-            min=1,
-            max=MAX_SIZE,
-            description="brush px",
-            **tooltip("brush and eraser size in image pixels (- and = step it)"),
-            style={"description_width": "auto"},
-            layout=w.Layout(width="130px"),
-        )
-        self.size_box.add_class("dlw-brush-size")
-        self.size_box.observe(lambda _change: self.show(), names="value")
+        self._size = DEFAULT_SIZE
+        # Told each new size: the toolbar's size box shows it.
+        self.on_size: Callable[[int], None] | None = None
 
     @property
     def size(self) -> int:
-        return int(self.size_box.value)
+        return self._size
 
     @size.setter
     def size(self, value: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SIZE:
             raise ValueError(f"brush size {value!r} is not a whole number of image pixels in 1-{MAX_SIZE}")
-        self.size_box.value = value
+        self._size = value
+        if self.on_size is not None:
+            self.on_size(value)
+        self.show()
 
     def step(self, steps: int) -> None:
         """The next larger (``steps`` > 0) or smaller size of ``SIZE_STEPS``."""
