@@ -2,7 +2,8 @@
 a polygon clicked vertex by vertex and closed on its first vertex, a polyline finished with Enter, an
 ellipse dragged from its centre, a box turned by its rotation handle, a polygon's vertex dragged; then
 Ctrl+S, and the official dtlpy SDK reads every shape back over ``dlwidgets serve``, where it was drawn
-(within an image pixel)."""
+(within an image pixel). A turned ellipse's radius, a turned box's corner and a polygon's hole's vertex are
+dragged by their handles too."""
 
 from __future__ import annotations
 
@@ -183,3 +184,31 @@ def test_a_turned_box_resized_by_its_corner(open_notebook: OpenNotebook) -> None
     assert read["angle"] == pytest.approx(box["coordinates"][2], abs=1e-6)  # as it was turned
     assert corner(read, 1, 1) == pytest.approx(fixed, abs=1)
     assert corner(read, -1, -1) == pytest.approx(drop, abs=1)
+
+
+# A polygon with a hole, stored before the Annotator opens: a square ring with a triangular hole.
+OUTER = [(100.0, 100.0), (400.0, 100.0), (400.0, 300.0), (100.0, 300.0)]
+HOLE = [(200.0, 150.0), (300.0, 150.0), (250.0, 250.0)]
+HOLE_CELL = f"""\
+rings = [[{{"x": x, "y": y}} for x, y in ring] for ring in ({OUTER!r}, {HOLE!r})]
+item.annotations.upload([dw.Annotation.from_json(
+    {{"type": "segment", "label": "car", "coordinates": rings, "metadata": {{"system": {{}}}}}}
+)])
+"""
+
+
+def test_a_holes_vertex_dragged(open_notebook: OpenNotebook) -> None:
+    view = open_annotator(open_notebook, [WORKSPACE_CELL, USER_CELL, HOLE_CELL, ANNOTATOR_CELL])
+    view.click((320, 380))  # gives the annotator the keyboard (a click with the box tool draws nothing)
+    view.page.keyboard.press("v")
+    view.wait_tool("Select")
+    view.click((150, 250))  # inside the polygon, off its hole: selected, its holes' vertices are handles
+    (x0, y0), (x1, y1) = (view.image_xy(*p) for p in view.drag(HOLE[1], (320.0, 130.0)))
+    moved = (HOLE[1][0] + x1 - x0, HOLE[1][1] + y1 - y0)
+    meant = [OUTER, [HOLE[0], moved, HOLE[2]]]
+
+    def edited(annotations: Annotations) -> bool:
+        rings = [[(p["x"], p["y"]) for p in ring] for ring in annotations[0]["coordinates"]]
+        return len(rings) == 2 and all(_near(ring, m) for ring, m in zip(rings, meant, strict=True))
+
+    view.kernel_annotations(edited, "the hole's vertex dragged")
