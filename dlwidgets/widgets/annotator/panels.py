@@ -27,6 +27,7 @@ from ...api import Attribute, Item
 from ..assets import asset
 from ..base import AnyWidgetChrome, Notice
 from ..models.annotation_edits import AnnotationEdits
+from ..models.gc_pause import cyclic_gc_paused
 from .object_rows import ObjectRow, ObjectRows, ObjectsChanged, ObjectsShown
 
 # How many recently used labels the list shows on top.
@@ -244,7 +245,8 @@ class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
     def show_edits(self, edits: AnnotationEdits | None) -> None:
         """The item's objects, the labels' counts, its classifications and the header's count."""
         shapes = edits.shapes() if edits else []
-        changed = self._objects.update(shapes)
+        with cyclic_gc_paused():  # a row per annotation: thousands of small objects, no cycles
+            changed = self._objects.update(shapes)
         if self._is_viewed and self._is_new_item:
             if self._holding_sync:
                 self._held_objects = self._objects.shown()

@@ -16,6 +16,7 @@ from typing import Any
 
 from ...api import Annotation, Definition, Filters, FiltersResource, Item, SavedAnnotations, metadata_diff
 from ...exceptions import Conflict
+from .gc_pause import cyclic_gc_paused
 
 Shape = dict[str, Any]
 Changes = dict[int, "Shape | None"]
@@ -117,21 +118,20 @@ class AnnotationEdits:
         """Replace everything with what is stored now; history starts afresh."""
         # The version is read before the list: a change that lands between the two makes the next save a
         # Conflict, never an overwrite of a change these shapes do not show.
-        self._version = self.item.annotations.version()
-        # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
-        # same order): building an entity per annotation, only to turn it back into JSON, was most
-        # of the time it took to open a crowded item.
-        query = Filters(resource=FiltersResource.ANNOTATION)
-        query.add(field="itemId", values=self.item.id)
-        self._shapes = {}
-        self._next_key = 0
-        for page in self.item.dataset.annotations.pages_json(query):
-            for shape in page:
-                self._shapes[self._new_key()] = shape
-        self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
-        self._undo, self._redo, self._saved_at = [], [], 0
-        # Python's cycle collector is left running: holding it would hold it for every thread, and reading
-        # 5,000 annotations sets off only young collections, which walk the new objects alone.
+        with cyclic_gc_paused():
+            self._version = self.item.annotations.version()
+            # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
+            # same order): building an entity per annotation, only to turn it back into JSON, was most
+            # of the time it took to open a crowded item.
+            query = Filters(resource=FiltersResource.ANNOTATION)
+            query.add(field="itemId", values=self.item.id)
+            self._shapes = {}
+            self._next_key = 0
+            for page in self.item.dataset.annotations.pages_json(query):
+                for shape in page:
+                    self._shapes[self._new_key()] = shape
+            self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
+            self._undo, self._redo, self._saved_at = [], [], 0
         self._changed()
 
     def save(self) -> None:
