@@ -1,0 +1,57 @@
+"""Widgets share the kernel's Layout models until one is changed: in the page, the change shows on that
+widget only, and the others keep the shared model's look (two HTML parts of one width, two Logins)."""
+
+from __future__ import annotations
+
+from .page import OpenNotebook
+
+CELL = """\
+from IPython.display import display
+import ipywidgets as w
+import dlwidgets as dw
+from dlwidgets.widgets.shared_styling import SharedStyling
+
+parts = [SharedStyling().make(w.HTML, value=name, layout={"width": "123px"}) for name in ("one", "two")]
+logins = [dw.Login(), dw.Login()]
+for number, widget in enumerate(parts + logins):
+    widget.add_class(f"e2e-shared-{number}")
+
+def change(_):
+    parts[0].layout.display = "none"
+    logins[0].layout.display = "none"
+    dump("changed.json", [z.layout.has_own_model for z in (*parts, *logins)])
+
+button = w.Button(description="change")
+button.add_class("e2e-change")
+button.on_click(change)
+display(*parts, *logins, button)
+"""
+
+_HIDDEN_JS = """(selectors) => selectors.every(
+    (selector) => getComputedStyle(document.querySelector(selector)).display === "none")"""
+_SHOWN_JS = """(selector) => Array.from(document.querySelectorAll(selector)).map((node) => {
+    const style = getComputedStyle(node);
+    return [style.display, style.width];
+})"""
+
+
+def test_a_layout_changed_on_one_widget_shows_on_it_alone(open_notebook: OpenNotebook) -> None:
+    notebook = open_notebook([CELL])
+    notebook.run_all()
+    notebook.wait_widget(".e2e-change")
+    notebook.wait_widget(".dlw-login")
+    notebook.wait_ready()
+    page, output = notebook.page, notebook.frontend.output
+
+    def shown(number: int) -> list[list[str]]:
+        result: list[list[str]] = page.evaluate(_SHOWN_JS, f"{output} .e2e-shared-{number}")
+        return result
+
+    assert [shown(n)[0][1] for n in (0, 1)] == ["123px", "123px"]  # the shared model's width
+    assert all(shown(n)[0][0] != "none" for n in range(4))
+    notebook.output(".e2e-change").click()
+    assert notebook.wait_file("changed.json") == [True, False, True, False]
+    page.wait_for_function(_HIDDEN_JS, arg=[f"{output} .e2e-shared-0", f"{output} .e2e-shared-2"])
+    display, width = shown(1)[0]
+    assert display != "none" and width == "123px"  # the other part keeps the shared model
+    assert shown(3)[0][0] != "none"  # and so does the other Login
