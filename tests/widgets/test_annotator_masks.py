@@ -212,3 +212,15 @@ def test_a_relabelled_masks_png_takes_the_new_labels_colour_in_one_step_of_undo(
     (stored,) = image_item.annotations.list()
     assert (stored.label, png_color(stored.to_json())) == ("person", (0, 255, 0))
     assert (mask_in(stored.to_json()) == painted).all()
+
+
+def test_a_mask_painted_into_is_saved_in_its_labels_colour(annotator: Annotator, image_item: dw.Item) -> None:
+    geo = disc_or_capsule([(300, 200)], 30)
+    image_item.annotations.upload([dw.Segmentation(geo=geo, label="car", color=(255, 255, 255))])
+    annotator.discard()  # a car mask stored white
+    annotator.set_tool("brush")
+    paint(annotator, "brush", 10, (100, 100))  # into the car's mask
+    assert annotator.save(), annotator.status
+    (stored,) = image_item.annotations.list()
+    assert png_color(stored.to_json()) == (255, 0, 0)  # as dtlpy writes a mask: in its label's colour
+    assert (mask_in(stored.to_json()) == geo | disc_or_capsule([(100, 100)], 10)).all()

@@ -83,5 +83,5 @@ class MaskBrush:
             raise ValueError("that mask is locked against edits: unlock it in the objects list first")
         if key is not None and key in a.hidden:
             a._on_object_action(key, "show")  # painted where it can be seen
-        apply_stroke(a.edits, stroke, a.label, a._colors.get(a.label, UNKNOWN_COLOR), a.selected)
+        apply_stroke(a.edits, stroke, a.label, a._colors, a.selected)
         self.show()

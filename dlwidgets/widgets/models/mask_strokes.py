@@ -16,7 +16,7 @@ import math
 import struct
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -36,6 +36,8 @@ BAND_BYTES = 1 << 19
 PAINTED_LEVEL = 1
 EMPTY_LEVEL = 9
 PNG_DATA_URL = "data:image/png;base64,"
+# A mask's colour when its label has none, as dtlpy paints it then.
+WHITE = (255, 255, 255)
 
 
 @dataclass(frozen=True)
@@ -332,7 +334,7 @@ def mask_url(shape: dict[str, Any]) -> str:
     return str(coordinates.get("data") if isinstance(coordinates, dict) else coordinates)
 
 
-def mask_of(url: str, color: Sequence[int] = (255, 255, 255)) -> PaintedMask:
+def mask_of(url: str, color: Sequence[int] = WHITE) -> PaintedMask:
     """The mask whose PNG data URL is ``url``: as painted lately, or decoded now (and remembered)."""
     found = _PAINTED.get(url)
     if found is not None:
@@ -359,19 +361,28 @@ def target_mask(edits: AnnotationEdits, label: str | None, selected: int | None 
 
 
 def apply_stroke(
-    edits: AnnotationEdits, stroke: Stroke, label: str, color: str, selected: int | None = None
+    edits: AnnotationEdits,
+    stroke: Stroke,
+    label: str,
+    colors: Mapping[str, str],
+    selected: int | None = None,
 ) -> int | None:
     """Paint ``stroke`` into ``target_mask``; a brush stroke with no mask to paint into starts a new mask
-    of ``label`` painted in ``color`` ("#rrggbb"). One step of undo. Returns the mask's key, or None if
-    the stroke changed nothing (an eraser with no mask, a stroke outside the image)."""
+    of ``label``. The mask is painted in its label's colour of ``colors`` ({label: "#rrggbb"}), the whole
+    of it, as dtlpy writes a mask; a mask whose label has none keeps its own colour (white for a new one).
+    One step of undo. Returns the mask's key, or None if the stroke changed nothing (an eraser with no
+    mask, a stroke outside the image)."""
     key = target_mask(edits, label, selected)
-    rgb = tuple(int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    mask_label = label if key is None else edits.shape(key).get("label")
+    color = colors.get(mask_label or "")
+    rgb = _rgb(color) if color is not None else None
     if key is None:
         if stroke.tool != "brush":
             return None
-        before = empty_mask(edits.width, edits.height, rgb)
+        before = empty_mask(edits.width, edits.height, rgb or WHITE)
     else:
-        before = mask_of(mask_url(edits.shape(key)), rgb)
+        before = mask_of(mask_url(edits.shape(key)), rgb or WHITE)
+        before = before if rgb is None else before.in_color(rgb)
     after = before.painted(stroke)
     if after is before:
         return None

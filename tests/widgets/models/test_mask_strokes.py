@@ -13,6 +13,9 @@ from dlwidgets.widgets.models import mask_strokes
 from dlwidgets.widgets.models.annotation_edits import AnnotationEdits
 from dlwidgets.widgets.models.mask_strokes import PaintedMask, Stroke, apply_stroke, empty_mask
 
+# The labels' colours, as the Annotator reads them from the ontology.
+COLORS = {"car": "#ff0000", "person": "#00ff00", "indoor": "#0000ff"}
+
 
 def stroke(tool: str, radius: float, *points: tuple[float, float]) -> Stroke:
     flat = [v for p in points for v in p]
@@ -98,14 +101,14 @@ def test_a_mask_from_the_store_is_painted_further_in_its_own_colour() -> None:
 def test_strokes_paint_the_labels_mask_undo_by_stroke_and_save_through_the_store(image_item: dw.Item) -> None:
     edits = AnnotationEdits(image_item, 640, 400)
     edits.load()
-    car = apply_stroke(edits, stroke("brush", 10, (100, 100), (200, 120)), "car", "#ff0000")
+    car = apply_stroke(edits, stroke("brush", 10, (100, 100), (200, 120)), "car", COLORS)
     assert car is not None and edits.shape(car)["type"] == "binary"
-    assert apply_stroke(edits, stroke("brush", 6, (150, 300)), "car", "#ff0000") == car  # the same mask
-    person = apply_stroke(edits, stroke("brush", 8, (400, 50)), "person", "#00ff00")
+    assert apply_stroke(edits, stroke("brush", 6, (150, 300)), "car", COLORS) == car  # the same mask
+    person = apply_stroke(edits, stroke("brush", 8, (400, 50)), "person", COLORS)
     assert person not in (None, car)
     # The eraser works on the selected mask (here the car's, with "person" the label of new shapes).
-    assert apply_stroke(edits, stroke("eraser", 5, (150, 110)), "person", "#00ff00", selected=car) == car
-    assert apply_stroke(edits, stroke("eraser", 5, (600, 390)), "indoor", "#0000ff") is None
+    assert apply_stroke(edits, stroke("eraser", 5, (150, 110)), "person", COLORS, selected=car) == car
+    assert apply_stroke(edits, stroke("eraser", 5, (600, 390)), "indoor", COLORS) is None
     expected = covered_by([(100, 100), (200, 120)], 10, 640, 400) | covered_by([(150, 300)], 6, 640, 400)
     expected &= ~covered_by([(150, 110)], 5, 640, 400)
     edits.set_attribute(car, "occluded", True)
