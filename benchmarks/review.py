@@ -4,10 +4,10 @@ confidence slider.
 Starts ``jupyter lab`` with the browser-test harness (tests/e2e), opens a notebook whose kernel holds one
 1600 x 1200 JPEG item with 1,000 predicted boxes (scores spread evenly over 0-1) and shows
 ``dw.Annotator(item, review=True)``. The page then drags the slider's handle across its track with the
-mouse, as a person would, and types thresholds into its readout. In the kernel, an observer of the slider
-(registered after the review bar's own) counts, for each change of the threshold, the messages the kernel
-sent meanwhile on the canvases' drawing channel (ipycanvas's one canvas manager), all messages and their
-bytes, and the kernel's time from taking the change's message to the end of its handling. Goal: one
+mouse, as a person would, and types thresholds into its readout. In the kernel, a handler of the review
+bar's messages (registered after the bar's own) counts, for each change of the threshold, the messages the
+kernel sent meanwhile on the canvases' drawing channel (ipycanvas's one canvas manager), all messages and
+their bytes, and the kernel's time from taking the change's message to the end of its handling. Goal: one
 drawing message per change.
 
     .venv/bin/python benchmarks/review.py [--drag-steps 40] [--typed 10] [--ui lab|notebook7]
@@ -72,28 +72,30 @@ annotator = dw.Annotator(item, review=True)
 drawing = _CANVAS_MANAGER.comm.comm_id
 changes, mark = [], {"at": 0, "t0": None, "parent": None}
 
-slider = annotator.review.slider
+bar = annotator.review  # the slider is the review bar's: its changes come on the bar's comm
 handle = kernel.shell_handlers["comm_msg"]
 
 def timed_comm_msg(stream, ident, msg):  # the change's clock starts as the kernel takes its message
-    if msg["content"].get("comm_id") == slider.comm.comm_id:
+    if msg["content"].get("comm_id") == bar.comm.comm_id:
         mark["t0"], mark["parent"] = time.perf_counter(), msg["header"]["msg_id"]
     return handle(stream, ident, msg)
 
 kernel.shell_handlers["comm_msg"] = timed_comm_msg
 
-def measured(change):  # after the review bar's own observer: everything the change sent is counted
+def measured(_bar, content, _buffers):  # after the bar's own handler: everything the change sent is counted
+    if content.get("type") != "set" or content.get("id") != "threshold":
+        return
     ms = (time.perf_counter() - mark["t0"]) * 1000 if mark["t0"] is not None else float("nan")
     # What the kernel sent while handling the change's message (not a redraw after a resize meanwhile).
     batch = [m for m in sent[mark["at"]:] if m[1] == mark["parent"]]
     mark["at"] = len(sent)
     shown = len(annotator.review.predictions())
     drawings = sum(1 for comm, _, _ in batch if comm == drawing)
-    changes.append({"value": change["new"], "shown": shown, "drawing": drawings,
+    changes.append({"value": bar.threshold, "shown": shown, "drawing": drawings,
                     "messages": len(batch), "bytes": sum(size for _, _, size in batch), "kernel_ms": ms})
     dump("changes.json", changes)
 
-slider.observe(measured, names="value")
+bar.on_msg(measured)
 mark["at"] = len(sent)
 annotator
 """
@@ -102,13 +104,12 @@ annotator
 def drag_slider(notebook: NotebookPage, steps: int) -> None:
     """Drag the slider's handle from its left end to its right end in ``steps`` mouse moves."""
     review = notebook.output(".dlw-review")
-    track = review.locator(".widget-slider .noUi-base, .widget-slider .ui-slider").first
-    handle = review.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
-    box, grip = track.bounding_box(), handle.bounding_box()
-    assert box is not None and grip is not None
-    y = grip["y"] + grip["height"] / 2
+    track = review.locator("input[type=range]").first
+    box = track.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] / 2
     mouse = notebook.page.mouse
-    mouse.move(grip["x"] + grip["width"] / 2, y)
+    mouse.move(box["x"] + 4, y)  # the handle, at 0
     mouse.down()
     mouse.move(box["x"] + box["width"] + 10, y, steps=steps)
     mouse.up()
@@ -116,7 +117,7 @@ def drag_slider(notebook: NotebookPage, steps: int) -> None:
 
 def type_thresholds(notebook: NotebookPage, values: list[float]) -> None:
     """Type each threshold into the slider's readout, waiting for the kernel to take it."""
-    readout = notebook.output(".dlw-review").locator(".widget-readout").first
+    readout = notebook.output(".dlw-review").locator("input.dlw-cb-readout").first
     for value in values:
         readout.click()
         notebook.page.keyboard.press("Control+a")

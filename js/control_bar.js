@@ -12,7 +12,7 @@
  * One control (Python: `Control`); `kind` says which of the optional fields it uses.
  * @typedef {object} Control
  * @property {string} id
- * @property {"button" | "toggles" | "number" | "checkbox" | "slider" | "text" | "spacer" | "break"} kind
+ * @property {"button" | "toggle" | "toggles" | "number" | "checkbox" | "slider" | "text" | "spacer" | "break"} kind
  * @property {string} [text]
  * @property {string} [icon]          a Font Awesome 4 name ("save"), drawn as Jupyter draws its buttons' icons
  * @property {string} [tooltip]
@@ -24,7 +24,7 @@
  * @property {string} [width]         a CSS width, kept whatever the control shows
  * @property {string} [css_class]
  * @property {boolean} [keep_space]   hidden, it keeps its room (the controls after it do not move)
- * @property {boolean} [readout]      a slider's value shown beside it
+ * @property {boolean} [readout]      a slider's value shown beside it, where it can be typed too
  */
 
 /**
@@ -142,6 +142,16 @@ function render({ model, el }) {
       node.addEventListener("click", () => send({ type: "press", id }));
       return { node, show: () => {}, inputs: [node] };
     }
+    if (spec.kind === "toggle") {
+      const node = makeButton(spec.text || "", spec.icon, spec.tooltip);
+      node.addEventListener("click", () => send({ type: "set", id, value: !model.get("values")[id] }));
+      /** @param {any} value */
+      const show = (value) => {
+        node.classList.toggle("mod-active", Boolean(value));
+        node.setAttribute("aria-pressed", String(Boolean(value)));
+      };
+      return { node, show, inputs: [node] };
+    }
     if (spec.kind === "toggles") {
       const node = element("div", "dlw-cb-toggles");
       node.setAttribute("role", "group");
@@ -195,9 +205,23 @@ function render({ model, el }) {
     }
     if (spec.kind === "slider") {
       const { node, input } = labelled(spec, "range");
-      const readout = element("span", "dlw-cb-readout");
+      // The readout is a number box too: a value can be typed as well as dragged to.
+      const readout = element("input", "dlw-cb-readout");
+      readout.type = "number";
+      readout.setAttribute("data-lm-suppress-shortcuts", "true");
+      readout.min = input.min;
+      readout.max = input.max;
+      readout.step = input.step;
+      readout.setAttribute("aria-label", spec.text || id);
       const places = decimals(spec.step ?? 1);
       if (spec.readout) node.appendChild(readout);
+      readout.addEventListener("change", () => {
+        const typed = Number(readout.value);
+        if (readout.value === "" || Number.isNaN(typed)) return;
+        const value = Math.min(spec.max ?? typed, Math.max(spec.min ?? typed, typed));
+        input.value = String(value);
+        send({ type: "set", id, value });
+      });
       let timer = 0;
       let last = 0;
       const flush = () => {
@@ -206,7 +230,7 @@ function render({ model, el }) {
         send({ type: "set", id, value: Number(input.value) });
       };
       input.addEventListener("input", () => {
-        readout.textContent = Number(input.value).toFixed(places);
+        readout.value = Number(input.value).toFixed(places);
         if (timer) return;
         timer = window.setTimeout(flush, Math.max(0, SLIDER_SEND_MS - (Date.now() - last)));
       });
@@ -214,9 +238,9 @@ function render({ model, el }) {
       const show = (value) => {
         if (value === undefined) return;
         if (!timer) input.value = String(value);
-        readout.textContent = Number(value).toFixed(places);
+        if (document.activeElement !== readout) readout.value = Number(value).toFixed(places);
       };
-      return { node, show, inputs: [input] };
+      return { node, show, inputs: [input, readout] };
     }
     if (spec.kind === "text") {
       const node = element("span", "dlw-cb-text");

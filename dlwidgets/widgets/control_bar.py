@@ -2,11 +2,11 @@
 readouts, spacers and row breaks) as ONE anywidget (``js/control_bar.js``), however many there are.
 
 The controls are described as data, a synced list of ``Control`` specs made with the helpers below
-(``button``, ``toggles``, ``number``, ``checkbox``, ``slider``, ``text``, ``spacer``, ``row_break``); their
-values, and which are disabled or hidden, are synced as three small traits. A user's click or choice comes
-back as a small message (``Press``, ``SetValue``), run as the control's action under ``attempt``, so a
-refusal is shown in the owner's status line. ``press``, ``set`` and ``value`` do from Python exactly what
-a click does, for tests and scripts.
+(``button``, ``toggle``, ``toggles``, ``number``, ``checkbox``, ``slider``, ``text``, ``spacer``,
+``row_break``); their values, and which are disabled, hidden or toned, are synced as small traits. A
+user's click or choice comes back as a small message (``Press``, ``SetValue``), run as the control's
+action under ``attempt``, so a refusal is shown in the owner's status line. ``press``, ``set`` and
+``value`` do from Python exactly what a click does, for tests and scripts.
 
 A dozen ipywidgets would cost a dozen models, each with its Layout and Style (a message, kernel time and
 an object in the page each): the bar is one. The traits and messages are written down twice, alike: as
@@ -24,10 +24,20 @@ from .assets import asset
 from .base import Notice
 from .message_widget import MessageWidget
 
-Kind = Literal["button", "toggles", "number", "checkbox", "slider", "text", "spacer", "break"]
-KINDS: tuple[Kind, ...] = ("button", "toggles", "number", "checkbox", "slider", "text", "spacer", "break")
+Kind = Literal["button", "toggle", "toggles", "number", "checkbox", "slider", "text", "spacer", "break"]
+KINDS: tuple[Kind, ...] = (
+    "button",
+    "toggle",
+    "toggles",
+    "number",
+    "checkbox",
+    "slider",
+    "text",
+    "spacer",
+    "break",
+)
 # The kinds whose value a user sets (a button is pressed; the others only show).
-SETTABLE = ("toggles", "number", "checkbox", "slider")
+SETTABLE = ("toggle", "toggles", "number", "checkbox", "slider")
 # What a button's ``style`` may be, as ipywidgets' ``button_style`` names them.
 BUTTON_STYLES = ("", "primary", "success", "info", "warning", "danger")
 # How a text readout may be toned (a class the stylesheet colours from the theme).
@@ -90,6 +100,11 @@ def button(control_id: str, text: str = "", icon: str = "", tooltip: str = "", *
     if more.get("style", "") not in BUTTON_STYLES:
         raise ValueError(f"button style {more['style']!r} is not one of {BUTTON_STYLES}")
     return _spec(control_id, "button", text=text, icon=icon, tooltip=tooltip or text, **more)
+
+
+def toggle(control_id: str, text: str = "", icon: str = "", tooltip: str = "", **more: Any) -> Control:
+    """A button that stays pressed (on, True) until pressed again (off, False)."""
+    return _spec(control_id, "toggle", text=text, icon=icon, tooltip=tooltip or text, **more)
 
 
 def toggles(control_id: str, options: Iterable[tuple[str, str, str]], **more: Any) -> Control:
@@ -211,9 +226,11 @@ class ControlBar(MessageWidget):
         self._spec(control_id)
         return control_id not in self.disabled
 
-    def reveal(self, control_id: str, shown: bool = True) -> None:
-        """Show or hide ``control_id`` (a hidden one keeps its room when its spec says ``keep_space``)."""
-        self._mark("hidden", control_id, not shown)
+    def reveal(self, controls: str | Iterable[str], shown: bool = True) -> None:
+        """Show or hide a control, or several (a hidden one keeps its room when its spec says
+        ``keep_space``)."""
+        for control_id in [controls] if isinstance(controls, str) else controls:
+            self._mark("hidden", control_id, not shown)
 
     def is_shown(self, control_id: str) -> bool:
         self._spec(control_id)
@@ -273,7 +290,7 @@ def _accepted(spec: Control, value: Any) -> Any:
         if value not in choices:
             raise ValueError(f"{name} cannot be {value!r}: it is one of {choices}")
         return value
-    if kind == "checkbox":
+    if kind in ("checkbox", "toggle"):
         if not isinstance(value, bool):
             raise ValueError(f"{name} is on or off (True or False), not {value!r}")
         return value

@@ -26,7 +26,7 @@ def dump_review(*_):
     review = annotator.review
     dump("review.json", {{"threshold": review.threshold, "shown": len(review.predictions())}})
 
-annotator.review.slider.observe(dump_review, names="value")
+annotator.review.observe(dump_review, names="values")
 annotator.on_save(lambda item, annotations: dump("saved.json", {{"count": len(annotations)}}))
 annotator
 """
@@ -40,14 +40,14 @@ for target, score in ((item, 0.9), (item, 0.3), (second, 0.8)):
     target.annotations.upload([box], model_info={{**detr, "confidence": score}})
 task = dataset.tasks.create(task_name="review", assignee_ids=["ann@example.com"], items=[item, second])
 annotator = dw.Annotator(task.assignments.list()[0], review=True)
-annotator.review.slider.observe(lambda change: dump("threshold.json", change["new"]), names="value")
+annotator.review.observe(lambda change: dump("threshold.json", change["new"]["threshold"]), names="values")
 annotator
 """
 
 
 def set_threshold(notebook: NotebookPage, value: str) -> None:
     """Type ``value`` into the score slider's readout, as a person would."""
-    readout = notebook.output(".dlw-review").locator(".widget-readout").first
+    readout = notebook.output(".dlw-review").locator("input.dlw-cb-readout").first
     readout.click()
     notebook.page.keyboard.press("Control+a")
     notebook.page.keyboard.type(value)

@@ -54,17 +54,17 @@ def test_the_slider_hides_weak_predictions_with_one_drawing_per_change(
     predicted(image_item)
     annotator = Annotator(image_item, review=True)
     assert scores(annotator) == [0.9, 0.6, 0.3]
-    messages = during(sent, lambda: setattr(annotator.review.slider, "value", 0.5))
+    messages = during(sent, lambda: annotator.review.set("threshold", 0.5))
     assert [m[0] for m in messages if m[0] is _CANVAS_MANAGER] == [_CANVAS_MANAGER]
     assert scores(annotator) == [0.9, 0.6]
-    assert "2 predictions shown, 1 under 0.50" in annotator.review.info.value
+    assert annotator.review.value("info") == "2 predictions shown, 1 under 0.50"
     annotator.close()
 
 
 def test_accept_and_reject_with_the_keys_are_stored(image_item: dw.Item) -> None:
     predicted(image_item)
     annotator = Annotator(image_item, review=True)
-    annotator.review.slider.value = 0.5
+    annotator.review.set("threshold", 0.5)
     press(annotator, "j")  # the first prediction shown: 0.9
     press(annotator, "k")  # accepted; the next one (0.6) is selected
     press(annotator, "x")  # rejected
@@ -81,7 +81,7 @@ def test_accept_and_reject_with_the_keys_are_stored(image_item: dw.Item) -> None
 def test_accept_all_shown_accepts_those_at_the_threshold_only(image_item: dw.Item) -> None:
     predicted(image_item)
     annotator = Annotator(image_item, review=True)
-    annotator.review.slider.value = 0.6
+    annotator.review.set("threshold", 0.6)
     annotator.review.accept_all()
     assert annotator.save()
     assert stored(image_item) == [
@@ -103,7 +103,7 @@ def test_outside_review_mode_the_keys_do_nothing_and_predictions_are_plain(image
     annotator._select(annotator.edits.keys()[1])  # type: ignore[union-attr]
     press(annotator, "k")
     assert not annotator.is_dirty
-    annotator.review.toggle.value = True
+    annotator.review.set("review", True)  # the Review toggle pressed
     annotator.review.accept()
     assert annotator.is_dirty
     annotator.close()
@@ -114,7 +114,7 @@ def test_accept_without_a_prediction_selected_is_refused_in_the_status_line(imag
     annotator = Annotator(image_item, review=True)
     press(annotator, "k")
     assert annotator.status_kind == "error" and "select a prediction first" in annotator.status
-    annotator.review.slider.value = 0.95
+    annotator.review.set("threshold", 0.95)
     press(annotator, "j")
     assert "no predictions at or above 0.95" in annotator.status
     annotator.close()
@@ -126,7 +126,7 @@ def test_a_polygon_prediction_is_drawn_as_usual_and_filtered_by_the_slider(image
     annotator = Annotator(image_item, review=True)
     plain, dashed = annotator.review.split(annotator.edits.shapes())  # type: ignore[union-attr]
     assert [s["type"] for _, s in plain] == ["segment"] and dashed == []
-    annotator.review.slider.value = 0.5
+    annotator.review.set("threshold", 0.5)
     assert annotator.review.split(annotator.edits.shapes()) == ([], [])  # type: ignore[union-attr]
     annotator.close()
 
@@ -156,16 +156,16 @@ def test_accept_all_in_the_assignment_asks_then_accepts_a_page_of_items_per_requ
     annotator = Annotator(assignment, review=True, autosave=False)
     annotator.annotations = [*annotator.annotations, dw.Box(left=40, top=5, right=60, bottom=40, label="car")]
     review = annotator.review
-    review.slider.value = 0.5
+    review.set("threshold", 0.5)
     with requests_made(monkeypatch) as counting:
-        review.ask_accept_everywhere()
+        review.press("ask_everywhere")  # "Accept all in the assignment…"
     queries = [route for route in counting if route[1].endswith("/query")]
-    assert review.confirmation.layout.display == "" and len(queries) == 2  # one page of items, two counts
-    assert "Accept 3 predictions at or above 0.50 on 2 items in the assignment?" in review.question.value
+    assert review.is_shown("accept_them") and len(queries) == 2  # one page of items, two counts
+    assert review.value("question") == "Accept 3 predictions at or above 0.50 on 2 items in the assignment?"
     with requests_made(monkeypatch) as accepting:
-        review.accept_everywhere()
+        review.press("accept_them")
     assert accepting == [("POST", "/datasets/{dataset_id}/query")]  # the stored items, in one request
-    assert review.confirmation.layout.display == "none"
+    assert not review.is_shown("accept_them")
     assert "accepted 3 predictions on 2 items" in annotator.status
     assert "1 item with drafts keep them unsaved" in annotator.status
     assert review.predictions() == []  # the item shown is drawn accepted ...
@@ -203,9 +203,9 @@ def test_accept_all_items_outside_a_task_saves_the_shown_item_with_autosave(
     annotator = Annotator(dataset, review=True)
     review = annotator.review
     assert review.scope == "on all items"
-    review.slider.value = 0.5
+    review.set("threshold", 0.5)
     review.ask_accept_everywhere()
-    assert "Accept 2 predictions at or above 0.50 on 2 of the 2 items?" in review.question.value
+    assert review.value("question") == "Accept 2 predictions at or above 0.50 on 2 of the 2 items?"
     review.accept_everywhere()
     assert [accepted(item) for item in items] == [[0.7], [0.9]]
     assert annotator.save_state == "saved" and review.predictions() == []
@@ -218,15 +218,15 @@ def test_accept_all_in_the_assignment_refuses_none_and_forgets_a_count_when_the_
     scored(WorkQueue(task).items[1], 0.6)
     annotator = Annotator(task, review=True)
     review = annotator.review
-    review.slider.value = 0.7
-    review._controls.children[5].click()  # "Accept all in the task…"
+    review.set("threshold", 0.7)
+    review.press("ask_everywhere")  # "Accept all in the task…"
     assert annotator.status_kind == "error"
     assert "no predictions at or above 0.70 to accept in the task" in annotator.status
-    review.slider.value = 0.5
+    review.set("threshold", 0.5)
     review.ask_accept_everywhere()
-    review.slider.value = 0.55  # what was counted is for 0.50: asked again
-    assert review.confirmation.layout.display == "none"
-    review.confirmation.children[1].click()
+    review.set("threshold", 0.55)  # what was counted is for 0.50: asked again
+    assert not review.is_shown("accept_them")
+    review.press("accept_them")
     assert "press 'Accept all in the task' first" in annotator.status
     assert accepted(WorkQueue(task).items[1]) == []
     annotator.close()

@@ -123,7 +123,7 @@ def test_wrong_names_and_specs_are_refused_naming_what_would_do() -> None:
         bar.press("sve")
     with pytest.raises(ValueError, match="'tool' is a toggles, not a button"):
         bar.press("tool")
-    with pytest.raises(ValueError, match=r"'zoom' is a text: only \('toggles'"):
+    with pytest.raises(ValueError, match=r"'zoom' is a text: only \('toggle', 'toggles'"):
         bar.set("zoom", "1")
     with pytest.raises(ValueError, match="two controls are named 'save'"):
         ControlBar([cb.button("save"), cb.button("save")])
@@ -152,3 +152,15 @@ def test_a_bar_of_many_controls_is_one_model_and_closes_whole() -> None:
     assert live_models() - before <= 2  # the bar and its Layout
     bar.close()
     assert live_models() == before
+
+
+def test_a_toggle_is_pressed_on_and_off_and_several_controls_hide_at_once() -> None:
+    states: list[bool] = []
+    bar = ControlBar([cb.toggle("review", "Review", "check-square-o"), *CONTROLS], {"review": states.append})
+    bar.receive({"type": "set", "id": "review", "value": True})  # a click on the toggle, now off
+    bar.receive({"type": "set", "id": "review", "value": False})
+    assert states == [True, False] and bar.value("review") is False
+    bar.reveal(["save", "zoom"], False)
+    assert bar.hidden == ["save", "zoom"]
+    bar.reveal(("save", "zoom"))
+    assert bar.hidden == []

@@ -131,7 +131,9 @@ class Annotator(WidgetBase):
         self.highlight = Canvas(**size, layout=stack)
         self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
         self._build_controls(self._drafts.autosave)
-        self.review = ReviewBar(self, review)  # predictions: dashed, scored, accepted or rejected
+        self.review = ReviewBar(
+            self, review, layout=self.shared.layout()
+        )  # predictions: dashed, scored, accepted or rejected
         self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
         # Made once the bars are: it opens with every shortcut (the help overlay's list), and no brush.
         shortcuts = [[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS]

@@ -7,15 +7,16 @@ all" does it for the item, or, after a confirmation, for the whole assignment (o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-import ipywidgets as w
 import numpy as np
 from ipycanvas import Canvas
 
 from ...api import Item
+from .. import control_bar as cb
 from ..base import counted
+from ..control_bar import ControlBar
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits, Shape, box_edges
 from ..models.bulk_accept import BulkAccept, confidence, is_prediction, keys_at
@@ -32,7 +33,7 @@ class Reviewing(Protocol):
     queue: WorkQueue | None
     _drafts: AnnotationDrafts
 
-    def button(self, text: str, action: Any, icon: str = "", tooltip: str = "", **style: Any) -> w.Button: ...
+    def attempt(self, action: Callable[[], Any], *, clear: bool = True) -> Any: ...
     def notice(self, message: str, css_class: str = "") -> None: ...
     def _editing(self) -> AnnotationEdits: ...
     def _select(self, key: int | None) -> None: ...
@@ -43,80 +44,70 @@ class Reviewing(Protocol):
 ACCEPT_KEY, REJECT_KEY, NEXT_KEY = "k", "x", "j"  # free in the gestures' key table and the queue's
 DASH = [6, 4]
 DASHED_TYPES = ("box", "point")
+# The controls shown in review mode only, and those of the "Accept all ..." confirmation.
+REVIEW_CONTROLS = ("threshold", "accept", "reject", "next", "accept_all", "ask_everywhere", "info")
+CONFIRMATION = ("confirmation", "question", "accept_them", "cancel")
 
 
-class ReviewBar(w.HBox):
-    """The review controls above the canvas: the Review toggle, the confidence slider, accept, reject,
-    next and accept-all; ``split`` and ``draw`` are what the Annotator's drawing asks of it."""
+class ReviewBar(ControlBar):
+    """The review controls above the canvas, one ``ControlBar``: the Review toggle, the confidence slider,
+    accept, reject, next and accept-all, and the confirmation of "Accept all ..."; ``split`` and ``draw``
+    are what the Annotator's drawing asks of it."""
 
-    def __init__(self, annotator: Reviewing, enabled: bool) -> None:
+    def __init__(self, annotator: Reviewing, enabled: bool, **traits: Any) -> None:
         self._annotator = annotator
-        a = annotator
-        self.toggle = w.ToggleButton(
-            value=enabled, description="Review", icon="check-square-o", tooltip="review a model's predictions"
-        )
-        self.slider = w.FloatSlider(
-            value=0.0,
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            description="score ≥",
-            readout_format=".2f",
-            layout=w.Layout(width="240px"),
-        )
-        self.info = w.HTML()
-        self._controls = w.HBox(
-            [
-                self.slider,
-                a.button(
-                    "Accept", self.accept, "check", "make the selected prediction a human annotation (K)"
-                ),
-                a.button("Reject", self.reject, "times", "delete the selected prediction (X)"),
-                a.button("Next", self.next_prediction, "step-forward", "select the next prediction (J)"),
-                a.button(
-                    "Accept all shown", self.accept_all, "check-circle", "every prediction at the threshold"
-                ),
-                a.button(
-                    f"Accept all {self.scope}…",
-                    self.ask_accept_everywhere,
-                    "check-circle-o",
-                    f"every prediction at the threshold, {self.scope}: says how many first",
-                ),
-                self.info,
-            ]
-        )
         # "Accept all in the assignment": what it would do, to confirm or cancel.
-        self.question = w.HTML()
         self._plan: BulkAccept | None = None
         self._plan_items = 0  # how many items the plan counted predictions on
-        self.confirmation = w.HBox(
-            [
-                self.question,
-                a.button("Accept them", self.accept_everywhere, "check", button_style="warning"),
-                a.button("Cancel", self.cancel_accept_everywhere, "times"),
-            ]
-        )
-        self.confirmation.layout.display = "none"
-        self._controls.layout.display = "" if enabled else "none"
+        scope = self.scope
+        controls = [
+            cb.toggle("review", "Review", "check-square-o", "review a model's predictions"),
+            cb.slider("threshold", "score ≥", 0.0, 1.0, 0.05, width="240px", readout=True),
+            cb.button("accept", "Accept", "check", "make the selected prediction a human annotation (K)"),
+            cb.button("reject", "Reject", "times", "delete the selected prediction (X)"),
+            cb.button("next", "Next", "step-forward", "select the next prediction (J)"),
+            cb.button("accept_all", "Accept all shown", "check-circle", "every prediction at the threshold"),
+            cb.button(
+                "ask_everywhere",
+                f"Accept all {scope}…",
+                "check-circle-o",
+                f"every prediction at the threshold, {scope}: says how many first",
+            ),
+            cb.text("info", css_class="dlw-review-info"),
+            cb.row_break("confirmation"),
+            cb.text("question", css_class="dlw-review-question"),
+            cb.button("accept_them", "Accept them", "check", style="warning"),
+            cb.button("cancel", "Cancel", "times"),
+        ]
+        actions: dict[str, Callable[..., Any]] = {
+            "review": self._on_toggle,
+            "threshold": self._on_threshold,
+            "accept": self.accept,
+            "reject": self.reject,
+            "next": self.next_prediction,
+            "accept_all": self.accept_all,
+            "ask_everywhere": self.ask_accept_everywhere,
+            "accept_them": self.accept_everywhere,
+            "cancel": self.cancel_accept_everywhere,
+        }
+        hidden = [*CONFIRMATION, *(() if enabled else REVIEW_CONTROLS)]
+        values = {"review": enabled, "threshold": 0.0}
+        traits.setdefault("_dom_classes", ["dlw-review"])
+        super().__init__(controls, actions, values, attempt=annotator.attempt, hidden=hidden, **traits)
         self._keys = {ACCEPT_KEY: self.accept, REJECT_KEY: self.reject, NEXT_KEY: self.next_prediction}
         self.shortcuts = [
             [ACCEPT_KEY.upper(), "review: accept the selected prediction"],
             [REJECT_KEY.upper(), "review: reject (delete) the selected prediction"],
             [NEXT_KEY.upper(), "review: select the next prediction"],
         ]
-        self.toggle.observe(self._on_toggle, names="value")
-        self.slider.observe(self._on_threshold, names="value")
-        self._controls.layout.flex_flow = "row wrap"
-        super().__init__([self.toggle, w.VBox([self._controls, self.confirmation])])
-        self.add_class("dlw-review")
 
     @property
     def is_on(self) -> bool:
-        return bool(self.toggle.value)
+        return bool(self.value("review"))
 
     @property
     def threshold(self) -> float:
-        return float(self.slider.value)
+        return float(self.value("threshold"))
 
     @property
     def scope(self) -> str:
@@ -145,11 +136,8 @@ class ReviewBar(w.HBox):
         plain = [(k, s) for k, s in shapes if not is_prediction(s) or k in kept]
         total = sum(1 for _, s in shapes if is_prediction(s))
         hidden = total - len(shown)
-        self.info.value = (
-            f"<span class='dlw-review-info'>{counted(len(shown), 'prediction')} shown"
-            + (f", {hidden} under {self.threshold:.2f}" if hidden else "")
-            + "</span>"
-        )
+        info = f"{counted(len(shown), 'prediction')} shown"
+        self.update({"info": info + (f", {hidden} under {self.threshold:.2f}" if hidden else "")})
         return plain, dashed
 
     # -- actions --------------------------------------------------------------------------------------
@@ -179,8 +167,7 @@ class ReviewBar(w.HBox):
     def ask_accept_everywhere(self) -> None:
         """Count the predictions at or above the threshold on every item of the scope, and ask to confirm
         accepting them (``accept_everywhere``)."""
-        self._plan = None
-        self.confirmation.layout.display = "none"
+        self.cancel_accept_everywhere()
         every = self._annotator._all_items()
         plan = BulkAccept(every, self._annotator._drafts.opened, self.threshold)
         predictions, items = plan.count()
@@ -190,17 +177,16 @@ class ReviewBar(w.HBox):
         where = f"{counted(items, 'item')} {self.scope}"
         if self._annotator.queue is None:
             where = f"{items:,} of the {counted(len(every), 'item')}"
-        self.question.value = (
-            f"<span class='dlw-review-question'>Accept {counted(predictions, 'prediction')} at or above "
-            f"{self.threshold:.2f} on {where}?</span>"
-        )
-        self.confirmation.layout.display = ""
+        question = f"Accept {counted(predictions, 'prediction')} at or above {self.threshold:.2f} on {where}?"
+        with self.hold_sync():
+            self.update({"question": question})
+            self.reveal(CONFIRMATION)
 
     def accept_everywhere(self) -> None:
         """Accept what ``ask_accept_everywhere`` counted: a request per page of stored items; the items
         with open edits (the one shown, drafts) in those edits, saved now with autosave."""
-        plan, self._plan = self._plan, None
-        self.confirmation.layout.display = "none"
+        plan = self._plan
+        self.cancel_accept_everywhere()
         if plan is None:
             raise ValueError(f"press 'Accept all {self.scope}' first: it says how many will be accepted")
         drafts = self._annotator._drafts
@@ -213,7 +199,7 @@ class ReviewBar(w.HBox):
 
     def cancel_accept_everywhere(self) -> None:
         self._plan = None
-        self.confirmation.layout.display = "none"
+        self.reveal(CONFIRMATION, False)
 
     def next_prediction(self) -> None:
         """Select the prediction after the selected one (the first after the last)."""
@@ -247,12 +233,15 @@ class ReviewBar(w.HBox):
     def _select_after(self, key: int) -> None:
         self._annotator._select(self._following(key))
 
-    def _on_threshold(self, _change: dict[str, Any]) -> None:
+    def _on_threshold(self, _threshold: float) -> None:
         self.cancel_accept_everywhere()  # what it counted was for another threshold
         self._annotator._redraw()
 
-    def _on_toggle(self, change: dict[str, Any]) -> None:
-        self._controls.layout.display = "" if change["new"] else "none"
+    def _on_toggle(self, on: bool) -> None:
+        with self.hold_sync():
+            self.reveal(REVIEW_CONTROLS, on)
+            if not on:
+                self.cancel_accept_everywhere()
         self._annotator._redraw()
 
 
