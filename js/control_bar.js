@@ -12,7 +12,8 @@
  * One control (Python: `Control`); `kind` says which of the optional fields it uses.
  * @typedef {object} Control
  * @property {string} id
- * @property {"button" | "toggle" | "toggles" | "number" | "checkbox" | "slider" | "text" | "spacer" | "break"} kind
+ * @property {"button" | "toggle" | "toggles" | "number" | "checkbox" | "slider" | "field" | "text" | "spacer"
+ *   | "break"} kind
  * @property {string} [text]
  * @property {string} [icon]          a Font Awesome 4 name ("save"), drawn as Jupyter draws its buttons' icons
  * @property {string} [tooltip]
@@ -25,6 +26,7 @@
  * @property {string} [css_class]
  * @property {boolean} [keep_space]   hidden, it keeps its room (the controls after it do not move)
  * @property {boolean} [readout]      a slider's value shown beside it, where it can be typed too
+ * @property {string} [placeholder]    a field's hint while it is empty
  */
 
 /**
@@ -242,6 +244,18 @@ function render({ model, el }) {
       };
       return { node, show, inputs: [input, readout] };
     }
+    if (spec.kind === "field") {
+      const { node, input } = labelled(spec, "text");
+      if (spec.placeholder) input.placeholder = spec.placeholder;
+      // As typed: a click after typing arrives after the text.
+      input.addEventListener("input", () => send({ type: "set", id, value: input.value }));
+      /** @param {any} value */
+      const show = (value) => {
+        const text = value === undefined || value === null ? "" : String(value);
+        if (input.value !== text) input.value = text;
+      };
+      return { node, show, inputs: [input] };
+    }
     if (spec.kind === "text") {
       const node = element("span", "dlw-cb-text");
       /** @param {any} value */
@@ -296,10 +310,10 @@ function render({ model, el }) {
   /** @param {KeyboardEvent} event */
   const keepKeys = (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
-    if (target.tagName === "INPUT" && /** @type {HTMLInputElement} */ (target).type === "number") {
-      event.stopPropagation();
-      if (event.key === "Enter") target.dispatchEvent(new Event("change"));
-    }
+    if (target.tagName !== "INPUT") return;
+    const type = /** @type {HTMLInputElement} */ (target).type;
+    if (type === "number" || type === "text") event.stopPropagation();
+    if (type === "number" && event.key === "Enter") target.dispatchEvent(new Event("change"));
   };
   let statusTimer = 0;
   /** @param {{type: string}} message */

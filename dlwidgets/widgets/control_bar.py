@@ -2,11 +2,11 @@
 readouts, spacers and row breaks) as ONE anywidget (``js/control_bar.js``), however many there are.
 
 The controls are described as data, a synced list of ``Control`` specs made with the helpers below
-(``button``, ``toggle``, ``toggles``, ``number``, ``checkbox``, ``slider``, ``text``, ``spacer``,
-``row_break``); their values, and which are disabled, hidden or toned, are synced as small traits. A
-user's click or choice comes back as a small message (``Press``, ``SetValue``), run as the control's
-action under ``attempt``, so a refusal is shown in the owner's status line. ``press``, ``set`` and
-``value`` do from Python exactly what a click does, for tests and scripts.
+(``button``, ``toggle``, ``toggles``, ``number``, ``checkbox``, ``slider``, ``field``, ``text``,
+``spacer``, ``row_break``); their values, and which are disabled, hidden or toned, are synced as small
+traits. A user's click or choice comes back as a small message (``Press``, ``SetValue``), run as the
+control's action under ``attempt``, so a refusal is shown in the owner's status line. ``press``, ``set``
+and ``value`` do from Python exactly what a click does, for tests and scripts.
 
 A dozen ipywidgets would cost a dozen models, each with its Layout and Style (a message, kernel time and
 an object in the page each): the bar is one. The traits and messages are written down twice, alike: as
@@ -15,6 +15,7 @@ the TypedDicts here and as JSDoc typedefs in ``js/control_bar.js``.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypedDict
 
@@ -24,20 +25,12 @@ from .assets import asset
 from .base import Notice
 from .message_widget import MessageWidget
 
-Kind = Literal["button", "toggle", "toggles", "number", "checkbox", "slider", "text", "spacer", "break"]
-KINDS: tuple[Kind, ...] = (
-    "button",
-    "toggle",
-    "toggles",
-    "number",
-    "checkbox",
-    "slider",
-    "text",
-    "spacer",
-    "break",
-)
+Kind = Literal[
+    "button", "toggle", "toggles", "number", "checkbox", "slider", "field", "text", "spacer", "break"
+]
+KINDS: tuple[Kind, ...] = typing.get_args(Kind)
 # The kinds whose value a user sets (a button is pressed; the others only show).
-SETTABLE = ("toggle", "toggles", "number", "checkbox", "slider")
+SETTABLE = ("toggle", "toggles", "number", "checkbox", "slider", "field")
 # What a button's ``style`` may be, as ipywidgets' ``button_style`` names them.
 BUTTON_STYLES = ("", "primary", "success", "info", "warning", "danger")
 # How a text readout may be toned (a class the stylesheet colours from the theme).
@@ -66,6 +59,7 @@ class Control(_Control, total=False):
     css_class: str
     keep_space: bool
     readout: bool  # a slider's value shown beside it
+    placeholder: str  # a field's hint while it is empty
 
 
 class Press(TypedDict):
@@ -126,6 +120,11 @@ def checkbox(control_id: str, text: str, **more: Any) -> Control:
 
 def slider(control_id: str, text: str, low: float, high: float, step: float, **more: Any) -> Control:
     return _spec(control_id, "slider", text=text, min=low, max=high, step=step, **more)
+
+
+def field(control_id: str, text: str = "", placeholder: str = "", **more: Any) -> Control:
+    """A line of text to type: its value reaches the kernel as typed, before any later click."""
+    return _spec(control_id, "field", text=text, placeholder=placeholder, **more)
 
 
 def text(control_id: str, **more: Any) -> Control:
@@ -289,6 +288,10 @@ def _accepted(spec: Control, value: Any) -> Any:
         choices = [option[0] for option in spec.get("options", [])]
         if value not in choices:
             raise ValueError(f"{name} cannot be {value!r}: it is one of {choices}")
+        return value
+    if kind == "field":
+        if not isinstance(value, str):
+            raise ValueError(f"{name} takes text, not {value!r}")
         return value
     if kind in ("checkbox", "toggle"):
         if not isinstance(value, bool):

@@ -91,7 +91,7 @@ def test_complete_the_three_items_of_an_assignment_and_the_task_shows_100(
     for done in (2, 3):
         button(work, "Complete").click()
         progress.filter(has_text=f"{done} of 3 done").wait_for(timeout=30_000)
-    work.locator(".dlw-queue-done").filter(has_text="all 3 items are done").wait_for(timeout=30_000)
+    work.locator(".dlw-queue-status").filter(has_text="all 3 items are done").wait_for(timeout=30_000)
     assert work.locator(".dlw-item-status").inner_text() == "status: completed"
     creator.locator("button[title='Refresh']").click()
     creator.locator(".dlw-task").filter(has_text="progress 100%").wait_for(timeout=30_000)
@@ -109,7 +109,9 @@ def test_a_qa_rejection_with_a_note_reaches_the_annotators_queue(open_notebook: 
     button(review, "Approve").click()
     progress.filter(has_text="1 of 3 done").wait_for(timeout=30_000)
     button(review, "Reject").click()  # without a note: refused, nothing stored
-    review.locator(".dlw-error").filter(has_text="needs a short note").wait_for(timeout=30_000)
+    review.locator(".dlw-queue-status.dlw-cb-tone-error").filter(has_text="needs a short note").wait_for(
+        timeout=30_000
+    )
     review.locator("input[placeholder='what to fix (for Reject)']").fill("the box misses the tail")
     button(review, "Reject").click()
     progress.filter(has_text="2 of 3 done").wait_for(timeout=30_000)

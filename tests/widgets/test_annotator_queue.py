@@ -3,11 +3,8 @@ the next unfinished item), Discard, Reopen, progress, and in a QA task Approve a
 
 from __future__ import annotations
 
-import ipywidgets as w
-
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
-from dlwidgets.widgets.base import widgets_in
 
 
 def key(annotator: Annotator, name: str) -> None:
@@ -17,13 +14,13 @@ def key(annotator: Annotator, name: str) -> None:
 def shown(annotator: Annotator) -> tuple[str, str]:
     bar = annotator.queue_bar
     assert bar is not None
-    return bar._item_status.value, bar._progress.value
+    return bar.value("item_status"), bar.value("progress")
 
 
 def test_complete_saves_then_shows_the_next_unfinished_item_and_the_task_reaches_100(task: dw.Task) -> None:
     assignment = task.assignments.list()[0]
     annotator = Annotator(assignment)
-    assert "status: <b>to do</b>" in shown(annotator)[0] and "0 of 3 done" in shown(annotator)[1]
+    assert "status: to do" in shown(annotator)[0] and "0 of 3 done" in shown(annotator)[1]
     listed = [keys for keys, _does in annotator.gestures.shortcuts]  # what `?` shows
     assert {"C", "D", "N"} <= set(listed) and "Esc" in listed
     annotator.annotations = [dw.Box(left=1, top=2, right=30, bottom=20, label="car")]
@@ -47,9 +44,9 @@ def test_next_unfinished_skips_done_items_and_reopen_clears_a_status(task: dw.Ta
     bar.complete()  # item 2 done: the next unfinished after it is item 3
     assert annotator.index == 2
     annotator.go_to(1)
-    assert "status: <b>completed</b>" in shown(annotator)[0]
-    bar.reopen()
-    assert "status: <b>to do</b>" in shown(annotator)[0] and "0 of 3 done" in shown(annotator)[1]
+    assert "status: completed" in shown(annotator)[0]
+    bar.press("reopen")
+    assert "status: to do" in shown(annotator)[0] and "0 of 3 done" in shown(annotator)[1]
     assert task.client.items.get(item_id=annotator.item.id).status(task_id=task.id) is None
     annotator.go_to(0)
     bar.complete()
@@ -64,27 +61,18 @@ def test_a_qa_reviewer_rejects_with_a_note_and_the_annotator_sees_it(task: dw.Ta
     qa = task.create_qa_task(assignee_ids=["rev@example.com"])
     review = Annotator(qa)
     bar = review.queue_bar
-    assert bar is not None and "Approve" in [b.description for b in _buttons(bar)]
+    assert bar is not None and "Approve" in [c.get("text") for c in bar.controls]
     key(review, "a")
     assert review.index == 1
     key(review, "r")  # no note: refused, the item stays
     assert "needs a short note" in bar.status and review.index == 1
+    assert bar.value("status") == bar.status and bar.tones["status"] == "error"  # shown in the bar
     rejected = review.item
-    bar.note.value = "the box misses the tail"
-    bar.reject()
-    assert bar.note.value == "" and review.index == 2 and "2 of 3 done" in shown(review)[1]
+    bar.set("note", "the box misses the tail")  # as typed into the note
+    bar.press("reject")
+    assert bar.value("note") == "" and review.index == 2 and "2 of 3 done" in shown(review)[1]
     mine = Annotator(task.assignments.list()[0])
     mine.go_to([i.id for i in mine.queue.items].index(rejected.id))  # type: ignore[union-attr]
-    assert "status: <b>rejected</b>" in shown(mine)[0]
-    assert "the box misses the tail" in mine.queue_bar._notes.value  # type: ignore[union-attr]
+    assert "status: rejected" in shown(mine)[0]
+    assert "the box misses the tail" in mine.queue_bar.value("notes")  # type: ignore[union-attr]
     assert "2 of 3 done" in shown(mine)[1]
-
-
-def _buttons(widget: w.Widget) -> list[w.Button]:
-    found: list[w.Button] = []
-    stack = [widget]
-    while stack:
-        node = stack.pop()
-        found += [node] if isinstance(node, w.Button) else []
-        stack += list(widgets_in(node))
-    return found

@@ -164,3 +164,15 @@ def test_a_toggle_is_pressed_on_and_off_and_several_controls_hide_at_once() -> N
     assert bar.hidden == ["save", "zoom"]
     bar.reveal(("save", "zoom"))
     assert bar.hidden == []
+
+
+def test_a_field_takes_text_as_typed() -> None:
+    notes: list[str] = []
+    owner = Owner({})
+    bar = ControlBar(
+        [cb.field("note", placeholder="what to fix")], {"note": notes.append}, attempt=owner.attempt
+    )
+    bar.receive({"type": "set", "id": "note", "value": "the tail"})  # what typing sends
+    assert notes == ["the tail"] and bar.value("note") == "the tail"
+    bar.set("note", 3)
+    assert owner.status == "note takes text, not 3" and bar.value("note") == "the tail"

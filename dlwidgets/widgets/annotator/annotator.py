@@ -134,7 +134,9 @@ class Annotator(WidgetBase):
         self.review = ReviewBar(
             self, review, layout=self.shared.layout()
         )  # predictions: dashed, scored, accepted or rejected
-        self.queue_bar = QueueBar(self, self.queue) if self.queue is not None else None
+        self.queue_bar = (
+            QueueBar(self, self.queue, layout=self.shared.layout()) if self.queue is not None else None
+        )
         # Made once the bars are: it opens with every shortcut (the help overlay's list), and no brush.
         shortcuts = [[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS]
         shortcuts += self.review.shortcuts + (self.queue_bar.shortcuts if self.queue_bar is not None else [])

@@ -4,14 +4,13 @@ Approve / Reject with a note. Keys: C complete, D discard, N next unfinished, A 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any, Protocol
 
-import ipywidgets as w
-
 from ...api import Item
-from ..base import WidgetBase
+from .. import control_bar as cb
+from ..base import ERROR
+from ..control_bar import ControlBar
 from ..models.work_queue import REJECTED, WorkQueue
 
 
@@ -26,34 +25,53 @@ class Working(Protocol):
     def go_to(self, index: int) -> None: ...
 
 
-class QueueBar(WidgetBase):
-    """The queue's controls over ``annotator``; each action saves the item's edits first."""
+class QueueBar(ControlBar):
+    """The queue's controls over ``annotator``, one ``ControlBar`` with its own status; each action saves
+    the item's edits first."""
 
-    def __init__(self, annotator: Working, queue: WorkQueue) -> None:
-        super().__init__()
+    def __init__(self, annotator: Working, queue: WorkQueue, **traits: Any) -> None:
         self._annotator = annotator
         self.queue = queue
-        self._title = w.HTML(f"<b class='dlw-queue-title'>{html.escape(queue.title)}</b>")
-        self._progress = w.HTML()
-        self._item_status = w.HTML()
-        self._notes = w.HTML()
-        self.note = w.Text(placeholder="what to fix (for Reject)", layout=w.Layout(width="260px"))
         if queue.is_qa:
-            actions = [
-                self.button("Approve", self.approve, "check", "Approve, then the next item (A)"),
-                self.note,
-                self.button("Reject", self.reject, "times", "Reject with the note, then the next item (R)"),
+            actions: list[tuple[cb.Control, Callable[[], None]]] = [
+                (cb.button("approve", "Approve", "check", "Approve, then the next item (A)"), self.approve),
+                (cb.field("note", placeholder="what to fix (for Reject)", width="260px"), self._noted),
+                (
+                    cb.button("reject", "Reject", "times", "Reject with the note, then the next item (R)"),
+                    self.reject,
+                ),
             ]
         else:
-            self.own(self.note)
             actions = [
-                self.button("Complete", self.complete, "check", "Save, complete, then the next item (C)"),
-                self.button("Discard item", self.discard, "ban", "Mark the item discarded (D)"),
+                (
+                    cb.button("complete", "Complete", "check", "Save, complete, then the next item (C)"),
+                    self.complete,
+                ),
+                (cb.button("discard", "Discard item", "ban", "Mark the item discarded (D)"), self.discard),
             ]
         actions += [
-            self.button("Reopen", self.reopen, "undo", "Clear the item's status: it is to do again"),
-            self.button("Next unfinished", self.next_unfinished, "step-forward", "Skip done items (N)"),
+            (
+                cb.button("reopen", "Reopen", "undo", "Clear the item's status: it is to do again"),
+                self.reopen,
+            ),
+            (
+                cb.button("next_unfinished", "Next unfinished", "step-forward", "Skip done items (N)"),
+                self.next_unfinished,
+            ),
         ]
+        controls = [
+            cb.text("title", css_class="dlw-queue-title"),
+            cb.text("progress", css_class="dlw-progress"),
+            cb.text("item_status", css_class="dlw-item-status"),
+            cb.row_break("actions"),
+            *(control for control, _action in actions),
+            cb.row_break("notes_row"),
+            cb.text("notes", css_class="dlw-queue-note dlw-cb-wrap"),
+            cb.text("status", css_class="dlw-queue-status dlw-cb-wrap"),
+        ]
+        handlers = {control["id"]: action for control, action in actions}
+        traits.setdefault("_dom_classes", ["dlw-queue"])
+        super().__init__(controls, handlers, {"title": queue.title}, **traits)
         # The queue's keys (without Ctrl): the key, what it does (listed with the annotator's shortcuts).
         keys: list[tuple[str, str, Callable[[], None]]] = [
             *(
@@ -71,13 +89,15 @@ class QueueBar(WidgetBase):
         ]
         self._keys = {key: action for key, _does, action in keys}
         self.shortcuts = [[key.upper(), does] for key, does, _action in keys]
-        self.children = [
-            w.HBox([self._title, self._progress, self._item_status]),
-            w.HBox(actions),
-            self._notes,
-            self.status_line,
-        ]
-        self.add_class("dlw-queue")
+
+    def _noted(self, _note: str = "") -> None:
+        """The note as typed is the field's value (read by ``reject``)."""
+
+    def _show_status(self, kind: str, message: str, css_class: str) -> None:
+        """The bar's status stays in the bar, as a readout (an error in the error colour)."""
+        with self.hold_sync():
+            self.update({"status": message})
+            self.tone("status", "error" if kind == ERROR else "")
 
     # -- actions ------------------------------------------------------------------------------------
     def complete(self) -> None:
@@ -92,10 +112,10 @@ class QueueBar(WidgetBase):
 
     def reject(self) -> None:
         """Reject the item with the note typed beside the button (a note is required)."""
-        note = self.note.value
+        note = self.value("note") or ""
         self._finish(lambda item: self.queue.reject(item, note), "rejected")
         if self.status_kind != "error":
-            self.note.value = ""
+            self.update({"note": ""})
 
     def reopen(self) -> None:
         """Clear the shown item's status (done by mistake): it is to do again."""
@@ -123,17 +143,13 @@ class QueueBar(WidgetBase):
         """Show ``item``'s status and open notes, and the queue's progress."""
         status = self.attempt(lambda: self.queue.status(item), clear=False)
         shown = status or "to do"
-        progress = html.escape(self.queue.progress)
-        self._progress.value = f"<span class='dlw-progress' style='margin:0 12px'>{progress}</span>"
-        self._item_status.value = (
-            f"<span class='dlw-item-status' data-status='{html.escape(shown)}'>"
-            f"status: <b>{html.escape(shown)}</b></span>"
-        )
         notes = self.queue.rejections(item) if status == REJECTED else []
-        self._notes.value = "".join(
-            f"<div class='dlw-queue-note'>rejected by {html.escape(r.creator or 'a reviewer')}: "
-            f"{html.escape(r.text)}</div>"
-            for r in notes
+        self.update(
+            {
+                "progress": self.queue.progress,
+                "item_status": f"status: {shown}",
+                "notes": "  ·  ".join(f"rejected by {r.creator or 'a reviewer'}: {r.text}" for r in notes),
+            }
         )
 
     def _finish(self, mark: Callable[[Item], None], done: str) -> None:
