@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from labelled import labelled_image
+from route_recorder import requests_made
 
 import dlwidgets as dw
 from dlwidgets.api.entities.masks import data_url_image, mask_runs
@@ -57,7 +58,7 @@ def test_the_wire_is_dtlpys() -> None:
     ]
     # An angle of 0 is not written, as dtlpy does not write it.
     assert dw.Box(left=1, top=1, right=2, bottom=2, label="a", angle=0).coordinates()[2:] == []
-    url = SHAPES["binary"].coordinates()
+    url = dw.Segmentation(geo=a_mask(), label="cell").coordinates()  # SHAPES' one: uploaded, in grey
     assert url.startswith("data:image/png;base64,")
     read = dw.Annotation.from_json(
         {"type": "binary", "label": "cell", "coordinates": url}
@@ -184,3 +185,30 @@ def test_a_mask_is_painted_as_dtlpy_paints_it(mask: np.ndarray) -> None:
     expected = np.stack([c * scale for c in (10, 200, 30, 255)], axis=2).astype(np.uint8)
     url = dw.Segmentation(geo=mask, label="cell").to_coordinates(color=(10, 200, 30))
     assert np.array_equal(data_url_image(url), expected)
+
+
+def test_a_new_mask_is_stored_in_its_labels_colour(both: dw.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As dtlpy paints a mask on upload: the label's colour from the ontology (over ``color=`` too, a
+    nested label by its path), ``color=`` or white for a label outside it; from one ontology read."""
+    dataset, item = labelled_image(both, "colours", "cells", [], width=WIDTH, height=HEIGHT)
+    dataset.add_label(label_name="cell", color=(10, 200, 30))
+    dataset.add_label(label_name="cell.nucleus", color="#0000ff")
+    builder = item.annotations.builder()
+    builder.add(dw.Segmentation(geo=a_mask(), label="cell", color=(1, 2, 3)))
+    shapes = [
+        dw.Segmentation(geo=a_mask(), label="cell"),
+        dw.Segmentation(geo=a_mask(), label="cell.nucleus"),
+        dw.Segmentation(geo=a_mask(), label="stray", color=(1, 2, 3)),
+        dw.Segmentation(geo=a_mask(), label="stray"),
+    ]
+    with requests_made(monkeypatch) as made, pytest.warns(UserWarning, match="'stray'"):
+        item.annotations.upload(shapes)
+        item.annotations.upload(builder)
+    assert made.count(("GET", "/ontologies/{ontology_id}")) == 2  # one a call, as for the label check
+    colours = []
+    for annotation in item.annotations.list():
+        rgba = data_url_image(annotation.coordinates)
+        colours.append(
+            {tuple(int(c) for c in p) for p in np.unique(rgba[rgba[:, :, 3] > 127][:, :3], axis=0)}
+        )
+    assert colours == [{(10, 200, 30)}, {(0, 0, 255)}, {(1, 2, 3)}, {(255, 255, 255)}, {(10, 200, 30)}]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,24 +46,33 @@ def within_a_pixel(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def test_the_sdk_and_dlwidgets_read_each_others_shapes_as_their_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@contextmanager
+def two_items(tmp_path: Path, project_name: str, **label: Any) -> Iterator[tuple[str, str, dw.Item, dw.Item]]:
+    """On a ``dlwidgets serve`` workspace homed in ``tmp_path``, the default client's dataset with one label
+    (``add_label``'s arguments) and two black 150 x 100 images: the URL, a token, the items by_sdk.png and
+    by_dlwidgets.png."""
     home = tmp_path / "served"
     token = create_token(workspace_secret(home), EMAIL)
     png = io.BytesIO()
     Image.fromarray(np.zeros((100, 150, 3), dtype=np.uint8)).save(png, format="PNG")
-    sdk_folder, dw_folder = tmp_path / "dtlpy", tmp_path / "dlwidgets"
-    for folder in (sdk_folder, dw_folder):
-        folder.mkdir()
     with serving(home) as url:
         client = default.set_client(dw.connect(url, token=token))
-        dataset = client.projects.create(project_name="shapes").datasets.create(dataset_name="cells")
-        dataset.add_label(label_name="cell")
+        dataset = client.projects.create(project_name=project_name).datasets.create(dataset_name="cells")
+        dataset.add_label(**label)
         by_sdk, by_dw = (
             dataset.items.upload(local_path=png.getvalue(), remote_path="/", remote_name=f"{name}.png")
             for name in ("by_sdk", "by_dlwidgets")
         )
+        yield url, token, by_sdk, by_dw
+
+
+def test_the_sdk_and_dlwidgets_read_each_others_shapes_as_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sdk_folder, dw_folder = tmp_path / "dtlpy", tmp_path / "dlwidgets"
+    for folder in (sdk_folder, dw_folder):
+        folder.mkdir()
+    with two_items(tmp_path, "shapes", label_name="cell") as (url, token, by_sdk, by_dw):
         (sdk_folder / "item_id.txt").write_text(by_sdk.id)
         (dw_folder / "item_id.txt").write_text(by_dw.id)
         for folder in (sdk_folder, dw_folder):

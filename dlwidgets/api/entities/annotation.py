@@ -429,8 +429,9 @@ class Polyline(_PointList):
 
 class Segmentation(Definition):
     """A mask (annotation type ``binary``): ``geo`` is a (height, width) array, non-zero where the shape is,
-    stored as an RGBA PNG data URL in ``color`` (white unless given), as dtlpy writes it. Read back, ``geo``
-    is 0./1. floats (a pixel is in where the PNG's alpha is above 127)."""
+    stored as an RGBA PNG data URL, as dtlpy writes it: uploaded, in its label's colour from the dataset's
+    ontology, else in ``color`` (white unless given). Read back, ``geo`` is 0./1. floats (a pixel is in
+    where the PNG's alpha is above 127)."""
 
     type = "binary"
 
@@ -712,10 +713,11 @@ def definition_json(
     object_id: int | str | None = None,
     automated: bool = True,
     model_info: dict[str, Any] | None = None,
+    color: tuple[int, int, int] | None = None,
 ) -> dict[str, Any]:
     """The platform JSON of a new annotation: ``Annotation.from_definition(...).to_json()`` without
     building the entity (what an upload of many definitions needs). ``model_info`` makes it a prediction
-    (``metadata.user.model``, as dtlpy writes it)."""
+    (``metadata.user.model``, as dtlpy writes it); ``color``, its label's colour, paints a mask."""
     if item is not None:
         definition._check_fits(item.width, item.height)
     system: dict[str, Any] = {"automated": automated, "attributes": dict(definition.attributes)}
@@ -727,7 +729,7 @@ def definition_json(
         "label": definition.label,
         "metadata": {"system": system},
     }
-    coordinates = definition.coordinates()
+    coordinates = definition.to_coordinates(color)
     if coordinates is not None:
         data["coordinates"] = coordinates
     if definition.description is not None:
@@ -741,6 +743,14 @@ def definition_json(
 
 class AnnotationCollection(EntityList[Annotation]):
     """The annotations of an item, printable as a table."""
+
+
+def mask_in_colour(definition: Definition, color: tuple[int, int, int]) -> Any:
+    """The coordinates of a mask read from its stored PNG, painted in ``color`` (drawn anew only if the
+    PNG is in another colour)."""
+    if isinstance(definition, Segmentation) and definition.color != color:
+        return definition.to_coordinates(color)
+    return definition.coordinates()
 
 
 class AnnotationBuilder:

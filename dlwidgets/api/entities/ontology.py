@@ -61,6 +61,11 @@ def normalize_color(color: str | tuple[int, int, int] | list[int] | None) -> str
     )
 
 
+def _rgb(channels: Any) -> tuple[int, int, int]:
+    red, green, blue = channels
+    return red, green, blue
+
+
 def derive_display_label(tag: str) -> str:
     """The SDK's derived display name: ``snake_case`` becomes ``Snake Case``, first letter upper-cased."""
     last = tag.split(".")[-1]
@@ -110,6 +115,20 @@ class Label(Entity):
             if isinstance(value, str):
                 return value
             raise
+
+    @property
+    def rgb(self) -> tuple[int, int, int] | None:
+        """The colour as ``(r, g, b)``, as dtlpy's ``label.rgb``: None for a label stored without one, red
+        for a colour string of an unknown form."""
+        if "color" not in self.model_fields_set:
+            return None
+        hex_digits = _HEX.match(self.color[:7])
+        if hex_digits:
+            return _rgb(int(hex_digits.group(1)[i : i + 2], 16) for i in (0, 2, 4))
+        numbers = re.fullmatch(r"\s*rgba?\(([^)]*)\)\s*", self.color)
+        if numbers:
+            return _rgb(round(float(n)) for n in numbers.group(1).split(",")[:3])
+        return 255, 0, 0
 
     @property
     def children_tags(self) -> str:
@@ -346,6 +365,11 @@ class Ontology(Entity):
         for label in self.labels:
             add(label.tag, label)
         return flat
+
+    @property
+    def color_map(self) -> dict[str, tuple[int, int, int] | None]:
+        """Every label's ``(r, g, b)`` by its path (None for one without a colour), as dtlpy's."""
+        return {path: label.rgb for path, label in self.labels_flat_dict.items()}
 
     @property
     def instance_map(self) -> dict[str, int]:

@@ -19,6 +19,7 @@ from ..entities.annotation import (
     AnnotationCollection,
     Definition,
     definition_json,
+    mask_in_colour,
 )
 from ..entities.arrays import AnnotationArrays, box_definitions
 from ..entities.item import metadata_diff
@@ -26,7 +27,7 @@ from ..entities.page import PagedEntities
 from ..entities.prediction import add_model_info
 from ..filters import Filters, FiltersOperations, FiltersResource
 from .items import get_item, json_pages, paged_query
-from .label_check import warn_labels_outside
+from .label_check import Colour, label_colours
 from .owner import required
 
 if TYPE_CHECKING:
@@ -248,10 +249,11 @@ class Annotations(AnnotationsById):
         whole upload. The embedded workspace stores all the batches in one transaction, or nothing. Over
         HTTP each batch is stored whole or not at all; a refused batch raises an error that says which
         annotations were stored before it."""
-        payload = [self._to_json(a) for a in annotations]
+        annotations = list(annotations)
+        colours = label_colours(self.client, self.item.dataset_id, annotations)
+        payload = [self._to_json(a, colours) for a in annotations]
         if model_info is not None:
             payload = [add_model_info(a, model_info) for a in payload]
-        warn_labels_outside(self.client, self.item.dataset_id, payload)
         return AnnotationCollection(
             Annotation.from_json(a, self.client) for a in self._post(payload, expected_version)
         )
@@ -370,11 +372,20 @@ class Annotations(AnnotationsById):
             [_row_json(definition, score, model_info, self.item) for definition, score in rows]
         )
 
-    def _to_json(self, annotation: Annotation | Definition | dict[str, Any]) -> dict[str, Any]:
+    def _to_json(
+        self, annotation: Annotation | Definition | dict[str, Any], colours: dict[str, Colour] | None = None
+    ) -> dict[str, Any]:
+        """The JSON to store; a new mask (a definition, or an annotation not stored yet) is painted in its
+        label's colour from ``colours`` (the ontology's) when it has one, as dtlpy paints it."""
+        colour = (colours or {}).get(str(annotation.label)) if not isinstance(annotation, dict) else None
         if isinstance(annotation, Definition):
-            data = definition_json(annotation, self.item)
+            data = definition_json(annotation, self.item, color=colour)
+        elif isinstance(annotation, Annotation):
+            data = annotation.to_json()
+            if colour is not None and annotation.type == "binary" and annotation.id is None:
+                data["coordinates"] = mask_in_colour(annotation.annotation_definition, colour)
         else:
-            data = annotation.to_json() if isinstance(annotation, Annotation) else dict(annotation)
+            data = dict(annotation)
         data.update(itemId=self.item.id, datasetId=self.item.dataset_id)
         return data
 
@@ -466,11 +477,12 @@ def upload_to_items(
     The embedded workspace stores them all in one transaction, or nothing. Returns the stored JSON of
     each item's annotations (without ``answers``, empty lists: a bulk import that needs none of it
     saves decoding it)."""
+    listed = [(item, list(definitions)) for item, definitions in uploads]
+    colours = label_colours(dataset.client, dataset.id, [a for _, each in listed for a in each], dataset)
     payloads = []
-    for item, definitions in uploads:
+    for item, definitions in listed:
         repository = item.annotations
-        payloads.append((repository, [repository._to_json(a) for a in definitions]))
-    warn_labels_outside(dataset.client, dataset.id, [a for _, payload in payloads for a in payload], dataset)
+        payloads.append((repository, [repository._to_json(a, colours) for a in definitions]))
     with dataset.client.atomic():
         return [
             repository._post(payload, answers=answers) if payload else [] for repository, payload in payloads

@@ -1,5 +1,6 @@
 """The check of an annotation upload's labels against its dataset's ontology: labels outside it are
-stored, as the platform stores them, with a ``UserWarning`` naming each, so a typo stays visible.
+stored, as the platform stores them, with a ``UserWarning`` naming each, so a typo stays visible. The same
+read gives each label's colour, in which a new mask is painted (as dtlpy paints it).
 
 Each check reads the ontologies' labels afresh (a label added between two uploads is known to the next),
 one read per upload call whatever its number of items. Which ontologies a dataset has (its recipes'
@@ -11,9 +12,11 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ...exceptions import NotFound
+
+Colour: TypeAlias = tuple[int, int, int] | None
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -33,17 +36,21 @@ class DatasetOntologies:
         with self._lock:
             self._known.clear()
 
-    def labels(self, dataset_id: str, dataset: Dataset | None = None) -> tuple[str, list[str]]:
-        """The dataset's name and every label tag of its ontologies as stored now."""
+    def labels(self, dataset_id: str, dataset: Dataset | None = None) -> tuple[str, dict[str, Colour]]:
+        """The dataset's name and every label tag of its ontologies as stored now, with its colour."""
         try:
             return self._labels(dataset_id, dataset)
         except NotFound:
             self.forget()  # an ontology remembered here was deleted: its recipe has changed since
             return self._labels(dataset_id, None)
 
-    def _labels(self, dataset_id: str, dataset: Dataset | None) -> tuple[str, list[str]]:
+    def _labels(self, dataset_id: str, dataset: Dataset | None) -> tuple[str, dict[str, Colour]]:
         name, ontology_ids = self._ids(dataset_id, dataset)
-        return name, [tag for i in ontology_ids for tag in self._client.ontologies.get(i).tags()]
+        colours: dict[str, Colour] = {}
+        for i in ontology_ids:
+            for tag, colour in self._client.ontologies.get(i).color_map.items():
+                colours.setdefault(tag, colour)  # a tag in two ontologies: the first one's colour
+        return name, colours
 
     def _ids(self, dataset_id: str, dataset: Dataset | None) -> tuple[str, list[str]]:
         with self._lock:
@@ -57,22 +64,23 @@ class DatasetOntologies:
         return known
 
 
-def warn_labels_outside(
-    client: Client, dataset_id: str, payload: Iterable[dict[str, Any]], dataset: Dataset | None = None
-) -> None:
-    """A ``UserWarning`` for each label of the annotations' JSON that the dataset's ontology lacks, once
-    per label. A QA note's label names the note, not an object class of the ontology."""
-    labels = (a.get("label") for a in payload if a.get("type") != "note")
-    used = sorted({label for label in labels if isinstance(label, str)})
+def label_colours(
+    client: Client, dataset_id: str, annotations: Iterable[Any], dataset: Dataset | None = None
+) -> dict[str, Colour]:
+    """The colour in the dataset's ontology of each label of ``annotations`` (definitions, annotations or
+    their JSON) that is in it (None for a label without a colour), and a ``UserWarning`` for each label
+    that is not, once per label. A QA note's label names the note, not an object class of the ontology."""
+    kinds = (a if isinstance(a, dict) else {"type": a.type, "label": a.label} for a in annotations)
+    used = sorted({a["label"] for a in kinds if a.get("type") != "note" and isinstance(a.get("label"), str)})
     if not used:
-        return
-    name, tags = client.dataset_ontologies.labels(dataset_id, dataset)
-    known = set(tags)
+        return {}
+    name, colours = client.dataset_ontologies.labels(dataset_id, dataset)
     for label in used:
-        if label not in known:
+        if label not in colours:
             warnings.warn(
-                f"label {label!r} is not in the ontology of dataset {name!r}; its labels are {tags}."
+                f"label {label!r} is not in the ontology of dataset {name!r}; its labels are {list(colours)}."
                 " The annotation is stored; add the label with dataset.add_label if it is not a typo",
                 UserWarning,
                 stacklevel=3,
             )
+    return {label: colours[label] for label in used if label in colours}
