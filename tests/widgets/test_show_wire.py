@@ -23,8 +23,8 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON).
 OPEN_MODELS = 16
-OPEN_MESSAGES = 24
-OPEN_BYTES_BESIDE_IMAGE = 24 * 1024
+OPEN_MESSAGES = 26
+OPEN_BYTES_BESIDE_IMAGE = 25 * 1024
 # The image's message comes before the controls' and panels' models: among the first few.
 IMAGE_AMONG_FIRST = 6
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the

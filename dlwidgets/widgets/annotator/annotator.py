@@ -129,6 +129,15 @@ class Annotator(WidgetBase):
         # and a Layout per layer), and the page redraws only the layer that changed.
         self.drawing = Canvas(**size, layout=stack)
         self.highlight = Canvas(**size, layout=stack)
+        # Made with the other layers, before the controls: made after them, its view in JupyterLab sometimes
+        # never reported its width (benchmarks/annotator.py waited for the canvas sized to its cell).
+        self.gestures = GestureLayer(
+            self._on_gesture,
+            **size,
+            view=view,
+            shortcuts=[[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS],
+            layout=stack,
+        )
         self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
         self._build_controls(self._drafts.autosave)
         self.review = ReviewBar(
@@ -137,12 +146,8 @@ class Annotator(WidgetBase):
         self.queue_bar = (
             QueueBar(self, self.queue, layout=self.shared.layout()) if self.queue is not None else None
         )
-        # Made once the bars are: it opens with every shortcut (the help overlay's list), and no brush.
-        shortcuts = [[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS]
-        shortcuts += self.review.shortcuts + (self.queue_bar.shortcuts if self.queue_bar is not None else [])
-        self.gestures = GestureLayer(
-            self._on_gesture, **size, view=view, shortcuts=shortcuts, brush=None, layout=stack
-        )
+        bar_keys = self.review.shortcuts + (self.queue_bar.shortcuts if self.queue_bar is not None else [])
+        self.gestures.shortcuts = [*self.gestures.shortcuts, *bar_keys]
         fixed = self._fixed_size[0]
         stage = w.GridBox(
             [self.image_layer, self.drawing, self.highlight, self.gestures],
