@@ -44,9 +44,34 @@ async function load(model) {
   return shared.dlwImport;
 }
 
+/**
+ * The widget's view, an ipywidgets DOMWidgetView: the listeners' ``this`` (anywidget registers a render's
+ * listeners with the view as their context).
+ * @typedef {{setLayout?(layout: any, old: any): void, update_classes?(old: string[], now: string[]): void}} View
+ */
+
+/**
+ * Keep the view following the model's Layout model and DOM classes. Before it renders, anywidget takes
+ * every listener of the view off the model, those ipywidgets' view had put there included: a new Layout
+ * model (a widget's own, given when a value is set on a shared one, dlwidgets.widgets.shared_styling) or
+ * a class added once shown would never reach the page.
+ * @param {{on(name: string, callback: (this: View | undefined, model: any, value: any) => void): void}} model
+ */
+function followLayout(model) {
+  model.on("change:layout", function (changed, layout) {
+    this?.setLayout?.(layout, changed.previous("layout"));
+  });
+  model.on("change:_dom_classes", function (changed, classes) {
+    this?.update_classes?.(changed.previous("_dom_classes"), classes);
+  });
+}
+
 export default {
   /** @param {{model: Model}} props */
   initialize: async (props) => (await load(props.model)).initialize?.(props),
-  /** @param {{model: Model}} props */
-  render: async (props) => (await load(props.model)).render(props),
+  /** @param {{model: Model & {on(name: string, callback: Function): void}}} props */
+  render: async (props) => {
+    followLayout(props.model);
+    return (await load(props.model)).render(props);
+  },
 };

@@ -185,7 +185,8 @@ class Notice(_Notice, total=False):
 class AnyWidgetChrome(Chrome, traitlets.HasTraits):
     """The anywidgets' part of the base: a status is sent to the browser as a ``Notice``, which the view
     may show, and ``close()`` closes the widget's ``Layout`` too. Its layout is the kernel's shared empty
-    one until a value is set on it (``shared_layout``).
+    one until a value is set on it (``shared_layout``); the page then follows the widget's new Layout model
+    (``shared_module.js`` listens for it again: anywidget drops the view's own listeners).
 
     A class's ``_esm`` and ``_css`` (its browser files' text) go to the page once per kernel, in a
     ``SharedModule`` its widgets name in ``_shared_module``; their own ``_esm`` only imports it from there.

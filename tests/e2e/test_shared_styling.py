@@ -55,3 +55,61 @@ def test_a_layout_changed_on_one_widget_shows_on_it_alone(open_notebook: OpenNot
     display, width = shown(1)[0]
     assert display != "none" and width == "123px"  # the other part keeps the shared model
     assert shown(3)[0][0] != "none"  # and so does the other Login
+
+
+ANYWIDGETS_CELL = """\
+from IPython.display import display
+import ipywidgets as w
+import dlwidgets as dw
+from dlwidgets.widgets import control_bar as cb
+
+dw.connect(home=str(OUT / "workspace"))
+dataset = dw.projects.create(project_name="e2e").datasets.create(dataset_name="layouts")
+shown = [dw.Dropzone(dataset), dw.Dropzone(dataset), cb.ControlBar([cb.button("save", "Save")])]
+shown.append(cb.ControlBar([cb.button("save", "Save")]))
+for number, widget in enumerate(shown):
+    widget.add_class(f"e2e-any-{number}")
+
+def change(_):
+    shown[0].layout.display = "none"
+    shown[2].layout.width = "210px"
+    shown[2].layout.margin = "0 0 0 17px"
+    dump("changed.json", [z.layout.has_own_model for z in shown])
+
+button = w.Button(description="change")
+button.add_class("e2e-change")
+button.on_click(change)
+display(*shown, button)
+"""
+
+_LOOK_JS = """(selector) => {
+    const style = getComputedStyle(document.querySelector(selector));
+    return [style.display, style.width, style.marginLeft];
+}"""
+
+
+def test_a_layout_changed_on_an_anywidget_shows_on_it_alone(open_notebook: OpenNotebook) -> None:
+    notebook = open_notebook([ANYWIDGETS_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".e2e-change")
+    notebook.wait_widget(".dlw-control-bar")
+    notebook.wait_widget(".dlw-dropzone")
+    notebook.wait_ready()
+    page, output = notebook.page, notebook.frontend.output
+
+    def look(number: int) -> list[str]:
+        result: list[str] = page.evaluate(_LOOK_JS, f"{output} .e2e-any-{number}")
+        return result
+
+    before = [look(n) for n in range(4)]
+    assert all(display != "none" for display, _, _ in before)
+    notebook.output(".e2e-change").click()
+    assert notebook.wait_file("changed.json") == [True, False, True, False]
+    page.wait_for_function(
+        """([hidden, sized]) => getComputedStyle(document.querySelector(hidden)).display === "none"
+            && getComputedStyle(document.querySelector(sized)).width === "210px" """,
+        arg=[f"{output} .e2e-any-0", f"{output} .e2e-any-2"],
+    )
+    assert look(2)[2] == "17px"
+    assert look(1) == before[1]  # the other Dropzone keeps the shared model's look
+    assert look(3) == before[3]  # and so does the other ControlBar
