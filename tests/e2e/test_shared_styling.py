@@ -74,6 +74,7 @@ def change(_):
     shown[0].layout.display = "none"
     shown[2].layout.width = "210px"
     shown[2].layout.margin = "0 0 0 17px"
+    shown[3].add_class("e2e-any-added")
     dump("changed.json", [z.layout.has_own_model for z in shown])
 
 button = w.Button(description="change")
@@ -111,5 +112,6 @@ def test_a_layout_changed_on_an_anywidget_shows_on_it_alone(open_notebook: OpenN
         arg=[f"{output} .e2e-any-0", f"{output} .e2e-any-2"],
     )
     assert look(2)[2] == "17px"
+    notebook.output(".e2e-any-3.e2e-any-added").wait_for()  # a class added once shown reaches it too
     assert look(1) == before[1]  # the other Dropzone keeps the shared model's look
     assert look(3) == before[3]  # and so does the other ControlBar
