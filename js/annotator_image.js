@@ -24,6 +24,10 @@
  *   mimetype: string}} ImageMessage
  * @typedef {{type: "clear", seq: number}} ClearImage
  * @typedef {ImageMessage | ClearImage} ImageCommand
+ *
+ * Browser -> kernel (Python: `PageReady`): a page has made this layer's model and has no image yet (sent
+ * by every page that opens it; one opened later, as a reloaded page, gets the image sent again).
+ * @typedef {{type: "ready"}} PageReady
  */
 
 /**
@@ -100,6 +104,9 @@ function initialize({ model }) {
     }
   };
   model.on("msg:custom", onMessage);
+  /** @type {PageReady} */
+  const ready = { type: "ready" };
+  model.send(ready);
   return () => {
     model.off("msg:custom", onMessage);
     if (shown.bitmap) shown.bitmap.close();

@@ -36,6 +36,7 @@ from .gestures import SHORTCUTS, GestureHandler
 from .image_layer import ImageLayer
 from .item_source import LazyItems, Source, resolve_items, work_queue
 from .label_colors import label_colors
+from .later_pages import redraw_on_later_pages
 from .mask_painting import BRUSH_TOOLS, MaskBrush
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
@@ -129,6 +130,9 @@ class Annotator(WidgetBase):
         # and a Layout per layer), and the page redraws only the layer that changed.
         self.drawing = Canvas(**size, layout=stack)
         self.highlight = Canvas(**size, layout=stack)
+        # A page opened later (reloaded, another tab) gets blank canvases: each layer is drawn again there.
+        redraw_on_later_pages(self.drawing, self._redraw_for_page)
+        redraw_on_later_pages(self.highlight, self._highlight_for_page)
         # Made with the other layers, before the controls: made after them, its view in JupyterLab sometimes
         # never reported its width (benchmarks/annotator.py waited for the canvas sized to its cell).
         self.gestures = GestureLayer(
@@ -483,6 +487,11 @@ class Annotator(WidgetBase):
 
     # -- drawing ------------------------------------------------------------------------------------
     def _draw_annotations(self) -> None:
+        self._draw_objects()
+        self._draw_hovered()
+
+    def _draw_objects(self) -> None:
+        """The annotations layer: the shown item's objects and predictions, not the hovered one's outline."""
         assert self.edits is not None
         shapes = self.edits.shapes()
         if self.hidden:
@@ -498,7 +507,6 @@ class Annotator(WidgetBase):
             self.opacity,
         )
         draw_predictions(self.drawing, predictions, self.viewport, self._colors, self.selected)
-        self._draw_hovered()
 
     def _draw_hovered(self) -> None:
         """Outline the object the pointer is over in the objects list (its own layer: no full redraw)."""
@@ -517,6 +525,23 @@ class Annotator(WidgetBase):
             self._draw_annotations()
         if image:
             self._show_view()
+
+    def _is_drawn(self) -> bool:
+        """Whether the layers show an item's objects now (not before the first item, after closing, or
+        for an item that is no image)."""
+        return self.edits is not None and self.drawing.comm is not None and image_size(self.item) is not None
+
+    def _redraw_for_page(self) -> None:
+        """The annotations layer drawn again, in one batch, for a page that opened it blank."""
+        if self._is_drawn():
+            with hold_canvas():
+                self._draw_objects()
+
+    def _highlight_for_page(self) -> None:
+        """The hovered object's outline drawn again for a page that opened the highlight layer blank."""
+        if self._is_drawn():
+            with hold_canvas():
+                self._draw_hovered()
 
     def _show_view(self) -> None:
         """The zoom as a percentage, and the view for the browser (where tests read it)."""

@@ -17,6 +17,7 @@ import traitlets
 
 from ..assets import asset
 from ..base import AnyWidgetChrome
+from .later_pages import on_later_pages
 
 
 class ImageMessage(TypedDict):
@@ -38,6 +39,12 @@ class ClearImage(TypedDict):
     seq: int
 
 
+class PageReady(TypedDict):
+    """Browser -> kernel: a page made this layer's model; one opened later gets the image again."""
+
+    type: Literal["ready"]
+
+
 class ImageLayer(AnyWidgetChrome, anywidget.AnyWidget):
     """The shown item's image on a canvas of ``width`` x ``height`` pixels, where ``view`` (scale,
     offset_x, offset_y) puts it. ``key`` names the layer's decoded images in the page."""
@@ -51,12 +58,16 @@ class ImageLayer(AnyWidgetChrome, anywidget.AnyWidget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(key=uuid.uuid4().hex, **kwargs)
         self._seq = 0
+        self._image: tuple[tuple[int, int], bytes, str] | None = None  # the full image shown, to resend
+        resend = on_later_pages(self._resend)
+        self.on_msg(lambda _widget, content, _buffers: resend() if content.get("type") == "ready" else None)
 
     def show(
         self, size: tuple[int, int], image: bytes, mimetype: str, thumbnail: bytes | None = None
     ) -> None:
         """Send an item's image (``thumbnail`` first, when given): each message starts its decoding."""
         self._seq += 1
+        self._image = (size, image, mimetype)
         width, height = size
         if thumbnail:
             first: ImageMessage = {
@@ -64,14 +75,25 @@ class ImageLayer(AnyWidgetChrome, anywidget.AnyWidget):
                 "width": width, "height": height, "mimetype": "image/jpeg",
             }  # fmt: skip
             self.send(first, buffers=[thumbnail])
+        self._send_full()
+
+    def _send_full(self) -> None:
+        assert self._image is not None
+        (width, height), image, mimetype = self._image
         full: ImageMessage = {
             "type": "image", "seq": self._seq, "stage": "full",
             "width": width, "height": height, "mimetype": mimetype,
         }  # fmt: skip
         self.send(full, buffers=[image])
 
+    def _resend(self) -> None:
+        """A page opened later shows the image too (the full one: its thumbnail would only cost bytes)."""
+        if self._image is not None:
+            self._send_full()
+
     def clear(self) -> None:
         """Show no image (the item shown is not one)."""
         self._seq += 1
+        self._image = None
         message: ClearImage = {"type": "clear", "seq": self._seq}
         self.send(message)
