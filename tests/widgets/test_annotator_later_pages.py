@@ -35,3 +35,16 @@ def test_a_page_opened_later_gets_the_image_and_annotations_again(image_item: dw
     assert [(c["stage"], c["width"], b) for c, b in images] == [
         ("full", image_item.width, [image_item.read()])
     ]
+
+
+def test_a_page_opened_later_gets_the_hovered_objects_outline_again(image_item: dw.Item, sent: Sent) -> None:
+    annotator = Annotator(image_item)
+    annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
+    page_opens(annotator)
+    annotator._on_object_hovered(annotator.edits.keys()[0] if annotator.edits else None)
+    sent.clear()
+    for canvas in (annotator.drawing, annotator.highlight):
+        canvas._handle_custom_msg({"event": "client_ready"}, [])
+    drawn = [[name for name, _ in commands([message])] for message in sent]
+    assert len(drawn) == 2, "each layer drawn again in one message"
+    assert "strokeRect" in drawn[1], "the hovered box's outline on the highlight layer"
