@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as w
-from ipycanvas import Canvas, hold_canvas
+from ipycanvas import hold_canvas
 
 from ...api import Annotation, Attribute, Definition, Filters, Item, Ontology
 from ...exceptions import PlatformError
@@ -36,7 +36,7 @@ from .gestures import SHORTCUTS, GestureHandler
 from .image_layer import ImageLayer
 from .item_source import LazyItems, Source, resolve_items, work_queue
 from .label_colors import label_colors
-from .later_pages import redraw_on_later_pages
+from .later_pages import LayerCanvas, redraw_on_later_pages
 from .mask_painting import BRUSH_TOOLS, MaskBrush
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar
@@ -128,8 +128,8 @@ class Annotator(WidgetBase):
         self._held: bool | None = None
         # Plain canvases stacked by the grid, not a MultiCanvas: 2 models instead of 7 (its own, a canvas
         # and a Layout per layer), and the page redraws only the layer that changed.
-        self.drawing = Canvas(**size, layout=stack)
-        self.highlight = Canvas(**size, layout=stack)
+        self.drawing = LayerCanvas(**size, layout=stack)
+        self.highlight = LayerCanvas(**size, layout=stack)
         # A page opened later (reloaded, another tab) gets blank canvases: each layer is drawn again there.
         redraw_on_later_pages(self.drawing, self._redraw_for_page)
         redraw_on_later_pages(self.highlight, self._highlight_for_page)

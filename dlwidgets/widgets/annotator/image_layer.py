@@ -17,7 +17,7 @@ import traitlets
 
 from ..assets import asset
 from ..base import AnyWidgetChrome
-from .later_pages import on_later_pages
+from .later_pages import ReadByLaterPages, on_later_pages
 
 
 class ImageMessage(TypedDict):
@@ -45,7 +45,7 @@ class PageReady(TypedDict):
     type: Literal["ready"]
 
 
-class ImageLayer(AnyWidgetChrome, anywidget.AnyWidget):
+class ImageLayer(ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidget):
     """The shown item's image on a canvas of ``width`` x ``height`` pixels, where ``view`` (scale,
     offset_x, offset_y) puts it. ``key`` names the layer's decoded images in the page."""
 
@@ -59,7 +59,7 @@ class ImageLayer(AnyWidgetChrome, anywidget.AnyWidget):
         super().__init__(key=uuid.uuid4().hex, **kwargs)
         self._seq = 0
         self._image: tuple[tuple[int, int], bytes, str] | None = None  # the full image shown, to resend
-        resend = on_later_pages(self._resend)
+        resend = on_later_pages(self, self._resend)
         self.on_msg(lambda _widget, content, _buffers: resend() if content.get("type") == "ready" else None)
 
     def show(
