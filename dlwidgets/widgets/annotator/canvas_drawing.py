@@ -61,6 +61,39 @@ def draw_highlight(layer: Canvas, shape: Shape | None, viewport: Viewport) -> No
         draw_outline(layer, shape, viewport)
 
 
+def split_shapes(
+    shapes: Sequence[tuple[int, Shape]],
+) -> tuple[list[tuple[int, Shape]], list[tuple[int, Shape]], list[tuple[int, Shape]]]:
+    """(boxes not turned, points, shapes shape_drawing draws), in one pass over thousands of shapes."""
+    boxes: list[tuple[int, Shape]] = []
+    points: list[tuple[int, Shape]] = []
+    others: list[tuple[int, Shape]] = []
+    for entry in shapes:
+        kind = entry[1]["type"]
+        if kind == "box":
+            (others if is_drawn_here(entry[1]) else boxes).append(entry)
+        elif kind == "point":
+            points.append(entry)
+        elif kind != "class":
+            others.append(entry)
+    return boxes, points, others
+
+
+def label_rgbs(shapes: Sequence[tuple[int, Shape]], colors: Mapping[str, str]) -> np.ndarray[Any, Any]:
+    """Each shape's label colour, one uint8 RGB row per shape: each label's colour parsed once."""
+    codes: dict[str, int] = {}
+    rows = [codes.setdefault(s.get("label") or "", len(codes)) for _, s in shapes]
+    palette = np.array([rgb(colors.get(label, UNKNOWN_COLOR)) for label in codes], dtype=np.uint8)
+    return palette.reshape(-1, 3)[np.array(rows, dtype=np.intp)]
+
+
+def _box_edges(boxes: Sequence[tuple[int, Shape]]) -> np.ndarray[Any, Any]:
+    """(left, top, right, bottom) of each box, image pixels, N x 4 (``box_edges`` inlined: one row a box)."""
+    corners = (s["coordinates"] for _, s in boxes)
+    rows = [(c[0]["x"], c[0]["y"], c[1]["x"], c[1]["y"]) for c in corners]
+    return np.array(rows, dtype=np.float64).reshape(-1, 4)
+
+
 def draw_annotations(
     layer: Canvas,
     shapes: Sequence[tuple[int, Shape]],
@@ -75,11 +108,6 @@ def draw_annotations(
     layer.clear()
     width, height = viewport.canvas_width, viewport.canvas_height
 
-    def color_array(items: Sequence[tuple[int, Shape]]) -> np.ndarray[Any, Any]:
-        return np.array(
-            [rgb(colors.get(s.get("label") or "", UNKNOWN_COLOR)) for _, s in items], dtype=np.uint8
-        ).reshape(-1, 3)
-
     def to_canvas(xs: np.ndarray[Any, Any], ys: np.ndarray[Any, Any]) -> tuple[Any, Any]:
         return xs * viewport.scale + viewport.offset_x, ys * viewport.scale + viewport.offset_y
 
@@ -87,43 +115,48 @@ def draw_annotations(
         """Whole canvas pixels (a 2 px outline on them is crisp), clamped just outside the canvas."""
         return np.clip(np.rint(values), -_OUTSIDE, limit + _OUTSIDE).astype(np.int16)
 
-    draw_shapes(layer, shapes, viewport, colors, opacity)
-    labelled: list[tuple[Shape, float, float, float]] = []  # shape, left, top, bottom in canvas pixels
-    boxes = [(k, s) for k, s in shapes if s["type"] == "box" and not is_drawn_here(s)]
+    boxes, points, others = split_shapes(shapes)
+    draw_shapes(layer, others, viewport, colors, opacity)
+    # Labelled shapes: the shape, its colour row and its left, top and bottom in canvas pixels, as Python
+    # numbers (placing the labels does arithmetic on each many times, slow on NumPy scalars).
+    labelled: list[tuple[Shape, Any, float, float, float]] = []
     if boxes:
-        edges = np.array([box_edges(s) for _, s in boxes], dtype=np.float64).reshape(-1, 4)
+        edges = _box_edges(boxes)
         left, top = to_canvas(edges[:, 0], edges[:, 1])
         right, bottom = to_canvas(edges[:, 2], edges[:, 3])
         seen = (right >= 0) & (left <= width) & (bottom >= 0) & (top <= height)
-        boxes = [b for b, s in zip(boxes, seen, strict=True) if s]
         x0, y0 = pixels(left[seen], width), pixels(top[seen], height)
         w, h = pixels(right[seen], width) - x0, pixels(bottom[seen], height) - y0
-        if boxes:
-            box_colors = color_array(boxes)
+        if len(x0):
+            box_colors = label_rgbs(boxes, colors)[seen]
             layer.line_width = 2
             layer.fill_styled_rects(x0, y0, w, h, box_colors, alpha=0.15 * opacity)
             layer.stroke_styled_rects(x0, y0, w, h, box_colors, alpha=opacity)
-        big = (right[seen] - left[seen] >= LABEL_MIN_BOX[0]) & (bottom[seen] - top[seen] >= LABEL_MIN_BOX[1])
-        spans = zip(boxes, x0, y0, y0 + h, big, strict=True)
-        labelled += [(s, x, y, y1) for (_, s), x, y, y1, b in spans if b]
-    points = [(k, s) for k, s in shapes if s["type"] == "point"]
+            shown = np.flatnonzero(seen).tolist()  # each drawn box's place in ``boxes``
+            big = (right[seen] - left[seen] >= LABEL_MIN_BOX[0]) & (
+                bottom[seen] - top[seen] >= LABEL_MIN_BOX[1]
+            )
+            for i in np.flatnonzero(big).tolist():
+                box_top = int(y0[i])
+                labelled.append((boxes[shown[i]][1], box_colors[i], int(x0[i]), box_top, box_top + int(h[i])))
     if points:
         xy = np.array([[s["coordinates"]["x"], s["coordinates"]["y"]] for _, s in points], dtype=np.float64)
         px, py = to_canvas(xy[:, 0], xy[:, 1])
         seen = (px >= -POINT_RADIUS) & (px <= width + POINT_RADIUS)
         seen &= (py >= -POINT_RADIUS) & (py <= height + POINT_RADIUS)
-        points = [p for p, s in zip(points, seen, strict=True) if s]
-        if points:
+        if seen.any():
             px, py = pixels(px[seen], width), pixels(py[seen], height)
-            layer.fill_styled_circles(px, py, POINT_RADIUS, color_array(points), alpha=opacity)
-            spots = zip(points, px, py, strict=True)
-            labelled += [(s, x + POINT_RADIUS, y - POINT_RADIUS, y + POINT_RADIUS) for (_, s), x, y in spots]
+            point_colors = label_rgbs(points, colors)[seen]
+            layer.fill_styled_circles(px, py, POINT_RADIUS, point_colors, alpha=opacity)
+            spots = zip(np.flatnonzero(seen).tolist(), point_colors, px.tolist(), py.tolist(), strict=True)
+            radius = POINT_RADIUS
+            labelled += [(points[i][1], row, x + radius, y - radius, y + radius) for i, row, x, y in spots]
     if show_labels and labelled:
         labels = [
             Label(_label_text(s, colors), colors.get(s.get("label") or "", UNKNOWN_COLOR), x, y, y1)
-            for s, x, y, y1 in labelled
+            for s, _, x, y, y1 in labelled
         ]
-        draw_labels(layer, labels, viewport.scale, color_array([(0, s) for s, *_ in labelled]))
+        draw_labels(layer, labels, viewport.scale, np.array([row for _, row, *_ in labelled], dtype=np.uint8))
     if selected is not None:
         chosen = dict(shapes).get(selected)
         # A turned box's handles are turned with it (draw_selection draws them).

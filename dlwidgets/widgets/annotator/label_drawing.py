@@ -115,9 +115,12 @@ def draw_labels(layer: Canvas, labels: Sequence[Label], scale: float, rgb: np.nd
     layer.font = f"{font}px sans-serif"
     layer.text_baseline = "top"
     by_ink: dict[str, list[tuple[str, int, int]]] = {}
-    for label, px, py in zip(labels, x, y, strict=True):
-        ink = "#000000" if _is_light(label.color) else "#ffffff"
-        by_ink.setdefault(ink, []).append((label.text, int(px) + _PAD, int(py) + _PAD))
+    inks: dict[str, str] = {}  # by plate colour
+    for label, px, py in zip(labels, x.tolist(), y.tolist(), strict=True):
+        ink = inks.get(label.color) or inks.setdefault(
+            label.color, "#000000" if _is_light(label.color) else "#ffffff"
+        )
+        by_ink.setdefault(ink, []).append((label.text, px + _PAD, py + _PAD))
     for ink, texts in by_ink.items():
         layer.fill_style = ink
         for text, tx, ty in texts:

@@ -140,10 +140,12 @@ def draw_shapes(
     # The image rectangle the canvas shows: shapes wholly outside it are not sent.
     left, top = viewport.to_image(0, 0)
     right, bottom = viewport.to_image(viewport.canvas_width, viewport.canvas_height)
+    rgbs: dict[str, tuple[int, int, int]] = {}  # each label's colour parsed once
     for _key, shape in shapes:
         if not is_drawn_here(shape):
             continue
-        color = _rgb(colors.get(shape.get("label") or "", UNKNOWN_COLOR))
+        label = shape.get("label") or ""
+        color = rgbs.get(label) or rgbs.setdefault(label, _rgb(colors.get(label, UNKNOWN_COLOR)))
         if shape.get("type") == "binary":  # sampled at the canvas's resolution (see mask_drawing)
             runs = mask_rects(shape, viewport)
             rects.append(runs)

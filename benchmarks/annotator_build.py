@@ -1,0 +1,145 @@
+"""The kernel's time in ``Annotator(item, width=800, height=520)``, in this process, broken down.
+
+The cases of benchmarks/peers.py (1 MP with 50 boxes, 12 MP with 1,000 boxes, 12 MP portrait with 50
+boxes; three labels), each item fetched once before, as a kernel that has made an Annotator before. Every
+widget message goes through a comm that builds and serialises it as ipykernel does (``json_clean`` and
+``Session.send``, signed, without a socket), so the figures include what the kernel pays to put the
+widgets on the wire. Prints per case the median CPU and wall ms of the call, the messages and bytes it
+sends, and with ``--profile`` the functions that cost most (cProfile, cumulative; the profiler itself
+slows the call down, so read its ms as shares).
+
+    .venv/bin/python benchmarks/annotator_build.py [--reps 15] [--profile] [--case 1mp|12mp|portrait]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from typing import Any
+
+import comm
+import numpy as np
+from comm.base_comm import BaseComm
+from ipykernel.jsonutil import json_clean
+from jupyter_client.session import Session
+from PIL import Image
+
+import dlwidgets as dw
+
+CANVAS = (800, 520)
+CLASSES = {"car": "#00a050", "person": "#00a0c8", "probe": "#ff00ff"}
+CASES = {"1mp": (1152, 864, 50), "12mp": (4000, 3000, 1000), "portrait": (3000, 4000, 50)}
+
+
+class SerialisingComm(BaseComm):
+    """A comm whose messages are built and serialised as ipykernel's are, then counted, not sent."""
+
+    session = Session(key=b"benchmark")
+    messages = 0
+    sent_bytes = 0
+
+    def publish_msg(
+        self,
+        msg_type: str,
+        data: Any = None,
+        metadata: Any = None,
+        buffers: Any = None,
+        **keys: Any,
+    ) -> None:
+        content = json_clean(dict(data=data or {}, comm_id=self.comm_id, **keys))
+        msg = self.session.send(None, msg_type, content, metadata=json_clean(metadata or {}), buffers=buffers)
+        assert msg is not None
+        parts = self.session.serialize(msg)
+        SerialisingComm.messages += 1
+        SerialisingComm.sent_bytes += sum(len(p) for p in parts) + sum(
+            memoryview(b).nbytes for b in buffers or ()
+        )
+
+
+def make_items(home: str) -> dict[str, Any]:
+    """The three cases' items (gradients and noise as in peers.py, JPEG quality 90, with their boxes),
+    each fetched as a user would."""
+    dw.connect(home=home)
+    dataset = dw.projects.create(project_name="build").datasets.create(dataset_name="build")
+    ontology = dataset.ontology()
+    for name, color in CLASSES.items():
+        ontology.add_label(label_name=name, color=color)
+    items = {}
+    for seed, (case, (width, height, count)) in enumerate(CASES.items()):
+        rng = np.random.default_rng(seed)
+        x = np.linspace(0, 1, width, dtype=np.float32)[None, :]
+        y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+        pixels = np.empty((height, width, 3), np.float32)
+        pixels[..., 0], pixels[..., 1] = 40 + 100 * y, 60 + 150 * x
+        pixels[..., 2] = 110 + 60 * np.sin(6 * x + 4 * y)
+        pixels += rng.normal(0, 10, pixels.shape).astype(np.float32)
+        buffer = io.BytesIO()
+        Image.fromarray(pixels.clip(0, 255).astype(np.uint8)).save(buffer, format="JPEG", quality=90)
+        item = dataset.items.upload(
+            local_path=buffer.getvalue(), remote_path="/build", remote_name=f"{case}.jpg"
+        )
+        builder = item.annotations.builder()
+        labels = list(CLASSES)
+        for k in range(count):
+            x0, y0 = rng.uniform(0, 0.55 * width - 150), rng.uniform(0, height - 150)
+            w, h = rng.uniform(20, 150, 2)
+            builder.add(dw.Box(left=x0, top=y0, right=x0 + w, bottom=y0 + h, label=labels[k % 2]))
+        item.annotations.upload(annotations=builder)
+        items[case] = dataset.items.get(item_id=item.id)
+    return items
+
+
+def build(item: Any) -> tuple[float, float]:
+    """One ``Annotator(item)``: its CPU and wall ms (closed after)."""
+    gc.collect()
+    c0, t0 = time.thread_time(), time.perf_counter()
+    annotator = dw.Annotator(item, width=CANVAS[0], height=CANVAS[1])
+    cpu, wall = (time.thread_time() - c0) * 1000, (time.perf_counter() - t0) * 1000
+    annotator.close()
+    return cpu, wall
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reps", type=int, default=15, help="Annotators built per case, timed")
+    parser.add_argument("--profile", action="store_true", help="profile one more build per case")
+    parser.add_argument("--case", choices=list(CASES), action="append", help="only this case (repeatable)")
+    parser.add_argument("--top", type=int, default=40, help="functions listed per profile")
+    args = parser.parse_args()
+    comm.create_comm = SerialisingComm
+    with tempfile.TemporaryDirectory(prefix="dlwidgets-annotator-build-") as home:
+        items = make_items(home)
+        build(items["1mp"])  # a kernel that has made an Annotator before
+        for case in args.case or list(CASES):
+            runs = [build(items[case]) for _ in range(args.reps)]
+            SerialisingComm.messages = SerialisingComm.sent_bytes = 0
+            build(items[case])
+            cpu = statistics.median(r[0] for r in runs)
+            wall = statistics.median(r[1] for r in runs)
+            print(
+                f"{case:<9} CPU {cpu:6.1f} ms  wall {wall:6.1f} ms  (median of {args.reps})  "
+                f"{SerialisingComm.messages} messages, {SerialisingComm.sent_bytes:,} B",
+                flush=True,
+            )
+            if args.profile:
+                profiler = cProfile.Profile()
+                gc.collect()
+                profiler.enable()
+                annotator = dw.Annotator(items[case], width=CANVAS[0], height=CANVAS[1])
+                profiler.disable()
+                annotator.close()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
