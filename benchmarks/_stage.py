@@ -124,7 +124,7 @@ class Stage:
         kernel = self.kernel(timeout)
         built = (kernel["t1"] - kernel["t0"]) * 1000
         milestones = [t - kernel["t0"] * 1000 for t in times]
-        return {"ms": milestones, "models": kernel["models"], "kernel_ms": built}
+        return {"ms": milestones, "models": kernel["models"], "kernel_ms": built, "t0": kernel["t0"]}
 
     def kernel(self, timeout: float = 120) -> dict[str, Any]:
         """What the kernel noted in the last run: its start time ``t0`` and the ``models`` it made."""

@@ -25,7 +25,10 @@ Caveats of the peers, beside the figures: bbox-widget shows the image as it is (
 is scaled by the browser to the 800 px width it is given); ipyannotations draws the image downsampled
 into its 800 x 520 canvas and cannot zoom either.
 
-    python benchmarks/peers.py [--reps 15] [--quick]
+``--cases`` picks cases by a word of their names (``--cases 1 portrait``); ``--breakdown`` also prints
+where dlwidgets' time went in the page (see _breakdown.py): the medians of its runs' milestones.
+
+    python benchmarks/peers.py [--reps 15] [--quick] [--cases WORD ...] [--breakdown]
 """
 
 from __future__ import annotations
@@ -39,11 +42,12 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import _peer_venv
 
 if TYPE_CHECKING:  # imported when run, once in the peers' venv
+    from _breakdown import PageTimeline
     from _stage import Stage, WireMeter
 
 REPO = Path(__file__).resolve().parents[1]
@@ -244,8 +248,12 @@ def rounds(reps: int) -> list[tuple[str, ...]]:
 Results = dict[str, dict[str, list[dict[str, float]]]]  # case -> widget -> one dict per run
 
 
-def measure(reps: int) -> tuple[Results, dict[str, int]]:
-    """Inside the peers' venv: every case, `reps` timed rounds of the three widgets; and the JPEGs' sizes."""
+def measure(
+    reps: int, cases: list[str], breakdown: bool
+) -> tuple[Results, dict[str, int], dict[str, list[dict[str, float]]]]:
+    """Inside the peers' venv: each of `cases`, `reps` timed rounds of the three widgets; the JPEGs' sizes;
+    with `breakdown`, dlwidgets' page timeline of each run (see _breakdown.py)."""
+    from _breakdown import PageTimeline, summary
     from _browser import lab_in_chromium
     from _common import progress
     from _stage import STAGE_CELL, STAGE_SETUP, Stage, WireMeter
@@ -256,6 +264,7 @@ def measure(reps: int) -> tuple[Results, dict[str, int]]:
     with lab_in_chromium("peers") as (scratch, server, _, page):
         wire = WireMeter()
         wire.attach(page)
+        timeline = PageTimeline.install(page, profile=breakdown) if breakdown else None
         notebook = open_notebook_page(
             page, server, "lab", [constants + DATA_CELL, STAGE_SETUP, STAGE_CELL],
             nb_path="peers.ipynb", out_dir=scratch / "out", console=record_console(page),
@@ -265,29 +274,38 @@ def measure(reps: int) -> tuple[Results, dict[str, int]]:
         notebook.wait_ready(timeout=300)
         jpeg_bytes: dict[str, int] = notebook.wait_file("jpeg_bytes.json")
         stage = Stage(notebook)
-        results: Results = {case: {w: [] for w in WIDGETS} for case in CASES}
-        for case in CASES:
+        results: Results = {case: {w: [] for w in WIDGETS} for case in cases}
+        timelines: dict[str, list[dict[str, float]]] = {case: [] for case in cases}
+        for case in cases:
             for number, order in enumerate(rounds(reps)):
                 for widget in order:
-                    run = show(stage, wire, widget, case)
+                    traced = timeline if widget == "dlwidgets" else None
+                    run, trace = show(stage, wire, widget, case, traced)
                     if number:  # round 0 warms up
                         results[case][widget].append(run)
+                        if trace is not None:
+                            timelines[case].append(summary(trace, run["t0"], [run["first"], run["drawn"]]))
                 if number:
                     times = ", ".join(f"{w} {results[case][w][-1]['drawn']:.0f}" for w in WIDGETS)
                     progress(f"  {case}, round {number}: {times} ms")
         stage.cleanup()
         notebook.close()
-    return results, jpeg_bytes
+    return results, jpeg_bytes, timelines
 
 
-def show(stage: Stage, wire: WireMeter, widget: str, case: str) -> dict[str, float]:
+def show(
+    stage: Stage, wire: WireMeter, widget: str, case: str, timeline: PageTimeline | None = None
+) -> tuple[dict[str, float], dict[str, Any] | None]:
     """One fresh run of `widget` on `case`: ms to first paint and to drawn, the kernel's ms building the
-    widget, models, bytes on the wire."""
+    widget, models, bytes on the wire; and the page's timeline of the run when a `timeline` records it."""
     stage.cleanup()
     wire.start()
+    if timeline:
+        timeline.record()
     run = stage.run(SHOW[widget].format(case=case), shown_js(widget, case), timeout=120)
-    shown = {"first": run["ms"][0], "drawn": run["ms"][1], "kernel": run["kernel_ms"]}
-    return {**shown, "models": run["models"], **wire.stop(stage.page)}
+    trace = timeline.collect() if timeline else None
+    shown = {"first": run["ms"][0], "drawn": run["ms"][1], "kernel": run["kernel_ms"], "t0": run["t0"]}
+    return {**shown, "models": run["models"], **wire.stop(stage.page)}, trace
 
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -348,13 +366,23 @@ def main() -> int:
     )
     parser.add_argument("--reps", type=int, default=15, help="timed rounds per case (each shows all three)")
     parser.add_argument("--quick", action="store_true", help="3 rounds per case, for a smoke run")
+    parser.add_argument("--cases", nargs="+", metavar="WORD", help="only the cases whose names have a WORD")
+    parser.add_argument("--breakdown", action="store_true", help="print where dlwidgets' time went too")
     args = parser.parse_args()
+    cases = [c for c in CASES if not args.cases or set(args.cases) & set(c.replace(",", " ").split())]
+    if not cases:
+        parser.error(f"--cases {' '.join(args.cases)} names none of the cases: {', '.join(CASES)}")
     if os.environ.get(_IN_VENV) != str(Path(sys.prefix).resolve()):
         python = _peer_venv.ensure(REPO, PEERS)
         path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
         env = {**os.environ, "PYTHONPATH": path, _IN_VENV: str(python.parent.parent.resolve())}
         return subprocess.run([str(python), __file__, *sys.argv[1:]], env=env).returncode
-    results, jpeg_bytes = measure(3 if args.quick else args.reps)
+    results, jpeg_bytes, timelines = measure(3 if args.quick else args.reps, cases, args.breakdown)
+    if args.breakdown:
+        from _breakdown import print_medians
+
+        for case, runs in timelines.items():
+            print_medians(f"dlwidgets, {case}", runs)
     return table(results, jpeg_bytes)
 
 
