@@ -1,8 +1,13 @@
+// @ts-check
 /*
- * What every dlwidgets anywidget sends as its ``_esm``: its real ES module and stylesheet are held once
- * per kernel by a shared model (dlwidgets.widgets.assets.SharedModule) that the widget names in its
- * ``_shared_module`` trait. The first view of a module imports its text (a blob URL) and puts its
- * stylesheet in the page once; every view of every widget of the kind then uses that one import.
+ * The page side of every dlwidgets anywidget, sent once per kernel: the `_esm` of the kernel's `Loader`
+ * model (dlwidgets.widgets.assets). Imported when the page makes that model, it installs
+ * `globalThis.dlwidgets1`, the widget definition (`initialize`, `render`) that each widget's own `_esm`
+ * (widget_stub.js, a few bytes) hands to anywidget. A widget's real ES module and stylesheet are held once
+ * per kernel by a `SharedModule` model that the widget names in its `_shared_module` trait: the first view
+ * of a module imports its text (a blob URL) and puts its stylesheet in the page once; every widget of the
+ * kind then uses that one import. The first page's loader serves every kernel of the page: its protocol
+ * (the global's name, the traits read here) only changes with the name's number.
  */
 
 /**
@@ -11,14 +16,15 @@
  */
 
 /**
- * The shared model, once the page has it: restoring a saved notebook may make it after the widget's
- * (ipywidgets 8 then throws, 7 answers undefined), so it is asked for again for up to a second.
+ * The model another model's ``trait`` names ("IPY_MODEL_" and its id), once the page has it: restoring a
+ * saved notebook may make it after the widget's (ipywidgets 8 then throws, 7 answers undefined), so it is
+ * asked for again for up to a second.
  * @param {Model} model
+ * @param {string} trait
  * @returns {Promise<any>}
  */
-async function sharedModel(model) {
-  // The trait holds "IPY_MODEL_" and the shared model's id.
-  const id = model.get("_shared_module").slice(10);
+async function sharedModel(model, trait) {
+  const id = model.get(trait).slice(10);
   for (let wait = 8; ; wait *= 2) {
     const shared = await Promise.resolve(model.widget_manager.get_model(id)).catch(() => undefined);
     if (shared || wait > 512) return shared;
@@ -32,7 +38,7 @@ async function sharedModel(model) {
  * @returns {Promise<any>}
  */
 async function load(model) {
-  const shared = await sharedModel(model);
+  const shared = await sharedModel(model, "_shared_module");
   if (!shared.dlwImport) {
     const id = `dlw-${shared.get("name")}`;
     const style = document.getElementById(id) || document.head.appendChild(document.createElement("style"));
@@ -66,12 +72,24 @@ function followLayout(model) {
   });
 }
 
-export default {
+/**
+ * What a widget's module gets beside anywidget's own: ``shared(trait)``, the model a trait of the widget
+ * names (a ``Widget`` in the kernel), once the page has it.
+ * @param {{model: Model}} props
+ */
+const withShared = (props) => ({ ...props, shared: (/** @type {string} */ trait) => sharedModel(props.model, trait) });
+
+const loader = {
   /** @param {{model: Model}} props */
-  initialize: async (props) => (await load(props.model)).initialize?.(props),
+  initialize: async (props) => (await load(props.model)).initialize?.(withShared(props)),
   /** @param {{model: Model & {on(name: string, callback: Function): void}}} props */
   render: async (props) => {
     followLayout(props.model);
-    return (await load(props.model)).render(props);
+    return (await load(props.model)).render(withShared(props));
   },
 };
+
+const page = /** @type {{dlwidgets1?: typeof loader}} */ (globalThis);
+page.dlwidgets1 ??= loader;
+
+export default {};

@@ -5,9 +5,11 @@ The minified copies are made by esbuild (``npm run minify``, js/minify.mjs) into
 sha256 of the file each was made from: a copy is sent only while its file is unchanged, and a file edited
 since is sent without its comments and indentation (``strip_js``, ``strip_css``) until it is made again.
 
-Each module and its stylesheet is sent once per kernel, held by a ``SharedModule`` model; a widget's own
-``_esm`` is the small ``shared_module.js``, which imports it from there (``shared_module()``). The comments
-(mostly JSDoc types, for tsc) are a third of a module's text and do nothing in the page.
+Each module and its stylesheet is sent once per kernel, held by a ``SharedModule`` model
+(``shared_module()``); so is the page's loader (``shared_module.js``, the ``Loader`` model's ``_esm``), which
+imports a module from there for each widget, whose own ``_esm`` is only ``widget_stub.js``, a few bytes
+naming the loader. The comments (mostly JSDoc types, for tsc) are a third of a module's text and do nothing
+in the page.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ import json
 import re
 from pathlib import Path
 
+import anywidget
 import ipywidgets as w
 import traitlets
+
+from .shared_styling import shared_layout
 
 # A CSS comment; no stylesheet here holds "/*" in a string.
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -86,13 +91,41 @@ def strip_css(text: str) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
+class Loader(anywidget.AnyWidget):
+    """The page's loader of dlwidgets' anywidgets (``shared_module.js``), one per kernel: the page imports it
+    when it makes this model, never shown, and every widget's ``_esm`` (``widget_stub.js``) hands it to
+    anywidget as the widget's definition."""
+
+    _esm = asset("shared_module.js")
+
+    @traitlets.default("layout")
+    def _shared_layout(self) -> w.Layout:
+        return shared_layout()
+
+
 class SharedModule(w.Widget):
     """One ES module and its stylesheet, as the page runs them: held once per kernel (and once in a notebook
-    saved with widget state) for every widget that runs the module, whose ``_esm`` only imports it."""
+    saved with widget state) for every widget that runs the module, whose ``_esm`` only names the loader.
+    It names the kernel's ``Loader`` so that a page given only the models a widget names still gets it."""
 
     name = traitlets.Unicode().tag(sync=True)
     esm = traitlets.Unicode().tag(sync=True)
     css = traitlets.Unicode().tag(sync=True)
+    loader = traitlets.Instance(Loader).tag(sync=True, **w.widget_serialization)
+
+    @traitlets.default("loader")
+    def _the_loader(self) -> Loader:
+        return loader()
+
+
+_LOADER: list[Loader] = []
+
+
+def loader() -> Loader:
+    """The kernel's live ``Loader``, made when first asked for (or again once closed)."""
+    if not _LOADER or getattr(_LOADER[0], "comm", None) is None:
+        _LOADER[:] = [Loader()]
+    return _LOADER[0]
 
 
 _SHARED: dict[str, SharedModule] = {}

@@ -166,7 +166,8 @@ class Chrome:
         return self._quiet_depth > 0
 
 
-SHARED_MODULE_ESM = asset("shared_module.js")
+# What every anywidget of dlwidgets sends as its ``_esm``: a few bytes handing it to the page's loader.
+WIDGET_ESM = asset("widget_stub.js")
 
 
 class _Notice(TypedDict):
@@ -186,10 +187,12 @@ class AnyWidgetChrome(Chrome, traitlets.HasTraits):
     """The anywidgets' part of the base: a status is sent to the browser as a ``Notice``, which the view
     may show, and ``close()`` closes the widget's ``Layout`` too. Its layout is the kernel's shared empty
     one until a value is set on it (``shared_layout``); the page then follows the widget's new Layout model
-    (``shared_module.js`` listens for it again: anywidget drops the view's own listeners).
+    (the page's loader, ``shared_module.js``, listens for it again: anywidget drops the view's own
+    listeners).
 
     A class's ``_esm`` and ``_css`` (its browser files' text) go to the page once per kernel, in a
-    ``SharedModule`` its widgets name in ``_shared_module``; their own ``_esm`` only imports it from there.
+    ``SharedModule`` its widgets name in ``_shared_module``; their own ``_esm`` (``widget_stub.js``) only
+    hands them to the page's loader, which imports the module from there.
     """
 
     _esm: str  # a subclass's browser files, as anywidget reads them
@@ -201,7 +204,7 @@ class AnyWidgetChrome(Chrome, traitlets.HasTraits):
         if isinstance(cls.__dict__.get("_esm"), str):  # not the trait anywidget makes of it in a subclass
             name = f"{cls.__module__}.{cls.__qualname__}"
             cls._shared_files = (name, cls.__dict__["_esm"], cls.__dict__.get("_css", ""))
-            cls._esm = SHARED_MODULE_ESM
+            cls._esm = WIDGET_ESM
             if "_css" in cls.__dict__:
                 del cls._css
         super().__init_subclass__(**kwargs)

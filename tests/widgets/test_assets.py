@@ -86,11 +86,12 @@ def test_a_stylesheet_sent_has_no_comments() -> None:
 def test_a_module_is_sent_once_per_kernel_however_many_widgets_run_it() -> None:
     grids = [ItemGrid(lambda *_: None, lambda *_: None) for _ in range(3)]
     states = [grid.get_state() for grid in grids]
-    assert {state["_esm"] for state in states} == {asset("shared_module.js")}
+    assert {state["_esm"] for state in states} == {asset("widget_stub.js")}
     assert not any("_css" in state for state in states)
     module = grids[0]._shared_module
     assert {state["_shared_module"] for state in states} == {f"IPY_MODEL_{module.model_id}"}
     assert (module.esm, module.css) == (asset("item_grid.js"), asset("item_grid.css"))
+    assert module.loader.get_state()["_esm"] == asset("shared_module.js")  # the page's loader, once
     grids[0].close()  # closing one widget leaves the module to the others, and to the next one made
     assert module.comm is not None
     assert ItemGrid(lambda *_: None, lambda *_: None)._shared_module is module
@@ -99,3 +100,12 @@ def test_a_module_is_sent_once_per_kernel_however_many_widgets_run_it() -> None:
     assert made._shared_module is not module and made._shared_module.esm == module.esm
     for grid in [*grids, made]:
         grid.close()
+
+
+def test_a_widgets_own_module_is_a_few_bytes_whatever_its_real_module() -> None:
+    """Each anywidget's ``_esm`` goes to the page with every widget made (and into a saved notebook once
+    per widget): the loading itself is the kernel's ``Loader``, sent once."""
+    grid = ItemGrid(lambda *_: None, lambda *_: None)
+    own = len(json.dumps(grid.get_state()["_esm"]).encode())
+    assert own < 250, f"{own} bytes of _esm per widget"
+    assert grid._shared_module.loader is ItemGrid(lambda *_: None, lambda *_: None)._shared_module.loader

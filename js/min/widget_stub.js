@@ -1,0 +1,1 @@
+var o=async()=>{const t=globalThis;for(let e=4;!t.dlwidgets1;e*=2){if(e>2048)throw Error("dlwidgets: the page has no loader");await new Promise(a=>setTimeout(a,e))}return t.dlwidgets1};export{o as default};
