@@ -165,3 +165,28 @@ def test_esc_clears_the_selection_first_then_gives_the_keyboard_back(open_notebo
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     b_inserts_a_cell(page, len(before["cells"]))
+
+
+FIXED_CELL = """\
+annotator = dw.Annotator(item, width=500, height=300)
+annotator
+"""
+
+
+def test_a_fixed_width_keeps_the_layers_stacked_at_that_width(open_notebook: OpenNotebook) -> None:
+    """``width=`` and ``height=`` fix the canvas's size in a wide cell: the image, drawing, highlight and
+    gesture layers lie one over the other at that size."""
+    notebook = open_notebook([WORKSPACE_CELL, FIXED_CELL])
+    notebook.page.set_viewport_size({"width": 1400, "height": 900})
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    notebook.wait_ready()
+    boxes: list[list[float]] = notebook.output(".dlw-annotator").evaluate(
+        """root => [...root.querySelectorAll('.dlw-stage canvas')].map(c => {
+             const r = c.getBoundingClientRect();
+             return [r.left, r.top, r.width, r.height];
+           })"""
+    )
+    assert len(boxes) == 4, boxes
+    assert all(abs(a - b) <= 1 for box in boxes for a, b in zip(box, boxes[0], strict=True)), boxes
+    assert abs(boxes[0][2] - 500) <= 1 and abs(boxes[0][3] - 300) <= 1, boxes

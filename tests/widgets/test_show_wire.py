@@ -22,17 +22,18 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py), in
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON; each
-# anywidget's ``_esm`` is the shared-module loader, ~0.9 KB since it follows the view's Layout model).
-OPEN_MODELS = 16
-OPEN_MESSAGES = 26
-OPEN_BYTES_BESIDE_IMAGE = 26 * 1024
-# The image's message comes before the controls' and panels' models: among the first few.
-IMAGE_AMONG_FIRST = 6
+# anywidget's ``_esm`` is the shared-module loader, ~0.9 KB). Each model opens with its state (no updates
+# after it), the stage's layout is CSS, and the review bar and the drafts line are made when needed.
+OPEN_MODELS = 10
+OPEN_MESSAGES = 12
+OPEN_BYTES_BESIDE_IMAGE = 16 * 1024
+# The image's message comes before any other model's: right after its layer's.
+IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
 # page: the thumbnail, the image, the drawing, the panel's objects list with its other changes, the item
 # counter and number;
 # the bytes beside the image's, the side panel's left out (its objects list is tested with the panel).
-SHOW_MESSAGES = 6
+SHOW_MESSAGES = 5
 BIG_IMAGE = (2400, 1800)
 SHOW_BYTES_BESIDE_IMAGE = 32 * 1024
 
@@ -89,6 +90,23 @@ def beside(messages: Wire, *images: bytes) -> int:
     return sum(m.json_bytes for m in messages) + buffers - sum(len(i) for i in images)
 
 
+def model_id(widget: Any) -> str:
+    assert widget.comm is not None
+    return str(widget.comm.comm_id)
+
+
+def opening(messages: Wire, widget: Any) -> int:
+    """The place of the message that opens ``widget``'s model."""
+    return next(i for i, m in enumerate(messages) if m.kind == "comm_open" and m.comm_id == model_id(widget))
+
+
+def drawn_at(messages: Wire, annotator: Annotator) -> int:
+    """The place of the first batch of drawing commands after the annotator's canvases opened (ipycanvas
+    draws through its one canvas manager, in messages with buffers)."""
+    opened = opening(messages, annotator.drawing)
+    return next(i for i, m in enumerate(messages) if i > opened and m.kind == "custom" and m.buffers)
+
+
 def upload(dataset: dw.Dataset, jpeg: bytes, name: str, boxes: int, seed: int) -> dw.Item:
     item = dataset.items.upload(local_path=jpeg, remote_path="/wire", remote_name=name)
     assert isinstance(item, dw.Item)
@@ -109,10 +127,19 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     item = upload(dataset, jpeg, "one.jpg", 50, 0)
     thumbnail = item.thumbnail()
     Annotator(item, width=800, height=520).close()  # the kernel's first: its modules go once
-    messages = during(wire, lambda: Annotator(item, width=800, height=520))
+    annotators: list[Annotator] = []
+    messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
     image = carrying(messages, jpeg)  # the stored bytes, untouched
     assert carrying(messages, thumbnail) == [], "below THUMBNAIL_FIRST_PIXELS the image goes alone"
     assert image[0] < IMAGE_AMONG_FIRST, f"the image is message {image[0]} of {len(messages)}"
+    drawing = drawn_at(messages, annotators[0])
+    opened = [i for i, m in enumerate(messages) if m.kind == "comm_open"]
+    assert len(opened) == len({m.comm_id for m in messages if m.kind == "comm_open"}), "a model opened twice"
+    controls = [opening(messages, part) for part in (annotators[0].toolbar, annotators[0].side_panel)]
+    assert image[0] < drawing < min(controls), "the image, then the drawing, then the controls and panels"
+    assert messages[-1].comm_id == model_id(annotators[0]), "the annotator's own model last, with its parts"
+    updates = [m for m in messages if m.kind == "update"]
+    assert updates == [], "every model opens with its state: no update after it"
     models = sum(m.kind == "comm_open" for m in messages)
     assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"

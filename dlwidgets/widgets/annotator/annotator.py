@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import ipywidgets as w
 from ipycanvas import hold_canvas
@@ -29,6 +29,7 @@ from ..base import SHOWN_ERRORS, WidgetBase, counted, describe
 from ..control_bar import ControlBar
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
+from ..models.bulk_accept import is_prediction
 from ..models.mask_strokes import relabel
 from ..models.viewport import Viewport, canvas_height
 from .canvas_drawing import draw_annotations, draw_highlight
@@ -38,9 +39,10 @@ from .item_source import LazyItems, Source, resolve_items, work_queue
 from .label_colors import label_colors
 from .later_pages import LayerCanvas, redraw_on_later_pages
 from .mask_painting import BRUSH_TOOLS, MaskBrush
+from .opening import OpensWhenBuilt
 from .panels import PanelCallbacks, SidePanel
-from .queue import QueueBar
-from .review import ReviewBar, draw_predictions
+from .queue import QueueBar, queue_shortcuts
+from .review import REVIEW_SHORTCUTS, ReviewBar, draw_predictions
 from .toolbar import SAVE_STATES, toolbar_controls
 
 TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOLS)
@@ -54,7 +56,15 @@ DEFAULT_WINDOW_HEIGHT = 900.0
 THUMBNAIL_FIRST_PIXELS = 2_000_000
 
 
-class Annotator(WidgetBase):
+class ToolbarState(NamedTuple):
+    """The toolbar's values, its controls enabled or not, and the save state's tone, for the shown item."""
+
+    values: dict[str, Any]
+    enabled: dict[str, bool]
+    tone: str
+
+
+class Annotator(OpensWhenBuilt, WidgetBase):
     """``Annotator(item)``, ``Annotator(dataset, filters=...)`` or ``Annotator([item, ...])``.
 
     ``autosave`` (on by default) saves an item's edits when it is left and after a short idle time; off,
@@ -96,12 +106,12 @@ class Annotator(WidgetBase):
             self.viewport.fit(*first)
         size = {"width": self.viewport.canvas_width, "height": self.viewport.canvas_height}
         view = [self.viewport.scale, self.viewport.offset_x, self.viewport.offset_y]
-        # The stage's layers, stretched alike to its width (until the kernel redraws them at that size), so
-        # that the gesture layer's pixels stay over the drawing's: one Layout for the four.
-        stack = w.Layout(grid_area="stack", width="100%", height="auto")
-        # The image first, before any other model: its transfer and decoding start while the rest is built.
-        self.image_layer = ImageLayer(**size, view=view, layout=stack)
+        # The stage's layers are stacked and stretched by the stage's CSS (js/annotator_panel.css), not by
+        # Layout models of their own. The image first, before any other model: its transfer and decoding
+        # start while the rest is built.
+        self.image_layer = ImageLayer(**size, view=view)
         self._sent_image: int | None = 0 if self._send_image(self._items[0]) else None  # whose image
+        # Its own model opens last (``built``), with its children: no update after it.
         super().__init__(_dom_classes=["dlw-annotator"])
         self._owns_drafts = drafts is None
         self._drafts = drafts if drafts is not None else AnnotationDrafts()
@@ -126,53 +136,51 @@ class Annotator(WidgetBase):
         self._gesture_handler = GestureHandler(self)
         # While a gesture is handled: False, or True once an edit asked for a redraw (done once, at its end).
         self._held: bool | None = None
+        # Made when first needed (review mode, an item with predictions; unsaved drafts to name).
+        self._review: ReviewBar | None = None
+        self._drafts_line: w.HTML | None = None
         # Plain canvases stacked by the grid, not a MultiCanvas: 2 models instead of 7 (its own, a canvas
         # and a Layout per layer), and the page redraws only the layer that changed.
-        self.drawing = LayerCanvas(**size, layout=stack)
-        self.highlight = LayerCanvas(**size, layout=stack)
+        self.drawing = LayerCanvas(**size, layout=self.shared.layout())
+        self.highlight = LayerCanvas(**size, layout=self.shared.layout())
         # A page opened later (reloaded, another tab) gets blank canvases: each layer is drawn again there.
         redraw_on_later_pages(self.drawing, self._redraw_for_page)
         redraw_on_later_pages(self.highlight, self._highlight_for_page)
         # Made with the other layers, before the controls: made after them, its view in JupyterLab sometimes
-        # never reported its width (benchmarks/annotator.py waited for the canvas sized to its cell).
+        # never reported its width (benchmarks/annotator.py waited for the canvas sized to its cell). Every
+        # shortcut is known now (the review's, the queue's): the list goes once.
+        shortcuts = [[s.keys, s.does] for s in SHORTCUTS] + [list(row) for row in REVIEW_SHORTCUTS]
         self.gestures = GestureLayer(
             self._on_gesture,
             **size,
             view=view,
-            shortcuts=[[shortcut.keys, shortcut.does] for shortcut in SHORTCUTS],
-            layout=stack,
+            shortcuts=shortcuts + (queue_shortcuts(self.queue) if self.queue is not None else []),
+            brush=None,
         )
         self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
-        self._build_controls(self._drafts.autosave)
-        self.review = ReviewBar(
-            self, review, layout=self.shared.layout()
-        )  # predictions: dashed, scored, accepted or rejected
+        if review:  # drawn in review mode from the start
+            self._review = self._review_bar(True)
+        # The first item drawn before the controls and panels are made: the canvas is what the eye goes to.
+        self._show_stage(0)
+        self._build_controls()
         self.queue_bar = (
             QueueBar(self, self.queue, layout=self.shared.layout()) if self.queue is not None else None
         )
-        bar_keys = self.review.shortcuts + (self.queue_bar.shortcuts if self.queue_bar is not None else [])
-        self.gestures.shortcuts = [*self.gestures.shortcuts, *bar_keys]
-        fixed = self._fixed_size[0]
+        self._show_controls()
+        self.side_panel.built()
+        fixed = ["dlw-fixed-width"] if self._fixed_size[0] else []
         stage = w.GridBox(
             [self.image_layer, self.drawing, self.highlight, self.gestures],
-            layout=w.Layout(
-                grid_template_areas='"stack"',
-                grid_template_columns="minmax(0, 1fr)",
-                flex=f"0 0 {fixed}px" if fixed else "1 1 480px",
-                min_width="0",
-                overflow="hidden",
-            ),
-            _dom_classes=["dlw-stage"],
+            layout=self.shared.layout(),
+            _dom_classes=["dlw-stage", *fixed],
         )
         # The side panel beside the canvas, or below it when the cell is too narrow for both.
-        wrap = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
-        body = w.HBox([stage, self.side_panel], layout=wrap)
-        bars = [self.queue_bar] if self.queue_bar is not None else []
-        self.children = [*bars, self.toolbar, self.review, body, self._drafts_line, self.status_line]
+        self._body = w.HBox([stage, self.side_panel], layout=self.shared.layout(), _dom_classes=["dlw-body"])
+        self.children = self._parts()
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
         self._drafts.on_saved = self._on_saved
-        self._show(0)
+        self.built()
 
     # -- public surface ---------------------------------------------------------------------------
     @property
@@ -334,8 +342,9 @@ class Annotator(WidgetBase):
         self.gestures.help_shown = not self.gestures.help_shown if shown is None else bool(shown)
 
     # -- building the controls --------------------------------------------------------------------
-    def _build_controls(self, autosave: bool) -> None:
-        """The toolbar (one ``ControlBar``: see ``toolbar.py``), the side panel and the drafts line."""
+    def _build_controls(self) -> None:
+        """The toolbar (one ``ControlBar``: see ``toolbar.py``) and the side panel, made with the shown
+        item's state (the side panel opens once ``built``)."""
         actions: dict[str, Callable[..., Any]] = {
             "tool": self.set_tool,
             "brush_size": lambda size: setattr(self.mask_brush, "size", size),
@@ -356,13 +365,15 @@ class Annotator(WidgetBase):
             "save_next": self.save_and_next,
             "autosave": self._set_autosave,
         }
+        shown = self._toolbar_state()
         values = {
             "tool": self.tool,
             "brush_size": self.mask_brush.size,
             "label_text": self.show_labels,
             "opacity": self.opacity,
-            "item": 1,
-            "autosave": autosave,
+            "autosave": self._drafts.autosave,
+            "zoom": self._zoom_text(),
+            **shown.values,
         }
         self.toolbar = ControlBar(
             toolbar_controls(self._total),
@@ -370,13 +381,12 @@ class Annotator(WidgetBase):
             values,
             attempt=self.attempt,
             hidden=["brush_size"],
+            disabled=[control for control, enabled in shown.enabled.items() if not enabled],
+            tones={"save_state": shown.tone} if shown.tone else {},
             layout=self.shared.layout(),
             _dom_classes=["dlw-toolbar"],
         )
         self.mask_brush.on_size = lambda size: self.toolbar.update({"brush_size": size})
-        self._drafts_line = w.HTML(
-            layout=self.shared.layout(min_height="24px"), style=self.shared.style(w.HTML)
-        )
         self.side_panel = SidePanel(
             PanelCallbacks(
                 on_label=self._on_label_picked,
@@ -389,7 +399,32 @@ class Annotator(WidgetBase):
             ),
             self.attempt,
         )
-        self.status_line.layout.min_height = "24px"
+
+    def _parts(self) -> list[w.Widget]:
+        """The annotator's children, top to bottom: the bars made so far, the stage beside the side panel,
+        the unsaved drafts (once there are any) and the status line."""
+        bars = [self.queue_bar, self.toolbar, self._review]
+        lines = [self._drafts_line, self.status_line]
+        return [part for part in (*bars, self._body, *lines) if part is not None]
+
+    def _add_part(self) -> None:
+        """Show a part made after the annotator (a bar, the drafts line) in its place."""
+        if self._is_built:
+            self.children = self._parts()
+
+    @property
+    def review(self) -> ReviewBar:
+        """Review mode's bar (``ReviewBar``): made and shown on first use, or for an item with predictions."""
+        return self._ensure_review()
+
+    def _ensure_review(self) -> ReviewBar:
+        if self._review is None:
+            self._review = self._review_bar(False)
+            self._add_part()
+        return self._review
+
+    def _review_bar(self, enabled: bool) -> ReviewBar:
+        return ReviewBar(self, enabled, layout=self.shared.layout())  # predictions: dashed, scored, ...
 
     # -- showing an item ------------------------------------------------------------------------
     def _go(self, index: int) -> None:
@@ -406,9 +441,15 @@ class Annotator(WidgetBase):
         self._drafts.autosave = value
         if value:  # turned on: what is unsaved is saved now
             self._drafts.save_all()
-        self._refresh_save_state()
+        self._refresh_toolbar()
 
     def _show(self, index: int) -> None:
+        self._show_stage(index)
+        self._show_controls()
+
+    def _show_stage(self, index: int) -> None:
+        """Item ``index`` on the stage: its image (unless sent already), the canvas's size and view for it,
+        its ontology's colours and its edits, drawn: what the eye goes to first, before the controls."""
         self._index = index
         self._gesture_handler.forget()
         self._ensure_loaded(index)
@@ -425,23 +466,32 @@ class Annotator(WidgetBase):
         if size is not None:
             self._fit_canvas(*size)
             self.viewport.fit(*size)
-            self._show_view()
-        # The side panel's changes go in one message, after the drawing (what the eye goes to first).
-        with self.side_panel.hold_sync():
-            self.side_panel.show_item(item, index, self._total)
-            self._load_ontology(item)
-            self.edits = self._drafts.open(item, width or 1, height or 1)
-            self.mask_brush.show()
-            if size is None:
-                reason = "is not an image" if not mimetype.startswith("image/") else "could not be decoded"
-                with hold_canvas():
-                    for layer in (self.drawing, self.highlight):
-                        layer.clear()
-                self.image_layer.clear()
-                self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
-            else:
-                with hold_canvas():
-                    self._draw_annotations()
+            self._show_view(readout=False)  # the zoom's readout goes with the toolbar's other changes
+        self._load_ontology(item)
+        self.edits = self._drafts.open(item, width or 1, height or 1)
+        self.mask_brush.show()
+        if size is None:
+            reason = "is not an image" if not mimetype.startswith("image/") else "could not be decoded"
+            with hold_canvas():
+                for layer in (self.drawing, self.highlight):
+                    layer.clear()
+            self.image_layer.clear()
+            self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
+        else:
+            with hold_canvas():
+                self._draw_annotations()
+
+    def _show_controls(self) -> None:
+        """The shown item in the toolbar and the side panel (one message each) and in the queue bar; an
+        item with predictions gets the review bar."""
+        item = self.item
+        edits = self.edits
+        if self._review is None and edits is not None and any(is_prediction(s) for _, s in edits.shapes()):
+            self._ensure_review()
+        with self.toolbar.hold_sync(), self.side_panel.hold_sync():
+            self.toolbar.update({"zoom": self._zoom_text()})
+            self.side_panel.show_item(item, self._index, self._total)
+            self.side_panel.show_ontology(self._labels, self._colors, self._attributes, self.label)
             self._refresh_panels()
         if self.queue_bar is not None:
             self.queue_bar.show(item)
@@ -483,7 +533,6 @@ class Annotator(WidgetBase):
         self._attributes = ontology.attributes if ontology else []
         if self.label not in self._labels:
             self.label = self._labels[0] if self._labels else None
-        self.side_panel.show_ontology(self._labels, self._colors, self._attributes, self.label)
 
     # -- drawing ------------------------------------------------------------------------------------
     def _draw_annotations(self) -> None:
@@ -496,7 +545,7 @@ class Annotator(WidgetBase):
         shapes = self.edits.shapes()
         if self.hidden:
             shapes = [(k, s) for k, s in shapes if k not in self.hidden]
-        shapes, predictions = self.review.split(shapes)
+        shapes, predictions = self._review.split(shapes) if self._review is not None else (shapes, [])
         draw_annotations(
             self.drawing,
             shapes,
@@ -543,12 +592,16 @@ class Annotator(WidgetBase):
             with hold_canvas():
                 self._draw_hovered()
 
-    def _show_view(self) -> None:
-        """The zoom as a percentage, and the view for the browser (where tests read it)."""
+    def _show_view(self, readout: bool = True) -> None:
+        """The view for the browser (where tests read it), and with ``readout`` the zoom's percentage."""
         viewport = self.viewport
-        self.toolbar.update({"zoom": f"{round(viewport.scale * 100)}%"})
+        if readout:
+            self.toolbar.update({"zoom": self._zoom_text()})
         view = [viewport.scale, viewport.offset_x, viewport.offset_y]
         self.image_layer.view = self.gestures.view = view
+
+    def _zoom_text(self) -> str:
+        return f"{round(self.viewport.scale * 100)}%"
 
     # -- the canvas's size --------------------------------------------------------------------------
     def _resize(self, width: int, window_height: float) -> None:
@@ -610,12 +663,7 @@ class Annotator(WidgetBase):
 
     def _refresh_panels(self) -> None:
         edits = self.edits
-        bar = self.toolbar
-        with bar.hold_sync():  # the toolbar's changes in one message
-            bar.update({"counter": f"{self._index + 1} of {self._total}", "item": self._index + 1})
-            self._refresh_save_state()
-            bar.enable("undo", bool(edits and edits.can_undo))
-            bar.enable("redo", bool(edits and edits.can_redo))
+        self._refresh_toolbar()
         with self.side_panel.hold_sync():
             self.side_panel.show_edits(edits)
             if edits is not None:
@@ -623,23 +671,45 @@ class Annotator(WidgetBase):
                 self.locked &= set(edits.keys())
             self.side_panel.show_selection(edits, self.selected)
 
-    def _refresh_save_state(self) -> None:
-        """The shown item's save state, and the items whose edits are unsaved drafts."""
-        state = self._drafts.state(self.item) if self.edits is not None else "saved"
+    def _toolbar_state(self) -> ToolbarState:
+        """What the toolbar shows of the shown item: its place, its save state, what can be undone."""
+        edits = self.edits
+        state = self._drafts.state(self.item) if edits is not None else "saved"
         text, tone = SAVE_STATES[state]
+        place = {"counter": f"{self._index + 1} of {self._total}", "item": self._index + 1}
+        enabled = {
+            "undo": bool(edits and edits.can_undo),
+            "redo": bool(edits and edits.can_redo),
+            "discard": state not in ("saved", "saving"),
+        }
+        return ToolbarState({**place, "save_state": text}, enabled, tone)
+
+    def _refresh_toolbar(self) -> None:
+        """The toolbar's state of the shown item (its changes in one message), and the unsaved drafts."""
+        shown = self._toolbar_state()
         bar = self.toolbar
         with bar.hold_sync():
-            bar.update({"save_state": text})
-            bar.tone("save_state", tone)
-            bar.enable("discard", state not in ("saved", "saving"))
+            bar.update(shown.values)
+            bar.tone("save_state", shown.tone)
+            for control, enabled in shown.enabled.items():
+                bar.enable(control, enabled)
+        self._show_drafts()
+
+    def _show_drafts(self) -> None:
+        """Name the items whose edits are unsaved drafts, on a line made the first time there are any."""
         unsaved = self._drafts.unsaved
+        if not unsaved and self._drafts_line is None:
+            return
         names = ", ".join(html.escape(item.name or item.id) for item in unsaved)
-        self._drafts_line.value = (
-            f"<span class='dlw-drafts'>unsaved drafts ({len(unsaved)}): {names}</span>" if unsaved else ""
-        )
+        text = f"<span class='dlw-drafts'>unsaved drafts ({len(unsaved)}): {names}</span>" if unsaved else ""
+        if self._drafts_line is None:
+            self._drafts_line = self.shared.html(text)
+            self._add_part()
+        else:
+            self._drafts_line.value = text
 
     def _on_save_state(self, _item: Item) -> None:
-        self._refresh_save_state()
+        self._refresh_toolbar()
 
     def _on_saved(self, edits: AnnotationEdits) -> None:
         self.callbacks("on_save").fire(edits.item, edits.annotations)
@@ -738,8 +808,8 @@ class Annotator(WidgetBase):
 
     def _handle_bar_key(self, event: dict[str, Any]) -> bool:
         """A key of the queue bar's or the review bar's, run by it; False when neither has it."""
-        queue = self.queue_bar
-        return (queue is not None and queue.handle_key(event)) or self.review.handle_key(event)
+        bars = (self.queue_bar, self._review)
+        return any(bar is not None and bar.handle_key(event) for bar in bars)
 
 
 def image_size(item: Item) -> tuple[int, int] | None:

@@ -29,6 +29,7 @@ from ..base import AnyWidgetChrome, Notice
 from ..models.annotation_edits import AnnotationEdits
 from ..models.gc_pause import cyclic_gc_paused
 from .object_rows import ObjectRow, ObjectRows, ObjectsChanged, ObjectsShown
+from .opening import OpensWhenBuilt
 
 # How many recently used labels the list shows on top.
 RECENT_LABELS = 5
@@ -165,9 +166,10 @@ class PanelCallbacks:
     on_object_id: Callable[[str | None], None]
 
 
-class SidePanel(AnyWidgetChrome, anywidget.AnyWidget):
+class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
     """The Annotator's side panel; the Annotator writes its traits (``show_*``) and gets the user's
-    choices through ``PanelCallbacks``. A failing choice is shown by ``attempt`` (the Annotator's)."""
+    choices through ``PanelCallbacks``. A failing choice is shown by ``attempt`` (the Annotator's). Its
+    model opens once ``built``, with the first item's header, labels and counts."""
 
     _esm = asset("annotator_panel.js")
     _css = asset("annotator_panel.css")

@@ -25,6 +25,23 @@ class Working(Protocol):
     def go_to(self, index: int) -> None: ...
 
 
+# The queue's keys (without Ctrl): the key, what it does (listed with the annotator's shortcuts), the bar's
+# method that does it.
+QA_KEYS = (("a", "approve, then the next item", "approve"), ("r", "reject with the note", "reject"))
+WORK_KEYS = (("c", "save, complete, then the next item", "complete"), ("d", "discard", "discard"))
+NEXT_KEY = ("n", "next unfinished item", "next_unfinished")
+
+
+def queue_keys(queue: WorkQueue) -> tuple[tuple[str, str, str], ...]:
+    """The keys of the bar over ``queue``: a QA task's, or a labelling one's."""
+    return (*(QA_KEYS if queue.is_qa else WORK_KEYS), NEXT_KEY)
+
+
+def queue_shortcuts(queue: WorkQueue) -> list[list[str]]:
+    """The rows the shortcuts overlay lists for the bar over ``queue``: known before the bar is made."""
+    return [[key.upper(), does] for key, does, _action in queue_keys(queue)]
+
+
 class QueueBar(ControlBar):
     """The queue's controls over ``annotator``, one ``ControlBar`` with its own status; each action saves
     the item's edits first."""
@@ -72,23 +89,8 @@ class QueueBar(ControlBar):
         handlers = {control["id"]: action for control, action in actions}
         traits.setdefault("_dom_classes", ["dlw-queue"])
         super().__init__(controls, handlers, {"title": queue.title}, **traits)
-        # The queue's keys (without Ctrl): the key, what it does (listed with the annotator's shortcuts).
-        keys: list[tuple[str, str, Callable[[], None]]] = [
-            *(
-                [
-                    ("a", "approve, then the next item", self.approve),
-                    ("r", "reject with the note", self.reject),
-                ]
-                if queue.is_qa
-                else [
-                    ("c", "save, complete, then the next item", self.complete),
-                    ("d", "discard", self.discard),
-                ]
-            ),
-            ("n", "next unfinished item", self.next_unfinished),
-        ]
-        self._keys = {key: action for key, _does, action in keys}
-        self.shortcuts = [[key.upper(), does] for key, does, _action in keys]
+        self._keys = {key: getattr(self, action) for key, _does, action in queue_keys(queue)}
+        self.shortcuts = queue_shortcuts(queue)
 
     def _noted(self, _note: str = "") -> None:
         """The note as typed is the field's value (read by ``reject``)."""

@@ -47,6 +47,12 @@ DASHED_TYPES = ("box", "point")
 # The controls shown in review mode only, and those of the "Accept all ..." confirmation.
 REVIEW_CONTROLS = ("threshold", "accept", "reject", "next", "accept_all", "ask_everywhere", "info")
 CONFIRMATION = ("confirmation", "question", "accept_them", "cancel")
+# The review keys as the shortcuts overlay lists them, with or without a review bar made yet.
+REVIEW_SHORTCUTS = (
+    (ACCEPT_KEY.upper(), "review: accept the selected prediction"),
+    (REJECT_KEY.upper(), "review: reject (delete) the selected prediction"),
+    (NEXT_KEY.upper(), "review: select the next prediction"),
+)
 
 
 class ReviewBar(ControlBar):
@@ -95,11 +101,7 @@ class ReviewBar(ControlBar):
         traits.setdefault("_dom_classes", ["dlw-review"])
         super().__init__(controls, actions, values, attempt=annotator.attempt, hidden=hidden, **traits)
         self._keys = {ACCEPT_KEY: self.accept, REJECT_KEY: self.reject, NEXT_KEY: self.next_prediction}
-        self.shortcuts = [
-            [ACCEPT_KEY.upper(), "review: accept the selected prediction"],
-            [REJECT_KEY.upper(), "review: reject (delete) the selected prediction"],
-            [NEXT_KEY.upper(), "review: select the next prediction"],
-        ]
+        self.shortcuts = [list(row) for row in REVIEW_SHORTCUTS]
 
     @property
     def is_on(self) -> bool:
