@@ -70,9 +70,10 @@ def text_page_of(
     where: str,
     params: list[Any],
     to_text: Callable[[sqlite3.Row], JSONText],
+    columns: str = "*",
 ) -> JSONText:
     """``page_of`` for rows spliced as JSON text (``to_text``), answered without encoding them again."""
-    rows, total, page, size = page_rows(ws, body, resource, where, params)
+    rows, total, page, size = page_rows(ws, body, resource, where, params, columns)
     return paged_text([to_text(row) for row in rows], total, page, size)
 
 

@@ -389,10 +389,21 @@ class Annotations(AnnotationsById):
         data.update(itemId=self.item.id, datasetId=self.item.dataset_id)
         return data
 
-    def _query(self, filters: Filters | None) -> dict[str, Any]:
+    def _filters(self, filters: Filters | None) -> Filters:
+        """``filters`` (all annotations by default) narrowed to the item's; ``filters`` is left as it was."""
         filters = copy.deepcopy(filters) if filters else Filters(resource=FiltersResource.ANNOTATION)
         filters.add(field="itemId", values=self.item.id)
-        return filters.prepare()
+        return filters
+
+    def _query(self, filters: Filters | None) -> dict[str, Any]:
+        return self._filters(filters).prepare()
+
+    def pages_json(self, filters: Filters | None = None) -> Iterator[list[dict[str, Any]]]:
+        """The platform JSON of the item's annotations (those ``filters`` matches), a page at a time in id
+        order, without building entities or fetching the dataset: for readers of them all, such as the
+        annotator."""
+        path = f"/datasets/{self.item.dataset_id}/query"
+        return json_pages(self.client, path, self._filters(filters), by_id=True)
 
     def list(self, filters: Filters | None = None) -> AnnotationCollection:
         """Every annotation on the item (all pages), oldest first."""

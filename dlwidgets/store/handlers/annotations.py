@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import math
-import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -34,15 +34,13 @@ _ROW = (
     "id", "item_id", "dataset_id", "type", "label", "coordinates", "metadata", "source",
     "creator", "created_at", "updated_at", "updated_by", "doc",
 )  # fmt: skip
+ROW_COLUMNS = ", ".join(_ROW)  # to SELECT for annotation_row_text
 # The ids an annotation refers to: its parent must be the caller's to read.
 _REFERENCES = (("metadata.system.parentId", "annotation_id"),)
 _PNG_URL = "data:image/png;base64,"
 _SERVER_FIELDS = {"creator", "createdAt", "updatedAt", "updatedBy", "url", "item", "dataset", "hash"}
 # The fields kept in columns of their own (or made by the server), not in the ``doc`` of other fields.
 _STORED_APART = _COLUMNS | _SERVER_FIELDS
-# What JSON text holds where a number is not finite (NaN, Infinity); rows stored before such numbers
-# were refused may hold them. A string holding the word only sends the row the slower way.
-_NON_FINITE_TEXT = re.compile(r"NaN|Infinity")
 
 
 def annotation_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
@@ -53,23 +51,48 @@ def annotation_json(row: sqlite3.Row, req: Request) -> dict[str, Any]:
 def annotation_text(row: sqlite3.Row | Mapping[str, Any], req: Request) -> JSONText:
     """An annotation's platform JSON as text, spliced from its columns (``coordinates``, ``metadata``
     and ``doc`` are stored as JSON text already): a long listing is neither decoded nor encoded again."""
-    doc, metadata, coordinates = row["doc"], row["metadata"], row["coordinates"]
-    if any(_NON_FINITE_TEXT.search(text) for text in (doc, metadata, coordinates or "")):
+    return annotation_row_text(tuple(row[column] for column in _ROW), req)
+
+
+def annotation_row_text(values: Sequence[Any], req: Request) -> JSONText:
+    """``annotation_text`` of a row's values in ``_ROW`` order (what ``SELECT`` of ``ROW_COLUMNS`` gives):
+    called for every row of a listing, so the columns are read by place, not by name."""
+    annotation_id, item_id, dataset_id, kind, label, coordinates, metadata, source, *rest = values
+    creator, created_at, updated_at, updated_by, doc = rest
+    if (
+        _has_non_finite(doc)
+        or _has_non_finite(metadata)
+        or (coordinates is not None and _has_non_finite(coordinates))
+    ):
         # Stored before non-finite numbers were refused: they go out as null, so the answer is JSON.
         doc, metadata = dumps(finite(loads(doc))), dumps(finite(loads(metadata)))
         coordinates = None if coordinates is None else dumps(finite(json.loads(coordinates)))
-    annotation_id, item_id, dataset_id = row["id"], row["item_id"], row["dataset_id"]
-    base = req.base_url
+    # The columns the schema keeps NOT NULL are escaped without a check for None, and the URLs are spliced
+    # from the escaped base and ids (JSON escapes character by character).
+    quoted = encode_basestring_ascii
+    annotation_id, item_id, dataset_id = quoted(annotation_id), quoted(item_id), quoted(dataset_id)
+    base = _quoted_base(req.base_url)
     text = (
-        f'{{{doc[1:-1] + "," if doc != "{}" else ""}"id":{_string(annotation_id)},'
-        f'"itemId":{_string(item_id)},"datasetId":{_string(dataset_id)},"type":{_string(row["type"])},'
-        f'"label":{_string(row["label"])},"metadata":{metadata},"source":{_string(row["source"])},'
-        f'"creator":{_string(row["creator"])},"createdAt":{_string(row["created_at"])},'
-        f'"updatedAt":{_string(row["updated_at"])},"updatedBy":{_string(row["updated_by"])},'
-        f'"url":{_string(f"{base}/annotations/{annotation_id}")},"item":{_string(f"{base}/items/{item_id}")},'
-        f'"dataset":{_string(f"{base}/datasets/{dataset_id}")},"hash":null'
+        f'{{{doc[1:-1] + "," if doc != "{}" else ""}"id":{annotation_id},'
+        f'"itemId":{item_id},"datasetId":{dataset_id},"type":{quoted(kind)},'
+        f'"label":{_string(label)},"metadata":{metadata},"source":{_string(source)},'
+        f'"creator":{quoted(creator)},"createdAt":{quoted(created_at)},'
+        f'"updatedAt":{quoted(updated_at)},"updatedBy":{quoted(updated_by)},'
+        f'"url":{base}/annotations/{annotation_id[1:]},"item":{base}/items/{item_id[1:]},'
+        f'"dataset":{base}/datasets/{dataset_id[1:]},"hash":null'
     )
     return JSONText(f'{text},"coordinates":{coordinates}}}' if coordinates is not None else text + "}")
+
+
+def _has_non_finite(text: str) -> bool:
+    """Whether JSON ``text`` may hold NaN or Infinity (or a string with the word: it takes the slow way)."""
+    return "NaN" in text or "Infinity" in text
+
+
+@functools.lru_cache(maxsize=16)
+def _quoted_base(base_url: str) -> str:
+    """``base_url`` as the start of a JSON string: its opening quote and escaped text, no closing quote."""
+    return encode_basestring_ascii(base_url)[:-1]
 
 
 def _string(value: str | None) -> str:
@@ -272,7 +295,7 @@ def insert_annotations(
         )  # fmt: skip
         rows.append(row)
         # The answer is spliced from what was just written, not read back.
-        result.append(annotation_text(dict(zip(_ROW, row, strict=True)), req))
+        result.append(annotation_row_text(row, req))
     db.executemany(f"INSERT INTO annotations ({', '.join(_ROW)}) VALUES ({','.join('?' * len(_ROW))})", rows)
     return result
 

@@ -20,7 +20,7 @@ from ..queries import page_of, text_page_of
 from ..roles import require_own_items, require_role
 from ..routing import Request, Response, router
 from ..workspace import Workspace
-from .annotations import annotation_text, delete_annotation_rows, update_annotation_rows
+from .annotations import ROW_COLUMNS, annotation_row_text, delete_annotation_rows, update_annotation_rows
 from .datasets import require_dataset
 from .tasks import keep_task_refs
 
@@ -405,7 +405,9 @@ def query_dataset(ws: Workspace, req: Request, dataset_id: str) -> dict[str, Any
             ws, req, (dataset_id, resource_name, system_space), body["update"], where, params
         )
     if resource_name == "annotations":
-        return text_page_of(ws, body, resource, where, params, lambda row: annotation_text(row, req))
+        return text_page_of(
+            ws, body, resource, where, params, lambda row: annotation_row_text(row, req), ROW_COLUMNS
+        )
     return page_of(ws, body, resource, where, params, lambda row: item_json(row, req))
 
 

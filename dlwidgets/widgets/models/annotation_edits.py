@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Container, Iterable
 from typing import Any
 
-from ...api import Annotation, Definition, Filters, FiltersResource, Item, SavedAnnotations, metadata_diff
+from ...api import Annotation, Definition, Item, SavedAnnotations, metadata_diff
 from ...exceptions import Conflict
 from .gc_pause import cyclic_gc_paused
 
@@ -123,11 +123,9 @@ class AnnotationEdits:
             # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
             # same order): building an entity per annotation, only to turn it back into JSON, was most
             # of the time it took to open a crowded item.
-            query = Filters(resource=FiltersResource.ANNOTATION)
-            query.add(field="itemId", values=self.item.id)
             self._shapes = {}
             self._next_key = 0
-            for page in self.item.dataset.annotations.pages_json(query):
+            for page in self.item.annotations.pages_json():
                 for shape in page:
                     self._shapes[self._new_key()] = shape
             self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
