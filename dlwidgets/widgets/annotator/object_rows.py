@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, TypedDict
 
 from ..models.annotation_edits import Shape
+from ..models.gc_pause import cyclic_gc_paused
 from ..models.shape_geometry import is_view_only
 
 # The longest attribute summary an object's row shows.
@@ -70,19 +71,29 @@ class ObjectRows:
         # key -> (the shape the row was made from, the row): a shape never changes in place, so the same
         # shape object means the same row and only the shapes an edit replaced are made again.
         self._rows: dict[int, tuple[Shape, Row]] = {}
+        # The shapes taken without telling what changed, their rows not made yet (see ``update``).
+        self._untold: Sequence[tuple[int, Shape]] | None = None
         self.counts: dict[str, int] = {}
         self.revision = 0
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._untold if self._untold is not None else self._rows)
 
-    def update(self, shapes: Sequence[tuple[int, Shape]]) -> ObjectsChanged | None:
-        """Take ``shapes`` (key order) as the list now: what changed since the last update, or None."""
+    def update(self, shapes: Sequence[tuple[int, Shape]], tell: bool = True) -> ObjectsChanged | None:
+        """Take ``shapes`` (key order) as the list now: what changed since the last update, or None. With
+        ``tell`` false (no view keeps the list), None, and the rows are made when next asked for: an
+        Annotator opened on a crowded item makes no row before its page asks for the list."""
+        if not tell:
+            self._untold = shapes
+            self.counts = _counts(shapes)
+            self.revision += 1  # a view that asks gets the whole list at this revision
+            return None
+        self._make_rows()
         old = self._rows
         rows = {key: _cached(old.get(key), key, shape) for key, shape in shapes}
         changed = [row for key, (_, row) in rows.items() if key not in old or old[key][1] is not row]
         removed = [key for key in old if key not in rows]
-        counts = dict(Counter(s.get("label") or "" for _, s in shapes if s["type"] != "class"))
+        counts = _counts(shapes)
         before = self.counts
         count_changes = {t: n for t in counts.keys() | before if (n := counts.get(t, 0)) != before.get(t, 0)}
         self._rows, self.counts = rows, counts
@@ -100,10 +111,19 @@ class ObjectRows:
 
     def clear(self) -> None:
         """Forget the rows (another item is shown): the next update holds every row."""
-        self._rows, self.counts = {}, {}
+        self._rows, self._untold, self.counts = {}, None, {}
+
+    def _make_rows(self) -> None:
+        """The rows of the shapes taken untold, made now (the rows of shapes seen before are kept)."""
+        shapes, self._untold = self._untold, None
+        if shapes is not None:
+            old = self._rows
+            with cyclic_gc_paused():  # a row per annotation: thousands of small objects, no cycles
+                self._rows = {key: _cached(old.get(key), key, shape) for key, shape in shapes}
 
     def shown(self) -> ObjectsShown:
         """Every row, for a view that has none yet."""
+        self._make_rows()
         names: dict[str, int] = {}
         columns: list[list[Any]] = [[], [], [], []]
         for _, (key, shape, label, summary_) in self._rows.values():
@@ -124,10 +144,16 @@ class ObjectRows:
 
     def rows(self) -> list[ObjectRow]:
         """The list's rows, numbered, as the browser shows them."""
+        self._make_rows()
         return [
             ObjectRow(key=key, number=n, shape=shape, label=label, summary=text)
             for n, (_, (key, shape, label, text)) in enumerate(self._rows.values(), start=1)
         ]
+
+
+def _counts(shapes: Sequence[tuple[int, Shape]]) -> dict[str, int]:
+    """Each label's count of shapes (classifications are not shapes)."""
+    return dict(Counter(s.get("label") or "" for _, s in shapes if s["type"] != "class"))
 
 
 def _cached(cached: tuple[Shape, Row] | None, key: int, shape: Shape) -> tuple[Shape, Row]:

@@ -248,7 +248,7 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
         """The item's objects, the labels' counts, its classifications and the header's count."""
         shapes = edits.shapes() if edits else []
         with cyclic_gc_paused():  # a row per annotation: thousands of small objects, no cycles
-            changed = self._objects.update(shapes)
+            changed = self._objects.update(shapes, tell=self._is_viewed)
         if self._is_viewed and self._is_new_item:
             if self._holding_sync:
                 self._held_objects = self._objects.shown()
