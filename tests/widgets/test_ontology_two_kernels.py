@@ -103,13 +103,13 @@ def test_no_label_is_lost_without_a_conflict(dataset: dw.Dataset, adder: Adder) 
 
 def test_a_stale_update_is_refused_and_names_what_changed(dataset: dw.Dataset) -> None:
     copy = dataset.ontology()
-    dataset.ontology().add_label(label_name="dog")
+    dog = dataset.ontology().add_label(label_name="dog")
     copy.roots = [node for node in copy.roots if node["value"]["tag"] != "indoor"]
     with pytest.raises(dw.exceptions.Conflict) as refused:
         copy.update()
     assert "saving your copy would undo that: label 'dog' was added." in refused.value.message
     assert dataset.ontology().tags() == ["car", "person", "indoor", "dog"]
-    copy.roots.append({"value": {"tag": "dog", "color": "#808080", "displayLabel": "Dog"}, "children": []})
+    copy.roots.append({"value": {"tag": "dog", "color": dog.color, "displayLabel": "Dog"}, "children": []})
     assert copy.update().tags() == ["car", "person", "dog"]  # a stale copy that keeps the change saves
     fresh = dataset.ontology()  # read again, any change saves
     fresh.roots = [node for node in fresh.roots if node["value"]["tag"] != "dog"]

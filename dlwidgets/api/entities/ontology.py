@@ -11,6 +11,7 @@ built from those, so the JSON stays the single source of truth.
 from __future__ import annotations
 
 import os
+import random
 import re
 import uuid
 from enum import Enum
@@ -59,6 +60,12 @@ def normalize_color(color: str | tuple[int, int, int] | list[int] | None) -> str
     raise ValueError(
         f"colour {color!r} is not '#rrggbb', an (r, g, b) tuple or one of {sorted(_COLOR_NAMES)}"
     )
+
+
+def random_color() -> tuple[int, int, int]:
+    """A colour for a label added without one, as dtlpy's ``add_label`` picks it: three draws from
+    Python's ``random`` (so a seeded run picks the same colours with either SDK)."""
+    return random.randint(0, 255), random.randint(0, 255), random.randint(0, 255)
 
 
 def _rgb(channels: Any) -> tuple[int, int, int]:
@@ -258,13 +265,18 @@ class Ontology(Entity):
     ) -> Label:
         """Add (or replace) a label, with its ``children``, and save it at once, as dtlpy 1.126 does
         whatever ``update_ontology`` says; nested labels as ``'parent.child'``. As in dtlpy, without
-        ``update_ontology`` the label gets a display name made from its name, with it the fields not
-        given are the server's defaults (its own name, grey). An ``icon_path`` image is uploaded to the
-        project's Binaries dataset and shown for the label. ``label`` (a ``Label``) is added as it is."""
+        ``update_ontology`` the label gets a display name made from its name and, without ``color``, a
+        random colour (so do its children given as dicts without one), drawn from Python's ``random``
+        as dtlpy draws it; with it the fields not given are the server's defaults (its own name, grey).
+        An ``icon_path`` image is uploaded to the project's Binaries dataset and shown for the label.
+        ``label`` (a ``Label``) is added as it is."""
         if label is not None:
             return self._send_labels(label, upsert=True)[0]
         node: dict[str, Any] = {"tag": label_name, **extra}
-        if color is not None or not update_ontology:
+        if color is None and not update_ontology:
+            color = random_color()
+            children = _with_random_colors(children)
+        if color is not None:
             node["color"] = normalize_color(color)
         if display_label is not None or not update_ontology:
             node["displayLabel"] = display_label or derive_display_label(label_name)
@@ -451,6 +463,23 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _with_random_colors(children: list[LabelSpec] | LabelSpec | None) -> list[LabelSpec] | LabelSpec | None:
+    """``children`` with a random colour for each given as a dict without one (``label_name`` style),
+    depth first, as dtlpy's ``add_label`` colours them; names and ``Label`` entities are kept as given."""
+    if children is None:
+        return None
+    if not isinstance(children, list):
+        return _with_random_colors([children])
+    colored: list[LabelSpec] = []
+    for child in children:
+        if isinstance(child, dict) and "value" not in child:
+            color = child.get("color")
+            child = {**child, "color": random_color() if color is None else color}
+            child["children"] = _with_random_colors(child.get("children"))
+        colored.append(child)
+    return colored
+
+
 def _nodes(spec: LabelSpec, parent: str | None = None) -> list[dict[str, Any]]:
     """The ``labelsNode`` entries for one label given as dtlpy takes it, its children after it as
     ``parent.child``."""
@@ -474,8 +503,10 @@ def _nodes(spec: LabelSpec, parent: str | None = None) -> list[dict[str, Any]]:
         raise ValueError(f"label {spec!r} has no name: give 'tag' or 'label_name'")
     if parent is not None and not tag.startswith(parent + "."):
         value["tag"] = tag = f"{parent}.{tag}"
-    if "color" in value:
+    if value.get("color") is not None:
         value["color"] = normalize_color(value["color"])
+    else:  # no colour given: the server's default, as dtlpy leaves it
+        value.pop("color", None)
     return [value, *(n for child in children for n in _nodes(child, tag))]
 
 
