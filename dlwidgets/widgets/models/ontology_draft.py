@@ -418,7 +418,7 @@ class OntologyDraft:
             before = base[label.origin]
             if tag != label.origin:
                 lines.append(f"rename label {label.origin!r} to {tag!r}")
-            if label.color != str(before.get("color", "")).lower():
+            if label.color != comparable(before)["color"]:
                 lines.append(f"recolour label {tag!r} from {before.get('color')} to {label.color}")
             if label.display_label != (before.get("displayLabel") or derive_display_label(label.origin)):
                 lines.append(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...api import derive_display_label
+from ...api import derive_display_label, normalize_color
 from ...exceptions import Conflict
 
 Json = dict[str, Any]
@@ -36,11 +36,12 @@ def label_values(roots: list[Json]) -> Iterator[tuple[str, Json]]:
 
 
 def comparable(value: Json) -> Json:
-    """A label's value as saving would store it: colour in lower case, display name derived if absent."""
+    """A label's value as saving would store it: colour in lower case (the colour shown for none if
+    absent), display name derived if absent."""
     tag = str(value.get("tag", ""))
     return {
         **value,
-        "color": str(value.get("color", "")).lower(),
+        "color": str(value.get("color") or normalize_color(None)).lower(),
         "displayLabel": value.get("displayLabel") or derive_display_label(tag),
     }
 

@@ -428,3 +428,15 @@ def test_a_server_refusal_keeps_the_draft(dataset: dw.Dataset, draft: OntologyDr
     with pytest.raises(dw.exceptions.BadRequest, match="not in the ontology"):
         draft.save()
     assert draft.is_dirty
+
+
+def test_a_label_stored_without_a_colour_is_shown_grey_and_is_no_change() -> None:
+    """A platform may answer a label without a colour (dlwidgets stores grey for one): the editor shows it
+    grey, and a user who changed nothing has nothing to save."""
+    ontology = dw.Ontology(
+        id="o1", roots=[{"value": {"tag": "plain", "displayLabel": "Plain"}, "children": []}]
+    )
+    draft = OntologyDraft(ontology)
+    assert draft.label("plain").color == "#808080"
+    assert draft.changes() == []
+    assert not draft.is_dirty
