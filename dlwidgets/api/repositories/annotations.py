@@ -317,16 +317,21 @@ class Annotations(AnnotationsById):
         (from ``version()``), ``Conflict`` if the item's annotations changed since, and nothing is stored.
 
         A platform without annotation versions (``version()`` is None) has no such request: there the
-        changes go one call each, as the platform's own clients send them, and are not one transaction."""
+        changes go one call each, as the platform's own clients send them, and are not one transaction.
+
+        New annotations given as shapes are checked and a new mask painted as ``upload`` does it; those
+        given as the platform's JSON are stored as they are."""
         created, updated, deleted = list(created), list(updated), list(deleted)
         if expected_version is None and self.version() is None:
             return self._save_one_by_one(created, updated, deleted)
+        shapes = [a for a in created if not isinstance(a, dict)]
+        colours = label_colours(self.client, self.item.dataset_id, shapes)
         headers = {"x-annotations-version": str(expected_version)} if expected_version is not None else None
         body = self.client.json(
             "PATCH",
             f"/items/{self.item.id}/annotations",
             json={
-                "created": [self._to_json(a) for a in created],
+                "created": [self._to_json(a, colours) for a in created],
                 "updated": list(updated),
                 "deleted": list(deleted),
             },
