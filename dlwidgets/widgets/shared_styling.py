@@ -6,6 +6,10 @@ models for them, most of them empty. Instead, each part gets a Layout (or style)
 stands for the kernel's one model of its class and values (``shared_layout``, ``shared_style``). It has
 no model of its own until one of its values is set: then it gets one (copy on write) and the widgets that
 hold it send its new id, so a change never fails and never shows on another widget.
+
+A Layout model opens with only its values that are set (``OpensWithChanges``): the page's LayoutModel has
+every one of them null by default, in ipywidgets 7 and 8 alike, so the ~40 nulls a Layout's state holds
+(1 KB of each message that opens one) would only repeat the page's defaults.
 """
 
 from __future__ import annotations
@@ -27,6 +31,31 @@ SHARED: weakref.WeakSet[w.Widget] = weakref.WeakSet()
 _MODELS: dict[tuple[type, Values], w.Widget] = {}
 # The traits of a widget that may hold a copy-on-write object.
 _HOLDING_TRAITS = ("layout", "style")
+
+
+# What the page reads from a model's opening state to know which class to make, whatever the values.
+IDENTITY = ("_model_name", "_model_module", "_model_module_version")
+
+
+class OpensWithChanges:
+    """Mixed into a Layout class: its model opens with only the values that differ from their defaults,
+    which are the page model's defaults too (a value set back to its default later is sent as usual)."""
+
+    _opening = False
+
+    def open(self) -> None:
+        self._opening = True
+        try:
+            super().open()  # type: ignore[misc]
+        finally:
+            self._opening = False
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        opening = self._opening and key is None
+        state: dict[str, Any] = super().get_state(key, drop_defaults or opening)  # type: ignore[misc]
+        if opening:
+            state.update((name, getattr(self, name)) for name in IDENTITY)
+        return state
 
 
 class CopyOnWrite:
@@ -61,9 +90,12 @@ class CopyOnWrite:
     def notify_change(self, change: Any) -> None:
         if self._ready and not self._own_model and change["name"] in self.keys:  # type: ignore[attr-defined]
             self._own_model = True
-            self.open()  # the new model opens with every value, the one just set included
+            self.open()  # the new model opens with its values, the one just set included
             for widget, name in _holders(self):
                 widget.send_state(name)
+            # Its observers, past Widget's, which would send the value the model just opened with again.
+            super(w.Widget, self).notify_change(change)  # type: ignore[misc]
+            return
         super().notify_change(change)  # type: ignore[misc]
 
 
@@ -74,13 +106,33 @@ def copy_on_write(model_class: type[W], **values: Any) -> W:
     """A ``model_class`` object with ``values`` that stands for the kernel's shared model with them."""
     made = _CLASSES.get(model_class)
     if made is None:
-        namespace = {"_stands_for": model_class, "__module__": __name__}
-        made = types.new_class(
-            model_class.__name__, (CopyOnWrite, model_class), {}, lambda ns: ns.update(namespace)
+        made = _CLASSES[model_class] = _mixed(
+            CopyOnWrite, opening_class(model_class), _stands_for=model_class
         )
-        _CLASSES[model_class] = made
     widget: W = made(**values)
     return widget
+
+
+_OPENING: dict[type, type] = {}
+
+
+def opening_class(model_class: type[W]) -> type[W]:
+    """``model_class``, or for a Layout a subclass that opens with only its changed values."""
+    if not issubclass(model_class, w.Layout):
+        return model_class
+    made = _OPENING.get(model_class)
+    if made is None:
+        made = _OPENING[model_class] = _mixed(OpensWithChanges, model_class)
+    return made
+
+
+def _mixed(mixin: type, model_class: type[W], **namespace: Any) -> type[W]:
+    """A subclass of ``model_class`` (named alike) with ``mixin`` before it and ``namespace`` in it."""
+    namespace["__module__"] = __name__
+    made: type[W] = types.new_class(
+        model_class.__name__, (mixin, model_class), {}, lambda ns: ns.update(namespace)
+    )
+    return made
 
 
 def shared_layout(**values: Any) -> w.Layout:
@@ -102,7 +154,7 @@ def shared_model(model_class: type[w.Widget], values: Values) -> w.Widget:
     key = (model_class, values)
     model = _MODELS.get(key)
     if model is None or model.comm is None:
-        model = _MODELS[key] = model_class(**dict(values))
+        model = _MODELS[key] = opening_class(model_class)(**dict(values))
         _refuse_changes(model)
         SHARED.add(model)
     return model

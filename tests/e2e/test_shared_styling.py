@@ -1,5 +1,7 @@
 """Widgets share the kernel's Layout models until one is changed: in the page, the change shows on that
-widget only, and the others keep the shared model's look (two HTML parts of one width, two Logins)."""
+widget only, and the others keep the shared model's look (two HTML parts of one width, two Logins). A
+Layout model opens with only its values set, the page's defaults standing for the rest: its values show,
+and one set back to None later clears."""
 
 from __future__ import annotations
 
@@ -13,18 +15,22 @@ from dlwidgets.widgets.shared_styling import SharedStyling
 
 parts = [SharedStyling().make(w.HTML, value=name, layout={"width": "123px"}) for name in ("one", "two")]
 logins = [dw.Login(), dw.Login()]
-for number, widget in enumerate(parts + logins):
+cleared = SharedStyling().make(w.HTML, value="three", layout={"width": "123px"})
+plain = w.HTML(value="four")
+for number, widget in enumerate([*parts, *logins, cleared, plain]):
     widget.add_class(f"e2e-shared-{number}")
 
 def change(_):
     parts[0].layout.display = "none"
     logins[0].layout.display = "none"
+    cleared.layout.min_height = "31px"  # its own model, then a value set back to None
+    cleared.layout.width = None
     dump("changed.json", [z.layout.has_own_model for z in (*parts, *logins)])
 
 button = w.Button(description="change")
 button.add_class("e2e-change")
 button.on_click(change)
-display(*parts, *logins, button)
+display(*parts, *logins, cleared, plain, button)
 """
 
 _HIDDEN_JS = """(selectors) => selectors.every(
@@ -55,6 +61,16 @@ def test_a_layout_changed_on_one_widget_shows_on_it_alone(open_notebook: OpenNot
     display, width = shown(1)[0]
     assert display != "none" and width == "123px"  # the other part keeps the shared model
     assert shown(3)[0][0] != "none"  # and so does the other Login
+    page.wait_for_function(
+        """([cleared, plain]) => getComputedStyle(document.querySelector(cleared)).width
+            === getComputedStyle(document.querySelector(plain)).width""",
+        arg=[f"{output} .e2e-shared-4", f"{output} .e2e-shared-5"],
+    )  # its width set back to None: as wide as an HTML with no width set
+    height: str = page.evaluate(
+        "(selector) => getComputedStyle(document.querySelector(selector)).minHeight",
+        f"{output} .e2e-shared-4",
+    )
+    assert height == "31px"
 
 
 ANYWIDGETS_CELL = """\

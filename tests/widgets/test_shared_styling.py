@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import comm
 import ipywidgets as w
 import pytest
 from traitlets import TraitError
 
 from dlwidgets.widgets.base import WidgetBase, close_all, live_models
 from dlwidgets.widgets.item_grid import ItemGrid
-from dlwidgets.widgets.shared_styling import SharedStyling, shared_model
+from dlwidgets.widgets.shared_styling import IDENTITY, SharedStyling, shared_model
 
 
 def reference(widget: w.Widget, name: str = "layout") -> str:
@@ -106,3 +107,29 @@ def test_a_closed_shared_model_is_made_again_for_the_next_parts() -> None:
     assert reference(second) != closed
     assert shared_model(w.Layout, (("width", "61.5px"),)).comm is not None
     close_all([first, second])
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The opening state of every model opened from now on, as it goes to the page."""
+    states: list[dict[str, Any]] = []
+    create = comm.create_comm
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        states.append(kwargs["data"]["state"])
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(comm, "create_comm", recording)
+    return states
+
+
+def test_a_layout_model_opens_with_only_the_values_set_on_it(opened: list[dict[str, Any]]) -> None:
+    part = SharedStyling().make(w.HTML, layout={"width": "31.5px"})
+    assert part.layout.width == "31.5px" and not part.layout.has_own_model
+    part.layout.width = "41.5px"  # its own model now
+    layouts = [state for state in opened if state["_model_name"] == "LayoutModel"]
+    identity = {name: getattr(w.Layout(), name) for name in IDENTITY}
+    assert layouts == [{**identity, "width": "31.5px"}, {**identity, "width": "41.5px"}]
+    part.layout.width = None  # set back to the default: sent as usual, the page clears it
+    assert part.layout.get_state("width") == {"width": None}
+    part.close()
