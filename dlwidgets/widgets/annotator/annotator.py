@@ -169,13 +169,11 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._show_controls()
         self.side_panel.built()
         fixed = ["dlw-fixed-width"] if self._fixed_size[0] else []
-        stage = w.GridBox(
+        self._stage = w.GridBox(
             [self.image_layer, self.drawing, self.highlight, self.gestures],
             layout=self.shared.layout(),
             _dom_classes=["dlw-stage", *fixed],
         )
-        # The side panel beside the canvas, or below it when the cell is too narrow for both.
-        self._body = w.HBox([stage, self.side_panel], layout=self.shared.layout(), _dom_classes=["dlw-body"])
         self.children = self._parts()
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
@@ -401,11 +399,11 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         )
 
     def _parts(self) -> list[w.Widget]:
-        """The annotator's children, top to bottom: the bars made so far, the stage beside the side panel,
-        the unsaved drafts (once there are any) and the status line."""
-        bars = [self.queue_bar, self.toolbar, self._review]
-        lines = [self._drafts_line, self.status_line]
-        return [part for part in (*bars, self._body, *lines) if part is not None]
+        """The annotator's children: the stage and the side panel first (their views are made first), then
+        the bars made so far (shown above them) and the lines (below): the annotator's CSS places them
+        (js/annotator_panel.css), the side panel beside the stage or below it when the cell is narrow."""
+        parts = [self.queue_bar, self.toolbar, self._review, self._drafts_line, self.status_line]
+        return [self._stage, self.side_panel, *(part for part in parts if part is not None)]
 
     def _add_part(self) -> None:
         """Show a part made after the annotator (a bar, the drafts line) in its place."""
