@@ -5,16 +5,20 @@ boxes; three labels), each item fetched once before, as a kernel that has made a
 widget message goes through a comm that builds and serialises it as ipykernel does (``json_clean`` and
 ``Session.send``, signed, without a socket), so the figures include what the kernel pays to put the
 widgets on the wire. Prints per case the median CPU and wall ms of the call, the messages and bytes it
-sends, and with ``--profile`` the functions that cost most (cProfile, cumulative; the profiler itself
-slows the call down, so read its ms as shares).
+sends; with ``--breakdown`` the CPU ms of the parts below the Annotator's composition (reading the
+annotations, the ontology, the image; drawing; the objects list), timed in every build; with ``--profile``
+the functions that cost most (cProfile, cumulative; the profiler itself slows the call down, so read its
+ms as shares).
 
-    .venv/bin/python benchmarks/annotator_build.py [--reps 15] [--profile] [--case 1mp|12mp|portrait]
+    .venv/bin/python benchmarks/annotator_build.py [--reps 15] [--breakdown] [--profile]
+                                                   [--case 1mp|12mp|portrait]
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import io
 import pstats
@@ -32,6 +36,8 @@ from jupyter_client.session import Session
 from PIL import Image
 
 import dlwidgets as dw
+from dlwidgets.widgets.annotator import annotator, panels
+from dlwidgets.widgets.models import annotation_edits
 
 CANVAS = (800, 520)
 CLASSES = {"car": "#00a050", "person": "#00a0c8", "probe": "#ff00ff"}
@@ -96,13 +102,72 @@ def make_items(home: str) -> dict[str, Any]:
     return items
 
 
-def build(item: Any) -> tuple[float, float]:
+# The parts --breakdown times: (class, method, what it does). A method renamed since is reported missing.
+PARTS = [
+    (annotation_edits.AnnotationEdits, "load", "annotations read (version + listing)"),
+    (annotator.Annotator, "_load_ontology", "ontology read, label colours"),
+    (annotator.Annotator, "_send_image", "image and thumbnail read, sent"),
+    (annotator.Annotator, "_draw_annotations", "drawing commands, sent"),
+    (panels.SidePanel, "show_edits", "objects list"),
+]
+
+
+class Breakdown:
+    """CPU ms spent in each of PARTS per build, while installed (each method wrapped in a timer)."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, list[float]] = {}
+        self.clear()
+        self.missing = [f"{cls.__name__}.{name}" for cls, name, _ in PARTS if not hasattr(cls, name)]
+        self._now: dict[str, float] = {}
+
+    def clear(self) -> None:
+        self.spent = {label: [] for *_, label in PARTS}
+
+    def install(self) -> None:
+        for cls, name, label in PARTS:
+            if hasattr(cls, name):
+                setattr(cls, name, self._timed(getattr(cls, name), label))
+
+    def _timed(self, method: Any, label: str) -> Any:
+        @functools.wraps(method)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self._now[label] = self._now.get(label, 0.0) + (time.thread_time() - start) * 1000
+
+        return timed
+
+    def start(self) -> None:
+        self._now = {}
+
+    def stop(self) -> None:
+        for label, spent in self.spent.items():
+            spent.append(self._now.get(label, 0.0))
+
+    def lines(self) -> list[str]:
+        totals = [sum(parts) for parts in zip(*self.spent.values(), strict=True)]
+        rows = [*self.spent.items(), ("all of them", totals)]
+        lines = [
+            f"    {label:<40} min {min(ms):6.2f}  median {statistics.median(ms):6.2f} ms"
+            for label, ms in rows
+        ]
+        return lines + [f"    (not found: {name})" for name in self.missing]
+
+
+def build(item: Any, breakdown: Breakdown | None = None) -> tuple[float, float]:
     """One ``Annotator(item)``: its CPU and wall ms (closed after)."""
     gc.collect()
+    if breakdown is not None:
+        breakdown.start()
     c0, t0 = time.thread_time(), time.perf_counter()
-    annotator = dw.Annotator(item, width=CANVAS[0], height=CANVAS[1])
+    built = dw.Annotator(item, width=CANVAS[0], height=CANVAS[1])
     cpu, wall = (time.thread_time() - c0) * 1000, (time.perf_counter() - t0) * 1000
-    annotator.close()
+    if breakdown is not None:
+        breakdown.stop()
+    built.close()
     return cpu, wall
 
 
@@ -111,6 +176,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--reps", type=int, default=15, help="Annotators built per case, timed")
+    parser.add_argument("--breakdown", action="store_true", help="CPU ms of the parts below the composition")
     parser.add_argument("--profile", action="store_true", help="profile one more build per case")
     parser.add_argument("--case", choices=list(CASES), action="append", help="only this case (repeatable)")
     parser.add_argument("--top", type=int, default=40, help="functions listed per profile")
@@ -119,10 +185,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="dlwidgets-annotator-build-") as home:
         items = make_items(home)
         build(items["1mp"])  # a kernel that has made an Annotator before
+        breakdown = Breakdown() if args.breakdown else None
+        if breakdown is not None:
+            breakdown.install()
         for case in args.case or list(CASES):
-            runs = [build(items[case]) for _ in range(args.reps)]
+            if breakdown is not None:
+                breakdown.clear()
+            runs = [build(items[case], breakdown) for _ in range(args.reps)]
             SerialisingComm.messages = SerialisingComm.sent_bytes = 0
-            build(items[case])
+            build(items[case])  # its messages counted
             cpu = statistics.median(r[0] for r in runs)
             wall = statistics.median(r[1] for r in runs)
             print(
@@ -130,13 +201,15 @@ def main() -> int:
                 f"{SerialisingComm.messages} messages, {SerialisingComm.sent_bytes:,} B",
                 flush=True,
             )
+            if breakdown is not None:
+                print("\n".join(breakdown.lines()), flush=True)
             if args.profile:
                 profiler = cProfile.Profile()
                 gc.collect()
                 profiler.enable()
-                annotator = dw.Annotator(items[case], width=CANVAS[0], height=CANVAS[1])
+                profiled = dw.Annotator(items[case], width=CANVAS[0], height=CANVAS[1])
                 profiler.disable()
-                annotator.close()
+                profiled.close()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
     return 0
 
