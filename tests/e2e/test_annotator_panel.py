@@ -1,7 +1,7 @@
 """The Annotator's side panel in a real browser, in JupyterLab 4 and Notebook 7: a label found by typing in
-the search box of a 300-label ontology draws the next box; the objects list selects, hides, locks and
-deletes the item's annotations. After each step the kernel's state (dumped on every edit) and the page
-(the canvas's pixels, the rows the kernel marked) are checked.
+the search box of a 300-label ontology draws the next box; the objects list selects, outlines the hovered
+one, hides, locks and deletes the item's annotations. After each step the kernel's state (dumped on every
+edit) and the page (the canvas's pixels, the rows the kernel marked) are checked.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ def test_search_a_label_draw_with_it_then_select_hide_lock_delete_from_the_list(
     first.locator(".dlw-object-label").click()
     view.wait_text(".dlw-selection-title", "box 1 car")
     panel.locator(".dlw-object-row.dlw-selected", has_text="box 1").wait_for(timeout=30_000)
+    # The pointer over its row: the box is outlined on the highlight layer, made on this first hover.
+    x, y = (int(v) for v in view.canvas_xy(40, 80))
+    wait_pixel(view.layers, x - 3, y, _is_yellow, what="the hovered box's outline, left of its edge")
 
     # 3. Hidden from the list: its red outline leaves the canvas; shown again, it is back.
     edge = [int(v) for v in view.canvas_xy(40, 80)]  # clear of its handles
@@ -107,3 +110,8 @@ def test_search_a_label_draw_with_it_then_select_hide_lock_delete_from_the_list(
 def _corner(annotation: dict[str, Any]) -> tuple[int, int]:
     corner = annotation["coordinates"][0]
     return round(corner["x"] / 10) * 10, round(corner["y"] / 10) * 10
+
+
+def _is_yellow(pixel: tuple[int, int, int, int]) -> bool:
+    r, g, b, _a = pixel
+    return r > 200 and g > 200 and b < 100

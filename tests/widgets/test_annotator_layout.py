@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import ipywidgets as w
 import pytest
 
 import dlwidgets as dw
@@ -110,3 +111,18 @@ def test_a_drag_made_on_the_canvas_shown_before_a_resize_lands_where_it_was_draw
     )
     (box,) = annotator.annotations
     assert box.coordinates == [{"x": 100, "y": 100, "z": 0}, {"x": 300, "y": 200, "z": 0}]
+
+
+def test_the_highlight_layer_is_made_on_the_first_hover_between_the_drawing_and_the_gestures(
+    image_item: dw.Item,
+) -> None:
+    annotator = Annotator(image_item)
+    annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
+    stage = annotator.children[0]
+    assert isinstance(stage, w.GridBox)
+    assert stage.children == (annotator.image_layer, annotator.drawing, annotator.gestures)
+    key = annotator.edits.keys()[0] if annotator.edits else -1
+    annotator.side_panel._on_message(annotator.side_panel, {"type": "hover", "key": key}, [])
+    layers = (annotator.image_layer, annotator.drawing, annotator.highlight, annotator.gestures)
+    assert stage.children == layers
+    assert annotator._is_highlighted

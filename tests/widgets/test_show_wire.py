@@ -24,9 +24,9 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON; each
 # anywidget's ``_esm`` is a ~0.2 KB stub). Each model opens with its state (no updates after it), the
 # layout is CSS, and the review bar and the drafts line are made when needed.
-OPEN_MODELS = 9
-OPEN_MESSAGES = 11
-OPEN_BYTES_BESIDE_IMAGE = 12_800
+OPEN_MODELS = 8
+OPEN_MESSAGES = 10
+OPEN_BYTES_BESIDE_IMAGE = 12 * 1024
 # The image's message comes before any other model's: right after its layer's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the

@@ -142,10 +142,10 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         # Plain canvases stacked by the grid, not a MultiCanvas: 2 models instead of 7 (its own, a canvas
         # and a Layout per layer), and the page redraws only the layer that changed.
         self.drawing = LayerCanvas(**size, layout=self.shared.layout())
-        self.highlight = LayerCanvas(**size, layout=self.shared.layout())
+        # The outline of the object hovered in the objects list: its layer is made on the first hover.
+        self._highlight: LayerCanvas | None = None
         # A page opened later (reloaded, another tab) gets blank canvases: each layer is drawn again there.
         redraw_on_later_pages(self.drawing, self._redraw_for_page)
-        redraw_on_later_pages(self.highlight, self._highlight_for_page)
         # Made with the other layers, before the controls: made after them, its view in JupyterLab sometimes
         # never reported its width (benchmarks/annotator.py waited for the canvas sized to its cell). Every
         # shortcut is known now (the review's, the queue's): the list goes once.
@@ -170,7 +170,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self.side_panel.built()
         fixed = ["dlw-fixed-width"] if self._fixed_size[0] else []
         self._stage = w.GridBox(
-            [self.image_layer, self.drawing, self.highlight, self.gestures],
+            self._layers(),
             layout=self.shared.layout(),
             _dom_classes=["dlw-stage", *fixed],
         )
@@ -405,6 +405,27 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         parts = [self.queue_bar, self.toolbar, self._review, self._drafts_line, self.status_line]
         return [self._stage, self.side_panel, *(part for part in parts if part is not None)]
 
+    @property
+    def highlight(self) -> LayerCanvas:
+        """The layer outlining the object hovered in the objects list, between the drawing and the gesture
+        layer: made on first use (the first hover), as most annotators never need it."""
+        if self._highlight is None:
+            size = {"width": self.viewport.canvas_width, "height": self.viewport.canvas_height}
+            self._highlight = LayerCanvas(**size, layout=self.shared.layout())
+            redraw_on_later_pages(self._highlight, self._highlight_for_page)
+            if self._is_built:
+                self._stage.children = self._layers()
+        return self._highlight
+
+    def _layers(self) -> list[w.DOMWidget]:
+        """The stage's layers, bottom to top."""
+        layers = (self.image_layer, self.drawing, self._highlight, self.gestures)
+        return [layer for layer in layers if layer is not None]
+
+    def _canvases(self) -> list[LayerCanvas]:
+        """The layers the kernel draws on (the highlight's once made)."""
+        return [self.drawing, *([self._highlight] if self._highlight is not None else [])]
+
     def _add_part(self) -> None:
         """Show a part made after the annotator (a bar, the drafts line) in its place."""
         if self._is_built:
@@ -471,7 +492,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         if size is None:
             reason = "is not an image" if not mimetype.startswith("image/") else "could not be decoded"
             with hold_canvas():
-                for layer in (self.drawing, self.highlight):
+                for layer in self._canvases():
                     layer.clear()
             self.image_layer.clear()
             self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
@@ -630,7 +651,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             return False
         self._gesture_handler.resized(dataclasses.replace(viewport))
         viewport.resize(width, height)
-        for canvas in (self.drawing, self.highlight):
+        for canvas in self._canvases():
             with canvas.hold_sync():
                 canvas.width, canvas.height = width, height
         # The size and the view in one message: the page never shows the new size with the old view.
