@@ -14,7 +14,7 @@ import traitlets
 
 from ..exceptions import PlatformError
 from .assets import SharedModule, asset, shared_module
-from .shared_styling import SHARED, SharedStyling, shared_layout
+from .shared_styling import SHARED, SharedStyling, copy_on_write, shared_layout, shared_style
 
 T = TypeVar("T")
 
@@ -298,15 +298,24 @@ def live_models() -> int:
     return len(instances if instances is not None else w.Widget.widgets)
 
 
+def status_line() -> w.HTML:
+    """An empty line for a widget's status: in the page, the kernel's one empty HTML model (with the same
+    Layout and style) until it is given something to show, then a model of its own with the text, which the
+    boxes holding it are told of (``shared_styling.CopyOnWrite``). A widget shown without ever an error or a
+    notice costs no model for it."""
+    return copy_on_write(w.HTML, layout=shared_layout(), style=shared_style(w.HTML))
+
+
 class WidgetBase(Chrome, w.VBox):
     """A widget made of ipywidgets: a vertical box with a status line (``status_line``, placed by the
-    subclass among its children), and ``close()`` of its whole tree and of the widgets it ``own``s. Its
-    layout, and its parts' made through ``shared``, are the kernel's shared ones until a value is set."""
+    subclass among its children; no model of its own until it shows something), and ``close()`` of its
+    whole tree and of the widgets it ``own``s. Its layout, and its parts' made through ``shared``, are the
+    kernel's shared ones until a value is set."""
 
     shared = SharedStyling()  # parts made with the kernel's shared Layout and Style models
 
     def __init__(self, children: Iterable[w.Widget] = (), **kwargs: Any) -> None:
-        self.status_line = self.shared.html()
+        self.status_line = status_line()
         self._owned: list[w.Widget] = []
         kwargs.setdefault("layout", shared_layout())
         super().__init__(list(children), **kwargs)

@@ -29,8 +29,9 @@ Values = tuple[tuple[str, Any], ...]
 # The kernel's shared models, one per class and values; ``close_tree`` leaves them alone.
 SHARED: weakref.WeakSet[w.Widget] = weakref.WeakSet()
 _MODELS: dict[tuple[type, Values], w.Widget] = {}
-# The traits of a widget that may hold a copy-on-write object.
-_HOLDING_TRAITS = ("layout", "style")
+# The traits of a widget that may hold a copy-on-write object: its parts, and its children.
+_PARTS = ("layout", "style")
+_HOLDING_TRAITS = (*_PARTS, "children")
 
 
 # What the page reads from a model's opening state to know which class to make, whatever the values.
@@ -59,8 +60,9 @@ class OpensWithChanges:
 
 
 class CopyOnWrite:
-    """Mixed into a Layout or style class (``_stands_for``): an object that is the kernel's shared model
-    of its class and values in the page until one of its values is set, then a model of its own."""
+    """Mixed into a widget class (``_stands_for``): an object that is the kernel's shared model of its class
+    and values in the page until one of its values is set, then a model of its own. Set to another shared
+    Layout or style, it stays shared (the shared model with that one)."""
 
     _stands_for: type[w.Widget]
     _values: Values = ()
@@ -71,6 +73,8 @@ class CopyOnWrite:
         super().__init__(**values)
         self._values = tuple(sorted(values.items()))
         self._ready = True  # values set from now on are a change of this object only
+        if "layout" in self.keys:  # type: ignore[attr-defined]
+            _UNOWNED.add(self)  # it may hold a shared part that gets a model of its own
 
     @property
     def has_own_model(self) -> bool:
@@ -85,18 +89,52 @@ class CopyOnWrite:
     def model_id(self) -> str:
         if self._own_model:
             return str(super().model_id)  # type: ignore[misc]
-        return str(shared_model(self._stands_for, self._values).model_id)
+        values = tuple((name, _model_of(value)) for name, value in self._values)
+        return str(shared_model(self._stands_for, values).model_id)
 
     def notify_change(self, change: Any) -> None:
-        if self._ready and not self._own_model and change["name"] in self.keys:  # type: ignore[attr-defined]
-            self._own_model = True
-            self.open()  # the new model opens with its values, the one just set included
-            for widget, name in _holders(self):
-                widget.send_state(name)
+        name = change["name"]
+        if self._ready and not self._own_model and name in self.keys:  # type: ignore[attr-defined]
+            if name in _PARTS and _is_unowned(change["new"]):
+                self._values = tuple(sorted({**dict(self._values), name: change["new"]}.items()))
+                _tell_holders(self)  # the shared model with the new part
+            else:
+                self._take_own_model()
             # Its observers, past Widget's, which would send the value the model just opened with again.
             super(w.Widget, self).notify_change(change)  # type: ignore[misc]
             return
         super().notify_change(change)  # type: ignore[misc]
+
+    def _take_own_model(self) -> None:
+        self._own_model = True
+        _UNOWNED.discard(self)
+        self.open()  # the new model opens with its values, the one just set included
+        _tell_holders(self)
+
+
+# The copy-on-write widgets that hold parts and have no model of their own, which ``_holders`` finds beside
+# the live models: a part of theirs that gets a model of its own gives them one too.
+_UNOWNED: weakref.WeakSet[CopyOnWrite] = weakref.WeakSet()
+
+
+def _is_unowned(value: Any) -> bool:
+    return isinstance(value, CopyOnWrite) and not value.has_own_model
+
+
+def _model_of(value: Any) -> Any:
+    """``value``, or the shared model a copy-on-write part with no model of its own stands for."""
+    if _is_unowned(value):
+        return shared_model(value._stands_for, tuple((k, _model_of(v)) for k, v in value._values))
+    return value
+
+
+def _tell_holders(copy: CopyOnWrite) -> None:
+    """Send the new model id of ``copy`` to the widgets holding it; one with no model of its own gets one."""
+    for widget, name in _holders(copy):
+        if isinstance(widget, CopyOnWrite) and not widget.has_own_model:
+            widget._take_own_model()
+        else:
+            widget.send_state(name)
 
 
 _CLASSES: dict[type, type] = {}
@@ -196,9 +234,12 @@ def _holders(copy: CopyOnWrite) -> Iterator[tuple[w.Widget, str]]:
     """The live widgets holding ``copy``, and the trait that holds it (a rare search: on a first change)."""
     instances = getattr(_widget_module, "_instances", None)
     live = instances if instances is not None else w.Widget.widgets  # ipywidgets 7
-    for widget in list(live.values()):
+    for widget in [*live.values(), *_UNOWNED]:
+        if widget is copy:
+            continue
         for name in _HOLDING_TRAITS:
-            if widget._trait_values.get(name) is copy:
+            value = widget._trait_values.get(name)
+            if value is copy or (isinstance(value, (list, tuple)) and any(v is copy for v in value)):
                 yield widget, name
 
 

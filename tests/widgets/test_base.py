@@ -3,6 +3,8 @@ closing whole trees of widget models."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as w
 import pytest
 
@@ -24,6 +26,47 @@ class Counter(WidgetBase):
         self.count += 1
         self.callbacks("on_add").fire(self.count)
         return self.count
+
+
+def test_the_status_line_costs_no_model_until_it_shows_something(monkeypatch: pytest.MonkeyPatch) -> None:
+    Counter()  # the kernel's shared empty line, made once
+    before = live_models()
+    counter = Counter()
+    assert live_models() - before == 4  # the box, its button, its rows and their Layout: no status line
+    quiet = Counter()
+    line = counter.children[-1]
+    assert reference(counter)[-1] == reference(quiet)[-1]  # both show the kernel's empty line
+    sent: list[dict[str, Any]] = []
+    send = counter._send
+    monkeypatch.setattr(counter, "_send", lambda msg, buffers=None: (sent.append(msg), send(msg, buffers)))
+    counter.error("no such label")  # never lost: the line's own model opens with it, the box names it
+    assert line.comm is not None and "no such label" in line.get_state()["value"]
+    assert reference(counter)[-1] == f"IPY_MODEL_{line.comm.comm_id}" != reference(quiet)[-1]
+    assert [m["state"] for m in sent] == [{"children": reference(counter)}]
+    assert live_models() - before == 4 + 4 + 1
+    counter.clear_status()
+    assert line.get_state()["value"] == "" and reference(counter)[-1] == f"IPY_MODEL_{line.comm.comm_id}"
+    counter.close()
+    assert line.comm is None
+
+
+def test_a_status_line_given_another_shared_layout_stays_shared() -> None:
+    counters = [Counter(), Counter()]
+    for counter in counters:
+        counter.status_line.layout = counter.shared.layout(min_height="23.5px")
+    assert reference(counters[0])[-1] == reference(counters[1])[-1] != reference(Counter())[-1]
+    line = counters[0].status_line
+    line.layout.min_height = "24.5px"  # its layout's own model: the line gets its own, naming it
+    assert line.comm is not None and line.get_state()["layout"] == f"IPY_MODEL_{line.layout.comm.comm_id}"
+    assert reference(counters[0])[-1] == f"IPY_MODEL_{line.comm.comm_id}"
+    for counter in counters:
+        counter.close()
+
+
+def reference(box: w.Box) -> list[str]:
+    """The models the page is told ``box`` shows."""
+    children: list[str] = box.get_state("children")["children"]
+    return children
 
 
 def test_error_and_notice_are_shown_and_read_back() -> None:
