@@ -105,7 +105,7 @@ class Label(Entity):
     TABLE: ClassVar[tuple[str, ...]] = ("tag", "display_label", "color", "children_tags")
 
     tag: str
-    color: str = "#808080"
+    color: str | None = None  # None for a label without a colour, as dtlpy reads one
     display_label: str | None = None
     attributes: list[Any] = Field(default_factory=list)
     display_data: dict[str, Any] = Field(default_factory=dict)
@@ -113,9 +113,11 @@ class Label(Entity):
 
     @field_validator("color", mode="before")
     @classmethod
-    def _hex_color(cls, value: Any) -> str:
+    def _hex_color(cls, value: Any) -> str | None:
         """Colours given as dtlpy takes them ((r, g, b), a name) are kept as ``'#rrggbb'``; a stored
         colour string of another form is kept as it is."""
+        if value is None:
+            return None
         try:
             return normalize_color(value)
         except ValueError:
@@ -127,7 +129,7 @@ class Label(Entity):
     def rgb(self) -> tuple[int, int, int] | None:
         """The colour as ``(r, g, b)``, as dtlpy's ``label.rgb``: None for a label stored without one, red
         for a colour string of an unknown form."""
-        if "color" not in self.model_fields_set:
+        if self.color is None:
             return None
         hex_digits = _HEX.match(self.color[:7])
         if hex_digits:

@@ -1,6 +1,7 @@
 """Labels added without a colour: ``ontology.add_label`` picks a random one, for the label and for its
 children given as dicts (seeded here, so both runs pick the same); where no colour is sent
-(``update_ontology=True``, ``add_labels``, ``dataset.add_label``) the server's default is stored."""
+(``update_ontology=True``, ``add_labels``, ``dataset.add_label``) the server's default is stored. A label
+made here without one has none."""
 
 import random
 
@@ -28,6 +29,7 @@ paths = ["plain", "saved", "vehicle", "vehicle.car", "listed", "given", "shortcu
          "tree.bark"]  # fmt: skip
 result = {
     "returned": list(plain.rgb),
+    "made here": [dl.Label(tag="new").color, dl.Label(tag="new").rgb],
     "stored": {path: stored.labels_flat_dict[path].color for path in paths},
     "color map": {path: list(stored.color_map[path]) for path in paths},
 }
