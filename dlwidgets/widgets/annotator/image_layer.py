@@ -3,7 +3,9 @@ which shows the item's image.
 
 The image goes to the browser as stored, in a binary message of its own: first the workspace's small
 thumbnail (drawn scaled up at once), then the full image, each decoded off the browser's main thread and
-drawn once from the decoded bitmap; zoom, pan and resize are only the ``view`` trait changing. The
+drawn once from the decoded bitmap (a JPEG shown at half its size or less first decoded at about that
+size, which the JPEG decoder does in a fraction of the work, then in full for zoom); zoom, pan and resize
+are only the ``view`` trait changing. The
 messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in the ES module.
 """
 
