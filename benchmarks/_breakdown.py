@@ -4,10 +4,11 @@
 page's wall clock (the kernel's, on one machine): each kernel websocket frame as it reaches the page
 (message type, the widget model it opens or the custom message it carries), the widget views' elements
 as they join the page, anywidget's module loads (blob URLs of JavaScript), every ``createImageBitmap``
-(start, end, size), every ``drawImage`` of an image into a canvas, the canvas calls that draw shapes (per
-canvas: first, last, count), the pixel reads of the benchmark's own predicate, the main thread's long
-tasks and its frames. `record()` starts a run's timeline and `collect()` ends it; `summary()` turns it
-into milestones in ms from the cell's start (the kernel's ``t0``).
+and ``ImageDecoder`` decoding (start, end, size), every ``drawImage`` of an image into a canvas, the
+canvas calls that draw shapes (per canvas: first, last, count), the pixel reads of the benchmark's own
+predicate, the main thread's long tasks and its frames. `record()` starts a run's timeline and
+`collect()` ends it; `summary()` turns it into milestones in ms from the cell's start (the kernel's
+``t0``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,19 @@ _INIT_JS = r"""(() => {
     });
   };
 
+  // WebCodecs' ImageDecoder: each decoding (its size asked for, the frame's, start and end).
+  if (window.ImageDecoder) {
+    const nativeDecode = ImageDecoder.prototype.decode;
+    ImageDecoder.prototype.decode = function (...args) {
+      const start = now();
+      return nativeDecode.apply(this, args).then((result) => {
+        const { displayWidth: width, displayHeight: height } = result.image;
+        log("imagedecoder", { start, width, height });
+        return result;
+      });
+    };
+  }
+
   const nativeUrl = URL.createObjectURL;
   URL.createObjectURL = function (blob) {
     if (blob && blob.type) log("blob", { type: blob.type, bytes: blob.size });
@@ -96,7 +110,7 @@ _INIT_JS = r"""(() => {
     const start = now();
     const result = nativeDraw.call(this, image, ...args);
     log("drawImage", {
-      canvas: canvasName(this.canvas), width: image.width, height: image.height,
+      canvas: canvasName(this.canvas), width: image.displayWidth || image.width,
       dest: args.length >= 4 ? args.slice(-2).map(Math.round) : null, ms: now() - start,
     });
     return result;
@@ -272,6 +286,10 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
             out[f"decode {n} start"] = data["start"] - at
             out[f"decode {n} end"] = t - at
             out[f"decode {n} size"] = data["width"] * data["height"] / 1e6
+        elif kind == "imagedecoder":
+            out["fit decode start"] = data["start"] - at
+            out["fit decode end"] = t - at
+            out["fit decode size"] = data["width"] * data["height"] / 1e6
         elif kind == "drawImage":
             n = sum(1 for k in out if k.startswith("drawImage ") and k.endswith(" at"))
             out[f"drawImage {n} at"] = t - at
