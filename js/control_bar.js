@@ -1,7 +1,8 @@
 // @ts-check
 // A row of controls described as data (dlwidgets/widgets/control_bar.py): buttons, toggle groups, number
 // boxes, checkboxes, sliders, text readouts, spacers and row breaks, in one anywidget. The controls are
-// drawn once from the `controls` list; their values and which are disabled, hidden or toned come as small
+// drawn once from the `controls` list of the specs model the bar names in `_controls` (one per kernel for
+// every bar with the same specs, which the page's loader hands over through `shared`); their values and which are disabled, hidden or toned come as small
 // traits and are applied in place, so a readout that changes never rebuilds (nor moves) the row. A click
 // or a choice goes to the kernel as one small message. Texts are only ever set with textContent.
 // Only anywidget's narrow model API is used (get, on, off, send).
@@ -32,7 +33,7 @@
 /**
  * The synced traits (Python: `ControlBar`'s traitlets).
  * @typedef {object} BarTraits
- * @property {Control[]} controls
+ * @property {string} _controls      the specs model ("IPY_MODEL_" and its id), whose `controls` are Control[]
  * @property {Record<string, any>} values
  * @property {string[]} disabled
  * @property {string[]} hidden
@@ -101,8 +102,11 @@ function decimals(step) {
  * @typedef {{node: HTMLElement, show: (value: any) => void, inputs: (HTMLInputElement | HTMLButtonElement)[]}} Drawn
  */
 
-/** @param {{model: Model, el: HTMLElement}} context */
-function render({ model, el }) {
+/** @param {{model: Model, el: HTMLElement, shared: (trait: string) => Promise<any>}} context */
+async function render({ model, el, shared }) {
+  let specs = await shared("_controls");
+  /** @returns {Control[]} */
+  const controls = () => specs.get("controls");
   el.classList.add("dlw-control-bar");
   const row = element("div", "dlw-cb-row");
   const status = element("span", "dlw-cb-status");
@@ -270,7 +274,7 @@ function render({ model, el }) {
   const drawAll = () => {
     drawn = new Map();
     const nodes = [];
-    for (const spec of model.get("controls")) {
+    for (const spec of controls()) {
       const made = draw(spec);
       made.node.dataset.id = spec.id;
       if (spec.css_class) made.node.classList.add(...spec.css_class.split(" "));
@@ -294,7 +298,7 @@ function render({ model, el }) {
     const disabled = new Set(model.get("disabled"));
     const hidden = new Set(model.get("hidden"));
     const tones = model.get("tones");
-    const keeping = new Set(model.get("controls").filter((c) => c.keep_space).map((c) => c.id));
+    const keeping = new Set(controls().filter((c) => c.keep_space).map((c) => c.id));
     for (const [id, made] of drawn) {
       for (const input of made.inputs) input.disabled = disabled.has(id);
       made.node.classList.toggle("dlw-cb-disabled", disabled.has(id));
@@ -327,7 +331,7 @@ function render({ model, el }) {
   row.addEventListener("keydown", keepKeys);
   /** @type {[string, () => void][]} */
   const handlers = [
-    ["change:controls", drawAll],
+    ["change:_controls", () => void shared("_controls").then((now) => ((specs = now), drawAll()))],
     ["change:values", showValues],
     ["change:disabled", showStates],
     ["change:hidden", showStates],

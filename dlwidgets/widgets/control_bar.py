@@ -9,16 +9,20 @@ control's action under ``attempt``, so a refusal is shown in the owner's status 
 and ``value`` do from Python exactly what a click does, for tests and scripts.
 
 A dozen ipywidgets would cost a dozen models, each with its Layout and Style (a message, kernel time and
-an object in the page each): the bar is one. The traits and messages are written down twice, alike: as
-the TypedDicts here and as JSDoc typedefs in ``js/control_bar.js``.
+an object in the page each): the bar is one. Its specs go to the page once per kernel for all the bars
+that have the same (``ControlSpecs``, a model the bar names in ``_controls``): an Annotator's toolbar is
+2.4 KB of them, and the next Annotator's names it in 50 bytes. The traits and messages are written down
+twice, alike: as the TypedDicts here and as JSDoc typedefs in ``js/control_bar.js``.
 """
 
 from __future__ import annotations
 
+import json
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypedDict
 
+import ipywidgets as w
 import traitlets
 
 from .assets import asset
@@ -141,6 +145,45 @@ def row_break(control_id: str) -> Control:
     return _spec(control_id, "break")
 
 
+# -- the specs, once per kernel ----------------------------------------------------------------------
+class ControlSpecs(w.Widget):
+    """A bar's control specs as the page reads them, one model per kernel for every bar that has the same
+    specs (``specs_model``), kept for the next such bar once none holds them, the last ``KEPT`` of them."""
+
+    controls = traitlets.List(traitlets.Dict()).tag(sync=True)  # Control
+
+
+# How many specs models no bar holds stay open for the next bar with the same specs (a widget made again,
+# an Annotator on another item); the oldest beyond are closed.
+KEPT = 16
+# The kernel's ControlSpecs models by their specs (as JSON), with the bars holding each, least recently
+# released first.
+_SPECS: dict[str, tuple[ControlSpecs, set[int]]] = {}
+
+
+def specs_model(controls: list[Control], bar: object) -> ControlSpecs:
+    """The kernel's open ``ControlSpecs`` with ``controls``, now held by ``bar`` too."""
+    key = json.dumps(controls, sort_keys=True)
+    found = _SPECS.pop(key, None)
+    if found is None or found[0].comm is None:
+        found = (ControlSpecs(controls=controls), set())
+    _SPECS[key] = found
+    found[1].add(id(bar))
+    return found[0]
+
+
+def release_specs(model: ControlSpecs | None, bar: object) -> None:
+    """``bar`` holds ``model`` no more: kept for the next bar, unless ``KEPT`` newer ones are unheld."""
+    for key, (held, bars) in list(_SPECS.items()):
+        if held is model:
+            bars.discard(id(bar))
+            if not bars:
+                _SPECS[key] = _SPECS.pop(key)  # released last
+    unheld = [key for key, (_, bars) in _SPECS.items() if not bars]
+    for key in unheld[: max(0, len(unheld) - KEPT)]:
+        _SPECS.pop(key)[0].close()
+
+
 # -- the widget ---------------------------------------------------------------------------------------
 class ControlBar(MessageWidget):
     """``ControlBar(controls, actions, values)``: ``actions`` maps a button's id to what it runs, and a
@@ -151,7 +194,8 @@ class ControlBar(MessageWidget):
 
     _esm = asset("control_bar.js")
     _css = asset("control_bar.css")
-    controls = traitlets.List(traitlets.Dict()).tag(sync=True)  # Control
+    controls = traitlets.List(traitlets.Dict())  # Control: in the page, the specs model's
+    _controls = traitlets.Instance(ControlSpecs, allow_none=True).tag(sync=True, **w.widget_serialization)
     values: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
     disabled = traitlets.List(traitlets.Unicode()).tag(sync=True)
     hidden = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -185,8 +229,21 @@ class ControlBar(MessageWidget):
             self._spec(name)
         # Everything in the model's first message: none of it is an update after the widget opens.
         state = {"values": dict(values), "hidden": list(hidden), "disabled": list(disabled)}
-        super().__init__(self._receive_message, controls=specs, **state, **traits)
+        shared = specs_model(specs, self)
+        super().__init__(self._receive_message, controls=specs, _controls=shared, **state, **traits)
         self._attempt = attempt or self.attempt
+
+    @traitlets.observe("controls")
+    def _share_controls(self, change: dict[str, Any]) -> None:
+        old = self._controls
+        if old is not None:  # set after the bar was made: the specs model of the new ones
+            self._controls = specs_model(change["new"], self)
+            if self._controls is not old:
+                release_specs(old, self)
+
+    def close(self) -> None:
+        release_specs(self._controls, self)
+        super().close()
 
     # -- what a user does, from Python --------------------------------------------------------------
     def press(self, control_id: str) -> None:

@@ -20,9 +20,11 @@ from .server import JupyterServer
 SETTINGS = "/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin"
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
-# Two widgets of one kind (one shared module) and one of another.
+# Two widgets of one kind (one shared module) and one of another; two bars with the same specs (one specs
+# model).
 CELL = """\
 import dlwidgets as dw
+from dlwidgets.widgets import control_bar as cb
 
 dw.connect(home=str(OUT / "workspace"))
 runs = len(list(OUT.glob("run-*")))  # which kernel made the widgets: the folders say
@@ -32,13 +34,15 @@ if runs:
 else:
     dataset = dw.projects.create(project_name="e2e").datasets.create(dataset_name="saved")
 display(dw.Dropzone(dataset, remote_path=f"/{runs}/a"), dw.Dropzone(dataset, remote_path=f"/{runs}/b"))
+display(*(cb.ControlBar([cb.button("save", "Save"), cb.text("n")], values={"n": f"bar {n}"}) for n in "ab"))
 dw.PromptComposer(dataset)
 """
 
-# What the page shows of the widgets: the dropzones' folders, whether a composer is drawn, and whether the
-# dropzone's stylesheet is in the page.
+# What the page shows of the widgets: the dropzones' folders, the bars' texts, whether a composer is drawn,
+# and whether the dropzone's stylesheet is in the page.
 _SHOWN_JS = """() => ({
   folders: Array.from(document.querySelectorAll(".jp-OutputArea-output .dlw-remote-path"), (i) => i.value),
+  bars: Array.from(document.querySelectorAll(".jp-OutputArea-output .dlw-control-bar"), (n) => n.textContent),
   composers: document.querySelectorAll(".jp-OutputArea-output .dlw-prompt-composer").length,
   styled: getComputedStyle(document.querySelector(".jp-OutputArea-output .dlw-drop-area")).borderStyle,
 })"""
@@ -71,7 +75,8 @@ def test_a_saved_notebook_reopened_draws_its_widgets_from_the_saved_state(
     notebook.run_all()
     notebook.wait_widget(".dlw-prompt-composer")
     notebook.wait_ready()
-    expected = {"folders": ["/0/a", "/0/b"], "composers": 1, "styled": "dashed"}
+    bars = ["Savebar a", "Savebar b"]
+    expected = {"folders": ["/0/a", "/0/b"], "bars": bars, "composers": 1, "styled": "dashed"}
     shown(page, expected, "the widgets the kernel made")
 
     path = notebook.server.root_dir / notebook.nb_path
@@ -82,6 +87,8 @@ def test_a_saved_notebook_reopened_draws_its_widgets_from_the_saved_state(
     shared = [m["state"]["name"] for m in state.values() if m["state"].get("esm")]
     assert len(shared) == len(set(shared)), shared  # each module once
     assert "dlwidgets.widgets.dropzone.Dropzone" in shared, shared
+    specs = [m for m in state.values() if "controls" in m["state"]]
+    assert len(specs) == 1, specs  # the two bars' specs, once
     # A second page on the same, live kernel draws the same widgets from the kernel's models.
     second = page.context.new_page()
     try:

@@ -1,10 +1,12 @@
 """The ControlBar's protocol, as the browser speaks it: a click is a ``press`` message that runs the button's
 action, a choice is a ``set`` message checked against the control and then run; a message that names no
 control, or of another shape, is ignored; an action that fails is shown in the status line (the owner's,
-or the bar's own). However many controls it has, the bar is one widget model."""
+or the bar's own). However many controls it has, the bar is one widget model; bars with the same controls
+share one model of their specs, so a bar like one shown before sends only its values."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -149,9 +151,9 @@ def test_a_bar_of_many_controls_is_one_model_and_closes_whole() -> None:
     ControlBar(CONTROLS).close()  # the kernel's shared module made once
     before = live_models()
     bar = ControlBar(CONTROLS * 1 + [cb.button(f"b{n}", f"B{n}") for n in range(30)])
-    assert live_models() - before <= 2  # the bar and its Layout
+    assert live_models() - before <= 2  # the bar and its specs (its Layout is the kernel's)
     bar.close()
-    assert live_models() == before
+    assert live_models() == before + 1  # its specs are kept for the next bar like it
 
 
 def test_a_toggle_is_pressed_on_and_off_and_several_controls_hide_at_once() -> None:
@@ -176,3 +178,32 @@ def test_a_field_takes_text_as_typed() -> None:
     assert notes == ["the tail"] and bar.value("note") == "the tail"
     bar.set("note", 3)
     assert owner.status == "note takes text, not 3" and bar.value("note") == "the tail"
+
+
+def test_bars_with_the_same_controls_send_their_specs_once() -> None:
+    controls = [*CONTROLS, cb.button("once", "Once")]  # specs no other test's bar holds
+    first = ControlBar(controls, values={"size": 16})
+    specs = first.get_state()["_controls"]
+    before = live_models()
+    second = ControlBar(controls, values={"size": 32})
+    assert live_models() - before == 1  # the bar alone
+    state = second.get_state()
+    assert state["_controls"] == specs and "controls" not in state
+    assert len(json.dumps({k: v for k, v in state.items() if k != "_esm"})) < 1000  # the specs: 1.3 KB
+    other = ControlBar(controls[:2])
+    assert other.get_state()["_controls"] != specs
+    model = first._controls
+    assert model is not None and model.controls == controls
+    second.controls = controls[:2]  # its new specs: the ones another bar has
+    assert second.get_state()["_controls"] == other.get_state()["_controls"]
+    for bar in (first, second, other):
+        bar.close()
+    assert model.comm is not None  # kept for the next bar with these specs, as the kernel's module
+    assert ControlBar(controls).get_state()["_controls"] == specs
+    unheld = [ControlBar([cb.button(f"kept{n}", "Kept")]) for n in range(cb.KEPT + 2)]
+    for bar in unheld:
+        bar.close()
+    assert model.comm is not None  # still held, by the bar made again
+    assert [bar.comm for bar in unheld] == [None] * len(unheld)
+    specs_kept = [s for s in cb._SPECS.values() if not s[1]]
+    assert len(specs_kept) == cb.KEPT  # the oldest unheld specs are closed
