@@ -480,7 +480,12 @@ function render({ model, el }) {
   };
   showView();
   const showHelp = () => {
-    help.replaceChildren();
+    // The list is built when it is shown (and again if the shortcuts change meanwhile), not at start-up.
+    help.hidden = !model.get("help_shown");
+    if (help.hidden) {
+      help.replaceChildren();
+      return;
+    }
     const title = document.createElement("div");
     title.className = "dlw-shortcuts-title";
     title.textContent = "Keyboard shortcuts (? or Esc to close)";
@@ -492,8 +497,7 @@ function render({ model, el }) {
       row.insertCell().appendChild(cell);
       row.insertCell().textContent = does;
     }
-    help.append(title, table);
-    help.hidden = !model.get("help_shown");
+    help.replaceChildren(title, table);
   };
   showHelp();
   /** @param {boolean} shown */

@@ -135,8 +135,9 @@ def test_esc_clears_the_selection_first_then_gives_the_keyboard_back(open_notebo
 
     # `?` lists every shortcut over the canvas; Esc closes the list (and nothing else).
     view.click((20.0, 20.0))  # a click with the box tool: the keyboard, and no box
-    page.keyboard.press("?")
     overlay = view.root.locator(".dlw-shortcuts")
+    assert overlay.locator("tr").count() == 0, "the list is built when first shown, not at start-up"
+    page.keyboard.press("?")
     overlay.wait_for(state="visible", timeout=30_000)
     # The gestures' table, then the review mode's keys (listed whether or not review is on).
     assert overlay.locator("tr").count() == len(SHORTCUTS) + len((ACCEPT_KEY, REJECT_KEY, NEXT_KEY))
