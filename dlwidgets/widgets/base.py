@@ -14,7 +14,14 @@ import traitlets
 
 from ..exceptions import PlatformError
 from .assets import SharedModule, asset, shared_module
-from .shared_styling import SHARED, SharedStyling, copy_on_write, shared_layout, shared_style
+from .shared_styling import (
+    SHARED,
+    OpensWithChanges,
+    SharedStyling,
+    copy_on_write,
+    shared_layout,
+    shared_style,
+)
 
 T = TypeVar("T")
 
@@ -183,7 +190,7 @@ class Notice(_Notice, total=False):
     notice: str
 
 
-class AnyWidgetChrome(Chrome, traitlets.HasTraits):
+class AnyWidgetChrome(Chrome, OpensWithChanges, traitlets.HasTraits):
     """The anywidgets' part of the base: a status is sent to the browser as a ``Notice``, which the view
     may show, and ``close()`` closes the widget's ``Layout`` too. Its layout is the kernel's shared empty
     one until a value is set on it (``shared_layout``); the page then follows the widget's new Layout model
@@ -197,6 +204,7 @@ class AnyWidgetChrome(Chrome, traitlets.HasTraits):
 
     _esm: str  # a subclass's browser files, as anywidget reads them
     _css: str
+    _page_class = w.DOMWidget  # opens without the DOMWidget traits that are the page's defaults
     _shared_files: tuple[str, str, str]  # the SharedModule's name, module and stylesheet
     _shared_module = traitlets.Instance(SharedModule).tag(sync=True, **w.widget_serialization)
 
@@ -307,13 +315,14 @@ def status_line() -> w.HTML:
     return copy_on_write(w.HTML, layout=shared_layout(), style=shared_style(w.HTML))
 
 
-class WidgetBase(Chrome, w.VBox):
+class WidgetBase(Chrome, OpensWithChanges, w.VBox):
     """A widget made of ipywidgets: a vertical box with a status line (``status_line``, placed by the
     subclass among its children; no model of its own until it shows something), and ``close()`` of its
     whole tree and of the widgets it ``own``s. Its layout, and its parts' made through ``shared``, are the
     kernel's shared ones until a value is set."""
 
     shared = SharedStyling()  # parts made with the kernel's shared Layout and Style models
+    _page_class = w.VBox  # opens without the values that are the page's VBoxModel defaults
 
     def __init__(self, children: Iterable[w.Widget] = (), **kwargs: Any) -> None:
         self.status_line = status_line()

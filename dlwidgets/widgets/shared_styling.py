@@ -9,7 +9,9 @@ hold it send its new id, so a change never fails and never shows on another widg
 
 A Layout model opens with only its values that are set (``OpensWithChanges``): the page's LayoutModel has
 every one of them null by default, in ipywidgets 7 and 8 alike, so the ~40 nulls a Layout's state holds
-(1 KB of each message that opens one) would only repeat the page's defaults.
+(1 KB of each message that opens one) would only repeat the page's defaults. Boxes and HTML made here, the
+widgets' own boxes and the anywidgets open so too (for an anywidget, only the traits of the page's
+DOMWidgetModel).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import ipywidgets as w
+import traitlets
 from ipywidgets.widgets import widget as _widget_module
 from traitlets import TraitError
 
@@ -39,9 +42,11 @@ IDENTITY = ("_model_name", "_model_module", "_model_module_version")
 
 
 class OpensWithChanges:
-    """Mixed into a Layout class: its model opens with only the values that differ from their defaults,
-    which are the page model's defaults too (a value set back to its default later is sent as usual)."""
+    """Mixed into a widget class: its model opens without the values equal to their defaults in
+    ``_page_class`` (the class itself by default), those of the model the page makes, which has the same
+    defaults; a value set back to its default later is sent as usual."""
 
+    _page_class: type[w.Widget] | None = None
     _opening = False
 
     def open(self) -> None:
@@ -52,11 +57,28 @@ class OpensWithChanges:
             self._opening = False
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
-        opening = self._opening and key is None
-        state: dict[str, Any] = super().get_state(key, drop_defaults or opening)  # type: ignore[misc]
-        if opening:
-            state.update((name, getattr(self, name)) for name in IDENTITY)
+        state: dict[str, Any] = super().get_state(key, drop_defaults)  # type: ignore[misc]
+        if self._opening and key is None:
+            page_class: Any = self._page_class or type(self)
+            defaults = page_class.class_traits()
+            for name, value in list(state.items()):
+                trait = defaults.get(name)
+                if name not in IDENTITY and trait is not None and _same(value, _default(trait)):
+                    del state[name]
         return state
+
+
+def _default(trait: traitlets.TraitType[Any, Any]) -> Any:
+    """``trait``'s static default; an empty list for a container whose default is made per object."""
+    default = trait.default_value
+    if default is traitlets.Undefined and isinstance(trait, traitlets.Container):
+        return []
+    return default
+
+
+def _same(value: Any, default: Any) -> bool:
+    """Whether ``value`` (as sent) is ``default``: a tuple and a list alike, as in the page."""
+    return value == default or (isinstance(value, (list, tuple)) and list(value) == default)
 
 
 class CopyOnWrite:
@@ -154,9 +176,15 @@ def copy_on_write(model_class: type[W], **values: Any) -> W:
 _OPENING: dict[type, type] = {}
 
 
+# The ipywidgets classes whose page models have the same defaults as their Python traits in ipywidgets 7
+# and 8 (not so every style and control: JupyterLab saves some of their defaults, tests/saved_notebook.py).
+_SAME_DEFAULTS = (w.Layout, w.Box, w.HTML)
+
+
 def opening_class(model_class: type[W]) -> type[W]:
-    """``model_class``, or for a Layout a subclass that opens with only its changed values."""
-    if not issubclass(model_class, w.Layout):
+    """``model_class``, or for a Layout, a box or an HTML a subclass that opens with only its values that
+    are not the defaults."""
+    if not issubclass(model_class, _SAME_DEFAULTS) or issubclass(model_class, OpensWithChanges):
         return model_class
     made = _OPENING.get(model_class)
     if made is None:
@@ -218,7 +246,7 @@ class SharedStyling:
             shared = shared_style(widget_class, **(style or {}))
             if shared is not None:
                 traits["style"] = shared
-        return widget_class(**traits)
+        return opening_class(widget_class)(**traits)
 
     def html(self, value: str = "") -> w.HTML:
         return self.make(w.HTML, value=value)

@@ -133,3 +133,23 @@ def test_a_layout_model_opens_with_only_the_values_set_on_it(opened: list[dict[s
     part.layout.width = None  # set back to the default: sent as usual, the page clears it
     assert part.layout.get_state("width") == {"width": None}
     part.close()
+
+
+def test_widgets_open_without_the_values_that_are_the_page_models_defaults(
+    opened: list[dict[str, Any]],
+) -> None:
+    grid = ItemGrid(lambda *_: None, lambda *_: None)
+    box = WidgetBase()
+    part = SharedStyling().html("shown")
+    by_class = {state["_model_name"]: state for state in opened}
+    anywidget = by_class["AnyModel"]
+    assert not {"_view_count", "_dom_classes", "tabbable", "tooltip"} & set(anywidget)
+    # An anywidget's page model is a DOMWidgetModel's: AnyModel's view and the module's traits are kept.
+    assert anywidget["_view_name"] == "AnyView" and "_shared_module" in anywidget
+    assert set(by_class["VBoxModel"]) == {*IDENTITY, "layout"}
+    assert set(by_class["HTMLModel"]) == {*IDENTITY, "value", "layout", "style"}
+    box.add_class("dlw-lean")
+    box.children = [part]
+    assert box.get_state()["_dom_classes"] == ("dlw-lean",) and box.get_state()["_view_count"] is None
+    for widget in (grid, box, part):
+        widget.close()
