@@ -24,10 +24,11 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON; each
 # anywidget's ``_esm`` is a ~0.2 KB stub). Each model opens with its state (no updates after it), the
 # layout is CSS, the status line is the kernel's shared one until it shows something, and the review bar,
-# the drafts line and the highlight layer are made when needed.
+# the drafts line and the highlight layer are made when needed. The toolbar's specs are the kernel's (one
+# ControlSpecs for every bar alike), and no model sends the values its page model has by default.
 OPEN_MODELS = 7
 OPEN_MESSAGES = 9
-OPEN_BYTES_BESIDE_IMAGE = 11_776  # 11.5 KB
+OPEN_BYTES_BESIDE_IMAGE = 8_704  # 8.5 KB
 # The image's message comes before any other model's: right after its layer's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
