@@ -202,20 +202,34 @@ class AnyWidgetChrome(Chrome, OpensWithChanges, traitlets.HasTraits):
     hands them to the page's loader, which imports the module from there.
     """
 
-    _esm: str  # a subclass's browser files, as anywidget reads them
-    _css: str
+    # anywidget's traits, declared once here: anywidget adds them to each widget it makes, and adding a
+    # trait makes the widget a class of its own (~1.5 ms an anywidget; see ``add_traits``).
+    _esm = traitlets.Unicode(WIDGET_ESM).tag(sync=True)
+    _anywidget_id = traitlets.Unicode().tag(sync=True)
+    _css: str  # a subclass's stylesheet, until its class is made
     _page_class = w.DOMWidget  # opens without the DOMWidget traits that are the page's defaults
     _shared_files: tuple[str, str, str]  # the SharedModule's name, module and stylesheet
     _shared_module = traitlets.Instance(SharedModule).tag(sync=True, **w.widget_serialization)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        if isinstance(cls.__dict__.get("_esm"), str):  # not the trait anywidget makes of it in a subclass
+        if isinstance(cls.__dict__.get("_esm"), str):  # the class's browser files, as anywidget reads them
             name = f"{cls.__module__}.{cls.__qualname__}"
             cls._shared_files = (name, cls.__dict__["_esm"], cls.__dict__.get("_css", ""))
-            cls._esm = WIDGET_ESM
+            del cls._esm  # the widget sends WIDGET_ESM
             if "_css" in cls.__dict__:
                 del cls._css
         super().__init_subclass__(**kwargs)
+
+    @traitlets.default("_anywidget_id")
+    def _class_name(self) -> str:  # what anywidget names it
+        return f"{type(self).__module__}.{type(self).__name__}"
+
+    def add_traits(self, **traits: traitlets.TraitType[Any, Any]) -> None:
+        """Add only the traits the class does not declare: anywidget adds ``_esm`` and ``_anywidget_id``
+        to every widget it makes, which the class already has."""
+        new = {name: trait for name, trait in traits.items() if not self.has_trait(name)}
+        if new:
+            super().add_traits(**new)
 
     @traitlets.default("_shared_module")
     def _the_shared_module(self) -> SharedModule:
