@@ -208,6 +208,9 @@ class AnyWidgetChrome(Chrome, OpensWithChanges, traitlets.HasTraits):
     _anywidget_id = traitlets.Unicode().tag(sync=True)
     _css: str  # a subclass's stylesheet, until its class is made
     _page_class = w.DOMWidget  # opens without the DOMWidget traits that are the page's defaults
+    # anywidget's name of the class, which its page side reads only to name a stylesheet sent in _css (a
+    # SharedModule's here) and in warnings: 50-70 bytes a widget.
+    _not_sent = ("_anywidget_id",)
     _shared_files: tuple[str, str, str]  # the SharedModule's name, module and stylesheet
     _shared_module = traitlets.Instance(SharedModule).tag(sync=True, **w.widget_serialization)
 

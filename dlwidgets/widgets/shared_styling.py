@@ -47,6 +47,7 @@ class OpensWithChanges:
     defaults; a value set back to its default later is sent as usual."""
 
     _page_class: type[w.Widget] | None = None
+    _not_sent: tuple[str, ...] = ()  # traits the page never reads
     _opening = False
 
     def open(self) -> None:
@@ -63,7 +64,9 @@ class OpensWithChanges:
             defaults = page_class.class_traits()
             for name, value in list(state.items()):
                 trait = defaults.get(name)
-                if name not in IDENTITY and trait is not None and _same(value, _default(trait)):
+                if name in self._not_sent or (
+                    name not in IDENTITY and trait is not None and _same(value, _default(trait))
+                ):
                     del state[name]
         return state
 

@@ -143,7 +143,7 @@ def test_widgets_open_without_the_values_that_are_the_page_models_defaults(
     part = SharedStyling().html("shown")
     by_class = {state["_model_name"]: state for state in opened}
     anywidget = by_class["AnyModel"]
-    assert not {"_view_count", "_dom_classes", "tabbable", "tooltip"} & set(anywidget)
+    assert not {"_view_count", "_dom_classes", "tabbable", "tooltip", "_anywidget_id"} & set(anywidget)
     # An anywidget's page model is a DOMWidgetModel's: AnyModel's view and the module's traits are kept.
     assert anywidget["_view_name"] == "AnyView" and "_shared_module" in anywidget
     assert set(by_class["VBoxModel"]) == {*IDENTITY, "layout"}
