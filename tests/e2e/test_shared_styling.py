@@ -122,9 +122,11 @@ def test_a_layout_changed_on_an_anywidget_shows_on_it_alone(open_notebook: OpenN
     assert all(display != "none" for display, _, _ in before)
     notebook.output(".e2e-change").click()
     assert notebook.wait_file("changed.json") == [True, False, True, False]
+    # The width opens the bar's own Layout model, the margin is a later update of it: wait for both.
     page.wait_for_function(
         """([hidden, sized]) => getComputedStyle(document.querySelector(hidden)).display === "none"
-            && getComputedStyle(document.querySelector(sized)).width === "210px" """,
+            && getComputedStyle(document.querySelector(sized)).width === "210px"
+            && getComputedStyle(document.querySelector(sized)).marginLeft === "17px" """,
         arg=[f"{output} .e2e-any-0", f"{output} .e2e-any-2"],
     )
     assert look(2)[2] == "17px"
