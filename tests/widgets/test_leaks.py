@@ -39,8 +39,11 @@ def growth(action: Callable[[], object], repeats: int = REPEATS) -> int:
 
 def left_after_close(make: Callable[[], dw.widgets.base.WidgetBase], use: Callable[[object], object]) -> int:
     """Live models left after making a widget, using it once and closing it (a first widget of the kind
-    is made and closed before counting, for the models a library makes once per kernel)."""
-    make().close()
+    is made, used and closed before counting, for the models made once per kernel: the modules of the
+    anywidgets it shows, the specs its bars share)."""
+    first = make()
+    use(first)
+    first.close()
     before = live_models()
     widget = make()
     use(widget)
