@@ -28,7 +28,7 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # ControlSpecs for every bar alike), and no model sends the values its page model has by default.
 OPEN_MODELS = 7
 OPEN_MESSAGES = 9
-OPEN_BYTES_BESIDE_IMAGE = 8_704  # 8.5 KB
+OPEN_BYTES_BESIDE_IMAGE = 7_988  # 7.8 KB
 # The image's message comes before any other model's: right after its layer's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the

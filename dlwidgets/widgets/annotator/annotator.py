@@ -169,11 +169,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._show_controls()
         self.side_panel.built()
         fixed = ["dlw-fixed-width"] if self._fixed_size[0] else []
-        self._stage = w.GridBox(
-            self._layers(),
-            layout=self.shared.layout(),
-            _dom_classes=["dlw-stage", *fixed],
-        )
+        self._stage = self.shared.make(w.GridBox, children=self._layers(), _dom_classes=["dlw-stage", *fixed])
         self.children = self._parts()
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
