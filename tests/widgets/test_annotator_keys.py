@@ -6,6 +6,7 @@ from __future__ import annotations
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 from dlwidgets.widgets.annotator.gestures import SHORTCUTS
+from dlwidgets.widgets.annotator.queue import queue_shortcuts
 from dlwidgets.widgets.annotator.review import ACCEPT_KEY, NEXT_KEY, REJECT_KEY
 
 
@@ -18,7 +19,7 @@ def test_no_key_acts_twice(task: dw.Task) -> None:
     table = set().union(*(plain(s.presses) for s in SHORTCUTS if s.act is not None))
     bar = Annotator(task).queue_bar
     assert bar is not None
-    queue = {key.lower() for key, _does in bar.shortcuts}
+    queue = {key.lower() for key, _does in queue_shortcuts(bar.queue)}
     review = {ACCEPT_KEY, REJECT_KEY, NEXT_KEY}
     assert not table & review, f"keys of both the table and review mode: {sorted(table & review)}"
     assert not table & queue, f"keys of both the table and the task queue: {sorted(table & queue)}"

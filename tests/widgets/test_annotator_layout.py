@@ -13,6 +13,7 @@ import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 from dlwidgets.widgets.annotator.annotator import TOOLS
 from dlwidgets.widgets.annotator.gestures import SHORTCUTS
+from dlwidgets.widgets.annotator.review import REVIEW_SHORTCUTS
 
 
 def resize(annotator: Annotator, width: int, window_height: int = 900) -> None:
@@ -88,7 +89,9 @@ def test_a_zoomed_view_keeps_its_centre_and_scale_when_the_width_changes(image_i
 
 def test_the_shortcuts_overlay_lists_the_table_the_keys_are_handled_by(image_item: dw.Item) -> None:
     annotator = Annotator(image_item)
-    assert annotator.gestures.shortcuts == [[s.keys, s.does] for s in SHORTCUTS] + annotator.review.shortcuts
+    assert annotator.gestures.shortcuts == [[s.keys, s.does] for s in SHORTCUTS] + [
+        list(row) for row in REVIEW_SHORTCUTS
+    ]
     assert any(s.keys == "Esc" for s in SHORTCUTS) and any(s.keys == "?" for s in SHORTCUTS)
     annotator.show_shortcuts()
     assert annotator.gestures.help_shown

@@ -90,7 +90,6 @@ class QueueBar(ControlBar):
         traits.setdefault("_dom_classes", ["dlw-queue"])
         super().__init__(controls, handlers, {"title": queue.title}, **traits)
         self._keys = {key: getattr(self, action) for key, _does, action in queue_keys(queue)}
-        self.shortcuts = queue_shortcuts(queue)
 
     def _noted(self, _note: str = "") -> None:
         """The note as typed is the field's value (read by ``reject``)."""

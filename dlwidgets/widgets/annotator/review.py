@@ -101,7 +101,6 @@ class ReviewBar(ControlBar):
         traits.setdefault("_dom_classes", ["dlw-review"])
         super().__init__(controls, actions, values, attempt=annotator.attempt, hidden=hidden, **traits)
         self._keys = {ACCEPT_KEY: self.accept, REJECT_KEY: self.reject, NEXT_KEY: self.next_prediction}
-        self.shortcuts = [list(row) for row in REVIEW_SHORTCUTS]
 
     @property
     def is_on(self) -> bool:
