@@ -1,0 +1,312 @@
+"""The kernel's time in the cell that shows a widget, beside the peers' same cell, in a real ipykernel.
+
+The cells are benchmarks/peers.py's (its data cell: the same JPEGs, boxes and widget calls): dlwidgets'
+``Annotator(item)``, jupyter-bbox-widget's, ipyannotations' and, as a floor, a bare anywidget sent the
+same JPEG as bytes (``Bare(image=path.read_bytes())``, a module doing nothing), in turns. Like peers.py,
+the script runs itself again in the peers' venv (see _peer_venv.py) with this checkout on PYTHONPATH;
+``--no-peers`` stays in this interpreter with dlwidgets and the bare anywidget only. Two settings:
+
+- by default, a kernel started through jupyter_client alone: no server, no page, so the kernel's own
+  time without the server's and the page's work competing for the CPU;
+- ``--lab``: the notebook in JupyterLab 4 in headless Chromium, each widget shown until drawn as
+  peers.py does (its stage cell, _stage.py): the kernel's time as the benchmark of issue 25 sees it.
+
+For each widget, the medians of: cell, from the cell's first line to the kernel's idle status (by
+default only: the build, the display and the rest of the execution); build, the call making the
+widget: wall and CPU ms of the kernel's main thread, and the CPU ms of the IOPub thread meanwhile (it
+sends each message beside the main thread, taking the GIL); its messages and their KB (by default only:
+content and buffers, the envelope left out); ms per message, the build's wall ms beside its API calls.
+Then, for dlwidgets, the build's wall ms split among what it runs through (see _kernel_spans.py): API
+calls and the workspace, the drawing, widget state, the comm's messages and the hand-off to the IOPub
+thread, the display; the kernel's first Annotator apart; with ``--profile``, cProfile's top functions.
+
+    python benchmarks/kernel_cell.py [--reps 20] [--case 1mp|12mp|portrait] [--lab] [--profile]
+                                     [--no-peers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import _peer_venv
+from peers import CANVAS, CASES, DATA_CELL, PEERS, geometry, shown_js
+
+REPO = Path(__file__).resolve().parents[1]
+CASE_NAMES = {"1mp": "1 MP, 50 boxes", "12mp": "12 MP, 1,000 boxes", "portrait": "12 MP portrait, 50 boxes"}
+_IN_VENV = "DLWIDGETS_KERNEL_CELL_VENV"
+
+BARE_CELL = '''
+import anywidget, traitlets
+
+class Bare(anywidget.AnyWidget):
+    """The floor: a JPEG's bytes on a model whose module does nothing."""
+    _esm = "export default { render() {} };"
+    image = traitlets.Bytes().tag(sync=True)
+
+def show_bare(case):
+    return Bare(image=PATHS[case].read_bytes())
+'''
+
+SHOW = {
+    "dlwidgets": "show_dlwidgets({case!r})",
+    "bbox-widget": "show_bbox_widget({case!r})",
+    "ipyannotations": "show_ipyannotations({case!r})",
+    "bare anywidget": "show_bare({case!r})",
+}
+# The figures of the runs so far, in the kernel; the display's span is added by the next measure().
+BUILD = "_built, _figures = _kernel_spans.measure(lambda: {call})\n_FIGURES.append(_figures)\n"
+Figures = dict[str, float]
+
+
+def setup_cell(out: str | None) -> str:
+    """The kernel's first cell: the spans, and (without the harness's) `OUT` and `dump` for the data cell."""
+    specs = {name: geometry(w, h) for name, (w, h, _) in CASES.items()}
+    lines = [
+        "import gc, json, sys, time",
+        "from pathlib import Path",
+        f"sys.path.insert(0, {str(REPO / 'benchmarks')!r})",
+        "import _kernel_spans",
+        "_kernel_spans.install()",
+        "_FIGURES = []",
+        f"CASES = {CASES!r}",
+        f"SPECS = {specs!r}",
+        f"CANVAS = {CANVAS!r}",
+    ]
+    if out is not None:
+        lines += [
+            f"OUT = Path({out!r})",
+            "def dump(name, data):",
+            "    (OUT / name).write_text(json.dumps(data))",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def data_cell(with_peers: bool) -> str:
+    """peers.py's data cell (without the peers' imports when they are not installed) and the floor's."""
+    if with_peers:
+        return DATA_CELL + BARE_CELL
+    peers = ("from jupyter_bbox_widget", "from ipyannotations")
+    return "\n".join(line for line in DATA_CELL.splitlines() if not line.startswith(peers)) + BARE_CELL
+
+
+class BareKernel:
+    """An ipykernel started through jupyter_client (this interpreter's), run cell by cell."""
+
+    def __init__(self, scratch: Path, with_peers: bool) -> None:
+        from jupyter_client.manager import start_new_kernel
+
+        self.manager, self.client = start_new_kernel(kernel_name="python3")
+        self.run(setup_cell(str(scratch)))
+        self.run(data_cell(with_peers))
+
+    def run(self, code: str, timeout: float = 600) -> tuple[str, list[tuple[float, dict[str, Any]]]]:
+        """Run `code`: its printed text and its IOPub messages, each with the time this client got it."""
+        msg_id = self.client.execute(code, store_history=False)
+        received: list[tuple[float, dict[str, Any]]] = []
+        while True:
+            msg = self.client.get_iopub_msg(timeout=timeout)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            received.append((time.time(), msg))
+            content = msg["content"]
+            if msg["msg_type"] == "error":
+                raise RuntimeError(f"the kernel failed: {content['ename']}: {content['evalue']}")
+            if msg["msg_type"] == "status" and content["execution_state"] == "idle":
+                break
+        text = "".join(m["content"].get("text", "") for _, m in received if m["msg_type"] == "stream")
+        return text, received
+
+    def show(self, widget: str, case: str) -> Figures:
+        """One cell showing `widget` for `case` as its value, then the widget closed: its figures."""
+        _, received = self.run(BUILD.format(call=SHOW[widget].format(case=case)) + "_built")
+        text, _ = self.run(
+            "_kernel_spans.finish()\n_built.close()\ngc.collect()\nprint(json.dumps(_FIGURES[-1]))"
+        )
+        figures: Figures = json.loads(text)
+        t0 = received[0][1]["header"]["date"].timestamp()  # the busy status, as the cell starts
+        sent = [m for _, m in received if m["msg_type"] in ("comm_open", "comm_msg", "execute_result")]
+        figures["cell"] = (received[-1][1]["header"]["date"].timestamp() - t0) * 1000
+        figures["messages"] = len(sent)
+        figures["kb"] = sum(_kb(m) for m in sent)
+        return figures
+
+    def profile(self, case: str, builds: int, top: int) -> None:
+        """cProfile over `builds` more Annotators (wall clock; the profiler slows them: read shares)."""
+        call = SHOW["dlwidgets"].format(case=case)
+        self.run("import cProfile, pstats, io\n_profiler = cProfile.Profile()")
+        for _ in range(builds):
+            self.run(f"_profiler.enable()\n_built = {call}\n_profiler.disable()\n_built")
+            self.run("_built.close()\ngc.collect()")
+        for order in ("tottime", "cumulative"):
+            text, _ = self.run(
+                f"_out = io.StringIO()\npstats.Stats(_profiler, stream=_out).sort_stats({order!r})"
+                f".print_stats({top})\nprint(_out.getvalue())"
+            )
+            print(text)
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
+
+
+def _kb(msg: dict[str, Any]) -> float:
+    """The KB of a message's content and buffers (the envelope left out)."""
+    content = len(json.dumps(msg["content"], default=str))
+    return (content + sum(memoryview(b).nbytes for b in msg.get("buffers") or ())) / 1000
+
+
+@contextmanager
+def bare_kernel(with_peers: bool) -> Iterator[BareKernel]:
+    with tempfile.TemporaryDirectory(prefix="dlwidgets-kernel-cell-") as tmp:
+        kernel = BareKernel(Path(tmp), with_peers)
+        try:
+            yield kernel
+        finally:
+            kernel.close()
+
+
+# The floor's "drawn": its view is in the output area (its module draws nothing).
+_OUTPUT_JS = "(out) => [out.querySelectorAll('.jp-OutputArea-output').length > 0]"
+
+
+class LabStage:
+    """The notebook in JupyterLab: each widget shown on peers.py's stage until drawn, then closed."""
+
+    def __init__(self, stage: Any) -> None:
+        self.stage = stage
+
+    def show(self, widget: str, case: str) -> Figures:
+        stage = self.stage
+        stage.cleanup()
+        build = BUILD.format(call=SHOW[widget].format(case=case))
+        shown = _OUTPUT_JS if widget == "bare anywidget" else shown_js(widget, case)
+        run = stage.run(build + "staged(_built)", shown)
+        stage.cleanup()
+        dump = f"_kernel_spans.finish()\ndump('figures.json', {{'run': {stage.runs}, **_FIGURES[-1]}})"
+        stage.run(dump + "\nNone", "(out) => [true]")
+        number = stage.runs - 1
+        figures: Figures = stage.notebook.wait_file("figures.json", until=lambda f: f["run"] == number)
+        return {**figures, "drawn": run["ms"][-1]}
+
+
+@contextmanager
+def lab_page(with_peers: bool) -> Iterator[LabStage]:
+    """JupyterLab 4 in headless Chromium with the notebook open and run."""
+    from _browser import lab_in_chromium
+    from _stage import STAGE_CELL, STAGE_SETUP, Stage
+    from e2e.page import open_notebook_page, record_console
+
+    with lab_in_chromium("kernel-cell") as (scratch, server, _, page):
+        cells = [setup_cell(None) + data_cell(with_peers), STAGE_SETUP, STAGE_CELL]
+        notebook = open_notebook_page(
+            page, server, "lab", cells, nb_path="kernel.ipynb", out_dir=scratch / "out",
+            console=record_console(page),
+        )  # fmt: skip
+        notebook.run_all()
+        notebook.wait_ready(timeout=300)
+        stage = Stage(notebook)
+        try:
+            yield LabStage(stage)
+        finally:
+            stage.cleanup()
+            notebook.close()
+
+
+def median(runs: list[Figures], key: str) -> float:
+    return statistics.median(r.get(key, 0.0) for r in runs)
+
+
+def report(results: dict[str, list[Figures]], first: Figures, case: str, lab: bool) -> None:
+    from _kernel_spans import LABELS
+
+    where = (
+        "the notebook in JupyterLab 4, each widget drawn" if lab else "a kernel alone (no server, no page)"
+    )
+    print(f"{CASE_NAMES[case]}, {where}: the kernel's ms (median of {len(results['dlwidgets'])} runs)")
+    columns = ["drawn"] if lab else ["cell"]
+    columns += ["build", "CPU", "IOPub", "msgs"] + ([] if lab else ["KB"]) + ["ms/msg"]
+    print(f"{'widget':<16}" + "".join(f"{c:>8}" for c in columns))
+    for widget, runs in results.items():
+        values = {
+            "cell": median(runs, "cell"),
+            "drawn": median(runs, "drawn"),
+            "build": median(runs, "wall"),
+            "CPU": median(runs, "cpu"),
+            "IOPub": median(runs, "iopub_cpu"),
+            "msgs": median(runs, "count:comm"),
+            "KB": median(runs, "kb"),
+            "ms/msg": (median(runs, "wall") - median(runs, "span:api") - median(runs, "span:store"))
+            / max(median(runs, "count:comm"), 1),
+        }
+        print(f"{widget:<16}" + "".join(f"{values[c]:>8.1f}" for c in columns))
+    print(
+        "  cell: the cell's first line to its idle status; drawn: the page's, from the cell's start;\n"
+        "  build: the widget's call (wall; the main thread's CPU; the IOPub thread's CPU meanwhile);\n"
+        "  msgs: messages the build sent; ms/msg: the build's wall ms beside its API calls, per message"
+    )
+    ours = results["dlwidgets"]
+    print("dlwidgets' build, its wall ms split (each part's own ms; calls per build):")
+    spans = 0.0
+    for label, title in LABELS.items():
+        ms = median(ours, f"span:{label}")
+        spans += ms if label != "repr" else 0.0
+        print(f"  {title:<54}{ms:>7.2f} ms {median(ours, f'count:{label}'):>4.0f}")
+    rest = median(ours, "wall") - spans
+    print(f"  {'the rest: widgets, traits, composition (Python)':<54}{rest:>7.2f} ms")
+    waiting = median(ours, "wall") - median(ours, "cpu")
+    print(f"  {'(of the wall ms, off the CPU: the GIL, I/O, other work)':<54}{waiting:>7.2f} ms")
+    print(
+        f"  the kernel's first Annotator: build {first['wall']:.1f} ms, "
+        f"{first.get('count:comm', 0):.0f} messages"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reps", type=int, default=20, help="timed runs per widget")
+    parser.add_argument("--case", choices=list(CASE_NAMES), default="1mp")
+    parser.add_argument("--lab", action="store_true", help="in JupyterLab in Chromium, each widget drawn")
+    parser.add_argument("--profile", action="store_true", help="profile 20 more Annotators (kernel alone)")
+    parser.add_argument("--top", type=int, default=40, help="functions listed per profile")
+    parser.add_argument("--no-peers", action="store_true", help="this interpreter; no peer widgets")
+    args = parser.parse_args()
+    if not args.no_peers and os.environ.get(_IN_VENV) != str(Path(sys.prefix).resolve()):
+        python = _peer_venv.ensure(REPO, PEERS)
+        path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "PYTHONPATH": path, _IN_VENV: str(python.parent.parent.resolve())}
+        return subprocess.run([str(python), __file__, *sys.argv[1:]], env=env).returncode
+    case = CASE_NAMES[args.case]
+    widgets = ["dlwidgets", "bare anywidget"] if args.no_peers else list(SHOW)
+    print("making the JPEGs and the boxes in the kernel ...", file=sys.stderr, flush=True)
+    setting: Callable[[bool], Any] = lab_page if args.lab else bare_kernel
+    with setting(not args.no_peers) as kernel:
+        first = kernel.show("dlwidgets", case)
+        for widget in widgets[1:]:
+            kernel.show(widget, case)  # each widget's first in the kernel, not timed
+        results: dict[str, list[Figures]] = {w: [] for w in widgets}
+        for rep in range(args.reps):
+            for widget in widgets[rep % len(widgets) :] + widgets[: rep % len(widgets)]:
+                results[widget].append(kernel.show(widget, case))
+        load = os.getloadavg()
+        print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min) after the runs")
+        report(results, first, args.case, args.lab)
+        if args.profile and isinstance(kernel, BareKernel):
+            kernel.profile(case, 20, args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
