@@ -41,6 +41,20 @@ _HOLDING_TRAITS = (*_PARTS, "children")
 IDENTITY = ("_model_name", "_model_module", "_model_module_version")
 
 
+# A class made by adding traits to one widget goes with that widget.
+_SYNCED: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
+def _synced_names(widget: w.Widget) -> list[str]:
+    """ipywidgets' ``keys`` of ``widget``, the names of its synced traits, looked up once per class
+    (ipywidgets looks them up for every widget it makes: ~20 µs a Layout). A fresh list: ipywidgets
+    appends to a widget's own when traits are added to it (which makes it a class of its own)."""
+    names = _SYNCED.get(type(widget))
+    if names is None:
+        names = _SYNCED[type(widget)] = tuple(widget.class_trait_names(sync=True))
+    return list(names)
+
+
 class OpensWithChanges:
     """Mixed into a widget class: its model opens without the values equal to their defaults in
     ``_page_class`` (the class itself by default), those of the model the page makes, which has the same
@@ -49,6 +63,7 @@ class OpensWithChanges:
     _page_class: type[w.Widget] | None = None
     _not_sent: tuple[str, ...] = ()  # traits the page never reads
     _opening = False
+    _keys_default = _synced_names  # traitlets' name for the dynamic default of ``keys``
 
     def open(self) -> None:
         self._opening = True
@@ -60,15 +75,25 @@ class OpensWithChanges:
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         state: dict[str, Any] = super().get_state(key, drop_defaults)  # type: ignore[misc]
         if self._opening and key is None:
-            page_class: Any = self._page_class or type(self)
-            defaults = page_class.class_traits()
+            defaults = _page_defaults(self._page_class or type(self))
             for name, value in list(state.items()):
-                trait = defaults.get(name)
                 if name in self._not_sent or (
-                    name not in IDENTITY and trait is not None and _same(value, _default(trait))
+                    name in defaults and name not in IDENTITY and _same(value, defaults[name])
                 ):
                     del state[name]
         return state
+
+
+_PAGE_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def _page_defaults(page_class: type[w.Widget]) -> dict[str, Any]:
+    """The static defaults of ``page_class``'s traits, by name, found once per class."""
+    defaults = _PAGE_DEFAULTS.get(page_class)
+    if defaults is None:
+        traits = page_class.class_traits()
+        defaults = _PAGE_DEFAULTS[page_class] = {name: _default(t) for name, t in traits.items()}
+    return defaults
 
 
 def _default(trait: traitlets.TraitType[Any, Any]) -> Any:
@@ -93,6 +118,7 @@ class CopyOnWrite:
     _values: Values = ()
     _ready = False
     _own_model = False
+    _keys_default = _synced_names  # a style's class does not open with changes, so has not the above
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)

@@ -8,7 +8,7 @@ from typing import Any
 import comm
 import ipywidgets as w
 import pytest
-from traitlets import TraitError
+from traitlets import TraitError, Unicode
 
 from dlwidgets.widgets.base import WidgetBase, close_all, live_models
 from dlwidgets.widgets.item_grid import ItemGrid
@@ -153,3 +153,23 @@ def test_widgets_open_without_the_values_that_are_the_page_models_defaults(
     assert box.get_state()["_dom_classes"] == ("dlw-lean",) and box.get_state()["_view_count"] is None
     for widget in (grid, box, part):
         widget.close()
+
+
+def test_each_part_syncs_the_traits_of_its_own_class_and_those_added_to_it() -> None:
+    """ipywidgets' ``keys`` (the traits sent to the page) are looked up once per class here: each part
+    still sends every synced trait of its class, and a trait added to one widget goes with that one only."""
+    shared = SharedStyling()
+    parts = [
+        shared.layout(width="21.5px"),
+        shared.style(w.HTML),
+        shared.html("a"),
+        shared.vbox(),
+        WidgetBase(),
+    ]
+    for part in parts:
+        assert part.keys == part.trait_names(sync=True) and set(part.get_state()) == set(part.keys)
+    widget, other = shared.vbox(), shared.vbox()
+    widget.add_traits(note=Unicode("added").tag(sync=True))
+    assert "note" in widget.keys and widget.get_state()["note"] == "added"
+    assert "note" not in other.keys and "note" not in shared.vbox().keys
+    close_all([*parts, widget, other])
