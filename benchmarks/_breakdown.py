@@ -273,7 +273,7 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
                 out["last comm_open"] = t - at
                 opened[data.get("comm")] = t
             if data["type"] == "comm_msg" and data.get("custom") == "image" and data["buffers"]:
-                first("image layer comm_open", opened.get(data.get("comm"), t))
+                first("stage comm_open", opened.get(data.get("comm"), t))
                 name = "image message" if "image message" not in out else "image message 2"
                 out[name] = t - at
                 out[f"{name} bytes"] = data["size"]

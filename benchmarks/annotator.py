@@ -288,7 +288,7 @@ COMMANDS = {
     "build": build,
     "show": lambda index: metered(lambda: annotator._show(index)),
     "floor": lambda index: metered(lambda: floor.send({"index": index}, buffers=[jpegs[index]])),
-    "clear_annotations": lambda: metered(annotator.drawing.clear),
+    "clear_annotations": lambda: metered(annotator.stage.drawn.clear),
     "redraw": lambda: metered(annotator._redraw),
     "naive_clear": lambda: metered(naive_shapes.clear),
     "naive_boxes": naive_boxes,
@@ -309,7 +309,7 @@ def brush():
     annotator.autosave = False  # saved when the benchmark says (timed apart)
     annotator.set_tool("brush")
     annotator.mask_brush.size = SPEC["brush_size"]
-    annotator.gestures.on_msg(
+    annotator.stage.on_msg(
         lambda _w, content, _b: stroke_sizes.append(len(json.dumps(content)))
         if content.get("type") == "stroke" else None
     )
@@ -331,16 +331,15 @@ ANNOTATOR_CELL = """\
 from dlwidgets.widgets.annotator import Annotator
 
 annotator = Annotator(items)
-annotator.drawing.add_class("bench-layers")
 annotator.set_label("new")
-reply = annotator.gestures.reply
+reply = annotator.stage.reply
 
 def recorded_reply(message):
     reply(message)
     if message.get("type") == "committed":  # sent once the kernel holds the box and has drawn it
         commits.append([time.time(), len(annotator.edits.keys())])
 
-annotator.gestures.reply = recorded_reply
+annotator.stage.reply = recorded_reply
 annotator
 """
 
@@ -491,7 +490,7 @@ class Bench:
     def __init__(self, notebook: NotebookPage) -> None:
         self.notebook = notebook
         self.page: Page = notebook.page
-        self.layers = notebook.wait_widget("canvas.bench-layers", timeout=180)
+        self.layers = notebook.wait_widget(".dlw-annotator canvas.dlw-drawing", timeout=180)
         self.gestures = notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
         self.floor = notebook.wait_widget("canvas.bench-floor")
         self.naive_shapes = notebook.wait_widget("canvas.bench-naive-shapes")

@@ -6,7 +6,7 @@ Starts ``jupyter lab`` with the browser-test harness (tests/e2e), opens a notebo
 ``dw.Annotator(item, review=True)``. The page then drags the slider's handle across its track with the
 mouse, as a person would, and types thresholds into its readout. In the kernel, a handler of the review
 bar's messages (registered after the bar's own) counts, for each change of the threshold, the messages the
-kernel sent meanwhile on the canvases' drawing channel (ipycanvas's one canvas manager), all messages and
+kernel sent meanwhile on the stage's comm (its drawing is its synced state), all messages and
 their bytes, and the kernel's time from taking the change's message to the end of its handling. Goal: one
 drawing message per change.
 
@@ -50,11 +50,9 @@ item.annotations.upload_arrays(boxes, ["car"] * {PREDICTIONS}, scores, model_inf
 """
 
 # Counts what the kernel sends through Session.send: per change of the slider, the messages on the
-# canvas manager's comm (every ipycanvas drawing), all messages, their bytes and the kernel's time, of
+# stage's comm (its drawing synced), all messages, their bytes and the kernel's time, of
 # what the kernel sent while it handled the change's message.
 METER_CELL = """\
-from ipycanvas.canvas import _CANVAS_MANAGER
-
 kernel = get_ipython().kernel
 session, send = kernel.session, kernel.session.send
 sent = []
@@ -69,7 +67,7 @@ def counted_send(stream, msg_or_type, *args, **kwargs):
 
 session.send = counted_send
 annotator = dw.Annotator(item, review=True)
-drawing = _CANVAS_MANAGER.comm.comm_id
+drawing = annotator.stage.comm.comm_id  # the stage: its drawing is its state
 changes, mark = [], {"at": 0, "t0": None, "parent": None}
 
 bar = annotator.review  # the slider is the review bar's: its changes come on the bar's comm

@@ -1,21 +1,14 @@
-"""``GestureLayer``: the back-end of ``js/annotator_gestures.js``, the anywidget laid over the annotator's
-canvas that reports coalesced gestures.
+"""The gesture protocol of the annotator's stage (``annotator.stage.Stage``, ``js/annotator_stage.js``):
+the coalesced gestures its gesture layer reports, and the kernel's replies.
 
 The messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
-``js/annotator_gestures.js``. Points are canvas pixels, of the canvas of ``size`` (width, height) the
+``js/annotator_stage.js``. Points are canvas pixels, of the canvas of ``size`` (width, height) the
 browser showed; ``id`` names one drag from its "down" to its "up".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Literal, TypedDict
-
-import anywidget
-import traitlets
-
-from .assets import asset
-from .base import AnyWidgetChrome
 
 
 class Down(TypedDict):
@@ -163,32 +156,3 @@ class Release(TypedDict):
 
 
 GestureReply = Grab | PanAck | Committed | Release
-
-
-class GestureLayer(AnyWidgetChrome, anywidget.AnyWidget):
-    """Pointer, wheel and key gestures in canvas pixels; the preview of a drag is drawn in the browser.
-
-    ``on_gesture`` is called with each ``GestureEvent`` as the browser sent it (its fields are read with
-    care: it comes from outside the kernel). The layer is as wide as the space it is given and reports
-    that width (``Resize``); ``view`` is the image's scale and offset on the canvas, ``shortcuts`` the rows
-    (keys, what they do) of the overlay that ``?`` shows while ``help_shown``, ``tool`` the Annotator's
-    tool (with "polygon" or "polyline" the browser collects the clicked vertices itself); ``brush`` (a
-    ``Brush``, or None) makes a left drag paint a ``Stroke``."""
-
-    _esm = asset("annotator_gestures.js")
-    _css = asset("annotator_gestures.css")
-    width = traitlets.Int(800).tag(sync=True)
-    height = traitlets.Int(520).tag(sync=True)
-    cursor = traitlets.Unicode("crosshair").tag(sync=True)
-    view = traitlets.List(traitlets.Float(), [1.0, 0.0, 0.0]).tag(sync=True)
-    shortcuts = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
-    help_shown = traitlets.Bool(False).tag(sync=True)
-    tool = traitlets.Unicode("box").tag(sync=True)
-    brush = traitlets.Dict(None, allow_none=True).tag(sync=True)
-
-    def __init__(self, on_gesture: Callable[[dict[str, Any]], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.on_msg(lambda _widget, content, _buffers: on_gesture(content))
-
-    def reply(self, message: GestureReply) -> None:
-        self.send(message)

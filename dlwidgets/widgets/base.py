@@ -267,8 +267,9 @@ def button(text: str, action: Callable[[], Any], icon: str = "", tooltip: str = 
 
 # Traits that hold one model shared by every widget of a kind, which closing one widget must not close:
 # ipycanvas draws every canvas through a single ``_canvas_manager``, an anywidget's module is the kernel's,
-# a ControlBar's specs are the kernel's for every bar with the same (it closes them with the last).
-SHARED_TRAITS = frozenset({"_canvas_manager", "_shared_module", "_controls"})
+# a ControlBar's specs are the kernel's for every bar with the same (it closes them with the last), and so
+# is an annotator stage's list of shortcuts.
+SHARED_TRAITS = frozenset({"_canvas_manager", "_shared_module", "_controls", "_shortcuts"})
 
 
 def widgets_in(widget: w.Widget) -> Iterator[w.Widget]:

@@ -11,8 +11,8 @@ from .polling import poll
 RGBA = tuple[int, int, int, int]
 
 # A JS function `(canvas, x, y) => [r, g, b, a]`: the pixel as the page shows it. A canvas of the
-# Annotator's stage is one of a stack (the image layer under the ipycanvas layers): their pixels are
-# composited, bottom to top, as the browser paints them (the gesture layer's previews left out).
+# Annotator's stage is one of a stack (the image under the annotations and the highlight): their pixels
+# are composited, bottom to top, as the browser paints them (the gesture layer's previews left out).
 STAGE_PIXEL_JS = """(canvas, x, y) => {
   const stage = canvas.closest('.dlw-stage');
   const layers = stage ? Array.from(stage.querySelectorAll('canvas:not(.dlw-gestures)')) : [canvas];

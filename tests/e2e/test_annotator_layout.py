@@ -175,8 +175,8 @@ annotator
 
 
 def test_a_fixed_width_keeps_the_layers_stacked_at_that_width(open_notebook: OpenNotebook) -> None:
-    """``width=`` and ``height=`` fix the canvas's size in a wide cell: the image, drawing and gesture
-    layers (the highlight's comes with the first hover) lie one over the other at that size."""
+    """``width=`` and ``height=`` fix the canvas's size in a wide cell: the image, drawing, highlight and
+    gesture layers lie one over the other at that size."""
     notebook = open_notebook([WORKSPACE_CELL, FIXED_CELL])
     notebook.page.set_viewport_size({"width": 1400, "height": 900})
     notebook.run_all()
@@ -188,6 +188,6 @@ def test_a_fixed_width_keeps_the_layers_stacked_at_that_width(open_notebook: Ope
              return [r.left, r.top, r.width, r.height];
            })"""
     )
-    assert len(boxes) == 3, boxes
+    assert len(boxes) == 4, boxes
     assert all(abs(a - b) <= 1 for box in boxes for a, b in zip(box, boxes[0], strict=True)), boxes
     assert abs(boxes[0][2] - 500) <= 1 and abs(boxes[0][3] - 300) <= 1, boxes

@@ -1,7 +1,7 @@
 """The annotator shown again, in JupyterLab 4 and Notebook 7: in a page opened later (the notebook saved and
-the page reloaded while the kernel keeps running), whose canvases start blank (ipycanvas keeps no drawing
-in the model, the image layer only messages), the kernel draws them again: the image, a box and a mask.
-A second view in the same page copies the page's drawing."""
+the page reloaded while the kernel keeps running), the stage draws its annotations from its model's state
+and the kernel sends the image again (it lives in messages only): the image, a box and a mask. A second
+view in the same page draws the same."""
 
 from __future__ import annotations
 

@@ -75,9 +75,9 @@ class AnnotatorView:
         self.page: Page = notebook.page
         self.root = notebook.output(selector)
         self.gestures = self.root.locator("canvas.dlw-gestures")
-        # The annotations' <canvas>, between the image layer's and the highlight's; pixels.py reads the
-        # stack's pixels composited.
-        self.layers = self.root.locator("canvas:not(.dlw-gestures):not(.dlw-image)").first
+        # The annotations' <canvas>, between the image's and the highlight's; pixels.py reads the stack's
+        # pixels composited.
+        self.layers = self.root.locator("canvas.dlw-drawing").first
         self.settled = settled
         self.shown_view(settled)
 

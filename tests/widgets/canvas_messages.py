@@ -1,4 +1,5 @@
-"""The canvas commands a widget sent, read back from the messages recorded by the ``sent`` fixture."""
+"""The canvas commands a widget drew, read back from the messages recorded by the ``sent`` fixture or from
+the annotator stage's synced drawing."""
 
 from __future__ import annotations
 
@@ -32,3 +33,14 @@ def commands(sent: Sent) -> list[tuple[str, list[Any]]]:
             if name != "switchCanvas":  # which layer the next commands draw on
                 found.append((name, decoded))
     return found
+
+
+def batch_commands(batch: list[Any]) -> list[tuple[str, list[Any]]]:
+    """The commands of one of the stage's synced drawings (its ``drawing`` or ``highlight``): the buffers
+    of one ipycanvas message."""
+    return commands([({}, [bytes(b) for b in batch])]) if batch else []
+
+
+def drawn(stage: Any) -> list[str]:
+    """The names of the commands the stage's annotations layer holds now (since it was last cleared)."""
+    return [name for name, _ in batch_commands(stage.drawing)]

@@ -227,8 +227,8 @@ def test_replies_name_their_gesture_and_a_late_grab_still_pans(annotator: Annota
     """The browser may begin a gesture before the kernel has answered the last one: every reply carries
     the id of the gesture it answers."""
     replies: list[dict] = []
-    send = annotator.gestures.reply
-    annotator.gestures.reply = lambda message: (replies.append(message), send(message))  # type: ignore[method-assign]
+    send = annotator.stage.reply
+    annotator.stage.reply = lambda message: (replies.append(message), send(message))  # type: ignore[method-assign]
     for gesture_id, (start, end) in enumerate((((10, 10), (60, 60)), ((100, 100), (150, 150))), start=1):
         (x0, y0), (x1, y1) = canvas(*start), canvas(*end)
         annotator._on_gesture({"type": "down", "id": gesture_id, "x": x0, "y": y0, "button": 0})

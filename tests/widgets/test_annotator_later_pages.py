@@ -1,50 +1,41 @@
-"""A page opened later (reloaded while the kernel runs, another tab) makes the layers' models blank: the
-annotator draws them again there, the annotations in one batch naming their canvas, the full image once.
-The page the annotator was made for, which got every message, gets nothing again."""
+"""A page opened later (reloaded while the kernel runs, another tab) makes the stage's model from its state,
+which holds the annotations and the hovered object's outline: drawn there with nothing sent again. The
+image, which lives in messages, is sent again once. The page the annotator was made for, which got every
+message, gets nothing again."""
 
 from __future__ import annotations
 
-import json
-
-from canvas_messages import Sent, commands
-from ipycanvas.canvas import COMMANDS
+from canvas_messages import Sent, batch_commands, drawn
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 
 
 def page_opens(annotator: Annotator) -> None:
-    """What a page sends when it makes the layers' models: ipycanvas's client-ready, the image's ready."""
-    for canvas in (annotator.drawing, annotator.highlight):
-        canvas._handle_custom_msg({"event": "client_ready"}, [])
-    annotator.image_layer._handle_custom_msg({"type": "ready"}, [])
+    """What a page sends when it makes the stage's model: its "ready"."""
+    annotator.stage._handle_custom_msg({"type": "ready"}, [])
 
 
-def test_a_page_opened_later_gets_the_image_and_annotations_again(image_item: dw.Item, sent: Sent) -> None:
+def test_a_page_opened_later_gets_the_image_again_and_draws_the_annotations_from_the_state(
+    image_item: dw.Item, sent: Sent
+) -> None:
     annotator = Annotator(image_item)
     annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
     sent.clear()
     page_opens(annotator)  # the page it was made for
     assert sent == []
     page_opens(annotator)  # a later one
-    images = [(c, b) for c, b in sent if isinstance(c, dict) and c.get("type") == "image"]
-    drawings = [(c, b) for c, b in sent if (c, b) not in images]
-    assert len(drawings) == 1, "the annotations are drawn again in one message"
-    assert json.loads(drawings[0][1][0])[0][0] == COMMANDS["switchCanvas"], "the commands name their canvas"
-    assert "strokeStyledRects" in [name for name, _ in commands(drawings)]
-    assert [(c["stage"], c["width"], b) for c, b in images] == [
-        ("full", image_item.width, [image_item.read()])
-    ]
+    assert [(c["type"], c["stage"], c["width"], b) for c, b in sent] == [
+        ("image", "full", image_item.width, [image_item.read()])
+    ], "only the image, once"
+    state = annotator.stage.get_state()  # what the later page reads
+    assert "strokeStyledRects" in [name for name, _ in batch_commands(state["drawing"])]
+    assert drawn(annotator.stage)[0] == "clear", "the drawing since the layer was last cleared"
 
 
-def test_a_page_opened_later_gets_the_hovered_objects_outline_again(image_item: dw.Item, sent: Sent) -> None:
+def test_the_hovered_objects_outline_is_in_the_state_a_later_page_reads(image_item: dw.Item) -> None:
     annotator = Annotator(image_item)
     annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
-    page_opens(annotator)
     annotator._on_object_hovered(annotator.edits.keys()[0] if annotator.edits else None)
-    sent.clear()
-    for canvas in (annotator.drawing, annotator.highlight):
-        canvas._handle_custom_msg({"event": "client_ready"}, [])
-    drawn = [[name for name, _ in commands([message])] for message in sent]
-    assert len(drawn) == 2, "each layer drawn again in one message"
-    assert "strokeRect" in drawn[1], "the hovered box's outline on the highlight layer"
+    outline = [name for name, _ in batch_commands(annotator.stage.get_state()["highlight"])]
+    assert "strokeRect" in outline, "the hovered box's outline on the highlight layer"

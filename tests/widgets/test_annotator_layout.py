@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ipywidgets as w
 import pytest
+from canvas_messages import batch_commands
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
@@ -34,10 +34,10 @@ def test_a_4000_by_3000_photo_opens_fitted_to_the_width_given(
     resize(annotator, 1200, window_height=1400)
     viewport = annotator.viewport
     assert (viewport.canvas_width, viewport.canvas_height) == (1200, 900)
-    assert (annotator.gestures.width, annotator.gestures.height) == (1200, 900)
+    assert (annotator.stage.width, annotator.stage.height) == (1200, 900)
     assert viewport.scale == pytest.approx(0.3) and viewport.is_fitted
     assert zoom_text(annotator) == "30%"
-    assert annotator.gestures.view == [pytest.approx(0.3), 0.0, 0.0]
+    assert annotator.stage.view == [pytest.approx(0.3), 0.0, 0.0]
 
 
 def test_the_height_stays_within_the_window_and_above_a_floor(image_item: dw.Item) -> None:
@@ -89,14 +89,14 @@ def test_a_zoomed_view_keeps_its_centre_and_scale_when_the_width_changes(image_i
 
 def test_the_shortcuts_overlay_lists_the_table_the_keys_are_handled_by(image_item: dw.Item) -> None:
     annotator = Annotator(image_item)
-    assert annotator.gestures.shortcuts == [[s.keys, s.does] for s in SHORTCUTS] + [
+    assert annotator.stage.shortcuts == [[s.keys, s.does] for s in SHORTCUTS] + [
         list(row) for row in REVIEW_SHORTCUTS
     ]
     assert any(s.keys == "Esc" for s in SHORTCUTS) and any(s.keys == "?" for s in SHORTCUTS)
     annotator.show_shortcuts()
-    assert annotator.gestures.help_shown
+    assert annotator.stage.help_shown
     annotator.show_shortcuts(False)
-    assert not annotator.gestures.help_shown
+    assert not annotator.stage.help_shown
     for shortcut, tool in zip(SHORTCUTS[: len(TOOLS)], TOOLS, strict=True):  # a key for each tool
         annotator._on_gesture({"type": "key", "key": shortcut.keys.lower(), "ctrl": False, "shift": False})
         assert annotator.tool == tool
@@ -116,16 +116,14 @@ def test_a_drag_made_on_the_canvas_shown_before_a_resize_lands_where_it_was_draw
     assert box.coordinates == [{"x": 100, "y": 100, "z": 0}, {"x": 300, "y": 200, "z": 0}]
 
 
-def test_the_highlight_layer_is_made_on_the_first_hover_between_the_drawing_and_the_gestures(
+def test_the_stage_is_one_model_and_the_first_hover_outlines_on_its_highlight_layer(
     image_item: dw.Item,
 ) -> None:
     annotator = Annotator(image_item)
     annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
-    stage = annotator.children[0]
-    assert isinstance(stage, w.GridBox)
-    assert stage.children == (annotator.image_layer, annotator.drawing, annotator.gestures)
+    assert annotator.children[0] is annotator.stage
+    assert annotator.stage.highlight == [], "nothing outlined yet"
     key = annotator.edits.keys()[0] if annotator.edits else -1
     annotator.side_panel._on_message(annotator.side_panel, {"type": "hover", "key": key}, [])
-    layers = (annotator.image_layer, annotator.drawing, annotator.highlight, annotator.gestures)
-    assert stage.children == layers
+    assert "strokeRect" in [name for name, _ in batch_commands(annotator.stage.highlight)]
     assert annotator._is_highlighted

@@ -22,8 +22,8 @@ from dlwidgets.widgets.annotator.mask_painting import DEFAULT_SIZE
 def annotator(image_item: dw.Item) -> Annotator:
     a = Annotator(image_item, width=800, height=520)
     replies: list[dict] = []
-    send = a.gestures.reply
-    a.gestures.reply = lambda message: (replies.append(message), send(message))  # type: ignore[method-assign]
+    send = a.stage.reply
+    a.stage.reply = lambda message: (replies.append(message), send(message))  # type: ignore[method-assign]
     a.replies = replies  # type: ignore[attr-defined]
     return a
 
@@ -53,7 +53,7 @@ def test_the_brush_size_box_shows_with_the_brush_tools_and_follows_the_size(anno
     key(annotator, "=")
     assert bar.value("brush_size") == 24
     bar.set("brush_size", 40)  # typed into the box
-    assert annotator.mask_brush.size == 40 and annotator.gestures.brush["radius"] == 20
+    assert annotator.mask_brush.size == 40 and annotator.stage.brush["radius"] == 20
     bar.set("brush_size", 0)
     assert "brush_size takes 1-" in annotator.status and annotator.mask_brush.size == 40
     bar.set("tool", "select")
@@ -61,26 +61,26 @@ def test_the_brush_size_box_shows_with_the_brush_tools_and_follows_the_size(anno
 
 
 def test_the_brush_tools_tell_the_browser_what_a_drag_paints(annotator: Annotator) -> None:
-    assert annotator.gestures.brush is None  # the box tool: a drag draws a box
+    assert annotator.stage.brush is None  # the box tool: a drag draws a box
     key(annotator, "m")
     assert annotator.tool == "brush"
-    assert annotator.gestures.brush == {"tool": "brush", "radius": DEFAULT_SIZE / 2, "color": "#ff0000"}
+    assert annotator.stage.brush == {"tool": "brush", "radius": DEFAULT_SIZE / 2, "color": "#ff0000"}
     key(annotator, "=")
     key(annotator, "=")
-    assert annotator.mask_brush.size == 32 and annotator.gestures.brush["radius"] == 16
+    assert annotator.mask_brush.size == 32 and annotator.stage.brush["radius"] == 16
     key(annotator, "-")
     assert annotator.mask_brush.size == 24
     key(annotator, "2")  # person
-    assert annotator.gestures.brush["color"] == "#00ff00"
+    assert annotator.stage.brush["color"] == "#00ff00"
     key(annotator, "e")
-    assert annotator.gestures.brush["tool"] == "eraser"
+    assert annotator.stage.brush["tool"] == "eraser"
     annotator.mask_brush.size = 5
-    assert annotator.gestures.brush["radius"] == 2.5
+    assert annotator.stage.brush["radius"] == 2.5
     with pytest.raises(ValueError, match="brush size 0 "):
         annotator.mask_brush.size = 0
     key(annotator, "b")
-    assert annotator.gestures.brush is None
-    rows = [keys for keys, _does in annotator.gestures.shortcuts]
+    assert annotator.stage.brush is None
+    rows = [keys for keys, _does in annotator.stage.shortcuts]
     assert {"M", "E", "- / ="} <= set(rows)
 
 
@@ -124,7 +124,7 @@ def test_a_selected_mask_is_painted_whatever_the_label_and_a_locked_one_is_refus
     (car,) = annotator.edits.keys()
     annotator.label = "person"  # the label for new shapes (set_label would relabel a selected mask)
     annotator._select(car)
-    assert annotator.gestures.brush["color"] == "#ff0000"  # the preview in the selected mask's colour
+    assert annotator.stage.brush["color"] == "#ff0000"  # the preview in the selected mask's colour
     paint(annotator, "brush", 8, (300, 100), gesture=2)
     assert annotator.edits.keys() == [car]
     assert mask_in(annotator.edits.shape(car))[100, 300]

@@ -21,7 +21,7 @@ def test_complete_saves_then_shows_the_next_unfinished_item_and_the_task_reaches
     assignment = task.assignments.list()[0]
     annotator = Annotator(assignment)
     assert "status: to do" in shown(annotator)[0] and "0 of 3 done" in shown(annotator)[1]
-    listed = [keys for keys, _does in annotator.gestures.shortcuts]  # what `?` shows
+    listed = [keys for keys, _does in annotator.stage.shortcuts]  # what `?` shows
     assert {"C", "D", "N"} <= set(listed) and "Esc" in listed
     annotator.annotations = [dw.Box(left=1, top=2, right=30, bottom=20, label="car")]
     first = annotator.item

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ipycanvas.canvas import _CANVAS_MANAGER
 from route_recorder import requests_made
 from widgets import test_annotator_messages as recorded
 from widgets.test_annotator_messages import Sent, during
@@ -55,7 +54,8 @@ def test_the_slider_hides_weak_predictions_with_one_drawing_per_change(
     annotator = Annotator(image_item, review=True)
     assert scores(annotator) == [0.9, 0.6, 0.3]
     messages = during(sent, lambda: annotator.review.set("threshold", 0.5))
-    assert [m[0] for m in messages if m[0] is _CANVAS_MANAGER] == [_CANVAS_MANAGER]
+    drawings = [m for m in messages if m[0] is annotator.stage and m[1] == "update"]
+    assert len(drawings) == 1, "one drawing per change"
     assert scores(annotator) == [0.9, 0.6]
     assert annotator.review.value("info") == "2 predictions shown, 1 under 0.50"
     annotator.close()
@@ -98,7 +98,7 @@ def test_accept_all_shown_accepts_those_at_the_threshold_only(image_item: dw.Ite
 def test_outside_review_mode_the_keys_do_nothing_and_predictions_are_plain(image_item: dw.Item) -> None:
     predicted(image_item)
     annotator = Annotator(image_item)
-    assert ["K", "review: accept the selected prediction"] in annotator.gestures.shortcuts  # the ? overlay
+    assert ["K", "review: accept the selected prediction"] in annotator.stage.shortcuts  # the ? overlay
     assert annotator.review.split(annotator.edits.shapes())[1] == []  # type: ignore[union-attr]
     annotator._select(annotator.edits.keys()[1])  # type: ignore[union-attr]
     press(annotator, "k")

@@ -1,40 +1,38 @@
-"""An Annotator made while no page was open: the first page to say it made the layers' models is not the
-one they were made for (that page never existed), so it gets the image and annotations drawn. Such a page
-reads every widget's whole state from the kernel first, as ipywidgets' ``request_state`` does here."""
+"""An Annotator made while no page was open: the first page to say it made the stage's model is not the one
+it was made for (that page never existed), so it gets the image; the annotations it draws from the state it
+read first, as ipywidgets' ``request_state`` does here."""
 
 from __future__ import annotations
 
 import ipywidgets as w
-from canvas_messages import Sent, commands
+from canvas_messages import Sent, batch_commands
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 
 
-def page_reads_state(widget: w.Widget) -> None:
+def page_reads_state(widget: w.Widget) -> dict:
     """What a page opening later asks of each widget before it makes its model: its whole state."""
     widget._handle_msg({"content": {"data": {"method": "request_state"}}})
+    return widget.get_state()
 
 
 def page_says_ready(annotator: Annotator) -> None:
-    """What a page sends when it makes the layers' models: ipycanvas's client-ready, the image's ready."""
-    for canvas in (annotator.drawing, annotator.highlight):
-        canvas._handle_custom_msg({"event": "client_ready"}, [])
-    annotator.image_layer._handle_custom_msg({"type": "ready"}, [])
+    """What a page sends when it makes the stage's model: its "ready"."""
+    annotator.stage._handle_custom_msg({"type": "ready"}, [])
 
 
-def test_the_first_page_of_an_annotator_made_with_no_page_open_gets_its_drawing(
+def test_the_first_page_of_an_annotator_made_with_no_page_open_gets_its_image(
     image_item: dw.Item, sent: Sent
 ) -> None:
     annotator = Annotator(image_item)
     annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
     sent.clear()
-    for layer in (annotator.drawing, annotator.highlight, annotator.image_layer):
-        page_reads_state(layer)
+    state = page_reads_state(annotator.stage)
     page_says_ready(annotator)
     images = [c for c, _ in sent if isinstance(c, dict) and c.get("type") == "image"]
     assert [c["stage"] for c in images] == ["full"], "the image, sent once"
-    assert "strokeStyledRects" in [name for name, _ in commands([m for m in sent if m[0] not in images])]
+    assert "strokeStyledRects" in [name for name, _ in batch_commands(state["drawing"])]
 
 
 def test_the_page_an_annotator_was_made_for_gets_nothing_again(image_item: dw.Item, sent: Sent) -> None:

@@ -21,17 +21,16 @@ from dlwidgets.widgets import (
     ontology_lists,
     prompt_elements,
 )
-from dlwidgets.widgets.annotator import image_layer, panels
+from dlwidgets.widgets.annotator import image_layer, panels, stage
 from dlwidgets.widgets.base import AnyWidgetChrome
 
 JS = Path(__file__).resolve().parents[2] / "js"
 
-# module -> (its Python module, the typedef of its traits, the widget whose traits those are)
-WIDGETS: dict[str, tuple[ModuleType, str, type[anywidget.AnyWidget]]] = {
+# module -> (its Python module or modules, the typedef of its traits, the widget whose traits those are)
+WIDGETS: dict[str, tuple[ModuleType | tuple[ModuleType, ...], str, type[anywidget.AnyWidget]]] = {
     "item_grid.js": (item_grid, "GridTraits", item_grid.ItemGrid),
     "dropzone.js": (dropzone, "DropzoneTraits", dropzone.Dropzone),
-    "annotator_gestures.js": (annotator_gestures, "LayerTraits", annotator_gestures.GestureLayer),
-    "annotator_image.js": (image_layer, "ImageTraits", image_layer.ImageLayer),
+    "annotator_stage.js": ((stage, annotator_gestures, image_layer), "StageTraits", stage.Stage),
     "ontology_lists.js": (ontology_lists, "ListsTraits", ontology_lists.OntologyLists),
     "annotator_panel.js": (panels, "PanelTraits", panels.SidePanel),
     "prompt_elements.js": (prompt_elements, "ElementsTraits", prompt_elements.PromptElements),
@@ -102,14 +101,14 @@ def test_each_message_typedef_has_the_typed_dict_of_its_name(module: str) -> Non
     messages = {name for name, (required, _, _) in declared.items() if "type" in required}
     assert messages, f"{module} declares no message typedefs"
     for name, js_shape in declared.items():
-        counterpart = getattr(python, name, None)
-        if counterpart is None:
-            assert name not in messages, f"{module}'s message {name} has no TypedDict in {python.__name__}"
+        modules = python if isinstance(python, tuple) else (python,)
+        found = [(m.__name__, getattr(m, name)) for m in modules if hasattr(m, name)]
+        if not found:
+            assert name not in messages, f"{module}'s message {name} has no TypedDict in {modules}"
             continue  # the module's own state (a queued file, a gesture), or its traits
-        assert typing.is_typeddict(counterpart), f"{python.__name__}.{name} is not a TypedDict"
-        assert typed_dict_shape(counterpart) == js_shape, (
-            f"{module} {name} and {python.__name__}.{name} differ"
-        )
+        where, counterpart = found[0]
+        assert typing.is_typeddict(counterpart), f"{where}.{name} is not a TypedDict"
+        assert typed_dict_shape(counterpart) == js_shape, f"{module} {name} and {where}.{name} differ"
 
 
 @pytest.mark.parametrize("module", sorted(WIDGETS))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from canvas_messages import Sent, commands
+from canvas_messages import Sent, batch_commands, commands
 from every_shape import upload_every_type
 from ipycanvas import Canvas, hold_canvas
 
@@ -115,19 +115,21 @@ def test_a_thousand_polygons_are_one_message_near_their_raw_vertex_bytes(sent: S
     assert [n for n, _ in commands(sent)] == ["fillStyledPolygons"]
 
 
-def test_the_annotator_draws_an_item_holding_every_type(image_item: dw.Item, sent: Sent) -> None:
+def drawn_by(annotator: Annotator) -> list[tuple[str, list[Any]]]:
+    return batch_commands(annotator.stage.drawing)
+
+
+def test_the_annotator_draws_an_item_holding_every_type(image_item: dw.Item) -> None:
     upload_every_type(image_item)
     annotator = Annotator(image_item, width=800, height=520)
-    sent.clear()
     annotator.fit()
-    names = [n for n, _ in commands(sent)]
+    names = [n for n, _ in drawn_by(annotator)]
     for name in ("fillStyledPolygons", "strokeStyledPolygons", "strokeStyledLineSegments", "fillStyledRects"):
         assert name in names
-    (_n, _points, counts, _colors, _alpha) = only(commands(sent), "fillStyledPolygons")
+    (_n, _points, counts, _colors, _alpha) = only(drawn_by(annotator), "fillStyledPolygons")
     assert counts.tolist() == [3, 4, 48]  # the polygon, the rotated box, the ellipse; the mask: rects
-    sent.clear()
     annotator.zoom(2.0, at=(0.0, 0.0))  # the ellipse goes out of view
-    (_n, points, counts, _colors, _alpha) = only(commands(sent), "fillStyledPolygons")
+    (_n, points, counts, _colors, _alpha) = only(drawn_by(annotator), "fillStyledPolygons")
     scale, top = annotator.viewport.scale, annotator.viewport.offset_y
     assert counts.tolist() == [3, 4] and points[1].tolist() == [round(100 * scale), round(12.5 * scale + top)]
 

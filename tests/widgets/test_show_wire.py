@@ -1,6 +1,7 @@
 """What showing an item in the Annotator puts on the wire, counted where each comm message leaves the
 kernel (not timed; benchmarks/annotator.py and benchmarks/peers.py time it): the image goes first and
-untouched (a big one after its thumbnail), before the controls and panels are built, and the messages,
+untouched (a big one after its thumbnail), right after the stage's model opens with the item drawn, before
+the controls and panels are built, and the messages,
 models and bytes around it stay within their budgets. A change that adds models, messages or state to
 every show fails here."""
 
@@ -23,17 +24,18 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON; each
 # anywidget's ``_esm`` is a ~0.2 KB stub). Each model opens with its state (no updates after it), the
-# layout is CSS, the status line is the kernel's shared one until it shows something, and the review bar,
-# the drafts line and the highlight layer are made when needed. The toolbar's specs are the kernel's (one
-# ControlSpecs for every bar alike), and no model sends the values its page model has by default.
-OPEN_MODELS = 7
-OPEN_MESSAGES = 9
-OPEN_BYTES_BESIDE_IMAGE = 7_988  # 7.8 KB
-# The image's message comes before any other model's: right after its layer's.
+# layout is CSS, the status line is the kernel's shared one until it shows something, and the review bar
+# and the drafts line are made when needed. The stage is one model, its drawing in its state; the toolbar's
+# specs and the stage's shortcuts are the kernel's (one model for every bar, or stage, alike), and no model
+# sends the values its page model has by default.
+OPEN_MODELS = 4
+OPEN_MESSAGES = 5
+OPEN_BYTES_BESIDE_IMAGE = 5_160  # 5.0 KB
+# The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
-# page: the thumbnail, the image, the drawing, the panel's objects list with its other changes, the item
-# counter and number;
+# page: the thumbnail, the image, the stage's view and drawing, the panel's objects list with its other
+# changes, the item counter and number;
 # the bytes beside the image's, the side panel's left out (its objects list is tested with the panel).
 SHOW_MESSAGES = 5
 BIG_IMAGE = (2400, 1800)
@@ -102,13 +104,6 @@ def opening(messages: Wire, widget: Any) -> int:
     return next(i for i, m in enumerate(messages) if m.kind == "comm_open" and m.comm_id == model_id(widget))
 
 
-def drawn_at(messages: Wire, annotator: Annotator) -> int:
-    """The place of the first batch of drawing commands after the annotator's canvases opened (ipycanvas
-    draws through its one canvas manager, in messages with buffers)."""
-    opened = opening(messages, annotator.drawing)
-    return next(i for i, m in enumerate(messages) if i > opened and m.kind == "custom" and m.buffers)
-
-
 def upload(dataset: dw.Dataset, jpeg: bytes, name: str, boxes: int, seed: int) -> dw.Item:
     item = dataset.items.upload(local_path=jpeg, remote_path="/wire", remote_name=name)
     assert isinstance(item, dw.Item)
@@ -134,11 +129,12 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     image = carrying(messages, jpeg)  # the stored bytes, untouched
     assert carrying(messages, thumbnail) == [], "below THUMBNAIL_FIRST_PIXELS the image goes alone"
     assert image[0] < IMAGE_AMONG_FIRST, f"the image is message {image[0]} of {len(messages)}"
-    drawing = drawn_at(messages, annotators[0])
+    stage = opening(messages, annotators[0].stage)
+    assert stage == 0 and messages[0].buffers, "the stage's model first, with the item drawn (its buffers)"
     opened = [i for i, m in enumerate(messages) if m.kind == "comm_open"]
     assert len(opened) == len({m.comm_id for m in messages if m.kind == "comm_open"}), "a model opened twice"
     controls = [opening(messages, part) for part in (annotators[0].toolbar, annotators[0].side_panel)]
-    assert image[0] < drawing < min(controls), "the image, then the drawing, then the controls and panels"
+    assert image == [1] and image[0] < min(controls), "the image, then the controls and panels"
     assert messages[-1].comm_id == model_id(annotators[0]), "the annotator's own model last, with its parts"
     updates = [m for m in messages if m.kind == "update"]
     assert updates == [], "every model opens with its state: no update after it"

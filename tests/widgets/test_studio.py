@@ -80,7 +80,7 @@ def test_widgets_of_a_dataset_left_behind_are_closed(
     studio.browser.dataset = dataset
     studio.browser.select([item])
     studio.annotate_selection()
-    assert first_annotator.comm is None and first_annotator.image_layer.comm is None
+    assert first_annotator.comm is None and first_annotator.stage.comm is None
 
 
 def test_annotating_a_new_selection_loses_no_edits(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..annotator_gestures import GestureLayer
 from ..models.annotation_edits import AnnotationEdits
 from ..models.viewport import Viewport
+from .stage import Stage
 
 
 class Brushing(Protocol):
@@ -28,7 +28,7 @@ class Annotating(Protocol):
     label: str | None
     hidden: set[int]
     locked: set[int]
-    gestures: GestureLayer
+    stage: Stage
     mask_brush: Brushing
     _colors: dict[str, str]
     _labels: list[str]

@@ -1,15 +1,16 @@
 """``Annotator``: draw, edit and save boxes (turned too), points, polygons, polylines, ellipses and
 classifications on an item's image.
 
-Layers, bottom to top: the ``ImageLayer`` gets the item's encoded image once (its thumbnail first) and
-draws it in the browser under the zoom and pan; two ipycanvas ``Canvas``es, the annotations (redrawn in
-one batched call per change) and the highlight of the object hovered in the objects list; on top, the
-browser-side ``GestureLayer`` previews drags. The image is sent before anything else of the item, and
-before the controls are built, so that the browser decodes it while the rest arrives. The canvas is as
-wide as the cell gives it: the gesture layer reports its width, and the layers are redrawn at that size
-(the image is not sent again); its height follows the image's shape. All coordinates in the Python API
-and in storage are image pixels. The edits of every item shown live in an ``AnnotationDrafts``, which
-autosaves them or keeps them as drafts.
+The canvas is one widget, the ``Stage`` (stage.py), whose page view stacks its layers, bottom to top: the
+item's image, sent once encoded (its thumbnail first) and drawn in the browser under the zoom and pan; the
+annotations and the highlight of the object hovered in the objects list, drawn here in ipycanvas's
+vocabulary (canvas_drawing.py; one batch per change, synced as the stage's state); on top, the gesture
+layer, which previews drags in the browser. The stage opens with the first item's drawing and its image
+follows at once, before the controls are built, so that the browser decodes it while the rest arrives.
+The canvas is as wide as the cell gives it: the stage reports its width, and the layers are redrawn at
+that size (the image is not sent again); its height follows the image's shape. All coordinates in the
+Python API and in storage are image pixels. The edits of every item shown live in an
+``AnnotationDrafts``, which autosaves them or keeps them as drafts.
 """
 
 from __future__ import annotations
@@ -20,11 +21,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import ipywidgets as w
-from ipycanvas import hold_canvas
 
 from ...api import Annotation, Attribute, Definition, Filters, Item, Ontology
 from ...exceptions import PlatformError
-from ..annotator_gestures import GestureLayer
 from ..base import SHOWN_ERRORS, WidgetBase, counted, describe
 from ..control_bar import ControlBar
 from ..models.annotation_drafts import AnnotationDrafts
@@ -34,15 +33,14 @@ from ..models.mask_strokes import relabel
 from ..models.viewport import Viewport, canvas_height
 from .canvas_drawing import draw_annotations, draw_highlight
 from .gestures import SHORTCUTS, GestureHandler
-from .image_layer import ImageLayer
 from .item_source import LazyItems, Source, resolve_items, work_queue
 from .label_colors import label_colors
-from .later_pages import LayerCanvas, redraw_on_later_pages
 from .mask_painting import BRUSH_TOOLS, MaskBrush
 from .opening import OpensWhenBuilt
 from .panels import PanelCallbacks, SidePanel
 from .queue import QueueBar, queue_shortcuts
 from .review import REVIEW_SHORTCUTS, ReviewBar, draw_predictions
+from .stage import Stage
 from .toolbar import SAVE_STATES, toolbar_controls
 
 TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOLS)
@@ -106,11 +104,13 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             self.viewport.fit(*first)
         size = {"width": self.viewport.canvas_width, "height": self.viewport.canvas_height}
         view = [self.viewport.scale, self.viewport.offset_x, self.viewport.offset_y]
-        # The stage's layers are stacked and stretched by the stage's CSS (js/annotator_panel.css), not by
-        # Layout models of their own. The image first, before any other model: its transfer and decoding
-        # start while the rest is built.
-        self.image_layer = ImageLayer(**size, view=view)
-        self._sent_image: int | None = 0 if self._send_image(self._items[0]) else None  # whose image
+        # Every shortcut is known now (the review's, the queue's): the list is the kernel's model for it.
+        shortcuts = [[s.keys, s.does] for s in SHORTCUTS] + [list(row) for row in REVIEW_SHORTCUTS]
+        if self.queue is not None:
+            shortcuts += queue_shortcuts(self.queue)
+        fixed = ["dlw-fixed-width"] if self._fixed_size[0] else []
+        # Its model opens with the first item drawn (see _open_stage), the first of the annotator's.
+        self.stage = Stage(self._on_gesture, shortcuts, **size, view=view, brush=None, _dom_classes=fixed)
         # Its own model opens last (``built``), with its children: no update after it.
         super().__init__(_dom_classes=["dlw-annotator"])
         self._owns_drafts = drafts is None
@@ -139,37 +139,18 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         # Made when first needed (review mode, an item with predictions; unsaved drafts to name).
         self._review: ReviewBar | None = None
         self._drafts_line: w.HTML | None = None
-        # Plain canvases stacked by the grid, not a MultiCanvas: 2 models instead of 7 (its own, a canvas
-        # and a Layout per layer), and the page redraws only the layer that changed.
-        self.drawing = LayerCanvas(**size, layout=self.shared.layout())
-        # The outline of the object hovered in the objects list: its layer is made on the first hover.
-        self._highlight: LayerCanvas | None = None
-        # A page opened later (reloaded, another tab) gets blank canvases: each layer is drawn again there.
-        redraw_on_later_pages(self.drawing, self._redraw_for_page)
-        # Made with the other layers, before the controls: made after them, its view in JupyterLab sometimes
-        # never reported its width (benchmarks/annotator.py waited for the canvas sized to its cell). Every
-        # shortcut is known now (the review's, the queue's): the list goes once.
-        shortcuts = [[s.keys, s.does] for s in SHORTCUTS] + [list(row) for row in REVIEW_SHORTCUTS]
-        self.gestures = GestureLayer(
-            self._on_gesture,
-            **size,
-            view=view,
-            shortcuts=shortcuts + (queue_shortcuts(self.queue) if self.queue is not None else []),
-            brush=None,
-        )
         self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
         if review:  # drawn in review mode from the start
             self._review = self._review_bar(True)
         # The first item drawn before the controls and panels are made: the canvas is what the eye goes to.
         self._show_stage(0)
+        self._open_stage()
         self._build_controls()
         self.queue_bar = (
             QueueBar(self, self.queue, layout=self.shared.layout()) if self.queue is not None else None
         )
         self._show_controls()
         self.side_panel.built()
-        fixed = ["dlw-fixed-width"] if self._fixed_size[0] else []
-        self._stage = self.shared.make(w.GridBox, children=self._layers(), _dom_classes=["dlw-stage", *fixed])
         self.children = self._parts()
         self._drafts.on_edit = self._on_edits_changed
         self._drafts.on_state = self._on_save_state
@@ -290,8 +271,9 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         with self.toolbar.hold_sync():
             self.toolbar.update({"tool": tool})
             self.toolbar.reveal("brush_size", tool in BRUSH_TOOLS)
-        self.gestures.tool = tool
-        self.gestures.cursor = "default" if tool == "select" else "crosshair"
+        with self.stage.hold_sync():
+            self.stage.tool = tool
+            self.stage.cursor = "default" if tool == "select" else "crosshair"
         self.mask_brush.show()
 
     def set_label(self, label: str) -> None:
@@ -333,7 +315,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
 
     def show_shortcuts(self, shown: bool | None = None) -> None:
         """Show (or hide, or with no argument toggle) the overlay listing every shortcut, as ``?`` does."""
-        self.gestures.help_shown = not self.gestures.help_shown if shown is None else bool(shown)
+        self.stage.help_shown = not self.stage.help_shown if shown is None else bool(shown)
 
     # -- building the controls --------------------------------------------------------------------
     def _build_controls(self) -> None:
@@ -399,28 +381,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         the bars made so far (shown above them) and the lines (below): the annotator's CSS places them
         (js/annotator_panel.css), the side panel beside the stage or below it when the cell is narrow."""
         parts = [self.queue_bar, self.toolbar, self._review, self._drafts_line, self.status_line]
-        return [self._stage, self.side_panel, *(part for part in parts if part is not None)]
-
-    @property
-    def highlight(self) -> LayerCanvas:
-        """The layer outlining the object hovered in the objects list, between the drawing and the gesture
-        layer: made on first use (the first hover), as most annotators never need it."""
-        if self._highlight is None:
-            size = {"width": self.viewport.canvas_width, "height": self.viewport.canvas_height}
-            self._highlight = LayerCanvas(**size, layout=self.shared.layout())
-            redraw_on_later_pages(self._highlight, self._highlight_for_page)
-            if self._is_built:
-                self._stage.children = self._layers()
-        return self._highlight
-
-    def _layers(self) -> list[w.DOMWidget]:
-        """The stage's layers, bottom to top."""
-        layers = (self.image_layer, self.drawing, self._highlight, self.gestures)
-        return [layer for layer in layers if layer is not None]
-
-    def _canvases(self) -> list[LayerCanvas]:
-        """The layers the kernel draws on (the highlight's once made)."""
-        return [self.drawing, *([self._highlight] if self._highlight is not None else [])]
+        return [self.stage, self.side_panel, *(part for part in parts if part is not None)]
 
     def _add_part(self) -> None:
         """Show a part made after the annotator (a bar, the drafts line) in its place."""
@@ -462,9 +423,19 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._show_stage(index)
         self._show_controls()
 
+    def _open_stage(self) -> None:
+        """Open the stage's model, with the first item drawn in its state, and send that item's image."""
+        self.stage.built()
+        self._send_image(self.item)
+
     def _show_stage(self, index: int) -> None:
-        """Item ``index`` on the stage: its image (unless sent already), the canvas's size and view for it,
-        its ontology's colours and its edits, drawn: what the eye goes to first, before the controls."""
+        """Item ``index`` on the stage: its image (once the stage is open), the canvas's size and view for
+        it, its ontology's colours and its edits, drawn, in one message beside the image's: what the eye
+        goes to first, before the controls."""
+        with self.stage.hold():
+            self._show_on_stage(index)
+
+    def _show_on_stage(self, index: int) -> None:
         self._index = index
         self._gesture_handler.forget()
         self._ensure_loaded(index)
@@ -475,9 +446,8 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         width, height = item.width, item.height
         mimetype = item.mimetype or ""
         size = image_size(item)
-        if self._sent_image != index:
+        if self.stage.comm is not None:
             self._send_image(item)
-        self._sent_image = None
         if size is not None:
             self._fit_canvas(*size)
             self.viewport.fit(*size)
@@ -487,14 +457,12 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self.mask_brush.show()
         if size is None:
             reason = "is not an image" if not mimetype.startswith("image/") else "could not be decoded"
-            with hold_canvas():
-                for layer in self._canvases():
-                    layer.clear()
-            self.image_layer.clear()
+            self.stage.drawn.clear()
+            self.stage.outlined.clear()
+            self.stage.image.clear()
             self.error(f"{item.filename} ({mimetype}) {reason}; nothing to draw on")
         else:
-            with hold_canvas():
-                self._draw_annotations()
+            self._draw_annotations()
 
     def _show_controls(self) -> None:
         """The shown item in the toolbar and the side panel (one message each) and in the queue bar; an
@@ -530,7 +498,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
                 thumbnail = item.thumbnail()
             except PlatformError:
                 thumbnail = None  # no thumbnail: the full image alone
-        self.image_layer.show(size, item.read(), item.mimetype or "", thumbnail)
+        self.stage.image.show(size, item.read(), item.mimetype or "", thumbnail)
         return True
 
     def _ensure_loaded(self, index: int) -> None:
@@ -562,7 +530,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             shapes = [(k, s) for k, s in shapes if k not in self.hidden]
         shapes, predictions = self._review.split(shapes) if self._review is not None else (shapes, [])
         draw_annotations(
-            self.drawing,
+            self.stage.drawn,
             shapes,
             self.viewport,
             self._colors,
@@ -570,7 +538,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             self.show_labels,
             self.opacity,
         )
-        draw_predictions(self.drawing, predictions, self.viewport, self._colors, self.selected)
+        draw_predictions(self.stage.drawn, predictions, self.viewport, self._colors, self.selected)
 
     def _draw_hovered(self) -> None:
         """Outline the object the pointer is over in the objects list (its own layer: no full redraw)."""
@@ -578,34 +546,17 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         shown = self.edits is not None and key is not None and key in self.edits and key not in self.hidden
         shape = self.edits.shape(key) if shown and self.edits is not None and key is not None else None
         if shape is not None or self._is_highlighted:  # nothing to draw, nothing to clear: no message
-            draw_highlight(self.highlight, shape, self.viewport)
+            draw_highlight(self.stage.outlined, shape, self.viewport)
             self._is_highlighted = shape is not None
 
     def _redraw(self, image: bool = False) -> None:
         """Redraw the annotations; with ``image``, the zoom or pan changed: the image layer follows it."""
-        if self.edits is None or self.drawing.comm is None:
+        if self.edits is None or self.stage.comm is None:
             return  # nothing shown, or closed (a save on closing reports its edits)
-        with hold_canvas():
+        with self.stage.hold():  # the drawing and the view in one message
             self._draw_annotations()
-        if image:
-            self._show_view()
-
-    def _is_drawn(self) -> bool:
-        """Whether the layers show an item's objects now (not before the first item, after closing, or
-        for an item that is no image)."""
-        return self.edits is not None and self.drawing.comm is not None and image_size(self.item) is not None
-
-    def _redraw_for_page(self) -> None:
-        """The annotations layer drawn again, in one batch, for a page that opened it blank."""
-        if self._is_drawn():
-            with hold_canvas():
-                self._draw_objects()
-
-    def _highlight_for_page(self) -> None:
-        """The hovered object's outline drawn again for a page that opened the highlight layer blank."""
-        if self._is_drawn():
-            with hold_canvas():
-                self._draw_hovered()
+            if image:
+                self._show_view()
 
     def _show_view(self, readout: bool = True) -> None:
         """The view for the browser (where tests read it), and with ``readout`` the zoom's percentage."""
@@ -613,7 +564,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         if readout:
             self.toolbar.update({"zoom": self._zoom_text()})
         view = [viewport.scale, viewport.offset_x, viewport.offset_y]
-        self.image_layer.view = self.gestures.view = view
+        self.stage.view = view
 
     def _zoom_text(self) -> str:
         return f"{round(self.viewport.scale * 100)}%"
@@ -627,8 +578,9 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         if window_height > 0:
             self._window_height = window_height
         width = self._fixed_size[0] or width
-        if self._set_canvas_size(width, self._height_for(width)):
-            self._redraw(image=True)
+        with self.stage.hold():  # the new size with its drawing, in one message
+            if self._set_canvas_size(width, self._height_for(width)):
+                self._redraw(image=True)
 
     def _height_for(self, width: int) -> int:
         viewport = self.viewport
@@ -641,20 +593,16 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._set_canvas_size(self.viewport.canvas_width, self._height_for(self.viewport.canvas_width))
 
     def _set_canvas_size(self, width: int, height: int) -> bool:
-        """Resize the layers (which clears them); False if they have that size already."""
+        """Resize the stage (which clears its layers); False if it has that size already."""
         viewport = self.viewport
         if (width, height) == (viewport.canvas_width, viewport.canvas_height):
             return False
         self._gesture_handler.resized(dataclasses.replace(viewport))
         viewport.resize(width, height)
-        for canvas in self._canvases():
-            with canvas.hold_sync():
-                canvas.width, canvas.height = width, height
         # The size and the view in one message: the page never shows the new size with the old view.
         view = [viewport.scale, viewport.offset_x, viewport.offset_y]
-        for layer in (self.image_layer, self.gestures):
-            with layer.hold_sync():
-                layer.width, layer.height, layer.view = width, height, view
+        with self.stage.hold_sync():
+            self.stage.width, self.stage.height, self.stage.view = width, height, view
         return True
 
     def _on_edits_changed(self, edits: AnnotationEdits) -> None:
@@ -766,7 +714,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
 
     def _on_object_hovered(self, key: int | None) -> None:
         self._hovered = key
-        with hold_canvas():
+        with self.stage.hold():
             self._draw_hovered()
 
     def _on_object_action(self, key: int, action: str) -> None:
@@ -817,7 +765,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             if kind in ("up", "vertices", "stroke") or failed:
                 # After the drawing: the browser drops its preview of this gesture when this arrives. Before
                 # the panels: the canvas is what the person drawing looks at.
-                self.gestures.reply({"type": "committed", "id": event.get("id")})
+                self.stage.reply({"type": "committed", "id": event.get("id")})
             if changed:
                 self._refresh_panels()
 

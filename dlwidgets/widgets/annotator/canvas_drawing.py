@@ -1,5 +1,5 @@
-"""Drawing on the annotator's ipycanvas layers: the annotations in one batch (the image has a layer of
-its own, image_layer.py).
+"""Drawing the annotations on the annotator's stage in one batch, in ipycanvas's vocabulary (recorded by
+canvas_recorder, synced by the stage; the image is drawn by the page, image_layer.py).
 
 Boxes and points are drawn with ipycanvas's vectorised, styled calls (NumPy arrays), so a thousand boxes
 are one command, not a thousand. Their coordinates go as whole canvas pixels in int16 (8 bytes a box,
@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from ipycanvas import Canvas
 
 from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
 from ..models.viewport import Viewport
+from .canvas_recorder import CanvasRecorder
 from .label_drawing import Label, draw_labels
 from .shape_drawing import draw_outline, draw_selection, draw_shapes, is_drawn_here
 
@@ -41,7 +41,7 @@ def _label_text(shape: Shape, colors: Mapping[str, str]) -> str:
     return label if label in colors else f"{label} (not in ontology)"
 
 
-def draw_highlight(layer: Canvas, shape: Shape | None, viewport: Viewport) -> None:
+def draw_highlight(layer: CanvasRecorder, shape: Shape | None, viewport: Viewport) -> None:
     """Outline ``shape`` (None: nothing) on ``layer``, a layer of its own above the annotations, so that
     hovering the objects list redraws one shape, not all of them."""
     layer.clear()
@@ -95,7 +95,7 @@ def _box_edges(boxes: Sequence[tuple[int, Shape]]) -> np.ndarray[Any, Any]:
 
 
 def draw_annotations(
-    layer: Canvas,
+    layer: CanvasRecorder,
     shapes: Sequence[tuple[int, Shape]],
     viewport: Viewport,
     colors: Mapping[str, str],

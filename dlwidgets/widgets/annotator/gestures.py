@@ -160,7 +160,7 @@ class GestureHandler:
     def _grab(self, gesture: dict[str, Any], reply: Grab) -> None:
         """Remember what the gesture ``reply`` answers does, and tell the browser (which previews it)."""
         self._gestures[reply["id"]] = gesture
-        self._annotator.gestures.reply(reply)
+        self._annotator.stage.reply(reply)
 
     def up(self, event: Up) -> None:
         """The end of a drag; `_on_gesture` tells the browser once the result is drawn."""
@@ -217,7 +217,7 @@ class GestureHandler:
         a = self._annotator
         a.viewport.pan(event.get("dx", 0), event.get("dy", 0))
         a._redraw(image=True)
-        a.gestures.reply({"type": "pan_ack"})
+        a.stage.reply({"type": "pan_ack"})
 
     def resize(self, event: Resize) -> None:
         self._annotator._resize(int(event.get("width", 0)), float(event.get("window_height", 0)))
@@ -263,7 +263,7 @@ class GestureHandler:
         elif a.selected is not None:
             a._select(None)
         else:
-            a.gestures.reply({"type": "release"})
+            a.stage.reply({"type": "release"})
 
 
 @dataclass(frozen=True)

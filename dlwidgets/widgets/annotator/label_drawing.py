@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from ipycanvas import Canvas
+
+from .canvas_recorder import CanvasRecorder
 
 # Screen font sizes (px) the label text keeps to, whatever the zoom: smaller is unreadable, larger hides
 # the image. At 100% the text is 12 px.
@@ -102,7 +103,7 @@ def _is_light(color: str) -> bool:
     return 0.299 * r + 0.587 * g + 0.114 * b > 150
 
 
-def draw_labels(layer: Canvas, labels: Sequence[Label], scale: float, rgb: np.ndarray) -> None:
+def draw_labels(layer: CanvasRecorder, labels: Sequence[Label], scale: float, rgb: np.ndarray) -> None:
     """Draw ``labels`` (``rgb``: their colours, one uint8 row each) on ``layer`` at the zoom ``scale``:
     plates in the label's colour, text black or white, whichever reads on it."""
     if not labels:

@@ -56,7 +56,7 @@ class MaskBrush:
         colour of the mask it would paint into), or nothing with another tool."""
         a = self._annotator
         if a.tool not in BRUSH_TOOLS:
-            a.gestures.set_trait("brush", None)
+            a.stage.set_trait("brush", None)
             return
         label = a.label
         key = target_mask(a.edits, label, a.selected) if a.edits is not None else None
@@ -67,7 +67,7 @@ class MaskBrush:
             "radius": self.size / 2,
             "color": a._colors.get(label or "", UNKNOWN_COLOR),
         }
-        a.gestures.brush = dict(brush)
+        a.stage.brush = dict(brush)
 
     def paint(self, event: dict[str, Any]) -> None:
         """Paint a ``Stroke`` message into the selected mask, else the current label's (a new one if the

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
-from ipycanvas import Canvas
 
 from ...api import Item
 from .. import control_bar as cb
@@ -23,6 +22,7 @@ from ..models.bulk_accept import BulkAccept, confidence, is_prediction, keys_at
 from ..models.viewport import Viewport
 from ..models.work_queue import WorkQueue
 from .canvas_drawing import POINT_RADIUS, UNKNOWN_COLOR, rgb
+from .canvas_recorder import CanvasRecorder
 
 
 class Reviewing(Protocol):
@@ -247,7 +247,7 @@ class ReviewBar(ControlBar):
 
 
 def draw_predictions(
-    layer: Canvas,
+    layer: CanvasRecorder,
     predictions: Sequence[tuple[int, Shape]],
     viewport: Viewport,
     colors: Mapping[str, str],

@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from ipycanvas import Canvas
 
 from ..models import shape_edits
 from ..models.annotation_edits import Shape, box_angle
@@ -30,6 +29,7 @@ from ..models.shape_geometry import (
     image_geometry,
 )
 from ..models.viewport import Viewport
+from .canvas_recorder import CanvasRecorder
 from .mask_drawing import mask_rects
 
 UNKNOWN_COLOR = "#9e9e9e"
@@ -122,7 +122,7 @@ def _counts(counts: np.ndarray) -> np.ndarray:
 
 
 def draw_shapes(
-    layer: Canvas,
+    layer: CanvasRecorder,
     shapes: Sequence[tuple[int, Shape]],
     viewport: Viewport,
     colors: Mapping[str, str],
@@ -182,7 +182,7 @@ def draw_shapes(
         layer.fill_styled_rects(r[:, 0], r[:, 1], r[:, 2], r[:, 3], _colors(rect_colors), alpha)
 
 
-def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) -> None:
+def draw_selection(layer: CanvasRecorder, shape: Shape, viewport: Viewport, color: str) -> None:
     """The selected shape's own handles: a polygon's or polyline's outline (and holes) in its label's
     ``color`` and their vertices (squares), a box's or ellipse's rotation handle (a circle on a stem above
     its top edge) and an ellipse's radii's ends or a turned box's corners and edges (squares)."""
@@ -219,7 +219,7 @@ def draw_selection(layer: Canvas, shape: Shape, viewport: Viewport, color: str) 
             _draw_squares(layer, np.array(list(shape_edits.box_handles(shape).values())), viewport)
 
 
-def _draw_squares(layer: Canvas, points: np.ndarray, viewport: Viewport) -> None:
+def _draw_squares(layer: CanvasRecorder, points: np.ndarray, viewport: Viewport) -> None:
     """White squares with a black edge centred on ``points`` (image pixels): handles to drag."""
     corners = points * viewport.scale + [viewport.offset_x, viewport.offset_y] - VERTEX_SIZE / 2
     layer.fill_style = "#ffffff"
@@ -229,7 +229,7 @@ def _draw_squares(layer: Canvas, points: np.ndarray, viewport: Viewport) -> None
     layer.stroke_rects(corners[:, 0], corners[:, 1], VERTEX_SIZE)
 
 
-def draw_outline(layer: Canvas, shape: Shape, viewport: Viewport) -> None:
+def draw_outline(layer: CanvasRecorder, shape: Shape, viewport: Viewport) -> None:
     """Stroke a polygon's, polyline's, ellipse's or turned box's outline with the layer's current style
     (the objects list's highlight); other types draw nothing here."""
     if shape.get("type") not in shape_edits.AREA_TYPES | shape_edits.TURNING_TYPES:

@@ -3,7 +3,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 
-import { BrushStroke, GestureQueue, PathDraft, previewPoints, previewRect } from "./annotator_gestures.js";
+import { BrushStroke, GestureQueue, PathDraft, previewPoints, previewRect } from "./annotator_stage.js";
 
 test("a drag begun before the last one's reply keeps its moves and its end", () => {
   const queue = new GestureQueue();

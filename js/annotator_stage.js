@@ -1,30 +1,60 @@
-// The annotator's gesture layer: a transparent canvas laid over the ipycanvas layers.
-// It turns pointer, wheel and key events into a few coalesced messages for the kernel and draws the
-// preview of each drag itself, so a drag costs one message at its start and one at its end. Only
-// anywidget's narrow model API is used (get, on, send), so it runs in JupyterLab, Notebook 7, VS Code
-// and Colab alike.
+// The annotator's stage: one view stacking, bottom to top, the item's image, the annotations and the
+// highlight of the object hovered in the objects list (both drawn by the kernel in ipycanvas's
+// vocabulary and replayed here), and the gesture layer, a transparent canvas on top. Only anywidget's
+// narrow model API is used (get, set, on, off, send, save_changes), so it runs in JupyterLab, Notebook 7,
+// VS Code and Colab alike. One module, as the page's loader imports one text per widget.
 //
+// The image: the kernel sends each item's image as stored (JPEG stays JPEG), in a binary message of its
+// own, first the workspace's small thumbnail for a big image and then the full image. Each is decoded off
+// the main thread as soon as it arrives, even before the view exists (the model's initialize), and drawn
+// once from the decoded image where the `view` puts it: the thumbnail scaled up at once, the full image
+// over it when decoded; a big JPEG first at about the size it is shown at, then in full for zoom. Zoom,
+// pan and resize redraw from the bitmap in the browser, with nothing sent again.
+//
+// The drawing: the `drawing` and `highlight` traits each hold the commands drawn on that canvas since it
+// was last cleared, as ipycanvas encodes them (see replay): a view draws them when made and when they
+// change, so a page opened later draws them from the model's state.
+//
+// The gestures: pointer, wheel and key events become a few coalesced messages for the kernel, and the
+// preview of each drag is drawn here, so a drag costs one message at its start and one at its end.
 // A person drawing quickly starts the next drag before the kernel has answered the last one (a busy
 // kernel answers seconds later). So every gesture has an id, its messages and the kernel's replies
 // carry it, and the gestures the kernel has not answered yet wait in a queue, drawn as previews, until
 // their own reply comes: nothing drawn is dropped.
 //
-// The layer is as wide as the space the notebook gives it: a ResizeObserver reports that width, and the
+// The stage is as wide as the space the notebook gives it: a ResizeObserver reports that width, and the
 // kernel redraws its layers at that size. Until it has, the canvases are stretched alike by CSS, and
 // points are read through the canvas's scale, so a gesture always lands where it was made.
 //
-// The traits and messages below are the protocol; dlwidgets/widgets/annotator_gestures.py has the same
-// TypedDicts. Points are canvas pixels.
+// The traits and messages below are the protocol; dlwidgets/widgets/annotator/stage.py,
+// annotator/image_layer.py and annotator_gestures.py have the same TypedDicts. Points are canvas pixels.
 // @ts-check
 
 /**
- * The synced traits (Python: `GestureLayer`'s traitlets): the canvas size, the pointer's cursor, the
- * image's [scale, offset_x, offset_y] on the canvas, the shortcuts' rows [keys, what they do], whether
- * their overlay is shown. `tool` is the Annotator's tool: "polygon" and "polyline" are drawn click by click
- * here (see PathDraft). `brush` is set while the brush or the eraser is the tool (see BrushStroke).
- * @typedef {{width: number, height: number, cursor: string, view: number[], shortcuts: string[][],
- *   help_shown: boolean, tool: string, brush: Brush | null}} LayerTraits
+ * The synced traits (Python: `Stage`'s traitlets): `key` names this stage's decoded images (shared by the
+ * model's initialize and its views), the canvas size, the pointer's cursor, the image's [scale, offset_x,
+ * offset_y] on the canvas, whether the shortcuts' overlay is shown (its rows are the kernel's `Shortcuts`
+ * model's, named by `_shortcuts`). `tool` is the Annotator's tool: "polygon" and "polyline" are drawn
+ * click by click here (see PathDraft). `brush` is set while the brush or the eraser is the tool (see
+ * BrushStroke). `drawing` and `highlight` are the two drawn canvases' commands (see replay).
+ * @typedef {{key: string, width: number, height: number, cursor: string, view: number[], help_shown: boolean,
+ *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string}}
+ *   StageTraits
  * @typedef {{tool: "brush" | "eraser", radius: number, color: string}} Brush
+ */
+
+/**
+ * Kernel -> browser (Python: `ImageMessage`, `ClearImage`). `seq` numbers the items shown: a message of
+ * an older item than the last one announced is dropped. `width` x `height` is the image's full size in
+ * image pixels (the thumbnail is drawn stretched to it); one buffer holds the encoded bytes.
+ * @typedef {{type: "image", seq: number, stage: "thumbnail" | "full", width: number, height: number,
+ *   mimetype: string}} ImageMessage
+ * @typedef {{type: "clear", seq: number}} ClearImage
+ * @typedef {ImageMessage | ClearImage} ImageCommand
+ *
+ * Browser -> kernel (Python: `PageReady`): a page has made this stage's model and has no image yet (sent
+ * by every page that opens it; one opened later, as a reloaded page, gets the image sent again).
+ * @typedef {{type: "ready"}} PageReady
  */
 
 /**
@@ -446,8 +476,473 @@ function drawBrushOutline(ctx, brush, at, view) {
   ctx.restore();
 }
 
-/** @param {import("@anywidget/types").RenderProps<LayerTraits>} props */
-function render({ model, el }) {
+// -- The image ----------------------------------------------------------------------------------------
+
+/**
+ * A decoded image: a bitmap, or a frame of the JPEG decoder (both drawn and closed alike).
+ * @typedef {ImageBitmap | VideoFrame} Decoded
+ */
+
+/**
+ * What a layer shows: the newest item's best decoded image so far ("fit" is the full image decoded at
+ * about the size it is shown at, see decodeToFit), its views' redraw functions, and the full image's
+ * decoding, started once a view has drawn the fit one (`later`).
+ * @typedef {{seq: number, stage: ImageStage, bitmap: Decoded | null, size: number[], redraws: Set<() => void>,
+ *   later: (() => void) | null}} Shown
+ * @typedef {"" | "thumbnail" | "fit" | "full"} ImageStage
+ */
+
+/** @type {Map<string, Shown>} */
+const LAYERS = new Map();
+
+/** Each stage replaces only the ones before it. */
+const STAGES = ["", "thumbnail", "fit", "full"];
+
+// A JPEG shown at most this share of its size on each side is decoded at about that size first.
+const FIT_SCALE = 0.5;
+
+/**
+ * @param {string} key
+ * @returns {Shown}
+ */
+function shownFor(key) {
+  let shown = LAYERS.get(key);
+  if (!shown) {
+    shown = { seq: 0, stage: "", bitmap: null, size: [1, 1], redraws: new Set(), later: null };
+    LAYERS.set(key, shown);
+  }
+  return shown;
+}
+
+/**
+ * Nothing to show (an item that is not an image).
+ * @param {Shown} shown
+ * @param {number} seq
+ */
+function clear(shown, seq) {
+  if (shown.bitmap) shown.bitmap.close();
+  shown.seq = seq;
+  shown.stage = "";
+  shown.bitmap = null;
+  shown.later = null;
+}
+
+/**
+ * Show `image` (stage `stage` of item `msg.seq`) if it is still the newest item's best; else close it.
+ * @param {Shown} shown
+ * @param {ImageMessage} msg
+ * @param {Decoded} image
+ * @param {ImageStage} stage
+ */
+function offer(shown, msg, image, stage) {
+  // Meanwhile a newer item may have come, or a better stage of this one may have overtaken it.
+  if (msg.seq !== shown.seq || STAGES.indexOf(stage) <= STAGES.indexOf(shown.stage)) {
+    image.close();
+    return;
+  }
+  if (shown.bitmap) shown.bitmap.close();
+  shown.bitmap = image;
+  shown.stage = stage;
+  shown.size = [msg.width, msg.height];
+  shown.redraws.forEach((redraw) => redraw());
+}
+
+/**
+ * A big JPEG decoded at about the size it is shown at (`scale`: canvas pixels per image pixel), never
+ * smaller: the JPEG decoder skips most of the work for a size of n/8 of the image's, so a 12 MP photo on
+ * an 800 px canvas is on screen, as sharp as the canvas can show it, in half the time of its full
+ * decoding (which follows, for zoom). Null where that does not pay (a smaller image, another format) or
+ * the browser cannot (no WebCodecs ImageDecoder: insecure origins, Safari).
+ * @param {ImageMessage} msg
+ * @param {DataView<ArrayBuffer>} bytes
+ * @param {number} scale
+ * @returns {Promise<VideoFrame | null>}
+ */
+async function decodeToFit(msg, bytes, scale) {
+  if (msg.mimetype !== "image/jpeg" || scale > FIT_SCALE || typeof ImageDecoder === "undefined") return null;
+  const eighths = Math.ceil(8 * scale);
+  const [width, height] = [Math.ceil((msg.width * eighths) / 8), Math.ceil((msg.height * eighths) / 8)];
+  const type = msg.mimetype;
+  const decoder = new ImageDecoder({ data: bytes, type, desiredWidth: width, desiredHeight: height });
+  try {
+    const { image } = await decoder.decode();
+    // Smaller than shown (a decoder that rounds the other way) would blur: the full image instead.
+    if (image.displayWidth >= msg.width * scale && image.displayHeight >= msg.height * scale) return image;
+    image.close();
+    return null;
+  } finally {
+    decoder.close();
+  }
+}
+
+/**
+ * @param {Shown} shown
+ * @param {ImageMessage} msg
+ * @param {DataView<ArrayBuffer>[]} buffers
+ * @param {number} scale  the canvas pixels per image pixel the image is shown at now
+ */
+async function decode(shown, msg, buffers, scale) {
+  // A new item's image replaces the last one's when decoded (no blank frame between items).
+  if (msg.seq < shown.seq) return;
+  if (msg.seq > shown.seq) [shown.seq, shown.stage, shown.later] = [msg.seq, "", null];
+  const full = async () => {
+    const bitmap = await createImageBitmap(new Blob([buffers[0]], { type: msg.mimetype }));
+    offer(shown, msg, bitmap, msg.stage);
+  };
+  if (msg.stage === "full" && STAGES.indexOf(shown.stage) < STAGES.indexOf("fit")) {
+    const fit = await decodeToFit(msg, buffers[0], scale).catch(() => null);
+    if (fit && msg.seq === shown.seq) {
+      // The full image is decoded once a view has drawn this one: not competing with the page's start.
+      shown.later = () => full().catch(failed);
+      offer(shown, msg, fit, "fit");
+      return;
+    }
+    fit?.close();
+  }
+  await full();
+}
+
+/** @param {unknown} error */
+function failed(error) {
+  console.error("dlwidgets: the image could not be decoded", error);
+}
+
+// -- The drawing, replayed ----------------------------------------------------------------------------
+// The kernel draws with ipycanvas's calls (annotator/canvas_recorder.py) and syncs, per canvas, the commands
+// drawn since it was last cleared, encoded as ipycanvas encodes one message: the first buffer is the JSON
+// list of commands [number, args, buffer count]; an argument {idx, dtype, shape} is an array in the
+// command's own buffers, which follow in order. The numbers are ipycanvas's COMMANDS; only the calls the
+// annotator draws with are replayed here, with ipycanvas's meaning.
+
+/** ipycanvas's command numbers (ipycanvas.canvas.COMMANDS) of the calls replayed. */
+const COMMANDS = {
+  fillRect: 0, strokeRect: 1, fillRects: 2, strokeRects: 3, fillCircle: 6, strokeCircle: 8, strokeLine: 13,
+  fillText: 28, setLineDash: 30, set: 42, clear: 43, strokePolygon: 46, strokeLines: 47,
+  fillStyledRects: 51, strokeStyledRects: 52, fillStyledCircles: 53, fillStyledPolygons: 58,
+  strokeStyledPolygons: 59, strokeStyledLineSegments: 60,
+};
+/** ipycanvas's style attributes by number (Canvas.ATTRS), those the annotator sets. */
+const ATTRS = /** @type {Record<number, "fillStyle" | "strokeStyle" | "lineWidth" | "font" | "textBaseline">} */ ({
+  0: "fillStyle", 1: "strokeStyle", 3: "font", 5: "textBaseline", 8: "lineWidth",
+});
+const TYPED = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array,
+  uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
+
+/**
+ * An argument: a number (or text), or an array sent as a buffer, read item by item (a scalar is the same
+ * for every item, as in ipycanvas).
+ * @typedef {{at(i: number): any, length: number}} Arg
+ * @typedef {{idx: number, dtype: keyof typeof TYPED, shape: number[]}} BufferArg
+ */
+
+/**
+ * @param {any} arg
+ * @param {DataView[]} buffers
+ * @returns {Arg}
+ */
+function argument(arg, buffers) {
+  if (arg === null || typeof arg !== "object") return { at: () => arg, length: Infinity };
+  const { idx, dtype } = /** @type {BufferArg} */ (arg);
+  const view = buffers[idx];
+  const Typed = TYPED[dtype];
+  // A typed array needs its offset aligned to its item size: a misaligned buffer is copied.
+  const aligned = view.byteOffset % Typed.BYTES_PER_ELEMENT === 0;
+  const whole = /** @type {ArrayBuffer} */ (view.buffer);
+  const buffer = aligned ? whole : whole.slice(view.byteOffset, view.byteOffset + view.byteLength);
+  const array = new Typed(buffer, aligned ? view.byteOffset : 0, view.byteLength / Typed.BYTES_PER_ELEMENT);
+  return { at: (i) => array[i], length: array.length };
+}
+
+/**
+ * Item i's colour of a styled call: its [r, g, b] row of `colors` and its alpha.
+ * @param {Arg} colors
+ * @param {Arg} alpha
+ * @param {number} i
+ */
+const rgba = (colors, alpha, i) =>
+  `rgba(${colors.at(3 * i)}, ${colors.at(3 * i + 1)}, ${colors.at(3 * i + 2)}, ${alpha.at(i)})`;
+
+/**
+ * A path through the points [x0, y0, x1, y1, ...] of `points` from item `start` to `stop`.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {Arg} points
+ * @param {number} start
+ * @param {number} stop
+ */
+function tracePath(ctx, points, start, stop) {
+  ctx.beginPath();
+  ctx.moveTo(points.at(start), points.at(start + 1));
+  for (let i = start + 2; i < stop; i += 2) ctx.lineTo(points.at(i), points.at(i + 1));
+}
+
+/**
+ * Draw one command on `ctx`.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {number} name
+ * @param {any[]} args
+ * @param {DataView[]} buffers  the command's own
+ */
+function draw(ctx, name, args, buffers) {
+  const a = (/** @type {number} */ i) => argument(args[i], buffers);
+  /**
+   * A circle's path, filled or stroked.
+   * @param {number} x
+   * @param {number} y
+   * @param {number} r
+   */
+  const arc = (x, y, r) => {
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    return ctx;
+  };
+  const fillCircle = (/** @type {number} */ x, /** @type {number} */ y, /** @type {number} */ r) => arc(x, y, r).fill();
+  const strokeCircle = (/** @type {number} */ x, /** @type {number} */ y, /** @type {number} */ r) =>
+    arc(x, y, r).stroke();
+  if (name === COMMANDS.clear) {
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  } else if (name === COMMANDS.set) {
+    const attr = ATTRS[args[0]];
+    if (attr) Object.assign(ctx, { [attr]: args[1] });
+  } else if (name === COMMANDS.setLineDash) {
+    ctx.setLineDash(args[0]);
+  } else if (name === COMMANDS.fillRect) {
+    ctx.fillRect(args[0], args[1], args[2], args[3]);
+  } else if (name === COMMANDS.strokeRect) {
+    ctx.strokeRect(args[0], args[1], args[2], args[3]);
+  } else if (name === COMMANDS.fillRects || name === COMMANDS.strokeRects) {
+    const [x, y, w, h] = [a(0), a(1), a(2), a(3)];
+    const n = Math.min(x.length, y.length, w.length, h.length);
+    for (let i = 0; i < n; i++) {
+      if (name === COMMANDS.fillRects) ctx.fillRect(x.at(i), y.at(i), w.at(i), h.at(i));
+      else ctx.strokeRect(x.at(i), y.at(i), w.at(i), h.at(i));
+    }
+  } else if (name === COMMANDS.fillStyledRects || name === COMMANDS.strokeStyledRects) {
+    const [x, y, w, h, colors, alpha] = [a(0), a(1), a(2), a(3), a(4), a(5)];
+    const n = Math.min(x.length, y.length, w.length, h.length);
+    const fill = name === COMMANDS.fillStyledRects;
+    ctx.save();
+    for (let i = 0; i < n; i++) {
+      if (fill) {
+        ctx.fillStyle = rgba(colors, alpha, i);
+        ctx.fillRect(x.at(i), y.at(i), w.at(i), h.at(i));
+      } else {
+        ctx.strokeStyle = rgba(colors, alpha, i);
+        ctx.strokeRect(x.at(i), y.at(i), w.at(i), h.at(i));
+      }
+    }
+    ctx.restore();
+  } else if (name === COMMANDS.fillCircle) {
+    fillCircle(args[0], args[1], args[2]);
+  } else if (name === COMMANDS.strokeCircle) {
+    strokeCircle(args[0], args[1], args[2]);
+  } else if (name === COMMANDS.fillStyledCircles) {
+    const [x, y, r, colors, alpha] = [a(0), a(1), a(2), a(3), a(4)];
+    const n = Math.min(x.length, y.length, r.length);
+    ctx.save();
+    for (let i = 0; i < n; i++) {
+      ctx.fillStyle = rgba(colors, alpha, i);
+      fillCircle(x.at(i), y.at(i), r.at(i));
+    }
+    ctx.restore();
+  } else if (name === COMMANDS.strokeLine) {
+    ctx.beginPath();
+    ctx.moveTo(args[0], args[1]);
+    ctx.lineTo(args[2], args[3]);
+    ctx.stroke();
+  } else if (name === COMMANDS.strokeLines || name === COMMANDS.strokePolygon) {
+    const points = a(0);
+    tracePath(ctx, points, 0, points.length);
+    if (name === COMMANDS.strokePolygon) ctx.closePath();
+    ctx.stroke();
+  } else if (name === COMMANDS.fillText) {
+    if (args.length > 3) ctx.fillText(args[0], args[1], args[2], args[3]);
+    else ctx.fillText(args[0], args[1], args[2]);
+  } else if (
+    name === COMMANDS.fillStyledPolygons || name === COMMANDS.strokeStyledPolygons ||
+    name === COMMANDS.strokeStyledLineSegments
+  ) {
+    // [count, points, points per item, colors, alpha]
+    const [count, points, sizes, colors, alpha] = [args[0], a(1), a(2), a(3), a(4)];
+    ctx.save();
+    let start = 0;
+    for (let i = 0; i < count; i++) {
+      const stop = start + 2 * sizes.at(i);
+      tracePath(ctx, points, start, stop);
+      start = stop;
+      if (name === COMMANDS.fillStyledPolygons) {
+        ctx.closePath();
+        ctx.fillStyle = rgba(colors, alpha, i);
+        ctx.fill();
+      } else {
+        if (name === COMMANDS.strokeStyledPolygons) ctx.closePath();
+        ctx.strokeStyle = rgba(colors, alpha, i);
+        ctx.stroke();
+      }
+    }
+    ctx.restore();
+  } else {
+    console.error(`dlwidgets: the stage cannot draw ipycanvas command ${name}`);
+  }
+}
+
+/**
+ * Draw a canvas's commands (`batch`: the commands' JSON, then the arrays' buffers) on a blank context.
+ * @param {HTMLCanvasElement} canvas
+ * @param {DataView[]} batch
+ */
+export function replay(canvas, batch) {
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  ctx.reset?.();
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (!batch || !batch.length) return;
+  const [listed, ...rest] = batch;
+  /** @type {[number, any[]?, number?][]} */
+  const commands = JSON.parse(new TextDecoder().decode(listed));
+  let next = 0;
+  for (const [name, args = [], count = 0] of commands) {
+    draw(ctx, name, args, rest.slice(next, next + count));
+    next += count;
+  }
+}
+
+// -- The stage's view --------------------------------------------------------------------------------
+
+/**
+ * The model as this module uses it: anywidget's, with the traits above.
+ * @typedef {import("@anywidget/types").AnyModel<StageTraits>} StageModel
+ */
+
+/** @param {import("@anywidget/types").InitializeProps<StageTraits>} props */
+function initialize({ model }) {
+  const shown = shownFor(model.get("key"));
+  /**
+   * @param {ImageCommand | GestureReply} msg
+   * @param {DataView<ArrayBuffer>[]} buffers
+   */
+  const onMessage = (msg, buffers) => {
+    if (msg.type === "image") {
+      // The stage's view is the first item's (the model is made with it); a later item's comes after its
+      // image, and is at most as wide as the canvas.
+      const scale = model.get("view")[0];
+      const widest = msg.seq === 1 ? scale : Math.max(scale, model.get("width") / msg.width);
+      decode(shown, msg, buffers, widest).catch(failed);
+    } else if (msg.type === "clear" && msg.seq >= shown.seq) {
+      clear(shown, msg.seq);
+      shown.redraws.forEach((redraw) => redraw());
+    }
+  };
+  model.on("msg:custom", onMessage);
+  /** @type {PageReady} */
+  const ready = { type: "ready" };
+  model.send(ready);
+  return () => {
+    model.off("msg:custom", onMessage);
+    if (shown.bitmap) shown.bitmap.close();
+    LAYERS.delete(model.get("key"));
+  };
+}
+
+/**
+ * A canvas of the stage: stretched to the stage's width by its CSS until the kernel's size arrives.
+ * @param {HTMLElement} el
+ * @param {string} className
+ */
+function layer(el, className) {
+  const canvas = document.createElement("canvas");
+  canvas.className = className;
+  el.appendChild(canvas);
+  return canvas;
+}
+
+/**
+ * The image, the annotations and the highlight: drawn at once when the view is made, then in the next
+ * animation frame after a change (the size, the view and the drawing come in one message, several
+ * changes).
+ * @param {StageModel} model
+ * @param {HTMLElement} el
+ */
+function renderLayers(model, el) {
+  const image = layer(el, "dlw-image");
+  const drawing = layer(el, "dlw-drawing");
+  const highlight = layer(el, "dlw-highlight");
+  const imageCtx = /** @type {CanvasRenderingContext2D} */ (image.getContext("2d"));
+  const shown = shownFor(model.get("key"));
+  /** @type {Set<"size" | "image" | "drawing" | "highlight">} */
+  const dirty = new Set(["size"]);
+  let frame = 0;
+
+  const drawImage = () => {
+    imageCtx.clearRect(0, 0, image.width, image.height);
+    if (!shown.bitmap) return;
+    const [scale, x, y] = model.get("view");
+    const [width, height] = shown.size;
+    imageCtx.drawImage(shown.bitmap, x, y, width * scale, height * scale);
+    image.dataset.stage = shown.stage;
+    const later = shown.later;
+    shown.later = null;
+    if (later) setTimeout(later);
+  };
+  const paint = () => {
+    frame = 0;
+    if (dirty.has("size")) {
+      // A canvas given a new size is blank: every layer is drawn again.
+      for (const canvas of [image, drawing, highlight]) {
+        canvas.width = model.get("width");
+        canvas.height = model.get("height");
+      }
+      ["image", "drawing", "highlight"].forEach((d) => dirty.add(/** @type {any} */ (d)));
+    }
+    if (dirty.has("image")) drawImage();
+    if (dirty.has("drawing")) replay(drawing, model.get("drawing"));
+    if (dirty.has("highlight")) replay(highlight, model.get("highlight"));
+    dirty.clear();
+  };
+  /** @param {"size" | "image" | "drawing" | "highlight"} what */
+  const schedule = (what) => () => {
+    dirty.add(what);
+    if (!frame) frame = requestAnimationFrame(paint);
+  };
+  paint();
+  // A decoded image is drawn at once.
+  const imageDecoded = () => {
+    dirty.add("image");
+    paint();
+  };
+  shown.redraws.add(imageDecoded);
+  /** @type {[string, () => void][]} */
+  const listeners = [
+    ["change:width", schedule("size")],
+    ["change:height", schedule("size")],
+    ["change:view", schedule("image")],
+    ["change:drawing", schedule("drawing")],
+    ["change:highlight", schedule("highlight")],
+  ];
+  for (const [name, listener] of listeners) model.on(name, listener);
+  return () => {
+    shown.redraws.delete(imageDecoded);
+    for (const [name, listener] of listeners) model.off(name, listener);
+    if (frame) cancelAnimationFrame(frame);
+  };
+}
+
+/** @param {{model: StageModel, el: HTMLElement, shared: (trait: string) => Promise<any>}} props */
+function render({ model, el, shared }) {
+  el.classList.add("dlw-stage");
+  const layers = renderLayers(model, el);
+  const gestures = renderGestures(model, el, shared);
+  return () => {
+    layers();
+    gestures();
+  };
+}
+
+/**
+ * The gesture layer, on top: its canvas takes the pointer and the keys, and shows the drags' previews.
+ * @param {StageModel} model
+ * @param {HTMLElement} el
+ * @param {(trait: string) => Promise<any>} shared
+ */
+function renderGestures(model, el, shared) {
   const canvas = document.createElement("canvas");
   canvas.className = "dlw-gestures";
   canvas.tabIndex = 0;
@@ -458,7 +953,6 @@ function render({ model, el }) {
   // also sees keys before the canvas does (capture phase), so stopPropagation below cannot help there.
   canvas.setAttribute("data-lm-suppress-shortcuts", "true");
   el.setAttribute("data-lm-suppress-shortcuts", "true");
-  el.classList.add("dlw-gesture-layer");
   el.appendChild(canvas);
   const help = document.createElement("div");
   help.className = "dlw-shortcuts";
@@ -468,7 +962,7 @@ function render({ model, el }) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
 
   const size = () => {
-    // Stretched to the layer's width by CSS (.dlw-gestures) until the kernel's size arrives.
+    // Stretched to the stage's width by its CSS until the kernel's size arrives.
     canvas.width = model.get("width");
     canvas.height = model.get("height");
     canvas.style.cursor = model.get("cursor");
@@ -479,18 +973,20 @@ function render({ model, el }) {
     canvas.dataset.view = JSON.stringify(model.get("view"));
   };
   showView();
-  const showHelp = () => {
+  const showHelp = async () => {
     // The list is built when it is shown (and again if the shortcuts change meanwhile), not at start-up.
     help.hidden = !model.get("help_shown");
     if (help.hidden) {
       help.replaceChildren();
       return;
     }
+    /** @type {string[][]} */
+    const rows = (await shared("_shortcuts")).get("rows");
     const title = document.createElement("div");
     title.className = "dlw-shortcuts-title";
     title.textContent = "Keyboard shortcuts (? or Esc to close)";
     const table = document.createElement("table");
-    for (const [keys, does] of model.get("shortcuts")) {
+    for (const [keys, does] of rows) {
       const row = table.insertRow();
       const cell = document.createElement("kbd");
       cell.textContent = keys;
@@ -499,7 +995,7 @@ function render({ model, el }) {
     }
     help.replaceChildren(title, table);
   };
-  showHelp();
+  void showHelp();
   /** @param {boolean} shown */
   const setHelp = (shown) => {
     model.set("help_shown", shown);
@@ -855,7 +1351,7 @@ function render({ model, el }) {
   model.on("change:height", size);
   model.on("change:cursor", size);
   model.on("change:view", showView);
-  model.on("change:shortcuts", showHelp);
+  model.on("change:_shortcuts", showHelp);
   model.on("change:help_shown", showHelp);
   model.on("change:tool", dropDraft);
   model.on("change:view", schedule);
@@ -866,7 +1362,7 @@ function render({ model, el }) {
     model.off("change:height", size);
     model.off("change:cursor", size);
     model.off("change:view", showView);
-    model.off("change:shortcuts", showHelp);
+    model.off("change:_shortcuts", showHelp);
     model.off("change:help_shown", showHelp);
     model.off("change:tool", dropDraft);
     model.off("change:view", schedule);
@@ -878,4 +1374,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default { initialize, render };

@@ -1,0 +1,114 @@
+"""``CanvasRecorder``: one of the stage's drawn layers in the kernel, a plain object (no widget model) that
+takes ipycanvas's drawing calls and records them as ipycanvas encodes them, for the stage to send as its
+synced state (``Stage.drawing``, ``Stage.highlight``) and ``js/annotator_stage.js`` to replay.
+
+ipycanvas stays the drawing vocabulary: the calls are ipycanvas's own ``Canvas`` methods, borrowed, which
+encode their arguments with ``ipycanvas.utils.populate_args`` (NumPy arrays as binary buffers) under the
+numbers of ``ipycanvas.canvas.COMMANDS``, and the batch is ``commands_to_buffer``'s, so a batch reads as
+the buffers of one ipycanvas draw message: the commands as JSON, then their arrays. Only the subset the
+stage's page replays is borrowed: any other call fails here, not silently in the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ipycanvas import Canvas
+from ipycanvas.canvas import COMMANDS, _CanvasManager
+from ipycanvas.utils import commands_to_buffer
+
+# The style attributes the drawing sets, with ipycanvas's defaults (a page's context starts with them).
+DEFAULTS: dict[str, Any] = {
+    "fill_style": "black",
+    "stroke_style": "black",
+    "line_width": 1.0,
+    "font": "12px serif",
+    "text_baseline": "alphabetic",
+}
+
+Batch = list[Any]  # [the commands as JSON bytes, then each array argument's bytes]: the synced value
+
+
+class CanvasRecorder:
+    """The commands drawn since the last ``clear()`` on a canvas of the stage; ``batch()`` is them encoded.
+    A ``clear()`` restarts the record with the style attributes set before it, so a batch drawn on a blank
+    context (a page opening later, a second view) draws what a canvas drawn all along shows."""
+
+    # ipycanvas's Canvas methods, each encoding its arguments and calling ``send_draw_command``.
+    fill_rect = Canvas.fill_rect
+    stroke_rect = Canvas.stroke_rect
+    fill_rects = Canvas.fill_rects
+    stroke_rects = Canvas.stroke_rects
+    fill_styled_rects = Canvas.fill_styled_rects
+    stroke_styled_rects = Canvas.stroke_styled_rects
+    fill_circle = Canvas.fill_circle
+    stroke_circle = Canvas.stroke_circle
+    fill_styled_circles = Canvas.fill_styled_circles
+    stroke_line = Canvas.stroke_line
+    stroke_lines = Canvas.stroke_lines
+    stroke_polygon = Canvas.stroke_polygon
+    fill_styled_polygons = Canvas.fill_styled_polygons
+    stroke_styled_polygons = Canvas.stroke_styled_polygons
+    stroke_styled_line_segments = Canvas.stroke_styled_line_segments
+    fill_text = Canvas.fill_text
+    set_line_dash = Canvas.set_line_dash
+    _draw_polygons_or_linesegments = Canvas._draw_polygons_or_linesegments
+    # ipycanvas's manager's, which drops trailing None arguments and counts the buffers.
+    send_draw_command = _CanvasManager.send_draw_command
+
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+        self._commands: list[Any] = []
+        self._buffers: list[Any] = []
+        self._style = dict(DEFAULTS)
+        self._line_dash: list[float] = []
+        self.on_change = on_change  # told after each call that drew or styled something
+
+    @property
+    def _canvas_manager(self) -> CanvasRecorder:
+        """Where the borrowed methods send their commands: here."""
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        if name in DEFAULTS:
+            return self.__dict__["_style"][name]
+        raise AttributeError(f"{name!r}: the stage's canvases draw only {sorted(CALLS)}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in DEFAULTS:
+            self._style[name] = value
+            self.send_command(self, [COMMANDS["set"], [Canvas.ATTRS[name], value]])
+        else:
+            super().__setattr__(name, value)
+
+    def send_command(self, _canvas: object, command: list[Any], buffers: list[Any] = ()) -> None:  # type: ignore[assignment]
+        self._commands.append(command)
+        self._buffers += buffers
+        if self.on_change is not None:
+            self.on_change()
+
+    def clear(self) -> None:
+        """Clear the canvas: the record restarts from here, with the styles set so far."""
+        self._commands, self._buffers = [[COMMANDS["clear"], []]], []
+        styles = [[COMMANDS["set"], [Canvas.ATTRS[k], v]] for k, v in self._style.items() if v != DEFAULTS[k]]
+        self._commands += styles
+        if self._line_dash:
+            self._commands.append([COMMANDS["setLineDash"], [self._line_dash], 0])
+        if self.on_change is not None:
+            self.on_change()
+
+    @property
+    def is_blank(self) -> bool:
+        """Whether nothing was drawn since the last clear (styles set are not drawing)."""
+        drawing = {COMMANDS["clear"], COMMANDS["set"], COMMANDS["setLineDash"]}
+        return all(command[0] in drawing for command in self._commands)
+
+    def batch(self) -> Batch:
+        """The commands since the last clear, as the stage syncs them."""
+        _metadata, commands = commands_to_buffer(self._commands)
+        return [bytes(commands), *(bytes(b) for b in self._buffers)]
+
+
+CALLS = frozenset(
+    name for name, value in vars(CanvasRecorder).items() if callable(value) and not name.startswith("_")
+) - {"send_draw_command", "send_command", "batch"}
