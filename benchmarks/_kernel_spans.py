@@ -12,6 +12,7 @@ the display's (the cell's value, shown after the build).
 from __future__ import annotations
 
 import functools
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,8 @@ LABELS = {
 
 SPANS: dict[str, float] = {}
 COUNTS: dict[str, int] = {}
+# When the IOPub thread gave each message to its socket (time.time()), by msg_id, since the last build.
+SENT: dict[str, float] = {}
 # The open spans of the main thread: [label, start, ms of the spans it called].
 _STACK: list[list[Any]] = []
 
@@ -84,9 +87,28 @@ def install() -> None:
     _wrap(Session, "send", "comm")
     _wrap(Session, "serialize", "serialize")
     _wrap(IOPubThread, "schedule", "handoff")
+    IOPubThread._really_send = _note_sent(IOPubThread._really_send)
     for cls in [widget_module.Widget, *_subclasses(widget_module.Widget)]:
         _wrap(cls, "get_state", "state")
         _wrap(cls, "_repr_mimebundle_", "repr")
+
+
+def _note_sent(really_send: Callable[..., Any]) -> Callable[..., Any]:
+    """`IOPubThread._really_send`, noting when each message leaves (it runs in the IOPub thread)."""
+    if hasattr(really_send, "__span__"):
+        return really_send
+
+    @functools.wraps(really_send)
+    def noted(self: Any, msg: list[bytes], *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = really_send(self, msg, *args, **kwargs)
+        finally:
+            delimiter = msg.index(b"<IDS|MSG>")
+            SENT[json.loads(msg[delimiter + 2])["msg_id"]] = time.time()
+        return result
+
+    noted.__span__ = "sent"  # type: ignore[attr-defined]
+    return noted
 
 
 def _subclasses(cls: type) -> list[type]:
@@ -113,6 +135,7 @@ def measure(build: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
     install()
     SPANS.clear()
     COUNTS.clear()
+    SENT.clear()
     iopub = _iopub_thread_cpu()
     c0, t0 = time.thread_time(), time.perf_counter()
     built = build()

@@ -27,6 +27,7 @@ thread, the display; the kernel's first Annotator apart; with ``--profile``, cPr
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import statistics
@@ -36,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +66,10 @@ SHOW = {
     "ipyannotations": "show_ipyannotations({case!r})",
     "bare anywidget": "show_bare({case!r})",
 }
-# The figures of the runs so far, in the kernel; the display's span is added by the next measure().
+# The cell building a widget under the spans; the figures of the runs so far stay in the kernel.
 BUILD = "_built, _figures = _kernel_spans.measure(lambda: {call})\n_FIGURES.append(_figures)\n"
+# Read after each run in a kernel alone: the figures, the display's added (finish), and the widget closed.
+READ = "_kernel_spans.finish()\n_built.close()\ngc.collect()\nprint(json.dumps(_FIGURES[-1]))"
 Figures = dict[str, float]
 
 
@@ -130,9 +134,7 @@ class BareKernel:
     def show(self, widget: str, case: str) -> Figures:
         """One cell showing `widget` for `case` as its value, then the widget closed: its figures."""
         _, received = self.run(BUILD.format(call=SHOW[widget].format(case=case)) + "_built")
-        text, _ = self.run(
-            "_kernel_spans.finish()\n_built.close()\ngc.collect()\nprint(json.dumps(_FIGURES[-1]))"
-        )
+        text, _ = self.run(READ)
         figures: Figures = json.loads(text)
         t0 = received[0][1]["header"]["date"].timestamp()  # the busy status, as the cell starts
         sent = [m for _, m in received if m["msg_type"] in ("comm_open", "comm_msg", "execute_result")]
@@ -180,24 +182,125 @@ def bare_kernel(with_peers: bool) -> Iterator[BareKernel]:
 _OUTPUT_JS = "(out) => [out.querySelectorAll('.jp-OutputArea-output').length > 0]"
 
 
+# In the page: the main thread's time each kernel websocket message is handed to the page (its msg_id).
+_PAGE_RECEIPTS_JS = """(() => {
+  const receipts = [];
+  window.kernelCellReceipts = receipts;
+  const decoder = new TextDecoder();
+  const NativeSocket = window.WebSocket;
+  class ReceiptSocket extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes("/api/kernels/")) return;
+      this.addEventListener("message", (event) => {
+        const at = performance.timeOrigin + performance.now();
+        try {
+          let header;
+          if (typeof event.data === "string") {
+            header = JSON.parse(event.data).header;
+          } else {  // v1.kernel.websocket.jupyter.org: offsets, then channel, header, ...
+            const view = new DataView(event.data);
+            const [start, end] = [16, 24].map((at) => Number(view.getBigUint64(at, true)));
+            header = JSON.parse(decoder.decode(new Uint8Array(event.data, start, end - start)));
+          }
+          receipts.push([header.msg_id, at]);
+        } catch (error) { /* not a message of the kernel's */ }
+      });
+    }
+  }
+  window.WebSocket = ReceiptSocket;
+})();"""
+
+
+Passage = tuple[str, float, float, float, float]  # type; ms made, sent, at the browser, at the page
+
+
+class Transit:
+    """When each kernel message of a run was made (its header's date), reached the browser (the network
+    layer's time, from the DevTools protocol, on the monotonic clock the browser and this process share on
+    Linux) and was handed to the page's main thread."""
+
+    def __init__(self, page: Any) -> None:
+        page.add_init_script(_PAGE_RECEIPTS_JS)
+        self.page = page
+        self.frames: list[tuple[float, str | bytes]] = []
+        self.wall_minus_monotonic = time.time() - time.monotonic()
+        session = page.context.new_cdp_session(page)
+        session.send("Network.enable")
+        session.on("Network.webSocketFrameReceived", self._received)
+
+    def _received(self, event: dict[str, Any]) -> None:
+        frame = event["response"]
+        data = frame["payloadData"]
+        self.frames.append((event["timestamp"], base64.b64decode(data) if frame["opcode"] == 2 else data))
+
+    def start(self) -> None:
+        self.frames = []
+        self.page.evaluate("() => { window.kernelCellReceipts.length = 0; }")
+
+    def stop(self, t0: float, t1: float, sent: dict[str, float]) -> list[Passage]:
+        """The comm messages made between `t0` and `t1` (the kernel's s): type, ms made, given to the
+        kernel's socket (`sent`, by msg_id), at the browser and at the page's main thread, from `t0`."""
+        from _stage import _header
+
+        receipts = dict(self.page.evaluate("() => window.kernelCellReceipts"))
+        messages = []
+        for at, payload in self.frames:
+            header = _header(payload)
+            if header.get("msg_type") not in ("comm_open", "comm_msg"):
+                continue
+            made = datetime.fromisoformat(header["date"].replace("Z", "+00:00")).timestamp()
+            msg_id = header["msg_id"]
+            if t0 <= made <= t1 and msg_id in receipts and msg_id in sent:
+                times = (made, sent[msg_id], at + self.wall_minus_monotonic, receipts[msg_id] / 1000)
+                ms = [(t - t0) * 1000 for t in times]
+                messages.append((header["msg_type"], ms[0], ms[1], ms[2], ms[3]))
+        return sorted(messages, key=lambda m: m[1])
+
+
+# The floor's "drawn": its view is in the output area (its module draws nothing).
+_OUTPUT_JS = "(out) => [out.querySelectorAll('.jp-OutputArea-output').length > 0]"
+
+
 class LabStage:
     """The notebook in JupyterLab: each widget shown on peers.py's stage until drawn, then closed."""
 
-    def __init__(self, stage: Any) -> None:
+    def __init__(self, stage: Any, transit: Transit) -> None:
         self.stage = stage
+        self.transit = transit
+        self.transits: list[list[Passage]] = []
 
     def show(self, widget: str, case: str) -> Figures:
         stage = self.stage
         stage.cleanup()
         build = BUILD.format(call=SHOW[widget].format(case=case))
         shown = _OUTPUT_JS if widget == "bare anywidget" else shown_js(widget, case)
+        self.transit.start()
         run = stage.run(build + "staged(_built)", shown)
         stage.cleanup()
-        dump = f"_kernel_spans.finish()\ndump('figures.json', {{'run': {stage.runs}, **_FIGURES[-1]}})"
+        dump = (
+            "_kernel_spans.finish()\n"
+            f"dump('figures.json', {{'run': {stage.runs}, 'sent': _kernel_spans.SENT, **_FIGURES[-1]}})"
+        )
         stage.run(dump + "\nNone", "(out) => [true]")
         number = stage.runs - 1
-        figures: Figures = stage.notebook.wait_file("figures.json", until=lambda f: f["run"] == number)
+        figures = stage.notebook.wait_file("figures.json", until=lambda f: f["run"] == number)
+        if widget == "dlwidgets":
+            end = run["t0"] + run["kernel_ms"] / 1000
+            self.transits.append(self.transit.stop(run["t0"], end, figures.pop("sent")))
+        figures.pop("sent", None)
         return {**figures, "drawn": run["ms"][-1]}
+
+    def report(self) -> None:
+        """The dlwidgets messages' medians: made, at the browser, at the page."""
+        runs = [r for r in self.transits[1:] if len(r) == len(self.transits[-1])]
+        if not runs:
+            return
+        print("dlwidgets' messages, ms from the cell's start (medians): made by the kernel's main thread,")
+        print("sent by its IOPub thread, received by the browser, handed to the page's main thread")
+        for i, (kind, *_) in enumerate(runs[-1]):
+            made, sent, browser, page = (statistics.median(r[i][k] for r in runs) for k in (1, 2, 3, 4))
+            print(f"  {i + 1:>2} {kind:<10} {made:6.1f} {sent:8.1f} {browser:8.1f} {page:8.1f}")
 
 
 @contextmanager
@@ -208,6 +311,7 @@ def lab_page(with_peers: bool) -> Iterator[LabStage]:
     from e2e.page import open_notebook_page, record_console
 
     with lab_in_chromium("kernel-cell") as (scratch, server, _, page):
+        transit = Transit(page)
         cells = [setup_cell(None) + data_cell(with_peers), STAGE_SETUP, STAGE_CELL]
         notebook = open_notebook_page(
             page, server, "lab", cells, nb_path="kernel.ipynb", out_dir=scratch / "out",
@@ -217,7 +321,7 @@ def lab_page(with_peers: bool) -> Iterator[LabStage]:
         notebook.wait_ready(timeout=300)
         stage = Stage(notebook)
         try:
-            yield LabStage(stage)
+            yield LabStage(stage, transit)
         finally:
             stage.cleanup()
             notebook.close()
@@ -303,6 +407,8 @@ def main() -> int:
         load = os.getloadavg()
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min) after the runs")
         report(results, first, args.case, args.lab)
+        if isinstance(kernel, LabStage):
+            kernel.report()
         if args.profile and isinstance(kernel, BareKernel):
             kernel.profile(case, 20, args.top)
     return 0
