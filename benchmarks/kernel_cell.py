@@ -27,14 +27,16 @@ thread, the display; the kernel's first Annotator apart; with ``--profile``, cPr
 from __future__ import annotations
 
 import argparse
-import base64
+import asyncio
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -212,54 +214,57 @@ _PAGE_RECEIPTS_JS = """(() => {
 })();"""
 
 
-Passage = tuple[str, float, float, float, float]  # type; ms made, sent, at the browser, at the page
+Passage = tuple[str, float, float, float, float]  # type; ms made, sent, by the server, at the page
 
 
 class Transit:
-    """When each kernel message of a run was made (its header's date), reached the browser (the network
-    layer's time, from the DevTools protocol, on the monotonic clock the browser and this process share on
-    Linux) and was handed to the page's main thread."""
+    """When each kernel message of a run was made (its header's date), sent by the kernel's IOPub thread,
+    handed on by the Jupyter server (to a second websocket client of the kernel, in a thread of this
+    process: no page's main thread in its way) and handed to the page's main thread."""
 
     def __init__(self, page: Any) -> None:
         page.add_init_script(_PAGE_RECEIPTS_JS)
         self.page = page
-        self.frames: list[tuple[float, str | bytes]] = []
-        self.wall_minus_monotonic = time.time() - time.monotonic()
-        session = page.context.new_cdp_session(page)
-        session.send("Network.enable")
-        session.on("Network.webSocketFrameReceived", self._received)
+        self.frames: list[tuple[float, dict[str, Any]]] = []
+        self.on = False
 
-    def _received(self, event: dict[str, Any]) -> None:
-        frame = event["response"]
-        data = frame["payloadData"]
-        self.frames.append((event["timestamp"], base64.b64decode(data) if frame["opcode"] == 2 else data))
+    def tap(self, url: str) -> None:
+        """Listen to the kernel's websocket at `url` beside the page, from now on."""
+        connected = threading.Event()
+        threading.Thread(target=asyncio.run, args=(self._listen(url, connected),), daemon=True).start()
+        if not connected.wait(30):
+            raise RuntimeError(f"no websocket to the kernel at {url}")
+
+    async def _listen(self, url: str, connected: threading.Event) -> None:
+        from _stage import _header
+        from tornado.websocket import websocket_connect
+
+        socket = await websocket_connect(url, subprotocols=["v1.kernel.websocket.jupyter.org"])
+        connected.set()
+        while (payload := await socket.read_message()) is not None:
+            if self.on:
+                self.frames.append((time.time(), _header(payload)))
 
     def start(self) -> None:
         self.frames = []
+        self.on = True
         self.page.evaluate("() => { window.kernelCellReceipts.length = 0; }")
 
     def stop(self, t0: float, t1: float, sent: dict[str, float]) -> list[Passage]:
         """The comm messages made between `t0` and `t1` (the kernel's s): type, ms made, given to the
-        kernel's socket (`sent`, by msg_id), at the browser and at the page's main thread, from `t0`."""
-        from _stage import _header
-
+        kernel's socket (`sent`, by msg_id), handed on by the server and at the page's main thread."""
+        self.on = False
         receipts = dict(self.page.evaluate("() => window.kernelCellReceipts"))
         messages = []
-        for at, payload in self.frames:
-            header = _header(payload)
+        for at, header in self.frames:
             if header.get("msg_type") not in ("comm_open", "comm_msg"):
                 continue
             made = datetime.fromisoformat(header["date"].replace("Z", "+00:00")).timestamp()
             msg_id = header["msg_id"]
             if t0 <= made <= t1 and msg_id in receipts and msg_id in sent:
-                times = (made, sent[msg_id], at + self.wall_minus_monotonic, receipts[msg_id] / 1000)
-                ms = [(t - t0) * 1000 for t in times]
+                ms = [(t - t0) * 1000 for t in (made, sent[msg_id], at, receipts[msg_id] / 1000)]
                 messages.append((header["msg_type"], ms[0], ms[1], ms[2], ms[3]))
         return sorted(messages, key=lambda m: m[1])
-
-
-# The floor's "drawn": its view is in the output area (its module draws nothing).
-_OUTPUT_JS = "(out) => [out.querySelectorAll('.jp-OutputArea-output').length > 0]"
 
 
 class LabStage:
@@ -297,7 +302,7 @@ class LabStage:
         if not runs:
             return
         print("dlwidgets' messages, ms from the cell's start (medians): made by the kernel's main thread,")
-        print("sent by its IOPub thread, received by the browser, handed to the page's main thread")
+        print("sent by its IOPub thread, handed on by the server, handed to the page's main thread")
         for i, (kind, *_) in enumerate(runs[-1]):
             made, sent, browser, page = (statistics.median(r[i][k] for r in runs) for k in (1, 2, 3, 4))
             print(f"  {i + 1:>2} {kind:<10} {made:6.1f} {sent:8.1f} {browser:8.1f} {page:8.1f}")
@@ -320,6 +325,11 @@ def lab_page(with_peers: bool) -> Iterator[LabStage]:
         notebook.run_all()
         notebook.wait_ready(timeout=300)
         stage = Stage(notebook)
+        kernel = next(s for s in server.sessions() if s["path"] == notebook.nb_path)["kernel"]["id"]
+        transit.tap(
+            f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels"
+            f"?session_id={uuid.uuid4().hex}&token={server.token}"
+        )
         try:
             yield LabStage(stage, transit)
         finally:
