@@ -162,12 +162,16 @@ function virtualList(className, makeRow, fillRow) {
   const drawn = new Map(); // index -> its row in the page
   /** @type {HTMLElement[]} */
   const spare = []; // rows out of the page, to be filled again
+  // Until the page has laid the list out, it is taken as at its top and 240 px high: reading its scroll
+  // or size before would make the browser lay out the whole page at once.
+  let isLaidOut = false;
   // Scrolling refills only the rows coming in; `force` (new data) refills the rows in view too.
   const draw = (force = false) => {
     frame = 0;
-    const top = box.scrollTop;
+    const top = isLaidOut ? box.scrollTop : 0;
+    const height = (isLaidOut ? box.clientHeight : 0) || 240;
     const from = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const to = Math.min(count, Math.ceil((top + (box.clientHeight || 240)) / ROW_HEIGHT) + OVERSCAN);
+    const to = Math.min(count, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     if (!force && from === drawnFrom && to === drawnTo) return;
     drawnFrom = from;
     drawnTo = to;
@@ -201,8 +205,15 @@ function virtualList(className, makeRow, fillRow) {
     if (!frame) frame = requestAnimationFrame(() => draw());
   };
   box.addEventListener("scroll", onScroll, { passive: true });
+  frame = requestAnimationFrame(() => {
+    isLaidOut = true;
+    draw(true);
+  });
   return {
     box,
+    toTop() {
+      if (isLaidOut) box.scrollTop = 0;
+    },
     /** @param {number} rows how many rows there are now; those in view are filled again */
     setCount(rows) {
       if (rows !== count) spacer.style.height = `${rows * ROW_HEIGHT}px`;
@@ -246,12 +257,48 @@ function initialize({ model }) {
   return () => model.off("msg:custom", onMessage);
 }
 
-/** @param {import("@anywidget/types").RenderProps<PanelTraits>} props */
-function render({ model, el }) {
+// The height of the last panel built in the page: a panel made after it keeps that room until built.
+let keptHeight = 0;
+
+/**
+ * The panel's view. Once the page has shown a panel, the next keeps its height (its width is the
+ * stylesheet's) and is built once the stage beside it has drawn (the page's loader says when:
+ * `afterStages`), so that making it never delays the image and nothing around it moves; a first one is
+ * built at once.
+ * @param {import("@anywidget/types").RenderProps<PanelTraits> & {afterStages?: () => Promise<void> | null}} props
+ */
+function render({ model, el, afterStages }) {
   el.classList.add("dlw-annotator-panel");
   // JupyterLab and Notebook 7 skip their shortcuts for keys typed inside an element with this attribute.
   el.setAttribute("data-lm-suppress-shortcuts", "true");
+  const sized = new ResizeObserver(() => (keptHeight = el.offsetHeight || keptHeight));
+  sized.observe(el);
+  const waiting = keptHeight ? afterStages?.() : null;
+  /** @type {(() => void) | null} */
+  let dispose = waiting ? null : build(model, el);
+  let isGone = false;
+  if (waiting) {
+    el.style.minHeight = `${keptHeight}px`;
+    waiting.then(() => {
+      if (isGone) return;
+      el.style.minHeight = "";
+      dispose = build(model, el);
+    });
+  }
+  return () => {
+    isGone = true;
+    sized.disconnect();
+    dispose?.();
+  };
+}
 
+/**
+ * Build the panel's DOM in `el` and follow the model; the cleanup.
+ * @param {Model} model
+ * @param {HTMLElement} el
+ * @returns {() => void}
+ */
+function build(model, el) {
   /** @param {PanelRequest} message */
   const send = (message) => model.send(message);
 
@@ -318,7 +365,7 @@ function render({ model, el }) {
     const all = model.get("labels");
     shownLabels = query ? all.filter((_, index) => searchKeys[index].includes(query)) : all;
     activeIndex = 0;
-    labelList.box.scrollTop = 0;
+    labelList.toTop();
     labelList.setCount(shownLabels.length);
   };
   const paintLabels = () => labelList.setCount(shownLabels.length);
@@ -719,11 +766,6 @@ function render({ model, el }) {
   onClassifications();
   paintSelection();
   askObjects();
-  // The lists' sizes are known once the panel is laid out.
-  requestAnimationFrame(() => {
-    labelList.setCount(shownLabels.length);
-    objectList.setCount(keys.length);
-  });
   return () => {
     for (const [event, handler] of handlers) model.off(event, handler);
     model.off("msg:custom", onMessage);

@@ -486,9 +486,10 @@ function drawBrushOutline(ctx, brush, at, view) {
 /**
  * What a layer shows: the newest item's best decoded image so far ("fit" is the full image decoded at
  * about the size it is shown at, see decodeToFit), its views' redraw functions, and the full image's
- * decoding, started once a view has drawn the fit one (`later`).
+ * decoding, started once a view has drawn the fit one (`later`); `drew` tells the page's loader that a
+ * view has drawn an image (the toolbar and the side panel are built after it: shared_module.js).
  * @typedef {{seq: number, stage: ImageStage, bitmap: Decoded | null, size: number[], redraws: Set<() => void>,
- *   later: (() => void) | null}} Shown
+ *   later: (() => void) | null, drew: () => void}} Shown
  * @typedef {"" | "thumbnail" | "fit" | "full"} ImageStage
  */
 
@@ -508,7 +509,7 @@ const FIT_SCALE = 0.5;
 function shownFor(key) {
   let shown = LAYERS.get(key);
   if (!shown) {
-    shown = { seq: 0, stage: "", bitmap: null, size: [1, 1], redraws: new Set(), later: null };
+    shown = { seq: 0, stage: "", bitmap: null, size: [1, 1], redraws: new Set(), later: null, drew: () => {} };
     LAYERS.set(key, shown);
   }
   return shown;
@@ -812,9 +813,13 @@ export function replay(canvas, batch) {
  * @typedef {import("@anywidget/types").AnyModel<StageTraits>} StageModel
  */
 
-/** @param {import("@anywidget/types").InitializeProps<StageTraits>} props */
-function initialize({ model }) {
+/**
+ * @param {import("@anywidget/types").InitializeProps<StageTraits>
+ *   & {stageDrawing?: (drawn: Promise<void>) => void}} props
+ */
+function initialize({ model, stageDrawing }) {
   const shown = shownFor(model.get("key"));
+  stageDrawing?.(new Promise((resolve) => (shown.drew = resolve)));
   /**
    * @param {ImageCommand | GestureReply} msg
    * @param {DataView<ArrayBuffer>[]} buffers
@@ -836,6 +841,7 @@ function initialize({ model }) {
   const ready = { type: "ready" };
   model.send(ready);
   return () => {
+    shown.drew();
     model.off("msg:custom", onMessage);
     if (shown.bitmap) shown.bitmap.close();
     LAYERS.delete(model.get("key"));
@@ -878,6 +884,7 @@ function renderLayers(model, el) {
     const [width, height] = shown.size;
     imageCtx.drawImage(shown.bitmap, x, y, width * scale, height * scale);
     image.dataset.stage = shown.stage;
+    shown.drew();
     const later = shown.later;
     shown.later = null;
     if (later) setTimeout(later);

@@ -102,12 +102,50 @@ function decimals(step) {
  * @typedef {{node: HTMLElement, show: (value: any) => void, inputs: (HTMLInputElement | HTMLButtonElement)[]}} Drawn
  */
 
-/** @param {{model: Model, el: HTMLElement, shared: (trait: string) => Promise<any>}} context */
-async function render({ model, el, shared }) {
-  let specs = await shared("_controls");
+/**
+ * The bar's view. A bar like one the page has shown (the same specs model) keeps that one's height and is
+ * built once the page's stages have drawn (the page's loader says when: `afterStages`), so that making it
+ * never delays an annotator's image and nothing below it moves; a first one is built at once.
+ * @param {{model: Model, el: HTMLElement, shared: (trait: string) => Promise<any>,
+ *   afterStages?: () => Promise<void> | null}} context
+ */
+async function render({ model, el, shared, afterStages }) {
+  const specs = await shared("_controls");
+  el.classList.add("dlw-control-bar");
+  // Its height, for the next bar like it.
+  const sized = new ResizeObserver(() => (specs.dlwHeight = el.offsetHeight || specs.dlwHeight));
+  sized.observe(el);
+  const waiting = specs.dlwHeight ? afterStages?.() : null;
+  /** @type {(() => void) | null} */
+  let dispose = waiting ? null : build(model, el, shared, specs);
+  let isGone = false;
+  if (waiting) {
+    el.style.minHeight = `${specs.dlwHeight}px`;
+    waiting.then(() => {
+      if (isGone) return;
+      el.style.minHeight = "";
+      dispose = build(model, el, shared, specs);
+    });
+  }
+  return () => {
+    isGone = true;
+    sized.disconnect();
+    dispose?.();
+  };
+}
+
+/**
+ * Build the bar's controls in `el` from `first`, its specs model, and follow the model; the cleanup.
+ * @param {Model} model
+ * @param {HTMLElement} el
+ * @param {(trait: string) => Promise<any>} shared
+ * @param {any} first
+ * @returns {() => void}
+ */
+function build(model, el, shared, first) {
+  let specs = first;
   /** @returns {Control[]} */
   const controls = () => specs.get("controls");
-  el.classList.add("dlw-control-bar");
   const row = element("div", "dlw-cb-row");
   const status = element("span", "dlw-cb-status");
   el.append(row, status);

@@ -72,12 +72,45 @@ function followLayout(model) {
   });
 }
 
+/*
+ * The stage first. A stage (the annotator's image layer) says, once its model is made, that it is drawing
+ * with ``stageDrawing(drawn)``, a promise settled once a view of it has an image on its canvas (or it is
+ * closed); the views that the eye goes to after it (a toolbar, a side panel) build their DOM once the page
+ * has painted that: ``afterStages()`` is null while no stage is drawing or unpainted (build now), else a
+ * promise resolved once every such stage is painted. A stage counts for STAGE_WAIT_MS at most (one never
+ * shown, an image that cannot be decoded).
+ */
+const STAGE_WAIT_MS = 2000;
+/** @type {Set<Promise<unknown>>} */
+const drawing = new Set();
+
+/** A task queued from an animation frame runs once the page has painted that frame. */
+const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+
+/** @param {Promise<unknown>} drawn */
+function stageDrawing(drawn) {
+  const late = new Promise((resolve) => setTimeout(resolve, STAGE_WAIT_MS));
+  const shown = Promise.race([drawn, late]).then(painted, painted);
+  drawing.add(shown);
+  shown.then(() => drawing.delete(shown));
+}
+
+/** @returns {Promise<void> | null} */
+function afterStages() {
+  return drawing.size ? Promise.all([...drawing]).then(() => {}) : null;
+}
+
 /**
  * What a widget's module gets beside anywidget's own: ``shared(trait)``, the model a trait of the widget
- * names (a ``Widget`` in the kernel), once the page has it.
+ * names (a ``Widget`` in the kernel), once the page has it; ``stageDrawing`` and ``afterStages`` (above).
  * @param {{model: Model}} props
  */
-const withShared = (props) => ({ ...props, shared: (/** @type {string} */ trait) => sharedModel(props.model, trait) });
+const withShared = (props) => ({
+  ...props,
+  shared: (/** @type {string} */ trait) => sharedModel(props.model, trait),
+  stageDrawing,
+  afterStages,
+});
 
 const loader = {
   /** @param {{model: Model}} props */

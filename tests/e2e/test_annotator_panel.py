@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from .page import OpenNotebook
-from .pixels import is_red, wait_pixel
+from .pixels import STAGE_PIXEL_JS, is_red, wait_pixel
+from .polling import poll
 from .views import AnnotatorView
 
 WORKSPACE_CELL = """\
@@ -115,3 +116,79 @@ def _corner(annotation: dict[str, Any]) -> tuple[int, int]:
 def _is_yellow(pixel: tuple[int, int, int, int]) -> bool:
     r, g, b, _a = pixel
     return r > 200 and g > 200 and b < 100
+
+
+# Two annotators of one item, the second shown once the page has built the first (the test says so with a
+# file the kernel waits for). The page notes the room each one's side panel and toolbar keep when they join
+# the page (a min-height), and, as the label list and the toolbar's row join it, whether the stage shows
+# the image at that moment (the centre pixel of the 640 x 400 grey image, composited as the page paints
+# it). The page decodes images 400 ms late, as a big image on a busy machine is: the stage is drawn well
+# after the views are made.
+TWO_ANNOTATORS = [
+    WORKSPACE_CELL.replace(
+        "annotator = dw.Annotator(item, autosave=False)", "first = dw.Annotator(item)"
+    ).split("redraw = ")[0]
+    + "first",
+    "import time\nwhile not (OUT / 'go').exists():\n    time.sleep(0.05)\n"
+    "second = dw.Annotator(item)\nsecond",
+]
+
+_SLOW_DECODE_JS = """() => {
+  const decode = window.createImageBitmap;
+  window.createImageBitmap = (...args) =>
+    new Promise((resolve) => setTimeout(resolve, 400)).then(() => decode.apply(window, args));
+}"""
+
+_WATCH_BUILDS_JS = """() => {
+  const pixel = (PIXEL);
+  window.e2eBuilt = [];
+  const parts = {
+    panel: [".dlw-annotator-panel", ".dlw-label-row"], toolbar: [".dlw-control-bar", ".dlw-cb-row"],
+  };
+  const watch = () => {
+    for (const [index, annotator] of [...document.querySelectorAll(".dlw-annotator")].entries()) {
+      for (const [part, [view, built]] of Object.entries(parts)) {
+        const box = annotator.querySelector(view);
+        if (!box) continue;
+        const seen = (box.e2eSeen ??= { index, part, kept: parseFloat(box.style.minHeight) || 0 });
+        if (seen.drawn !== undefined || !box.querySelector(built)) continue;
+        const canvas = annotator.querySelector("canvas:not(.dlw-gestures)");
+        const [x, y] = canvas ? [canvas.width >> 1, canvas.height >> 1] : [0, 0];
+        seen.drawn = Boolean(canvas && canvas.width) && pixel(canvas, x, y)[3] === 255;
+        window.e2eBuilt.push(seen);
+      }
+    }
+  };
+  new MutationObserver(watch).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "style"],
+  });
+}"""
+
+
+def test_a_panel_and_toolbar_are_built_after_the_image_is_drawn_in_the_room_they_kept(
+    open_notebook: OpenNotebook,
+) -> None:
+    notebook = open_notebook(TWO_ANNOTATORS)
+    page = notebook.page
+    page.evaluate(_SLOW_DECODE_JS)
+    page.evaluate(_WATCH_BUILDS_JS.replace("PIXEL", STAGE_PIXEL_JS))
+    notebook.run_all()
+    first = page.locator(".dlw-annotator").first
+    first.locator(".dlw-label-row").first.wait_for(timeout=60_000)
+    (notebook.out_dir / "go").write_text("")
+    notebook.wait_ready()
+    second = page.locator(".dlw-annotator").nth(1)
+    second.locator(".dlw-object-row").first.wait_for(timeout=30_000)
+    built = {(b["index"], b["part"]): b for b in page.evaluate("() => window.e2eBuilt")}
+    for part in ("panel", "toolbar"):
+        seen = built[(1, part)]
+        assert seen["drawn"], f"the second annotator's {part} was built before its image was drawn: {built}"
+        # The room it kept is the first one's height, and its own once built: nothing moved.
+        assert seen["kept"] > 0, f"the {part} kept no room while it waited: {built}"
+        box = second.locator(".dlw-annotator-panel" if part == "panel" else ".dlw-control-bar")
+        poll(
+            lambda box=box, kept=seen["kept"]: box.evaluate("e => e.offsetHeight") == kept or None,
+            timeout=10,
+            what=f"the {part} built at the height it kept ({seen['kept']} px)",
+            explain=lambda box=box: f"it is {box.evaluate('e => e.offsetHeight')} px",
+        )
