@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import ipywidgets as w
@@ -91,12 +92,30 @@ def strip_css(text: str) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
-class Loader(anywidget.AnyWidget):
+class AnyWidgetTraits(traitlets.HasTraits):
+    """Mixed into an anywidget class before ``AnyWidget``: anywidget adds ``_esm`` and ``_anywidget_id`` to
+    each widget it makes, and adding traits to a widget makes a new class for it (~1-2 ms a widget). Its
+    class declares them once (``_esm`` its own), and only traits it lacks are added."""
+
+    _anywidget_id = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("_anywidget_id")
+    def _class_name(self) -> str:  # what anywidget names it
+        return f"{type(self).__module__}.{type(self).__name__}"
+
+    def add_traits(self, **traits: traitlets.TraitType[Any, Any]) -> None:
+        """Add only the traits the class does not declare."""
+        new = {name: trait for name, trait in traits.items() if not self.has_trait(name)}
+        if new:
+            super().add_traits(**new)
+
+
+class Loader(AnyWidgetTraits, anywidget.AnyWidget):
     """The page's loader of dlwidgets' anywidgets (``shared_module.js``), one per kernel: the page imports it
     when it makes this model, never shown, and every widget's ``_esm`` (``widget_stub.js``) hands it to
     anywidget as the widget's definition."""
 
-    _esm = asset("shared_module.js")
+    _esm = traitlets.Unicode(asset("shared_module.js")).tag(sync=True)
 
     @traitlets.default("layout")
     def _shared_layout(self) -> w.Layout:

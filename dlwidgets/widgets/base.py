@@ -13,7 +13,7 @@ import ipywidgets as w
 import traitlets
 
 from ..exceptions import PlatformError
-from .assets import SharedModule, asset, shared_module
+from .assets import AnyWidgetTraits, SharedModule, asset, shared_module
 from .shared_styling import (
     SHARED,
     OpensWithChanges,
@@ -190,7 +190,7 @@ class Notice(_Notice, total=False):
     notice: str
 
 
-class AnyWidgetChrome(Chrome, OpensWithChanges, traitlets.HasTraits):
+class AnyWidgetChrome(Chrome, OpensWithChanges, AnyWidgetTraits):
     """The anywidgets' part of the base: a status is sent to the browser as a ``Notice``, which the view
     may show, and ``close()`` closes the widget's ``Layout`` too. Its layout is the kernel's shared empty
     one until a value is set on it (``shared_layout``); the page then follows the widget's new Layout model
@@ -202,10 +202,7 @@ class AnyWidgetChrome(Chrome, OpensWithChanges, traitlets.HasTraits):
     hands them to the page's loader, which imports the module from there.
     """
 
-    # anywidget's traits, declared once here: anywidget adds them to each widget it makes, and adding a
-    # trait makes the widget a class of its own (~1.5 ms an anywidget; see ``add_traits``).
-    _esm = traitlets.Unicode(WIDGET_ESM).tag(sync=True)
-    _anywidget_id = traitlets.Unicode().tag(sync=True)
+    _esm = traitlets.Unicode(WIDGET_ESM).tag(sync=True)  # declared once (AnyWidgetTraits)
     _css: str  # a subclass's stylesheet, until its class is made
     _page_class = w.DOMWidget  # opens without the DOMWidget traits that are the page's defaults
     # anywidget's name of the class, which its page side reads only to name a stylesheet sent in _css (a
@@ -222,17 +219,6 @@ class AnyWidgetChrome(Chrome, OpensWithChanges, traitlets.HasTraits):
             if "_css" in cls.__dict__:
                 del cls._css
         super().__init_subclass__(**kwargs)
-
-    @traitlets.default("_anywidget_id")
-    def _class_name(self) -> str:  # what anywidget names it
-        return f"{type(self).__module__}.{type(self).__name__}"
-
-    def add_traits(self, **traits: traitlets.TraitType[Any, Any]) -> None:
-        """Add only the traits the class does not declare: anywidget adds ``_esm`` and ``_anywidget_id``
-        to every widget it makes, which the class already has."""
-        new = {name: trait for name, trait in traits.items() if not self.has_trait(name)}
-        if new:
-            super().add_traits(**new)
 
     @traitlets.default("_shared_module")
     def _the_shared_module(self) -> SharedModule:

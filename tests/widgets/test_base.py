@@ -178,17 +178,19 @@ def test_counts_read_in_the_singular_for_one() -> None:
 def test_an_anywidget_is_made_without_a_class_of_its_own() -> None:
     # anywidget adds its ``_esm`` and ``_anywidget_id`` to each widget it makes; added to a widget, a trait
     # makes it an instance of a new class, which cost ~1.5 ms per anywidget in Annotator(item).
+    # The page's loader too, once per kernel (its module is its own).
     from dlwidgets.widgets.annotator.stage import Stage
+    from dlwidgets.widgets.assets import Loader, asset
     from dlwidgets.widgets.base import WIDGET_ESM
     from dlwidgets.widgets.control_bar import ControlBar
 
-    widgets = [Stage(lambda _event: None, []), ControlBar([], {}, {})]
+    widgets = [Stage(lambda _event: None, []), ControlBar([], {}, {}), Loader()]
     try:
         for widget in widgets:
             kind = type(widget)
-            assert kind in (Stage, ControlBar), f"made as {kind!r}, a class of its own"
+            assert kind in (Stage, ControlBar, Loader), f"made as {kind!r}, a class of its own"
             state = widget.get_state()
-            assert state["_esm"] == WIDGET_ESM
+            assert state["_esm"] == (asset("shared_module.js") if kind is Loader else WIDGET_ESM)
             assert state["_anywidget_id"] == f"{kind.__module__}.{kind.__name__}"
     finally:
         for widget in widgets:
