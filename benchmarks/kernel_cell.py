@@ -9,7 +9,7 @@ the script runs itself again in the peers' venv (see _peer_venv.py) with this ch
 - by default, a kernel started through jupyter_client alone: no server, no page, so the kernel's own
   time without the server's and the page's work competing for the CPU;
 - ``--lab``: the notebook in JupyterLab 4 in headless Chromium, each widget shown until drawn as
-  peers.py does (its stage cell, _stage.py): the kernel's time as the benchmark of issue 25 sees it.
+  peers.py does (its stage cell, _stage.py): the kernel's time as peers.py sees it.
 
 For each widget, the medians of: cell, from the cell's first line to the kernel's idle status (by
 default only: the build, the display and the rest of the execution); build, the call making the
@@ -19,6 +19,9 @@ content and buffers, the envelope left out); ms per message, the build's wall ms
 Then, for dlwidgets, the build's wall ms split among what it runs through (see _kernel_spans.py): API
 calls and the workspace, the drawing, widget state, the comm's messages and the hand-off to the IOPub
 thread, the display; the kernel's first Annotator apart; with ``--profile``, cProfile's top functions.
+With ``--lab``, each of its messages' passage too: made by the kernel's main thread, sent by its IOPub
+thread, handed on by the Jupyter server (to a second websocket client of the kernel, a thread of this
+script: on a machine loaded beyond its cores that thread may be late itself), handed to the page.
 
     python benchmarks/kernel_cell.py [--reps 20] [--case 1mp|12mp|portrait] [--lab] [--profile]
                                      [--no-peers]
