@@ -619,8 +619,8 @@ function failed(error) {
 const COMMANDS = {
   fillRect: 0, strokeRect: 1, fillRects: 2, strokeRects: 3, fillCircle: 6, strokeCircle: 8, strokeLine: 13,
   fillText: 28, setLineDash: 30, set: 42, clear: 43, strokePolygon: 46, strokeLines: 47,
-  fillStyledRects: 51, strokeStyledRects: 52, fillStyledCircles: 53, fillStyledPolygons: 58,
-  strokeStyledPolygons: 59, strokeStyledLineSegments: 60,
+  fillStyledRects: 51, strokeStyledRects: 52, fillStyledCircles: 53, fillStyledPolygons: 57,
+  strokeStyledPolygons: 58, strokeStyledLineSegments: 59,
 };
 /** ipycanvas's style attributes by number (Canvas.ATTRS), those the annotator sets. */
 const ATTRS = /** @type {Record<number, "fillStyle" | "strokeStyle" | "lineWidth" | "font" | "textBaseline">} */ ({

@@ -1,0 +1,97 @@
+"""The stage's drawn layers in the kernel: a ``CanvasRecorder`` takes ipycanvas's calls and records them as
+ipycanvas sends them (the same commands and buffers as a held ipycanvas ``Canvas``), the record restarts at
+each clear with the styles set before it, and the page's replay (js/annotator_stage.js) names the same
+ipycanvas command and attribute numbers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from canvas_messages import Sent, batch_commands, commands
+from ipycanvas import Canvas, hold_canvas
+from ipycanvas.canvas import COMMANDS
+
+from dlwidgets.widgets.annotator.canvas_recorder import CALLS, CanvasRecorder
+
+STAGE_JS = Path(__file__).resolve().parents[2] / "js" / "annotator_stage.js"
+
+
+def draw(layer: CanvasRecorder | Canvas) -> None:
+    """A little of everything the annotator draws with."""
+    xs = np.array([1, 20], dtype=np.int16)
+    colors = np.array([[255, 0, 0], [0, 255, 0]], dtype=np.uint8)
+    layer.line_width = 2
+    layer.fill_styled_rects(xs, xs, xs, xs, colors, alpha=0.5)
+    layer.stroke_style = "#ffffff"
+    layer.stroke_polygon([[0, 0], [5, 0], [5, 5]])
+    points = np.array([[0, 0], [5, 0], [5, 5], [9, 9], [9, 1], [1, 9]], dtype=np.int16)
+    layer.fill_styled_polygons(points, colors, 0.35, np.array([3, 3], dtype=np.int16))
+    layer.set_line_dash([6, 4])
+    layer.fill_text("car", 3, 4)
+
+
+def test_a_recording_is_what_ipycanvas_would_send(sent: Sent) -> None:
+    canvas = Canvas(width=40, height=40)
+    sent.clear()
+    with hold_canvas():
+        draw(canvas)
+    recorder = CanvasRecorder()
+    recorder.clear()
+    draw(recorder)
+    expected = [("clear", []), *commands(sent)]
+    got = batch_commands(recorder.batch())
+    assert [name for name, _ in got] == [name for name, _ in expected]
+    for (_, ours), (_, theirs) in zip(got, expected, strict=True):
+        assert [np.asarray(a).tolist() for a in ours] == [np.asarray(a).tolist() for a in theirs]
+
+
+def test_a_clear_restarts_the_record_with_the_styles_set_before_it() -> None:
+    changes: list[int] = []
+    recorder = CanvasRecorder(lambda: changes.append(1))
+    draw(recorder)
+    recorder.clear()
+    assert recorder.is_blank
+    names = [name for name, _ in batch_commands(recorder.batch())]
+    assert names == ["clear", "set", "set", "setLineDash"], "line width, stroke colour and dash kept"
+    recorder.fill_rect(0, 0, 4)
+    assert not recorder.is_blank and changes, "each call is told"
+
+
+def test_a_call_the_page_cannot_replay_fails_in_the_kernel() -> None:
+    with pytest.raises(AttributeError, match="draw only"):
+        CanvasRecorder().draw_image(None)  # type: ignore[attr-defined]
+
+
+def test_the_page_replays_every_call_under_ipycanvas_numbers() -> None:
+    text = STAGE_JS.read_text()
+    table = re.search(r"const COMMANDS = \{(.*?)\};", text, re.S)
+    assert table is not None
+    numbers = dict(re.findall(r"(\w+): (\d+)", table.group(1)))
+    assert {name: int(n) for name, n in numbers.items()} == {name: COMMANDS[name] for name in numbers}
+    recorder = CanvasRecorder()
+    recorder.clear()
+    draw(recorder)
+    recorder.fill_rects([1], [1], 2)
+    recorder.stroke_rects([1], [1], 2)
+    recorder.fill_circle(1, 1, 2)
+    recorder.stroke_circle(1, 1, 2)
+    recorder.fill_styled_circles(np.array([1]), np.array([1]), 2, np.array([[1, 2, 3]], dtype=np.uint8))
+    recorder.stroke_line(0, 0, 1, 1)
+    recorder.stroke_lines([[0, 0], [1, 1]])
+    recorder.stroke_rect(0, 0, 1, 1)
+    lines = np.array([[0, 0], [1, 1]], dtype=np.int16)
+    recorder.stroke_styled_polygons(lines, np.array([[1, 2, 3]], dtype=np.uint8), 1, np.array([2]))
+    recorder.stroke_styled_line_segments(lines, np.array([[1, 2, 3]], dtype=np.uint8), 1, np.array([2]))
+    recorder.stroke_styled_rects([1], [1], [1], [1], np.array([[1, 2, 3]], dtype=np.uint8))
+    used = {name for name, _ in batch_commands(recorder.batch())}
+    assert used <= set(numbers), f"the page cannot replay {used - set(numbers)}"
+    assert len(CALLS) >= 17
+    attrs = re.search(r"const ATTRS = .*?\(\{(.*?)\}\)", text, re.S)
+    assert attrs is not None
+    named = {int(n): js for n, js in re.findall(r'(\d+): "(\w+)"', attrs.group(1))}
+    camel = {"fill_style": "fillStyle", "stroke_style": "strokeStyle", "line_width": "lineWidth"}
+    camel |= {"font": "font", "text_baseline": "textBaseline"}
+    assert named == {Canvas.ATTRS[name]: js for name, js in camel.items()}
