@@ -214,7 +214,9 @@ _DOM_SHOWN = """(out) => {
   return [drawn, drawn];
 }"""
 
-_SELECTORS = {"dlwidgets": ".dlw-annotator canvas:not(.dlw-gestures)", "ipyannotations": "canvas"}
+# The canvas whose pixels are read: dlwidgets' stage's image canvas, read composited with the annotations
+# and highlight canvases stacked over it (STAGE_PIXEL_JS); ipyannotations' canvas.
+_SELECTORS = {"dlwidgets": ".dlw-annotator .dlw-stage canvas.dlw-image", "ipyannotations": "canvas"}
 
 
 def shown_js(widget: str, case: str) -> str:
