@@ -82,10 +82,12 @@
  */
 
 /**
- * The synced traits (Python: `SidePanel`'s traitlets).
+ * The synced traits (Python: `SidePanel`'s traitlets), `header` and `labels` in a shorter form than
+ * Python's (`SidePanel._sent_header`, `_sent_labels`): the header's values in its order, and the labels'
+ * names and colours (the first nine have the hotkeys 1-9).
  * @typedef {object} PanelTraits
- * @property {Header} header
- * @property {LabelRow[]} labels
+ * @property {[string, string, string, string, number]} header   name, folder, size, position, annotations
+ * @property {[string[], string[]]} labels
  * @property {string} label                    the label for new shapes
  * @property {string[]} recent                 the most recently used labels, latest first
  * @property {string[]} classifications        the item's classification labels
@@ -115,6 +117,51 @@
  */
 
 /** @typedef {import("@anywidget/types").AnyModel<PanelTraits>} Model */
+
+/**
+ * The traits the kernel leaves out of the model's first state while they hold their defaults, which are
+ * these (Python: `SidePanel._own_defaults`).
+ * @type {Pick<PanelTraits, "label" | "recent" | "classifications" | "selected" | "hidden" | "locked" | "selection">}
+ */
+const DEFAULTS = { label: "", recent: [], classifications: [], selected: -1, hidden: [], locked: [], selection: {} };
+
+/**
+ * The trait `name` of `model`, or its default while the kernel has not sent it.
+ * @template {keyof typeof DEFAULTS} K
+ * @param {Model} model
+ * @param {K} name
+ * @returns {PanelTraits[K]}
+ */
+const read = (model, name) => model.get(name) ?? DEFAULTS[name];
+
+/**
+ * What is open, as the header shows it.
+ * @param {Model} model
+ * @returns {Header}
+ */
+function header(model) {
+  const [name, folder, size, position, annotations] = model.get("header") ?? [];
+  return { name, folder, size, position, annotations };
+}
+
+/** @type {WeakMap<object, LabelRow[]>} */
+const LABEL_ROWS = new WeakMap();
+
+/**
+ * The ontology's labels, one row each (made once per value the kernel sends).
+ * @param {Model} model
+ * @returns {LabelRow[]}
+ */
+function labelRows(model) {
+  const sent = model.get("labels") ?? [[], []];
+  let rows = LABEL_ROWS.get(sent);
+  if (!rows) {
+    const [names, colors] = sent;
+    rows = names.map((name, n) => ({ name, color: colors[n], hotkey: n < 9 ? n + 1 : 0 }));
+    LABEL_ROWS.set(sent, rows);
+  }
+  return rows;
+}
 
 const ROW_HEIGHT = 24; // px, both lists: a row's place is its index times this
 const OVERSCAN = 6; // rows drawn above and below the view, so a fast scroll shows no gap
@@ -303,14 +350,14 @@ function build(model, el) {
   const send = (message) => model.send(message);
 
   // -- header ---------------------------------------------------------------------------------------
-  const header = element("div", "dlw-panel-header");
+  const top = element("div", "dlw-panel-header");
   const name = element("div", "dlw-item-name");
   const meta = element("div", "dlw-item-meta");
-  header.append(name, meta);
+  top.append(name, meta);
   const flash = element("div", "dlw-panel-flash");
   flash.setAttribute("role", "status");
   const paintHeader = () => {
-    const h = /** @type {Header} */ (model.get("header"));
+    const h = header(model);
     name.textContent = h.name || "";
     name.title = h.name || "";
     const count = h.annotations === 1 ? "1 annotation" : `${h.annotations ?? 0} annotations`;
@@ -348,7 +395,7 @@ function build(model, el) {
     const [color, hotkey, name, count, classify] = /** @type {HTMLElement[]} */ ([...row.children]);
     row.dataset.label = label.name;
     row.title = label.name;
-    row.classList.toggle("dlw-current", label.name === model.get("label"));
+    row.classList.toggle("dlw-current", label.name === read(model, "label"));
     row.classList.toggle("dlw-active", index === activeIndex && search.value !== "");
     color.style.background = label.color || "var(--jp-layout-color3, GrayText)";
     hotkey.textContent = label.hotkey ? String(label.hotkey) : "";
@@ -362,7 +409,7 @@ function build(model, el) {
   const labelList = virtualList("dlw-label-list", makeLabelRow, fillLabelRow);
   const filterLabels = () => {
     const query = search.value.trim().toLowerCase();
-    const all = model.get("labels");
+    const all = labelRows(model);
     shownLabels = query ? all.filter((_, index) => searchKeys[index].includes(query)) : all;
     activeIndex = 0;
     labelList.toTop();
@@ -370,10 +417,10 @@ function build(model, el) {
   };
   const paintLabels = () => labelList.setCount(shownLabels.length);
   const paintRecent = () => {
-    const colors = new Map(model.get("labels").map((label) => [label.name, label.color]));
-    const current = model.get("label");
+    const colors = new Map(labelRows(model).map((label) => [label.name, label.color]));
+    const current = read(model, "label");
     recentBox.replaceChildren(
-      ...model.get("recent").map((recent) => {
+      ...read(model, "recent").map((recent) => {
         const chip = element("button", "dlw-recent-label");
         chip.append(swatch(colors.get(recent) || ""), document.createTextNode(recent));
         chip.dataset.label = recent;
@@ -418,7 +465,7 @@ function build(model, el) {
   // -- classifications --------------------------------------------------------------------------------
   const classBox = element("div", "dlw-classifications");
   const paintClassifications = () => {
-    const active = model.get("classifications");
+    const active = read(model, "classifications");
     classBox.replaceChildren(
       ...(active.length
         ? active.map((label) => {
@@ -476,7 +523,7 @@ function build(model, el) {
     const name = `${object.shape} ${index + 1}`;
     const [color, number, label, summary, hide, lock, remove] = /** @type {HTMLButtonElement[]} */ ([...row.children]);
     row.dataset.key = String(key);
-    row.classList.toggle("dlw-selected", key === model.get("selected"));
+    row.classList.toggle("dlw-selected", key === read(model, "selected"));
     row.classList.toggle("dlw-hidden", hidden);
     row.classList.toggle("dlw-locked", locked);
     color.style.background = colors.get(object.label) || "var(--jp-layout-color3, GrayText)";
@@ -496,14 +543,14 @@ function build(model, el) {
   const objectList = virtualList("dlw-objects-list", makeObjectRow, fillObjectRow);
   const objectsTitle = element("div", "dlw-section-title", "Objects");
   const paintObjects = () => {
-    colors = new Map(model.get("labels").map((label) => [label.name, label.color]));
-    hiddenKeys = new Set(model.get("hidden"));
-    lockedKeys = new Set(model.get("locked"));
+    colors = new Map(labelRows(model).map((label) => [label.name, label.color]));
+    hiddenKeys = new Set(read(model, "hidden"));
+    lockedKeys = new Set(read(model, "locked"));
     objectsTitle.textContent = `Objects (${keys.length})`;
     objectList.setCount(keys.length);
   };
   const revealSelected = () => {
-    const index = keys.indexOf(model.get("selected"));
+    const index = keys.indexOf(read(model, "selected"));
     if (index >= 0) objectList.reveal(index);
     else paintObjects();
   };
@@ -580,7 +627,7 @@ function build(model, el) {
   const form = element("div", "dlw-selection");
   let formShape = "";
   const paintSelection = () => {
-    const selection = /** @type {Selection | {}} */ (model.get("selection"));
+    const selection = /** @type {Selection | {}} */ (read(model, "selection"));
     if (!("key" in selection)) {
       formShape = "";
       form.replaceChildren(element("i", "dlw-empty", "nothing selected"));
@@ -718,12 +765,12 @@ function build(model, el) {
   const classTitle = element("div", "dlw-section-title", "Classification");
   const formTitle = element("div", "dlw-section-title", "Selected");
   el.append(
-    header, flash, labelsTitle, search, recentBox, labelList.box, classTitle, classBox, objectsTitle,
+    top, flash, labelsTitle, search, recentBox, labelList.box, classTitle, classBox, objectsTitle,
     objectList.box, formTitle, form,
   );
 
   const onLabels = () => {
-    searchKeys = model.get("labels").map((label) => label.name.toLowerCase());
+    searchKeys = labelRows(model).map((label) => label.name.toLowerCase());
     filterLabels();
     paintRecent();
     paintObjects();
@@ -733,7 +780,7 @@ function build(model, el) {
     paintRecent();
   };
   const onClassifications = () => {
-    classified = new Set(model.get("classifications"));
+    classified = new Set(read(model, "classifications"));
     paintLabels();
     paintClassifications();
   };

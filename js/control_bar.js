@@ -28,15 +28,18 @@
  * @property {boolean} [keep_space]   hidden, it keeps its room (the controls after it do not move)
  * @property {boolean} [readout]      a slider's value shown beside it, where it can be typed too
  * @property {string} [placeholder]    a field's hint while it is empty
+ * @property {any} [value]            its first value, until the kernel sends another
+ * @property {boolean} [hidden]       hidden at first
+ * @property {boolean} [disabled]     disabled at first
  */
 
 /**
  * The synced traits (Python: `ControlBar`'s traitlets).
  * @typedef {object} BarTraits
  * @property {string} _controls      the specs model ("IPY_MODEL_" and its id), whose `controls` are Control[]
- * @property {Record<string, any>} values
- * @property {string[]} disabled
- * @property {string[]} hidden
+ * @property {Record<string, any>} values   those that differ from their control's first `value`
+ * @property {string[]} disabled   the ids disabled or not, against their control's first state
+ * @property {string[]} hidden     the ids hidden or not, against their control's first state
  * @property {Record<string, string>} tones   a readout's "error" or "muted" colour
  */
 
@@ -53,6 +56,22 @@
  */
 
 /** @typedef {import("@anywidget/types").AnyModel<BarTraits>} Model */
+
+/**
+ * The traits the kernel leaves out of the model's first state while they hold their defaults, which are
+ * these (Python: `ControlBar._own_defaults`).
+ * @type {Pick<BarTraits, "values" | "disabled" | "hidden" | "tones">}
+ */
+const DEFAULTS = { values: {}, disabled: [], hidden: [], tones: {} };
+
+/**
+ * The trait `name` of `model`, or its default while the kernel has not sent it.
+ * @template {keyof typeof DEFAULTS} K
+ * @param {Model} model
+ * @param {K} name
+ * @returns {BarTraits[K]}
+ */
+const read = (model, name) => model.get(name) ?? DEFAULTS[name];
 
 const SLIDER_SEND_MS = 80; // a dragged slider's value goes to the kernel at most this often
 const NOTICE_MS = 6000;
@@ -146,6 +165,19 @@ function build(model, el, shared, first) {
   let specs = first;
   /** @returns {Control[]} */
   const controls = () => specs.get("controls");
+  /** @returns {Record<string, any>} the controls' values: their first ones, and those the kernel sent */
+  const values = () => {
+    const firsts = controls().filter((spec) => "value" in spec).map((spec) => [spec.id, spec.value]);
+    return { ...Object.fromEntries(firsts), ...read(model, "values") };
+  };
+  /**
+   * The ids disabled or hidden (`name`): those so at first, or not, as the kernel sent.
+   * @param {"disabled" | "hidden"} name
+   */
+  const marked = (name) => {
+    const changed = new Set(read(model, name));
+    return new Set(controls().filter((spec) => Boolean(spec[name]) !== changed.has(spec.id)).map((spec) => spec.id));
+  };
   const row = element("div", "dlw-cb-row");
   const status = element("span", "dlw-cb-status");
   el.append(row, status);
@@ -188,7 +220,7 @@ function build(model, el, shared, first) {
     }
     if (spec.kind === "toggle") {
       const node = makeButton(spec.text || "", spec.icon, spec.tooltip);
-      node.addEventListener("click", () => send({ type: "set", id, value: !model.get("values")[id] }));
+      node.addEventListener("click", () => send({ type: "set", id, value: !values()[id] }));
       /** @param {any} value */
       const show = (value) => {
         node.classList.toggle("mod-active", Boolean(value));
@@ -225,7 +257,7 @@ function build(model, el, shared, first) {
         const high = spec.max ?? Infinity;
         const typed = Number(input.value);
         if (input.value === "" || Number.isNaN(typed)) {
-          input.value = String(model.get("values")[id] ?? "");
+          input.value = String(values()[id] ?? "");
           return;
         }
         const value = Math.min(high, Math.max(low, typed)); // as a bounded box clamps
@@ -329,13 +361,13 @@ function build(model, el, shared, first) {
     showStates();
   };
   const showValues = () => {
-    const values = model.get("values");
-    for (const [id, made] of drawn) made.show(values[id]);
+    const shown = values();
+    for (const [id, made] of drawn) made.show(shown[id]);
   };
   const showStates = () => {
-    const disabled = new Set(model.get("disabled"));
-    const hidden = new Set(model.get("hidden"));
-    const tones = model.get("tones");
+    const disabled = marked("disabled");
+    const hidden = marked("hidden");
+    const tones = read(model, "tones");
     const keeping = new Set(controls().filter((c) => c.keep_space).map((c) => c.id));
     for (const [id, made] of drawn) {
       for (const input of made.inputs) input.disabled = disabled.has(id);

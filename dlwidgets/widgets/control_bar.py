@@ -64,6 +64,11 @@ class Control(_Control, total=False):
     keep_space: bool
     readout: bool  # a slider's value shown beside it
     placeholder: str  # a field's hint while it is empty
+    # Its first state, the page's until the bar sends another: every bar with these specs shares them once
+    # per kernel, and sends only what differs from them.
+    value: Any
+    hidden: bool
+    disabled: bool
 
 
 class Press(TypedDict):
@@ -88,8 +93,11 @@ BarReply = Notice
 
 # -- the specs ----------------------------------------------------------------------------------------
 def _spec(control_id: str, kind: Kind, **fields: Any) -> Control:
+    """A spec with the ``fields`` that say something: a first value unless None, others unless empty."""
     spec: dict[str, Any] = {"id": control_id, "kind": kind}
-    spec.update((k, v) for k, v in fields.items() if v not in ("", None, False))
+    spec.update(
+        (k, v) for k, v in fields.items() if (v is not None if k == "value" else v not in ("", None, False))
+    )
     return spec  # type: ignore[return-value]
 
 
@@ -196,10 +204,21 @@ class ControlBar(MessageWidget):
     _css = asset("control_bar.css")
     controls = traitlets.List(traitlets.Dict())  # Control: in the page, the specs model's
     _controls = traitlets.Instance(ControlSpecs, allow_none=True).tag(sync=True, **w.widget_serialization)
-    values: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
-    disabled = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    hidden = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    # In the page, the values and the ids hidden or disabled are the specs' first ones (``value``,
+    # ``hidden``, ``disabled``) changed by what the bar sends: the values that differ from them, and the
+    # ids whose state does (``_sent_*``).
+    values: traitlets.Dict[str, Any] = traitlets.Dict().tag(
+        sync=True, to_json=lambda v, bar: bar._sent_values()
+    )
+    disabled = traitlets.List(traitlets.Unicode()).tag(
+        sync=True, to_json=lambda v, bar: bar._sent_ids("disabled")
+    )
+    hidden = traitlets.List(traitlets.Unicode()).tag(
+        sync=True, to_json=lambda v, bar: bar._sent_ids("hidden")
+    )
     tones: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
+    # Left out of the model's first state while they hold their defaults (js/control_bar.js DEFAULTS).
+    _own_defaults = ("values", "disabled", "hidden", "tones")
 
     def __init__(
         self,
@@ -227,8 +246,13 @@ class ControlBar(MessageWidget):
             self._spec(name)
         for name in [*values, *hidden, *disabled]:
             self._spec(name)
-        # Everything in the model's first message: none of it is an update after the widget opens.
-        state = {"values": dict(values), "hidden": list(hidden), "disabled": list(disabled)}
+        # Everything in the model's first message: none of it is an update after the widget opens. The
+        # specs' first state, and the given one over it.
+        state = {
+            "values": {**{s["id"]: s["value"] for s in specs if "value" in s}, **dict(values)},
+            "hidden": list(dict.fromkeys([*_first_ids(specs, "hidden"), *hidden])),
+            "disabled": list(dict.fromkeys([*_first_ids(specs, "disabled"), *disabled])),
+        }
         shared = specs_model(specs, self)
         super().__init__(self._receive_message, controls=specs, _controls=shared, **state, **traits)
         self._attempt = attempt or self.attempt
@@ -237,13 +261,31 @@ class ControlBar(MessageWidget):
     def _share_controls(self, change: dict[str, Any]) -> None:
         old = self._controls
         if old is not None:  # set after the bar was made: the specs model of the new ones
+            self._specs = {spec["id"]: spec for spec in change["new"]}
             self._controls = specs_model(change["new"], self)
             if self._controls is not old:
                 release_specs(old, self)
+            self.send_state(("values", "hidden", "disabled"))  # as they differ from the new specs
 
     def close(self) -> None:
         release_specs(self._controls, self)
         super().close()
+
+    def _sent_values(self) -> dict[str, Any]:
+        """The values as the page gets them: those that differ from their spec's first value."""
+        specs = self._specs
+        return {
+            k: v
+            for k, v in self.values.items()
+            if not (k in specs and "value" in specs[k] and _is_same(specs[k]["value"], v))
+        }
+
+    def _sent_ids(self, trait: str) -> list[str]:
+        """The ids hidden or disabled (``trait``) as the page gets them: those whose state differs from
+        their spec's first one."""
+        now: list[str] = getattr(self, trait)
+        first = _first_ids(list(self._specs.values()), trait)
+        return [i for i in now if i not in first] + [i for i in first if i not in now]
 
     # -- what a user does, from Python --------------------------------------------------------------
     def press(self, control_id: str) -> None:
@@ -336,6 +378,16 @@ class ControlBar(MessageWidget):
         listed: list[str] = getattr(self, trait)
         if (control_id in listed) != on:
             setattr(self, trait, [*listed, control_id] if on else [i for i in listed if i != control_id])
+
+
+def _first_ids(specs: Iterable[Control], trait: str) -> list[str]:
+    """The ids of the ``specs`` hidden or disabled (``trait``) at first."""
+    return [spec["id"] for spec in specs if spec.get(trait)]
+
+
+def _is_same(first: Any, value: Any) -> bool:
+    """Whether ``value`` is ``first`` as JSON has it (True is not 1)."""
+    return type(first) is type(value) and first == value
 
 
 def _accepted(spec: Control, value: Any) -> Any:

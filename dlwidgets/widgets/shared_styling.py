@@ -62,6 +62,8 @@ class OpensWithChanges:
 
     _page_class: type[w.Widget] | None = None
     _not_sent: tuple[str, ...] = ()  # traits the page never reads
+    # The widget's own traits whose defaults its page module reads a missing one as, alike.
+    _own_defaults: tuple[str, ...] = ()
     _opening = False
     _keys_default = _synced_names  # traitlets' name for the dynamic default of ``keys``
 
@@ -76,6 +78,9 @@ class OpensWithChanges:
         state: dict[str, Any] = super().get_state(key, drop_defaults)  # type: ignore[misc]
         if self._opening and key is None:
             defaults = _page_defaults(self._page_class or type(self))
+            if self._own_defaults:
+                own = _page_defaults(type(self))
+                defaults = {**defaults, **{name: own[name] for name in self._own_defaults}}
             for name, value in list(state.items()):
                 if name in self._not_sent or (
                     name in defaults and name not in IDENTITY and _same(value, defaults[name])
@@ -97,10 +102,12 @@ def _page_defaults(page_class: type[w.Widget]) -> dict[str, Any]:
 
 
 def _default(trait: traitlets.TraitType[Any, Any]) -> Any:
-    """``trait``'s static default; an empty list for a container whose default is made per object."""
+    """``trait``'s static default; an empty list or dict for one whose default is made per object."""
     default = trait.default_value
     if default is traitlets.Undefined and isinstance(trait, traitlets.Container):
         return []
+    if default is traitlets.Undefined and isinstance(trait, traitlets.Dict):
+        return {}
     return default
 
 

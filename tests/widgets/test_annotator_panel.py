@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 import pytest
 from test_annotator import click, drag, key
+from test_control_bar import opening_states
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
@@ -180,3 +181,26 @@ def test_label_colours_are_read_as_the_ontologys_labels_have_them(dataset: dw.Da
     expected = {path: label.color for path, label in ontology.labels_flat_dict.items()}
     assert label_colors(ontology) == expected
     assert list(expected) == ["car", "car.wheel", "car.wheel.rim", "person", "indoor"]
+
+
+def test_the_panel_and_toolbar_open_without_what_the_page_knows(
+    image_item: dw.Item, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Annotator(image_item, width=800, height=520).close()  # the kernel's first: its modules go once
+    opened = opening_states(monkeypatch)
+    annotator = Annotator(image_item, width=800, height=520)
+    assert annotator.side_panel.comm is not None and annotator.toolbar.comm is not None
+    panel = opened[annotator.side_panel.comm.comm_id]
+    # Nothing picked, selected, hidden or classified yet: the page's defaults, not sent.
+    assert not {"recent", "classifications", "selected", "hidden", "locked", "selection"} & set(panel)
+    # The header's values in their order; the labels' names and colours (hotkeys are their places).
+    assert panel["header"] == ["street.jpg", "/images", "640 x 400 px", "1 of 1", 0]
+    names, colors = panel["labels"]
+    assert names == [row["name"] for row in annotator.side_panel.labels]
+    assert colors == [row["color"] for row in annotator.side_panel.labels]
+    # The toolbar's first state is its specs' (the kernel's, shared): it sends only the zoom.
+    toolbar = opened[annotator.toolbar.comm.comm_id]
+    assert toolbar["values"] == {"zoom": annotator.toolbar.value("zoom")}
+    assert not {"hidden", "disabled", "tones"} & set(toolbar), toolbar
+    assert annotator.toolbar.value("tool") == "box" and not annotator.toolbar.is_shown("brush_size")
+    annotator.close()

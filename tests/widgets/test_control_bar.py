@@ -207,3 +207,52 @@ def test_bars_with_the_same_controls_send_their_specs_once() -> None:
     assert [bar.comm for bar in unheld] == [None] * len(unheld)
     specs_kept = [s for s in cb._SPECS.values() if not s[1]]
     assert len(specs_kept) == cb.KEPT  # the oldest unheld specs are closed
+
+
+def opening_states(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
+    """Each widget model's state as it opens from now on, by comm id (what the page gets first)."""
+    import comm
+
+    opened: dict[str, dict[str, Any]] = {}
+    publish = comm.DummyComm.publish_msg
+
+    def record(self: comm.DummyComm, msg_type: str, data: Any = None, *args: Any, **keys: Any) -> None:
+        if msg_type == "comm_open":
+            opened[self.comm_id] = data["state"]
+        publish(self, msg_type, data, *args, **keys)
+
+    monkeypatch.setattr(comm.DummyComm, "publish_msg", record)
+    return opened
+
+
+def test_a_bar_opens_with_only_what_differs_from_its_specs_first_state(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    controls = [
+        cb.toggles("tool", [("box", "Box", "Box"), ("point", "Point", "Point")], value="box"),
+        cb.button("undo", "Undo", disabled=True),
+        cb.number("size", "brush px", 1, 512, value=16, hidden=True),
+        cb.text("zoom"),
+        cb.checkbox("autosave", "autosave", value=False),
+    ]
+    opened = opening_states(monkeypatch)
+    bar = ControlBar(controls, values={"zoom": "60%"}, hidden=["size"])
+    assert bar.comm is not None
+    state = opened[bar.comm.comm_id]
+    # The specs' first values and states are the page's (the specs model, once per kernel): only the zoom.
+    assert state["values"] == {"zoom": "60%"}
+    assert not {"hidden", "disabled", "tones"} & set(state), state
+    assert [bar.value(c) for c in ("tool", "size", "zoom", "autosave")] == ["box", 16, "60%", False]
+    assert not bar.is_enabled("undo") and not bar.is_shown("size")
+    # Later, what differs from the first state: a value back to its first is the page's own again, and
+    # an id is listed when its state is not its first.
+    bar.set("tool", "point")
+    bar.enable("undo")
+    bar.reveal("size")
+    bar.reveal("zoom", False)
+    state = bar.get_state()
+    assert state["values"] == {"tool": "point", "zoom": "60%"}
+    assert (sorted(state["disabled"]), sorted(state["hidden"])) == (["undo"], ["size", "zoom"])
+    bar.set("tool", "box")
+    assert bar.get_state()["values"] == {"zoom": "60%"}
+    bar.close()

@@ -173,9 +173,15 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
 
     _esm = asset("annotator_panel.js")
     _css = asset("annotator_panel.css")
-    # Dict traits hold TypedDicts; Any because traitlets types a Dict trait's value dict[Any, Any].
-    header: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)
-    labels: traitlets.List[Any] = traitlets.List().tag(sync=True)  # LabelRow
+    # Dict traits hold TypedDicts; Any because traitlets types a Dict trait's value dict[Any, Any]. The
+    # header and the labels go to the page shorter: the header's values in its order, and the labels'
+    # names and colours (the page gives the first nine the hotkeys 1-9, as ``show_ontology`` does).
+    header: traitlets.Dict[str, Any] = traitlets.Dict().tag(
+        sync=True, to_json=lambda header, _panel: [header.get(k) for k in Header.__annotations__]
+    )
+    labels: traitlets.List[Any] = traitlets.List().tag(  # LabelRow
+        sync=True, to_json=lambda rows, _panel: [[r["name"] for r in rows], [r["color"] for r in rows]]
+    )
     label = traitlets.Unicode("").tag(sync=True)
     recent = traitlets.List(traitlets.Unicode()).tag(sync=True)
     classifications = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -185,6 +191,8 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
     selection: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)  # Selection, or {}
     # A new item's objects list, held while the panel's changes are (``hold_sync``) to go with them.
     _held_objects: ObjectsShown | None = None
+    # Left out of the model's first state while they hold their defaults (js/annotator_panel.js DEFAULTS).
+    _own_defaults = ("label", "recent", "classifications", "selected", "hidden", "locked", "selection")
 
     def __init__(self, callbacks: PanelCallbacks, attempt: Callable[[Callable[[], Any]], Any]) -> None:
         super().__init__()
