@@ -58,7 +58,8 @@ def _synced_names(widget: w.Widget) -> list[str]:
 class OpensWithChanges:
     """Mixed into a widget class: its model opens without the values equal to their defaults in
     ``_page_class`` (the class itself by default), those of the model the page makes, which has the same
-    defaults; a value set back to its default later is sent as usual."""
+    defaults, and without its layout while that is the kernel's shared empty one; a value set back to its
+    default later is sent as usual."""
 
     _page_class: type[w.Widget] | None = None
     _not_sent: tuple[str, ...] = ()  # traits the page never reads
@@ -86,6 +87,16 @@ class OpensWithChanges:
                     name in defaults and name not in IDENTITY and _same(value, defaults[name])
                 ):
                     del state[name]
+            # The page's views take a model without a layout as one with an empty layout: the kernel's
+            # shared empty Layout is not named (it is sent once it holds a value, as the widget's own).
+            layout = getattr(self, "_trait_values", {}).get("layout")
+            if (
+                "layout" in state
+                and isinstance(layout, CopyOnWrite)
+                and _is_unowned(layout)
+                and not layout._values
+            ):
+                del state["layout"]
         return state
 
 

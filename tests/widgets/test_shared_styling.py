@@ -146,8 +146,12 @@ def test_widgets_open_without_the_values_that_are_the_page_models_defaults(
     assert not {"_view_count", "_dom_classes", "tabbable", "tooltip", "_anywidget_id"} & set(anywidget)
     # An anywidget's page model is a DOMWidgetModel's: AnyModel's view and the module's traits are kept.
     assert anywidget["_view_name"] == "AnyView" and "_shared_module" in anywidget
-    assert set(by_class["VBoxModel"]) == {*IDENTITY, "layout"}
-    assert set(by_class["HTMLModel"]) == {*IDENTITY, "value", "layout", "style"}
+    # The kernel's shared empty Layout is not named: the page's views take none as an empty one.
+    assert set(by_class["VBoxModel"]) == set(IDENTITY)
+    assert set(by_class["HTMLModel"]) == {*IDENTITY, "value", "style"}
+    sized = SharedStyling().make(w.VBox, layout={"width": "10px"})
+    assert sized.get_state()["layout"] == f"IPY_MODEL_{sized.layout.model_id}"
+    sized.close()
     box.add_class("dlw-lean")
     box.children = [part]
     assert box.get_state()["_dom_classes"] == ("dlw-lean",) and box.get_state()["_view_count"] is None
