@@ -30,7 +30,7 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # sends the values its page model has by default.
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 5_160  # 5.0 KB
+OPEN_BYTES_BESIDE_IMAGE = 4_480  # 4.4 KB
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
