@@ -172,6 +172,16 @@ class Chrome:
     def is_quiet(self) -> bool:
         return self._quiet_depth > 0
 
+    # -- the text beside the view --------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        """``Name(what it shows)``: the text/plain that every shown widget sends beside its view, and all a
+        reader sees where widgets are not rendered; never its children's reprs."""
+        return f"{type(self).__name__}({', '.join(self._repr_parts())})"
+
+    def _repr_parts(self) -> list[str]:
+        """What the widget shows, for its repr: the status line's text, if any (subclasses add theirs)."""
+        return [f"{self._status_kind}={self._status_text!r}"] if self._status_text else []
+
 
 # What every anywidget of dlwidgets sends as its ``_esm``: a few bytes handing it to the page's loader.
 WIDGET_ESM = asset("widget_stub.js")

@@ -195,3 +195,16 @@ def test_an_anywidget_is_made_without_a_class_of_its_own() -> None:
     finally:
         for widget in widgets:
             widget.close()
+
+
+def test_the_text_beside_a_widget_says_what_it_shows_not_its_children(image_item: dw.Item) -> None:
+    counter = Counter()
+    assert repr(counter) == "Counter()"
+    counter.error("no such dataset")
+    assert repr(counter) == "Counter(error='no such dataset')"
+    annotator = dw.Annotator(image_item)
+    assert repr(annotator) == "Annotator(item='street.jpg', 1 of 1)"
+    # What every shown widget sends beside its view (execute_result), and all a reader sees without widgets.
+    assert annotator._repr_mimebundle_()["text/plain"] == "Annotator(item='street.jpg', 1 of 1)"
+    assert repr(annotator.stage) == "Stage()"
+    close_tree(annotator)

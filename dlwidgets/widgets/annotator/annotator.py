@@ -167,6 +167,9 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         """The shown item's place in the items (0-based)."""
         return self._index
 
+    def _repr_parts(self) -> list[str]:
+        return [f"item={self.item.name!r}", f"{self._index + 1} of {self._total}", *super()._repr_parts()]
+
     @property
     def annotations(self) -> list[Annotation]:
         """The annotations as they are now on screen (image pixels), saved or not."""
