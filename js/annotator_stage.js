@@ -36,10 +36,14 @@
  * offset_y] on the canvas, whether the shortcuts' overlay is shown (its rows are the kernel's `Shortcuts`
  * model's, named by `_shortcuts`). `tool` is the Annotator's tool: "polygon" and "polyline" are drawn
  * click by click here (see PathDraft). `brush` is set while the brush or the eraser is the tool (see
- * BrushStroke). `drawing` and `highlight` are the two drawn canvases' commands (see replay).
+ * BrushStroke). `drawing` and `highlight` are the two drawn canvases' commands (see replay). `sized_for` is
+ * [width, lowest, highest window height] for which the canvas size is the kernel's choice (width 0: any,
+ * highest 0: no limit; [] any: the size is fixed; see sizedHere). `later_page` is true in the state a page reads after the stage opened
+ * (a reloaded page, a second tab): that page asks for the image (PageReady). These two, `brush` and
+ * `help_shown` are left out of the opening state at their defaults.
  * @typedef {{key: string, width: number, height: number, cursor: string, view: number[], help_shown: boolean,
- *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string}}
- *   StageTraits
+ *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string,
+ *   sized_for: number[], later_page: boolean}} StageTraits
  * @typedef {{tool: "brush" | "eraser", radius: number, color: string}} Brush
  */
 
@@ -52,8 +56,8 @@
  * @typedef {{type: "clear", seq: number}} ClearImage
  * @typedef {ImageMessage | ClearImage} ImageCommand
  *
- * Browser -> kernel (Python: `PageReady`): a page has made this stage's model and has no image yet (sent
- * by every page that opens it; one opened later, as a reloaded page, gets the image sent again).
+ * Browser -> kernel (Python: `PageReady`): a page opened later (its state said `later_page`) has made this
+ * stage's model and has no image: the kernel sends it again. The page the stage was made for sends nothing.
  * @typedef {{type: "ready"}} PageReady
  */
 
@@ -837,15 +841,29 @@ function initialize({ model, stageDrawing }) {
     }
   };
   model.on("msg:custom", onMessage);
-  /** @type {PageReady} */
-  const ready = { type: "ready" };
-  model.send(ready);
+  if (model.get("later_page")) {
+    /** @type {PageReady} */
+    const ready = { type: "ready" };
+    model.send(ready);
+  }
   return () => {
     shown.drew();
     model.off("msg:custom", onMessage);
     if (shown.bitmap) shown.bitmap.close();
     LAYERS.delete(model.get("key"));
   };
+}
+
+/**
+ * Whether the kernel's canvas size is the one it would choose for a layer `width` wide in this window
+ * (`sized_for`): then reporting that width would change nothing.
+ * @param {StageModel} model
+ * @param {number} width
+ */
+function sizedHere(model, width) {
+  const [wide = 0, lowest = 0, highest = 0] = model.get("sized_for") ?? []; // [] (or left out): fixed
+  const high = window.innerHeight;
+  return (wide === 0 || wide === width) && high >= lowest && (highest === 0 || high <= highest);
 }
 
 /**
@@ -1009,15 +1027,18 @@ function renderGestures(model, el, shared) {
     model.save_changes();
   };
 
-  // The width the layer is given, reported when it changes (at most every 100 ms while it changes); a
-  // hidden layer (0 wide, in a tab not shown) reports nothing until it is shown.
+  // The width the layer is given, reported when it changes (at most every 100 ms while it changes), the
+  // first one unless the kernel sized the stage for it already; a hidden layer (0 wide, in a tab not
+  // shown) reports nothing until it is shown.
   let sentWidth = 0;
   let resizeTimer = 0;
   const reportWidth = () => {
     resizeTimer = 0;
     const width = Math.floor(el.getBoundingClientRect().width);
     if (width < 1 || width === sentWidth) return;
+    const first = !sentWidth;
     sentWidth = width;
+    if (first && sizedHere(model, width)) return;
     send({ type: "resize", width, window_height: window.innerHeight });
   };
   const observer = new ResizeObserver(() => {

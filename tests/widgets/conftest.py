@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import comm
 import ipywidgets as w
 import numpy as np
 import pytest
@@ -90,3 +91,17 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
 
     monkeypatch.setattr(w.Widget, "_send", recorded_send)
     return log
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The opening state of every model opened from now on, as it goes to the page."""
+    states: list[dict[str, Any]] = []
+    create = comm.create_comm
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        states.append(kwargs["data"]["state"])
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(comm, "create_comm", recording)
+    return states

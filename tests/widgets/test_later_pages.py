@@ -1,8 +1,11 @@
-"""An Annotator made while no page was open: the first page to say it made the stage's model is not the one
-it was made for (that page never existed), so it gets the image; the annotations it draws from the state it
-read first, as ipywidgets' ``request_state`` does here."""
+"""An Annotator made while no page was open: its first page reads the stage's state later (as ipywidgets'
+``request_state`` does here), which tells it to ask for the image; the annotations it draws from that state.
+The page the Annotator was made for reads the opening message, which tells it nothing of the kind: it sends
+nothing."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import ipywidgets as w
 from canvas_messages import Sent, batch_commands
@@ -29,15 +32,17 @@ def test_the_first_page_of_an_annotator_made_with_no_page_open_gets_its_image(
     annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
     sent.clear()
     state = page_reads_state(annotator.stage)
+    assert state["later_page"] is True, "the page is told to ask for the image"
     page_says_ready(annotator)
     images = [c for c, _ in sent if isinstance(c, dict) and c.get("type") == "image"]
     assert [c["stage"] for c in images] == ["full"], "the image, sent once"
     assert "strokeStyledRects" in [name for name, _ in batch_commands(state["drawing"])]
 
 
-def test_the_page_an_annotator_was_made_for_gets_nothing_again(image_item: dw.Item, sent: Sent) -> None:
+def test_the_page_an_annotator_was_made_for_is_not_told_to_ask_for_the_image(
+    image_item: dw.Item, opened: list[dict[str, Any]]
+) -> None:
     annotator = Annotator(image_item)
-    annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
-    sent.clear()
-    page_says_ready(annotator)
-    assert sent == []
+    stages = [state for state in opened if state.get("key") == annotator.stage.key]
+    assert len(stages) == 1 and "later_page" not in stages[0], "the opening state says nothing of it"
+    assert annotator.stage.later_page is False

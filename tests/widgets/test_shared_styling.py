@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import comm
 import ipywidgets as w
 import pytest
 from traitlets import TraitError, Unicode
@@ -107,20 +106,6 @@ def test_a_closed_shared_model_is_made_again_for_the_next_parts() -> None:
     assert reference(second) != closed
     assert shared_model(w.Layout, (("width", "61.5px"),)).comm is not None
     close_all([first, second])
-
-
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """The opening state of every model opened from now on, as it goes to the page."""
-    states: list[dict[str, Any]] = []
-    create = comm.create_comm
-
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        states.append(kwargs["data"]["state"])
-        return create(*args, **kwargs)
-
-    monkeypatch.setattr(comm, "create_comm", recording)
-    return states
 
 
 def test_a_layout_model_opens_with_only_the_values_set_on_it(opened: list[dict[str, Any]]) -> None:

@@ -30,7 +30,7 @@ from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
 from ..models.bulk_accept import is_prediction
 from ..models.mask_strokes import relabel
-from ..models.viewport import Viewport, canvas_height
+from ..models.viewport import Viewport, canvas_height, window_heights
 from .canvas_drawing import draw_annotations, draw_highlight
 from .gestures import SHORTCUTS, GestureHandler
 from .item_source import LazyItems, Source, resolve_items, work_queue
@@ -110,7 +110,15 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             shortcuts += queue_shortcuts(self.queue)
         fixed = ["dlw-fixed-width"] if self._fixed_size[0] else []
         # Its model opens with the first item drawn (see _open_stage), the first of the annotator's.
-        self.stage = Stage(self._on_gesture, shortcuts, **size, view=view, brush=None, _dom_classes=fixed)
+        self.stage = Stage(
+            self._on_gesture,
+            shortcuts,
+            **size,
+            view=view,
+            sized_for=self._sized_for(),
+            brush=None,
+            _dom_classes=fixed,
+        )
         # Its own model opens last (``built``), with its children: no update after it.
         super().__init__(_dom_classes=["dlw-annotator"])
         self._owns_drafts = drafts is None
@@ -585,6 +593,17 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             if self._set_canvas_size(width, self._height_for(width)):
                 self._redraw(image=True)
 
+    def _sized_for(self) -> list[int]:
+        """The stage's ``sized_for``: the layer's width and the window heights its size is right for."""
+        viewport, (fixed_width, fixed_height) = self.viewport, self._fixed_size
+        if fixed_width and fixed_height:
+            return []
+        shape = (viewport.canvas_width, viewport.image_width, viewport.image_height, self._window_height)
+        return [
+            0 if fixed_width else viewport.canvas_width,
+            *((0, 0) if fixed_height else window_heights(*shape)),
+        ]
+
     def _height_for(self, width: int) -> int:
         viewport = self.viewport
         fixed = self._fixed_size[1]
@@ -599,6 +618,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         """Resize the stage (which clears its layers); False if it has that size already."""
         viewport = self.viewport
         if (width, height) == (viewport.canvas_width, viewport.canvas_height):
+            self.stage.sized_for = self._sized_for()  # the same size, for another image's shape maybe
             return False
         self._gesture_handler.resized(dataclasses.replace(viewport))
         viewport.resize(width, height)
@@ -606,6 +626,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         view = [viewport.scale, viewport.offset_x, viewport.offset_y]
         with self.stage.hold_sync():
             self.stage.width, self.stage.height, self.stage.view = width, height, view
+            self.stage.sized_for = self._sized_for()
         return True
 
     def _on_edits_changed(self, edits: AnnotationEdits) -> None:

@@ -31,12 +31,13 @@ from ..assets import asset
 from ..base import AnyWidgetChrome
 from .canvas_recorder import CanvasRecorder
 from .image_layer import StageImage
-from .later_pages import ReadByLaterPages, on_later_pages
+from .later_pages import ReadByLaterPages
 from .opening import OpensWhenBuilt
 
 
 class PageReady(TypedDict):
-    """Browser -> kernel: a page made this stage's model; one opened later gets the image again."""
+    """Browser -> kernel: a page opened later made this stage's model (its state said ``later_page``): it
+    gets the image again."""
 
     type: Literal["ready"]
 
@@ -83,19 +84,28 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     drawing: traitlets.List[Any] = traitlets.List().tag(sync=True)  # canvas_recorder.Batch
     highlight: traitlets.List[Any] = traitlets.List().tag(sync=True)  # canvas_recorder.Batch
     _shortcuts = traitlets.Instance(Shortcuts).tag(sync=True, **w.widget_serialization)
+    # [width, lowest, highest window height] for which ``width`` x ``height`` is the size the kernel would
+    # give the stage (width 0: any, it is fixed; highest 0: no limit; [] any of them: the size is fixed): a
+    # page whose layer is that wide in such a window does not report its first width (see
+    # ``models.viewport.window_heights``).
+    sized_for = traitlets.List(traitlets.Int()).tag(sync=True)
+    # Whether the page reading the state opened after the stage did (see ``later_pages``): False in the
+    # opening state, so the page the stage was made for asks for nothing.
+    later_page = traitlets.Bool(False).tag(sync=True)
+    # The page reads a missing one as its default (None, False, [] alike).
+    _own_defaults = ("sized_for", "later_page", "brush", "help_shown")
 
     def __init__(
         self, on_gesture: Callable[[dict[str, Any]], None], shortcuts: list[list[str]], **kwargs: Any
     ) -> None:
-        super().__init__(key=uuid.uuid4().hex, _shortcuts=shortcuts_model(shortcuts), **kwargs)
+        super().__init__(key=uuid.uuid4().hex[:12], _shortcuts=shortcuts_model(shortcuts), **kwargs)
         self._on_gesture = on_gesture
         self._held = 0
         self._changed: set[str] = set()
         self.drawn = CanvasRecorder(lambda: self._changed_layer("drawing"))  # the annotations
         self.outlined = CanvasRecorder(lambda: self._changed_layer("highlight"))  # the hovered object
         self.image = StageImage(self.send)
-        resend = on_later_pages(self, self.image.resend)
-        self.on_msg(lambda _widget, content, _buffers: self._on_message(content, resend))
+        self.on_msg(lambda _widget, content, _buffers: self._on_message(content, self.image.resend))
 
     @property
     def shortcuts(self) -> list[list[str]]:

@@ -23,6 +23,30 @@ def canvas_height(width: int, image_width: int, image_height: int, window_height
     return int(min(max(wanted, MIN_CANVAS_HEIGHT), limit))
 
 
+def window_heights(width: int, image_width: int, image_height: int, window_height: float) -> tuple[int, int]:
+    """The lowest and highest whole window heights (highest 0: no limit) in which a canvas ``width`` wide
+    gets the height ``canvas_height`` gives it in a window ``window_height`` high (the height grows with the
+    window, up to the image's shape)."""
+    height = canvas_height(width, image_width, image_height, window_height)
+    top = 1 << 24  # beyond any window
+
+    def same(window: int) -> bool:
+        return canvas_height(width, image_width, image_height, window) == height
+
+    low, high = 0, max(int(window_height), 1)
+    while low < high:  # the lowest window with that height
+        middle = (low + high) // 2
+        low, high = (low, middle) if same(middle) else (middle + 1, high)
+    lowest = low
+    if same(top):
+        return lowest, 0
+    low, high = lowest, top
+    while low < high:  # the highest
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if same(middle) else (low, middle - 1)
+    return lowest, low
+
+
 @dataclass
 class Viewport:
     """An image of ``image_size`` shown on a canvas of ``canvas_size``: canvas = image * scale + offset."""
