@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Page, WebSocket
 
-from .page import OpenNotebook
+from .page import NotebookPage, OpenNotebook
 from .test_annotator import QUADRANTS, WORKSPACE_CELL
 from .views import AnnotatorView
 
@@ -59,45 +59,50 @@ def _message(payload: str | bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     return json.loads(parts[1]), json.loads(parts[4])
 
 
-def _wait_image(notebook_view: AnnotatorView, when: str) -> None:
-    notebook_view.wait_image_pixel(600, 380, (*QUADRANTS["bottom-right"], 255), f"the image {when}")
+def _wait_image(notebook: NotebookPage, when: str) -> AnnotatorView:
+    """The annotator's view, once its image is drawn."""
+    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
+    view = AnnotatorView(notebook)
+    view.wait_image_pixel(600, 380, (*QUADRANTS["bottom-right"], 255), f"the image {when}")
+    return view
+
+
+def _shown(page: Page, open_notebook: OpenNotebook, cell: str) -> tuple[SentToKernel, NotebookPage]:
+    """`cell`'s annotator shown in a notebook, with what its page sends recorded from the page's load."""
+    sent = SentToKernel()
+    sent.attach(page)
+    notebook = open_notebook([WORKSPACE_CELL, cell])
+    notebook.run_all()
+    return sent, notebook
+
+
+def _reloaded(notebook: NotebookPage) -> AnnotatorView:
+    """The notebook saved and its page loaded again (the kernel, and the annotator, still run)."""
+    notebook.page.evaluate(_SAVE_JS)
+    notebook.open()
+    return _wait_image(notebook, "after the page was reloaded")
 
 
 def test_the_page_sends_nothing_while_an_annotator_opens_and_asks_for_the_image_after_a_reload(
     page: Page, open_notebook: OpenNotebook
 ) -> None:
-    sent = SentToKernel()
-    sent.attach(page)
-    notebook = open_notebook([WORKSPACE_CELL, FIXED_CELL])
-    notebook.run_all()
-    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
-    _wait_image(AnnotatorView(notebook), "as first shown")
+    sent, notebook = _shown(page, open_notebook, FIXED_CELL)
+    _wait_image(notebook, "as first shown")
     notebook.wait_ready()
     assert sent.stage() == [], "the page the annotator was made for asks the stage for nothing"
-    notebook.page.evaluate(_SAVE_JS)
-    notebook.open()  # the page loaded again: the kernel, and the annotator, still run
-    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
-    _wait_image(AnnotatorView(notebook), "after the page was reloaded")
+    _reloaded(notebook)
     assert sent.stage() == [{"type": "ready"}], "the reloaded page asks for the image, once"
 
 
 def test_a_reloaded_page_as_wide_as_the_first_reports_no_width(
     page: Page, open_notebook: OpenNotebook
 ) -> None:
-    sent = SentToKernel()
-    sent.attach(page)
-    notebook = open_notebook([WORKSPACE_CELL, FLUID_CELL])
-    notebook.run_all()
-    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
-    view = AnnotatorView(notebook)
+    sent, notebook = _shown(page, open_notebook, FLUID_CELL)
+    view = _wait_image(notebook, "as first shown")
     width = view.shown_view()["canvas_width"]  # once the kernel has sized the stage to the page's width
     assert {m["type"] for m in sent.stage()} == {"resize"}, "the fluid stage's width reported, no ready"
-    notebook.page.evaluate(_SAVE_JS)
     sent.messages.clear()
-    notebook.open()
-    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
-    reloaded = AnnotatorView(notebook)
-    _wait_image(reloaded, "after the page was reloaded")
+    reloaded = _reloaded(notebook)
     assert reloaded.shown_view()["canvas_width"] == width
     notebook.wait_ready()
     assert sent.stage() == [{"type": "ready"}], "the reloaded page asks for the image and reports no width"
