@@ -204,7 +204,10 @@ def test_the_text_beside_a_widget_says_what_it_shows_not_its_children(image_item
     assert repr(counter) == "Counter(error='no such dataset')"
     annotator = dw.Annotator(image_item)
     assert repr(annotator) == "Annotator(item='street.jpg', 1 of 1)"
-    # What every shown widget sends beside its view (execute_result), and all a reader sees without widgets.
-    assert annotator._repr_mimebundle_()["text/plain"] == "Annotator(item='street.jpg', 1 of 1)"
+    # What every shown widget sends beside its view (execute_result), and all a reader sees without widgets:
+    # ipywidgets 8's mime bundle; ipywidgets 7 shows widgets through _ipython_display_, whose text/plain is
+    # the repr above (cut at 110 characters).
+    if hasattr(annotator, "_repr_mimebundle_"):
+        assert annotator._repr_mimebundle_()["text/plain"] == "Annotator(item='street.jpg', 1 of 1)"
     assert repr(annotator.stage) == "Stage()"
     close_tree(annotator)
