@@ -322,14 +322,14 @@ function render({ model, el, afterStages }) {
   sized.observe(el);
   const waiting = keptHeight ? afterStages?.() : null;
   /** @type {(() => void) | null} */
-  let dispose = waiting ? null : build(model, el);
+  let dispose = waiting ? null : build(model, el, afterStages);
   let isGone = false;
   if (waiting) {
     el.style.minHeight = `${keptHeight}px`;
     waiting.then(() => {
       if (isGone) return;
       el.style.minHeight = "";
-      dispose = build(model, el);
+      dispose = build(model, el, afterStages);
     });
   }
   return () => {
@@ -340,12 +340,15 @@ function render({ model, el, afterStages }) {
 }
 
 /**
- * Build the panel's DOM in `el` and follow the model; the cleanup.
+ * Build the panel's DOM in `el` and follow the model; the cleanup. The objects list is asked for once the
+ * page's stages have drawn (`afterStages`), so that its round trip (the kernel's busy and idle status, the
+ * list) comes after the image, on a page's first panel too.
  * @param {Model} model
  * @param {HTMLElement} el
+ * @param {(() => Promise<void> | null) | undefined} afterStages
  * @returns {() => void}
  */
-function build(model, el) {
+function build(model, el, afterStages) {
   /** @param {PanelRequest} message */
   const send = (message) => model.send(message);
 
@@ -812,8 +815,12 @@ function build(model, el) {
   onLabels();
   onClassifications();
   paintSelection();
-  askObjects();
+  let isBuilt = true;
+  const drawn = afterStages?.();
+  if (drawn) drawn.then(() => isBuilt && revision < 0 && askObjects());
+  else askObjects();
   return () => {
+    isBuilt = false;
     for (const [event, handler] of handlers) model.off(event, handler);
     model.off("msg:custom", onMessage);
     labelList.dispose();
