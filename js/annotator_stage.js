@@ -616,8 +616,10 @@ function failed(error) {
 // The kernel draws with ipycanvas's calls (annotator/canvas_recorder.py) and syncs, per canvas, the commands
 // drawn since it was last cleared, encoded as ipycanvas encodes one message: the first buffer is the JSON
 // list of commands [number, args, buffer count]; an argument {idx, dtype, shape} is an array in the
-// command's own buffers, which follow in order. The numbers are ipycanvas's COMMANDS; only the calls the
-// annotator draws with are replayed here, with ipycanvas's meaning.
+// command's own buffers, which follow in order. One extension: an argument {same, dtype, shape} is the
+// batch's array number `same` (counted over the whole batch), an array sent once for several commands.
+// The numbers are ipycanvas's COMMANDS; only the calls the annotator draws with are replayed here, with
+// ipycanvas's meaning.
 
 /** ipycanvas's command numbers (ipycanvas.canvas.COMMANDS) of the calls replayed. */
 const COMMANDS = {
@@ -805,7 +807,10 @@ export function replay(canvas, batch) {
   const commands = JSON.parse(new TextDecoder().decode(listed));
   let next = 0;
   for (const [name, args = [], count = 0] of commands) {
-    draw(ctx, name, args, rest.slice(next, next + count));
+    const own = rest.slice(next, next + count);
+    // An array sent before in the batch: appended to the command's own and read from there.
+    const resolved = args.map((arg) => (arg?.same === undefined ? arg : { ...arg, idx: own.push(rest[arg.same]) - 1 }));
+    draw(ctx, name, resolved, own);
     next += count;
   }
 }

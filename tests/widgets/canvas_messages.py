@@ -19,20 +19,24 @@ def commands(sent: Sent) -> list[tuple[str, list[Any]]]:
     for _content, buffers in sent:
         listed = json.loads(buffers[0])
         batch = listed if listed and isinstance(listed[0], list) else [listed]
-        rest = buffers[1:]
+        every = rest = buffers[1:]
         for command in batch:
             name, args = NAMES.get(command[0], str(command[0])), command[1] if len(command) > 1 else []
             count = command[2] if len(command) > 2 else 0
             own, rest = rest[:count], rest[count:]
-            decoded = [
-                np.frombuffer(own[a["idx"]], dtype=a["dtype"]).reshape(a["shape"])
-                if isinstance(a, dict) and "idx" in a
-                else a
-                for a in args
-            ]
+            decoded = [_array(a, own, every) for a in args]
             if name != "switchCanvas":  # which layer the next commands draw on
                 found.append((name, decoded))
     return found
+
+
+def _array(arg: Any, own: list[bytes], every: list[bytes]) -> Any:
+    """An argument as drawn: an array from the command's own buffers (``idx``) or, the stage's batches'
+    extension, one sent before in the batch (``same``: its place among the batch's buffers)."""
+    if not isinstance(arg, dict) or not ({"idx", "same"} & arg.keys()):
+        return arg
+    data = own[arg["idx"]] if "idx" in arg else every[arg["same"]]
+    return np.frombuffer(data, dtype=arg["dtype"]).reshape(arg["shape"])
 
 
 def batch_commands(batch: list[Any]) -> list[tuple[str, list[Any]]]:

@@ -48,6 +48,17 @@ def test_a_recording_is_what_ipycanvas_would_send(sent: Sent) -> None:
         assert [np.asarray(a).tolist() for a in ours] == [np.asarray(a).tolist() for a in theirs]
 
 
+def test_an_array_already_in_the_batch_is_sent_once() -> None:
+    recorder = CanvasRecorder()
+    recorder.clear()
+    draw(recorder)  # one x array for x, y, width and height, one colour array for boxes and polygons
+    xs = np.array([1, 20], dtype=np.int16).tobytes()
+    colors = np.array([[255, 0, 0], [0, 255, 0]], dtype=np.uint8).tobytes()
+    buffers = recorder.batch()[1:]
+    assert len(buffers) == len(set(buffers)), "no array twice"
+    assert buffers.count(xs) == 1 and buffers.count(colors) == 1, "each sent, once"
+
+
 def test_a_clear_restarts_the_record_with_the_styles_set_before_it() -> None:
     changes: list[int] = []
     recorder = CanvasRecorder(lambda: changes.append(1))

@@ -7,6 +7,11 @@ encode their arguments with ``ipycanvas.utils.populate_args`` (NumPy arrays as b
 numbers of ``ipycanvas.canvas.COMMANDS``, and the batch is ``commands_to_buffer``'s, so a batch reads as
 the buffers of one ipycanvas draw message: the commands as JSON, then their arrays. Only the subset the
 stage's page replays is borrowed: any other call fails here, not silently in the page.
+
+One extension of ipycanvas's format: an array equal to one already in the batch is not sent again. Its
+argument is ``{"same": n, "dtype", "shape"}``, the batch's n-th array (counted over the whole batch, after
+the commands' JSON), and its command's buffer count and the other arguments' ``idx`` count only the arrays
+it sends (filled and stroked boxes share their x, y, width, height and colours).
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class CanvasRecorder:
     def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self._commands: list[Any] = []
         self._buffers: list[Any] = []
+        self._sent: dict[bytes, int] = {}  # each array in the batch: its place among the batch's buffers
         self._style = dict(DEFAULTS)
         self._line_dash: list[float] = []
         self.on_change = on_change  # told after each call that drew or styled something
@@ -82,14 +88,27 @@ class CanvasRecorder:
             super().__setattr__(name, value)
 
     def send_command(self, _canvas: object, command: list[Any], buffers: list[Any] = ()) -> None:  # type: ignore[assignment]
+        if buffers:
+            args, count = [], 0
+            for arg in command[1]:
+                if isinstance(arg, dict) and "idx" in arg:
+                    data = bytes(buffers[arg["idx"]])
+                    meta = {k: v for k, v in arg.items() if k != "idx"}
+                    if data in self._sent:
+                        arg = {**meta, "same": self._sent[data]}
+                    else:
+                        self._sent[data] = len(self._buffers)
+                        self._buffers.append(data)
+                        arg, count = {**meta, "idx": count}, count + 1
+                args.append(arg)
+            command = [command[0], args, count]
         self._commands.append(command)
-        self._buffers += buffers
         if self.on_change is not None:
             self.on_change()
 
     def clear(self) -> None:
         """Clear the canvas: the record restarts from here, with the styles set so far."""
-        self._commands, self._buffers = [[COMMANDS["clear"], []]], []
+        self._commands, self._buffers, self._sent = [[COMMANDS["clear"], []]], [], {}
         styles = [[COMMANDS["set"], [Canvas.ATTRS[k], v]] for k, v in self._style.items() if v != DEFAULTS[k]]
         self._commands += styles
         if self._line_dash:
