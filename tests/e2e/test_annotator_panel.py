@@ -165,6 +165,24 @@ _WATCH_BUILDS_JS = """() => {
 }"""
 
 
+# Each time the page sends the kernel a side panel's request for its objects list, whether every stage on
+# the page shows its image at that moment.
+_WATCH_OBJECTS_ASKED_JS = """() => {
+  const pixel = (PIXEL);
+  window.e2eAsked = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const bytes = typeof data === "string" ? data : new TextDecoder().decode(data);
+    if (bytes.includes('"type":"objects"')) {
+      const canvases = [...document.querySelectorAll(".dlw-stage canvas:not(.dlw-gestures)")];
+      window.e2eAsked.push(canvases.length > 0 && canvases.every(
+        (c) => c.width > 0 && pixel(c, c.width >> 1, c.height >> 1)[3] === 255));
+    }
+    return send.call(this, data);
+  };
+}"""
+
+
 def test_a_panel_and_toolbar_are_built_after_the_image_is_drawn_in_the_room_they_kept(
     open_notebook: OpenNotebook,
 ) -> None:
@@ -172,13 +190,24 @@ def test_a_panel_and_toolbar_are_built_after_the_image_is_drawn_in_the_room_they
     page = notebook.page
     page.evaluate(_SLOW_DECODE_JS)
     page.evaluate(_WATCH_BUILDS_JS.replace("PIXEL", STAGE_PIXEL_JS))
+    page.evaluate(_WATCH_OBJECTS_ASKED_JS.replace("PIXEL", STAGE_PIXEL_JS))
     notebook.run_all()
     first = page.locator(".dlw-annotator").first
     first.locator(".dlw-label-row").first.wait_for(timeout=60_000)
+    # The kernel answers once the second cell runs on: the first panel's request is what is checked here.
+    asked = poll(
+        lambda: page.evaluate("() => window.e2eAsked") or None, timeout=30, what="the objects asked for"
+    )
+    assert asked == [True], (
+        f"the page's first panel asked for its objects before the image was drawn: {asked}"
+    )
     (notebook.out_dir / "go").write_text("")
     notebook.wait_ready()
     second = page.locator(".dlw-annotator").nth(1)
     second.locator(".dlw-object-row").first.wait_for(timeout=30_000)
+    first.get_by_text("Objects (2)").wait_for(state="attached", timeout=30_000)
+    asked = page.evaluate("() => window.e2eAsked")
+    assert asked == [True, True], f"a panel asked for its objects before the images were drawn: {asked}"
     built = {(b["index"], b["part"]): b for b in page.evaluate("() => window.e2eBuilt")}
     for part in ("panel", "toolbar"):
         seen = built[(1, part)]
