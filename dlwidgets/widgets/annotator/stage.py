@@ -105,7 +105,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
         self.drawn = CanvasRecorder(lambda: self._changed_layer("drawing"))  # the annotations
         self.outlined = CanvasRecorder(lambda: self._changed_layer("highlight"))  # the hovered object
         self.image = StageImage(self.send)
-        self.on_msg(lambda _widget, content, _buffers: self._on_message(content, self.image.resend))
+        self.on_msg(lambda _widget, content, _buffers: self._on_message(content))
 
     @property
     def shortcuts(self) -> list[list[str]]:
@@ -116,9 +116,9 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     def shortcuts(self, rows: list[list[str]]) -> None:
         self._shortcuts = shortcuts_model(rows)
 
-    def _on_message(self, content: dict[str, Any], resend: Callable[[], None]) -> None:
+    def _on_message(self, content: dict[str, Any]) -> None:
         if content.get("type") == "ready":
-            resend()
+            self.image.resend()
         else:
             self._on_gesture(content)
 
