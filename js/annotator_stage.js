@@ -619,15 +619,20 @@ function failed(error) {
 // command's own buffers, which follow in order. One extension: an argument {same, dtype, shape} is the
 // batch's array number `same` (counted over the whole batch), an array sent once for several commands.
 // The numbers are ipycanvas's COMMANDS; only the calls the annotator draws with are replayed here, with
-// ipycanvas's meaning.
+// ipycanvas's meaning. Our own commands beside them are EXTENSIONS (canvas_recorder.EXTENSIONS).
 
 /** ipycanvas's command numbers (ipycanvas.canvas.COMMANDS) of the calls replayed. */
 const COMMANDS = {
   fillRect: 0, strokeRect: 1, fillRects: 2, strokeRects: 3, fillCircle: 6, strokeCircle: 8, strokeLine: 13,
-  fillText: 28, setLineDash: 30, set: 42, clear: 43, strokePolygon: 46, strokeLines: 47,
+  fillText: 28, setLineDash: 30, translate: 36, set: 42, clear: 43, strokePolygon: 46, strokeLines: 47,
   fillStyledRects: 51, strokeStyledRects: 52, fillStyledCircles: 53, fillStyledPolygons: 57,
   strokeStyledPolygons: 58, strokeStyledLineSegments: 59,
 };
+/**
+ * Our commands, numbered clear of ipycanvas's. fillTexts [texts, codes, x, y]: text texts[codes[i]] filled
+ * at (x[i], y[i]), many texts in one command (ipycanvas's fillText is one a command).
+ */
+const EXTENSIONS = { fillTexts: 100 };
 /** ipycanvas's style attributes by number (Canvas.ATTRS), those the annotator sets. */
 const ATTRS = /** @type {Record<number, "fillStyle" | "strokeStyle" | "lineWidth" | "font" | "textBaseline">} */ ({
   0: "fillStyle", 1: "strokeStyle", 3: "font", 5: "textBaseline", 8: "lineWidth",
@@ -761,6 +766,11 @@ function draw(ctx, name, args, buffers) {
     tracePath(ctx, points, 0, points.length);
     if (name === COMMANDS.strokePolygon) ctx.closePath();
     ctx.stroke();
+  } else if (name === COMMANDS.translate) {
+    ctx.translate(args[0], args[1]);
+  } else if (name === EXTENSIONS.fillTexts) {
+    const [texts, codes, x, y] = [/** @type {string[]} */ (args[0]), a(1), a(2), a(3)];
+    for (let i = 0; i < codes.length; i++) ctx.fillText(texts[codes.at(i)], x.at(i), y.at(i));
   } else if (name === COMMANDS.fillText) {
     if (args.length > 3) ctx.fillText(args[0], args[1], args[2], args[3]);
     else ctx.fillText(args[0], args[1], args[2]);

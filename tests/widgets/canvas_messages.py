@@ -4,13 +4,16 @@ the annotator stage's synced drawing."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+from ipycanvas import Canvas
 from ipycanvas.canvas import COMMANDS
 
+from dlwidgets.widgets.annotator.canvas_recorder import EXTENSIONS
+
 Sent = list[tuple[Any, list[bytes]]]  # (the custom message's content, its buffers)
-NAMES = {number: name for name, number in COMMANDS.items()}
+NAMES = {number: name for name, number in (COMMANDS | EXTENSIONS).items()}
 
 
 def commands(sent: Sent) -> list[tuple[str, list[Any]]]:
@@ -48,3 +51,34 @@ def batch_commands(batch: list[Any]) -> list[tuple[str, list[Any]]]:
 def drawn(stage: Any) -> list[str]:
     """The names of the commands the stage's annotations layer holds now (since it was last cleared)."""
     return [name for name, _ in batch_commands(stage.drawing)]
+
+
+class Text(NamedTuple):
+    """A text filled, where the canvas shows it and in the style it was filled with."""
+
+    text: str
+    x: float
+    y: float
+    fill_style: str
+    font: str
+
+
+def texts_drawn(found: list[tuple[str, list[Any]]]) -> list[Text]:
+    """Each text filled, from ``fillText`` and the stage's ``fillTexts`` (one command for many), moved by
+    the ``translate`` commands before it, with the fill style and font set before it."""
+    dx = dy = 0.0
+    style = {"fill_style": "black", "font": "12px serif"}  # a context's defaults
+    attrs = {Canvas.ATTRS["fill_style"]: "fill_style", Canvas.ATTRS["font"]: "font"}
+    drawn_texts: list[Text] = []
+    for name, args in found:
+        if name == "set" and args[0] in attrs:
+            style[attrs[args[0]]] = args[1]
+        elif name == "translate":
+            dx, dy = dx + args[0], dy + args[1]
+        elif name == "fillText":
+            drawn_texts.append(Text(args[0], args[1] + dx, args[2] + dy, **style))
+        elif name == "fillTexts":
+            texts, codes, xs, ys = args
+            for code, x, y in zip(codes.tolist(), xs.tolist(), ys.tolist(), strict=True):
+                drawn_texts.append(Text(texts[code], x + dx, y + dy, **style))
+    return drawn_texts

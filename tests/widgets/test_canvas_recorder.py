@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from canvas_messages import Sent, batch_commands, commands
+from canvas_messages import Sent, batch_commands, commands, texts_drawn
 from ipycanvas import Canvas, hold_canvas
 from ipycanvas.canvas import COMMANDS
 
-from dlwidgets.widgets.annotator.canvas_recorder import CALLS, CanvasRecorder
+from dlwidgets.widgets.annotator.canvas_recorder import CALLS, EXTENSIONS, CanvasRecorder
 
 STAGE_JS = Path(__file__).resolve().parents[2] / "js" / "annotator_stage.js"
 
@@ -59,6 +59,27 @@ def test_an_array_already_in_the_batch_is_sent_once() -> None:
     assert buffers.count(xs) == 1 and buffers.count(colors) == 1, "each sent, once"
 
 
+def test_many_texts_are_one_command_that_draws_what_fill_text_would(sent: Sent) -> None:
+    texts = ["car", "person", "car", "car (not in ontology)"]
+    xs, ys = np.array([1, 20, 300, -4], dtype=np.int16), np.array([5, 6, 7, 500], dtype=np.int16)
+    canvas = Canvas(width=40, height=40)
+    sent.clear()
+    with hold_canvas():
+        canvas.translate(3, 3)
+        for text, x, y in zip(texts, xs.tolist(), ys.tolist(), strict=True):
+            canvas.fill_text(text, x, y)
+    recorder = CanvasRecorder()
+    recorder.clear()
+    recorder.translate(3, 3)
+    recorder.fill_texts(texts, xs, ys)
+    found = batch_commands(recorder.batch())
+    assert [name for name, _ in found] == ["clear", "translate", "fillTexts"]
+    assert texts_drawn(found) == texts_drawn(commands(sent))
+    expected = [(t, x + 3, y + 3) for t, x, y in zip(texts, xs.tolist(), ys.tolist(), strict=True)]
+    assert [t[:3] for t in texts_drawn(found)] == expected
+    assert recorder.batch()[0].count(b'"car"') == 1, "each distinct text sent once"
+
+
 def test_a_clear_restarts_the_record_with_the_styles_set_before_it() -> None:
     changes: list[int] = []
     recorder = CanvasRecorder(lambda: changes.append(1))
@@ -82,6 +103,11 @@ def test_the_page_replays_every_call_under_ipycanvas_numbers() -> None:
     assert table is not None
     numbers = dict(re.findall(r"(\w+): (\d+)", table.group(1)))
     assert {name: int(n) for name, n in numbers.items()} == {name: COMMANDS[name] for name in numbers}
+    ours = re.search(r"const EXTENSIONS = \{(.*?)\};", text, re.S)
+    assert ours is not None
+    extensions = {name: int(n) for name, n in re.findall(r"(\w+): (\d+)", ours.group(1))}
+    assert extensions == EXTENSIONS and not set(EXTENSIONS.values()) & set(COMMANDS.values())
+    numbers |= extensions
     recorder = CanvasRecorder()
     recorder.clear()
     draw(recorder)
@@ -97,9 +123,11 @@ def test_the_page_replays_every_call_under_ipycanvas_numbers() -> None:
     recorder.stroke_styled_polygons(lines, np.array([[1, 2, 3]], dtype=np.uint8), 1, np.array([2]))
     recorder.stroke_styled_line_segments(lines, np.array([[1, 2, 3]], dtype=np.uint8), 1, np.array([2]))
     recorder.stroke_styled_rects([1], [1], [1], [1], np.array([[1, 2, 3]], dtype=np.uint8))
+    recorder.translate(1, 1)
+    recorder.fill_texts(["car"], [1], [1])
     used = {name for name, _ in batch_commands(recorder.batch())}
     assert used <= set(numbers), f"the page cannot replay {used - set(numbers)}"
-    assert len(CALLS) >= 17
+    assert len(CALLS) >= 19
     attrs = re.search(r"const ATTRS = .*?\(\{(.*?)\}\)", text, re.S)
     assert attrs is not None
     named = {int(n): js for n, js in re.findall(r'(\d+): "(\w+)"', attrs.group(1))}

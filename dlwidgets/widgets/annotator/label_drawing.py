@@ -1,8 +1,8 @@
 """Label text beside boxes and points: a font that follows the zoom, a plate behind it, no two plates on top
 of each other.
 
-All plates go as one styled-rectangles call; the texts follow in the same held batch, grouped by text
-colour, so a redraw stays one message however many labels there are.
+All plates go as one styled-rectangles call; the texts follow in the same batch, one ``fill_texts`` call
+(canvas_recorder's) per text colour, so a redraw stays a few commands however many labels there are.
 """
 
 from __future__ import annotations
@@ -111,19 +111,21 @@ def draw_labels(layer: CanvasRecorder, labels: Sequence[Label], scale: float, rg
     font = font_px(scale)
     plates = np.array(place_labels(labels, font), dtype=np.float64).reshape(-1, 4)
     x, y = np.rint(plates[:, 0]).astype(np.int16), np.rint(plates[:, 1]).astype(np.int16)
-    w, h = np.rint(plates[:, 2]).astype(np.int16), np.rint(plates[:, 3]).astype(np.int16)
-    layer.fill_styled_rects(x, y, w, h, rgb, alpha=PLATE_ALPHA)
+    w = np.rint(plates[:, 2]).astype(np.int16)
+    _, height = plate_size("", font)  # every plate one line tall: one number, not an array
+    layer.fill_styled_rects(x, y, w, int(height), rgb, alpha=PLATE_ALPHA)
     layer.font = f"{font}px sans-serif"
     layer.text_baseline = "top"
-    by_ink: dict[str, list[tuple[str, int, int]]] = {}
     inks: dict[str, str] = {}  # by plate colour
-    for label, px, py in zip(labels, x.tolist(), y.tolist(), strict=True):
-        ink = inks.get(label.color) or inks.setdefault(
-            label.color, "#000000" if _is_light(label.color) else "#ffffff"
-        )
-        by_ink.setdefault(ink, []).append((label.text, px + _PAD, py + _PAD))
-    for ink, texts in by_ink.items():
+    for color in {label.color for label in labels}:
+        inks[color] = "#000000" if _is_light(color) else "#ffffff"
+    ink_of = np.array([inks[label.color] for label in labels])
+    # Each text at its plate's corner moved in by the padding: the plates' own x and y, sent once.
+    layer.translate(_PAD, _PAD)
+    for ink in dict.fromkeys(ink_of.tolist()):  # in the order of the labels' first of each
         layer.fill_style = ink
-        for text, tx, ty in texts:
-            layer.fill_text(text, tx, ty)
+        inked = ink_of == ink
+        texts = [label.text for label, is_inked in zip(labels, inked.tolist(), strict=True) if is_inked]
+        layer.fill_texts(texts, x[inked], y[inked])
+    layer.translate(-_PAD, -_PAD)
     layer.text_baseline = "alphabetic"
