@@ -40,13 +40,13 @@ def asset_path(name: str) -> Path:
 
 def asset(name: str) -> str:
     """The browser file ``name`` as an anywidget's ``_esm`` or ``_css``: its minified copy, or its text
-    without comments and blank lines if it changed since that copy was made."""
+    without comments and blank lines if it changed since that copy was made or is shorter (a file written
+    short by hand, such as widget_stub.js: esbuild adds an export statement)."""
     path = asset_path(name)
-    copy = minified(path)
-    if copy is not None:
-        return copy
     text = path.read_text(encoding="utf-8")
-    return strip_css(text) if name.endswith(".css") else strip_js(text)
+    stripped = strip_css(text) if name.endswith(".css") else strip_js(text)
+    copy = minified(path)
+    return stripped if copy is None or len(stripped) < len(copy) else copy
 
 
 def minified(path: Path) -> str | None:

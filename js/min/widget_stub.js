@@ -1,1 +1,1 @@
-var o=async()=>{const t=globalThis;for(let e=4;!t.dlwidgets1;e*=2){if(e>2048)throw Error("dlwidgets: the page has no loader");await new Promise(a=>setTimeout(a,e))}return t.dlwidgets1};export{o as default};
+var d=async()=>{for(let e=4;!self.dlwidgets1;e*=2)await new Promise((t,r)=>e>4e3?r(Error("dlwidgets: the page has no loader")):setTimeout(t,e));return dlwidgets1};export{d as default};

@@ -23,7 +23,7 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py), in
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
 # the widget models it opens, all its messages, and the bytes beside the image's (state as JSON; each
-# anywidget's ``_esm`` is a ~0.2 KB stub). Each model opens with its state (no updates after it), the
+# anywidget's ``_esm`` is a 0.17 KB stub). Each model opens with its state (no updates after it), the
 # layout is CSS, the status line is the kernel's shared one until it shows something, and the review bar
 # and the drafts line are made when needed. The stage is one model, its drawing in its state; the toolbar's
 # specs and the stage's shortcuts are the kernel's (one model for every bar, or stage, alike), and no model
@@ -32,7 +32,7 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # boxes' label texts are one command (5,964 bytes with one a text).
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 4_950  # 4.8 KB
+OPEN_BYTES_BESIDE_IMAGE = 4_850  # 4.7 KB
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
