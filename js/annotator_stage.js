@@ -616,8 +616,8 @@ function failed(error) {
 // The kernel draws with ipycanvas's calls (annotator/canvas_recorder.py) and syncs, per canvas, the commands
 // drawn since it was last cleared, encoded as ipycanvas encodes one message: the first buffer is the JSON
 // list of commands [number, args, buffer count]; an argument {idx, dtype, shape} is an array in the
-// command's own buffers, which follow in order. One extension: an argument {same, dtype, shape} is the
-// batch's array number `same` (counted over the whole batch), an array sent once for several commands.
+// command's own buffers, which follow in order. One extension: an argument {same} is the batch's array
+// number `same` (counted over the whole batch), read as it was sent: an array sent once for several commands.
 // The numbers are ipycanvas's COMMANDS; only the calls the annotator draws with are replayed here, with
 // ipycanvas's meaning. Our own commands beside them are EXTENSIONS (canvas_recorder.EXTENSIONS).
 
@@ -816,10 +816,15 @@ export function replay(canvas, batch) {
   /** @type {[number, any[]?, number?][]} */
   const commands = JSON.parse(new TextDecoder().decode(listed));
   let next = 0;
+  /** @type {BufferArg[]} */
+  const sent = []; // each of the batch's arrays: its argument where it was sent
   for (const [name, args = [], count = 0] of commands) {
     const own = rest.slice(next, next + count);
+    for (const arg of args) if (arg?.idx !== undefined) sent[next + arg.idx] = arg;
     // An array sent before in the batch: appended to the command's own and read from there.
-    const resolved = args.map((arg) => (arg?.same === undefined ? arg : { ...arg, idx: own.push(rest[arg.same]) - 1 }));
+    const resolved = args.map((arg) =>
+      arg?.same === undefined ? arg : { ...sent[arg.same], idx: own.push(rest[arg.same]) - 1 }
+    );
     draw(ctx, name, resolved, own);
     next += count;
   }

@@ -22,24 +22,30 @@ def commands(sent: Sent) -> list[tuple[str, list[Any]]]:
     for _content, buffers in sent:
         listed = json.loads(buffers[0])
         batch = listed if listed and isinstance(listed[0], list) else [listed]
-        every = rest = buffers[1:]
+        rest = buffers[1:]
+        arrays: list[Any] = []  # each array of the batch so far, decoded
         for command in batch:
             name, args = NAMES.get(command[0], str(command[0])), command[1] if len(command) > 1 else []
             count = command[2] if len(command) > 2 else 0
             own, rest = rest[:count], rest[count:]
-            decoded = [_array(a, own, every) for a in args]
+            decoded = []
+            for arg in args:
+                decoded.append(_array(arg, own, arrays))
+                if isinstance(arg, dict) and "idx" in arg:
+                    arrays.append(decoded[-1])
             if name != "switchCanvas":  # which layer the next commands draw on
                 found.append((name, decoded))
     return found
 
 
-def _array(arg: Any, own: list[bytes], every: list[bytes]) -> Any:
+def _array(arg: Any, own: list[bytes], arrays: list[Any]) -> Any:
     """An argument as drawn: an array from the command's own buffers (``idx``) or, the stage's batches'
-    extension, one sent before in the batch (``same``: its place among the batch's buffers)."""
-    if not isinstance(arg, dict) or not ({"idx", "same"} & arg.keys()):
+    extension, one sent before in the batch (``same``: its place among the batch's arrays)."""
+    if isinstance(arg, dict) and "same" in arg:  # as it was sent, or the same items in another shape
+        return arrays[arg["same"]].reshape(arg.get("shape", arrays[arg["same"]].shape))
+    if not isinstance(arg, dict) or "idx" not in arg:
         return arg
-    data = own[arg["idx"]] if "idx" in arg else every[arg["same"]]
-    return np.frombuffer(data, dtype=arg["dtype"]).reshape(arg["shape"])
+    return np.frombuffer(own[arg["idx"]], dtype=arg["dtype"]).reshape(arg["shape"])
 
 
 def batch_commands(batch: list[Any]) -> list[tuple[str, list[Any]]]:

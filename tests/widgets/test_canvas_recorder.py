@@ -5,6 +5,7 @@ ipycanvas command and attribute numbers."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -57,6 +58,11 @@ def test_an_array_already_in_the_batch_is_sent_once() -> None:
     buffers = recorder.batch()[1:]
     assert len(buffers) == len(set(buffers)), "no array twice"
     assert buffers.count(xs) == 1 and buffers.count(colors) == 1, "each sent, once"
+    listed = [
+        arg for command in json.loads(recorder.batch()[0]) for arg in command[1] if isinstance(arg, dict)
+    ]
+    again = [arg for arg in listed if "same" in arg]
+    assert again and all(arg.keys() <= {"same", "shape"} for arg in again), "named by its place alone"
 
 
 def test_many_texts_are_one_command_that_draws_what_fill_text_would(sent: Sent) -> None:

@@ -32,7 +32,7 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # boxes' label texts are one command (5,964 bytes with one a text).
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 4_850  # 4.7 KB
+OPEN_BYTES_BESIDE_IMAGE = 4_650  # 4.5 KB
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the

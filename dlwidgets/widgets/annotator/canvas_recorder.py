@@ -8,10 +8,12 @@ numbers of ``ipycanvas.canvas.COMMANDS``, and the batch is ``commands_to_buffer`
 the buffers of one ipycanvas draw message: the commands as JSON, then their arrays. Only the subset the
 stage's page replays is borrowed: any other call fails here, not silently in the page.
 
-One extension of ipycanvas's format: an array equal to one already in the batch is not sent again. Its
-argument is ``{"same": n, "dtype", "shape"}``, the batch's n-th array (counted over the whole batch, after
-the commands' JSON), and its command's buffer count and the other arguments' ``idx`` count only the arrays
-it sends (filled and stroked boxes share their x, y, width, height and colours).
+One extension of ipycanvas's format: an array equal to one already in the batch (its bytes, dtype and
+shape) is not sent again. Its argument is ``{"same": n}``, the batch's n-th array (counted over the whole
+batch, after the commands' JSON) read with the dtype and shape it was sent with (``{"same": n, "shape"}``
+another shape of the same items), and its command's buffer
+count and the other arguments' ``idx`` count only the arrays it sends (filled and stroked boxes share
+their x, y, width, height and colours; label texts their plates' x and y).
 
 One command of our own, numbered apart from ipycanvas's (``EXTENSIONS``): ``fill_texts``, many texts in
 one command, ``[texts, codes, x, y]``: text ``texts[codes[i]]`` filled at ``(x[i], y[i])``, where
@@ -78,7 +80,8 @@ class CanvasRecorder:
     def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self._commands: list[Any] = []
         self._buffers: list[Any] = []
-        self._sent: dict[bytes, int] = {}  # each array in the batch: its place among the batch's buffers
+        # Each array in the batch (bytes, dtype): its place among the batch's buffers, and its shape.
+        self._sent: dict[tuple[bytes, str], tuple[int, list[int]]] = {}
         self._style = dict(DEFAULTS)
         self._line_dash: list[float] = []
         self.on_change = on_change  # told after each call that drew or styled something
@@ -117,13 +120,14 @@ class CanvasRecorder:
             for arg in command[1]:
                 if isinstance(arg, dict) and "idx" in arg:
                     data = bytes(buffers[arg["idx"]])
-                    meta = {k: v for k, v in arg.items() if k != "idx"}
-                    if data in self._sent:
-                        arg = {**meta, "same": self._sent[data]}
+                    key, shape = (data, arg["dtype"]), list(arg["shape"])
+                    if key in self._sent:
+                        place, first_shape = self._sent[key]
+                        arg = {"same": place} if shape == first_shape else {"same": place, "shape": shape}
                     else:
-                        self._sent[data] = len(self._buffers)
+                        self._sent[key] = len(self._buffers), shape
                         self._buffers.append(data)
-                        arg, count = {**meta, "idx": count}, count + 1
+                        arg, count = {**arg, "idx": count}, count + 1
                 args.append(arg)
             command = [command[0], args, count]
         self._commands.append(command)
