@@ -4,12 +4,14 @@
 // narrow model API is used (get, set, on, off, send, save_changes), so it runs in JupyterLab, Notebook 7,
 // VS Code and Colab alike. One module, as the page's loader imports one text per widget.
 //
-// The image: the kernel sends each item's image as stored (JPEG stays JPEG), in a binary message of its
-// own, first the workspace's small thumbnail for a big image and then the full image. Each is decoded off
-// the main thread as soon as it arrives, even before the view exists (the model's initialize), and drawn
-// once from the decoded image where the `view` puts it: the thumbnail scaled up at once, the full image
-// over it when decoded; a big JPEG first at about the size it is shown at, then in full for zoom. Zoom,
-// pan and resize redraw from the bitmap in the browser, with nothing sent again.
+// The image: the kernel sends each item's image as stored (JPEG stays JPEG): the workspace's small
+// thumbnail in the `thumbnail` trait (for the first item, in the model's opening state), then the full
+// image in a binary message of its own. Each is decoded off the main thread, even before the view exists
+// (the model's initialize): the thumbnail as soon as the model has it, the full image once the thumbnail
+// is decoded (two decodings at once finish together), and drawn once from the decoded image where the
+// `view` puts it: the thumbnail scaled up, with the annotations, in the view's first frame, the full
+// image over it when decoded; a big JPEG first at about the size it is shown at, then in full for zoom.
+// Zoom, pan and resize redraw from the bitmap in the browser, with nothing sent again.
 //
 // The drawing: the `drawing` and `highlight` traits each hold the commands drawn on that canvas since it
 // was last cleared, as ipycanvas encodes them (see replay): a view draws them when made and when they
@@ -39,19 +41,24 @@
  * BrushStroke). `drawing` and `highlight` are the two drawn canvases' commands (see replay). `sized_for` is
  * [width, lowest, highest window height] for which the canvas size is the kernel's choice (width 0: any,
  * highest 0: no limit; [] any: the size is fixed; see sizedHere). `later_page` is true in the state a page reads after the stage opened
- * (a reloaded page, a second tab): that page asks for the image (PageReady). These two, `brush` and
- * `help_shown` are left out of the opening state at their defaults.
+ * (a reloaded page, a second tab): that page asks for the image (PageReady). `thumbnail` is the shown
+ * item's (null: none). These three, `brush` and `help_shown` are left out of the opening state at their
+ * defaults.
  * @typedef {{key: string, width: number, height: number, cursor: string, view: number[], help_shown: boolean,
  *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string,
- *   sized_for: number[], later_page: boolean}} StageTraits
+ *   sized_for: number[], later_page: boolean, thumbnail: Thumbnail | null}} StageTraits
  * @typedef {{tool: "brush" | "eraser", radius: number, color: string}} Brush
  */
 
 /**
+ * The `thumbnail` trait (Python: `Thumbnail`): item `seq`'s small image, a JPEG, in `image`; `width` x
+ * `height` is the full image's size in image pixels, which it is drawn stretched to.
+ * @typedef {{seq: number, width: number, height: number, image: DataView<ArrayBuffer>}} Thumbnail
+ *
  * Kernel -> browser (Python: `ImageMessage`, `ClearImage`). `seq` numbers the items shown: a message of
  * an older item than the last one announced is dropped. `width` x `height` is the image's full size in
- * image pixels (the thumbnail is drawn stretched to it); one buffer holds the encoded bytes.
- * @typedef {{type: "image", seq: number, stage: "thumbnail" | "full", width: number, height: number,
+ * image pixels; one buffer holds the encoded bytes.
+ * @typedef {{type: "image", seq: number, stage: "full", width: number, height: number,
  *   mimetype: string}} ImageMessage
  * @typedef {{type: "clear", seq: number}} ClearImage
  * @typedef {ImageMessage | ClearImage} ImageCommand
@@ -491,10 +498,13 @@ function drawBrushOutline(ctx, brush, at, view) {
  * What a layer shows: the newest item's best decoded image so far ("fit" is the full image decoded at
  * about the size it is shown at, see decodeToFit), its views' redraw functions, and the full image's
  * decoding, started once a view has drawn the fit one (`later`); `drew` tells the page's loader that a
- * view has drawn an image (the toolbar and the side panel are built after it: shared_module.js).
+ * view has drawn an image (the toolbar and the side panel are built after it: shared_module.js);
+ * `thumbnail` settles once the last thumbnail's decoding has (the full image's waits for it).
  * @typedef {{seq: number, stage: ImageStage, bitmap: Decoded | null, size: number[], redraws: Set<() => void>,
- *   later: (() => void) | null, drew: () => void}} Shown
+ *   later: (() => void) | null, drew: () => void, thumbnail: Promise<void>}} Shown
  * @typedef {"" | "thumbnail" | "fit" | "full"} ImageStage
+ * An encoded image of item `seq` to decode, at `stage`: the thumbnail or the full image.
+ * @typedef {{seq: number, stage: "thumbnail" | "full", width: number, height: number, mimetype: string}} Encoded
  */
 
 /** @type {Map<string, Shown>} */
@@ -513,7 +523,8 @@ const FIT_SCALE = 0.5;
 function shownFor(key) {
   let shown = LAYERS.get(key);
   if (!shown) {
-    shown = { seq: 0, stage: "", bitmap: null, size: [1, 1], redraws: new Set(), later: null, drew: () => {} };
+    const thumbnail = Promise.resolve();
+    shown = { seq: 0, stage: "", bitmap: null, size: [1, 1], redraws: new Set(), later: null, drew: () => {}, thumbnail };
     LAYERS.set(key, shown);
   }
   return shown;
@@ -535,7 +546,7 @@ function clear(shown, seq) {
 /**
  * Show `image` (stage `stage` of item `msg.seq`) if it is still the newest item's best; else close it.
  * @param {Shown} shown
- * @param {ImageMessage} msg
+ * @param {Encoded} msg
  * @param {Decoded} image
  * @param {ImageStage} stage
  */
@@ -558,7 +569,7 @@ function offer(shown, msg, image, stage) {
  * an 800 px canvas is on screen, as sharp as the canvas can show it, in half the time of its full
  * decoding (which follows, for zoom). Null where that does not pay (a smaller image, another format) or
  * the browser cannot (no WebCodecs ImageDecoder: insecure origins, Safari).
- * @param {ImageMessage} msg
+ * @param {Encoded} msg
  * @param {DataView<ArrayBuffer>} bytes
  * @param {number} scale
  * @returns {Promise<VideoFrame | null>}
@@ -582,7 +593,7 @@ async function decodeToFit(msg, bytes, scale) {
 
 /**
  * @param {Shown} shown
- * @param {ImageMessage} msg
+ * @param {Encoded} msg
  * @param {DataView<ArrayBuffer>[]} buffers
  * @param {number} scale  the canvas pixels per image pixel the image is shown at now
  */
@@ -590,6 +601,11 @@ async function decode(shown, msg, buffers, scale) {
   // A new item's image replaces the last one's when decoded (no blank frame between items).
   if (msg.seq < shown.seq) return;
   if (msg.seq > shown.seq) [shown.seq, shown.stage, shown.later] = [msg.seq, "", null];
+  if (msg.stage === "full") {
+    // Decoded beside the thumbnail, the full image would make it wait: both would be drawn together.
+    await shown.thumbnail;
+    if (msg.seq !== shown.seq) return;
+  }
   const full = async () => {
     const bitmap = await createImageBitmap(new Blob([buffers[0]], { type: msg.mimetype }));
     offer(shown, msg, bitmap, msg.stage);
@@ -844,6 +860,15 @@ export function replay(canvas, batch) {
 function initialize({ model, stageDrawing }) {
   const shown = shownFor(model.get("key"));
   stageDrawing?.(new Promise((resolve) => (shown.drew = resolve)));
+  const decodeThumbnail = () => {
+    const thumbnail = model.get("thumbnail");
+    if (!thumbnail) return;
+    const { image, seq, width, height } = thumbnail;
+    /** @type {Encoded} */
+    const msg = { seq, stage: "thumbnail", width, height, mimetype: "image/jpeg" };
+    shown.thumbnail = decode(shown, msg, [image], 0).catch(failed);
+  };
+  decodeThumbnail();
   /**
    * @param {ImageCommand | GestureReply} msg
    * @param {DataView<ArrayBuffer>[]} buffers
@@ -861,6 +886,7 @@ function initialize({ model, stageDrawing }) {
     }
   };
   model.on("msg:custom", onMessage);
+  model.on("change:thumbnail", decodeThumbnail);
   if (model.get("later_page")) {
     /** @type {PageReady} */
     const ready = { type: "ready" };
@@ -869,6 +895,7 @@ function initialize({ model, stageDrawing }) {
   return () => {
     shown.drew();
     model.off("msg:custom", onMessage);
+    model.off("change:thumbnail", decodeThumbnail);
     if (shown.bitmap) shown.bitmap.close();
     LAYERS.delete(model.get("key"));
   };

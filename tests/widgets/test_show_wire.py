@@ -1,7 +1,7 @@
 """What showing an item in the Annotator puts on the wire, counted where each comm message leaves the
 kernel (not timed; benchmarks/annotator.py and benchmarks/peers.py time it): the image goes first and
-untouched (a big one after its thumbnail), right after the stage's model opens with the item drawn, before
-the controls and panels are built, and the messages,
+untouched, its thumbnail in the stage's opening state (no message of its own) and the full image right
+after the stage's model opens with the item drawn, before the controls and panels are built, and the messages,
 models and bytes around it stay within their budgets. A change that adds models, messages or state to
 every show fails here."""
 
@@ -18,7 +18,6 @@ import pytest
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
-from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 
 # One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py), in
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
@@ -29,15 +28,17 @@ from dlwidgets.widgets.annotator.annotator import THUMBNAIL_FIRST_PIXELS
 # specs and the stage's shortcuts are the kernel's (one model for every bar, or stage, alike), and no model
 # sends the values its page model has by default. The drawing sends an array once (the boxes' fill and
 # stroke share x, y, width, height and colours): 4,417 bytes when sent twice (without label texts). The
-# boxes' label texts are one command (5,964 bytes with one a text).
+# boxes' label texts are one command (5,964 bytes with one a text). The thumbnail, in the stage's opening
+# state, is counted apart: it is the workspace's, its size depends on the image.
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 4_650  # 4.5 KB
+OPEN_BYTES_BESIDE_IMAGE = 4_650  # 4.5 KB, the thumbnail not counted
+OPEN_THUMBNAIL_STATE = 100  # the thumbnail's keys in the state JSON (its seq, size, buffer path)
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
-# Showing the next item (4 MP, shown from its thumbnail first; 1,000 boxes) with the side panel on the
-# page: the thumbnail, the image, the stage's view and drawing, the panel's objects list with its other
-# changes, the item counter and number;
+# Showing the next item (4 MP; 1,000 boxes) with the side panel on the page: the stage's thumbnail (an
+# update of its own, ahead of the image), the image, the stage's view and drawing, the panel's objects
+# list with its other changes, the item counter and number;
 # the bytes beside the image's, the side panel's left out (its objects list is tested with the panel).
 SHOW_MESSAGES = 5
 BIG_IMAGE = (2400, 1800)
@@ -131,7 +132,7 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     annotators: list[Annotator] = []
     messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
     image = carrying(messages, jpeg)  # the stored bytes, untouched
-    assert carrying(messages, thumbnail) == [], "below THUMBNAIL_FIRST_PIXELS the image goes alone"
+    assert carrying(messages, thumbnail) == [0], "the thumbnail in the stage's opening state, only there"
     assert image[0] < IMAGE_AMONG_FIRST, f"the image is message {image[0]} of {len(messages)}"
     stage = opening(messages, annotators[0].stage)
     assert stage == 0 and messages[0].buffers, "the stage's model first, with the item drawn (its buffers)"
@@ -145,8 +146,9 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     models = sum(m.kind == "comm_open" for m in messages)
     assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
-    extra = beside(messages, jpeg)
-    assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
+    extra = beside(messages, jpeg, thumbnail)
+    budget = OPEN_BYTES_BESIDE_IMAGE + OPEN_THUMBNAIL_STATE
+    assert extra <= budget, f"{extra:,} bytes beside the image's and the thumbnail's"
 
 
 def test_showing_the_next_item_is_its_image_and_a_few_small_messages(
@@ -154,15 +156,28 @@ def test_showing_the_next_item_is_its_image_and_a_few_small_messages(
 ) -> None:
     for label in ("probe-0", "probe-1"):
         dataset.ontology().add_label(label_name=label, color="#ff00ff")
-    assert BIG_IMAGE[0] * BIG_IMAGE[1] >= THUMBNAIL_FIRST_PIXELS
     jpegs = [make_jpeg(*BIG_IMAGE) for _ in range(2)]
     items = [upload(dataset, jpeg, f"{n}.jpg", 1000, n) for n, jpeg in enumerate(jpegs)]
     annotator = Annotator(items, width=800, height=520)
     annotator.side_panel._on_message(annotator.side_panel, {"type": "objects"}, [])  # as its view does
     messages = during(wire, annotator.next)
+    thumbnail = items[1].thumbnail()
+    assert carrying(messages, thumbnail) == [0] and messages[0].kind == "update", "the thumbnail: state"
     assert carrying(messages, jpegs[1]) == [1], "the thumbnail first, then the image, before anything else"
     assert len(messages) <= SHOW_MESSAGES, [m.kind for m in messages]
     assert annotator.side_panel.comm is not None
     panel = annotator.side_panel.comm.comm_id
-    extra = beside([m for m in messages if m.comm_id != panel], jpegs[1], items[1].thumbnail())
+    extra = beside([m for m in messages if m.comm_id != panel], jpegs[1], thumbnail)
     assert extra <= SHOW_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
+
+
+def test_a_page_opened_later_reads_the_thumbnail_in_the_state_and_gets_the_full_image_once(
+    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes], wire: Wire
+) -> None:
+    jpeg = make_jpeg(1152, 864)
+    item = upload(dataset, jpeg, "one.jpg", 50, 0)
+    annotator = Annotator(item, width=800, height=520)
+    state = annotator.stage.get_state()  # what a page opening later reads
+    assert state["later_page"] is True and state["thumbnail"]["image"] == item.thumbnail()
+    messages = during(wire, lambda: annotator.stage._handle_custom_msg({"type": "ready"}, []))
+    assert [m.buffers for m in messages] == [[jpeg]], "the full image alone, once: not the thumbnail again"

@@ -48,10 +48,9 @@ TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOL
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
 DEFAULT_WINDOW_HEIGHT = 900.0
-# Images of at least this many pixels are shown from their thumbnail first. Smaller ones decode at once: at
-# 1 MP (benchmarks/peers.py) the full image was on screen in the frame the thumbnail was, which only cost
-# a message, its bytes and a decoding.
-THUMBNAIL_FIRST_PIXELS = 2_000_000
+# Images longer than this on their longest side are shown from the workspace's 160 px thumbnail first
+# (sent in the stage's state): a smaller one decodes about as soon as its thumbnail would.
+THUMBNAIL_FIRST_SIDE = 320
 
 
 class ToolbarState(NamedTuple):
@@ -435,14 +434,19 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._show_controls()
 
     def _open_stage(self) -> None:
-        """Open the stage's model, with the first item drawn in its state, and send that item's image."""
+        """Open the stage's model, with the first item drawn and its thumbnail in its state, and send that
+        item's full image."""
+        self._send_image(self.item)  # the thumbnail: in the opening state (the full image waits for it)
         self.stage.built()
-        self._send_image(self.item)
+        self.stage.image.resend()
 
     def _show_stage(self, index: int) -> None:
-        """Item ``index`` on the stage: its image (once the stage is open), the canvas's size and view for
-        it, its ontology's colours and its edits, drawn, in one message beside the image's: what the eye
-        goes to first, before the controls."""
+        """Item ``index`` on the stage: its image (once the stage is open: its thumbnail, then the full
+        image, decoded while the kernel draws), then the canvas's size and view for it, its ontology's
+        colours and its edits, drawn, in one message: what the eye goes to first, before the controls."""
+        if self.stage.comm is not None:
+            self._ensure_loaded(index)
+            self._send_image(self._items[index])
         with self.stage.hold():
             self._show_on_stage(index)
 
@@ -457,8 +461,6 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         width, height = item.width, item.height
         mimetype = item.mimetype or ""
         size = image_size(item)
-        if self.stage.comm is not None:
-            self._send_image(item)
         if size is not None:
             self._fit_canvas(*size)
             self.viewport.fit(*size)
@@ -498,13 +500,14 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         return list(self._items)
 
     def _send_image(self, item: Item) -> bool:
-        """Send ``item``'s image, in messages of its own: the browser decodes it while the kernel loads the
-        annotations and the ontology. False when the item is no image to draw on."""
+        """Send ``item``'s image, its thumbnail first (drawn scaled up with the annotations at once), before
+        the drawing: the browser decodes it while the kernel loads the annotations and the ontology. False
+        when the item is no image to draw on."""
         size = image_size(item)
         if size is None:
             return False
         thumbnail = None
-        if size[0] * size[1] >= THUMBNAIL_FIRST_PIXELS:
+        if max(size) > THUMBNAIL_FIRST_SIDE:
             try:
                 thumbnail = item.thumbnail()
             except PlatformError:

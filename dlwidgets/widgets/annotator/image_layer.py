@@ -1,12 +1,15 @@
 """``StageImage``: the item's image on the annotator's stage (``stage.Stage``, ``js/annotator_stage.js``),
 its bottom canvas.
 
-The image goes to the browser as stored, in a binary message of its own: first the workspace's small
-thumbnail (drawn scaled up at once), then the full image, each decoded off the browser's main thread and
-drawn once from the decoded bitmap (a JPEG shown at half its size or less first decoded at about that
-size, which the JPEG decoder does in a fraction of the work, then in full for zoom); zoom, pan and resize
-are only the stage's ``view`` trait changing. The messages are written down twice, alike: as the
-TypedDicts here and as JSDoc typedefs in the ES module.
+The image goes to the browser as stored, in two parts. The workspace's small thumbnail travels in the
+stage's state (its ``thumbnail`` trait, a binary buffer of the opening message for the first item): the
+page decodes it as soon as the model exists and draws it scaled up, with the annotations, in the view's
+first frame; a saved notebook shows it without a kernel. The full image follows in a binary message of its
+own, never in the state (a saved notebook does not carry it), decoded once the thumbnail is (two decodings
+at once would finish together) and drawn once from the decoded bitmap (a JPEG shown at half its size or
+less first decoded at about that size, which the JPEG decoder does in a fraction of the work, then in full
+for zoom); zoom, pan and resize are only the stage's ``view`` trait changing. The messages are written
+down twice, alike: as the TypedDicts here and as JSDoc typedefs in the ES module.
 """
 
 from __future__ import annotations
@@ -15,13 +18,24 @@ from collections.abc import Callable
 from typing import Literal, TypedDict
 
 
+class Thumbnail(TypedDict):
+    """The stage's ``thumbnail`` trait: item ``seq``'s small image, a JPEG (as the workspace makes them),
+    in ``image`` (a buffer); ``width`` x ``height`` is the full image's size, which it is drawn stretched
+    to."""
+
+    seq: int
+    width: int
+    height: int
+    image: bytes
+
+
 class ImageMessage(TypedDict):
-    """The image of item ``seq`` (``width`` x ``height`` image pixels) in its one buffer, encoded as
-    ``mimetype``; ``stage`` "thumbnail" is drawn stretched to that size until "full" replaces it."""
+    """The full image of item ``seq`` (``width`` x ``height`` image pixels) in its one buffer, encoded as
+    ``mimetype``: it replaces the thumbnail when decoded."""
 
     type: Literal["image"]
     seq: int
-    stage: Literal["thumbnail", "full"]
+    stage: Literal["full"]
     width: int
     height: int
     mimetype: str
@@ -35,31 +49,35 @@ class ClearImage(TypedDict):
 
 
 class StageImage:
-    """The shown item's image, sent with ``send`` (the stage's custom messages): kept to be sent again to
-    a page that opens later."""
+    """The shown item's image: its thumbnail set with ``set_thumbnail`` (the stage's trait), the full image
+    sent with ``send`` (the stage's custom messages), kept to be sent again to a page that opens later."""
 
-    def __init__(self, send: Callable[..., None]) -> None:
+    def __init__(self, send: Callable[..., None], set_thumbnail: Callable[[Thumbnail | None], None]) -> None:
         self._send = send
+        self._set_thumbnail = set_thumbnail
         self._seq = 0
         self._image: tuple[tuple[int, int], bytes, str] | None = None  # the full image shown, to resend
 
     def show(
         self, size: tuple[int, int], image: bytes, mimetype: str, thumbnail: bytes | None = None
     ) -> None:
-        """Send an item's image (``thumbnail`` first, when given): each message starts its decoding."""
+        """Show an item's image: ``thumbnail`` (a JPEG, or None: the full image alone) in the stage's state
+        at once, then the full image, in a message (dropped while the stage's model is not open: see
+        ``resend``)."""
         self._seq += 1
         self._image = (size, image, mimetype)
         width, height = size
+        small: Thumbnail | None = None
         if thumbnail:
-            first: ImageMessage = {
-                "type": "image", "seq": self._seq, "stage": "thumbnail",
-                "width": width, "height": height, "mimetype": "image/jpeg",
-            }  # fmt: skip
-            self._send(first, buffers=[thumbnail])
-        self._send_full()
+            small = {"seq": self._seq, "width": width, "height": height, "image": thumbnail}
+        self._set_thumbnail(small)
+        self.resend()
 
-    def _send_full(self) -> None:
-        assert self._image is not None
+    def resend(self) -> None:
+        """Send the full image shown (again): once the stage's model opened, or to a page opened later
+        (which has the thumbnail in the state it read)."""
+        if self._image is None:
+            return
         (width, height), image, mimetype = self._image
         full: ImageMessage = {
             "type": "image", "seq": self._seq, "stage": "full",
@@ -67,14 +85,10 @@ class StageImage:
         }  # fmt: skip
         self._send(full, buffers=[image])
 
-    def resend(self) -> None:
-        """A page opened later shows the image too (the full one: its thumbnail would only cost bytes)."""
-        if self._image is not None:
-            self._send_full()
-
     def clear(self) -> None:
         """Show no image (the item shown is not one)."""
         self._seq += 1
         self._image = None
+        self._set_thumbnail(None)
         message: ClearImage = {"type": "clear", "seq": self._seq}
         self._send(message)

@@ -7,8 +7,10 @@ The annotations and the highlight are drawn in the kernel in ipycanvas's vocabul
 ``CanvasRecorder``s and synced as the ``drawing`` and ``highlight`` traits (a batch of ipycanvas commands
 with its binary buffers): a page opened later, or a second view, draws them from the model's state without
 asking the kernel. The hovered object's outline is a trait too, not a message: it is small, and a page
-that opens later shows it as well. The image goes in messages of its own (``image_layer.StageImage``), once,
-never in the state: a saved notebook does not carry it, and a zoom or a redraw does not send it again.
+that opens later shows it as well. The image's thumbnail is state too (``thumbnail``, a binary buffer):
+the page decodes it as soon as the model exists, and a saved notebook shows it; the full image goes in a
+message of its own (``image_layer.StageImage``), once, never in the state: a saved notebook does not
+carry it, and a zoom or a redraw does not send it again.
 
 The gesture messages are ``annotator_gestures``' TypedDicts; the image's are ``image_layer``'s. The list of
 shortcuts that ``?`` shows is the kernel's, one ``Shortcuts`` model for every stage with the same list.
@@ -30,7 +32,7 @@ from ..annotator_gestures import GestureReply
 from ..assets import asset
 from ..base import AnyWidgetChrome
 from .canvas_recorder import CanvasRecorder
-from .image_layer import StageImage
+from .image_layer import StageImage, Thumbnail
 from .later_pages import ReadByLaterPages
 from .opening import OpensWhenBuilt
 
@@ -69,7 +71,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     the browser collects the clicked vertices itself), ``brush`` (a ``Brush``, or None) makes a left drag
     paint a ``Stroke``, ``help_shown`` shows the shortcuts' overlay. ``key`` names the stage's decoded
     images in the page (shared by the model's initialize and its views). The model opens once ``built``,
-    with the first item's drawing in its state."""
+    with the first item's drawing and thumbnail in its state."""
 
     _esm = asset("annotator_stage.js")
     _css = asset("annotator_stage.css")
@@ -83,6 +85,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     brush = traitlets.Dict(None, allow_none=True).tag(sync=True)
     drawing: traitlets.List[Any] = traitlets.List().tag(sync=True)  # canvas_recorder.Batch
     highlight: traitlets.List[Any] = traitlets.List().tag(sync=True)  # canvas_recorder.Batch
+    thumbnail = traitlets.Dict(None, allow_none=True).tag(sync=True)  # image_layer.Thumbnail, or None
     _shortcuts = traitlets.Instance(Shortcuts).tag(sync=True, **w.widget_serialization)
     # [width, lowest, highest window height] for which ``width`` x ``height`` is the size the kernel would
     # give the stage (width 0: any, it is fixed; highest 0: no limit; [] any of them: the size is fixed): a
@@ -93,7 +96,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     # opening state, so the page the stage was made for asks for nothing.
     later_page = traitlets.Bool(False).tag(sync=True)
     # The page reads a missing one as its default (None, False, [] alike).
-    _own_defaults = ("sized_for", "later_page", "brush", "help_shown")
+    _own_defaults = ("sized_for", "later_page", "brush", "help_shown", "thumbnail")
 
     def __init__(
         self, on_gesture: Callable[[dict[str, Any]], None], shortcuts: list[list[str]], **kwargs: Any
@@ -104,7 +107,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
         self._changed: set[str] = set()
         self.drawn = CanvasRecorder(lambda: self._changed_layer("drawing"))  # the annotations
         self.outlined = CanvasRecorder(lambda: self._changed_layer("highlight"))  # the hovered object
-        self.image = StageImage(self.send)
+        self.image = StageImage(self.send, self._set_thumbnail)
         self.on_msg(lambda _widget, content, _buffers: self._on_message(content))
 
     @property
@@ -115,6 +118,9 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     @shortcuts.setter
     def shortcuts(self, rows: list[list[str]]) -> None:
         self._shortcuts = shortcuts_model(rows)
+
+    def _set_thumbnail(self, thumbnail: Thumbnail | None) -> None:
+        self.thumbnail = thumbnail  # type: ignore[assignment]
 
     def _on_message(self, content: dict[str, Any]) -> None:
         if content.get("type") == "ready":
