@@ -295,13 +295,12 @@ function setCarriedState(model, message) {
   }
 }
 
-/** @param {import("@anywidget/types").InitializeProps<PanelTraits>} props */
-function initialize({ model }) {
+/** @typedef {import("./shared_module.js").Listen} Listen */
+
+/** @param {import("@anywidget/types").InitializeProps<PanelTraits> & {listen: Listen}} props */
+function initialize({ model, listen }) {
   // The model's own listener: the traits are set even while no view shows the panel.
-  /** @param {{type: string}} message */
-  const onMessage = (message) => setCarriedState(model, message);
-  model.on("msg:custom", onMessage);
-  return () => model.off("msg:custom", onMessage);
+  return listen(model, { "msg:custom": (/** @type {{type: string}} */ message) => setCarriedState(model, message) });
 }
 
 // The height of the last panel built in the page: a panel made after it keeps that room until built.
@@ -312,9 +311,10 @@ let keptHeight = 0;
  * stylesheet's) and is built once the stage beside it has drawn (the page's loader says when:
  * `afterStages`), so that making it never delays the image and nothing around it moves; a first one is
  * built at once.
- * @param {import("@anywidget/types").RenderProps<PanelTraits> & {afterStages?: () => Promise<void> | null}} props
+ * @param {import("@anywidget/types").RenderProps<PanelTraits>
+ *   & {afterStages?: () => Promise<void> | null, listen: Listen}} props
  */
-function render({ model, el, afterStages }) {
+function render({ model, el, afterStages, listen }) {
   el.classList.add("dlw-annotator-panel");
   // JupyterLab and Notebook 7 skip their shortcuts for keys typed inside an element with this attribute.
   el.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -322,14 +322,14 @@ function render({ model, el, afterStages }) {
   sized.observe(el);
   const waiting = keptHeight ? afterStages?.() : null;
   /** @type {(() => void) | null} */
-  let dispose = waiting ? null : build(model, el, afterStages);
+  let dispose = waiting ? null : build(model, el, afterStages, listen);
   let isGone = false;
   if (waiting) {
     el.style.minHeight = `${keptHeight}px`;
     waiting.then(() => {
       if (isGone) return;
       el.style.minHeight = "";
-      dispose = build(model, el, afterStages);
+      dispose = build(model, el, afterStages, listen);
     });
   }
   return () => {
@@ -346,9 +346,10 @@ function render({ model, el, afterStages }) {
  * @param {Model} model
  * @param {HTMLElement} el
  * @param {(() => Promise<void> | null) | undefined} afterStages
+ * @param {Listen} listen
  * @returns {() => void}
  */
-function build(model, el, afterStages) {
+function build(model, el, afterStages, listen) {
   /** @param {PanelRequest} message */
   const send = (message) => model.send(message);
 
@@ -797,20 +798,18 @@ function build(model, el, afterStages) {
   objectList.box.addEventListener("mouseleave", onObjectLeave);
   form.addEventListener("change", onFormChange);
   form.addEventListener("keydown", onFormKey);
-  /** @type {[string, () => void][]} */
-  const handlers = [
-    ["change:header", paintHeader],
-    ["change:labels", onLabels],
-    ["change:label", onCurrent],
-    ["change:recent", paintRecent],
-    ["change:classifications", onClassifications],
-    ["change:selected", revealSelected],
-    ["change:hidden", paintObjects],
-    ["change:locked", paintObjects],
-    ["change:selection", paintSelection],
-  ];
-  for (const [event, handler] of handlers) model.on(event, handler);
-  model.on("msg:custom", onMessage);
+  const unlisten = listen(model, {
+    "change:header": paintHeader,
+    "change:labels": onLabels,
+    "change:label": onCurrent,
+    "change:recent": paintRecent,
+    "change:classifications": onClassifications,
+    "change:selected": revealSelected,
+    "change:hidden": paintObjects,
+    "change:locked": paintObjects,
+    "change:selection": paintSelection,
+    "msg:custom": onMessage,
+  });
   paintHeader();
   onLabels();
   onClassifications();
@@ -821,8 +820,7 @@ function build(model, el, afterStages) {
   else askObjects();
   return () => {
     isBuilt = false;
-    for (const [event, handler] of handlers) model.off(event, handler);
-    model.off("msg:custom", onMessage);
+    unlisten();
     labelList.dispose();
     objectList.dispose();
     clearTimeout(flashTimer);

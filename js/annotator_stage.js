@@ -851,13 +851,14 @@ export function replay(canvas, batch) {
 /**
  * The model as this module uses it: anywidget's, with the traits above.
  * @typedef {import("@anywidget/types").AnyModel<StageTraits>} StageModel
+ * @typedef {import("./shared_module.js").Listen} Listen
  */
 
 /**
  * @param {import("@anywidget/types").InitializeProps<StageTraits>
- *   & {stageDrawing?: (drawn: Promise<void>) => void}} props
+ *   & {stageDrawing?: (drawn: Promise<void>) => void, listen: Listen}} props
  */
-function initialize({ model, stageDrawing }) {
+function initialize({ model, stageDrawing, listen }) {
   const shown = shownFor(model.get("key"));
   stageDrawing?.(new Promise((resolve) => (shown.drew = resolve)));
   const decodeThumbnail = () => {
@@ -885,8 +886,7 @@ function initialize({ model, stageDrawing }) {
       shown.redraws.forEach((redraw) => redraw());
     }
   };
-  model.on("msg:custom", onMessage);
-  model.on("change:thumbnail", decodeThumbnail);
+  const unlisten = listen(model, { "msg:custom": onMessage, "change:thumbnail": decodeThumbnail });
   if (model.get("later_page")) {
     /** @type {PageReady} */
     const ready = { type: "ready" };
@@ -894,8 +894,7 @@ function initialize({ model, stageDrawing }) {
   }
   return () => {
     shown.drew();
-    model.off("msg:custom", onMessage);
-    model.off("change:thumbnail", decodeThumbnail);
+    unlisten();
     if (shown.bitmap) shown.bitmap.close();
     LAYERS.delete(model.get("key"));
   };
@@ -931,8 +930,9 @@ function layer(el, className) {
  * changes).
  * @param {StageModel} model
  * @param {HTMLElement} el
+ * @param {Listen} listen
  */
-function renderLayers(model, el) {
+function renderLayers(model, el, listen) {
   const image = layer(el, "dlw-image");
   const drawing = layer(el, "dlw-drawing");
   const highlight = layer(el, "dlw-highlight");
@@ -981,27 +981,27 @@ function renderLayers(model, el) {
     paint();
   };
   shown.redraws.add(imageDecoded);
-  /** @type {[string, () => void][]} */
-  const listeners = [
-    ["change:width", schedule("size")],
-    ["change:height", schedule("size")],
-    ["change:view", schedule("image")],
-    ["change:drawing", schedule("drawing")],
-    ["change:highlight", schedule("highlight")],
-  ];
-  for (const [name, listener] of listeners) model.on(name, listener);
+  const unlisten = listen(model, {
+    "change:width": schedule("size"),
+    "change:height": schedule("size"),
+    "change:view": schedule("image"),
+    "change:drawing": schedule("drawing"),
+    "change:highlight": schedule("highlight"),
+  });
   return () => {
     shown.redraws.delete(imageDecoded);
-    for (const [name, listener] of listeners) model.off(name, listener);
+    unlisten();
     if (frame) cancelAnimationFrame(frame);
   };
 }
 
-/** @param {{model: StageModel, el: HTMLElement, shared: (trait: string) => Promise<any>}} props */
-function render({ model, el, shared }) {
+/**
+ * @param {{model: StageModel, el: HTMLElement, shared: (trait: string) => Promise<any>, listen: Listen}} props
+ */
+function render({ model, el, shared, listen }) {
   el.classList.add("dlw-stage");
-  const layers = renderLayers(model, el);
-  const gestures = renderGestures(model, el, shared);
+  const layers = renderLayers(model, el, listen);
+  const gestures = renderGestures(model, el, shared, listen);
   return () => {
     layers();
     gestures();
@@ -1013,8 +1013,9 @@ function render({ model, el, shared }) {
  * @param {StageModel} model
  * @param {HTMLElement} el
  * @param {(trait: string) => Promise<any>} shared
+ * @param {Listen} listen
  */
-function renderGestures(model, el, shared) {
+function renderGestures(model, el, shared, listen) {
   const canvas = document.createElement("canvas");
   canvas.className = "dlw-gestures";
   canvas.tabIndex = 0;
@@ -1422,27 +1423,19 @@ function renderGestures(model, el, shared) {
   };
   canvas.addEventListener("pointerleave", onLeave);
   canvas.addEventListener("contextmenu", (e) => e.preventDefault());
-  model.on("change:width", size);
-  model.on("change:height", size);
-  model.on("change:cursor", size);
-  model.on("change:view", showView);
-  model.on("change:_shortcuts", showHelp);
-  model.on("change:help_shown", showHelp);
-  model.on("change:tool", dropDraft);
-  model.on("change:view", schedule);
-  model.on("change:brush", schedule);
-  model.on("msg:custom", onMessage);
+  const unlisten = listen(model, {
+    "change:width": size,
+    "change:height": size,
+    "change:cursor": size,
+    "change:view": () => (showView(), schedule()),
+    "change:_shortcuts": showHelp,
+    "change:help_shown": showHelp,
+    "change:tool": dropDraft,
+    "change:brush": schedule,
+    "msg:custom": onMessage,
+  });
   return () => {
-    model.off("change:width", size);
-    model.off("change:height", size);
-    model.off("change:cursor", size);
-    model.off("change:view", showView);
-    model.off("change:_shortcuts", showHelp);
-    model.off("change:help_shown", showHelp);
-    model.off("change:tool", dropDraft);
-    model.off("change:view", schedule);
-    model.off("change:brush", schedule);
-    model.off("msg:custom", onMessage);
+    unlisten();
     observer.disconnect();
     if (resizeTimer) clearTimeout(resizeTimer);
     if (frame) cancelAnimationFrame(frame);

@@ -126,9 +126,9 @@ function decimals(step) {
  * built once the page's stages have drawn (the page's loader says when: `afterStages`), so that making it
  * never delays an annotator's image and nothing below it moves; a first one is built at once.
  * @param {{model: Model, el: HTMLElement, shared: (trait: string) => Promise<any>,
- *   afterStages?: () => Promise<void> | null}} context
+ *   afterStages?: () => Promise<void> | null, listen: import("./shared_module.js").Listen}} context
  */
-async function render({ model, el, shared, afterStages }) {
+async function render({ model, el, shared, afterStages, listen }) {
   const specs = await shared("_controls");
   el.classList.add("dlw-control-bar");
   // Its height, for the next bar like it.
@@ -136,14 +136,14 @@ async function render({ model, el, shared, afterStages }) {
   sized.observe(el);
   const waiting = specs.dlwHeight ? afterStages?.() : null;
   /** @type {(() => void) | null} */
-  let dispose = waiting ? null : build(model, el, shared, specs);
+  let dispose = waiting ? null : build(model, el, shared, specs, listen);
   let isGone = false;
   if (waiting) {
     el.style.minHeight = `${specs.dlwHeight}px`;
     waiting.then(() => {
       if (isGone) return;
       el.style.minHeight = "";
-      dispose = build(model, el, shared, specs);
+      dispose = build(model, el, shared, specs, listen);
     });
   }
   return () => {
@@ -159,9 +159,10 @@ async function render({ model, el, shared, afterStages }) {
  * @param {HTMLElement} el
  * @param {(trait: string) => Promise<any>} shared
  * @param {any} first
+ * @param {import("./shared_module.js").Listen} listen
  * @returns {() => void}
  */
-function build(model, el, shared, first) {
+function build(model, el, shared, first, listen) {
   let specs = first;
   /** @returns {Control[]} */
   const controls = () => specs.get("controls");
@@ -399,20 +400,17 @@ function build(model, el, shared, first) {
     statusTimer = window.setTimeout(() => (status.textContent = ""), NOTICE_MS);
   };
   row.addEventListener("keydown", keepKeys);
-  /** @type {[string, () => void][]} */
-  const handlers = [
-    ["change:_controls", () => void shared("_controls").then((now) => ((specs = now), drawAll()))],
-    ["change:values", showValues],
-    ["change:disabled", showStates],
-    ["change:hidden", showStates],
-    ["change:tones", showStates],
-  ];
-  for (const [name, handler] of handlers) model.on(name, handler);
-  model.on("msg:custom", onMessage);
+  const unlisten = listen(model, {
+    "change:_controls": () => void shared("_controls").then((now) => ((specs = now), drawAll())),
+    "change:values": showValues,
+    "change:disabled": showStates,
+    "change:hidden": showStates,
+    "change:tones": showStates,
+    "msg:custom": onMessage,
+  });
   drawAll();
   return () => {
-    for (const [name, handler] of handlers) model.off(name, handler);
-    model.off("msg:custom", onMessage);
+    unlisten();
     clearTimeout(statusTimer);
   };
 }

@@ -384,8 +384,8 @@ function element(tag, className, text) {
   return node;
 }
 
-/** @param {import("@anywidget/types").RenderProps<DropzoneTraits>} props */
-function render({ model, el }) {
+/** @param {import("@anywidget/types").RenderProps<DropzoneTraits> & {listen: import("./shared_module.js").Listen}} props */
+function render({ model, el, listen }) {
   const view = Math.random().toString(36).slice(2, 8);
   let counter = 0;
   /** @type {Entry[]} */
@@ -559,7 +559,6 @@ function render({ model, el }) {
   // Notebook) disconnects its models when the kernel restarts, and a model says so with this event.
   const onDisconnect = () =>
     failAll("the kernel restarted or went away before the file was stored; run the cell again to upload it");
-  model.on("comm_live_update", onDisconnect);
 
   /** @param {Entry} entry */
   const uploadOne = async (entry) => {
@@ -728,21 +727,20 @@ function render({ model, el }) {
     waiting.delete(msg.id);
     if (resolve) resolve(msg);
   };
-  model.on("msg:custom", onMessage);
-  model.on("change:overwrite", syncOptions);
-  model.on("change:remote_path", syncOptions);
-  model.on("change:accept", syncOptions);
+  const unlisten = listen(model, {
+    "msg:custom": onMessage,
+    comm_live_update: onDisconnect,
+    "change:overwrite": syncOptions,
+    "change:remote_path": syncOptions,
+    "change:accept": syncOptions,
+  });
   showTotal();
 
   return () => {
     clearInterval(watchdog);
     if (kernelStatus && typeof kernelStatus.disconnect === "function") kernelStatus.disconnect(onKernelStatus);
     if (current) current.sender.cancel();
-    model.off("msg:custom", onMessage);
-    model.off("comm_live_update", onDisconnect);
-    model.off("change:overwrite", syncOptions);
-    model.off("change:remote_path", syncOptions);
-    model.off("change:accept", syncOptions);
+    unlisten();
   };
 }
 

@@ -81,8 +81,8 @@ function icon(kind, label) {
   return node;
 }
 
-/** @param {import("@anywidget/types").RenderProps<GridTraits>} props */
-function render({ model, el }) {
+/** @param {import("@anywidget/types").RenderProps<GridTraits> & {listen: import("./shared_module.js").Listen}} props */
+function render({ model, el, listen }) {
   el.classList.add("dlw-item-grid");
   const previous = element("button", "dlw-previous", "◀ Previous");
   const label = element("span", "dlw-page-label");
@@ -305,25 +305,20 @@ function render({ model, el }) {
   grid.addEventListener("dblclick", onDoubleClick);
   grid.addEventListener("mousedown", onMouseDown);
   grid.addEventListener("keydown", onKey);
-  model.on("change:cards", renderCards);
-  model.on("change:selected_ids", paintSelection);
-  model.on("change:active_id", paintSelection);
-  model.on("change:page_label", paintBar);
-  model.on("change:has_previous", paintBar);
-  model.on("change:has_next", paintBar);
-  model.on("change:empty_text", onEmptyText);
-  model.on("msg:custom", onMessage);
+  const unlisten = listen(model, {
+    "change:cards": renderCards,
+    "change:selected_ids": paintSelection,
+    "change:active_id": paintSelection,
+    "change:page_label": paintBar,
+    "change:has_previous": paintBar,
+    "change:has_next": paintBar,
+    "change:empty_text": onEmptyText,
+    "msg:custom": onMessage,
+  });
   paintBar();
   renderCards();
   return () => {
-    model.off("change:cards", renderCards);
-    model.off("change:selected_ids", paintSelection);
-    model.off("change:active_id", paintSelection);
-    model.off("change:page_label", paintBar);
-    model.off("change:has_previous", paintBar);
-    model.off("change:has_next", paintBar);
-    model.off("change:empty_text", onEmptyText);
-    model.off("msg:custom", onMessage);
+    unlisten();
     revokeAll();
   };
 }

@@ -121,8 +121,8 @@ function countText(row, counts) {
   return count === 1 ? "1 annotation" : `${count} annotations`;
 }
 
-/** @param {{model: Model, el: HTMLElement}} context */
-function render({ model, el }) {
+/** @param {{model: Model, el: HTMLElement, listen: import("./shared_module.js").Listen}} context */
+function render({ model, el, listen }) {
   el.classList.add("dlw-ontology-lists");
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   /** @param {ListMessage} message */
@@ -532,16 +532,14 @@ function render({ model, el }) {
   cancelDelete.addEventListener("click", onCancel);
   attributeList.addEventListener("click", onAttributeClick);
   newAttribute.addEventListener("click", onNewAttribute);
-  /** @type {Record<string, () => void>} */
-  const listeners = {
+  const unlisten = listen(model, {
     "change:attributes": drawAttributes,
     "change:counts": draw,
     "change:confirm": drawConfirm,
     "change:new_label": onNewLabel,
     "change:new_color": onNewLabel,
-  };
-  for (const [event, listener] of Object.entries(listeners)) model.on(event, listener);
-  model.on("msg:custom", onMessage);
+    "msg:custom": onMessage,
+  });
   onNewLabel();
   filter();
   askLabels();
@@ -549,10 +547,7 @@ function render({ model, el }) {
   if (model.get("counts") === null) send({ type: "count" });
   drawAttributes();
   drawConfirm();
-  return () => {
-    for (const [event, listener] of Object.entries(listeners)) model.off(event, listener);
-    model.off("msg:custom", onMessage);
-  };
+  return unlisten;
 }
 
 /**

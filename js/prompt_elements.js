@@ -70,8 +70,8 @@ function control(tag, className, data, text) {
   return node;
 }
 
-/** @param {{model: Model, el: HTMLElement}} context */
-function render({ model, el }) {
+/** @param {{model: Model, el: HTMLElement, listen: import("./shared_module.js").Listen}} context */
+function render({ model, el, listen }) {
   el.classList.add("dlw-prompt-elements");
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   /** @param {ElementsMessage} message */
@@ -159,9 +159,9 @@ function render({ model, el }) {
   el.addEventListener("keydown", keepKeys);
   el.addEventListener("click", onClick);
   el.addEventListener("input", onInput);
-  model.on("change:prompts", draw);
+  const unlisten = listen(model, { "change:prompts": draw });
   draw();
-  return () => model.off("change:prompts", draw);
+  return unlisten;
 }
 
 export default { render };

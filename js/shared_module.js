@@ -2,7 +2,7 @@
 /*
  * The page side of every dlwidgets anywidget, sent once per kernel: the `_esm` of the kernel's `Loader`
  * model (dlwidgets.widgets.assets). Imported when the page makes that model, it installs
- * `globalThis.dlwidgets1`, the widget definition (`initialize`, `render`) that each widget's own `_esm`
+ * `globalThis.dlwidgets2`, the widget definition (`initialize`, `render`) that each widget's own `_esm`
  * (widget_stub.js, a few bytes) hands to anywidget. A widget's real ES module and stylesheet are held once
  * per kernel by a `SharedModule` model that the widget names in its `_shared_module` trait: the first view
  * of a module imports its text (a blob URL) and puts its stylesheet in the page once; every widget of the
@@ -101,8 +101,28 @@ function afterStages() {
 }
 
 /**
+ * A model's events by name ("change:value", "msg:custom", ...), each with its handler.
+ * @typedef {Record<string, (...args: any[]) => void>} Handlers
+ * The model as ``listen`` uses it (anywidget's and ipywidgets' alike).
+ * @typedef {{on(event: string, handler: (...args: any[]) => void): void,
+ *   off(event: string, handler: (...args: any[]) => void): void}} Listened
+ * @typedef {(model: Listened, handlers: Handlers) => () => void} Listen
+ */
+
+/**
+ * Follow a model's events with their handlers; the function returned stops them all (for a cleanup).
+ * @type {Listen}
+ */
+function listen(model, handlers) {
+  const pairs = Object.entries(handlers);
+  for (const [event, handler] of pairs) model.on(event, handler);
+  return () => pairs.forEach(([event, handler]) => model.off(event, handler));
+}
+
+/**
  * What a widget's module gets beside anywidget's own: ``shared(trait)``, the model a trait of the widget
- * names (a ``Widget`` in the kernel), once the page has it; ``stageDrawing`` and ``afterStages`` (above).
+ * names (a ``Widget`` in the kernel), once the page has it; ``stageDrawing`` and ``afterStages`` (above);
+ * ``listen`` (above).
  * @param {{model: Model}} props
  */
 const withShared = (props) => ({
@@ -110,6 +130,7 @@ const withShared = (props) => ({
   shared: (/** @type {string} */ trait) => sharedModel(props.model, trait),
   stageDrawing,
   afterStages,
+  listen,
 });
 
 const loader = {
@@ -122,7 +143,7 @@ const loader = {
   },
 };
 
-const page = /** @type {{dlwidgets1?: typeof loader}} */ (globalThis);
-page.dlwidgets1 ??= loader;
+const page = /** @type {{dlwidgets2?: typeof loader}} */ (globalThis);
+page.dlwidgets2 ??= loader;
 
 export default {};

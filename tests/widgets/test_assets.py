@@ -108,9 +108,9 @@ _STUB_RUN = """
 globalThis.self = globalThis;
 const { default: stub } = await import(process.argv[1]);
 const loader = { render() {} };
-setTimeout(() => (globalThis.dlwidgets1 = loader), 50);
+setTimeout(() => (globalThis.dlwidgets2 = loader), 50);
 const late = await stub();
-delete globalThis.dlwidgets1;
+delete globalThis.dlwidgets2;
 const started = Date.now();
 const missing = await stub().then(() => "resolved", (error) => error.message);
 console.log(JSON.stringify([late === loader, missing, (Date.now() - started) / 1000]));
