@@ -632,8 +632,9 @@ function failed(error) {
 // The kernel draws with ipycanvas's calls (annotator/canvas_recorder.py) and syncs, per canvas, the commands
 // drawn since it was last cleared, encoded as ipycanvas encodes one message: the first buffer is the JSON
 // list of commands [number, args, buffer count]; an argument {idx, dtype, shape} is an array in the
-// command's own buffers, which follow in order. One extension: an argument {same} is the batch's array
-// number `same` (counted over the whole batch), read as it was sent: an array sent once for several commands.
+// command's own buffers, which follow in order. Two extensions: the arrays come in one buffer, one after
+// the other (cut apart here by their dtype and shape), and an argument {same} is the batch's array number
+// `same` (counted over the whole batch), read as it was sent: an array sent once for several commands.
 // The numbers are ipycanvas's COMMANDS; only the calls the annotator draws with are replayed here, with
 // ipycanvas's meaning. Our own commands beside them are EXTENSIONS (canvas_recorder.EXTENSIONS).
 
@@ -828,15 +829,25 @@ export function replay(canvas, batch) {
   ctx.reset?.();
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (!batch || !batch.length) return;
-  const [listed, ...rest] = batch;
+  const [listed, arrays] = batch;
   /** @type {[number, any[]?, number?][]} */
   const commands = JSON.parse(new TextDecoder().decode(listed));
-  let next = 0;
+  /** @type {DataView[]} */
+  const rest = []; // the batch's arrays, in the order sent ...
   /** @type {BufferArg[]} */
-  const sent = []; // each of the batch's arrays: its argument where it was sent
+  const sent = []; // ... and the argument each was sent as
+  let at = 0;
+  for (const [, args = []] of commands) {
+    for (const arg of /** @type {BufferArg[]} */ (args.filter((arg) => arg?.idx !== undefined))) {
+      const length = TYPED[arg.dtype].BYTES_PER_ELEMENT * arg.shape.reduce((n, d) => n * d, 1);
+      rest.push(new DataView(arrays.buffer, arrays.byteOffset + at, length));
+      sent.push(arg);
+      at += length;
+    }
+  }
+  let next = 0;
   for (const [name, args = [], count = 0] of commands) {
     const own = rest.slice(next, next + count);
-    for (const arg of args) if (arg?.idx !== undefined) sent[next + arg.idx] = arg;
     // An array sent before in the batch: appended to the command's own and read from there.
     const resolved = args.map((arg) =>
       arg?.same === undefined ? arg : { ...sent[arg.same], idx: own.push(rest[arg.same]) - 1 }

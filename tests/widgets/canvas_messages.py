@@ -49,9 +49,20 @@ def _array(arg: Any, own: list[bytes], arrays: list[Any]) -> Any:
 
 
 def batch_commands(batch: list[Any]) -> list[tuple[str, list[Any]]]:
-    """The commands of one of the stage's synced drawings (its ``drawing`` or ``highlight``): the buffers
-    of one ipycanvas message."""
-    return commands([({}, [bytes(b) for b in batch])]) if batch else []
+    """The commands of one of the stage's synced drawings (its ``drawing`` or ``highlight``): ipycanvas's
+    JSON of one message, then its arrays in one buffer, cut apart here as the page does."""
+    if not batch:
+        return []
+    listed, arrays = bytes(batch[0]), bytes(batch[1]) if len(batch) > 1 else b""
+    buffers, at = [], 0
+    for command in json.loads(listed):
+        for arg in command[1] if len(command) > 1 else []:
+            if isinstance(arg, dict) and "idx" in arg:
+                size = np.dtype(arg["dtype"]).itemsize * int(np.prod(arg["shape"]))
+                buffers.append(arrays[at : at + size])
+                at += size
+    assert at == len(arrays), f"{len(arrays) - at} bytes of the arrays' buffer read by no argument"
+    return commands([({}, [listed, *buffers])])
 
 
 def drawn(stage: Any) -> list[str]:

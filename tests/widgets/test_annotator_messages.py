@@ -11,6 +11,7 @@ from typing import Any
 import ipywidgets as w
 import numpy as np
 import pytest
+from canvas_messages import batch_commands
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
@@ -93,7 +94,9 @@ def test_a_thousand_boxes_are_one_message_of_int16_coordinates(image_item: dw.It
     (message,) = during(sent, annotator._redraw)
     assert message[:2] == (annotator.stage, "update")
     assert size(message) <= 33 * 1024
-    assert 1000 * 2 in {len(b) for b in message[2]}  # one int16 per box for each of x, y, width, height
+    (boxes,) = [args for name, args in batch_commands(message[2]) if name == "fillStyledRects"]
+    # One int16 per box for each of x, y, width, height.
+    assert [(a.dtype, a.shape) for a in boxes[:4]] == [(np.dtype(np.int16), (1000,))] * 4
 
 
 def test_a_new_width_redraws_the_layers_without_sending_the_image_again(
