@@ -1,6 +1,7 @@
 """A 1 MP photo in the annotator, in JupyterLab 4 and Notebook 7: its 160 px thumbnail, which comes in the
 stage's opening state, is on screen scaled up with the boxes before the full image is decoded, and the full
-image replaces it.
+image replaces it. The notebook saved with its widget state shows the thumbnail with the boxes when it is
+opened again, before any kernel has run it.
 
 The page holds back the full image's decoding (every image decoded from more than 20 KB waits until the
 test lets it go), as a slow decoding or a slow network would: what the canvas shows meanwhile is the
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from .page import OpenNotebook
+from .page import NotebookPage, OpenNotebook
 from .pixels import RGBA, read_pixel, wait_pixel
 from .polling import poll
 from .test_annotator import WORKSPACE_CELL
+from .test_saved_state import saving_widget_state  # noqa: F401 (a fixture)
 from .views import AnnotatorView
 
 WIDTH, HEIGHT = 1152, 864
@@ -69,6 +71,15 @@ def _edge_is_sharp(image: Locator, view: AnnotatorView) -> bool:
     return all(v < 30 for v in dark[:3]) and all(v > 225 for v in light[:3])
 
 
+def _shows_thumbnail_and_box(image: Locator, view: AnnotatorView) -> None:
+    """The canvas shows the image's blue patch and the box's red outline."""
+    patch = view.canvas_xy((PATCH[0] + PATCH[2]) / 2, (PATCH[1] + PATCH[3]) / 2)
+    wait_pixel(image, int(patch[0]), int(patch[1]), _is_blue, what="the thumbnail's blue patch")
+    left, middle = view.canvas_xy(BOX[0], (BOX[1] + BOX[3]) / 2)
+    outline = [read_pixel(image, int(left) + d, int(middle)) for d in range(-2, 3)]
+    assert any(_is_red(p) for p in outline), f"the box's outline over the image: {outline}"
+
+
 def test_the_thumbnail_is_shown_with_the_boxes_until_the_full_image_replaces_it(
     open_notebook: OpenNotebook, page: Page
 ) -> None:
@@ -77,11 +88,7 @@ def test_the_thumbnail_is_shown_with_the_boxes_until_the_full_image_replaces_it(
     notebook.run_all()
     image = notebook.wait_widget(".dlw-annotator canvas.dlw-image")
     view = AnnotatorView(notebook)
-    patch = view.canvas_xy((PATCH[0] + PATCH[2]) / 2, (PATCH[1] + PATCH[3]) / 2)
-    wait_pixel(image, int(patch[0]), int(patch[1]), _is_blue, what="the thumbnail's blue patch")
-    left, middle = view.canvas_xy(BOX[0], (BOX[1] + BOX[3]) / 2)
-    outline = [read_pixel(image, int(left) + d, int(middle)) for d in range(-2, 3)]
-    assert any(_is_red(p) for p in outline), f"the box's outline over the thumbnail: {outline}"
+    _shows_thumbnail_and_box(image, view)
     poll(lambda: notebook.page.evaluate("window.e2eHeld()") or None, timeout=30, what="the full image held")
     assert image.evaluate("(canvas) => canvas.dataset.stage") == "thumbnail"
     assert not _edge_is_sharp(image, view), "the thumbnail, scaled up, blurs the edge"
@@ -89,4 +96,29 @@ def test_the_thumbnail_is_shown_with_the_boxes_until_the_full_image_replaces_it(
     notebook.page.evaluate("window.e2eRelease()")
     poll(lambda: _edge_is_sharp(image, view) or None, timeout=30, what="the full image's sharp edge")
     assert image.evaluate("(canvas) => canvas.dataset.stage") == "full"
-    assert any(_is_red(read_pixel(image, int(left) + d, int(middle))) for d in range(-2, 3)), "the box still"
+    _shows_thumbnail_and_box(image, view)  # the boxes still there
+
+
+def test_a_saved_notebook_shows_the_thumbnail_with_the_boxes_without_a_kernel(
+    open_notebook: OpenNotebook,
+    saving_widget_state: None,
+    page: Page,  # noqa: F811
+) -> None:
+    notebook = open_notebook([WORKSPACE_CELL, IMAGE_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator canvas.dlw-image")
+    notebook.wait_ready()
+    path = notebook.server.root_dir / notebook.nb_path
+    written = path.stat().st_mtime_ns
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
+    notebook.close()  # the kernel goes; the next page's is new and has run nothing
+
+    reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
+    reopened.open()
+    image = reopened.wait_widget(".dlw-annotator canvas.dlw-image")
+    view = AnnotatorView(reopened)
+    _shows_thumbnail_and_box(image, view)
+    assert image.evaluate("(canvas) => canvas.dataset.stage") == "thumbnail", "the full image is not saved"
+    assert not _edge_is_sharp(image, view)
+    reopened.close()
