@@ -630,13 +630,12 @@ function failed(error) {
 
 // -- The drawing, replayed ----------------------------------------------------------------------------
 // The kernel draws with ipycanvas's calls (annotator/canvas_recorder.py) and syncs, per canvas, the commands
-// drawn since it was last cleared, encoded as ipycanvas encodes one message: the first buffer is the JSON
-// list of commands [number, args, buffer count]; an argument {idx, dtype, shape} is an array in the
-// command's own buffers, which follow in order. Two extensions: the arrays come in one buffer, one after
-// the other (cut apart here by their dtype and shape), and an argument {same} is the batch's array number
-// `same` (counted over the whole batch), read as it was sent: an array sent once for several commands.
-// The numbers are ipycanvas's COMMANDS; only the calls the annotator draws with are replayed here, with
-// ipycanvas's meaning. Our own commands beside them are EXTENSIONS (canvas_recorder.EXTENSIONS).
+// drawn since it was last cleared, written shorter than ipycanvas's message: the first buffer is the JSON
+// list of commands [number, args], the second the arrays' bytes, one after the other. An argument
+// {dtype: shape} is the next array (cut from there by its dtype and shape), {same: n} the batch's n-th
+// array again, read as it was sent: an array sent once for several commands. The numbers are ipycanvas's
+// COMMANDS; only the calls the annotator draws with are replayed here, with ipycanvas's meaning. Our own
+// commands beside them are EXTENSIONS (canvas_recorder.EXTENSIONS).
 
 /** ipycanvas's command numbers (ipycanvas.canvas.COMMANDS) of the calls replayed. */
 const COMMANDS = {
@@ -830,30 +829,25 @@ export function replay(canvas, batch) {
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (!batch || !batch.length) return;
   const [listed, arrays] = batch;
-  /** @type {[number, any[]?, number?][]} */
+  /** @type {[number, any[]][]} */
   const commands = JSON.parse(new TextDecoder().decode(listed));
-  /** @type {DataView[]} */
-  const rest = []; // the batch's arrays, in the order sent ...
   /** @type {BufferArg[]} */
-  const sent = []; // ... and the argument each was sent as
+  const sent = []; // the batch's arrays so far, each as `argument` reads it from `buffers`
+  /** @type {DataView[]} */
+  const buffers = [];
   let at = 0;
-  for (const [, args = []] of commands) {
-    for (const arg of /** @type {BufferArg[]} */ (args.filter((arg) => arg?.idx !== undefined))) {
-      const length = TYPED[arg.dtype].BYTES_PER_ELEMENT * arg.shape.reduce((n, d) => n * d, 1);
-      rest.push(new DataView(arrays.buffer, arrays.byteOffset + at, length));
-      sent.push(arg);
+  for (const [name, args] of commands) {
+    const resolved = args.map((arg) => {
+      if (arg === null || typeof arg !== "object" || Array.isArray(arg)) return arg;
+      if (arg.same !== undefined) return sent[arg.same];
+      const [[dtype, shape]] = /** @type {[keyof typeof TYPED, number[]][]} */ (Object.entries(arg));
+      const length = TYPED[dtype].BYTES_PER_ELEMENT * shape.reduce((n, d) => n * d, 1);
+      buffers.push(new DataView(arrays.buffer, arrays.byteOffset + at, length));
       at += length;
-    }
-  }
-  let next = 0;
-  for (const [name, args = [], count = 0] of commands) {
-    const own = rest.slice(next, next + count);
-    // An array sent before in the batch: appended to the command's own and read from there.
-    const resolved = args.map((arg) =>
-      arg?.same === undefined ? arg : { ...sent[arg.same], idx: own.push(rest[arg.same]) - 1 }
-    );
-    draw(ctx, name, resolved, own);
-    next += count;
+      sent.push({ idx: buffers.length - 1, dtype, shape });
+      return sent[sent.length - 1];
+    });
+    draw(ctx, name, resolved, buffers);
   }
 }
 

@@ -17,52 +17,53 @@ NAMES = {number: name for name, number in (COMMANDS | EXTENSIONS).items()}
 
 
 def commands(sent: Sent) -> list[tuple[str, list[Any]]]:
-    """Each canvas command sent, by name, with its array arguments decoded."""
+    """Each canvas command ipycanvas sent, by name, with its array arguments decoded."""
     found = []
     for _content, buffers in sent:
         listed = json.loads(buffers[0])
         batch = listed if listed and isinstance(listed[0], list) else [listed]
         rest = buffers[1:]
-        arrays: list[Any] = []  # each array of the batch so far, decoded
         for command in batch:
             name, args = NAMES.get(command[0], str(command[0])), command[1] if len(command) > 1 else []
             count = command[2] if len(command) > 2 else 0
             own, rest = rest[:count], rest[count:]
-            decoded = []
-            for arg in args:
-                decoded.append(_array(arg, own, arrays))
-                if isinstance(arg, dict) and "idx" in arg:
-                    arrays.append(decoded[-1])
+            decoded = [_array(arg, own) for arg in args]
             if name != "switchCanvas":  # which layer the next commands draw on
                 found.append((name, decoded))
     return found
 
 
-def _array(arg: Any, own: list[bytes], arrays: list[Any]) -> Any:
-    """An argument as drawn: an array from the command's own buffers (``idx``) or, the stage's batches'
-    extension, one sent before in the batch (``same``: its place among the batch's arrays)."""
-    if isinstance(arg, dict) and "same" in arg:  # as it was sent, or the same items in another shape
-        return arrays[arg["same"]].reshape(arg.get("shape", arrays[arg["same"]].shape))
+def _array(arg: Any, own: list[bytes]) -> Any:
+    """An argument as drawn: an array from the command's own buffers (``idx``), or as it is."""
     if not isinstance(arg, dict) or "idx" not in arg:
         return arg
     return np.frombuffer(own[arg["idx"]], dtype=arg["dtype"]).reshape(arg["shape"])
 
 
 def batch_commands(batch: list[Any]) -> list[tuple[str, list[Any]]]:
-    """The commands of one of the stage's synced drawings (its ``drawing`` or ``highlight``): ipycanvas's
-    JSON of one message, then its arrays in one buffer, cut apart here as the page does."""
+    """The commands of one of the stage's synced drawings (its ``drawing`` or ``highlight``, written as
+    canvas_recorder says): the commands' JSON, then their arrays in one buffer, cut apart here as the page
+    does."""
     if not batch:
         return []
-    listed, arrays = bytes(batch[0]), bytes(batch[1]) if len(batch) > 1 else b""
-    buffers, at = [], 0
-    for command in json.loads(listed):
-        for arg in command[1] if len(command) > 1 else []:
-            if isinstance(arg, dict) and "idx" in arg:
-                size = np.dtype(arg["dtype"]).itemsize * int(np.prod(arg["shape"]))
-                buffers.append(arrays[at : at + size])
+    arrays, at = bytes(batch[1]) if len(batch) > 1 else b"", 0
+    sent: list[Any] = []  # the batch's arrays so far
+    found = []
+    for number, args in json.loads(bytes(batch[0])):
+        decoded = []
+        for arg in args:
+            if isinstance(arg, dict) and "same" in arg:  # as it was sent, or the same items in another shape
+                arg = sent[arg["same"]].reshape(arg.get("shape", sent[arg["same"]].shape))
+            elif isinstance(arg, dict):  # {dtype: shape}
+                ((dtype, shape),) = arg.items()
+                size = np.dtype(dtype).itemsize * int(np.prod(shape))
+                arg = np.frombuffer(arrays[at : at + size], dtype=dtype).reshape(shape)
+                sent.append(arg)
                 at += size
+            decoded.append(arg)
+        found.append((NAMES.get(number, str(number)), decoded))
     assert at == len(arrays), f"{len(arrays) - at} bytes of the arrays' buffer read by no argument"
-    return commands([({}, [listed, *buffers])])
+    return found
 
 
 def drawn(stage: Any) -> list[str]:

@@ -1,5 +1,5 @@
-"""The stage's drawn layers in the kernel: a ``CanvasRecorder`` takes ipycanvas's calls and records them as
-ipycanvas sends them (the same commands and buffers as a held ipycanvas ``Canvas``), the record restarts at
+"""The stage's drawn layers in the kernel: a ``CanvasRecorder`` takes ipycanvas's calls and records them
+(the same commands and arrays as a held ipycanvas ``Canvas`` sends, written shorter), the record restarts at
 each clear with the styles set before it, and the page's replay (js/annotator_stage.js) names the same
 ipycanvas command and attribute numbers."""
 
@@ -34,7 +34,7 @@ def draw(layer: CanvasRecorder | Canvas) -> None:
     layer.fill_text("car", 3, 4)
 
 
-def test_a_recording_is_what_ipycanvas_would_send(sent: Sent) -> None:
+def test_a_recording_draws_what_ipycanvas_would_send(sent: Sent) -> None:
     canvas = Canvas(width=40, height=40)
     sent.clear()
     with hold_canvas():
@@ -58,8 +58,8 @@ def test_an_array_already_in_the_batch_is_sent_once() -> None:
     listed_json, arrays = recorder.batch()  # the commands, then their arrays in one buffer
     assert arrays.count(xs) == 1 and arrays.count(colors) == 1, "each sent, once"
     listed = [arg for command in json.loads(listed_json) for arg in command[1] if isinstance(arg, dict)]
-    sent_once = [arg for arg in listed if "idx" in arg]
-    assert len(arrays) == sum(np.dtype(a["dtype"]).itemsize * np.prod(a["shape"]) for a in sent_once)
+    sent_once = [next(iter(arg.items())) for arg in listed if "same" not in arg]  # {dtype: shape}
+    assert len(arrays) == sum(np.dtype(dtype).itemsize * np.prod(shape) for dtype, shape in sent_once)
     again = [arg for arg in listed if "same" in arg]
     assert again and all(arg.keys() <= {"same", "shape"} for arg in again), "named by its place alone"
 

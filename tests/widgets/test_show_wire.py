@@ -32,7 +32,7 @@ from dlwidgets.widgets.annotator import Annotator
 # state, is counted apart: it is the workspace's, its size depends on the image.
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 4_350  # 4.2 KB, the thumbnail not counted
+OPEN_BYTES_BESIDE_IMAGE = 4_050  # 4.0 KB, the thumbnail not counted
 OPEN_THUMBNAIL_STATE = 100  # the thumbnail's keys in the state JSON (its seq, size, buffer path)
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2

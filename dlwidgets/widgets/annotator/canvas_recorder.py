@@ -3,28 +3,26 @@ takes ipycanvas's drawing calls and records them as ipycanvas encodes them, for 
 synced state (``Stage.drawing``, ``Stage.highlight``) and ``js/annotator_stage.js`` to replay.
 
 ipycanvas stays the drawing vocabulary: the calls are ipycanvas's own ``Canvas`` methods, borrowed, which
-encode their arguments with ``ipycanvas.utils.populate_args`` (NumPy arrays as binary buffers) under the
-numbers of ``ipycanvas.canvas.COMMANDS``, and the batch is ``commands_to_buffer``'s, so a batch reads as
-the buffers of one ipycanvas draw message: the commands as JSON, then their arrays. Only the subset the
-stage's page replays is borrowed: any other call fails here, not silently in the page.
+encode their arguments with ``ipycanvas.utils.populate_args`` under the numbers of
+``ipycanvas.canvas.COMMANDS``. Only the subset the stage's page replays is borrowed: any other call fails
+here, not silently in the page.
 
-One extension of ipycanvas's format: an array equal to one already in the batch (its bytes, dtype and
-shape) is not sent again. Its argument is ``{"same": n}``, the batch's n-th array (counted over the whole
-batch, after the commands' JSON) read with the dtype and shape it was sent with (``{"same": n, "shape"}``
-another shape of the same items), and its command's buffer
-count and the other arguments' ``idx`` count only the arrays it sends (filled and stroked boxes share
-their x, y, width, height and colours; label texts their plates' x and y).
+A batch is written shorter than ipycanvas's message (it goes with every redraw, the first with the
+Annotator's opening):
 
-The batch's arrays travel as one buffer after the JSON, one after the other in the order they were sent,
-where ipycanvas sends a buffer each: the page cuts them apart by their arguments' dtype and shape. A
-buffer costs a message about 30 bytes (its path, a null in the state, its offset on the websocket).
-
-One command of our own, numbered apart from ipycanvas's (``EXTENSIONS``): ``fill_texts``, many texts in
-one command, ``[texts, codes, x, y]``: text ``texts[codes[i]]`` filled at ``(x[i], y[i])``, where
-``texts`` are the distinct texts and the rest arrays. ipycanvas has only ``fill_text``, one text a command:
-fifty labels were fifty commands, 1.5 KB of JSON where this is about 0.3 KB.
-
-The batch's JSON is written compact, as ipycanvas writes it with orjson installed.
+- the commands are compact JSON, ``[number, args]``, then, in one buffer, their arrays' bytes one after
+  the other in the order sent (ipycanvas sends a buffer each, and a buffer costs a message ~30 bytes: its
+  path, a null in the state, its offset on the websocket);
+- an array argument is ``{dtype: shape}`` (ipycanvas's ``{"shape", "dtype", "idx"}``): the page cuts the
+  arrays apart by their dtypes and shapes;
+- an array equal to one already in the batch (its bytes and dtype) is not sent again: its argument is
+  ``{"same": n}``, the batch's n-th array read as it was sent (``{"same": n, "shape"}``: the same items in
+  another shape). Filled and stroked boxes share their x, y, width, height and colours; label texts their
+  plates' x and y;
+- one command of our own, numbered apart from ipycanvas's (``EXTENSIONS``): ``fill_texts``, many texts in
+  one command, ``[texts, codes, x, y]``: text ``texts[codes[i]]`` filled at ``(x[i], y[i])``, where
+  ``texts`` are the distinct texts and the rest arrays. ipycanvas has only ``fill_text``, one text a
+  command: fifty labels were fifty commands, 1.5 KB of JSON where this is about 0.3 KB.
 """
 
 from __future__ import annotations
@@ -119,22 +117,20 @@ class CanvasRecorder:
         self.send_draw_command(self, EXTENSIONS["fillTexts"], args, buffers)
 
     def send_command(self, _canvas: object, command: list[Any], buffers: list[Any] = ()) -> None:  # type: ignore[assignment]
-        if buffers:
-            args, count = [], 0
-            for arg in command[1]:
-                if isinstance(arg, dict) and "idx" in arg:
-                    data = bytes(buffers[arg["idx"]])
-                    key, shape = (data, arg["dtype"]), list(arg["shape"])
-                    if key in self._sent:
-                        place, first_shape = self._sent[key]
-                        arg = {"same": place} if shape == first_shape else {"same": place, "shape": shape}
-                    else:
-                        self._sent[key] = len(self._buffers), shape
-                        self._buffers.append(data)
-                        arg, count = {**arg, "idx": count}, count + 1
-                args.append(arg)
-            command = [command[0], args, count]
-        self._commands.append(command)
+        args = []
+        for arg in command[1] if len(command) > 1 else ():
+            if isinstance(arg, dict) and "idx" in arg:
+                data = bytes(buffers[arg["idx"]])
+                key, shape = (data, arg["dtype"]), list(arg["shape"])
+                if key in self._sent:
+                    place, first_shape = self._sent[key]
+                    arg = {"same": place} if shape == first_shape else {"same": place, "shape": shape}
+                else:
+                    self._sent[key] = len(self._buffers), shape
+                    self._buffers.append(data)
+                    arg = {arg["dtype"]: shape}
+            args.append(arg)
+        self._commands.append([command[0], args])
         if self.on_change is not None:
             self.on_change()
 
@@ -144,7 +140,7 @@ class CanvasRecorder:
         styles = [[COMMANDS["set"], [Canvas.ATTRS[k], v]] for k, v in self._style.items() if v != DEFAULTS[k]]
         self._commands += styles
         if self._line_dash:
-            self._commands.append([COMMANDS["setLineDash"], [self._line_dash], 0])
+            self._commands.append([COMMANDS["setLineDash"], [self._line_dash]])
         if self.on_change is not None:
             self.on_change()
 
