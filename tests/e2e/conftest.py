@@ -15,6 +15,7 @@ On failure a screenshot and the browser console go to ``tests/e2e/artifacts/``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Generator, Iterator, Sequence
@@ -32,6 +33,8 @@ REPO = E2E_DIR.parents[1]
 ARTIFACTS = E2E_DIR / "artifacts"
 # The package's shipped Jupyter config files, so the test server runs as it would with dlwidgets installed.
 PACKAGE_JUPYTER_CONFIG = REPO / "jupyter-config"
+
+WIDGETS_SETTINGS = "/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin"
 
 _CONSOLE = pytest.StashKey[list[str]]()
 
@@ -78,6 +81,16 @@ def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter
     server = JupyterServer(tmp_path_factory.mktemp("jupyter"), config_path=[PACKAGE_JUPYTER_CONFIG])
     with server:
         yield server
+
+
+@pytest.fixture
+def saving_widget_state(jupyter_server: JupyterServer) -> Iterator[None]:
+    """The widget manager's saveState setting on for this test (pages loaded from now on read it)."""
+    jupyter_server.api("PUT", WIDGETS_SETTINGS, json={"raw": json.dumps({"saveState": True})})
+    try:
+        yield
+    finally:
+        jupyter_server.api("PUT", WIDGETS_SETTINGS, json={"raw": "{}"})
 
 
 @pytest.fixture(scope="session")

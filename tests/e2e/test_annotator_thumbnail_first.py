@@ -16,7 +16,6 @@ from .page import NotebookPage, OpenNotebook
 from .pixels import RGBA, read_pixel, wait_pixel
 from .polling import poll
 from .test_annotator import WORKSPACE_CELL
-from .test_saved_state import saving_widget_state  # noqa: F401 (a fixture)
 from .views import AnnotatorView
 
 WIDTH, HEIGHT = 1152, 864
@@ -102,7 +101,7 @@ def test_the_thumbnail_is_shown_with_the_boxes_until_the_full_image_replaces_it(
 def test_a_saved_notebook_shows_the_thumbnail_with_the_boxes_without_a_kernel(
     open_notebook: OpenNotebook,
     saving_widget_state: None,
-    page: Page,  # noqa: F811
+    page: Page,
 ) -> None:
     notebook = open_notebook([WORKSPACE_CELL, IMAGE_CELL])
     notebook.run_all()

@@ -7,17 +7,13 @@ draws them from the kernel's live models."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Page
 
 from .notebook import READY_FILE
 from .page import NotebookPage, OpenNotebook
 from .polling import poll
-from .server import JupyterServer
 
-SETTINGS = "/lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin"
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 
 # Two widgets of one kind (one shared module) and one of another; two bars with the same specs (one specs
@@ -46,16 +42,6 @@ _SHOWN_JS = """() => ({
   composers: document.querySelectorAll(".jp-OutputArea-output .dlw-prompt-composer").length,
   styled: getComputedStyle(document.querySelector(".jp-OutputArea-output .dlw-drop-area")).borderStyle,
 })"""
-
-
-@pytest.fixture
-def saving_widget_state(jupyter_server: JupyterServer) -> Iterator[None]:
-    """The widget manager's saveState setting on for this test (pages loaded from now on read it)."""
-    jupyter_server.api("PUT", SETTINGS, json={"raw": json.dumps({"saveState": True})})
-    try:
-        yield
-    finally:
-        jupyter_server.api("PUT", SETTINGS, json={"raw": "{}"})
 
 
 def shown(page: Page, expected: dict[str, object], what: str) -> None:
