@@ -150,10 +150,14 @@ class Stage:
 
 @dataclass
 class WireMeter:
-    """Frames on the page's kernel websockets while on: bytes both ways, and widget models opened."""
+    """Frames on the page's kernel websockets while on: bytes both ways, and widget models opened.
+    ``asked`` is the part of ``received`` that answers a message the page itself sent meanwhile (its
+    parent is a ``comm_msg``, not the cell's ``execute_request``): e.g. a view asking for its rows once
+    drawn, with the kernel's busy/idle statuses around the reply."""
 
     on: bool = False
     received: int = 0
+    asked: int = 0
     sent: int = 0
     frames: int = 0
     models: int = 0
@@ -173,9 +177,12 @@ class WireMeter:
     def _received(self, payload: str | bytes) -> None:
         if not self.on:
             return
-        self.received += len(payload.encode() if isinstance(payload, str) else payload)
+        size = len(payload.encode() if isinstance(payload, str) else payload)
+        self.received += size
         self.frames += 1
-        header = _header(payload)
+        header, parent = _headers(payload)
+        if parent.get("msg_type") == "comm_msg":
+            self.asked += size
         if header.get("msg_type") == "comm_open":
             self.models += 1
 
@@ -184,7 +191,7 @@ class WireMeter:
             self.sent += len(payload.encode() if isinstance(payload, str) else payload)
 
     def start(self) -> None:
-        self.received = self.sent = self.frames = self.models = 0
+        self.received = self.asked = self.sent = self.frames = self.models = 0
         self.on = True
 
     def stop(self, page: Page) -> dict[str, int]:
@@ -193,22 +200,25 @@ class WireMeter:
         self.on = False
         return {
             "received": self.received,
+            "asked": self.asked,
             "sent": self.sent,
             "frames": self.frames,
             "page_models": self.models,
         }
 
 
-def _header(payload: str | bytes) -> dict[str, Any]:
-    """The message header of one kernel websocket frame: JSON text (the legacy protocol) or the binary
-    ``v1.kernel.websocket.jupyter.org`` layout (the number of offsets, the offsets, channel, header ...)."""
+def _headers(payload: str | bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and parent header of one kernel websocket frame: JSON text (the legacy protocol) or the
+    binary ``v1.kernel.websocket.jupyter.org`` layout (the number of offsets, the offsets, channel, header,
+    parent header ...)."""
     try:
         if isinstance(payload, str):
-            header: dict[str, Any] = json.loads(payload).get("header", {})
-            return header
+            message = json.loads(payload)
+            return message.get("header", {}), message.get("parent_header", {})
         (count,) = struct.unpack_from("<Q", payload, 0)
         offsets = struct.unpack_from(f"<{count}Q", payload, 8)
         header = json.loads(payload[offsets[1] : offsets[2]])
-        return header
+        parent = json.loads(payload[offsets[2] : offsets[3]])
+        return header, parent
     except (ValueError, struct.error, IndexError):
-        return {}
+        return {}, {}

@@ -239,14 +239,14 @@ class Transit:
             raise RuntimeError(f"no websocket to the kernel at {url}")
 
     async def _listen(self, url: str, connected: threading.Event) -> None:
-        from _stage import _header
+        from _stage import _headers
         from tornado.websocket import websocket_connect
 
         socket = await websocket_connect(url, subprotocols=["v1.kernel.websocket.jupyter.org"])
         connected.set()
         while (payload := await socket.read_message()) is not None:
             if self.on:
-                self.frames.append((time.time(), _header(payload)))
+                self.frames.append((time.time(), _headers(payload)[0]))
 
     def start(self) -> None:
         self.frames = []
