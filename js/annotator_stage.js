@@ -42,11 +42,12 @@
  * [width, lowest, highest window height] for which the canvas size is the kernel's choice (width 0: any,
  * highest 0: no limit; [] any: the size is fixed; see sizedHere). `later_page` is true in the state a page reads after the stage opened
  * (a reloaded page, a second tab): that page asks for the image (PageReady). `thumbnail` is the shown
- * item's (null: none). These three, `brush` and `help_shown` are left out of the opening state at their
- * defaults.
+ * item's (null: none). `has_image` is false while the shown item has no image (none will be drawn: the
+ * page need not wait for one). These four, `brush` and `help_shown` are left out of the opening state at
+ * their defaults (a missing `has_image` is true).
  * @typedef {{key: string, width: number, height: number, cursor: string, view: number[], help_shown: boolean,
  *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string,
- *   sized_for: number[], later_page: boolean, thumbnail: Thumbnail | null}} StageTraits
+ *   sized_for: number[], later_page: boolean, thumbnail: Thumbnail | null, has_image: boolean}} StageTraits
  * @typedef {{tool: "brush" | "eraser", radius: number, color: string}} Brush
  */
 
@@ -497,11 +498,13 @@ function drawBrushOutline(ctx, brush, at, view) {
 /**
  * What a layer shows: the newest item's best decoded image so far ("fit" is the full image decoded at
  * about the size it is shown at, see decodeToFit), its views' redraw functions, and the full image's
- * decoding, started once a view has drawn the fit one (`later`); `drew` tells the page's loader that a
- * view has drawn an image (the toolbar and the side panel are built after it: shared_module.js);
- * `thumbnail` settles once the last thumbnail's decoding has (the full image's waits for it).
+ * decoding, started once a view has drawn the fit one (`later`); `drew` tells the page's loader that the
+ * stage has drawn what it will of its first item: an image, or none (the item has none, or it could not
+ * be decoded); the toolbar and the side panel are built after it (shared_module.js). `thumbnail` settles
+ * once the last thumbnail's decoding has (the full image's waits for it). `error` says why the newest
+ * item's image is not shown ("": it is, or the item has none).
  * @typedef {{seq: number, stage: ImageStage, bitmap: Decoded | null, size: number[], redraws: Set<() => void>,
- *   later: (() => void) | null, drew: () => void, thumbnail: Promise<void>}} Shown
+ *   later: (() => void) | null, drew: () => void, thumbnail: Promise<void>, error: string}} Shown
  * @typedef {"" | "thumbnail" | "fit" | "full"} ImageStage
  * An encoded image of item `seq` to decode, at `stage`: the thumbnail or the full image.
  * @typedef {{seq: number, stage: "thumbnail" | "full", width: number, height: number, mimetype: string}} Encoded
@@ -524,7 +527,10 @@ function shownFor(key) {
   let shown = LAYERS.get(key);
   if (!shown) {
     const thumbnail = Promise.resolve();
-    shown = { seq: 0, stage: "", bitmap: null, size: [1, 1], redraws: new Set(), later: null, drew: () => {}, thumbnail };
+    shown = {
+      seq: 0, stage: "", bitmap: null, size: [1, 1], redraws: new Set(), later: null, drew: () => {}, thumbnail,
+      error: "",
+    };
     LAYERS.set(key, shown);
   }
   return shown;
@@ -541,6 +547,7 @@ function clear(shown, seq) {
   shown.stage = "";
   shown.bitmap = null;
   shown.later = null;
+  shown.error = "";
 }
 
 /**
@@ -560,6 +567,7 @@ function offer(shown, msg, image, stage) {
   shown.bitmap = image;
   shown.stage = stage;
   shown.size = [msg.width, msg.height];
+  shown.error = "";
   shown.redraws.forEach((redraw) => redraw());
 }
 
@@ -600,7 +608,7 @@ async function decodeToFit(msg, bytes, scale) {
 async function decode(shown, msg, buffers, scale) {
   // A new item's image replaces the last one's when decoded (no blank frame between items).
   if (msg.seq < shown.seq) return;
-  if (msg.seq > shown.seq) [shown.seq, shown.stage, shown.later] = [msg.seq, "", null];
+  if (msg.seq > shown.seq) [shown.seq, shown.stage, shown.later, shown.error] = [msg.seq, "", null, ""];
   if (msg.stage === "full") {
     // Decoded beside the thumbnail, the full image would make it wait: both would be drawn together.
     await shown.thumbnail;
@@ -614,7 +622,7 @@ async function decode(shown, msg, buffers, scale) {
     const fit = await decodeToFit(msg, buffers[0], scale).catch(() => null);
     if (fit && msg.seq === shown.seq) {
       // The full image is decoded once a view has drawn this one: not competing with the page's start.
-      shown.later = () => full().catch(failed);
+      shown.later = () => full().catch((error) => undecoded(shown, msg, buffers[0], error));
       offer(shown, msg, fit, "fit");
       return;
     }
@@ -623,9 +631,29 @@ async function decode(shown, msg, buffers, scale) {
   await full();
 }
 
-/** @param {unknown} error */
-function failed(error) {
+/**
+ * An image the browser cannot decode: said on the stage, which keeps what it shows of the item (its
+ * thumbnail), else shows no image rather than the last item's; the annotations are drawn as ever.
+ * @param {Shown} shown
+ * @param {Encoded} msg
+ * @param {DataView} bytes
+ * @param {unknown} error
+ */
+function undecoded(shown, msg, bytes, error) {
   console.error("dlwidgets: the image could not be decoded", error);
+  if (msg.seq !== shown.seq) return; // a newer item's is shown
+  const kept = shown.stage !== "";
+  if (!kept && shown.bitmap) {
+    shown.bitmap.close();
+    shown.bitmap = null;
+  }
+  const what = msg.stage === "thumbnail" ? "thumbnail" : "image";
+  shown.error =
+    `This browser could not decode the item's ${what} (${msg.mimetype || "no type"}, ` +
+    `${msg.width} x ${msg.height} px, ${bytes.byteLength} bytes)` +
+    (kept ? ": a smaller copy is shown." : ". The annotations are drawn without it.");
+  shown.redraws.forEach((redraw) => redraw());
+  shown.drew();
 }
 
 // -- The drawing, replayed ----------------------------------------------------------------------------
@@ -866,13 +894,15 @@ export function replay(canvas, batch) {
 function initialize({ model, stageDrawing, listen }) {
   const shown = shownFor(model.get("key"));
   stageDrawing?.(new Promise((resolve) => (shown.drew = resolve)));
+  // An item with no image (the state says so): the stage has drawn all it will.
+  if (model.get("has_image") === false) shown.drew();
   const decodeThumbnail = () => {
     const thumbnail = model.get("thumbnail");
     if (!thumbnail) return;
     const { image, seq, width, height } = thumbnail;
     /** @type {Encoded} */
     const msg = { seq, stage: "thumbnail", width, height, mimetype: "image/jpeg" };
-    shown.thumbnail = decode(shown, msg, [image], 0).catch(failed);
+    shown.thumbnail = decode(shown, msg, [image], 0).catch((error) => undecoded(shown, msg, image, error));
   };
   decodeThumbnail();
   /**
@@ -885,10 +915,11 @@ function initialize({ model, stageDrawing, listen }) {
       // image, and is at most as wide as the canvas.
       const scale = model.get("view")[0];
       const widest = msg.seq === 1 ? scale : Math.max(scale, model.get("width") / msg.width);
-      decode(shown, msg, buffers, widest).catch(failed);
+      decode(shown, msg, buffers, widest).catch((error) => undecoded(shown, msg, buffers[0], error));
     } else if (msg.type === "clear" && msg.seq >= shown.seq) {
       clear(shown, msg.seq);
       shown.redraws.forEach((redraw) => redraw());
+      shown.drew();
     }
   };
   const unlisten = listen(model, { "msg:custom": onMessage, "change:thumbnail": decodeThumbnail });
@@ -941,6 +972,9 @@ function renderLayers(model, el, listen) {
   const image = layer(el, "dlw-image");
   const drawing = layer(el, "dlw-drawing");
   const highlight = layer(el, "dlw-highlight");
+  const error = el.appendChild(document.createElement("div"));
+  error.className = "dlw-stage-error";
+  error.setAttribute("role", "alert");
   const imageCtx = /** @type {CanvasRenderingContext2D} */ (image.getContext("2d"));
   const shown = shownFor(model.get("key"));
   /** @type {Set<"size" | "image" | "drawing" | "highlight">} */
@@ -949,6 +983,8 @@ function renderLayers(model, el, listen) {
 
   const drawImage = () => {
     imageCtx.clearRect(0, 0, image.width, image.height);
+    error.textContent = shown.error;
+    error.hidden = !shown.error;
     if (!shown.bitmap) return;
     const [scale, x, y] = model.get("view");
     const [width, height] = shown.size;

@@ -461,6 +461,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         width, height = item.width, item.height
         mimetype = item.mimetype or ""
         size = image_size(item)
+        self.stage.has_image = size is not None
         if size is not None:
             self._fit_canvas(*size)
             self.viewport.fit(*size)

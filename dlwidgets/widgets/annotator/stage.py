@@ -95,8 +95,11 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     # Whether the page reading the state opened after the stage did (see ``later_pages``): False in the
     # opening state, so the page the stage was made for asks for nothing.
     later_page = traitlets.Bool(False).tag(sync=True)
-    # The page reads a missing one as its default (None, False, [] alike).
-    _own_defaults = ("sized_for", "later_page", "brush", "help_shown", "thumbnail")
+    # Whether the item shown has an image: False tells a page making the stage's model that it will draw
+    # none, so its toolbar and panel need not wait for one (js/shared_module.js).
+    has_image = traitlets.Bool(True).tag(sync=True)
+    # The page reads a missing one as its default (None, False, [] alike; has_image as True).
+    _own_defaults = ("sized_for", "later_page", "brush", "help_shown", "thumbnail", "has_image")
 
     def __init__(
         self, on_gesture: Callable[[dict[str, Any]], None], shortcuts: list[list[str]], **kwargs: Any
@@ -107,7 +110,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
         self._changed: set[str] = set()
         self.drawn = CanvasRecorder(lambda: self._changed_layer("drawing"))  # the annotations
         self.outlined = CanvasRecorder(lambda: self._changed_layer("highlight"))  # the hovered object
-        self.image = StageImage(self.send, self._set_thumbnail)
+        self.image = StageImage(self._send_open, self._set_thumbnail)
         self.on_msg(lambda _widget, content, _buffers: self._on_message(content))
 
     @property
@@ -118,6 +121,12 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     @shortcuts.setter
     def shortcuts(self, rows: list[list[str]]) -> None:
         self._shortcuts = shortcuts_model(rows)
+
+    def _send_open(self, content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
+        """A message to the page once the model is open. Before, none: the opening state holds what the
+        page needs (the thumbnail, ``has_image``) and the full image is sent once it opens."""
+        if self.comm is not None:
+            self.send(content, buffers=buffers)
 
     def _set_thumbnail(self, thumbnail: Thumbnail | None) -> None:
         self.thumbnail = thumbnail  # type: ignore[assignment]
