@@ -19,6 +19,7 @@ from __future__ import annotations
 import types
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import ipywidgets as w
@@ -41,18 +42,34 @@ _HOLDING_TRAITS = (*_PARTS, "children")
 IDENTITY = ("_model_name", "_model_module", "_model_module_version")
 
 
-# A class made by adding traits to one widget goes with that widget.
-_SYNCED: weakref.WeakKeyDictionary[type, tuple[str, ...]] = weakref.WeakKeyDictionary()
+@dataclass
+class _ClassTraits:
+    """What is looked up once per widget class: the names of its synced traits, and its traits' static
+    defaults by name (each when first asked for)."""
+
+    synced: tuple[str, ...] | None = None
+    defaults: dict[str, Any] | None = None
+
+
+# Kept as long as its class: a class made by adding traits to one widget goes with that widget.
+_BY_CLASS: weakref.WeakKeyDictionary[type, _ClassTraits] = weakref.WeakKeyDictionary()
+
+
+def _class_traits(cls: type) -> _ClassTraits:
+    found = _BY_CLASS.get(cls)
+    if found is None:
+        found = _BY_CLASS[cls] = _ClassTraits()
+    return found
 
 
 def _synced_names(widget: w.Widget) -> list[str]:
     """ipywidgets' ``keys`` of ``widget``, the names of its synced traits, looked up once per class
     (ipywidgets looks them up for every widget it makes: ~20 µs a Layout). A fresh list: ipywidgets
     appends to a widget's own when traits are added to it (which makes it a class of its own)."""
-    names = _SYNCED.get(type(widget))
-    if names is None:
-        names = _SYNCED[type(widget)] = tuple(widget.class_trait_names(sync=True))
-    return list(names)
+    found = _class_traits(type(widget))
+    if found.synced is None:
+        found.synced = tuple(widget.class_trait_names(sync=True))
+    return list(found.synced)
 
 
 class OpensWithChanges:
@@ -100,16 +117,12 @@ class OpensWithChanges:
         return state
 
 
-_PAGE_DEFAULTS: dict[type, dict[str, Any]] = {}
-
-
 def _page_defaults(page_class: type[w.Widget]) -> dict[str, Any]:
     """The static defaults of ``page_class``'s traits, by name, found once per class."""
-    defaults = _PAGE_DEFAULTS.get(page_class)
-    if defaults is None:
-        traits = page_class.class_traits()
-        defaults = _PAGE_DEFAULTS[page_class] = {name: _default(t) for name, t in traits.items()}
-    return defaults
+    found = _class_traits(page_class)
+    if found.defaults is None:
+        found.defaults = {name: _default(t) for name, t in page_class.class_traits().items()}
+    return found.defaults
 
 
 def _default(trait: traitlets.TraitType[Any, Any]) -> Any:

@@ -3,6 +3,8 @@ or style is then changed gets a model of its own (copy on write), and the page i
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any
 
 import ipywidgets as w
@@ -11,7 +13,7 @@ from traitlets import TraitError, Unicode
 
 from dlwidgets.widgets.base import WidgetBase, close_all, live_models
 from dlwidgets.widgets.item_grid import ItemGrid
-from dlwidgets.widgets.shared_styling import IDENTITY, SharedStyling, shared_model
+from dlwidgets.widgets.shared_styling import IDENTITY, OpensWithChanges, SharedStyling, shared_model
 
 
 def reference(widget: w.Widget, name: str = "layout") -> str:
@@ -162,3 +164,25 @@ def test_each_part_syncs_the_traits_of_its_own_class_and_those_added_to_it() -> 
     assert "note" in widget.keys and widget.get_state()["note"] == "added"
     assert "note" not in other.keys and "note" not in shared.vbox().keys
     close_all([*parts, widget, other])
+
+
+class Noted(OpensWithChanges, w.DOMWidget):
+    """A widget whose page module reads its own ``note`` missing as its default."""
+
+    note = Unicode("").tag(sync=True)
+    _own_defaults = ("note",)
+
+
+def test_a_class_made_for_one_widget_goes_with_that_widget() -> None:
+    """What is looked up once per class (its synced traits, its defaults) is kept as long as the class: a
+    class made by adding traits to one widget is not kept once that widget is gone."""
+    widget = Noted()
+    widget.add_traits(extra=Unicode("added").tag(sync=True))
+    made = weakref.ref(type(widget))
+    widget.close()
+    widget.open()  # its model opens again, as its own class: its synced traits and defaults looked up
+    assert widget.get_state()["extra"] == "added"
+    widget.close()
+    del widget
+    gc.collect()
+    assert made() is None, "the class made for the widget outlived it"
