@@ -1037,12 +1037,13 @@ function renderLayers(model, el, listen) {
 }
 
 /**
- * @param {{model: StageModel, el: HTMLElement, shared: (trait: string) => Promise<any>, listen: Listen}} props
+ * @param {{model: StageModel, el: HTMLElement, shared: (trait: string) => Promise<any>, listen: Listen,
+ *   afterRenders?: () => Promise<void>}} props
  */
-function render({ model, el, shared, listen }) {
+function render({ model, el, shared, listen, afterRenders }) {
   el.classList.add("dlw-stage");
   const layers = renderLayers(model, el, listen);
-  const gestures = renderGestures(model, el, shared, listen);
+  const gestures = renderGestures(model, el, shared, listen, afterRenders);
   return () => {
     layers();
     gestures();
@@ -1055,8 +1056,9 @@ function render({ model, el, shared, listen }) {
  * @param {HTMLElement} el
  * @param {(trait: string) => Promise<any>} shared
  * @param {Listen} listen
+ * @param {() => Promise<void>} [afterRenders]
  */
-function renderGestures(model, el, shared, listen) {
+function renderGestures(model, el, shared, listen, afterRenders) {
   const canvas = document.createElement("canvas");
   canvas.className = "dlw-gestures";
   canvas.tabIndex = 0;
@@ -1118,20 +1120,34 @@ function renderGestures(model, el, shared, listen) {
 
   // The width the layer is given, reported when it changes (at most every 100 ms while it changes), the
   // first one unless the kernel sized the stage for it already; a hidden layer (0 wide, in a tab not
-  // shown) reports nothing until it is shown.
+  // shown) reports nothing until it is shown. A first width the kernel did not size it for is read again
+  // once the views rendering beside it are in the row (a reloaded page's side panel joins it later, and
+  // until then the stage has the whole row).
   let sentWidth = 0;
   let resizeTimer = 0;
+  let isSettling = false;
+  const measure = () => Math.floor(el.getBoundingClientRect().width);
   const reportWidth = () => {
     resizeTimer = 0;
-    const width = Math.floor(el.getBoundingClientRect().width);
+    const width = measure();
     if (width < 1 || width === sentWidth) return;
-    const first = !sentWidth;
     sentWidth = width;
-    if (first && sizedHere(model, width)) return;
     send({ type: "resize", width, window_height: window.innerHeight });
   };
+  const reportFirstWidth = async () => {
+    if (isSettling || measure() < 1) return;
+    if (!sizedHere(model, measure()) && afterRenders) {
+      isSettling = true;
+      await afterRenders();
+      isSettling = false;
+    }
+    const width = measure();
+    if (width < 1 || sentWidth) return;
+    if (sizedHere(model, width)) sentWidth = width;
+    else reportWidth();
+  };
   const observer = new ResizeObserver(() => {
-    if (!sentWidth) reportWidth();
+    if (!sentWidth) void reportFirstWidth();
     else if (!resizeTimer) resizeTimer = window.setTimeout(reportWidth, 100);
   });
   observer.observe(el);

@@ -100,6 +100,19 @@ function afterStages() {
   return drawing.size ? Promise.all([...drawing]).then(() => {}) : null;
 }
 
+/*
+ * The views being rendered. A box's children join it as their renders finish, each its module's import
+ * later: a view measuring its first width before its siblings are in the row sees the whole row.
+ * ``afterRenders()`` is resolved once every render begun so far has finished and the page painted.
+ */
+/** @type {Set<Promise<unknown>>} */
+const rendering = new Set();
+
+/** @returns {Promise<void>} */
+function afterRenders() {
+  return Promise.allSettled([...rendering]).then(painted);
+}
+
 /**
  * A model's events by name ("change:value", "msg:custom", ...), each with its handler.
  * @typedef {Record<string, (...args: any[]) => void>} Handlers
@@ -121,8 +134,8 @@ function listen(model, handlers) {
 
 /**
  * What a widget's module gets beside anywidget's own: ``shared(trait)``, the model a trait of the widget
- * names (a ``Widget`` in the kernel), once the page has it; ``stageDrawing`` and ``afterStages`` (above);
- * ``listen`` (above).
+ * names (a ``Widget`` in the kernel), once the page has it; ``stageDrawing``, ``afterStages``,
+ * ``afterRenders`` and ``listen`` (above).
  * @param {{model: Model}} props
  */
 const withShared = (props) => ({
@@ -130,6 +143,7 @@ const withShared = (props) => ({
   shared: (/** @type {string} */ trait) => sharedModel(props.model, trait),
   stageDrawing,
   afterStages,
+  afterRenders,
   listen,
 });
 
@@ -137,9 +151,13 @@ const loader = {
   /** @param {{model: Model}} props */
   initialize: async (props) => (await load(props.model)).initialize?.(withShared(props)),
   /** @param {{model: Model & {on(name: string, callback: Function): void}}} props */
-  render: async (props) => {
+  render: (props) => {
     followLayout(props.model);
-    return (await load(props.model)).render(withShared(props));
+    const rendered = load(props.model).then((module) => module.render(withShared(props)));
+    rendering.add(rendered);
+    const done = () => rendering.delete(rendered);
+    rendered.then(done, done);
+    return rendered;
   },
 };
 
