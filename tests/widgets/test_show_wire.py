@@ -32,8 +32,7 @@ from dlwidgets.widgets.annotator import Annotator
 # state, is counted apart: it is the workspace's, its size depends on the image.
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 4_050  # 4.0 KB, the thumbnail not counted
-OPEN_THUMBNAIL_STATE = 100  # the thumbnail's keys in the state JSON (its seq, size, buffer path)
+OPEN_BYTES_BESIDE_IMAGE = 4_050  # 4.0 KB (a 1 MP image is sent without its thumbnail)
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP; 1,000 boxes) with the side panel on the page: the stage's thumbnail (an
@@ -132,7 +131,7 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     annotators: list[Annotator] = []
     messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
     image = carrying(messages, jpeg)  # the stored bytes, untouched
-    assert carrying(messages, thumbnail) == [0], "the thumbnail in the stage's opening state, only there"
+    assert carrying(messages, thumbnail) == [], "a 1 MP image goes without its thumbnail"
     assert image[0] < IMAGE_AMONG_FIRST, f"the image is message {image[0]} of {len(messages)}"
     stage = opening(messages, annotators[0].stage)
     assert stage == 0 and messages[0].buffers, "the stage's model first, with the item drawn (its buffers)"
@@ -146,9 +145,8 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     models = sum(m.kind == "comm_open" for m in messages)
     assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
-    extra = beside(messages, jpeg, thumbnail)
-    budget = OPEN_BYTES_BESIDE_IMAGE + OPEN_THUMBNAIL_STATE
-    assert extra <= budget, f"{extra:,} bytes beside the image's and the thumbnail's"
+    extra = beside(messages, jpeg)
+    assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
 
 
 def test_showing_the_next_item_is_its_image_and_a_few_small_messages(
@@ -174,7 +172,7 @@ def test_showing_the_next_item_is_its_image_and_a_few_small_messages(
 def test_a_page_opened_later_reads_the_thumbnail_in_the_state_and_gets_the_full_image_once(
     dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes], wire: Wire
 ) -> None:
-    jpeg = make_jpeg(1152, 864)
+    jpeg = make_jpeg(*BIG_IMAGE)
     item = upload(dataset, jpeg, "one.jpg", 50, 0)
     annotator = Annotator(item, width=800, height=520)
     state = annotator.stage.get_state()  # what a page opening later reads

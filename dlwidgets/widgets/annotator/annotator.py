@@ -48,9 +48,11 @@ TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOL
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
 DEFAULT_WINDOW_HEIGHT = 900.0
-# Images longer than this on their longest side are shown from the workspace's 160 px thumbnail first
-# (sent in the stage's state): a smaller one decodes about as soon as its thumbnail would.
-THUMBNAIL_FIRST_SIDE = 320
+# Images of at least this many pixels are shown from the workspace's 160 px thumbnail first (sent in the
+# stage's state). A smaller one is drawn sooner without: at 1 MP (benchmarks/peers.py, JupyterLab 4) the
+# thumbnail's decoding took as long as the full image's (~55 ms, most of it waiting on the page), and the
+# full one, decoded after it, was drawn ~65 ms later than alone, for 2 KB more.
+THUMBNAIL_FIRST_PIXELS = 2_000_000
 
 
 class ToolbarState(NamedTuple):
@@ -508,7 +510,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         if size is None:
             return False
         thumbnail = None
-        if max(size) > THUMBNAIL_FIRST_SIDE:
+        if size[0] * size[1] >= THUMBNAIL_FIRST_PIXELS:
             try:
                 thumbnail = item.thumbnail()
             except PlatformError:
