@@ -204,3 +204,22 @@ def test_the_panel_and_toolbar_open_without_what_the_page_knows(
     assert not {"hidden", "disabled", "tones"} & set(toolbar), toolbar
     assert annotator.toolbar.value("tool") == "box" and not annotator.toolbar.is_shown("brush_size")
     annotator.close()
+
+
+def test_each_annotator_shows_the_ontology_as_stored_now(
+    client: dw.Client, dataset: dw.Dataset, image_item: dw.Item
+) -> None:
+    """Which ontology a dataset has is remembered by the client, its labels are not: a label added, or the
+    recipe given another ontology, is in the next annotator's list."""
+    with pytest.raises(ValueError, match="'bus' is not in the ontology"):
+        Annotator(image_item).set_label("bus")
+    dataset.ontology().add_label(label_name="bus", color="#ffff00")
+    Annotator(image_item).set_label("bus")
+    other = client.projects.get(project_name="widgets").ontologies.create(labels=["tram"])
+    recipe = dataset.recipes.list()[0]
+    recipe.ontology_ids = [other.id]
+    recipe.update()
+    annotator = Annotator(image_item)
+    annotator.set_label("tram")
+    with pytest.raises(ValueError, match="'bus' is not in the ontology"):
+        annotator.set_label("bus")

@@ -5,7 +5,8 @@ read gives each label's colour, in which a new mask is painted (as dtlpy paints 
 Each check reads the ontologies' labels afresh (a label added between two uploads is known to the next),
 one read per upload call whatever its number of items. Which ontologies a dataset has (its recipes'
 ``ontologyIds``, two requests away) is remembered per client, as dtlpy's ``dataset.ontology_ids`` is, and
-forgotten when this client changes a recipe or a dataset, or when one of them is gone."""
+forgotten when this client changes a recipe or a dataset, or when one of them is gone. The Annotator reads
+a dataset's default ontology through the same memory (``DatasetOntologies.ontology``)."""
 
 from __future__ import annotations
 
@@ -21,14 +22,16 @@ Colour: TypeAlias = tuple[int, int, int] | None
 if TYPE_CHECKING:
     from ..client import Client
     from ..entities.dataset import Dataset
+    from ..entities.ontology import Ontology
 
 
 class DatasetOntologies:
-    """Per dataset id: its name and its recipes' ontology ids, read once and then remembered."""
+    """Per dataset id: its name and its recipes' ontology ids (each recipe's), read once and then
+    remembered."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
-        self._known: dict[str, tuple[str, list[str]]] = {}
+        self._known: dict[str, tuple[str, list[list[str]]]] = {}
         self._lock = threading.Lock()
 
     def forget(self) -> None:
@@ -44,21 +47,30 @@ class DatasetOntologies:
             self.forget()  # an ontology remembered here was deleted: its recipe has changed since
             return self._labels(dataset_id, None)
 
+    def ontology(self, dataset_id: str) -> Ontology:
+        """The dataset's default ontology as stored now: ``dataset.ontology()``'s (its first recipe's
+        first), in one request once the dataset's ontology ids are known. IndexError when it has none."""
+        try:
+            return self._client.ontologies.get(self._ids(dataset_id, None)[1][0][0])
+        except NotFound:
+            self.forget()  # the dataset or the ontology remembered here is gone: read which it is now
+            return self._client.ontologies.get(self._ids(dataset_id, None)[1][0][0])
+
     def _labels(self, dataset_id: str, dataset: Dataset | None) -> tuple[str, dict[str, Colour]]:
-        name, ontology_ids = self._ids(dataset_id, dataset)
+        name, recipes = self._ids(dataset_id, dataset)
         colours: dict[str, Colour] = {}
-        for i in ontology_ids:
+        for i in (i for ontology_ids in recipes for i in ontology_ids):
             for tag, colour in self._client.ontologies.get(i).color_map.items():
                 colours.setdefault(tag, colour)  # a tag in two ontologies: the first one's colour
         return name, colours
 
-    def _ids(self, dataset_id: str, dataset: Dataset | None) -> tuple[str, list[str]]:
+    def _ids(self, dataset_id: str, dataset: Dataset | None) -> tuple[str, list[list[str]]]:
         with self._lock:
             known = self._known.get(dataset_id)
         if known is None:
             if dataset is None:
                 dataset = self._client.datasets.get(dataset_id=dataset_id)
-            known = (dataset.name, [i for recipe in dataset.recipes.list() for i in recipe.ontology_ids])
+            known = (dataset.name, [list(recipe.ontology_ids) for recipe in dataset.recipes.list()])
             with self._lock:
                 self._known[dataset_id] = known
         return known

@@ -523,9 +523,11 @@ class Annotator(OpensWhenBuilt, WidgetBase):
             self._items.load_until(index)
 
     def _load_ontology(self, item: Item) -> None:
+        """The labels, colours and attributes of ``item``'s dataset's ontology as stored now (which ontology
+        that is, its recipe's, is remembered by the client: one request, not three)."""
         ontology: Ontology | None = None
         try:
-            ontology = item.dataset.ontology()
+            ontology = item.client.dataset_ontologies.ontology(item.dataset_id)
         except (IndexError, PlatformError):
             ontology = None
         self._colors = label_colors(ontology) if ontology else {}
