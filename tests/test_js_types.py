@@ -1,17 +1,17 @@
 """The ES modules' JSDoc types (js/*.js, ``// @ts-check``: traits, messages, DOM use) checked by TypeScript,
 the version package-lock.json pins; ``npm ci`` installs it (.ci/run does). And their minified copies, which
-the widgets send (js/min/), made again after a module changed."""
+the widgets send (js/min/, the only text of them the kernel reads), made again after a module changed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
-from dlwidgets.widgets.assets import minified
 
 REPO = Path(__file__).resolve().parent.parent
 TSC = REPO / "node_modules" / ".bin" / "tsc"
@@ -48,9 +48,34 @@ def test_commonjs_tools_run_from_a_virtualenv_inside_the_repository(tmp_path: Pa
     assert result.stdout.strip() == "version-check.js"
 
 
+def stale_copies(folder: Path) -> list[str]:
+    """The browser files of ``folder`` whose copy in ``min/`` is missing or was made from another version of
+    the file (``min/sources.json`` holds the sha256 of the file each copy was made from)."""
+    made_from = json.loads((folder / "min" / "sources.json").read_text(encoding="utf-8"))
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".js", ".css"))
+    return [
+        path.name
+        for path in files
+        if not (folder / "min" / path.name).is_file()
+        or made_from.get(path.name) != hashlib.sha256(path.read_bytes()).hexdigest()
+    ]
+
+
 def test_every_browser_file_has_a_current_minified_copy() -> None:
-    """A module edited since js/min/ was made still works (it is sent without its comments), but costs every
-    notebook saved with widget state about twice its minified size."""
-    files = sorted(p for p in (REPO / "js").iterdir() if p.suffix in (".js", ".css"))
-    stale = [path.name for path in files if minified(path) is None]
+    """The widgets send js/min/'s copy of a module, whatever the module says now: an edit not followed by
+    ``npm run minify`` would never reach the page."""
+    stale = stale_copies(REPO / "js")
     assert not stale, f"{stale} changed since js/min/ was made: run `npm ci && npm run minify`"
+
+
+def test_a_browser_file_edited_or_added_since_js_min_was_made_is_stale(tmp_path: Path) -> None:
+    source = tmp_path / "widget.css"
+    source.write_text(".dlw-widget {\n  color: red;\n}\n")
+    (tmp_path / "min").mkdir()
+    (tmp_path / "min" / "widget.css").write_text(".dlw-widget{color:red}")
+    made_from = {"widget.css": hashlib.sha256(source.read_bytes()).hexdigest()}
+    (tmp_path / "min" / "sources.json").write_text(json.dumps(made_from))
+    assert stale_copies(tmp_path) == []
+    source.write_text(source.read_text().replace("red", "blue"))
+    (tmp_path / "widget.js").write_text("export default {};\n")
+    assert stale_copies(tmp_path) == ["widget.css", "widget.js"]

@@ -50,6 +50,5 @@ def test_the_getting_started_notebook_saved_with_widget_state_is_small(
     size = saved.stat().st_size
     assert size <= SAVED_GOAL, (
         f"{size:,} bytes saved, {len(state['state']):,} widget models (goal: {SAVED_GOAL:,}; "
-        "benchmarks/saved_state.py says what they are, and a module changed since `npm run minify` "
-        "is sent unminified)"
+        "benchmarks/saved_state.py says what they are)"
     )

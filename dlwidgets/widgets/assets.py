@@ -1,9 +1,10 @@
 """The widgets' browser files (ES modules and their stylesheets), as each anywidget sends them: read from
-``js/`` in a source checkout, ``dlwidgets/js/`` in the wheel, minified.
+``js/min/`` in a source checkout, ``dlwidgets/js/min/`` in the wheel.
 
-The minified copies are made by esbuild (``npm run minify``, js/minify.mjs) into ``js/min/``, with the
-sha256 of the file each was made from: a copy is sent only while its file is unchanged, and a file edited
-since is sent without its comments and indentation (``strip_js``, ``strip_css``) until it is made again.
+``npm run minify`` (js/minify.mjs) writes there, for each file of ``js/``, the shorter of esbuild's minified
+copy and the file less its comments (a file written short by hand, such as widget_stub.js: esbuild adds an
+export statement), with the sha256 of the file each was made from (``min/sources.json``, which
+tests/test_js_types.py checks against the files): the kernel only reads the copies.
 
 Each module and its stylesheet is sent once per kernel, held by a ``SharedModule`` model
 (``shared_module()``); so is the page's loader (``shared_module.js``, the ``Loader`` model's ``_esm``), which
@@ -14,9 +15,6 @@ in the page.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,70 +24,21 @@ import traitlets
 
 from .shared_styling import shared_layout
 
-# A CSS comment; no stylesheet here holds "/*" in a string.
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-
-
-def asset_path(name: str) -> Path:
-    """The path of the browser file ``name``."""
-    for folder in (Path(__file__).parent.parent / "js", Path(__file__).parent.parent.parent / "js"):
-        if (folder / name).is_file():
-            return folder / name
-    raise FileNotFoundError(f"the widget file {name!r} is missing from this installation of dlwidgets")
+# js/ in a source checkout, dlwidgets/js/ in the wheel.
+_FOLDERS = (Path(__file__).parent.parent / "js", Path(__file__).parent.parent.parent / "js")
 
 
 def asset(name: str) -> str:
-    """The browser file ``name`` as an anywidget's ``_esm`` or ``_css``: its minified copy, or its text
-    without comments and blank lines if it changed since that copy was made or is shorter (a file written
-    short by hand, such as widget_stub.js: esbuild adds an export statement)."""
-    path = asset_path(name)
-    text = path.read_text(encoding="utf-8")
-    stripped = strip_css(text) if name.endswith(".css") else strip_js(text)
-    copy = minified(path)
-    return stripped if copy is None or len(stripped) < len(copy) else copy
-
-
-def minified(path: Path) -> str | None:
-    """The minified copy of the browser file at ``path`` (in ``min/`` beside it), if it was made from the
-    file as it is now; None otherwise."""
-    folder = path.parent / "min"
-    try:
-        made_from = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    if made_from.get(path.name) != hashlib.sha256(path.read_bytes()).hexdigest():
-        return None
-    return (folder / path.name).read_text(encoding="utf-8")
-
-
-def strip_js(text: str) -> str:
-    """``text`` without indentation, blank lines and whole-line comments (``// ...`` and ``/* ... */``
-    starting a line); the lines of a template literal spanning lines are kept as they are. Comments after
-    code stay: telling them from "//" in a string or a regex needs a parser."""
-    kept: list[str] = []
-    in_comment = in_template = False
-    for line in text.splitlines():
-        code = line.strip()
-        if in_template:
-            code = line
-        elif in_comment:
-            in_comment = "*/" not in code
-            code = "" if in_comment else code.split("*/", 1)[1].strip()
-        elif code.startswith("/*"):
-            in_comment = "*/" not in code[2:]
-            code = "" if in_comment else code[2:].split("*/", 1)[1].strip()
-        elif code.startswith("//"):
-            code = ""
-        if in_template or code:
-            kept.append(code)
-        in_template ^= (code.count("`") - code.count("\\`")) % 2 == 1  # a template literal opens or ends
-    return "\n".join(kept) + "\n"
-
-
-def strip_css(text: str) -> str:
-    """``text`` without comments, indentation and blank lines."""
-    lines = (line.strip() for line in _CSS_COMMENT.sub("", text).splitlines())
-    return "\n".join(line for line in lines if line) + "\n"
+    """The browser file ``name`` as an anywidget's ``_esm`` or ``_css``: its copy in ``min/``."""
+    for folder in _FOLDERS:
+        try:
+            return (folder / "min" / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+    raise FileNotFoundError(
+        f"the widget file {name!r} is missing from js/min/ in this installation of dlwidgets "
+        "(in a source checkout, `npm ci && npm run minify` makes it)"
+    )
 
 
 class AnyWidgetTraits(traitlets.HasTraits):

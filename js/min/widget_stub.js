@@ -1,1 +1,1 @@
-var d=async()=>{for(let e=4;!self.dlwidgets2;e*=2)await new Promise((t,r)=>e>4e3?r(Error("dlwidgets: the page has no loader")):setTimeout(t,e));return dlwidgets2};export{d as default};
+export default async()=>{for(let t=4;!self.dlwidgets2;t*=2)await new Promise((r,j)=>t>4e3?j(Error("dlwidgets: the page has no loader")):setTimeout(r,t));return dlwidgets2}
