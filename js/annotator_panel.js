@@ -2,9 +2,11 @@
 // list, the item's classifications, the objects list and the selected shape's form, in one widget.
 // The lists are virtual: whatever their length, only the rows in view are in the page, placed by a
 // transform and refilled as the list scrolls (no row is made while scrolling). The label search filters
-// here, in the browser, on every keystroke, over names lowercased once. The objects list comes as
-// messages: all of it when the view asks (a new item's with the panel's traits that changed with it, set
-// on the model in one go), then what each edit changed. Choices go to the kernel as small messages.
+// here, in the browser, on every keystroke, over names lowercased once. The objects list comes with the
+// model's state (`listed`), then as messages: what each edit changed, all of it for a new item or when a
+// change was missed (each with the panel's traits that changed with it, set on the model in one go); the
+// model keeps it (`initialize`), whether a view shows it yet or not. Choices go to the kernel as small
+// messages.
 // Names are only ever set with textContent: a label named "<img onerror=...>" shows as that text.
 // Only anywidget's narrow model API is used (get, set, on, off, send).
 // Its look is annotator_panel.css, the widget's `_css`; colours are JupyterLab's theme variables.
@@ -39,20 +41,27 @@
  */
 
 /**
- * Kernel -> browser: every object, in list order, as columns (`shapes` and `labels` index `names`), and
- * the shapes per label on the item (Python: `ObjectsShown`); a new item's carries the panel's traits that
- * changed with it (`state`), set on the model before the list is shown.
- * @typedef {{type: "objects", revision: number, keys: number[], names: string[], shapes: number[],
- *   labels: number[], summaries: string[], counts: Record<string, number>,
- *   state?: Partial<PanelTraits>}} ObjectsShown
+ * Every object, in list order, as columns (Python: `ObjectsList`): `keys` as runs (the first key and how
+ * many follow it one by one: [0, 50] is 0 to 49), `shapes` and `labels` index `names`, and a column whose
+ * rows all hold one value is that value; `revision` numbers this state of the list.
+ * @typedef {{revision: number, keys: number[], names: string[], shapes: number[] | number,
+ *   labels: number[] | number, summaries: string[] | string}} ObjectsList
+ */
+
+/**
+ * Kernel -> browser: every object (an `ObjectsList`), for a page that missed a change or a new item
+ * (Python: `ObjectsShown`); a new item's carries the panel's traits that changed with it (`state`), set
+ * on the model before the list is shown.
+ * @typedef {{type: "objects", revision: number, keys: number[], names: string[], shapes: number[] | number,
+ *   labels: number[] | number, summaries: string[] | string, state?: Partial<PanelTraits>}} ObjectsShown
  */
 
 /**
  * Kernel -> browser: what one change did to the list at revision `base`: rows added or changed as
- * [key, shape, label, summary], keys removed, counts changed (0: none left) (Python: `ObjectsChanged`).
+ * [key, shape, label, summary] and keys removed (Python: `ObjectsChanged`); with the panel's traits that
+ * changed with it (`state`), as a new item's list.
  * @typedef {{type: "objects-changed", base: number, revision: number,
- *   rows: [number, string, string, string][], removed: number[], counts: Record<string, number>}}
- *   ObjectsChanged
+ *   rows: [number, string, string, string][], removed: number[], state?: Partial<PanelTraits>}} ObjectsChanged
  */
 
 /**
@@ -95,6 +104,8 @@
  * @property {number[]} hidden
  * @property {number[]} locked
  * @property {Selection | {}} selection
+ * @property {ObjectsList | null} listed      the objects list of a whole state (null: too long, asked for)
+ * @property {string} key                      names the model in the page (its objects list's keeper)
  */
 
 /**
@@ -120,7 +131,7 @@
 
 /**
  * The traits the kernel leaves out of the model's first state while they hold their defaults, which are
- * these (Python: `SidePanel._own_defaults`).
+ * these (Python: `SidePanel._own_defaults`; and `listed`, whose default, null, is its absence too).
  * @type {Pick<PanelTraits, "label" | "recent" | "classifications" | "selected" | "hidden" | "locked" | "selection">}
  */
 const DEFAULTS = { label: "", recent: [], classifications: [], selected: -1, hidden: [], locked: [], selection: {} };
@@ -282,25 +293,140 @@ function virtualList(className, makeRow, fillRow) {
 }
 
 /**
- * Set the traits a new item's objects list carries (as a kernel update would); the same again is no change.
+ * Set the traits the objects list (or its change) carries (as a kernel update would); the same again is
+ * no change.
  * @param {Model} model
- * @param {{type: string}} message
+ * @param {ObjectsShown | ObjectsChanged} message
  */
 function setCarriedState(model, message) {
-  if (!isObjectsShown(message) || !message.state) return;
-  const state = message.state;
+  const state = message.state ?? {};
   for (const key of /** @type {(keyof PanelTraits)[]} */ (Object.keys(state))) {
     const value = state[key];
     if (value !== undefined) model.set(key, value);
   }
 }
 
+/**
+ * A model's objects list as the page holds it, kept by the model's own listener from its state and each
+ * change the kernel sends, so that a view built later (or a second view) shows it as it is now: the keys
+ * in list order (ascending: a new object has a higher key), each object, the shapes per label.
+ * @typedef {object} ObjectsStore
+ * @property {number[]} keys
+ * @property {Map<number, ListedObject>} objects
+ * @property {Map<string, number>} counts
+ * @property {number} revision          the kernel's revision of the list held; -1: none yet
+ * @property {boolean} asked            the whole list is asked for and not come yet
+ * @property {Set<() => void>} views    each view's repaint, called once the list changed
+ */
+
+/** @type {Map<string, ObjectsStore>} */
+const STORES = new Map(); // by the model's `key`
+
+/**
+ * The objects list of the model named `key`, empty until its state or the kernel fills it.
+ * @param {string} key
+ * @returns {ObjectsStore}
+ */
+function storeFor(key) {
+  let store = STORES.get(key);
+  if (!store) {
+    store = { keys: [], objects: new Map(), counts: new Map(), revision: -1, asked: false, views: new Set() };
+    STORES.set(key, store);
+  }
+  return store;
+}
+
+/**
+ * Hold `list` (in its short form) as the whole objects list.
+ * @param {ObjectsStore} store
+ * @param {ObjectsList} list
+ */
+function takeList(store, list) {
+  /** @type {<T>(column: T[] | T, index: number) => T} */
+  const at = (column, index) => (Array.isArray(column) ? column[index] : column);
+  store.keys = [];
+  store.objects.clear();
+  for (let run = 0; run < list.keys.length; run += 2) {
+    for (let key = list.keys[run]; key < list.keys[run] + list.keys[run + 1]; key++) {
+      const index = store.keys.push(key) - 1;
+      const shape = list.names[at(list.shapes, index)];
+      store.objects.set(key, { shape, label: list.names[at(list.labels, index)], summary: at(list.summaries, index) });
+    }
+  }
+  store.revision = list.revision;
+  store.asked = false;
+}
+
+/**
+ * Apply `change` to the list; false when it is not the list's next revision (a change missed).
+ * @param {ObjectsStore} store
+ * @param {ObjectsChanged} change
+ */
+function takeChange(store, change) {
+  if (change.base !== store.revision) return false;
+  let isReordered = change.removed.length > 0;
+  for (const key of change.removed) store.objects.delete(key);
+  for (const [key, shape, label, summary] of change.rows) {
+    isReordered ||= !store.objects.has(key);
+    store.objects.set(key, { shape, label, summary });
+  }
+  if (isReordered) store.keys = [...store.objects.keys()].sort((a, b) => a - b);
+  store.revision = change.revision;
+  return true;
+}
+
+/**
+ * Ask the kernel for the whole list, once until it comes.
+ * @param {Model} model
+ * @param {ObjectsStore} store
+ */
+function askObjects(model, store) {
+  if (store.asked) return;
+  store.asked = true;
+  /** @type {ObjectsRequest} */
+  const request = { type: "objects" };
+  model.send(request);
+}
+
 /** @typedef {import("./shared_module.js").Listen} Listen */
 
-/** @param {import("@anywidget/types").InitializeProps<PanelTraits> & {listen: Listen}} props */
+/**
+ * The model's own listeners: the traits a new item's list carries are set and the objects list kept up
+ * to date while no view shows the panel too; a change missed (one the list is not at the base of) asks
+ * for the whole list again.
+ * @param {import("@anywidget/types").InitializeProps<PanelTraits> & {listen: Listen}} props
+ */
 function initialize({ model, listen }) {
-  // The model's own listener: the traits are set even while no view shows the panel.
-  return listen(model, { "msg:custom": (/** @type {{type: string}} */ message) => setCarriedState(model, message) });
+  const store = storeFor(model.get("key"));
+  const changed = () => {
+    store.counts = new Map(); // shapes per label (classifications are not shapes)
+    for (const object of store.objects.values()) {
+      if (object.shape !== "class") store.counts.set(object.label, (store.counts.get(object.label) ?? 0) + 1);
+    }
+    store.views.forEach((repaint) => repaint());
+  };
+  const onListed = () => {
+    const list = model.get("listed"); // left out of the state (null): asked for
+    if (list) (takeList(store, list), changed());
+  };
+  /** @param {{type: string}} message */
+  const onMessage = (message) => {
+    if (isObjectsShown(message)) {
+      setCarriedState(model, message); // before the list: its labels' counts are painted with it
+      takeList(store, message);
+      changed();
+    } else if (isObjectsChanged(message)) {
+      setCarriedState(model, message);
+      if (takeChange(store, message)) changed();
+      else askObjects(model, store);
+    }
+  };
+  onListed();
+  const unlisten = listen(model, { "msg:custom": onMessage, "change:listed": onListed });
+  return () => {
+    unlisten();
+    STORES.delete(model.get("key"));
+  };
 }
 
 // The height of the last panel built in the page: a panel made after it keeps that room until built.
@@ -340,9 +466,9 @@ function render({ model, el, afterStages, listen }) {
 }
 
 /**
- * Build the panel's DOM in `el` and follow the model; the cleanup. The objects list is asked for once the
- * page's stages have drawn (`afterStages`), so that its round trip (the kernel's busy and idle status, the
- * list) comes after the image, on a page's first panel too.
+ * Build the panel's DOM in `el` and follow the model; the cleanup. A list too long for the model's state
+ * is asked for once the page's stages have drawn (`afterStages`), so that its round trip (the kernel's
+ * busy and idle status, the list) comes after the image, on a page's first panel too.
  * @param {Model} model
  * @param {HTMLElement} el
  * @param {(() => Promise<void> | null) | undefined} afterStages
@@ -384,8 +510,7 @@ function build(model, el, afterStages, listen) {
   let activeIndex = 0; // the match Enter picks
   /** @type {Set<string>} */
   let classified = new Set();
-  /** @type {Map<string, number>} */
-  let counts = new Map(); // shapes per label on the item, from the objects list's messages
+  const store = storeFor(model.get("key")); // the objects list, kept by the model (`initialize`)
   const makeLabelRow = () => {
     const row = element("div", "dlw-label-row");
     const classify = element("input", "dlw-classify");
@@ -404,7 +529,7 @@ function build(model, el, afterStages, listen) {
     color.style.background = label.color || "var(--jp-layout-color3, GrayText)";
     hotkey.textContent = label.hotkey ? String(label.hotkey) : "";
     name.textContent = label.name;
-    count.textContent = String(counts.get(label.name) || "");
+    count.textContent = String(store.counts.get(label.name) || "");
     const box = /** @type {HTMLInputElement} */ (classify);
     box.checked = classified.has(label.name);
     box.title = `classify the item as ${label.name}`;
@@ -491,12 +616,6 @@ function build(model, el, afterStages, listen) {
   /** @type {Map<string, string>} */
   let colors = new Map();
   let hovered = -1;
-  /** @type {number[]} */
-  let keys = []; // the objects' keys in list order (ascending: a new object has a higher key)
-  /** @type {Map<number, ListedObject>} */
-  const objects = new Map();
-  let revision = -1; // the kernel's revision of the list held here; -1: none yet
-  let asked = false; // the whole list is asked for and not come yet
   /** @type {Set<number>} */
   let hiddenKeys = new Set();
   /** @type {Set<number>} */
@@ -520,8 +639,8 @@ function build(model, el, afterStages, listen) {
   };
   /** @param {HTMLElement} row @param {number} index */
   const fillObjectRow = (row, index) => {
-    const key = keys[index];
-    const object = /** @type {ListedObject} */ (objects.get(key));
+    const key = store.keys[index];
+    const object = /** @type {ListedObject} */ (store.objects.get(key));
     const hidden = hiddenKeys.has(key);
     const locked = lockedKeys.has(key);
     const name = `${object.shape} ${index + 1}`;
@@ -550,53 +669,17 @@ function build(model, el, afterStages, listen) {
     colors = new Map(labelRows(model).map((label) => [label.name, label.color]));
     hiddenKeys = new Set(read(model, "hidden"));
     lockedKeys = new Set(read(model, "locked"));
-    objectsTitle.textContent = `Objects (${keys.length})`;
-    objectList.setCount(keys.length);
+    objectsTitle.textContent = `Objects (${store.keys.length})`;
+    objectList.setCount(store.keys.length);
   };
   const revealSelected = () => {
-    const index = keys.indexOf(read(model, "selected"));
+    const index = store.keys.indexOf(read(model, "selected"));
     if (index >= 0) objectList.reveal(index);
     else paintObjects();
   };
-  const askObjects = () => {
-    if (asked) return;
-    asked = true;
-    send({ type: "objects" });
-  };
-  /** @param {ObjectsShown} shown */
-  const showObjects = (shown) => {
-    objects.clear();
-    shown.keys.forEach((key, index) => {
-      const row = { shape: shown.names[shown.shapes[index]], label: shown.names[shown.labels[index]], summary: shown.summaries[index] };
-      objects.set(key, row);
-    });
-    keys = shown.keys.slice();
-    counts = new Map(Object.entries(shown.counts));
-    revision = shown.revision;
-    asked = false;
+  const onObjects = () => {
     paintObjects();
     paintLabels();
-  };
-  /** @param {ObjectsChanged} change */
-  const changeObjects = (change) => {
-    if (change.base !== revision) {
-      askObjects(); // a change this view missed (or made before it had the list): all of it again
-      return;
-    }
-    let isReordered = change.removed.length > 0;
-    for (const key of change.removed) objects.delete(key);
-    for (const [key, shape, label, summary] of change.rows) {
-      isReordered ||= !objects.has(key);
-      objects.set(key, { shape, label, summary });
-    }
-    if (isReordered) keys = [...objects.keys()].sort((a, b) => a - b);
-    for (const [label, count] of Object.entries(change.counts)) {
-      if (count) counts.set(label, count);
-      else counts.delete(label);
-    }
-    revision = change.revision;
-    paintObjects();
-    if (Object.keys(change.counts).length) paintLabels();
   };
   /** @param {MouseEvent} event */
   const onObjectClick = (event) => {
@@ -754,9 +837,6 @@ function build(model, el, afterStages, listen) {
   let flashTimer = 0;
   /** @param {{type: string}} message */
   const onMessage = (message) => {
-    setCarriedState(model, message); // before the list: its labels' counts are painted with it
-    if (isObjectsShown(message)) return showObjects(message);
-    if (isObjectsChanged(message)) return changeObjects(message);
     if (!isNotice(message)) return;
     flash.textContent = message.kind === "error" ? message.error || "" : message.notice || "";
     flash.classList.toggle("dlw-error", message.kind === "error");
@@ -814,12 +894,15 @@ function build(model, el, afterStages, listen) {
   onLabels();
   onClassifications();
   paintSelection();
+  store.views.add(onObjects);
   let isBuilt = true;
+  // A list too long for the model's state is asked for once the page's stages have drawn.
   const drawn = afterStages?.();
-  if (drawn) drawn.then(() => isBuilt && revision < 0 && askObjects());
-  else askObjects();
+  if (drawn) drawn.then(() => isBuilt && store.revision < 0 && askObjects(model, store));
+  else if (store.revision < 0) askObjects(model, store);
   return () => {
     isBuilt = false;
+    store.views.delete(onObjects);
     unlisten();
     labelList.dispose();
     objectList.dispose();

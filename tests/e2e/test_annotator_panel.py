@@ -194,20 +194,16 @@ def test_a_panel_and_toolbar_are_built_after_the_image_is_drawn_in_the_room_they
     notebook.run_all()
     first = page.locator(".dlw-annotator").first
     first.locator(".dlw-label-row").first.wait_for(timeout=60_000)
-    # The kernel answers once the second cell runs on: the first panel's request is what is checked here.
-    asked = poll(
-        lambda: page.evaluate("() => window.e2eAsked") or None, timeout=30, what="the objects asked for"
-    )
-    assert asked == [True], (
-        f"the page's first panel asked for its objects before the image was drawn: {asked}"
-    )
+    # The kernel is busy with the second cell: the list comes with the panel's model, not asked for.
+    first.locator(".dlw-object-row").nth(1).wait_for(timeout=30_000)
     (notebook.out_dir / "go").write_text("")
     notebook.wait_ready()
     second = page.locator(".dlw-annotator").nth(1)
     second.locator(".dlw-object-row").first.wait_for(timeout=30_000)
     first.get_by_text("Objects (2)").wait_for(state="attached", timeout=30_000)
+    second.get_by_text("Objects (2)").wait_for(state="attached", timeout=30_000)
     asked = page.evaluate("() => window.e2eAsked")
-    assert asked == [True, True], f"a panel asked for its objects before the images were drawn: {asked}"
+    assert asked == [], f"a panel asked for the objects its model opened with: {asked}"
     built = {(b["index"], b["part"]): b for b in page.evaluate("() => window.e2eBuilt")}
     for part in ("panel", "toolbar"):
         seen = built[(1, part)]
@@ -221,3 +217,35 @@ def test_a_panel_and_toolbar_are_built_after_the_image_is_drawn_in_the_room_they
             what=f"the {part} built at the height it kept ({seen['kept']} px)",
             explain=lambda box=box: f"it is {box.evaluate('e => e.offsetHeight')} px",
         )
+
+
+# An annotator made, not shown: the page makes its models (no view). A box is added in the kernel then,
+# in a cell of its own, and the annotator is shown after that, twice.
+SHOWN_LATER = [
+    WORKSPACE_CELL.split("redraw = ")[0],
+    'annotator.edits.add(dw.Box(left=250, top=250, right=350, bottom=350, label="zebra"))\nNone',
+    "annotator",
+    "annotator",
+]
+
+
+def test_the_objects_list_is_shown_unasked_with_a_box_added_before_the_view_existed_once(
+    open_notebook: OpenNotebook,
+) -> None:
+    notebook = open_notebook(SHOWN_LATER)
+    page = notebook.page
+    page.evaluate(_WATCH_OBJECTS_ASKED_JS.replace("PIXEL", STAGE_PIXEL_JS))
+    notebook.run_all()
+    notebook.wait_ready()
+    panels = page.locator(".dlw-annotator-panel")
+    for n in range(2):  # the first view, and a later one
+        panel = panels.nth(n)
+        panel.get_by_text("Objects (3)").wait_for(state="attached", timeout=60_000)
+        rows = panel.locator(".dlw-objects-list .dlw-object-row")
+        poll(lambda rows=rows: rows.count() == 3 or None, timeout=10, what=f"view {n + 1}'s three rows")
+        labels = [rows.nth(i).locator(".dlw-object-label").inner_text() for i in range(3)]
+        assert labels == ["car", "car", "zebra"], f"view {n + 1} lists {labels}"
+        count = panel.locator('.dlw-label-row[data-label="car"] .dlw-count')
+        poll(lambda count=count: count.inner_text() == "2" or None, timeout=10, what="car's count, 2")
+    asked = page.evaluate("() => window.e2eAsked")
+    assert asked == [], f"the page asked for the objects its model had: {asked}"

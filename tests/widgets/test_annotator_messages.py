@@ -61,7 +61,7 @@ def test_a_box_drag_is_one_drawing_then_committed(image_item: dw.Item, sent: Sen
         (annotator.stage, "custom"),  # grab
         (annotator.stage, "update"),  # the annotation layer, redrawn once (the stage's drawing)
         (annotator.stage, "custom"),  # committed: the browser drops its preview
-        (annotator.side_panel, "update"),  # then the side panel once: objects, counts, the selected form
+        (annotator.side_panel, "custom"),  # then the side panel once: the object added, the selected form
     ]
     assert len(annotator.annotations) == 2
 

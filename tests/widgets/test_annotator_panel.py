@@ -153,10 +153,11 @@ def test_an_edit_on_a_crowded_item_sends_the_rows_it_changed_not_the_list(
         builder.add(dw.Box(left=x, top=y, right=x + 5, bottom=y + 5, label="car" if n % 2 else "person"))
     image_item.annotations.upload(annotations=builder)
     annotator = Annotator(image_item, width=800, height=520)
-    panel(annotator, {"type": "objects"})  # what the view asks once it is drawn
+    assert annotator.side_panel.get_state()["listed"] is None, "too long for the model's state"
+    panel(annotator, {"type": "objects"})  # what the view asks once the image is drawn
     ((_, shown, _),) = [m for m in panel_bytes if m[0] == "custom"]
-    assert shown["type"] == "objects" and len(shown["keys"]) == 5000
-    assert shown["counts"] == {"car": 2500, "person": 2500}
+    assert shown["type"] == "objects" and shown["keys"] == [1, 5000]
+    assert annotator.side_panel.counts == {"car": 2500, "person": 2500}
 
     for edit in (
         lambda: drag(annotator, (620, 300), (630, 310)),  # a new box, selected
@@ -170,7 +171,29 @@ def test_an_edit_on_a_crowded_item_sends_the_rows_it_changed_not_the_list(
         assert panel_bytes and sum(size for *_, size in panel_bytes) < 4096, panel_bytes
     assert len(annotator.side_panel.objects) == 5000
     (change,) = [content for method, content, _ in panel_bytes if method == "custom"]
-    assert (change["type"], change["rows"], change["removed"]) == ("objects-changed", [], [shown["keys"][10]])
+    tenth = shown["keys"][0] + 10
+    assert (change["type"], change["rows"], change["removed"]) == ("objects-changed", [], [tenth])
+
+
+def test_the_objects_list_opens_with_the_panel_and_each_change_follows_it_unasked(
+    image_item: dw.Item, monkeypatch: pytest.MonkeyPatch, panel_bytes: list[tuple[str, Any, int]]
+) -> None:
+    opened = opening_states(monkeypatch)
+    annotator = Annotator(image_item, width=800, height=520)
+    drag(annotator, (100, 100), (200, 200))
+    assert annotator.side_panel.comm is not None
+    listed = opened[annotator.side_panel.comm.comm_id]["listed"]
+    assert (listed["keys"], listed["revision"]) == ([], 1), "the item's list (none yet), no request needed"
+    (added,) = annotator.side_panel.objects
+    # The edit's one message: the row added, with the panel's traits that changed (the box selected).
+    ((method, change, _),) = panel_bytes
+    assert method == "custom" and change.pop("state")["selected"] == added["key"]
+    row = (added["key"], "box", "car", "")
+    assert change == {"type": "objects-changed", "base": 1, "revision": 2, "rows": [row], "removed": []}
+    panel_bytes.clear()
+    panel(annotator, {"type": "objects"})  # a page that missed a change asks for all of it
+    ((_, shown, _),) = panel_bytes
+    assert (shown["type"], shown["keys"], shown["revision"]) == ("objects", [added["key"], 1], 2)
 
 
 def test_label_colours_are_read_as_the_ontologys_labels_have_them(dataset: dw.Dataset) -> None:

@@ -1,15 +1,17 @@
 """``ObjectRows``, the objects list as the browser has it: with no view to tell (an Annotator just made),
 taking an item's shapes makes no row until the list is asked for; what a view then gets, and the changes
-after, are what rows made at once would give."""
+after, are what rows made at once would give. The whole list goes in its short form: runs of keys, a
+column alike in every row once."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from dlwidgets.widgets.annotator import object_rows
-from dlwidgets.widgets.annotator.object_rows import ObjectRows
+from dlwidgets.widgets.annotator.object_rows import ObjectRows, ObjectsList
 
 
 def box(label: str, **attributes: Any) -> dict[str, Any]:
@@ -33,7 +35,7 @@ def test_shapes_taken_untold_make_no_row_until_the_list_is_asked_for(monkeypatch
     assert (made, len(rows), rows.counts) == ([], 3, {"car": 1, "person": 1})
     shown = rows.shown()
     assert len(made) == 3
-    assert (shown["keys"], shown["summaries"], shown["revision"]) == ([1, 2, 3], ["parked", "", ""], 1)
+    assert (shown["keys"], shown["summaries"], shown["revision"]) == ([1, 3], ["parked", "", ""], 1)
 
 
 def test_untold_then_told_changes_are_those_of_rows_made_at_once() -> None:
@@ -44,10 +46,40 @@ def test_untold_then_told_changes_are_those_of_rows_made_at_once() -> None:
     edited = [(1, box("car", parked=False)), (3, SHAPES[2][1]), (4, box("bike"))]
     told, expected = untold.update(edited), at_once.update(edited)
     assert told is not None and expected is not None
-    assert (told["rows"], told["removed"], told["counts"]) == (
-        expected["rows"],
-        expected["removed"],
-        expected["counts"],
-    )
+    assert (told["rows"], told["removed"]) == (expected["rows"], expected["removed"])
     assert told["base"] == untold.revision - 1
     assert untold.rows() == at_once.rows()
+
+
+def unpacked(listed: ObjectsList) -> list[tuple[int, str, str, str]]:
+    """The rows of a list in its short form, as the page reads them (js/annotator_panel.js ``takeList``)."""
+    runs = zip(listed["keys"][::2], listed["keys"][1::2], strict=True)
+    keys = [k for first, run in runs for k in range(first, first + run)]
+
+    def at(column: Any, index: int) -> Any:
+        return column[index] if isinstance(column, list) else column
+
+    names = listed["names"]
+    return [
+        (key, names[at(listed["shapes"], n)], names[at(listed["labels"], n)], at(listed["summaries"], n))
+        for n, key in enumerate(keys)
+    ]
+
+
+def test_the_short_form_holds_every_row_and_is_shorter_where_rows_are_alike() -> None:
+    rows = ObjectRows()
+    boxes = [(key, box("car" if key % 2 else "person")) for key in range(50)]
+    rows.update(boxes)
+    listed = rows.listed()
+    assert listed["keys"] == [0, 50] and listed["shapes"] == 0 and listed["summaries"] == ""
+    assert listed["labels"] == [listed["names"].index("car" if k % 2 else "person") for k in range(50)]
+    assert unpacked(listed) == [(r["key"], r["shape"], r["label"], r["summary"]) for r in rows.rows()]
+    assert len(json.dumps(listed)) < 300
+    mixed = [*boxes[:10], *boxes[11:40], (60, box("car", parked=True)), (61, SHAPES[2][1])]
+    rows.update(mixed)
+    listed = rows.listed()
+    assert listed["keys"] == [0, 10, 11, 29, 60, 2] and isinstance(listed["shapes"], list)
+    assert listed["summaries"] == [*[""] * 39, "parked", ""]
+    assert unpacked(listed) == [(r["key"], r["shape"], r["label"], r["summary"]) for r in rows.rows()]
+    rows.update([])
+    assert unpacked(rows.listed()) == [] and rows.listed()["keys"] == []

@@ -32,7 +32,9 @@ from dlwidgets.widgets.annotator import Annotator
 # state, is counted apart: it is the workspace's, its size depends on the image.
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 4_050  # 4.0 KB (a 1 MP image is sent without its thumbnail)
+OPEN_BYTES_BESIDE_IMAGE = 4_350  # 4.2 KB (a 1 MP image is sent without its thumbnail)
+# The side panel's objects list, in its opening state: 50 boxes of two labels and a third, no attributes.
+LISTED_BYTES = 300
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP; 1,000 boxes) with the side panel on the page: the stage's thumbnail (an
@@ -52,6 +54,7 @@ class Message:
     kind: str  # "comm_open", or the widget message's method: "update", "custom"
     json_bytes: int
     buffers: list[bytes]
+    state: dict[str, Any]  # an opening's state ({} for other messages)
 
 
 Wire = list[Message]
@@ -73,7 +76,8 @@ def wire(monkeypatch: pytest.MonkeyPatch) -> Wire:
     ) -> None:
         kind = msg_type if msg_type != "comm_msg" else (data or {}).get("method", "")
         payload = len(json.dumps(data, default=str).encode())
-        log.append(Message(self.comm_id, kind, payload, [bytes(b) for b in buffers or ()]))
+        state = (data or {}).get("state", {}) if msg_type == "comm_open" else {}
+        log.append(Message(self.comm_id, kind, payload, [bytes(b) for b in buffers or ()], state))
 
     monkeypatch.setattr(comm.DummyComm, "publish_msg", publish_msg)
     return log
@@ -147,6 +151,11 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
     extra = beside(messages, jpeg)
     assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
+    # The objects list opens with the side panel: the page shows it without asking (no request, no reply
+    # with the kernel's busy and idle statuses while the page opens), in its short form.
+    listed = messages[opening(messages, annotators[0].side_panel)].state["listed"]
+    assert listed["keys"] == [annotators[0].side_panel.objects[0]["key"], 50] and len(listed["labels"]) == 50
+    assert len(json.dumps(listed)) <= LISTED_BYTES, f"{len(json.dumps(listed)):,} bytes of objects list"
 
 
 def test_showing_the_next_item_is_its_image_and_a_few_small_messages(

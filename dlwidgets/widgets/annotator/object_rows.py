@@ -1,6 +1,10 @@
 """``ObjectRows``: the Annotator's objects list (a row per annotation) and its labels' counts, kept as the
 browser has them, so that an edit sends what it changed (``ObjectsChanged``) rather than every row again;
-a view that has nothing yet, or missed a change, asks for all of them (``ObjectsShown``).
+the page's model gets every row with its first state (``ObjectsList``), and a view that missed a change
+asks for all of them (``ObjectsShown``).
+
+The list goes in a short form: the keys as runs of consecutive keys, and a column whose rows all hold one
+value (every shape a box, no summary) as that value once. The page counts each label's shapes itself.
 
 The messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
 ``js/annotator_panel.js``.
@@ -9,12 +13,14 @@ The messages are written down twice, alike: as the TypedDicts here and as JSDoc 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any, Literal, TypedDict
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, TypedDict, TypeVar
 
 from ..models.annotation_edits import Shape
 from ..models.gc_pause import cyclic_gc_paused
 from ..models.shape_geometry import is_view_only
+
+T = TypeVar("T")
 
 # The longest attribute summary an object's row shows.
 SUMMARY_CHARS = 40
@@ -23,35 +29,45 @@ SUMMARY_CHARS = 40
 Row = tuple[int, str, str, str]
 
 
-class _ObjectsShown(TypedDict):
-    type: Literal["objects"]
+class ObjectsList(TypedDict):
+    """Every object, in list order, as columns: ``keys`` as runs (the first key and how many follow it,
+    one by one: ``[0, 50]`` is 0 to 49), ``shapes`` and ``labels`` index ``names``, and a column whose
+    rows all hold one value is that value; ``revision`` numbers this state of the list."""
+
     revision: int
     keys: list[int]
     names: list[str]
-    shapes: list[int]
-    labels: list[int]
-    summaries: list[str]
-    counts: dict[str, int]
+    shapes: list[int] | int
+    labels: list[int] | int
+    summaries: list[str] | str
+
+
+class _ObjectsShown(ObjectsList):
+    type: Literal["objects"]
 
 
 class ObjectsShown(_ObjectsShown, total=False):
-    """Kernel -> browser: every object, in list order, as columns (``shapes`` and ``labels`` index
-    ``names``), and each label's count of shapes; ``revision`` numbers this state of the list. A new
-    item's list carries the panel's traits that changed with it (``state``): one message for both."""
+    """Kernel -> browser: every object (an ``ObjectsList``), for a view that missed a change or a new
+    item; a new item's list carries the panel's traits that changed with it (``state``): one message for
+    both."""
 
     state: dict[str, Any]
 
 
-class ObjectsChanged(TypedDict):
-    """Kernel -> browser: what one change did to the list at revision ``base``: the rows added or changed
-    (``[key, shape, label, summary]``), the keys removed, the counts that changed (0: none left)."""
-
+class _ObjectsChanged(TypedDict):
     type: Literal["objects-changed"]
     base: int
     revision: int
     rows: list[Row]
     removed: list[int]
-    counts: dict[str, int]
+
+
+class ObjectsChanged(_ObjectsChanged, total=False):
+    """Kernel -> browser: what one change did to the list at revision ``base``: the rows added or changed
+    (``[key, shape, label, summary]``) and the keys removed; with the panel's traits that changed with it
+    (``state``), as a new item's list."""
+
+    state: dict[str, Any]
 
 
 class ObjectRow(TypedDict):
@@ -81,8 +97,8 @@ class ObjectRows:
 
     def update(self, shapes: Sequence[tuple[int, Shape]], tell: bool = True) -> ObjectsChanged | None:
         """Take ``shapes`` (key order) as the list now: what changed since the last update, or None. With
-        ``tell`` false (no view keeps the list), None, and the rows are made when next asked for: an
-        Annotator opened on a crowded item makes no row before its page asks for the list."""
+        ``tell`` false (the page's model has no list to keep), None, and the rows are made when next asked
+        for: an Annotator opened on a crowded item makes no row before its page asks for the list."""
         if not tell:
             self._untold = shapes
             self.counts = _counts(shapes)
@@ -93,11 +109,8 @@ class ObjectRows:
         rows = {key: _cached(old.get(key), key, shape) for key, shape in shapes}
         changed = [row for key, (_, row) in rows.items() if key not in old or old[key][1] is not row]
         removed = [key for key in old if key not in rows]
-        counts = _counts(shapes)
-        before = self.counts
-        count_changes = {t: n for t in counts.keys() | before if (n := counts.get(t, 0)) != before.get(t, 0)}
-        self._rows, self.counts = rows, counts
-        if not (changed or removed or count_changes):
+        self._rows, self.counts = rows, _counts(shapes)
+        if not (changed or removed):
             return None
         self.revision += 1
         return ObjectsChanged(
@@ -106,7 +119,6 @@ class ObjectRows:
             revision=self.revision,
             rows=changed,
             removed=removed,
-            counts=count_changes,
         )
 
     def clear(self) -> None:
@@ -121,26 +133,27 @@ class ObjectRows:
             with cyclic_gc_paused():  # a row per annotation: thousands of small objects, no cycles
                 self._rows = {key: _cached(old.get(key), key, shape) for key, shape in shapes}
 
-    def shown(self) -> ObjectsShown:
-        """Every row, for a view that has none yet."""
+    def listed(self) -> ObjectsList:
+        """Every row, in the list's short form."""
         self._make_rows()
         names: dict[str, int] = {}
-        columns: list[list[Any]] = [[], [], [], []]
-        for _, (key, shape, label, summary_) in self._rows.values():
-            columns[0].append(key)
-            columns[1].append(names.setdefault(shape, len(names)))
-            columns[2].append(names.setdefault(label, len(names)))
-            columns[3].append(summary_)
-        return ObjectsShown(
-            type="objects",
+        columns: list[list[Any]] = [[], [], []]
+        for _, (_key, shape, label, summary_) in self._rows.values():
+            columns[0].append(names.setdefault(shape, len(names)))
+            columns[1].append(names.setdefault(label, len(names)))
+            columns[2].append(summary_)
+        return ObjectsList(
             revision=self.revision,
-            keys=columns[0],
+            keys=_runs(self._rows),
             names=list(names),
-            shapes=columns[1],
-            labels=columns[2],
-            summaries=columns[3],
-            counts=dict(self.counts),
+            shapes=_column(columns[0]),
+            labels=_column(columns[1]),
+            summaries=_column(columns[2]),
         )
+
+    def shown(self) -> ObjectsShown:
+        """Every row, for a view that has none (or not all) of them."""
+        return ObjectsShown(type="objects", **self.listed())
 
     def rows(self) -> list[ObjectRow]:
         """The list's rows, numbered, as the browser shows them."""
@@ -149,6 +162,22 @@ class ObjectRows:
             ObjectRow(key=key, number=n, shape=shape, label=label, summary=text)
             for n, (_, (key, shape, label, text)) in enumerate(self._rows.values(), start=1)
         ]
+
+
+def _runs(keys: Iterable[int]) -> list[int]:
+    """Ascending ``keys`` as runs: each run's first key and its length (``[0, 3, 7, 1]``: 0, 1, 2 and 7)."""
+    runs: list[int] = []
+    for key in keys:
+        if runs and runs[-2] + runs[-1] == key:
+            runs[-1] += 1
+        else:
+            runs += [key, 1]
+    return runs
+
+
+def _column(values: list[T]) -> list[T] | T:
+    """A column whose rows all hold one value as that value; any other as it is (an empty one too)."""
+    return values[0] if values and values.count(values[0]) == len(values) else values
 
 
 def _counts(shapes: Sequence[tuple[int, Shape]]) -> dict[str, int]:

@@ -6,9 +6,10 @@ form (object id and attributes).
 
 Rows travel as data and the browser draws only the rows in view, so the number of widget models stays the
 same with 10 labels or 1,000 and with 0 annotations or 5,000. The labels are a synced trait (they change
-with the ontology only); the objects list goes as custom messages (``object_rows``): all its rows when a
-view asks for them, then only what each edit changed. The user's choices come back as small messages
-(``PanelRequest``), each handed to one of the Annotator's callbacks.
+with the ontology only); the objects list goes with the model's first state (``listed``, its rows in
+a short form: no request and reply while the page opens), then as custom messages (``object_rows``): only
+what each edit changed, and all its rows for a new item or when a view missed a change. The user's choices
+come back as small messages (``PanelRequest``), each handed to one of the Annotator's callbacks.
 
 The traits and messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
 ``js/annotator_panel.js``.
@@ -16,6 +17,7 @@ The traits and messages are written down twice, alike: as the TypedDicts here an
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
@@ -28,11 +30,14 @@ from ..assets import asset
 from ..base import AnyWidgetChrome, Notice
 from ..models.annotation_edits import AnnotationEdits
 from ..models.gc_pause import cyclic_gc_paused
-from .object_rows import ObjectRow, ObjectRows, ObjectsChanged, ObjectsShown
+from .object_rows import ObjectRow, ObjectRows, ObjectsChanged, ObjectsList, ObjectsShown
 from .opening import OpensWhenBuilt
 
 # How many recently used labels the list shows on top.
 RECENT_LABELS = 5
+# The most objects that go with the model's state: a longer list's rows are made and sent once its view
+# asks, after the image is drawn (at 1,000 rows, making them takes ~1 ms of the kernel's cell).
+LISTED_ROWS = 500
 
 
 class Header(TypedDict):
@@ -133,7 +138,8 @@ class SetObjectId(TypedDict):
 
 
 class ObjectsRequest(TypedDict):
-    """Browser -> kernel: send every object (a view just drawn, or one that missed a change)."""
+    """Browser -> kernel: send every object (a view of a list too long for the model's state, or a page
+    that missed a change)."""
 
     type: Literal["objects"]
 
@@ -189,19 +195,29 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
     hidden = traitlets.List(traitlets.Int()).tag(sync=True)
     locked = traitlets.List(traitlets.Int()).tag(sync=True)
     selection: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)  # Selection, or {}
-    # A new item's objects list, held while the panel's changes are (``hold_sync``) to go with them.
-    _held_objects: ObjectsShown | None = None
-    # Left out of the model's first state while they hold their defaults (js/annotator_panel.js DEFAULTS).
-    _own_defaults = ("label", "recent", "classifications", "selected", "hidden", "locked", "selection")
+    # The objects list as the page's model gets it with a state it asks for whole (its opening, a page
+    # reloaded): read then (``_listed``), never set; None above LISTED_ROWS. Changes go as messages.
+    listed = traitlets.Any(None).tag(sync=True, to_json=lambda _value, panel: panel._listed())
+    # Names the model in the page, which keeps its objects list for the views made later (a stage's too).
+    key = traitlets.Unicode("").tag(sync=True)
+    # The objects list (a new item's) or its change, held while the panel's changes are (``hold_sync``)
+    # to go with them.
+    _held_objects: ObjectsShown | ObjectsChanged | None = None
+    # Left out of the model's first state while they hold their defaults (js/annotator_panel.js DEFAULTS;
+    # ``listed`` None: too long for the state, the page asks).
+    _own_defaults: tuple[str, ...] = (
+        *("label", "recent", "classifications", "selected", "hidden", "locked", "selection"),
+        "listed",
+    )
 
     def __init__(self, callbacks: PanelCallbacks, attempt: Callable[[Callable[[], Any]], Any]) -> None:
-        super().__init__()
+        super().__init__(key=uuid.uuid4().hex[:12])
         self._callbacks = callbacks
         self._attempt = attempt
         self._attributes: list[Attribute] = []
         self._colors: dict[str, str] = {}
         self._objects = ObjectRows()
-        # Until a view asks for the objects, none is there to keep up to date.
+        # Until the page's model has the objects list (in its state, or asked for), none is kept up to date.
         self._is_viewed = False
         self._is_new_item = True
         self.on_msg(self._on_message)
@@ -258,13 +274,10 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
         with cyclic_gc_paused():  # a row per annotation: thousands of small objects, no cycles
             changed = self._objects.update(shapes, tell=self._is_viewed)
         if self._is_viewed and self._is_new_item:
-            if self._holding_sync:
-                self._held_objects = self._objects.shown()
-            else:
-                self.send(self._objects.shown())
+            self._tell(self._objects.shown())
         elif self._is_viewed and changed is not None:
-            # A view that has the list as it was applies the change; any other asks for the whole list.
-            self.send(changed)
+            # A page that has the list as it was applies the change; any other asks for the whole list.
+            self._tell(changed)
         self._is_new_item = False
         keys = {key for key, _ in shapes}
         with self.hold_sync():
@@ -299,15 +312,33 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
                 )
             )
 
+    def _tell(self, message: ObjectsShown | ObjectsChanged) -> None:
+        """Send the objects list (whole, or a change); while the panel's changes are held (``hold_sync``),
+        with them (``send_state``), after any list held before it."""
+        if not self._holding_sync:
+            self.send(message)
+            return
+        if self._held_objects is not None:
+            self.send(self._held_objects)
+        self._held_objects = message
+
     def send_state(self, key: Any = None) -> None:
-        """Send the traits named by ``key``; when a new item's objects list is held, in its message: the
-        page sets them and shows the list together (one message a show, not two)."""
-        shown, self._held_objects = self._held_objects, None
-        if shown is None or key is None:
+        """Send the traits named by ``key``; when the objects list (or a change of it) is held, in its
+        message: the page sets them and shows the list together (one message an edit or a show, not two)."""
+        held, self._held_objects = self._held_objects, None
+        if held is None or key is None:
             super().send_state(key)
-        if shown is not None:
+        if held is not None:
             state = self.get_state(key=key) if key is not None else {}
-            self.send({**shown, "state": state} if state else shown)
+            self.send({**held, "state": state} if state else held)
+
+    def _listed(self) -> ObjectsList | None:
+        """The objects list for a whole state, which the page's model keeps up to date with the changes
+        sent from now on; None (made and sent when its view asks) when longer than LISTED_ROWS."""
+        if len(self._objects) > LISTED_ROWS:
+            return None
+        self._is_viewed = True
+        return self._objects.listed()
 
     def set_hidden(self, keys: Iterable[int]) -> None:
         self.hidden = sorted(keys)
