@@ -17,6 +17,7 @@ from typing import Any
 from ...api import Annotation, Definition, Item, SavedAnnotations, metadata_diff
 from ...exceptions import Conflict
 from .gc_pause import cyclic_gc_paused
+from .stored_annotations import stored_shapes
 
 Shape = dict[str, Any]
 Changes = dict[int, "Shape | None"]
@@ -122,12 +123,11 @@ class AnnotationEdits:
             self._version = self.item.annotations.version()
             # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
             # same order): building an entity per annotation, only to turn it back into JSON, was most
-            # of the time it took to open a crowded item.
+            # of the time it took to open a crowded item. Not listed again while unchanged since last read.
             self._shapes = {}
             self._next_key = 0
-            for page in self.item.annotations.pages_json():
-                for shape in page:
-                    self._shapes[self._new_key()] = shape
+            for shape in stored_shapes(self.item, self._version):
+                self._shapes[self._new_key()] = shape
             self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
             self._undo, self._redo, self._saved_at = [], [], 0
         self._changed()
