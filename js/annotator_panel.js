@@ -42,18 +42,20 @@
 
 /**
  * Every object, in list order, as columns (Python: `ObjectsList`): `keys` as runs (the first key and how
- * many follow it one by one: [0, 50] is 0 to 49), `shapes` and `labels` index `names`, and a column whose
- * rows all hold one value is that value; `revision` numbers this state of the list.
- * @typedef {{revision: number, keys: number[], names: string[], shapes: number[] | number,
- *   labels: number[] | number, summaries: string[] | string}} ObjectsList
+ * many follow it one by one: [0, 50] is 0 to 49), `shapes` and `labels` index `names` (a base-36 digit a
+ * row while there are at most 36 names: "0a1"), and a column whose rows all hold one value is that value;
+ * `revision` numbers this state of the list.
+ * @typedef {{revision: number, keys: number[], names: string[], shapes: number[] | number | string,
+ *   labels: number[] | number | string, summaries: string[] | string}} ObjectsList
  */
 
 /**
  * Kernel -> browser: every object (an `ObjectsList`), for a page that missed a change or a new item
  * (Python: `ObjectsShown`); a new item's carries the panel's traits that changed with it (`state`), set
  * on the model before the list is shown.
- * @typedef {{type: "objects", revision: number, keys: number[], names: string[], shapes: number[] | number,
- *   labels: number[] | number, summaries: string[] | string, state?: Partial<PanelTraits>}} ObjectsShown
+ * @typedef {{type: "objects", revision: number, keys: number[], names: string[],
+ *   shapes: number[] | number | string, labels: number[] | number | string, summaries: string[] | string,
+ *   state?: Partial<PanelTraits>}} ObjectsShown
  */
 
 /**
@@ -342,15 +344,17 @@ function storeFor(key) {
  * @param {ObjectsList} list
  */
 function takeList(store, list) {
-  /** @type {<T>(column: T[] | T, index: number) => T} */
-  const at = (column, index) => (Array.isArray(column) ? column[index] : column);
+  /** @type {(column: number[] | number | string, row: number) => string} a row's name */
+  const name = (column, row) =>
+    list.names[typeof column === "string" ? parseInt(column[row], 36) : Array.isArray(column) ? column[row] : column];
+  const summaries = list.summaries;
   store.keys = [];
   store.objects.clear();
   for (let run = 0; run < list.keys.length; run += 2) {
     for (let key = list.keys[run]; key < list.keys[run] + list.keys[run + 1]; key++) {
-      const index = store.keys.push(key) - 1;
-      const shape = list.names[at(list.shapes, index)];
-      store.objects.set(key, { shape, label: list.names[at(list.labels, index)], summary: at(list.summaries, index) });
+      const row = store.keys.push(key) - 1;
+      const summary = Array.isArray(summaries) ? summaries[row] : summaries;
+      store.objects.set(key, { shape: name(list.shapes, row), label: name(list.labels, row), summary });
     }
   }
   store.revision = list.revision;

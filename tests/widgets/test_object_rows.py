@@ -56,12 +56,14 @@ def unpacked(listed: ObjectsList) -> list[tuple[int, str, str, str]]:
     runs = zip(listed["keys"][::2], listed["keys"][1::2], strict=True)
     keys = [k for first, run in runs for k in range(first, first + run)]
 
-    def at(column: Any, index: int) -> Any:
-        return column[index] if isinstance(column, list) else column
+    def at(column: Any, row: int) -> Any:
+        return column[row] if isinstance(column, list) else column
 
-    names = listed["names"]
+    def name(column: Any, row: int) -> str:
+        return listed["names"][int(column[row], 36) if isinstance(column, str) else at(column, row)]
+
     return [
-        (key, names[at(listed["shapes"], n)], names[at(listed["labels"], n)], at(listed["summaries"], n))
+        (key, name(listed["shapes"], n), name(listed["labels"], n), at(listed["summaries"], n))
         for n, key in enumerate(keys)
     ]
 
@@ -72,14 +74,21 @@ def test_the_short_form_holds_every_row_and_is_shorter_where_rows_are_alike() ->
     rows.update(boxes)
     listed = rows.listed()
     assert listed["keys"] == [0, 50] and listed["shapes"] == 0 and listed["summaries"] == ""
-    assert listed["labels"] == [listed["names"].index("car" if k % 2 else "person") for k in range(50)]
+    assert listed["labels"] == "".join(
+        str(listed["names"].index("car" if k % 2 else "person")) for k in range(50)
+    )
     assert unpacked(listed) == [(r["key"], r["shape"], r["label"], r["summary"]) for r in rows.rows()]
-    assert len(json.dumps(listed)) < 300
+    assert len(json.dumps(listed)) < 200
     mixed = [*boxes[:10], *boxes[11:40], (60, box("car", parked=True)), (61, SHAPES[2][1])]
     rows.update(mixed)
     listed = rows.listed()
-    assert listed["keys"] == [0, 10, 11, 29, 60, 2] and isinstance(listed["shapes"], list)
+    assert listed["keys"] == [0, 10, 11, 29, 60, 2] and listed["shapes"] == "0" * 40 + "3"
     assert listed["summaries"] == [*[""] * 39, "parked", ""]
+    assert unpacked(listed) == [(r["key"], r["shape"], r["label"], r["summary"]) for r in rows.rows()]
+    many = [(key, box(f"label-{key}")) for key in range(40)]  # more names than digits: a list
+    rows.update(many)
+    listed = rows.listed()
+    assert listed["labels"] == list(range(1, 41)) and listed["shapes"] == 0
     assert unpacked(listed) == [(r["key"], r["shape"], r["label"], r["summary"]) for r in rows.rows()]
     rows.update([])
     assert unpacked(rows.listed()) == [] and rows.listed()["keys"] == []

@@ -32,9 +32,9 @@ from dlwidgets.widgets.annotator import Annotator
 # state, is counted apart: it is the workspace's, its size depends on the image.
 OPEN_MODELS = 4
 OPEN_MESSAGES = 5
-OPEN_BYTES_BESIDE_IMAGE = 4_350  # 4.2 KB (a 1 MP image is sent without its thumbnail)
+OPEN_BYTES_BESIDE_IMAGE = 4_250  # 4.2 KB (a 1 MP image is sent without its thumbnail)
 # The side panel's objects list, in its opening state: 50 boxes of two labels and a third, no attributes.
-LISTED_BYTES = 300
+LISTED_BYTES = 200
 # The image's message comes before any other model's: right after the stage's.
 IMAGE_AMONG_FIRST = 2
 # Showing the next item (4 MP; 1,000 boxes) with the side panel on the page: the stage's thumbnail (an

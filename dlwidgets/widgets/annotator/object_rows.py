@@ -3,8 +3,9 @@ browser has them, so that an edit sends what it changed (``ObjectsChanged``) rat
 the page's model gets every row with its first state (``ObjectsList``), and a view that missed a change
 asks for all of them (``ObjectsShown``).
 
-The list goes in a short form: the keys as runs of consecutive keys, and a column whose rows all hold one
-value (every shape a box, no summary) as that value once. The page counts each label's shapes itself.
+The list goes in a short form: the keys as runs of consecutive keys, a column whose rows all hold one
+value (every shape a box, no summary) as that value once, the labels as a digit a row. The page counts
+each label's shapes itself.
 
 The messages are written down twice, alike: as the TypedDicts here and as JSDoc typedefs in
 ``js/annotator_panel.js``.
@@ -21,6 +22,7 @@ from ..models.gc_pause import cyclic_gc_paused
 from ..models.shape_geometry import is_view_only
 
 T = TypeVar("T")
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"  # an index column's, while there are at most 36 names
 
 # The longest attribute summary an object's row shows.
 SUMMARY_CHARS = 40
@@ -31,14 +33,15 @@ Row = tuple[int, str, str, str]
 
 class ObjectsList(TypedDict):
     """Every object, in list order, as columns: ``keys`` as runs (the first key and how many follow it,
-    one by one: ``[0, 50]`` is 0 to 49), ``shapes`` and ``labels`` index ``names``, and a column whose
-    rows all hold one value is that value; ``revision`` numbers this state of the list."""
+    one by one: ``[0, 50]`` is 0 to 49), ``shapes`` and ``labels`` index ``names`` (a base-36 digit a row
+    while there are at most 36 names: "0a1"), and a column whose rows all hold one value is that value;
+    ``revision`` numbers this state of the list."""
 
     revision: int
     keys: list[int]
     names: list[str]
-    shapes: list[int] | int
-    labels: list[int] | int
+    shapes: list[int] | int | str
+    labels: list[int] | int | str
     summaries: list[str] | str
 
 
@@ -146,8 +149,8 @@ class ObjectRows:
             revision=self.revision,
             keys=_runs(self._rows),
             names=list(names),
-            shapes=_column(columns[0]),
-            labels=_column(columns[1]),
+            shapes=_indexes(columns[0], len(names)),
+            labels=_indexes(columns[1], len(names)),
             summaries=_column(columns[2]),
         )
 
@@ -178,6 +181,15 @@ def _runs(keys: Iterable[int]) -> list[int]:
 def _column(values: list[T]) -> list[T] | T:
     """A column whose rows all hold one value as that value; any other as it is (an empty one too)."""
     return values[0] if values and values.count(values[0]) == len(values) else values
+
+
+def _indexes(values: list[int], names: int) -> list[int] | int | str:
+    """A column of indexes into ``names``: as ``_column``, or a base-36 digit a row while there are at most
+    36 names ("0a1": 0, 10, 1), a third of the bytes of a list."""
+    alike = _column(values)
+    if isinstance(alike, int) or names > len(DIGITS):
+        return alike
+    return "".join(DIGITS[index] for index in values)
 
 
 def _counts(shapes: Sequence[tuple[int, Shape]]) -> dict[str, int]:
