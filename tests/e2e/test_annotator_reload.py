@@ -1,7 +1,7 @@
 """The annotator shown again, in JupyterLab 4 and Notebook 7: in a page opened later (the notebook saved and
 the page reloaded while the kernel keeps running), the stage draws its annotations from its model's state
-and the kernel sends the image again (it lives in messages only): the image, a box and a mask. A second
-view in the same page draws the same."""
+and the kernel sends the image again (it lives in messages only): the image, a box and a mask, and the
+side panel lists both. A second view in the same page draws the same."""
 
 from __future__ import annotations
 
@@ -51,7 +51,12 @@ def test_reloaded_page_draws_image_and_annotations(open_notebook: OpenNotebook) 
     notebook.page.evaluate(_SAVE_JS)
     notebook.open()  # the page loaded again: the kernel, and the annotator, still run
     notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
-    _check_drawn(AnnotatorView(notebook), "after the page was reloaded")
+    view = AnnotatorView(notebook)
+    _check_drawn(view, "after the page was reloaded")
+    # The objects list as the kernel has it now (the model's state, read again), not as it opened (none).
+    view.wait_text(".dlw-section-title", "Objects (2)")
+    labels = view.root.locator(".dlw-objects-list .dlw-object-row .dlw-object-label")
+    assert labels.all_inner_texts() == ["car", "person"]
 
 
 def test_a_second_view_in_the_page_shows_the_drawing(open_notebook: OpenNotebook) -> None:
