@@ -1,7 +1,8 @@
 """The annotator in both ipywidgets 7 frontends (see conftest.py): a box dragged with the mouse on the
 ipycanvas layers (the gestures come from the anywidget laid over them) reaches the kernel, Ctrl+S saves
 it, and the stored annotation, read by this process from the same workspace, has the image pixels the
-drag meant; a polygon clicked vertex by vertex reaches the kernel and is drawn."""
+drag meant, and the side panel lists it; a polygon clicked vertex by vertex reaches the kernel and is
+drawn."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ def test_draw_a_box_and_save_it(open_notebook: OpenNotebook) -> None:
     drag = view.drag(*BOX)
     (box,) = view.kernel_annotations(lambda a: len(a) == 1, "the dragged box")
     assert (box["type"], box["label"]) == ("box", "car")
+    # The side panel's list (opened with its model, empty) shows the change the kernel sent.
+    view.wait_text(".dlw-section-title", "Objects (1)")
+    view.wait_text(".dlw-objects-list .dlw-object-label", "car")
     view.wait_text(".dlw-dirty", "● unsaved")
     notebook.page.keyboard.press("Control+s")
     assert notebook.wait_file("saved.json") == {"count": 1}
