@@ -60,23 +60,25 @@ class _PlacedPlates:
         self._cell = cell
         self._cells: dict[tuple[int, int], list[Rect]] = {}
 
-    def _keys(self, rect: Rect) -> list[tuple[int, int]]:
-        x, y, w, h = rect
-        c = self._cell
-        columns = range(math.floor(x / c), math.floor((x + w) / c) + 1)
-        return [(i, j) for i in columns for j in range(math.floor(y / c), math.floor((y + h) / c) + 1)]
-
     def overlaps(self, rect: Rect) -> bool:
         x, y, w, h = rect
-        return any(
-            x < px + pw and px < x + w and y < py + ph and py < y + h
-            for key in self._keys(rect)
-            for px, py, pw, ph in self._cells.get(key, ())
-        )
+        c, cells = self._cell, self._cells
+        right, bottom = x + w, y + h
+        rows = range(math.floor(y / c), math.floor(bottom / c) + 1)
+        for i in range(math.floor(x / c), math.floor(right / c) + 1):
+            for j in rows:
+                for px, py, pw, ph in cells.get((i, j), ()):
+                    if x < px + pw and px < right and y < py + ph and py < bottom:
+                        return True
+        return False
 
     def add(self, rect: Rect) -> None:
-        for key in self._keys(rect):
-            self._cells.setdefault(key, []).append(rect)
+        x, y, w, h = rect
+        c, cells = self._cell, self._cells
+        rows = range(math.floor(y / c), math.floor((y + h) / c) + 1)
+        for i in range(math.floor(x / c), math.floor((x + w) / c) + 1):
+            for j in rows:
+                cells.setdefault((i, j), []).append(rect)
 
 
 def place_labels(labels: Sequence[Label], font: int) -> list[Rect]:
@@ -84,14 +86,18 @@ def place_labels(labels: Sequence[Label], font: int) -> list[Rect]:
     pushed further down, whichever first clears the plates already placed."""
     placed: list[Rect] = []
     plates = _PlacedPlates(cell=4 * (font + 2 * _PAD))
+    _, height = plate_size("", font)  # every plate one line tall
+    stack = [height * k for k in range(1, _MAX_STACK)]
     for label in labels:
-        width, height = plate_size(label.text, font)
-        tops = [label.top - height, label.top, label.bottom]
-        tops += [label.bottom + height * k for k in range(1, _MAX_STACK)]
+        width, left, bottom = len(label.text) * font * _CHAR_WIDTH + 2 * _PAD, label.left, label.bottom
+        tops = [label.top - height, label.top, bottom, *(bottom + below for below in stack)]
         # Above the canvas is unseen: start inside the shape's top there.
         tops = [t for t in tops if t >= 0] or [0.0]
-        free = (t for t in tops if not plates.overlaps((label.left, t, width, height)))
-        plate = (label.left, next(free, tops[0]), width, height)
+        plate = (left, tops[0], width, height)  # where it collides least badly: its first place
+        for top in tops:
+            if not plates.overlaps((left, top, width, height)):
+                plate = (left, top, width, height)
+                break
         plates.add(plate)
         placed.append(plate)
     return placed
