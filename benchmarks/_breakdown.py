@@ -51,7 +51,10 @@ _INIT_JS = r"""(() => {
       const info = { type: header.msg_type, size, buffers };
       if (content && content.comm_id) info.comm = content.comm_id;
       const d = content && content.data;
-      if (header.msg_type === "comm_open") info.model = d && d.state && d.state._model_name;
+      if (header.msg_type === "comm_open") {
+        info.model = d && d.state && d.state._model_name;
+        if (d && d.state && d.state.image) info.image = true; // the stage's, with the full image
+      }
       if (header.msg_type === "comm_msg" && d) {
         info.method = d.method;
         if (d.method === "custom") info.custom = d.content && (d.content.type || d.content.event || "?");
@@ -272,6 +275,10 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
                 first("first comm_open", t)
                 out["last comm_open"] = t - at
                 opened[data.get("comm")] = t
+                if data.get("image"):  # the stage's opening state carries the first item's full image
+                    first("stage comm_open", t)
+                    out["image message"] = t - at
+                    out["image message bytes"] = data["size"]
             if data["type"] == "comm_msg" and data.get("custom") == "image" and data["buffers"]:
                 first("stage comm_open", opened.get(data.get("comm"), t))
                 name = "image message" if "image message" not in out else "image message 2"

@@ -6,9 +6,11 @@
 //
 // The image: the kernel sends each item's image as stored (JPEG stays JPEG): the workspace's small
 // thumbnail in the `thumbnail` trait (for the first item, in the model's opening state), then the full
-// image in a binary message of its own. Each is decoded off the main thread, even before the view exists
-// (the model's initialize): the thumbnail as soon as the model has it, the full image once the thumbnail
-// is decoded (two decodings at once finish together), and drawn once from the decoded image where the
+// image: the first item's in the opening state too (`image`, not a trait: dropped from the model once
+// read, so a notebook saved with its widgets' state does not carry it), a later item's in a binary message
+// of its own. Each is decoded off the main thread, even before the view exists (the model's initialize):
+// the thumbnail as soon as the model has it, the full image once the thumbnail is decoded (two decodings
+// at once finish together), and drawn once from the decoded image where the
 // `view` puts it: the thumbnail scaled up, with the annotations, in the view's first frame, the full
 // image over it when decoded; a big JPEG first at about the size it is shown at, then in full for zoom.
 // Zoom, pan and resize redraw from the bitmap in the browser, with nothing sent again.
@@ -44,7 +46,8 @@
  * (a reloaded page, a second tab): that page asks for the image (PageReady). `thumbnail` is the shown
  * item's (null: none). `has_image` is false while the shown item has no image (none will be drawn: the
  * page need not wait for one). These four, `brush` and `help_shown` are left out of the opening state at
- * their defaults (a missing `has_image` is true).
+ * their defaults (a missing `has_image` is true). The opening state also holds `image`, no trait (see
+ * OpeningImage).
  * @typedef {{key: string, width: number, height: number, cursor: string, view: number[], help_shown: boolean,
  *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string,
  *   sized_for: number[], later_page: boolean, thumbnail: Thumbnail | null, has_image: boolean}} StageTraits
@@ -55,6 +58,11 @@
  * The `thumbnail` trait (Python: `Thumbnail`): item `seq`'s small image, a JPEG, in `image`; `width` x
  * `height` is the full image's size in image pixels, which it is drawn stretched to.
  * @typedef {{seq: number, width: number, height: number, image: DataView<ArrayBuffer>}} Thumbnail
+ *
+ * The opening state's `image` (Python: `OpeningImage`), no trait: the first item's full image, as
+ * ImageMessage says, its encoded bytes in `image`; the page drops it from the model once read.
+ * @typedef {{seq: number, width: number, height: number, mimetype: string,
+ *   image: DataView<ArrayBuffer>}} OpeningImage
  *
  * Kernel -> browser (Python: `ImageMessage`, `ClearImage`). `seq` numbers the items shown: a message of
  * an older item than the last one announced is dropped. `width` x `height` is the image's full size in
@@ -922,6 +930,16 @@ function initialize({ model, stageDrawing, listen }) {
       shown.drew();
     }
   };
+  const untyped = /** @type {any} */ (model); // `image` is no trait
+  /** @type {OpeningImage | undefined} */
+  const opening = untyped.get("image");
+  if (opening) {
+    // Read: dropped from the model, which a notebook saved with its widgets' state is written from (unset,
+    // so that nothing of it goes back to the kernel with the model's next changes either).
+    untyped.set("image", undefined, { unset: true });
+    const { image, ...size } = opening;
+    onMessage({ type: "image", stage: "full", ...size }, [image]);
+  }
   const unlisten = listen(model, { "msg:custom": onMessage, "change:thumbnail": decodeThumbnail });
   if (model.get("later_page")) {
     /** @type {PageReady} */

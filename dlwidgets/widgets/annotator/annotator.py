@@ -436,11 +436,9 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._show_controls()
 
     def _open_stage(self) -> None:
-        """Open the stage's model, with the first item drawn and its thumbnail in its state, and send that
-        item's full image."""
-        self._send_image(self.item)  # the thumbnail: in the opening state (the full image waits for it)
+        """Open the stage's model, with the first item drawn and its image (thumbnail, full) in its state."""
+        self._send_image(self.item)  # in the opening state (the full image decoded after the thumbnail)
         self.stage.built()
-        self.stage.image.resend()
 
     def _show_stage(self, index: int) -> None:
         """Item ``index`` on the stage: its image (once the stage is open: its thumbnail, then the full

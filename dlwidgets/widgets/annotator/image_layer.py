@@ -4,9 +4,12 @@ its bottom canvas.
 The image goes to the browser as stored, in two parts. The workspace's small thumbnail travels in the
 stage's state (its ``thumbnail`` trait, a binary buffer of the opening message for the first item): the
 page decodes it as soon as the model exists and draws it scaled up, with the annotations, in the view's
-first frame; a saved notebook shows it without a kernel. The full image follows in a binary message of its
-own, never in the state (a saved notebook does not carry it), decoded once the thumbnail is (two decodings
-at once would finish together) and drawn once from the decoded bitmap (a JPEG shown at half its size or
+first frame; a saved notebook shows it without a kernel. The first item's full image is a buffer of the
+stage's opening state too (``OpeningImage``, not a trait: the page decodes it as soon as it makes the
+model, with no message of its own, and drops it from its model once read, so a notebook saved with its
+widgets' state does not carry it); a later item's, or the image for a page opened later, is a binary
+message of its own. The full image is decoded once the thumbnail is (two decodings at once would finish
+together) and drawn once from the decoded bitmap (a JPEG shown at half its size or
 less first decoded at about that size, which the JPEG decoder does in a fraction of the work, then in full
 for zoom); zoom, pan and resize are only the stage's ``view`` trait changing. The messages are written
 down twice, alike: as the TypedDicts here and as JSDoc typedefs in the ES module.
@@ -41,6 +44,17 @@ class ImageMessage(TypedDict):
     mimetype: str
 
 
+class OpeningImage(TypedDict):
+    """The ``image`` of the stage's opening state (not a trait: the page drops it once read): the first
+    item's full image as ``ImageMessage`` says, its encoded bytes in ``image`` (a buffer)."""
+
+    seq: int
+    width: int
+    height: int
+    mimetype: str
+    image: bytes
+
+
 class ClearImage(TypedDict):
     """Item ``seq`` has no image to show: the layer is emptied."""
 
@@ -50,7 +64,8 @@ class ClearImage(TypedDict):
 
 class StageImage:
     """The shown item's image: its thumbnail set with ``set_thumbnail`` (the stage's trait), the full image
-    sent with ``send`` (the stage's custom messages), kept to be sent again to a page that opens later."""
+    in the stage's opening state (``opening``) or sent with ``send`` (the stage's custom messages), kept to
+    be sent again to a page that opens later."""
 
     def __init__(self, send: Callable[..., None], set_thumbnail: Callable[[Thumbnail | None], None]) -> None:
         self._send = send
@@ -62,8 +77,8 @@ class StageImage:
         self, size: tuple[int, int], image: bytes, mimetype: str, thumbnail: bytes | None = None
     ) -> None:
         """Show an item's image: ``thumbnail`` (a JPEG, or None: the full image alone) in the stage's state
-        at once, then the full image, in a message (dropped while the stage's model is not open: see
-        ``resend``)."""
+        at once, then the full image, in a message (dropped while the stage's model is not open: its
+        opening state carries the image, see ``opening``)."""
         self._seq += 1
         self._image = (size, image, mimetype)
         width, height = size
@@ -72,6 +87,13 @@ class StageImage:
             small = {"seq": self._seq, "width": width, "height": height, "image": thumbnail}
         self._set_thumbnail(small)
         self.resend()
+
+    def opening(self) -> OpeningImage | None:
+        """The full image shown, for the stage's opening state (None: no image)."""
+        if self._image is None:
+            return None
+        (width, height), image, mimetype = self._image
+        return {"seq": self._seq, "width": width, "height": height, "mimetype": mimetype, "image": image}
 
     def resend(self) -> None:
         """Send the full image shown (again): once the stage's model opened, or to a page opened later
