@@ -16,6 +16,7 @@ from widgets.test_annotator_messages import Sent, during
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.models.bulk_accept import any_prediction, is_prediction
 from dlwidgets.widgets.models.work_queue import WorkQueue
 
 SCORES = (0.9, 0.6, 0.3)
@@ -230,3 +231,24 @@ def test_accept_all_in_the_assignment_refuses_none_and_forgets_a_count_when_the_
     assert "press 'Accept all in the task' first" in annotator.status
     assert accepted(WorkQueue(task).items[1]) == []
     annotator.close()
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        None,
+        {},
+        {"user": None},
+        {"user": {"model": "detr"}},
+        {"user": {"model": {"name": "detr"}}},
+        {"user": {"model": {"name": "detr"}}, "system": None},
+        {"user": {"model": {"name": "detr"}}, "system": {"automated": True}},
+        {"user": {"model": {"name": "detr"}}, "system": {"automated": False}},
+    ],
+)
+def test_any_prediction_reads_each_shape_as_is_prediction(metadata: Any) -> None:
+    """The item's one loop that asks whether to show the review bar, and the per-shape test, agree."""
+    plain = {"type": "box", "metadata": {"user": {}}}
+    shape = {"type": "box", "metadata": metadata}
+    assert any_prediction([plain, shape]) == is_prediction(shape)
+    assert not any_prediction([plain])

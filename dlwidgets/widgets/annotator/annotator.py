@@ -28,7 +28,7 @@ from ..base import SHOWN_ERRORS, WidgetBase, counted, describe
 from ..control_bar import ControlBar
 from ..models.annotation_drafts import AnnotationDrafts
 from ..models.annotation_edits import AnnotationEdits
-from ..models.bulk_accept import is_prediction
+from ..models.bulk_accept import any_prediction
 from ..models.mask_strokes import relabel
 from ..models.viewport import Viewport, canvas_height, window_heights
 from .canvas_drawing import draw_annotations, draw_highlight
@@ -483,7 +483,7 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         item with predictions gets the review bar."""
         item = self.item
         edits = self.edits
-        if self._review is None and edits is not None and any(is_prediction(s) for _, s in edits.shapes()):
+        if self._review is None and edits is not None and any_prediction(s for _, s in edits.shapes()):
             self._ensure_review()
         with self.toolbar.hold_sync(), self.side_panel.hold_sync():
             self.toolbar.update({"zoom": self._zoom_text()})

@@ -69,9 +69,10 @@ def split_shapes(
     points: list[tuple[int, Shape]] = []
     others: list[tuple[int, Shape]] = []
     for entry in shapes:
-        kind = entry[1]["type"]
-        if kind == "box":
-            (others if is_drawn_here(entry[1]) else boxes).append(entry)
+        shape = entry[1]
+        kind = shape["type"]
+        if kind == "box":  # a box of two corners is not turned: no call to ask
+            (others if len(shape["coordinates"]) > 2 and is_drawn_here(shape) else boxes).append(entry)
         elif kind == "point":
             points.append(entry)
         elif kind != "class":
