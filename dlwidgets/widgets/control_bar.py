@@ -256,11 +256,14 @@ class ControlBar(MessageWidget):
         shared = specs_model(specs, self)
         super().__init__(self._receive_message, controls=specs, _controls=shared, **state, **traits)
         self._attempt = attempt or self.attempt
+        self._is_made = True
+
+    _is_made = False  # the specs given to the constructor are shared already: nothing to do for them
 
     @traitlets.observe("controls")
     def _share_controls(self, change: dict[str, Any]) -> None:
         old = self._controls
-        if old is not None:  # set after the bar was made: the specs model of the new ones
+        if self._is_made and old is not None:  # set after the bar was made: the specs model of the new ones
             self._specs = {spec["id"]: spec for spec in change["new"]}
             self._controls = specs_model(change["new"], self)
             if self._controls is not old:
