@@ -14,7 +14,7 @@ Time is from the start of the cell to the image and every box visibly drawn, see
 - canvas widgets (dlwidgets, ipyannotations): the image's blue patch, the last box's magenta outline
   (it is drawn last), and a sharp black/white edge, which only the full-resolution image draws (a
   160 px thumbnail scaled up blurs it); for dlwidgets the time to the patch and the outline at any
-  resolution is also given: its first paint, the thumbnail's for an image of 2 MP or more (it comes in
+  resolution is also given: its first paint, the thumbnail's for an image of 0.75 MP or more (it comes in
   the stage's opening state), else the full image's.
 - bbox-widget (an ``<img>`` under SVG): the image loaded and ``img.decode()`` resolved, and an SVG
   rectangle for every box.
@@ -29,8 +29,9 @@ Caveats of the peers, beside the figures: bbox-widget shows the image as it is (
 is scaled by the browser to the 800 px width it is given); ipyannotations draws the image downsampled
 into its 800 x 520 canvas and cannot zoom either.
 
-``--cases`` picks cases by a word of their names (``--cases 1 portrait``); ``--breakdown`` also prints
-where dlwidgets' time went in the page (see _breakdown.py): the medians of its runs' milestones.
+``--cases`` picks cases by a word of their names (``--cases 1 portrait``) or by a whole name (``--cases
+"1 MP, 50 boxes"``); ``--breakdown`` also prints where dlwidgets' time went in the page (see
+_breakdown.py): the medians of its runs' milestones.
 
     python benchmarks/peers.py [--reps 15] [--quick] [--cases WORD ...] [--breakdown]
 """
@@ -382,7 +383,8 @@ def main() -> int:
     parser.add_argument("--cases", nargs="+", metavar="WORD", help="only the cases whose names have a WORD")
     parser.add_argument("--breakdown", action="store_true", help="print where dlwidgets' time went too")
     args = parser.parse_args()
-    cases = [c for c in CASES if not args.cases or set(args.cases) & set(c.replace(",", " ").split())]
+    picked = set(args.cases or ())
+    cases = [c for c in CASES if not picked or c in picked or picked & set(c.replace(",", " ").split())]
     if not cases:
         parser.error(f"--cases {' '.join(args.cases)} names none of the cases: {', '.join(CASES)}")
     if os.environ.get(_IN_VENV) != str(Path(sys.prefix).resolve()):

@@ -41,7 +41,7 @@ annotator
 
 # Decodings of more than 20 KB (the full image, at the size shown or in full; the thumbnail is ~3 KB) wait
 # for window.e2eRelease().
-_HOLD_JS = """(() => {
+HOLD_JS = """(() => {
   const native = window.createImageBitmap.bind(window);
   const held = [];
   const hold = (decode) => new Promise((resolve, reject) => held.push(() => decode().then(resolve, reject)));
@@ -91,7 +91,7 @@ def _shows_thumbnail_and_box(image: Locator, view: AnnotatorView) -> None:
 def test_the_thumbnail_is_shown_with_the_boxes_until_the_full_image_replaces_it(
     open_notebook: OpenNotebook, page: Page
 ) -> None:
-    page.add_init_script(_HOLD_JS)
+    page.add_init_script(HOLD_JS)
     notebook = open_notebook([WORKSPACE_CELL, IMAGE_CELL])
     notebook.run_all()
     image = notebook.wait_widget(".dlw-annotator canvas.dlw-image")

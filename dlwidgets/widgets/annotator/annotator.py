@@ -48,11 +48,12 @@ TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOL
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
 DEFAULT_WINDOW_HEIGHT = 900.0
-# Images of at least this many pixels are shown from the workspace's 160 px thumbnail first (sent in the
-# stage's state). A smaller one is drawn sooner without: at 1 MP (benchmarks/peers.py, JupyterLab 4) the
-# thumbnail's decoding took as long as the full image's (~55 ms, most of it waiting on the page), and the
-# full one, decoded after it, was drawn ~65 ms later than alone, for 2 KB more.
-THUMBNAIL_FIRST_PIXELS = 2_000_000
+# Images of at least this many pixels are shown from the workspace's 160 px thumbnail first (in the stage's
+# opening state, with the full image, which is decoded once the thumbnail is): at 1 MP (benchmarks/peers.py,
+# JupyterLab 4) the thumbnail decodes in 3-8 ms and is drawn as soon as the stage's canvases are, where the
+# full image's decoding takes 10-130 ms on a loaded machine, for ~1.7 KB more. A smaller image decodes in a
+# few ms, and the thumbnail would be a larger share of its bytes.
+THUMBNAIL_FIRST_PIXELS = 750_000
 
 
 class ToolbarState(NamedTuple):
