@@ -28,6 +28,25 @@ editor.on_save(lambda o: dump("saved.json", {"tags": o.tags(), "attributes": [a.
 editor
 """
 
+# The attribute form made from a cell; then a button whose click keeps the kernel's main thread busy, having
+# changed the form's "Add attribute" button first: ipykernel 7 sends a comm's messages from the page to the
+# thread its last message out came from, here the fields' to the main thread and that button's to the
+# page's subshell.
+BUSY_CELL = """\
+import time
+import ipywidgets
+
+editor.lists.receive({"type": "new-attribute"})
+
+def keep_busy(_):
+    editor._form_apply.tooltip = "add the attribute"
+    time.sleep(3)
+
+busy = ipywidgets.Button(description="Keep the kernel busy")
+busy.on_click(keep_busy)
+busy
+"""
+
 ANNOTATOR_CELLS = [
     """\
 import dataclasses
@@ -227,3 +246,35 @@ def test_a_thousand_labels_find_rename_add_a_child_save(open_notebook: OpenNoteb
     assert len(ontology.attributes) == 50
     client.close()
     root.locator(".dlw-notice", has_text="saved 4 changes").wait_for(timeout=30_000)
+
+
+def test_values_typed_then_add_attribute_clicked_are_in_the_attribute_whichever_thread_is_busy(
+    open_notebook: OpenNotebook,
+) -> None:
+    """JupyterLab 4.4+ and Notebook 7 send widget messages to a kernel subshell, and ipykernel 7 handles a
+    comm's on the main thread or the subshell's as that comm's last message out went: values typed while the
+    main thread was busy, then "Add attribute" handled on the other thread, made an attribute without them
+    (seen under load as a radio attribute refused "with no values")."""
+    notebook = open_notebook([WORKSPACE_CELL, EDITOR_CELL, BUSY_CELL])
+    notebook.run_all()
+    root = notebook.wait_widget(".dlw-ontology-editor")
+    notebook.wait_ready()
+    form = root.locator(".dlw-attribute-form")
+    form.wait_for(timeout=30_000)
+    form.get_by_label("type", exact=True).select_option(label="radio")
+    form.get_by_label("title", exact=True).fill("Load")
+    poll(
+        lambda: form.get_by_label("key", exact=True).input_value() == "load" or None,
+        timeout=30,
+        what="the key",
+    )
+    values = form.get_by_label("values", exact=True)
+    values.wait_for(timeout=30_000)
+
+    notebook.page.get_by_role("button", name="Keep the kernel busy").click()
+    values.fill("empty\nfull")
+    form.get_by_role("button", name="Add attribute").click()
+    changes = root.locator(".dlw-changes")
+    changes.get_by_text("add attribute 'load' (radio: empty, full; optional; all labels)").wait_for(
+        timeout=30_000
+    )

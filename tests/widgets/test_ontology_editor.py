@@ -414,3 +414,30 @@ def test_an_edit_of_a_thousand_label_ontology_sends_the_rows_it_changed(
         step()
         assert sent and sum(size for _, size in sent) < most, [content for content, _ in sent]
     assert [r["tag"] for r in editor.lists.labels][498:501] == ["label-0498", "forklift", "label-0499"]
+
+
+def test_the_pages_messages_to_every_part_are_handled_on_the_kernels_main_thread(
+    monkeypatch: pytest.MonkeyPatch, dataset: dw.Dataset
+) -> None:
+    """ipykernel 7 hands a comm's messages from the page to the thread that comm's ``_reply_subshell_for``
+    names: by default the subshell its last message out came from, so a field's update and the click after
+    it could run on two threads, the click first (an attribute added without the values just typed)."""
+    import comm
+    from ipykernel.comm import Comm
+
+    monkeypatch.setattr(comm, "create_comm", lambda *args, **kwargs: Comm(*args, **kwargs))
+    editor = dw.OntologyEditor(dataset)
+    send(editor, {"type": "new-attribute"})  # the form, made once asked for
+    click(editor._json_button)  # the JSON box, too
+    parts = [
+        editor,
+        editor.lists,
+        editor._form_values,
+        editor._form_apply,
+        editor._json_text,
+        editor._save_button,
+    ]
+    for part in parts:
+        assert isinstance(part.comm, Comm)
+        part.comm._reply_subshell_id = "a-subshell"  # as after a message out while handling the page's
+        assert part.comm._reply_subshell_for({}, "a-subshell") is None, type(part).__name__
