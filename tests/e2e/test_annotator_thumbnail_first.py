@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page
 from .page import NotebookPage, OpenNotebook
 from .pixels import RGBA, read_pixel, wait_pixel
 from .polling import poll
+from .saved_state import saved_widget_state
 from .test_annotator import WORKSPACE_CELL
 from .views import AnnotatorView
 
@@ -120,6 +121,7 @@ def test_a_saved_notebook_shows_the_thumbnail_with_the_boxes_without_a_kernel(
     written = path.stat().st_mtime_ns
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
+    saved_widget_state(path)
     notebook.close()  # the kernel goes; the next page's is new and has run nothing
 
     reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])

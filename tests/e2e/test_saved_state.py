@@ -6,15 +6,12 @@ draws them from the kernel's live models."""
 
 from __future__ import annotations
 
-import json
-
 from playwright.sync_api import Page
 
 from .notebook import READY_FILE
 from .page import NotebookPage, OpenNotebook
 from .polling import poll
-
-STATE_MIME = "application/vnd.jupyter.widget-state+json"
+from .saved_state import saved_widget_state
 
 # Two widgets of one kind (one shared module) and one of another; two bars with the same specs (one specs
 # model).
@@ -69,7 +66,7 @@ def test_a_saved_notebook_reopened_draws_its_widgets_from_the_saved_state(
     written = path.stat().st_mtime_ns
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
-    state = json.loads(path.read_text())["metadata"]["widgets"][STATE_MIME]["state"]
+    state = saved_widget_state(path)
     shared = [m["state"]["name"] for m in state.values() if m["state"].get("esm")]
     assert len(shared) == len(set(shared)), shared  # each module once
     assert "dlwidgets.widgets.dropzone.Dropzone" in shared, shared
