@@ -7,8 +7,8 @@
 // The image: the kernel sends each item's image as stored (JPEG stays JPEG): the workspace's small
 // thumbnail in the `thumbnail` trait (for the first item, in the model's opening state), then the full
 // image: the first item's in the opening state too (`image`, not a trait: dropped from the model once
-// read, so a notebook saved with its widgets' state does not carry it), a later item's in a binary message
-// of its own. Each is decoded off the main thread, even before the view exists (the model's initialize):
+// read, so a notebook saved with its widgets' state does not carry it) unless it is big, a big or later
+// item's in a binary message of its own. Each is decoded off the main thread, even before the view exists (the model's initialize):
 // the thumbnail as soon as the model has it, the full image once the thumbnail is decoded (two decodings
 // at once finish together), and drawn once from the decoded image where the
 // `view` puts it: the thumbnail scaled up, with the annotations, in the view's first frame, the full

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import dlwidgets as dw
-from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.annotator import Annotator, image_layer
 
 # One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py), in
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
@@ -185,3 +185,16 @@ def test_a_page_opened_later_reads_the_thumbnail_in_the_state_and_gets_the_full_
     assert "image" not in state, "the full image is the opening state's alone: the ready asks for it"
     messages = during(wire, lambda: annotator.stage._handle_custom_msg({"type": "ready"}, []))
     assert [m.buffers for m in messages] == [[jpeg]], "the full image alone, once: not the thumbnail again"
+
+
+def test_a_big_image_follows_the_stages_opening_in_a_message_of_its_own(
+    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes], wire: Wire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jpeg = make_jpeg(*BIG_IMAGE)
+    item = upload(dataset, jpeg, "big.jpg", 50, 0)
+    monkeypatch.setattr(image_layer, "OPENING_IMAGE_BYTES", len(jpeg) - 1)  # as a 12 MP photo's 3 MB are
+    annotators: list[Annotator] = []
+    messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
+    assert opening(messages, annotators[0].stage) == 0
+    assert carrying(messages, item.thumbnail()) == [0], "the thumbnail in the opening state"
+    assert carrying(messages, jpeg) == [1] and messages[1].kind == "custom", "the image right after it"

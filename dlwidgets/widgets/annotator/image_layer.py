@@ -1,24 +1,29 @@
 """``StageImage``: the item's image on the annotator's stage (``stage.Stage``, ``js/annotator_stage.js``),
 its bottom canvas.
 
-The image goes to the browser as stored, in two parts. The workspace's small thumbnail travels in the
-stage's state (its ``thumbnail`` trait, a binary buffer of the opening message for the first item): the
-page decodes it as soon as the model exists and draws it scaled up, with the annotations, in the view's
-first frame; a saved notebook shows it without a kernel. The first item's full image is a buffer of the
-stage's opening state too (``OpeningImage``, not a trait: the page decodes it as soon as it makes the
-model, with no message of its own, and drops it from its model once read, so a notebook saved with its
-widgets' state does not carry it); a later item's, or the image for a page opened later, is a binary
-message of its own. The full image is decoded once the thumbnail is (two decodings at once would finish
-together) and drawn once from the decoded bitmap (a JPEG shown at half its size or
-less first decoded at about that size, which the JPEG decoder does in a fraction of the work, then in full
-for zoom); zoom, pan and resize are only the stage's ``view`` trait changing. The messages are written
-down twice, alike: as the TypedDicts here and as JSDoc typedefs in the ES module.
+The image goes to the browser as stored, in two parts. The workspace's small thumbnail travels in the stage's
+state (its ``thumbnail`` trait, a binary buffer of the opening message for the first item): the page decodes
+it as soon as the model exists and draws it scaled up, with the annotations, in the view's first frame; a
+saved notebook shows it without a kernel. The first item's full image is a buffer of the stage's opening state
+too (``OpeningImage``, not a trait: the page decodes it as soon as it makes the model, with no message of its
+own, and drops it from its model once read, so a notebook saved with its widgets' state does not carry it)
+unless it is big (``OPENING_IMAGE_BYTES``); a later item's, a big one, or the image for a page opened later,
+is a binary message of its own. The full image is decoded once the thumbnail is (two decodings at once would
+finish together) and drawn once from the decoded bitmap (a JPEG shown at half its size or less first decoded
+at about that size, which the JPEG decoder does in a fraction of the work, then in full for zoom); zoom, pan
+and resize are only the stage's ``view`` trait changing. The messages are written down twice, alike: as the
+TypedDicts here and as JSDoc typedefs in the ES module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Literal, TypedDict
+
+# A full image of at most this many bytes goes in the stage's opening state; a bigger one in a message of
+# its own right after it: the page makes the model (and decodes the thumbnail) once the whole opening
+# message is in, and a 12 MP photo's 3 MB in it held the thumbnail back (benchmarks/peers.py, portrait).
+OPENING_IMAGE_BYTES = 1_000_000
 
 
 class Thumbnail(TypedDict):
@@ -72,6 +77,7 @@ class StageImage:
         self._set_thumbnail = set_thumbnail
         self._seq = 0
         self._image: tuple[tuple[int, int], bytes, str] | None = None  # the full image shown, to resend
+        self._opened_with = 0  # the item whose full image the stage's opening state carried
 
     def show(
         self, size: tuple[int, int], image: bytes, mimetype: str, thumbnail: bytes | None = None
@@ -89,11 +95,17 @@ class StageImage:
         self.resend()
 
     def opening(self) -> OpeningImage | None:
-        """The full image shown, for the stage's opening state (None: no image)."""
-        if self._image is None:
+        """The full image shown, for the stage's opening state (None: no image, or one too big for it)."""
+        if self._image is None or len(self._image[1]) > OPENING_IMAGE_BYTES:
             return None
         (width, height), image, mimetype = self._image
+        self._opened_with = self._seq
         return {"seq": self._seq, "width": width, "height": height, "mimetype": mimetype, "image": image}
+
+    def opened(self) -> None:
+        """The stage's model is open: the full image follows unless its opening state carried it."""
+        if self._opened_with != self._seq:
+            self.resend()
 
     def resend(self) -> None:
         """Send the full image shown (again): once the stage's model opened, or to a page opened later

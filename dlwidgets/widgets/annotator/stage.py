@@ -6,12 +6,12 @@ One model, not one per layer: a page makes one view, and an Annotator opens four
 The annotations and the highlight are drawn in the kernel in ipycanvas's vocabulary on two
 ``CanvasRecorder``s and synced as the ``drawing`` and ``highlight`` traits (a batch of ipycanvas commands
 with its binary buffers): a page opened later, or a second view, draws them from the model's state without
-asking the kernel. The hovered object's outline is a trait too, not a message: it is small, and a page
-that opens later shows it as well. The image's thumbnail is state too (``thumbnail``, a binary buffer):
-the page decodes it as soon as the model exists, and a saved notebook shows it. The first item's full
-image is in the opening state alone (not a trait: the page drops it once read, so a saved notebook does
-not carry it); a later item's goes in a message of its own (``image_layer.StageImage``), once: a zoom or
-a redraw does not send it again.
+asking the kernel. The hovered object's outline is a trait too, not a message: it is small, and a page that
+opens later shows it as well. The image's thumbnail is state too (``thumbnail``, a binary buffer): the page
+decodes it as soon as the model exists, and a saved notebook shows it. The first item's full image is in the
+opening state alone (not a trait: the page drops it once read, so a saved notebook does not carry it) unless
+it is big (then right after it); a later item's goes in a message of its own (``image_layer.StageImage``),
+once: a zoom or a redraw does not send it again.
 
 The gesture messages are ``annotator_gestures``' TypedDicts; the image's are ``image_layer``'s. The list of
 shortcuts that ``?`` shows is the kernel's, one ``Shortcuts`` model for every stage with the same list.
@@ -131,6 +131,11 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
         if image is not None:
             state["image"] = image
         return state
+
+    def built(self) -> None:
+        """Open the model; the full image follows if its opening state could not carry it."""
+        super().built()
+        self.image.opened()
 
     def _send_open(self, content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
         """A message to the page once the model is open. Before, none: the opening state holds what the
