@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 Shape = dict[str, Any]
 
 # How many items' annotations each client keeps, and how many shapes in all: the oldest read go first.
-KEPT_ITEMS = 16
-KEPT_SHAPES = 50_000
+KEPT_ITEMS = 8
+KEPT_SHAPES = 20_000
 
 # Per client (a workspace or platform as one user sees it), by item id: the version and the shapes at it.
 _KEPT: weakref.WeakKeyDictionary[Client, OrderedDict[str, tuple[int, list[Shape]]]] = (
