@@ -124,10 +124,9 @@ class AnnotationEdits:
             # The platform's JSON as it comes (what ``annotations.list()`` would hold as entities, in the
             # same order): building an entity per annotation, only to turn it back into JSON, was most
             # of the time it took to open a crowded item. Not listed again while unchanged since last read.
-            self._shapes = {}
-            self._next_key = 0
-            for shape in stored_shapes(self.item, self._version):
-                self._shapes[self._new_key()] = shape
+            shapes = stored_shapes(self.item, self._version)
+            self._shapes = dict(enumerate(shapes, start=1))  # keys 1..n, as _new_key gives them
+            self._next_key = len(shapes)
             self._stored = {s["id"]: s for s in self._shapes.values() if s.get("id")}
             self._undo, self._redo, self._saved_at = [], [], 0
         self._changed()
