@@ -14,6 +14,7 @@ import traitlets
 
 from ..exceptions import PlatformError
 from .assets import AnyWidgetTraits, SharedModule, asset, shared_module
+from .kernel_thread import pin_tree
 from .shared_styling import (
     SHARED,
     OpensWithChanges,
@@ -361,6 +362,7 @@ class WidgetBase(Chrome, OpensWithChanges, w.VBox):
     def own(self, widget: w.Widget) -> w.Widget:
         """Close ``widget`` with this one even while it is not among the children."""
         self._owned.append(widget)
+        pin_tree(widget)
         return widget
 
     replace_children = staticmethod(replace_children)

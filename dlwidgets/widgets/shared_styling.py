@@ -27,6 +27,8 @@ import traitlets
 from ipywidgets.widgets import widget as _widget_module
 from traitlets import TraitError
 
+from .kernel_thread import pin_tree
+
 W = TypeVar("W", bound=w.Widget)
 Values = tuple[tuple[str, Any], ...]
 
@@ -91,6 +93,7 @@ class OpensWithChanges:
             super().open()  # type: ignore[misc]
         finally:
             self._opening = False
+        pin_tree(self)  # its messages, and those of the widgets it holds, on the kernel's main shell
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         state: dict[str, Any] = super().get_state(key, drop_defaults)  # type: ignore[misc]

@@ -1,0 +1,87 @@
+"""Every comm of a dlwidgets widget tree routes the page's messages to the kernel's main shell, a child added
+after opening included, whatever subshell last published on it; a user's own widget keeps ipykernel's
+routing. The comms are ipykernel's own (``Comm._reply_subshell_for`` is the hook its shell channel asks)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import comm
+import ipywidgets as w
+import pytest
+from ipykernel.comm.comm import BaseComm
+
+import dlwidgets as dw
+from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.ontology_editor import OntologyEditor
+
+SUBSHELL = "subshell-1"
+
+
+@pytest.fixture(autouse=True)
+def _ipykernel_comms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models open with ipykernel's comms, as in a kernel (ipywidgets 7 makes one itself; 8 asks ``comm``)."""
+    monkeypatch.setattr(comm, "create_comm", BaseComm)
+
+
+def route(widget: w.Widget) -> str | None:
+    """The subshell ipykernel's shell channel sends a page message to ``widget`` to, when the comm's last
+    publish came from a message of ``SUBSHELL``."""
+    widget.comm._reply_subshell_id = SUBSHELL
+    routed: str | None = widget.comm._reply_subshell_for({"method": "update"}, SUBSHELL)
+    return routed
+
+
+def tree(widget: w.Widget) -> Iterator[w.Widget]:
+    """``widget`` and every widget it holds in any trait, once each."""
+    seen: set[int] = set()
+    stack = [widget]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        for value in node._trait_values.values():
+            values: Any = value if isinstance(value, (list, tuple)) else (value,)
+            stack.extend(v for v in values if isinstance(v, w.Widget))
+
+
+def open_models(widget: w.Widget) -> list[w.Widget]:
+    """The models of ``widget``'s tree opened with ipykernel's comms (shared ones may be older)."""
+    found = [node for node in tree(widget) if isinstance(getattr(node, "comm", None), BaseComm)]
+    assert len(found) >= 4, found  # a whole tree, not its root alone
+    return found
+
+
+def assert_on_main_shell(widget: w.Widget) -> None:
+    wrong = [type(node).__name__ for node in open_models(widget) if route(node) is not None]
+    assert not wrong, f"routed to a subshell: {wrong}"
+
+
+def test_every_comm_of_an_ontology_editor_is_handled_on_the_main_shell(dataset: dw.Dataset) -> None:
+    editor = OntologyEditor(dataset)
+    assert_on_main_shell(editor)
+    assert any(type(node) is w.Button for node in tree(editor))  # plain ipywidgets made inside
+
+
+def test_every_comm_of_an_annotator_is_handled_on_the_main_shell(image_item: dw.Item) -> None:
+    assert_on_main_shell(Annotator(image_item))
+
+
+def test_children_added_later_are_handled_on_the_main_shell(dataset: dw.Dataset) -> None:
+    editor = OntologyEditor(dataset)
+    row = w.HBox()
+    editor.children = (*editor.children, row)
+    field, later = w.Text(), w.Button()
+    row.children = (field,)
+    field.layout = w.Layout(width="10px")
+    row.children = (field, later)
+    assert [route(node) for node in (row, field, field.layout, later)] == [None] * 4
+
+
+def test_a_users_own_widget_keeps_ipykernels_routing(dataset: dw.Dataset) -> None:
+    OntologyEditor(dataset)
+    mine = w.Button(description="mine")
+    assert route(mine) == SUBSHELL
