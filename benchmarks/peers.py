@@ -14,7 +14,7 @@ Time is from the start of the cell to the image and every box visibly drawn, see
 - canvas widgets (dlwidgets, ipyannotations): the image's blue patch, the last box's magenta outline
   (it is drawn last), and a sharp black/white edge, which only the full-resolution image draws (a
   160 px thumbnail scaled up blurs it); for dlwidgets the time to the patch and the outline at any
-  resolution is also given: its first paint, the thumbnail's for an image of 0.75 MP or more (it comes in
+  resolution is also given: its first paint, the thumbnail's for an image of 2 MP or more (it comes in
   the stage's opening state), else the full image's.
 - bbox-widget (an ``<img>`` under SVG): the image loaded and ``img.decode()`` resolved, and an SVG
   rectangle for every box.

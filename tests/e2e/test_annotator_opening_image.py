@@ -2,8 +2,7 @@
 page gets it in the message that opens the stage's model (no message of its own, so its decoding starts
 as the page makes the model) and draws it, sharp, with the boxes, in the notebook's view and in a second
 view of the same widget; a second page on the same kernel gets it too; and the notebook saved with its
-widget state does not carry it (the page drops it from its model once read). At 1 MP its thumbnail, in
-the same state, is drawn with the boxes first, while the full image is decoding.
+widget state does not carry it (the page drops it from its model once read).
 
 A 1 MP JPEG with a comment naming it: the kernel sends the stored bytes, so a websocket frame that
 carries the comment carries the image (or its thumbnail, which keeps the comment)."""
@@ -20,11 +19,10 @@ from .page import NotebookPage, OpenNotebook
 from .pixels import read_pixel, wait_pixel
 from .polling import poll
 from .test_annotator import WORKSPACE_CELL
-from .test_annotator_thumbnail_first import HOLD_JS
 from .views import AnnotatorView
 
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
-WIDTH, HEIGHT = 1152, 864  # 1 MP, as benchmarks/peers.py's first case
+WIDTH, HEIGHT = 1152, 864  # 1 MP, as benchmarks/peers.py's first case: no thumbnail first
 MARKER = "dlw-e2e-opening-image"  # the JPEG's comment (the cell joins it: its text must not hold it)
 BOX = (100, 100, 500, 400)  # a "car" box, outlined in red
 EDGE = 700  # black left of it, white right, over rows 500-800
@@ -150,22 +148,3 @@ def test_the_full_image_comes_in_the_stages_opening_state_and_is_not_saved(
     finally:
         second.close()
     notebook.close()
-
-
-def test_a_1_mp_image_shows_its_thumbnail_with_the_boxes_while_the_full_image_decodes(
-    open_notebook: OpenNotebook, page: Page
-) -> None:
-    page.add_init_script(HOLD_JS)  # the full image's decoding waits for window.e2eRelease()
-    notebook = open_notebook([WORKSPACE_CELL, IMAGE_CELL])
-    notebook.run_all()
-    image = notebook.wait_widget(".dlw-annotator canvas.dlw-image")
-    view = AnnotatorView(notebook)
-    poll(lambda: notebook.page.evaluate("window.e2eHeld()") or None, timeout=30, what="the full image held")
-    stage = poll(lambda: image.evaluate("(canvas) => canvas.dataset.stage") or None, timeout=30, what="drawn")
-    assert stage == "thumbnail" and not edge_is_sharp(view), "the thumbnail, scaled up, blurs the edge"
-    x, y = view.canvas_xy(BOX[0], (BOX[1] + BOX[3]) / 2)
-    wait_pixel(view.layers, int(x), int(y), lambda p: p[0] > 200 and p[1] < 60 and p[2] < 60, what="the box")
-
-    notebook.page.evaluate("window.e2eRelease()")
-    shows_image_and_box(view)
-    assert image.evaluate("(canvas) => canvas.dataset.stage") == "full"

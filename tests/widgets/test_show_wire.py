@@ -32,7 +32,7 @@ from dlwidgets.widgets.annotator import Annotator, image_layer
 # state, is counted apart: it is the workspace's, its size depends on the image.
 OPEN_MODELS = 4
 OPEN_MESSAGES = 4  # the models' openings: the full image is in the stage's
-OPEN_BYTES_BESIDE_IMAGE = 4_300  # 4.3 KB beside the image and its thumbnail (~50 B of them its fields)
+OPEN_BYTES_BESIDE_IMAGE = 4_250  # 4.2 KB (a 1 MP image is sent without its thumbnail)
 # The side panel's objects list, in its opening state: 50 boxes of two labels and a third, no attributes.
 LISTED_BYTES = 200
 # Showing the next item (4 MP; 1,000 boxes) with the side panel on the page: the stage's thumbnail (an
@@ -133,7 +133,7 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     annotators: list[Annotator] = []
     messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
     image = carrying(messages, jpeg)  # the stored bytes, untouched
-    assert carrying(messages, thumbnail) == [0], "a 1 MP image's thumbnail in the stage's opening state"
+    assert carrying(messages, thumbnail) == [], "a 1 MP image goes without its thumbnail"
     stage = opening(messages, annotators[0].stage)
     assert stage == 0 and len(messages[0].buffers) > 1, "the stage's model first, with the item drawn"
     assert image == [0], "the full image in the stage's opening state, no message of its own"
@@ -145,7 +145,7 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     models = sum(m.kind == "comm_open" for m in messages)
     assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
-    extra = beside(messages, jpeg, thumbnail)
+    extra = beside(messages, jpeg)
     assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
     # The objects list opens with the side panel: the page shows it without asking (no request, no reply
     # with the kernel's busy and idle statuses while the page opens), in its short form.

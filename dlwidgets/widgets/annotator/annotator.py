@@ -49,11 +49,11 @@ DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
 DEFAULT_WINDOW_HEIGHT = 900.0
 # Images of at least this many pixels are shown from the workspace's 160 px thumbnail first (in the stage's
-# opening state, with the full image, which is decoded once the thumbnail is): at 1 MP (benchmarks/peers.py,
-# JupyterLab 4) the thumbnail decodes in 3-8 ms and is drawn as soon as the stage's canvases are, where the
-# full image's decoding takes 10-130 ms on a loaded machine, for ~1.7 KB more. A smaller image decodes in a
-# few ms, and the thumbnail would be a larger share of its bytes.
-THUMBNAIL_FIRST_PIXELS = 750_000
+# opening state; the full image is decoded once the thumbnail is). A smaller one is drawn sooner without:
+# at 1 MP (benchmarks/peers.py, JupyterLab 4, the full image in the opening state too) the thumbnail's
+# decoding resolves only once the page is done building the views (3 ms to 95 ms), the full image's waits
+# for it, and drawn came later than without (0.23 and 0.29 s against 0.17 s, loaded machine) for ~1.7 KB.
+THUMBNAIL_FIRST_PIXELS = 2_000_000
 
 
 class ToolbarState(NamedTuple):
