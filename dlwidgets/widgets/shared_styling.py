@@ -286,6 +286,7 @@ def shared_model(model_class: type[w.Widget], values: Values) -> w.Widget:
         model = _MODELS[key] = opening_class(model_class)(**dict(values))
         _refuse_changes(model)
         SHARED.add(model)
+        pin_tree(model)  # a Style's class does not open with changes, which pins the others
     return model
 
 

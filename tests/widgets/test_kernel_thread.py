@@ -15,6 +15,7 @@ from ipykernel.comm.comm import BaseComm
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
 from dlwidgets.widgets.ontology_editor import OntologyEditor
+from dlwidgets.widgets.shared_styling import SHARED
 
 SUBSHELL = "subshell-1"
 
@@ -85,3 +86,17 @@ def test_a_users_own_widget_keeps_ipykernels_routing(dataset: dw.Dataset) -> Non
     OntologyEditor(dataset)
     mine = w.Button(description="mine")
     assert route(mine) == SUBSHELL
+
+
+def test_shared_layout_and_style_models_and_a_style_changed_later_are_handled_on_the_main_shell(
+    dataset: dw.Dataset,
+) -> None:
+    for model in list(SHARED):  # made again, with ipykernel's comms, when next asked for
+        model.close()
+    editor = OntologyEditor(dataset)
+    shared = [model for model in SHARED if isinstance(model.comm, BaseComm)]
+    assert any(isinstance(model, w.ButtonStyle) for model in shared), shared
+    assert [type(model).__name__ for model in shared if route(model) is not None] == []
+    button = next(node for node in tree(editor) if type(node) is w.Button)
+    button.style.button_color = "red"  # its own Style model from now on
+    assert route(button.style) is None
