@@ -21,7 +21,6 @@ from ..api import AttributesTypes, Dataset, Filters, FiltersResource, Ontology
 from ..exceptions import PlatformError
 from .base import ERROR_COLOR, MUTED_COLOR, WidgetBase
 from .compat import uploaded_contents
-from .main_thread import handle_on_main_thread
 from .models.ontology_draft import (
     KIND_NAMES,
     AttributeDraft,
@@ -189,8 +188,6 @@ class OntologyEditor(WidgetBase):
             self.status_line,
         ]
         self.children = [p for p in parts if p is not None]
-        # A field's update and the click after it (Add attribute, Import, Save) in the order sent.
-        handle_on_main_thread(self)
 
     def toggle_json(self) -> None:
         """Show (made the first time) or hide the box to paste, import and export JSON."""
