@@ -6,9 +6,12 @@ page's wall clock (the kernel's, on one machine): each kernel websocket frame as
 as they join the page, anywidget's module loads (blob URLs of JavaScript), every ``createImageBitmap``
 and ``ImageDecoder`` decoding (start, end, size), every ``drawImage`` of an image into a canvas, the
 canvas calls that draw shapes (per canvas: first, last, count), the pixel reads of the benchmark's own
-predicate, the main thread's long tasks and its frames. `record()` starts a run's timeline and
-`collect()` ends it; `summary()` turns it into milestones in ms from the cell's start (the kernel's
-``t0``).
+predicate, the main thread's long tasks and its frames, and the page's loader (``dlwidgets2``): when it
+is installed, first asked for by a widget's imported stub, and when each widget's ``initialize`` and
+``render`` through it start and end (the stage's, and the first of any other widget's); `print_medians`
+shows the stage's way from its comm_open to its first decoding run by run.
+`record()` starts a run's timeline and `collect()` ends it; `summary()` turns it into milestones in ms
+from the cell's start (the kernel's ``t0``).
 """
 
 from __future__ import annotations
@@ -148,6 +151,29 @@ _INIT_JS = r"""(() => {
     }
     return result;
   };
+
+  // The page's loader (shared_module.js, `dlwidgets2`): when it is installed, and each widget's
+  // initialize and render through it (start, end; the stage's or another widget's), as anywidget calls them.
+  let installed;
+  const kind = (props) => (props.model.get("view") !== undefined ? "stage" : "first other widget");
+  const timed = (name, call) => async (props) => {
+    const what = kind(props);
+    log(`${name} start`, { what });
+    try {
+      return await call(props);
+    } finally {
+      log(`${name} end`, { what });
+    }
+  };
+  Object.defineProperty(window, "dlwidgets2", {
+    configurable: true,
+    get: () => (log("loader read", {}), installed), // a widget's stub, imported, asks for the loader
+    set: (value) => {
+      log("loader", {});
+      const { initialize, render } = value;
+      installed = { initialize: timed("initialize", initialize), render: timed("render", render) };
+    },
+  });
 
   // The widget views' elements as they join the page.
   const seenClasses = new Set();
@@ -306,7 +332,17 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
         elif kind == "blob":
             out["js blobs"] = out.get("js blobs", 0) + (data["type"] == "text/javascript")
             if data["type"] == "text/javascript":
+                first("first js blob", t)
                 out["last js blob"] = t - at
+                if data["bytes"] < 400:  # a widget's `_esm`, the stub naming the loader
+                    first("first stub blob", t)
+                    out["last stub blob"] = t - at
+        elif kind == "loader":
+            first("loader installed", t)
+        elif kind == "loader read":
+            first("first stub ran", t)
+        elif kind in ("initialize start", "initialize end", "render start", "render end"):
+            first(f"{data['what']} {kind}", t)
         elif kind == "longtask":
             start = data["start"] - at
             if start < milestones[-1]:
@@ -345,3 +381,10 @@ def print_medians(name: str, runs: list[dict[str, float]]) -> None:
         print(f"   {medians[key]:8.1f}  {key}{seldom}")
     for key in sorted(counts):
         print(f"   {medians[key]:8.1f}  {key}")
+    chain = [k for k in sorted(keys - counts, key=lambda k: medians[k]) if k.startswith(_CHAIN)]
+    print("   each run, the stage's way from its comm_open to its first decoding:")
+    for run in runs:
+        print("     " + ", ".join(f"{k} {run[k]:.1f}" for k in chain if k in run))
+
+
+_CHAIN = ("stage", "first stub", "loader", "decode 0 start")
