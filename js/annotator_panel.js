@@ -5,7 +5,8 @@
 // here, in the browser, on every keystroke, over names lowercased once. The objects list comes with the
 // model's state (`listed`), then as messages: what each edit changed, all of it for a new item or when a
 // change was missed (each with the panel's traits that changed with it, set on the model in one go); the
-// model keeps it (`initialize`), whether a view shows it yet or not. Choices go to the kernel as small
+// model keeps it (`initialize`), whether a view shows it yet or not, and writes it back into its `listed`
+// (in the page only) for a notebook saved with its widgets' state. Choices go to the kernel as small
 // messages.
 // Names are only ever set with textContent: a label named "<img onerror=...>" shows as that text.
 // Only anywidget's narrow model API is used (get, set, on, off, send).
@@ -362,6 +363,54 @@ function takeList(store, list) {
 }
 
 /**
+ * The list as held, in its short form, as the kernel writes it (Python: `ObjectRows.listed`): the names
+ * in the order the rows first use them (a row's shape, then its label), the keys as runs, a column whose
+ * rows all hold one value as that value, an index column as a base-36 digit a row while there are at
+ * most 36 names.
+ * @param {ObjectsStore} store
+ * @returns {ObjectsList}
+ */
+function listedForm(store) {
+  /** @type {Map<string, number>} */
+  const names = new Map();
+  /** @param {string} name */
+  const index = (name) => names.get(name) ?? (names.set(name, names.size), names.size - 1);
+  /** @type {number[]} */
+  const shapes = [];
+  /** @type {number[]} */
+  const labels = [];
+  /** @type {string[]} */
+  const summaries = [];
+  /** @type {number[]} */
+  const keys = [];
+  for (const key of store.keys) {
+    const object = /** @type {ListedObject} */ (store.objects.get(key));
+    shapes.push(index(object.shape));
+    labels.push(index(object.label));
+    summaries.push(object.summary);
+    const last = keys.length - 2;
+    if (last >= 0 && keys[last] + keys[last + 1] === key) keys[last + 1] += 1;
+    else keys.push(key, 1);
+  }
+  /** @type {<T>(values: T[]) => T[] | T} */
+  const column = (values) => (values.length && values.every((value) => value === values[0]) ? values[0] : values);
+  /** @param {number[]} values */
+  const indexes = (values) => {
+    const alike = column(values);
+    if (typeof alike === "number" || names.size > 36) return alike;
+    return values.map((value) => value.toString(36)).join("");
+  };
+  return {
+    revision: store.revision,
+    keys,
+    names: [...names.keys()],
+    shapes: indexes(shapes),
+    labels: indexes(labels),
+    summaries: column(summaries),
+  };
+}
+
+/**
  * Apply `change` to the list; false when it is not the list's next revision (a change missed).
  * @param {ObjectsStore} store
  * @param {ObjectsChanged} change
@@ -409,9 +458,18 @@ function initialize({ model, listen }) {
     }
     store.views.forEach((repaint) => repaint());
   };
+  /** @type {ObjectsList | null} */
+  let written = null;
   const onListed = () => {
     const list = model.get("listed"); // left out of the state (null): asked for
-    if (list) (takeList(store, list), changed());
+    if (list && list !== written) (takeList(store, list), changed());
+  };
+  // The list as the page shows it goes back into the model's `listed`, here only (never sent to the
+  // kernel, which writes its own whenever a page asks for the whole state): a notebook saved with its
+  // widgets' state shows the list as it was, not as the model opened with it.
+  const keep = () => {
+    written = listedForm(store);
+    model.set("listed", written);
   };
   /** @param {{type: string}} message */
   const onMessage = (message) => {
@@ -419,9 +477,10 @@ function initialize({ model, listen }) {
       setCarriedState(model, message); // before the list: its labels' counts are painted with it
       takeList(store, message);
       changed();
+      keep();
     } else if (isObjectsChanged(message)) {
       setCarriedState(model, message);
-      if (takeChange(store, message)) changed();
+      if (takeChange(store, message)) (changed(), keep());
       else askObjects(model, store);
     }
   };
@@ -938,4 +997,5 @@ function isObjectsChanged(msg) {
   return msg.type === "objects-changed";
 }
 
+export { listedForm, storeFor, takeList };
 export default { initialize, render };

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .page import OpenNotebook
+from .page import NotebookPage, OpenNotebook
 from .pixels import STAGE_PIXEL_JS, is_red, wait_pixel
 from .polling import poll
 from .views import AnnotatorView
@@ -249,3 +249,49 @@ def test_the_objects_list_is_shown_unasked_with_a_box_added_before_the_view_exis
         poll(lambda count=count: count.inner_text() == "2" or None, timeout=10, what="car's count, 2")
     asked = page.evaluate("() => window.e2eAsked")
     assert asked == [], f"the page asked for the objects its model had: {asked}"
+
+
+def test_a_saved_notebook_reopened_lists_the_objects_drawn_after_the_panel_opened(
+    open_notebook: OpenNotebook, saving_widget_state: None
+) -> None:
+    """The page's model keeps the list as its panel shows it: saved with the widgets' state and opened
+    again with no kernel, the panel lists the boxes drawn after it opened, as many rows as its header
+    counts (it listed the two the model opened with, under a count of four)."""
+    notebook = open_notebook([WORKSPACE_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator .dlw-annotator-panel .dlw-object-row")
+    notebook.wait_ready()
+    view = AnnotatorView(notebook)
+    view.drag((250, 250), (350, 350))
+    view.kernel_annotations(lambda a: len(a) == 3, "the first box drawn")
+    view.drag((420, 260), (560, 360))
+    view.kernel_annotations(lambda a: len(a) == 4, "the second box drawn")
+    view.root.get_by_text("Objects (4)").wait_for(state="attached", timeout=30_000)
+
+    path = notebook.server.root_dir / notebook.nb_path
+    written = path.stat().st_mtime_ns
+    notebook.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
+    notebook.close()  # the kernel goes: the page reopened draws the widgets from the saved state
+
+    reopened = NotebookPage(
+        notebook.page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, []
+    )
+    reopened.open()
+    panel = reopened.page.locator(".dlw-annotator-panel").first
+    panel.locator(".dlw-item-meta", has_text="4 annotations").wait_for(timeout=60_000)
+    rows = panel.locator(".dlw-objects-list .dlw-object-row")
+    seen: list[str] = []
+
+    def listed() -> bool | None:
+        seen[:] = [rows.nth(n).locator(".dlw-object-label").inner_text() for n in range(rows.count())]
+        return len(seen) == 4 or None
+
+    poll(
+        listed,
+        timeout=10,
+        what="the four objects listed under the header's count of 4",
+        explain=lambda: f"the list shows {seen} under '{panel.locator('.dlw-item-meta').inner_text()}'",
+    )
+    assert panel.get_by_text("Objects (4)").count() == 1
+    reopened.close()

@@ -6,12 +6,18 @@ column alike in every row once."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dlwidgets.widgets.annotator import object_rows
 from dlwidgets.widgets.annotator.object_rows import ObjectRows, ObjectsList
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def box(label: str, **attributes: Any) -> dict[str, Any]:
@@ -92,3 +98,55 @@ def test_the_short_form_holds_every_row_and_is_shorter_where_rows_are_alike() ->
     assert unpacked(listed) == [(r["key"], r["shape"], r["label"], r["summary"]) for r in rows.rows()]
     rows.update([])
     assert unpacked(rows.listed()) == [] and rows.listed()["keys"] == []
+
+
+# Reads lists in the short form (JSON, one a line) and writes each back as the page's model keeps it:
+# read into a page's store (``takeList``), then written in the short form again (``listedForm``).
+_PAGE_ROUND_TRIP = """
+import { createInterface } from "node:readline";
+import { listedForm, storeFor, takeList } from "./js/annotator_panel.js";
+let n = 0;
+for await (const line of createInterface({ input: process.stdin })) {
+  const store = storeFor(`list-${n++}`);
+  takeList(store, JSON.parse(line));
+  console.log(JSON.stringify(listedForm(store)));
+}
+"""
+
+
+def test_the_page_writes_the_short_form_as_the_kernel_does() -> None:
+    """The page keeps its current list in its model's ``listed`` (what a saved notebook shows): for the
+    same rows, its short form is the kernel's, byte for byte."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but node is missing: this test runs js/annotator_panel.js under node")
+        pytest.skip("node not found (node >= 20 runs js/annotator_panel.js); set CI=1 to fail")
+    cases = [
+        [],
+        SHAPES,
+        [(key, box("car" if key % 2 else "person")) for key in range(50)],
+        [(key, box("car", parked=key == 7)) for key in (0, 1, 2, 5, 7, 8, 30)],
+        [(key, box(f"label-{key}")) for key in range(40)],  # more names than digits
+        [(1, box("box")), (2, {"type": "point", "label": "box"})],  # a label named as a shape
+    ]
+    lists = []
+    for revision, shapes in enumerate(cases):
+        rows = ObjectRows()
+        for _ in range(revision + 1):
+            rows.update(shapes)
+            rows.clear()
+        rows.update(shapes)
+        lists.append(rows.listed())
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", _PAGE_ROUND_TRIP],
+        input="".join(json.dumps(listed) + "\n" for listed in lists),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    written = [json.loads(line) for line in result.stdout.splitlines()]
+    assert written == lists

@@ -196,7 +196,9 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
     locked = traitlets.List(traitlets.Int()).tag(sync=True)
     selection: traitlets.Dict[str, Any] = traitlets.Dict().tag(sync=True)  # Selection, or {}
     # The objects list as the page's model gets it with a state it asks for whole (its opening, a page
-    # reloaded): read then (``_listed``), never set; None above LISTED_ROWS. Changes go as messages.
+    # reloaded): read then (``_listed``), never set; None above LISTED_ROWS. Changes go as messages; the
+    # page writes its list as it is back into its model's ``listed`` (not sent here), which a notebook
+    # saved with its widgets' state keeps.
     listed = traitlets.Any(None).tag(sync=True, to_json=lambda _value, panel: panel._listed())
     # Names the model in the page, which keeps its objects list for the views made later (a stage's too).
     key = traitlets.Unicode("").tag(sync=True)
