@@ -6,7 +6,10 @@ edit) and the page (the canvas's pixels, the rows the kernel marked) are checked
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from playwright.sync_api import Locator
 
 from .page import NotebookPage, OpenNotebook
 from .pixels import STAGE_PIXEL_JS, is_red, wait_pixel
@@ -256,7 +259,8 @@ def test_a_saved_notebook_reopened_lists_the_objects_drawn_after_the_panel_opene
 ) -> None:
     """The page's model keeps the list as its panel shows it: saved with the widgets' state and opened
     again with no kernel, the panel lists the boxes drawn after it opened, as many rows as its header
-    counts (it listed the two the model opened with, under a count of four)."""
+    counts (it listed the two the model opened with, under a count of four). A page opened on the live
+    kernel lists the kernel's objects, not the saved ones."""
     notebook = open_notebook([WORKSPACE_CELL])
     notebook.run_all()
     notebook.wait_widget(".dlw-annotator .dlw-annotator-panel .dlw-object-row")
@@ -266,32 +270,52 @@ def test_a_saved_notebook_reopened_lists_the_objects_drawn_after_the_panel_opene
     view.kernel_annotations(lambda a: len(a) == 3, "the first box drawn")
     view.drag((420, 260), (560, 360))
     view.kernel_annotations(lambda a: len(a) == 4, "the second box drawn")
-    view.root.get_by_text("Objects (4)").wait_for(state="attached", timeout=30_000)
+    panel = view.root.locator(".dlw-annotator-panel")
+    assert _wait_listed(panel, "after the two boxes drawn") == 4
 
     path = notebook.server.root_dir / notebook.nb_path
     written = path.stat().st_mtime_ns
     notebook.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
+    # Deleted after the save: a second page on the live kernel lists the kernel's three objects.
+    panel.locator(".dlw-objects-list .dlw-object-row").first.locator("button.dlw-delete").click()
+    view.kernel_annotations(lambda a: len(a) == 3, "a box deleted")
+    second = notebook.page.context.new_page()
+    try:
+        live = NotebookPage(second, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
+        live.open()
+        live_panel = second.locator(".jp-OutputArea-output .dlw-annotator-panel").first
+        assert _wait_listed(live_panel, "in a page on the live kernel") == 3
+    finally:
+        second.close()
     notebook.close()  # the kernel goes: the page reopened draws the widgets from the saved state
 
-    reopened = NotebookPage(
-        notebook.page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, []
-    )
+    page = notebook.page
+    reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
     reopened.open()
-    panel = reopened.page.locator(".dlw-annotator-panel").first
-    panel.locator(".dlw-item-meta", has_text="4 annotations").wait_for(timeout=60_000)
+    saved_panel = page.locator(".jp-OutputArea-output .dlw-annotator-panel").first
+    assert _wait_listed(saved_panel, "from the saved state") == 4
+    reopened.close()
+
+
+def _wait_listed(panel: Locator, where: str) -> int:
+    """The count `panel`'s header shows, once its list shows as many rows (and says so in its title)."""
+    meta = panel.locator(".dlw-item-meta")
+    meta.filter(has_text=re.compile(r"\d+ annotations?")).wait_for(timeout=60_000)
     rows = panel.locator(".dlw-objects-list .dlw-object-row")
-    seen: list[str] = []
+    seen: list[Any] = []
 
-    def listed() -> bool | None:
-        seen[:] = [rows.nth(n).locator(".dlw-object-label").inner_text() for n in range(rows.count())]
-        return len(seen) == 4 or None
+    def listed() -> int | None:
+        count = int(re.findall(r"(\d+) annotations?", meta.inner_text())[0])
+        labels = [rows.nth(n).locator(".dlw-object-label").inner_text() for n in range(rows.count())]
+        title = panel.locator(".dlw-section-title", has_text="Objects").inner_text()
+        seen[:] = [count, labels, title]
+        return count if len(labels) == count and title == f"Objects ({count})" else None
 
-    poll(
+    shown: int = poll(
         listed,
         timeout=10,
-        what="the four objects listed under the header's count of 4",
-        explain=lambda: f"the list shows {seen} under '{panel.locator('.dlw-item-meta').inner_text()}'",
+        what=f"the list's rows as many as the header counts {where}",
+        explain=lambda: f"the header counts {seen[0]}, the list shows {seen[1]} under '{seen[2]}'",
     )
-    assert panel.get_by_text("Objects (4)").count() == 1
-    reopened.close()
+    return shown
