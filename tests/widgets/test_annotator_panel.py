@@ -196,6 +196,22 @@ def test_the_objects_list_opens_with_the_panel_and_each_change_follows_it_unaske
     assert (shown["type"], shown["keys"], shown["revision"]) == ("objects", [added["key"], 1], 2)
 
 
+def test_the_pages_own_copy_of_the_list_is_not_taken_nor_echoed(
+    annotator: Annotator, panel_bytes: list[tuple[str, Any, int]]
+) -> None:
+    """The page writes its list back into its model's ``listed`` for a saved notebook; were it ever sent
+    (with a trait the page changed), the kernel keeps its own and sends nothing of it back."""
+    drag(annotator, (100, 100), (200, 200))
+    side = annotator.side_panel
+    kept = side.get_state()["listed"]
+    panel_bytes.clear()
+    stale = {"revision": 0, "keys": [], "names": [], "shapes": "", "labels": "", "summaries": []}
+    side.set_state({"listed": stale, "selected": -1})
+    assert side.listed is None and side.get_state()["listed"] == kept
+    assert side.selected == -1
+    assert not [m for m in panel_bytes if "listed" in json.dumps(m[1])], panel_bytes
+
+
 def test_label_colours_are_read_as_the_ontologys_labels_have_them(dataset: dw.Dataset) -> None:
     ontology = dataset.ontology()
     ontology.add_labels(label_list=[{"label_name": "car.wheel", "color": (0, 0, 255)}])

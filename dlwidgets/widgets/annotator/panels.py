@@ -342,6 +342,11 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
         self._is_viewed = True
         return self._objects.listed()
 
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """The page's changes of the traits, but not its ``listed``: that is the page's own copy of the
+        list (for a saved notebook), never the kernel's, nor echoed back to the page whole."""
+        super().set_state({name: value for name, value in sync_data.items() if name != "listed"})
+
     def set_hidden(self, keys: Iterable[int]) -> None:
         self.hidden = sorted(keys)
 
