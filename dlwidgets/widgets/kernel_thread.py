@@ -8,14 +8,19 @@ out of order (a click handled before the text typed just before it), and our wid
 thread-safe. ``pin_tree`` gives each of our widgets' comms a route to the main shell, as Jupyter was before
 subshells and as Colab and VS Code are; a user's own widgets keep ipykernel's routing. Where the hook does
 not exist (ipykernel < 7, no kernel) the route is never asked for.
+
+A pinned widget is watched for a new comm and for widgets added later, in the traits that can hold widgets
+only (found once per class): a change of any other trait (a drawing, an objects list) runs nothing here.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import ipywidgets as w
 import traitlets
+from ipywidgets.widgets.widget import _widget_to_json
 
 _PINNED = "_dlw_main_shell"  # set on a widget once its tree is pinned and watched
 
@@ -29,9 +34,10 @@ def pin_tree(widget: w.Widget) -> None:
         if node.__dict__.get(_PINNED):
             continue  # pinned, and watched for what it comes to hold
         node.__dict__[_PINNED] = True
-        node.observe(_pin_new, names=traitlets.All)
+        holding = _holding(type(node))
+        node.observe(_pin_new, names=["comm", *holding])
         _pin_comm(getattr(node, "comm", None))
-        stack.extend(_held(node._trait_values.values()))
+        stack.extend(_held(node._trait_values.get(name) for name in holding))
 
 
 def is_pinned(comm: Any) -> bool:
@@ -46,6 +52,37 @@ def _pin_new(change: Any) -> None:
         return
     for held in _held((change["new"],)):
         pin_tree(held)
+
+
+_HOLDING: weakref.WeakKeyDictionary[type, list[str]] = weakref.WeakKeyDictionary()
+
+
+def _holding(cls: type[w.Widget]) -> list[str]:
+    """The traits of ``cls`` that can hold widgets: those synced as widget references (a box's children,
+    a layout, a style, an anywidget's shared module) and those whose type says so (an ``Instance`` of a
+    widget class, a list or tuple of them), synced or not. An untyped trait (``Any``) synced as a plain
+    value cannot carry a widget to the page."""
+    names = _HOLDING.get(cls)
+    if names is None:
+        traits = cls.class_traits()
+        names = _HOLDING[cls] = [name for name, trait in traits.items() if name != "comm" and _holds(trait)]
+    return names
+
+
+def _holds(trait: traitlets.TraitType[Any, Any]) -> bool:
+    """Whether ``trait``'s values can be widgets, or lists or tuples of them."""
+    if trait.metadata.get("to_json") is _widget_to_json:
+        return True
+    if isinstance(trait, traitlets.Union):
+        return any(_holds(inner) for inner in trait.trait_types)
+    if isinstance(trait, traitlets.Tuple):  # by its items' traits
+        return any(_holds(inner) for inner in getattr(trait, "_traits", None) or ())
+    if isinstance(trait, traitlets.Container):  # a List, a TypedTuple: by its items' trait
+        inner = getattr(trait, "_trait", None)
+        return inner is not None and _holds(inner)
+    if isinstance(trait, traitlets.Instance) and isinstance(trait.klass, type):
+        return issubclass(trait.klass, w.Widget)
+    return False
 
 
 def _held(values: Any) -> list[w.Widget]:

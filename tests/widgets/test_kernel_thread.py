@@ -10,10 +10,13 @@ from typing import Any
 import comm
 import ipywidgets as w
 import pytest
+import traitlets
 from ipykernel.comm.comm import BaseComm
+from ipywidgets.widgets.trait_types import TypedTuple
 
 import dlwidgets as dw
 from dlwidgets.widgets.annotator import Annotator
+from dlwidgets.widgets.base import WidgetBase
 from dlwidgets.widgets.ontology_editor import OntologyEditor
 from dlwidgets.widgets.shared_styling import SHARED
 
@@ -100,3 +103,44 @@ def test_shared_layout_and_style_models_and_a_style_changed_later_are_handled_on
     button = next(node for node in tree(editor) if type(node) is w.Button)
     button.style.button_color = "red"  # its own Style model from now on
     assert route(button.style) is None
+
+
+class Walked(list[Any]):
+    """A list that counts the times it is walked through."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        self.walks += 1
+        return super().__iter__()
+
+
+class Panel(WidgetBase):
+    """A widget with a value trait that changes often (a list of rows) and widget-holding traits of its own:
+    one widget, a tuple of them, and a widget kept in the kernel only."""
+
+    rows = traitlets.Any().tag(sync=True)
+    extra = traitlets.Instance(w.Widget, allow_none=True).tag(sync=True, **w.widget_serialization)
+    parts = TypedTuple(trait=traitlets.Instance(w.Widget)).tag(sync=True, **w.widget_serialization)
+    kept = traitlets.Instance(w.Widget, allow_none=True)
+
+
+def test_a_value_changed_is_not_walked_for_widgets() -> None:
+    panel = Panel()
+    rows = Walked(range(5000))
+    panel.rows = rows
+    panel.rows = Walked()
+    assert rows.walks == 0, "an objects list walked for widgets at every change"
+
+
+def test_widgets_added_later_in_a_widgets_own_traits_are_handled_on_the_main_shell() -> None:
+    panel = Panel()
+    assert route(panel) is None
+    extra, first, second, kept = w.Button(), w.Text(), w.HTML(), w.Label()
+    panel.extra = extra
+    panel.parts = (first,)
+    panel.parts = (first, second)
+    panel.kept = kept
+    first.style = type(first.style)(description_width="10px")
+    assert [route(node) for node in (extra, first, second, kept, first.style)] == [None] * 5
+    assert route(w.Button()) == SUBSHELL  # a widget held by none of them
