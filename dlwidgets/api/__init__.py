@@ -9,6 +9,7 @@ from .entities import __all__ as _entities
 from .entities.item import metadata_diff
 from .entities.masks import data_url_image, mask_runs
 from .entities.ontology import derive_display_label, normalize_color
+from .entities.prediction import is_prediction_metadata
 from .filters import *  # noqa: F403
 from .filters import __all__ as _filters
 from .login import signed_in
@@ -30,6 +31,7 @@ __all__ = [
     "default",
     "default_home",
     "derive_display_label",
+    "is_prediction_metadata",
     "mask_runs",
     "metadata_diff",
     "normalize_color",

@@ -234,21 +234,23 @@ def test_accept_all_in_the_assignment_refuses_none_and_forgets_a_count_when_the_
 
 
 @pytest.mark.parametrize(
-    "metadata",
+    ("metadata", "is_predicted"),
     [
-        None,
-        {},
-        {"user": None},
-        {"user": {"model": "detr"}},
-        {"user": {"model": {"name": "detr"}}},
-        {"user": {"model": {"name": "detr"}}, "system": None},
-        {"user": {"model": {"name": "detr"}}, "system": {"automated": True}},
-        {"user": {"model": {"name": "detr"}}, "system": {"automated": False}},
+        (None, False),
+        ({}, False),
+        ({"user": None}, False),
+        ({"user": {"model": "detr"}}, False),  # model info is a dict
+        ({"user": {"model": {"name": "detr"}}}, True),
+        ({"user": {"model": {"name": "detr"}}, "system": None}, True),
+        ({"user": {"model": {"name": "detr"}}, "system": {"automated": True}}, True),
+        ({"user": {"model": {"name": "detr"}}, "system": {"automated": False}}, False),  # accepted
     ],
 )
-def test_any_prediction_reads_each_shape_as_is_prediction(metadata: Any) -> None:
-    """The item's one loop that asks whether to show the review bar, and the per-shape test, agree."""
+def test_a_prediction_is_a_models_annotation_not_accepted_yet(metadata: Any, is_predicted: bool) -> None:
+    """A shape with a model's info and not yet accepted is a prediction, and an item with one among its
+    shapes has predictions (the Annotator shows it the review bar)."""
     plain = {"type": "box", "metadata": {"user": {}}}
     shape = {"type": "box", "metadata": metadata}
-    assert any_prediction([plain, shape]) == is_prediction(shape)
-    assert not any_prediction([plain])
+    assert is_prediction(shape) is is_predicted
+    assert any_prediction([plain, shape]) is is_predicted
+    assert not any_prediction([plain]) and not any_prediction([{"type": "box"}])

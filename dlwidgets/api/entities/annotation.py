@@ -20,7 +20,7 @@ from pydantic import Field, PrivateAttr
 
 from . import masks, outlines
 from .base import Entity, EntityList
-from .prediction import add_model_info, model_info_of
+from .prediction import add_model_info, is_prediction_metadata, model_info_of
 
 if TYPE_CHECKING:
     from .item import Item
@@ -648,7 +648,7 @@ class Annotation(Entity):
     @property
     def is_prediction(self) -> bool:
         """A model's prediction not yet accepted: it has model info and is still ``automated``."""
-        return self.model_info is not None and self.automated is not False
+        return is_prediction_metadata(self.metadata)
 
     def accept(self) -> Annotation:
         """Accept this prediction: it becomes a human annotation (``automated`` false), its model info kept

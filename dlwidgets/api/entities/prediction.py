@@ -46,3 +46,15 @@ def model_info_of(metadata: Mapping[str, Any]) -> dict[str, Any] | None:
     user = metadata.get("user")
     model = user.get("model") if isinstance(user, Mapping) else None
     return dict(model) if isinstance(model, Mapping) else None
+
+
+def is_prediction_metadata(metadata: Mapping[str, Any] | None) -> bool:
+    """Whether an annotation with ``metadata`` is a model's prediction not accepted yet: it has model info
+    (``metadata.user.model``) and is still ``automated``. Asked of every shape of every item an Annotator
+    shows: most have no ``user`` metadata, answered after two lookups."""
+    if not metadata:
+        return False
+    user = metadata.get("user")
+    if not user or not isinstance(user.get("model"), Mapping):
+        return False
+    return (metadata.get("system") or {}).get("automated") is not False

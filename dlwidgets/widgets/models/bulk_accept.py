@@ -15,6 +15,7 @@ from ...api import (
     FiltersOperations,
     FiltersResource,
     Item,
+    is_prediction_metadata,
     prediction_filters,
     with_predictions,
 )
@@ -24,26 +25,13 @@ PAGE = 1000  # items per request: the count takes two requests a page, the accep
 
 
 def is_prediction(shape: Shape) -> bool:
-    """A model's annotation not accepted yet: it has model info and is still ``automated``."""
-    metadata = shape.get("metadata") or {}
-    model = (metadata.get("user") or {}).get("model")
-    return isinstance(model, dict) and (metadata.get("system") or {}).get("automated") is not False
+    """A model's annotation not accepted yet (``is_prediction_metadata``)."""
+    return is_prediction_metadata(shape.get("metadata"))
 
 
 def any_prediction(shapes: Iterable[Shape]) -> bool:
-    """Whether any of ``shapes`` ``is_prediction``, in one loop without a call per shape: asked of every
-    item shown, over thousands of shapes (1,000: ~0.3 -> ~0.1 ms)."""
-    for shape in shapes:
-        metadata = shape.get("metadata")
-        if metadata:
-            user = metadata.get("user")
-            if (
-                user
-                and isinstance(user.get("model"), dict)
-                and (metadata.get("system") or {}).get("automated") is not False
-            ):
-                return True
-    return False
+    """Whether any of ``shapes`` ``is_prediction`` (1,000 shapes: ~0.14 ms)."""
+    return any(map(is_prediction, shapes))
 
 
 def confidence(shape: Shape) -> float:
