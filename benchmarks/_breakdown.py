@@ -8,7 +8,9 @@ and ``ImageDecoder`` decoding (start, end, size), every ``drawImage`` of an imag
 canvas calls that draw shapes (per canvas: first, last, count), the pixel reads of the benchmark's own
 predicate, the main thread's long tasks and its frames, and the page's loader (``dlwidgets2``): when it
 is installed, first asked for by a widget's imported stub, and when each widget's ``initialize`` and
-``render`` through it start and end (the stage's, and the first of any other widget's); `print_medians`
+``render`` through it start and end (the stage's, and the first of any other widget's; an initialize the
+loader began as the page made the model, before the stub, is noted when anywidget asks for it, the
+decoding's start telling when it began); `print_medians`
 shows the stage's way from its comm_open to its first decoding run by run.
 `record()` starts a run's timeline and `collect()` ends it; `summary()` turns it into milestones in ms
 from the cell's start (the kernel's ``t0``).
@@ -171,7 +173,7 @@ _INIT_JS = r"""(() => {
     set: (value) => {
       log("loader", {});
       const { initialize, render } = value;
-      installed = { initialize: timed("initialize", initialize), render: timed("render", render) };
+      installed = { ...value, initialize: timed("initialize", initialize), render: timed("render", render) };
     },
   });
 

@@ -147,9 +147,89 @@ const withShared = (props) => ({
   listen,
 });
 
+/*
+ * A widget's initialize as soon as the page makes its model. anywidget runs a model's `initialize` once it
+ * has imported the model's own `_esm` (a blob URL, even for our few bytes): 3-11 ms on an idle page, ~30
+ * ms while the page opens a widget's other models, all that time the stage's image waiting to be decoded.
+ * The loader, once installed, follows the models each widget manager makes (`watch`): a dlwidgets
+ * widget's initialize starts at once, given anywidget's narrow model API, and anywidget's own call, later,
+ * takes its result (the cleanup, which anywidget runs as ever); a model closed before anywidget called it
+ * is cleaned up here. The record goes on the model's attributes under a symbol: read through anywidget's
+ * `model.get`, never saved nor sent.
+ */
+const EARLY = Symbol.for("dlwidgets2 initialize");
+const WATCHED = Symbol.for("dlwidgets2 watched"); // on a manager: one page may import this module again
+
+/**
+ * @typedef {{result: Promise<any>, claimed: boolean}} Early
+ * The model as the page's widget manager holds it (a Backbone model).
+ * @typedef {{attributes: Record<string | symbol, any>, widget_manager: any, get(name: string): any,
+ *   set(...args: any[]): any, save_changes(): void, send(...args: any[]): void,
+ *   on(name: string, callback: Function, context?: any): void,
+ *   off(name: string | null, callback: Function | null, context?: any): void,
+ *   once(name: string, callback: Function): void}} PageModel
+ */
+
+/**
+ * Follow the models `manager` makes from now on (ipywidgets' managers register each model's promise as
+ * they start making it). Once per manager; a manager of another shape is left alone.
+ * @param {any} manager
+ */
+function watch(manager) {
+  if (!manager || manager[WATCHED] || typeof manager.register_model !== "function") return;
+  manager[WATCHED] = true;
+  const register = manager.register_model;
+  manager.register_model = function (/** @type {string} */ id, /** @type {Promise<any>} */ made) {
+    const registered = register.call(this, id, made);
+    Promise.resolve(made).then(initializeEarly, () => {});
+    return registered;
+  };
+}
+
+/**
+ * Start `model`'s initialize now if it is a dlwidgets widget (its `_esm` hands it to this loader).
+ * @param {PageModel} model
+ */
+function initializeEarly(model) {
+  const attributes = model?.attributes;
+  const esm = attributes?._esm;
+  if (!attributes || typeof attributes._shared_module !== "string" || typeof esm !== "string") return;
+  if (!esm.includes("dlwidgets2") || attributes[EARLY]) return;
+  const context = {};
+  const done = new AbortController();
+  const api = {
+    get: (/** @type {string} */ name) => model.get(name),
+    set: (/** @type {any[]} */ ...args) => model.set(...args),
+    save_changes: () => model.save_changes(),
+    send: (/** @type {any[]} */ ...args) => model.send(...args),
+    on: (/** @type {string} */ name, /** @type {Function} */ callback) => model.on(name, callback, context),
+    off: (/** @type {string} */ name, /** @type {Function} */ callback) => model.off(name, callback, context),
+    widget_manager: model.widget_manager,
+  };
+  /** @type {Early} */
+  const early = { result: initializeNow({ model: api, signal: done.signal }), claimed: false };
+  early.result.catch(() => {}); // anywidget's own call sees a failure
+  Object.defineProperty(attributes, EARLY, { value: early });
+  model.once("destroy", () => {
+    done.abort();
+    if (!early.claimed) early.result.then((cleanup) => typeof cleanup === "function" && cleanup(), () => {});
+  });
+}
+
+/** @param {{model: Model, signal?: AbortSignal}} props */
+const initializeNow = async (props) => (await load(props.model)).initialize?.(withShared(props));
+
 const loader = {
   /** @param {{model: Model}} props */
-  initialize: async (props) => (await load(props.model)).initialize?.(withShared(props)),
+  initialize: (props) => {
+    watch(props.model.widget_manager);
+    /** @type {Early | undefined} */
+    const early = props.model.get(/** @type {any} */ (EARLY));
+    if (!early) return initializeNow(props);
+    early.claimed = true;
+    return early.result;
+  },
+  watch,
   /** @param {{model: Model & {on(name: string, callback: Function): void}}} props */
   render: (props) => {
     followLayout(props.model);
@@ -164,4 +244,8 @@ const loader = {
 const page = /** @type {{dlwidgets2?: typeof loader}} */ (globalThis);
 page.dlwidgets2 ??= loader;
 
-export default {};
+/** The kernel's Loader model: its widget manager is followed from now on (by the page's loader). */
+export default {
+  /** @param {{model: Model}} props */
+  initialize: ({ model }) => page.dlwidgets2?.watch?.(model.widget_manager),
+};
