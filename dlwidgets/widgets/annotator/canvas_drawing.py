@@ -17,7 +17,7 @@ from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
 from ..models.viewport import Viewport
 from .canvas_recorder import CanvasRecorder
 from .label_drawing import Label, draw_labels
-from .shape_drawing import draw_outline, draw_selection, draw_shapes, is_drawn_here
+from .shape_drawing import draw_outline, draw_selection, draw_shapes, split_shapes
 
 UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8
@@ -59,25 +59,6 @@ def draw_highlight(layer: CanvasRecorder, shape: Shape | None, viewport: Viewpor
         layer.stroke_circle(x, y, POINT_RADIUS + 5)
     else:
         draw_outline(layer, shape, viewport)
-
-
-def split_shapes(
-    shapes: Sequence[tuple[int, Shape]],
-) -> tuple[list[tuple[int, Shape]], list[tuple[int, Shape]], list[tuple[int, Shape]]]:
-    """(boxes not turned, points, shapes shape_drawing draws), in one pass over thousands of shapes."""
-    boxes: list[tuple[int, Shape]] = []
-    points: list[tuple[int, Shape]] = []
-    others: list[tuple[int, Shape]] = []
-    for entry in shapes:
-        shape = entry[1]
-        kind = shape["type"]
-        if kind == "box":  # a box of two corners is not turned: no call to ask
-            (others if len(shape["coordinates"]) > 2 and is_drawn_here(shape) else boxes).append(entry)
-        elif kind == "point":
-            points.append(entry)
-        elif kind != "class":
-            others.append(entry)
-    return boxes, points, others
 
 
 def label_rgbs(shapes: Sequence[tuple[int, Shape]], colors: Mapping[str, str]) -> np.ndarray[Any, Any]:

@@ -39,14 +39,24 @@ FILL_ALPHA = 0.35
 MASK_ALPHA = 0.45
 
 
-def is_drawn_here(shape: Shape) -> bool:
-    """Whether this module draws ``shape``: every type but points, classifications and boxes not turned
-    (canvas_drawing draws those, with their labels)."""
-    kind = shape.get("type")
-    if kind == "box":  # called for every shape on every redraw: a box's angle read without a copy
-        coordinates = shape["coordinates"]
-        return len(coordinates) > 2 and bool(box_angle(shape))
-    return kind not in ("point", "class")
+def split_shapes(
+    shapes: Sequence[tuple[int, Shape]],
+) -> tuple[list[tuple[int, Shape]], list[tuple[int, Shape]], list[tuple[int, Shape]]]:
+    """(boxes not turned, points, the rest but classifications): the first two canvas_drawing draws, with
+    their labels; the rest this module draws. One pass over thousands of shapes, one call a box."""
+    boxes: list[tuple[int, Shape]] = []
+    points: list[tuple[int, Shape]] = []
+    others: list[tuple[int, Shape]] = []
+    for entry in shapes:
+        shape = entry[1]
+        kind = shape["type"]
+        if kind == "box":
+            (others if box_angle(shape) else boxes).append(entry)
+        elif kind == "point":
+            points.append(entry)
+        elif kind != "class":
+            others.append(entry)
+    return boxes, points, others
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -128,7 +138,7 @@ def draw_shapes(
     colors: Mapping[str, str],
     opacity: float = 1.0,
 ) -> None:
-    """Draw every shape of ``shapes`` this module draws (see ``is_drawn_here``) that is in view."""
+    """Draw every shape of ``shapes`` this module draws (see ``split_shapes``) that is in view."""
     fills: list[np.ndarray] = []
     fill_colors: list[tuple[int, int, int]] = []
     outlines: list[np.ndarray] = []
@@ -141,9 +151,7 @@ def draw_shapes(
     left, top = viewport.to_image(0, 0)
     right, bottom = viewport.to_image(viewport.canvas_width, viewport.canvas_height)
     rgbs: dict[str, tuple[int, int, int]] = {}  # each label's colour parsed once
-    for _key, shape in shapes:
-        if not is_drawn_here(shape):
-            continue
+    for _key, shape in split_shapes(shapes)[2]:
         label = shape.get("label") or ""
         color = rgbs.get(label) or rgbs.setdefault(label, _rgb(colors.get(label, UNKNOWN_COLOR)))
         if shape.get("type") == "binary":  # sampled at the canvas's resolution (see mask_drawing)

@@ -32,9 +32,13 @@ def box_edges(shape: Shape) -> tuple[float, float, float, float]:
 
 
 def box_angle(shape: Shape) -> float:
-    """A box's angle in degrees as stored after its two corners (0 for a box stored without one)."""
-    rest = shape["coordinates"][2:]
-    return float(rest[0]) if rest and isinstance(rest[0], (int, float)) else 0.0
+    """A box's angle in degrees as stored after its two corners (0 for a box stored without one: a box of
+    two corners is not turned). Asked of every box on every redraw, so read without a copy."""
+    coordinates = shape["coordinates"]
+    if len(coordinates) < 3:
+        return 0.0
+    angle = coordinates[2]
+    return float(angle) if isinstance(angle, (int, float)) else 0.0
 
 
 def _unturned(shape: Shape, x: float, y: float) -> tuple[float, float]:

@@ -241,7 +241,7 @@ def outline(shape: Shape) -> np.ndarray:
     if kind in VERTEX_TYPES:
         return vertices(shape)
     if kind == "box":
-        return box_corners(shape["coordinates"])
+        return box_corners(shape)
     ellipse = image_geometry(shape)
     assert isinstance(ellipse, EllipseGeometry), f"no outline for a {kind}"
     return ellipse_ring(ellipse)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ...api import data_url_image, mask_runs
-from .annotation_edits import Shape
+from .annotation_edits import Shape, box_angle
 from .viewport import Viewport
 
 
@@ -74,14 +74,14 @@ def is_view_only(shape: Shape) -> bool:
     return shape.get("type") not in EDITABLE_TYPES
 
 
-def box_corners(coordinates: Sequence[Any]) -> np.ndarray:
-    """A stored box's four corners in image pixels, top-left, top-right, bottom-right, bottom-left before
-    turning, turned about the centre by the angle stored after the two corner points (if any)."""
-    (p0, p1) = coordinates[:2]
+def box_corners(shape: Shape) -> np.ndarray:
+    """A box's four corners in image pixels, top-left, top-right, bottom-right, bottom-left before
+    turning, turned about the centre by its angle (``box_angle``)."""
+    (p0, p1) = shape["coordinates"][:2]
     left, right = sorted((float(p0["x"]), float(p1["x"])))
     top, bottom = sorted((float(p0["y"]), float(p1["y"])))
     corners = np.array([[left, top], [right, top], [right, bottom], [left, bottom]])
-    angle = coordinates[2] if len(coordinates) > 2 and isinstance(coordinates[2], (int, float)) else 0
+    angle = box_angle(shape)
     if not angle:
         return corners
     centre = np.array([(left + right) / 2, (top + bottom) / 2])
@@ -124,7 +124,7 @@ def image_geometry(shape: Shape) -> Geometry | None:
     if kind in ("segment", "polyline"):
         return Contours(tuple(_contours(coordinates)), closed=kind == "segment")
     if kind == "box":
-        return Contours((box_corners(coordinates),), closed=True)
+        return Contours((box_corners(shape),), closed=True)
     if kind == "ellipse":
         centre = coordinates["center"]
         rotation = math.radians(coordinates["angle"])
