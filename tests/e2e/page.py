@@ -29,6 +29,9 @@ from .server import JupyterServer
 UIS: tuple[UI, ...] = ("lab", "notebook7")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_MODEL_NOT_FOUND = "Error displaying widget: model not found"
+_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 _WIDGET_HINT = (
     "An output area that shows a widget's text repr (e.g. 'Canvas(...)') means the widget manager or the "
@@ -196,13 +199,48 @@ class NotebookPage:
             if cell["outputs"] and not shown:
                 lines.append("    the output area shows nothing")
             lines += [f"    shows: {_clip(text)!r}" for text in shown]
+            if any(_MODEL_NOT_FOUND in text for text in shown):
+                lines += [f"    {note}" for note in self._saved_models_note(cell["outputs"])]
         return "\n".join(lines) + "\n" + self.console_tail()
+
+    def _saved_models_note(self, outputs: list[dict[str, Any]]) -> list[str]:
+        """Whether the notebook file holds, in its saved widget state, the models its outputs show: a
+        page reopened without them fails for the save's fault, one reopened with them for the restore's."""
+        try:
+            metadata = json.loads((self.server.root_dir / self.nb_path).read_text())["metadata"]
+        except (OSError, ValueError, KeyError) as error:
+            return [f"(could not read the notebook file: {error!r})"]
+        saved = metadata.get("widgets", {}).get(_STATE_MIME, {}).get("state", {})
+        notes = []
+        for output in outputs:
+            model_id = output.get("data", {}).get(_VIEW_MIME, {}).get("model_id")
+            if not model_id:
+                continue
+            if model_id in saved:
+                notes.append(
+                    f"model {model_id} IS in the file's saved widget state ({len(saved)} models): the "
+                    "page lost it while restoring, not the save (ipywidgets 8's get_model stops waiting "
+                    "for a model after 2 s without a last look; a restore ending just then leaves "
+                    "JupyterLab showing this)"
+                )
+            else:
+                notes.append(
+                    f"model {model_id} is NOT in the file's saved widget state ({len(saved)} models): the "
+                    "save lacked it"
+                )
+        return notes
 
     def console_tail(self, count: int = 15) -> str:
         interesting = [line for line in self.console if line.startswith(("[error]", "[pageerror]"))]
         if not interesting:
             return "browser console: no errors"
         return "browser console errors:\n" + "\n".join(f"  {_clip(line)}" for line in interesting[-count:])
+
+    def again(self, page: Page | None = None) -> NotebookPage:
+        """The same notebook, to open again in ``page`` (this one's page by default), its console recorded
+        like this one's (a failure then shows the reopened page's console errors)."""
+        console = self.console if page is None or page is self.page else record_console(page)
+        return NotebookPage(page or self.page, self.server, self.ui, self.nb_path, self.out_dir, console)
 
     def close(self) -> None:
         """Shut this notebook's kernel down (the server keeps sessions after the page goes away)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
-from .page import NotebookPage, OpenNotebook
+from .page import OpenNotebook
 from .pixels import RGBA, read_pixel, wait_pixel
 from .polling import poll
 from .saved_state import saved_widget_state
@@ -124,7 +124,7 @@ def test_a_saved_notebook_shows_the_thumbnail_with_the_boxes_without_a_kernel(
     saved_widget_state(path)
     notebook.close()  # the kernel goes; the next page's is new and has run nothing
 
-    reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
+    reopened = notebook.again()
     reopened.open()
     image = reopened.wait_widget(".dlw-annotator canvas.dlw-image")
     view = AnnotatorView(reopened)

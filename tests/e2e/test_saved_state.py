@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from .notebook import READY_FILE
-from .page import NotebookPage, OpenNotebook
+from .page import OpenNotebook
 from .polling import poll
 from .saved_state import saved_widget_state
 
@@ -75,13 +75,13 @@ def test_a_saved_notebook_reopened_draws_its_widgets_from_the_saved_state(
     # A second page on the same, live kernel draws the same widgets from the kernel's models.
     second = page.context.new_page()
     try:
-        NotebookPage(second, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, []).open()
+        notebook.again(second).open()
         shown(second, expected, "the widgets in a second page on the same kernel")
     finally:
         second.close()
     notebook.close()  # the kernel goes; the next page's is new and has run nothing
 
-    reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
+    reopened = notebook.again()
     reopened.open()
     shown(page, expected, "the widgets drawn from the saved state")
 
