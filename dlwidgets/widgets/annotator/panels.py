@@ -219,7 +219,8 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
         self._attributes: list[Attribute] = []
         self._colors: dict[str, str] = {}
         self._objects = ObjectRows()
-        # Until the page's model has the objects list (in its state, or asked for), none is kept up to date.
+        # Until the page's model has the objects list (opened with it, see ``open``, or asked for), none is
+        # kept up to date.
         self._is_viewed = False
         self._is_new_item = True
         self.on_msg(self._on_message)
@@ -334,12 +335,20 @@ class SidePanel(OpensWhenBuilt, AnyWidgetChrome, anywidget.AnyWidget):
             state = self.get_state(key=key) if key is not None else {}
             self.send({**held, "state": state} if state else held)
 
+    def open(self) -> None:
+        """Open the model (once ``built``): with the objects list in its state when it is no longer than
+        LISTED_ROWS, and then the page's model keeps it, from the changes sent from now on; a longer one
+        is made and sent when its view asks."""
+        if self._is_built and self.comm is None:
+            self._is_viewed = len(self._objects) <= LISTED_ROWS
+        super().open()
+
     def _listed(self) -> ObjectsList | None:
-        """The objects list for a whole state, which the page's model keeps up to date with the changes
-        sent from now on; None (made and sent when its view asks) when longer than LISTED_ROWS."""
-        if len(self._objects) > LISTED_ROWS:
+        """The objects list for a whole state (the model's opening, or a page that reads it later): while
+        the page's model keeps one (``_is_viewed``) and it is no longer than LISTED_ROWS; else None, and
+        the view asks for it."""
+        if not self._is_viewed or len(self._objects) > LISTED_ROWS:
             return None
-        self._is_viewed = True
         return self._objects.listed()
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
