@@ -439,8 +439,8 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._refresh_toolbar()
 
     def _show(self, index: int) -> None:
-        self._drop_preview()  # another item: the first one's preview must not show
         self._show_stage(index)
+        self._drop_preview()  # after the image: the first item's preview must not stay over another
         self._show_controls()
 
     def _open_stage(self) -> None:
