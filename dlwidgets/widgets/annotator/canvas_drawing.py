@@ -17,9 +17,8 @@ from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
 from ..models.viewport import Viewport
 from .canvas_recorder import CanvasRecorder
 from .label_drawing import Label, draw_labels
-from .shape_drawing import draw_outline, draw_selection, draw_shapes, split_shapes
+from .shape_drawing import UNKNOWN_COLOR, draw_outline, draw_selection, draw_shapes, rgb, split_shapes
 
-UNKNOWN_COLOR = "#9e9e9e"
 HANDLE_SIZE = 8
 POINT_RADIUS = 5
 # The outline of the object hovered in the objects list: bright on any image.
@@ -29,11 +28,6 @@ HIGHLIGHT_COLOR = "#ffeb3b"
 LABEL_MIN_BOX = (24, 16)
 # How far outside the canvas a shape may reach once clamped: far enough that clamped edges stay unseen.
 _OUTSIDE = 16
-
-
-def rgb(color: str) -> tuple[int, int, int]:
-    value = color.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def _label_text(shape: Shape, colors: Mapping[str, str]) -> str:

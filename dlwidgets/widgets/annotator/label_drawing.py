@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .canvas_recorder import CanvasRecorder
+from .shape_drawing import rgb
 
 # Screen font sizes (px) the label text keeps to, whatever the zoom: smaller is unreadable, larger hides
 # the image. At 100% the text is 12 px.
@@ -104,8 +105,7 @@ def place_labels(labels: Sequence[Label], font: int) -> list[Rect]:
 
 
 def _is_light(color: str) -> bool:
-    value = color.lstrip("#")
-    r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    r, g, b = rgb(color)
     return 0.299 * r + 0.587 * g + 0.114 * b > 150
 
 

@@ -21,8 +21,9 @@ from ..models.annotation_edits import AnnotationEdits, Shape, box_edges
 from ..models.bulk_accept import BulkAccept, confidence, is_prediction, keys_at
 from ..models.viewport import Viewport
 from ..models.work_queue import WorkQueue
-from .canvas_drawing import POINT_RADIUS, UNKNOWN_COLOR, rgb
+from .canvas_drawing import POINT_RADIUS
 from .canvas_recorder import CanvasRecorder
+from .shape_drawing import UNKNOWN_COLOR, rgb
 
 
 class Reviewing(Protocol):

@@ -59,7 +59,8 @@ def split_shapes(
     return boxes, points, others
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
+def rgb(color: str) -> tuple[int, int, int]:
+    """``(r, g, b)`` of a label's "#rrggbb" colour."""
     value = color.lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
@@ -153,7 +154,7 @@ def draw_shapes(
     rgbs: dict[str, tuple[int, int, int]] = {}  # each label's colour parsed once
     for _key, shape in split_shapes(shapes)[2]:
         label = shape.get("label") or ""
-        color = rgbs.get(label) or rgbs.setdefault(label, _rgb(colors.get(label, UNKNOWN_COLOR)))
+        color = rgbs.get(label) or rgbs.setdefault(label, rgb(colors.get(label, UNKNOWN_COLOR)))
         if shape.get("type") == "binary":  # sampled at the canvas's resolution (see mask_drawing)
             runs = mask_rects(shape, viewport)
             rects.append(runs)
