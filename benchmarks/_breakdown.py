@@ -2,16 +2,17 @@
 
 `PageTimeline.install(page)` (before the notebook loads) adds a script to the page that notes, on the
 page's wall clock (the kernel's, on one machine): each kernel websocket frame as it reaches the page
-(message type, the widget model it opens or the custom message it carries), the widget views' elements
-as they join the page, anywidget's module loads (blob URLs of JavaScript), every ``createImageBitmap``
-and ``ImageDecoder`` decoding (start, end, size), every ``drawImage`` of an image into a canvas, the
-canvas calls that draw shapes (per canvas: first, last, count), the pixel reads of the benchmark's own
-predicate, the main thread's long tasks and its frames, and the page's loader (``dlwidgets2``): when it
-is installed, first asked for by a widget's imported stub, and when each widget's ``initialize`` and
-``render`` through it start and end (the stage's, and the first of any other widget's; an initialize the
-loader began as the page made the model, before the stub, is noted when anywidget asks for it, the
-decoding's start telling when it began); `print_medians`
-shows the stage's way from its comm_open to its first decoding run by run.
+(message type, the widget model it opens or the custom message it carries, and when the kernel made it:
+its header's date, so "... made" beside an arrival parts the kernel's time from the way to the page),
+the widget views' elements as they join the page, anywidget's module loads (blob URLs of JavaScript),
+every ``createImageBitmap`` and ``ImageDecoder`` decoding (start, end, size), every ``drawImage`` of an
+image into a canvas, the canvas calls that draw shapes (per canvas: first, last, count), the pixel reads
+of the benchmark's own predicate, the main thread's long tasks and its frames, and the page's loader
+(``dlwidgets2``): when it is installed, first asked for by a widget's imported stub, and when each
+widget's ``initialize`` and ``render`` through it start and end (the stage's, and the first of any other
+widget's; an initialize the loader began as the page made the model, before the stub, is noted when
+anywidget asks for it, the decoding's start telling when it began); `print_medians` shows the stage's
+way from its comm_open to its first decoding run by run.
 `record()` starts a run's timeline and `collect()` ends it; `summary()` turns it into milestones in ms
 from the cell's start (the kernel's ``t0``).
 """
@@ -53,7 +54,8 @@ _INIT_JS = r"""(() => {
         buffers = count - 5;
         size = data.byteLength;
       }
-      const info = { type: header.msg_type, size, buffers };
+      // When the kernel made the message (its header's date, on the same machine's clock).
+      const info = { type: header.msg_type, size, buffers, made: Date.parse(header.date) };
       if (content && content.comm_id) info.comm = content.comm_id;
       const d = content && content.data;
       if (header.msg_type === "comm_open") {
@@ -296,15 +298,18 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
     opened: dict[str, float] = {}
     for t, kind, data in trace["events"]:
         if kind == "ws":
+            made = data.get("made") or t  # the kernel's time of the message
             if data["type"] == "status" and data.get("state") == "busy":
                 first("kernel busy", t)
             if data["type"] == "comm_open":
                 opens += 1
                 first("first comm_open", t)
                 out["last comm_open"] = t - at
+                out["last comm_open made"] = made - at
                 opened[data.get("comm")] = t
                 if data.get("image"):  # the stage's opening state carries the first item's full image
                     first("stage comm_open", t)
+                    first("stage comm_open made", made)
                     out["image message"] = t - at
                     out["image message bytes"] = data["size"]
             if data["type"] == "comm_msg" and data.get("custom") == "image" and data["buffers"]:
@@ -314,8 +319,11 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
                 out[f"{name} bytes"] = data["size"]
             if data["type"] == "comm_msg" and data.get("buffers") and data.get("custom") != "image":
                 out["last binary message"] = t - at
+            if data["type"] == "execute_result":
+                first("execute_result made", made)
             if data["type"] == "execute_reply" or (data["type"] == "status" and data.get("state") == "idle"):
                 first("kernel idle", t)
+                first("kernel idle made", made)
         elif kind == "bitmap":
             n = sum(1 for k in out if k.startswith("decode ") and k.endswith(" end"))
             out[f"decode {n} start"] = data["start"] - at
