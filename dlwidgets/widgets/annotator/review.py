@@ -21,9 +21,9 @@ from ..models.annotation_edits import AnnotationEdits, Shape, box_edges
 from ..models.bulk_accept import BulkAccept, confidence, is_prediction, keys_at
 from ..models.viewport import Viewport
 from ..models.work_queue import WorkQueue
-from .canvas_drawing import POINT_RADIUS
+from .canvas_drawing import POINT_RADIUS, label_rgbs
 from .canvas_recorder import CanvasRecorder
-from .shape_drawing import UNKNOWN_COLOR, rgb
+from .shape_drawing import UNKNOWN_COLOR
 
 
 class Reviewing(Protocol):
@@ -266,9 +266,7 @@ def draw_predictions(
         top_y = edges[:, 1] * viewport.scale + viewport.offset_y
         right_x = edges[:, 2] * viewport.scale + viewport.offset_x
         bottom_y = edges[:, 3] * viewport.scale + viewport.offset_y
-        styles = np.array(
-            [rgb(colors.get(s.get("label") or "", UNKNOWN_COLOR)) for _, s in boxes], dtype=np.uint8
-        ).reshape(-1, 3)
+        styles = label_rgbs(boxes, colors)
         layer.line_width = 2
         layer.stroke_styled_rects(left_x, top_y, right_x - left_x, bottom_y - top_y, styles)
     layer.font = "12px sans-serif"
