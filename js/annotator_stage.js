@@ -1101,8 +1101,13 @@ function previewOver(model, el, shared) {
  * @param {{model: StageModel, el: HTMLElement, shared: (trait: string) => Promise<any>, listen: Listen,
  *   afterRenders?: () => Promise<void>}} props
  */
-function render({ model, el, shared, listen, afterRenders }) {
+async function render({ model, el, shared, listen, afterRenders }) {
   el.classList.add("dlw-stage");
+  // The annotator's first paint is in the page and the image is not decoded yet: the page paints it before
+  // this view makes its canvases (a frame at most, and the image could not be drawn sooner).
+  if (model.get("_preview") && !shownFor(model.get("key")).bitmap) {
+    await new Promise((painted) => requestAnimationFrame(painted));
+  }
   const layers = renderLayers(model, el, listen, shared);
   const gestures = renderGestures(model, el, shared, listen, afterRenders);
   return () => {
