@@ -178,12 +178,57 @@ const WATCHED = Symbol.for("dlwidgets2 watched"); // on a manager: one page may 
 function watch(manager) {
   if (!manager || manager[WATCHED] || typeof manager.register_model !== "function") return;
   manager[WATCHED] = true;
+  redrawLost(manager);
   const register = manager.register_model;
   manager.register_model = function (/** @type {string} */ id, /** @type {Promise<any>} */ made) {
     const registered = register.call(this, id, made);
     Promise.resolve(made).then(initializeEarly, () => {});
     return registered;
   };
+}
+
+/*
+ * A notebook reopened with its saved widget state: each widget output asks the manager for its model as
+ * soon as the manager exists, and ipywidgets 8's get_model gives up after 2 s without a last look; a
+ * restore ending just then (a slow kernel start) leaves JupyterLab showing "Error displaying widget: model
+ * not found" for good, the model there. For a while after the manager is seen, such an output is set again
+ * in the notebook's model, which renders it again.
+ */
+const LOST = "Error displaying widget: model not found";
+const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+const LOST_WATCH_MS = 15000;
+
+/** @param {any} manager */
+function redrawLost(manager) {
+  const cells = manager.context?.model?.cells;
+  if (!cells || typeof cells.get !== "function" || typeof manager.has_model !== "function") return;
+  const until = Date.now() + LOST_WATCH_MS;
+  const look = () => {
+    const lost = [...document.querySelectorAll(".jupyter-widgets")].some((n) => n.textContent === LOST);
+    if (lost) redrawOutputs(manager, cells);
+    if (Date.now() < until) setTimeout(look, 200);
+  };
+  look();
+}
+
+/**
+ * Set again each widget output whose model the manager has and no view shows.
+ * @param {any} manager
+ * @param {any} cells
+ */
+function redrawOutputs(manager, cells) {
+  for (let i = 0; i < cells.length; i++) {
+    const outputs = cells.get(i).outputs;
+    for (let j = 0; j < (outputs?.length ?? 0); j++) {
+      const output = outputs.get(j);
+      const id = output.data?.[VIEW_MIME]?.model_id;
+      if (!id || !manager.has_model(id)) continue;
+      manager.get_model(id).then((/** @type {any} */ model) => {
+        if (Object.keys(model.views ?? {}).length || outputs.get(j) !== output) return;
+        outputs.set(j, output.toJSON());
+      });
+    }
+  }
 }
 
 /**

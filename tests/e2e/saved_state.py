@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .polling import poll
+
+if TYPE_CHECKING:
+    from .page import NotebookPage
 
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -31,3 +36,13 @@ def saved_widget_state(path: Path) -> dict[str, Any]:
             ]
     assert not missing, f"saved without models it names ({len(state)} saved): {missing}"
     return state
+
+
+def save_from_page(notebook: NotebookPage) -> dict[str, Any]:
+    """Save the notebook from its page, as a user does (with its widget state under the saveState
+    setting), once the file is written return its ``saved_widget_state``."""
+    path = notebook.server.root_dir / notebook.nb_path
+    written = path.stat().st_mtime_ns
+    notebook.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
+    return saved_widget_state(path)

@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page
 from .page import OpenNotebook
 from .pixels import RGBA, read_pixel, wait_pixel
 from .polling import poll
-from .saved_state import saved_widget_state
+from .saved_state import save_from_page
 from .test_annotator import WORKSPACE_CELL
 from .views import AnnotatorView
 
@@ -117,11 +117,7 @@ def test_a_saved_notebook_shows_the_thumbnail_with_the_boxes_without_a_kernel(
     notebook.run_all()
     notebook.wait_widget(".dlw-annotator canvas.dlw-image")
     notebook.wait_ready()
-    path = notebook.server.root_dir / notebook.nb_path
-    written = path.stat().st_mtime_ns
-    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
-    saved_widget_state(path)
+    save_from_page(notebook)
     notebook.close()  # the kernel goes; the next page's is new and has run nothing
 
     reopened = notebook.again()

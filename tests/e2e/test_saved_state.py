@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from .notebook import READY_FILE
 from .page import OpenNotebook
 from .polling import poll
-from .saved_state import saved_widget_state
+from .saved_state import save_from_page
 
 # Two widgets of one kind (one shared module) and one of another; two bars with the same specs (one specs
 # model).
@@ -62,11 +62,7 @@ def test_a_saved_notebook_reopened_draws_its_widgets_from_the_saved_state(
     expected = {"folders": ["/0/a", "/0/b"], "bars": bars, "composers": 1, "styled": "dashed"}
     shown(page, expected, "the widgets the kernel made")
 
-    path = notebook.server.root_dir / notebook.nb_path
-    written = path.stat().st_mtime_ns
-    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    poll(lambda: path.stat().st_mtime_ns != written or None, timeout=60, what="the notebook saved")
-    state = saved_widget_state(path)
+    state = save_from_page(notebook)
     shared = [m["state"]["name"] for m in state.values() if m["state"].get("esm")]
     assert len(shared) == len(set(shared)), shared  # each module once
     assert "dlwidgets.widgets.dropzone.Dropzone" in shared, shared
