@@ -14,10 +14,8 @@ Time is from the start of the cell to the image and every box visibly drawn, see
 - canvas widgets (dlwidgets, ipyannotations): the image's blue patch, the last box's magenta outline
   (it is drawn last), and a sharp black/white edge, which only the full-resolution image draws (a
   160 px thumbnail scaled up blurs it); for dlwidgets the time to the patch and the outline at any
-  resolution is also given: its first paint, which is the preview's as soon as it shows (the workspace's
-  thumbnail as an ``<img>`` with every box in an SVG, a core HTML widget shown before the stage draws: the
-  image loaded, ``img.decode()`` resolved and a path for every box, as for bbox-widget), else the stage's
-  canvas's (the thumbnail's for an image of 2 MP or more, in the stage's opening state, or the full one's).
+  resolution is also given: its first paint, the thumbnail's for an image of 2 MP or more (it comes in
+  the stage's opening state), else the full image's.
 - bbox-widget (an ``<img>`` under SVG): the image loaded and ``img.decode()`` resolved, and an SVG
   rectangle for every box.
 
@@ -224,20 +222,6 @@ _DOM_SHOWN = """(out) => {
   return [drawn, drawn];
 }"""
 
-# dlwidgets' first paint may be its preview (dlwidgets/widgets/annotator/preview.py): shown, its image
-# decoded, a subpath for every box.
-_PREVIEW_SHOWN = """(out) => {
-  const preview = out.querySelector('.dlw-annotator > .dlw-preview');
-  const img = preview && preview.querySelector('img');
-  if (!img || !img.complete || !img.naturalWidth || !img.getBoundingClientRect().height) return false;
-  if (!img.dataset.benchDecoded) {
-    img.dataset.benchDecoded = 'pending';
-    img.decode().then(() => { img.dataset.benchDecoded = 'yes'; });
-  }
-  const paths = [...preview.querySelectorAll('svg path')].map((p) => p.getAttribute('d')).join('');
-  return img.dataset.benchDecoded === 'yes' && paths.split('M').length - 1 >= COUNT;
-}"""
-
 # The canvas whose pixels are read: dlwidgets' stage's image canvas, read composited with the annotations
 # and highlight canvases stacked over it (STAGE_PIXEL_JS); ipyannotations' canvas.
 _SELECTORS = {"dlwidgets": ".dlw-annotator .dlw-stage canvas.dlw-image", "ipyannotations": "canvas"}
@@ -262,11 +246,7 @@ def shown_js(widget: str, case: str) -> str:
     js = _CANVAS_SHOWN.replace("SELECTOR", json.dumps(_SELECTORS[widget])).replace(
         "STAGE_PIXEL", STAGE_PIXEL_JS
     )
-    js = js.replace("GEOMETRY", json.dumps(points))
-    if widget != "dlwidgets":
-        return js
-    preview = _PREVIEW_SHOWN.replace("COUNT", str(count))
-    return f"(out) => {{ const [first, drawn] = ({js})(out); return [first || ({preview})(out), drawn]; }}"
+    return js.replace("GEOMETRY", json.dumps(points))
 
 
 def rounds(reps: int) -> list[tuple[str, ...]]:

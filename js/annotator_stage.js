@@ -45,14 +45,12 @@
  * highest 0: no limit; [] any: the size is fixed; see sizedHere). `later_page` is true in the state a page reads after the stage opened
  * (a reloaded page, a second tab): that page asks for the image (PageReady). `thumbnail` is the shown
  * item's (null: none). `has_image` is false while the shown item has no image (none will be drawn: the
- * page need not wait for one). `_preview` names the annotator's first paint while it has one (see
- * previewOver). These five, `brush` and `help_shown` are left out of the opening state at their defaults
- * (a missing `has_image` is true). The opening state also holds `image`, no trait (see
+ * page need not wait for one). These four, `brush` and `help_shown` are left out of the opening state at
+ * their defaults (a missing `has_image` is true). The opening state also holds `image`, no trait (see
  * OpeningImage).
  * @typedef {{key: string, width: number, height: number, cursor: string, view: number[], help_shown: boolean,
  *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string,
- *   sized_for: number[], later_page: boolean, thumbnail: Thumbnail | null, has_image: boolean,
- *   _preview: string | null}} StageTraits
+ *   sized_for: number[], later_page: boolean, thumbnail: Thumbnail | null, has_image: boolean}} StageTraits
  * @typedef {{tool: "brush" | "eraser", radius: number, color: string}} Brush
  */
 
@@ -987,9 +985,8 @@ function layer(el, className) {
  * @param {StageModel} model
  * @param {HTMLElement} el
  * @param {Listen} listen
- * @param {(trait: string) => Promise<any>} shared
  */
-function renderLayers(model, el, listen, shared) {
+function renderLayers(model, el, listen) {
   const image = layer(el, "dlw-image");
   const drawing = layer(el, "dlw-drawing");
   const highlight = layer(el, "dlw-highlight");
@@ -1001,7 +998,6 @@ function renderLayers(model, el, listen, shared) {
   /** @type {Set<"size" | "image" | "drawing" | "highlight">} */
   const dirty = new Set(["size"]);
   let frame = 0;
-  const preview = previewOver(model, el, shared);
 
   const drawImage = () => {
     imageCtx.clearRect(0, 0, image.width, image.height);
@@ -1012,7 +1008,6 @@ function renderLayers(model, el, listen, shared) {
     const [width, height] = shown.size;
     imageCtx.drawImage(shown.bitmap, x, y, width * scale, height * scale);
     image.dataset.stage = shown.stage;
-    preview.hide();
     shown.drew();
     const later = shown.later;
     shown.later = null;
@@ -1035,7 +1030,6 @@ function renderLayers(model, el, listen, shared) {
   };
   /** @param {"size" | "image" | "drawing" | "highlight"} what */
   const schedule = (what) => () => {
-    if (what === "size" || what === "image") preview.place(); // a new size or view before the first draw
     dirty.add(what);
     if (!frame) frame = requestAnimationFrame(paint);
   };
@@ -1061,54 +1055,12 @@ function renderLayers(model, el, listen, shared) {
 }
 
 /**
- * The annotator's first paint (annotator/preview.py: the thumbnail with the boxes, a core widget the page
- * shows before this module has run), over the stage until it draws: `place` puts its image's rectangle
- * where the stage's size and view put the image now (resized before the first draw); `hide` hides it
- * beside this view and empties its model in this page, so that another view, or a notebook saved now,
- * shows nothing of it (the kernel drops it at the first gesture, with no message for it).
- * @param {StageModel} model
- * @param {HTMLElement} el
- * @param {(trait: string) => Promise<any>} shared
- */
-function previewOver(model, el, shared) {
-  let done = !model.get("_preview");
-  const found = () => el.parentElement?.querySelector(":scope > .dlw-preview") ?? null;
-  const place = () => {
-    const preview = done ? null : found();
-    const box = /** @type {HTMLElement | null} */ (preview?.querySelector(".dlw-preview-canvas") ?? null);
-    const image = /** @type {HTMLElement | null} */ (preview?.querySelector(".dlw-preview-image") ?? null);
-    const svg = preview?.querySelector("svg");
-    if (!box || !image || !svg) return;
-    const [width, height, [scale, x, y]] = [model.get("width"), model.get("height"), model.get("view")];
-    const { width: wide, height: high } = svg.viewBox.baseVal; // the image's size
-    box.style.aspectRatio = `${width}/${height}`;
-    const share = (/** @type {number} */ part, /** @type {number} */ whole) => `${(100 * part) / whole}%`;
-    Object.assign(image.style, {
-      left: share(x, width), top: share(y, height), width: share(wide * scale, width), height: share(high * scale, height),
-    });
-  };
-  const hide = () => {
-    if (done) return;
-    done = true;
-    const preview = /** @type {HTMLElement | null} */ (found());
-    if (preview) preview.style.display = "none";
-    void shared("_preview").then((previewModel) => previewModel?.set("value", ""));
-  };
-  return { place, hide };
-}
-
-/**
  * @param {{model: StageModel, el: HTMLElement, shared: (trait: string) => Promise<any>, listen: Listen,
  *   afterRenders?: () => Promise<void>}} props
  */
-async function render({ model, el, shared, listen, afterRenders }) {
+function render({ model, el, shared, listen, afterRenders }) {
   el.classList.add("dlw-stage");
-  // The annotator's first paint is in the page and the image is not decoded yet: the page paints it before
-  // this view makes its canvases (a frame at most, and the image could not be drawn sooner).
-  if (model.get("_preview") && !shownFor(model.get("key")).bitmap) {
-    await new Promise((painted) => requestAnimationFrame(painted));
-  }
-  const layers = renderLayers(model, el, listen, shared);
+  const layers = renderLayers(model, el, listen);
   const gestures = renderGestures(model, el, shared, listen, afterRenders);
   return () => {
     layers();

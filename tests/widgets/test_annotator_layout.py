@@ -121,7 +121,7 @@ def test_the_stage_is_one_model_and_the_first_hover_outlines_on_its_highlight_la
 ) -> None:
     annotator = Annotator(image_item)
     annotator.annotations = [dw.Box(left=10, top=10, right=60, bottom=50, label="car")]
-    assert annotator.stage in annotator.children  # after the first paint (annotator/preview.py)
+    assert annotator.children[0] is annotator.stage
     assert annotator.stage.highlight == [], "nothing outlined yet"
     key = annotator.edits.keys()[0] if annotator.edits else -1
     annotator.side_panel._on_message(annotator.side_panel, {"type": "hover", "key": key}, [])

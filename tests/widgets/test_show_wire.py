@@ -7,7 +7,6 @@ change that adds models, messages or state to every show fails here."""
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,15 +29,10 @@ from dlwidgets.widgets.annotator import Annotator, image_layer
 # sends the values its page model has by default. The drawing sends an array once (the boxes' fill and
 # stroke share x, y, width, height and colours): 4,417 bytes when sent twice (without label texts). The
 # boxes' label texts are one command (5,964 bytes with one a text). The thumbnail, in the stage's opening
-# state, is counted apart: it is the workspace's, its size depends on the image. So is the first paint
-# (annotator/preview.py), a core HTML model opened first: the thumbnail inlined (base64) with the boxes'
-# outlines, in the page before the stage's module has run.
-OPEN_MODELS = 5
-OPEN_MESSAGES = 5  # the models' openings: the full image is in the stage's
-# 4.3 KB beside the preview (its name in the stage's state: 0.06 KB); a 1 MP image's stage opens without
-# the thumbnail.
-OPEN_BYTES_BESIDE_IMAGE = 4_320
-PREVIEW_BYTES_BESIDE_THUMBNAIL = 1_900  # the markup (~0.6 KB) and 50 boxes' outlines (~1.1 KB), JSON
+# state, is counted apart: it is the workspace's, its size depends on the image.
+OPEN_MODELS = 4
+OPEN_MESSAGES = 4  # the models' openings: the full image is in the stage's
+OPEN_BYTES_BESIDE_IMAGE = 4_250  # 4.2 KB (a 1 MP image is sent without its thumbnail)
 # The side panel's objects list, in its opening state: 50 boxes of two labels and a third, no attributes.
 LISTED_BYTES = 200
 # Showing the next item (4 MP; 1,000 boxes) with the side panel on the page: the stage's thumbnail (an
@@ -141,12 +135,8 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     image = carrying(messages, jpeg)  # the stored bytes, untouched
     assert carrying(messages, thumbnail) == [], "a 1 MP image goes without its thumbnail"
     stage = opening(messages, annotators[0].stage)
-    preview = annotators[0].children[0]
-    assert opening(messages, preview) == 0, "the preview first: the stage's state names it"
-    assert stage == 1 and len(messages[1].buffers) > 1, "then the stage's model, with the item drawn"
-    assert image == [1], "the full image in the stage's opening state, no message of its own"
-    inlined = len(base64.b64encode(thumbnail))
-    assert messages[0].json_bytes - inlined <= PREVIEW_BYTES_BESIDE_THUMBNAIL, messages[0].json_bytes
+    assert stage == 0 and len(messages[0].buffers) > 1, "the stage's model first, with the item drawn"
+    assert image == [0], "the full image in the stage's opening state, no message of its own"
     opened = [i for i, m in enumerate(messages) if m.kind == "comm_open"]
     assert len(opened) == len({m.comm_id for m in messages if m.kind == "comm_open"}), "a model opened twice"
     assert messages[-1].comm_id == model_id(annotators[0]), "the annotator's own model last, with its parts"
@@ -155,8 +145,8 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     models = sum(m.kind == "comm_open" for m in messages)
     assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
-    extra = beside(messages, jpeg) - messages[0].json_bytes
-    assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's and the preview's"
+    extra = beside(messages, jpeg)
+    assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
     # The objects list opens with the side panel: the page shows it without asking (no request, no reply
     # with the kernel's busy and idle statuses while the page opens), in its short form.
     listed = messages[opening(messages, annotators[0].side_panel)].state["listed"]
@@ -173,8 +163,6 @@ def test_showing_the_next_item_is_its_image_and_a_few_small_messages(
     items = [upload(dataset, jpeg, f"{n}.jpg", 1000, n) for n, jpeg in enumerate(jpegs)]
     annotator = Annotator(items, width=800, height=520)
     annotator.side_panel._on_message(annotator.side_panel, {"type": "objects"}, [])  # as its view does
-    key = {"type": "key", "key": "Escape", "ctrl": False, "shift": False}
-    annotator.stage._handle_custom_msg(key, [])  # the page's first gesture: the preview is gone
     messages = during(wire, annotator.next)
     thumbnail = items[1].thumbnail()
     assert carrying(messages, thumbnail) == [0] and messages[0].kind == "update", "the thumbnail: state"
@@ -207,7 +195,6 @@ def test_a_big_image_follows_the_stages_opening_in_a_message_of_its_own(
     monkeypatch.setattr(image_layer, "OPENING_IMAGE_BYTES", len(jpeg) - 1)  # as a 12 MP photo's 3 MB are
     annotators: list[Annotator] = []
     messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
-    assert opening(messages, annotators[0].children[0]) == 0, "the preview (the thumbnail inlined)"
-    assert opening(messages, annotators[0].stage) == 1
-    assert carrying(messages, item.thumbnail()) == [1], "the thumbnail in the stage's opening state"
-    assert carrying(messages, jpeg) == [2] and messages[2].kind == "custom", "the image right after it"
+    assert opening(messages, annotators[0].stage) == 0
+    assert carrying(messages, item.thumbnail()) == [0], "the thumbnail in the opening state"
+    assert carrying(messages, jpeg) == [1] and messages[1].kind == "custom", "the image right after it"

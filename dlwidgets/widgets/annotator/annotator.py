@@ -38,7 +38,6 @@ from .label_colors import label_colors
 from .mask_painting import BRUSH_TOOLS, MaskBrush
 from .opening import OpensWhenBuilt
 from .panels import PanelCallbacks, SidePanel
-from .preview import preview_html
 from .queue import QueueBar, queue_shortcuts
 from .review import REVIEW_SHORTCUTS, ReviewBar, draw_predictions
 from .stage import Stage
@@ -150,8 +149,6 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         # Made when first needed (review mode, an item with predictions; unsaved drafts to name).
         self._review: ReviewBar | None = None
         self._drafts_line: w.HTML | None = None
-        # The first paint (preview.py): the thumbnail with the boxes, until the stage has drawn.
-        self._preview: w.HTML | None = None  # emptied once the page has drawn the stage
         self.mask_brush = MaskBrush(self)  # the brush and eraser for masks, and their size
         if review:  # drawn in review mode from the start
             self._review = self._review_bar(True)
@@ -393,14 +390,11 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         )
 
     def _parts(self) -> list[w.Widget]:
-        """The annotator's children: the first paint if it has one (its view is made before the stage's),
-        the stage and the side panel (their views are made first), then the bars made so far (shown above
-        them) and the lines (below): the annotator's CSS places them (js/annotator_panel.css), the side
-        panel beside the stage or below it when the cell is narrow, the preview over the stage's place
-        (js/annotator_stage.css)."""
-        bars = [self.queue_bar, self.toolbar, self._review, self._drafts_line]
-        parts = [self._preview, self.stage, self.side_panel, *bars, self.status_line]
-        return [part for part in parts if part is not None]
+        """The annotator's children: the stage and the side panel first (their views are made first), then
+        the bars made so far (shown above them) and the lines (below): the annotator's CSS places them
+        (js/annotator_panel.css), the side panel beside the stage or below it when the cell is narrow."""
+        parts = [self.queue_bar, self.toolbar, self._review, self._drafts_line, self.status_line]
+        return [self.stage, self.side_panel, *(part for part in parts if part is not None)]
 
     def _add_part(self) -> None:
         """Show a part made after the annotator (a bar, the drafts line) in its place."""
@@ -440,29 +434,12 @@ class Annotator(OpensWhenBuilt, WidgetBase):
 
     def _show(self, index: int) -> None:
         self._show_stage(index)
-        self._drop_preview()  # after the image: the first item's preview must not stay over another
         self._show_controls()
 
     def _open_stage(self) -> None:
-        """Open the preview's model with the first item's thumbnail and boxes, then the stage's, with the
-        item drawn and its image (thumbnail, full) in its state."""
-        item = self.item
-        thumbnail = self._thumbnail(item, self.item.client.is_local)
-        if thumbnail is not None and self.edits is not None:
-            shapes = self.edits.shapes()
-            markup = preview_html(thumbnail, self.viewport, shapes, self._colors, bool(self._fixed_size[0]))
-            self._preview = self.shared.make(w.HTML, value=markup, _dom_classes=["dlw-preview"])
-            self.stage._preview = self._preview
-        self._send_image(item, thumbnail)  # in the opening state (the full image decoded after the thumbnail)
+        """Open the stage's model, with the first item drawn and its image (thumbnail, full) in its state."""
+        self._send_image(self.item)  # in the opening state (the full image decoded after the thumbnail)
         self.stage.built()
-
-    def _drop_preview(self) -> None:
-        """Empty the preview: the page has drawn the stage (a gesture came from it), or another item is
-        shown (the first one's preview must never show over it, nor in a page opened later). It stays
-        among the children, an empty line: the page remakes the view of every child after one that goes,
-        the stage's among them (mid-drag)."""
-        if self._preview is not None and self._preview.value:
-            self._preview.value = ""
 
     def _show_stage(self, index: int) -> None:
         """Item ``index`` on the stage: its image (once the stage is open: its thumbnail, then the full
@@ -524,32 +501,21 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._ensure_loaded(self._total - 1)
         return list(self._items)
 
-    def _send_image(self, item: Item, thumbnail: bytes | None = None) -> bool:
-        """Send ``item``'s image, its thumbnail first for a big one (drawn scaled up with the annotations at
-        once), before the drawing: the browser decodes it while the kernel loads the annotations and the
-        ontology. ``thumbnail``: fetched already (the opening's, for the preview). False when the item is
-        no image to draw on."""
+    def _send_image(self, item: Item) -> bool:
+        """Send ``item``'s image, its thumbnail first (drawn scaled up with the annotations at once), before
+        the drawing: the browser decodes it while the kernel loads the annotations and the ontology. False
+        when the item is no image to draw on."""
         size = image_size(item)
         if size is None:
             return False
-        big = size[0] * size[1] >= THUMBNAIL_FIRST_PIXELS
-        if thumbnail is None and big:
-            thumbnail = self._thumbnail(item)
-        self.stage.image.show(size, item.read(), item.mimetype or "", thumbnail if big else None)
+        thumbnail = None
+        if size[0] * size[1] >= THUMBNAIL_FIRST_PIXELS:
+            try:
+                thumbnail = item.thumbnail()
+            except PlatformError:
+                thumbnail = None  # no thumbnail: the full image alone
+        self.stage.image.show(size, item.read(), item.mimetype or "", thumbnail)
         return True
-
-    @staticmethod
-    def _thumbnail(item: Item, wanted: bool = True) -> bytes | None:
-        """``item``'s workspace thumbnail, if ``wanted`` or the item is big enough for the stage to show it
-        first (None: not an image, no thumbnail). The opening's preview wants it in the embedded workspace
-        only, where it costs no round trip; over HTTP a small image's opening does not wait for one."""
-        size = image_size(item)
-        if size is None or not (wanted or size[0] * size[1] >= THUMBNAIL_FIRST_PIXELS):
-            return None
-        try:
-            return item.thumbnail()
-        except PlatformError:
-            return None  # no thumbnail: the full image alone
 
     def _ensure_loaded(self, index: int) -> None:
         if isinstance(self._items, LazyItems):
@@ -815,8 +781,6 @@ class Annotator(OpensWhenBuilt, WidgetBase):
     def _on_gesture(self, event: dict[str, Any]) -> None:
         """Handle one gesture; whatever it changes is drawn once, with one refresh of the panels."""
         kind = event.get("type", "")
-        if kind != "resize":  # the page's first width may come before the stage draws
-            self._drop_preview()
         failed = False
         self._held = False
         try:

@@ -88,8 +88,6 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     highlight: traitlets.List[Any] = traitlets.List().tag(sync=True)  # canvas_recorder.Batch
     thumbnail = traitlets.Dict(None, allow_none=True).tag(sync=True)  # image_layer.Thumbnail, or None
     _shortcuts = traitlets.Instance(Shortcuts).tag(sync=True, **w.widget_serialization)
-    # The annotator's first paint (preview.py) while it has one: the page's view hides it once it draws.
-    _preview = traitlets.Instance(w.Widget, allow_none=True).tag(sync=True, **w.widget_serialization)
     # [width, lowest, highest window height] for which ``width`` x ``height`` is the size the kernel would
     # give the stage (width 0: any, it is fixed; highest 0: no limit; [] any of them: the size is fixed): a
     # page whose layer is that wide in such a window does not report its first width (see
@@ -102,7 +100,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     # none, so its toolbar and panel need not wait for one (js/shared_module.js).
     has_image = traitlets.Bool(True).tag(sync=True)
     # The page reads a missing one as its default (None, False, [] alike; has_image as True).
-    _own_defaults = ("sized_for", "later_page", "brush", "help_shown", "thumbnail", "has_image", "_preview")
+    _own_defaults = ("sized_for", "later_page", "brush", "help_shown", "thumbnail", "has_image")
 
     def __init__(
         self, on_gesture: Callable[[dict[str, Any]], None], shortcuts: list[list[str]], **kwargs: Any
