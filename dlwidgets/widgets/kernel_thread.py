@@ -20,7 +20,6 @@ from typing import Any
 
 import ipywidgets as w
 import traitlets
-from ipywidgets.widgets.widget import _widget_to_json
 
 _PINNED = "_dlw_main_shell"  # set on a widget once its tree is pinned and watched
 
@@ -71,7 +70,7 @@ def _holding(cls: type[w.Widget]) -> list[str]:
 
 def _holds(trait: traitlets.TraitType[Any, Any]) -> bool:
     """Whether ``trait``'s values can be widgets, or lists or tuples of them."""
-    if trait.metadata.get("to_json") is _widget_to_json:
+    if trait.metadata.get("to_json") is w.widget_serialization["to_json"]:
         return True
     if isinstance(trait, traitlets.Union):
         return any(_holds(inner) for inner in trait.trait_types)

@@ -127,3 +127,25 @@ def test_accept_predictions_refuses_a_bad_threshold(client: dw.Client) -> None:
     dataset = new_item(client).dataset
     with pytest.raises(ValueError, match=r"min_confidence must be a number from 0 to 1, got 1\.5"):
         dataset.annotations.accept_predictions(min_confidence=1.5)
+
+
+def test_user_metadata_that_is_not_a_mapping_is_no_prediction(both: dw.Client) -> None:
+    """``metadata.user`` as another tool wrote it (a name, not a mapping): no model info, no prediction, and
+    an Annotator shows the item (it asks every shape whether it is a prediction)."""
+    from dlwidgets.widgets.annotator import Annotator
+
+    item = new_item(both)
+    builder = item.annotations.builder()
+    builder.add(dw.Box(top=1, left=2, bottom=10, right=20, label="car"))
+    item.annotations.upload(builder)
+    (annotation,) = item.annotations.list()
+    annotation.metadata["user"] = "alice"
+    annotation.update()
+    (stored,) = item.annotations.list()
+    assert stored.metadata["user"] == "alice"
+    assert stored.model_info is None and not stored.is_prediction
+    annotator = Annotator(item)
+    try:
+        assert [a.id for a in annotator.annotations] == [stored.id]
+    finally:
+        annotator.close()

@@ -55,6 +55,6 @@ def is_prediction_metadata(metadata: Mapping[str, Any] | None) -> bool:
     if not metadata:
         return False
     user = metadata.get("user")
-    if not user or not isinstance(user.get("model"), Mapping):
-        return False
+    if not isinstance(user, Mapping) or not isinstance(user.get("model"), Mapping):
+        return False  # ``user`` as another tool may write it (a name) holds no model info
     return (metadata.get("system") or {}).get("automated") is not False
