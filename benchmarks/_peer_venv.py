@@ -63,3 +63,15 @@ def ensure(repo: Path, peers: tuple[str, ...], root: Path | None = None) -> Path
     )
     done.write_text(json.dumps(wanted))
     return python
+
+
+def run_inside(repo: Path, peers: tuple[str, ...], script: str, marker: str) -> int | None:
+    """Run ``script`` again, with this command line, in the venv of ``ensure(repo, peers)`` with ``repo`` on
+    ``PYTHONPATH``, and return its exit status; None when this process already is that run (``marker``, an
+    environment variable, names its venv)."""
+    if os.environ.get(marker) == str(Path(sys.prefix).resolve()):
+        return None
+    python = ensure(repo, peers)
+    path = os.pathsep.join(p for p in (str(repo), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path, marker: str(python.parent.parent.resolve())}
+    return subprocess.run([str(python), script, *sys.argv[1:]], env=env).returncode

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -142,11 +140,9 @@ def main() -> int:
     )
     parser.add_argument("--reps", type=int, default=8, help="timed runs per widget, each in a new kernel")
     args = parser.parse_args()
-    if os.environ.get(_IN_VENV) != str(Path(sys.prefix).resolve()):
-        python = _peer_venv.ensure(REPO, PEERS)
-        path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-        env = {**os.environ, "PYTHONPATH": path, _IN_VENV: str(python.parent.parent.resolve())}
-        return subprocess.run([str(python), __file__, *sys.argv[1:]], env=env).returncode
+    inside = _peer_venv.run_inside(REPO, PEERS, __file__, _IN_VENV)
+    if inside is not None:
+        return inside
     # As installed from a wheel: compiled. (With PYTHONDONTWRITEBYTECODE set, the kernel would compile the
     # checkout's every module at each import, the peers' venv holding its packages compiled.)
     compileall.compile_dir(REPO / "dlwidgets", quiet=1)

@@ -34,7 +34,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -400,11 +399,9 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=40, help="functions listed per profile")
     parser.add_argument("--no-peers", action="store_true", help="this interpreter; no peer widgets")
     args = parser.parse_args()
-    if not args.no_peers and os.environ.get(_IN_VENV) != str(Path(sys.prefix).resolve()):
-        python = _peer_venv.ensure(REPO, PEERS)
-        path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-        env = {**os.environ, "PYTHONPATH": path, _IN_VENV: str(python.parent.parent.resolve())}
-        return subprocess.run([str(python), __file__, *sys.argv[1:]], env=env).returncode
+    inside = None if args.no_peers else _peer_venv.run_inside(REPO, PEERS, __file__, _IN_VENV)
+    if inside is not None:
+        return inside
     case = CASE_NAMES[args.case]
     widgets = ["dlwidgets", "bare anywidget"] if args.no_peers else list(SHOW)
     print("making the JPEGs and the boxes in the kernel ...", file=sys.stderr, flush=True)

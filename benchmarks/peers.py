@@ -45,9 +45,7 @@ import argparse
 import itertools
 import json
 import math
-import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -390,11 +388,9 @@ def main() -> int:
     cases = [c for c in CASES if not picked or c in picked or picked & set(c.replace(",", " ").split())]
     if not cases:
         parser.error(f"--cases {' '.join(args.cases)} names none of the cases: {', '.join(CASES)}")
-    if os.environ.get(_IN_VENV) != str(Path(sys.prefix).resolve()):
-        python = _peer_venv.ensure(REPO, PEERS)
-        path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-        env = {**os.environ, "PYTHONPATH": path, _IN_VENV: str(python.parent.parent.resolve())}
-        return subprocess.run([str(python), __file__, *sys.argv[1:]], env=env).returncode
+    inside = _peer_venv.run_inside(REPO, PEERS, __file__, _IN_VENV)
+    if inside is not None:
+        return inside
     results, jpeg_bytes, timelines = measure(3 if args.quick else args.reps, cases, args.breakdown)
     if args.breakdown:
         from _breakdown import print_medians
