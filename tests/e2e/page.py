@@ -23,6 +23,7 @@ from playwright.sync_api import ConsoleMessage, Locator, Page
 from .frontends import FRONTENDS, UI
 from .notebook import READY_FILE, write_notebook
 from .polling import poll
+from .saved_state import STATE_MIME, VIEW_MIME
 from .server import JupyterServer
 
 # The UIs of the main venv; "lab3" and "classic" need the ipywidgets-7 venv (see tests/e2e/ipywidgets7).
@@ -30,8 +31,6 @@ UIS: tuple[UI, ...] = ("lab", "notebook7")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _MODEL_NOT_FOUND = "Error displaying widget: model not found"
-_STATE_MIME = "application/vnd.jupyter.widget-state+json"
-_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 _WIDGET_HINT = (
     "An output area that shows a widget's text repr (e.g. 'Canvas(...)') means the widget manager or the "
@@ -210,10 +209,10 @@ class NotebookPage:
             metadata = json.loads((self.server.root_dir / self.nb_path).read_text())["metadata"]
         except (OSError, ValueError, KeyError) as error:
             return [f"(could not read the notebook file: {error!r})"]
-        saved = metadata.get("widgets", {}).get(_STATE_MIME, {}).get("state", {})
+        saved = metadata.get("widgets", {}).get(STATE_MIME, {}).get("state", {})
         notes = []
         for output in outputs:
-            model_id = output.get("data", {}).get(_VIEW_MIME, {}).get("model_id")
+            model_id = output.get("data", {}).get(VIEW_MIME, {}).get("model_id")
             if not model_id:
                 continue
             if model_id in saved:
