@@ -16,8 +16,9 @@ import numpy as np
 from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
 from ..models.viewport import Viewport
 from .canvas_recorder import CanvasRecorder
+from .label_colors import label_color, label_rgbs
 from .label_drawing import Label, draw_labels
-from .shape_drawing import UNKNOWN_COLOR, draw_outline, draw_selection, draw_shapes, rgb, split_shapes
+from .shape_drawing import draw_outline, draw_selection, draw_shapes, split_shapes
 
 HANDLE_SIZE = 8
 POINT_RADIUS = 5
@@ -53,14 +54,6 @@ def draw_highlight(layer: CanvasRecorder, shape: Shape | None, viewport: Viewpor
         layer.stroke_circle(x, y, POINT_RADIUS + 5)
     else:
         draw_outline(layer, shape, viewport)
-
-
-def label_rgbs(shapes: Sequence[tuple[int, Shape]], colors: Mapping[str, str]) -> np.ndarray[Any, Any]:
-    """Each shape's label colour, one uint8 RGB row per shape: each label's colour parsed once."""
-    codes: dict[str, int] = {}
-    rows = [codes.setdefault(s.get("label") or "", len(codes)) for _, s in shapes]
-    palette = np.array([rgb(colors.get(label, UNKNOWN_COLOR)) for label in codes], dtype=np.uint8)
-    return palette.reshape(-1, 3)[np.array(rows, dtype=np.intp)]
 
 
 def _box_edges(boxes: Sequence[tuple[int, Shape]]) -> np.ndarray[Any, Any]:
@@ -129,7 +122,7 @@ def draw_annotations(
             labelled += [(points[i][1], row, x + radius, y - radius, y + radius) for i, row, x, y in spots]
     if show_labels and labelled:
         labels = [
-            Label(_label_text(s, colors), colors.get(s.get("label") or "", UNKNOWN_COLOR), x, y, y1)
+            Label(_label_text(s, colors), label_color(s.get("label"), colors), x, y, y1)
             for s, _, x, y, y1 in labelled
         ]
         draw_labels(layer, labels, viewport.scale, np.array([row for _, row, *_ in labelled], dtype=np.uint8))
@@ -151,4 +144,4 @@ def draw_annotations(
             layer.line_width = 2
             layer.stroke_circle(x, y, POINT_RADIUS + 3)
         if chosen is not None:
-            draw_selection(layer, chosen, viewport, colors.get(chosen.get("label") or "", UNKNOWN_COLOR))
+            draw_selection(layer, chosen, viewport, label_color(chosen.get("label"), colors))

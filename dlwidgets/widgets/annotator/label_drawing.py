@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .canvas_recorder import CanvasRecorder
-from .shape_drawing import rgb
+from .label_colors import rgb
 
 # Screen font sizes (px) the label text keeps to, whatever the zoom: smaller is unreadable, larger hides
 # the image. At 100% the text is 12 px.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..annotator_gestures import Brush
 from ..models.mask_strokes import MAX_RADIUS, Stroke, apply_stroke, target_mask
-from .shape_drawing import UNKNOWN_COLOR
+from .label_colors import label_color
 
 if TYPE_CHECKING:
     from .annotating import Annotating
@@ -65,7 +65,7 @@ class MaskBrush:
         brush: Brush = {
             "tool": "eraser" if a.tool == "eraser" else "brush",
             "radius": self.size / 2,
-            "color": a._colors.get(label or "", UNKNOWN_COLOR),
+            "color": label_color(label, a._colors),
         }
         a.stage.brush = dict(brush)
 

@@ -21,9 +21,9 @@ from ..models.annotation_edits import AnnotationEdits, Shape, box_edges
 from ..models.bulk_accept import BulkAccept, confidence, is_prediction, keys_at
 from ..models.viewport import Viewport
 from ..models.work_queue import WorkQueue
-from .canvas_drawing import POINT_RADIUS, label_rgbs
+from .canvas_drawing import POINT_RADIUS
 from .canvas_recorder import CanvasRecorder
-from .shape_drawing import UNKNOWN_COLOR
+from .label_colors import label_color, label_rgbs
 
 
 class Reviewing(Protocol):
@@ -271,7 +271,7 @@ def draw_predictions(
         layer.stroke_styled_rects(left_x, top_y, right_x - left_x, bottom_y - top_y, styles)
     layer.font = "12px sans-serif"
     for key, shape in predictions:
-        color = colors.get(shape.get("label") or "", UNKNOWN_COLOR)
+        color = label_color(shape.get("label"), colors)
         if shape["type"] == "box":
             left, top, right, bottom = box_edges(shape)
         elif shape["type"] == "point":

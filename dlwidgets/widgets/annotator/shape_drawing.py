@@ -30,9 +30,9 @@ from ..models.shape_geometry import (
 )
 from ..models.viewport import Viewport
 from .canvas_recorder import CanvasRecorder
+from .label_colors import label_rgbs
 from .mask_drawing import mask_rects
 
-UNKNOWN_COLOR = "#9e9e9e"
 VERTEX_SIZE = 8
 ROTATION_HANDLE_RADIUS = 6
 FILL_ALPHA = 0.35
@@ -57,12 +57,6 @@ def split_shapes(
         elif kind != "class":
             others.append(entry)
     return boxes, points, others
-
-
-def rgb(color: str) -> tuple[int, int, int]:
-    """``(r, g, b)`` of a label's "#rrggbb" colour."""
-    value = color.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 def _signed_area(ring: np.ndarray) -> float:
@@ -123,7 +117,7 @@ def _to_canvas(contours: list[np.ndarray], viewport: Viewport) -> tuple[np.ndarr
     return points, np.array([len(c) for c in contours])
 
 
-def _colors(rgbs: Sequence[tuple[int, int, int]]) -> np.ndarray[Any, Any]:
+def _colors(rgbs: Sequence[np.ndarray]) -> np.ndarray[Any, Any]:
     return np.array(rgbs, dtype=np.uint8).reshape(-1, 3)
 
 
@@ -141,20 +135,18 @@ def draw_shapes(
 ) -> None:
     """Draw every shape of ``shapes`` this module draws (see ``split_shapes``) that is in view."""
     fills: list[np.ndarray] = []
-    fill_colors: list[tuple[int, int, int]] = []
+    fill_colors: list[np.ndarray] = []
     outlines: list[np.ndarray] = []
-    outline_colors: list[tuple[int, int, int]] = []
+    outline_colors: list[np.ndarray] = []
     lines: list[np.ndarray] = []
-    line_colors: list[tuple[int, int, int]] = []
+    line_colors: list[np.ndarray] = []
     rects: list[np.ndarray] = []
-    rect_colors: list[tuple[int, int, int]] = []
+    rect_colors: list[np.ndarray] = []
     # The image rectangle the canvas shows: shapes wholly outside it are not sent.
     left, top = viewport.to_image(0, 0)
     right, bottom = viewport.to_image(viewport.canvas_width, viewport.canvas_height)
-    rgbs: dict[str, tuple[int, int, int]] = {}  # each label's colour parsed once
-    for _key, shape in split_shapes(shapes)[2]:
-        label = shape.get("label") or ""
-        color = rgbs.get(label) or rgbs.setdefault(label, rgb(colors.get(label, UNKNOWN_COLOR)))
+    others = split_shapes(shapes)[2]
+    for (_key, shape), color in zip(others, label_rgbs(others, colors), strict=True):
         if shape.get("type") == "binary":  # sampled at the canvas's resolution (see mask_drawing)
             runs = mask_rects(shape, viewport)
             rects.append(runs)
