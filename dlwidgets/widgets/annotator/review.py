@@ -131,15 +131,22 @@ class ReviewBar(ControlBar):
         Predictions under the threshold are in neither."""
         if not self.is_on:
             return list(shapes), []
-        shown = [(k, s) for k, s in shapes if is_prediction(s) and confidence(s) >= self.threshold]
-        # Boxes and points are drawn dashed here; a prediction of another geometry is drawn as usual.
-        dashed = [(k, s) for k, s in shown if s["type"] in DASHED_TYPES]
-        kept = {k for k, s in shown if s["type"] not in DASHED_TYPES}
-        plain = [(k, s) for k, s in shapes if not is_prediction(s) or k in kept]
-        total = sum(1 for _, s in shapes if is_prediction(s))
-        hidden = total - len(shown)
-        info = f"{counted(len(shown), 'prediction')} shown"
-        self.update({"info": info + (f", {hidden} under {self.threshold:.2f}" if hidden else "")})
+        threshold = self.threshold
+        plain: list[tuple[int, Shape]] = []
+        dashed: list[tuple[int, Shape]] = []
+        shown = hidden = 0
+        for entry in shapes:  # one question a shape: at 1,000 shapes each one counts
+            shape = entry[1]
+            if not is_prediction(shape):
+                plain.append(entry)
+            elif confidence(shape) < threshold:
+                hidden += 1
+            else:
+                shown += 1
+                # Boxes and points are drawn dashed here; a prediction of another geometry as usual.
+                (dashed if shape["type"] in DASHED_TYPES else plain).append(entry)
+        info = f"{counted(shown, 'prediction')} shown"
+        self.update({"info": info + (f", {hidden} under {threshold:.2f}" if hidden else "")})
         return plain, dashed
 
     # -- actions --------------------------------------------------------------------------------------
