@@ -13,14 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from ..models.annotation_edits import Shape, box_angle, box_edges, handle_points
+from ..models.annotation_edits import Shape, box_edges
 from ..models.viewport import Viewport
 from .canvas_recorder import CanvasRecorder
 from .label_colors import label_color, label_rgbs
 from .label_drawing import Label, draw_labels
 from .shape_drawing import draw_outline, draw_selection, draw_shapes, split_shapes
 
-HANDLE_SIZE = 8
 POINT_RADIUS = 5
 # The outline of the object hovered in the objects list: bright on any image.
 HIGHLIGHT_COLOR = "#ffeb3b"
@@ -128,17 +127,7 @@ def draw_annotations(
         draw_labels(layer, labels, viewport.scale, np.array([row for _, row, *_ in labelled], dtype=np.uint8))
     if selected is not None:
         chosen = dict(shapes).get(selected)
-        # A turned box's handles are turned with it (draw_selection draws them).
-        if chosen is not None and chosen["type"] == "box" and not box_angle(chosen):
-            handles = np.array(list(handle_points(chosen).values()), dtype=np.float64)
-            hx = handles[:, 0] * viewport.scale + viewport.offset_x - HANDLE_SIZE / 2
-            hy = handles[:, 1] * viewport.scale + viewport.offset_y - HANDLE_SIZE / 2
-            layer.fill_style = "#ffffff"
-            layer.fill_rects(hx, hy, HANDLE_SIZE)
-            layer.stroke_style = "#000000"
-            layer.line_width = 1
-            layer.stroke_rects(hx, hy, HANDLE_SIZE)
-        elif chosen is not None and chosen["type"] == "point":
+        if chosen is not None and chosen["type"] == "point":
             x, y = viewport.to_canvas(chosen["coordinates"]["x"], chosen["coordinates"]["y"])
             layer.stroke_style = "#ffffff"
             layer.line_width = 2

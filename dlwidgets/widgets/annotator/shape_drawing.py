@@ -186,7 +186,7 @@ def draw_shapes(
 def draw_selection(layer: CanvasRecorder, shape: Shape, viewport: Viewport, color: str) -> None:
     """The selected shape's own handles: a polygon's or polyline's outline (and holes) in its label's
     ``color`` and their vertices (squares), a box's or ellipse's rotation handle (a circle on a stem above
-    its top edge) and an ellipse's radii's ends or a turned box's corners and edges (squares)."""
+    its top edge) and an ellipse's radii's ends or a box's corners and edges (squares)."""
     scale = viewport.scale
     kind = shape.get("type")
     if kind in shape_edits.VERTEX_TYPES:
@@ -216,7 +216,7 @@ def draw_selection(layer: CanvasRecorder, shape: Shape, viewport: Viewport, colo
         layer.stroke_circle(*handle, ROTATION_HANDLE_RADIUS)
         if kind == "ellipse":
             _draw_squares(layer, np.array(shape_edits.radius_ends(shape)), viewport)
-        elif box_angle(shape):  # a box not turned has its handles drawn with the boxes
+        else:  # a box's corners and edges, turned with it
             _draw_squares(layer, np.array(list(shape_edits.box_handles(shape).values())), viewport)
 
 
