@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Locator
 
-from .page import NotebookPage, OpenNotebook
+from .page import OpenNotebook
 from .pixels import STAGE_PIXEL_JS, is_red, wait_pixel
 from .polling import poll
 from .views import AnnotatorView
@@ -282,7 +282,7 @@ def test_a_saved_notebook_reopened_lists_the_objects_drawn_after_the_panel_opene
     view.kernel_annotations(lambda a: len(a) == 3, "a box deleted")
     second = notebook.page.context.new_page()
     try:
-        live = NotebookPage(second, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
+        live = notebook.again(second)
         live.open()
         live_panel = second.locator(".jp-OutputArea-output .dlw-annotator-panel").first
         assert _wait_listed(live_panel, "in a page on the live kernel") == 3
@@ -290,10 +290,9 @@ def test_a_saved_notebook_reopened_lists_the_objects_drawn_after_the_panel_opene
         second.close()
     notebook.close()  # the kernel goes: the page reopened draws the widgets from the saved state
 
-    page = notebook.page
-    reopened = NotebookPage(page, notebook.server, notebook.ui, notebook.nb_path, notebook.out_dir, [])
+    reopened = notebook.again()
     reopened.open()
-    saved_panel = page.locator(".jp-OutputArea-output .dlw-annotator-panel").first
+    saved_panel = notebook.page.locator(".jp-OutputArea-output .dlw-annotator-panel").first
     assert _wait_listed(saved_panel, "from the saved state") == 4
     reopened.close()
 
