@@ -6,14 +6,18 @@ edit) and the page (the canvas's pixels, the rows the kernel marked) are checked
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from playwright.sync_api import Locator
 
+from dlwidgets.widgets.annotator.panels import LISTED_ROWS
+
 from .page import OpenNotebook
 from .pixels import STAGE_PIXEL_JS, is_red, wait_pixel
 from .polling import poll
+from .saved_state import save_from_page
 from .views import AnnotatorView
 
 WORKSPACE_CELL = """\
@@ -294,6 +298,56 @@ def test_a_saved_notebook_reopened_lists_the_objects_drawn_after_the_panel_opene
     reopened.open()
     saved_panel = notebook.page.locator(".jp-OutputArea-output .dlw-annotator-panel").first
     assert _wait_listed(saved_panel, "from the saved state") == 4
+    reopened.close()
+
+
+CROWDED = LISTED_ROWS + 100
+CROWDED_CELL = f"""\
+import io
+import numpy as np
+from PIL import Image
+import dlwidgets as dw
+
+dw.connect(home=str(OUT / "workspace"))
+dataset = dw.projects.create(project_name="e2e").datasets.create(dataset_name="crowd")
+labels = [{{"label_name": f"label-{{n}}", "color": "#00%02x80" % (20 * n)}} for n in range(10)]
+dataset.ontology().add_labels(label_list=labels)
+jpeg = io.BytesIO()
+Image.fromarray(np.full((400, 640, 3), 128, dtype=np.uint8)).save(jpeg, format="JPEG", quality=90)
+item = dataset.items.upload(local_path=jpeg.getvalue(), remote_path="/e2e", remote_name="crowd.jpg")
+boxes = [
+    dw.Box(left=x, top=y, right=x + 15, bottom=y + 15, label=f"label-{{n % 10}}")
+    for n, (x, y) in enumerate((n % 30 * 20, n // 30 * 18) for n in range({CROWDED}))
+]
+item.annotations.upload(annotations=boxes)
+dw.Annotator(item, autosave=False)
+"""
+
+
+def test_a_saved_notebook_keeps_an_objects_list_too_long_for_the_opening(
+    open_notebook: OpenNotebook, saving_widget_state: None
+) -> None:
+    """A list longer than the model's opening carries comes when the page asks for it; saved, the notebook
+    keeps it as the page shows it (ten labels: about a byte a row), and opened again with no kernel to ask,
+    the panel lists every object its header counts."""
+    notebook = open_notebook([CROWDED_CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-annotator .dlw-annotator-panel .dlw-object-row")
+    notebook.wait_ready()
+    title = notebook.page.locator(".dlw-annotator-panel .dlw-section-title", has_text="Objects")
+    poll(lambda: title.inner_text() == f"Objects ({CROWDED})" or None, timeout=30, what="the list asked for")
+    state = save_from_page(notebook)
+    (listed,) = [e["state"]["listed"] for e in state.values() if e["state"].get("listed") is not None]
+    assert sum(listed["keys"][1::2]) == CROWDED, "the saved notebook keeps the whole list"
+    assert len(json.dumps(listed)) < 2 * CROWDED, f"{len(json.dumps(listed))} bytes for {CROWDED} rows"
+    notebook.close()  # the kernel goes: the page reopened draws the widgets from the saved state
+
+    reopened = notebook.again()
+    reopened.open()
+    saved = notebook.page.locator(".jp-OutputArea-output .dlw-annotator-panel").first
+    saved.locator(".dlw-objects-list .dlw-object-row").first.wait_for(timeout=60_000)
+    assert saved.locator(".dlw-item-meta").inner_text().count(f"{CROWDED} annotations") == 1
+    assert saved.locator(".dlw-section-title", has_text="Objects").inner_text() == f"Objects ({CROWDED})"
     reopened.close()
 
 
