@@ -1,14 +1,23 @@
-// Writes js/min/: each of the widgets' browser files (js/*.js, js/*.css) as dlwidgets sends it, the shorter
-// of esbuild's minified copy and the file less its comments, indentation and blank lines (a file written
-// short by hand, such as widget_stub.js: esbuild adds an export statement). dlwidgets reads js/min/ only;
-// js/min/sources.json holds the sha256 of the file each copy was made from, which tests/test_js_types.py
-// compares with the file as it is.
+// Writes js/min/: each widget's browser files (js/*.js, js/*.css) as dlwidgets sends them, one text each.
+// The page imports a widget's module from a blob URL, where an import of another file cannot be resolved,
+// so each is esbuild's minified bundle of the file with the files it imports.
+//
+// Which files are a widget's: a file of js/ that no other file of js/ imports gets a copy (the modules the
+// kernel names, annotator_stage.js, widget_stub.js, ..., and their stylesheets); a file another imports
+// (the stage's parts, stage_*.js) is only in that file's copy. So a new part needs no list to join here:
+// importing it is enough.
+//
+// A file importing nothing is sent as the shorter of esbuild's copy and the file less its comments,
+// indentation and blank lines (a file written short by hand, such as widget_stub.js: esbuild adds an export
+// statement); a file importing others is always the bundle (stripped, it would still import them).
+// dlwidgets reads js/min/ only; js/min/sources.json holds, for each copy, the sha256 of every file it was
+// made from, which tests/test_js_types.py compares with the files as they are.
 //   npm run minify                after editing a browser file
-//   npm run minify -- --check     exits 1 if a copy is not what this script makes of its file now
+//   npm run minify -- --check     exits 1 if a copy is not what this script makes of its files now
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { transformSync } from "esbuild";
+import { buildSync } from "esbuild";
 
 /**
  * `text` without indentation, blank lines and whole-line comments (`// ...` and `/* ... *\/` starting a
@@ -51,23 +60,34 @@ export function stripCss(text) {
 }
 
 /**
- * What dlwidgets sends of the browser file `name` whose text is `source`: the shorter of esbuild's copy
- * and the stripped file.
+ * What dlwidgets sends of the browser file `name` whose text is `source` (its imports are read from
+ * `folder`), and the files of `folder` it imports, directly or not: esbuild's minified bundle, or for a
+ * file importing nothing, the stripped file if shorter.
  * @param {string} name
  * @param {string} source
+ * @param {string} [folder]  a path; js/ by default
+ * @returns {{text: string, imports: string[]}}
  */
-export function sent(name, source) {
+export function sent(name, source, folder = fileURLToPath(new URL("./", import.meta.url))) {
   const css = name.endsWith(".css");
-  const { code } = transformSync(source, {
-    loader: css ? "css" : "js",
+  const loader = css ? "css" : "js";
+  const { outputFiles, metafile } = buildSync({
+    stdin: { contents: source, loader, resolveDir: folder, sourcefile: name },
+    absWorkingDir: folder,
+    bundle: true,
+    write: false,
+    metafile: true,
     format: css ? undefined : "esm",
     target: "es2022",
     minify: true,
     charset: "utf8",
     legalComments: "none",
   });
+  const code = outputFiles[0].text;
+  const imports = Object.keys(metafile.inputs).filter((input) => input !== name).sort();
+  if (imports.length) return { text: code, imports };
   const stripped = css ? stripCss(source) : stripJs(source);
-  return stripped.length < code.length ? stripped : code;
+  return { text: stripped.length < code.length ? stripped : code, imports };
 }
 
 function main() {
@@ -75,13 +95,16 @@ function main() {
   const out = new URL("min/", here);
   const check = process.argv.includes("--check");
   const names = readdirSync(here).filter((name) => /\.(js|css)$/.test(name)).sort();
-  /** @type {Record<string, string>} */
+  const files = new Map(names.map((name) => [name, readFileSync(new URL(name, here))]));
+  const copies = new Map(names.map((name) => [name, sent(name, files.get(name).toString("utf8"))]));
+  const imported = new Set([...copies.values()].flatMap(({ imports }) => imports));
+  const sha256 = (/** @type {string} */ name) => createHash("sha256").update(files.get(name) ?? "").digest("hex");
+  /** @type {Record<string, Record<string, string>>} */
   const sources = {};
   const wrong = [];
-  for (const name of names) {
-    const source = readFileSync(new URL(name, here));
-    const text = sent(name, source.toString("utf8"));
-    sources[name] = createHash("sha256").update(source).digest("hex");
+  for (const [name, { text, imports }] of copies) {
+    if (imported.has(name)) continue; // a part of the copies of the files importing it
+    sources[name] = Object.fromEntries([name, ...imports].map((source) => [source, sha256(source)]));
     if (!check) {
       mkdirSync(out, { recursive: true });
       writeFileSync(new URL(name, out), text);
@@ -89,10 +112,14 @@ function main() {
       wrong.push(name);
     }
   }
+  // A copy of a file that is gone, or now a part of another's: the kernel would never read it.
+  const left = existsSync(out) ? readdirSync(out).filter((name) => /\.(js|css)$/.test(name) && !sources[name]) : [];
   if (!check) {
+    left.forEach((name) => rmSync(new URL(name, out)));
     writeFileSync(new URL("sources.json", out), JSON.stringify(sources, null, 1) + "\n");
-  } else if (wrong.length) {
-    console.error(`not what js/minify.mjs makes of their file now: ${wrong.join(", ")}; run npm run minify`);
+  } else if (wrong.length || left.length) {
+    const copies = [...wrong, ...left.map((name) => `${name} (no file of js/ sent as it)`)];
+    console.error(`not what js/minify.mjs makes of their files now: ${copies.join(", ")}; run npm run minify`);
     process.exit(1);
   }
 }

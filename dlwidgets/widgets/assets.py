@@ -1,10 +1,12 @@
 """The widgets' browser files (ES modules and their stylesheets), as each anywidget sends them: read from
 ``js/min/`` in a source checkout, ``dlwidgets/js/min/`` in the wheel.
 
-``npm run minify`` (js/minify.mjs) writes there, for each file of ``js/``, the shorter of esbuild's minified
-copy and the file less its comments (a file written short by hand, such as widget_stub.js: esbuild adds an
-export statement), with the sha256 of the file each was made from (``min/sources.json``, which
-tests/test_js_types.py checks against the files): the kernel only reads the copies.
+``npm run minify`` (js/minify.mjs) writes there, for each widget's file of ``js/`` (one no other file
+imports), esbuild's minified bundle of it with the files it imports (the page imports a module from a blob
+URL, where no other file can be resolved), or for a file importing nothing, the file less its comments if
+that is shorter (a file written short by hand, such as widget_stub.js: esbuild adds an export statement);
+with the sha256 of each file a copy was made from (``min/sources.json``, which tests/test_js_types.py
+checks against the files): the kernel only reads the copies.
 
 Each module and its stylesheet is sent once per kernel, held by a ``SharedModule`` model
 (``shared_module()``); so is the page's loader (``shared_module.js``, the ``Loader`` model's ``_esm``), which

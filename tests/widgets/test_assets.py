@@ -1,5 +1,6 @@
-"""The ES modules and stylesheets as the anywidgets send them: js/min/'s copy of each file of js/, the
-shorter of esbuild's minified copy and the file less its comments (``npm run minify``, js/minify.mjs)."""
+"""The ES modules and stylesheets as the anywidgets send them: js/min/'s copy of each widget's file of js/,
+esbuild's minified bundle of it and the files it imports, or for a file importing nothing the file less its
+comments if shorter (``npm run minify``, js/minify.mjs)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from dlwidgets.widgets.assets import asset
 from dlwidgets.widgets.item_grid import ItemGrid
 
 REPO = Path(__file__).resolve().parent.parent.parent
-JS = sorted((REPO / "js").glob("*.js"))
+# The widgets' modules: the files of js/ with a copy in js/min/ (the files they import are in theirs), each
+# with the files it is made from.
+MADE_FROM: dict[str, list[str]] = {
+    name: list(sources)
+    for name, sources in json.loads((REPO / "js" / "min" / "sources.json").read_text()).items()
+    if name.endswith(".js")
+}
+JS = sorted(REPO / "js" / name for name in MADE_FROM)
 ESBUILD = REPO / "node_modules" / "esbuild"
 
 
@@ -33,7 +41,7 @@ def _squeezed(text: str) -> str:
 
 @pytest.mark.parametrize("path", JS, ids=[p.name for p in JS])
 def test_a_module_sent_is_its_copy_in_js_min_and_runs(path: Path, tmp_path: Path) -> None:
-    source = path.read_text()
+    source = "".join((REPO / "js" / name).read_text() for name in MADE_FROM[path.name])
     sent = asset(path.name)
     assert sent == (REPO / "js" / "min" / path.name).read_text()
     assert len(sent) < 0.8 * len(source)
@@ -58,7 +66,7 @@ def test_the_copies_are_what_minify_makes_of_their_files() -> None:
 _SENT = """
 const { sent, stripJs } = await import(process.argv[1]);
 const texts = JSON.parse(process.argv[2]);
-console.log(JSON.stringify([...Object.entries(texts).map(([name, text]) => sent(name, text)),
+console.log(JSON.stringify([...Object.entries(texts).map(([name, text]) => sent(name, text).text),
     stripJs("const help = `\\n  // shown as text\\n    indented`;\\n  // a comment\\n  show(help);\\n")]));
 """
 
