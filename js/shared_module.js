@@ -192,16 +192,30 @@ function watch(manager) {
  * soon as the manager exists, and ipywidgets 8's get_model gives up after 2 s without a last look; a
  * restore ending just then (a slow kernel start) leaves JupyterLab showing "Error displaying widget: model
  * not found" for good, the model there. For a while after the manager is seen, such an output is set again
- * in the notebook's model, which renders it again.
+ * in the notebook's model, which renders it again. Only a notebook holding saved widget state is watched:
+ * in a live session there is nothing to restore.
  */
 const LOST = "Error displaying widget: model not found";
 const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+const STATE_MIME = "application/vnd.jupyter.widget-state+json";
 const LOST_WATCH_MS = 15000;
+
+/**
+ * Whether the notebook's model holds widget state saved with it: what the manager restores its models
+ * from (jupyterlab-manager's `_loadFromNotebook`; JupyterLab 3's notebook model has `metadata.get`).
+ * @param {any} notebook
+ */
+function hasSavedState(notebook) {
+  const widgets = notebook?.getMetadata ? notebook.getMetadata("widgets") : notebook?.metadata?.get?.("widgets");
+  return Boolean(widgets?.[STATE_MIME]);
+}
 
 /** @param {any} manager */
 function redrawLost(manager) {
-  const cells = manager.context?.model?.cells;
+  const notebook = manager.context?.model;
+  const cells = notebook?.cells;
   if (!cells || typeof cells.get !== "function" || typeof manager.has_model !== "function") return;
+  if (!hasSavedState(notebook)) return;
   const until = Date.now() + LOST_WATCH_MS;
   const look = () => {
     const lost = [...document.querySelectorAll(".jupyter-widgets")].some((n) => n.textContent === LOST);

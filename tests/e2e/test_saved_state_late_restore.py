@@ -7,7 +7,7 @@ there; seen under load (a restore 2.04-2.11 s after the page's kernel session wa
 
 The test makes it happen on purpose: the kernel's replies to the manager's question are held until the
 output's last wait has begun, and that wait (a timer late, as on a loaded machine) ends only once the
-restore has ended."""
+restore has ended. A live session, with no saved state to restore, does not look for such outputs."""
 
 from __future__ import annotations
 
@@ -110,3 +110,24 @@ def test_a_restore_ending_as_the_output_stops_waiting_still_draws_the_widget(
     reopened.wait_widget(".dlw-control-bar", timeout=30, grace=15)
     assert "saved bar" in reopened.output(".dlw-control-bar").text_content()
     reopened.close()
+
+
+# Counts the page's searches for widget outputs (the loader's look for lost ones) from now on.
+COUNT_LOOKS_JS = """() => {
+  window.e2eLooks = 0;
+  const native = document.querySelectorAll;
+  document.querySelectorAll = function (selector) {
+    if (selector === ".jupyter-widgets") window.e2eLooks += 1;
+    return native.call(this, selector);
+  };
+}"""
+
+
+def test_a_live_session_does_not_look_for_lost_outputs(open_notebook: OpenNotebook, page: Page) -> None:
+    notebook = open_notebook([CELL])
+    notebook.run_all()
+    notebook.wait_widget(".dlw-control-bar")
+    page.evaluate(COUNT_LOOKS_JS)
+    page.wait_for_timeout(1000)  # the loader looked every 200 ms for 15 s after it saw the manager
+    assert page.evaluate("window.e2eLooks") == 0, "the page looked for lost outputs with nothing to restore"
+    notebook.close()
