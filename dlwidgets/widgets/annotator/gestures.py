@@ -105,7 +105,7 @@ class GestureHandler:
             assert a.selected is not None
             self._grab_shape(gesture_id, a.selected, handle.mode, handle)
             return
-        hit = a.edits.hit(x, y, tolerance, a.selected, skip=a.hidden)
+        hit = a.edits.hit(x, y, tolerance, skip=a.hidden)
         area = shape_gestures.shape_at(a, x, y, tolerance)
         if area is not None and (hit is None or (hit[1] == "move" and area > hit[0])):
             hit = (area, "move")  # the topmost shape: the last drawn

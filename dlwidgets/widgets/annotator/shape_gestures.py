@@ -92,7 +92,7 @@ def add_dragged_ellipse(a: Annotating, centre: tuple[float, float], corner: tupl
 
 def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | None:
     """The selected shape's own handle under image point (x, y): its rotation handle (a box or ellipse),
-    the end of a radius (an ellipse), a corner or edge (a turned box), a vertex or an edge (a polygon or
+    the end of a radius (an ellipse), a corner or edge (a box), a vertex or an edge (a polygon or
     polyline). None for a hidden or locked shape."""
     key = a.selected
     if a.edits is None or key is None or key not in a.edits or key in a.hidden or key in a.locked:
@@ -106,9 +106,9 @@ def handle_at(a: Annotating, x: float, y: float, tolerance: float) -> Handle | N
         for end, (ex, ey) in enumerate(edit.radius_ends(shape)):
             if abs(x - ex) <= tolerance and abs(y - ey) <= tolerance:
                 return Handle("radius", end)
-    if shape["type"] == "box" and box_angle(shape):  # a box not turned: AnnotationEdits.hit finds them
+    if shape["type"] == "box":  # its corners and edges, turned with it: the squares draw_selection draws
         for name, (hx, hy) in edit.box_handles(shape).items():
-            if math.hypot(x - hx, y - hy) <= tolerance:
+            if abs(x - hx) <= tolerance and abs(y - hy) <= tolerance:
                 return Handle(name)
     if shape["type"] in edit.VERTEX_TYPES:
         vertex = edit.vertex_at(shape, x, y, tolerance)

@@ -348,22 +348,10 @@ class AnnotationEdits:
             c = shape["coordinates"]
             shape["coordinates"] = {"x": cx(c["x"]), "y": cy(c["y"]), "z": 0}
 
-    def hit(
-        self,
-        x: float,
-        y: float,
-        tolerance: float,
-        selected: int | None = None,
-        skip: Container[int] = (),
-    ) -> tuple[int, str] | None:
-        """The shape and handle under the image point (``x``, ``y``): the selected box's handles first (a
-        turned box's are found as ``shape_edits.box_handles``), then the topmost shape (``'move'``), a
-        turned box by its turned area; the shapes in ``skip`` (hidden ones) are not there."""
-        chosen = self._shapes.get(selected) if selected is not None and selected not in skip else None
-        if selected is not None and chosen and chosen["type"] == "box" and not box_angle(chosen):
-            for handle, (hx, hy) in handle_points(chosen).items():
-                if abs(x - hx) <= tolerance and abs(y - hy) <= tolerance:
-                    return selected, handle
+    def hit(self, x: float, y: float, tolerance: float, skip: Container[int] = ()) -> tuple[int, str] | None:
+        """The topmost box or point under the image point (``x``, ``y``), to move (``'move'``), a turned box
+        by its turned area; the shapes in ``skip`` (hidden ones) are not there. (The selected box's
+        handles are found first, by ``shape_gestures.handle_at``.)"""
         for key in reversed(self.keys()):
             if key in skip:
                 continue

@@ -121,22 +121,19 @@ def test_clearing_an_attribute_and_an_object_id_is_saved(edits: AnnotationEdits,
     assert (annotation.attributes, annotation.object_id) == ({}, None)
 
 
-def test_hit_finds_handles_of_the_selected_box_then_the_topmost_shape(edits: AnnotationEdits) -> None:
+def test_hit_finds_the_topmost_shape(edits: AnnotationEdits) -> None:
     low = edits.add(dw.Box(top=0, left=0, bottom=100, right=100, label="car"))
     high = edits.add(dw.Box(top=50, left=50, bottom=150, right=150, label="car"))
     assert edits.hit(75, 75, 2) == (high, "move")
     assert edits.hit(10, 10, 2) == (low, "move")
-    assert edits.hit(100, 100, 3, selected=low) == (low, "se")
-    assert edits.hit(100, 50, 3, selected=low) == (low, "e")
     assert edits.hit(300, 300, 2) is None
 
 
-def test_a_turned_box_is_hit_by_its_turned_area_and_has_no_resize_handles(edits: AnnotationEdits) -> None:
+def test_a_turned_box_is_hit_by_its_turned_area(edits: AnnotationEdits) -> None:
     # 200 wide and 20 tall about (300, 200), turned a quarter: 20 wide and 200 tall on screen.
     turned = edits.add(dw.Box(left=200, top=190, right=400, bottom=210, label="car", angle=90))
     assert edits.hit(300, 280, 2) == (turned, "move")  # outside the box as stored, inside it turned
     assert edits.hit(380, 200, 2) is None  # inside the box as stored, outside it turned
-    assert edits.hit(400, 210, 3, selected=turned) is None  # no "se" handle: a turned box is moved only
 
 
 def test_loading_thousands_of_annotations_sets_off_no_cycle_collection(image_item: dw.Item) -> None:
