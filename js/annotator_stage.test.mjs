@@ -3,7 +3,9 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 
-import { BrushStroke, GestureQueue, PathDraft, previewPoints, previewRect } from "./annotator_stage.js";
+import { BrushStroke } from "./stage_brush.js";
+import { GestureQueue, previewPoints, previewRect } from "./stage_drags.js";
+import { PathDraft } from "./stage_paths.js";
 
 test("a drag begun before the last one's reply keeps its moves and its end", () => {
   const queue = new GestureQueue();

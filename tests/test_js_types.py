@@ -137,6 +137,7 @@ def test_each_module_sent_runs_alone_from_a_url_as_the_page_imports_it() -> None
         for name in made_from
         if name.endswith(".js")
     }
+    assert any(len(made_from[name]) > 1 for name in modules), "no widget's module is made of several files"
     run = [node, "--input-type=module", "-e", _IMPORT, json.dumps(modules)]
     result = subprocess.run(run, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,5 @@
 """The label texts beside boxes in a real browser: the stage sends them as one command for many texts (an
-extension of ipycanvas's vocabulary, replayed by js/annotator_stage.js), and the page draws each where the
+extension of ipycanvas's vocabulary, replayed by js/stage_replay.js), and the page draws each where the
 kernel put it, in its ink, pixel for pixel as the browser's own ``fillText`` at that place does."""
 
 from __future__ import annotations

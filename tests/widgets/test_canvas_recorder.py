@@ -1,6 +1,6 @@
 """The stage's drawn layers in the kernel: a ``CanvasRecorder`` takes ipycanvas's calls and records them
 (the same commands and arrays as a held ipycanvas ``Canvas`` sends, written shorter), the record restarts at
-each clear with the styles set before it, and the page's replay (js/annotator_stage.js) names the same
+each clear with the styles set before it, and the page's replay (js/stage_replay.js) names the same
 ipycanvas command and attribute numbers."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ipycanvas.canvas import COMMANDS
 
 from dlwidgets.widgets.annotator.canvas_recorder import CALLS, EXTENSIONS, CanvasRecorder
 
-STAGE_JS = Path(__file__).resolve().parents[2] / "js" / "annotator_stage.js"
+STAGE_JS = Path(__file__).resolve().parents[2] / "js" / "stage_replay.js"
 
 
 def draw(layer: CanvasRecorder | Canvas) -> None:

@@ -1,6 +1,6 @@
 """``CanvasRecorder``: one of the stage's drawn layers in the kernel, a plain object (no widget model) that
 takes ipycanvas's drawing calls and records them as ipycanvas encodes them, for the stage to send as its
-synced state (``Stage.drawing``, ``Stage.highlight``) and ``js/annotator_stage.js`` to replay.
+synced state (``Stage.drawing``, ``Stage.highlight``) and the page to replay (``js/stage_replay.js``).
 
 ipycanvas stays the drawing vocabulary: the calls are ipycanvas's own ``Canvas`` methods, borrowed, which
 encode their arguments with ``ipycanvas.utils.populate_args`` under the numbers of
