@@ -10,13 +10,15 @@
 //
 // The image: the kernel sends each item's image as stored (JPEG stays JPEG): the workspace's small
 // thumbnail in the `thumbnail` trait (for the first item, in the model's opening state), then the full
-// image: the first item's in the opening state too (`image`, not a trait: dropped from the model once
-// read, so a notebook saved with its widgets' state does not carry it) unless it is big, a big or later
-// item's in a binary message of its own. Each is decoded off the main thread, even before the view exists (the model's initialize):
+// image in a binary message of its own (never state: a notebook saved with its widgets' state does not
+// carry it), the first item's once the kernel's cell has shown the widget. Each is decoded off the main
+// thread, even before the view exists (the model's initialize):
 // the thumbnail as soon as the model has it, the full image once the thumbnail is decoded (two decodings
 // at once finish together), and drawn once from the decoded image where the
 // `view` puts it: the thumbnail scaled up, with the annotations, in the view's first frame, the full
 // image over it when decoded; a big JPEG first at about the size it is shown at, then in full for zoom.
+// The page's loader builds the toolbar and the side panel once the stage has drawn the image at the size
+// it is shown (or cannot): built beside the full image's decoding, they would hold it back.
 // Zoom, pan and resize redraw from the bitmap in the browser, with nothing sent again.
 //
 // The drawing: the `drawing` and `highlight` traits each hold the commands drawn on that canvas since it
@@ -43,8 +45,7 @@ import { reportWidths } from "./stage_width.js";
  * (a reloaded page, a second tab): that page asks for the image (PageReady). `thumbnail` is the shown
  * item's (null: none). `has_image` is false while the shown item has no image (none will be drawn: the
  * page need not wait for one). These four, `brush` and `help_shown` are left out of the opening state at
- * their defaults (a missing `has_image` is true). The opening state also holds `image`, no trait (see
- * OpeningImage).
+ * their defaults (a missing `has_image` is true).
  * @typedef {{key: string, width: number, height: number, cursor: string, view: number[], help_shown: boolean,
  *   tool: string, brush: Brush | null, drawing: DataView[], highlight: DataView[], _shortcuts: string,
  *   sized_for: number[], later_page: boolean, thumbnail: Thumbnail | null, has_image: boolean}} StageTraits
@@ -55,11 +56,6 @@ import { reportWidths } from "./stage_width.js";
  * The `thumbnail` trait (Python: `Thumbnail`): item `seq`'s small image, a JPEG, in `image`; `width` x
  * `height` is the full image's size in image pixels, which it is drawn stretched to.
  * @typedef {{seq: number, width: number, height: number, image: DataView<ArrayBuffer>}} Thumbnail
- *
- * The opening state's `image` (Python: `OpeningImage`), no trait: the first item's full image, as
- * ImageMessage says, its encoded bytes in `image`; the page drops it from the model once read.
- * @typedef {{seq: number, width: number, height: number, mimetype: string,
- *   image: DataView<ArrayBuffer>}} OpeningImage
  *
  * Kernel -> browser (Python: `ImageMessage`, `ClearImage`). `seq` numbers the items shown: a message of
  * an older item than the last one announced is dropped. `width` x `height` is the image's full size in
@@ -128,8 +124,9 @@ import { reportWidths } from "./stage_width.js";
  * What a layer shows: the newest item's best decoded image so far ("fit" is the full image decoded at
  * about the size it is shown at, see decodeToFit), its views' redraw functions, and the full image's
  * decoding, started once a view has drawn the fit one (`later`); `drew` tells the page's loader that the
- * stage has drawn what it will of its first item: an image, or none (the item has none, or it could not
- * be decoded); the toolbar and the side panel are built after it (shared_module.js). `thumbnail` settles
+ * stage has drawn what it will of its first item before the controls: the image at the size shown (fit
+ * or full: not the thumbnail), or none (the item has none, or it could not be decoded); the toolbar and
+ * the side panel are built after it (shared_module.js). `thumbnail` settles
  * once the last thumbnail's decoding has (the full image's waits for it). `error` says why the newest
  * item's image is not shown ("": it is, or the item has none).
  * @typedef {{seq: number, stage: ImageStage, bitmap: Decoded | null, size: number[], redraws: Set<() => void>,
@@ -145,8 +142,9 @@ const LAYERS = new Map();
 /** Each stage replaces only the ones before it. */
 const STAGES = ["", "thumbnail", "fit", "full"];
 
-// A JPEG shown at most this share of its size on each side is decoded at about that size first.
-const FIT_SCALE = 0.5;
+// A JPEG shown at most this share of its size on each side is decoded at about that size first: a 1 MP
+// photo on an 800 px canvas (0.69) too, whose 6/8 decoding is on screen sooner than a full one.
+const FIT_SCALE = 0.8;
 
 /**
  * @param {string} key
@@ -328,16 +326,6 @@ function initialize({ model, stageDrawing, listen }) {
       shown.drew();
     }
   };
-  const untyped = /** @type {any} */ (model); // `image` is no trait
-  /** @type {OpeningImage | undefined} */
-  const opening = untyped.get("image");
-  if (opening) {
-    // Read: dropped from the model, which a notebook saved with its widgets' state is written from (unset,
-    // so that nothing of it goes back to the kernel with the model's next changes either).
-    untyped.set("image", undefined, { unset: true });
-    const { image, ...size } = opening;
-    onMessage({ type: "image", stage: "full", ...size }, [image]);
-  }
   const unlisten = listen(model, { "msg:custom": onMessage, "change:thumbnail": decodeThumbnail });
   if (model.get("later_page")) {
     /** @type {PageReady} */
@@ -394,7 +382,7 @@ function renderLayers(model, el, listen) {
     const [width, height] = shown.size;
     imageCtx.drawImage(shown.bitmap, x, y, width * scale, height * scale);
     image.dataset.stage = shown.stage;
-    shown.drew();
+    if (shown.stage !== "thumbnail") shown.drew(); // the image as sharp as shown: the controls' turn
     const later = shown.later;
     shown.later = null;
     if (later) setTimeout(later);

@@ -1,11 +1,12 @@
-"""The first item's full image travels in the stage's opening state, in JupyterLab 4 and Notebook 7: the
-page gets it in the message that opens the stage's model (no message of its own, so its decoding starts
-as the page makes the model) and draws it, sharp, with the boxes, in the notebook's view and in a second
-view of the same widget; a second page on the same kernel gets it too; and the notebook saved with its
-widget state does not carry it (the page drops it from its model once read).
+"""The first item's full image follows the cell's display, in JupyterLab 4 and Notebook 7: the stage's
+model opens with the thumbnail, the page gets the cell's display of the annotator, then the full image in a
+message of its own, and draws it, sharp, with the boxes, in the notebook's view and in a second view of the
+same widget; a second page on the same kernel gets it too; and the notebook saved with its widget state
+does not carry it (it is never state).
 
 A 1 MP JPEG with a comment naming it: the kernel sends the stored bytes, so a websocket frame that
-carries the comment carries the image (or its thumbnail, which keeps the comment)."""
+carries the comment carries the image (or its thumbnail, which keeps the comment: a frame of less than
+100 KB here)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .test_annotator import WORKSPACE_CELL
 from .views import AnnotatorView
 
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
-WIDTH, HEIGHT = 1152, 864  # 1 MP, as benchmarks/peers.py's first case: no thumbnail first
+WIDTH, HEIGHT = 1152, 864  # 1 MP, as benchmarks/peers.py's first case
 MARKER = "dlw-e2e-opening-image"  # the JPEG's comment (the cell joins it: its text must not hold it)
 BOX = (100, 100, 500, 400)  # a "car" box, outlined in red
 EDGE = 700  # black left of it, white right, over rows 500-800
@@ -41,9 +42,9 @@ annotator = dw.Annotator(photo, width=800, height=520)
 display(annotator, annotator)  # two views of one widget
 """
 
-# Each kernel websocket frame that carries the marker: whether it opens a comm ("comm_open") or is a
-# message on one, read from the frame's bytes (any of the kernel protocols: JSON text, binary; an
-# ArrayBuffer or, in the classic Notebook, a Blob).
+# Each kernel websocket frame, in order: its message type ("comm_open", "comm_msg", "display_data", ...),
+# whether it carries the marker, and its size, read from the frame's bytes (any of the kernel protocols:
+# JSON text, binary; an ArrayBuffer or, in the classic Notebook, a Blob).
 RECORD_FRAMES_JS = f"""(() => {{
   window.e2eImageFrames = [];
   const Native = window.WebSocket;
@@ -55,9 +56,8 @@ RECORD_FRAMES_JS = f"""(() => {{
       this.addEventListener("message", async (event) => {{
         const data = event.data instanceof Blob ? await event.data.arrayBuffer() : event.data;
         const text = typeof data === "string" ? data : latin1.decode(data);
-        if (!text.includes("{MARKER}")) return;
         const type = /"msg_type":\\s*"(\\w+)"/.exec(text);
-        window.e2eImageFrames.push(type ? type[1] : "?");
+        window.e2eImageFrames.push([type ? type[1] : "?", text.includes("{MARKER}"), text.length]);
       }});
     }}
   }};
@@ -85,11 +85,23 @@ def shows_image_and_box(view: AnnotatorView, index: int = 0) -> None:
     wait_pixel(layers, int(x), int(y), lambda p: p[0] > 200 and p[1] < 60 and p[2] < 60, what="the box")
 
 
+# A frame carrying the marker and more bytes is the full image's; a smaller one, the thumbnail's.
+FULL_IMAGE_BYTES = 100_000
+
+
 def image_frames(page: Page) -> set[str]:
-    """The kinds of the kernel messages that brought the page the image (a page may hold more than one
+    """The kinds of the kernel messages that brought the page the full image (a page may hold more than one
     websocket to the kernel, JupyterLab 3 does: each brings it; the kernel sends it once, see
     tests/widgets/test_show_wire.py)."""
-    return set(page.evaluate("window.e2eImageFrames"))
+    frames = page.evaluate("window.e2eImageFrames")
+    return {kind for kind, marked, size in frames if marked and size > FULL_IMAGE_BYTES}
+
+
+def displayed_before_image(page: Page) -> bool:
+    """Whether the page got the cell's display of the annotator before the full image."""
+    frames = page.evaluate("window.e2eImageFrames")
+    kinds = [kind if not (marked and size > FULL_IMAGE_BYTES) else "image" for kind, marked, size in frames]
+    return "display_data" in kinds and "image" in kinds and kinds.index("display_data") < kinds.index("image")
 
 
 def saved_models_carrying_image(state: dict[str, Any]) -> list[str]:
@@ -105,8 +117,8 @@ def saved_models_carrying_image(state: dict[str, Any]) -> list[str]:
 
 
 def open_with_image(open_notebook: OpenNotebook, page: Page) -> NotebookPage:
-    """The notebook run: both views show the full image with the box, which came in the stage's opening
-    message."""
+    """The notebook run: both views show the full image with the box, which came in a message of its own
+    after the cell's display."""
     page.add_init_script(RECORD_FRAMES_JS)
     notebook = open_notebook([WORKSPACE_CELL, IMAGE_CELL])
     notebook.run_all()
@@ -116,11 +128,12 @@ def open_with_image(open_notebook: OpenNotebook, page: Page) -> NotebookPage:
     view = AnnotatorView(notebook)
     for index in (0, 1):
         shows_image_and_box(view, index)
-    assert image_frames(page) == {"comm_open"}, "the image in the stage's opening message"
+    assert image_frames(page) == {"comm_msg"}, "the full image in a message of its own"
+    assert displayed_before_image(page), "the cell's display first, then the full image"
     return notebook
 
 
-def test_the_full_image_comes_in_the_stages_opening_state_and_is_not_saved(
+def test_the_full_image_follows_the_cells_display_and_is_not_saved(
     open_notebook: OpenNotebook, saving_widget_state: None, page: Page
 ) -> None:
     notebook = open_with_image(open_notebook, page)

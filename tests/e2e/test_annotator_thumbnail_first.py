@@ -19,7 +19,7 @@ from .saved_state import save_from_page
 from .test_annotator import WORKSPACE_CELL
 from .views import AnnotatorView
 
-WIDTH, HEIGHT = 2400, 1800  # 4.3 MP: shown from its thumbnail first (a 1 MP one is not)
+WIDTH, HEIGHT = 2400, 1800  # 4.3 MP: shown from its thumbnail first, remote too
 PATCH = (700, 40, 1100, 300)  # blue: left, top, right, bottom in image pixels
 BOX = (100, 100, 500, 400)  # a "car" box, outlined in red
 # Black left of x = EDGE, white right of it, over rows 500-800: 2400 / 160 = 15 image pixels per

@@ -1,9 +1,10 @@
 """What showing an item in the Annotator puts on the wire, counted where each comm message leaves the
 kernel (not timed; benchmarks/annotator.py and benchmarks/peers.py time it): the image goes first and
-untouched, in the stage's opening state with the item drawn (its thumbnail and the first item's full image:
-no message of their own), before the controls and panels are built; a later item's full image in a message
-right after its thumbnail; and the messages, models and bytes around it stay within their budgets. A
-change that adds models, messages or state to every show fails here."""
+untouched, its thumbnail in the stage's opening state with the item drawn, the full image in a message of
+its own (in a kernel, once the cell that made it is done: after the cell's display), before the controls
+and panels are built; a later item's full image in a message right after its thumbnail; and the messages,
+models and bytes around it stay within their budgets. A change that adds models, messages or state to
+every show fails here."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 
 import dlwidgets as dw
-from dlwidgets.widgets.annotator import Annotator, image_layer
+from dlwidgets.widgets.annotator import Annotator
 
 # One Annotator opened on a 1 MP JPEG with 50 boxes (the first-to-pixels case of benchmarks/peers.py), in
 # a kernel that has shown one before (the anywidgets' modules go once per kernel, in SharedModule models):
@@ -31,8 +32,8 @@ from dlwidgets.widgets.annotator import Annotator, image_layer
 # boxes' label texts are one command (5,964 bytes with one a text). The thumbnail, in the stage's opening
 # state, is counted apart: it is the workspace's, its size depends on the image.
 OPEN_MODELS = 4
-OPEN_MESSAGES = 4  # the models' openings: the full image is in the stage's
-OPEN_BYTES_BESIDE_IMAGE = 4_250  # 4.2 KB (a 1 MP image is sent without its thumbnail)
+OPEN_MESSAGES = 5  # the models' openings and the full image's
+OPEN_BYTES_BESIDE_IMAGE = 4_350  # 4.3 KB
 # The side panel's objects list, in its opening state: 50 boxes of two labels and a third, no attributes.
 LISTED_BYTES = 200
 # Showing the next item (4 MP; 1,000 boxes) with the side panel on the page: the stage's thumbnail (an
@@ -133,10 +134,11 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     annotators: list[Annotator] = []
     messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
     image = carrying(messages, jpeg)  # the stored bytes, untouched
-    assert carrying(messages, thumbnail) == [], "a 1 MP image goes without its thumbnail"
     stage = opening(messages, annotators[0].stage)
     assert stage == 0 and len(messages[0].buffers) > 1, "the stage's model first, with the item drawn"
-    assert image == [0], "the full image in the stage's opening state, no message of its own"
+    assert carrying(messages, thumbnail) == [0], "the thumbnail in the stage's opening state"
+    # Outside a cell (here) at once; in a kernel after the cell's display (the test in a kernel below).
+    assert image == [1] and messages[1].kind == "custom", "the full image in a message of its own, next"
     opened = [i for i, m in enumerate(messages) if m.kind == "comm_open"]
     assert len(opened) == len({m.comm_id for m in messages if m.kind == "comm_open"}), "a model opened twice"
     assert messages[-1].comm_id == model_id(annotators[0]), "the annotator's own model last, with its parts"
@@ -145,7 +147,7 @@ def test_an_annotator_opens_with_its_image_first_within_budget(
     models = sum(m.kind == "comm_open" for m in messages)
     assert models <= OPEN_MODELS, f"{models} widget models (budget {OPEN_MODELS})"
     assert len(messages) <= OPEN_MESSAGES, f"{len(messages)} messages (budget {OPEN_MESSAGES})"
-    extra = beside(messages, jpeg)
+    extra = beside(messages, jpeg, thumbnail)
     assert extra <= OPEN_BYTES_BESIDE_IMAGE, f"{extra:,} bytes beside the image's"
     # The objects list opens with the side panel: the page shows it without asking (no request, no reply
     # with the kernel's busy and idle statuses while the page opens), in its short form.
@@ -187,14 +189,49 @@ def test_a_page_opened_later_reads_the_thumbnail_in_the_state_and_gets_the_full_
     assert [m.buffers for m in messages] == [[jpeg]], "the full image alone, once: not the thumbnail again"
 
 
-def test_a_big_image_follows_the_stages_opening_in_a_message_of_its_own(
-    dataset: dw.Dataset, make_jpeg: Callable[[int, int], bytes], wire: Wire, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    jpeg = make_jpeg(*BIG_IMAGE)
-    item = upload(dataset, jpeg, "big.jpg", 50, 0)
-    monkeypatch.setattr(image_layer, "OPENING_IMAGE_BYTES", len(jpeg) - 1)  # as a 12 MP photo's 3 MB are
-    annotators: list[Annotator] = []
-    messages = during(wire, lambda: annotators.append(Annotator(item, width=800, height=520)))
-    assert opening(messages, annotators[0].stage) == 0
-    assert carrying(messages, item.thumbnail()) == [0], "the thumbnail in the opening state"
-    assert carrying(messages, jpeg) == [1] and messages[1].kind == "custom", "the image right after it"
+KERNEL_CELL = """\
+import io
+import numpy as np
+from PIL import Image
+import dlwidgets as dw
+
+dw.connect(home={home!r})
+dataset = dw.projects.create(project_name="wire").datasets.create(dataset_name="wire")
+pixels = np.random.default_rng(0).integers(0, 256, (864, 1152, 3), dtype=np.uint8)
+jpeg = io.BytesIO()
+Image.fromarray(pixels).save(jpeg, format="JPEG", quality=90)
+item = dataset.items.upload(local_path=jpeg.getvalue(), remote_path="/wire", remote_name="one.jpg")
+item.annotations.upload(annotations=[dw.Box(left=10, top=10, right=200, bottom=100, label="car")])
+annotator = dw.Annotator(item, width=800, height=520)
+annotator
+"""
+
+
+def test_in_a_kernel_the_cells_display_reaches_the_page_before_the_full_image(tmp_path: Any) -> None:
+    """A real kernel, as a page gets its messages: the stage opens with its thumbnail, the cell's display
+    of the annotator comes next, and the full image (the stored JPEG) follows once, after it."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        msg_id = client.execute(KERNEL_CELL.format(home=str(tmp_path / "workspace")))
+        iopub: list[dict[str, Any]] = []
+        while not iopub or iopub[-1]["content"].get("execution_state") != "idle":
+            msg = client.get_iopub_msg(timeout=120)
+            if msg["parent_header"].get("msg_id") == msg_id:
+                iopub.append(msg)
+        reply = client.get_shell_msg(timeout=120)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    kinds = [m["msg_type"] for m in iopub]
+    views = [m.get("content", {}).get("data", {}) for m in iopub]  # ipywidgets 7: a display_data
+    shown = next(i for i, d in enumerate(views) if "application/vnd.jupyter.widget-view+json" in d)
+    images = [i for i, m in enumerate(iopub) if any(len(b) > 100_000 for b in m.get("buffers", []))]
+    assert len(images) == 1, f"the full image once: {images} of {kinds}"
+    assert images[0] > shown and kinds[images[0]] == "comm_msg", f"after the display: {kinds}"
+    opened = [m for m in iopub if m["msg_type"] == "comm_open"]
+    stage = next(m for m in opened if "thumbnail" in m["content"]["data"]["state"])
+    thumbnail = [bytes(b) for b in stage["buffers"] if bytes(b[:2]) == b"\xff\xd8"]
+    assert len(thumbnail) == 1 and len(thumbnail[0]) < 10_000, "the stage opens with its thumbnail"

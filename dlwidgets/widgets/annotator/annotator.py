@@ -48,12 +48,12 @@ TOOLS = ("box", "point", "polygon", "polyline", "ellipse", "select", *BRUSH_TOOL
 DEFAULT_CANVAS = (800, 520)
 # The window height assumed until the browser tells it: the canvas's height is kept within a share of it.
 DEFAULT_WINDOW_HEIGHT = 900.0
-# Images of at least this many pixels are shown from the workspace's 160 px thumbnail first (in the stage's
-# opening state; the full image is decoded once the thumbnail is). A smaller one is drawn sooner without:
-# at 1 MP (benchmarks/peers.py, JupyterLab 4, the full image in the opening state too) the thumbnail's
-# decoding resolves only once the page is done building the views (3 ms to 95 ms), the full image's waits
-# for it, and drawn came later than without (0.23 and 0.29 s against 0.17 s, loaded machine) for ~1.7 KB.
+# An image is shown from the workspace's 160 px thumbnail first (in the stage's state, drawn scaled up with
+# the annotations while the full image travels and is decoded) when it has at least THUMBNAIL_FIRST_PIXELS,
+# or THUMBNAIL_FIRST_LOCAL_PIXELS where the thumbnail costs no round trip (the embedded workspace): over
+# HTTP a 1 MP image's bytes come about as soon as its thumbnail would, and a smaller one is drawn at once.
 THUMBNAIL_FIRST_PIXELS = 2_000_000
+THUMBNAIL_FIRST_LOCAL_PIXELS = 500_000
 
 
 class ToolbarState(NamedTuple):
@@ -437,8 +437,9 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         self._show_controls()
 
     def _open_stage(self) -> None:
-        """Open the stage's model, with the first item drawn and its image (thumbnail, full) in its state."""
-        self._send_image(self.item)  # in the opening state (the full image decoded after the thumbnail)
+        """Open the stage's model, with the first item drawn and its thumbnail in its state (the full image
+        follows once the cell is done)."""
+        self._send_image(self.item)
         self.stage.built()
 
     def _show_stage(self, index: int) -> None:
@@ -509,7 +510,8 @@ class Annotator(OpensWhenBuilt, WidgetBase):
         if size is None:
             return False
         thumbnail = None
-        if size[0] * size[1] >= THUMBNAIL_FIRST_PIXELS:
+        least = THUMBNAIL_FIRST_LOCAL_PIXELS if item.client.is_local else THUMBNAIL_FIRST_PIXELS
+        if size[0] * size[1] >= least:
             try:
                 thumbnail = item.thumbnail()
             except PlatformError:

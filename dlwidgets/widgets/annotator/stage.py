@@ -8,10 +8,9 @@ The annotations and the highlight are drawn in the kernel in ipycanvas's vocabul
 with its binary buffers): a page opened later, or a second view, draws them from the model's state without
 asking the kernel. The hovered object's outline is a trait too, not a message: it is small, and a page that
 opens later shows it as well. The image's thumbnail is state too (``thumbnail``, a binary buffer): the page
-decodes it as soon as the model exists, and a saved notebook shows it. The first item's full image is in the
-opening state alone (not a trait: the page drops it once read, so a saved notebook does not carry it) unless
-it is big (then right after it); a later item's goes in a message of its own (``image_layer.StageImage``),
-once: a zoom or a redraw does not send it again.
+decodes it as soon as the model exists, and a saved notebook shows it. The full image goes in a message of
+its own (``image_layer.StageImage``), the first item's once the cell that made the stage is done, once: a
+zoom or a redraw does not send it again.
 
 The gesture messages are ``annotator_gestures``' TypedDicts; the image's are ``image_layer``'s. The list of
 shortcuts that ``?`` shows is the kernel's, one ``Shortcuts`` model for every stage with the same list.
@@ -72,7 +71,7 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     the browser collects the clicked vertices itself), ``brush`` (a ``Brush``, or None) makes a left drag
     paint a ``Stroke``, ``help_shown`` shows the shortcuts' overlay. ``key`` names the stage's decoded
     images in the page (shared by the model's initialize and its views). The model opens once ``built``,
-    with the first item's drawing, thumbnail and full image in its state."""
+    with the first item's drawing and thumbnail in its state."""
 
     _esm = asset("annotator_stage.js")
     _css = asset("annotator_stage.css")
@@ -123,23 +122,14 @@ class Stage(OpensWhenBuilt, ReadByLaterPages, AnyWidgetChrome, anywidget.AnyWidg
     def shortcuts(self, rows: list[list[str]]) -> None:
         self._shortcuts = shortcuts_model(rows)
 
-    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
-        """The state; the opening one also holds the shown item's full image (``image_layer.OpeningImage``),
-        decoded by the page as it makes the model, with no message of its own."""
-        state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
-        image = self.image.opening() if key is None and self._opening else None
-        if image is not None:
-            state["image"] = image
-        return state
-
     def built(self) -> None:
-        """Open the model; the full image follows if its opening state could not carry it."""
+        """Open the model, with the thumbnail in its state; the full image follows (``StageImage.opened``)."""
         super().built()
         self.image.opened()
 
     def _send_open(self, content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
         """A message to the page once the model is open. Before, none: the opening state holds what the
-        page needs (the thumbnail, the full image, ``has_image``)."""
+        page needs first (the thumbnail, ``has_image``), and the full image follows the opening."""
         if self.comm is not None:
             self.send(content, buffers=buffers)
 
