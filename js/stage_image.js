@@ -127,6 +127,25 @@ async function decodeToFit(msg, bytes, scale) {
 }
 
 /**
+ * A thumbnail decoded where its bytes are, by WebCodecs' ImageDecoder: createImageBitmap takes a Blob,
+ * whose bytes go to the browser's process and back before the decoding, round trips that took 20-40 ms
+ * while the page was opening the widget (benchmarks/peers.py --breakdown). Null where there is no
+ * ImageDecoder (insecure origins, Safari): createImageBitmap then.
+ * @param {Encoded} msg
+ * @param {DataView<ArrayBuffer>} bytes
+ * @returns {Promise<VideoFrame | null>}
+ */
+async function decodeHere(msg, bytes) {
+  if (typeof ImageDecoder === "undefined") return null;
+  const decoder = new ImageDecoder({ data: bytes, type: msg.mimetype });
+  try {
+    return (await decoder.decode()).image;
+  } finally {
+    decoder.close();
+  }
+}
+
+/**
  * @param {Shown} shown
  * @param {Encoded} msg
  * @param {DataView<ArrayBuffer>[]} buffers
@@ -145,6 +164,10 @@ export async function decode(shown, msg, buffers, scale) {
     const bitmap = await createImageBitmap(new Blob([buffers[0]], { type: msg.mimetype }));
     offer(shown, msg, bitmap, msg.stage);
   };
+  if (msg.stage === "thumbnail") {
+    const small = await decodeHere(msg, buffers[0]).catch(() => null);
+    if (small) return offer(shown, msg, small, "thumbnail");
+  }
   if (msg.stage === "full" && STAGES.indexOf(shown.stage) < STAGES.indexOf("fit")) {
     const fit = await decodeToFit(msg, buffers[0], scale).catch(() => null);
     if (fit && msg.seq === shown.seq) {

@@ -55,8 +55,13 @@ HOLD_JS = """(() => {
   };
   if (window.ImageDecoder) {
     window.ImageDecoder = class extends window.ImageDecoder {
+      constructor(init) {
+        super(init);
+        this.e2eSmall = (init.data?.byteLength ?? 0) <= 20000;
+      }
       decode(...args) {
-        return window.e2eReleased ? super.decode(...args) : hold(() => super.decode(...args));
+        if (window.e2eReleased || this.e2eSmall) return super.decode(...args);
+        return hold(() => super.decode(...args));
       }
     };
   }

@@ -1,10 +1,12 @@
 """A dlwidgets widget's initialize runs as soon as the page makes its model, not once anywidget has imported
-the widget's own few-byte module: the stage's image is being decoded meanwhile.
+the widget's own few-byte module: the stage's thumbnail, in its opening state, is being decoded meanwhile.
 
 The notebook shows an Annotator (the page's loader is installed, the modules imported), then waits for the
 test, which hides the loader from the widgets' own modules for HIDDEN_MS from the first time one asks for
 it, as a page busy opening a widget's other models makes their imports late; the notebook then shows a
-second Annotator. Its stage's image is decoded once, in that time, and drawn once the views are made.
+second Annotator, on a 0.6 MP photo (shown from its thumbnail first). Its thumbnail is decoded once, in
+that time; the full image (a message, which anywidget hands over once the module is in) after it, and
+drawn.
 """
 
 from __future__ import annotations
@@ -12,21 +14,27 @@ from __future__ import annotations
 from .page import OpenNotebook
 from .pixels import wait_pixel
 from .test_annotator import QUADRANTS, WORKSPACE_CELL
-from .views import AnnotatorView
 
 HIDDEN_MS = 600  # within anywidget's 2 s for a model's initialize; the stub asks again after 4, 8, ... ms
 
 SECOND_CELL = """\
 import time
+pixels = np.zeros((600, 1000, 3), dtype=np.uint8)
+pixels[:300, :500] = {top_left!r}
+pixels[300:] = np.random.default_rng(0).integers(0, 256, (300, 1000, 3))  # a photo's bytes, not flat
+photo = io.BytesIO()
+Image.fromarray(pixels).save(photo, format="JPEG", quality=90)
+photo = dataset.items.upload(local_path=photo.getvalue(), remote_path="/e2e", remote_name="photo.jpg")
 while not (OUT / "go").exists():
     time.sleep(0.02)
-second = dw.Annotator(item)
+second = dw.Annotator(photo, width=800, height=520)
 second
-"""
+""".format(top_left=list(QUADRANTS["top-left"]))
 CELLS = [WORKSPACE_CELL, "first = dw.Annotator(item)\nfirst", SECOND_CELL]
 
-# From now on: each createImageBitmap's start, and the loader hidden from the widgets' own modules (the
-# stubs read the global `dlwidgets2`) for HIDDEN_MS from the first read.
+# From now on: each decoding's start and its bytes (createImageBitmap's Blob, ImageDecoder's data), and the
+# loader hidden from the widgets' own modules (the stubs read the global `dlwidgets2`) for HIDDEN_MS from
+# the first read.
 _HIDE_LOADER_JS = """(hiddenMs) => {
   const loader = window.dlwidgets2;
   const log = (window.e2eEarly = { decodes: [], firstRead: null, handedOver: null });
@@ -42,10 +50,26 @@ _HIDE_LOADER_JS = """(hiddenMs) => {
   });
   const native = window.createImageBitmap;
   window.createImageBitmap = function (...args) {
-    log.decodes.push(performance.now());
+    log.decodes.push([performance.now(), args[0]?.size ?? 0]);
     return native.apply(this, args);
   };
+  if (window.ImageDecoder) {
+    const decode = window.ImageDecoder.prototype.decode;
+    const sizes = new WeakMap();
+    window.ImageDecoder = class extends window.ImageDecoder {
+      constructor(init) {
+        super(init);
+        sizes.set(this, init.data?.byteLength ?? 0);
+      }
+    };
+    window.ImageDecoder.prototype.decode = function (...args) {
+      log.decodes.push([performance.now(), sizes.get(this) ?? 0]);
+      return decode.apply(this, args);
+    };
+  }
 }"""
+
+THUMBNAIL_BYTES = 20_000  # a decoding of fewer bytes is the thumbnail's (the photo's JPEG is over 20 KB)
 
 
 def test_the_stages_image_is_decoded_before_its_own_module_hands_it_to_the_loader(
@@ -58,16 +82,16 @@ def test_the_stages_image_is_decoded_before_its_own_module_hands_it_to_the_loade
     (notebook.out_dir / "go").write_text("")
     notebook.wait_ready()
     image = notebook.page.locator(f"{notebook.frontend.output} .dlw-annotator canvas.dlw-image").nth(1)
-    view = AnnotatorView(notebook)
-    x, y = view.canvas_xy(160, 100)
+    x, y = 200, 140  # image point (250, 150): the 800 x 520 canvas shows the photo at 0.8, 20 px down
     expected = QUADRANTS["top-left"]
     near = lambda p: all(abs(a - b) < 30 for a, b in zip(p[:3], expected, strict=True))  # noqa: E731
     wait_pixel(image, int(x), int(y), near, what="the second annotator's image")
 
     log = notebook.page.evaluate("window.e2eEarly")
     assert log["handedOver"] is not None, "the widgets' own modules got the loader"
-    assert len(log["decodes"]) == 1, f"the image decoded {len(log['decodes'])} times"
-    assert log["decodes"][0] < log["handedOver"], (
-        f"decoding began {log['decodes'][0] - log['firstRead']:.0f} ms after the first module asked for the "
+    thumbnails = [at for at, size in log["decodes"] if size < THUMBNAIL_BYTES]
+    assert len(thumbnails) == 1, f"the thumbnail decoded {len(thumbnails)} times: {log['decodes']}"
+    assert thumbnails[0] < log["handedOver"], (
+        f"decoding began {thumbnails[0] - log['firstRead']:.0f} ms after the first module asked for the "
         f"loader, which it got after {log['handedOver'] - log['firstRead']:.0f} ms"
     )
