@@ -185,6 +185,13 @@ function watch(manager) {
     Promise.resolve(made).then(initializeEarly, () => {});
     return registered;
   };
+  const createView = manager.create_view;
+  if (typeof createView !== "function") return;
+  manager.create_view = function (/** @type {any[]} */ ...args) {
+    const made = createView.apply(this, args);
+    Promise.resolve(made).then(renderEarly, () => {});
+    return made;
+  };
 }
 
 /*
@@ -246,17 +253,25 @@ function redrawOutputs(manager, cells) {
 }
 
 /**
- * Start `model`'s initialize now if it is a dlwidgets widget (its `_esm` hands it to this loader).
- * @param {PageModel} model
+ * Whether `model` is a dlwidgets widget's (its `_esm` hands it to this loader).
+ * @param {PageModel | undefined} model
  */
-function initializeEarly(model) {
+function isOurs(model) {
   const attributes = model?.attributes;
   const esm = attributes?._esm;
-  if (!attributes || typeof attributes._shared_module !== "string" || typeof esm !== "string") return;
-  if (!esm.includes("dlwidgets2") || attributes[EARLY]) return;
+  return typeof attributes?._shared_module === "string" && typeof esm === "string" && esm.includes("dlwidgets2");
+}
+
+/**
+ * anywidget's narrow model API over the page's model, its listeners registered with a context of their
+ * own (anywidget takes a view's listeners off the model before it renders the view).
+ * @param {PageModel} model
+ * @returns {Model & {set(...args: any[]): any, save_changes(): void, send(...args: any[]): void,
+ *   on(name: string, callback: Function): void, off(name: string, callback: Function): void}}
+ */
+function narrow(model) {
   const context = {};
-  const done = new AbortController();
-  const api = {
+  return {
     get: (/** @type {string} */ name) => model.get(name),
     set: (/** @type {any[]} */ ...args) => model.set(...args),
     save_changes: () => model.save_changes(),
@@ -265,8 +280,18 @@ function initializeEarly(model) {
     off: (/** @type {string} */ name, /** @type {Function} */ callback) => model.off(name, callback, context),
     widget_manager: model.widget_manager,
   };
+}
+
+/**
+ * Start `model`'s initialize now if it is a dlwidgets widget.
+ * @param {PageModel} model
+ */
+function initializeEarly(model) {
+  if (!isOurs(model) || model.attributes[EARLY]) return;
+  const attributes = model.attributes;
+  const done = new AbortController();
   /** @type {Early} */
-  const early = { result: initializeNow({ model: api, signal: done.signal }), claimed: false };
+  const early = { result: initializeNow({ model: narrow(model), signal: done.signal }), claimed: false };
   early.result.catch(() => {}); // anywidget's own call sees a failure
   Object.defineProperty(attributes, EARLY, { value: early });
   model.once("destroy", () => {
@@ -277,6 +302,54 @@ function initializeEarly(model) {
 
 /** @param {{model: Model, signal?: AbortSignal}} props */
 const initializeNow = async (props) => (await load(props.model)).initialize?.(withShared(props));
+
+/*
+ * A widget's view rendered as soon as the page makes it. anywidget makes the view's element at once but
+ * renders into it only once its import of the widget's own `_esm` is in (4-20 ms after the page got the
+ * cell's display, benchmarks/peers.py --breakdown), the stage's thumbnail decoded and waiting meanwhile.
+ * The loader follows the views each widget manager makes (`watch`) and renders a dlwidgets widget's at
+ * once, through the same narrow model API as the early initialize. anywidget's own render, later, empties
+ * the element: the same nodes go back in, and the early render's cleanup is the one anywidget runs. A view
+ * removed before anywidget rendered it is cleaned up here. The record goes on the element under a symbol;
+ * anywidget's render marks it too, so a view it renders first is left alone.
+ */
+const RENDERED = Symbol.for("dlwidgets2 render");
+
+/**
+ * @typedef {{rendered: Promise<any>, nodes: Node[], claimed: boolean}} EarlyView
+ * The view as the page's widget manager makes it (a Backbone view).
+ * @typedef {{model: PageModel, el: HTMLElement & {[RENDERED]?: EarlyView | true},
+ *   once?(name: string, callback: Function): void}} PageView
+ */
+
+/** @param {{model: Model, el: HTMLElement}} props */
+function renderNow(props) {
+  const rendered = load(props.model).then((module) => module.render(withShared(props)));
+  rendering.add(rendered);
+  const done = () => rendering.delete(rendered);
+  rendered.then(done, done);
+  return rendered;
+}
+
+/**
+ * Render `view` now if it is a dlwidgets widget's and anywidget has not rendered it yet.
+ * @param {PageView} view
+ */
+function renderEarly(view) {
+  const el = view?.el;
+  if (!el || el[RENDERED] || el.childNodes.length || !isOurs(view.model)) return;
+  /** @type {EarlyView} */
+  const early = { rendered: Promise.resolve(), nodes: [], claimed: false };
+  early.rendered = renderNow({ model: narrow(view.model), el }).then((cleanup) => {
+    early.nodes = [...el.childNodes];
+    return cleanup;
+  });
+  early.rendered.catch(() => {}); // anywidget's own render sees a failure
+  el[RENDERED] = early;
+  view.once?.("remove", () => {
+    if (!early.claimed) early.rendered.then((cleanup) => typeof cleanup === "function" && cleanup(), () => {});
+  });
+}
 
 const loader = {
   /** @param {{model: Model}} props */
@@ -289,14 +362,16 @@ const loader = {
     return early.result;
   },
   watch,
-  /** @param {{model: Model & {on(name: string, callback: Function): void}}} props */
+  /** @param {{model: Model & {on(name: string, callback: Function): void}, el: PageView["el"]}} props */
   render: (props) => {
     followLayout(props.model);
-    const rendered = load(props.model).then((module) => module.render(withShared(props)));
-    rendering.add(rendered);
-    const done = () => rendering.delete(rendered);
-    rendered.then(done, done);
-    return rendered;
+    const early = props.el[RENDERED];
+    if (early && early !== true && !early.claimed) {
+      early.claimed = true;
+      return early.rendered.then((cleanup) => (props.el.replaceChildren(...early.nodes), cleanup));
+    }
+    props.el[RENDERED] = true;
+    return renderNow(props);
   },
 };
 
