@@ -147,3 +147,17 @@ def _mask_url() -> str:
 def test_types_the_annotator_cannot_edit_are_view_only() -> None:
     kinds = ["box", "point", "class", "segment", "polyline", "ellipse", "binary", "note"]
     assert [k for k in kinds if is_view_only({"type": k})] == ["note"]
+
+
+def test_a_label_colour_written_short_or_unreadable_is_drawn_not_raised(sent: Sent) -> None:
+    """A platform may store a colour as CSS's three-digit hex, or in a form no parser here reads: the shape
+    is drawn, in that colour where it can be read, else in the unknown label's grey."""
+    shapes = [
+        (0, {"type": "segment", "label": "short", "coordinates": [ring((0, 0), (10, 0), (0, 10))]}),
+        (1, {"type": "segment", "label": "odd", "coordinates": [ring((0, 0), (10, 0), (0, 10))]}),
+    ]
+    canvas = Canvas(width=800, height=600)
+    with hold_canvas():
+        draw_shapes(canvas, shapes, VIEW, {"short": "#f80", "odd": "hsl(10, 50%, 50%)"})
+    _n, _points, _counts, colors, _alpha = only(commands(sent), "fillStyledPolygons")
+    assert colors.reshape(-1, 3).tolist() == [[255, 136, 0], [158, 158, 158]]

@@ -42,9 +42,15 @@ def _color(color: Any) -> str:
 
 
 def rgb(color: str) -> tuple[int, int, int]:
-    """``(r, g, b)`` of a label's "#rrggbb" colour."""
-    value = color.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+    """``(r, g, b)`` of a label's colour: "#rrggbb", CSS's short "#rgb", or the unknown label's grey for a
+    form read nowhere here (a platform may store one; the page's CSS still shows it as stored)."""
+    value = color.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    try:
+        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+    except ValueError:
+        return rgb(UNKNOWN_COLOR)
 
 
 def label_color(label: str | None, colors: Mapping[str, str]) -> str:
