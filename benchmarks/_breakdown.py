@@ -58,10 +58,7 @@ _INIT_JS = r"""(() => {
       const info = { type: header.msg_type, size, buffers, made: Date.parse(header.date) };
       if (content && content.comm_id) info.comm = content.comm_id;
       const d = content && content.data;
-      if (header.msg_type === "comm_open") {
-        info.model = d && d.state && d.state._model_name;
-        if (d && d.state && d.state.image) info.image = true; // the stage's, with the full image
-      }
+      if (header.msg_type === "comm_open") info.model = d && d.state && d.state._model_name;
       if (header.msg_type === "comm_msg" && d) {
         info.method = d.method;
         if (d.method === "custom") info.custom = d.content && (d.content.type || d.content.event || "?");
@@ -307,11 +304,6 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
                 out["last comm_open"] = t - at
                 out["last comm_open made"] = made - at
                 opened[data.get("comm")] = t
-                if data.get("image"):  # the stage's opening state carries the first item's full image
-                    first("stage comm_open", t)
-                    first("stage comm_open made", made)
-                    out["image message"] = t - at
-                    out["image message bytes"] = data["size"]
             if data["type"] == "comm_msg" and data.get("custom") == "image" and data["buffers"]:
                 first("stage comm_open", opened.get(data.get("comm"), t))
                 name = "image message" if "image message" not in out else "image message 2"
@@ -324,15 +316,11 @@ def summary(trace: dict[str, Any], t0: float, milestones: Sequence[float]) -> di
             if data["type"] == "execute_reply" or (data["type"] == "status" and data.get("state") == "idle"):
                 first("kernel idle", t)
                 first("kernel idle made", made)
-        elif kind == "bitmap":
+        elif kind in ("bitmap", "imagedecoder"):  # the thumbnail, the fit and the full image, in order
             n = sum(1 for k in out if k.startswith("decode ") and k.endswith(" end"))
             out[f"decode {n} start"] = data["start"] - at
             out[f"decode {n} end"] = t - at
             out[f"decode {n} size"] = data["width"] * data["height"] / 1e6
-        elif kind == "imagedecoder":
-            out["fit decode start"] = data["start"] - at
-            out["fit decode end"] = t - at
-            out["fit decode size"] = data["width"] * data["height"] / 1e6
         elif kind == "drawImage":
             n = sum(1 for k in out if k.startswith("drawImage ") and k.endswith(" at"))
             out[f"drawImage {n} at"] = t - at
