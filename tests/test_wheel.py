@@ -19,9 +19,11 @@ import pytest
 from dlwidgets.widgets.assets import asset
 
 REPO = Path(__file__).resolve().parent.parent
-# The ES modules and their stylesheets: what the widgets send to the browser as ``_esm`` and ``_css``, or
-# their SharedModule as ``esm`` and ``css``.
+# The ES modules (each widget's with the parts it imports) and their stylesheets; and what the widgets send
+# to the browser as ``_esm`` and ``_css``, or their SharedModule as ``esm`` and ``css``: the copies in
+# js/min, one per widget's module (js/min/sources.json names them).
 BROWSER_FILES = sorted(p for p in (REPO / "js").iterdir() if p.suffix in (".js", ".css"))
+SENT_FILES = sorted(json.loads((REPO / "js" / "min" / "sources.json").read_text()))
 NODELAY_CONFIG = "etc/jupyter/jupyter_server_config.d/dlwidgets.jupyter_nodelay.json"
 
 # One render, as a notebook would show it: the Studio on the demo data and an Annotator, embedded with
@@ -104,7 +106,7 @@ def test_the_wheel_alone_runs_the_tutorial_and_renders_a_widget(tmp_path: Path) 
     assert copied.read_bytes() == (REPO / "notebooks" / "getting_started.ipynb").read_bytes()
 
     rendered = json.loads(run(python, "-c", RENDER, tmp_path / "render-home"))
-    assert rendered == sorted(asset(file.name) for file in BROWSER_FILES)
+    assert rendered == sorted(asset(name) for name in SENT_FILES)
 
     tests = tmp_path / "tests"
     tests.mkdir()
