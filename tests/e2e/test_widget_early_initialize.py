@@ -12,7 +12,7 @@ module is in) after it; anywidget's own render then keeps the view's elements as
 
 from __future__ import annotations
 
-from .page import OpenNotebook
+from .page import NotebookPage, OpenNotebook
 from .pixels import is_red, read_pixel, wait_pixel
 from .polling import poll
 from .test_annotator import QUADRANTS, WORKSPACE_CELL
@@ -75,14 +75,20 @@ _HIDE_LOADER_JS = """(hiddenMs) => {
 THUMBNAIL_BYTES = 20_000  # a decoding of fewer bytes is the thumbnail's (the photo's JPEG is over 20 KB)
 
 
-def test_the_stages_image_is_decoded_before_its_own_module_hands_it_to_the_loader(
-    open_notebook: OpenNotebook,
-) -> None:
+def show_second_with_the_loader_hidden(open_notebook: OpenNotebook) -> NotebookPage:
+    """The notebook run to its first annotator, then the loader hidden and the second one's cell let go."""
     notebook = open_notebook(CELLS)
     notebook.run_all()
     notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
     notebook.page.evaluate(_HIDE_LOADER_JS, HIDDEN_MS)
     (notebook.out_dir / "go").write_text("")
+    return notebook
+
+
+def test_the_stages_image_is_decoded_before_its_own_module_hands_it_to_the_loader(
+    open_notebook: OpenNotebook,
+) -> None:
+    notebook = show_second_with_the_loader_hidden(open_notebook)
     notebook.wait_ready()
     image = notebook.page.locator(f"{notebook.frontend.output} .dlw-annotator canvas.dlw-image").nth(1)
     x, y = 200, 140  # image point (250, 150): the 800 x 520 canvas shows the photo at 0.8, 20 px down
@@ -103,11 +109,7 @@ def test_the_stages_image_is_decoded_before_its_own_module_hands_it_to_the_loade
 def test_the_stages_view_shows_the_thumbnail_and_boxes_before_its_own_module_hands_it_to_the_loader(
     open_notebook: OpenNotebook,
 ) -> None:
-    notebook = open_notebook(CELLS)
-    notebook.run_all()
-    notebook.wait_widget(".dlw-annotator canvas.dlw-gestures")
-    notebook.page.evaluate(_HIDE_LOADER_JS, HIDDEN_MS)
-    (notebook.out_dir / "go").write_text("")
+    notebook = show_second_with_the_loader_hidden(open_notebook)
     annotators = notebook.page.locator(f"{notebook.frontend.output} .dlw-annotator")
     second = annotators.nth(1)
     image, drawing = second.locator("canvas.dlw-image"), second.locator("canvas.dlw-drawing")
