@@ -110,34 +110,31 @@ function offer(shown, msg, image, stage) {
  * @returns {Promise<VideoFrame | null>}
  */
 async function decodeToFit(msg, bytes, scale) {
-  if (msg.mimetype !== "image/jpeg" || scale > FIT_SCALE || typeof ImageDecoder === "undefined") return null;
+  if (msg.mimetype !== "image/jpeg" || scale > FIT_SCALE) return null;
   const eighths = Math.ceil(8 * scale);
   const [width, height] = [Math.ceil((msg.width * eighths) / 8), Math.ceil((msg.height * eighths) / 8)];
-  const type = msg.mimetype;
-  const decoder = new ImageDecoder({ data: bytes, type, desiredWidth: width, desiredHeight: height });
-  try {
-    const { image } = await decoder.decode();
-    // Smaller than shown (a decoder that rounds the other way) would blur: the full image instead.
-    if (image.displayWidth >= msg.width * scale && image.displayHeight >= msg.height * scale) return image;
-    image.close();
-    return null;
-  } finally {
-    decoder.close();
-  }
+  const image = await decodeHere(msg, bytes, { desiredWidth: width, desiredHeight: height });
+  // Smaller than shown (a decoder that rounds the other way) would blur: the full image instead.
+  if (!image) return null;
+  if (image.displayWidth >= msg.width * scale && image.displayHeight >= msg.height * scale) return image;
+  image.close();
+  return null;
 }
 
 /**
- * A thumbnail decoded where its bytes are, by WebCodecs' ImageDecoder: createImageBitmap takes a Blob,
- * whose bytes go to the browser's process and back before the decoding, round trips that took 20-40 ms
- * while the page was opening the widget (benchmarks/peers.py --breakdown). Null where there is no
- * ImageDecoder (insecure origins, Safari): createImageBitmap then.
+ * An image decoded where its bytes are, by WebCodecs' ImageDecoder (at `size`, if given: the decoder's
+ * desiredWidth and desiredHeight): createImageBitmap takes a Blob, whose bytes go to the browser's process
+ * and back before the decoding, round trips that took 20-40 ms for the thumbnail while the page was opening
+ * the widget (benchmarks/peers.py --breakdown). Null where there is no ImageDecoder (insecure origins,
+ * Safari): createImageBitmap then.
  * @param {Encoded} msg
  * @param {DataView<ArrayBuffer>} bytes
+ * @param {{desiredWidth?: number, desiredHeight?: number}} [size]
  * @returns {Promise<VideoFrame | null>}
  */
-async function decodeHere(msg, bytes) {
+async function decodeHere(msg, bytes, size = {}) {
   if (typeof ImageDecoder === "undefined") return null;
-  const decoder = new ImageDecoder({ data: bytes, type: msg.mimetype });
+  const decoder = new ImageDecoder({ data: bytes, type: msg.mimetype, ...size });
   try {
     return (await decoder.decode()).image;
   } finally {
